@@ -1,0 +1,346 @@
+/* cli.c: argv -> command, the option parser and the top-level help. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "version.h"
+
+/* Sorted by name. */
+static const struct mb_command commands[] = {
+    {NULL, NULL, NULL},
+};
+static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;
+
+void mb_opt_init(struct mb_optparse *p, int argc, char **argv, const char *cmd)
+{
+  memset(p, 0, sizeof(*p));
+  p->argc = argc;
+  p->argv = argv;
+  p->index = 1;
+  p->cmd = cmd;
+}
+
+static int unknown_option(struct mb_optparse *p, const struct mb_opt *opts,
+                          size_t nopts, const char *word, struct mb_error *err)
+{
+  const char *names[64];
+  size_t n = 0, i;
+  const char *hint;
+  char bare[128];
+  const char *eq;
+
+  for (i = 0; i < nopts && n < 64; i++)
+    names[n++] = opts[i].name;
+  snprintf(bare, sizeof(bare), "%s", word);
+  eq = strchr(bare, '=');
+  if (eq)
+    bare[eq - bare] = '\0';
+  hint = mb_suggest(bare, names, n);
+  if (hint)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s: unknown option '--%s' (did you mean '--%s'?)", p->cmd,
+                        word, hint);
+  return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "%s: unknown option '%s%s'",
+                      p->cmd, strlen(word) == 1 ? "-" : "--", word);
+}
+
+int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
+                struct mb_error *err)
+{
+  const char *word;
+  size_t i;
+
+  p->arg = NULL;
+  if (p->index >= p->argc)
+    return MB_OPT_END;
+  word = p->argv[p->index++];
+  if (p->options_done || word[0] != '-' || word[1] == '\0') {
+    p->arg = word;
+    return MB_OPT_POSITIONAL;
+  }
+  if (word[1] == '-' && word[2] == '\0') {
+    p->options_done = 1;
+    return mb_opt_next(p, opts, nopts, err);
+  }
+  if (word[1] == '-') {
+    const char *name = word + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+
+    for (i = 0; i < nopts; i++) {
+      if (strlen(opts[i].name) != len || strncmp(opts[i].name, name, len) != 0)
+        continue;
+      if (!opts[i].argname) {
+        if (eq)
+          return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                              "%s: option '--%s' takes no argument", p->cmd,
+                              opts[i].name);
+        return opts[i].id;
+      }
+      if (eq) {
+        p->arg = eq + 1;
+      } else if (p->index < p->argc) {
+        p->arg = p->argv[p->index++];
+      } else {
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "%s: option '--%s' needs an argument %s", p->cmd,
+                            opts[i].name, opts[i].argname);
+      }
+      return opts[i].id;
+    }
+    return unknown_option(p, opts, nopts, name, err);
+  }
+  /* A short option, possibly with its argument attached: -b4. */
+  for (i = 0; i < nopts; i++) {
+    if (opts[i].short_name != word[1] || opts[i].short_name == 0)
+      continue;
+    if (!opts[i].argname) {
+      if (word[2] != '\0')
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "%s: option '-%c' takes no argument", p->cmd, word[1]);
+      return opts[i].id;
+    }
+    if (word[2] != '\0') {
+      p->arg = word + 2;
+    } else if (p->index < p->argc) {
+      p->arg = p->argv[p->index++];
+    } else {
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "%s: option '-%c' needs an argument %s", p->cmd, word[1],
+                          opts[i].argname);
+    }
+    return opts[i].id;
+  }
+  return unknown_option(p, opts, nopts, word + 1, err);
+}
+
+void mb_opt_print(FILE *out, const struct mb_opt *opts, size_t nopts)
+{
+  size_t i;
+
+  for (i = 0; i < nopts; i++) {
+    char left[96];
+
+    if (opts[i].short_name)
+      snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].short_name, opts[i].name,
+               opts[i].argname ? " " : "", opts[i].argname ? opts[i].argname : "");
+    else
+      snprintf(left, sizeof(left), "    --%s%s%s", opts[i].name,
+               opts[i].argname ? " " : "", opts[i].argname ? opts[i].argname : "");
+    fprintf(out, "  %-28s %s\n", left, opts[i].help);
+  }
+}
+
+int mb_opt_long(const char *text, long long min, long long max, const char *what,
+                long long *out, struct mb_error *err)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  v = strtoll(text, &end, 10);
+  if (text[0] == '\0' || *end != '\0' || errno == ERANGE || v < min || v > max)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s: '%s' is not a whole number in %lld..%lld", what, text,
+                        min, max);
+  *out = v;
+  return MB_OK;
+}
+
+int mb_opt_double(const char *text, double min, double max, const char *what,
+                  double *out, struct mb_error *err)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod(text, &end);
+  if (text[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min ||
+      v > max)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s: '%s' is not a number in %g..%g", what, text, min, max);
+  *out = v;
+  return MB_OK;
+}
+
+void mb_cli_print_exit_codes(FILE *out)
+{
+  fprintf(out, "Exit codes:\n");
+#define MB_X(name, value, text) fprintf(out, "  %3d  %s\n", value, text);
+  MB_EXIT_TABLE(MB_X)
+#undef MB_X
+}
+
+static void print_help(FILE *out)
+{
+  size_t i;
+
+  fprintf(out,
+          "Usage: mebench EXPERIMENT.json         (same as: mebench run EXPERIMENT.json)\n"
+          "       mebench COMMAND [OPTIONS] [ARGS]\n"
+          "       mebench COMMAND --help\n\n"
+          "Characterize timing-jitter entropy sources (openentropy's mach_ipc and its\n"
+          "Linux analog): sweep their knobs, record every raw timing, and estimate\n"
+          "min-entropy with NIST SP 800-90B.\n\n"
+          "Commands:\n");
+  for (i = 0; i < n_commands; i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nOptions:\n"
+               "  -h, --help      show this help\n"
+               "  -V, --version   show the version and build\n\n");
+  mb_cli_print_exit_codes(out);
+}
+
+static const struct mb_command *find_command(const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < n_commands; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static int print_error(const char *prog, struct mb_error *err, int status)
+{
+  char buf[2048];
+
+  if (status == MB_OK)
+    return status;
+  if (err->code == 0)
+    mb_error_set(err, status, NULL, 0, 0, NULL, "%s", mb_strerror(status));
+  fprintf(stderr, "%s: %s\n", prog, mb_error_format(err, buf, sizeof(buf)));
+  if (status == MB_EUSAGE)
+    fprintf(stderr, "Try 'mebench --help'.\n");
+  return status;
+}
+
+int mb_cli_main(int argc, char **argv)
+{
+  struct mb_error err;
+  const struct mb_command *cmd;
+  const char *first;
+  int status;
+
+  mb_error_init(&err);
+  if (argc < 2) {
+    print_help(stderr);
+    return MB_EUSAGE;
+  }
+  first = argv[1];
+  if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
+      strcmp(first, "help") == 0) {
+    if (argc > 2 && find_command(argv[2])) {
+      char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
+      return find_command(argv[2])->run(2, sub, &err);
+    }
+    print_help(stdout);
+    return MB_OK;
+  }
+  if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
+    printf("mebench %s (commit %s; %s; %s)\n", MB_VERSION, MB_GIT_COMMIT, MB_COMPILER,
+           MB_SYSTEM);
+    return MB_OK;
+  }
+  cmd = find_command(first);
+  if (cmd) {
+    status = cmd->run(argc - 1, argv + 1, &err);
+    return print_error("mebench", &err, status);
+  }
+  if (first[0] == '-') {
+    mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown option '%s'", first);
+    return print_error("mebench", &err, MB_EUSAGE);
+  }
+  /* `mebench EXPERIMENT.json` is `mebench run EXPERIMENT.json`; a word that is
+   * not a file and looks like a mistyped command gets a hint instead. */
+  {
+    const char *names[32];
+    size_t i, n = 0;
+    const char *hint;
+    FILE *probe = fopen(first, "r");
+
+    if (probe)
+      fclose(probe);
+    for (i = 0; i < n_commands && n < 32; i++)
+      names[n++] = commands[i].name;
+    hint = mb_suggest(first, names, n);
+    if (!probe && !strchr(first, '.') && !strchr(first, '/')) {
+      if (hint)
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
+                     "unknown command '%s' (did you mean '%s'?)", first, hint);
+      else
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown command '%s'", first);
+      return print_error("mebench", &err, MB_EUSAGE);
+    }
+    cmd = find_command("run");
+    if (!cmd) {
+      mb_error_set(&err, MB_EINTERNAL, NULL, 0, 0, NULL, "the run command is not built");
+      return print_error("mebench", &err, MB_EINTERNAL);
+    }
+    {
+      int sub_argc = argc;
+      char **sub = calloc((size_t)argc + 1, sizeof(*sub));
+
+      if (!sub)
+        return print_error("mebench", &err, MB_ENOMEM);
+      sub[0] = (char *)(uintptr_t) "run";
+      for (i = 1; i < (size_t)argc; i++)
+        sub[i] = argv[i];
+      status = cmd->run(sub_argc, sub, &err);
+      free(sub);
+      return print_error("mebench", &err, status);
+    }
+  }
+}
+
+/* Levenshtein distance, bounded to short words (option and key names). */
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j;
+  size_t row[65];
+
+  if (la > 64 || lb > 64)
+    return (size_t)-1;
+  for (j = 0; j <= lb; j++)
+    row[j] = j;
+  for (i = 1; i <= la; i++) {
+    size_t diag = row[0];
+
+    row[0] = i;
+    for (j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t best = diag + cost;
+
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+const char *mb_suggest(const char *word, const char *const *candidates, size_t n)
+{
+  const char *best = NULL;
+  size_t best_d = (size_t)-1, i;
+  size_t limit = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
+
+  for (i = 0; i < n; i++) {
+    size_t d = edit_distance(word, candidates[i]);
+
+    if (d < best_d) {
+      best_d = d;
+      best = candidates[i];
+    }
+  }
+  return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,8 @@
+/* commands.h: the entry points of mebench's commands, one per cmd_*.c file.
+ * Each follows struct mb_command's contract (cli.h). */
+#ifndef MB_COMMANDS_H
+#define MB_COMMANDS_H
+
+#include "error.h"
+
+#endif

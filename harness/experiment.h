@@ -1,0 +1,72 @@
+/* experiment.h: an experiment file, validated and expanded into a plan.
+ *
+ * The loader reads JSON (jansson), checks every rule of the format (see
+ * experiments/README.md), and expands the sweep into points (the cartesian
+ * product of the axes) and a schedule of calls in the experiment's order.
+ */
+#ifndef MB_EXPERIMENT_H
+#define MB_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "source.h"
+
+enum mb_order {
+  MB_ORDER_SEQUENTIAL = 0, /* every repetition of point 0, then point 1, ... */
+  MB_ORDER_INTERLEAVED,    /* repetition 0 of every point, then repetition 1 */
+  MB_ORDER_SHUFFLED        /* a seeded random permutation of all calls */
+};
+
+/* One scheduled collect call. */
+struct mb_call {
+  size_t point;      /* index into mb_experiment.points */
+  size_t repetition; /* 0-based */
+};
+
+struct mb_experiment {
+  char *path;        /* the file as named by the user ("-" for stdin) */
+  char *text;        /* the file's exact bytes, NUL-terminated */
+  size_t text_len;
+  char sha256[65];   /* hex SHA-256 of text */
+
+  char *name;        /* [A-Za-z0-9_-]+ */
+  char *description; /* may be NULL */
+  char *source;      /* collector name; the platform default if omitted */
+  char *replay;      /* replay collector's file, resolved against the
+                        experiment file's directory; NULL otherwise */
+  size_t samples;    /* extracted bytes per collect call (seed's n_samples) */
+  size_t repetitions;
+  size_t warmup;     /* collect calls made and discarded before measuring */
+
+  enum mb_order order;
+  uint64_t seed;     /* shuffle seed (given, or drawn and recorded) */
+
+  unsigned raw_bits;   /* 1..8: low bits of each raw delta form a symbol */
+  unsigned estimators; /* mask of 1u << MB_EST_* (estimators.h) */
+  int bitstring;       /* 1: bitstring assessment for non-binary data */
+
+  char *output;      /* results root, default "results" */
+
+  struct mb_config *points; /* the sweep, expanded */
+  size_t n_points;
+  struct mb_call *calls;    /* n_points * repetitions, in order */
+  size_t n_calls;
+};
+
+/* Load, validate and expand the experiment file at path ("-": stdin).
+ * On error, err names the file, line:column or JSON path, and what was
+ * expected; the status is MB_EINVALID (or MB_ENOMEM). exp is always safe to
+ * pass to mb_experiment_cleanup() afterwards. */
+int mb_experiment_load(const char *path, struct mb_experiment *exp,
+                       struct mb_error *err);
+
+/* The same from a buffer (used by the fuzzer and tests); source_name is
+ * used in messages and to resolve relative paths. */
+int mb_experiment_load_buffer(const char *data, size_t len, const char *source_name,
+                              struct mb_experiment *exp, struct mb_error *err);
+
+void mb_experiment_cleanup(struct mb_experiment *exp);
+
+#endif

@@ -1,0 +1,124 @@
+/* source.h: the one interface every collector implements.
+ *
+ * A collector reproduces one entropy source's collect path (for mach_ipc:
+ * pool set-up, receiver thread, timed operations, clean-up, extraction) and
+ * hands back every raw timing, a status for every timed operation, and the
+ * extracted bytes. The runner knows collectors only through this header.
+ * Platform code lives in one file per platform, picked by CMakeLists.txt.
+ */
+#ifndef MB_SOURCE_H
+#define MB_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* The seed's knobs (MachIPCConfig) and their ranges. */
+#define MB_NUM_PORTS_MIN 1u
+#define MB_NUM_PORTS_MAX 64u
+#define MB_NUM_PORTS_DEFAULT 8u
+#define MB_OOL_SIZE_MIN 1u
+#define MB_OOL_SIZE_MAX 65536u
+#define MB_OOL_SIZE_DEFAULT 4096u
+
+/* raw_count = n_samples * 4 + 64 timings per collect (REFERENCE.md step 1). */
+#define MB_RAW_COUNT(n_samples) ((n_samples) * 4u + 64u)
+
+enum mb_mode {
+  MB_MODE_COMPLEX = 0, /* complex OOL messages (use_complex_messages = true) */
+  MB_MODE_SIMPLE = 1   /* port allocate/free (use_complex_messages = false) */
+};
+
+/* "complex" / "simple"; mb_mode_parse returns 0 or MB_EINVALID. */
+const char *mb_mode_name(enum mb_mode mode);
+int mb_mode_parse(const char *text, enum mb_mode *out);
+
+struct mb_config {
+  uint32_t num_ports; /* 1..64 */
+  uint32_t ool_size;  /* 1..65536 bytes */
+  enum mb_mode mode;
+};
+
+/* Status of one timed operation, recorded outside the timed region. */
+#define MB_OP_OK 0         /* succeeded */
+#define MB_OP_TIMED_OUT -1 /* the send waited its 10 ms and gave up */
+/* Any positive value: the system's own error code, unchanged (errno on
+ * Linux, kern_return_t on macOS). */
+
+/* The clock a collector times with. One tick lasts tick_num / tick_den ns. */
+struct mb_clock {
+  const char *name;      /* "mach_absolute_time", "CLOCK_MONOTONIC_RAW", ... */
+  uint64_t tick_num;     /* e.g. 125 on Apple Silicon, 1 on Linux */
+  uint64_t tick_den;     /* e.g. 3 on Apple Silicon, 1 on Linux */
+  double read_cost_ns;   /* measured median cost of one clock read */
+  double resolution_ns;  /* measured smallest non-zero step between reads */
+};
+
+/* What one collect call returns. Caller-allocated: mb_collection_init(),
+ * reused across calls (buffers grow, never shrink), mb_collection_cleanup(). */
+struct mb_collection {
+  uint64_t *timings;  /* n_timings raw t1 - t0 values, in clock ticks */
+  int32_t *status;    /* n_timings MB_OP_* / system codes */
+  size_t n_timings;
+  uint8_t *bytes;     /* extract_timing_entropy(timings, n_samples) */
+  size_t n_bytes;
+  uint32_t pool_size; /* endpoints actually made; 0 = seed's simple fallback */
+  size_t cap_timings; /* allocated entries (internal) */
+  size_t cap_bytes;
+};
+
+void mb_collection_init(struct mb_collection *c);
+/* Make room for n_timings timings and n_bytes bytes; MB_ENOMEM on failure. */
+int mb_collection_reserve(struct mb_collection *c, size_t n_timings, size_t n_bytes);
+void mb_collection_cleanup(struct mb_collection *c);
+
+/* The seed's extract_timing_entropy: k timings give at most k - 2 bytes,
+ * truncated to n. out must hold min(n, k - 2) bytes. Returns bytes written. */
+size_t mb_extract_timing_entropy(const uint64_t *timings, size_t k, uint8_t *out,
+                                 size_t n);
+
+/* Static description of a collector. */
+struct mb_source_info {
+  const char *name;        /* "mach_ipc", "linux_ipc", "replay" */
+  const char *description; /* one line */
+  const char *platform;    /* "macOS", "Linux", "any" */
+  struct mb_config defaults;
+};
+
+struct mb_collector; /* an opened collector; opaque */
+
+/* Every collector built into this binary; *count receives their number. */
+const struct mb_source_info *mb_sources_list(size_t *count);
+
+/* The name of this platform's default collector ("mach_ipc" on macOS,
+ * "linux_ipc" on Linux). */
+const char *mb_sources_default(void);
+
+/* Whether collector `name` can run here: MB_OK, or MB_EUNAVAILABLE with the
+ * reason in err (or MB_EINVALID for an unknown name, with a hint). */
+int mb_source_probe(const char *name, struct mb_error *err);
+
+/* Open collector `name`. option is collector-specific (replay: the file to
+ * play back; NULL otherwise). *out is new, owned by the caller, freed with
+ * mb_collector_free(). MB_EUNAVAILABLE when it cannot run here. */
+int mb_collector_open(const char *name, const char *option, struct mb_collector **out,
+                      struct mb_error *err);
+
+/* Borrowed description of an opened collector. */
+const struct mb_source_info *mb_collector_info(const struct mb_collector *col);
+
+/* Describe and measure the collector's clock (fills read cost, resolution). */
+int mb_collector_clock(struct mb_collector *col, struct mb_clock *clk);
+
+/* One full collect call, exactly as the source runs: set-up, timed
+ * operations (MB_RAW_COUNT(n_samples) of them), clean-up, extraction. Fills
+ * out (reusing its buffers). On failure everything the call made is
+ * released and err says what failed. Not thread-safe per collector. */
+int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
+                         size_t n_samples, struct mb_collection *out,
+                         struct mb_error *err);
+
+void mb_collector_free(struct mb_collector *col);
+
+#endif
