@@ -1,0 +1,28 @@
+/* internal.h: what the estimator files share; not part of the public API.
+ *
+ * Each estimator takes symbols s[0..n-1], all < k, where k is the alphabet
+ * size the reference tool uses for that data set, and fills out (ran, h, p
+ * and its own intermediate values). They return MB_OK, or MB_ENOMEM; an
+ * estimator that does not apply sets out->ran = 0 and out->skipped. */
+#ifndef MB_ESTIMATORS_INTERNAL_H
+#define MB_ESTIMATORS_INTERNAL_H
+
+#include "estimators.h"
+
+/* §6.3.1–§6.3.6: estimators.c and its neighbours. */
+int mb_est_mcv(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_collision(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_markov(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_compression(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+/* t-Tuple and LRS share one suffix structure, so they are computed together;
+ * either output may be NULL when that estimator is not wanted. */
+int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
+                       struct mb_estimate *t_tuple, struct mb_estimate *lrs);
+
+/* §6.3.7–§6.3.10, the prediction estimators: predictors.c. */
+int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+
+#endif
