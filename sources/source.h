@@ -84,6 +84,8 @@ struct mb_source_info {
   const char *description; /* one line */
   const char *platform;    /* "macOS", "Linux", "any" */
   struct mb_config defaults;
+  const char *option;      /* what mb_collector_open's option means ("FILE"),
+                              NULL when the collector takes none */
 };
 
 struct mb_collector; /* an opened collector; opaque */
