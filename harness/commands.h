@@ -5,4 +5,7 @@
 
 #include "error.h"
 
+/* mebench sources [--json]: list collectors, their availability and clocks. */
+int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
+
 #endif
