@@ -40,7 +40,7 @@ static void survey(struct row *r, const struct mb_source_info *info)
   }
   /* A collector that needs an option (replay's FILE) has no clock until it
    * is given one: its tick is the recording's. */
-  if (info->option)
+  if (info->option_required)
     return;
   mb_error_init(&err);
   if (mb_collector_open(info->name, NULL, &col, &err) != MB_OK) {
@@ -75,16 +75,17 @@ static int print_json(const struct row *rows, size_t n)
                         (json_int_t)r->clk.tick_num, "tick_den",
                         (json_int_t)r->clk.tick_den, "read_cost_ns",
                         r->clk.read_cost_ns, "resolution_ns", r->clk.resolution_ns);
-    else if (r->available && r->info->option)
+    else if (r->available && r->info->option_required)
       clock = json_pack("{s:s, s:n, s:n, s:s}", "name", "replay", "tick_num",
                         "tick_den", "note", "tick of the recording played back");
     json_array_append_new(
-        list, json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:{s:I, s:I, s:s}, s:o}",
+        list, json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s}, s:o}",
                         "name", r->info->name, "description", r->info->description,
                         "platform", r->info->platform, "available", r->available,
                         "reason", r->available ? json_null() : json_string(r->reason),
                         "option",
                         r->info->option ? json_string(r->info->option) : json_null(),
+                        "option_required", r->info->option_required,
                         "defaults", "num_ports",
                         (json_int_t)r->info->defaults.num_ports, "ool_size",
                         (json_int_t)r->info->defaults.ool_size, "mode",
@@ -114,7 +115,7 @@ static void print_table(const struct row *rows, size_t n)
                (unsigned long long)r->clk.tick_den);
       snprintf(cost, sizeof(cost), "%.1f ns", r->clk.read_cost_ns);
       snprintf(res, sizeof(res), "%.1f ns", r->clk.resolution_ns);
-    } else if (r->available && r->info->option) {
+    } else if (r->available && r->info->option_required) {
       clock = "replay";
       snprintf(tick, sizeof(tick), "recorded");
     }
@@ -128,10 +129,12 @@ static void print_table(const struct row *rows, size_t n)
     printf("%s: %s.", r->info->name, r->info->description);
     if (!r->available)
       printf(" Not available: %s.", r->reason);
-    else if (r->info->option)
+    else if (r->info->option_required)
       printf(" Needs a %s: a .mbr raw file, a run's raw/ directory, or a text "
              "list of integers.",
              r->info->option);
+    else if (r->info->option)
+      printf(" Option: %s.", r->info->option);
     printf("\n");
   }
   printf("\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s.\n",

@@ -13,7 +13,8 @@ const struct mb_source_info mb_mach_ipc_info = {
     "Mach port complex OOL message and VM remapping timing jitter (the seed)",
     "macOS",
     {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
-    NULL,
+    "layout=seed|layout=sdk", /* the seed's message bytes (default) or the SDK's */
+    0,
 };
 
 const struct mb_source_info mb_linux_ipc_info = {
@@ -22,6 +23,7 @@ const struct mb_source_info mb_linux_ipc_info = {
     "Linux",
     {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
     NULL,
+    0,
 };
 
 const struct mb_source_info mb_replay_info = {
@@ -30,6 +32,7 @@ const struct mb_source_info mb_replay_info = {
     "any",
     {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
     "FILE",
+    1,
 };
 
 /* Sorted by name; mb_sources_list hands out the infos in this order. */

@@ -86,6 +86,7 @@ struct mb_source_info {
   struct mb_config defaults;
   const char *option;      /* what mb_collector_open's option means ("FILE"),
                               NULL when the collector takes none */
+  int option_required;     /* 1: open fails without the option (replay) */
 };
 
 struct mb_collector; /* an opened collector; opaque */
