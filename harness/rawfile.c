@@ -26,7 +26,7 @@ struct buf {
 
 static void buf_put(struct buf *b, const void *data, size_t n)
 {
-  if (b->failed)
+  if (b->failed || n == 0)
     return;
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 256;
@@ -443,7 +443,8 @@ static int decode(const unsigned char *data, size_t size, const char *path,
     return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                         "damaged: %zu bytes left for the %llu extracted bytes",
                         r.end - r.pos, (unsigned long long)m);
-  memcpy(c->bytes, r.p + r.pos, (size_t)m);
+  if (m)
+    memcpy(c->bytes, r.p + r.pos, (size_t)m);
   c->n_timings = (size_t)k;
   c->n_bytes = (size_t)m;
   c->pool_size = meta->pool_size;

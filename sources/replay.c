@@ -32,6 +32,8 @@ static int probe(struct mb_error *err)
 
 static int append(struct replay *r, const uint64_t *t, const int32_t *s, size_t n)
 {
+  if (n == 0)
+    return MB_OK;
   if (r->n + n > r->cap) {
     size_t cap = r->cap ? r->cap : 1024;
     uint64_t *nt;
