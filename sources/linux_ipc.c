@@ -295,8 +295,9 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
   atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
   pthread_join(thread, NULL);
   free(r.buf);
-  /* The caller closes the pool before this buffer could be reused; the
-   * pages themselves are reference-counted, so unmapping now is safe. */
+  /* Pipes may still hold references to these pages until the caller
+   * closes them; the kernel keeps referenced pages alive, so unmapping our
+   * view now is safe and nothing writes to them again. */
   munmap(buf, map_len);
   return MB_OK;
 }

@@ -24,11 +24,12 @@
 /* Under AddressSanitizer freed memory sits in a quarantine (it is not
  * reused, so RSS grows by design) and the sanitizer's allocator maps its
  * regions lazily; there its own leak checker stands in for the RSS and
- * mapping checks. Open files and threads are checked either way. */
-#if defined(__SANITIZE_ADDRESS__)
+ * mapping checks. ThreadSanitizer keeps metadata for every thread it has
+ * seen. Open files and threads are checked either way. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define MB_ASAN 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define MB_ASAN 1
 #endif
 #endif
