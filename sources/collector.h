@@ -39,10 +39,13 @@ extern const struct mb_collector_ops mb_mach_ipc_ops;
 extern const struct mb_collector_ops mb_linux_ipc_ops;
 extern const struct mb_collector_ops mb_replay_ops;
 
-/* The registry's descriptions, shared by real and absent implementations. */
-extern const struct mb_source_info mb_mach_ipc_info;
-extern const struct mb_source_info mb_linux_ipc_info;
-extern const struct mb_source_info mb_replay_info;
+/* The registry's descriptions (source.c), shared by real and absent
+ * implementations, in mb_sources_list() order. */
+#define MB_N_SOURCES 3
+extern const struct mb_source_info mb_source_infos[MB_N_SOURCES];
+#define MB_INFO_LINUX_IPC (&mb_source_infos[0])
+#define MB_INFO_MACH_IPC (&mb_source_infos[1])
+#define MB_INFO_REPLAY (&mb_source_infos[2])
 
 /* Measure a clock: median cost of one read and smallest non-zero step, in
  * ns, from tick_num/tick_den. Takes about a millisecond. */

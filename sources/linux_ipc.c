@@ -366,6 +366,6 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_linux_ipc_ops = {
-    &mb_linux_ipc_info, 1, probe, open_collector, NULL, describe_clock, clock_read,
+    MB_INFO_LINUX_IPC, 1, probe, open_collector, NULL, describe_clock, clock_read,
     collect,
 };

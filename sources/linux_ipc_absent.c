@@ -9,5 +9,5 @@ static int probe(struct mb_error *err)
 }
 
 const struct mb_collector_ops mb_linux_ipc_ops = {
-    &mb_linux_ipc_info, 0, probe, NULL, NULL, NULL, NULL, NULL,
+    MB_INFO_LINUX_IPC, 0, probe, NULL, NULL, NULL, NULL, NULL,
 };

@@ -338,6 +338,6 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_mach_ipc_ops = {
-    &mb_mach_ipc_info, 1, probe, open_collector, close_collector, describe_clock,
+    MB_INFO_MACH_IPC, 1, probe, open_collector, close_collector, describe_clock,
     clock_read, collect,
 };

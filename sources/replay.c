@@ -316,6 +316,6 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_replay_ops = {
-    &mb_replay_info, 1, probe, open_replay, close_replay, describe_clock, NULL,
+    MB_INFO_REPLAY, 1, probe, open_replay, close_replay, describe_clock, NULL,
     collect,
 };

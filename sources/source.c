@@ -8,40 +8,42 @@
 #include "cli.h"
 #include "collector.h"
 
-const struct mb_source_info mb_mach_ipc_info = {
-    "mach_ipc",
-    "Mach port complex OOL message and VM remapping timing jitter (the seed)",
-    "macOS",
-    {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
-    "layout=seed|layout=sdk", /* the seed's message bytes (default) or the SDK's */
-    0,
+/* Every collector's description, sorted by name; the ops of each collector
+ * (collector.h) point at their entry, and the registry below lists the ops
+ * in the same order. */
+const struct mb_source_info mb_source_infos[MB_N_SOURCES] = {
+    {
+        "linux_ipc",
+        "Linux analog: pipe pool, vmsplice page-reference sends, receiver thread",
+        "Linux",
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
+        NULL,
+        0,
+    },
+    {
+        "mach_ipc",
+        "Mach port complex OOL message and VM remapping timing jitter (the seed)",
+        "macOS",
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
+        "layout=seed|layout=sdk", /* the seed's message bytes (default) or the SDK's */
+        0,
+    },
+    {
+        "replay",
+        "plays back recorded raw timings (.mbr file, raw/ directory, or text)",
+        "any",
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
+        "FILE",
+        1,
+    },
 };
 
-const struct mb_source_info mb_linux_ipc_info = {
-    "linux_ipc",
-    "Linux analog: pipe pool, vmsplice page-reference sends, receiver thread",
-    "Linux",
-    {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
-    NULL,
-    0,
-};
-
-const struct mb_source_info mb_replay_info = {
-    "replay",
-    "plays back recorded raw timings (.mbr file, raw/ directory, or text)",
-    "any",
-    {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX},
-    "FILE",
-    1,
-};
-
-/* Sorted by name; mb_sources_list hands out the infos in this order. */
-static const struct mb_collector_ops *const registry[] = {
+static const struct mb_collector_ops *const registry[MB_N_SOURCES] = {
     &mb_linux_ipc_ops,
     &mb_mach_ipc_ops,
     &mb_replay_ops,
 };
-#define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
+#define N_REGISTRY MB_N_SOURCES
 
 struct mb_collector {
   const struct mb_collector_ops *ops;
@@ -134,18 +136,8 @@ size_t mb_extract_timing_entropy(const uint64_t *timings, size_t k, uint8_t *out
 
 const struct mb_source_info *mb_sources_list(size_t *count)
 {
-  static struct mb_source_info infos[N_REGISTRY];
-  static int filled;
-  size_t i;
-
-  /* The infos are constant, so a racing second fill writes the same bytes. */
-  if (!filled) {
-    for (i = 0; i < N_REGISTRY; i++)
-      infos[i] = *registry[i]->info;
-    filled = 1;
-  }
   *count = N_REGISTRY;
-  return infos;
+  return mb_source_infos;
 }
 
 const char *mb_sources_default(void)
@@ -156,7 +148,7 @@ const char *mb_sources_default(void)
   for (i = 0; i < N_REGISTRY; i++)
     if (registry[i]->native && registry[i] != &mb_replay_ops)
       return registry[i]->info->name;
-  return mb_replay_info.name;
+  return MB_INFO_REPLAY->name;
 }
 
 static const struct mb_collector_ops *find(const char *name, struct mb_error *err)
