@@ -1,5 +1,6 @@
 /* test_registry.c: the collector registry, modes, collections, and the
- * argument checks every collect call goes through. */
+ * argument checks every collect call goes through. Touches no kernel
+ * object: only the replay collector is opened. */
 #include "check.h"
 #include "source.h"
 
@@ -26,8 +27,6 @@ int main(void)
     CHECK(infos[i].description && infos[i].description[0]);
     if (i > 0)
       CHECK(strcmp(infos[i - 1].name, infos[i].name) < 0); /* sorted */
-    mb_error_init(&err);
-    CHECK(mb_source_probe(infos[i].name, &err) != MB_EINVALID); /* listed = known */
   }
   CHECK_EQ_INT(seen_mach + seen_linux + seen_replay, 3);
 #if defined(__linux__)
