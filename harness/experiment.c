@@ -109,9 +109,18 @@ static const char *describe(const json_t *v, char *buf, size_t n)
   case JSON_INTEGER:
     snprintf(buf, n, "the integer %" JSON_INTEGER_FORMAT, json_integer_value(v));
     break;
-  case JSON_REAL:
-    snprintf(buf, n, "the real number %.17g", json_real_value(v));
+  case JSON_REAL: {
+    double d = json_real_value(v);
+
+    /* 1024.0 and 1e3 are reals in JSON; say why a whole number was refused. */
+    if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+      snprintf(buf, n, "the real number %.17g (write whole numbers without a decimal "
+                       "point or exponent)",
+               d);
+    else
+      snprintf(buf, n, "the real number %.17g", d);
     break;
+  }
   case JSON_TRUE:
     snprintf(buf, n, "true");
     break;
@@ -1045,9 +1054,31 @@ static int load_text(struct loader *ld)
   if ((rc = scan_text(ld, (const unsigned char *)exp->text, exp->text_len)) != MB_OK)
     return rc;
   root = json_loadb(exp->text, exp->text_len, JSON_REJECT_DUPLICATES, &jerr);
-  if (!root)
+  if (!root) {
+    const char *text = jerr.text;
+    char buf[sizeof(jerr.text) + 128];
+
+    /* Put jansson's terse or flag-naming messages in the format's terms. */
+    switch (json_error_code(&jerr)) {
+    case json_error_null_character:
+      text = "\\u0000 (a NUL character) is not allowed in a string";
+      break;
+    case json_error_numeric_overflow:
+      snprintf(buf, sizeof(buf), "%s: the number does not fit in 64 bits (integers) or "
+                                 "a double (reals); no key of the format takes it",
+               jerr.text);
+      text = buf;
+      break;
+    case json_error_duplicate_key:
+      snprintf(buf, sizeof(buf), "%s: each key may appear once in an object", jerr.text);
+      text = buf;
+      break;
+    default:
+      break;
+    }
     return mb_error_set(ld->err, MB_EINVALID, ld->source, jerr.line > 0 ? jerr.line : 0,
-                        jerr.column > 0 ? jerr.column : 0, NULL, "%s", jerr.text);
+                        jerr.column > 0 ? jerr.column : 0, NULL, "%s", text);
+  }
   if (!json_is_object(root)) {
     rc = fail(ld, NULL, "the top level must be a JSON object, got %s",
               describe(root, what, sizeof(what)));
