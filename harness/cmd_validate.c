@@ -434,7 +434,7 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
 
 /* Validate one file; print its plan. */
 static int validate_one(const char *path, int as_json, int want_estimate, json_t *all,
-                        struct mb_error *err)
+                        int *printed, struct mb_error *err)
 {
   struct mb_experiment exp;
   struct plan_extra x;
@@ -450,6 +450,8 @@ static int validate_one(const char *path, int as_json, int want_estimate, json_t
       if (!o || json_array_append_new(all, o) != 0)
         rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     } else {
+      if ((*printed)++)
+        printf("\n");
       print_text(stdout, &exp, &x);
     }
   }
@@ -462,7 +464,7 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
   struct mb_optparse p;
   const char **files;
   size_t n_files = 0, failed = 0, i;
-  int as_json = 0, want_estimate = 1, first_rc = MB_OK, id;
+  int as_json = 0, want_estimate = 1, first_rc = MB_OK, printed = 0, id;
   json_t *all = NULL;
 
   files = calloc((size_t)argc + 1, sizeof(*files));
@@ -503,14 +505,16 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
     int rc;
 
     mb_error_init(&one);
-    if (i > 0 && !as_json)
-      printf("\n");
-    rc = validate_one(files[i], as_json, want_estimate, all, n_files == 1 ? err : &one);
+    rc = validate_one(files[i], as_json, want_estimate, all, &printed,
+                      n_files == 1 ? err : &one);
     if (rc != MB_OK) {
       char buf[2048];
 
-      if (n_files > 1)
+      if (n_files > 1) {
+        /* Keep plans and messages in file order when both go to one place. */
+        fflush(stdout);
         fprintf(stderr, "mebench: %s\n", mb_error_format(&one, buf, sizeof(buf)));
+      }
       if (first_rc == MB_OK)
         first_rc = rc;
       failed++;

@@ -113,7 +113,8 @@ static const char *describe(const json_t *v, char *buf, size_t n)
     double d = json_real_value(v);
 
     /* 1024.0 and 1e3 are reals in JSON; say why a whole number was refused. */
-    if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+    /* Range first: converting an out-of-range double is undefined. */
+    if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
       snprintf(buf, n, "the real number %.17g (write whole numbers without a decimal "
                        "point or exponent)",
                d);
