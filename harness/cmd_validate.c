@@ -23,11 +23,14 @@ static const struct mb_opt options[] = {
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
-/* The calibration: at most this many points, each timed at two sizes, and
- * no new point once this much time has gone, so validate stays quick. */
+/* The calibration: at most CAL_POINTS points, each timed CAL_CALLS times
+ * at CAL_SAMPLES samples (or the plan's, if smaller), and no new point once
+ * CAL_BUDGET_S has gone, so validate stays quick. The median of three calls
+ * resists the odd call slowed by other load; calls of 4096 samples (16448
+ * operations) are long enough that timer and scheduling noise are small. */
 #define CAL_POINTS 16u
-#define CAL_SMALL 256u
-#define CAL_LARGE 2048u
+#define CAL_CALLS 3u
+#define CAL_SAMPLES 4096u
 #define CAL_BUDGET_S 3.0
 
 static void usage(FILE *out)
@@ -41,15 +44,16 @@ static void usage(FILE *out)
           "directory, and an estimate of the collection time. '-' reads standard\n"
           "input.\n\n"
           "The estimate comes from a short calibration: one warm-up call, then\n"
-          "for up to %u points two collect calls (%u and %u samples) that fit a\n"
-          "per-call set-up cost and a per-operation cost, extrapolated to the\n"
-          "plan. It covers collection only: the SP 800-90B analysis of each call\n"
-          "comes on top. It is skipped when the collector is not available here.\n\n"
+          "for up to %u points spread over the sweep the median of %u collect\n"
+          "calls of %u samples (fewer if the plan's calls are smaller), scaled\n"
+          "to the plan's operations per call and summed over its calls. It\n"
+          "covers collection only: the SP 800-90B analysis of each call comes on\n"
+          "top. It is skipped when the collector is not available here.\n\n"
           "A valid file exits 0 even when its collector cannot run on this machine\n"
           "(the plan says so); an invalid file exits 3 with the file, the JSON path\n"
           "or line:column, and what was expected.\n\n"
           "Options:\n",
-          CAL_POINTS, CAL_SMALL, CAL_LARGE);
+          CAL_POINTS, CAL_CALLS, CAL_SAMPLES);
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\nThe format is documented in experiments/README.md.\n");
 }
@@ -70,6 +74,7 @@ struct plan_extra {
   double seconds;      /* estimated collection time of the whole run */
   size_t cal_points;   /* points calibrated */
   size_t cal_calls;    /* calibration collect calls made */
+  size_t cal_samples;  /* samples of each calibration call */
   double cal_seconds;  /* time the calibration took */
 };
 
@@ -84,102 +89,81 @@ static double time_call(struct mb_collector *col, const struct mb_config *cfg,
   return now_s() - t0;
 }
 
-/* Calibrate set-up cost a and per-operation cost b (t = a + b * ops) on up
- * to CAL_POINTS points spread evenly over the sweep; points not calibrated
- * take the average cost of the calibrated ones of their mode (or of all). */
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Time per call at each of up to CAL_POINTS points spread evenly over the
+ * sweep, scaled linearly from the calibration's operations to the plan's
+ * (the per-call set-up is scaled too, which errs on the long side); points
+ * not calibrated take the average of the calibrated ones of their mode. */
 static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
                     struct plan_extra *x, struct mb_error *err)
 {
   size_t n_cal = exp->n_points < CAL_POINTS ? exp->n_points : CAL_POINTS;
-  size_t small = exp->samples < CAL_SMALL ? exp->samples : CAL_SMALL;
-  size_t large = exp->samples < CAL_LARGE ? exp->samples : CAL_LARGE;
-  double ops_small = (double)MB_RAW_COUNT((uint64_t)small);
-  double ops_large = (double)MB_RAW_COUNT((uint64_t)large);
-  double ops_real = (double)mb_experiment_timings_per_call(exp);
-  double *a = calloc(exp->n_points, sizeof(*a));
-  double *b = calloc(exp->n_points, sizeof(*b));
-  int *have = calloc(exp->n_points, sizeof(*have));
-  double sum_a[2] = {0, 0}, sum_b[2] = {0, 0}, start = now_s(), total = 0;
-  size_t cnt[2] = {0, 0}, i;
+  size_t cal = exp->samples < CAL_SAMPLES ? exp->samples : CAL_SAMPLES;
+  double scale = (double)mb_experiment_timings_per_call(exp) /
+                 (double)MB_RAW_COUNT((uint64_t)cal);
+  double *t = calloc(exp->n_points, sizeof(*t));
+  double sum[2] = {0, 0}, start = now_s(), total = 0;
+  size_t cnt[2] = {0, 0}, i, k;
   struct mb_collection c;
   int rc = MB_OK;
 
   mb_collection_init(&c);
-  if (!a || !b || !have) {
+  if (!t) {
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     goto out;
   }
   /* The first call pays for page faults and thread start-up. */
-  if (time_call(col, &exp->points[exp->calls[0].point], small, &c, err) < 0) {
+  if (time_call(col, &exp->points[exp->calls[0].point], cal, &c, err) < 0) {
     rc = err->code;
     goto out;
   }
   x->cal_calls = 1;
   for (i = 0; i < n_cal; i++) {
     size_t p = n_cal == 1 ? 0 : i * (exp->n_points - 1) / (n_cal - 1);
-    const struct mb_config *cfg = &exp->points[p];
-    double t_small, t_large;
-    size_t m = cfg->mode == MB_MODE_SIMPLE ? 1 : 0;
+    size_t m = exp->points[p].mode == MB_MODE_SIMPLE ? 1 : 0;
+    double times[CAL_CALLS];
 
     if (i > 0 && now_s() - start > CAL_BUDGET_S)
       break;
-    t_small = time_call(col, cfg, small, &c, err);
-    t_large = large == small ? t_small : time_call(col, cfg, large, &c, err);
-    if (t_small < 0 || t_large < 0) {
-      rc = err->code;
-      goto out;
-    }
-    x->cal_calls += large == small ? 1 : 2;
-    if (large == small) {
-      a[p] = 0;
-      b[p] = t_small / ops_small;
-    } else {
-      b[p] = (t_large - t_small) / (ops_large - ops_small);
-      /* Noise can make the fit's slope negative on a busy machine; the
-       * per-operation average of the larger call is then the honest bound. */
-      if (b[p] <= 0) {
-        b[p] = t_large / ops_large;
-        a[p] = 0;
-      } else {
-        a[p] = t_small - b[p] * ops_small;
-        if (a[p] < 0)
-          a[p] = 0;
+    for (k = 0; k < CAL_CALLS; k++) {
+      times[k] = time_call(col, &exp->points[p], cal, &c, err);
+      if (times[k] < 0) {
+        rc = err->code;
+        goto out;
       }
     }
-    have[p] = 1;
-    sum_a[m] += a[p];
-    sum_b[m] += b[p];
+    x->cal_calls += CAL_CALLS;
+    qsort(times, CAL_CALLS, sizeof(times[0]), cmp_double);
+    t[p] = times[CAL_CALLS / 2] * scale;
+    sum[m] += t[p];
     cnt[m]++;
     x->cal_points++;
   }
   for (i = 0; i < exp->n_points; i++) {
     size_t m = exp->points[i].mode == MB_MODE_SIMPLE ? 1 : 0;
 
-    if (have[i])
+    if (t[i] > 0)
       continue;
     if (cnt[m] == 0)
       m = 1 - m;
-    a[i] = sum_a[m] / (double)cnt[m];
-    b[i] = sum_b[m] / (double)cnt[m];
+    t[i] = sum[m] / (double)cnt[m];
   }
-  for (i = 0; i < exp->n_calls; i++) {
-    size_t p = exp->calls[i].point;
-
-    total += a[p] + b[p] * ops_real;
-  }
-  if (exp->n_calls > 0) {
-    size_t p = exp->calls[0].point;
-
-    total += (double)exp->warmup * (a[p] + b[p] * ops_real);
-  }
+  for (i = 0; i < exp->n_calls; i++)
+    total += t[exp->calls[i].point];
+  total += (double)exp->warmup * t[exp->calls[0].point];
   x->seconds = total;
+  x->cal_samples = cal;
   x->estimated = 1;
 out:
   x->cal_seconds = now_s() - start;
   mb_collection_cleanup(&c);
-  free(a);
-  free(b);
-  free(have);
+  free(t);
   return rc;
 }
 
@@ -343,10 +327,10 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
     format_duration(x->seconds, d, sizeof(d));
     format_duration(x->cal_seconds, c, sizeof(c));
     fprintf(out,
-            "estimate:     about %s of collection; fitted to set-up + per-operation "
-            "cost from %zu calibration calls on %zu of %zu points (took %s); the "
-            "SP 800-90B analysis of each call comes on top\n",
-            d, x->cal_calls, x->cal_points, exp->n_points, c);
+            "estimate:     about %s of collection, scaled from the median of %u "
+            "calls of %zu samples on each of %zu of %zu points (%zu calls in %s); "
+            "the SP 800-90B analysis of each call comes on top\n",
+            d, CAL_CALLS, x->cal_samples, x->cal_points, exp->n_points, x->cal_calls, c);
   } else {
     fprintf(out, "estimate:     none: %s\n",
             x->available ? x->reason : "the collector is not available here");
@@ -420,6 +404,7 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
     json_object_set_new(e, "seconds", json_real(x->seconds));
     json_object_set_new(e, "covers", json_string("collection only"));
     json_object_set_new(e, "calibration_calls", json_integer((json_int_t)x->cal_calls));
+    json_object_set_new(e, "calibration_samples", json_integer((json_int_t)x->cal_samples));
     json_object_set_new(e, "calibration_points", json_integer((json_int_t)x->cal_points));
     json_object_set_new(e, "calibration_seconds", json_real(x->cal_seconds));
   } else {

@@ -1104,7 +1104,7 @@ static int load_text(struct loader *ld)
 static int finish(struct loader *ld, int rc)
 {
   if (rc != MB_OK) {
-    /* Keep path and text for the message's sake only if they exist. */
+    /* A failed load owns nothing: err already holds everything to report. */
     mb_experiment_cleanup(ld->exp);
     return rc;
   }
@@ -1199,10 +1199,11 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp, struct mb_er
     if (fd < 0)
       return finish(&ld, fail(&ld, NULL, "cannot open: %s", strerror(errno)));
   }
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (fstat(fd, &st) != 0) {
+    rc = fail(&ld, NULL, "cannot read: %s", strerror(errno));
+  } else if (S_ISDIR(st.st_mode)) {
     rc = fail(&ld, NULL, "is a directory; expected an experiment file (JSON)");
-  } else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-             (uint64_t)st.st_size > MB_EXP_MAX_FILE_BYTES) {
+  } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MB_EXP_MAX_FILE_BYTES) {
     rc = fail(&ld, NULL, "the file is larger than %u bytes; an experiment file is a "
                          "small JSON text",
               MB_EXP_MAX_FILE_BYTES);

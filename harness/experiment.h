@@ -41,7 +41,8 @@ struct mb_experiment {
   size_t warmup;     /* collect calls made and discarded before measuring */
 
   enum mb_order order;
-  uint64_t seed;     /* shuffle seed (given, or drawn and recorded) */
+  uint64_t seed;     /* shuffle seed (given, or drawn and recorded); 0 unless
+                        the order is shuffled */
   int seed_drawn;    /* 1: the file gave no seed, so one was drawn */
   int source_default; /* 1: the file gave no source: platform default */
 
