@@ -12,6 +12,7 @@
 
 /* Sorted by name. */
 static const struct mb_command commands[] = {
+    {"assess", "estimate the min-entropy of a sample file (SP 800-90B)", mb_cmd_assess},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;
@@ -235,9 +236,11 @@ int mb_cli_main(int argc, char **argv)
   first = argv[1];
   if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
       strcmp(first, "help") == 0) {
-    if (argc > 2 && find_command(argv[2])) {
+    const struct mb_command *help_cmd = argc > 2 ? find_command(argv[2]) : NULL;
+
+    if (help_cmd) {
       char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
-      return find_command(argv[2])->run(2, sub, &err);
+      return help_cmd->run(2, sub, &err);
     }
     print_help(stdout);
     return MB_OK;

@@ -5,4 +5,7 @@
 
 #include "error.h"
 
+/* mebench assess FILE: SP 800-90B assessment of a sample file (cmd_assess.c). */
+int mb_cmd_assess(int argc, char **argv, struct mb_error *err);
+
 #endif
