@@ -258,6 +258,9 @@ static void print_text(const char *file, const struct mb_assessment *a, int no_b
   else if (no_bitstring)
     printf("Bitstring: not assessed (--no-bitstring)\n\n");
 
+  if (a->samples < 1000000)
+    printf("Note: %zu samples; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
+           a->samples);
   if (a->h_original >= 0.0)
     printf("H_original:  %.6f bits per symbol\n", a->h_original);
   else
