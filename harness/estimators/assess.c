@@ -38,7 +38,7 @@ static const estimator_fn single[MB_EST_COUNT] = {
 
 typedef int (*pair_fn)(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *t_tuple,
                        struct mb_estimate *lrs);
-static const pair_fn tuple_lrs = NULL;
+static const pair_fn tuple_lrs = mb_est_t_tuple_lrs;
 
 /* Estimators that need binary data (§6.3.2-§6.3.4 apply to bit strings). */
 #define BINARY_ONLY                                                              \
