@@ -160,6 +160,17 @@ static json_t *estimate_json(const struct mb_estimate *e)
   json_object_set_new(o, "p", json_real(e->p));
   for (i = 0; i < e->n_values; i++)
     json_object_set_new(o, e->values[i].name, json_real(e->values[i].value));
+  if (e->predictions > 0) {
+    /* The prediction estimators' N, C, r (longest run + 1), P_global,
+     * P_global' and P_local, named as in SP 800-90B. */
+    json_object_set_new(o, "N", json_integer((json_int_t)e->predictions));
+    json_object_set_new(o, "C", json_integer((json_int_t)e->correct));
+    json_object_set_new(o, "r", json_integer((json_int_t)(e->longest_run + 1)));
+    json_object_set_new(o, "p_global", json_real(e->p_global));
+    json_object_set_new(o, "p_global_prime", json_real(e->p_global_upper));
+    if (e->p_local >= 0.0)
+      json_object_set_new(o, "p_local", json_real(e->p_local));
+  }
   return o;
 }
 

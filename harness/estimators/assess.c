@@ -34,6 +34,10 @@ static const estimator_fn single[MB_EST_COUNT] = {
     [MB_EST_COLLISION] = mb_est_collision,
     [MB_EST_MARKOV] = mb_est_markov,
     [MB_EST_COMPRESSION] = mb_est_compression,
+    [MB_EST_MULTI_MCW] = mb_est_multi_mcw,
+    [MB_EST_LAG] = mb_est_lag,
+    [MB_EST_MULTI_MMC] = mb_est_multi_mmc,
+    [MB_EST_LZ78Y] = mb_est_lz78y,
 };
 
 typedef int (*pair_fn)(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *t_tuple,

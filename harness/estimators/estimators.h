@@ -61,6 +61,14 @@ struct mb_estimate {
    * added below by the implementation; they are reported in JSON. */
   unsigned n_values; /* filled entries of values[] */
   struct mb_estimate_value values[MB_ESTIMATE_MAX_VALUES];
+  /* Prediction estimators (§6.3.7–§6.3.10), filled by predictors.c; zero for
+   * the other estimators. NIST's r is longest_run + 1. */
+  uint64_t predictions;  /* N: predictions made */
+  uint64_t correct;      /* C: correct predictions */
+  uint64_t longest_run;  /* longest run of correct predictions */
+  double p_global;       /* C / N */
+  double p_global_upper; /* P_global': 99% upper confidence bound */
+  double p_local;        /* P_local, or -1 when it cannot change p */
 };
 
 /* How to assess. Zero-initialised options mean: every estimator, bitstring
