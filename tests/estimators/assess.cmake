@@ -33,6 +33,8 @@ add_test(NAME fuzz_assess_corpus
          COMMAND fuzz_assess_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/assess)
 set_tests_properties(fuzz_assess_corpus PROPERTIES TIMEOUT 300 LABELS fuzz)
 if(MB_FUZZ)
+  # Coverage feedback needs the library under test instrumented too.
+  target_compile_options(mebench_core PRIVATE -fsanitize=fuzzer-no-link)
   add_executable(fuzz_assess ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_assess.c)
   target_link_libraries(fuzz_assess PRIVATE mebench_core)
   target_compile_definitions(fuzz_assess PRIVATE MB_LIBFUZZER)
