@@ -156,7 +156,7 @@ static json_t *estimate_json(const struct mb_estimate *e)
     json_object_set_new(o, "skipped", json_string(e->skipped));
     return o;
   }
-  json_object_set_new(o, "h", json_real(e->h));
+  json_object_set_new(o, "h", json_real(e->h + 0.0)); /* never -0 */
   json_object_set_new(o, "p", json_real(e->p));
   for (i = 0; i < e->n_values; i++)
     json_object_set_new(o, e->values[i].name, json_real(e->values[i].value));
@@ -241,7 +241,7 @@ static void print_section(const char *title, const struct mb_estimate *section)
              mb_estimator_key((enum mb_estimator)i));
     if (e->ran)
       printf("  %-7s %-46s %12.6f %14.8g\n", mb_estimator_section((enum mb_estimator)i),
-             name, e->h, e->p);
+             name, e->h + 0.0, e->p);
     else
       printf("  %-7s %-46s %12s   skipped: %s\n",
              mb_estimator_section((enum mb_estimator)i), name, "-", e->skipped);
@@ -279,9 +279,11 @@ static void print_text(const char *file, const struct mb_assessment *a, int no_b
   if (a->h_bitstring >= 0.0)
     printf("H_bitstring: %.6f bits per bit (x %u = %.6f per symbol)\n", a->h_bitstring,
            a->bits_per_symbol, a->h_bitstring * a->bits_per_symbol);
-  if (a->h_assessed >= 0.0)
+  if (a->h_assessed >= 0.0 && a->h_bitstring >= 0.0 && a->h_original >= 0.0)
     printf("H_assessed:  %.6f bits per symbol  (min(H_original, %u x H_bitstring))\n",
            a->h_assessed, a->bits_per_symbol);
+  else if (a->h_assessed >= 0.0)
+    printf("H_assessed:  %.6f bits per symbol\n", a->h_assessed);
   else
     printf("H_assessed:  - (no estimator ran)\n");
 }

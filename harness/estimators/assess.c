@@ -215,7 +215,7 @@ static double section_min(const struct mb_estimate *section, double cap)
       h = section[i].h;
   if (h >= 0.0 && h > cap)
     h = cap;
-  return h;
+  return h + 0.0; /* never -0 */
 }
 
 int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,

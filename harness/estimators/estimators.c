@@ -50,7 +50,7 @@ void mb_estimate_set(struct mb_estimate *e, double h, double p)
 {
   e->ran = 1;
   e->skipped = NULL;
-  e->h = h;
+  e->h = h + 0.0; /* -log2(1) is -0; report 0 */
   e->p = p;
 }
 
