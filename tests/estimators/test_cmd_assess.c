@@ -162,6 +162,15 @@ int main(void)
     text = slurp(out_path);
     CHECK(text && strstr(text, "Usage: mebench assess") != NULL);
   }
+  {
+    /* '-' reads standard input. */
+    const char *argv[] = {"assess", "--json", "-e", "mcv", "-"};
+
+    CHECK(freopen(data_path, "rb", stdin) != NULL);
+    CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
+    text = slurp(out_path);
+    CHECK(text && strstr(text, "\"samples\": 20000") != NULL);
+  }
   unlink(out_path);
   unlink(data_path);
   unlink(wide_path);
