@@ -12,6 +12,7 @@
 
 /* Sorted by name. */
 static const struct mb_command commands[] = {
+    {"assess", "estimate the min-entropy of a sample file (SP 800-90B)", mb_cmd_assess},
     {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
     {NULL, NULL, NULL},
 };

@@ -5,6 +5,9 @@
 
 #include "error.h"
 
+/* mebench assess FILE: SP 800-90B assessment of a sample file (cmd_assess.c). */
+int mb_cmd_assess(int argc, char **argv, struct mb_error *err);
+
 /* mebench sources [--json]: list collectors, their availability and clocks. */
 int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
 
