@@ -101,9 +101,8 @@ static int acc_reserve(struct acc *a, size_t h)
   return MB_OK;
 }
 
-/* The suffix at sorted position i shares l symbols with the one before it
- * (i in 1..n-1); the walk ends with acc_push(a, n, 0). */
-static void acc_push(struct acc *a, uint32_t i, uint32_t l)
+/* acc_push's work when intervals close or one opens. */
+static void acc_step(struct acc *a, uint32_t i, uint32_t l)
 {
   uint32_t lb = i - 1;
 
@@ -154,6 +153,15 @@ static void acc_push(struct acc *a, uint32_t i, uint32_t l)
     if (l > a->vmax)
       a->vmax = l;
   }
+}
+
+/* The suffix at sorted position i shares l symbols with the one before it
+ * (i in 1..n-1); the walk ends with acc_push(a, n, 0). Most neighbours
+ * continue the innermost open interval: that case is kept inline. */
+static inline void acc_push(struct acc *a, uint32_t i, uint32_t l)
+{
+  if (l != a->stk_h[a->top - 1])
+    acc_step(a, i, l);
 }
 
 /* Turn the accumulated intervals into q[] and s[]. */
@@ -406,14 +414,18 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
 
 /* Deepest prefix, in bits, the radix sort examines before it gives up: past
  * this, repeats are long enough for SA-IS to be the better method. */
-#define RADIX_MAX_DEPTH 4096u
+#define RADIX_MAX_DEPTH 2048u
 /* Work budget, in 64-bit window reads per symbol. */
-#define RADIX_WORK_PER_SYMBOL 48u
-/* Groups this small are insertion-sorted. */
-#define RADIX_SMALL 24u
-/* Bits of the first bucketing pass. */
-#define RADIX_TOP_BITS 16u
+#define RADIX_WORK_PER_SYMBOL 40u
+/* Groups this small are sorted on cached 64-bit keys. */
+#define RADIX_LEAF 32u
+/* Digit width of the in-place passes. */
+#define RADIX_DIGIT 8u
+/* Nested in-place passes at most: each goes at least a digit deeper. */
+#define RADIX_LEVELS (RADIX_MAX_DEPTH / RADIX_DIGIT + 2u)
 
+/* The sort emits suffixes in order straight into the interval walk, with the
+ * LCP to the one before known from where the two were told apart. */
 struct radix {
   const uint64_t *w; /* packed text, MSB first, 2 zero words of padding */
   uint64_t nbits;    /* n * b */
@@ -421,11 +433,15 @@ struct radix {
   unsigned b;        /* bits per symbol */
   uint64_t work, budget;
   int gave_up;
-  uint32_t *scratch; /* per radix level: bucket starts [257], cursors [256] */
+  uint32_t *scratch; /* per nesting level: counts and cursors, 2 x 256 */
+  uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
+  uint32_t *idx;
+  uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
+  struct acc *acc;
+  uint32_t emitted;  /* suffixes emitted so far */
+  uint32_t prev;     /* the last one emitted */
+  uint64_t next_lcp; /* padded LCP, in bits, of prev and the next emitted */
 };
-
-#define RADIX_LEVELS (RADIX_MAX_DEPTH / 8u + 1u)
-#define RADIX_SCRATCH 513u
 
 /* The 64 bits starting at bit p; zero past the end of the text. */
 static inline uint64_t window(const struct radix *r, uint64_t p)
@@ -449,85 +465,91 @@ static inline uint64_t suffix_bits(const struct radix *r, uint32_t i)
   return (uint64_t)(r->n - i) * r->b;
 }
 
-/* Compare suffixes x and y, known to agree on their first d bits. Shorter
- * suffixes that are a prefix of a longer one come first, as with a sentinel. */
-static int cmp_from(struct radix *r, uint32_t x, uint32_t y, uint64_t d)
+/* Append suffix x to the sorted order. The padded LCP is capped by both
+ * lengths: zero padding may match past the end of either suffix. */
+static inline void emit(struct radix *r, uint32_t x)
 {
-  uint64_t lx = suffix_bits(r, x), ly = suffix_bits(r, y);
-  uint64_t bx = (uint64_t)x * r->b, by = (uint64_t)y * r->b;
+  if (r->emitted > 0) {
+    uint64_t l = r->next_lcp, lp = suffix_bits(r, r->prev), lx = suffix_bits(r, x);
 
-  for (;; d += 64) {
-    uint64_t wx, wy;
-
-    if (d >= lx && d >= ly)
-      return x > y ? -1 : 1;
-    if (++r->work > r->budget) {
-      r->gave_up = 1;
-      return 0;
-    }
-    wx = d < lx ? window(r, bx + d) : 0;
-    wy = d < ly ? window(r, by + d) : 0;
-    if (wx != wy)
-      return wx < wy ? -1 : 1;
+    if (l > lp)
+      l = lp;
+    if (l > lx)
+      l = lx;
+    /* Bits to symbols; the common widths avoid a division. */
+    l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
+    acc_push(r->acc, r->emitted, (uint32_t)l);
   }
+  r->prev = x;
+  r->emitted++;
 }
 
-/* LCP of suffixes x and y, in symbols. */
-static uint32_t lcp_of(struct radix *r, uint32_t x, uint32_t y)
+static inline int spend(struct radix *r, uint64_t work)
 {
-  uint64_t lx = suffix_bits(r, x), ly = suffix_bits(r, y);
-  uint64_t lmin = lx < ly ? lx : ly;
-  uint64_t bx = (uint64_t)x * r->b, by = (uint64_t)y * r->b, d;
-
-  for (d = 0; d < lmin; d += 64) {
-    uint64_t diff = window(r, bx + d) ^ window(r, by + d);
-
-    if (++r->work > r->budget) {
-      r->gave_up = 1;
-      return 0;
-    }
-    if (diff) {
-      d += (uint64_t)__builtin_clzll(diff);
-      break;
-    }
-  }
-  if (d > lmin)
-    d = lmin;
-  return (uint32_t)(d / r->b);
+  r->work += work;
+  if (r->work > r->budget)
+    r->gave_up = 1;
+  return !r->gave_up;
 }
 
-static void insertion_sort(struct radix *r, uint32_t *a, size_t m, uint64_t d)
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level);
+
+/* Sort and emit a[0..m), m <= RADIX_LEAF, agreeing on their first d bits and
+ * none ended, on the next 64 bits held in a local array. */
+static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
 {
+  uint64_t key[RADIX_LEAF];
   size_t i, j;
 
-  for (i = 1; i < m && !r->gave_up; i++) {
+  if (!spend(r, m))
+    return;
+  for (i = 0; i < m; i++)
+    key[i] = window(r, (uint64_t)a[i] * r->b + d);
+  for (i = 1; i < m; i++) {
+    uint64_t k = key[i];
     uint32_t x = a[i];
 
-    for (j = i; j > 0 && cmp_from(r, x, a[j - 1], d) < 0; j--)
+    for (j = i; j > 0 && key[j - 1] > k; j--) {
+      key[j] = key[j - 1];
       a[j] = a[j - 1];
+    }
+    key[j] = k;
     a[j] = x;
+  }
+  for (i = 0; i < m && !r->gave_up; i = j) {
+    for (j = i + 1; j < m && key[j] == key[i]; j++)
+      ;
+    if (i > 0)
+      r->next_lcp = d + (uint64_t)__builtin_clzll(key[i - 1] ^ key[i]);
+    if (j - i == 1)
+      emit(r, a[i]);
+    else
+      sort_group(r, a + i, j - i, d + 64, level + 1);
   }
 }
 
 static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
 {
-  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> 56);
+  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
 }
 
-/* Sort a[0..m), suffixes agreeing on their first d bits. */
-static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d)
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
 {
   uint32_t *start, *next;
   size_t i, e;
-  unsigned bk;
+  unsigned bk, prev_bk;
+  int first;
 
-  while (m >= 2 && !r->gave_up) {
-    if (d > RADIX_MAX_DEPTH) {
+  for (;;) {
+    if (r->gave_up)
+      return;
+    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
       r->gave_up = 1;
       return;
     }
-    /* Suffixes no longer than d are prefixes of the others: first, shortest
-     * (largest position) first. */
+    /* Suffixes no longer than d are prefixes of the others: they come first,
+     * shortest (largest position) first. */
     e = 0;
     for (i = 0; i < m; i++) {
       if (suffix_bits(r, a[i]) <= d) {
@@ -537,35 +559,42 @@ static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d)
         a[e++] = x;
       }
     }
-    for (i = 1; i < e; i++) {
-      uint32_t x = a[i];
-      size_t j;
+    if (e > 0) {
+      for (i = 1; i < e; i++) {
+        uint32_t x = a[i];
+        size_t j;
 
-      for (j = i; j > 0 && a[j - 1] < x; j--)
-        a[j] = a[j - 1];
-      a[j] = x;
+        for (j = i; j > 0 && a[j - 1] < x; j--)
+          a[j] = a[j - 1];
+        a[j] = x;
+      }
+      for (i = 0; i < e; i++) {
+        emit(r, a[i]);
+        r->next_lcp = d;
+      }
+      a += e;
+      m -= e;
     }
-    a += e;
-    m -= e;
-    if (m < 2)
+    if (m == 0)
       return;
-    if (m <= RADIX_SMALL) {
-      insertion_sort(r, a, m, d);
+    if (m == 1) {
+      emit(r, a[0]);
       return;
     }
-    start = r->scratch + (size_t)((d - RADIX_TOP_BITS) / 8u) * RADIX_SCRATCH;
+    if (m <= RADIX_LEAF) {
+      sort_leaf(r, a, m, d, level);
+      return;
+    }
+    start = r->scratch + (size_t)level * 2u * 257u;
     next = start + 257;
     memset(next, 0, 256 * sizeof(*next));
     for (i = 0; i < m; i++)
       next[digit(r, a[i], d)]++;
-    r->work += m;
-    if (r->work > r->budget) {
-      r->gave_up = 1;
+    if (!spend(r, m))
       return;
-    }
     bk = digit(r, a[0], d);
-    if (next[bk] == m) { /* one shared byte: go deeper without moving */
-      d += 8;
+    if (next[bk] == m) { /* one shared digit: go deeper without moving */
+      d += RADIX_DIGIT;
       continue;
     }
     start[0] = 0;
@@ -589,11 +618,145 @@ static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d)
         a[next[bk]++] = x;
       }
     }
-    r->work += m;
-    for (bk = 0; bk < 256 && !r->gave_up; bk++)
-      if (start[bk + 1] - start[bk] >= 2)
-        sort_group(r, a + start[bk], start[bk + 1] - start[bk], d + 8);
+    if (!spend(r, m))
+      return;
+    first = 1;
+    prev_bk = 0;
+    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
+      uint32_t c = start[bk + 1] - start[bk];
+
+      if (c == 0)
+        continue;
+      if (!first) /* the digits differ first at this bit */
+        r->next_lcp = d + RADIX_DIGIT - 1u -
+                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
+      first = 0;
+      prev_bk = bk;
+      if (c == 1)
+        emit(r, a[start[bk]]);
+      else
+        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
+    }
     return;
+  }
+}
+
+/* Sort pairs (key[i], idx[i]), i < m, on key bits below the top sh bits,
+ * the top sh bits being equal: insertion sort when small, else an in-place
+ * byte-wise radix pass. */
+static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
+{
+  size_t cnt[256], start[257], next[256], i, j;
+  unsigned bk, shift;
+
+  while (m > RADIX_LEAF && sh < 64) {
+    shift = 64u - 8u - sh > 64u ? 0 : 64u - 8u - sh; /* sh > 56: low bits */
+    memset(cnt, 0, sizeof(cnt));
+    for (i = 0; i < m; i++)
+      cnt[(key[i] >> shift) & 255u]++;
+    if (cnt[(key[0] >> shift) & 255u] == m) {
+      sh += 8;
+      continue;
+    }
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + cnt[bk];
+      next[bk] = start[bk];
+    }
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint64_t k = key[next[bk]];
+        uint32_t x = idx[next[bk]];
+        unsigned dg = (unsigned)((k >> shift) & 255u);
+
+        while (dg != bk) {
+          uint64_t k2 = key[next[dg]];
+          uint32_t x2 = idx[next[dg]];
+
+          key[next[dg]] = k;
+          idx[next[dg]++] = x;
+          k = k2;
+          x = x2;
+          dg = (unsigned)((k >> shift) & 255u);
+        }
+        key[next[bk]] = k;
+        idx[next[bk]++] = x;
+      }
+    }
+    for (bk = 0; bk < 256; bk++)
+      if (cnt[bk] > 1)
+        sort_pairs(key + start[bk], idx + start[bk], cnt[bk], sh + 8);
+    return;
+  }
+  for (i = 1; i < m; i++) {
+    uint64_t k = key[i];
+    uint32_t x = idx[i];
+
+    for (j = i; j > 0 && key[j - 1] > k; j--) {
+      key[j] = key[j - 1];
+      idx[j] = idx[j - 1];
+    }
+    key[j] = k;
+    idx[j] = x;
+  }
+}
+
+/* Sort and emit a[0..m), suffixes agreeing on their first top_bits bits, on
+ * cached 64-bit keys: one out-of-place pass on the next KEY_DIGIT bits, then
+ * sort_pairs. Keys of suffixes shorter than 64 bits are zero-padded: that
+ * orders them right, except against equal keys, which sort_group resolves;
+ * emit() caps the LCP by the lengths. r->key and r->idx hold 2m. */
+#define KEY_DIGIT 12u
+static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
+                             unsigned top_bits)
+{
+  uint64_t *k1 = r->key, *k2 = r->key + m;
+  uint32_t *i1 = r->idx, *i2 = r->idx + m;
+  uint32_t *cnt = r->kcnt;
+  unsigned shift = 64u - top_bits - KEY_DIGIT;
+  size_t i, j, lo;
+
+  if (!spend(r, m))
+    return;
+  memset(cnt, 0, ((size_t)1 << KEY_DIGIT) * sizeof(*cnt));
+  for (i = 0; i < m; i++) {
+    uint64_t k = window(r, (uint64_t)a[i] * r->b);
+
+    k1[i] = k;
+    i1[i] = a[i];
+    cnt[(k >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+  }
+  {
+    uint32_t sum = 0;
+
+    for (i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+      uint32_t c = cnt[i];
+
+      cnt[i] = sum;
+      sum += c;
+    }
+  }
+  for (i = 0; i < m; i++) {
+    uint32_t at = cnt[(k1[i] >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+
+    k2[at] = k1[i];
+    i2[at] = i1[i];
+  }
+  /* cnt[g] is now the end of sub-bucket g. */
+  for (lo = 0, i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+    if (cnt[i] - lo > 1)
+      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, top_bits + KEY_DIGIT);
+    lo = cnt[i];
+  }
+  for (i = 0; i < m && !r->gave_up; i = j) {
+    for (j = i + 1; j < m && k2[j] == k2[i]; j++)
+      ;
+    if (i > 0)
+      r->next_lcp = (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
+    if (j - i == 1)
+      emit(r, i2[i]);
+    else
+      sort_group(r, i2 + i, j - i, 64, 0);
   }
 }
 
@@ -609,13 +772,31 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
+static unsigned bit_length(uint64_t x)
+{
+  unsigned l = 0;
+
+  while (x) {
+    l++;
+    x >>= 1;
+  }
+  return l;
+}
+
+/* Buckets larger than this go to the in-place sort rather than the keyed one,
+ * bounding the keyed sort's buffers (24 bytes per suffix). */
+#define KEY_MAX_BUCKET ((size_t)1 << 17)
+/* Bits of the first bucketing pass. */
+#define RADIX_TOP_BITS 8u
+
 /* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. */
 static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
 {
   struct radix r;
   uint64_t *w;
-  uint32_t *sa, *cnt;
-  size_t nwords, i, top = (size_t)1 << RADIX_TOP_BITS;
+  uint32_t *sa;
+  uint32_t cnt[(1u << RADIX_TOP_BITS) + 1];
+  size_t nwords, i, top = (size_t)1 << RADIX_TOP_BITS, keyed = 0;
   uint32_t k;
   int rc = MB_OK;
 
@@ -624,12 +805,13 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   r.b = symbol_bits(s, n);
   r.nbits = (uint64_t)n * r.b;
   r.budget = (uint64_t)n * RADIX_WORK_PER_SYMBOL + 4096u;
+  r.acc = a;
   nwords = (size_t)(r.nbits / 64u) + 2u;
   w = calloc(nwords, sizeof(*w));
   sa = malloc((size_t)n * sizeof(*sa));
-  cnt = calloc(top + 1, sizeof(*cnt));
-  r.scratch = malloc((size_t)RADIX_LEVELS * RADIX_SCRATCH * sizeof(*r.scratch));
-  if (!w || !sa || !cnt || !r.scratch) {
+  r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
+  r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
+  if (!w || !sa || !r.scratch || !r.kcnt) {
     rc = MB_ENOMEM;
     goto out;
   }
@@ -651,7 +833,8 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Bucket by the first 16 bits; the suffixes go in position order. */
+  /* Bucket by the first bits; the suffixes go in position order. */
+  memset(cnt, 0, sizeof(cnt));
   for (k = 0; k < n; k++)
     cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
   {
@@ -660,8 +843,18 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     for (i = 0; i <= top; i++) {
       uint32_t c = cnt[i];
 
+      if (i < top && c <= KEY_MAX_BUCKET && c > keyed)
+        keyed = c;
       cnt[i] = sum;
       sum += c;
+    }
+  }
+  if (keyed > 1) {
+    r.key = malloc(2 * keyed * sizeof(*r.key));
+    r.idx = malloc(2 * keyed * sizeof(*r.idx));
+    if (!r.key || !r.idx) {
+      rc = MB_ENOMEM;
+      goto out;
     }
   }
   for (k = 0; k < n; k++)
@@ -669,17 +862,27 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   /* cnt[i] is now the end of bucket i. */
   {
     uint32_t lo = 0;
+    size_t prev = 0;
+    int first = 1;
 
     for (i = 0; i < top && !r.gave_up; i++) {
-      uint32_t hi = cnt[i];
+      uint32_t hi = cnt[i], m = hi - lo;
 
-      if (hi - lo >= 2)
-        sort_group(&r, sa + lo, hi - lo, RADIX_TOP_BITS);
+      if (m == 0)
+        continue;
+      if (!first)
+        r.next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
+      first = 0;
+      prev = i;
+      if (m == 1)
+        emit(&r, sa[lo]);
+      else if (m <= KEY_MAX_BUCKET)
+        sort_bucket_keys(&r, sa + lo, m, RADIX_TOP_BITS);
+      else
+        sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
       lo = hi;
     }
   }
-  for (k = 1; k < n && !r.gave_up; k++)
-    acc_push(a, k, lcp_of(&r, sa[k - 1], sa[k]));
   if (r.gave_up)
     rc = MB_EINTERNAL;
   else if (a->nomem)
@@ -687,8 +890,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
 out:
   free(w);
   free(sa);
-  free(cnt);
   free(r.scratch);
+  free(r.kcnt);
+  free(r.key);
+  free(r.idx);
   return rc;
 }
 
