@@ -5,4 +5,7 @@
 
 #include "error.h"
 
+/* `mebench run`: the sweep (cmd_run.c). */
+int mb_cmd_run(int argc, char **argv, struct mb_error *err);
+
 #endif
