@@ -97,7 +97,7 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(estimator_keys[i]));
-  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:s,s:i,s:o,s:b}", "path", exp->path,
+  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
                    "sha256", exp->sha256, "content",
                    content ? content : json_stringn(exp->text, exp->text_len), "samples",
                    (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
@@ -125,13 +125,13 @@ static json_t *points_json(const struct mb_experiment *exp)
   return arr;
 }
 
-static json_t *new_doc(struct run *r, time_t started)
+static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
 {
   const struct mb_source_info *info = mb_collector_info(r->col);
   char when[32];
 
   mb_results_iso_time(started, when);
-  return json_pack(
+  return json_pack_ex(jerr, 0, 
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
       "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
       "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version", r->bi.version,
@@ -593,6 +593,7 @@ static int open_new(struct run *r, struct mb_error *err)
                      : r->exp->output ? r->exp->output
                                       : "results";
   char host[64];
+  json_error_t jerr;
   time_t t = time(NULL);
   int rc;
 
@@ -600,8 +601,11 @@ static int open_new(struct run *r, struct mb_error *err)
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
   if (rc != MB_OK)
     return rc;
-  r->doc = new_doc(r, t);
-  return r->doc ? MB_OK : nomem(err);
+  r->doc = new_doc(r, t, &jerr);
+  if (!r->doc)
+    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL, "cannot build run.json: %s",
+                        jerr.text);
+  return MB_OK;
 }
 
 static int open_resume(struct run *r, struct mb_error *err)
