@@ -288,9 +288,9 @@ static void show_bar(struct run *r, size_t point)
     bar[i] = i < filled ? '#' : '-';
   bar[width] = '\0';
   fmt_duration(eta_s(r), eta, sizeof(eta));
-  fprintf(out, "\r\033[K[%s] %zu/%zu calls  point %zu/%zu (%" PRIu32 " ports, %" PRIu32
-               " B, %s)  ETA %s",
-          bar, r->n_done, total, point + 1, r->exp->n_points, p->num_ports, p->ool_size,
+  fprintf(out, "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
+               ", ool_size %" PRIu32 ", %s)  ETA %s",
+          bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
           mb_mode_name(p->mode), eta);
   fflush(out);
   r->bar_shown = 1;
