@@ -14,6 +14,8 @@
 #include "commands.h"
 #include "rawfile.h"
 #include "results.h"
+#include "runner.h"
+#include "source.h"
 
 #define DATA MB_SOURCE_DIR "/tests/data/runner"
 /* The reference tool prints estimates to 6 decimals; an assessment of
@@ -246,6 +248,79 @@ static json_t *edit_run(const char *dir, const char *obj, const char *key, const
   return run;
 }
 
+/* Progress to a file (not a terminal): one line per call, then the table. */
+static void check_progress(void)
+{
+  struct mb_experiment exp;
+  struct mb_runner_options opt;
+  struct mb_error err;
+  char out[700], *dir = NULL, line[512];
+  FILE *log = tmpfile();
+  int lines = 0, calls = 0, table = 0, rows = 0;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_experiment_load(DATA "/replay.json", &exp, &err), MB_OK);
+  memset(&opt, 0, sizeof(opt));
+  snprintf(out, sizeof(out), "%s/progress", base);
+  opt.output = out;
+  opt.progress = log;
+  opt.progress_tty = 0;
+  CHECK_EQ_INT(mb_runner_run(&exp, &opt, &dir, &err), MB_OK);
+  CHECK(dir != NULL);
+  rewind(log);
+  while (fgets(line, sizeof(line), log)) {
+    lines++;
+    if (strncmp(line, "mebench: call ", 14) == 0)
+      calls++;
+    if (strstr(line, "point num_ports ool_size mode") != NULL)
+      table = 1;
+    else if (table && (strncmp(line, "    0         1     4096 complex     2", 38) == 0 ||
+                       strncmp(line, "    1         8     4096 complex     2", 38) == 0))
+      rows++;
+  }
+  CHECK(strstr(line, "median assessed min-entropy") != NULL); /* the table's note */
+  CHECK_EQ_INT(calls, 4);
+  CHECK_EQ_INT(table, 1);
+  CHECK_EQ_INT(rows, 2);
+  CHECK(lines >= 4 + 3);
+  fclose(log);
+  free(dir);
+  mb_experiment_cleanup(&exp);
+}
+
+/* A disk that fills up mid-run: the run fails naming the file, with
+ * MB_ENOSPACE, and the run.json on disk is the last complete one. */
+static void check_full_disk(void)
+{
+  char mnt[700], cmd[900], run_dir[1000], path[1100];
+  const char *a[] = {"run", "-q", "-o", mnt, DATA "/replay.json"};
+  struct mb_error err;
+  json_t *run;
+  int rc;
+
+  snprintf(mnt, sizeof(mnt), "%s/full", base);
+  mkdir(mnt, 0755);
+  /* run.json grows by about 6 KB a call, a raw file takes about 2.2 KB */
+  snprintf(cmd, sizeof(cmd), "mount -t tmpfs -o size=40k tmpfs '%s' 2>/dev/null", mnt);
+  if (geteuid() != 0 || system(cmd) != 0) {
+    printf("SKIP (part): cannot mount a small tmpfs to fill a disk\n");
+    return;
+  }
+  rc = run_cmd(&err, 5, a);
+  CHECK_EQ_INT(rc, MB_ENOSPACE);
+  CHECK(strstr(err.source, mnt) == err.source);
+  CHECK(strstr(err.text, "No space left on device") != NULL);
+  CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
+  snprintf(path, sizeof(path), "%s/run.json", run_dir);
+  run = json_load_file(path, 0, NULL);
+  CHECK(run != NULL); /* complete and parseable */
+  CHECK(json_array_size(json_object_get(run, "calls")) < 4);
+  json_decref(run);
+  snprintf(cmd, sizeof(cmd), "umount '%s'", mnt);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not unmount %s\n", mnt);
+}
+
 int main(void)
 {
   char out[600], dir1[1000], dir2[1000], copy[1100], cmdline[2400];
@@ -371,6 +446,28 @@ int main(void)
       fclose(f);
     CHECK(run_cmd(&err, 5, blocked) == MB_ESYSTEM);
     CHECK(strstr(err.source, "plainfile") != NULL);
+  }
+
+  check_progress();
+  check_full_disk();
+
+  /* A collector that cannot run here: exit 4, and no empty run directory. */
+  {
+    char exp_path[700], root[700];
+    const char *a[] = {"run", "-q", "-o", root, exp_path};
+    FILE *f;
+    struct stat st;
+
+    snprintf(exp_path, sizeof(exp_path), "%s/absent.json", base);
+    snprintf(root, sizeof(root), "%s/absent", base);
+    f = fopen(exp_path, "w");
+    if (f) {
+      fprintf(f, "{\"name\": \"absent\", \"source\": \"%s\", \"samples\": 10}\n",
+              strcmp(mb_sources_default(), "mach_ipc") == 0 ? "linux_ipc" : "mach_ipc");
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EUNAVAILABLE);
+    CHECK(stat(root, &st) != 0);
   }
 
   json_decref(expected);
