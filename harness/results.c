@@ -71,7 +71,7 @@ int mb_results_write_atomic(const char *path, const void *data, size_t len, int 
   /* A leftover temporary from a killed process is ours to replace. */
   fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
-    return mb_error_errno(err, errno, tmp, "cannot create file");
+    return mb_error_errno(err, errno, path, "cannot create its temporary file %s", tmp);
   while (done < len) {
     ssize_t w = write(fd, p + done, len - done);
 
