@@ -11,4 +11,7 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err);
 /* mebench sources [--json]: list collectors, their availability and clocks. */
 int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
 
+/* `mebench run`: the sweep (cmd_run.c). */
+int mb_cmd_run(int argc, char **argv, struct mb_error *err);
+
 #endif
