@@ -5,4 +5,7 @@
 
 #include "error.h"
 
+/* mebench plotdata RESULTS_DIR OUTDIR: the tables behind scripts/plot. */
+int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err);
+
 #endif
