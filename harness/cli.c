@@ -13,6 +13,7 @@
 /* Sorted by name. */
 static const struct mb_command commands[] = {
     {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
+    {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;

@@ -448,6 +448,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
       pt->n_calls++;
       pt->timeouts += c->timeouts;
       pt->failures += c->failures;
+      pt->timeout_calls += c->timeouts > 0;
+      pt->failure_calls += c->failures > 0;
       if (c->pool_size == 0)
         pt->fallbacks++;
       if (c->raw_quantum * rd->tick_ns > q)

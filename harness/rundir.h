@@ -60,6 +60,7 @@ struct mb_rundir_point {
   double mad_ns;              /* median over calls of raw_stats.mad, ns */
   double quantum_ns;          /* largest raw_stats.quantum over calls, ns */
   size_t timeouts, failures;  /* summed over calls */
+  size_t timeout_calls, failure_calls; /* calls with any */
   size_t fallbacks;           /* calls with pool_size 0 */
   struct mb_spread est_bytes[MB_EST_COUNT];
   struct mb_spread est_raw[MB_EST_COUNT];
