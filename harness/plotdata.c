@@ -232,11 +232,23 @@ static int make_dirs(const char *dir, struct mb_error *err)
 
 /* --- per-axis tables -------------------------------------------------------- */
 
-static const char *axis_label(enum mb_axis a)
+/* A numeric axis is drawn on a log2 scale when its values span 8x or more
+ * (ool_size always: its values are usually powers of two over decades). */
+static int axis_log2(const struct mb_rundir *rd, enum mb_axis a)
+{
+  const struct mb_axis_values *v = &rd->axes[a];
+
+  if (a == MB_AXIS_OOL_SIZE)
+    return 1;
+  return a == MB_AXIS_NUM_PORTS && v->n > 1 && v->values[v->n - 1] >= 8 * v->values[0];
+}
+
+static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
 {
   switch (a) {
   case MB_AXIS_NUM_PORTS:
-    return "ports in the pool, num_ports";
+    return axis_log2(rd, a) ? "ports in the pool, num_ports (log2 scale)"
+                            : "ports in the pool, num_ports";
   case MB_AXIS_OOL_SIZE:
     return "out-of-line payload, ool_size (bytes, log2 scale)";
   default:
@@ -361,9 +373,9 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   snprintf(name, sizeof(name), "axis-%s.dat", mb_axis_name(a));
   gp_set(o->f, "dat", name);
   gp_set(o->f, "axis", mb_axis_name(a));
-  gp_set(o->f, "xlabel", axis_label(a));
-  fprintf(o->f, "logx = %d\ncategorical = %d\nnser = %zu\narray ser[%zu]\n",
-          a == MB_AXIS_OOL_SIZE ? 2 : 0, a == MB_AXIS_MODE, nser, nser);
+  gp_set(o->f, "xlabel", axis_label(rd, a));
+  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nnser = %zu\narray ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, nser, nser);
   if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
@@ -386,6 +398,46 @@ done:
 }
 
 /* --- estimators ------------------------------------------------------------- */
+
+/* The swept values of a point, "8, 4096, complex" (every value when none is
+ * swept); swept_names gives the matching "num_ports, ool_size (B), mode". */
+static void point_values(const struct mb_rundir *rd, const struct mb_rundir_point *p,
+                         char *buf, size_t n)
+{
+  size_t len = 0;
+  int b, any = 0;
+
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    any |= mb_rundir_swept(rd, (enum mb_axis)b);
+  buf[0] = '\0';
+  for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
+    if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
+      continue;
+    if (b == MB_AXIS_MODE)
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+    else
+      snprintf(buf + len, n - len, "%s%u", len ? ", " : "",
+               mb_rundir_axis_value(p, (enum mb_axis)b));
+    len = strlen(buf);
+  }
+}
+
+static void swept_names(const struct mb_rundir *rd, char *buf, size_t n)
+{
+  size_t len = 0;
+  int b, any = 0;
+
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    any |= mb_rundir_swept(rd, (enum mb_axis)b);
+  buf[0] = '\0';
+  for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
+    if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
+      continue;
+    snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+             b == MB_AXIS_OOL_SIZE ? "ool_size (B)" : mb_axis_name((enum mb_axis)b));
+    len = strlen(buf);
+  }
+}
 
 static int write_estimators(const struct mb_rundir *rd, struct out *o)
 {
@@ -411,10 +463,8 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
     fprintf(o->f, " %d", pt->bind_bytes + 1);
     for (e = 0; e < MB_EST_COUNT; e++)
       num(o->f, pt->est_bytes[e].med);
-    mb_rundir_point_label(rd, pt, 1, label, sizeof(label));
-    fputc(' ', o->f);
-    /* one whitespace-free word per label for xticlabels */
-    fprintf(o->f, "\"p%zu: %s\"\n", p, label);
+    point_values(rd, pt, label, sizeof(label));
+    fprintf(o->f, " \"p%zu: %s\"\n", p, label);
   }
   rc = out_close(o);
   if (rc)
@@ -423,6 +473,13 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
   if (rc)
     return rc;
   gp_set(o->f, "dat", "estimators.dat");
+  swept_names(rd, label, sizeof(label));
+  {
+    char xl[192];
+
+    snprintf(xl, sizeof(xl), "point: %s", label);
+    gp_set(o->f, "xlabel", xl);
+  }
   fprintf(o->f, "npoints = %zu\nnest = %d\narray est[%d]\n", rd->n_points, MB_EST_COUNT,
           MB_EST_COUNT);
   for (e = 0; e < MB_EST_COUNT; e++) {

@@ -1,6 +1,6 @@
 # hist.gp: histogram of the raw deltas of one point (all repetitions), log
 # counts, up to the 99.9th percentile.
-set title sprintf("Histogram of raw deltas, %s\n%d deltas from %d calls; bins of %g ns; %d above the 99.9th percentile not shown", point_title, n_total, n_calls, binw_ns, n_above) font ',13'
+set title sprintf("Histogram of raw deltas, %s\n%d deltas from %d call%s; bins of %g ns%s", point_title, n_total, n_calls, n_calls == 1 ? '' : 's', binw_ns, n_above > 0 ? sprintf('; %d above the 99.9th percentile not shown', n_above) : '') font ',13'
 set xlabel sprintf('raw delta t1 - t0 (ns; %s)', clock)
 set ylabel 'count (log scale)'
 set logscale y 10
