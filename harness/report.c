@@ -54,8 +54,9 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
   *n = 0;
   if (strcmp(rd->status, "complete") != 0)
     rc = add(&l, &k, &cap, MB_ANOMALY_STATUS, SIZE_MAX,
-             "The run is **%s**: %zu of %zu planned calls were measured.", rd->status,
-             rd->n_calls, rd->n_points * rd->repetitions);
+             "The run is **%s**: %zu of %zu planned calls were measured%s%s%s", rd->status,
+             rd->n_calls, rd->n_points * rd->repetitions,
+             rd->error[0] ? " (error: " : ".", rd->error, rd->error[0] ? ")." : "");
   for (p = 0; p < rd->n_points && !rc; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
     double step = rd->resolution_ns > pt->quantum_ns ? rd->resolution_ns : pt->quantum_ns;
@@ -408,6 +409,11 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs(": ", f);
     md_text(f, rd->source_description);
   }
+  if (rd->source_replay[0]) {
+    fputs("; playing back `", f);
+    md_text(f, rd->source_replay);
+    fputs("`", f);
+  }
   fputs(" |\n| mebench | ", f);
   md_text(f, or_unknown(rd->version));
   fputs(", commit ", f);
@@ -422,7 +428,13 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, " |\n| Run | %s to %s", rd->started, rd->finished[0] ? rd->finished : "?");
   if (t0 >= 0 && t1 >= t0)
     fprintf(f, " (%.0f s)", t1 - t0);
-  fputs(" |\n\n", f);
+  if (rd->n_sessions > 1)
+    fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
+  fputs(" |\n", f);
+  if (!isnan(rd->total_s))
+    fprintf(f, "| Time spent | %.3g s: collecting %.3g s, assessing %.3g s, writing %.3g s |\n",
+            rd->total_s, rd->collect_s, rd->analyse_s, rd->write_s);
+  fputs("\n", f);
 
   fputs("## The experiment\n\n| | |\n| --- | --- |\n", f);
   fputs("| File | `", f);

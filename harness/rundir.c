@@ -113,8 +113,11 @@ static double get_number(struct getter *g, json_t *parent, const char *ppath,
   v = child(g, parent, ppath, key, path, sizeof(path));
   if (!v)
     return NAN;
+  /* results/README.md: a number that cannot be computed is null. */
+  if (json_is_null(v))
+    return NAN;
   if (!json_is_number(v)) {
-    wrong(g, path, "a number");
+    wrong(g, path, "a number or null");
     return NAN;
   }
   return json_number_value(v);
@@ -558,6 +561,7 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
                         rd->schema);
   }
   rd->status = get_text(&g, root, "", "status", 0);
+  rd->error = get_text(&g, root, "", "error", 1);
   rd->started = get_text(&g, root, "", "started", 0);
   rd->finished = get_text(&g, root, "", "finished", 1);
   mb = get_object(&g, root, "", "mebench");
@@ -589,6 +593,20 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   rd->source_name = get_text(&g, src, "source", "name", 0);
   rd->source_platform = get_text(&g, src, "source", "platform", 1);
   rd->source_description = get_text(&g, src, "source", "description", 1);
+  rd->source_replay = get_text(&g, src, "source", "replay", 1);
+  rd->total_s = rd->collect_s = rd->analyse_s = rd->write_s = NAN;
+  {
+    json_t *d = json_object_get(root, "durations");
+
+    if (json_is_object(d)) {
+      rd->total_s = get_number(&g, d, "durations", "total_s");
+      rd->collect_s = get_number(&g, d, "durations", "collect_s");
+      rd->analyse_s = get_number(&g, d, "durations", "analyse_s");
+      rd->write_s = get_number(&g, d, "durations", "write_s");
+    }
+    d = json_object_get(root, "sessions");
+    rd->n_sessions = json_is_array(d) ? json_array_size(d) : 0;
+  }
   exp = get_object(&g, root, "", "experiment");
   rd->exp_path = get_text(&g, exp, "experiment", "path", 1);
   rd->exp_sha256 = get_text(&g, exp, "experiment", "sha256", 1);

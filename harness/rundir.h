@@ -83,6 +83,7 @@ struct mb_rundir {
   void *root;      /* the parsed json_t, owned */
 
   const char *schema, *status, *started, *finished;
+  const char *error; /* what failed, when status is "failed" */
   const char *version, *git_commit, *compiler, *flags;
   const char *hostname, *os, *kernel, *arch, *cpu_model;
   long long cores;
@@ -90,6 +91,9 @@ struct mb_rundir {
   uint64_t tick_num, tick_den;
   double tick_ns, read_cost_ns, resolution_ns;
   const char *source_name, *source_platform, *source_description;
+  const char *source_replay; /* the replay collector's file, else "" */
+  double total_s, collect_s, analyse_s, write_s; /* durations; NAN if absent */
+  size_t n_sessions; /* the first run and each --resume; 0 if not recorded */
   const char *exp_path, *exp_sha256, *exp_name, *exp_description, *order;
   size_t samples, repetitions, warmup;
   unsigned long long seed;

@@ -155,6 +155,7 @@ static void synth_init(struct synth *s)
 
   memset(s, 0, sizeof(*s));
   s->rd.status = "complete";
+  s->rd.error = "";
   s->rd.repetitions = 3;
   s->rd.n_calls = 6;
   s->rd.n_points = 2;
@@ -225,7 +226,11 @@ static void rules(void)
   s.rd.n_calls = 4;
   s.pt[1].n_calls = 1;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_STATUS, &p, text, sizeof(text)), 1);
-  CHECK(p == SIZE_MAX && strstr(text, "4 of 6 planned calls"));
+  CHECK(p == SIZE_MAX && strstr(text, "4 of 6 planned calls were measured."));
+  s.rd.status = "failed";
+  s.rd.error = "raw/p1-r0.mbr: No space left on device";
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_STATUS, &p, text, sizeof(text)), 1);
+  CHECK(strstr(text, "**failed**") && strstr(text, "(error: raw/p1-r0.mbr: No space left"));
   CHECK_EQ_INT(count(&s, MB_ANOMALY_MISSING, &p, NULL, 0), 1);
   CHECK_EQ_INT(p, 1);
 

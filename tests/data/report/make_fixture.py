@@ -116,12 +116,13 @@ for p in points:
                 "started": "2026-11-21T10:15:%02dZ" % seq, "wall_s": wall,
                 "pool_size": p["num_ports"], "timings": k, "bytes": len(data),
                 "timeouts": timeouts, "failures": 0,
-                "raw_stats": {"min": s[0], "p01": pct(s, 0.01), "p50": med, "p99": pct(s, 0.99),
+                "raw_stats": {"n": k, "min": s[0], "p01": pct(s, 0.01), "p50": med, "p99": pct(s, 0.99),
                               "max": s[-1], "mean": round(mean, 3), "stddev": round(sd, 3),
                               "mad": mad, "distinct": len(set(t)), "quantum": 1},
                 "ns_per_op": med, "throughput": {"ops_per_s": round(k / wall, 3), "bytes_per_s": bps},
                 "entropy": {"bytes": eb, "raw": er},
-                "rate": {"bits_per_byte": eb["h_assessed"], "bits_per_s": round(eb["h_assessed"] * bps, 3)}}
+                "rate": {"bits_per_byte": eb["h_assessed"], "bits_per_s": round(eb["h_assessed"] * bps, 3)},
+                "durations": {"collect_s": wall, "analyse_s": 0.25, "write_s": 0.001}}
         calls.append(call)
         seq += 1
 
@@ -142,6 +143,11 @@ run = {"schema": "mebench-run/1", "status": "complete",
                       "samples": samples, "repetitions": reps, "warmup": 1, "order": "sequential",
                       "seed": 42, "raw_bits": 4, "estimators": EST, "bitstring": True},
        "started": "2026-11-21T10:15:00Z", "finished": "2026-11-21T10:15:12Z",
+       "sessions": [{"started": "2026-11-21T10:15:00Z", "finished": "2026-11-21T10:15:12Z",
+                     "status": "complete", "calls": len(calls)}],
+       "durations": {"total_s": 12.0, "warmup_s": 0.1,
+                     "collect_s": round(sum(c["wall_s"] for c in calls), 6),
+                     "analyse_s": round(0.25 * len(calls), 6), "write_s": round(0.001 * len(calls), 6)},
        "points": points, "calls": calls}
 with open(os.path.join(out, "run.json"), "w") as f:
     json.dump(run, f, indent=2)
