@@ -14,4 +14,10 @@ int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
 /* `mebench run`: the sweep (cmd_run.c). */
 int mb_cmd_run(int argc, char **argv, struct mb_error *err);
 
+/* mebench plotdata RESULTS_DIR OUTDIR: the tables behind scripts/plot. */
+int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err);
+
+/* mebench report RESULTS_DIR: the Markdown report or LaTeX table of a run. */
+int mb_cmd_report(int argc, char **argv, struct mb_error *err);
+
 #endif
