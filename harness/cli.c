@@ -12,6 +12,8 @@
 
 /* Sorted by name. */
 static const struct mb_command commands[] = {
+    {"baseline", "keep a run's summaries as a named baseline for compare", mb_cmd_baseline},
+    {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;
@@ -235,9 +237,10 @@ int mb_cli_main(int argc, char **argv)
   first = argv[1];
   if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
       strcmp(first, "help") == 0) {
-    if (argc > 2 && find_command(argv[2])) {
+    cmd = argc > 2 ? find_command(argv[2]) : NULL;
+    if (cmd) {
       char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
-      return find_command(argv[2])->run(2, sub, &err);
+      return cmd->run(2, sub, &err);
     }
     print_help(stdout);
     return MB_OK;

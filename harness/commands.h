@@ -5,4 +5,7 @@
 
 #include "error.h"
 
+int mb_cmd_baseline(int argc, char **argv, struct mb_error *err);
+int mb_cmd_compare(int argc, char **argv, struct mb_error *err);
+
 #endif
