@@ -821,6 +821,41 @@ int mb_compare_write_file(const char *path, const char *data, size_t len, int re
   return status;
 }
 
+/* Keep each estimator's h and p (or why it was skipped) and drop its
+ * intermediate values: they explain one call's raw data, which a baseline
+ * does not keep, and they are most of a run.json's size. */
+static void slim_assessment(json_t *assessment)
+{
+  static const char *const parts[] = {"literal", "bitstring"};
+  size_t k;
+
+  for (k = 0; k < 2; k++) {
+    json_t *ests = json_object_get(assessment, parts[k]), *est;
+    const char *name;
+
+    json_object_foreach(ests, name, est)
+    {
+      json_t *keep = json_object();
+      const char *key;
+      json_t *val;
+
+      if (!json_is_object(est) || !keep) {
+        json_decref(keep);
+        continue;
+      }
+      json_object_foreach(est, key, val)
+      {
+        if (strcmp(key, "h") == 0 || strcmp(key, "p") == 0 ||
+            strcmp(key, "skipped") == 0)
+          json_object_set(keep, key, val);
+      }
+      json_object_clear(est);
+      json_object_update(est, keep);
+      json_decref(keep);
+    }
+  }
+}
+
 json_t *mb_compare_make_baseline(const struct mb_compare_run *run, const char *name,
                                  const char *created, struct mb_error *err)
 {
@@ -852,8 +887,13 @@ json_t *mb_compare_make_baseline(const struct mb_compare_run *run, const char *n
       goto nomem;
   }
   calls = json_object_get(doc, "calls");
-  for (i = 0; i < json_array_size(calls); i++)
-    json_object_del(json_array_get(calls, i), "raw_file");
+  for (i = 0; i < json_array_size(calls); i++) {
+    json_t *call = json_array_get(calls, i);
+
+    json_object_del(call, "raw_file");
+    slim_assessment(json_object_get(json_object_get(call, "entropy"), "bytes"));
+    slim_assessment(json_object_get(json_object_get(call, "entropy"), "raw"));
+  }
   return doc;
 nomem:
   json_decref(meta);

@@ -577,6 +577,19 @@ static void test_cli_and_baseline(const char *tmp)
     CHECK_EQ_INT(json_array_size(calls), 30);
     for (i = 0; i < json_array_size(calls); i++)
       CHECK(json_object_get(json_array_get(calls, i), "raw_file") == NULL);
+    /* Estimators keep h and p, not their intermediate values. */
+    {
+      json_t *mcv = json_object_get(
+          json_object_get(
+              json_object_get(json_object_get(json_array_get(calls, 0), "entropy"),
+                              "bytes"),
+              "literal"),
+          "mcv");
+
+      CHECK(json_is_number(json_object_get(mcv, "h")));
+      CHECK(json_is_number(json_object_get(mcv, "p")));
+      CHECK(json_object_get(mcv, "p_global") == NULL);
+    }
   }
   CHECK_EQ_INT(a.n_points, b.n_points);
   for (i = 0; i < a.n_points && i < b.n_points; i++)

@@ -22,7 +22,7 @@ ESTIMATORS = ["mcv", "collision", "markov", "compression", "t_tuple", "lrs",
 def assessment(h, bits, n):
     return {"samples": n, "bits_per_symbol": bits, "alphabet_size": 2 ** bits,
             "binary": bits == 1, "h_original": h, "h_bitstring": h / bits,
-            "h_assessed": h, "literal": {"mcv": {"h": h, "p": 2 ** -h}},
+            "h_assessed": h, "literal": {"mcv": {"h": h, "p": 2 ** -h, "p_global": 2 ** -h, "p_local": 0.0}},
             "bitstring": {"mcv": {"h": h / bits, "p": 2 ** (-h / bits)}}}
 
 
