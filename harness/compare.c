@@ -25,6 +25,9 @@ static const char *const metric_units[] = {
     MB_COMPARE_METRIC_TABLE(MB_X)
 #undef MB_X
 };
+/* Where each metric is in a call of run.json. */
+static const char *const metric_paths[] = {"entropy.bytes.h_assessed",
+                                           "entropy.raw.h_assessed", "rate.bits_per_s"};
 static const int metric_gated[] = {
 #define MB_X(id, key, title, unit, gated) gated,
     MB_COMPARE_METRIC_TABLE(MB_X)
@@ -135,7 +138,6 @@ static int load_points(struct mb_compare_run *run, const char *src,
   json_t *points = json_object_get(run->root, "points");
   json_t *calls = json_object_get(run->root, "calls");
   size_t i, j, m, np, nc;
-  size_t *fill;
   char path[96];
 
   if (!json_is_array(points))
@@ -196,39 +198,31 @@ static int load_points(struct mb_compare_run *run, const char *src,
       if (!run->points[i].values[m])
         return MB_ENOMEM;
     }
-  fill = calloc(np ? np : 1, sizeof(*fill));
-  if (!fill)
-    return MB_ENOMEM;
   for (i = 0; i < nc; i++) {
     json_t *c = json_array_get(calls, i);
     size_t p = (size_t)json_integer_value(json_object_get(c, "point"));
     json_t *ent = json_object_get(c, "entropy");
-    json_t *rate = json_object_get(c, "rate");
-    double v[MB_CMP_METRIC_COUNT];
-    int status;
+    json_t *found[MB_CMP_METRIC_COUNT];
 
-    snprintf(path, sizeof(path), "calls[%zu].entropy.bytes.h_assessed", i);
-    status = get_number(json_object_get(json_object_get(ent, "bytes"), "h_assessed"),
-                        src, path, &v[MB_CMP_H_BYTES], err);
-    if (status == MB_OK) {
-      snprintf(path, sizeof(path), "calls[%zu].entropy.raw.h_assessed", i);
-      status = get_number(json_object_get(json_object_get(ent, "raw"), "h_assessed"),
-                          src, path, &v[MB_CMP_H_RAW], err);
+    found[MB_CMP_H_BYTES] =
+        json_object_get(json_object_get(ent, "bytes"), "h_assessed");
+    found[MB_CMP_H_RAW] = json_object_get(json_object_get(ent, "raw"), "h_assessed");
+    found[MB_CMP_RATE] = json_object_get(json_object_get(c, "rate"), "bits_per_s");
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
+      struct mb_compare_point *pt = &run->points[p];
+      int status;
+
+      if (json_is_null(found[m])) { /* not assessed: left out, counted */
+        run->n_null[m]++;
+        continue;
+      }
+      snprintf(path, sizeof(path), "calls[%zu].%s", i, metric_paths[m]);
+      status = get_number(found[m], src, path, &pt->values[m][pt->count[m]], err);
+      if (status != MB_OK)
+        return status;
+      pt->count[m]++;
     }
-    if (status == MB_OK) {
-      snprintf(path, sizeof(path), "calls[%zu].rate.bits_per_s", i);
-      status = get_number(json_object_get(rate, "bits_per_s"), src, path,
-                          &v[MB_CMP_RATE], err);
-    }
-    if (status != MB_OK) {
-      free(fill);
-      return status;
-    }
-    for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
-      run->points[p].values[m][fill[p]] = v[m];
-    fill[p]++;
   }
-  free(fill);
   return MB_OK;
 }
 
@@ -508,6 +502,18 @@ static int note_differences(const struct mb_compare_run *b,
     if (status)
       return status;
   }
+  {
+    size_t m;
+
+    for (m = 0; m < MB_CMP_METRIC_COUNT && status == MB_OK; m++)
+      if (b->n_null[m] || c->n_null[m])
+        status = add_warning(rep,
+                             "%s is null (not assessed) in %zu call(s) of the baseline "
+                             "and %zu of the current run: those calls are left out",
+                             metric_paths[m], b->n_null[m], c->n_null[m]);
+    if (status)
+      return status;
+  }
   if (*b->status && strcmp(b->status, "complete") != 0)
     status = add_warning(rep, "the baseline run is %s, not complete", b->status);
   if (!status && *c->status && strcmp(c->status, "complete") != 0)
@@ -523,7 +529,11 @@ static void judge_metric(const struct mb_compare_point *bp,
                          struct mb_compare_stat *st)
 {
   struct mb_mwu_result r;
+  size_t nb = bp->count[m], nc = cp->count[m];
 
+  st->gated = gated;
+  if (nb == 0 || nc == 0)
+    return; /* nothing to test: p stays 1, no verdict from this metric */
   if (st->base_median != 0)
     st->change = (st->cur_median - st->base_median) / fabs(st->base_median);
   else
@@ -531,16 +541,13 @@ static void judge_metric(const struct mb_compare_point *bp,
   st->p_drop = st->p_rise = 1;
   /* Values were checked finite at load, so only NOMEM can fail here; a test
    * that cannot run leaves p = 1, which never flags. */
-  if (mb_mwu_test(cp->values[m], cp->n, bp->values[m], bp->n, MB_MWU_LESS, &r) ==
-      MB_OK) {
+  if (mb_mwu_test(cp->values[m], nc, bp->values[m], nb, MB_MWU_LESS, &r) == MB_OK) {
     st->p_drop = r.p;
     st->exact = r.exact;
   }
-  if (mb_mwu_test(cp->values[m], cp->n, bp->values[m], bp->n, MB_MWU_GREATER, &r) ==
-      MB_OK)
+  if (mb_mwu_test(cp->values[m], nc, bp->values[m], nb, MB_MWU_GREATER, &r) == MB_OK)
     st->p_rise = r.p;
-  st->p_min = smallest_p(bp->n + cp->n, cp->n);
-  st->gated = gated;
+  st->p_min = smallest_p(nb + nc, nc);
   if (gated && isfinite(st->change)) {
     st->regressed = st->p_drop <= level && st->change < -opts->max_drop;
     st->improved = st->p_rise <= level && st->change > opts->max_drop;
@@ -591,19 +598,23 @@ static void judge_row(struct mb_compare_row *row, const struct mb_compare_point 
     st->cur_median = st->cur_min = st->cur_max = NAN;
     st->change = NAN;
     st->p_drop = st->p_rise = st->p_min = 1;
-    if (row->in_cur) {
-      st->n_cur = cp->n;
-      summarise(cp->values[m], cp->n, tmp, &st->cur_median, &st->cur_min, &st->cur_max);
+    if (row->in_cur && cp->count[m]) {
+      st->n_cur = cp->count[m];
+      summarise(cp->values[m], cp->count[m], tmp, &st->cur_median, &st->cur_min,
+                &st->cur_max);
     }
-    if (row->in_base) {
-      st->n_base = bp->n;
-      summarise(bp->values[m], bp->n, tmp, &st->base_median, &st->base_min,
+    if (row->in_base && bp->count[m]) {
+      st->n_base = bp->count[m];
+      summarise(bp->values[m], bp->count[m], tmp, &st->base_median, &st->base_min,
                 &st->base_max);
     }
   }
   if (row->in_cur) {
     row->cur_h_bytes = row->stat[MB_CMP_H_BYTES].cur_median;
-    row->below_floor = opts->min_entropy >= 0 && row->cur_h_bytes < opts->min_entropy;
+    /* A point whose entropy could not be assessed at all cannot show that
+     * it meets the floor. */
+    row->below_floor =
+        opts->min_entropy >= 0 && !(row->cur_h_bytes >= opts->min_entropy);
   }
   if (row->in_base && row->in_cur) {
     /* Each gated metric is tested at alpha / k (Bonferroni), so that a point
@@ -626,8 +637,13 @@ static void judge_row(struct mb_compare_row *row, const struct mb_compare_point 
     row->untestable = row->stat[MB_CMP_H_BYTES].p_min > level;
   }
   if (row->below_floor) {
-    append(row->reason, sizeof(row->reason), "%sh_bytes %.4g below the floor %.4g",
-           regressed ? ", " : "", row->cur_h_bytes, opts->min_entropy);
+    if (isfinite(row->cur_h_bytes))
+      append(row->reason, sizeof(row->reason), "%sh_bytes %.4g below the floor %.4g",
+             regressed ? ", " : "", row->cur_h_bytes, opts->min_entropy);
+    else
+      append(row->reason, sizeof(row->reason),
+             "%sh_bytes not assessed: floor %.4g unmet", regressed ? ", " : "",
+             opts->min_entropy);
     regressed = 1;
   }
   if (!row->in_base || !row->in_cur) {

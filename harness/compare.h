@@ -48,8 +48,11 @@ struct mb_compare_point {
   uint32_t num_ports;
   uint32_t ool_size;
   char mode[16];
-  size_t n;                            /* repetitions recorded (calls of this point) */
-  double *values[MB_CMP_METRIC_COUNT]; /* n values each, in call order */
+  size_t n; /* repetitions recorded (calls of this point) */
+  /* The values that exist, in call order: count[m] <= n, because the runner
+   * writes null when a call could not be assessed (no estimate, no time). */
+  size_t count[MB_CMP_METRIC_COUNT];
+  double *values[MB_CMP_METRIC_COUNT];
 };
 
 /* A run or baseline as compare sees it. String members are borrowed from
@@ -71,6 +74,7 @@ struct mb_compare_run {
   char estimators[256]; /* comma-joined keys, "" when absent */
   struct mb_compare_point *points;
   size_t n_points;
+  size_t n_null[MB_CMP_METRIC_COUNT]; /* calls whose value is null */
 };
 
 /* Load path: a directory (its run.json is read), a run.json or a baseline.

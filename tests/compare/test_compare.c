@@ -352,6 +352,49 @@ static void test_matching(void)
   mb_compare_run_cleanup(&cur);
 }
 
+/* The runner writes null for a call it could not assess: such calls are
+ * left out of that metric, with a warning; a point with no assessed h_bytes
+ * at all cannot meet a floor. */
+static void test_nulls(void)
+{
+  double hb[6] = {7, 7, 7, 7, 7, 7}, hr[6] = {3, 3, 3, 3, 3, 3};
+  double rate[6] = {1, 1, 1, 1, 1, 1};
+  struct spec s;
+  struct mb_compare_run base, cur;
+  struct mb_compare_report rep;
+  struct mb_compare_options opts;
+  struct mb_error err;
+  json_t *doc, *calls;
+  size_t i;
+
+  default_spec(&s, 6);
+  mb_compare_options_init(&opts);
+  opts.min_entropy = 1;
+  mb_error_init(&err);
+  CHECK_EQ_INT(load(make_run(&s, hb, hr, rate), "b", &base), MB_OK);
+  doc = make_run(&s, hb, hr, rate);
+  calls = json_object_get(doc, "calls");
+  json_object_set_new(json_object_get(json_array_get(calls, 2), "rate"), "bits_per_s",
+                      json_null());
+  for (i = 0; i < 6; i++)
+    json_object_set_new(
+        json_object_get(json_object_get(json_array_get(calls, i), "entropy"), "bytes"),
+        "h_assessed", json_null());
+  CHECK_EQ_INT(load(doc, "c", &cur), MB_OK);
+  CHECK_EQ_INT(cur.points[0].count[MB_CMP_H_BYTES], 0);
+  CHECK_EQ_INT(cur.points[0].count[MB_CMP_RATE], 5);
+  CHECK_EQ_INT(cur.n_null[MB_CMP_RATE], 1);
+  CHECK_EQ_INT(mb_compare_runs(&base, &cur, &opts, &rep, &err), MB_OK);
+  CHECK_EQ_INT(rep.rows[0].stat[MB_CMP_RATE].n_cur, 5);
+  CHECK_EQ_INT(rep.rows[0].verdict, MB_VERDICT_REGRESSED);
+  CHECK(strstr(rep.rows[0].reason, "not assessed") != NULL);
+  CHECK(rep.n_warnings >= 2 && strstr(rep.warnings[0], "entropy.bytes.h_assessed") &&
+        strstr(rep.warnings[1], "rate.bits_per_s"));
+  mb_compare_report_cleanup(&rep);
+  mb_compare_run_cleanup(&base);
+  mb_compare_run_cleanup(&cur);
+}
+
 static void test_bad_input(const char *tmp)
 {
   struct mb_compare_run run;
@@ -595,7 +638,7 @@ static void test_cli_and_baseline(const char *tmp)
   for (i = 0; i < a.n_points && i < b.n_points; i++)
     for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
       CHECK_EQ_MEM(a.points[i].values[m], b.points[i].values[m],
-                   a.points[i].n * sizeof(double));
+                   a.points[i].count[m] * sizeof(double));
   mb_compare_options_init(&opts);
   CHECK_EQ_INT(mb_compare_runs(&b, &a, &opts, &rep, &err), MB_OK);
   CHECK_EQ_INT(rep.n_warnings, 0);
@@ -624,6 +667,7 @@ int main(void)
   test_known_drops();
   test_mismatches();
   test_matching();
+  test_nulls();
   test_bad_input(tmp);
   test_goldens();
   test_cli_and_baseline(tmp);
