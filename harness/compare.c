@@ -287,6 +287,8 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   if (!*run->source)
     return bad(err, src, "source.name", "missing: expected the collector's name");
   run->clock = opt_string(json_object_get(root, "clock"), "name");
+  run->tick_num = opt_integer(json_object_get(root, "clock"), "tick_num");
+  run->tick_den = opt_integer(json_object_get(root, "clock"), "tick_den");
   machine = json_object_get(root, "machine");
   run->hostname = opt_string(machine, "hostname");
   run->os = opt_string(machine, "os");
@@ -432,6 +434,10 @@ static int check_refusals(const struct mb_compare_run *b,
     snprintf(bv, sizeof(bv), "'%.250s'", b->field);                                    \
     snprintf(cv, sizeof(cv), "'%.250s'", c->field);                                    \
   }
+/* Fields older or hand-made files may lack: compared when both have them. */
+#define MB_DIFF_OPT(field, what)                                                       \
+  if (*b->field && *c->field)                                                          \
+  MB_DIFF_STR(field, what)
 #define MB_DIFF_INT(field, what)                                                       \
   if (!why && b->field != c->field && b->field >= 0 && c->field >= 0) {                \
     why = what;                                                                        \
@@ -443,8 +449,9 @@ static int check_refusals(const struct mb_compare_run *b,
   MB_DIFF_INT(samples, "different samples per call (experiment.samples)")
   MB_DIFF_INT(raw_bits, "different raw_bits (experiment.raw_bits)")
   MB_DIFF_INT(bitstring, "different bitstring settings (experiment.bitstring)")
-  MB_DIFF_STR(estimators, "different estimator sets (experiment.estimators)")
-  MB_DIFF_STR(clock, "different clocks (clock.name)")
+  MB_DIFF_OPT(estimators, "different estimator sets (experiment.estimators)")
+  MB_DIFF_OPT(clock, "different clocks (clock.name)")
+#undef MB_DIFF_OPT
 #undef MB_DIFF_STR
 #undef MB_DIFF_INT
   if (!why)
@@ -477,6 +484,9 @@ static int note_differences(const struct mb_compare_run *b,
   MB_NOTE(strcmp(b->os, c->os) != 0, "%sos '%s' vs '%s'", len ? "; " : "", b->os, c->os)
   MB_NOTE(strcmp(b->kernel, c->kernel) != 0, "%skernel '%s' vs '%s'", len ? "; " : "",
           b->kernel, c->kernel)
+  MB_NOTE(b->tick_num * c->tick_den != c->tick_num * b->tick_den,
+          "%sclock tick %lld/%lld vs %lld/%lld ns", len ? "; " : "", b->tick_num,
+          b->tick_den, c->tick_num, c->tick_den)
   MB_NOTE(strcmp(b->arch, c->arch) != 0, "%sarch '%s' vs '%s'", len ? "; " : "",
           b->arch, c->arch)
 #undef MB_NOTE

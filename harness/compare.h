@@ -70,6 +70,7 @@ struct mb_compare_run {
   const char *hostname, *os, *kernel, *arch, *cpu_model;
   const char *started, *git_commit;
   long long cores;
+  long long tick_num, tick_den; /* one clock tick = num/den ns; -1 absent */
   long long samples, repetitions, raw_bits, bitstring; /* -1 when absent */
   char estimators[256]; /* comma-joined keys, "" when absent */
   struct mb_compare_point *points;
