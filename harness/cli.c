@@ -13,6 +13,8 @@
 /* Sorted by name. */
 static const struct mb_command commands[] = {
     {"assess", "estimate the min-entropy of a sample file (SP 800-90B)", mb_cmd_assess},
+    {"baseline", "keep a run's summaries as a named baseline for compare", mb_cmd_baseline},
+    {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
     {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
     {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
     {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},

@@ -20,4 +20,7 @@ int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err);
 /* mebench report RESULTS_DIR: the Markdown report or LaTeX table of a run. */
 int mb_cmd_report(int argc, char **argv, struct mb_error *err);
 
+int mb_cmd_baseline(int argc, char **argv, struct mb_error *err);
+int mb_cmd_compare(int argc, char **argv, struct mb_error *err);
+
 #endif
