@@ -121,15 +121,18 @@ static int open_collector(const char *option, void **state, struct mb_error *err
 /* Seed step 2: make up to n endpoints; one that cannot be made is left out,
  * as the seed leaves out a port whose allocate or insert_right fails.
  * Returns how many were made. */
-static uint32_t make_pool(struct endpoint *pool, uint32_t n)
+static uint32_t make_pool(struct endpoint *pool, uint32_t n, int32_t *why)
 {
   uint32_t made = 0, i;
 
   for (i = 0; i < n; i++) {
     int fds[2];
 
-    if (pipe2(fds, PIPE_FLAGS) != 0)
+    if (pipe2(fds, PIPE_FLAGS) != 0) {
+      if (*why == MB_OP_OK)
+        *why = (int32_t)errno;
       continue;
+    }
     pool[made].rfd = fds[0];
     pool[made].wfd = fds[1];
     made++;
@@ -355,7 +358,7 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   int rc = MB_OK;
 
   (void)state;
-  n = make_pool(pool, cfg->num_ports);
+  n = make_pool(pool, cfg->num_ports, &out->pool_status);
   out->pool_size = n;
   if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
     collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */
