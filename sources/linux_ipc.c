@@ -39,6 +39,7 @@ struct receiver {
   uint32_t n;
   size_t msg_size;     /* one message: ool_size bytes */
   unsigned char *buf;  /* the seed's 1024 + 2 * ool_size receive buffer */
+  int stall;           /* test-only: never read (MB_FAULT_STALL) */
   atomic_int stop;
 };
 
@@ -208,7 +209,7 @@ static void *receive_loop(void *arg)
 
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
          mb_clock_linux_now() < deadline) {
-    for (i = 0; i < r->n; i++) {
+    for (i = 0; i < r->n && !r->stall; i++) {
       ssize_t got = read(r->pool[i].rfd, r->buf, r->msg_size);
 
       (void)got; /* EAGAIN (empty) is the common case; nothing to do */
@@ -267,6 +268,9 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
   r.n = n;
   r.msg_size = ool_size;
   r.buf = malloc(1024 + 2 * ool_size);
+  r.stall = fault_next == MB_FAULT_STALL;
+  if (r.stall)
+    fault_next = MB_FAULT_NONE;
   atomic_init(&r.stop, 0);
   if (!r.buf) {
     munmap(buf, map_len);
