@@ -57,7 +57,9 @@ void mb_clock_measure(uint64_t (*read)(void), struct mb_clock *clk);
 enum mb_fault {
   MB_FAULT_NONE = 0,
   MB_FAULT_THREAD, /* the receiver thread cannot start */
-  MB_FAULT_BUFFER  /* the OOL buffer cannot be mapped */
+  MB_FAULT_BUFFER, /* the OOL buffer cannot be mapped */
+  MB_FAULT_STALL   /* the receiver thread runs but never reads (errnum unused),
+                      so full pipes make sends time out */
 };
 void mb_linux_ipc_inject_fault(enum mb_fault fault, int errnum);
 

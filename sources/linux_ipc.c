@@ -39,6 +39,7 @@ struct receiver {
   uint32_t n;
   size_t msg_size;     /* one message: ool_size bytes */
   unsigned char *buf;  /* the seed's 1024 + 2 * ool_size receive buffer */
+  int stall;           /* test-only: never read (MB_FAULT_STALL) */
   atomic_int stop;
 };
 
@@ -121,15 +122,18 @@ static int open_collector(const char *option, void **state, struct mb_error *err
 /* Seed step 2: make up to n endpoints; one that cannot be made is left out,
  * as the seed leaves out a port whose allocate or insert_right fails.
  * Returns how many were made. */
-static uint32_t make_pool(struct endpoint *pool, uint32_t n)
+static uint32_t make_pool(struct endpoint *pool, uint32_t n, int32_t *why)
 {
   uint32_t made = 0, i;
 
   for (i = 0; i < n; i++) {
     int fds[2];
 
-    if (pipe2(fds, PIPE_FLAGS) != 0)
+    if (pipe2(fds, PIPE_FLAGS) != 0) {
+      if (*why == MB_OP_OK)
+        *why = (int32_t)errno;
       continue;
+    }
     pool[made].rfd = fds[0];
     pool[made].wfd = fds[1];
     made++;
@@ -205,7 +209,7 @@ static void *receive_loop(void *arg)
 
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
          mb_clock_linux_now() < deadline) {
-    for (i = 0; i < r->n; i++) {
+    for (i = 0; i < r->n && !r->stall; i++) {
       ssize_t got = read(r->pool[i].rfd, r->buf, r->msg_size);
 
       (void)got; /* EAGAIN (empty) is the common case; nothing to do */
@@ -264,6 +268,9 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
   r.n = n;
   r.msg_size = ool_size;
   r.buf = malloc(1024 + 2 * ool_size);
+  r.stall = fault_next == MB_FAULT_STALL;
+  if (r.stall)
+    fault_next = MB_FAULT_NONE;
   atomic_init(&r.stop, 0);
   if (!r.buf) {
     munmap(buf, map_len);
@@ -355,7 +362,7 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   int rc = MB_OK;
 
   (void)state;
-  n = make_pool(pool, cfg->num_ports);
+  n = make_pool(pool, cfg->num_ports, &out->pool_status);
   out->pool_size = n;
   if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
     collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */

@@ -312,14 +312,17 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   /* Seed step 2. */
   for (i = 0; i < cfg->num_ports; i++) {
     mach_port_t port = MACH_PORT_NULL;
+    kern_return_t kr = mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &port);
 
-    if (mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
-      continue;
-    if (mach_port_insert_right(task, port, port, MACH_MSG_TYPE_MAKE_SEND) ==
-        KERN_SUCCESS)
-      ports[n++] = port;
-    else
-      mach_port_mod_refs(task, port, MACH_PORT_RIGHT_RECEIVE, -1);
+    if (kr == KERN_SUCCESS) {
+      kr = mach_port_insert_right(task, port, port, MACH_MSG_TYPE_MAKE_SEND);
+      if (kr == KERN_SUCCESS)
+        ports[n++] = port;
+      else
+        mach_port_mod_refs(task, port, MACH_PORT_RIGHT_RECEIVE, -1);
+    }
+    if (kr != KERN_SUCCESS && out->pool_status == MB_OP_OK)
+      out->pool_status = (int32_t)kr;
   }
   out->pool_size = n;
 

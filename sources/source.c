@@ -259,6 +259,7 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   out->n_timings = 0;
   out->n_bytes = 0;
   out->pool_size = 0;
+  out->pool_status = MB_OP_OK;
   rc = col->ops->collect(col->state, &c, n_samples, out, err);
   if (rc != MB_OK) {
     out->n_timings = 0;

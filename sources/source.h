@@ -64,6 +64,8 @@ struct mb_collection {
   uint8_t *bytes;     /* extract_timing_entropy(timings, n_samples) */
   size_t n_bytes;
   uint32_t pool_size; /* endpoints actually made; 0 = seed's simple fallback */
+  int32_t pool_status; /* why the first missing endpoint could not be made
+                          (system code), MB_OP_OK when the whole pool was */
   size_t cap_timings; /* allocated entries (internal) */
   size_t cap_bytes;
 };

@@ -202,6 +202,7 @@ int main(void)
     after = measure();
     CHECK_EQ_INT(c.n_timings, 128);
     CHECK_EQ_INT(c.pool_size, 8);
+    CHECK_EQ_INT(c.pool_status, MB_OP_OK);
     expect_same(cfg.mode == MB_MODE_COMPLEX ? "1000 x complex" : "1000 x simple", before,
                 after);
   }
@@ -215,6 +216,7 @@ int main(void)
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
   CHECK_EQ_INT(c.pool_size, 2);
+  CHECK_EQ_INT(c.pool_status, EMFILE); /* why the other six are missing */
   CHECK_EQ_INT(count_status(&c, MB_OP_OK) + count_status(&c, MB_OP_TIMED_OUT), 128);
   cfg.mode = MB_MODE_SIMPLE;
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
@@ -228,6 +230,7 @@ int main(void)
     cfg.mode = mode ? MB_MODE_SIMPLE : MB_MODE_COMPLEX;
     CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
     CHECK_EQ_INT(c.pool_size, 0);
+    CHECK_EQ_INT(c.pool_status, EMFILE);
     CHECK_EQ_INT(c.n_timings, 128);
     CHECK_EQ_INT(count_status(&c, EMFILE), 128);
   }

@@ -1,6 +1,7 @@
 /* test_linux_ipc.c: the Linux analog on the real kernel, both modes, across
  * the knobs' ranges. */
 #include "check.h"
+#include "collector.h"
 #include "source.h"
 
 static size_t count_status(const struct mb_collection *c, int32_t st)
@@ -73,6 +74,30 @@ int main(void)
   run(col, 3, 5000, MB_MODE_COMPLEX, 100); /* not a multiple of a page */
   run(col, 64, 1, MB_MODE_SIMPLE, 200);
   run(col, 0, 0, MB_MODE_COMPLEX, 0); /* clamped to 1, 1; 64 timings */
+
+  /* The 10 ms send timeout: with a receiver that never reads, one 64 KiB
+   * message fills a pipe; every later send waits 10 ms and times out, and
+   * its timing says so. */
+  {
+    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX};
+    struct mb_collection c;
+    size_t i, late = 0;
+
+    mb_collection_init(&c);
+    mb_linux_ipc_inject_fault(MB_FAULT_STALL, 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_collector_collect(col, &cfg, 0, &c, &err), MB_OK);
+    CHECK_EQ_INT(c.n_timings, 64);
+    CHECK_EQ_INT(c.status[0], MB_OP_OK);
+    CHECK_EQ_INT(count_status(&c, MB_OP_TIMED_OUT), 63);
+    for (i = 1; i < c.n_timings; i++) {
+      CHECK(c.timings[i] >= 10000000u);
+      late += c.timings[i] > 60000000u; /* a busy machine may add a little */
+    }
+    CHECK(late < 5);
+    printf("timed-out send: %" PRIu64 " ns\n", c.timings[1]);
+    mb_collection_cleanup(&c);
+  }
   mb_collector_free(col);
   return CHECK_DONE();
 }
