@@ -164,33 +164,38 @@ static inline void acc_push(struct acc *a, uint32_t i, uint32_t l)
     acc_step(a, i, l);
 }
 
-/* Turn the accumulated intervals into q[] and s[]. */
+/* Turn the accumulated intervals into q[] and s[], in place of m[] and d[]
+ * (which st then owns): on repetitive data v is close to n. */
 static int acc_finish(struct acc *a, size_t n, struct mb_tuple_stats *st)
 {
-  size_t v = a->vmax, t;
+  size_t v, t;
   uint32_t run = 0;
   uint64_t sum = 0;
 
   acc_push(a, (uint32_t)n, 0);
   if (a->nomem)
     return MB_ENOMEM;
-  st->n = n;
-  st->v = v;
-  st->q = malloc((v + 1) * sizeof(*st->q));
-  st->s = malloc((v + 1) * sizeof(*st->s));
-  if (!st->q || !st->s)
-    return MB_ENOMEM;
+  free(a->stk_h);
+  free(a->stk_lb);
+  a->stk_h = a->stk_lb = NULL;
+  v = a->vmax;
   for (t = v; t >= 1; t--) {
     if (a->m[t] > run)
       run = a->m[t];
-    st->q[t] = run;
+    a->m[t] = run;
   }
+  a->m[0] = (uint32_t)n;
   for (t = 1; t <= v; t++) {
     sum += a->d[t];
-    st->s[t] = sum;
+    a->d[t] = sum;
   }
-  st->q[0] = (uint32_t)n;
-  st->s[0] = (uint64_t)n * (uint64_t)(n - 1) / 2u;
+  a->d[0] = (uint64_t)n * (uint64_t)(n - 1) / 2u;
+  st->n = n;
+  st->v = v;
+  st->q = a->m;
+  st->s = a->d;
+  a->m = NULL;
+  a->d = NULL;
   return MB_OK;
 }
 
@@ -416,9 +421,14 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
  * this, repeats are long enough for SA-IS to be the better method. */
 #define RADIX_MAX_DEPTH 2048u
 /* Work budget, in 64-bit window reads per symbol. */
-#define RADIX_WORK_PER_SYMBOL 40u
+#define RADIX_WORK_PER_SYMBOL 12u
 /* Groups this small are sorted on cached 64-bit keys. */
 #define RADIX_LEAF 32u
+/* Groups larger than this take in-place passes before the keyed sort, which
+ * bounds the keyed sort's buffers (24 bytes per suffix). */
+#define KEY_MAX_BUCKET ((size_t)1 << 17)
+/* Bits of the keyed sort's first, out-of-place, pass. */
+#define KEY_DIGIT 12u
 /* Digit width of the in-place passes. */
 #define RADIX_DIGIT 8u
 /* Nested in-place passes at most: each goes at least a digit deeper. */
@@ -437,6 +447,7 @@ struct radix {
   uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
   uint32_t *idx;
   uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
+  int key_busy;      /* sort_bucket_keys is running */
   struct acc *acc;
   uint32_t emitted;  /* suffixes emitted so far */
   uint32_t prev;     /* the last one emitted */
@@ -528,117 +539,15 @@ static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsign
   }
 }
 
-static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
+static unsigned bit_length(uint64_t x)
 {
-  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
-}
+  unsigned l = 0;
 
-/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
-static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
-{
-  uint32_t *start, *next;
-  size_t i, e;
-  unsigned bk, prev_bk;
-  int first;
-
-  for (;;) {
-    if (r->gave_up)
-      return;
-    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
-      r->gave_up = 1;
-      return;
-    }
-    /* Suffixes no longer than d are prefixes of the others: they come first,
-     * shortest (largest position) first. */
-    e = 0;
-    for (i = 0; i < m; i++) {
-      if (suffix_bits(r, a[i]) <= d) {
-        uint32_t x = a[i];
-
-        a[i] = a[e];
-        a[e++] = x;
-      }
-    }
-    if (e > 0) {
-      for (i = 1; i < e; i++) {
-        uint32_t x = a[i];
-        size_t j;
-
-        for (j = i; j > 0 && a[j - 1] < x; j--)
-          a[j] = a[j - 1];
-        a[j] = x;
-      }
-      for (i = 0; i < e; i++) {
-        emit(r, a[i]);
-        r->next_lcp = d;
-      }
-      a += e;
-      m -= e;
-    }
-    if (m == 0)
-      return;
-    if (m == 1) {
-      emit(r, a[0]);
-      return;
-    }
-    if (m <= RADIX_LEAF) {
-      sort_leaf(r, a, m, d, level);
-      return;
-    }
-    start = r->scratch + (size_t)level * 2u * 257u;
-    next = start + 257;
-    memset(next, 0, 256 * sizeof(*next));
-    for (i = 0; i < m; i++)
-      next[digit(r, a[i], d)]++;
-    if (!spend(r, m))
-      return;
-    bk = digit(r, a[0], d);
-    if (next[bk] == m) { /* one shared digit: go deeper without moving */
-      d += RADIX_DIGIT;
-      continue;
-    }
-    start[0] = 0;
-    for (bk = 0; bk < 256; bk++) {
-      start[bk + 1] = start[bk] + next[bk];
-      next[bk] = start[bk];
-    }
-    /* In-place permutation, cycle by cycle (American flag sort). */
-    for (bk = 0; bk < 256; bk++) {
-      while (next[bk] < start[bk + 1]) {
-        uint32_t x = a[next[bk]];
-        unsigned dg = digit(r, x, d);
-
-        while (dg != bk) {
-          uint32_t y = a[next[dg]];
-
-          a[next[dg]++] = x;
-          x = y;
-          dg = digit(r, x, d);
-        }
-        a[next[bk]++] = x;
-      }
-    }
-    if (!spend(r, m))
-      return;
-    first = 1;
-    prev_bk = 0;
-    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
-      uint32_t c = start[bk + 1] - start[bk];
-
-      if (c == 0)
-        continue;
-      if (!first) /* the digits differ first at this bit */
-        r->next_lcp = d + RADIX_DIGIT - 1u -
-                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
-      first = 0;
-      prev_bk = bk;
-      if (c == 1)
-        emit(r, a[start[bk]]);
-      else
-        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
-    }
-    return;
+  while (x) {
+    l++;
+    x >>= 1;
   }
+  return l;
 }
 
 /* Sort pairs (key[i], idx[i]), i < m, on key bits below the top sh bits,
@@ -701,35 +610,38 @@ static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
   }
 }
 
-/* Sort and emit a[0..m), suffixes agreeing on their first top_bits bits, on
- * cached 64-bit keys: one out-of-place pass on the next KEY_DIGIT bits, then
- * sort_pairs. Keys of suffixes shorter than 64 bits are zero-padded: that
- * orders them right, except against equal keys, which sort_group resolves;
- * emit() caps the LCP by the lengths. r->key and r->idx hold 2m. */
-#define KEY_DIGIT 12u
-static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
-                             unsigned top_bits)
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits, on their
+ * next 64 bits cached as keys: one out-of-place pass on the keys' top bits
+ * (up to KEY_DIGIT), then sort_pairs. Keys of suffixes that end within them are
+ * zero-padded: that orders them right, except against equal keys, which
+ * sort_group resolves a level deeper; emit() caps the LCP by the lengths.
+ * Uses r->key and r->idx (2m each), so it does not nest. */
+static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint64_t d,
+                             unsigned level)
 {
   uint64_t *k1 = r->key, *k2 = r->key + m;
   uint32_t *i1 = r->idx, *i2 = r->idx + m;
   uint32_t *cnt = r->kcnt;
-  unsigned shift = 64u - top_bits - KEY_DIGIT;
-  size_t i, j, lo;
+  /* About 4 keys per sub-bucket. */
+  unsigned kd = bit_length(m) > KEY_DIGIT + 2 ? KEY_DIGIT : bit_length(m) - 2;
+  const unsigned shift = 64u - kd;
+  size_t i, j, lo, nb = (size_t)1 << kd;
 
   if (!spend(r, m))
     return;
-  memset(cnt, 0, ((size_t)1 << KEY_DIGIT) * sizeof(*cnt));
+  r->key_busy = 1;
+  memset(cnt, 0, nb * sizeof(*cnt));
   for (i = 0; i < m; i++) {
-    uint64_t k = window(r, (uint64_t)a[i] * r->b);
+    uint64_t k = window(r, (uint64_t)a[i] * r->b + d);
 
     k1[i] = k;
     i1[i] = a[i];
-    cnt[(k >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+    cnt[k >> shift]++;
   }
   {
     uint32_t sum = 0;
 
-    for (i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+    for (i = 0; i < nb; i++) {
       uint32_t c = cnt[i];
 
       cnt[i] = sum;
@@ -737,26 +649,144 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
     }
   }
   for (i = 0; i < m; i++) {
-    uint32_t at = cnt[(k1[i] >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+    uint32_t at = cnt[k1[i] >> shift]++;
 
     k2[at] = k1[i];
     i2[at] = i1[i];
   }
   /* cnt[g] is now the end of sub-bucket g. */
-  for (lo = 0, i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+  for (lo = 0, i = 0; i < nb; i++) {
     if (cnt[i] - lo > 1)
-      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, top_bits + KEY_DIGIT);
+      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, kd);
     lo = cnt[i];
   }
   for (i = 0; i < m && !r->gave_up; i = j) {
     for (j = i + 1; j < m && k2[j] == k2[i]; j++)
       ;
     if (i > 0)
-      r->next_lcp = (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
+      r->next_lcp = d + (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
     if (j - i == 1)
       emit(r, i2[i]);
     else
-      sort_group(r, i2 + i, j - i, 64, 0);
+      sort_group(r, i2 + i, j - i, d + 64, level + 1);
+  }
+  r->key_busy = 0;
+}
+
+static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
+{
+  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
+}
+
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+{
+  uint32_t *start, *next;
+  size_t i, e;
+  unsigned bk, prev_bk;
+  int first;
+
+  for (;;) {
+    if (r->gave_up)
+      return;
+    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
+      r->gave_up = 1;
+      return;
+    }
+    /* Suffixes no longer than d are prefixes of the others: they come first,
+     * shortest (largest position) first. */
+    e = 0;
+    for (i = 0; i < m; i++) {
+      if (suffix_bits(r, a[i]) <= d) {
+        uint32_t x = a[i];
+
+        a[i] = a[e];
+        a[e++] = x;
+      }
+    }
+    if (e > 0) {
+      for (i = 1; i < e; i++) {
+        uint32_t x = a[i];
+        size_t j;
+
+        for (j = i; j > 0 && a[j - 1] < x; j--)
+          a[j] = a[j - 1];
+        a[j] = x;
+      }
+      for (i = 0; i < e; i++) {
+        emit(r, a[i]);
+        r->next_lcp = d;
+      }
+      a += e;
+      m -= e;
+    }
+    if (m == 0)
+      return;
+    if (m == 1) {
+      emit(r, a[0]);
+      return;
+    }
+    if (m <= RADIX_LEAF) {
+      sort_leaf(r, a, m, d, level);
+      return;
+    }
+    if (m <= KEY_MAX_BUCKET && r->key && !r->key_busy) {
+      sort_bucket_keys(r, a, m, d, level);
+      return;
+    }
+    start = r->scratch + (size_t)level * 2u * 257u;
+    next = start + 257;
+    memset(next, 0, 256 * sizeof(*next));
+    for (i = 0; i < m; i++)
+      next[digit(r, a[i], d)]++;
+    if (!spend(r, m))
+      return;
+    bk = digit(r, a[0], d);
+    if (next[bk] == m) { /* one shared digit: go deeper without moving */
+      d += RADIX_DIGIT;
+      continue;
+    }
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + next[bk];
+      next[bk] = start[bk];
+    }
+    /* In-place permutation, cycle by cycle (American flag sort). */
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint32_t x = a[next[bk]];
+        unsigned dg = digit(r, x, d);
+
+        while (dg != bk) {
+          uint32_t y = a[next[dg]];
+
+          a[next[dg]++] = x;
+          x = y;
+          dg = digit(r, x, d);
+        }
+        a[next[bk]++] = x;
+      }
+    }
+    if (!spend(r, m))
+      return;
+    first = 1;
+    prev_bk = 0;
+    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
+      uint32_t c = start[bk + 1] - start[bk];
+
+      if (c == 0)
+        continue;
+      if (!first) /* the digits differ first at this bit */
+        r->next_lcp = d + RADIX_DIGIT - 1u -
+                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
+      first = 0;
+      prev_bk = bk;
+      if (c == 1)
+        emit(r, a[start[bk]]);
+      else
+        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
+    }
+    return;
   }
 }
 
@@ -772,20 +802,6 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
-static unsigned bit_length(uint64_t x)
-{
-  unsigned l = 0;
-
-  while (x) {
-    l++;
-    x >>= 1;
-  }
-  return l;
-}
-
-/* Buckets larger than this go to the in-place sort rather than the keyed one,
- * bounding the keyed sort's buffers (24 bytes per suffix). */
-#define KEY_MAX_BUCKET ((size_t)1 << 17)
 /* Bits of the first bucketing pass. */
 #define RADIX_TOP_BITS 8u
 
@@ -843,13 +859,15 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     for (i = 0; i <= top; i++) {
       uint32_t c = cnt[i];
 
-      if (i < top && c <= KEY_MAX_BUCKET && c > keyed)
+      if (i < top && c > keyed)
         keyed = c;
       cnt[i] = sum;
       sum += c;
     }
   }
-  if (keyed > 1) {
+  if (keyed > KEY_MAX_BUCKET)
+    keyed = KEY_MAX_BUCKET;
+  if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
     r.idx = malloc(2 * keyed * sizeof(*r.idx));
     if (!r.key || !r.idx) {
@@ -874,15 +892,13 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
         r.next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
       first = 0;
       prev = i;
-      if (m == 1)
-        emit(&r, sa[lo]);
-      else if (m <= KEY_MAX_BUCKET)
-        sort_bucket_keys(&r, sa + lo, m, RADIX_TOP_BITS);
-      else
-        sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
+      sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
       lo = hi;
     }
   }
+#ifdef MB_TUPLE_DEBUG
+  fprintf(stderr, "radix: work %.2f per symbol%s\n", (double)r.work / n, r.gave_up ? " (gave up)" : "");
+#endif
   if (r.gave_up)
     rc = MB_EINTERNAL;
   else if (a->nomem)
@@ -1005,6 +1021,8 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
 
       if (pw > pmax)
         pmax = pw;
+      if (pmax >= 1.0L) /* nothing exceeds 1: common on constant data */
+        break;
     }
     /* §6.3.6 step 5. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));

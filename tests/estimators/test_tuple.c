@@ -252,6 +252,50 @@ static void test_random(void)
   }
 }
 
+/* Both methods on larger inputs of every width and several shapes: the
+ * radix sort's keyed and in-place passes and the bucket boundaries. */
+static void test_methods_agree(void)
+{
+  static uint8_t buf[30000];
+  unsigned bits, round;
+
+  rng_state = 99;
+  for (bits = 1; bits <= 8; bits++) {
+    for (round = 0; round < 6; round++) {
+      size_t n = 2000 + (size_t)(rng_next() % 28000), i;
+      unsigned mask = (1u << bits) - 1u;
+      struct mb_tuple_stats a, b;
+      int rc;
+
+      for (i = 0; i < n; i++) {
+        uint8_t x = (uint8_t)(rng_next() & mask);
+
+        if (round == 1 && i > 0 && rng_unit() < 0.7)
+          x = buf[i - 1];
+        else if (round == 2 && rng_unit() < 0.6)
+          x = 0;
+        else if (round == 3 && i >= 300 && rng_unit() < 0.97)
+          x = buf[i - 300];
+        else if (round == 4)
+          x = (uint8_t)(x & (rng_next() & mask) & (rng_next() & mask));
+        buf[i] = x;
+      }
+      rc = mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &a);
+      CHECK_EQ_INT(rc, MB_OK);
+      if (round != 3) /* period 300: long repeats, SA-IS may be used */
+        CHECK_EQ_INT(a.used_sais, 0);
+      CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
+      CHECK_EQ_INT(a.v, b.v);
+      if (rc == MB_OK && a.v == b.v && b.q) {
+        CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
+        CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
+      }
+      mb_tuple_stats_cleanup(&a);
+      mb_tuple_stats_cleanup(&b);
+    }
+  }
+}
+
 /* The radix sort gives up on long repeats and the automatic method then
  * falls back to SA-IS, with the same result. */
 static void test_fallback(void)
@@ -433,6 +477,7 @@ int main(int argc, char **argv)
   test_hand();
   test_edges();
   test_random();
+  test_methods_agree();
   test_fallback();
   test_reference();
   return CHECK_DONE();
