@@ -40,128 +40,155 @@
 /* ------------------------------------------------------------------------ */
 /* Interval accumulator over the LCP sequence in suffix order.              */
 
+/* An open interval: its lcp and left boundary in sorted order. */
+struct acc_frame {
+  uint32_t h, lb;
+};
+
+#define ACC_BATCH 4096u
+
 struct acc {
-  uint32_t *stk_h, *stk_lb; /* open intervals: lcp and left boundary */
-  size_t top, stk_cap;
+  struct acc_frame *stk; /* stk[0] is the root interval, never reported */
+  size_t top, stk_cap;   /* stk[top] is the innermost open interval */
   uint32_t *m;  /* m[h]: largest interval with lcp exactly h */
   uint64_t *d;  /* differences of s[]: s[t] = d[1] + ... + d[t] */
   size_t cap;   /* entries in m and d */
   size_t vmax;  /* largest lcp seen */
+  uint32_t buf[ACC_BATCH]; /* lcps not yet walked, of positions next.. */
+  size_t nbuf;
+  uint32_t next; /* sorted position of buf[0] */
   int nomem;
 };
 
-static int acc_init(struct acc *a)
+static struct acc *acc_new(void)
 {
-  memset(a, 0, sizeof(*a));
+  struct acc *a = calloc(1, sizeof(*a));
+
+  if (!a)
+    return NULL;
   a->stk_cap = 64;
   a->cap = 64;
-  a->stk_h = malloc(a->stk_cap * sizeof(*a->stk_h));
-  a->stk_lb = malloc(a->stk_cap * sizeof(*a->stk_lb));
+  a->next = 1;
+  a->stk = malloc(a->stk_cap * sizeof(*a->stk));
   a->m = calloc(a->cap, sizeof(*a->m));
   a->d = calloc(a->cap, sizeof(*a->d));
-  if (!a->stk_h || !a->stk_lb || !a->m || !a->d)
-    return MB_ENOMEM;
-  a->stk_h[0] = 0; /* the root interval, never reported */
-  a->stk_lb[0] = 0;
-  a->top = 1;
-  return MB_OK;
+  if (!a->stk || !a->m || !a->d) {
+    free(a->stk);
+    free(a->m);
+    free(a->d);
+    free(a);
+    return NULL;
+  }
+  a->stk[0].h = 0;
+  a->stk[0].lb = 0;
+  return a;
 }
 
-static void acc_cleanup(struct acc *a)
+static void acc_free(struct acc *a)
 {
-  free(a->stk_h);
-  free(a->stk_lb);
+  if (!a)
+    return;
+  free(a->stk);
   free(a->m);
   free(a->d);
-  memset(a, 0, sizeof(*a));
+  free(a);
 }
 
-/* Make m[] and d[] hold index h + 1. */
-static int acc_reserve(struct acc *a, size_t h)
+/* Walk the buffered lcps: close the intervals each one ends, open the one it
+ * starts. Room for the deepest lcp and for one new frame per lcp is made
+ * first, so the loop itself has no checks. */
+static void acc_flush(struct acc *a)
 {
-  size_t cap = a->cap;
+  struct acc_frame *stk;
   uint32_t *m;
   uint64_t *d;
+  size_t top, k, need;
+  uint32_t i, th, lmax = 0;
 
-  if (h + 2 <= cap)
-    return MB_OK;
-  while (cap < h + 2)
-    cap *= 2;
-  m = realloc(a->m, cap * sizeof(*m));
-  if (!m)
-    return MB_ENOMEM;
-  a->m = m;
-  d = realloc(a->d, cap * sizeof(*d));
-  if (!d)
-    return MB_ENOMEM;
-  a->d = d;
-  memset(m + a->cap, 0, (cap - a->cap) * sizeof(*m));
-  memset(d + a->cap, 0, (cap - a->cap) * sizeof(*d));
-  a->cap = cap;
-  return MB_OK;
-}
-
-/* acc_push's work when intervals close or one opens. */
-static void acc_step(struct acc *a, uint32_t i, uint32_t l)
-{
-  uint32_t lb = i - 1;
-
-  if (a->nomem)
+  if (a->nomem || a->nbuf == 0)
     return;
-  while (l < a->stk_h[a->top - 1]) {
-    uint32_t h = a->stk_h[a->top - 1];
-    uint32_t parent, size;
-    uint64_t pairs;
+  for (k = 0; k < a->nbuf; k++)
+    if (a->buf[k] > lmax)
+      lmax = a->buf[k];
+  if ((size_t)lmax + 2 > a->cap) {
+    size_t cap = a->cap;
 
-    lb = a->stk_lb[a->top - 1];
-    a->top--;
-    parent = a->stk_h[a->top - 1] > l ? a->stk_h[a->top - 1] : l;
-    size = i - lb;
-    pairs = (uint64_t)size * (uint64_t)(size - 1) / 2u;
-    if (a->m[h] < size)
-      a->m[h] = size;
-    /* Unsigned wrap-around is intended: the prefix sums are exact. */
-    a->d[parent + 1] += pairs;
-    a->d[h + 1] -= pairs;
-  }
-  if (l > a->stk_h[a->top - 1]) {
-    if (acc_reserve(a, l) != MB_OK) {
+    while (cap < (size_t)lmax + 2)
+      cap *= 2;
+    m = realloc(a->m, cap * sizeof(*m));
+    if (m)
+      a->m = m;
+    d = m ? realloc(a->d, cap * sizeof(*d)) : NULL;
+    if (!d) {
       a->nomem = 1;
       return;
     }
-    if (a->top == a->stk_cap) {
-      size_t cap = a->stk_cap * 2;
-      uint32_t *h = realloc(a->stk_h, cap * sizeof(*h));
-      uint32_t *b;
-
-      if (!h) {
-        a->nomem = 1;
-        return;
-      }
-      a->stk_h = h;
-      b = realloc(a->stk_lb, cap * sizeof(*b));
-      if (!b) {
-        a->nomem = 1;
-        return;
-      }
-      a->stk_lb = b;
-      a->stk_cap = cap;
-    }
-    a->stk_h[a->top] = l;
-    a->stk_lb[a->top] = lb;
-    a->top++;
-    if (l > a->vmax)
-      a->vmax = l;
+    a->d = d;
+    memset(a->m + a->cap, 0, (cap - a->cap) * sizeof(*a->m));
+    memset(a->d + a->cap, 0, (cap - a->cap) * sizeof(*a->d));
+    a->cap = cap;
   }
+  need = a->top + a->nbuf + 1;
+  if (need > a->stk_cap) {
+    size_t cap = a->stk_cap;
+
+    while (cap < need)
+      cap *= 2;
+    stk = realloc(a->stk, cap * sizeof(*stk));
+    if (!stk) {
+      a->nomem = 1;
+      return;
+    }
+    a->stk = stk;
+    a->stk_cap = cap;
+  }
+  if (lmax > a->vmax)
+    a->vmax = lmax;
+
+  stk = a->stk;
+  m = a->m;
+  d = a->d;
+  top = a->top;
+  th = stk[top].h;
+  i = a->next;
+  for (k = 0; k < a->nbuf; k++, i++) {
+    uint32_t l = a->buf[k], lb = i - 1;
+
+    while (l < th) {
+      uint32_t h = th, parent, size;
+      uint64_t pairs;
+
+      lb = stk[top].lb;
+      top--;
+      th = stk[top].h;
+      parent = th > l ? th : l;
+      size = i - lb;
+      pairs = (uint64_t)size * (uint64_t)(size - 1) / 2u;
+      m[h] = m[h] > size ? m[h] : size;
+      /* Unsigned wrap-around is intended: the prefix sums are exact. */
+      d[parent + 1] += pairs;
+      d[h + 1] -= pairs;
+    }
+    if (l > th) {
+      top++;
+      stk[top].h = l;
+      stk[top].lb = lb;
+      th = l;
+    }
+  }
+  a->top = top;
+  a->next = i;
+  a->nbuf = 0;
 }
 
-/* The suffix at sorted position i shares l symbols with the one before it
- * (i in 1..n-1); the walk ends with acc_push(a, n, 0). Most neighbours
- * continue the innermost open interval: that case is kept inline. */
-static inline void acc_push(struct acc *a, uint32_t i, uint32_t l)
+/* The next suffix in sorted order (positions 1, 2, ..., n-1) shares l
+ * symbols with the one before it; the walk ends with acc_push(a, 0) for
+ * position n. */
+static inline void acc_push(struct acc *a, uint32_t l)
 {
-  if (l != a->stk_h[a->top - 1])
-    acc_step(a, i, l);
+  a->buf[a->nbuf++] = l;
+  if (a->nbuf == ACC_BATCH)
+    acc_flush(a);
 }
 
 /* Turn the accumulated intervals into q[] and s[], in place of m[] and d[]
@@ -172,12 +199,12 @@ static int acc_finish(struct acc *a, size_t n, struct mb_tuple_stats *st)
   uint32_t run = 0;
   uint64_t sum = 0;
 
-  acc_push(a, (uint32_t)n, 0);
+  acc_push(a, 0);
+  acc_flush(a);
   if (a->nomem)
     return MB_ENOMEM;
-  free(a->stk_h);
-  free(a->stk_lb);
-  a->stk_h = a->stk_lb = NULL;
+  free(a->stk);
+  a->stk = NULL;
   v = a->vmax;
   for (t = v; t >= 1; t--) {
     if (a->m[t] > run)
@@ -408,7 +435,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
       h--;
   }
   for (r = 1; r < n; r++)
-    acc_push(a, r, phi[sa[r]]);
+    acc_push(a, phi[sa[r]]);
   free(phi);
   free(sa);
   return a->nomem ? MB_ENOMEM : MB_OK;
@@ -489,7 +516,7 @@ static inline void emit(struct radix *r, uint32_t x)
       l = lx;
     /* Bits to symbols; the common widths avoid a division. */
     l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
-    acc_push(r->acc, r->emitted, (uint32_t)l);
+    acc_push(r->acc, (uint32_t)l);
   }
   r->prev = x;
   r->emitted++;
@@ -927,29 +954,27 @@ void mb_tuple_stats_cleanup(struct mb_tuple_stats *st)
 int mb_tuple_stats_compute(const uint8_t *s, size_t n, enum mb_tuple_method method,
                            struct mb_tuple_stats *out)
 {
-  struct acc a;
-  int rc;
+  struct acc *a;
+  int rc = MB_EINTERNAL;
 
   memset(out, 0, sizeof(*out));
   if (n == 0 || n > MB_TUPLE_MAX_N)
     return MB_EINVALID;
-  rc = acc_init(&a);
-  if (rc == MB_OK && method != MB_TUPLE_SAIS) {
-    rc = stats_radix(s, (uint32_t)n, &a);
-    if (rc == MB_EINTERNAL && method == MB_TUPLE_AUTO) {
-      acc_cleanup(&a);
-      rc = acc_init(&a);
-      if (rc == MB_OK)
-        rc = stats_sais(s, (uint32_t)n, &a);
-      out->used_sais = 1;
-    }
-  } else if (rc == MB_OK) {
-    rc = stats_sais(s, (uint32_t)n, &a);
+  a = acc_new();
+  if (!a)
+    return MB_ENOMEM;
+  if (method != MB_TUPLE_SAIS)
+    rc = stats_radix(s, (uint32_t)n, a);
+  if (rc == MB_EINTERNAL && method != MB_TUPLE_RADIX) {
+    /* Start over: the radix sort's walk stopped part way. */
+    acc_free(a);
+    a = acc_new();
+    rc = a ? stats_sais(s, (uint32_t)n, a) : MB_ENOMEM;
     out->used_sais = 1;
   }
   if (rc == MB_OK)
-    rc = acc_finish(&a, n, out);
-  acc_cleanup(&a);
+    rc = acc_finish(a, n, out);
+  acc_free(a);
   return rc;
 }
 
