@@ -831,6 +831,9 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
 
 /* Bits of the first bucketing pass. */
 #define RADIX_TOP_BITS 8u
+/* From this many symbols on, suffixes are bucketed in RADIX_CHUNKS runs. */
+#define RADIX_CHUNK_MIN ((uint32_t)1 << 22)
+#define RADIX_CHUNKS 4u
 
 /* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. */
 static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
@@ -838,9 +841,11 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   struct radix r;
   uint64_t *w;
   uint32_t *sa;
-  uint32_t cnt[(1u << RADIX_TOP_BITS) + 1];
-  size_t nwords, i, top = (size_t)1 << RADIX_TOP_BITS, keyed = 0;
-  uint32_t k;
+  uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
+  uint32_t inc[1u << RADIX_TOP_BITS];
+  size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
+  uint32_t k, cap, largest = 0;
+  int first = 1;
   int rc = MB_OK;
 
   memset(&r, 0, sizeof(r));
@@ -851,10 +856,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   r.acc = a;
   nwords = (size_t)(r.nbits / 64u) + 2u;
   w = calloc(nwords, sizeof(*w));
-  sa = malloc((size_t)n * sizeof(*sa));
+  sa = NULL;
   r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
   r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
-  if (!w || !sa || !r.scratch || !r.kcnt) {
+  if (!w || !r.scratch || !r.kcnt) {
     rc = MB_ENOMEM;
     goto out;
   }
@@ -876,24 +881,14 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Bucket by the first bits; the suffixes go in position order. */
+  /* Bucket by the first bits. */
   memset(cnt, 0, sizeof(cnt));
   for (k = 0; k < n; k++)
     cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
-  {
-    uint32_t sum = 0;
-
-    for (i = 0; i <= top; i++) {
-      uint32_t c = cnt[i];
-
-      if (i < top && c > keyed)
-        keyed = c;
-      cnt[i] = sum;
-      sum += c;
-    }
-  }
-  if (keyed > KEY_MAX_BUCKET)
-    keyed = KEY_MAX_BUCKET;
+  for (i = 0; i < top; i++)
+    if (cnt[i] > largest)
+      largest = cnt[i];
+  keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
   if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
     r.idx = malloc(2 * keyed * sizeof(*r.idx));
@@ -902,16 +897,41 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       goto out;
     }
   }
-  for (k = 0; k < n; k++)
-    sa[cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
-  /* cnt[i] is now the end of bucket i. */
-  {
-    uint32_t lo = 0;
-    size_t prev = 0;
-    int first = 1;
+  /* The suffix buffer holds a run of consecutive buckets at a time: on large
+   * inputs a quarter of the suffixes, for one more pass over the text per
+   * run, unless a single bucket is larger. One extra slot takes the writes
+   * of suffixes outside the run. */
+  cap = n >= RADIX_CHUNK_MIN ? n / RADIX_CHUNKS + 1 : n;
+  if (cap < largest)
+    cap = largest;
+  sa = malloc(((size_t)cap + 1) * sizeof(*sa));
+  if (!sa) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  for (b0 = 0; b0 < top && !r.gave_up; b0 = b1) {
+    uint32_t sum = 0, lo;
 
-    for (i = 0; i < top && !r.gave_up; i++) {
-      uint32_t hi = cnt[i], m = hi - lo;
+    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++)
+      sum += cnt[b1];
+    for (i = 0, sum = 0; i < top; i++) {
+      int in = i >= b0 && i < b1;
+
+      pos[i] = in ? sum : cap;
+      inc[i] = in ? 1u : 0u;
+      if (in)
+        sum += cnt[i];
+    }
+    /* Suffixes enter each bucket in position order. */
+    for (k = 0; k < n; k++) {
+      size_t t = (size_t)(window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS));
+      uint32_t at = pos[t];
+
+      sa[at] = k;
+      pos[t] = at + inc[t];
+    }
+    for (i = b0, lo = 0; i < b1 && !r.gave_up; i++) {
+      uint32_t m = cnt[i];
 
       if (m == 0)
         continue;
@@ -920,7 +940,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       first = 0;
       prev = i;
       sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
-      lo = hi;
+      lo += m;
     }
   }
 #ifdef MB_TUPLE_DEBUG

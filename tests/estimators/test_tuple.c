@@ -330,12 +330,20 @@ static void test_fallback(void)
 /* ---- agreement with ea_non_iid ------------------------------------------ */
 
 /* The reference inputs, one symbol per byte. */
-enum { REF_UNIFORM8, REF_BIASED8, REF_MARKOV1, REF_SKEWED4, REF_PERIODIC8, REF_COUNT };
+enum {
+  REF_UNIFORM8,
+  REF_BIASED8,
+  REF_MARKOV1,
+  REF_SKEWED4,
+  REF_PERIODIC8,
+  REF_UNIFORM8_1M,
+  REF_COUNT
+};
 
-static const char *const ref_name[REF_COUNT] = {"uniform8", "biased8", "markov1",
-                                                "skewed4", "periodic8"};
-static const unsigned ref_bits[REF_COUNT] = {8, 8, 1, 4, 8};
-static const size_t ref_n[REF_COUNT] = {100000, 20000, 50000, 20000, 20000};
+static const char *const ref_name[REF_COUNT] = {"uniform8", "biased8",   "markov1",
+                                                "skewed4",  "periodic8", "uniform8_1m"};
+static const unsigned ref_bits[REF_COUNT] = {8, 8, 1, 4, 8, 8};
+static const size_t ref_n[REF_COUNT] = {100000, 20000, 50000, 20000, 20000, 1000000};
 
 static void ref_generate(int which, uint8_t *buf, size_t n)
 {
@@ -348,6 +356,7 @@ static void ref_generate(int which, uint8_t *buf, size_t n)
 
     switch (which) {
     case REF_UNIFORM8:
+    case REF_UNIFORM8_1M:
       buf[i] = (uint8_t)x;
       break;
     case REF_BIASED8: /* 0x42 half the time, else uniform */
@@ -395,13 +404,15 @@ static const struct ref_value ref_literal[REF_COUNT] = {
     {0.97935317182688086, 1.7966537984600364, 8, 15},
     {0.32855428117851326, 0.56630845006464503, 30, 49},
     {2.8454017292856406, 3.4908943810402948, 3, 7},
-    {0.79889322999054113, 0.072709612669732804, 11, 313}};
+    {0.79889322999054113, 0.072709612669732804, 11, 313},
+    {7.3337658725840837, 7.9365327931109704, 2, 4}};
 static const struct ref_value ref_bitstring[REF_COUNT] = {
     {0.93303393671445811, 0.98301869033280465, 15, 37},
     {0.17036380944421151, 0.25846789463082098, 70, 123},
     {0, 0, 0, 0}, /* binary data: no bitstring assessment */
     {0.68454705821815642, 0.91167777243180603, 16, 31},
-    {0.13173050585834944, 0.010338991302939379, 90, 2505}};
+    {0.13173050585834944, 0.010338991302939379, 90, 2505},
+    {0.93149069917309046, 0.99641198142786624, 19, 43}};
 
 static void check_ref(const struct ref_value *want, const uint8_t *s, size_t n,
                       const char *what)
