@@ -842,8 +842,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   uint64_t *w;
   uint32_t *sa;
   uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
-  uint32_t inc[1u << RADIX_TOP_BITS];
+  uint8_t run_of[1u << RADIX_TOP_BITS];
+  uint64_t *bits = NULL;
   size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
+  size_t nruns, run;
   uint32_t k, cap, largest = 0;
   int first = 1;
   int rc = MB_OK;
@@ -898,37 +900,73 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     }
   }
   /* The suffix buffer holds a run of consecutive buckets at a time: on large
-   * inputs a quarter of the suffixes, for one more pass over the text per
-   * run, unless a single bucket is larger. One extra slot takes the writes
-   * of suffixes outside the run. */
+   * inputs about a quarter of the suffixes (unless one bucket is larger),
+   * with one bitmap of positions per run so that each run's pass visits
+   * only its own suffixes. */
   cap = n >= RADIX_CHUNK_MIN ? n / RADIX_CHUNKS + 1 : n;
   if (cap < largest)
     cap = largest;
-  sa = malloc(((size_t)cap + 1) * sizeof(*sa));
+  nruns = 0;
+  for (b0 = 0; b0 < top; b0 = b1) {
+    uint32_t sum = 0;
+
+    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++) {
+      sum += cnt[b1];
+      run_of[b1] = (uint8_t)nruns;
+    }
+    nruns++;
+  }
+  sa = malloc((size_t)cap * sizeof(*sa));
   if (!sa) {
     rc = MB_ENOMEM;
     goto out;
   }
-  for (b0 = 0; b0 < top && !r.gave_up; b0 = b1) {
+  if (nruns > 1) {
+    size_t nw = (size_t)n / 64u + 1u, j;
+
+    bits = calloc(nruns * nw, sizeof(*bits));
+    if (!bits) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+    for (j = 0; j < nw; j++) {
+      uint64_t word[1u << RADIX_TOP_BITS];
+      uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
+      size_t c;
+
+      for (c = 0; c < nruns; c++)
+        word[c] = 0;
+      for (k = (uint32_t)j * 64u; k < kend; k++)
+        word[run_of[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]] |=
+            (uint64_t)1 << (k & 63u);
+      for (c = 0; c < nruns; c++)
+        bits[c * nw + j] = word[c];
+    }
+  }
+  for (b0 = 0, run = 0; b0 < top && !r.gave_up; b0 = b1, run++) {
     uint32_t sum = 0, lo;
 
-    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++)
+    for (b1 = b0; b1 < top && run_of[b1] == run; b1++) {
+      pos[b1] = sum;
       sum += cnt[b1];
-    for (i = 0, sum = 0; i < top; i++) {
-      int in = i >= b0 && i < b1;
-
-      pos[i] = in ? sum : cap;
-      inc[i] = in ? 1u : 0u;
-      if (in)
-        sum += cnt[i];
     }
     /* Suffixes enter each bucket in position order. */
-    for (k = 0; k < n; k++) {
-      size_t t = (size_t)(window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS));
-      uint32_t at = pos[t];
+    if (nruns == 1) {
+      for (k = 0; k < n; k++)
+        sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+    } else {
+      size_t nw = (size_t)n / 64u + 1u, j;
+      const uint64_t *bm = bits + run * nw;
 
-      sa[at] = k;
-      pos[t] = at + inc[t];
+      for (j = 0; j < nw; j++) {
+        uint64_t word = bm[j];
+
+        while (word) {
+          k = (uint32_t)(j * 64u) + (uint32_t)__builtin_ctzll(word);
+          word &= word - 1u;
+          sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+        }
+      }
     }
     for (i = b0, lo = 0; i < b1 && !r.gave_up; i++) {
       uint32_t m = cnt[i];
@@ -953,6 +991,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
 out:
   free(w);
   free(sa);
+  free(bits);
   free(r.scratch);
   free(r.kcnt);
   free(r.key);
