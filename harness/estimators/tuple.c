@@ -842,7 +842,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   uint64_t *w;
   uint32_t *sa;
   uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
-  uint8_t run_of[1u << RADIX_TOP_BITS];
+  uint8_t run_of[1u << RADIX_TOP_BITS]; /* runs: at most 2 * RADIX_CHUNKS + 1 */
   uint64_t *bits = NULL;
   size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
   size_t nruns, run;
@@ -916,6 +916,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     }
     nruns++;
   }
+  if (nruns > 2 * RADIX_CHUNKS + 2) { /* cannot happen: see run_of */
+    rc = MB_EINTERNAL;
+    goto out;
+  }
   sa = malloc((size_t)cap * sizeof(*sa));
   if (!sa) {
     rc = MB_ENOMEM;
@@ -930,7 +934,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       goto out;
     }
     for (j = 0; j < nw; j++) {
-      uint64_t word[1u << RADIX_TOP_BITS];
+      uint64_t word[2 * RADIX_CHUNKS + 2];
       uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
       size_t c;
 

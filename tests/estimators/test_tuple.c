@@ -455,6 +455,93 @@ static void test_reference(void)
   }
 }
 
+/* Small committed files (tests/data/estimators/tuple/), values printed by
+ * `ea_non_iid -v -v FILE BITS`: 1000 uniform bytes, where no byte occurs 35
+ * times, so t-Tuple fails on the literal data and LRS runs from u = 1; and
+ * 40 symbols of 2 bits. {tuple ran, tuple h, lrs h, t, u, v}. */
+struct file_case {
+  const char *name;
+  unsigned bits;
+  struct {
+    int tuple_ran;
+    double tuple_h, lrs_h;
+    size_t t, u, v;
+  } lit, bitstring;
+};
+
+static const struct file_case file_cases[] = {
+    {"small1k.bin", 8,
+     {0, 0, 6.5596963552356886, 0, 1, 2},
+     {1, 0.8662878153730722, 0.88136739815761977, 8, 9, 27}},
+    {"small40.bin", 2,
+     {0, 0, 1.1101280009580525, 0, 1, 5},
+     {1, 0.60525225727441645, 0.59952645335297838, 1, 2, 10}},
+};
+
+static void test_files(void)
+{
+  size_t c;
+
+  for (c = 0; c < sizeof(file_cases) / sizeof(file_cases[0]); c++) {
+    const struct file_case *fc = &file_cases[c];
+    char path[1024];
+    uint8_t buf[2000], *bits;
+    size_t n, pass;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/tests/data/estimators/tuple/%s", MB_SOURCE_DIR,
+             fc->name);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f)
+      continue;
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    bits = to_bits(buf, n, fc->bits);
+    CHECK(bits != NULL);
+    for (pass = 0; pass < 2 && bits; pass++) {
+      struct mb_tuple_lrs_result r;
+
+      CHECK_EQ_INT(mb_tuple_lrs_compute(pass ? bits : buf, pass ? n * fc->bits : n, &r),
+                   MB_OK);
+      if (pass == 0) {
+        CHECK_EQ_INT(r.tuple_ran, fc->lit.tuple_ran);
+        CHECK_EQ_STR(r.tuple_skipped, "no tuple occurs 35 times");
+        CHECK_EQ_INT(r.u, fc->lit.u);
+        CHECK_EQ_INT(r.v, fc->lit.v);
+        CHECK_EQ_INT(r.lrs_ran, 1);
+        CHECK_NEAR(r.lrs_h, fc->lit.lrs_h, 1e-6);
+      } else {
+        CHECK_EQ_INT(r.tuple_ran, fc->bitstring.tuple_ran);
+        CHECK_EQ_INT(r.t, fc->bitstring.t);
+        CHECK_EQ_INT(r.u, fc->bitstring.u);
+        CHECK_EQ_INT(r.v, fc->bitstring.v);
+        CHECK_NEAR(r.tuple_h, fc->bitstring.tuple_h, 1e-6);
+        CHECK_EQ_INT(r.lrs_ran, 1);
+        CHECK_NEAR(r.lrs_h, fc->bitstring.lrs_h, 1e-6);
+      }
+      {
+        /* The estimator interface carries the same values, p being p_u. */
+        struct mb_estimate tt, lrs;
+
+        memset(&tt, 0xff, sizeof(tt));
+        CHECK_EQ_INT(mb_est_t_tuple_lrs(pass ? bits : buf, pass ? n * fc->bits : n,
+                                        pass ? 2 : 1u << fc->bits, &tt, &lrs),
+                     MB_OK);
+        CHECK_EQ_INT(tt.ran, r.tuple_ran);
+        CHECK(tt.ran ? tt.skipped == NULL : tt.skipped == r.tuple_skipped);
+        CHECK_NEAR(tt.h, r.tuple_ran ? r.tuple_h : 0.0, 0.0);
+        CHECK_NEAR(tt.p, r.tuple_ran ? r.tuple_p_u : 0.0, 0.0);
+        CHECK_EQ_INT(lrs.ran, 1);
+        CHECK(lrs.skipped == NULL);
+        CHECK_NEAR(lrs.h, r.lrs_h, 0.0);
+        CHECK_NEAR(lrs.p, r.lrs_p_u, 0.0);
+      }
+    }
+    free(bits);
+  }
+}
+
 static int write_refs(const char *dir)
 {
   int which;
@@ -491,5 +578,6 @@ int main(int argc, char **argv)
   test_methods_agree();
   test_fallback();
   test_reference();
+  test_files();
   return CHECK_DONE();
 }
