@@ -352,6 +352,16 @@ static int lag_general(const uint8_t *s, size_t n, unsigned k, struct lag_board 
   return MB_OK;
 }
 
+/* Set bits of x. Without -mpopcnt the builtin becomes a library call; this
+ * is the same few operations inline. */
+static unsigned popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* Bits i..i+63 of a packed bit array, bit 0 first. */
 static uint64_t bits64(const uint64_t *w, size_t i)
 {
@@ -410,27 +420,31 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
         cand_lo |= (uint64_t)1 << (128 - d);
     }
     for (i = a; i < e; i++) {
-      uint64_t hist_hi = bits64(w, i - 64), hist_lo = bits64(w, i - 128), m;
+      uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
+      uint64_t hist_hi = bits64(w, i - 64) ^ flip, hist_lo = bits64(w, i - 128) ^ flip;
 
-      if (s[i - b->winner] == s[i])
-        pred_hit(t);
-      else
-        t->run = 0;
-      if (!s[i]) {
-        hist_hi = ~hist_hi;
-        hist_lo = ~hist_lo;
-      }
+      pred_tally_add(t, s[i - b->winner] == s[i]);
       /* Lags in increasing order: the highest bits first. */
       for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
         lag_score(b, (size_t)__builtin_clzll(m) + 1);
       for (m = hist_lo & cand_lo; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
         lag_score(b, (size_t)__builtin_clzll(m) + 65);
     }
+    /* The block's bits against each lag's: bits a-d .. a-d+63 come from the
+     * three words before and at a. */
     mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    for (d = 1; d <= LAG_D; d++) {
-      int is_cand = d <= 64 ? (int)((cand_hi >> (64 - d)) & 1) : (int)((cand_lo >> (128 - d)) & 1);
-      if (!is_cand)
-        b->score[d] += (uint64_t)__builtin_popcountll(~(bits64(w, a) ^ bits64(w, a - d)) & mask);
+    {
+      uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+      for (d = 1; d < 64; d++)
+        if (!((cand_hi >> (64 - d)) & 1))
+          b->score[d] += popcount64(~(w2 ^ ((w2 << d) | (w1 >> (64 - d)))) & mask);
+      if (!(cand_hi & 1))
+        b->score[64] += popcount64(~(w2 ^ w1) & mask);
+      for (d = 65; d < 128; d++)
+        if (!((cand_lo >> (128 - d)) & 1))
+          b->score[d] += popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
+      if (!(cand_lo & 1))
+        b->score[128] += popcount64(~(w2 ^ w0) & mask);
     }
   }
   free(w);
@@ -731,7 +745,7 @@ struct mmc_bits {
 };
 
 /* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
-static uint64_t pack8(const uint8_t *b)
+static inline uint64_t pack8(const uint8_t *b)
 {
   uint64_t v;
 
@@ -824,23 +838,27 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
     }
     for (b = 0; b < steps; b++) {
       unsigned cur = *winner;
-      uint64_t bit = (uint64_t)1 << b;
       unsigned m;
 
       /* The run follows the previous winner; no prediction leaves it be. */
-      if (mb->seen[cur][w] & bit)
+      if ((mb->seen[cur][w] >> b) & 1)
         pred_tally_add(t, (hits[cur] >> b) & 1);
+      /* Branch-free: whether a model is right is a coin flip. */
       for (m = cand; m; m &= m - 1) {
+        uint64_t hit, sc;
+        int take;
+
         d = (unsigned)__builtin_ctz(m);
-        if ((hits[d] & bit) && ++score[d] >= *wscore) {
-          *wscore = score[d];
-          *winner = d;
-        }
+        hit = (hits[d] >> b) & 1;
+        sc = score[d] += hit;
+        take = hit && sc >= *wscore;
+        *wscore = take ? sc : *wscore;
+        *winner = take ? d : *winner;
       }
     }
     for (d = 0; d < MMC_D; d++)
       if (!(cand >> d & 1))
-        score[d] += (uint64_t)__builtin_popcountll(hits[d]);
+        score[d] += popcount64(hits[d]);
   }
 }
 
