@@ -49,16 +49,16 @@ static const estimator_fn single[MB_EST_COUNT] = {
  * uniform data). Tasks are started heaviest first so that the workers
  * finish at about the same time; the order never changes results. */
 static const double cost_binary[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 2,        [MB_EST_COLLISION] = 3, [MB_EST_MARKOV] = 4,
-    [MB_EST_COMPRESSION] = 2, [MB_EST_T_TUPLE] = 60, [MB_EST_LRS] = 60,
-    [MB_EST_MULTI_MCW] = 14, [MB_EST_LAG] = 22,     [MB_EST_MULTI_MMC] = 110,
-    [MB_EST_LZ78Y] = 46,
+    [MB_EST_MCV] = 0.3,        [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41, [MB_EST_LRS] = 41,
+    [MB_EST_MULTI_MCW] = 5.5,  [MB_EST_LAG] = 17,     [MB_EST_MULTI_MMC] = 36,
+    [MB_EST_LZ78Y] = 36,
 };
 static const double cost_general[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 2,        [MB_EST_COLLISION] = 3, [MB_EST_MARKOV] = 4,
-    [MB_EST_COMPRESSION] = 2, [MB_EST_T_TUPLE] = 60, [MB_EST_LRS] = 60,
-    [MB_EST_MULTI_MCW] = 60, [MB_EST_LAG] = 8,      [MB_EST_MULTI_MMC] = 140,
-    [MB_EST_LZ78Y] = 77,
+    [MB_EST_MCV] = 2,          [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 31, [MB_EST_LRS] = 31,
+    [MB_EST_MULTI_MCW] = 34,   [MB_EST_LAG] = 9,      [MB_EST_MULTI_MMC] = 160,
+    [MB_EST_LZ78Y] = 90,
 };
 
 struct task {
