@@ -443,26 +443,41 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
 {
   char label[128];
   size_t p;
-  int e, rc;
+  int e, rc, n = 0, col[MB_EST_COUNT];
+
+  /* Only estimators with an estimate somewhere get a column: gnuplot warns
+   * about a series with no valid point. col[e] is e's 1-based column among
+   * them, 0 when it has none. */
+  for (e = 0; e < MB_EST_COUNT; e++) {
+    col[e] = 0;
+    for (p = 0; p < rd->n_points; p++)
+      if (!isnan(rd->points[p].est_bytes[e].med)) {
+        col[e] = ++n;
+        break;
+      }
+  }
 
   rc = out_open(o, "estimators.dat");
   if (rc)
     return rc;
   fprintf(o->f, "# mebench plotdata: per point, each estimator's median estimate over\n"
                 "# repetitions (bits per byte of extracted output; min of literal and\n"
-                "# 8 x bitstring), the assessed value and the binding estimator.\n"
-                "# point h_bytes binding(1-based, 0 none)");
+                "# 8 x bitstring), the assessed value and the binding estimator\n"
+                "# (its column among the estimators below, 1-based; 0: none).\n"
+                "# point h_bytes binding");
   for (e = 0; e < MB_EST_COUNT; e++)
-    fprintf(o->f, " %s", mb_rundir_est_key(e));
+    if (col[e])
+      fprintf(o->f, " %s", mb_rundir_est_key(e));
   fputs(" label\n", o->f);
   for (p = 0; p < rd->n_points; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
 
     fprintf(o->f, "%zu", p);
     num(o->f, pt->h_bytes.med);
-    fprintf(o->f, " %d", pt->bind_bytes + 1);
+    fprintf(o->f, " %d", pt->bind_bytes >= 0 ? col[pt->bind_bytes] : 0);
     for (e = 0; e < MB_EST_COUNT; e++)
-      num(o->f, pt->est_bytes[e].med);
+      if (col[e])
+        num(o->f, pt->est_bytes[e].med);
     point_values(rd, pt, label, sizeof(label));
     fprintf(o->f, " \"p%zu: %s\"\n", p, label);
   }
@@ -480,13 +495,17 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
     snprintf(xl, sizeof(xl), "point: %s", label);
     gp_set(o->f, "xlabel", xl);
   }
-  fprintf(o->f, "npoints = %zu\nnest = %d\narray est[%d]\n", rd->n_points, MB_EST_COUNT,
-          MB_EST_COUNT);
+  fprintf(o->f, "npoints = %zu\nnest = %d\nlabcol = %d\narray est[%d]\n", rd->n_points, n,
+          n + 4, n ? n : 1);
   for (e = 0; e < MB_EST_COUNT; e++) {
-    fprintf(o->f, "est[%d] = ", e + 1);
+    if (!col[e])
+      continue;
+    fprintf(o->f, "est[%d] = ", col[e]);
     gp_str(o->f, mb_rundir_est_key(e));
     fputc('\n', o->f);
   }
+  if (n == 0)
+    fputs("est[1] = ''\n", o->f);
   return out_close(o);
 }
 
@@ -604,7 +623,7 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
     h.below = h.above = 0;
     hi = 0;
   } else {
-    hi = mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_TAIL_Q);
+    hi = mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_HIST_Q);
     if (mb_hist_make(r->all, r->n, sorted[0], hi, MB_PLOTDATA_MAX_BINS, &h))
       return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
@@ -636,8 +655,10 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   fprintf(o->f, "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
-                "n_calls = %zu\nempty = %d\n",
-          (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0);
+                "n_calls = %zu\nempty = %d\nxmin_ns = %.6g\nxmax_ns = %.6g\n",
+          (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0,
+          ((double)h.lo - (double)h.width) * rd->tick_ns,
+          ((double)h.lo + (double)(h.n_bins + 1) * (double)h.width) * rd->tick_ns);
   rc = out_close(o);
 done:
   mb_hist_cleanup(&h);

@@ -23,8 +23,11 @@
 #define MB_PLOTDATA_MAX_LAG 100u
 /* The time-series plot shows at most this many operations in all. */
 #define MB_PLOTDATA_MAX_SERIES 100000u
-/* Histograms and time series cover the deltas up to this quantile; the few
- * above it (timeouts, preemptions) are counted and named in the title. */
+/* Histograms cover the deltas up to the 99th percentile and time series up
+ * to the 99.9th: IPC deltas have tails (preemptions, timeouts) thousands of
+ * times the median that would squeeze the body into one bin. What lies above
+ * is counted and named in the title. */
+#define MB_PLOTDATA_HIST_Q 0.99
 #define MB_PLOTDATA_TAIL_Q 0.999
 
 /* An integer histogram: n_bins bins of `width` ticks from lo. */

@@ -85,12 +85,12 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
                "fell back to the simple path (pool_size 0).",
                p, label, pt->fallbacks, pt->n_calls);
     if (!rc && pt->n_calls > 0 && step > 0 && !isnan(pt->mad_ns) &&
-        pt->mad_ns < MB_REPORT_TICK_STEPS * step)
+        pt->mad_ns <= MB_REPORT_TICK_STEPS * step)
       rc = add(&l, &k, &cap, MB_ANOMALY_COARSE_TICK, p,
-               "Point %zu (%s): the timer step (%.3g ns) is coarse for the spread of the "
-               "deltas (median absolute deviation %.3g ns, under %.0f steps): the low bits "
-               "largely record quantization.",
-               p, label, step, pt->mad_ns, MB_REPORT_TICK_STEPS);
+               "Point %zu (%s): the timer step (%.3g ns) is as coarse as the spread of the "
+               "deltas (median absolute deviation %.3g ns): the low bits largely record "
+               "quantization.",
+               p, label, step, pt->mad_ns);
     for (e = 0; e < MB_EST_COUNT; e++) {
       double v = pt->est_bytes[e].med;
 
@@ -508,7 +508,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, "Rules checked (see scripts/README.md, \"Anomaly rules\"): run not complete; "
              "points with fewer calls than planned; timeouts; system-error failures; "
              "fallback to the simple path; timer step coarse (deltas' median absolute "
-             "deviation under %.0f timer steps); estimators disagreeing (lowest under %.0f%% "
+             "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "
              "of highest); repetitions disagreeing on min-entropy (range over %.1f bits/byte "
              "and %.0f%% of the median) or on operation time (range over %.0f%% of the "
              "median).\n",

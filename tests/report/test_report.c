@@ -247,13 +247,15 @@ static void rules(void)
   s.pt[1].fallbacks = 3;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_FALLBACK, &p, NULL, 0), 1);
 
-  /* coarse timer: MAD under 2 steps fires; exactly 2 steps does not */
+  /* coarse timer: MAD of one step fires (so does 0); a bit more does not */
   synth_init(&s);
   s.pt[0].quantum_ns = 41.6667;
   s.pt[0].mad_ns = 41.6667;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, &p, text, sizeof(text)), 1);
   CHECK(p == 0 && strstr(text, "41.7 ns"));
-  s.pt[0].mad_ns = 2 * 41.6667;
+  s.pt[0].mad_ns = 0;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 1);
+  s.pt[0].mad_ns = 1.1 * 41.6667;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 0);
   synth_init(&s);
   s.rd.resolution_ns = 100; /* the clock's own step counts too */
