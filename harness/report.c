@@ -180,6 +180,20 @@ static const char *si(double v, char *buf, size_t n)
   return buf;
 }
 
+/* A duration in the unit that suits it: "0.844 s", "287 ms", "35.6 us". */
+static const char *dur(double s, char *buf, size_t n)
+{
+  if (isnan(s))
+    snprintf(buf, n, "n/a");
+  else if (s >= 1 || s == 0)
+    snprintf(buf, n, "%.3g s", s);
+  else if (s >= 1e-3)
+    snprintf(buf, n, "%.3g ms", s * 1e3);
+  else
+    snprintf(buf, n, "%.3g us", s * 1e6);
+  return buf;
+}
+
 static const char *fix2(double v, char *buf, size_t n)
 {
   if (isnan(v))
@@ -431,9 +445,13 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   if (rd->n_sessions > 1)
     fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
   fputs(" |\n", f);
-  if (!isnan(rd->total_s))
-    fprintf(f, "| Time spent | %.3g s: collecting %.3g s, assessing %.3g s, writing %.3g s |\n",
-            rd->total_s, rd->collect_s, rd->analyse_s, rd->write_s);
+  if (!isnan(rd->total_s)) {
+    char d1[32], d2[32], d3[32], d4[32];
+
+    fprintf(f, "| Time spent | %s: collecting %s, assessing %s, writing %s |\n",
+            dur(rd->total_s, d1, sizeof(d1)), dur(rd->collect_s, d2, sizeof(d2)),
+            dur(rd->analyse_s, d3, sizeof(d3)), dur(rd->write_s, d4, sizeof(d4)));
+  }
   fputs("\n", f);
 
   fputs("## The experiment\n\n| | |\n| --- | --- |\n", f);
@@ -471,6 +489,10 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
         "the lowest median estimate, and in how many calls it was the lowest. `summary.csv` "
         "holds the same figures for other tools.\n\n",
         f);
+  if (strcmp(rd->source_name, "replay") == 0)
+    fputs("The collector is `replay`: its wall times, and so the throughputs and rates, "
+          "measure the playback of recorded timings, not the source.\n\n",
+          f);
   if (nswept == 0) {
     md_table(f, rd, MB_AXIS_NUM_PORTS, 0);
     fputs("\n", f);

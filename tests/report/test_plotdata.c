@@ -246,7 +246,9 @@ static void test_fixture(const char *tmp)
   CHECK(mb_rundir_swept(&rd, MB_AXIS_NUM_PORTS));
   CHECK(!mb_rundir_swept(&rd, MB_AXIS_OOL_SIZE));
   CHECK(mb_rundir_swept(&rd, MB_AXIS_MODE));
-  CHECK_EQ_INT(rd.points[1].timeouts, 3);
+  CHECK_EQ_INT(rd.points[1].timeouts, 0);
+  CHECK_EQ_STR(rd.source_name, "replay");
+  CHECK_EQ_INT(rd.samples, 256);
   CHECK_EQ_INT(rd.points[1].n_calls, 3);
   snprintf(out, sizeof(out), "%s/plotdata", tmp);
   CHECK_EQ_INT(mb_plotdata_write(&rd, out, 1, &err), MB_OK);
@@ -262,16 +264,16 @@ static void test_fixture(const char *tmp)
     long above = a ? strtol(a + 10, NULL, 10) : -1;
 
     /* nearest rank: p99 of 3264 is rank 3232, so at most 32 lie above; the
-     * 3 timeouts (240,000+ ticks) surely do */
-    CHECK(above >= 3 && above <= 32);
+     * recorded preemptions (up to 2.3 ms) surely do */
+    CHECK(above >= 1 && above <= 32);
     CHECK_NEAR(sum + (double)above, 3264, 0);
   }
   free(text);
-  /* the time series holds every operation and marks the 3 timeouts */
+  /* the time series holds every operation, with its status (all ok) */
   snprintf(path, sizeof(path), "%s/series-p1.dat", out);
   sum = column_sum(path, 3, &rows);
   CHECK_EQ_INT(rows, 3264);
-  CHECK_NEAR(sum, -3, 0);
+  CHECK_NEAR(sum, 0, 0);
   /* 100 lags, each with mean, min, max and one column per repetition */
   snprintf(path, sizeof(path), "%s/acf-p1.dat", out);
   sum = column_sum(path, 1, &rows);
@@ -288,6 +290,12 @@ static void test_fixture(const char *tmp)
   CHECK(text && strstr(text, "series.gp\tseries-p1\t"));
   CHECK(text && !strstr(text, "ool_size"));  /* not swept */
   CHECK(text && !strstr(text, "entropy-mode")); /* modes are lines */
+  free(text);
+  /* at 256 samples multi_mcw and bitstring compression never run */
+  snprintf(path, sizeof(path), "%s/estimators.gp", out);
+  text = slurp(path, NULL);
+  CHECK(text && strstr(text, "nest = 8\n") && strstr(text, "est[2] = 'collision'") &&
+        !strstr(text, "multi_mcw"));
   free(text);
   for (i = 0; i < 4; i++) {
     snprintf(path, sizeof(path), "%s/hist-p%zu.dat", out, i);
@@ -366,19 +374,23 @@ static void test_missing_estimator(const char *tmp)
   mb_rundir_cleanup(&rd);
   snprintf(path, sizeof(path), "%s/out/estimators.gp", dir);
   text = slurp(path, NULL);
-  CHECK(text && strstr(text, "nest = 9\n") && strstr(text, "est[1] = 'collision'") &&
-        !strstr(text, "'mcv'"));
+  /* 256 samples are too few for multi_mcw and for compression on the
+   * bitstring: with mcv gone too, 7 of the 10 estimators are left */
+  CHECK(text && strstr(text, "nest = 7\n") && strstr(text, "est[1] = 'collision'") &&
+        !strstr(text, "'mcv'") && !strstr(text, "'multi_mcw'") && strstr(text, "labcol = 11"));
   free(text);
   snprintf(path, sizeof(path), "%s/out/estimators.dat", dir);
   text = slurp(path, NULL);
-  /* point 0's binding estimator is lrs: column 5 among the 9 left */
+  /* point 0's binding estimator keeps its place among the 9 left */
   {
     const char *row = text ? strstr(text, "\n0 ") : NULL;
     double h = 0;
     int bind = -1;
 
+    /* collision binds point 0 (report: collision 2/3); without mcv it is
+     * column 1 */
     CHECK(row && sscanf(row + 1, "0 %lf %d", &h, &bind) == 2);
-    CHECK_EQ_INT(bind, 5);
+    CHECK_EQ_INT(bind, 1);
   }
   free(text);
 }
