@@ -285,7 +285,8 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
     if (b == (int)a || (any && !mb_rundir_swept(rd, (enum mb_axis)b)))
       continue;
     if (b == MB_AXIS_NUM_PORTS)
-      snprintf(buf + len, n - len, "%s%u ports", len ? ", " : "", p->config.num_ports);
+      snprintf(buf + len, n - len, "%s%u port%s", len ? ", " : "", p->config.num_ports,
+               p->config.num_ports == 1 ? "" : "s");
     else if (b == MB_AXIS_OOL_SIZE)
       snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
     else
@@ -374,8 +375,10 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   gp_set(o->f, "dat", name);
   gp_set(o->f, "axis", mb_axis_name(a));
   gp_set(o->f, "xlabel", axis_label(rd, a));
-  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nnser = %zu\narray ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, nser, nser);
+  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
+                "array ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, rd->axes[a].values[0],
+          rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
   if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
