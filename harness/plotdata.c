@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,11 +130,18 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figu
   snprintf(f[k].title, sizeof(f[k].title), "Estimates of each SP 800-90B estimator per point");
   k++;
   for (p = 0; p < rd->n_points; p++) {
+    if (rd->points[p].n_calls == 0)
+      continue; /* an interrupted run: nothing measured here */
     snprintf(f[k].name, sizeof(f[k].name), "hist-p%zu", p);
     snprintf(f[k].script, sizeof(f[k].script), "hist.gp");
     snprintf(f[k].vars, sizeof(f[k].vars), "hist-p%zu.gp", p);
     snprintf(f[k].title, sizeof(f[k].title), "Histogram of raw deltas, point %zu", p);
     k++;
+  }
+  if (point >= rd->n_points || rd->points[point].n_calls == 0) {
+    *out = f;
+    *n = k;
+    return MB_OK;
   }
   snprintf(f[k].name, sizeof(f[k].name), "series-p%zu", point);
   snprintf(f[k].script, sizeof(f[k].script), "series.gp");
@@ -308,10 +316,14 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
     free(series);
     return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  /* Series are numbered in order of their first point. */
+  /* Series are numbered in order of their first point; points without a
+   * measured call (an interrupted run) belong to none. */
   for (i = 0; i < rd->n_points; i++) {
+    series[i] = SIZE_MAX;
+    if (rd->points[i].n_calls == 0)
+      continue;
     for (j = 0; j < i; j++)
-      if (same_series(&rd->points[i], &rd->points[j], a))
+      if (series[j] != SIZE_MAX && same_series(&rd->points[i], &rd->points[j], a))
         break;
     series[i] = j < i ? series[j] : nser++;
   }
@@ -855,6 +867,14 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "point %zu does not exist (the run has points 0..%zu)", point,
                         rd->n_points - 1);
+  if (rd->n_calls == 0)
+    return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, "calls",
+                        "no call was measured (status %s): nothing to plot", rd->status);
+  if (rd->points[point].n_calls == 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "point %zu has no measured call (the run is %s); choose another "
+                        "with --point",
+                        point, rd->status);
   rc = make_dirs(outdir, err);
   if (rc)
     return rc;
@@ -868,7 +888,8 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
   if (!rc)
     rc = write_estimators(rd, &o);
   for (p = 0; p < rd->n_points && !rc; p++)
-    rc = write_point_raw(rd, p, p == point, &o);
+    if (rd->points[p].n_calls > 0)
+      rc = write_point_raw(rd, p, p == point, &o);
   if (!rc && mb_plotdata_figures(rd, point, &figs, &nfig))
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (!rc)

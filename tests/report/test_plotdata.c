@@ -395,6 +395,77 @@ static void test_missing_estimator(const char *tmp)
   free(text);
 }
 
+/* An interrupted run: points without a call get no figure of their own and
+ * cannot be chosen; a run without any call has nothing to plot. */
+static void test_interrupted(const char *tmp)
+{
+  char dir[512], path[600], *text, *cut;
+  struct mb_rundir rd;
+  struct mb_error err;
+  size_t n;
+
+  snprintf(dir, sizeof(dir), "%s/interrupted", tmp);
+  mkdir(dir, 0777);
+  snprintf(path, sizeof(path), "%s/raw", dir);
+  CHECK(symlink(FIXTURE "/raw", path) == 0);
+  text = slurp(FIXTURE "/run.json", &n);
+  if (!text)
+    return;
+  /* keep the first 5 calls (points 0 and 1): cut before the 6th */
+  cut = strstr(text, "\"sequence\": 5,");
+  CHECK(cut != NULL);
+  if (!cut) {
+    free(text);
+    return;
+  }
+  while (cut > text && *cut != '{')
+    cut--;
+  while (cut > text && *cut != ',')
+    cut--;
+  strcpy(cut, "]}\n");
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  put(path, text);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
+  CHECK_EQ_INT(rd.n_calls, 5);
+  CHECK_EQ_INT(rd.points[1].n_calls, 2);
+  CHECK_EQ_INT(rd.points[3].n_calls, 0);
+  snprintf(path, sizeof(path), "%s/out", dir);
+  CHECK_EQ_INT(mb_plotdata_write(&rd, path, 3, &err), MB_EUSAGE);
+  CHECK(strstr(err.text, "point 3 has no measured call") != NULL);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_plotdata_write(&rd, path, 1, &err), MB_OK);
+  mb_rundir_cleanup(&rd);
+  free(text);
+  snprintf(path, sizeof(path), "%s/out/figures.tsv", dir);
+  text = slurp(path, NULL);
+  CHECK(text && strstr(text, "hist-p1\t") && !strstr(text, "hist-p2\t") &&
+        strstr(text, "series-p1\t"));
+  free(text);
+  /* the axis table holds only the measured points: one series (complex) */
+  snprintf(path, sizeof(path), "%s/out/axis-num_ports.gp", dir);
+  text = slurp(path, NULL);
+  CHECK(text && strstr(text, "nser = 1\n") && strstr(text, "ser[1] = 'complex'"));
+  free(text);
+
+  /* no call at all */
+  text = slurp(FIXTURE "/run.json", &n);
+  cut = text ? strstr(text, "\"calls\": [") : NULL;
+  CHECK(cut != NULL);
+  if (cut) {
+    strcpy(cut, "\"calls\": []}\n");
+    snprintf(path, sizeof(path), "%s/run.json", dir);
+    put(path, text);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
+    snprintf(path, sizeof(path), "%s/out2", dir);
+    CHECK_EQ_INT(mb_plotdata_write(&rd, path, 0, &err), MB_EINVALID);
+    CHECK(strstr(err.text, "no call was measured") && strcmp(err.path, "calls") == 0);
+    mb_rundir_cleanup(&rd);
+  }
+  free(text);
+}
+
 int main(void)
 {
   char tmp[] = "/tmp/mb-plotdata-XXXXXX";
@@ -408,6 +479,7 @@ int main(void)
   test_fixture(tmp);
   test_damaged_raw(tmp);
   test_missing_estimator(tmp);
+  test_interrupted(tmp);
   {
     char cmd[600];
 
