@@ -717,10 +717,14 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   snprintf(name, sizeof(name), "series-p%zu.dat", p);
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
+  /* A tail reaching past 20 times the median would flatten the body on a
+   * linear axis: draw it on a log axis then. */
   fprintf(o->f, "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
-                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\narray rep_start[%zu]\n",
+                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\nlogy = %d\n"
+                "array rep_start[%zu]\n",
           c, shown, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
-          (double)hi * rd->tick_ns, above, c ? c : 1);
+          (double)hi * rd->tick_ns, above,
+          r->n && (double)hi > 20.0 * (double)mb_quantile_sorted(sorted, r->n, 0.5), c ? c : 1);
   for (i = 0; i < c; i++)
     fprintf(o->f, "rep_start[%zu] = %zu\n", i + 1, r->starts[i]);
   if (c == 0)
