@@ -505,8 +505,14 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs("\n", f);
   }
 
-  fprintf(f, "## Figures\n\nDrawn by `scripts/plot %s` (PNG and SVG side by side).\n\n",
-          rd->dir);
+  if (opt->plots_drawn)
+    fprintf(f, "## Figures\n\nDrawn by `scripts/plot` (PNG and SVG side by side; the "
+               "tables gnuplot drew from are in `%s/data/`).\n\n",
+            opt->plots);
+  else
+    fprintf(f, "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
+               "where these links point.\n\n",
+            rd->dir);
   for (i = 0; i < nfig; i++) {
     if (strcmp(figs[i].script, "hist.gp") == 0 && rd->n_points > 4)
       continue;

@@ -61,6 +61,8 @@ struct mb_report_options {
   const char *plots;  /* link prefix of the figures ("plots"), relative to
                          where the report is written */
   size_t point;       /* the point of the time-series and ACF figures */
+  int plots_drawn;    /* 1: scripts/plot has drawn them (else the report
+                         says how to) */
 };
 
 /* Write the report of rd to out. Returns MB_OK, or MB_EIO (err names

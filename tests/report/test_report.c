@@ -104,8 +104,41 @@ static void command(const char *tmp)
   }
   text = slurp(outfile);
   /* from tmp/sub/dir to tests/data/report/run/plots */
-  CHECK(text && strstr(text, "](../../../") && strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
+  CHECK(text && strstr(text, "](../../../") &&
+        strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
   free(text);
+  /* the figures were not drawn: the report says how to draw them */
+  text = slurp(outfile);
+  CHECK(text && strstr(text, "Not drawn yet: `scripts/plot run`"));
+  free(text);
+  /* once scripts/plot has drawn them (its figures.tsv is there), the report
+   * says so and links where --plots says */
+  {
+    char plots[600], tsv[700];
+    FILE *f;
+
+    snprintf(plots, sizeof(plots), "%s/figs", tmp);
+    mkdir(plots, 0777);
+    snprintf(tsv, sizeof(tsv), "%s/figs/data", tmp);
+    mkdir(tsv, 0777);
+    snprintf(tsv, sizeof(tsv), "%s/figs/data/figures.tsv", tmp);
+    f = fopen(tsv, "w");
+    if (f)
+      fclose(f);
+    {
+      char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                      (char *)(uintptr_t) "--output", outfile,
+                      (char *)(uintptr_t) "--plots", plots, NULL};
+
+      mb_error_init(&err);
+      CHECK_EQ_INT(mb_cmd_report(6, argv, &err), MB_OK);
+    }
+    text = slurp(outfile);
+    CHECK(text && strstr(text, "Drawn by `scripts/plot`") &&
+          strstr(text, "](../../figs/entropy-num_ports.png)"));
+    free(text);
+    text = NULL;
+  }
   {
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
                     (char *)(uintptr_t) "--format", (char *)(uintptr_t) "html", NULL};
