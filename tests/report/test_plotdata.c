@@ -466,6 +466,54 @@ static void test_interrupted(const char *tmp)
   free(text);
 }
 
+/* The per-point aggregates agree with the runner's own point rows in
+ * summary.csv (an independent computation of the same medians). */
+static void test_against_summary(void)
+{
+  struct mb_rundir rd;
+  struct mb_error err;
+  char *text = slurp(FIXTURE "/summary.csv", NULL), *line, *save = NULL;
+  size_t rows = 0;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(FIXTURE, &rd, &err), MB_OK);
+  for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+       line = strtok_r(NULL, "\n", &save)) {
+    double v[21];
+    char *field = line, *comma;
+    int k = 0;
+    size_t p;
+
+    if (strncmp(line, "point,", 6) != 0)
+      continue;
+    /* kind, point, repetition, num_ports, ool_size, mode, h_bytes,
+     * h_bytes_min, h_bytes_max, h_raw, h_raw_min, h_raw_max, ns_per_op,
+     * ns_per_op_p01, ns_per_op_p99, ... */
+    while (k < 21) {
+      comma = strchr(field, ',');
+      v[k++] = strtod(field, NULL);
+      if (!comma)
+        break;
+      field = comma + 1;
+    }
+    p = (size_t)v[1];
+    CHECK(k >= 15 && p < rd.n_points);
+    if (k < 15 || p >= rd.n_points)
+      continue;
+    rows++;
+    CHECK_NEAR(rd.points[p].h_bytes.med, v[6], 1e-6);
+    CHECK_NEAR(rd.points[p].h_bytes.min, v[7], 1e-6);
+    CHECK_NEAR(rd.points[p].h_bytes.max, v[8], 1e-6);
+    CHECK_NEAR(rd.points[p].h_raw.med, v[9], 1e-6);
+    CHECK_NEAR(rd.points[p].ns_per_op.med, v[12], 1e-3);
+    CHECK_NEAR(rd.points[p].ns_p01, v[13], 1e-3);
+    CHECK_NEAR(rd.points[p].ns_p99, v[14], 1e-3);
+  }
+  CHECK_EQ_INT(rows, 4);
+  free(text);
+  mb_rundir_cleanup(&rd);
+}
+
 int main(void)
 {
   char tmp[] = "/tmp/mb-plotdata-XXXXXX";
@@ -477,6 +525,7 @@ int main(void)
   test_quantile();
   test_validation(tmp);
   test_fixture(tmp);
+  test_against_summary();
   test_damaged_raw(tmp);
   test_missing_estimator(tmp);
   test_interrupted(tmp);
