@@ -18,6 +18,8 @@ static const struct mb_command commands[] = {
     {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
     {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
     {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
+    {"validate", "check experiment files and print their plans and time estimates",
+     mb_cmd_validate},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;
