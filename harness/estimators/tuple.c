@@ -1,0 +1,1047 @@
+/* tuple.c: SP 800-90B §6.3.5 t-Tuple and §6.3.6 Longest Repeated Substring
+ * estimates, both from one sorted-suffix pass over the data.
+ *
+ * Both estimates need, for each tuple length t, only two numbers: the count
+ * of the most common t-tuple and the number of equal pairs of t-tuples.
+ * Neighbours in suffix order that share a prefix of length >= t form one
+ * run per distinct repeated t-tuple, so a stack walk over the longest common
+ * prefixes (LCP) of neighbours visits every such run once, as an interval
+ * (lcp h, parent lcp h', size c) that counts for every t in (h', h]. The
+ * work is therefore sorting the suffixes. Two ways:
+ *
+ * - radix: the symbols are bit-packed (b bits each, b from the largest
+ *   symbol), suffixes are bucketed by their first 16 bits and each bucket is
+ *   radix-sorted in place a byte at a time, reading 64-bit windows of the
+ *   packed text; neighbour LCPs come from XOR and count-leading-zeros. It
+ *   needs 4 bytes per symbol plus the packed text and is fast when repeats are
+ *   short, as in data with entropy; a work budget bounds it on repetitive data.
+ * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
+ *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
+ *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
+ */
+#include "tuple.h"
+
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* §6.3.5 step 1: t-tuples are used while the most common one occurs at least
+ * 35 times; §6.3.6 step 1 starts LRS at the first length below that. */
+#define MB_TUPLE_MIN_COUNT 35u
+
+/* §6.3.5 step 4 and §6.3.6 step 5: the 99% upper confidence bound uses
+ * Z_0.995; like ea_non_iid, the exact normal quantile, not the rounded 2.576. */
+#define MB_TUPLE_ZALPHA 2.575829303548900384158L
+
+#define EMPTY UINT32_MAX
+
+/* ------------------------------------------------------------------------ */
+/* Interval accumulator over the LCP sequence in suffix order.              */
+
+struct acc {
+  uint32_t *stk_h, *stk_lb; /* open intervals: lcp and left boundary */
+  size_t top, stk_cap;
+  uint32_t *m;  /* m[h]: largest interval with lcp exactly h */
+  uint64_t *d;  /* differences of s[]: s[t] = d[1] + ... + d[t] */
+  size_t cap;   /* entries in m and d */
+  size_t vmax;  /* largest lcp seen */
+  int nomem;
+};
+
+static int acc_init(struct acc *a)
+{
+  memset(a, 0, sizeof(*a));
+  a->stk_cap = 64;
+  a->cap = 64;
+  a->stk_h = malloc(a->stk_cap * sizeof(*a->stk_h));
+  a->stk_lb = malloc(a->stk_cap * sizeof(*a->stk_lb));
+  a->m = calloc(a->cap, sizeof(*a->m));
+  a->d = calloc(a->cap, sizeof(*a->d));
+  if (!a->stk_h || !a->stk_lb || !a->m || !a->d)
+    return MB_ENOMEM;
+  a->stk_h[0] = 0; /* the root interval, never reported */
+  a->stk_lb[0] = 0;
+  a->top = 1;
+  return MB_OK;
+}
+
+static void acc_cleanup(struct acc *a)
+{
+  free(a->stk_h);
+  free(a->stk_lb);
+  free(a->m);
+  free(a->d);
+  memset(a, 0, sizeof(*a));
+}
+
+/* Make m[] and d[] hold index h + 1. */
+static int acc_reserve(struct acc *a, size_t h)
+{
+  size_t cap = a->cap;
+  uint32_t *m;
+  uint64_t *d;
+
+  if (h + 2 <= cap)
+    return MB_OK;
+  while (cap < h + 2)
+    cap *= 2;
+  m = realloc(a->m, cap * sizeof(*m));
+  if (!m)
+    return MB_ENOMEM;
+  a->m = m;
+  d = realloc(a->d, cap * sizeof(*d));
+  if (!d)
+    return MB_ENOMEM;
+  a->d = d;
+  memset(m + a->cap, 0, (cap - a->cap) * sizeof(*m));
+  memset(d + a->cap, 0, (cap - a->cap) * sizeof(*d));
+  a->cap = cap;
+  return MB_OK;
+}
+
+/* acc_push's work when intervals close or one opens. */
+static void acc_step(struct acc *a, uint32_t i, uint32_t l)
+{
+  uint32_t lb = i - 1;
+
+  if (a->nomem)
+    return;
+  while (l < a->stk_h[a->top - 1]) {
+    uint32_t h = a->stk_h[a->top - 1];
+    uint32_t parent, size;
+    uint64_t pairs;
+
+    lb = a->stk_lb[a->top - 1];
+    a->top--;
+    parent = a->stk_h[a->top - 1] > l ? a->stk_h[a->top - 1] : l;
+    size = i - lb;
+    pairs = (uint64_t)size * (uint64_t)(size - 1) / 2u;
+    if (a->m[h] < size)
+      a->m[h] = size;
+    /* Unsigned wrap-around is intended: the prefix sums are exact. */
+    a->d[parent + 1] += pairs;
+    a->d[h + 1] -= pairs;
+  }
+  if (l > a->stk_h[a->top - 1]) {
+    if (acc_reserve(a, l) != MB_OK) {
+      a->nomem = 1;
+      return;
+    }
+    if (a->top == a->stk_cap) {
+      size_t cap = a->stk_cap * 2;
+      uint32_t *h = realloc(a->stk_h, cap * sizeof(*h));
+      uint32_t *b;
+
+      if (!h) {
+        a->nomem = 1;
+        return;
+      }
+      a->stk_h = h;
+      b = realloc(a->stk_lb, cap * sizeof(*b));
+      if (!b) {
+        a->nomem = 1;
+        return;
+      }
+      a->stk_lb = b;
+      a->stk_cap = cap;
+    }
+    a->stk_h[a->top] = l;
+    a->stk_lb[a->top] = lb;
+    a->top++;
+    if (l > a->vmax)
+      a->vmax = l;
+  }
+}
+
+/* The suffix at sorted position i shares l symbols with the one before it
+ * (i in 1..n-1); the walk ends with acc_push(a, n, 0). Most neighbours
+ * continue the innermost open interval: that case is kept inline. */
+static inline void acc_push(struct acc *a, uint32_t i, uint32_t l)
+{
+  if (l != a->stk_h[a->top - 1])
+    acc_step(a, i, l);
+}
+
+/* Turn the accumulated intervals into q[] and s[]. */
+static int acc_finish(struct acc *a, size_t n, struct mb_tuple_stats *st)
+{
+  size_t v = a->vmax, t;
+  uint32_t run = 0;
+  uint64_t sum = 0;
+
+  acc_push(a, (uint32_t)n, 0);
+  if (a->nomem)
+    return MB_ENOMEM;
+  st->n = n;
+  st->v = v;
+  st->q = malloc((v + 1) * sizeof(*st->q));
+  st->s = malloc((v + 1) * sizeof(*st->s));
+  if (!st->q || !st->s)
+    return MB_ENOMEM;
+  for (t = v; t >= 1; t--) {
+    if (a->m[t] > run)
+      run = a->m[t];
+    st->q[t] = run;
+  }
+  for (t = 1; t <= v; t++) {
+    sum += a->d[t];
+    st->s[t] = sum;
+  }
+  st->q[0] = (uint32_t)n;
+  st->s[0] = (uint64_t)n * (uint64_t)(n - 1) / 2u;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* SA-IS over bytes (top level) or 32-bit names (recursion).                */
+
+struct text {
+  const uint8_t *t8;
+  const uint32_t *t32;
+};
+
+static inline uint32_t ch(const struct text *t, uint32_t i)
+{
+  return t->t8 ? t->t8[i] : t->t32[i];
+}
+
+/* Type bits: 1 = S-type (smaller than the suffix after it). */
+static inline int is_s(const uint8_t *ty, uint32_t i)
+{
+  return (ty[i >> 3] >> (i & 7)) & 1;
+}
+
+static inline int is_lms(const uint8_t *ty, uint32_t i)
+{
+  return i > 0 && is_s(ty, i) && !is_s(ty, i - 1);
+}
+
+static void buckets(const struct text *t, uint32_t n, uint32_t k, uint32_t *bkt,
+                    int ends)
+{
+  uint32_t i, sum = 0;
+
+  memset(bkt, 0, (size_t)k * sizeof(*bkt));
+  for (i = 0; i < n; i++)
+    bkt[ch(t, i)]++;
+  for (i = 0; i < k; i++) {
+    sum += bkt[i];
+    bkt[i] = ends ? sum : sum - bkt[i];
+  }
+}
+
+static void induce(const struct text *t, const uint8_t *ty, uint32_t *sa,
+                   uint32_t n, uint32_t k, uint32_t *bkt)
+{
+  uint32_t i, j;
+
+  buckets(t, n, k, bkt, 0);
+  /* The virtual sentinel after the text comes first; the suffix before it,
+   * n-1, is L-type. */
+  sa[bkt[ch(t, n - 1)]++] = n - 1;
+  for (i = 0; i < n; i++) {
+    j = sa[i];
+    if (j != EMPTY && j > 0 && !is_s(ty, j - 1))
+      sa[bkt[ch(t, j - 1)]++] = j - 1;
+  }
+  buckets(t, n, k, bkt, 1);
+  for (i = n; i-- > 0;) {
+    j = sa[i];
+    if (j != EMPTY && j > 0 && is_s(ty, j - 1))
+      sa[--bkt[ch(t, j - 1)]] = j - 1;
+  }
+}
+
+/* Suffix array of t[0..n-1] (symbols < k) into sa[0..n-1]. */
+static int sais(const struct text *t, uint32_t *sa, uint32_t n, uint32_t k)
+{
+  uint8_t *ty;
+  uint32_t *bkt;
+  uint32_t i, j, n1, names, prev;
+  int rc = MB_OK;
+
+  if (n == 1) {
+    sa[0] = 0;
+    return MB_OK;
+  }
+  ty = calloc((size_t)n / 8 + 1, 1);
+  bkt = malloc((size_t)k * sizeof(*bkt));
+  if (!ty || !bkt) {
+    free(ty);
+    free(bkt);
+    return MB_ENOMEM;
+  }
+  /* The last symbol is L-type: the virtual sentinel after it is smaller. */
+  for (i = n - 1; i-- > 0;) {
+    uint32_t a = ch(t, i), b = ch(t, i + 1);
+
+    if (a < b || (a == b && is_s(ty, i + 1)))
+      ty[i >> 3] = (uint8_t)(ty[i >> 3] | (1u << (i & 7)));
+  }
+
+  /* Stage 1: sort the LMS substrings by induction. */
+  for (i = 0; i < n; i++)
+    sa[i] = EMPTY;
+  buckets(t, n, k, bkt, 1);
+  for (i = 1; i < n; i++)
+    if (is_lms(ty, i))
+      sa[--bkt[ch(t, i)]] = i;
+  induce(t, ty, sa, n, k, bkt);
+
+  /* Name the sorted LMS substrings; equal substrings share a name. */
+  n1 = 0;
+  for (i = 0; i < n; i++)
+    if (sa[i] != EMPTY && is_lms(ty, sa[i]))
+      sa[n1++] = sa[i];
+  for (i = n1; i < n; i++)
+    sa[i] = EMPTY;
+  names = 0;
+  prev = EMPTY;
+  for (i = 0; i < n1; i++) {
+    uint32_t p = sa[i], d;
+    int diff = 0;
+
+    if (prev == EMPTY) {
+      diff = 1;
+    } else {
+      for (d = 0;; d++) {
+        if (p + d == n || prev + d == n || ch(t, p + d) != ch(t, prev + d) ||
+            is_s(ty, p + d) != is_s(ty, prev + d)) {
+          diff = 1;
+          break;
+        }
+        if (d > 0 && (is_lms(ty, p + d) || is_lms(ty, prev + d)))
+          break;
+      }
+    }
+    if (diff) {
+      names++;
+      prev = p;
+    }
+    sa[n1 + p / 2] = names - 1;
+  }
+  for (i = n, j = n; i-- > n1;)
+    if (sa[i] != EMPTY)
+      sa[--j] = sa[i];
+
+  /* Stage 2: sort the LMS suffixes, recursing while names repeat. */
+  if (n1 > 0) {
+    uint32_t *s1 = sa + n - n1;
+
+    if (names < n1) {
+      struct text t1 = {NULL, s1};
+
+      rc = sais(&t1, sa, n1, names);
+      if (rc != MB_OK)
+        goto out;
+    } else {
+      for (i = 0; i < n1; i++)
+        sa[s1[i]] = i;
+    }
+    for (i = 1, j = 0; i < n; i++)
+      if (is_lms(ty, i))
+        s1[j++] = i;
+    for (i = 0; i < n1; i++)
+      sa[i] = s1[sa[i]];
+  }
+
+  /* Stage 3: induce every suffix from the sorted LMS suffixes. */
+  for (i = n1; i < n; i++)
+    sa[i] = EMPTY;
+  buckets(t, n, k, bkt, 1);
+  for (i = n1; i-- > 0;) {
+    j = sa[i];
+    sa[i] = EMPTY;
+    sa[--bkt[ch(t, j)]] = j;
+  }
+  induce(t, ty, sa, n, k, bkt);
+out:
+  free(ty);
+  free(bkt);
+  return rc;
+}
+
+static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
+{
+  struct text t = {s, NULL};
+  uint32_t *sa, *phi;
+  uint32_t i, r, h;
+  int rc;
+
+  sa = malloc((size_t)n * sizeof(*sa));
+  if (!sa)
+    return MB_ENOMEM;
+  rc = sais(&t, sa, n, 256);
+  if (rc != MB_OK) {
+    free(sa);
+    return rc;
+  }
+  /* phi[i]: the suffix just before suffix i in sorted order; then, in place,
+   * the LCP of suffix i with it, which drops by at most 1 from i to i+1. */
+  phi = malloc((size_t)n * sizeof(*phi));
+  if (!phi) {
+    free(sa);
+    return MB_ENOMEM;
+  }
+  phi[sa[0]] = EMPTY;
+  for (r = 1; r < n; r++)
+    phi[sa[r]] = sa[r - 1];
+  h = 0;
+  for (i = 0; i < n; i++) {
+    uint32_t j = phi[i];
+
+    if (j == EMPTY) {
+      h = 0;
+    } else {
+      while (i + h < n && j + h < n && s[i + h] == s[j + h])
+        h++;
+    }
+    phi[i] = h;
+    if (h > 0)
+      h--;
+  }
+  for (r = 1; r < n; r++)
+    acc_push(a, r, phi[sa[r]]);
+  free(phi);
+  free(sa);
+  return a->nomem ? MB_ENOMEM : MB_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Radix sort of bit-packed suffixes.                                        */
+
+/* Deepest prefix, in bits, the radix sort examines before it gives up: past
+ * this, repeats are long enough for SA-IS to be the better method. */
+#define RADIX_MAX_DEPTH 2048u
+/* Work budget, in 64-bit window reads per symbol. */
+#define RADIX_WORK_PER_SYMBOL 40u
+/* Groups this small are sorted on cached 64-bit keys. */
+#define RADIX_LEAF 32u
+/* Digit width of the in-place passes. */
+#define RADIX_DIGIT 8u
+/* Nested in-place passes at most: each goes at least a digit deeper. */
+#define RADIX_LEVELS (RADIX_MAX_DEPTH / RADIX_DIGIT + 2u)
+
+/* The sort emits suffixes in order straight into the interval walk, with the
+ * LCP to the one before known from where the two were told apart. */
+struct radix {
+  const uint64_t *w; /* packed text, MSB first, 2 zero words of padding */
+  uint64_t nbits;    /* n * b */
+  uint32_t n;
+  unsigned b;        /* bits per symbol */
+  uint64_t work, budget;
+  int gave_up;
+  uint32_t *scratch; /* per nesting level: counts and cursors, 2 x 256 */
+  uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
+  uint32_t *idx;
+  uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
+  struct acc *acc;
+  uint32_t emitted;  /* suffixes emitted so far */
+  uint32_t prev;     /* the last one emitted */
+  uint64_t next_lcp; /* padded LCP, in bits, of prev and the next emitted */
+};
+
+/* The 64 bits starting at bit p; zero past the end of the text. */
+static inline uint64_t window(const struct radix *r, uint64_t p)
+{
+  size_t q;
+  unsigned o;
+  uint64_t x;
+
+  if (p >= r->nbits)
+    return 0;
+  q = (size_t)(p >> 6);
+  o = (unsigned)(p & 63u);
+  x = r->w[q] << o;
+  if (o)
+    x |= r->w[q + 1] >> (64u - o);
+  return x;
+}
+
+static inline uint64_t suffix_bits(const struct radix *r, uint32_t i)
+{
+  return (uint64_t)(r->n - i) * r->b;
+}
+
+/* Append suffix x to the sorted order. The padded LCP is capped by both
+ * lengths: zero padding may match past the end of either suffix. */
+static inline void emit(struct radix *r, uint32_t x)
+{
+  if (r->emitted > 0) {
+    uint64_t l = r->next_lcp, lp = suffix_bits(r, r->prev), lx = suffix_bits(r, x);
+
+    if (l > lp)
+      l = lp;
+    if (l > lx)
+      l = lx;
+    /* Bits to symbols; the common widths avoid a division. */
+    l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
+    acc_push(r->acc, r->emitted, (uint32_t)l);
+  }
+  r->prev = x;
+  r->emitted++;
+}
+
+static inline int spend(struct radix *r, uint64_t work)
+{
+  r->work += work;
+  if (r->work > r->budget)
+    r->gave_up = 1;
+  return !r->gave_up;
+}
+
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level);
+
+/* Sort and emit a[0..m), m <= RADIX_LEAF, agreeing on their first d bits and
+ * none ended, on the next 64 bits held in a local array. */
+static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+{
+  uint64_t key[RADIX_LEAF];
+  size_t i, j;
+
+  if (!spend(r, m))
+    return;
+  for (i = 0; i < m; i++)
+    key[i] = window(r, (uint64_t)a[i] * r->b + d);
+  for (i = 1; i < m; i++) {
+    uint64_t k = key[i];
+    uint32_t x = a[i];
+
+    for (j = i; j > 0 && key[j - 1] > k; j--) {
+      key[j] = key[j - 1];
+      a[j] = a[j - 1];
+    }
+    key[j] = k;
+    a[j] = x;
+  }
+  for (i = 0; i < m && !r->gave_up; i = j) {
+    for (j = i + 1; j < m && key[j] == key[i]; j++)
+      ;
+    if (i > 0)
+      r->next_lcp = d + (uint64_t)__builtin_clzll(key[i - 1] ^ key[i]);
+    if (j - i == 1)
+      emit(r, a[i]);
+    else
+      sort_group(r, a + i, j - i, d + 64, level + 1);
+  }
+}
+
+static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
+{
+  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
+}
+
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+{
+  uint32_t *start, *next;
+  size_t i, e;
+  unsigned bk, prev_bk;
+  int first;
+
+  for (;;) {
+    if (r->gave_up)
+      return;
+    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
+      r->gave_up = 1;
+      return;
+    }
+    /* Suffixes no longer than d are prefixes of the others: they come first,
+     * shortest (largest position) first. */
+    e = 0;
+    for (i = 0; i < m; i++) {
+      if (suffix_bits(r, a[i]) <= d) {
+        uint32_t x = a[i];
+
+        a[i] = a[e];
+        a[e++] = x;
+      }
+    }
+    if (e > 0) {
+      for (i = 1; i < e; i++) {
+        uint32_t x = a[i];
+        size_t j;
+
+        for (j = i; j > 0 && a[j - 1] < x; j--)
+          a[j] = a[j - 1];
+        a[j] = x;
+      }
+      for (i = 0; i < e; i++) {
+        emit(r, a[i]);
+        r->next_lcp = d;
+      }
+      a += e;
+      m -= e;
+    }
+    if (m == 0)
+      return;
+    if (m == 1) {
+      emit(r, a[0]);
+      return;
+    }
+    if (m <= RADIX_LEAF) {
+      sort_leaf(r, a, m, d, level);
+      return;
+    }
+    start = r->scratch + (size_t)level * 2u * 257u;
+    next = start + 257;
+    memset(next, 0, 256 * sizeof(*next));
+    for (i = 0; i < m; i++)
+      next[digit(r, a[i], d)]++;
+    if (!spend(r, m))
+      return;
+    bk = digit(r, a[0], d);
+    if (next[bk] == m) { /* one shared digit: go deeper without moving */
+      d += RADIX_DIGIT;
+      continue;
+    }
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + next[bk];
+      next[bk] = start[bk];
+    }
+    /* In-place permutation, cycle by cycle (American flag sort). */
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint32_t x = a[next[bk]];
+        unsigned dg = digit(r, x, d);
+
+        while (dg != bk) {
+          uint32_t y = a[next[dg]];
+
+          a[next[dg]++] = x;
+          x = y;
+          dg = digit(r, x, d);
+        }
+        a[next[bk]++] = x;
+      }
+    }
+    if (!spend(r, m))
+      return;
+    first = 1;
+    prev_bk = 0;
+    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
+      uint32_t c = start[bk + 1] - start[bk];
+
+      if (c == 0)
+        continue;
+      if (!first) /* the digits differ first at this bit */
+        r->next_lcp = d + RADIX_DIGIT - 1u -
+                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
+      first = 0;
+      prev_bk = bk;
+      if (c == 1)
+        emit(r, a[start[bk]]);
+      else
+        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
+    }
+    return;
+  }
+}
+
+/* Sort pairs (key[i], idx[i]), i < m, on key bits below the top sh bits,
+ * the top sh bits being equal: insertion sort when small, else an in-place
+ * byte-wise radix pass. */
+static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
+{
+  size_t cnt[256], start[257], next[256], i, j;
+  unsigned bk, shift;
+
+  while (m > RADIX_LEAF && sh < 64) {
+    shift = 64u - 8u - sh > 64u ? 0 : 64u - 8u - sh; /* sh > 56: low bits */
+    memset(cnt, 0, sizeof(cnt));
+    for (i = 0; i < m; i++)
+      cnt[(key[i] >> shift) & 255u]++;
+    if (cnt[(key[0] >> shift) & 255u] == m) {
+      sh += 8;
+      continue;
+    }
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + cnt[bk];
+      next[bk] = start[bk];
+    }
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint64_t k = key[next[bk]];
+        uint32_t x = idx[next[bk]];
+        unsigned dg = (unsigned)((k >> shift) & 255u);
+
+        while (dg != bk) {
+          uint64_t k2 = key[next[dg]];
+          uint32_t x2 = idx[next[dg]];
+
+          key[next[dg]] = k;
+          idx[next[dg]++] = x;
+          k = k2;
+          x = x2;
+          dg = (unsigned)((k >> shift) & 255u);
+        }
+        key[next[bk]] = k;
+        idx[next[bk]++] = x;
+      }
+    }
+    for (bk = 0; bk < 256; bk++)
+      if (cnt[bk] > 1)
+        sort_pairs(key + start[bk], idx + start[bk], cnt[bk], sh + 8);
+    return;
+  }
+  for (i = 1; i < m; i++) {
+    uint64_t k = key[i];
+    uint32_t x = idx[i];
+
+    for (j = i; j > 0 && key[j - 1] > k; j--) {
+      key[j] = key[j - 1];
+      idx[j] = idx[j - 1];
+    }
+    key[j] = k;
+    idx[j] = x;
+  }
+}
+
+/* Sort and emit a[0..m), suffixes agreeing on their first top_bits bits, on
+ * cached 64-bit keys: one out-of-place pass on the next KEY_DIGIT bits, then
+ * sort_pairs. Keys of suffixes shorter than 64 bits are zero-padded: that
+ * orders them right, except against equal keys, which sort_group resolves;
+ * emit() caps the LCP by the lengths. r->key and r->idx hold 2m. */
+#define KEY_DIGIT 12u
+static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
+                             unsigned top_bits)
+{
+  uint64_t *k1 = r->key, *k2 = r->key + m;
+  uint32_t *i1 = r->idx, *i2 = r->idx + m;
+  uint32_t *cnt = r->kcnt;
+  unsigned shift = 64u - top_bits - KEY_DIGIT;
+  size_t i, j, lo;
+
+  if (!spend(r, m))
+    return;
+  memset(cnt, 0, ((size_t)1 << KEY_DIGIT) * sizeof(*cnt));
+  for (i = 0; i < m; i++) {
+    uint64_t k = window(r, (uint64_t)a[i] * r->b);
+
+    k1[i] = k;
+    i1[i] = a[i];
+    cnt[(k >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+  }
+  {
+    uint32_t sum = 0;
+
+    for (i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+      uint32_t c = cnt[i];
+
+      cnt[i] = sum;
+      sum += c;
+    }
+  }
+  for (i = 0; i < m; i++) {
+    uint32_t at = cnt[(k1[i] >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+
+    k2[at] = k1[i];
+    i2[at] = i1[i];
+  }
+  /* cnt[g] is now the end of sub-bucket g. */
+  for (lo = 0, i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+    if (cnt[i] - lo > 1)
+      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, top_bits + KEY_DIGIT);
+    lo = cnt[i];
+  }
+  for (i = 0; i < m && !r->gave_up; i = j) {
+    for (j = i + 1; j < m && k2[j] == k2[i]; j++)
+      ;
+    if (i > 0)
+      r->next_lcp = (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
+    if (j - i == 1)
+      emit(r, i2[i]);
+    else
+      sort_group(r, i2 + i, j - i, 64, 0);
+  }
+}
+
+static unsigned symbol_bits(const uint8_t *s, size_t n)
+{
+  unsigned all = 0, b = 1;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    all |= s[i];
+  while (b < 8 && (all >> b) != 0)
+    b++;
+  return b;
+}
+
+static unsigned bit_length(uint64_t x)
+{
+  unsigned l = 0;
+
+  while (x) {
+    l++;
+    x >>= 1;
+  }
+  return l;
+}
+
+/* Buckets larger than this go to the in-place sort rather than the keyed one,
+ * bounding the keyed sort's buffers (24 bytes per suffix). */
+#define KEY_MAX_BUCKET ((size_t)1 << 17)
+/* Bits of the first bucketing pass. */
+#define RADIX_TOP_BITS 8u
+
+/* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. */
+static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
+{
+  struct radix r;
+  uint64_t *w;
+  uint32_t *sa;
+  uint32_t cnt[(1u << RADIX_TOP_BITS) + 1];
+  size_t nwords, i, top = (size_t)1 << RADIX_TOP_BITS, keyed = 0;
+  uint32_t k;
+  int rc = MB_OK;
+
+  memset(&r, 0, sizeof(r));
+  r.n = n;
+  r.b = symbol_bits(s, n);
+  r.nbits = (uint64_t)n * r.b;
+  r.budget = (uint64_t)n * RADIX_WORK_PER_SYMBOL + 4096u;
+  r.acc = a;
+  nwords = (size_t)(r.nbits / 64u) + 2u;
+  w = calloc(nwords, sizeof(*w));
+  sa = malloc((size_t)n * sizeof(*sa));
+  r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
+  r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
+  if (!w || !sa || !r.scratch || !r.kcnt) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  {
+    uint64_t p = 0;
+
+    for (i = 0; i < n; i++, p += r.b) {
+      /* Symbols are MSB first; a symbol may straddle two words. */
+      uint64_t v = s[i];
+      unsigned o = (unsigned)(p & 63u), end = o + r.b;
+
+      if (end <= 64) {
+        w[p >> 6] |= v << (64u - end);
+      } else {
+        w[p >> 6] |= v >> (end - 64u);
+        w[(p >> 6) + 1] |= v << (128u - end);
+      }
+    }
+  }
+  r.w = w;
+
+  /* Bucket by the first bits; the suffixes go in position order. */
+  memset(cnt, 0, sizeof(cnt));
+  for (k = 0; k < n; k++)
+    cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
+  {
+    uint32_t sum = 0;
+
+    for (i = 0; i <= top; i++) {
+      uint32_t c = cnt[i];
+
+      if (i < top && c <= KEY_MAX_BUCKET && c > keyed)
+        keyed = c;
+      cnt[i] = sum;
+      sum += c;
+    }
+  }
+  if (keyed > 1) {
+    r.key = malloc(2 * keyed * sizeof(*r.key));
+    r.idx = malloc(2 * keyed * sizeof(*r.idx));
+    if (!r.key || !r.idx) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
+  for (k = 0; k < n; k++)
+    sa[cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+  /* cnt[i] is now the end of bucket i. */
+  {
+    uint32_t lo = 0;
+    size_t prev = 0;
+    int first = 1;
+
+    for (i = 0; i < top && !r.gave_up; i++) {
+      uint32_t hi = cnt[i], m = hi - lo;
+
+      if (m == 0)
+        continue;
+      if (!first)
+        r.next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
+      first = 0;
+      prev = i;
+      if (m == 1)
+        emit(&r, sa[lo]);
+      else if (m <= KEY_MAX_BUCKET)
+        sort_bucket_keys(&r, sa + lo, m, RADIX_TOP_BITS);
+      else
+        sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
+      lo = hi;
+    }
+  }
+  if (r.gave_up)
+    rc = MB_EINTERNAL;
+  else if (a->nomem)
+    rc = MB_ENOMEM;
+out:
+  free(w);
+  free(sa);
+  free(r.scratch);
+  free(r.kcnt);
+  free(r.key);
+  free(r.idx);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+
+void mb_tuple_stats_cleanup(struct mb_tuple_stats *st)
+{
+  if (!st)
+    return;
+  free(st->q);
+  free(st->s);
+  memset(st, 0, sizeof(*st));
+}
+
+int mb_tuple_stats_compute(const uint8_t *s, size_t n, enum mb_tuple_method method,
+                           struct mb_tuple_stats *out)
+{
+  struct acc a;
+  int rc;
+
+  memset(out, 0, sizeof(*out));
+  if (n == 0 || n > MB_TUPLE_MAX_N)
+    return MB_EINVALID;
+  rc = acc_init(&a);
+  if (rc == MB_OK && method != MB_TUPLE_SAIS) {
+    rc = stats_radix(s, (uint32_t)n, &a);
+    if (rc == MB_EINTERNAL && method == MB_TUPLE_AUTO) {
+      acc_cleanup(&a);
+      rc = acc_init(&a);
+      if (rc == MB_OK)
+        rc = stats_sais(s, (uint32_t)n, &a);
+      out->used_sais = 1;
+    }
+  } else if (rc == MB_OK) {
+    rc = stats_sais(s, (uint32_t)n, &a);
+    out->used_sais = 1;
+  }
+  if (rc == MB_OK)
+    rc = acc_finish(&a, n, out);
+  acc_cleanup(&a);
+  return rc;
+}
+
+int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result *r)
+{
+  struct mb_tuple_stats st;
+  long double pmax, pu;
+  size_t t, u, v;
+  int rc;
+
+  memset(r, 0, sizeof(*r));
+  r->n = n;
+  if (n < 2) {
+    /* ea_non_iid asserts on this; neither estimate has any tuple to count. */
+    r->tuple_skipped = "fewer than 2 samples";
+    r->lrs_skipped = "fewer than 2 samples";
+    return MB_OK;
+  }
+  if (n > MB_TUPLE_MAX_N) {
+    r->tuple_skipped = "more than 4294967294 samples";
+    r->lrs_skipped = "more than 4294967294 samples";
+    return MB_OK;
+  }
+  rc = mb_tuple_stats_compute(s, n, MB_TUPLE_AUTO, &st);
+  if (rc != MB_OK) {
+    mb_tuple_stats_cleanup(&st);
+    return rc;
+  }
+  v = st.v;
+  /* §6.3.5 step 1 / §6.3.6 step 1: u is the first length whose most common
+   * tuple occurs fewer than 35 times; t = u - 1. */
+  for (u = 1; u <= v && st.q[u] >= MB_TUPLE_MIN_COUNT; u++)
+    ;
+  r->t = u - 1;
+  r->u = u;
+  r->v = v;
+
+  /* §6.3.5 steps 2-3: P_i = Q[i] / (L - i + 1), p̂ = max P_i^(1/i). */
+  if (u > 1) {
+    pmax = 0.0L;
+    for (t = 1; t < u; t++) {
+      long double p = (long double)st.q[t] / (long double)(n - t + 1);
+      long double pt = powl(p, 1.0L / (long double)t);
+
+      if (pt > pmax)
+        pmax = pt;
+    }
+    /* §6.3.5 step 4. */
+    pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
+    if (pu > 1.0L)
+      pu = 1.0L;
+    r->tuple_ran = 1;
+    r->tuple_p_hat = (double)pmax;
+    r->tuple_p_u = (double)pu;
+    r->tuple_h = (double)-log2l(pu);
+  } else {
+    r->tuple_skipped = "no tuple occurs 35 times";
+  }
+
+  /* §6.3.6 steps 2-4: P_W = sum C(C_i, 2) / C(L - W + 1, 2) for u <= W <= v,
+   * p̂ = max P_W^(1/W). */
+  if (v >= u) {
+    pmax = 0.0L;
+    for (t = u; t <= v; t++) {
+      uint64_t m = (uint64_t)(n - t + 1);
+      long double pairs = (long double)(m * (m - 1u) / 2u);
+      long double p = (long double)st.s[t] / pairs;
+      long double pw = powl(p, 1.0L / (long double)t);
+
+      if (pw > pmax)
+        pmax = pw;
+    }
+    /* §6.3.6 step 5. */
+    pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
+    if (pu > 1.0L)
+      pu = 1.0L;
+    r->lrs_ran = 1;
+    r->lrs_p_hat = (double)pmax;
+    r->lrs_p_u = (double)pu;
+    r->lrs_h = (double)-log2l(pu);
+  } else {
+    r->lrs_skipped = "longest repeated substring shorter than u (v < u)";
+  }
+  mb_tuple_stats_cleanup(&st);
+  return MB_OK;
+}
+
+static void fill(struct mb_estimate *e, int ran, double h, double p, const char *why)
+{
+  if (!e)
+    return;
+  e->ran = ran;
+  e->skipped = ran ? NULL : why;
+  e->h = ran ? h : 0.0;
+  e->p = ran ? p : 0.0;
+}
+
+int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
+                       struct mb_estimate *t_tuple, struct mb_estimate *lrs)
+{
+  struct mb_tuple_lrs_result r;
+  int rc;
+
+  (void)k; /* both estimates depend only on which symbols are equal */
+  rc = mb_tuple_lrs_compute(s, n, &r);
+  if (rc != MB_OK)
+    return rc;
+  fill(t_tuple, r.tuple_ran, r.tuple_h, r.tuple_p_u, r.tuple_skipped);
+  fill(lrs, r.lrs_ran, r.lrs_h, r.lrs_p_u, r.lrs_skipped);
+  return MB_OK;
+}

@@ -1,0 +1,439 @@
+/* test_tuple.c: t-Tuple (§6.3.5) and LRS (§6.3.6): hand-checked inputs, both
+ * suffix-sorting methods against naive counting on random inputs of every
+ * bit width, and agreement with the reference tool ea_non_iid v1.1.7.
+ *
+ * `test_tuple --write DIR` writes the generated reference inputs as files of
+ * one symbol per byte, so that the reference tool can be run on them. */
+#include "check.h"
+#include "error.h"
+#include "internal.h"
+#include "tuple.h"
+
+/* ---- a fixed-seed generator (splitmix64) -------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+  uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double rng_unit(void)
+{
+  return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* ---- naive counting ------------------------------------------------------ */
+
+struct naive {
+  size_t v;
+  uint32_t q[512];
+  uint64_t s[512];
+};
+
+/* Count every t-tuple by comparing it with every other: O(n^2 t). */
+static void naive_stats(const uint8_t *s, size_t n, struct naive *out)
+{
+  size_t t, i, j;
+
+  memset(out, 0, sizeof(*out));
+  out->q[0] = (uint32_t)n;
+  out->s[0] = (uint64_t)n * (n - 1) / 2;
+  for (t = 1; t < n && t < 511; t++) {
+    uint32_t best = 0;
+    uint64_t pairs = 0;
+
+    for (i = 0; i + t <= n; i++) {
+      uint32_t c = 0;
+
+      for (j = 0; j + t <= n; j++)
+        if (memcmp(s + i, s + j, t) == 0) {
+          c++;
+          if (j > i)
+            pairs++;
+        }
+      if (c > best)
+        best = c;
+    }
+    if (pairs == 0)
+      break;
+    out->v = t;
+    out->q[t] = best;
+    out->s[t] = pairs;
+  }
+}
+
+/* The estimates straight from SP 800-90B §6.3.5 and §6.3.6 over naive counts. */
+static void naive_estimates(const struct naive *nv, size_t n, int *t_ran, double *t_h,
+                            int *l_ran, double *l_h)
+{
+  const double z = 2.5758293035489008;
+  size_t u = 1, t;
+  double pmax = 0, pu;
+
+  while (u <= nv->v && nv->q[u] >= 35)
+    u++;
+  *t_ran = u > 1;
+  for (t = 1; t < u; t++) {
+    double p = pow((double)nv->q[t] / (double)(n - t + 1), 1.0 / (double)t);
+    if (p > pmax)
+      pmax = p;
+  }
+  pu = fmin(1.0, pmax + z * sqrt(pmax * (1 - pmax) / (double)(n - 1)));
+  *t_h = -log2(pu);
+  *l_ran = nv->v >= u;
+  pmax = 0;
+  for (t = u; t <= nv->v; t++) {
+    double m = (double)(n - t + 1);
+    double p = pow((double)nv->s[t] / (m * (m - 1) / 2), 1.0 / (double)t);
+    if (p > pmax)
+      pmax = p;
+  }
+  pu = fmin(1.0, pmax + z * sqrt(pmax * (1 - pmax) / (double)(n - 1)));
+  *l_h = -log2(pu);
+}
+
+static int stats_match(const uint8_t *s, size_t n, enum mb_tuple_method method,
+                       const struct naive *nv, const char *what)
+{
+  struct mb_tuple_stats st;
+  size_t t;
+  int rc = mb_tuple_stats_compute(s, n, method, &st), ok = 1;
+
+  CHECK_EQ_INT(rc, MB_OK);
+  if (rc != MB_OK) {
+    mb_tuple_stats_cleanup(&st);
+    return 0;
+  }
+  if (st.v != nv->v) {
+    fprintf(stderr, "%s method %d n=%zu: v %zu != naive %zu\n", what, (int)method, n,
+            st.v, nv->v);
+    ok = 0;
+  }
+  for (t = 0; ok && t <= nv->v; t++) {
+    if (st.q[t] != nv->q[t] || st.s[t] != nv->s[t]) {
+      fprintf(stderr, "%s method %d n=%zu t=%zu: q %u s %llu, naive q %u s %llu\n",
+              what, (int)method, n, t, (unsigned)st.q[t], (unsigned long long)st.s[t],
+              (unsigned)nv->q[t], (unsigned long long)nv->s[t]);
+      ok = 0;
+    }
+  }
+  CHECK(ok);
+  mb_tuple_stats_cleanup(&st);
+  return ok;
+}
+
+/* ---- hand-checked inputs ------------------------------------------------- */
+
+static void test_hand(void)
+{
+  /* "abracadabra": a occurs 5 times; ab, br, ra twice (and abra); pairs
+   * at t=1: C(5,2) + C(2,2) + C(2,2) = 12; t=2: 3 pairs (ab, br, ra);
+   * t=3: abr, bra -> 2; t=4: abra -> 1; v = 4. */
+  static const uint8_t abra[] = {0, 1, 4, 0, 2, 0, 3, 0, 1, 4, 0};
+  static const uint8_t zeros[6] = {0};
+  enum mb_tuple_method m;
+
+  for (m = MB_TUPLE_AUTO; m <= MB_TUPLE_SAIS; m++) {
+    struct mb_tuple_stats st;
+
+    CHECK_EQ_INT(mb_tuple_stats_compute(abra, sizeof(abra), m, &st), MB_OK);
+    CHECK_EQ_INT(st.v, 4);
+    if (st.v == 4) {
+      CHECK_EQ_INT(st.q[1], 5);
+      CHECK_EQ_INT(st.q[2], 2);
+      CHECK_EQ_INT(st.q[4], 2);
+      CHECK_EQ_U64(st.s[1], 12);
+      CHECK_EQ_U64(st.s[2], 3);
+      CHECK_EQ_U64(st.s[3], 2);
+      CHECK_EQ_U64(st.s[4], 1);
+    }
+    mb_tuple_stats_cleanup(&st);
+
+    /* Six zeros: a t-tuple occurs 7 - t times, so C(7 - t, 2) pairs; v = 5. */
+    CHECK_EQ_INT(mb_tuple_stats_compute(zeros, sizeof(zeros), m, &st), MB_OK);
+    CHECK_EQ_INT(st.v, 5);
+    if (st.v == 5) {
+      CHECK_EQ_INT(st.q[1], 6);
+      CHECK_EQ_INT(st.q[5], 2);
+      CHECK_EQ_U64(st.s[1], 15);
+      CHECK_EQ_U64(st.s[3], 6);
+      CHECK_EQ_U64(st.s[5], 1);
+    }
+    mb_tuple_stats_cleanup(&st);
+  }
+}
+
+/* Edge cases: defined answers where ea_non_iid asserts. */
+static void test_edges(void)
+{
+  struct mb_estimate tt, lrs;
+  struct mb_tuple_lrs_result r;
+  uint8_t distinct[256], zeros[1000];
+  size_t i;
+
+  CHECK_EQ_INT(mb_est_t_tuple_lrs(NULL, 0, 2, &tt, &lrs), MB_OK);
+  CHECK_EQ_INT(tt.ran, 0);
+  CHECK_EQ_INT(lrs.ran, 0);
+  CHECK_EQ_STR(tt.skipped, "fewer than 2 samples");
+  CHECK_EQ_INT(mb_est_t_tuple_lrs(zeros, 1, 2, &tt, NULL), MB_OK);
+  CHECK_EQ_INT(tt.ran, 0);
+
+  /* 256 distinct bytes: nothing repeats (v = 0), so neither applies. */
+  for (i = 0; i < 256; i++)
+    distinct[i] = (uint8_t)(i * 7 + 3);
+  CHECK_EQ_INT(mb_tuple_lrs_compute(distinct, 256, &r), MB_OK);
+  CHECK_EQ_INT(r.v, 0);
+  CHECK_EQ_INT(r.tuple_ran, 0);
+  CHECK_EQ_INT(r.lrs_ran, 0);
+  CHECK_EQ_STR(r.tuple_skipped, "no tuple occurs 35 times");
+
+  /* One repeated symbol: a t-tuple occurs 1001 - t times, >= 35 up to
+   * t = 966, with p-hat 1 (h = 0); v = 999 >= u = 967. */
+  memset(zeros, 5, sizeof(zeros));
+  CHECK_EQ_INT(mb_tuple_lrs_compute(zeros, sizeof(zeros), &r), MB_OK);
+  CHECK_EQ_INT(r.t, 966);
+  CHECK_EQ_INT(r.v, 999);
+  CHECK_EQ_INT(r.tuple_ran, 1);
+  CHECK_NEAR(r.tuple_h, 0.0, 1e-12);
+  CHECK_EQ_INT(r.lrs_ran, 1);
+  CHECK_NEAR(r.lrs_h, 0.0, 1e-12);
+}
+
+/* ---- random inputs against naive counting ------------------------------- */
+
+static void test_random(void)
+{
+  static uint8_t buf[400];
+  struct naive nv;
+  unsigned bits, round;
+
+  rng_state = 20240601;
+  for (bits = 1; bits <= 8; bits++) {
+    for (round = 0; round < 40; round++) {
+      size_t n = 1 + (size_t)(rng_next() % 300), i;
+      unsigned kind = round % 4;
+      unsigned mask = (1u << bits) - 1u;
+      struct mb_tuple_lrs_result r;
+      int t_ran, l_ran;
+      double t_h, l_h;
+
+      for (i = 0; i < n; i++) {
+        uint8_t x = (uint8_t)(rng_next() & mask);
+
+        if (kind == 1 && i > 0 && rng_unit() < 0.8) /* sticky: long runs */
+          x = buf[i - 1];
+        else if (kind == 2 && i >= 7 && rng_unit() < 0.95) /* period 7 */
+          x = buf[i - 7];
+        else if (kind == 3) /* skewed towards 0 */
+          x = (uint8_t)(x & (rng_next() & mask));
+        buf[i] = x;
+      }
+      naive_stats(buf, n, &nv);
+      stats_match(buf, n, MB_TUPLE_SAIS, &nv, "random");
+      stats_match(buf, n, MB_TUPLE_RADIX, &nv, "random");
+      stats_match(buf, n, MB_TUPLE_AUTO, &nv, "random");
+      if (n < 2)
+        continue;
+      CHECK_EQ_INT(mb_tuple_lrs_compute(buf, n, &r), MB_OK);
+      naive_estimates(&nv, n, &t_ran, &t_h, &l_ran, &l_h);
+      CHECK_EQ_INT(r.tuple_ran, t_ran);
+      CHECK_EQ_INT(r.lrs_ran, l_ran);
+      if (t_ran && r.tuple_ran)
+        CHECK_NEAR(r.tuple_h, t_h, 1e-9);
+      if (l_ran && r.lrs_ran)
+        CHECK_NEAR(r.lrs_h, l_h, 1e-9);
+    }
+  }
+}
+
+/* The radix sort gives up on long repeats and the automatic method then
+ * falls back to SA-IS, with the same result. */
+static void test_fallback(void)
+{
+  size_t n = 20000, i;
+  uint8_t *buf = malloc(n);
+  struct mb_tuple_stats a, b;
+
+  CHECK(buf != NULL);
+  if (!buf)
+    return;
+  rng_state = 77;
+  for (i = 0; i < n; i++)
+    buf[i] = i < 100 ? (uint8_t)(rng_next() & 1) : buf[i - 100];
+  buf[n / 2] ^= 1;
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_RADIX, &a), MB_EINTERNAL);
+  mb_tuple_stats_cleanup(&a);
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &a), MB_OK);
+  CHECK_EQ_INT(a.used_sais, 1);
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
+  CHECK_EQ_INT(a.v, b.v);
+  CHECK_EQ_INT(a.v, n / 2 - 1);
+  if (a.v == b.v && a.q && b.q) {
+    CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
+    CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
+  }
+  mb_tuple_stats_cleanup(&a);
+  mb_tuple_stats_cleanup(&b);
+  free(buf);
+}
+
+/* ---- agreement with ea_non_iid ------------------------------------------ */
+
+/* The reference inputs, one symbol per byte. */
+enum { REF_UNIFORM8, REF_BIASED8, REF_MARKOV1, REF_SKEWED4, REF_PERIODIC8, REF_COUNT };
+
+static const char *const ref_name[REF_COUNT] = {"uniform8", "biased8", "markov1",
+                                                "skewed4", "periodic8"};
+static const unsigned ref_bits[REF_COUNT] = {8, 8, 1, 4, 8};
+static const size_t ref_n[REF_COUNT] = {100000, 20000, 50000, 20000, 20000};
+
+static void ref_generate(int which, uint8_t *buf, size_t n)
+{
+  size_t i;
+
+  rng_state = 1000u + (uint64_t)which;
+  for (i = 0; i < n; i++) {
+    uint64_t x = rng_next();
+    double u = rng_unit();
+
+    switch (which) {
+    case REF_UNIFORM8:
+      buf[i] = (uint8_t)x;
+      break;
+    case REF_BIASED8: /* 0x42 half the time, else uniform */
+      buf[i] = u < 0.5 ? 0x42 : (uint8_t)x;
+      break;
+    case REF_MARKOV1: /* stays with probability 0.8 */
+      buf[i] = i == 0 ? (uint8_t)(x & 1) : (u < 0.8 ? buf[i - 1] : (uint8_t)(buf[i - 1] ^ 1));
+      break;
+    case REF_SKEWED4: /* min of two uniform nibbles */
+      buf[i] = (uint8_t)((x & 15) < ((x >> 4) & 15) ? (x & 15) : ((x >> 4) & 15));
+      break;
+    default: /* period 50 with 2% noise */
+      buf[i] = i < 50 ? (uint8_t)x : (u < 0.02 ? (uint8_t)x : buf[i - 50]);
+      break;
+    }
+  }
+}
+
+/* Symbols as a bitstring, most significant bit first, as ea_non_iid makes it. */
+static uint8_t *to_bits(const uint8_t *s, size_t n, unsigned bits)
+{
+  uint8_t *b = malloc(n * bits);
+  size_t i;
+  unsigned j;
+
+  if (!b)
+    return NULL;
+  for (i = 0; i < n; i++)
+    for (j = 0; j < bits; j++)
+      b[i * bits + j] = (uint8_t)((s[i] >> (bits - 1 - j)) & 1u);
+  return b;
+}
+
+/* Printed by `ea_non_iid -v -v FILE BITS` (v1.1.7, built from
+ * usnistgov/SP800-90B_EntropyAssessment) on the files `test_tuple --write`
+ * writes: the "t-Tuple Estimate: min entropy" and "LRS Estimate: min
+ * entropy" lines, Literal and (for non-binary data) Bitstring. */
+struct ref_value {
+  double tuple_h, lrs_h;
+  size_t t, v;
+};
+
+static const struct ref_value ref_literal[REF_COUNT] = {
+    {7.6128015702883793, 7.8190569071334837, 1, 3},
+    {0.97935317182688086, 1.7966537984600364, 8, 15},
+    {0.32855428117851326, 0.56630845006464503, 30, 49},
+    {2.8454017292856406, 3.4908943810402948, 3, 7},
+    {0.79889322999054113, 0.072709612669732804, 11, 313}};
+static const struct ref_value ref_bitstring[REF_COUNT] = {
+    {0.93303393671445811, 0.98301869033280465, 15, 37},
+    {0.17036380944421151, 0.25846789463082098, 70, 123},
+    {0, 0, 0, 0}, /* binary data: no bitstring assessment */
+    {0.68454705821815642, 0.91167777243180603, 16, 31},
+    {0.13173050585834944, 0.010338991302939379, 90, 2505}};
+
+static void check_ref(const struct ref_value *want, const uint8_t *s, size_t n,
+                      const char *what)
+{
+  struct mb_tuple_lrs_result r;
+
+  CHECK_EQ_INT(mb_tuple_lrs_compute(s, n, &r), MB_OK);
+  CHECK_EQ_INT(r.t, want->t);
+  CHECK_EQ_INT(r.v, want->v);
+  CHECK_EQ_INT(r.tuple_ran, 1);
+  CHECK_EQ_INT(r.lrs_ran, 1);
+  if (fabs(r.tuple_h - want->tuple_h) > 1e-6 || fabs(r.lrs_h - want->lrs_h) > 1e-6)
+    fprintf(stderr, "%s: t-tuple %.17g (want %.17g), lrs %.17g (want %.17g)\n", what,
+            r.tuple_h, want->tuple_h, r.lrs_h, want->lrs_h);
+  CHECK_NEAR(r.tuple_h, want->tuple_h, 1e-6);
+  CHECK_NEAR(r.lrs_h, want->lrs_h, 1e-6);
+}
+
+static void test_reference(void)
+{
+  int which;
+
+  for (which = 0; which < REF_COUNT; which++) {
+    size_t n = ref_n[which];
+    uint8_t *buf = malloc(n), *bits;
+
+    CHECK(buf != NULL);
+    if (!buf)
+      return;
+    ref_generate(which, buf, n);
+    check_ref(&ref_literal[which], buf, n, ref_name[which]);
+    if (ref_bits[which] > 1) {
+      bits = to_bits(buf, n, ref_bits[which]);
+      CHECK(bits != NULL);
+      if (bits)
+        check_ref(&ref_bitstring[which], bits, n * ref_bits[which], ref_name[which]);
+      free(bits);
+    }
+    free(buf);
+  }
+}
+
+static int write_refs(const char *dir)
+{
+  int which;
+
+  for (which = 0; which < REF_COUNT; which++) {
+    char path[1024];
+    size_t n = ref_n[which];
+    uint8_t *buf = malloc(n);
+    FILE *f;
+
+    if (!buf)
+      return 1;
+    ref_generate(which, buf, n);
+    snprintf(path, sizeof(path), "%s/%s.bin", dir, ref_name[which]);
+    f = fopen(path, "wb");
+    if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+      fprintf(stderr, "cannot write %s\n", path);
+      free(buf);
+      return 1;
+    }
+    printf("%s %u\n", path, ref_bits[which]);
+    free(buf);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc == 3 && strcmp(argv[1], "--write") == 0)
+    return write_refs(argv[2]);
+  test_hand();
+  test_edges();
+  test_random();
+  test_fallback();
+  test_reference();
+  return CHECK_DONE();
+}

@@ -1,0 +1,1 @@
+mb_add_test(test_tuple test_tuple.c TIMEOUT 120)
