@@ -255,8 +255,24 @@ static json_t *estimates_json(const struct mb_estimate *e, int *bad)
       break;
     }
     if (e[i].ran) {
-      put(one, "h", jreal(e[i].h), bad);
+      unsigned v;
+
+      put(one, "h", jreal(e[i].h + 0.0), bad); /* + 0.0: never -0 */
       put(one, "p", jreal(e[i].p), bad);
+      /* The intermediate values, keyed as `mebench assess --json` keys them,
+       * so a result can be checked against the reference tool's output. */
+      for (v = 0; v < e[i].n_values && v < MB_ESTIMATE_MAX_VALUES; v++)
+        if (e[i].values[v].name)
+          put(one, e[i].values[v].name, jreal(e[i].values[v].value), bad);
+      if (e[i].predictions > 0) {
+        put(one, "N", ju64(e[i].predictions), bad);
+        put(one, "C", ju64(e[i].correct), bad);
+        put(one, "r", ju64(e[i].longest_run + 1), bad);
+        put(one, "p_global", jreal(e[i].p_global), bad);
+        put(one, "p_global_prime", jreal(e[i].p_global_upper), bad);
+        if (e[i].p_local >= 0.0)
+          put(one, "p_local", jreal(e[i].p_local), bad);
+      }
     } else {
       put(one, "skipped", json_string(e[i].skipped), bad);
     }

@@ -135,6 +135,18 @@ static void fake_assessment(struct mb_assessment *a, double h)
   a->literal[MB_EST_MCV].h = h;
   a->literal[MB_EST_MCV].p = 0.25;
   a->literal[MB_EST_LZ78Y].skipped = "too few samples";
+  a->literal[MB_EST_MCV].n_values = 1;
+  a->literal[MB_EST_MCV].values[0].name = "p_hat";
+  a->literal[MB_EST_MCV].values[0].value = 0.2;
+  a->literal[MB_EST_LAG].ran = 1;
+  a->literal[MB_EST_LAG].h = -0.0;
+  a->literal[MB_EST_LAG].p = 1.0;
+  a->literal[MB_EST_LAG].predictions = 998;
+  a->literal[MB_EST_LAG].correct = 10;
+  a->literal[MB_EST_LAG].longest_run = 2;
+  a->literal[MB_EST_LAG].p_global = 10.0 / 998;
+  a->literal[MB_EST_LAG].p_global_upper = 0.0175;
+  a->literal[MB_EST_LAG].p_local = -1;
   a->bitstring[MB_EST_MCV].ran = 1;
   a->bitstring[MB_EST_MCV].h = 0.9;
   a->bitstring[MB_EST_MCV].p = 0.5358983848622454;
@@ -159,6 +171,20 @@ static void check_json(void)
                    json_object_get(json_object_get(j, "literal"), "lz78y"), "skipped")),
                "too few samples");
   CHECK(json_object_get(json_object_get(j, "literal"), "markov") == NULL); /* not asked */
+  {
+    const json_t *mcv = json_object_get(json_object_get(j, "literal"), "mcv");
+    const json_t *lag = json_object_get(json_object_get(j, "literal"), "lag");
+    char *text = json_dumps(lag, JSON_COMPACT);
+
+    CHECK_NEAR(json_real_value(json_object_get(mcv, "p_hat")), 0.2, 0);
+    CHECK(json_object_get(mcv, "N") == NULL); /* not a predictor */
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "N")), 998);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "C")), 10);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "r")), 3);
+    CHECK(json_object_get(lag, "p_local") == NULL); /* could not change p */
+    CHECK(text && strstr(text, "\"h\":0.0") != NULL); /* never -0 */
+    free(text);
+  }
   CHECK_EQ_INT(json_object_size(json_object_get(j, "bitstring")), 1);
   json_decref(j);
   a.h_assessed = -1;
