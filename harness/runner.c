@@ -67,19 +67,6 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static const char *order_name(enum mb_order o)
-{
-  switch (o) {
-  case MB_ORDER_SEQUENTIAL:
-    return "sequential";
-  case MB_ORDER_INTERLEAVED:
-    return "interleaved";
-  case MB_ORDER_SHUFFLED:
-    return "shuffled";
-  }
-  return "unknown";
-}
-
 static int nomem(struct mb_error *err)
 {
   return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -101,7 +88,7 @@ static json_t *experiment_json(const struct mb_experiment *exp)
                    "sha256", exp->sha256, "content",
                    content ? content : json_stringn(exp->text, exp->text_len), "samples",
                    (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
-                   "warmup", (json_int_t)exp->warmup, "order", order_name(exp->order), "seed",
+                   "warmup", (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
                    (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys, "bitstring",
                    exp->bitstring ? 1 : 0);
 }
