@@ -190,6 +190,48 @@ int mb_results_create_dir(const char *root, const char *name, const char *host,
   return MB_OK;
 }
 
+int mb_results_lock(const char *dir, int *fd, struct mb_error *err)
+{
+  char path[4200];
+  struct flock fl;
+  int e;
+
+  *fd = -1;
+  snprintf(path, sizeof(path), "%s/.lock", dir);
+  *fd = open(path, O_RDWR | O_CREAT, 0644);
+  if (*fd < 0)
+    return mb_error_errno(err, errno, path, "cannot open the run's lock file");
+  memset(&fl, 0, sizeof(fl));
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(*fd, F_SETLK, &fl) == 0)
+    return MB_OK;
+  e = errno;
+  if (e == EACCES || e == EAGAIN) {
+    long pid = 0;
+
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(*fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+      pid = (long)fl.l_pid;
+    close(*fd);
+    *fd = -1;
+    return mb_error_set(err, MB_EEXISTS, dir, 0, 0, NULL,
+                        "another mebench (pid %ld) is writing this run; wait for it to end",
+                        pid);
+  }
+  close(*fd);
+  *fd = -1;
+  return mb_error_errno(err, e, path, "cannot lock the run");
+}
+
+void mb_results_unlock(int fd)
+{
+  if (fd >= 0)
+    close(fd);
+}
+
 void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n)
 {
   snprintf(out, n, "raw/p%zu-r%zu.mbr", point, repetition);

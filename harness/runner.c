@@ -47,6 +47,7 @@ struct run {
   double prior[5];      /* durations recorded by earlier sessions */
   int tty;
   int bar_shown;
+  int lock; /* descriptor holding the run directory's lock, or -1 */
 };
 
 enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
@@ -586,6 +587,8 @@ static int open_new(struct run *r, struct mb_error *err)
 
   mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
+  if (rc == MB_OK)
+    rc = mb_results_lock(r->dir, &r->lock, err);
   if (rc != MB_OK)
     return rc;
   r->doc = new_doc(r, t, &jerr);
@@ -602,7 +605,15 @@ static int open_resume(struct run *r, struct mb_error *err)
   r->dir = strdup(r->opt->resume_dir);
   if (!r->dir)
     return nomem(err);
+  /* Lock first, then read: a run still going cannot change under us. */
   rc = mb_results_load_run(r->dir, &r->doc, err);
+  if (rc == MB_OK) {
+    json_decref(r->doc);
+    r->doc = NULL;
+    rc = mb_results_lock(r->dir, &r->lock, err);
+  }
+  if (rc == MB_OK)
+    rc = mb_results_load_run(r->dir, &r->doc, err);
   if (rc == MB_OK)
     rc = check_resumable(r, err);
   if (rc == MB_OK)
@@ -638,6 +649,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     return nomem(err);
   r->exp = exp;
   r->opt = opt;
+  r->lock = -1;
   r->t_begin = now_s();
   mb_collection_init(&r->coll);
   mb_stats_scratch_init(&r->scratch);
@@ -705,6 +717,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   print_table(r);
 
 out:
+  mb_results_unlock(r->lock);
   if (r->col)
     mb_collector_free(r->col);
   mb_collection_cleanup(&r->coll);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -309,6 +310,45 @@ static void check_load(void)
   CHECK_EQ_INT(err.line, 1);
 }
 
+/* A second process cannot take a run's lock while the first holds it. */
+static void check_lock(void)
+{
+  int up[2], down[2], fd = -1, st;
+  char c = 0, expect[64];
+  struct mb_error err;
+  pid_t pid;
+
+  if (pipe(up) != 0 || pipe(down) != 0)
+    return;
+  pid = fork();
+  if (pid == 0) {
+    int mine = -1;
+
+    close(up[0]);
+    close(down[1]);
+    c = mb_results_lock(base, &mine, NULL) == MB_OK ? 'y' : 'n';
+    if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) < 0)
+      _exit(2);
+    _exit(0);
+  }
+  close(up[1]);
+  close(down[0]);
+  CHECK(read(up[0], &c, 1) == 1);
+  CHECK_EQ_INT(c, 'y');
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, &err), MB_EEXISTS);
+  CHECK_EQ_INT(fd, -1);
+  snprintf(expect, sizeof(expect), "another mebench (pid %ld)", (long)pid);
+  CHECK(strstr(err.text, expect) != NULL);
+  CHECK_EQ_STR(err.source, base);
+  close(down[1]); /* the child ends, and its lock with it */
+  CHECK(waitpid(pid, &st, 0) == pid);
+  close(up[0]);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, NULL), MB_OK);
+  CHECK(fd >= 0);
+  mb_results_unlock(fd);
+}
+
 int main(void)
 {
   snprintf(base, sizeof(base), "%s/tests/runner/results-XXXXXX", MB_BINARY_DIR);
@@ -321,6 +361,7 @@ int main(void)
   check_json();
   check_csv();
   check_load();
+  check_lock();
   {
     char cmd[600];
 

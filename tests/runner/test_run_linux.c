@@ -390,6 +390,14 @@ int main(void)
          waited += 2)
       sleep_ms(2);
     CHECK(seen >= 1);
+    /* No second writer while it runs: --resume is refused (exit 1). */
+    {
+      const char *again[] = {MEBENCH, "run", "--quiet", "--resume", dir, NULL};
+      char other[700];
+
+      snprintf(other, sizeof(other), "%s/stdout2", base);
+      CHECK_EQ_INT(wait_exit(spawn(again, other)), 1);
+    }
     kill(pid, SIGINT);
     code = wait_exit(pid);
     CHECK_EQ_INT(code, 130);
