@@ -85,8 +85,8 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(estimator_keys[i]));
-  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
-                   "sha256", exp->sha256, "content",
+  return json_pack("{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
+                   "sha256", exp->sha256, "text", exp->text, exp->text_len, "content",
                    content ? content : json_stringn(exp->text, exp->text_len), "samples",
                    (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
                    "warmup", (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
@@ -730,15 +730,34 @@ out:
   return rc;
 }
 
-int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err)
+int mb_runner_recorded_experiment(const char *dir, char **path, char **text, size_t *len,
+                                  struct mb_error *err)
 {
   json_t *doc;
+  const json_t *t;
   int rc = mb_results_load_run(dir, &doc, err);
 
   *path = NULL;
+  *text = NULL;
+  *len = 0;
   if (rc != MB_OK)
     return rc;
   *path = strdup(str_at(doc, "experiment", "path"));
+  t = json_object_get(json_object_get(doc, "experiment"), "text");
+  if (json_is_string(t)) {
+    *len = json_string_length(t);
+    *text = malloc(*len + 1);
+    if (*text) {
+      memcpy(*text, json_string_value(t), *len);
+      (*text)[*len] = '\0';
+    }
+  }
   json_decref(doc);
-  return *path ? MB_OK : nomem(err);
+  if (!*path || (json_is_string(t) && !*text)) {
+    free(*path);
+    free(*text);
+    *path = *text = NULL;
+    return nomem(err);
+  }
+  return MB_OK;
 }
