@@ -735,7 +735,7 @@ int mb_runner_recorded_experiment(const char *dir, char **path, char **text, siz
 {
   json_t *doc;
   const json_t *t;
-  int rc = mb_results_load_run(dir, &doc, err);
+  int has_text, rc = mb_results_load_run(dir, &doc, err);
 
   *path = NULL;
   *text = NULL;
@@ -752,8 +752,9 @@ int mb_runner_recorded_experiment(const char *dir, char **path, char **text, siz
       (*text)[*len] = '\0';
     }
   }
-  json_decref(doc);
-  if (!*path || (json_is_string(t) && !*text)) {
+  has_text = json_is_string(t);
+  json_decref(doc); /* t is gone with it */
+  if (!*path || (has_text && !*text)) {
     free(*path);
     free(*text);
     *path = *text = NULL;
