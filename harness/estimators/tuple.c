@@ -10,11 +10,14 @@
  * work is therefore sorting the suffixes. Two ways:
  *
  * - radix: the symbols are bit-packed (b bits each, b from the largest
- *   symbol), suffixes are bucketed by their first 16 bits and each bucket is
- *   radix-sorted in place a byte at a time, reading 64-bit windows of the
- *   packed text; neighbour LCPs come from XOR and count-leading-zeros. It
- *   needs 4 bytes per symbol plus the packed text and is fast when repeats are
- *   short, as in data with entropy; a work budget bounds it on repetitive data.
+ *   symbol), so any 64 bits of a suffix are one unaligned read. Suffixes are
+ *   bucketed on their first 8 bits, then each group is sorted on its next 64
+ *   bits held as keys (large groups first take in-place byte passes) and
+ *   emitted in order straight into the walk, its LCP with the one before
+ *   read off the first differing key bit. Neither a suffix array nor an LCP
+ *   array exists whole: on large inputs the buckets are filled a quarter of
+ *   the suffixes at a time. Fast when repeats are short, as in data with
+ *   entropy; a work budget bounds it on repetitive data.
  * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
  *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
  *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
@@ -985,9 +988,6 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       lo += m;
     }
   }
-#ifdef MB_TUPLE_DEBUG
-  fprintf(stderr, "radix: work %.2f per symbol%s\n", (double)r.work / n, r.gave_up ? " (gave up)" : "");
-#endif
   if (r.gave_up)
     rc = MB_EINTERNAL;
   else if (a->nomem)
