@@ -12,6 +12,12 @@
 
 /* Sorted by name. */
 static const struct mb_command commands[] = {
+    {"assess", "estimate the min-entropy of a sample file (SP 800-90B)", mb_cmd_assess},
+    {"baseline", "keep a run's summaries as a named baseline for compare", mb_cmd_baseline},
+    {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
+    {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
+    {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
+    {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;
@@ -235,9 +241,11 @@ int mb_cli_main(int argc, char **argv)
   first = argv[1];
   if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
       strcmp(first, "help") == 0) {
-    if (argc > 2 && find_command(argv[2])) {
+    const struct mb_command *about = argc > 2 ? find_command(argv[2]) : NULL;
+
+    if (about) {
       char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
-      return find_command(argv[2])->run(2, sub, &err);
+      return about->run(2, sub, &err);
     }
     print_help(stdout);
     return MB_OK;

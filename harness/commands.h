@@ -5,4 +5,22 @@
 
 #include "error.h"
 
+/* mebench assess FILE: SP 800-90B assessment of a sample file (cmd_assess.c). */
+int mb_cmd_assess(int argc, char **argv, struct mb_error *err);
+
+/* mebench sources [--json]: list collectors, their availability and clocks. */
+int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
+
+/* `mebench run`: the sweep (cmd_run.c). */
+int mb_cmd_run(int argc, char **argv, struct mb_error *err);
+
+/* mebench plotdata RESULTS_DIR OUTDIR: the tables behind scripts/plot. */
+int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err);
+
+/* mebench report RESULTS_DIR: the Markdown report or LaTeX table of a run. */
+int mb_cmd_report(int argc, char **argv, struct mb_error *err);
+
+int mb_cmd_baseline(int argc, char **argv, struct mb_error *err);
+int mb_cmd_compare(int argc, char **argv, struct mb_error *err);
+
 #endif

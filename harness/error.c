@@ -19,6 +19,11 @@ static void copy_str(char *dst, size_t n, const char *src)
   snprintf(dst, n, "%s", src);
 }
 
+/* The format attribute tells clang that fmt is a checked printf format
+ * passed through, so -Wformat-nonliteral stays quiet. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 7, 0)))
+#endif
 static void set_va(struct mb_error *err, int code, const char *source, int line,
                    int column, const char *path, const char *fmt, va_list ap)
 {

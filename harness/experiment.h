@@ -41,7 +41,10 @@ struct mb_experiment {
   size_t warmup;     /* collect calls made and discarded before measuring */
 
   enum mb_order order;
-  uint64_t seed;     /* shuffle seed (given, or drawn and recorded) */
+  uint64_t seed;     /* shuffle seed (given, or drawn and recorded); 0 unless
+                        the order is shuffled */
+  int seed_drawn;    /* 1: the file gave no seed, so one was drawn */
+  int source_default; /* 1: the file gave no source: platform default */
 
   unsigned raw_bits;   /* 1..8: low bits of each raw delta form a symbol */
   unsigned estimators; /* mask of 1u << MB_EST_* (estimators.h) */
@@ -67,6 +70,44 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp,
 int mb_experiment_load_buffer(const char *data, size_t len, const char *source_name,
                               struct mb_experiment *exp, struct mb_error *err);
 
+/* Release everything exp owns and zero it. NULL and a zeroed or failed
+ * experiment are accepted. */
 void mb_experiment_cleanup(struct mb_experiment *exp);
+
+/* Limits of the format (experiments/README.md says why each is what it is). */
+#define MB_EXP_MAX_FILE_BYTES (1u << 20)  /* an experiment file is small text */
+#define MB_EXP_MAX_DEPTH 16u              /* the format nests 4 levels deep */
+#define MB_EXP_MAX_NAME 64u
+#define MB_EXP_MAX_TEXT 4096u             /* description, output, replay */
+#define MB_EXP_SAMPLES_MAX (1u << 20)     /* bytes per call: 4 Mi timings */
+#define MB_EXP_REPETITIONS_MAX 10000u
+#define MB_EXP_WARMUP_MAX 1000u
+#define MB_EXP_POINTS_MAX 4096u
+#define MB_EXP_CALLS_MAX 1000000u         /* points x repetitions */
+#define MB_EXP_TIMINGS_MAX (1ull << 32)   /* timed operations in one run */
+#define MB_EXP_SEED_MAX ((1ull << 53) - 1u) /* exact as a double in any JSON reader */
+
+/* Defaults of the format. */
+#define MB_EXP_DEFAULT_SAMPLES 16384u
+#define MB_EXP_DEFAULT_REPETITIONS 8u
+#define MB_EXP_DEFAULT_WARMUP 2u
+#define MB_EXP_DEFAULT_ORDER MB_ORDER_INTERLEAVED
+#define MB_EXP_DEFAULT_RAW_BITS 8u
+#define MB_EXP_DEFAULT_OUTPUT "results"
+
+/* "sequential", "interleaved", "shuffled" ("?" for a value out of range). */
+const char *mb_order_name(enum mb_order order);
+
+/* Fill calls[0 .. n_points * repetitions - 1] with the schedule in `order`.
+ * Shuffled: a Fisher-Yates shuffle driven by xoshiro256** seeded from
+ * `seed` with splitmix64, so a seed gives the same schedule on every
+ * platform; repetitions are then renumbered so that a point's repetition k
+ * is the k-th call of that point to run. Returns MB_OK, or MB_ENOMEM (the
+ * shuffle's renumbering needs n_points counters). Thread-safe. */
+int mb_experiment_schedule(size_t n_points, size_t repetitions, enum mb_order order,
+                           uint64_t seed, struct mb_call *calls);
+
+/* Timed operations of one measured call: MB_RAW_COUNT(samples). */
+uint64_t mb_experiment_timings_per_call(const struct mb_experiment *exp);
 
 #endif

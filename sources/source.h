@@ -64,6 +64,8 @@ struct mb_collection {
   uint8_t *bytes;     /* extract_timing_entropy(timings, n_samples) */
   size_t n_bytes;
   uint32_t pool_size; /* endpoints actually made; 0 = seed's simple fallback */
+  int32_t pool_status; /* why the first missing endpoint could not be made
+                          (system code), MB_OP_OK when the whole pool was */
   size_t cap_timings; /* allocated entries (internal) */
   size_t cap_bytes;
 };
@@ -84,6 +86,9 @@ struct mb_source_info {
   const char *description; /* one line */
   const char *platform;    /* "macOS", "Linux", "any" */
   struct mb_config defaults;
+  const char *option;      /* what mb_collector_open's option means ("FILE"),
+                              NULL when the collector takes none */
+  int option_required;     /* 1: open fails without the option (replay) */
 };
 
 struct mb_collector; /* an opened collector; opaque */

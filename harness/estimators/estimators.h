@@ -42,6 +42,14 @@ const char *mb_estimator_section(enum mb_estimator e);
 /* Key -> estimator: MB_OK, or MB_EINVALID for an unknown key. */
 int mb_estimator_parse(const char *key, enum mb_estimator *out);
 
+/* A named intermediate value of an estimate ("p_hat", "mode", "t", ...). */
+struct mb_estimate_value {
+  const char *name; /* static key, reported as is in JSON */
+  double value;
+};
+
+#define MB_ESTIMATE_MAX_VALUES 8
+
 /* The outcome of one estimator on one data set. */
 struct mb_estimate {
   int ran;              /* 1: h and p hold the estimate; 0: see skipped */
@@ -51,6 +59,16 @@ struct mb_estimate {
   double p;             /* the probability bound h was computed from */
   /* Estimator-specific intermediate values (p_global, p_local, ...) may be
    * added below by the implementation; they are reported in JSON. */
+  unsigned n_values; /* filled entries of values[] */
+  struct mb_estimate_value values[MB_ESTIMATE_MAX_VALUES];
+  /* Prediction estimators (§6.3.7–§6.3.10), filled by predictors.c; zero for
+   * the other estimators. NIST's r is longest_run + 1. */
+  uint64_t predictions;  /* N: predictions made */
+  uint64_t correct;      /* C: correct predictions */
+  uint64_t longest_run;  /* longest run of correct predictions */
+  double p_global;       /* C / N */
+  double p_global_upper; /* P_global': 99% upper confidence bound */
+  double p_local;        /* P_local, or -1 when it cannot change p */
 };
 
 /* How to assess. Zero-initialised options mean: every estimator, bitstring

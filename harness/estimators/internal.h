@@ -9,6 +9,20 @@
 
 #include "estimators.h"
 
+/* Helpers every estimator uses to fill its output (estimators.c). */
+/* Record h and p and mark the estimate as ran. */
+void mb_estimate_set(struct mb_estimate *e, double h, double p);
+/* Mark as not applicable; reason is a static string. */
+void mb_estimate_skip(struct mb_estimate *e, const char *reason);
+/* Append a named intermediate value; names beyond MB_ESTIMATE_MAX_VALUES
+ * are dropped. name is a static string. */
+void mb_estimate_add(struct mb_estimate *e, const char *name, double value);
+
+/* The upper bound of a 99% confidence interval on a proportion: the
+ * reference tool's Z_alpha (§6.3.1 step 3 writes 2.576; ea_non_iid uses the
+ * exact quantile of the standard normal at 0.995). */
+#define MB_ZALPHA 2.5758293035489008
+
 /* §6.3.1–§6.3.6: estimators.c and its neighbours. */
 int mb_est_mcv(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 int mb_est_collision(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);

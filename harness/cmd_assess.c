@@ -1,0 +1,370 @@
+/* cmd_assess.c: `mebench assess FILE`: the SP 800-90B non-IID assessment of
+ * a sample file, as NIST's ea_non_iid makes it, in text or JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "estimators.h"
+
+enum {
+  OPT_BITS = 1,
+  OPT_ESTIMATORS,
+  OPT_HELP,
+  OPT_JSON,
+  OPT_NO_BITSTRING,
+  OPT_THREADS,
+};
+
+static const struct mb_opt options[] = {
+    {"bits", 'b', "N", OPT_BITS,
+     "bits per symbol, 1..8 (default: the highest bit set in the data)"},
+    {"estimators", 'e', "LIST", OPT_ESTIMATORS,
+     "comma-separated estimators to run (default: all): mcv,collision,..."},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"json", 0, NULL, OPT_JSON, "print the assessment as JSON"},
+    {"no-bitstring", 0, NULL, OPT_NO_BITSTRING,
+     "skip the bitstring assessment of non-binary data"},
+    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: mebench assess [OPTIONS] FILE\n\n"
+          "Estimate the min-entropy of FILE with the ten non-IID estimators of NIST\n"
+          "SP 800-90B (section 6.3), as NIST's ea_non_iid 1.1.7 does: the estimators\n"
+          "that apply to the samples themselves give H_original; for data with more\n"
+          "than two distinct values, all ten run on the samples written out as bits\n"
+          "(most significant first) and give H_bitstring; the assessment is\n"
+          "min(H_original, bits x H_bitstring).\n\n"
+          "FILE holds one sample per byte (the low --bits bits count), like the\n"
+          "reference tool's input; '-' reads standard input.\n\n"
+          "Options:\n");
+  mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+/* Read all of path ("-": stdin) into *buf. */
+static int read_all(const char *path, uint8_t **buf, size_t *len, struct mb_error *err)
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  const char *name = f == stdin ? "<stdin>" : path;
+  uint8_t *data = NULL;
+  size_t cap = 0, n = 0;
+
+  if (!f)
+    return mb_error_errno(err, errno, path, "cannot open");
+  for (;;) {
+    size_t got;
+
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 1 << 16;
+      uint8_t *p = realloc(data, ncap);
+
+      if (!p) {
+        free(data);
+        if (f != stdin)
+          fclose(f);
+        return mb_error_set(err, MB_ENOMEM, name, 0, 0, NULL,
+                            "out of memory after %zu bytes", n);
+      }
+      data = p;
+      cap = ncap;
+    }
+    got = fread(data + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  if (ferror(f)) {
+    int e = errno;
+
+    free(data);
+    if (f != stdin)
+      fclose(f);
+    return mb_error_errno(err, e ? e : EIO, name, "read error");
+  }
+  if (f != stdin)
+    fclose(f);
+  *buf = data;
+  *len = n;
+  return MB_OK;
+}
+
+static int parse_estimators(const char *list, unsigned *mask, struct mb_error *err)
+{
+  char word[64];
+  const char *p = list;
+
+  *mask = 0;
+  if (strcmp(list, "all") == 0) {
+    *mask = MB_EST_ALL;
+    return MB_OK;
+  }
+  while (*p) {
+    size_t len = strcspn(p, ",");
+    enum mb_estimator e;
+
+    if (len == 0 || len >= sizeof(word))
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "assess: --estimators: empty or overlong name in '%s'", list);
+    memcpy(word, p, len);
+    word[len] = '\0';
+    if (mb_estimator_parse(word, &e) != MB_OK) {
+      const char *keys[MB_EST_COUNT];
+      const char *hint;
+      unsigned i;
+
+      for (i = 0; i < MB_EST_COUNT; i++)
+        keys[i] = mb_estimator_key((enum mb_estimator)i);
+      hint = mb_suggest(word, keys, MB_EST_COUNT);
+      if (hint)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "assess: --estimators: unknown estimator '%s' (did you mean "
+                            "'%s'?)",
+                            word, hint);
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "assess: --estimators: unknown estimator '%s' (expected a "
+                          "comma-separated list of mcv, collision, markov, compression, "
+                          "t_tuple, lrs, multi_mcw, lag, multi_mmc, lz78y, or all)",
+                          word);
+    }
+    *mask |= 1u << e;
+    p += len;
+    if (*p == ',')
+      p++;
+  }
+  if (*mask == 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "assess: --estimators: no estimator named");
+  return MB_OK;
+}
+
+static json_t *estimate_json(const struct mb_estimate *e)
+{
+  json_t *o = json_object();
+  unsigned i;
+
+  if (!e->ran) {
+    json_object_set_new(o, "skipped", json_string(e->skipped));
+    return o;
+  }
+  json_object_set_new(o, "h", json_real(e->h + 0.0)); /* never -0 */
+  json_object_set_new(o, "p", json_real(e->p));
+  for (i = 0; i < e->n_values; i++)
+    json_object_set_new(o, e->values[i].name, json_real(e->values[i].value));
+  if (e->predictions > 0) {
+    /* The prediction estimators' N, C, r (longest run + 1), P_global,
+     * P_global' and P_local, named as in SP 800-90B. */
+    json_object_set_new(o, "N", json_integer((json_int_t)e->predictions));
+    json_object_set_new(o, "C", json_integer((json_int_t)e->correct));
+    json_object_set_new(o, "r", json_integer((json_int_t)(e->longest_run + 1)));
+    json_object_set_new(o, "p_global", json_real(e->p_global));
+    json_object_set_new(o, "p_global_prime", json_real(e->p_global_upper));
+    if (e->p_local >= 0.0)
+      json_object_set_new(o, "p_local", json_real(e->p_local));
+  }
+  return o;
+}
+
+static json_t *section_json(const struct mb_estimate *section)
+{
+  json_t *o = json_object();
+  unsigned i;
+
+  for (i = 0; i < MB_EST_COUNT; i++)
+    if (section[i].ran || section[i].skipped)
+      json_object_set_new(o, mb_estimator_key((enum mb_estimator)i),
+                          estimate_json(&section[i]));
+  return o;
+}
+
+static json_t *value_or_null(double h)
+{
+  return h >= 0.0 ? json_real(h) : json_null();
+}
+
+static int print_json(const char *file, const struct mb_assessment *a, struct mb_error *err)
+{
+  json_t *root = json_object();
+  char *text;
+
+  json_object_set_new(root, "file", json_string(file));
+  json_object_set_new(root, "samples", json_integer((json_int_t)a->samples));
+  json_object_set_new(root, "bits_per_symbol", json_integer(a->bits_per_symbol));
+  json_object_set_new(root, "alphabet_size", json_integer(a->alphabet_size));
+  json_object_set_new(root, "binary", json_boolean(a->binary));
+  json_object_set_new(root, "h_original", value_or_null(a->h_original));
+  json_object_set_new(root, "h_bitstring", value_or_null(a->h_bitstring));
+  json_object_set_new(root, "h_assessed", value_or_null(a->h_assessed));
+  json_object_set_new(root, "literal", section_json(a->literal));
+  json_object_set_new(root, "bitstring", section_json(a->bitstring));
+  text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  json_decref(root);
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
+  puts(text);
+  free(text);
+  return MB_OK;
+}
+
+static int any_listed(const struct mb_estimate *section)
+{
+  unsigned i;
+
+  for (i = 0; i < MB_EST_COUNT; i++)
+    if (section[i].ran || section[i].skipped)
+      return 1;
+  return 0;
+}
+
+static void print_section(const char *title, const struct mb_estimate *section)
+{
+  unsigned i;
+
+  printf("%s\n", title);
+  printf("  %-7s %-46s %12s %14s\n", "section", "estimator", "h (bits)", "p");
+  for (i = 0; i < MB_EST_COUNT; i++) {
+    const struct mb_estimate *e = &section[i];
+    char name[64];
+
+    if (!e->ran && !e->skipped)
+      continue;
+    snprintf(name, sizeof(name), "%s (%s)", mb_estimator_title((enum mb_estimator)i),
+             mb_estimator_key((enum mb_estimator)i));
+    if (e->ran)
+      printf("  %-7s %-46s %12.6f %14.8g\n", mb_estimator_section((enum mb_estimator)i),
+             name, e->h + 0.0, e->p);
+    else
+      printf("  %-7s %-46s %12s   skipped: %s\n",
+             mb_estimator_section((enum mb_estimator)i), name, "-", e->skipped);
+  }
+  printf("\n");
+}
+
+static void print_text(const char *file, const struct mb_assessment *a, int no_bitstring)
+{
+  char title[128];
+
+  printf("%s: %zu samples, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
+         a->samples, a->bits_per_symbol, a->bits_per_symbol == 1 ? "" : "s",
+         a->alphabet_size, a->alphabet_size == 1 ? "" : "s",
+         a->binary ? "binary data" : a->alphabet_size < 2 ? "constant data" : "non-binary");
+  snprintf(title, sizeof(title), "Literal samples (%u-symbol alphabet):", a->alphabet_size);
+  if (any_listed(a->literal))
+    print_section(title, a->literal);
+  snprintf(title, sizeof(title), "Bitstring (%zu bits, most significant first):",
+           a->samples * a->bits_per_symbol);
+  if (any_listed(a->bitstring))
+    print_section(title, a->bitstring);
+  else if (a->binary)
+    printf("Bitstring: not assessed (binary data is assessed as it is)\n\n");
+  else if (no_bitstring)
+    printf("Bitstring: not assessed (--no-bitstring)\n\n");
+
+  if (a->samples < 1000000)
+    printf("Note: %zu samples; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
+           a->samples);
+  if (a->h_original >= 0.0)
+    printf("H_original:  %.6f bits per symbol\n", a->h_original);
+  else
+    printf("H_original:  - (no literal estimator ran)\n");
+  if (a->h_bitstring >= 0.0)
+    printf("H_bitstring: %.6f bits per bit (x %u = %.6f per symbol)\n", a->h_bitstring,
+           a->bits_per_symbol, a->h_bitstring * a->bits_per_symbol);
+  if (a->h_assessed >= 0.0 && a->h_bitstring >= 0.0 && a->h_original >= 0.0)
+    printf("H_assessed:  %.6f bits per symbol  (min(H_original, %u x H_bitstring))\n",
+           a->h_assessed, a->bits_per_symbol);
+  else if (a->h_assessed >= 0.0)
+    printf("H_assessed:  %.6f bits per symbol\n", a->h_assessed);
+  else
+    printf("H_assessed:  - (no estimator ran)\n");
+}
+
+int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_assess_options opt;
+  struct mb_assessment *a;
+  const char *file = NULL;
+  long long v;
+  unsigned bits = 0;
+  int json = 0, id, status;
+  uint8_t *data = NULL;
+  size_t n = 0;
+
+  memset(&opt, 0, sizeof(opt));
+  mb_opt_init(&p, argc, argv, "assess");
+  while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
+    switch (id) {
+    case OPT_BITS:
+      if (mb_opt_long(p.arg, 1, 8, "assess: --bits", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      bits = (unsigned)v;
+      break;
+    case OPT_ESTIMATORS:
+      if (parse_estimators(p.arg, &opt.estimators, err) != MB_OK)
+        return MB_EUSAGE;
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    case OPT_JSON:
+      json = 1;
+      break;
+    case OPT_NO_BITSTRING:
+      opt.no_bitstring = 1;
+      break;
+    case OPT_THREADS:
+      if (mb_opt_long(p.arg, 0, 64, "assess: --threads", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      opt.threads = (int)v;
+      break;
+    case MB_OPT_POSITIONAL:
+      if (file)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "assess: one FILE expected, got '%s' and '%s'", file, p.arg);
+      file = p.arg;
+      break;
+    default:
+      return id; /* MB_EUSAGE, err filled */
+    }
+  }
+  if (!file)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "assess: FILE is missing");
+
+  status = read_all(file, &data, &n, err);
+  if (status != MB_OK)
+    return status;
+  if (n == 0) {
+    free(data);
+    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
+                        0, NULL, "the file is empty: no samples to assess");
+  }
+  a = malloc(sizeof(*a));
+  if (!a) {
+    free(data);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  status = mb_assess(data, n, bits, &opt, a, err);
+  if (status != MB_OK) {
+    /* Name the file in front of mb_assess's message. */
+    if (err && err->source[0] == '\0')
+      snprintf(err->source, sizeof(err->source), "%s",
+               strcmp(file, "-") == 0 ? "<stdin>" : file);
+  } else if (json) {
+    status = print_json(file, a, err);
+  } else {
+    print_text(file, a, opt.no_bitstring);
+  }
+  free(a);
+  free(data);
+  return status;
+}

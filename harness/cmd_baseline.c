@@ -1,0 +1,174 @@
+/* cmd_baseline.c: `mebench baseline RESULTS_DIR NAME`: keep a run's summaries
+ * as a named, committable baseline for `mebench compare`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "compare.h"
+
+enum { OPT_DIR = 1, OPT_FORCE, OPT_HELP };
+
+static const struct mb_opt opts[] = {
+    {"dir", 'd', "DIR", OPT_DIR, "where baselines live (results/baselines)"},
+    {"force", 'f', NULL, OPT_FORCE,
+     "replace an existing baseline; accept a run that is not complete"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(out, "Usage: mebench baseline RESULTS_DIR NAME [OPTIONS]\n\n"
+               "Keep the run in RESULTS_DIR (or its run.json) as the baseline NAME:\n"
+               "DIR/NAME.json holds the run's provenance, plan and per-call summaries\n"
+               "(entropy assessments, statistics, rates) without the raw files, small\n"
+               "enough to commit. `mebench compare DIR/NAME.json CURRENT` compares\n"
+               "against it. An existing baseline is never replaced without --force.\n\n"
+               "Options:\n");
+  mb_opt_print(out, opts, N_OPTS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+static int valid_name(const char *name)
+{
+  size_t i, n = strlen(name);
+
+  if (n == 0 || n > 100 || name[0] == '.' || name[0] == '-')
+    return 0;
+  for (i = 0; i < n; i++) {
+    char c = name[i];
+
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '_' || c == '-' || c == '.'))
+      return 0;
+  }
+  return 1;
+}
+
+/* mkdir -p, for the baselines folder. */
+static int make_dirs(const char *dir, struct mb_error *err)
+{
+  char buf[512];
+  size_t i, n = strlen(dir);
+
+  if (n >= sizeof(buf))
+    return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path is too long");
+  memcpy(buf, dir, n + 1);
+  for (i = 1; i <= n; i++) {
+    if (buf[i] != '/' && buf[i] != '\0')
+      continue;
+    buf[i] = '\0';
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+      return mb_error_errno(err, errno, buf, "cannot create the folder");
+    buf[i] = dir[i];
+  }
+  return MB_OK;
+}
+
+/* Now in UTC ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files). */
+static void utc_now(char *buf, size_t n)
+{
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+  struct tm tm;
+
+  gmtime_r(&t, &tm);
+  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_compare_run run;
+  const char *args[2] = {NULL, NULL};
+  const char *dir = "results/baselines";
+  char path[600], created[32];
+  size_t nargs = 0, calls;
+  int force = 0, id, status;
+  json_t *doc;
+  char *text;
+
+  mb_opt_init(&p, argc, argv, "baseline");
+  while ((id = mb_opt_next(&p, opts, N_OPTS, err)) != MB_OPT_END) {
+    switch (id) {
+    case MB_OPT_POSITIONAL:
+      if (nargs == 2)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "baseline: too many arguments: '%s' (expected RESULTS_DIR "
+                            "NAME)",
+                            p.arg);
+      args[nargs++] = p.arg;
+      break;
+    case OPT_DIR:
+      dir = p.arg;
+      break;
+    case OPT_FORCE:
+      force = 1;
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    default:
+      return id < 0 ? id : MB_EUSAGE;
+    }
+  }
+  if (nargs != 2)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "baseline: expected RESULTS_DIR and NAME");
+  if (!valid_name(args[1]))
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "baseline: name '%s': expected 1 to 100 of A-Z a-z 0-9 _ - . "
+                        "not starting with '.' or '-'",
+                        args[1]);
+  if (snprintf(path, sizeof(path), "%s/%s.json", dir, args[1]) >= (int)sizeof(path))
+    return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path is too long");
+  status = mb_compare_run_load(args[0], &run, err);
+  if (status) {
+    mb_compare_run_cleanup(&run);
+    return status;
+  }
+  if (!force && strcmp(run.status, "complete") != 0) {
+    status = mb_error_set(err, MB_EINVALID, run.path, 0, 0, "status",
+                          "the run is %s, not complete: a baseline should be a whole "
+                          "run (--force keeps it anyway)",
+                          *run.status ? run.status : "of unknown status");
+    mb_compare_run_cleanup(&run);
+    return status;
+  }
+  utc_now(created, sizeof(created));
+  doc = mb_compare_make_baseline(&run, args[1], created, err);
+  calls = json_array_size(json_object_get(run.root, "calls"));
+  text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT) : NULL;
+  if (!doc)
+    status = err && err->code ? err->code : MB_ENOMEM;
+  else if (!text)
+    status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (status == MB_OK)
+    status = make_dirs(dir, err);
+  if (status == MB_OK) {
+    size_t len = strlen(text);
+    char *withnl = realloc(text, len + 2);
+
+    if (!withnl) {
+      status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    } else {
+      text = withnl;
+      text[len] = '\n';
+      text[len + 1] = '\0';
+      status = mb_compare_write_file(path, text, len + 1, force, err);
+      if (status == MB_OK)
+        printf("baseline '%s': %s (%zu point(s), %zu call(s), %zu bytes, from %s)\n",
+               args[1], path, run.n_points, calls, len + 1, run.path);
+    }
+  }
+  free(text);
+  json_decref(doc);
+  mb_compare_run_cleanup(&run);
+  return status;
+}

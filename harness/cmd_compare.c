@@ -1,0 +1,187 @@
+/* cmd_compare.c: `mebench compare BASELINE CURRENT`: the CI regression gate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "compare.h"
+
+enum {
+  OPT_ALPHA = 1,
+  OPT_GAB,
+  OPT_GATE_RATE,
+  OPT_HELP,
+  OPT_JSON,
+  OPT_MARKDOWN,
+  OPT_MAX_DROP,
+  OPT_MIN_ENTROPY
+};
+
+static const struct mb_opt opts[] = {
+    {"alpha", 0, "A", OPT_ALPHA, "significance level of the one-sided test (0.01)"},
+    {"gab", 0, "FILE", OPT_GAB,
+     "also write github-action-benchmark customBiggerIsBetter JSON ('-': stdout)"},
+    {"gate-rate", 0, NULL, OPT_GATE_RATE,
+     "gate the entropy rate (bits/s) too (same machine only)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"json", 0, NULL, OPT_JSON, "print the comparison as JSON"},
+    {"markdown", 0, NULL, OPT_MARKDOWN,
+     "print a markdown table (pull-request comment)"},
+    {"max-drop", 0, "F", OPT_MAX_DROP,
+     "tolerated relative drop, 0.10 = 10% (0.10); smaller drops never regress"},
+    {"min-entropy", 0, "BITS", OPT_MIN_ENTROPY,
+     "fail any point whose median h_bytes is below BITS per byte"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: mebench compare BASELINE CURRENT [OPTIONS]\n\n"
+          "Compare two runs point by point and fail on an entropy regression.\n"
+          "BASELINE and CURRENT are each a results directory, its run.json, or a\n"
+          "baseline file (results/baselines/NAME.json, made by `mebench baseline`).\n"
+          "Points are matched by num_ports, ool_size and mode. A point regresses when\n"
+          "the median min-entropy of its extracted bytes or of its raw deltas fell by\n"
+          "more than --max-drop AND a one-sided Mann-Whitney U test over the\n"
+          "repetitions gives p <= --alpha, or when it is below --min-entropy.\n"
+          "Runs of different collectors, experiments, samples, raw_bits, estimators\n"
+          "or clocks are refused (exit 7); different machines are compared with a\n"
+          "warning.\n\nOptions:\n");
+  mb_opt_print(out, opts, N_OPTS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+static int write_gab_file(const char *path, const struct mb_compare_report *rep,
+                          struct mb_error *err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem;
+  int status;
+
+  if (strcmp(path, "-") == 0) {
+    status = mb_compare_write_gab(stdout, rep);
+    if (status)
+      mb_error_set(err, status, "<stdout>", 0, 0, NULL, "cannot write");
+    return status;
+  }
+  mem = open_memstream(&buf, &len);
+  if (!mem)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  status = mb_compare_write_gab(mem, rep);
+  if (fclose(mem) != 0 && status == MB_OK)
+    status = MB_ENOMEM;
+  if (status == MB_OK)
+    status = mb_compare_write_file(path, buf, len, 1, err);
+  else
+    mb_error_set(err, status, path, 0, 0, NULL, "cannot format the output");
+  free(buf);
+  return status;
+}
+
+int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_compare_options copts;
+  struct mb_compare_run base, cur;
+  struct mb_compare_report rep;
+  const char *paths[2] = {NULL, NULL};
+  const char *gab = NULL;
+  int format = 0; /* 0 text, OPT_JSON, OPT_MARKDOWN */
+  size_t npaths = 0;
+  int id, status;
+
+  mb_compare_options_init(&copts);
+  mb_opt_init(&p, argc, argv, "compare");
+  while ((id = mb_opt_next(&p, opts, N_OPTS, err)) != MB_OPT_END) {
+    switch (id) {
+    case MB_OPT_POSITIONAL:
+      if (npaths == 2)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "compare: too many arguments: '%s' (expected BASELINE "
+                            "CURRENT)",
+                            p.arg);
+      paths[npaths++] = p.arg;
+      break;
+    case OPT_ALPHA:
+      if (mb_opt_double(p.arg, 1e-9, 0.5, "--alpha", &copts.alpha, err))
+        return MB_EUSAGE;
+      break;
+    case OPT_MAX_DROP:
+      if (mb_opt_double(p.arg, 0, 0.99, "--max-drop", &copts.max_drop, err))
+        return MB_EUSAGE;
+      break;
+    case OPT_MIN_ENTROPY:
+      if (mb_opt_double(p.arg, 0, 8, "--min-entropy", &copts.min_entropy, err))
+        return MB_EUSAGE;
+      break;
+    case OPT_GATE_RATE:
+      copts.gate_rate = 1;
+      break;
+    case OPT_GAB:
+      gab = p.arg;
+      break;
+    case OPT_JSON:
+    case OPT_MARKDOWN:
+      if (format && format != id)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "compare: --json and --markdown exclude each other");
+      format = id;
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    default:
+      return id < 0 ? id : MB_EUSAGE;
+    }
+  }
+  if (npaths != 2)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "compare: expected BASELINE and CURRENT (results directories, "
+                        "run.json or baseline files)");
+  if (gab && strcmp(gab, "-") == 0 && format)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "compare: --gab - and --%s both write to stdout",
+                        format == OPT_JSON ? "json" : "markdown");
+  status = mb_compare_run_load(paths[0], &base, err);
+  if (status == MB_OK)
+    status = mb_compare_run_load(paths[1], &cur, err);
+  else
+    memset(&cur, 0, sizeof(cur));
+  memset(&rep, 0, sizeof(rep));
+  if (status == MB_OK)
+    status = mb_compare_runs(&base, &cur, &copts, &rep, err);
+  if (status == MB_OK) {
+    int wst = MB_OK;
+
+    /* With --gab - stdout carries the benchmark JSON alone; the table goes
+     * to stderr so a person still sees the verdicts. */
+    FILE *out = gab && strcmp(gab, "-") == 0 ? stderr : stdout;
+
+    if (format == OPT_JSON)
+      wst = mb_compare_write_json(out, &rep);
+    else if (format == OPT_MARKDOWN)
+      wst = mb_compare_write_markdown(out, &rep);
+    else
+      wst = mb_compare_write_text(out, &rep);
+    if (wst)
+      status = mb_error_set(err, wst, out == stdout ? "<stdout>" : "<stderr>", 0, 0,
+                            NULL, "cannot write the report");
+    if (status == MB_OK && gab)
+      status = write_gab_file(gab, &rep, err);
+    if (status == MB_OK) {
+      status = mb_compare_status(&rep);
+      if (status)
+        mb_error_set(err, status, NULL, 0, 0, NULL,
+                     "%zu of %zu point(s) regressed against %s", rep.n_regressed,
+                     rep.n_rows, paths[0]);
+    }
+  }
+  mb_compare_report_cleanup(&rep);
+  mb_compare_run_cleanup(&cur);
+  mb_compare_run_cleanup(&base);
+  return status;
+}

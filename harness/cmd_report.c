@@ -1,0 +1,212 @@
+/* cmd_report.c: `mebench report`, a research report beside the results. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "report.h"
+#include "rundir.h"
+
+enum { OPT_FORMAT = 1, OPT_HELP, OPT_OUTPUT, OPT_PLOTS, OPT_POINT };
+
+static const struct mb_opt options[] = {
+    {"format", 'f', "FORMAT", OPT_FORMAT, "markdown (default) or latex (a booktabs table)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"output", 'o', "FILE", OPT_OUTPUT,
+     "where to write ('-': stdout; default RESULTS_DIR/report.md or .tex)"},
+    {"plots", 0, "DIR", OPT_PLOTS, "where scripts/plot put the figures (RESULTS_DIR/plots)"},
+    {"point", 'p', "N", OPT_POINT, "the point scripts/plot --point drew over time (0)"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(out, "Usage: mebench report [OPTIONS] RESULTS_DIR\n\n"
+               "Write a Markdown report of a run beside its results: machine and provenance,\n"
+               "the experiment, a table per swept axis, the figures of scripts/plot, and the\n"
+               "anomalies found in the data (rules in scripts/README.md). --format latex\n"
+               "writes a booktabs table for papers instead.\n\nOptions:\n");
+  mb_opt_print(out, options, N_OPTIONS);
+}
+
+/* An absolute, '/'-separated form of path (resolved when it exists). */
+static int absolute(const char *path, char *out, size_t n)
+{
+  char cwd[PATH_MAX];
+
+  if (realpath(path, out))
+    return 0;
+  if (path[0] == '/') {
+    snprintf(out, n, "%s", path);
+    return 0;
+  }
+  if (!getcwd(cwd, sizeof(cwd)))
+    return -1;
+  if (strlen(cwd) + strlen(path) + 2 > n)
+    return errno = ENAMETOOLONG, -1;
+  memcpy(out, cwd, strlen(cwd));
+  out[strlen(cwd)] = '/';
+  memcpy(out + strlen(cwd) + 1, path, strlen(path) + 1);
+  return 0;
+}
+
+/* The path of `to` relative to directory `from`, both absolute. */
+static void relative(const char *from, const char *to, char *out, size_t n)
+{
+  size_t i = 0, common = 0, len;
+
+  /* the longest common prefix ending at a component boundary */
+  while (from[i] && from[i] == to[i]) {
+    i++;
+    if ((from[i] == '/' || from[i] == '\0') && (to[i] == '/' || to[i] == '\0'))
+      common = i;
+  }
+  out[0] = '\0';
+  for (i = common; from[i]; i++)
+    if (from[i] == '/') {
+      len = strlen(out);
+      snprintf(out + len, n - len, "../");
+    }
+  len = strlen(out);
+  snprintf(out + len, n - len, "%s", to[common] == '/' ? to + common + 1 : to + common);
+  len = strlen(out);
+  if (len == 0)
+    snprintf(out, n, ".");
+  else if (out[len - 1] == '/')
+    out[len - 1] = '\0';
+}
+
+int mb_cmd_report(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_rundir rd;
+  struct mb_report_options ro;
+  const char *dir = NULL, *output = NULL, *plots = NULL;
+  char defout[PATH_MAX], tmp[PATH_MAX + 16], link[PATH_MAX], absplots[PATH_MAX],
+      absout[PATH_MAX], plotsbuf[PATH_MAX];
+  long long point = 0;
+  int id, rc;
+  FILE *f;
+
+  memset(&ro, 0, sizeof(ro));
+  mb_opt_init(&p, argc, argv, "report");
+  while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
+    switch (id) {
+    case OPT_FORMAT:
+      if (strcmp(p.arg, "markdown") == 0 || strcmp(p.arg, "md") == 0)
+        ro.format = MB_REPORT_MARKDOWN;
+      else if (strcmp(p.arg, "latex") == 0 || strcmp(p.arg, "tex") == 0)
+        ro.format = MB_REPORT_LATEX;
+      else
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "report: --format '%s' is not markdown or latex", p.arg);
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    case OPT_OUTPUT:
+      output = p.arg;
+      break;
+    case OPT_PLOTS:
+      plots = p.arg;
+      break;
+    case OPT_POINT:
+      rc = mb_opt_long(p.arg, 0, 1000000, "--point", &point, err);
+      if (rc)
+        return rc;
+      break;
+    case MB_OPT_POSITIONAL:
+      if (dir)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "report: unexpected argument '%s'", p.arg);
+      dir = p.arg;
+      break;
+    default:
+      return id;
+    }
+  }
+  if (!dir) {
+    usage(stderr);
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "report: RESULTS_DIR is required");
+  }
+  rc = mb_rundir_load(dir, &rd, err);
+  if (rc) {
+    mb_rundir_cleanup(&rd);
+    return rc;
+  }
+  if ((size_t)point >= rd.n_points) {
+    mb_rundir_cleanup(&rd);
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "report: --point %lld does not exist (the run has points 0..%zu)",
+                        point, rd.n_points - 1);
+  }
+  ro.point = (size_t)point;
+  if (!output) {
+    snprintf(defout, sizeof(defout), "%s/report.%s", dir,
+             ro.format == MB_REPORT_LATEX ? "tex" : "md");
+    output = defout;
+  }
+  /* Links to the figures are relative to where the report goes; on stdout,
+   * relative to the results directory. */
+  if (!plots) {
+    snprintf(plotsbuf, sizeof(plotsbuf), "%s/plots", dir);
+    plots = plotsbuf;
+  }
+  if (absolute(plots, absplots, sizeof(absplots)) != 0) {
+    mb_rundir_cleanup(&rd);
+    return mb_error_errno(err, errno, plots, "cannot resolve");
+  }
+  {
+    char outdir[PATH_MAX];
+    const char *slash = strrchr(output, '/');
+
+    if (strcmp(output, "-") == 0)
+      snprintf(outdir, sizeof(outdir), "%s", dir);
+    else if (slash)
+      snprintf(outdir, sizeof(outdir), "%.*s", (int)(slash - output), output);
+    else
+      snprintf(outdir, sizeof(outdir), ".");
+    if (absolute(outdir[0] ? outdir : "/", absout, sizeof(absout)) != 0) {
+      mb_rundir_cleanup(&rd);
+      return mb_error_errno(err, errno, outdir, "cannot resolve");
+    }
+  }
+  relative(absout, absplots, link, sizeof(link));
+  ro.plots = link;
+
+  if (strcmp(output, "-") == 0) {
+    rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);
+    mb_rundir_cleanup(&rd);
+    return rc;
+  }
+  /* Written under a temporary name and renamed, so a reader never sees half
+   * a report; the report is derived, so an older one is replaced. */
+  {
+    const char *slash = strrchr(output, '/');
+
+    if (slash)
+      snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp", (int)(slash - output), output, slash + 1);
+    else
+      snprintf(tmp, sizeof(tmp), ".%s.tmp", output);
+  }
+  f = fopen(tmp, "w");
+  if (!f) {
+    mb_rundir_cleanup(&rd);
+    return mb_error_errno(err, errno, tmp, "cannot create");
+  }
+  rc = mb_report_write(f, output, &rd, &ro, err);
+  if (fclose(f) != 0 && rc == MB_OK)
+    rc = mb_error_errno(err, errno, output, "cannot write");
+  if (rc == MB_OK && rename(tmp, output) != 0)
+    rc = mb_error_errno(err, errno, output, "cannot write");
+  if (rc)
+    remove(tmp);
+  else
+    fprintf(stderr, "report: wrote %s\n", output);
+  mb_rundir_cleanup(&rd);
+  return rc;
+}

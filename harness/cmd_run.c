@@ -1,0 +1,133 @@
+/* cmd_run.c: `mebench run`, the sweep from the command line. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "experiment.h"
+#include "runner.h"
+
+enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET, OPT_RESUME };
+
+static const struct mb_opt opts[] = {
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"output", 'o', "DIR", OPT_OUTPUT, "results root (default: the experiment's output, \"results\")"},
+    {"quiet", 'q', NULL, OPT_QUIET, "no progress and no closing table on stderr"},
+    {"resume", 'r', "RESULTS_DIR", OPT_RESUME,
+     "complete the missing calls of an interrupted run"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static volatile sig_atomic_t stop_signal;
+
+/* SA_RESETHAND restores the default action, so a second Ctrl-C ends the
+ * process at once when the first one is not quick enough for the user. */
+static void on_signal(int sig)
+{
+  stop_signal = sig;
+}
+
+static const char *stop_reason(void)
+{
+  return stop_signal == SIGTERM ? "SIGTERM" : stop_signal == SIGINT ? "SIGINT" : "a signal";
+}
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: mebench run [OPTIONS] EXPERIMENT.json\n"
+          "       mebench run [OPTIONS] --resume RESULTS_DIR [EXPERIMENT.json]\n\n"
+          "Run every call of the experiment's sweep with the full collector (after its\n"
+          "warm-up calls), record every raw timing, and write the SP 800-90B estimates\n"
+          "and statistics of each call to results/<name>/<UTC time>-<host>/ (run.json,\n"
+          "summary.csv, raw/; see results/README.md). SIGINT or SIGTERM stops after the\n"
+          "call in progress, keeping everything measured (exit 130); --resume completes\n"
+          "such a run when the experiment file, the mebench build and the machine are\n"
+          "the same. The run directory is printed on stdout.\n\n"
+          "Options:\n");
+  mb_opt_print(out, opts, N_OPTS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+int mb_cmd_run(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_runner_options ro;
+  struct mb_experiment exp;
+  struct sigaction sa, old_int, old_term;
+  const char *file = NULL;
+  char *recorded = NULL, *dir = NULL;
+  int quiet = 0, id, rc;
+
+  memset(&ro, 0, sizeof(ro));
+  mb_opt_init(&p, argc, argv, "run");
+  while ((id = mb_opt_next(&p, opts, N_OPTS, err)) != MB_OPT_END) {
+    switch (id) {
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    case OPT_OUTPUT:
+      ro.output = p.arg;
+      break;
+    case OPT_QUIET:
+      quiet = 1;
+      break;
+    case OPT_RESUME:
+      ro.resume_dir = p.arg;
+      break;
+    case MB_OPT_POSITIONAL:
+      if (file)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "run: one experiment file expected, got '%s' and '%s'", file, p.arg);
+      file = p.arg;
+      break;
+    default:
+      return id; /* MB_EUSAGE, err filled */
+    }
+  }
+  if (ro.resume_dir && ro.output)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "run: --output and --resume exclude each other (a resumed run stays "
+                        "in its directory)");
+  if (!file && ro.resume_dir) {
+    rc = mb_runner_recorded_experiment(ro.resume_dir, &recorded, err);
+    if (rc != MB_OK)
+      return rc;
+    file = recorded;
+  }
+  if (!file) {
+    usage(stderr);
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "run: no experiment file given");
+  }
+
+  rc = mb_experiment_load(file, &exp, err);
+  if (rc == MB_OK) {
+    ro.progress = quiet ? NULL : stderr;
+    ro.progress_tty = -1;
+    ro.stop = &stop_signal;
+    ro.stop_reason = stop_reason;
+    stop_signal = 0;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* SA_RESTART: the collector's system calls carry on undisturbed; the
+     * runner looks at the flag between calls. */
+    sa.sa_flags = (int)(SA_RESTART | SA_RESETHAND);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    rc = mb_runner_run(&exp, &ro, &dir, err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (dir) {
+      printf("%s\n", dir);
+      fflush(stdout);
+    }
+  }
+  mb_experiment_cleanup(&exp);
+  free(dir);
+  free(recorded);
+  return rc;
+}

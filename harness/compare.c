@@ -1,0 +1,929 @@
+/* compare.c: loading runs and baselines, matching points, verdicts. */
+#include "compare.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mwu.h"
+
+#define RUN_SCHEMA "mebench-run/1"
+#define BASELINE_SCHEMA "mebench-baseline/1"
+
+static const char *const metric_keys[] = {
+#define MB_X(id, key, title, unit, gated) key,
+    MB_COMPARE_METRIC_TABLE(MB_X)
+#undef MB_X
+};
+static const char *const metric_units[] = {
+#define MB_X(id, key, title, unit, gated) unit,
+    MB_COMPARE_METRIC_TABLE(MB_X)
+#undef MB_X
+};
+/* Where each metric is in a call of run.json. */
+static const char *const metric_paths[] = {"entropy.bytes.h_assessed",
+                                           "entropy.raw.h_assessed", "rate.bits_per_s"};
+static const int metric_gated[] = {
+#define MB_X(id, key, title, unit, gated) gated,
+    MB_COMPARE_METRIC_TABLE(MB_X)
+#undef MB_X
+};
+
+const char *mb_compare_metric_key(enum mb_compare_metric m)
+{
+  return (unsigned)m < MB_CMP_METRIC_COUNT ? metric_keys[m] : "?";
+}
+
+const char *mb_compare_metric_unit(enum mb_compare_metric m)
+{
+  return (unsigned)m < MB_CMP_METRIC_COUNT ? metric_units[m] : "?";
+}
+
+const char *mb_verdict_name(enum mb_verdict v)
+{
+  switch (v) {
+  case MB_VERDICT_UNCHANGED:
+    return "unchanged";
+  case MB_VERDICT_IMPROVED:
+    return "improved";
+  case MB_VERDICT_REGRESSED:
+    return "regressed";
+  case MB_VERDICT_MISSING:
+    return "missing";
+  }
+  return "?";
+}
+
+/* --- loading ------------------------------------------------------------- */
+
+static const char *opt_string(json_t *obj, const char *key)
+{
+  const char *s = json_string_value(json_object_get(obj, key));
+
+  return s ? s : "";
+}
+
+static long long opt_integer(json_t *obj, const char *key)
+{
+  json_t *v = json_object_get(obj, key);
+
+  if (json_is_integer(v))
+    return (long long)json_integer_value(v);
+  if (json_is_boolean(v))
+    return json_is_true(v) ? 1 : 0;
+  return -1;
+}
+
+static int bad(struct mb_error *err, const char *src, const char *path, const char *fmt,
+               ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static int bad(struct mb_error *err, const char *src, const char *path, const char *fmt,
+               ...)
+{
+  char text[512];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  return mb_error_set(err, MB_EINVALID, src, 0, 0, path, "%s", text);
+}
+
+/* A finite number at obj.k1.k2... ; path names it in messages. */
+static int get_number(json_t *obj, const char *src, const char *path, double *out,
+                      struct mb_error *err)
+{
+  if (!json_is_number(obj))
+    return bad(err, src, path, "expected a number, found %s",
+               obj ? (json_is_null(obj) ? "null" : "another type") : "nothing");
+  *out = json_number_value(obj);
+  if (!isfinite(*out))
+    return bad(err, src, path, "expected a finite number");
+  return MB_OK;
+}
+
+static void free_points(struct mb_compare_run *run)
+{
+  size_t i, m;
+
+  for (i = 0; i < run->n_points; i++)
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
+      free(run->points[i].values[m]);
+  free(run->points);
+  run->points = NULL;
+  run->n_points = 0;
+}
+
+void mb_compare_run_cleanup(struct mb_compare_run *run)
+{
+  if (!run)
+    return;
+  free_points(run);
+  json_decref(run->root);
+  run->root = NULL;
+}
+
+static int load_points(struct mb_compare_run *run, const char *src,
+                       struct mb_error *err)
+{
+  json_t *points = json_object_get(run->root, "points");
+  json_t *calls = json_object_get(run->root, "calls");
+  size_t i, j, m, np, nc;
+  char path[96];
+
+  if (!json_is_array(points))
+    return bad(err, src, "points", "expected an array of sweep points");
+  if (!json_is_array(calls))
+    return bad(err, src, "calls", "expected an array of calls");
+  np = json_array_size(points);
+  nc = json_array_size(calls);
+  run->points = calloc(np ? np : 1, sizeof(*run->points));
+  if (!run->points)
+    return MB_ENOMEM;
+  run->n_points = np;
+  for (i = 0; i < np; i++) {
+    json_t *p = json_array_get(points, i);
+    struct mb_compare_point *pt = &run->points[i];
+    json_t *idx = json_object_get(p, "index");
+    json_t *ports = json_object_get(p, "num_ports");
+    json_t *ool = json_object_get(p, "ool_size");
+    const char *mode = json_string_value(json_object_get(p, "mode"));
+
+    snprintf(path, sizeof(path), "points[%zu]", i);
+    if (!json_is_object(p))
+      return bad(err, src, path, "expected an object");
+    if (idx && (!json_is_integer(idx) || json_integer_value(idx) != (json_int_t)i))
+      return bad(err, src, path, "index must equal the position in the array (%zu)", i);
+    if (!json_is_integer(ports) || json_integer_value(ports) < 1 ||
+        json_integer_value(ports) > 0xffffffffLL)
+      return bad(err, src, path, "num_ports: expected a positive integer");
+    if (!json_is_integer(ool) || json_integer_value(ool) < 1 ||
+        json_integer_value(ool) > 0xffffffffLL)
+      return bad(err, src, path, "ool_size: expected a positive integer");
+    if (!mode || !*mode || strlen(mode) >= sizeof(pt->mode))
+      return bad(err, src, path, "mode: expected a mode name (complex, simple)");
+    pt->num_ports = (uint32_t)json_integer_value(ports);
+    pt->ool_size = (uint32_t)json_integer_value(ool);
+    snprintf(pt->mode, sizeof(pt->mode), "%s", mode);
+    for (j = 0; j < i; j++)
+      if (run->points[j].num_ports == pt->num_ports &&
+          run->points[j].ool_size == pt->ool_size &&
+          strcmp(run->points[j].mode, pt->mode) == 0)
+        return bad(err, src, path, "the same configuration as points[%zu]", j);
+  }
+  /* Two passes over calls: count per point, then fill. */
+  for (i = 0; i < nc; i++) {
+    json_t *c = json_array_get(calls, i);
+    json_t *pi = json_object_get(c, "point");
+
+    snprintf(path, sizeof(path), "calls[%zu].point", i);
+    if (!json_is_integer(pi) || json_integer_value(pi) < 0 ||
+        (size_t)json_integer_value(pi) >= np)
+      return bad(err, src, path, "expected a point index in 0..%zu", np ? np - 1 : 0);
+    run->points[json_integer_value(pi)].n++;
+  }
+  for (i = 0; i < np; i++)
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
+      run->points[i].values[m] =
+          malloc((run->points[i].n ? run->points[i].n : 1) * sizeof(double));
+      if (!run->points[i].values[m])
+        return MB_ENOMEM;
+    }
+  for (i = 0; i < nc; i++) {
+    json_t *c = json_array_get(calls, i);
+    size_t p = (size_t)json_integer_value(json_object_get(c, "point"));
+    json_t *ent = json_object_get(c, "entropy");
+    json_t *found[MB_CMP_METRIC_COUNT];
+
+    found[MB_CMP_H_BYTES] =
+        json_object_get(json_object_get(ent, "bytes"), "h_assessed");
+    found[MB_CMP_H_RAW] = json_object_get(json_object_get(ent, "raw"), "h_assessed");
+    found[MB_CMP_RATE] = json_object_get(json_object_get(c, "rate"), "bits_per_s");
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
+      struct mb_compare_point *pt = &run->points[p];
+      int status;
+
+      if (json_is_null(found[m])) { /* not assessed: left out, counted */
+        run->n_null[m]++;
+        continue;
+      }
+      snprintf(path, sizeof(path), "calls[%zu].%s", i, metric_paths[m]);
+      status = get_number(found[m], src, path, &pt->values[m][pt->count[m]], err);
+      if (status != MB_OK)
+        return status;
+      pt->count[m]++;
+    }
+  }
+  return MB_OK;
+}
+
+int mb_compare_run_from_json(json_t *root, const char *source_name,
+                             struct mb_compare_run *run, struct mb_error *err)
+{
+  const char *src = source_name ? source_name : "";
+  const char *schema;
+  json_t *exp, *machine, *est;
+  int status;
+
+  memset(run, 0, sizeof(*run));
+  run->root = root;
+  snprintf(run->path, sizeof(run->path), "%s", src);
+  if (!json_is_object(root))
+    return bad(err, src, NULL, "expected a JSON object (a run.json or a baseline)");
+  schema = json_string_value(json_object_get(root, "schema"));
+  if (!schema)
+    return bad(err, src, "schema", "missing: expected \"%s\" or \"%s\"", RUN_SCHEMA,
+               BASELINE_SCHEMA);
+  if (strcmp(schema, BASELINE_SCHEMA) == 0) {
+    run->is_baseline = 1;
+  } else if (strcmp(schema, RUN_SCHEMA) != 0) {
+    return bad(err, src, "schema", "\"%s\" is not supported: expected \"%s\" or \"%s\"",
+               schema, RUN_SCHEMA, BASELINE_SCHEMA);
+  }
+  run->baseline_name = opt_string(json_object_get(root, "baseline"), "name");
+  run->status = opt_string(root, "status");
+  exp = json_object_get(root, "experiment");
+  if (!json_is_object(exp))
+    return bad(err, src, "experiment", "expected an object");
+  run->experiment = opt_string(json_object_get(exp, "content"), "name");
+  if (!*run->experiment)
+    run->experiment = opt_string(exp, "name");
+  run->sha256 = opt_string(exp, "sha256");
+  run->samples = opt_integer(exp, "samples");
+  run->repetitions = opt_integer(exp, "repetitions");
+  run->raw_bits = opt_integer(exp, "raw_bits");
+  run->bitstring = opt_integer(exp, "bitstring");
+  if (run->samples < 1)
+    return bad(err, src, "experiment.samples", "expected a positive integer");
+  if (run->raw_bits < 1 || run->raw_bits > 8)
+    return bad(err, src, "experiment.raw_bits", "expected an integer in 1..8");
+  est = json_object_get(exp, "estimators");
+  if (json_is_array(est)) {
+    size_t i, len = 0;
+
+    for (i = 0; i < json_array_size(est); i++) {
+      const char *k = json_string_value(json_array_get(est, i));
+      int w;
+
+      if (!k)
+        return bad(err, src, "experiment.estimators", "expected estimator keys");
+      w = snprintf(run->estimators + len, sizeof(run->estimators) - len, "%s%s",
+                   i ? "," : "", k);
+      if (w < 0 || (size_t)w >= sizeof(run->estimators) - len)
+        return bad(err, src, "experiment.estimators", "too long");
+      len += (size_t)w;
+    }
+  }
+  run->source = opt_string(json_object_get(root, "source"), "name");
+  if (!*run->source)
+    return bad(err, src, "source.name", "missing: expected the collector's name");
+  run->clock = opt_string(json_object_get(root, "clock"), "name");
+  run->tick_num = opt_integer(json_object_get(root, "clock"), "tick_num");
+  run->tick_den = opt_integer(json_object_get(root, "clock"), "tick_den");
+  machine = json_object_get(root, "machine");
+  run->hostname = opt_string(machine, "hostname");
+  run->os = opt_string(machine, "os");
+  run->kernel = opt_string(machine, "kernel");
+  run->arch = opt_string(machine, "arch");
+  run->cpu_model = opt_string(machine, "cpu_model");
+  run->cores = opt_integer(machine, "cores");
+  run->started = opt_string(root, "started");
+  run->git_commit = opt_string(json_object_get(root, "mebench"), "git_commit");
+  status = load_points(run, src, err);
+  if (status == MB_ENOMEM)
+    mb_error_set(err, MB_ENOMEM, src, 0, 0, NULL, "out of memory");
+  return status;
+}
+
+int mb_compare_run_load(const char *path, struct mb_compare_run *run,
+                        struct mb_error *err)
+{
+  char file[512];
+  struct stat st;
+  json_error_t jerr;
+  json_t *root;
+
+  memset(run, 0, sizeof(*run));
+  if (stat(path, &st) != 0)
+    return mb_error_errno(err, errno, path, "cannot read the results");
+  if (S_ISDIR(st.st_mode)) {
+    size_t len = strlen(path);
+
+    while (len > 1 && path[len - 1] == '/')
+      len--;
+    if (snprintf(file, sizeof(file), "%.*s/run.json", (int)len, path) >=
+        (int)sizeof(file))
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
+    if (stat(file, &st) != 0)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "not a results directory: it has no run.json");
+  } else {
+    snprintf(file, sizeof(file), "%s", path);
+  }
+  root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+  if (!root) {
+    if (jerr.line <= 0 && errno)
+      return mb_error_errno(err, errno, file, "cannot read");
+    return mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
+                        jerr.text);
+  }
+  return mb_compare_run_from_json(root, file, run, err);
+}
+
+/* --- comparing ----------------------------------------------------------- */
+
+void mb_compare_options_init(struct mb_compare_options *opts)
+{
+  opts->alpha = 0.01;
+  opts->max_drop = 0.10;
+  opts->min_entropy = -1;
+  opts->gate_rate = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Median, min and max of n >= 1 values (sorted copy in tmp). */
+static void summarise(const double *v, size_t n, double *tmp, double *median,
+                      double *lo, double *hi)
+{
+  memcpy(tmp, v, n * sizeof(*v));
+  qsort(tmp, n, sizeof(*tmp), cmp_double);
+  *lo = tmp[0];
+  *hi = tmp[n - 1];
+  *median = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2.0;
+}
+
+/* 1 / C(n, k): the smallest one-sided exact p without ties. */
+static double smallest_p(size_t n, size_t k)
+{
+  double c = 1;
+  size_t i;
+
+  if (k > n - k)
+    k = n - k;
+  for (i = 1; i <= k; i++)
+    c = c * (double)(n - k + i) / (double)i;
+  return 1.0 / c;
+}
+
+static int add_warning(struct mb_compare_report *rep, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int add_warning(struct mb_compare_report *rep, const char *fmt, ...)
+{
+  char text[1024];
+  char **grown;
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  grown = realloc(rep->warnings, (rep->n_warnings + 1) * sizeof(*grown));
+  if (!grown)
+    return MB_ENOMEM;
+  rep->warnings = grown;
+  rep->warnings[rep->n_warnings] = strdup(text);
+  if (!rep->warnings[rep->n_warnings])
+    return MB_ENOMEM;
+  rep->n_warnings++;
+  return MB_OK;
+}
+
+static const struct mb_compare_point *find_point(const struct mb_compare_run *run,
+                                                 const struct mb_compare_point *p)
+{
+  size_t i;
+
+  for (i = 0; i < run->n_points; i++)
+    if (run->points[i].num_ports == p->num_ports &&
+        run->points[i].ool_size == p->ool_size &&
+        strcmp(run->points[i].mode, p->mode) == 0)
+      return &run->points[i];
+  return NULL;
+}
+
+/* What makes two runs incomparable: the figures would measure different
+ * things. Returns MB_EMISMATCH with a message naming the field and both
+ * values. */
+static int check_refusals(const struct mb_compare_run *b,
+                          const struct mb_compare_run *c, struct mb_error *err)
+{
+  const char *why = NULL;
+  char bv[256], cv[256];
+
+#define MB_DIFF_STR(field, what)                                                       \
+  if (!why && strcmp(b->field, c->field) != 0) {                                       \
+    why = what;                                                                        \
+    snprintf(bv, sizeof(bv), "'%.250s'", b->field);                                    \
+    snprintf(cv, sizeof(cv), "'%.250s'", c->field);                                    \
+  }
+/* Fields older or hand-made files may lack: compared when both have them. */
+#define MB_DIFF_OPT(field, what)                                                       \
+  if (*b->field && *c->field)                                                          \
+  MB_DIFF_STR(field, what)
+#define MB_DIFF_INT(field, what)                                                       \
+  if (!why && b->field != c->field && b->field >= 0 && c->field >= 0) {                \
+    why = what;                                                                        \
+    snprintf(bv, sizeof(bv), "%lld", b->field);                                        \
+    snprintf(cv, sizeof(cv), "%lld", c->field);                                        \
+  }
+  MB_DIFF_STR(source, "different collectors (source.name)")
+  MB_DIFF_STR(experiment, "different experiments (experiment name)")
+  MB_DIFF_INT(samples, "different samples per call (experiment.samples)")
+  MB_DIFF_INT(raw_bits, "different raw_bits (experiment.raw_bits)")
+  MB_DIFF_INT(bitstring, "different bitstring settings (experiment.bitstring)")
+  MB_DIFF_OPT(estimators, "different estimator sets (experiment.estimators)")
+  MB_DIFF_OPT(clock, "different clocks (clock.name)")
+#undef MB_DIFF_OPT
+#undef MB_DIFF_STR
+#undef MB_DIFF_INT
+  if (!why)
+    return MB_OK;
+  return mb_error_set(err, MB_EMISMATCH, NULL, 0, 0, NULL,
+                      "refusing to compare %s and %s: %s: baseline %s, current %s",
+                      b->path, c->path, why, bv, cv);
+}
+
+static int note_differences(const struct mb_compare_run *b,
+                            const struct mb_compare_run *c,
+                            struct mb_compare_report *rep)
+{
+  char what[512] = "";
+  size_t len = 0;
+  int status = MB_OK;
+
+#define MB_NOTE(cond, ...)                                                             \
+  if (cond && len < sizeof(what)) {                                                    \
+    int w_ = snprintf(what + len, sizeof(what) - len, __VA_ARGS__);                    \
+    if (w_ > 0)                                                                        \
+      len += (size_t)w_;                                                               \
+  }
+  MB_NOTE(strcmp(b->hostname, c->hostname) != 0, "%shostname '%s' vs '%s'",
+          len ? "; " : "", b->hostname, c->hostname)
+  MB_NOTE(strcmp(b->cpu_model, c->cpu_model) != 0, "%scpu '%s' vs '%s'",
+          len ? "; " : "", b->cpu_model, c->cpu_model)
+  MB_NOTE(b->cores != c->cores, "%scores %lld vs %lld", len ? "; " : "", b->cores,
+          c->cores)
+  MB_NOTE(strcmp(b->os, c->os) != 0, "%sos '%s' vs '%s'", len ? "; " : "", b->os, c->os)
+  MB_NOTE(strcmp(b->kernel, c->kernel) != 0, "%skernel '%s' vs '%s'", len ? "; " : "",
+          b->kernel, c->kernel)
+  MB_NOTE(b->tick_num * c->tick_den != c->tick_num * b->tick_den,
+          "%sclock tick %lld/%lld vs %lld/%lld ns", len ? "; " : "", b->tick_num,
+          b->tick_den, c->tick_num, c->tick_den)
+  MB_NOTE(strcmp(b->arch, c->arch) != 0, "%sarch '%s' vs '%s'", len ? "; " : "",
+          b->arch, c->arch)
+#undef MB_NOTE
+  if (len) {
+    status = add_warning(rep,
+                         "different machines (%s): entropy per byte and per symbol "
+                         "are compared; the rate in bits/s depends on the machine "
+                         "and is %s",
+                         what, rep->opts.gate_rate ? "not gated" : "only reported");
+    if (status)
+      return status;
+  }
+  rep->rate_gated = rep->opts.gate_rate && !len;
+  if (strcmp(b->sha256, c->sha256) != 0) {
+    status = add_warning(rep, "the experiment file changed: sha256 %.12s vs %.12s",
+                         b->sha256, c->sha256);
+    if (status)
+      return status;
+  }
+  if (b->repetitions != c->repetitions) {
+    status = add_warning(rep, "different repetitions: baseline %lld, current %lld",
+                         b->repetitions, c->repetitions);
+    if (status)
+      return status;
+  }
+  {
+    size_t m;
+
+    for (m = 0; m < MB_CMP_METRIC_COUNT && status == MB_OK; m++)
+      if (b->n_null[m] || c->n_null[m])
+        status = add_warning(rep,
+                             "%s is null (not assessed) in %zu call(s) of the baseline "
+                             "and %zu of the current run: those calls are left out",
+                             metric_paths[m], b->n_null[m], c->n_null[m]);
+    if (status)
+      return status;
+  }
+  if (*b->status && strcmp(b->status, "complete") != 0)
+    status = add_warning(rep, "the baseline run is %s, not complete", b->status);
+  if (!status && *c->status && strcmp(c->status, "complete") != 0)
+    status = add_warning(rep, "the current run is %s, not complete", c->status);
+  return status;
+}
+
+/* Test one metric of a point present on both sides (st holds the
+ * summaries already). */
+static void judge_metric(const struct mb_compare_point *bp,
+                         const struct mb_compare_point *cp, enum mb_compare_metric m,
+                         const struct mb_compare_options *opts, double level, int gated,
+                         struct mb_compare_stat *st)
+{
+  struct mb_mwu_result r;
+  size_t nb = bp->count[m], nc = cp->count[m];
+
+  st->gated = gated;
+  if (nb == 0 || nc == 0)
+    return; /* nothing to test: p stays 1, no verdict from this metric */
+  if (st->base_median != 0)
+    st->change = (st->cur_median - st->base_median) / fabs(st->base_median);
+  else
+    st->change = st->cur_median == 0 ? 0 : NAN;
+  st->p_drop = st->p_rise = 1;
+  /* Values were checked finite at load, so only NOMEM can fail here; a test
+   * that cannot run leaves p = 1, which never flags. */
+  if (mb_mwu_test(cp->values[m], nc, bp->values[m], nb, MB_MWU_LESS, &r) == MB_OK) {
+    st->p_drop = r.p;
+    st->exact = r.exact;
+  }
+  if (mb_mwu_test(cp->values[m], nc, bp->values[m], nb, MB_MWU_GREATER, &r) == MB_OK)
+    st->p_rise = r.p;
+  st->p_min = smallest_p(nb + nc, nc);
+  if (gated && isfinite(st->change)) {
+    st->regressed = st->p_drop <= level && st->change < -opts->max_drop;
+    st->improved = st->p_rise <= level && st->change > opts->max_drop;
+  }
+}
+
+static void append(char *buf, size_t n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void append(char *buf, size_t n, const char *fmt, ...)
+{
+  size_t len = strlen(buf);
+  va_list ap;
+
+  if (len >= n - 1)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(buf + len, n - len, fmt, ap);
+  va_end(ap);
+}
+
+/* Number of metrics that decide verdicts. */
+static unsigned gated_count(const struct mb_compare_report *rep)
+{
+  unsigned m, k = 0;
+
+  for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
+    k += m == MB_CMP_RATE ? (rep->rate_gated ? 1u : 0u) : (metric_gated[m] ? 1u : 0u);
+  return k ? k : 1;
+}
+
+static void judge_row(struct mb_compare_row *row, const struct mb_compare_point *bp,
+                      const struct mb_compare_point *cp,
+                      const struct mb_compare_report *rep, double *tmp)
+{
+  const struct mb_compare_options *opts = &rep->opts;
+  size_t m;
+  int regressed = 0, improved = 0;
+
+  row->cur_h_bytes = NAN;
+  for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
+    struct mb_compare_stat *st = &row->stat[m];
+
+    st->base_median = st->base_min = st->base_max = NAN;
+    st->cur_median = st->cur_min = st->cur_max = NAN;
+    st->change = NAN;
+    st->p_drop = st->p_rise = st->p_min = 1;
+    if (row->in_cur && cp->count[m]) {
+      st->n_cur = cp->count[m];
+      summarise(cp->values[m], cp->count[m], tmp, &st->cur_median, &st->cur_min,
+                &st->cur_max);
+    }
+    if (row->in_base && bp->count[m]) {
+      st->n_base = bp->count[m];
+      summarise(bp->values[m], bp->count[m], tmp, &st->base_median, &st->base_min,
+                &st->base_max);
+    }
+  }
+  if (row->in_cur) {
+    row->cur_h_bytes = row->stat[MB_CMP_H_BYTES].cur_median;
+    /* A point whose entropy could not be assessed at all cannot show that
+     * it meets the floor. */
+    row->below_floor =
+        opts->min_entropy >= 0 && !(row->cur_h_bytes >= opts->min_entropy);
+  }
+  if (row->in_base && row->in_cur) {
+    /* Each gated metric is tested at alpha / k (Bonferroni), so that a point
+     * from an unchanged source is flagged with probability <= alpha however
+     * many metrics are gated. */
+    double level = opts->alpha / (double)gated_count(rep);
+
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
+      int gated = m == MB_CMP_RATE ? rep->rate_gated : metric_gated[m];
+      struct mb_compare_stat *st = &row->stat[m];
+
+      judge_metric(bp, cp, (enum mb_compare_metric)m, opts, level, gated, st);
+      if (st->regressed) {
+        append(row->reason, sizeof(row->reason), "%s%s %+.1f%% (p=%.2g)",
+               regressed ? ", " : "", metric_keys[m], 100.0 * st->change, st->p_drop);
+        regressed = 1;
+      }
+      improved |= st->improved;
+    }
+    row->untestable = row->stat[MB_CMP_H_BYTES].p_min > level;
+  }
+  if (row->below_floor) {
+    if (isfinite(row->cur_h_bytes))
+      append(row->reason, sizeof(row->reason), "%sh_bytes %.4g below the floor %.4g",
+             regressed ? ", " : "", row->cur_h_bytes, opts->min_entropy);
+    else
+      append(row->reason, sizeof(row->reason),
+             "%sh_bytes not assessed: floor %.4g unmet", regressed ? ", " : "",
+             opts->min_entropy);
+    regressed = 1;
+  }
+  if (!row->in_base || !row->in_cur) {
+    append(row->reason, sizeof(row->reason), "%s%s", regressed ? ", " : "",
+           !row->in_cur ? (row->in_base ? "not in the current run"
+                                        : "in neither run: no repetitions")
+                        : "not in the baseline");
+    row->verdict = regressed ? MB_VERDICT_REGRESSED : MB_VERDICT_MISSING;
+    return;
+  }
+  if (regressed) {
+    row->verdict = MB_VERDICT_REGRESSED;
+  } else if (improved) {
+    row->verdict = MB_VERDICT_IMPROVED;
+    for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
+      if (row->stat[m].improved)
+        append(row->reason, sizeof(row->reason), "%s%s %+.1f%% (p=%.2g)",
+               row->reason[0] ? ", " : "", metric_keys[m], 100.0 * row->stat[m].change,
+               row->stat[m].p_rise);
+  } else {
+    row->verdict = MB_VERDICT_UNCHANGED;
+  }
+}
+
+static size_t max_reps(const struct mb_compare_run *run)
+{
+  size_t i, n = 1;
+
+  for (i = 0; i < run->n_points; i++)
+    if (run->points[i].n > n)
+      n = run->points[i].n;
+  return n;
+}
+
+int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_run *cur,
+                    const struct mb_compare_options *opts,
+                    struct mb_compare_report *rep, struct mb_error *err)
+{
+  size_t i, n_rows = 0, untestable = 0, missing_cur = 0, missing_base = 0;
+  double *tmp;
+  int status;
+
+  memset(rep, 0, sizeof(*rep));
+  rep->opts = *opts;
+  rep->base = base;
+  rep->cur = cur;
+  if (!(opts->alpha > 0 && opts->alpha < 1))
+    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
+                        "alpha %g is outside (0, 1)", opts->alpha);
+  if (!(opts->max_drop >= 0 && opts->max_drop < 1))
+    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
+                        "max drop %g is outside [0, 1)", opts->max_drop);
+  status = check_refusals(base, cur, err);
+  if (status)
+    return status;
+  rep->rows = calloc(base->n_points + cur->n_points + 1, sizeof(*rep->rows));
+  tmp = malloc((max_reps(base) > max_reps(cur) ? max_reps(base) : max_reps(cur)) *
+               sizeof(*tmp));
+  if (!rep->rows || !tmp) {
+    free(tmp);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  status = note_differences(base, cur, rep);
+  for (i = 0; i < base->n_points + cur->n_points && status == MB_OK; i++) {
+    const struct mb_compare_point *bp, *cp, *p;
+    struct mb_compare_row *row;
+
+    if (i < base->n_points) {
+      p = bp = &base->points[i];
+      cp = find_point(cur, p);
+    } else {
+      p = cp = &cur->points[i - base->n_points];
+      if (find_point(base, p))
+        continue; /* already a row */
+      bp = NULL;
+    }
+    row = &rep->rows[n_rows++];
+    row->num_ports = p->num_ports;
+    row->ool_size = p->ool_size;
+    snprintf(row->mode, sizeof(row->mode), "%s", p->mode);
+    row->in_base = bp && bp->n > 0;
+    row->in_cur = cp && cp->n > 0;
+    judge_row(row, bp, cp, rep, tmp);
+    untestable += row->untestable ? 1u : 0u;
+    missing_cur += row->in_base && !row->in_cur;
+    missing_base += row->in_cur && !row->in_base;
+    switch (row->verdict) {
+    case MB_VERDICT_REGRESSED:
+      rep->n_regressed++;
+      break;
+    case MB_VERDICT_IMPROVED:
+      rep->n_improved++;
+      break;
+    case MB_VERDICT_UNCHANGED:
+      rep->n_unchanged++;
+      break;
+    case MB_VERDICT_MISSING:
+      rep->n_missing++;
+      break;
+    }
+  }
+  free(tmp);
+  rep->n_rows = n_rows;
+  if (!status && missing_cur)
+    status = add_warning(rep,
+                         "%zu point(s) of the baseline are missing from the current "
+                         "run: they were not compared",
+                         missing_cur);
+  if (!status && missing_base)
+    status = add_warning(rep,
+                         "%zu point(s) of the current run are not in the baseline: "
+                         "only the floor applies to them",
+                         missing_base);
+  if (!status && untestable)
+    status = add_warning(rep,
+                         "%zu point(s) have too few repetitions for the test to reach "
+                         "alpha %g / %u gated metrics (smallest possible p is "
+                         "1/C(n_base + n_cur, n_cur)): they can fail only by "
+                         "--min-entropy",
+                         untestable, opts->alpha, gated_count(rep));
+  if (status)
+    return mb_error_set(err, status, NULL, 0, 0, NULL, "out of memory");
+  return MB_OK;
+}
+
+int mb_compare_status(const struct mb_compare_report *report)
+{
+  return report->n_regressed ? MB_EREGRESSION : MB_OK;
+}
+
+void mb_compare_report_cleanup(struct mb_compare_report *report)
+{
+  size_t i;
+
+  if (!report)
+    return;
+  for (i = 0; i < report->n_warnings; i++)
+    free(report->warnings[i]);
+  free(report->warnings);
+  free(report->rows);
+  memset(report, 0, sizeof(*report));
+}
+
+/* --- files --------------------------------------------------------------- */
+
+int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
+                          struct mb_error *err)
+{
+  char tmp[600];
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+  int fd, status = MB_OK;
+  size_t done = 0;
+
+  if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp", (int)dirlen, path,
+               slash ? slash + 1 : path) >= (int)sizeof(tmp))
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
+    return mb_error_errno(err, errno, tmp, "cannot create");
+  while (done < len) {
+    ssize_t w = write(fd, data + done, len - done);
+
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      status = mb_error_errno(err, errno, tmp, "cannot write");
+      break;
+    }
+    done += (size_t)w;
+  }
+  if (status == MB_OK && fsync(fd) != 0)
+    status = mb_error_errno(err, errno, tmp, "cannot sync");
+  if (close(fd) != 0 && status == MB_OK)
+    status = mb_error_errno(err, errno, tmp, "cannot close");
+  if (status == MB_OK) {
+    if (replace) {
+      if (rename(tmp, path) != 0)
+        status = mb_error_errno(err, errno, path, "cannot rename %s to it", tmp);
+    } else if (link(tmp, path) != 0) {
+      /* link() refuses an existing target atomically, unlike rename(). */
+      if (errno == EEXIST)
+        status = mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                              "already exists (use --force to replace it)");
+      else
+        status = mb_error_errno(err, errno, path, "cannot create");
+    }
+  }
+  if (status != MB_OK || !replace)
+    unlink(tmp);
+  return status;
+}
+
+/* Keep each estimator's h and p (or why it was skipped) and drop its
+ * intermediate values: they explain one call's raw data, which a baseline
+ * does not keep, and they are most of a run.json's size. */
+static void slim_assessment(json_t *assessment)
+{
+  static const char *const parts[] = {"literal", "bitstring"};
+  size_t k;
+
+  for (k = 0; k < 2; k++) {
+    json_t *ests = json_object_get(assessment, parts[k]), *est;
+    const char *name;
+
+    json_object_foreach(ests, name, est)
+    {
+      json_t *keep = json_object();
+      const char *key;
+      json_t *val;
+
+      if (!json_is_object(est) || !keep) {
+        json_decref(keep);
+        continue;
+      }
+      json_object_foreach(est, key, val)
+      {
+        if (strcmp(key, "h") == 0 || strcmp(key, "p") == 0 ||
+            strcmp(key, "skipped") == 0)
+          json_object_set(keep, key, val);
+      }
+      json_object_clear(est);
+      json_object_update(est, keep);
+      json_decref(keep);
+    }
+  }
+}
+
+json_t *mb_compare_make_baseline(const struct mb_compare_run *run, const char *name,
+                                 const char *created, struct mb_error *err)
+{
+  json_t *doc, *calls, *meta, *it_val;
+  const char *key;
+  size_t i;
+
+  if (run->is_baseline) {
+    mb_error_set(err, MB_EINVALID, run->path, 0, 0, NULL,
+                 "is already a baseline (%s); make baselines from a results "
+                 "directory",
+                 run->baseline_name);
+    return NULL;
+  }
+  doc = json_object();
+  meta = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "created", created, "from",
+                   run->path, "run_schema", RUN_SCHEMA);
+  if (!doc || !meta || json_object_set_new(doc, "schema", json_string(BASELINE_SCHEMA)))
+    goto nomem;
+  i = (size_t)json_object_set_new(doc, "baseline", meta); /* steals meta */
+  meta = NULL;
+  if (i)
+    goto nomem;
+  json_object_foreach(run->root, key, it_val)
+  {
+    if (strcmp(key, "schema") == 0 || strcmp(key, "baseline") == 0)
+      continue;
+    if (json_object_set_new(doc, key, json_deep_copy(it_val)))
+      goto nomem;
+  }
+  calls = json_object_get(doc, "calls");
+  for (i = 0; i < json_array_size(calls); i++) {
+    json_t *call = json_array_get(calls, i);
+
+    json_object_del(call, "raw_file");
+    slim_assessment(json_object_get(json_object_get(call, "entropy"), "bytes"));
+    slim_assessment(json_object_get(json_object_get(call, "entropy"), "raw"));
+  }
+  return doc;
+nomem:
+  json_decref(meta);
+  json_decref(doc);
+  mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  return NULL;
+}

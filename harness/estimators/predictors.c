@@ -1,0 +1,977 @@
+/* predictors.c: the prediction estimators of SP 800-90B §6.3.7–§6.3.10
+ * (MultiMCW, Lag, MultiMMC, LZ78Y) and the estimate they share.
+ *
+ * Each predictor walks the data once, predicting every symbol from the ones
+ * before it; the count of correct predictions C out of N and the longest run
+ * of correct ones give the estimate (§6.3.7 steps 4-5 and the same steps in
+ * the three sections after). The predictions follow the conventions of the
+ * reference tool (ea_non_iid v1.1.7) exactly, including its tie-breaking,
+ * dictionary caps and the order in which dictionaries fill, so that the same
+ * predictions come out; harness/estimators/README-predictors.md lists them.
+ * The data structures are ours and are chosen for speed: flat tables for
+ * binary data, a compact context trie for wider symbols.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- the shared estimate: §6.3.7 steps 4-5 ---------------------------- */
+
+/* z_(1-alpha/2) for the 99% upper bound on P_global (§6.3.7 step 4). The
+ * specification prints 2.576; the reference tool uses the full quantile. */
+#define PRED_Z 2.5758293035489008
+/* P_local solves P(no run longer than r-1 in N predictions) = 0.99
+ * (§6.3.7 step 5, §6.3.11 with alpha = 0.01). */
+#define PRED_LOCAL_CONFIDENCE 0.99
+/* Iteration caps of the reference tool: the fixed-point iteration for x in
+ * the run-length formula (§6.3.7 step 5) and the bisection for P_local
+ * (enough halvings to exhaust a double's exponent range and mantissa). */
+#define PRED_X_ITERATIONS 66
+#define PRED_BISECTIONS 1076
+
+/* log of the probability that N predictions of success probability p hold no
+ * run of r successes (the expression of §6.3.7 step 5), in long double as
+ * the reference tool computes it. */
+static double pred_run_log_prob(double p, uint64_t r, uint64_t n)
+{
+  long double lp = p, q = 1.0L - lp, lr = (long double)r;
+  long double x = 1.0L, prev, qpr = q * powl(lp, lr);
+  int i;
+
+  for (i = 0; i < PRED_X_ITERATIONS; i++) {
+    prev = x;
+    x = 1.0L + qpr * powl(x, lr + 1.0L);
+    if (x - prev <= LDBL_EPSILON * x)
+      break;
+  }
+  return (double)(logl(1.0L - lp * x) - logl((lr + 1.0L - lr * x) * q) -
+                  ((long double)n + 1.0L) * logl(x));
+}
+
+/* Equal within DBL_EPSILON relative or 4 units in the last place: the
+ * tolerance at which the reference tool's bisection stops. */
+static int pred_close(double a, double b)
+{
+  double da = fabs(a), db = fabs(b), big = da > db ? da : db;
+  uint64_t ia, ib;
+
+  if (isnan(a) || isnan(b))
+    return 0;
+  if (!(a < b) && !(a > b))
+    return 1;
+  if (fabs(a - b) <= big * DBL_EPSILON)
+    return 1;
+  if (signbit(a) != signbit(b))
+    return 0;
+  memcpy(&ia, &da, sizeof ia);
+  memcpy(&ib, &db, sizeof ib);
+  return (ia > ib ? ia - ib : ib - ia) <= 4;
+}
+
+/* P_local in [lo, 1] by bisection (§6.3.7 step 5). The function is
+ * decreasing in p; when it stops being so numerically, or the interval can
+ * no longer be halved, the upper end is the conservative answer. */
+static double pred_p_local(double lo, uint64_t r, uint64_t n)
+{
+  const double target = log(PRED_LOCAL_CONFIDENCE);
+  double hi = 1.0, v_lo = INFINITY, v_hi = -INFINITY;
+  double p = (lo + hi) / 2.0, v = pred_run_log_prob(p, r, n), mid;
+  int i;
+
+  for (i = 0; i < PRED_BISECTIONS; i++) {
+    if (pred_close(v, target))
+      break;
+    if (v > target) {
+      lo = p;
+      v_lo = v;
+    } else {
+      hi = p;
+      v_hi = v;
+    }
+    mid = (lo + hi) / 2.0;
+    if (!(mid > lo && mid < hi)) {
+      p = hi;
+      break;
+    }
+    p = mid;
+    v = pred_run_log_prob(p, r, n);
+    if (!(v <= v_lo && v >= v_hi)) {
+      p = hi;
+      break;
+    }
+  }
+  return p;
+}
+
+/* Fill out from C correct predictions out of N, the longest run of correct
+ * ones and the alphabet size k: h = -log2(max(P_global', P_local, 1/k)). */
+static void pred_finish(struct mb_estimate *out, uint64_t c, uint64_t n, uint64_t run,
+                        unsigned k)
+{
+  double pg, pgu, p, bound;
+
+  out->ran = 1;
+  out->skipped = NULL;
+  out->predictions = n;
+  out->correct = c;
+  out->longest_run = run;
+  out->p_local = -1.0;
+  pg = (double)c / (double)n;
+  if (c == 0) {
+    /* No correct prediction: the bound for zero successes (§6.3.7 step 4). */
+    pgu = 1.0 - pow(0.01, 1.0 / (double)n);
+  } else if (n < 2) {
+    pgu = 1.0;
+  } else {
+    bound = pg + PRED_Z * sqrt(pg * (1.0 - pg) / ((double)n - 1.0));
+    pgu = bound < 1.0 ? bound : 1.0;
+  }
+  out->p_global = pg;
+  out->p_global_upper = pgu;
+  p = 1.0 / (double)k;
+  if (pgu > p)
+    p = pgu;
+  /* P_local matters only when a run that long is unlikely at p. */
+  if (p < 1.0 && pred_run_log_prob(p, run + 1, n) > log(PRED_LOCAL_CONFIDENCE)) {
+    out->p_local = pred_p_local(p, run + 1, n);
+    if (out->p_local > p)
+      p = out->p_local;
+  }
+  out->p = p;
+  out->h = -log2(p);
+}
+
+static void pred_skip(struct mb_estimate *out, const char *why)
+{
+  memset(out, 0, sizeof *out);
+  out->ran = 0;
+  out->skipped = why;
+}
+
+/* Counts are 32-bit and positions fit in size_t; longer inputs are refused. */
+#define PRED_MAX_SAMPLES ((size_t)UINT32_MAX - 1)
+
+/* Run bookkeeping shared by every predictor. */
+struct pred_tally {
+  uint64_t correct, run, longest;
+};
+
+static void pred_hit(struct pred_tally *t)
+{
+  t->correct++;
+  if (++t->run > t->longest)
+    t->longest = t->run;
+}
+
+/* ---- MultiMCW: §6.3.7 ------------------------------------------------- */
+
+/* The four window sizes w1..w4 (§6.3.7 step 1). */
+#define MCW_WINDOWS 4
+static const size_t mcw_w[MCW_WINDOWS] = {63, 255, 1023, 4095};
+
+/* Binary data: every window is odd, so the most common value of a full
+ * window is simply the majority and there are no ties to break. */
+static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  size_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i;
+  int j, winner = 0;
+  uint8_t freq[MCW_WINDOWS];
+
+  for (i = 0; i < mcw_w[MCW_WINDOWS - 1]; i++)
+    for (j = 0; j < MCW_WINDOWS; j++)
+      if (i < mcw_w[j])
+        ones[j] += s[i];
+  for (j = 0; j < MCW_WINDOWS; j++)
+    freq[j] = (uint8_t)(2 * ones[j] > mcw_w[j]);
+
+  for (i = mcw_w[0]; i < n; i++) {
+    uint8_t y = s[i];
+
+    if (freq[winner] == y)
+      pred_hit(t);
+    else
+      t->run = 0;
+    for (j = 0; j < MCW_WINDOWS; j++) {
+      if (i < mcw_w[j])
+        break;
+      if (freq[j] == y && ++score[j] >= score[winner])
+        winner = j;
+      ones[j] += y;
+      ones[j] -= s[i - mcw_w[j]];
+      freq[j] = (uint8_t)(2 * ones[j] > mcw_w[j]);
+    }
+  }
+}
+
+/* Any alphabet: the most common value of a window, ties going to the value
+ * seen most recently, kept up to date as the window slides; a full rescan is
+ * needed only when the current most common value leaves the window. */
+static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
+{
+  size_t *cnt = calloc((size_t)MCW_WINDOWS * k * 2, sizeof *cnt);
+  size_t *last, score[MCW_WINDOWS] = {0}, i;
+  unsigned freq[MCW_WINDOWS] = {0}, y, v;
+  int j, winner = 0;
+
+  if (!cnt)
+    return MB_ENOMEM;
+  last = cnt + (size_t)MCW_WINDOWS * k;
+  for (i = 0; i < mcw_w[MCW_WINDOWS - 1]; i++) {
+    y = s[i];
+    for (j = 0; j < MCW_WINDOWS; j++) {
+      size_t *c = cnt + (size_t)j * k;
+      if (i >= mcw_w[j])
+        continue;
+      if (++c[y] >= c[freq[j]])
+        freq[j] = y;
+      last[(size_t)j * k + y] = i;
+    }
+  }
+
+  for (i = mcw_w[0]; i < n; i++) {
+    y = s[i];
+    if (freq[winner] == y)
+      pred_hit(t);
+    else
+      t->run = 0;
+    for (j = 0; j < MCW_WINDOWS; j++) {
+      size_t *c = cnt + (size_t)j * k, *l = last + (size_t)j * k;
+      unsigned gone;
+
+      if (i < mcw_w[j])
+        break;
+      if (freq[j] == y && ++score[j] >= score[winner])
+        winner = j;
+      gone = s[i - mcw_w[j]];
+      c[gone]--;
+      c[y]++;
+      l[y] = i;
+      if (gone != freq[j]) {
+        if (c[y] >= c[freq[j]])
+          freq[j] = y;
+      } else {
+        unsigned best = y; /* y is in the window with the latest position */
+        for (v = 0; v < k; v++)
+          if (c[v] > c[best] || (c[v] == c[best] && c[v] > 0 && l[v] > l[best]))
+            best = v;
+        freq[j] = best;
+      }
+    }
+  }
+  free(cnt);
+  return MB_OK;
+}
+
+int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  struct pred_tally t = {0, 0, 0};
+
+  /* The largest window must fill before predicting (§6.3.7 step 1). */
+  if (n <= mcw_w[MCW_WINDOWS - 1]) {
+    pred_skip(out, "needs at least 4096 samples");
+    return MB_OK;
+  }
+  if (n > PRED_MAX_SAMPLES) {
+    pred_skip(out, "more than 4294967294 samples");
+    return MB_OK;
+  }
+  if (k <= 2) {
+    mcw_binary(s, n, &t);
+  } else if (mcw_general(s, n, k, &t) != MB_OK) {
+    return MB_ENOMEM;
+  }
+  /* Predictions start once the smallest window is full (§6.3.7 step 2). */
+  pred_finish(out, t.correct, n - mcw_w[0], t.longest, k < 2 ? 2 : k);
+  return MB_OK;
+}
+
+/* ---- Lag: §6.3.8 ------------------------------------------------------ */
+
+/* D = 128 lags (§6.3.8 step 1). */
+#define LAG_D 128
+
+/* Scoreboard of the lags: a lag whose score reaches the high score (ties
+ * going to the larger lag, visited last) becomes the next predictor. */
+struct lag_board {
+  uint64_t score[LAG_D + 1];
+  uint64_t high;
+  size_t winner;
+};
+
+static void lag_score(struct lag_board *b, size_t d)
+{
+  if (++b->score[d] >= b->high) {
+    b->high = b->score[d];
+    b->winner = d;
+  }
+}
+
+/* Wide alphabets: only the lags at which the current symbol occurred can
+ * score, and they are found by chaining back through its last occurrences;
+ * a ring of the last 256 positions holds each one's previous occurrence. */
+static int lag_general(const uint8_t *s, size_t n, unsigned k, struct lag_board *b,
+                       struct pred_tally *t)
+{
+  size_t prev[256], *last = malloc(k * sizeof *last), i, j;
+  unsigned v;
+
+  if (!last)
+    return MB_ENOMEM;
+  for (v = 0; v < k; v++)
+    last[v] = SIZE_MAX;
+  for (i = 0; i < n; i++) {
+    uint8_t y = s[i];
+
+    if (i > 0) {
+      if (s[i - b->winner] == y)
+        pred_hit(t);
+      else
+        t->run = 0;
+    }
+    for (j = last[y]; j != SIZE_MAX && i - j <= LAG_D; j = prev[j & 255])
+      lag_score(b, i - j);
+    prev[i & 255] = last[y];
+    last[y] = i;
+  }
+  free(last);
+  return MB_OK;
+}
+
+/* Bits i..i+63 of a packed bit array, bit 0 first. */
+static uint64_t bits64(const uint64_t *w, size_t i)
+{
+  size_t q = i >> 6;
+  unsigned r = (unsigned)(i & 63);
+  uint64_t v = w[q] >> r;
+
+  if (r)
+    v |= w[q + 1] << (64 - r);
+  return v;
+}
+
+/* Binary data, where half the lags match at every step: done block by block.
+ * In a block of B steps the high score never falls and no lag gains more
+ * than B, so only lags within B of the high score at the block's start can
+ * take the lead; they are scored step by step, in order, and all the others
+ * are brought up to date at the block's end by counting matches with XOR and
+ * popcount. The predictions, scores and winners are those of the plain
+ * step-by-step scoreboard. */
+#define LAG_BLOCK 64
+
+static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pred_tally *t)
+{
+  size_t nw = n / 64 + 2, i, d, a;
+  uint64_t *w = calloc(nw, sizeof *w);
+
+  if (!w)
+    return MB_ENOMEM;
+  for (i = 0; i < n; i++)
+    w[i >> 6] |= (uint64_t)(s[i] & 1) << (i & 63);
+
+  /* Until every lag reaches back into the data, step by step. */
+  for (i = 1; i < n && i < LAG_D; i++) {
+    if (s[i - b->winner] == s[i])
+      pred_hit(t);
+    else
+      t->run = 0;
+    for (d = 1; d <= i; d++)
+      if (s[i - d] == s[i])
+        lag_score(b, d);
+  }
+
+  for (a = LAG_D; a < n; a += LAG_BLOCK) {
+    size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a;
+    /* Candidate lags as bits: hi word bit 63-(d-1) for lag d = 1..64, lo
+     * word bit 63-(d-65) for d = 65..128, matching the layout of the bits
+     * before position i read with bits64(). */
+    uint64_t cand_hi = 0, cand_lo = 0, mask;
+
+    for (d = 1; d <= LAG_D; d++) {
+      if (b->high - b->score[d] > len)
+        continue;
+      if (d <= 64)
+        cand_hi |= (uint64_t)1 << (64 - d);
+      else
+        cand_lo |= (uint64_t)1 << (128 - d);
+    }
+    for (i = a; i < e; i++) {
+      uint64_t hist_hi = bits64(w, i - 64), hist_lo = bits64(w, i - 128), m;
+
+      if (s[i - b->winner] == s[i])
+        pred_hit(t);
+      else
+        t->run = 0;
+      if (!s[i]) {
+        hist_hi = ~hist_hi;
+        hist_lo = ~hist_lo;
+      }
+      /* Lags in increasing order: the highest bits first. */
+      for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
+        lag_score(b, (size_t)__builtin_clzll(m) + 1);
+      for (m = hist_lo & cand_lo; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
+        lag_score(b, (size_t)__builtin_clzll(m) + 65);
+    }
+    mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+    for (d = 1; d <= LAG_D; d++) {
+      int is_cand = d <= 64 ? (int)((cand_hi >> (64 - d)) & 1) : (int)((cand_lo >> (128 - d)) & 1);
+      if (!is_cand)
+        b->score[d] += (uint64_t)__builtin_popcountll(~(bits64(w, a) ^ bits64(w, a - d)) & mask);
+    }
+  }
+  free(w);
+  return MB_OK;
+}
+
+int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  struct lag_board b;
+  struct pred_tally t = {0, 0, 0};
+  int rc;
+
+  if (n < 3) {
+    pred_skip(out, "needs at least 3 samples");
+    return MB_OK;
+  }
+  if (n > PRED_MAX_SAMPLES) {
+    pred_skip(out, "more than 4294967294 samples");
+    return MB_OK;
+  }
+  memset(&b, 0, sizeof b);
+  b.winner = 1; /* the first prediction is the previous symbol (§6.3.8 step 3) */
+  rc = k <= 2 ? lag_binary(s, n, &b, &t) : lag_general(s, n, k, &b, &t);
+  if (rc != MB_OK)
+    return rc;
+  /* Every symbol but the first is predicted (§6.3.8 step 2). */
+  pred_finish(out, t.correct, n - 1, t.longest, k < 2 ? 2 : k);
+  return MB_OK;
+}
+
+/* ---- the context trie of MultiMMC and LZ78Y on wide alphabets ---------- */
+
+/* A node is a context, the symbols before position i read backwards: the
+ * root's child for S[i-1], its child for S[i-2], and so on, so that one walk
+ * from the root visits the contexts of every length. A node is in the
+ * dictionary when it has a postfix (best > 0); other nodes only carry the
+ * path to deeper ones. Each node keeps its first child and first postfix
+ * inline; further ones go to a hash table keyed by (node, kind, symbol). */
+#define TRIE_NONE UINT32_MAX
+#define TRIE_MORE_CHILDREN 1u
+#define TRIE_MORE_POSTFIXES 2u
+
+struct trie_node {
+  uint32_t child;       /* first child, or TRIE_NONE */
+  uint32_t best;        /* count of the predicted postfix; 0: not in dictionary */
+  uint32_t first_count; /* count of the first postfix */
+  uint8_t child_sym;
+  uint8_t best_y;       /* the prediction: most frequent postfix, ties to the largest */
+  uint8_t first_y;
+  uint8_t flags;
+};
+
+struct trie {
+  struct trie_node *node;
+  uint32_t used, cap;
+  uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
+  uint32_t *val;
+  size_t slots, fill;
+};
+
+static int trie_init(struct trie *t, uint32_t cap)
+{
+  memset(t, 0, sizeof *t);
+  t->cap = cap;
+  t->node = malloc((size_t)cap * sizeof *t->node);
+  t->slots = 1024;
+  t->key = calloc(t->slots, sizeof *t->key);
+  t->val = malloc(t->slots * sizeof *t->val);
+  if (!t->node || !t->key || !t->val)
+    return MB_ENOMEM;
+  t->used = 1; /* the root */
+  memset(&t->node[0], 0, sizeof t->node[0]);
+  t->node[0].child = TRIE_NONE;
+  return MB_OK;
+}
+
+static void trie_cleanup(struct trie *t)
+{
+  free(t->node);
+  free(t->key);
+  free(t->val);
+}
+
+static size_t trie_hash(uint64_t key, size_t slots)
+{
+  return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
+}
+
+static uint32_t *trie_find(const struct trie *t, uint64_t key)
+{
+  size_t h = trie_hash(key, t->slots);
+
+  for (;; h = (h + 1) & (t->slots - 1)) {
+    if (t->key[h] == key)
+      return &t->val[h];
+    if (!t->key[h])
+      return NULL;
+  }
+}
+
+static int trie_put(struct trie *t, uint64_t key, uint32_t val)
+{
+  size_t h;
+
+  if ((t->fill + 1) * 4 > t->slots * 3) {
+    size_t old = t->slots, i;
+    uint64_t *ok = t->key;
+    uint32_t *ov = t->val;
+
+    t->slots *= 2;
+    t->key = calloc(t->slots, sizeof *t->key);
+    t->val = malloc(t->slots * sizeof *t->val);
+    if (!t->key || !t->val) {
+      free(ok);
+      free(ov);
+      return MB_ENOMEM;
+    }
+    for (i = 0; i < old; i++) {
+      if (!ok[i])
+        continue;
+      for (h = trie_hash(ok[i], t->slots); t->key[h]; h = (h + 1) & (t->slots - 1))
+        ;
+      t->key[h] = ok[i];
+      t->val[h] = ov[i];
+    }
+    free(ok);
+    free(ov);
+  }
+  for (h = trie_hash(key, t->slots); t->key[h]; h = (h + 1) & (t->slots - 1))
+    ;
+  t->key[h] = key;
+  t->val[h] = val;
+  t->fill++;
+  return MB_OK;
+}
+
+static uint64_t trie_key(uint32_t node, unsigned kind, uint8_t sym)
+{
+  return (((uint64_t)node << 9) | ((uint64_t)kind << 8) | sym) + 1;
+}
+
+static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
+{
+  const struct trie_node *nd = &t->node[id];
+  const uint32_t *v;
+
+  if (nd->child == TRIE_NONE)
+    return TRIE_NONE;
+  if (nd->child_sym == sym)
+    return nd->child;
+  if (!(nd->flags & TRIE_MORE_CHILDREN))
+    return TRIE_NONE;
+  v = trie_find(t, trie_key(id, 0, sym));
+  return v ? *v : TRIE_NONE;
+}
+
+/* A new child of id for sym (which it must not have yet), or TRIE_NONE when
+ * out of memory. */
+static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+{
+  uint32_t c;
+  struct trie_node *nd;
+
+  if (t->used == t->cap) {
+    uint32_t cap = t->cap < UINT32_MAX / 2 ? t->cap * 2 : UINT32_MAX - 1;
+    struct trie_node *grown = realloc(t->node, (size_t)cap * sizeof *grown);
+    if (!grown || cap == t->cap)
+      return TRIE_NONE;
+    t->node = grown;
+    t->cap = cap;
+  }
+  c = t->used++;
+  memset(&t->node[c], 0, sizeof t->node[c]);
+  t->node[c].child = TRIE_NONE;
+  nd = &t->node[id];
+  if (nd->child == TRIE_NONE) {
+    nd->child = c;
+    nd->child_sym = sym;
+  } else {
+    if (trie_put(t, trie_key(id, 0, sym), c) != MB_OK)
+      return TRIE_NONE;
+    nd->flags |= TRIE_MORE_CHILDREN;
+  }
+  return c;
+}
+
+/* Count postfix y after context id. An unseen postfix is added only when
+ * allow_new; *added tells whether it was. Returns MB_OK or MB_ENOMEM. */
+static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
+{
+  struct trie_node *nd = &t->node[id];
+  uint32_t c, *v;
+
+  *added = 0;
+  if (nd->best == 0) {
+    if (!allow_new)
+      return MB_OK;
+    nd->first_y = y;
+    nd->first_count = 1;
+    nd->best = 1;
+    nd->best_y = y;
+    *added = 1;
+    return MB_OK;
+  }
+  if (nd->first_y == y) {
+    c = ++nd->first_count;
+  } else if ((nd->flags & TRIE_MORE_POSTFIXES) && (v = trie_find(t, trie_key(id, 1, y)))) {
+    c = ++*v;
+  } else if (allow_new) {
+    if (trie_put(t, trie_key(id, 1, y), 1) != MB_OK)
+      return MB_ENOMEM;
+    nd = &t->node[id];
+    nd->flags |= TRIE_MORE_POSTFIXES;
+    c = 1;
+    *added = 1;
+  } else {
+    return MB_OK;
+  }
+  if (c > nd->best || (c == nd->best && y > nd->best_y)) {
+    nd->best = c;
+    nd->best_y = y;
+  }
+  return MB_OK;
+}
+
+/* The node of the context of length depth+1 before position i, creating it
+ * and any missing ancestors (as path-only nodes). path[0..depth-1] holds the
+ * shorter contexts' nodes or TRIE_NONE; it is completed up to depth. */
+static uint32_t trie_make_path(struct trie *t, const uint8_t *s, size_t i, uint32_t *path,
+                               unsigned depth)
+{
+  unsigned l = depth;
+  uint32_t p;
+
+  while (l > 0 && path[l - 1] == TRIE_NONE)
+    l--;
+  p = l ? path[l - 1] : 0;
+  for (; l <= depth; l++) {
+    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(t, p, s[i - l - 1]);
+    if (c == TRIE_NONE && (c = trie_add_child(t, p, s[i - l - 1])) == TRIE_NONE)
+      return TRIE_NONE;
+    path[l] = p = c;
+  }
+  return p;
+}
+
+/* ---- MultiMMC: §6.3.9 ------------------------------------------------- */
+
+/* D = 16 Markov models, of orders 1..16 (§6.3.9 step 1). */
+#define MMC_D 16
+/* Each model keeps at most 100,000 (context, next symbol) pairs
+ * (§6.3.9, maxEntries). */
+#define MMC_MAX_ENTRIES 100000u
+
+struct mmc_board {
+  uint64_t score[MMC_D];
+  unsigned winner;
+};
+
+/* Score model d's prediction of y; the run counts only the winner's. */
+static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner, uint8_t pred,
+                          uint8_t y, struct pred_tally *t)
+{
+  if (pred == y) {
+    if (++b->score[d] >= b->score[b->winner])
+      b->winner = d;
+    if (d == cur_winner)
+      pred_hit(t);
+  } else if (d == cur_winner) {
+    t->run = 0;
+  }
+}
+
+/* Binary data: model d's contexts of d+1 bits index a flat table of pairs of
+ * counts, 2^(d+2) entries. */
+static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  uint32_t *tab[MMC_D], *all, entries[MMC_D] = {0}, hist = 0;
+  struct mmc_board b;
+  size_t i, off = 0;
+  unsigned d;
+
+  all = calloc((size_t)1 << (MMC_D + 2), sizeof *all);
+  if (!all)
+    return MB_ENOMEM;
+  for (d = 0; d < MMC_D; d++) {
+    tab[d] = all + off;
+    off += (size_t)1 << (d + 2);
+  }
+  memset(&b, 0, sizeof b);
+  /* Each model starts with the first pair of its order. */
+  for (d = 0; d < MMC_D && d + 2 < n; d++) {
+    hist = 0;
+    for (i = 0; i <= d; i++)
+      hist |= (uint32_t)(s[d - i] & 1) << i;
+    tab[d][2 * hist + (s[d + 1] & 1)] = 1;
+    entries[d] = 1;
+  }
+  hist = (uint32_t)(s[0] & 1) << 1 | (s[1] & 1);
+  for (i = 2; i < n; i++) {
+    unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
+    uint8_t y = s[i] & 1;
+    int found = 0;
+
+    for (d = 0; d <= top; d++) {
+      uint32_t *e = tab[d] + 2 * (hist & ((2u << d) - 1));
+
+      if (d == 0 || found)
+        found = e[0] || e[1];
+      if (found) {
+        mmc_predicted(&b, d, cur, e[0] > e[1] ? 0 : 1, y, t);
+        if (e[y])
+          e[y]++;
+        else if (entries[d] < MMC_MAX_ENTRIES) {
+          e[y] = 1;
+          entries[d]++;
+        }
+      } else if (entries[d] < MMC_MAX_ENTRIES) {
+        e[y] = 1;
+        entries[d]++;
+      }
+    }
+    hist = hist << 1 | y;
+  }
+  free(all);
+  return MB_OK;
+}
+
+static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  struct trie tr;
+  struct mmc_board b;
+  uint32_t entries[MMC_D] = {0}, path[MMC_D];
+  unsigned d, capped_from = MMC_D;
+  size_t i;
+  int added, rc;
+
+  if (trie_init(&tr, 1u << 16) != MB_OK) {
+    trie_cleanup(&tr);
+    return MB_ENOMEM;
+  }
+  memset(&b, 0, sizeof b);
+  /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
+  for (d = 0; d < MMC_D && d + 2 < n; d++) {
+    uint32_t id;
+    for (i = 0; i < MMC_D; i++)
+      path[i] = TRIE_NONE;
+    id = trie_make_path(&tr, s, d + 1, path, d);
+    if (id == TRIE_NONE || trie_count(&tr, id, s[d + 1], 1, &added) != MB_OK)
+      goto nomem;
+    entries[d] = 1;
+  }
+
+  for (i = 2; i < n; i++) {
+    unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
+    uint8_t y = s[i];
+    int found = 0;
+    uint32_t par = 0;
+
+    for (d = 0; d <= top; d++) {
+      uint32_t id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
+
+      path[d] = id;
+      if (d == 0 || found)
+        found = id != TRIE_NONE && tr.node[id].best > 0;
+      if (found) {
+        mmc_predicted(&b, d, cur, tr.node[id].best_y, y, t);
+        if (trie_count(&tr, id, y, entries[d] < MMC_MAX_ENTRIES, &added) != MB_OK)
+          goto nomem;
+        entries[d] += (uint32_t)added;
+      } else if (entries[d] < MMC_MAX_ENTRIES) {
+        /* Without a prediction the pair is counted, and counted as new. */
+        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, d)) == TRIE_NONE)
+          goto nomem;
+        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+          goto nomem;
+        entries[d]++;
+      } else if (d >= capped_from) {
+        break; /* nothing more to predict or count at this step */
+      }
+      par = path[d];
+    }
+    while (capped_from > 0 && entries[capped_from - 1] >= MMC_MAX_ENTRIES)
+      capped_from--;
+  }
+  rc = MB_OK;
+  goto done;
+nomem:
+  rc = MB_ENOMEM;
+done:
+  trie_cleanup(&tr);
+  return rc;
+}
+
+int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  struct pred_tally t = {0, 0, 0};
+  int rc;
+
+  if (n < 3) {
+    pred_skip(out, "needs at least 3 samples");
+    return MB_OK;
+  }
+  if (n > PRED_MAX_SAMPLES) {
+    pred_skip(out, "more than 4294967294 samples");
+    return MB_OK;
+  }
+  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, &t);
+  if (rc != MB_OK)
+    return rc;
+  /* The first two symbols are not predicted (§6.3.9 step 2). */
+  pred_finish(out, t.correct, n - 2, t.longest, k < 2 ? 2 : k);
+  return MB_OK;
+}
+
+/* ---- LZ78Y: §6.3.10 --------------------------------------------------- */
+
+/* Contexts of the B = 16 previous symbols and shorter (§6.3.10 step 1). */
+#define LZ_B 16
+/* The dictionary holds at most 65,536 contexts over all lengths, counting
+ * the 16 it starts with (§6.3.10 step 1, maxDictionarySize). */
+#define LZ_MAX_DICT 65536u
+
+static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  uint32_t *tab[LZ_B + 1], *all, dict = 0, hist = 0;
+  size_t i, off = 0;
+  unsigned j;
+
+  all = calloc((size_t)1 << (LZ_B + 2), sizeof *all);
+  if (!all)
+    return MB_ENOMEM;
+  for (j = 1; j <= LZ_B; j++) {
+    tab[j] = all + off;
+    off += (size_t)1 << (j + 1);
+  }
+  /* The contexts ending at S[15], each followed by S[16]. */
+  for (i = 0; i < LZ_B; i++)
+    hist = hist << 1 | (s[i] & 1);
+  for (j = 1; j <= LZ_B; j++) {
+    tab[j][2 * (hist & ((1u << j) - 1)) + (s[LZ_B] & 1)] = 1;
+    dict++;
+  }
+  hist = hist << 1 | (s[LZ_B] & 1);
+  for (i = LZ_B + 1; i < n; i++) {
+    uint8_t y = s[i] & 1, pred = 0;
+    uint32_t best = 0;
+
+    /* Longest context first: the first of equal counts predicts. */
+    for (j = LZ_B; j > 0; j--) {
+      uint32_t *e = tab[j] + 2 * (hist & ((1u << j) - 1));
+
+      if (e[0] || e[1]) {
+        uint32_t c = e[0] > e[1] ? e[0] : e[1];
+        if (c > best) {
+          best = c;
+          pred = e[0] > e[1] ? 0 : 1;
+        }
+        e[y]++;
+      } else if (dict < LZ_MAX_DICT) {
+        e[y] = 1;
+        dict++;
+      }
+    }
+    if (best && pred == y)
+      pred_hit(t);
+    else
+      t->run = 0;
+    hist = hist << 1 | y;
+  }
+  free(all);
+  return MB_OK;
+}
+
+static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  struct trie tr;
+  uint32_t dict = 0, path[LZ_B], par;
+  size_t i;
+  unsigned j, l;
+  int added, rc;
+
+  if (trie_init(&tr, 1u << 12) != MB_OK) {
+    trie_cleanup(&tr);
+    return MB_ENOMEM;
+  }
+  /* The contexts ending at S[15] share one path; each is followed by S[16]. */
+  for (l = 0; l < LZ_B; l++)
+    path[l] = TRIE_NONE;
+  if (trie_make_path(&tr, s, LZ_B, path, LZ_B - 1) == TRIE_NONE)
+    goto nomem;
+  for (l = 0; l < LZ_B; l++) {
+    if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
+      goto nomem;
+    dict++;
+  }
+
+  for (i = LZ_B + 1; i < n; i++) {
+    uint8_t y = s[i], pred = 0;
+    uint32_t best = 0;
+
+    for (par = 0, l = 0; l < LZ_B; l++)
+      par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
+    for (j = LZ_B; j > 0; j--) {
+      uint32_t id = path[j - 1];
+
+      if (id != TRIE_NONE && tr.node[id].best > 0) {
+        if (tr.node[id].best > best) {
+          best = tr.node[id].best;
+          pred = tr.node[id].best_y;
+        }
+        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+          goto nomem;
+      } else if (dict < LZ_MAX_DICT) {
+        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, j - 1)) == TRIE_NONE)
+          goto nomem;
+        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+          goto nomem;
+        dict++;
+      }
+    }
+    if (best && pred == y)
+      pred_hit(t);
+    else
+      t->run = 0;
+  }
+  rc = MB_OK;
+  goto done;
+nomem:
+  rc = MB_ENOMEM;
+done:
+  trie_cleanup(&tr);
+  return rc;
+}
+
+int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  struct pred_tally t = {0, 0, 0};
+  int rc;
+
+  /* B+2 symbols: the dictionary's first entries and one prediction. */
+  if (n < LZ_B + 2) {
+    pred_skip(out, "needs at least 18 samples");
+    return MB_OK;
+  }
+  if (n > PRED_MAX_SAMPLES) {
+    pred_skip(out, "more than 4294967294 samples");
+    return MB_OK;
+  }
+  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, &t);
+  if (rc != MB_OK)
+    return rc;
+  /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */
+  pred_finish(out, t.correct, n - LZ_B - 1, t.longest, k < 2 ? 2 : k);
+  return MB_OK;
+}

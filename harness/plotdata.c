@@ -1,0 +1,861 @@
+/* plotdata.c: compute and write the tables the gnuplot scripts draw. */
+#include "plotdata.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "rawfile.h"
+
+int mb_hist_make(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi, size_t max_bins,
+                 struct mb_hist *h)
+{
+  uint64_t span = hi - lo + 1, i;
+
+  memset(h, 0, sizeof(*h));
+  if (max_bins == 0)
+    max_bins = 1;
+  h->lo = lo;
+  /* span is 0 only when [lo, hi] is all of uint64_t. */
+  h->width = span == 0 ? (UINT64_MAX / max_bins) + 1 : (span + max_bins - 1) / max_bins;
+  h->n_bins = span == 0 ? max_bins : (size_t)((span + h->width - 1) / h->width);
+  h->counts = calloc(h->n_bins, sizeof(*h->counts));
+  if (!h->counts)
+    return MB_ENOMEM;
+  for (i = 0; i < n; i++) {
+    uint64_t b;
+
+    if (v[i] < lo) {
+      h->below++;
+      continue;
+    }
+    b = (v[i] - lo) / h->width;
+    if (b >= h->n_bins)
+      h->above++;
+    else
+      h->counts[b]++;
+  }
+  return MB_OK;
+}
+
+void mb_hist_cleanup(struct mb_hist *h)
+{
+  free(h->counts);
+  memset(h, 0, sizeof(*h));
+}
+
+void mb_autocorr(const double *x, size_t n, size_t max_lag, double *out)
+{
+  double m = 0, den = 0;
+  size_t t, k;
+
+  for (t = 0; t < n; t++)
+    m += x[t];
+  m = n ? m / (double)n : 0;
+  for (t = 0; t < n; t++)
+    den += (x[t] - m) * (x[t] - m);
+  for (k = 1; k <= max_lag; k++) {
+    double num = 0;
+
+    if (k >= n || den == 0) {
+      out[k - 1] = NAN;
+      continue;
+    }
+    for (t = 0; t + k < n; t++)
+      num += (x[t] - m) * (x[t + k] - m);
+    out[k - 1] = num / den;
+  }
+}
+
+uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q)
+{
+  double r = ceil(q * (double)n);
+  size_t i = r < 1 ? 0 : (size_t)r - 1;
+
+  return sorted[i < n ? i : n - 1];
+}
+
+/* Which axes get their own figures: numeric axes when swept; mode only when
+ * nothing else is swept (otherwise each mode is a line). */
+static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
+{
+  if (!mb_rundir_swept(rd, a))
+    return 0;
+  if (a == MB_AXIS_MODE)
+    return !mb_rundir_swept(rd, MB_AXIS_NUM_PORTS) && !mb_rundir_swept(rd, MB_AXIS_OOL_SIZE);
+  return 1;
+}
+
+int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figure **out,
+                        size_t *n)
+{
+  struct mb_figure *f = calloc(3 * MB_AXIS_COUNT + 3 + rd->n_points, sizeof(*f));
+  size_t k = 0, p;
+  int a;
+
+  *out = NULL;
+  *n = 0;
+  if (!f)
+    return MB_ENOMEM;
+  for (a = 0; a < MB_AXIS_COUNT; a++) {
+    const char *an = mb_axis_name((enum mb_axis)a);
+
+    if (!figure_axis(rd, (enum mb_axis)a))
+      continue;
+    snprintf(f[k].name, sizeof(f[k].name), "entropy-%s", an);
+    snprintf(f[k].script, sizeof(f[k].script), "entropy.gp");
+    snprintf(f[k].vars, sizeof(f[k].vars), "axis-%s.gp", an);
+    snprintf(f[k].title, sizeof(f[k].title), "Assessed min-entropy against %s", an);
+    k++;
+    snprintf(f[k].name, sizeof(f[k].name), "optime-%s", an);
+    snprintf(f[k].script, sizeof(f[k].script), "optime.gp");
+    snprintf(f[k].vars, sizeof(f[k].vars), "axis-%s.gp", an);
+    snprintf(f[k].title, sizeof(f[k].title), "Operation time against %s", an);
+    k++;
+    snprintf(f[k].name, sizeof(f[k].name), "rate-%s", an);
+    snprintf(f[k].script, sizeof(f[k].script), "rate.gp");
+    snprintf(f[k].vars, sizeof(f[k].vars), "axis-%s.gp", an);
+    snprintf(f[k].title, sizeof(f[k].title), "Entropy rate against %s", an);
+    k++;
+  }
+  snprintf(f[k].name, sizeof(f[k].name), "estimators");
+  snprintf(f[k].script, sizeof(f[k].script), "estimators.gp");
+  snprintf(f[k].vars, sizeof(f[k].vars), "estimators.gp");
+  snprintf(f[k].title, sizeof(f[k].title), "Estimates of each SP 800-90B estimator per point");
+  k++;
+  for (p = 0; p < rd->n_points; p++) {
+    snprintf(f[k].name, sizeof(f[k].name), "hist-p%zu", p);
+    snprintf(f[k].script, sizeof(f[k].script), "hist.gp");
+    snprintf(f[k].vars, sizeof(f[k].vars), "hist-p%zu.gp", p);
+    snprintf(f[k].title, sizeof(f[k].title), "Histogram of raw deltas, point %zu", p);
+    k++;
+  }
+  snprintf(f[k].name, sizeof(f[k].name), "series-p%zu", point);
+  snprintf(f[k].script, sizeof(f[k].script), "series.gp");
+  snprintf(f[k].vars, sizeof(f[k].vars), "series-p%zu.gp", point);
+  snprintf(f[k].title, sizeof(f[k].title), "Raw deltas over time, point %zu", point);
+  k++;
+  snprintf(f[k].name, sizeof(f[k].name), "acf-p%zu", point);
+  snprintf(f[k].script, sizeof(f[k].script), "acf.gp");
+  snprintf(f[k].vars, sizeof(f[k].vars), "acf-p%zu.gp", point);
+  snprintf(f[k].title, sizeof(f[k].title), "Autocorrelation of raw deltas, point %zu", point);
+  k++;
+  *out = f;
+  *n = k;
+  return MB_OK;
+}
+
+/* --- output helpers --------------------------------------------------------- */
+
+struct out {
+  const char *dir;
+  struct mb_error *err;
+  char path[1024];
+  FILE *f;
+};
+
+static int out_open(struct out *o, const char *name)
+{
+  snprintf(o->path, sizeof(o->path), "%s/%s", o->dir, name);
+  o->f = fopen(o->path, "w");
+  if (!o->f)
+    return mb_error_errno(o->err, errno, o->path, "cannot create");
+  return MB_OK;
+}
+
+static int out_close(struct out *o)
+{
+  int bad = ferror(o->f);
+
+  if (fclose(o->f) != 0 || bad) {
+    o->f = NULL;
+    return mb_error_errno(o->err, errno ? errno : EIO, o->path, "cannot write");
+  }
+  o->f = NULL;
+  return MB_OK;
+}
+
+/* A gnuplot single-quoted string: '' stands for ', line breaks become spaces. */
+static void gp_str(FILE *f, const char *s)
+{
+  fputc('\'', f);
+  for (; *s; s++) {
+    if (*s == '\'')
+      fputs("''", f);
+    else if (*s == '\n' || *s == '\r')
+      fputc(' ', f);
+    else
+      fputc(*s, f);
+  }
+  fputc('\'', f);
+}
+
+static void gp_set(FILE *f, const char *var, const char *value)
+{
+  fprintf(f, "%s = ", var);
+  gp_str(f, value);
+  fputc('\n', f);
+}
+
+/* A number, or '?' (the missing-value marker the scripts declare). */
+static void num(FILE *f, double v)
+{
+  if (isnan(v) || isinf(v))
+    fputs(" ?", f);
+  else
+    fprintf(f, " %.6g", v);
+}
+
+static int make_dirs(const char *dir, struct mb_error *err)
+{
+  char buf[1024];
+  size_t i, n = strlen(dir);
+
+  if (n >= sizeof(buf))
+    return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path too long");
+  memcpy(buf, dir, n + 1);
+  for (i = 1; i <= n; i++) {
+    if (buf[i] != '/' && buf[i] != '\0')
+      continue;
+    buf[i] = '\0';
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+      return mb_error_errno(err, errno, buf, "cannot create directory");
+    buf[i] = dir[i];
+  }
+  return MB_OK;
+}
+
+/* --- per-axis tables -------------------------------------------------------- */
+
+/* A numeric axis is drawn on a log2 scale when its values span 8x or more
+ * (ool_size always: its values are usually powers of two over decades). */
+static int axis_log2(const struct mb_rundir *rd, enum mb_axis a)
+{
+  const struct mb_axis_values *v = &rd->axes[a];
+
+  if (a == MB_AXIS_OOL_SIZE)
+    return 1;
+  return a == MB_AXIS_NUM_PORTS && v->n > 1 && v->values[v->n - 1] >= 8 * v->values[0];
+}
+
+static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
+{
+  switch (a) {
+  case MB_AXIS_NUM_PORTS:
+    return axis_log2(rd, a) ? "ports in the pool, num_ports (log2 scale)"
+                            : "ports in the pool, num_ports";
+  case MB_AXIS_OOL_SIZE:
+    return "out-of-line payload, ool_size (bytes, log2 scale)";
+  default:
+    return "mode";
+  }
+}
+
+/* Whether two points agree on every axis but `a`. */
+static int same_series(const struct mb_rundir_point *p, const struct mb_rundir_point *q,
+                       enum mb_axis a)
+{
+  int b;
+
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    if (b != (int)a && mb_rundir_axis_value(p, (enum mb_axis)b) !=
+                           mb_rundir_axis_value(q, (enum mb_axis)b))
+      return 0;
+  return 1;
+}
+
+/* The series title of p on an axis-a figure: the other swept axes, or the
+ * fixed configuration when none is. */
+static void series_title(const struct mb_rundir *rd, const struct mb_rundir_point *p,
+                         enum mb_axis a, char *buf, size_t n)
+{
+  size_t len = 0;
+  int b, any = 0;
+
+  buf[0] = '\0';
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    if (b != (int)a && mb_rundir_swept(rd, (enum mb_axis)b))
+      any = 1;
+  for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
+    if (b == (int)a || (any && !mb_rundir_swept(rd, (enum mb_axis)b)))
+      continue;
+    if (b == MB_AXIS_NUM_PORTS)
+      snprintf(buf + len, n - len, "%s%u ports", len ? ", " : "", p->config.num_ports);
+    else if (b == MB_AXIS_OOL_SIZE)
+      snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
+    else
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+    len = strlen(buf);
+  }
+}
+
+static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
+{
+  char name[64], title[128];
+  size_t *order = calloc(rd->n_points, sizeof(*order));
+  size_t *series = calloc(rd->n_points, sizeof(*series));
+  size_t nser = 0, i, j, s;
+  int rc;
+
+  if (!order || !series) {
+    free(order);
+    free(series);
+    return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  /* Series are numbered in order of their first point. */
+  for (i = 0; i < rd->n_points; i++) {
+    for (j = 0; j < i; j++)
+      if (same_series(&rd->points[i], &rd->points[j], a))
+        break;
+    series[i] = j < i ? series[j] : nser++;
+  }
+  snprintf(name, sizeof(name), "axis-%s.dat", mb_axis_name(a));
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  fprintf(o->f, "# mebench plotdata: figures against %s, one block per series.\n"
+                "# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
+                " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
+                " ops_per_s timeouts point label\n",
+          mb_axis_name(a));
+  for (s = 0; s < nser; s++) {
+    size_t m = 0;
+
+    for (i = 0; i < rd->n_points; i++)
+      if (series[i] == s)
+        order[m++] = i;
+    /* ascending along the axis */
+    for (i = 1; i < m; i++)
+      for (j = i; j > 0 && mb_rundir_axis_value(&rd->points[order[j - 1]], a) >
+                               mb_rundir_axis_value(&rd->points[order[j]], a);
+           j--) {
+        size_t t = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+    if (s > 0)
+      fputs("\n\n", o->f);
+    for (i = 0; i < m; i++) {
+      const struct mb_rundir_point *p = &rd->points[order[i]];
+      uint32_t x = mb_rundir_axis_value(p, a);
+
+      fprintf(o->f, "%u", x);
+      num(o->f, p->h_bytes.med);
+      num(o->f, p->h_bytes.min);
+      num(o->f, p->h_bytes.max);
+      num(o->f, p->h_raw.med);
+      num(o->f, p->h_raw.min);
+      num(o->f, p->h_raw.max);
+      num(o->f, p->ns_per_op.med);
+      num(o->f, p->ns_p01);
+      num(o->f, p->ns_p99);
+      num(o->f, p->bits_per_s.med);
+      num(o->f, p->bits_per_s.min);
+      num(o->f, p->bits_per_s.max);
+      num(o->f, p->ops_per_s.med);
+      fprintf(o->f, " %zu %zu %s\n", p->timeouts, p->index,
+              a == MB_AXIS_MODE ? mb_mode_name(p->config.mode) : "-");
+    }
+  }
+  rc = out_close(o);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "axis-%s.gp", mb_axis_name(a));
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "axis-%s.dat", mb_axis_name(a));
+  gp_set(o->f, "dat", name);
+  gp_set(o->f, "axis", mb_axis_name(a));
+  gp_set(o->f, "xlabel", axis_label(rd, a));
+  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nnser = %zu\narray ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, nser, nser);
+  if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd->axes[a].n; i++)
+      fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
+    fputs("'\n", o->f);
+  }
+  for (s = 0; s < nser; s++) {
+    for (i = 0; i < rd->n_points && series[i] != s; i++)
+      ;
+    series_title(rd, &rd->points[i], a, title, sizeof(title));
+    fprintf(o->f, "ser[%zu] = ", s + 1);
+    gp_str(o->f, title);
+    fputc('\n', o->f);
+  }
+  rc = out_close(o);
+done:
+  free(order);
+  free(series);
+  return rc;
+}
+
+/* --- estimators ------------------------------------------------------------- */
+
+/* The swept values of a point, "8, 4096, complex" (every value when none is
+ * swept); swept_names gives the matching "num_ports, ool_size (B), mode". */
+static void point_values(const struct mb_rundir *rd, const struct mb_rundir_point *p,
+                         char *buf, size_t n)
+{
+  size_t len = 0;
+  int b, any = 0;
+
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    any |= mb_rundir_swept(rd, (enum mb_axis)b);
+  buf[0] = '\0';
+  for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
+    if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
+      continue;
+    if (b == MB_AXIS_MODE)
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+    else
+      snprintf(buf + len, n - len, "%s%u", len ? ", " : "",
+               mb_rundir_axis_value(p, (enum mb_axis)b));
+    len = strlen(buf);
+  }
+}
+
+static void swept_names(const struct mb_rundir *rd, char *buf, size_t n)
+{
+  size_t len = 0;
+  int b, any = 0;
+
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    any |= mb_rundir_swept(rd, (enum mb_axis)b);
+  buf[0] = '\0';
+  for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
+    if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
+      continue;
+    snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+             b == MB_AXIS_OOL_SIZE ? "ool_size (B)" : mb_axis_name((enum mb_axis)b));
+    len = strlen(buf);
+  }
+}
+
+static int write_estimators(const struct mb_rundir *rd, struct out *o)
+{
+  char label[128];
+  size_t p;
+  int e, rc;
+
+  rc = out_open(o, "estimators.dat");
+  if (rc)
+    return rc;
+  fprintf(o->f, "# mebench plotdata: per point, each estimator's median estimate over\n"
+                "# repetitions (bits per byte of extracted output; min of literal and\n"
+                "# 8 x bitstring), the assessed value and the binding estimator.\n"
+                "# point h_bytes binding(1-based, 0 none)");
+  for (e = 0; e < MB_EST_COUNT; e++)
+    fprintf(o->f, " %s", mb_rundir_est_key(e));
+  fputs(" label\n", o->f);
+  for (p = 0; p < rd->n_points; p++) {
+    const struct mb_rundir_point *pt = &rd->points[p];
+
+    fprintf(o->f, "%zu", p);
+    num(o->f, pt->h_bytes.med);
+    fprintf(o->f, " %d", pt->bind_bytes + 1);
+    for (e = 0; e < MB_EST_COUNT; e++)
+      num(o->f, pt->est_bytes[e].med);
+    point_values(rd, pt, label, sizeof(label));
+    fprintf(o->f, " \"p%zu: %s\"\n", p, label);
+  }
+  rc = out_close(o);
+  if (rc)
+    return rc;
+  rc = out_open(o, "estimators.gp");
+  if (rc)
+    return rc;
+  gp_set(o->f, "dat", "estimators.dat");
+  swept_names(rd, label, sizeof(label));
+  {
+    char xl[192];
+
+    snprintf(xl, sizeof(xl), "point: %s", label);
+    gp_set(o->f, "xlabel", xl);
+  }
+  fprintf(o->f, "npoints = %zu\nnest = %d\narray est[%d]\n", rd->n_points, MB_EST_COUNT,
+          MB_EST_COUNT);
+  for (e = 0; e < MB_EST_COUNT; e++) {
+    fprintf(o->f, "est[%d] = ", e + 1);
+    gp_str(o->f, mb_rundir_est_key(e));
+    fputc('\n', o->f);
+  }
+  return out_close(o);
+}
+
+/* --- raw deltas ------------------------------------------------------------- */
+
+/* Every call of point p, read from its raw file: timings concatenated in
+ * repetition order into *all, their statuses into *st, and each call's
+ * start offset into starts[0..*ncalls]. */
+struct pointraw {
+  uint64_t *all;
+  int32_t *st;
+  size_t n;
+  size_t *starts; /* n_calls + 1 */
+  size_t *reps;   /* repetition of each call */
+  size_t n_calls;
+};
+
+static void pointraw_free(struct pointraw *r)
+{
+  free(r->all);
+  free(r->st);
+  free(r->starts);
+  free(r->reps);
+  memset(r, 0, sizeof(*r));
+}
+
+static int read_point(const struct mb_rundir *rd, size_t p, struct pointraw *r,
+                      struct mb_error *err)
+{
+  struct mb_collection c;
+  struct mb_raw_meta meta;
+  size_t i, total = 0, k = 0, rep;
+  char path[1024];
+  int rc = MB_OK;
+
+  memset(r, 0, sizeof(*r));
+  for (i = 0; i < rd->n_calls; i++)
+    if (rd->calls[i].point == p) {
+      total += rd->calls[i].timings;
+      k++;
+    }
+  r->all = malloc((total ? total : 1) * sizeof(*r->all));
+  r->st = malloc((total ? total : 1) * sizeof(*r->st));
+  r->starts = calloc(k + 1, sizeof(*r->starts));
+  r->reps = calloc(k + 1, sizeof(*r->reps));
+  if (!r->all || !r->st || !r->starts || !r->reps) {
+    pointraw_free(r);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  mb_collection_init(&c);
+  /* In repetition order, whatever order the calls ran in. */
+  for (rep = 0; rep < rd->repetitions + 1 && rc == MB_OK; rep++) {
+    for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
+      const struct mb_rundir_call *call = &rd->calls[i];
+
+      if (call->point != p || call->repetition != rep)
+        continue;
+      snprintf(path, sizeof(path), "%s/%s", rd->dir, call->raw_file);
+      rc = mb_rawfile_read(path, &meta, &c, err);
+      if (rc)
+        break;
+      if (meta.point != p || meta.repetition != rep || c.n_timings != call->timings ||
+          r->n + c.n_timings > total) {
+        rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "holds point %zu repetition %zu with %zu timings, but run.json "
+                          "lists it for point %zu repetition %zu with %zu",
+                          meta.point, meta.repetition, c.n_timings, p, rep, call->timings);
+        break;
+      }
+      memcpy(r->all + r->n, c.timings, c.n_timings * sizeof(*r->all));
+      memcpy(r->st + r->n, c.status, c.n_timings * sizeof(*r->st));
+      r->starts[r->n_calls] = r->n;
+      r->reps[r->n_calls] = rep;
+      r->n_calls++;
+      r->n += c.n_timings;
+    }
+  }
+  r->starts[r->n_calls] = r->n;
+  mb_collection_cleanup(&c);
+  if (rc)
+    pointraw_free(r);
+  return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void write_point_title(const struct mb_rundir *rd, size_t p, FILE *f)
+{
+  char label[128], t[192];
+
+  mb_rundir_point_label(rd, &rd->points[p], 0, label, sizeof(label));
+  snprintf(t, sizeof(t), "point %zu: %s", p, label);
+  gp_set(f, "point_title", t);
+}
+
+static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointraw *r,
+                      const uint64_t *sorted, struct out *o)
+{
+  struct mb_hist h;
+  char name[64];
+  uint64_t hi;
+  size_t b;
+  int rc;
+
+  if (r->n == 0) {
+    h.lo = 0;
+    h.width = 1;
+    h.n_bins = 0;
+    h.counts = NULL;
+    h.below = h.above = 0;
+    hi = 0;
+  } else {
+    hi = mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_TAIL_Q);
+    if (mb_hist_make(r->all, r->n, sorted[0], hi, MB_PLOTDATA_MAX_BINS, &h))
+      return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  snprintf(name, sizeof(name), "hist-p%zu.dat", p);
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  fprintf(o->f, "# mebench plotdata: histogram of the raw deltas of point %zu, all\n"
+                "# repetitions; bins of %" PRIu64 " tick(s); empty bins left out.\n"
+                "# center_ns count lo_tick hi_tick\n",
+          p, h.width);
+  for (b = 0; b < h.n_bins; b++) {
+    uint64_t lo = h.lo + b * h.width;
+
+    if (h.counts[b] == 0)
+      continue;
+    fprintf(o->f, "%.6g %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+            ((double)lo + (double)(h.width - 1) / 2.0) * rd->tick_ns, h.counts[b], lo,
+            lo + h.width - 1);
+  }
+  rc = out_close(o);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "hist-p%zu.gp", p);
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "hist-p%zu.dat", p);
+  gp_set(o->f, "dat", name);
+  write_point_title(rd, p, o->f);
+  fprintf(o->f, "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
+                "n_calls = %zu\nempty = %d\n",
+          (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0);
+  rc = out_close(o);
+done:
+  mb_hist_cleanup(&h);
+  return rc;
+}
+
+static int write_series(const struct mb_rundir *rd, size_t p, const struct pointraw *r,
+                        const uint64_t *sorted, struct out *o)
+{
+  char name[64];
+  size_t c, i, shown = 0, nbad = 0, above = 0;
+  uint64_t hi = r->n ? mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_TAIL_Q) : 0;
+  int rc;
+
+  snprintf(name, sizeof(name), "series-p%zu.dat", p);
+  rc = out_open(o, name);
+  if (rc)
+    return rc;
+  fprintf(o->f, "# mebench plotdata: raw deltas of point %zu in the order they were\n"
+                "# timed, one block per repetition (blocks follow each other on x).\n"
+                "# op delta_ns status repetition\n",
+          p);
+  for (c = 0; c < r->n_calls && shown < MB_PLOTDATA_MAX_SERIES; c++) {
+    if (c > 0)
+      fputs("\n\n", o->f);
+    for (i = r->starts[c]; i < r->starts[c + 1] && shown < MB_PLOTDATA_MAX_SERIES; i++) {
+      fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns, (int)r->st[i],
+              r->reps[c]);
+      shown++;
+      nbad += r->st[i] != 0;
+      above += r->all[i] > hi;
+    }
+  }
+  rc = out_close(o);
+  if (rc)
+    return rc;
+  snprintf(name, sizeof(name), "series-p%zu.gp", p);
+  rc = out_open(o, name);
+  if (rc)
+    return rc;
+  snprintf(name, sizeof(name), "series-p%zu.dat", p);
+  gp_set(o->f, "dat", name);
+  write_point_title(rd, p, o->f);
+  fprintf(o->f, "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
+                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\narray rep_start[%zu]\n",
+          c, shown, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
+          (double)hi * rd->tick_ns, above, c ? c : 1);
+  for (i = 0; i < c; i++)
+    fprintf(o->f, "rep_start[%zu] = %zu\n", i + 1, r->starts[i]);
+  if (c == 0)
+    fputs("rep_start[1] = 0\n", o->f);
+  fprintf(o->f, "array rep_of[%zu]\n", c ? c : 1);
+  for (i = 0; i < c; i++)
+    fprintf(o->f, "rep_of[%zu] = %zu\n", i + 1, r->reps[i]);
+  if (c == 0)
+    fputs("rep_of[1] = 0\n", o->f);
+  return out_close(o);
+}
+
+static int write_acf(const struct mb_rundir *rd, size_t p, const struct pointraw *r,
+                     struct out *o)
+{
+  char name[64];
+  size_t c, k, i, nmin = 0, lags = MB_PLOTDATA_MAX_LAG;
+  double *acf = calloc(r->n_calls * lags + 1, sizeof(*acf));
+  double *x = malloc((r->n ? r->n : 1) * sizeof(*x));
+  int rc;
+
+  if (!acf || !x) {
+    free(acf);
+    free(x);
+    return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  for (c = 0; c < r->n_calls; c++) {
+    size_t len = r->starts[c + 1] - r->starts[c];
+
+    for (i = 0; i < len; i++)
+      x[i] = (double)r->all[r->starts[c] + i];
+    mb_autocorr(x, len, lags, acf + c * lags);
+    if (nmin == 0 || len < nmin)
+      nmin = len;
+  }
+  free(x);
+  snprintf(name, sizeof(name), "acf-p%zu.dat", p);
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  fprintf(o->f, "# mebench plotdata: autocorrelation of the raw deltas of point %zu,\n"
+                "# each repetition on its own; mean, min and max over repetitions, then\n"
+                "# one column per repetition.\n# lag mean min max rep...\n",
+          p);
+  for (k = 0; k < lags; k++) {
+    double sum = 0, lo = NAN, hi = NAN;
+    size_t m = 0;
+
+    for (c = 0; c < r->n_calls; c++) {
+      double v = acf[c * lags + k];
+
+      if (isnan(v))
+        continue;
+      sum += v;
+      m++;
+      lo = isnan(lo) || v < lo ? v : lo;
+      hi = isnan(hi) || v > hi ? v : hi;
+    }
+    fprintf(o->f, "%zu", k + 1);
+    num(o->f, m ? sum / (double)m : NAN);
+    num(o->f, lo);
+    num(o->f, hi);
+    for (c = 0; c < r->n_calls; c++)
+      num(o->f, acf[c * lags + k]);
+    fputc('\n', o->f);
+  }
+  rc = out_close(o);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "acf-p%zu.gp", p);
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  snprintf(name, sizeof(name), "acf-p%zu.dat", p);
+  gp_set(o->f, "dat", name);
+  write_point_title(rd, p, o->f);
+  /* ±1.96/sqrt(n): the 95% band of a white-noise autocorrelation. */
+  fprintf(o->f, "nrep = %zu\nmaxlag = %zu\nn_per_rep = %zu\nwhite95 = %.6g\n", r->n_calls,
+          lags, nmin, nmin ? 1.96 / sqrt((double)nmin) : 0.0);
+  rc = out_close(o);
+done:
+  free(acf);
+  return rc;
+}
+
+static int write_point_raw(const struct mb_rundir *rd, size_t p, int series, struct out *o)
+{
+  struct pointraw r;
+  uint64_t *sorted;
+  int rc = read_point(rd, p, &r, o->err);
+
+  if (rc)
+    return rc;
+  sorted = malloc((r.n ? r.n : 1) * sizeof(*sorted));
+  if (!sorted) {
+    pointraw_free(&r);
+    return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  memcpy(sorted, r.all, r.n * sizeof(*sorted));
+  qsort(sorted, r.n, sizeof(*sorted), cmp_u64);
+  rc = write_hist(rd, p, &r, sorted, o);
+  if (!rc && series)
+    rc = write_series(rd, p, &r, sorted, o);
+  if (!rc && series)
+    rc = write_acf(rd, p, &r, o);
+  free(sorted);
+  pointraw_free(&r);
+  return rc;
+}
+
+/* --- the whole set ---------------------------------------------------------- */
+
+static int write_common(const struct mb_rundir *rd, struct out *o)
+{
+  char s[512], date[16];
+  int rc = out_open(o, "common.gp");
+
+  if (rc)
+    return rc;
+  /* The run's start date, YYYY-MM-DD, names the figure's date. */
+  snprintf(date, sizeof(date), "%.10s", rd->started);
+  snprintf(s, sizeof(s), "%s%s%s%s, run of %s, source %s, %s", rd->hostname,
+           rd->cpu_model[0] ? " (" : "", rd->cpu_model, rd->cpu_model[0] ? ")" : "", date,
+           rd->source_name, rd->exp_name[0] ? rd->exp_name : rd->exp_path);
+  gp_set(o->f, "stamp", s);
+  gp_set(o->f, "host", rd->hostname);
+  gp_set(o->f, "run_date", date);
+  snprintf(s, sizeof(s), "%s, 1 tick = %.6g ns", rd->clock_name, rd->tick_ns);
+  gp_set(o->f, "clock", s);
+  fprintf(o->f, "tick_ns = %.6g\nraw_bits = %u\nsamples = %zu\nrepetitions = %zu\n",
+          rd->tick_ns, rd->raw_bits, rd->samples, rd->repetitions);
+  return out_close(o);
+}
+
+int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
+                      struct mb_error *err)
+{
+  struct out o;
+  struct mb_figure *figs = NULL;
+  size_t nfig = 0, i, p;
+  int a, rc;
+
+  if (point >= rd->n_points)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "point %zu does not exist (the run has points 0..%zu)", point,
+                        rd->n_points - 1);
+  rc = make_dirs(outdir, err);
+  if (rc)
+    return rc;
+  o.dir = outdir;
+  o.err = err;
+  o.f = NULL;
+  rc = write_common(rd, &o);
+  for (a = 0; a < MB_AXIS_COUNT && !rc; a++)
+    if (figure_axis(rd, (enum mb_axis)a))
+      rc = write_axis(rd, (enum mb_axis)a, &o);
+  if (!rc)
+    rc = write_estimators(rd, &o);
+  for (p = 0; p < rd->n_points && !rc; p++)
+    rc = write_point_raw(rd, p, p == point, &o);
+  if (!rc && mb_plotdata_figures(rd, point, &figs, &nfig))
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (!rc)
+    rc = out_open(&o, "figures.tsv");
+  if (!rc) {
+    fputs("# script\tname\tvariables\ttitle\n", o.f);
+    for (i = 0; i < nfig; i++)
+      fprintf(o.f, "%s\t%s\t%s\t%s\n", figs[i].script, figs[i].name, figs[i].vars,
+              figs[i].title);
+    rc = out_close(&o);
+  }
+  free(figs);
+  return rc;
+}

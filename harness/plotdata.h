@@ -1,0 +1,80 @@
+/* plotdata.h: a results directory turned into gnuplot-ready tables.
+ *
+ * gnuplot cannot read run.json or the binary raw files, so everything a plot
+ * shows is computed here and written as whitespace-separated text: per-axis
+ * tables of medians and spreads, per-estimator estimates, histograms, time
+ * series and autocorrelations of the raw deltas. The .gp scripts in scripts/
+ * only draw. Which figures a run gets is decided here too (the run's swept
+ * axes), so `scripts/plot` and `mebench report` agree.
+ */
+#ifndef MB_PLOTDATA_H
+#define MB_PLOTDATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "rundir.h"
+
+/* Histogram bins of at most this many: wide enough to resolve a 1-tick
+ * structure over a few hundred ticks, small enough to stay readable. */
+#define MB_PLOTDATA_MAX_BINS 200u
+/* Lags of the autocorrelation plot. */
+#define MB_PLOTDATA_MAX_LAG 100u
+/* The time-series plot shows at most this many operations in all. */
+#define MB_PLOTDATA_MAX_SERIES 100000u
+/* Histograms and time series cover the deltas up to this quantile; the few
+ * above it (timeouts, preemptions) are counted and named in the title. */
+#define MB_PLOTDATA_TAIL_Q 0.999
+
+/* An integer histogram: n_bins bins of `width` ticks from lo. */
+struct mb_hist {
+  uint64_t lo, width;
+  size_t n_bins;
+  uint64_t *counts; /* n_bins, owned; free with mb_hist_cleanup() */
+  size_t below, above; /* values outside [lo, lo + n_bins * width) */
+};
+
+/* Count v[0..n) into bins covering [lo, hi] (lo <= hi), each of
+ * ceil((hi - lo + 1) / max_bins) ticks so there are at most max_bins (>= 1).
+ * Values outside are counted in below/above. Returns MB_OK or MB_ENOMEM. */
+int mb_hist_make(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi, size_t max_bins,
+                 struct mb_hist *h);
+void mb_hist_cleanup(struct mb_hist *h);
+
+/* Sample autocorrelation of x[0..n) at lags 1..max_lag into out[0..max_lag):
+ * r(k) = sum_{t<n-k} (x_t - m)(x_{t+k} - m) / sum_t (x_t - m)^2, m the mean.
+ * Lags >= n and a constant series give NAN. */
+void mb_autocorr(const double *x, size_t n, size_t max_lag, double *out);
+
+/* The q-quantile (0..1) of sorted[0..n), nearest rank: sorted[ceil(q*n)-1]
+ * (sorted[0] for q = 0). n > 0. */
+uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q);
+
+/* One figure scripts/plot draws. */
+struct mb_figure {
+  char name[48];   /* output file name without extension: "entropy-num_ports" */
+  char script[24]; /* the drawing script in scripts/: "entropy.gp" */
+  char vars[48];   /* the variables file plotdata writes for it */
+  char title[128]; /* what it shows, in words */
+};
+
+/* The figures of run rd, with `point` the point of the time-series and
+ * autocorrelation plots. *out is new (free()), *n its count. Axis figures
+ * (entropy, operation time, rate) for every swept num_ports and ool_size,
+ * and for mode when it is the only swept axis (otherwise modes are the
+ * lines); the estimator figure; a histogram per point; a time series and an
+ * autocorrelation for `point`. MB_ENOMEM on failure. */
+int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figure **out,
+                        size_t *n);
+
+/* Write everything the figures of rd need into outdir (created if missing,
+ * files replaced): figures.tsv (script, name, variables file, title per
+ * line), common.gp (machine, date and units shared by every figure), and per
+ * figure its variables file and data. Raw files are read from rd->dir.
+ * point must be < rd->n_points (MB_EUSAGE otherwise). A damaged raw file is
+ * MB_EINVALID naming it. */
+int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
+                      struct mb_error *err);
+
+#endif

@@ -1,0 +1,740 @@
+/* results.c: the results directory, atomic writes, run.json and summary.csv. */
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- atomic files -------------------------------------------------------- */
+
+/* Split path into its directory ("." when none) and the temporary name
+ * ".<base>.tmp" beside it. */
+static int temp_paths(const char *path, char *dir, size_t ndir, char *tmp, size_t ntmp)
+{
+  const char *slash = strrchr(path, '/');
+  int w;
+
+  if (slash) {
+    size_t len = (size_t)(slash - path);
+
+    if (len + 1 > ndir)
+      return -1;
+    memcpy(dir, path, len);
+    dir[len == 0 ? 1 : len] = '\0';
+    if (len == 0)
+      dir[0] = '/';
+    w = snprintf(tmp, ntmp, "%.*s/.%s.tmp", (int)len, path, slash + 1);
+  } else {
+    snprintf(dir, ndir, ".");
+    w = snprintf(tmp, ntmp, ".%s.tmp", path);
+  }
+  return w < 0 || (size_t)w >= ntmp ? -1 : 0;
+}
+
+/* fsync a directory so a rename in it is durable; file systems that cannot
+ * sync directories (EINVAL) are not an error. */
+static int sync_dir(const char *dir, struct mb_error *err)
+{
+  int fd = open(dir, O_RDONLY);
+
+  if (fd < 0)
+    return mb_error_errno(err, errno, dir, "cannot open directory to sync it");
+  if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    int e = errno;
+
+    close(fd);
+    return mb_error_errno(err, e, dir, "cannot sync directory");
+  }
+  close(fd);
+  return MB_OK;
+}
+
+int mb_results_write_atomic(const char *path, const void *data, size_t len, int replace,
+                            struct mb_error *err)
+{
+  char dir[4096], tmp[4096];
+  const unsigned char *p = data;
+  size_t done = 0;
+  int fd, e;
+
+  if (temp_paths(path, dir, sizeof(dir), tmp, sizeof(tmp)) != 0)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
+  if (!replace && access(path, F_OK) == 0)
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        "already exists; results are never overwritten");
+  /* A leftover temporary from a killed process is ours to replace. */
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
+    return mb_error_errno(err, errno, path, "cannot create its temporary file %s", tmp);
+  while (done < len) {
+    ssize_t w = write(fd, p + done, len - done);
+
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      e = w < 0 ? errno : EIO;
+      goto fail;
+    }
+    done += (size_t)w;
+  }
+  if (fsync(fd) != 0) {
+    e = errno;
+    goto fail;
+  }
+  if (close(fd) != 0) {
+    fd = -1;
+    e = errno;
+    goto fail;
+  }
+  fd = -1;
+  if (replace) {
+    if (rename(tmp, path) != 0) {
+      e = errno;
+      unlink(tmp);
+      return mb_error_errno(err, e, path, "cannot rename %s to it", tmp);
+    }
+  } else {
+    /* link() refuses an existing name, so a file that appeared meanwhile is
+     * still not overwritten. */
+    if (link(tmp, path) != 0) {
+      e = errno;
+      unlink(tmp);
+      if (e == EEXIST)
+        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                            "already exists; results are never overwritten");
+      return mb_error_errno(err, e, path, "cannot link %s to it", tmp);
+    }
+    unlink(tmp);
+  }
+  return sync_dir(dir, err);
+
+fail:
+  if (fd >= 0)
+    close(fd);
+  unlink(tmp);
+  return mb_error_errno(err, e, path, "cannot write %zu bytes (wrote %zu)", len, done);
+}
+
+/* ---- the run directory --------------------------------------------------- */
+
+void mb_results_iso_time(time_t t, char out[32])
+{
+  struct tm tm;
+
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* mkdir -p for the parents; an existing directory is fine here. */
+static int make_parents(char *path, struct mb_error *err)
+{
+  char *p;
+
+  for (p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+      int rc = mb_error_errno(err, errno, path, "cannot create results directory");
+
+      *p = '/';
+      return rc;
+    }
+    *p = '/';
+  }
+  if (mkdir(path, 0755) != 0 && errno != EEXIST)
+    return mb_error_errno(err, errno, path, "cannot create results directory");
+  return MB_OK;
+}
+
+int mb_results_create_dir(const char *root, const char *name, const char *host,
+                          time_t when, char **dir_out, struct mb_error *err)
+{
+  char parent[4096], stamp[32], dir[4096 + 64], raw[4096 + 80];
+  struct tm tm;
+  unsigned suffix;
+  int rc;
+
+  *dir_out = NULL;
+  if ((size_t)snprintf(parent, sizeof(parent), "%s/%s", root, name) >= sizeof(parent))
+    return mb_error_set(err, MB_EINVALID, root, 0, 0, NULL, "results path is too long");
+  rc = make_parents(parent, err);
+  if (rc != MB_OK)
+    return rc;
+  gmtime_r(&when, &tm);
+  strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+  for (suffix = 1;; suffix++) {
+    if (suffix == 1)
+      snprintf(dir, sizeof(dir), "%s/%s-%s", parent, stamp, host);
+    else
+      snprintf(dir, sizeof(dir), "%s/%s-%s-%u", parent, stamp, host, suffix);
+    /* mkdir is atomic: two runs starting in the same second get different
+     * directories, never one shared. */
+    if (mkdir(dir, 0755) == 0)
+      break;
+    if (errno != EEXIST || suffix >= 10000)
+      return mb_error_errno(err, errno, dir, "cannot create run directory");
+  }
+  snprintf(raw, sizeof(raw), "%s/raw", dir);
+  if (mkdir(raw, 0755) != 0)
+    return mb_error_errno(err, errno, raw, "cannot create raw directory");
+  *dir_out = strdup(dir);
+  if (!*dir_out)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  return MB_OK;
+}
+
+void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n)
+{
+  snprintf(out, n, "raw/p%zu-r%zu.mbr", point, repetition);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* JSON cannot hold inf or NaN: those (a zero wall time, no estimate) are
+ * null. */
+static json_t *jreal(double v)
+{
+  return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jh(double h)
+{
+  return h < 0 ? json_null() : jreal(h);
+}
+
+static json_t *ju64(uint64_t v)
+{
+  return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
+}
+
+static json_t *jsize(size_t v)
+{
+  return ju64((uint64_t)v);
+}
+
+/* json_object_set_new that remembers a failure instead of returning it, so
+ * the builders below read as the documented key lists. */
+static void put(json_t *obj, const char *key, json_t *value, int *bad)
+{
+  if (!value || json_object_set_new(obj, key, value) != 0)
+    *bad = 1;
+}
+
+/* Keys straight from the estimator table, so this file needs nothing of the
+ * estimators but their header. */
+static const char *const estimator_keys[MB_EST_COUNT] = {
+#define MB_X(id, key, title, section) key,
+    MB_ESTIMATOR_TABLE(MB_X)
+#undef MB_X
+};
+
+static json_t *estimates_json(const struct mb_estimate *e, int *bad)
+{
+  json_t *obj = json_object();
+  int i;
+
+  if (!obj) {
+    *bad = 1;
+    return NULL;
+  }
+  for (i = 0; i < MB_EST_COUNT; i++) {
+    json_t *one;
+
+    if (!e[i].ran && !e[i].skipped)
+      continue; /* not asked for */
+    one = json_object();
+    if (!one) {
+      *bad = 1;
+      break;
+    }
+    if (e[i].ran) {
+      put(one, "h", jreal(e[i].h), bad);
+      put(one, "p", jreal(e[i].p), bad);
+    } else {
+      put(one, "skipped", json_string(e[i].skipped), bad);
+    }
+    put(obj, estimator_keys[i], one, bad);
+  }
+  return obj;
+}
+
+json_t *mb_results_assessment_json(const struct mb_assessment *a)
+{
+  json_t *obj = json_object();
+  int bad = !obj;
+
+  if (bad)
+    return NULL;
+  put(obj, "samples", jsize(a->samples), &bad);
+  put(obj, "bits_per_symbol", json_integer(a->bits_per_symbol), &bad);
+  put(obj, "alphabet_size", json_integer(a->alphabet_size), &bad);
+  put(obj, "binary", json_boolean(a->binary), &bad);
+  put(obj, "h_original", jh(a->h_original), &bad);
+  put(obj, "h_bitstring", jh(a->h_bitstring), &bad);
+  put(obj, "h_assessed", jh(a->h_assessed), &bad);
+  put(obj, "literal", estimates_json(a->literal, &bad), &bad);
+  put(obj, "bitstring", estimates_json(a->bitstring, &bad), &bad);
+  if (bad) {
+    json_decref(obj);
+    return NULL;
+  }
+  return obj;
+}
+
+json_t *mb_results_stats_json(const struct mb_stats *s)
+{
+  json_t *obj = json_object();
+  int bad = !obj;
+
+  if (bad)
+    return NULL;
+  put(obj, "n", jsize(s->n), &bad);
+  put(obj, "min", ju64(s->min), &bad);
+  put(obj, "p01", ju64(s->p01), &bad);
+  put(obj, "p50", ju64(s->p50), &bad);
+  put(obj, "p99", ju64(s->p99), &bad);
+  put(obj, "max", ju64(s->max), &bad);
+  put(obj, "mean", jreal(s->mean), &bad);
+  put(obj, "stddev", jreal(s->stddev), &bad);
+  put(obj, "mad", ju64(s->mad), &bad);
+  put(obj, "distinct", jsize(s->distinct), &bad);
+  put(obj, "quantum", ju64(s->quantum), &bad);
+  if (bad) {
+    json_decref(obj);
+    return NULL;
+  }
+  return obj;
+}
+
+json_t *mb_results_call_json(const struct mb_call_summary *c)
+{
+  json_t *obj = json_object(), *tp, *ent, *rate, *dur;
+  char started[32];
+  double ops_per_s = c->wall_s > 0 ? (double)c->timings / c->wall_s : NAN;
+  double bytes_per_s = c->wall_s > 0 ? (double)c->bytes / c->wall_s : NAN;
+  double h_bytes = c->entropy_bytes.h_assessed;
+  int bad = !obj;
+
+  if (bad)
+    return NULL;
+  mb_results_iso_time(c->started, started);
+  put(obj, "point", jsize(c->point), &bad);
+  put(obj, "repetition", jsize(c->repetition), &bad);
+  put(obj, "sequence", jsize(c->sequence), &bad);
+  put(obj, "raw_file", json_string(c->raw_file), &bad);
+  put(obj, "started", json_string(started), &bad);
+  put(obj, "wall_s", jreal(c->wall_s), &bad);
+  put(obj, "pool_size", json_integer(c->pool_size), &bad);
+  put(obj, "timings", jsize(c->timings), &bad);
+  put(obj, "bytes", jsize(c->bytes), &bad);
+  put(obj, "timeouts", jsize(c->timeouts), &bad);
+  put(obj, "failures", jsize(c->failures), &bad);
+  put(obj, "raw_stats", mb_results_stats_json(&c->raw_stats), &bad);
+  put(obj, "ns_per_op",
+      c->raw_stats.n ? jreal((double)c->raw_stats.p50 * c->ns_per_tick) : json_null(),
+      &bad);
+  tp = json_object();
+  if (tp) {
+    put(tp, "ops_per_s", jreal(ops_per_s), &bad);
+    put(tp, "bytes_per_s", jreal(bytes_per_s), &bad);
+  }
+  put(obj, "throughput", tp, &bad);
+  ent = json_object();
+  if (ent) {
+    put(ent, "bytes", mb_results_assessment_json(&c->entropy_bytes), &bad);
+    put(ent, "raw", mb_results_assessment_json(&c->entropy_raw), &bad);
+  }
+  put(obj, "entropy", ent, &bad);
+  rate = json_object();
+  if (rate) {
+    put(rate, "bits_per_byte", jh(h_bytes), &bad);
+    put(rate, "bits_per_s", h_bytes < 0 ? json_null() : jreal(h_bytes * bytes_per_s),
+        &bad);
+  }
+  put(obj, "rate", rate, &bad);
+  dur = json_object();
+  if (dur) {
+    put(dur, "collect_s", jreal(c->wall_s), &bad);
+    put(dur, "analyse_s", jreal(c->analyse_s), &bad);
+    put(dur, "write_s", jreal(c->write_s), &bad);
+  }
+  put(obj, "durations", dur, &bad);
+  if (bad) {
+    json_decref(obj);
+    return NULL;
+  }
+  return obj;
+}
+
+int mb_results_write_run(const char *dir, const json_t *run, struct mb_error *err)
+{
+  char path[4096 + 16];
+  char *text;
+  int rc;
+
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  text = json_dumps(run, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory encoding JSON");
+  rc = mb_results_write_atomic(path, text, strlen(text), 1, err);
+  free(text);
+  return rc;
+}
+
+/* ---- summary.csv --------------------------------------------------------- */
+
+/* A growable string; on allocation failure it stays failed and the result
+ * is NULL. */
+struct buf {
+  char *s;
+  size_t len, cap;
+  int bad;
+};
+
+static void bprintf(struct buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  if (b->bad)
+    return;
+  for (;;) {
+    size_t room = b->cap - b->len;
+
+    va_start(ap, fmt);
+    n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+      b->bad = 1;
+      return;
+    }
+    if (b->s && (size_t)n < room) {
+      b->len += (size_t)n;
+      return;
+    }
+    {
+      size_t cap = b->cap ? b->cap * 2 : 4096;
+      char *grown;
+
+      while (cap < b->len + (size_t)n + 1)
+        cap *= 2;
+      grown = realloc(b->s, cap);
+      if (!grown) {
+        b->bad = 1;
+        return;
+      }
+      b->s = grown;
+      b->cap = cap;
+    }
+  }
+}
+
+/* A number from obj at a dotted path ("entropy.bytes.h_assessed"), NAN
+ * when absent or null. */
+static double num_at(const json_t *obj, const char *path)
+{
+  char key[64];
+  const char *dot;
+
+  while ((dot = strchr(path, '.')) != NULL) {
+    size_t len = (size_t)(dot - path);
+
+    if (len >= sizeof(key))
+      return NAN;
+    memcpy(key, path, len);
+    key[len] = '\0';
+    obj = json_object_get(obj, key);
+    path = dot + 1;
+  }
+  obj = json_object_get(obj, path);
+  return json_is_number(obj) ? json_number_value(obj) : NAN;
+}
+
+static void put_num(struct buf *b, double v, int decimals)
+{
+  if (isfinite(v))
+    bprintf(b, ",%.*f", decimals, v);
+  else
+    bprintf(b, ",");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Median of the finite values among v[0..n-1] (sorts v): the middle value,
+ * or the mean of the two middle values for an even count; NAN when none. */
+static double median_of(double *v, size_t n)
+{
+  size_t m = 0, i;
+
+  for (i = 0; i < n; i++)
+    if (isfinite(v[i]))
+      v[m++] = v[i];
+  if (m == 0)
+    return NAN;
+  qsort(v, m, sizeof(*v), cmp_double);
+  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
+}
+
+static double min_of(const double *v, size_t n, int want_max)
+{
+  double best = NAN;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (isfinite(v[i]) && (!isfinite(best) || (want_max ? v[i] > best : v[i] < best)))
+      best = v[i];
+  return best;
+}
+
+/* The figures of one call that summary.csv shows, in column order after
+ * the point's description. */
+enum { F_HB, F_HR, F_NS, F_NS01, F_NS99, F_OPS, F_BPS, F_BITS, F_TO, F_FAIL, F_WALL, F_N };
+
+static void call_figures(const json_t *call, double ns_per_tick, double *f)
+{
+  f[F_HB] = num_at(call, "entropy.bytes.h_assessed");
+  f[F_HR] = num_at(call, "entropy.raw.h_assessed");
+  f[F_NS] = num_at(call, "ns_per_op");
+  f[F_NS01] = num_at(call, "raw_stats.p01") * ns_per_tick;
+  f[F_NS99] = num_at(call, "raw_stats.p99") * ns_per_tick;
+  f[F_OPS] = num_at(call, "throughput.ops_per_s");
+  f[F_BPS] = num_at(call, "throughput.bytes_per_s");
+  f[F_BITS] = num_at(call, "rate.bits_per_s");
+  f[F_TO] = num_at(call, "timeouts");
+  f[F_FAIL] = num_at(call, "failures");
+  f[F_WALL] = num_at(call, "wall_s");
+}
+
+static void point_columns(struct buf *b, const json_t *points, size_t index)
+{
+  const json_t *p = json_array_get(points, index);
+
+  bprintf(b, ",%.0f,%.0f,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
+          json_string_value(json_object_get(p, "mode")) ? json_string_value(json_object_get(p, "mode"))
+                                                        : "");
+}
+
+char *mb_results_summary_csv(const json_t *run)
+{
+  const json_t *calls = json_object_get(run, "calls");
+  const json_t *points = json_object_get(run, "points");
+  double tick_num = num_at(run, "clock.tick_num"), tick_den = num_at(run, "clock.tick_den");
+  double ns_per_tick = tick_den > 0 ? tick_num / tick_den : NAN;
+  size_t n_calls = json_array_size(calls), n_points = json_array_size(points), i, j, k;
+  double *fig = NULL, *col = NULL;
+  struct buf b = {NULL, 0, 0, 0};
+
+  bprintf(&b, "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
+              "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+              "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s\n");
+  fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
+  col = calloc(n_calls ? n_calls : 1, sizeof(*col));
+  if (!fig || !col)
+    b.bad = 1;
+  for (i = 0; i < n_calls && !b.bad; i++) {
+    const json_t *call = json_array_get(calls, i);
+    double *f = fig + i * F_N;
+
+    call_figures(call, ns_per_tick, f);
+    bprintf(&b, "call,%.0f,%.0f", num_at(call, "point"), num_at(call, "repetition"));
+    point_columns(&b, points, (size_t)num_at(call, "point"));
+    put_num(&b, f[F_HB], 6);
+    bprintf(&b, ",,");
+    put_num(&b, f[F_HR], 6);
+    bprintf(&b, ",,");
+    put_num(&b, f[F_NS], 3);
+    put_num(&b, f[F_NS01], 3);
+    put_num(&b, f[F_NS99], 3);
+    put_num(&b, f[F_OPS], 1);
+    put_num(&b, f[F_BPS], 1);
+    put_num(&b, f[F_BITS], 1);
+    put_num(&b, f[F_TO], 0);
+    put_num(&b, f[F_FAIL], 0);
+    put_num(&b, f[F_WALL], 6);
+    bprintf(&b, "\n");
+  }
+  /* One row per point: medians over its repetitions, spreads of the two
+   * entropy figures, sums of the counts and of the wall time. */
+  for (j = 0; j < n_points && !b.bad; j++) {
+    double med[F_N], lo[2], hi[2];
+    size_t m = 0;
+    int which;
+
+    for (i = 0; i < n_calls; i++)
+      if ((size_t)num_at(json_array_get(calls, i), "point") == j)
+        m++;
+    if (m == 0)
+      continue;
+    for (k = 0; k < F_N; k++) {
+      size_t c = 0;
+      double sum = 0;
+
+      for (i = 0; i < n_calls; i++) {
+        if ((size_t)num_at(json_array_get(calls, i), "point") != j)
+          continue;
+        col[c++] = fig[i * F_N + k];
+        if (isfinite(fig[i * F_N + k]))
+          sum += fig[i * F_N + k];
+      }
+      if (k == F_HB || k == F_HR) {
+        which = k == F_HB ? 0 : 1;
+        lo[which] = min_of(col, c, 0);
+        hi[which] = min_of(col, c, 1);
+      }
+      med[k] = (k == F_TO || k == F_FAIL || k == F_WALL) ? sum : median_of(col, c);
+    }
+    bprintf(&b, "point,%zu,", j);
+    point_columns(&b, points, j);
+    put_num(&b, med[F_HB], 6);
+    put_num(&b, lo[0], 6);
+    put_num(&b, hi[0], 6);
+    put_num(&b, med[F_HR], 6);
+    put_num(&b, lo[1], 6);
+    put_num(&b, hi[1], 6);
+    put_num(&b, med[F_NS], 3);
+    put_num(&b, med[F_NS01], 3);
+    put_num(&b, med[F_NS99], 3);
+    put_num(&b, med[F_OPS], 1);
+    put_num(&b, med[F_BPS], 1);
+    put_num(&b, med[F_BITS], 1);
+    put_num(&b, med[F_TO], 0);
+    put_num(&b, med[F_FAIL], 0);
+    put_num(&b, med[F_WALL], 6);
+    bprintf(&b, "\n");
+  }
+  free(fig);
+  free(col);
+  if (b.bad) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
+}
+
+int mb_results_write_summary(const char *dir, const json_t *run, struct mb_error *err)
+{
+  char path[4096 + 16];
+  char *text;
+  int rc;
+
+  snprintf(path, sizeof(path), "%s/summary.csv", dir);
+  text = mb_results_summary_csv(run);
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory building CSV");
+  rc = mb_results_write_atomic(path, text, strlen(text), 1, err);
+  free(text);
+  return rc;
+}
+
+/* ---- reading a run back -------------------------------------------------- */
+
+static int need(const json_t *obj, const char *key, json_type type, const char *file,
+                const char *where, struct mb_error *err)
+{
+  const json_t *v = json_object_get(obj, key);
+
+  if (!v || json_typeof(v) != type)
+    return mb_error_set(err, MB_EINVALID, file, 0, 0, NULL, "%s%s%s: missing or not %s",
+                        where, *where ? "." : "", key,
+                        type == JSON_OBJECT  ? "an object"
+                        : type == JSON_ARRAY ? "an array"
+                        : type == JSON_STRING ? "a string"
+                                              : "a number");
+  return MB_OK;
+}
+
+int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
+{
+  char path[4096 + 16];
+  json_error_t jerr;
+  json_t *doc;
+  const json_t *v;
+  size_t i;
+  int rc = MB_OK;
+
+  *run = NULL;
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  if (access(path, F_OK) != 0)
+    return mb_error_errno(err, errno, path, "not a results directory (no run.json)");
+  doc = json_load_file(path, 0, &jerr);
+  if (!doc)
+    return mb_error_set(err, MB_EINVALID, path, jerr.line, jerr.column, NULL, "%s",
+                        jerr.text);
+  if (!json_is_object(doc)) {
+    json_decref(doc);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "not a JSON object");
+  }
+  v = json_object_get(doc, "schema");
+  if (!json_is_string(v) || strcmp(json_string_value(v), MB_RESULTS_SCHEMA) != 0) {
+    json_decref(doc);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, "schema",
+                        "expected \"%s\"", MB_RESULTS_SCHEMA);
+  }
+  if (rc == MB_OK)
+    rc = need(doc, "status", JSON_STRING, path, "", err);
+  if (rc == MB_OK)
+    rc = need(doc, "mebench", JSON_OBJECT, path, "", err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "mebench"), "version", JSON_STRING, path, "mebench", err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "mebench"), "git_commit", JSON_STRING, path, "mebench",
+              err);
+  if (rc == MB_OK)
+    rc = need(doc, "machine", JSON_OBJECT, path, "", err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "machine"), "hostname", JSON_STRING, path, "machine",
+              err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "machine"), "cpu_model", JSON_STRING, path, "machine",
+              err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "machine"), "kernel", JSON_STRING, path, "machine", err);
+  if (rc == MB_OK)
+    rc = need(doc, "experiment", JSON_OBJECT, path, "", err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "experiment"), "sha256", JSON_STRING, path, "experiment",
+              err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "experiment"), "path", JSON_STRING, path, "experiment",
+              err);
+  if (rc == MB_OK)
+    rc = need(doc, "points", JSON_ARRAY, path, "", err);
+  if (rc == MB_OK)
+    rc = need(doc, "calls", JSON_ARRAY, path, "", err);
+  for (i = 0; rc == MB_OK && i < json_array_size(json_object_get(doc, "calls")); i++) {
+    const json_t *call = json_array_get(json_object_get(doc, "calls"), i);
+    char where[32];
+
+    snprintf(where, sizeof(where), "calls[%zu]", i);
+    if (!json_is_object(call))
+      rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "%s: not an object", where);
+    if (rc == MB_OK)
+      rc = need(call, "point", JSON_INTEGER, path, where, err);
+    if (rc == MB_OK)
+      rc = need(call, "repetition", JSON_INTEGER, path, where, err);
+  }
+  if (rc != MB_OK) {
+    json_decref(doc);
+    return rc;
+  }
+  *run = doc;
+  return MB_OK;
+}

@@ -1,0 +1,669 @@
+/* rundir.c: read run.json back, check it, and aggregate calls per point. */
+#include "rundir.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* From the table itself, so reading results needs no estimator code. */
+static const char *const est_keys[MB_EST_COUNT] = {
+#define MB_X(id, key, title, section) key,
+    MB_ESTIMATOR_TABLE(MB_X)
+#undef MB_X
+};
+
+const char *mb_rundir_est_key(int e)
+{
+  return e >= 0 && e < MB_EST_COUNT ? est_keys[e] : "?";
+}
+
+const char *mb_axis_name(enum mb_axis axis)
+{
+  switch (axis) {
+  case MB_AXIS_NUM_PORTS:
+    return "num_ports";
+  case MB_AXIS_OOL_SIZE:
+    return "ool_size";
+  case MB_AXIS_MODE:
+    return "mode";
+  default:
+    return "?";
+  }
+}
+
+/* Typed access to a JSON value under a parent, naming its path on failure. */
+struct getter {
+  const char *file;
+  struct mb_error *err;
+  int failed;
+};
+
+static json_t *child(struct getter *g, json_t *parent, const char *ppath,
+                     const char *key, char *path, size_t n)
+{
+  json_t *v;
+
+  if (ppath[0])
+    snprintf(path, n, "%s.%s", ppath, key);
+  else
+    snprintf(path, n, "%s", key);
+  v = json_object_get(parent, key);
+  if (!v && !g->failed) {
+    g->failed = 1;
+    mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "missing");
+  }
+  return v;
+}
+
+static void wrong(struct getter *g, const char *path, const char *expected)
+{
+  if (!g->failed) {
+    g->failed = 1;
+    mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "expected %s", expected);
+  }
+}
+
+static json_t *get_object(struct getter *g, json_t *parent, const char *ppath,
+                          const char *key)
+{
+  char path[256];
+  json_t *v = child(g, parent, ppath, key, path, sizeof(path));
+
+  if (v && !json_is_object(v)) {
+    wrong(g, path, "an object");
+    return NULL;
+  }
+  return v;
+}
+
+/* A text: a string, or null/absent standing for "" when optional. */
+static const char *get_text(struct getter *g, json_t *parent, const char *ppath,
+                            const char *key, int optional)
+{
+  char path[256];
+  json_t *v;
+
+  if (!parent)
+    return "";
+  if (optional && (!json_object_get(parent, key) || json_is_null(json_object_get(parent, key))))
+    return "";
+  v = child(g, parent, ppath, key, path, sizeof(path));
+  if (!v)
+    return "";
+  if (!json_is_string(v)) {
+    wrong(g, path, "a string");
+    return "";
+  }
+  return json_string_value(v);
+}
+
+static double get_number(struct getter *g, json_t *parent, const char *ppath,
+                         const char *key)
+{
+  char path[256];
+  json_t *v;
+
+  if (!parent)
+    return NAN;
+  v = child(g, parent, ppath, key, path, sizeof(path));
+  if (!v)
+    return NAN;
+  /* results/README.md: a number that cannot be computed is null. */
+  if (json_is_null(v))
+    return NAN;
+  if (!json_is_number(v)) {
+    wrong(g, path, "a number or null");
+    return NAN;
+  }
+  return json_number_value(v);
+}
+
+static unsigned long long get_count(struct getter *g, json_t *parent, const char *ppath,
+                                    const char *key)
+{
+  char path[256];
+  json_t *v;
+
+  if (!parent)
+    return 0;
+  v = child(g, parent, ppath, key, path, sizeof(path));
+  if (!v)
+    return 0;
+  if (!json_is_integer(v) || json_integer_value(v) < 0) {
+    wrong(g, path, "a whole number >= 0");
+    return 0;
+  }
+  return (unsigned long long)json_integer_value(v);
+}
+
+/* Each estimator's effective estimate from an assessment object. */
+static double get_assessment(struct getter *g, json_t *a, const char *apath,
+                             double est[MB_EST_COUNT])
+{
+  json_t *lit, *bits;
+  double h, bps;
+  int e;
+
+  for (e = 0; e < MB_EST_COUNT; e++)
+    est[e] = NAN;
+  if (!a)
+    return NAN;
+  h = get_number(g, a, apath, "h_assessed");
+  bps = (double)get_count(g, a, apath, "bits_per_symbol");
+  lit = json_object_get(a, "literal");
+  bits = json_object_get(a, "bitstring");
+  for (e = 0; e < MB_EST_COUNT; e++) {
+    const char *key = mb_rundir_est_key(e);
+    json_t *l = json_is_object(lit) ? json_object_get(lit, key) : NULL;
+    json_t *b = json_is_object(bits) ? json_object_get(bits, key) : NULL;
+    json_t *lh = json_is_object(l) ? json_object_get(l, "h") : NULL;
+    json_t *bh = json_is_object(b) ? json_object_get(b, "h") : NULL;
+
+    if (json_is_number(lh) && json_number_value(lh) >= 0)
+      est[e] = json_number_value(lh);
+    if (json_is_number(bh) && json_number_value(bh) >= 0) {
+      double v = bps * json_number_value(bh);
+
+      if (isnan(est[e]) || v < est[e])
+        est[e] = v;
+    }
+  }
+  /* The tool reports -1 when no estimator ran. */
+  return h >= 0 ? h : NAN;
+}
+
+double mb_rundir_median(double *v, size_t n)
+{
+  size_t i, m = 0, j;
+
+  for (i = 0; i < n; i++)
+    if (!isnan(v[i]))
+      v[m++] = v[i];
+  if (m == 0)
+    return NAN;
+  for (i = 1; i < m; i++) {
+    double x = v[i];
+
+    for (j = i; j > 0 && v[j - 1] > x; j--)
+      v[j] = v[j - 1];
+    v[j] = x;
+  }
+  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
+}
+
+static struct mb_spread spread_of(double *v, size_t n)
+{
+  struct mb_spread s = {NAN, NAN, NAN};
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    if (isnan(v[i]))
+      continue;
+    if (isnan(s.min) || v[i] < s.min)
+      s.min = v[i];
+    if (isnan(s.max) || v[i] > s.max)
+      s.max = v[i];
+  }
+  s.med = mb_rundir_median(v, n);
+  return s;
+}
+
+static void axis_add(struct mb_axis_values *a, uint32_t v)
+{
+  size_t i, j;
+
+  for (i = 0; i < a->n && a->values[i] < v; i++)
+    ;
+  if (i < a->n && a->values[i] == v)
+    return;
+  if (a->n == sizeof(a->values) / sizeof(a->values[0]))
+    return;
+  for (j = a->n; j > i; j--)
+    a->values[j] = a->values[j - 1];
+  a->values[i] = v;
+  a->n++;
+}
+
+uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis)
+{
+  switch (axis) {
+  case MB_AXIS_NUM_PORTS:
+    return p->config.num_ports;
+  case MB_AXIS_OOL_SIZE:
+    return p->config.ool_size;
+  default:
+    return (uint32_t)p->config.mode;
+  }
+}
+
+int mb_rundir_swept(const struct mb_rundir *rd, enum mb_axis axis)
+{
+  return rd->axes[axis].n > 1;
+}
+
+char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_point *p,
+                            int swept_only, char *buf, size_t n)
+{
+  int any = 0, a;
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (a = 0; a < MB_AXIS_COUNT; a++)
+    any |= mb_rundir_swept(rd, (enum mb_axis)a);
+  for (a = 0; a < MB_AXIS_COUNT; a++) {
+    if (swept_only && any && !mb_rundir_swept(rd, (enum mb_axis)a))
+      continue;
+    if (len >= n)
+      break;
+    if (a == MB_AXIS_NUM_PORTS)
+      snprintf(buf + len, n - len, "%s%u port%s", len ? ", " : "", p->config.num_ports,
+               p->config.num_ports == 1 ? "" : "s");
+    else if (a == MB_AXIS_OOL_SIZE)
+      snprintf(buf + len, n - len, "%s%u B", len ? ", " : "", p->config.ool_size);
+    else
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+    len = strlen(buf);
+  }
+  return buf;
+}
+
+static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
+{
+  json_t *pts = json_object_get(root, "points");
+  size_t i;
+
+  if (!json_is_array(pts) || json_array_size(pts) == 0) {
+    wrong(g, "points", "a non-empty array");
+    return MB_EINVALID;
+  }
+  rd->n_points = json_array_size(pts);
+  rd->points = calloc(rd->n_points, sizeof(*rd->points));
+  if (!rd->points)
+    return mb_error_set(g->err, MB_ENOMEM, g->file, 0, 0, NULL, "out of memory");
+  for (i = 0; i < rd->n_points && !g->failed; i++) {
+    json_t *p = json_array_get(pts, i);
+    struct mb_rundir_point *pt = &rd->points[i];
+    char pp[64];
+    unsigned long long v;
+    const char *mode;
+
+    snprintf(pp, sizeof(pp), "points[%zu]", i);
+    if (!json_is_object(p)) {
+      wrong(g, pp, "an object");
+      break;
+    }
+    v = get_count(g, p, pp, "index");
+    if (!g->failed && v != i) {
+      char path[80];
+
+      snprintf(path, sizeof(path), "%s.index", pp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu where %zu was expected",
+                   v, i);
+      g->failed = 1;
+      break;
+    }
+    pt->index = i;
+    v = get_count(g, p, pp, "num_ports");
+    if (!g->failed && (v < MB_NUM_PORTS_MIN || v > MB_NUM_PORTS_MAX)) {
+      char path[80];
+
+      snprintf(path, sizeof(path), "%s.num_ports", pp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u", v,
+                   MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX);
+      g->failed = 1;
+    }
+    pt->config.num_ports = (uint32_t)v;
+    v = get_count(g, p, pp, "ool_size");
+    if (!g->failed && (v < MB_OOL_SIZE_MIN || v > MB_OOL_SIZE_MAX)) {
+      char path[80];
+
+      snprintf(path, sizeof(path), "%s.ool_size", pp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u", v,
+                   MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX);
+      g->failed = 1;
+    }
+    pt->config.ool_size = (uint32_t)v;
+    mode = get_text(g, p, pp, "mode", 0);
+    if (!g->failed && mb_mode_parse(mode, &pt->config.mode) != MB_OK) {
+      char path[80];
+
+      snprintf(path, sizeof(path), "%s.mode", pp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path,
+                   "'%s' is not a mode (expected \"complex\" or \"simple\")", mode);
+      g->failed = 1;
+    }
+    axis_add(&rd->axes[MB_AXIS_NUM_PORTS], pt->config.num_ports);
+    axis_add(&rd->axes[MB_AXIS_OOL_SIZE], pt->config.ool_size);
+    axis_add(&rd->axes[MB_AXIS_MODE], (uint32_t)pt->config.mode);
+  }
+  return g->failed ? MB_EINVALID : MB_OK;
+}
+
+static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
+{
+  json_t *calls = json_object_get(root, "calls");
+  size_t i;
+
+  if (!json_is_array(calls)) {
+    wrong(g, "calls", "an array");
+    return MB_EINVALID;
+  }
+  rd->n_calls = json_array_size(calls);
+  rd->calls = calloc(rd->n_calls ? rd->n_calls : 1, sizeof(*rd->calls));
+  if (!rd->calls)
+    return mb_error_set(g->err, MB_ENOMEM, g->file, 0, 0, NULL, "out of memory");
+  for (i = 0; i < rd->n_calls && !g->failed; i++) {
+    json_t *c = json_array_get(calls, i);
+    struct mb_rundir_call *k = &rd->calls[i];
+    json_t *rs, *tp, *en, *rate;
+    char cp[64], sp[96];
+
+    snprintf(cp, sizeof(cp), "calls[%zu]", i);
+    if (!json_is_object(c)) {
+      wrong(g, cp, "an object");
+      break;
+    }
+    k->point = (size_t)get_count(g, c, cp, "point");
+    if (!g->failed && k->point >= rd->n_points) {
+      snprintf(sp, sizeof(sp), "%s.point", cp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, sp,
+                   "%zu is not a point index (the run has %zu points)", k->point,
+                   rd->n_points);
+      g->failed = 1;
+      break;
+    }
+    k->repetition = (size_t)get_count(g, c, cp, "repetition");
+    k->sequence = (size_t)get_count(g, c, cp, "sequence");
+    k->raw_file = get_text(g, c, cp, "raw_file", 0);
+    k->wall_s = get_number(g, c, cp, "wall_s");
+    k->pool_size = (uint32_t)get_count(g, c, cp, "pool_size");
+    k->timings = (size_t)get_count(g, c, cp, "timings");
+    k->bytes = (size_t)get_count(g, c, cp, "bytes");
+    k->timeouts = (size_t)get_count(g, c, cp, "timeouts");
+    k->failures = (size_t)get_count(g, c, cp, "failures");
+    rs = get_object(g, c, cp, "raw_stats");
+    snprintf(sp, sizeof(sp), "%s.raw_stats", cp);
+    k->raw_min = get_number(g, rs, sp, "min");
+    k->raw_p01 = get_number(g, rs, sp, "p01");
+    k->raw_p50 = get_number(g, rs, sp, "p50");
+    k->raw_p99 = get_number(g, rs, sp, "p99");
+    k->raw_max = get_number(g, rs, sp, "max");
+    k->raw_mean = get_number(g, rs, sp, "mean");
+    k->raw_stddev = get_number(g, rs, sp, "stddev");
+    k->raw_mad = get_number(g, rs, sp, "mad");
+    k->raw_distinct = (size_t)get_count(g, rs, sp, "distinct");
+    k->raw_quantum = get_number(g, rs, sp, "quantum");
+    k->ns_per_op = get_number(g, c, cp, "ns_per_op");
+    tp = get_object(g, c, cp, "throughput");
+    snprintf(sp, sizeof(sp), "%s.throughput", cp);
+    k->ops_per_s = get_number(g, tp, sp, "ops_per_s");
+    k->bytes_per_s = get_number(g, tp, sp, "bytes_per_s");
+    en = get_object(g, c, cp, "entropy");
+    snprintf(sp, sizeof(sp), "%s.entropy", cp);
+    if (en) {
+      json_t *b = get_object(g, en, sp, "bytes");
+      json_t *r = get_object(g, en, sp, "raw");
+
+      snprintf(sp, sizeof(sp), "%s.entropy.bytes", cp);
+      k->h_bytes = get_assessment(g, b, sp, k->est_bytes);
+      snprintf(sp, sizeof(sp), "%s.entropy.raw", cp);
+      k->h_raw = get_assessment(g, r, sp, k->est_raw);
+    }
+    rate = get_object(g, c, cp, "rate");
+    snprintf(sp, sizeof(sp), "%s.rate", cp);
+    k->bits_per_s = get_number(g, rate, sp, "bits_per_s");
+  }
+  return g->failed ? MB_EINVALID : MB_OK;
+}
+
+static int aggregate(struct mb_rundir *rd, struct mb_error *err)
+{
+  size_t n = rd->n_calls ? rd->n_calls : 1, p, i, m;
+  double *v = calloc(n, sizeof(*v));
+  int e;
+
+  if (!v)
+    return mb_error_set(err, MB_ENOMEM, rd->json_path, 0, 0, NULL, "out of memory");
+#define MB_GATHER(expr)                                                          \
+  do {                                                                           \
+    m = 0;                                                                       \
+    for (i = 0; i < rd->n_calls; i++) {                                          \
+      const struct mb_rundir_call *c = &rd->calls[i];                            \
+      if (c->point == p)                                                         \
+        v[m++] = (expr);                                                         \
+    }                                                                            \
+  } while (0)
+  for (p = 0; p < rd->n_points; p++) {
+    struct mb_rundir_point *pt = &rd->points[p];
+    double q = 0;
+
+    pt->bind_bytes = -1;
+    for (i = 0; i < rd->n_calls; i++) {
+      const struct mb_rundir_call *c = &rd->calls[i];
+
+      if (c->point != p)
+        continue;
+      pt->n_calls++;
+      pt->timeouts += c->timeouts;
+      pt->failures += c->failures;
+      pt->timeout_calls += c->timeouts > 0;
+      pt->failure_calls += c->failures > 0;
+      if (c->pool_size == 0)
+        pt->fallbacks++;
+      if (c->raw_quantum * rd->tick_ns > q)
+        q = c->raw_quantum * rd->tick_ns;
+    }
+    pt->quantum_ns = q;
+    MB_GATHER(c->h_bytes);
+    pt->h_bytes = spread_of(v, m);
+    MB_GATHER(c->h_raw);
+    pt->h_raw = spread_of(v, m);
+    MB_GATHER(c->bits_per_s);
+    pt->bits_per_s = spread_of(v, m);
+    MB_GATHER(c->ops_per_s);
+    pt->ops_per_s = spread_of(v, m);
+    MB_GATHER(c->wall_s);
+    pt->wall_s = spread_of(v, m);
+    MB_GATHER(c->ns_per_op);
+    pt->ns_per_op = spread_of(v, m);
+    MB_GATHER(c->raw_p01 * rd->tick_ns);
+    pt->ns_p01 = mb_rundir_median(v, m);
+    MB_GATHER(c->raw_p99 * rd->tick_ns);
+    pt->ns_p99 = mb_rundir_median(v, m);
+    MB_GATHER(c->raw_mad * rd->tick_ns);
+    pt->mad_ns = mb_rundir_median(v, m);
+    for (e = 0; e < MB_EST_COUNT; e++) {
+      MB_GATHER(c->est_bytes[e]);
+      pt->est_bytes[e] = spread_of(v, m);
+      MB_GATHER(c->est_raw[e]);
+      pt->est_raw[e] = spread_of(v, m);
+      if (!isnan(pt->est_bytes[e].med) &&
+          (pt->bind_bytes < 0 || pt->est_bytes[e].med < pt->est_bytes[pt->bind_bytes].med))
+        pt->bind_bytes = e;
+    }
+    if (pt->bind_bytes >= 0) {
+      for (i = 0; i < rd->n_calls; i++) {
+        const struct mb_rundir_call *c = &rd->calls[i];
+        int lowest = -1;
+
+        if (c->point != p)
+          continue;
+        for (e = 0; e < MB_EST_COUNT; e++)
+          if (!isnan(c->est_bytes[e]) && (lowest < 0 || c->est_bytes[e] < c->est_bytes[lowest]))
+            lowest = e;
+        if (lowest == pt->bind_bytes)
+          pt->bind_count++;
+      }
+    }
+  }
+#undef MB_GATHER
+  free(v);
+  return MB_OK;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *s = malloc(n);
+
+  if (s)
+    snprintf(s, n, "%s/%s", dir, name);
+  return s;
+}
+
+int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
+{
+  struct getter g;
+  json_t *root, *mach, *clk, *src, *exp, *ests, *mb;
+  json_error_t jerr;
+  size_t i;
+  int rc;
+
+  memset(rd, 0, sizeof(*rd));
+  rd->dir = malloc(strlen(dir) + 1);
+  rd->json_path = join_path(dir, "run.json");
+  if (!rd->dir || !rd->json_path)
+    return mb_error_set(err, MB_ENOMEM, dir, 0, 0, NULL, "out of memory");
+  memcpy(rd->dir, dir, strlen(dir) + 1);
+  g.file = rd->json_path;
+  g.err = err;
+  g.failed = 0;
+  {
+    FILE *f = fopen(rd->json_path, "rb");
+
+    if (!f) {
+      if (errno == ENOENT)
+        return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, NULL,
+                            "no run.json: %s is not a mebench results directory", dir);
+      return mb_error_errno(err, errno, rd->json_path, "cannot open");
+    }
+    root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(f);
+  }
+  if (!root)
+    return mb_error_set(err, MB_EINVALID, rd->json_path, jerr.line, jerr.column, NULL,
+                        "%s", jerr.text);
+  rd->root = root;
+  if (!json_is_object(root)) {
+    wrong(&g, "", "a JSON object at the top level");
+    return MB_EINVALID;
+  }
+  rd->schema = get_text(&g, root, "", "schema", 0);
+  if (!g.failed && strcmp(rd->schema, "mebench-run/1") != 0) {
+    return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, "schema",
+                        "\"%s\" is not a schema this mebench reads (expected "
+                        "\"mebench-run/1\")",
+                        rd->schema);
+  }
+  rd->status = get_text(&g, root, "", "status", 0);
+  rd->error = get_text(&g, root, "", "error", 1);
+  rd->started = get_text(&g, root, "", "started", 0);
+  rd->finished = get_text(&g, root, "", "finished", 1);
+  mb = get_object(&g, root, "", "mebench");
+  rd->version = get_text(&g, mb, "mebench", "version", 1);
+  rd->git_commit = get_text(&g, mb, "mebench", "git_commit", 1);
+  rd->compiler = get_text(&g, mb, "mebench", "compiler", 1);
+  rd->flags = get_text(&g, mb, "mebench", "flags", 1);
+  mach = get_object(&g, root, "", "machine");
+  rd->hostname = get_text(&g, mach, "machine", "hostname", 0);
+  rd->os = get_text(&g, mach, "machine", "os", 1);
+  rd->kernel = get_text(&g, mach, "machine", "kernel", 1);
+  rd->arch = get_text(&g, mach, "machine", "arch", 1);
+  rd->cpu_model = get_text(&g, mach, "machine", "cpu_model", 1);
+  rd->cores = mach && json_is_integer(json_object_get(mach, "cores"))
+                  ? (long long)json_integer_value(json_object_get(mach, "cores"))
+                  : 0;
+  clk = get_object(&g, root, "", "clock");
+  rd->clock_name = get_text(&g, clk, "clock", "name", 0);
+  rd->tick_num = get_count(&g, clk, "clock", "tick_num");
+  rd->tick_den = get_count(&g, clk, "clock", "tick_den");
+  if (!g.failed && (rd->tick_num == 0 || rd->tick_den == 0))
+    return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0,
+                        rd->tick_num == 0 ? "clock.tick_num" : "clock.tick_den",
+                        "must be at least 1");
+  rd->tick_ns = rd->tick_den ? (double)rd->tick_num / (double)rd->tick_den : NAN;
+  rd->read_cost_ns = get_number(&g, clk, "clock", "read_cost_ns");
+  rd->resolution_ns = get_number(&g, clk, "clock", "resolution_ns");
+  src = get_object(&g, root, "", "source");
+  rd->source_name = get_text(&g, src, "source", "name", 0);
+  rd->source_platform = get_text(&g, src, "source", "platform", 1);
+  rd->source_description = get_text(&g, src, "source", "description", 1);
+  rd->source_replay = get_text(&g, src, "source", "replay", 1);
+  rd->total_s = rd->collect_s = rd->analyse_s = rd->write_s = NAN;
+  {
+    json_t *d = json_object_get(root, "durations");
+
+    if (json_is_object(d)) {
+      rd->total_s = get_number(&g, d, "durations", "total_s");
+      rd->collect_s = get_number(&g, d, "durations", "collect_s");
+      rd->analyse_s = get_number(&g, d, "durations", "analyse_s");
+      rd->write_s = get_number(&g, d, "durations", "write_s");
+    }
+    d = json_object_get(root, "sessions");
+    rd->n_sessions = json_is_array(d) ? json_array_size(d) : 0;
+  }
+  exp = get_object(&g, root, "", "experiment");
+  rd->exp_path = get_text(&g, exp, "experiment", "path", 1);
+  rd->exp_sha256 = get_text(&g, exp, "experiment", "sha256", 1);
+  rd->samples = (size_t)get_count(&g, exp, "experiment", "samples");
+  rd->repetitions = (size_t)get_count(&g, exp, "experiment", "repetitions");
+  rd->warmup = (size_t)get_count(&g, exp, "experiment", "warmup");
+  rd->order = get_text(&g, exp, "experiment", "order", 0);
+  rd->seed = get_count(&g, exp, "experiment", "seed");
+  rd->raw_bits = (unsigned)get_count(&g, exp, "experiment", "raw_bits");
+  rd->bitstring = exp && json_is_true(json_object_get(exp, "bitstring"));
+  rd->exp_name = "";
+  rd->exp_description = "";
+  if (exp) {
+    json_t *content = json_object_get(exp, "content");
+
+    if (json_is_object(content)) {
+      rd->exp_name = get_text(&g, content, "experiment.content", "name", 1);
+      rd->exp_description = get_text(&g, content, "experiment.content", "description", 1);
+    }
+    ests = json_object_get(exp, "estimators");
+    if (json_is_array(ests)) {
+      for (i = 0; i < json_array_size(ests); i++) {
+        json_t *s = json_array_get(ests, i);
+        size_t len = strlen(rd->estimators);
+
+        if (!json_is_string(s)) {
+          char path[64];
+
+          snprintf(path, sizeof(path), "experiment.estimators[%zu]", i);
+          wrong(&g, path, "an estimator key");
+          break;
+        }
+        snprintf(rd->estimators + len, sizeof(rd->estimators) - len, "%s%s",
+                 len ? ", " : "", json_string_value(s));
+      }
+    } else if (!g.failed) {
+      wrong(&g, "experiment.estimators", "an array of estimator keys");
+    }
+  }
+  if (g.failed)
+    return err && err->code ? err->code : MB_EINVALID;
+  rc = load_points(&g, root, rd);
+  if (!rc)
+    rc = load_calls(&g, root, rd);
+  if (!rc)
+    rc = aggregate(rd, err);
+  return rc;
+}
+
+void mb_rundir_cleanup(struct mb_rundir *rd)
+{
+  if (!rd)
+    return;
+  free(rd->dir);
+  free(rd->json_path);
+  free(rd->points);
+  free(rd->calls);
+  json_decref((json_t *)rd->root);
+  memset(rd, 0, sizeof(*rd));
+}

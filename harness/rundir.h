@@ -1,0 +1,136 @@
+/* rundir.h: a results directory read back (run.json), validated, with the
+ * per-point aggregates that plots and reports are drawn from.
+ *
+ * The schema is results/README.md ("mebench-run/1"). Every value the readers
+ * use is checked on load; a missing or mistyped one is MB_EINVALID naming
+ * run.json and the JSON path (calls[3].raw_stats.p50).
+ */
+#ifndef MB_RUNDIR_H
+#define MB_RUNDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "estimators.h"
+#include "source.h"
+
+/* The axes an experiment can sweep. */
+enum mb_axis { MB_AXIS_NUM_PORTS = 0, MB_AXIS_OOL_SIZE, MB_AXIS_MODE, MB_AXIS_COUNT };
+
+/* The key of estimator e ("mcv", ...; "?" out of range), from
+ * MB_ESTIMATOR_TABLE, so reading results does not need the estimators. */
+const char *mb_rundir_est_key(int e);
+
+/* "num_ports", "ool_size", "mode". */
+const char *mb_axis_name(enum mb_axis axis);
+
+/* One measured call, as run.json records it. Missing estimates are NAN. */
+struct mb_rundir_call {
+  size_t point, repetition, sequence;
+  const char *raw_file; /* relative to the run directory; borrowed */
+  double wall_s;
+  uint32_t pool_size;
+  size_t timings, bytes, timeouts, failures;
+  /* raw_stats, in ticks */
+  double raw_min, raw_p01, raw_p50, raw_p99, raw_max, raw_mean, raw_stddev, raw_mad;
+  double raw_quantum;
+  size_t raw_distinct;
+  double ns_per_op, ops_per_s, bytes_per_s, bits_per_s;
+  double h_bytes, h_raw; /* h_assessed of entropy.bytes / entropy.raw */
+  /* Each estimator's share in h_assessed: min(literal h, bits_per_symbol *
+   * bitstring h), in bits per symbol; NAN when it did not run. */
+  double est_bytes[MB_EST_COUNT];
+  double est_raw[MB_EST_COUNT];
+};
+
+/* Median and spread of one figure over a point's repetitions. */
+struct mb_spread {
+  double med, min, max; /* NAN when no repetition has a value */
+};
+
+/* A point's aggregate over its repetitions. */
+struct mb_rundir_point {
+  size_t index;
+  struct mb_config config;
+  size_t n_calls;       /* repetitions measured (fewer if interrupted) */
+  struct mb_spread h_bytes, h_raw, bits_per_s, ops_per_s, wall_s;
+  struct mb_spread ns_per_op; /* of each call's median delta, ns */
+  double ns_p01, ns_p99;      /* median over calls of raw_stats p01/p99, ns */
+  double mad_ns;              /* median over calls of raw_stats.mad, ns */
+  double quantum_ns;          /* largest raw_stats.quantum over calls, ns */
+  size_t timeouts, failures;  /* summed over calls */
+  size_t timeout_calls, failure_calls; /* calls with any */
+  size_t fallbacks;           /* calls with pool_size 0 */
+  struct mb_spread est_bytes[MB_EST_COUNT];
+  struct mb_spread est_raw[MB_EST_COUNT];
+  int bind_bytes;             /* estimator with the lowest median, -1: none */
+  size_t bind_count;          /* calls in which bind_bytes was the lowest */
+};
+
+/* The distinct values of one axis over the run's points, ascending (modes
+ * in enum order). */
+struct mb_axis_values {
+  uint32_t values[64];
+  size_t n;
+};
+
+/* A loaded results directory. Strings are borrowed from the parsed JSON and
+ * live until mb_rundir_cleanup(); "" stands for a null or absent text. */
+struct mb_rundir {
+  char *dir;       /* the directory as named by the caller */
+  char *json_path; /* dir/run.json */
+  void *root;      /* the parsed json_t, owned */
+
+  const char *schema, *status, *started, *finished;
+  const char *error; /* what failed, when status is "failed" */
+  const char *version, *git_commit, *compiler, *flags;
+  const char *hostname, *os, *kernel, *arch, *cpu_model;
+  long long cores;
+  const char *clock_name;
+  uint64_t tick_num, tick_den;
+  double tick_ns, read_cost_ns, resolution_ns;
+  const char *source_name, *source_platform, *source_description;
+  const char *source_replay; /* the replay collector's file, else "" */
+  double total_s, collect_s, analyse_s, write_s; /* durations; NAN if absent */
+  size_t n_sessions; /* the first run and each --resume; 0 if not recorded */
+  const char *exp_path, *exp_sha256, *exp_name, *exp_description, *order;
+  size_t samples, repetitions, warmup;
+  unsigned long long seed;
+  unsigned raw_bits;
+  int bitstring;
+  char estimators[160]; /* the keys, comma-separated */
+
+  struct mb_rundir_point *points; /* n_points, in index order */
+  size_t n_points;
+  struct mb_rundir_call *calls;   /* n_calls, in the order they ran */
+  size_t n_calls;
+
+  struct mb_axis_values axes[MB_AXIS_COUNT];
+};
+
+/* Load dir/run.json into rd and compute every point's aggregate. rd is
+ * caller-allocated and always safe to pass to mb_rundir_cleanup() afterwards.
+ * Returns MB_OK; MB_EINVALID naming the file and JSON path for a missing,
+ * mistyped or inconsistent value; MB_ESYSTEM/MB_EIO when it cannot be read;
+ * MB_ENOMEM. Not thread-safe on one rd. */
+int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err);
+
+void mb_rundir_cleanup(struct mb_rundir *rd);
+
+/* Whether the run swept axis (more than one distinct value). */
+int mb_rundir_swept(const struct mb_rundir *rd, enum mb_axis axis);
+
+/* The value of axis at point p (mode as its enum value). */
+uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis);
+
+/* A point's configuration in words, e.g. "8 ports, 4096 B, complex", written
+ * into buf of size n; only swept axes when swept_only is set and some axis is
+ * swept. Returns buf. */
+char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_point *p,
+                            int swept_only, char *buf, size_t n);
+
+/* Median of n doubles, ignoring NANs (NAN when none). Sorts v in place. */
+double mb_rundir_median(double *v, size_t n);
+
+#endif

@@ -1,0 +1,744 @@
+/* runner.c: the sweep, call by call, recorded without loss (runner.h). */
+#include "runner.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "estimators.h"
+#include "rawfile.h"
+#include "results.h"
+#include "source.h"
+#include "stats.h"
+#include "sysinfo.h"
+
+/* Everything one run holds. Its size is set by one call's data (the
+ * collection, the statistics scratch, the symbol buffer) plus the summaries
+ * in run.json, never by the raw data of earlier calls. */
+struct run {
+  const struct mb_experiment *exp;
+  const struct mb_runner_options *opt;
+  struct mb_collector *col;
+  struct mb_clock clk;
+  struct mb_sysinfo si;
+  struct mb_buildinfo bi;
+  struct mb_collection coll;
+  struct mb_stats_scratch scratch;
+  uint8_t *symbols;
+  size_t cap_symbols;
+  struct mb_call_summary sum; /* large: kept here, not on the stack */
+
+  json_t *doc;          /* run.json */
+  char *dir;            /* the run directory */
+  unsigned char *done;  /* per point * repetitions + repetition: recorded */
+  size_t n_done;        /* calls recorded, all sessions */
+  size_t n_session;     /* calls measured in this session */
+  size_t n_todo;        /* calls still to measure when this session began */
+
+  double t_begin;       /* monotonic seconds at the session's start */
+  double warmup_s, collect_s, analyse_s, write_s; /* this session */
+  double prior[5];      /* durations recorded by earlier sessions */
+  int tty;
+  int bar_shown;
+};
+
+enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
+static const char *const duration_keys[] = {"total_s", "warmup_s", "collect_s", "analyse_s",
+                                            "write_s"};
+
+static const char *const estimator_keys[MB_EST_COUNT] = {
+#define MB_X(id, key, title, section) key,
+    MB_ESTIMATOR_TABLE(MB_X)
+#undef MB_X
+};
+
+static double now_s(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static const char *order_name(enum mb_order o)
+{
+  switch (o) {
+  case MB_ORDER_SEQUENTIAL:
+    return "sequential";
+  case MB_ORDER_INTERLEAVED:
+    return "interleaved";
+  case MB_ORDER_SHUFFLED:
+    return "shuffled";
+  }
+  return "unknown";
+}
+
+static int nomem(struct mb_error *err)
+{
+  return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+/* ---- run.json's fixed parts ---------------------------------------------- */
+
+static json_t *experiment_json(const struct mb_experiment *exp)
+{
+  json_t *content = json_loadb(exp->text, exp->text_len, 0, NULL);
+  json_t *keys = json_array();
+  unsigned mask = exp->estimators ? exp->estimators : MB_EST_ALL;
+  int i;
+
+  for (i = 0; i < MB_EST_COUNT && keys; i++)
+    if (mask & (1u << i))
+      json_array_append_new(keys, json_string(estimator_keys[i]));
+  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
+                   "sha256", exp->sha256, "content",
+                   content ? content : json_stringn(exp->text, exp->text_len), "samples",
+                   (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
+                   "warmup", (json_int_t)exp->warmup, "order", order_name(exp->order), "seed",
+                   (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys, "bitstring",
+                   exp->bitstring ? 1 : 0);
+}
+
+static json_t *points_json(const struct mb_experiment *exp)
+{
+  json_t *arr = json_array();
+  size_t i;
+
+  for (i = 0; arr && i < exp->n_points; i++) {
+    const struct mb_config *p = &exp->points[i];
+
+    if (json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s}", "index", (json_int_t)i,
+                                             "num_ports", (json_int_t)p->num_ports,
+                                             "ool_size", (json_int_t)p->ool_size, "mode",
+                                             mb_mode_name(p->mode))) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
+{
+  const struct mb_source_info *info = mb_collector_info(r->col);
+  char when[32];
+
+  mb_results_iso_time(started, when);
+  return json_pack_ex(jerr, 0, 
+      "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
+      "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
+      "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version", r->bi.version,
+      "git_commit", r->bi.git_commit, "compiler", r->bi.compiler, "flags", r->bi.flags,
+      "machine", "hostname", r->si.hostname, "os", r->si.os, "kernel", r->si.kernel, "arch",
+      r->si.arch, "cpu_model", r->si.cpu_model, "cores", (int)r->si.cores, "clock", "name",
+      r->clk.name ? r->clk.name : "", "tick_num", (json_int_t)r->clk.tick_num, "tick_den",
+      (json_int_t)r->clk.tick_den, "read_cost_ns",
+      isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0, "resolution_ns",
+      isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0, "source", "name",
+      info->name, "platform", info->platform, "description", info->description, "replay",
+      r->exp->replay, "experiment", experiment_json(r->exp), "started", when, "finished",
+      when, "sessions", "points", points_json(r->exp), "calls");
+}
+
+/* ---- resume --------------------------------------------------------------- */
+
+static const char *str_at(const json_t *doc, const char *obj, const char *key)
+{
+  const char *s = json_string_value(json_object_get(json_object_get(doc, obj), key));
+
+  return s ? s : "";
+}
+
+/* Refuse to mix measurements: the experiment file, the build and the
+ * machine must be the ones the run began with. */
+static int check_resumable(struct run *r, struct mb_error *err)
+{
+  const json_t *doc = r->doc;
+  char path[4200];
+  struct {
+    const char *what, *obj, *key, *now;
+  } same[] = {
+      {"experiment file (sha256)", "experiment", "sha256", r->exp->sha256},
+      {"mebench version", "mebench", "version", r->bi.version},
+      {"mebench build (git commit)", "mebench", "git_commit", r->bi.git_commit},
+      {"machine (hostname)", "machine", "hostname", r->si.hostname},
+      {"machine (CPU model)", "machine", "cpu_model", r->si.cpu_model},
+      {"machine (kernel)", "machine", "kernel", r->si.kernel},
+  };
+  size_t i;
+
+  snprintf(path, sizeof(path), "%s/run.json", r->dir);
+  for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+    const char *then = str_at(doc, same[i].obj, same[i].key);
+
+    if (strcmp(then, same[i].now) != 0)
+      return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
+                          "cannot resume: the %s differs: the run has \"%s\", this is \"%s\"",
+                          same[i].what, then, same[i].now);
+  }
+  if (json_array_size(json_object_get(doc, "points")) != r->exp->n_points)
+    return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
+                        "cannot resume: the run has %zu points, the experiment %zu",
+                        json_array_size(json_object_get(doc, "points")), r->exp->n_points);
+  return MB_OK;
+}
+
+static int mark_recorded(struct run *r, struct mb_error *err)
+{
+  const json_t *calls = json_object_get(r->doc, "calls");
+  const json_t *dur = json_object_get(r->doc, "durations");
+  char path[4200];
+  size_t i;
+
+  snprintf(path, sizeof(path), "%s/run.json", r->dir);
+  for (i = 0; i < json_array_size(calls); i++) {
+    const json_t *c = json_array_get(calls, i);
+    json_int_t p = json_integer_value(json_object_get(c, "point"));
+    json_int_t rep = json_integer_value(json_object_get(c, "repetition"));
+    size_t k;
+
+    if (p < 0 || (size_t)p >= r->exp->n_points || rep < 0 ||
+        (size_t)rep >= r->exp->repetitions)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "calls[%zu]: point %lld repetition %lld is not in the experiment", i,
+                          (long long)p, (long long)rep);
+    k = (size_t)p * r->exp->repetitions + (size_t)rep;
+    if (r->done[k])
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "calls[%zu]: point %lld repetition %lld is recorded twice", i,
+                          (long long)p, (long long)rep);
+    r->done[k] = 1;
+    r->n_done++;
+  }
+  for (i = 0; i < 5; i++) {
+    const json_t *v = json_object_get(dur, duration_keys[i]);
+
+    r->prior[i] = json_is_number(v) ? json_number_value(v) : 0.0;
+  }
+  return MB_OK;
+}
+
+/* A raw file without its summary (the process died between the two) is
+ * not part of the run: move it aside so the call can be measured again,
+ * never deleting data. */
+static int set_aside(struct run *r, const char *raw_name, struct mb_error *err)
+{
+  char path[4200], aside[4300];
+  unsigned k;
+
+  snprintf(path, sizeof(path), "%s/%s", r->dir, raw_name);
+  if (access(path, F_OK) != 0)
+    return MB_OK;
+  for (k = 1; k < 1000; k++) {
+    snprintf(aside, sizeof(aside), "%s.orphan-%u", path, k);
+    if (access(aside, F_OK) != 0)
+      break;
+  }
+  if (rename(path, aside) != 0)
+    return mb_error_errno(err, errno, path, "cannot set aside unrecorded raw file");
+  if (r->opt->progress)
+    fprintf(r->opt->progress, "mebench: %s had no summary in run.json; kept as %s\n", path,
+            aside);
+  return MB_OK;
+}
+
+/* ---- progress -------------------------------------------------------------- */
+
+static void fmt_duration(double s, char *out, size_t n)
+{
+  long t = (long)(s + 0.5);
+
+  if (!isfinite(s) || s < 0)
+    snprintf(out, n, "?");
+  else if (t >= 3600)
+    snprintf(out, n, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else if (t >= 60)
+    snprintf(out, n, "%ldm%02lds", t / 60, t % 60);
+  else
+    snprintf(out, n, "%lds", t);
+}
+
+static double eta_s(const struct run *r)
+{
+  double elapsed = now_s() - r->t_begin - r->warmup_s;
+
+  if (r->n_session == 0)
+    return NAN;
+  return elapsed / (double)r->n_session * (double)(r->n_todo - r->n_session);
+}
+
+static void show_bar(struct run *r, size_t point)
+{
+  FILE *out = r->opt->progress;
+  const struct mb_config *p = &r->exp->points[point];
+  size_t total = r->exp->n_calls, width = 24, filled = total ? r->n_done * width / total : 0;
+  char bar[32], eta[32];
+  size_t i;
+
+  if (!out || !r->tty)
+    return;
+  for (i = 0; i < width; i++)
+    bar[i] = i < filled ? '#' : '-';
+  bar[width] = '\0';
+  fmt_duration(eta_s(r), eta, sizeof(eta));
+  fprintf(out, "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
+               ", ool_size %" PRIu32 ", %s)  ETA %s",
+          bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
+          mb_mode_name(p->mode), eta);
+  fflush(out);
+  r->bar_shown = 1;
+}
+
+static void end_bar(struct run *r)
+{
+  if (r->bar_shown && r->opt->progress) {
+    fprintf(r->opt->progress, "\r\033[K");
+    fflush(r->opt->progress);
+  }
+  r->bar_shown = 0;
+}
+
+static void show_line(struct run *r, const struct mb_call_summary *s)
+{
+  FILE *out = r->opt->progress;
+  char eta[32];
+
+  if (!out || r->tty)
+    return;
+  fmt_duration(eta_s(r), eta, sizeof(eta));
+  fprintf(out,
+          "mebench: call %zu/%zu  point %zu rep %zu  h_bytes %.3f  h_raw %.3f  "
+          "%.1f ns/op  %zu timeouts  %.2f s  ETA %s\n",
+          r->n_done, r->exp->n_calls, s->point, s->repetition, s->entropy_bytes.h_assessed,
+          s->entropy_raw.h_assessed, (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts,
+          s->wall_s, eta);
+  fflush(out);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+  size_t m = 0, i;
+
+  for (i = 0; i < n; i++)
+    if (isfinite(v[i]))
+      v[m++] = v[i];
+  if (m == 0)
+    return NAN;
+  qsort(v, m, sizeof(*v), cmp_double);
+  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
+}
+
+static double num(const json_t *obj, const char *a, const char *b, const char *c)
+{
+  const json_t *v = json_object_get(obj, a);
+
+  if (b)
+    v = json_object_get(v, b);
+  if (c)
+    v = json_object_get(v, c);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The closing table: per point, medians over its recorded repetitions. */
+static void print_table(struct run *r)
+{
+  FILE *out = r->opt->progress;
+  const json_t *calls = json_object_get(r->doc, "calls");
+  size_t n = json_array_size(calls), p, i;
+  double *hb, *hr, *ns;
+
+  if (!out || n == 0)
+    return;
+  hb = calloc(n, sizeof(*hb));
+  hr = calloc(n, sizeof(*hr));
+  ns = calloc(n, sizeof(*ns));
+  if (hb && hr && ns) {
+    fprintf(out, "%5s %9s %8s %-7s %5s %8s %8s %11s %8s\n", "point", "num_ports", "ool_size",
+            "mode", "calls", "h_bytes", "h_raw", "ns/op", "timeouts");
+    for (p = 0; p < r->exp->n_points; p++) {
+      const struct mb_config *cfg = &r->exp->points[p];
+      size_t m = 0;
+      double timeouts = 0;
+
+      for (i = 0; i < n; i++) {
+        const json_t *c = json_array_get(calls, i);
+
+        if ((size_t)json_integer_value(json_object_get(c, "point")) != p)
+          continue;
+        hb[m] = num(c, "entropy", "bytes", "h_assessed");
+        hr[m] = num(c, "entropy", "raw", "h_assessed");
+        ns[m] = num(c, "ns_per_op", NULL, NULL);
+        timeouts += num(c, "timeouts", NULL, NULL);
+        m++;
+      }
+      if (m == 0)
+        continue;
+      fprintf(out, "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %5zu %8.3f %8.3f %11.1f %8.0f\n", p,
+              cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode), m, median(hb, m),
+              median(hr, m), median(ns, m), timeouts);
+    }
+    fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
+                 "ns/op: median of the calls' median raw delta)\n");
+  }
+  free(hb);
+  free(hr);
+  free(ns);
+}
+
+/* ---- one call --------------------------------------------------------------- */
+
+static int ensure_symbols(struct run *r, size_t n, struct mb_error *err)
+{
+  if (r->cap_symbols >= n)
+    return MB_OK;
+  free(r->symbols);
+  r->symbols = malloc(n ? n : 1);
+  r->cap_symbols = r->symbols ? n : 0;
+  return r->symbols ? MB_OK : nomem(err);
+}
+
+static int analyse(struct run *r, struct mb_call_summary *s, struct mb_error *err)
+{
+  const struct mb_collection *c = &r->coll;
+  struct mb_assess_options opt;
+  uint64_t mask = (1u << r->exp->raw_bits) - 1u;
+  size_t i;
+  int rc;
+
+  memset(&opt, 0, sizeof(opt));
+  opt.estimators = r->exp->estimators;
+  opt.no_bitstring = !r->exp->bitstring;
+  opt.threads = 0; /* nothing else runs meanwhile: use every core */
+  rc = mb_stats_compute(c->timings, c->n_timings, &r->scratch, &s->raw_stats, err);
+  if (rc != MB_OK)
+    return rc;
+  for (i = 0; i < c->n_timings; i++) {
+    if (c->status[i] == MB_OP_TIMED_OUT)
+      s->timeouts++;
+    else if (c->status[i] > 0)
+      s->failures++;
+  }
+  rc = mb_assess(c->bytes, c->n_bytes, 8, &opt, &s->entropy_bytes, err);
+  if (rc != MB_OK)
+    return rc;
+  rc = ensure_symbols(r, c->n_timings, err);
+  if (rc != MB_OK)
+    return rc;
+  for (i = 0; i < c->n_timings; i++)
+    r->symbols[i] = (uint8_t)(c->timings[i] & mask);
+  return mb_assess(r->symbols, c->n_timings, r->exp->raw_bits, &opt, &s->entropy_raw, err);
+}
+
+static int write_raw(struct run *r, const struct mb_call_summary *s, struct mb_error *err)
+{
+  struct mb_raw_meta meta;
+  char path[4200];
+
+  memset(&meta, 0, sizeof(meta));
+  meta.point = s->point;
+  meta.repetition = s->repetition;
+  meta.config = r->exp->points[s->point];
+  meta.samples = r->exp->samples;
+  meta.pool_size = r->coll.pool_size;
+  snprintf(meta.clock_name, sizeof(meta.clock_name), "%s", r->clk.name ? r->clk.name : "");
+  meta.tick_num = r->clk.tick_num;
+  meta.tick_den = r->clk.tick_den;
+  snprintf(path, sizeof(path), "%s/%s", r->dir, s->raw_file);
+  return mb_rawfile_write(path, &meta, &r->coll, err);
+}
+
+/* Refresh the parts of run.json that change as the run goes, then write it
+ * and summary.csv. */
+static int save(struct run *r, const char *status, const struct mb_error *failure,
+                struct mb_error *err)
+{
+  json_t *dur = json_object(), *sessions = json_object_get(r->doc, "sessions");
+  json_t *session = json_array_get(sessions, json_array_size(sessions) - 1);
+  double t0 = now_s();
+  double mine[5];
+  char when[32];
+  size_t i;
+  int rc;
+
+  mine[D_TOTAL] = t0 - r->t_begin;
+  mine[D_WARMUP] = r->warmup_s;
+  mine[D_COLLECT] = r->collect_s;
+  mine[D_ANALYSE] = r->analyse_s;
+  mine[D_WRITE] = r->write_s;
+  mb_results_iso_time(time(NULL), when);
+  for (i = 0; dur && i < 5; i++)
+    json_object_set_new(dur, duration_keys[i], json_real(r->prior[i] + mine[i]));
+  if (!dur || json_object_set_new(r->doc, "durations", dur) != 0 ||
+      json_object_set_new(r->doc, "status", json_string(status)) != 0 ||
+      json_object_set_new(r->doc, "finished", json_string(when)) != 0 ||
+      json_object_set_new(session, "finished", json_string(when)) != 0 ||
+      json_object_set_new(session, "status", json_string(status)) != 0 ||
+      json_object_set_new(session, "calls", json_integer((json_int_t)r->n_session)) != 0)
+    return nomem(err);
+  if (failure && failure->code) {
+    char text[2048];
+
+    mb_error_format(failure, text, sizeof(text));
+    json_object_set_new(r->doc, "error", json_string(text));
+  }
+  rc = mb_results_write_run(r->dir, r->doc, err);
+  if (rc == MB_OK)
+    rc = mb_results_write_summary(r->dir, r->doc, err);
+  r->write_s += now_s() - t0;
+  return rc;
+}
+
+static int measure(struct run *r, size_t seq, struct mb_error *err)
+{
+  const struct mb_call *call = &r->exp->calls[seq];
+  struct mb_call_summary *s = &r->sum;
+  json_t *js;
+  double t0, t1, t2, t3;
+  int rc;
+
+  memset(s, 0, sizeof(*s));
+  s->point = call->point;
+  s->repetition = call->repetition;
+  s->sequence = seq;
+  s->ns_per_tick = r->clk.tick_den ? (double)r->clk.tick_num / (double)r->clk.tick_den : NAN;
+  mb_results_raw_name(call->point, call->repetition, s->raw_file, sizeof(s->raw_file));
+  rc = set_aside(r, s->raw_file, err);
+  if (rc != MB_OK)
+    return rc;
+  show_bar(r, call->point);
+
+  s->started = time(NULL);
+  t0 = now_s();
+  rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples, &r->coll,
+                            err);
+  t1 = now_s();
+  if (rc != MB_OK)
+    return rc;
+  s->wall_s = t1 - t0;
+  s->pool_size = r->coll.pool_size;
+  s->timings = r->coll.n_timings;
+  s->bytes = r->coll.n_bytes;
+  rc = write_raw(r, s, err);
+  t2 = now_s();
+  if (rc != MB_OK)
+    return rc;
+  rc = analyse(r, s, err);
+  t3 = now_s();
+  if (rc != MB_OK)
+    return rc;
+  s->write_s = t2 - t1;
+  s->analyse_s = t3 - t2;
+  r->collect_s += s->wall_s;
+  r->write_s += s->write_s;
+  r->analyse_s += s->analyse_s;
+
+  js = mb_results_call_json(s);
+  if (!js || json_array_append_new(json_object_get(r->doc, "calls"), js) != 0)
+    return nomem(err);
+  r->done[call->point * r->exp->repetitions + call->repetition] = 1;
+  r->n_done++;
+  r->n_session++;
+  rc = save(r, "running", NULL, err);
+  if (rc != MB_OK)
+    return rc;
+  show_bar(r, call->point);
+  show_line(r, s);
+  return MB_OK;
+}
+
+static int stopped(const struct run *r)
+{
+  return r->opt->stop && *r->opt->stop;
+}
+
+/* Warm-up calls: the first scheduled call's configuration, measured and
+ * thrown away, so caches, page tables and the scheduler settle first. */
+static int warm_up(struct run *r, size_t first, struct mb_error *err)
+{
+  double t0 = now_s();
+  size_t i;
+  int rc = MB_OK;
+
+  if (r->exp->n_calls == 0)
+    return MB_OK;
+  if (r->opt->progress && r->exp->warmup > 0 && !r->tty)
+    fprintf(r->opt->progress, "mebench: %zu warm-up call%s\n", r->exp->warmup,
+            r->exp->warmup == 1 ? "" : "s");
+  for (i = 0; i < r->exp->warmup && !stopped(r) && rc == MB_OK; i++)
+    rc = mb_collector_collect(r->col, &r->exp->points[r->exp->calls[first].point],
+                              r->exp->samples, &r->coll, err);
+  r->warmup_s = now_s() - t0;
+  return rc;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static int open_new(struct run *r, struct mb_error *err)
+{
+  const char *root = r->opt->output ? r->opt->output
+                     : r->exp->output ? r->exp->output
+                                      : "results";
+  char host[64];
+  json_error_t jerr;
+  time_t t = time(NULL);
+  int rc;
+
+  mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
+  rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
+  if (rc != MB_OK)
+    return rc;
+  r->doc = new_doc(r, t, &jerr);
+  if (!r->doc)
+    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL, "cannot build run.json: %s",
+                        jerr.text);
+  return MB_OK;
+}
+
+static int open_resume(struct run *r, struct mb_error *err)
+{
+  int rc;
+
+  r->dir = strdup(r->opt->resume_dir);
+  if (!r->dir)
+    return nomem(err);
+  rc = mb_results_load_run(r->dir, &r->doc, err);
+  if (rc == MB_OK)
+    rc = check_resumable(r, err);
+  if (rc == MB_OK)
+    rc = mark_recorded(r, err);
+  if (rc == MB_OK)
+    json_object_del(r->doc, "error"); /* from the session that failed */
+  return rc;
+}
+
+static int start_session(struct run *r, struct mb_error *err)
+{
+  char when[32];
+
+  mb_results_iso_time(time(NULL), when);
+  if (!json_is_array(json_object_get(r->doc, "sessions")))
+    json_object_set_new(r->doc, "sessions", json_array());
+  if (json_array_append_new(json_object_get(r->doc, "sessions"),
+                            json_pack("{s:s,s:s,s:s,s:i}", "started", when, "finished", when,
+                                      "status", "running", "calls", 0)) != 0)
+    return nomem(err);
+  return MB_OK;
+}
+
+int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_options *opt,
+                  char **dir_out, struct mb_error *err)
+{
+  struct run *r = calloc(1, sizeof(*r));
+  size_t seq, first = 0;
+  int rc, saved;
+
+  *dir_out = NULL;
+  if (!r)
+    return nomem(err);
+  r->exp = exp;
+  r->opt = opt;
+  r->t_begin = now_s();
+  mb_collection_init(&r->coll);
+  mb_stats_scratch_init(&r->scratch);
+  mb_sysinfo_build(&r->bi);
+  r->tty = opt->progress_tty >= 0 ? opt->progress_tty
+           : opt->progress       ? isatty(fileno(opt->progress))
+                                 : 0;
+  r->done = calloc(exp->n_points * exp->repetitions + 1, 1);
+  rc = r->done ? mb_sysinfo_get(&r->si, err) : nomem(err);
+  /* The collector first: an unavailable one leaves no empty directory. */
+  if (rc == MB_OK)
+    rc = mb_collector_open(exp->source, exp->replay, &r->col, err);
+  if (rc == MB_OK && mb_collector_clock(r->col, &r->clk) != MB_OK)
+    rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
+                      "cannot describe the clock of collector %s", exp->source);
+  if (rc == MB_OK)
+    rc = opt->resume_dir ? open_resume(r, err) : open_new(r, err);
+  if (rc == MB_OK)
+    rc = start_session(r, err);
+  if (rc != MB_OK)
+    goto out;
+  *dir_out = strdup(r->dir);
+  r->n_todo = exp->n_calls - r->n_done;
+  if (opt->progress)
+    fprintf(opt->progress, "mebench: %s %s: %zu calls (%zu points x %zu repetitions)\n",
+            opt->resume_dir ? "resuming" : "running", exp->name, exp->n_calls, exp->n_points,
+            exp->repetitions);
+  if (opt->progress && opt->resume_dir)
+    fprintf(opt->progress, "mebench: %zu calls recorded, %zu to go\n", r->n_done, r->n_todo);
+  if (opt->progress)
+    fprintf(opt->progress, "mebench: results in %s\n", r->dir);
+
+  /* run.json exists from the start, so even a run killed during warm-up
+   * leaves a directory that says what it was. */
+  rc = save(r, "running", NULL, err);
+  while (first < exp->n_calls &&
+         r->done[exp->calls[first].point * exp->repetitions + exp->calls[first].repetition])
+    first++;
+  if (rc == MB_OK && r->n_todo > 0)
+    rc = warm_up(r, first, err);
+  for (seq = first; rc == MB_OK && seq < exp->n_calls && !stopped(r); seq++) {
+    const struct mb_call *c = &exp->calls[seq];
+
+    if (r->done[c->point * exp->repetitions + c->repetition])
+      continue;
+    rc = measure(r, seq, err);
+  }
+  end_bar(r);
+  if (rc == MB_OK && stopped(r) && r->n_done < exp->n_calls) {
+    saved = save(r, "interrupted", NULL, err);
+    rc = saved != MB_OK ? saved
+                        : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
+                                       "interrupted by %s after %zu of %zu calls; the results "
+                                       "so far are in %s; complete them with: mebench run "
+                                       "--resume %s %s",
+                                       opt->stop_reason ? opt->stop_reason() : "a signal",
+                                       r->n_done, exp->n_calls, r->dir, r->dir, exp->path);
+  } else if (rc == MB_OK) {
+    rc = save(r, "complete", NULL, err);
+  } else {
+    /* Record the failure when the disk still lets us; the previous run.json
+     * stays otherwise. */
+    save(r, "failed", err, NULL);
+  }
+  print_table(r);
+
+out:
+  if (r->col)
+    mb_collector_free(r->col);
+  mb_collection_cleanup(&r->coll);
+  mb_stats_scratch_cleanup(&r->scratch);
+  json_decref(r->doc);
+  free(r->symbols);
+  free(r->done);
+  free(r->dir);
+  free(r);
+  return rc;
+}
+
+int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err)
+{
+  json_t *doc;
+  int rc = mb_results_load_run(dir, &doc, err);
+
+  *path = NULL;
+  if (rc != MB_OK)
+    return rc;
+  *path = strdup(str_at(doc, "experiment", "path"));
+  json_decref(doc);
+  return *path ? MB_OK : nomem(err);
+}

@@ -1,0 +1,47 @@
+/* runner.h: drive a collector over an experiment's schedule and record
+ * everything in a results directory (results/README.md).
+ *
+ * One call at a time: collect (the full collector), write the raw file,
+ * analyse (statistics and SP 800-90B assessments), append the summary and
+ * rewrite run.json and summary.csv atomically. Memory is one call's data,
+ * reused: whatever the sweep's size, nothing of a finished call but its
+ * summary is kept. Analysis never overlaps the next collection (see
+ * results/README.md, "Why analysis does not overlap collection").
+ */
+#ifndef MB_RUNNER_H
+#define MB_RUNNER_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "experiment.h"
+
+struct mb_runner_options {
+  const char *output;     /* results root; NULL: the experiment's output */
+  const char *resume_dir; /* complete this interrupted run; NULL: new run */
+  FILE *progress;         /* where progress goes (stderr); NULL: silent */
+  int progress_tty;       /* 1: live bar, 0: one line per call, -1: detect */
+  /* Set asynchronously (a signal handler) to stop after the call in
+   * progress; NULL: never. */
+  const volatile sig_atomic_t *stop;
+  /* What stopped the run, for the message: "SIGINT"; NULL: "a signal". */
+  const char *(*stop_reason)(void);
+};
+
+/* Run exp (borrowed, loaded by mb_experiment_load) per opt. *dir_out gets
+ * the run directory (new string, free it; NULL on failures before it was
+ * made). Returns MB_OK when every call is recorded; MB_EINTERRUPTED when
+ * opt->stop was raised (run.json says "interrupted" and keeps every call
+ * measured); MB_EMISMATCH when resume refuses (experiment, build or machine
+ * differ); MB_EUNAVAILABLE, MB_ECOLLECT, MB_ENOSPACE, MB_ESYSTEM ... with err
+ * naming what failed (run.json then says "failed", when it can be written).
+ * Not thread-safe; one run per process at a time. */
+int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_options *opt,
+                  char **dir_out, struct mb_error *err);
+
+/* The experiment file recorded in an existing run directory's run.json
+ * (experiment.path, as the user named it): new string in *path. */
+int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err);
+
+#endif

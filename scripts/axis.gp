@@ -1,0 +1,17 @@
+# axis.gp: the x axis of a figure against a swept parameter (axis-*.gp sets
+# xlabel, logx, categorical, ncat and xticks). Loaded by entropy.gp,
+# optime.gp and rate.gp. Categories (modes) are drawn as points with bars:
+# a line between them would suggest values in between.
+set xlabel xlabel
+if (exists('xticks') && !categorical) { eval('set xtics ('.xticks.')') }
+if (logx > 0) {
+  set logscale x logx
+  set format x '%.0f'
+}
+if (categorical) {
+  set xrange [-0.5:ncat - 0.5]
+  set offsets 0, 0, graph 0.12, 0
+} else {
+  # room at the sides for the end points and at the top for the key
+  set offsets graph 0.05, graph 0.05, graph 0.12, 0
+}

@@ -1,0 +1,34 @@
+# estimators.gp: each SP 800-90B estimator's estimate at each point (median
+# over repetitions), the assessed value, and a ring on the estimator that
+# binds (the lowest).
+set title "Min-entropy estimate of each SP 800-90B estimator per point (extracted bytes)\neach: min(literal, 8 x bitstring), median over repetitions; ring: the binding (lowest) one" font ',12'
+set ylabel 'min-entropy (bits per byte)'
+set xlabel xlabel
+set yrange [0:8.4]
+set ytics 0, 1, 8
+set xrange [-0.5:npoints - 0.5]
+set key outside right top
+set rmargin 18
+# Many points: labels turn vertical; very many: point numbers only (the
+# report's tables say which point is which).
+if (npoints > 40) {
+  set xlabel 'point (see the report for each point''s configuration)'
+  set xtics autofreq
+} else {
+  if (npoints > 5) {
+    set xtics rotate by 90 right font ',9'
+    set bmargin 14
+    # gnuplot misplaces the axis label under vertical tick labels
+    unset xlabel
+    set label 2 xlabel at graph 0.5, screen 0.055 center
+  }
+}
+if (npoints > 40) {
+  plot dat using 1:2 with linespoints lt 7 lw 1 dt 2 pt 0 title 'assessed', \
+     for [e=1:nest] dat using ($1 + (e - 5.5) * 0.03):(column(3 + e)) with points lt e title est[e], \
+     dat using ($1 + (column(3) - 5.5) * 0.03):(column(3) > 0 ? column(3 + column(3)) : NaN) with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'binds'
+} else {
+  plot dat using 1:2:xtic(14) with linespoints lt 7 lw 1 dt 2 pt 0 title 'assessed', \
+     for [e=1:nest] dat using ($1 + (e - 5.5) * 0.03):(column(3 + e)) with points lt e title est[e], \
+     dat using ($1 + (column(3) - 5.5) * 0.03):(column(3) > 0 ? column(3 + column(3)) : NaN) with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'binds'
+}

@@ -1,0 +1,15 @@
+# series.gp: raw deltas of one point in the order they were timed, each
+# repetition in its own colour; timed-out or failed operations marked.
+notes_ = sprintf('%d of %d operations shown', shown, n_total)
+if (n_above > 0) { notes_ = notes_.sprintf('; %d above the 99.9th percentile (at the top edge)', n_above) }
+if (n_status > 0) { notes_ = notes_."\n".sprintf('%d timed out or failed (red)', n_status) }
+set title sprintf("Raw deltas over time, %s\n%s", point_title, notes_) font ',13'
+set xlabel (nblocks > 1 ? 'operation (in timing order; repetitions one after another)' : 'operation (in timing order)')
+set ylabel sprintf('raw delta t1 - t0 (ns; %s)', clock)
+set yrange [ymin_ns - (ymax_ns - ymin_ns) * 0.03 : ymax_ns + (ymax_ns - ymin_ns) * 0.06 + 1e-9]
+set xrange [0:(shown > 1 ? shown - 1 : 1)]
+set key outside right top
+set rmargin 23
+plot for [i=1:nblocks] dat index (i-1) using 1:($2 <= ymax_ns ? $2 : NaN) with points pt 7 ps 0.3 lt i title sprintf('repetition %d', rep_of[i]), \
+     dat using 1:($2 > ymax_ns ? ymax_ns + (ymax_ns - ymin_ns) * 0.03 : NaN) with points pt 9 ps 1.0 lc rgb '#555555' title 'above range', \
+     dat using 1:($3 != 0 ? ymax_ns + (ymax_ns - ymin_ns) * 0.03 : NaN) with points pt 8 ps 1.6 lw 2 lc rgb '#D00000' title 'timed out / failed'

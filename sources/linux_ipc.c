@@ -1,0 +1,378 @@
+/* linux_ipc.c: the Linux analog of the seed's mach_ipc collector.
+ *
+ * A Mach port becomes a pipe (read end = receive right, write end = send
+ * right). Complex mode: each timed send moves ool_size bytes by page
+ * reference with vmsplice(2), waiting at most 10 ms for room (the seed's
+ * MACH_SEND_TIMEOUT); a receiver thread drains every pipe without blocking.
+ * Simple mode: each timed interval makes and destroys a pipe and fstat()s
+ * pool pipe i % pool (mach_port_allocate, mod_refs, mach_port_type).
+ * sources/README.md maps every step to the seed and says what differs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "clock_linux.h"
+#include "collector.h"
+
+#define SEND_TIMEOUT_NS 10000000u /* the seed's 10 ms MACH_SEND_TIMEOUT */
+#define RECEIVER_DEADLINE_NS 30000000000u /* the seed's 30 s safety net */
+#define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC)
+
+struct endpoint {
+  int rfd; /* receive side */
+  int wfd; /* send side */
+};
+
+struct receiver {
+  const struct endpoint *pool;
+  uint32_t n;
+  size_t msg_size;     /* one message: ool_size bytes */
+  unsigned char *buf;  /* the seed's 1024 + 2 * ool_size receive buffer */
+  int stall;           /* test-only: never read (MB_FAULT_STALL) */
+  atomic_int stop;
+};
+
+static enum mb_fault fault_next = MB_FAULT_NONE;
+static int fault_errno;
+
+void mb_linux_ipc_inject_fault(enum mb_fault fault, int errnum)
+{
+  fault_next = fault;
+  fault_errno = errnum;
+}
+
+/* Consume the injected fault if it is `which`: returns its errno, else 0. */
+static int take_fault(enum mb_fault which)
+{
+  if (fault_next != which)
+    return 0;
+  fault_next = MB_FAULT_NONE;
+  return fault_errno;
+}
+
+static uint64_t clock_read(void)
+{
+  return mb_clock_linux_now();
+}
+
+static void describe_clock(void *state, struct mb_clock *clk)
+{
+  (void)state;
+  clk->name = MB_CLOCK_LINUX_NAME;
+  clk->tick_num = 1;
+  clk->tick_den = 1;
+}
+
+static int probe(struct mb_error *err)
+{
+  struct timespec ts;
+  int fds[2];
+  void *page;
+  struct iovec iov;
+  long pagesize = sysconf(_SC_PAGESIZE);
+  int rc = MB_OK;
+
+  if (clock_gettime(CLOCK_MONOTONIC_RAW, &ts) != 0)
+    return mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, NULL,
+                        "linux_ipc: CLOCK_MONOTONIC_RAW cannot be read: %s",
+                        strerror(errno));
+  if (pipe2(fds, PIPE_FLAGS) != 0)
+    return mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, NULL,
+                        "linux_ipc: cannot make a pipe: %s", strerror(errno));
+  page = mmap(NULL, (size_t)pagesize, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) {
+    rc = mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, NULL,
+                      "linux_ipc: cannot map a page: %s", strerror(errno));
+  } else {
+    memset(page, 0xBE, (size_t)pagesize);
+    iov.iov_base = page;
+    iov.iov_len = (size_t)pagesize;
+    if (vmsplice(fds[1], &iov, 1, SPLICE_F_NONBLOCK) < 0)
+      rc = mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, NULL,
+                        "linux_ipc: vmsplice(2) does not work here: %s",
+                        strerror(errno));
+  }
+  close(fds[0]);
+  close(fds[1]);
+  if (page != MAP_FAILED)
+    munmap(page, (size_t)pagesize);
+  return rc;
+}
+
+static int open_collector(const char *option, void **state, struct mb_error *err)
+{
+  (void)option;
+  (void)err;
+  *state = NULL;
+  return MB_OK;
+}
+
+/* Seed step 2: make up to n endpoints; one that cannot be made is left out,
+ * as the seed leaves out a port whose allocate or insert_right fails.
+ * Returns how many were made. */
+static uint32_t make_pool(struct endpoint *pool, uint32_t n, int32_t *why)
+{
+  uint32_t made = 0, i;
+
+  for (i = 0; i < n; i++) {
+    int fds[2];
+
+    if (pipe2(fds, PIPE_FLAGS) != 0) {
+      if (*why == MB_OP_OK)
+        *why = (int32_t)errno;
+      continue;
+    }
+    pool[made].rfd = fds[0];
+    pool[made].wfd = fds[1];
+    made++;
+  }
+  return made;
+}
+
+/* Seed step 7: release every right; the pipe drops its page references. */
+static void free_pool(struct endpoint *pool, uint32_t n)
+{
+  uint32_t i;
+
+  for (i = 0; i < n; i++) {
+    close(pool[i].wfd);
+    close(pool[i].rfd);
+  }
+}
+
+/* One complex send: the whole message by page reference, or MB_OP_TIMED_OUT
+ * after 10 ms without room, or the errno that stopped it. This function is
+ * the timed operation: it runs between t0 and t1. */
+static int32_t send_ool(int wfd, const struct iovec *msg)
+{
+  struct iovec iov = *msg;
+  uint64_t deadline = 0;
+
+  for (;;) {
+    ssize_t w = vmsplice(wfd, &iov, 1, SPLICE_F_NONBLOCK);
+
+    if (w > 0) {
+      if ((size_t)w == iov.iov_len)
+        return MB_OP_OK;
+      iov.iov_base = (char *)iov.iov_base + w;
+      iov.iov_len -= (size_t)w;
+      continue;
+    }
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0 && errno != EAGAIN)
+      return (int32_t)errno;
+    /* The pipe is full: wait for the receiver, as mach_msg waits for room
+     * in the port's queue, for at most 10 ms in all. */
+    {
+      uint64_t now = mb_clock_linux_now();
+      struct pollfd p;
+      struct timespec left;
+
+      if (deadline == 0)
+        deadline = now + SEND_TIMEOUT_NS;
+      if (now >= deadline)
+        return MB_OP_TIMED_OUT;
+      left.tv_sec = 0;
+      left.tv_nsec = (long)(deadline - now);
+      p.fd = wfd;
+      p.events = POLLOUT;
+      p.revents = 0;
+      if (ppoll(&p, 1, &left, NULL) < 0 && errno != EINTR)
+        return (int32_t)errno;
+    }
+  }
+}
+
+/* Seed step 3: drain every endpoint without blocking, one message's worth
+ * per endpoint per pass, yield between passes, stop when told or after
+ * 30 s. read() copies the bytes out, and the pipe drops its references to
+ * the sender's pages: the analog of the receive mapping the OOL region in
+ * and the receiver vm_deallocate'ing it. */
+static void *receive_loop(void *arg)
+{
+  struct receiver *r = arg;
+  uint64_t deadline = mb_clock_linux_now() + RECEIVER_DEADLINE_NS;
+  uint32_t i;
+
+  while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
+         mb_clock_linux_now() < deadline) {
+    for (i = 0; i < r->n && !r->stall; i++) {
+      ssize_t got = read(r->pool[i].rfd, r->buf, r->msg_size);
+
+      (void)got; /* EAGAIN (empty) is the common case; nothing to do */
+    }
+    sched_yield();
+  }
+  return NULL;
+}
+
+static int start_receiver(pthread_t *thread, struct receiver *r, struct mb_error *err)
+{
+  sigset_t all, old;
+  int e = take_fault(MB_FAULT_THREAD);
+
+  /* Signals (SIGINT from the runner's user) belong to the main thread. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  if (e == 0)
+    e = pthread_create(thread, NULL, receive_loop, r);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (e != 0)
+    return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
+                        "linux_ipc: cannot start the receiver thread: %s",
+                        strerror(e));
+  return MB_OK;
+}
+
+static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_size,
+                           size_t raw_count, struct mb_collection *out,
+                           struct mb_error *err)
+{
+  size_t pagesize = (size_t)sysconf(_SC_PAGESIZE);
+  size_t map_len = (ool_size + pagesize - 1) / pagesize * pagesize;
+  struct receiver r;
+  pthread_t thread;
+  struct iovec msg;
+  void *buf;
+  size_t i;
+  int e, rc;
+
+  /* The OOL buffer, page-aligned so vmsplice hands the kernel whole pages.
+   * Without SPLICE_F_GIFT the pipes take references to these pages: they
+   * stay valid while queued, and the buffer is never written again and is
+   * unmapped only after the receiver is joined and every pipe closed. */
+  e = take_fault(MB_FAULT_BUFFER);
+  buf = e ? MAP_FAILED
+          : mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+  if (buf == MAP_FAILED)
+    return mb_error_errno(err, e ? e : errno, NULL,
+                          "linux_ipc: cannot map the %zu-byte OOL buffer", ool_size);
+  memset(buf, 0xBE, ool_size);
+
+  memset(&r, 0, sizeof(r));
+  r.pool = pool;
+  r.n = n;
+  r.msg_size = ool_size;
+  r.buf = malloc(1024 + 2 * ool_size);
+  r.stall = fault_next == MB_FAULT_STALL;
+  if (r.stall)
+    fault_next = MB_FAULT_NONE;
+  atomic_init(&r.stop, 0);
+  if (!r.buf) {
+    munmap(buf, map_len);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
+                        "linux_ipc: out of memory for the receive buffer");
+  }
+  rc = start_receiver(&thread, &r, err);
+  if (rc != MB_OK) {
+    free(r.buf);
+    munmap(buf, map_len);
+    return rc;
+  }
+
+  msg.iov_base = buf;
+  msg.iov_len = ool_size;
+  for (i = 0; i < raw_count; i++) {
+    int wfd = pool[i % n].wfd;
+    uint64_t t0, t1;
+    int32_t st;
+
+    t0 = mb_clock_linux_now();
+    st = send_ool(wfd, &msg);
+    t1 = mb_clock_linux_now();
+    out->timings[i] = t1 - t0;
+    out->status[i] = st;
+  }
+  out->n_timings = raw_count;
+
+  atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
+  pthread_join(thread, NULL);
+  free(r.buf);
+  /* Pipes may still hold references to these pages until the caller
+   * closes them; the kernel keeps referenced pages alive, so unmapping our
+   * view now is safe and nothing writes to them again. */
+  munmap(buf, map_len);
+  return MB_OK;
+}
+
+/* Seed step 5 (pool) and step 6 (n == 0, the fallback): the timed interval
+ * makes and destroys an endpoint, and with a pool asks the type of pool
+ * endpoint i % n. The first failing call's errno is the status. */
+static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_count,
+                           struct mb_collection *out)
+{
+  size_t i;
+
+  for (i = 0; i < raw_count; i++) {
+    uint64_t t0, t1;
+    int32_t st = MB_OP_OK;
+    int fds[2];
+
+    if (n > 0) {
+      struct stat sb;
+      int base;
+
+      t0 = mb_clock_linux_now();
+      base = pool[i % n].rfd;
+      if (pipe2(fds, PIPE_FLAGS) == 0) {
+        close(fds[0]);
+        close(fds[1]);
+      } else {
+        st = (int32_t)errno;
+      }
+      if (fstat(base, &sb) != 0 && st == MB_OP_OK)
+        st = (int32_t)errno;
+      t1 = mb_clock_linux_now();
+    } else {
+      t0 = mb_clock_linux_now();
+      if (pipe2(fds, PIPE_FLAGS) == 0) {
+        close(fds[0]);
+        close(fds[1]);
+      } else {
+        st = (int32_t)errno;
+      }
+      t1 = mb_clock_linux_now();
+    }
+    out->timings[i] = t1 - t0;
+    out->status[i] = st;
+  }
+  out->n_timings = raw_count;
+}
+
+static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
+                   struct mb_collection *out, struct mb_error *err)
+{
+  struct endpoint pool[MB_NUM_PORTS_MAX];
+  size_t raw_count = MB_RAW_COUNT(n_samples);
+  uint32_t n;
+  int rc = MB_OK;
+
+  (void)state;
+  n = make_pool(pool, cfg->num_ports, &out->pool_status);
+  out->pool_size = n;
+  if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
+    collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */
+  else
+    rc = collect_complex(pool, n, cfg->ool_size, raw_count, out, err);
+  free_pool(pool, n);
+  return rc;
+}
+
+const struct mb_collector_ops mb_linux_ipc_ops = {
+    MB_INFO_LINUX_IPC, 1, probe, open_collector, NULL, describe_clock, clock_read,
+    collect,
+};

@@ -1,0 +1,346 @@
+/* mach_ipc_darwin.c: the seed's mach_ipc collector (openentropy's
+ * mach_ipc.rs, REFERENCE.md) ported to C on the real <mach/mach.h> API.
+ *
+ * Kept close to the seed, step for step, because it cannot be run where
+ * mebench is developed: pool of ports (a port whose send right cannot be
+ * made is dropped; no port at all falls back to simple mode), receiver
+ * thread with a 30 s safety deadline, 10 ms MACH_SEND_TIMEOUT sends, and
+ * release of every right. The timed region is the seed's: the mach_msg send
+ * alone (complex), or allocate + mod_refs + mach_port_type (simple).
+ */
+#include <mach/mach.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock_darwin.h"
+#include "collector.h"
+
+#define SEND_TIMEOUT_MS 10        /* the seed's mach_msg timeout */
+#define RECEIVER_DEADLINE_S 30ull /* the seed's safety net */
+
+/* The complex message exactly as the seed lays it out. Its Rust #[repr(C)]
+ * structs give the descriptor's 8-byte address its natural alignment, so
+ * the descriptor sits at byte 32 of a 48-byte message, after 4 bytes of
+ * zero padding. The kernel reads descriptors packed at byte 28 (the
+ * #pragma pack(4) layout of <mach/message.h>): it sees the padding as a
+ * port name, and the top byte of the buffer address (0) as the descriptor
+ * type MACH_MSG_PORT_DESCRIPTOR, so the seed's sends carry a null port
+ * descriptor and no OOL memory. sources/README.md explains; option
+ * "layout=sdk" sends the OOL descriptor the seed meant instead. */
+struct seed_ool_descriptor {
+  void *address;
+  uint8_t deallocate;
+  uint8_t copy;
+  uint8_t pad;
+  uint8_t type;
+  uint32_t size;
+};
+
+struct seed_message {
+  mach_msg_header_t header;
+  mach_msg_body_t body;
+  struct seed_ool_descriptor ool;
+};
+
+/* The same message in the SDK's packed layout. */
+struct sdk_message {
+  mach_msg_header_t header;
+  mach_msg_body_t body;
+  mach_msg_ool_descriptor_t ool;
+};
+
+_Static_assert(offsetof(struct seed_message, ool) == 32, "seed layout: byte 32");
+_Static_assert(sizeof(struct seed_message) == 48, "seed layout: 48 bytes");
+_Static_assert(offsetof(struct sdk_message, ool) == 28, "SDK layout: byte 28");
+
+/* Where the seed's receiver looks for the descriptor: right after the
+ * header and body, reading the address and, 12 bytes in, the size. */
+#define RECV_OOL_OFFSET (sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t))
+
+enum layout { LAYOUT_SEED, LAYOUT_SDK };
+
+struct mach_state {
+  enum layout layout;
+};
+
+struct receiver {
+  const mach_port_t *ports;
+  uint32_t n;
+  uint8_t *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
+  mach_msg_size_t buf_size;
+  uint64_t deadline; /* mach_absolute_time() ticks */
+  atomic_int stop;
+};
+
+static uint64_t clock_read(void)
+{
+  return mb_clock_darwin_now();
+}
+
+static void describe_clock(void *state, struct mb_clock *clk)
+{
+  (void)state;
+  clk->name = MB_CLOCK_DARWIN_NAME;
+  mb_clock_darwin_tick(&clk->tick_num, &clk->tick_den);
+}
+
+static int probe(struct mb_error *err)
+{
+  (void)err;
+  return MB_OK; /* Mach IPC is always there on macOS */
+}
+
+static int open_collector(const char *option, void **state, struct mb_error *err)
+{
+  struct mach_state *s;
+  enum layout layout = LAYOUT_SEED;
+
+  if (option && strcmp(option, "layout=sdk") == 0)
+    layout = LAYOUT_SDK;
+  else if (option && strcmp(option, "layout=seed") != 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "mach_ipc: unknown option '%s' (expected layout=seed or "
+                        "layout=sdk)",
+                        option);
+  s = calloc(1, sizeof(*s));
+  if (!s)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  s->layout = layout;
+  *state = s;
+  return MB_OK;
+}
+
+static void close_collector(void *state)
+{
+  free(state);
+}
+
+static int32_t op_status(kern_return_t kr)
+{
+  if (kr == KERN_SUCCESS)
+    return MB_OP_OK;
+  if (kr == MACH_SEND_TIMED_OUT)
+    return MB_OP_TIMED_OUT;
+  return (int32_t)kr;
+}
+
+/* Seed step 3. */
+static void *receive_loop(void *arg)
+{
+  struct receiver *r = arg;
+  uint32_t i;
+
+  while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
+         mb_clock_darwin_now() < r->deadline) {
+    for (i = 0; i < r->n; i++) {
+      mach_msg_header_t *hdr = (mach_msg_header_t *)(void *)r->buf;
+      kern_return_t kr;
+
+      hdr->msgh_local_port = r->ports[i];
+      hdr->msgh_size = r->buf_size;
+      kr = mach_msg(hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, r->buf_size, r->ports[i],
+                    0, MACH_PORT_NULL);
+      /* The kernel mapped any OOL region into this task: give it back, or
+       * memory grows with every message. */
+      if (kr == KERN_SUCCESS && (hdr->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
+        uint64_t addr;
+        uint32_t size;
+
+        memcpy(&addr, r->buf + RECV_OOL_OFFSET, sizeof(addr));
+        memcpy(&size, r->buf + RECV_OOL_OFFSET + 12, sizeof(size));
+        if (addr != 0 && size > 0)
+          vm_deallocate(mach_task_self(), (vm_address_t)addr, size);
+      }
+    }
+    sched_yield();
+  }
+  return NULL;
+}
+
+static uint64_t seconds_to_ticks(uint64_t s)
+{
+  uint64_t num, den;
+
+  mb_clock_darwin_tick(&num, &den);
+  return s * 1000000000ull * den / num;
+}
+
+static int collect_complex(const struct mach_state *st, const mach_port_t *ports,
+                           uint32_t n, size_t ool_size, size_t raw_count,
+                           struct mb_collection *out, struct mb_error *err)
+{
+  struct receiver r;
+  pthread_t thread;
+  sigset_t all, old;
+  uint8_t *ool_buf;
+  size_t i;
+  int e;
+
+  ool_buf = malloc(ool_size);
+  memset(&r, 0, sizeof(r));
+  r.ports = ports;
+  r.n = n;
+  r.buf_size = (mach_msg_size_t)(1024 + 2 * ool_size);
+  r.buf = calloc(1, r.buf_size);
+  r.deadline = mb_clock_darwin_now() + seconds_to_ticks(RECEIVER_DEADLINE_S);
+  atomic_init(&r.stop, 0);
+  if (!ool_buf || !r.buf) {
+    free(ool_buf);
+    free(r.buf);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
+                        "mach_ipc: out of memory for the message buffers");
+  }
+  memset(ool_buf, 0xBE, ool_size);
+
+  /* Signals (the runner's SIGINT) belong to the main thread. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  e = pthread_create(&thread, NULL, receive_loop, &r);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (e != 0) {
+    free(ool_buf);
+    free(r.buf);
+    return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
+                        "mach_ipc: cannot start the receiver thread: %s", strerror(e));
+  }
+
+  for (i = 0; i < raw_count; i++) {
+    mach_port_t port = ports[i % n];
+    struct seed_message seed;
+    struct sdk_message sdk;
+    mach_msg_header_t *hdr;
+    kern_return_t kr;
+    uint64_t t0, t1;
+
+    /* Seed step 4: the message is built outside the timed region. */
+    if (st->layout == LAYOUT_SEED) {
+      memset(&seed, 0, sizeof(seed));
+      seed.header.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND;
+      seed.header.msgh_size = (mach_msg_size_t)sizeof(seed);
+      seed.header.msgh_remote_port = port;
+      seed.header.msgh_local_port = MACH_PORT_NULL;
+      seed.header.msgh_id = (mach_msg_id_t)i;
+      seed.body.msgh_descriptor_count = 1;
+      seed.ool.address = ool_buf;
+      seed.ool.size = (uint32_t)ool_size;
+      seed.ool.deallocate = 0;
+      seed.ool.copy = MACH_MSG_VIRTUAL_COPY;
+      seed.ool.type = MACH_MSG_OOL_DESCRIPTOR;
+      hdr = &seed.header;
+    } else {
+      memset(&sdk, 0, sizeof(sdk));
+      sdk.header.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND;
+      sdk.header.msgh_size = (mach_msg_size_t)sizeof(sdk);
+      sdk.header.msgh_remote_port = port;
+      sdk.header.msgh_local_port = MACH_PORT_NULL;
+      sdk.header.msgh_id = (mach_msg_id_t)i;
+      sdk.body.msgh_descriptor_count = 1;
+      sdk.ool.address = ool_buf;
+      sdk.ool.size = (mach_msg_size_t)ool_size;
+      sdk.ool.deallocate = 0;
+      sdk.ool.copy = MACH_MSG_VIRTUAL_COPY;
+      sdk.ool.type = MACH_MSG_OOL_DESCRIPTOR;
+      hdr = &sdk.header;
+    }
+
+    t0 = mb_clock_darwin_now();
+    kr = mach_msg(hdr, MACH_SEND_MSG | MACH_SEND_TIMEOUT, hdr->msgh_size, 0,
+                  MACH_PORT_NULL, SEND_TIMEOUT_MS, MACH_PORT_NULL);
+    t1 = mb_clock_darwin_now();
+    out->timings[i] = t1 - t0;
+    out->status[i] = op_status(kr);
+  }
+  out->n_timings = raw_count;
+
+  atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
+  pthread_join(thread, NULL);
+  free(r.buf);
+  free(ool_buf);
+  return MB_OK;
+}
+
+/* Seed step 5 (n > 0) and the seed's collect_simple fallback (n == 0). */
+static void collect_simple(mach_port_t task, const mach_port_t *ports, uint32_t n,
+                           size_t raw_count, struct mb_collection *out)
+{
+  size_t i;
+
+  for (i = 0; i < raw_count; i++) {
+    mach_port_t new_port = MACH_PORT_NULL;
+    kern_return_t kr, kr2 = KERN_SUCCESS, kr3 = KERN_SUCCESS;
+    uint64_t t0, t1;
+
+    if (n > 0) {
+      mach_port_t base_port;
+      mach_port_type_t ptype = 0;
+
+      t0 = mb_clock_darwin_now();
+      base_port = ports[i % n];
+      kr = mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &new_port);
+      if (kr == KERN_SUCCESS)
+        kr2 = mach_port_mod_refs(task, new_port, MACH_PORT_RIGHT_RECEIVE, -1);
+      kr3 = mach_port_type(task, base_port, &ptype);
+      t1 = mb_clock_darwin_now();
+    } else {
+      t0 = mb_clock_darwin_now();
+      kr = mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &new_port);
+      if (kr == KERN_SUCCESS)
+        kr2 = mach_port_mod_refs(task, new_port, MACH_PORT_RIGHT_RECEIVE, -1);
+      t1 = mb_clock_darwin_now();
+    }
+    out->timings[i] = t1 - t0;
+    out->status[i] = op_status(kr != KERN_SUCCESS ? kr : kr2 != KERN_SUCCESS ? kr2 : kr3);
+  }
+  out->n_timings = raw_count;
+}
+
+static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
+                   struct mb_collection *out, struct mb_error *err)
+{
+  const struct mach_state *st = state;
+  mach_port_t task = mach_task_self();
+  mach_port_t ports[MB_NUM_PORTS_MAX];
+  size_t raw_count = MB_RAW_COUNT(n_samples);
+  uint32_t n = 0, i;
+  int rc = MB_OK;
+
+  /* Seed step 2. */
+  for (i = 0; i < cfg->num_ports; i++) {
+    mach_port_t port = MACH_PORT_NULL;
+    kern_return_t kr = mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &port);
+
+    if (kr == KERN_SUCCESS) {
+      kr = mach_port_insert_right(task, port, port, MACH_MSG_TYPE_MAKE_SEND);
+      if (kr == KERN_SUCCESS)
+        ports[n++] = port;
+      else
+        mach_port_mod_refs(task, port, MACH_PORT_RIGHT_RECEIVE, -1);
+    }
+    if (kr != KERN_SUCCESS && out->pool_status == MB_OP_OK)
+      out->pool_status = (int32_t)kr;
+  }
+  out->pool_size = n;
+
+  if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
+    collect_simple(task, ports, n, raw_count, out);
+  else
+    rc = collect_complex(st, ports, n, cfg->ool_size, raw_count, out, err);
+
+  /* Seed step 7: the send right from insert_right, then the receive right,
+   * which also destroys any message still queued (and its OOL copy). */
+  for (i = 0; i < n; i++) {
+    mach_port_mod_refs(task, ports[i], MACH_PORT_RIGHT_SEND, -1);
+    mach_port_mod_refs(task, ports[i], MACH_PORT_RIGHT_RECEIVE, -1);
+  }
+  return rc;
+}
+
+const struct mb_collector_ops mb_mach_ipc_ops = {
+    MB_INFO_MACH_IPC, 1, probe, open_collector, close_collector, describe_clock,
+    clock_read, collect,
+};

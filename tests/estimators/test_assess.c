@@ -1,0 +1,201 @@
+/* test_assess.c: mb_assess's rules (what runs on which data, widths,
+ * translation, minima, options) and its documented edge-case answers
+ * (harness/estimators/README.md). */
+#include "check.h"
+#include "estimators.h"
+
+static struct mb_assessment a;
+
+static int assess(const uint8_t *s, size_t n, unsigned bits, const struct mb_assess_options *o,
+                  struct mb_error *err)
+{
+  mb_error_init(err);
+  return mb_assess(s, n, bits, o, &a, err);
+}
+
+static void random_bytes(uint8_t *s, size_t n, uint64_t seed, unsigned mod)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    s[i] = (uint8_t)((seed >> 32) % mod);
+  }
+}
+
+static int ran_count(const struct mb_estimate *sec)
+{
+  int i, c = 0;
+
+  for (i = 0; i < MB_EST_COUNT; i++)
+    c += sec[i].ran;
+  return c;
+}
+
+static void test_errors(void)
+{
+  static const uint8_t s[] = {1, 2, 3, 0x1f, 4};
+  struct mb_error err;
+
+  CHECK_EQ_INT(assess(s, 0, 0, NULL, &err), MB_EINVALID);
+  CHECK(strstr(err.text, "no samples") != NULL);
+  CHECK_EQ_INT(assess(s, sizeof(s), 9, NULL, &err), MB_EINVALID);
+  /* 0x1f does not fit 4 bits: its offset is named. */
+  CHECK_EQ_INT(assess(s, sizeof(s), 4, NULL, &err), MB_EINVALID);
+  CHECK(strstr(err.text, "offset 3") != NULL);
+  CHECK(strstr(err.text, "31") != NULL);
+  CHECK_EQ_INT(assess(NULL, 5, 0, NULL, &err), MB_EINVALID);
+}
+
+static void test_constant(void)
+{
+  static uint8_t s[100];
+  struct mb_error err;
+  int i;
+
+  /* One repeated value: 0 bits (the reference tool refuses the file). */
+  memset(s, 7, sizeof(s));
+  CHECK_EQ_INT(assess(s, sizeof(s), 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.alphabet_size, 1);
+  CHECK_EQ_INT(a.bits_per_symbol, 3);
+  CHECK_NEAR(a.h_original, 0.0, 0);
+  CHECK_NEAR(a.h_assessed, 0.0, 0);
+  CHECK_NEAR(a.h_bitstring, -1.0, 0);
+  for (i = 0; i < MB_EST_COUNT; i++) {
+    CHECK_EQ_INT(a.literal[i].ran, 0);
+    CHECK(a.literal[i].skipped != NULL);
+    CHECK_EQ_INT(a.bitstring[i].ran, 0);
+  }
+  /* All zeros with the width inferred: 1 bit per symbol, 0 bits. */
+  memset(s, 0, sizeof(s));
+  CHECK_EQ_INT(assess(s, sizeof(s), 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.bits_per_symbol, 1);
+  CHECK_NEAR(a.h_assessed, 0.0, 0);
+  /* A single sample is the same case. */
+  CHECK_EQ_INT(assess(s, 1, 8, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.bits_per_symbol, 8);
+  CHECK_NEAR(a.h_assessed, 0.0, 0);
+}
+
+static void test_binary_8bit(void)
+{
+  static uint8_t s[5000];
+  struct mb_error err;
+  size_t i;
+
+  /* Two distinct 8-bit values: binary data. Every estimator runs on the
+   * translated 0/1 symbols, no bitstring; H is per 8-bit symbol but at
+   * most 1 in practice. */
+  random_bytes(s, sizeof(s), 77, 2);
+  for (i = 0; i < sizeof(s); i++)
+    s[i] = s[i] ? 0xF0 : 0x0F;
+  CHECK_EQ_INT(assess(s, sizeof(s), 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.binary, 1);
+  CHECK_EQ_INT(a.bits_per_symbol, 8);
+  CHECK_EQ_INT(a.alphabet_size, 2);
+  CHECK(a.literal[MB_EST_COLLISION].ran);
+  CHECK(a.literal[MB_EST_MARKOV].ran);
+  CHECK_EQ_INT(ran_count(a.bitstring), 0);
+  CHECK_NEAR(a.h_bitstring, -1.0, 0);
+  CHECK(a.h_original > 0.5 && a.h_original <= 1.0);
+  CHECK_NEAR(a.h_assessed, a.h_original, 0);
+}
+
+static void test_translation(void)
+{
+  static uint8_t s[20000], t[20000];
+  struct mb_error err;
+  struct mb_assessment b;
+  size_t i;
+
+  /* Literal estimates depend only on the ranks of the values: 3 values
+   * spread over 8 bits give the literal results of the values 0, 1, 2 at
+   * 8 bits; the bitstring differs (it uses the raw values). */
+  random_bytes(s, sizeof(s), 5, 3);
+  for (i = 0; i < sizeof(s); i++)
+    t[i] = (uint8_t)(s[i] == 0 ? 0x11 : s[i] == 1 ? 0x80 : 0xFE);
+  CHECK_EQ_INT(assess(s, sizeof(s), 8, NULL, &err), MB_OK);
+  b = a;
+  CHECK_EQ_INT(assess(t, sizeof(t), 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.alphabet_size, 3);
+  CHECK_EQ_INT(a.binary, 0);
+  CHECK_NEAR(a.literal[MB_EST_MCV].h, b.literal[MB_EST_MCV].h, 0);
+  CHECK_EQ_INT(a.literal[MB_EST_COLLISION].ran, 0);
+  CHECK(a.literal[MB_EST_COLLISION].skipped != NULL);
+  CHECK(a.bitstring[MB_EST_COLLISION].ran);
+  CHECK(a.bitstring[MB_EST_MCV].h != b.bitstring[MB_EST_MCV].h);
+  /* The final values follow the reference's formula. */
+  CHECK(a.h_original <= 8.0 && a.h_original <= a.literal[MB_EST_MCV].h);
+  CHECK(a.h_bitstring <= a.bitstring[MB_EST_MCV].h);
+  CHECK_NEAR(a.h_assessed, fmin(a.h_original, 8.0 * a.h_bitstring), 0);
+}
+
+static void test_options(void)
+{
+  static uint8_t s[20000];
+  struct mb_assess_options o = {0, 0, 1};
+  struct mb_error err;
+  int i;
+
+  random_bytes(s, sizeof(s), 9, 16);
+  o.estimators = 1u << MB_EST_MCV;
+  CHECK_EQ_INT(assess(s, sizeof(s), 4, &o, &err), MB_OK);
+  CHECK_EQ_INT(ran_count(a.literal), 1);
+  CHECK_EQ_INT(ran_count(a.bitstring), 1);
+  for (i = 1; i < MB_EST_COUNT; i++)
+    CHECK(a.literal[i].skipped == NULL && a.bitstring[i].skipped == NULL);
+  CHECK_NEAR(a.h_original, fmin(4.0, a.literal[MB_EST_MCV].h), 0);
+  CHECK_NEAR(a.h_bitstring, fmin(1.0, a.bitstring[MB_EST_MCV].h), 0);
+
+  o.no_bitstring = 1;
+  CHECK_EQ_INT(assess(s, sizeof(s), 4, &o, &err), MB_OK);
+  CHECK_EQ_INT(ran_count(a.bitstring), 0);
+  CHECK_NEAR(a.h_bitstring, -1.0, 0);
+  CHECK_NEAR(a.h_assessed, a.h_original, 0);
+
+  /* Only a binary-only estimator on non-binary data, no bitstring:
+   * nothing runs, nothing is assessed. */
+  o.estimators = 1u << MB_EST_MARKOV;
+  CHECK_EQ_INT(assess(s, sizeof(s), 4, &o, &err), MB_OK);
+  CHECK_NEAR(a.h_original, -1.0, 0);
+  CHECK_NEAR(a.h_assessed, -1.0, 0);
+}
+
+static void test_tiny(void)
+{
+  static uint8_t all[256];
+  struct mb_error err;
+  int i;
+
+  /* 256 distinct bytes once each; 2 samples (16 bits); 3 samples. Each
+   * gives a defined answer within 0..bits; the reference tool aborts on
+   * all three (see README.md). */
+  for (i = 0; i < 256; i++)
+    all[i] = (uint8_t)((i * 73) & 0xFF);
+  CHECK_EQ_INT(assess(all, 256, 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.alphabet_size, 256);
+  CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 8.0);
+  CHECK(a.literal[MB_EST_MCV].ran);
+  CHECK_EQ_INT(assess((const uint8_t *)"\x35\xc9", 2, 0, NULL, &err), MB_OK);
+  CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 8.0);
+  CHECK_EQ_INT(a.bitstring[MB_EST_COMPRESSION].ran, 0);
+  CHECK_EQ_INT(assess((const uint8_t *)"\1\2\3", 3, 0, NULL, &err), MB_OK);
+  CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 2.0);
+  /* Two 1-bit samples, 0 then 1. */
+  CHECK_EQ_INT(assess((const uint8_t *)"\0\1", 2, 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(a.binary, 1);
+  CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 1.0);
+}
+
+int main(void)
+{
+  test_errors();
+  test_constant();
+  test_binary_8bit();
+  test_translation();
+  test_options();
+  test_tiny();
+  return CHECK_DONE();
+}

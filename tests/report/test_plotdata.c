@@ -1,0 +1,351 @@
+/* test_plotdata.c: plotdata's computations on known inputs, run.json
+ * validation, and the tables written for the fixture run. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "plotdata.h"
+#include "rawfile.h"
+#include "rundir.h"
+
+#define FIXTURE MB_SOURCE_DIR "/tests/data/report/run"
+
+static void test_hist(void)
+{
+  const uint64_t v[] = {10, 11, 11, 12, 15, 15, 15, 20, 9, 100};
+  struct mb_hist h;
+
+  /* one tick per bin over [10, 20]: 11 bins */
+  CHECK_EQ_INT(mb_hist_make(v, 10, 10, 20, 200, &h), MB_OK);
+  CHECK_EQ_U64(h.width, 1);
+  CHECK_EQ_INT(h.n_bins, 11);
+  CHECK_EQ_U64(h.counts[0], 1);
+  CHECK_EQ_U64(h.counts[1], 2);
+  CHECK_EQ_U64(h.counts[2], 1);
+  CHECK_EQ_U64(h.counts[5], 3);
+  CHECK_EQ_U64(h.counts[10], 1);
+  CHECK_EQ_INT(h.below, 1);
+  CHECK_EQ_INT(h.above, 1);
+  mb_hist_cleanup(&h);
+  /* at most 4 bins over 11 ticks: width 3, bins [10,12] [13,15] [16,18] [19,21] */
+  CHECK_EQ_INT(mb_hist_make(v, 10, 10, 20, 4, &h), MB_OK);
+  CHECK_EQ_U64(h.width, 3);
+  CHECK_EQ_INT(h.n_bins, 4);
+  CHECK_EQ_U64(h.counts[0], 4);
+  CHECK_EQ_U64(h.counts[1], 3);
+  CHECK_EQ_U64(h.counts[2], 0);
+  CHECK_EQ_U64(h.counts[3], 1);
+  CHECK_EQ_INT(h.below + h.above, 2);
+  mb_hist_cleanup(&h);
+  /* a single value */
+  CHECK_EQ_INT(mb_hist_make(v, 1, 10, 10, 200, &h), MB_OK);
+  CHECK_EQ_INT(h.n_bins, 1);
+  CHECK_EQ_U64(h.counts[0], 1);
+  mb_hist_cleanup(&h);
+}
+
+static void test_autocorr(void)
+{
+  double x[200], r[100];
+  size_t i, k;
+
+  /* +1, -1, ...: mean 0, r(k) = (-1)^k (n - k) / n exactly. */
+  for (i = 0; i < 200; i++)
+    x[i] = i % 2 ? -1.0 : 1.0;
+  mb_autocorr(x, 200, 100, r);
+  for (k = 1; k <= 100; k++)
+    CHECK_NEAR(r[k - 1], (k % 2 ? -1.0 : 1.0) * (200.0 - (double)k) / 200.0, 1e-12);
+  /* 1, 2, 3, 4: mean 2.5, deviations -1.5 -0.5 0.5 1.5, sum of squares 5;
+   * r(1) = (0.75 - 0.25 + 0.75) / 5 = 0.25; r(2) = (-0.75 - 0.75) / 5 = -0.3;
+   * r(3) = -2.25 / 5 = -0.45; lag 4 and beyond: undefined. */
+  x[0] = 1;
+  x[1] = 2;
+  x[2] = 3;
+  x[3] = 4;
+  mb_autocorr(x, 4, 5, r);
+  CHECK_NEAR(r[0], 0.25, 1e-12);
+  CHECK_NEAR(r[1], -0.3, 1e-12);
+  CHECK_NEAR(r[2], -0.45, 1e-12);
+  CHECK(isnan(r[3]) && isnan(r[4]));
+  /* a constant series has no autocorrelation */
+  for (i = 0; i < 10; i++)
+    x[i] = 7;
+  mb_autocorr(x, 10, 3, r);
+  CHECK(isnan(r[0]) && isnan(r[2]));
+}
+
+static void test_quantile(void)
+{
+  const uint64_t s[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 0), 1);
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 0.5), 5);
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 0.999), 10);
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 1), 10);
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 0.01), 1);
+  CHECK_EQ_U64(mb_quantile_sorted(s, 10, 0.11), 2);
+}
+
+/* --- run.json validation ------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long len;
+
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)len + 1);
+  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf)
+    buf[len] = '\0';
+  fclose(f);
+  if (n)
+    *n = (size_t)len;
+  return buf;
+}
+
+static void put(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "wb");
+
+  if (!f)
+    return;
+  fputs(text, f);
+  fclose(f);
+}
+
+/* The fixture's run.json with the first occurrence of `from` replaced by
+ * `to`, loaded from dir: returns the status and the formatted error. */
+static int load_edited(const char *dir, const char *from, const char *to, char *msg,
+                       size_t n)
+{
+  char path[512], *text, *hit, *edited;
+  size_t len;
+  struct mb_rundir rd;
+  struct mb_error err;
+  int rc;
+
+  text = slurp(FIXTURE "/run.json", &len);
+  if (!text)
+    return -999;
+  hit = strstr(text, from);
+  if (!hit) {
+    free(text);
+    return -998;
+  }
+  edited = malloc(len + strlen(to) + 1);
+  memcpy(edited, text, (size_t)(hit - text));
+  strcpy(edited + (hit - text), to);
+  strcat(edited, hit + strlen(from));
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  put(path, edited);
+  free(edited);
+  free(text);
+  mb_error_init(&err);
+  rc = mb_rundir_load(dir, &rd, &err);
+  mb_error_format(&err, msg, n);
+  mb_rundir_cleanup(&rd);
+  return rc;
+}
+
+static void test_validation(const char *tmp)
+{
+  char dir[512], msg[2048];
+  struct mb_rundir rd;
+  struct mb_error err;
+
+  snprintf(dir, sizeof(dir), "%s/edited", tmp);
+  mkdir(dir, 0777);
+  CHECK_EQ_INT(load_edited(dir, "\"p50\"", "\"p5O\"", msg, sizeof(msg)), MB_EINVALID);
+  CHECK(strstr(msg, "run.json: calls[0].raw_stats.p50: missing") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "\"schema\": \"mebench-run/1\"", "\"schema\": \"mebench-run/9\"",
+                           msg, sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "schema") && strstr(msg, "mebench-run/9"));
+  CHECK_EQ_INT(load_edited(dir, "\"num_ports\": 2", "\"num_ports\": 0", msg, sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "points[0].num_ports: 0 is outside 1..64") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "\"mode\": \"complex\"", "\"mode\": \"complx\"", msg,
+                           sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "points[0].mode") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "\"wall_s\": ", "\"wall_s\": \"x\", \"w\": ", msg, sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "calls[0].wall_s: expected a number") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "\"h_assessed\"", "\"h_assessd\"", msg, sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "calls[0].entropy.bytes.h_assessed: missing") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "\"tick_den\": 1", "\"tick_den\": 0", msg, sizeof(msg)),
+               MB_EINVALID);
+  CHECK(strstr(msg, "clock.tick_den") != NULL);
+  CHECK_EQ_INT(load_edited(dir, "{", "[", msg, sizeof(msg)), MB_EINVALID);
+  CHECK(strstr(msg, "run.json:") != NULL);
+  /* not a results directory at all */
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(tmp, &rd, &err), MB_EINVALID);
+  CHECK(strstr(err.text, "not a mebench results directory") != NULL);
+  mb_rundir_cleanup(&rd);
+}
+
+/* --- the fixture's tables ---------------------------------------------------- */
+
+/* Sum column `col` (1-based) of the data rows of a table. */
+static double column_sum(const char *path, int col, size_t *rows)
+{
+  char *text = slurp(path, NULL), *line, *save = NULL;
+  double sum = 0;
+
+  *rows = 0;
+  if (!text)
+    return -1;
+  for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *tok, *s2 = NULL;
+    int c = 1;
+
+    if (line[0] == '#')
+      continue;
+    for (tok = strtok_r(line, " ", &s2); tok && c < col; tok = strtok_r(NULL, " ", &s2))
+      c++;
+    if (tok) {
+      sum += strtod(tok, NULL);
+      (*rows)++;
+    }
+  }
+  free(text);
+  return sum;
+}
+
+static void test_fixture(const char *tmp)
+{
+  struct mb_rundir rd;
+  struct mb_error err;
+  char out[512], path[600], *text;
+  size_t rows, i;
+  double sum;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(FIXTURE, &rd, &err), MB_OK);
+  if (err.code) {
+    fprintf(stderr, "%s\n", err.text);
+    return;
+  }
+  CHECK_EQ_INT(rd.n_points, 4);
+  CHECK_EQ_INT(rd.n_calls, 12);
+  CHECK(mb_rundir_swept(&rd, MB_AXIS_NUM_PORTS));
+  CHECK(!mb_rundir_swept(&rd, MB_AXIS_OOL_SIZE));
+  CHECK(mb_rundir_swept(&rd, MB_AXIS_MODE));
+  CHECK_EQ_INT(rd.points[1].timeouts, 3);
+  CHECK_EQ_INT(rd.points[1].n_calls, 3);
+  snprintf(out, sizeof(out), "%s/plotdata", tmp);
+  CHECK_EQ_INT(mb_plotdata_write(&rd, out, 1, &err), MB_OK);
+  CHECK_EQ_INT(mb_plotdata_write(&rd, out, 4, &err), MB_EUSAGE);
+  /* every deltas of a point lands in a bin or in the tail above p99.9 */
+  snprintf(path, sizeof(path), "%s/hist-p1.dat", out);
+  sum = column_sum(path, 2, &rows);
+  CHECK(rows > 10);
+  text = slurp((snprintf(path, sizeof(path), "%s/hist-p1.gp", out), path), NULL);
+  CHECK(text && strstr(text, "n_total = 3264") && strstr(text, "n_above = 3"));
+  free(text);
+  CHECK_NEAR(sum, 3264 - 3, 0);
+  /* the time series holds every operation and marks the 3 timeouts */
+  snprintf(path, sizeof(path), "%s/series-p1.dat", out);
+  sum = column_sum(path, 3, &rows);
+  CHECK_EQ_INT(rows, 3264);
+  CHECK_NEAR(sum, -3, 0);
+  /* 100 lags, each with mean, min, max and one column per repetition */
+  snprintf(path, sizeof(path), "%s/acf-p1.dat", out);
+  sum = column_sum(path, 1, &rows);
+  CHECK_EQ_INT(rows, 100);
+  CHECK_NEAR(sum, 5050, 0);
+  /* the axis table: two series of two num_ports values */
+  snprintf(path, sizeof(path), "%s/axis-num_ports.dat", out);
+  sum = column_sum(path, 1, &rows);
+  CHECK_EQ_INT(rows, 4);
+  CHECK_NEAR(sum, 2 + 8 + 2 + 8, 0);
+  snprintf(path, sizeof(path), "%s/figures.tsv", out);
+  text = slurp(path, NULL);
+  CHECK(text && strstr(text, "entropy.gp\tentropy-num_ports\taxis-num_ports.gp"));
+  CHECK(text && strstr(text, "series.gp\tseries-p1\t"));
+  CHECK(text && !strstr(text, "ool_size"));  /* not swept */
+  CHECK(text && !strstr(text, "entropy-mode")); /* modes are lines */
+  free(text);
+  for (i = 0; i < 4; i++) {
+    snprintf(path, sizeof(path), "%s/hist-p%zu.dat", out, i);
+    CHECK(access(path, R_OK) == 0);
+  }
+  mb_rundir_cleanup(&rd);
+}
+
+/* A raw file whose bytes were damaged is an error naming it. */
+static void test_damaged_raw(const char *tmp)
+{
+  char dir[512], path[600], out[600], *text;
+  size_t n, i;
+  struct mb_rundir rd;
+  struct mb_error err;
+  FILE *f;
+
+  snprintf(dir, sizeof(dir), "%s/damaged", tmp);
+  snprintf(path, sizeof(path), "%s/raw", dir);
+  mkdir(dir, 0777);
+  mkdir(path, 0777);
+  text = slurp(FIXTURE "/run.json", &n);
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  put(path, text);
+  free(text);
+  for (i = 0; i < 12; i++) {
+    char from[600];
+
+    snprintf(from, sizeof(from), FIXTURE "/raw/p%zu-r%zu.mbr", i / 3, i % 3);
+    text = slurp(from, &n);
+    if (!text)
+      continue;
+    if (i == 4)
+      text[n / 2] ^= 0x01;
+    snprintf(path, sizeof(path), "%s/raw/p%zu-r%zu.mbr", dir, i / 3, i % 3);
+    f = fopen(path, "wb");
+    fwrite(text, 1, n, f);
+    fclose(f);
+    free(text);
+  }
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
+  snprintf(out, sizeof(out), "%s/out", dir);
+  CHECK_EQ_INT(mb_plotdata_write(&rd, out, 0, &err), MB_EINVALID);
+  CHECK(strstr(err.source, "raw/p1-r1.mbr") != NULL);
+  mb_rundir_cleanup(&rd);
+}
+
+int main(void)
+{
+  char tmp[] = "/tmp/mb-plotdata-XXXXXX";
+
+  if (!mkdtemp(tmp))
+    MB_SKIP("cannot make a temporary directory");
+  test_hist();
+  test_autocorr();
+  test_quantile();
+  test_validation(tmp);
+  test_fixture(tmp);
+  test_damaged_raw(tmp);
+  {
+    char cmd[600];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+      fprintf(stderr, "could not remove %s\n", tmp);
+  }
+  return CHECK_DONE();
+}

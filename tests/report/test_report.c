@@ -1,0 +1,314 @@
+/* test_report.c: the report of the fixture run against golden files, the
+ * command's output placement and links, and every anomaly rule with its
+ * negative control. MB_UPDATE_GOLDEN=1 rewrites the golden files. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "commands.h"
+#include "report.h"
+#include "rundir.h"
+
+#define DATA MB_SOURCE_DIR "/tests/data/report"
+
+static char *slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long len;
+
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)len + 1);
+  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf)
+    buf[len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* Report the fixture (loaded as "run" from tests/data/report, so the text
+ * names no machine-specific path) and compare with the golden file. */
+static void golden(enum mb_report_format format, const char *golden_name, const char *tmp)
+{
+  struct mb_rundir rd;
+  struct mb_report_options ro;
+  struct mb_error err;
+  char out[512], gold[512], *got, *want;
+  FILE *f;
+
+  snprintf(out, sizeof(out), "%s/%s", tmp, golden_name);
+  snprintf(gold, sizeof(gold), DATA "/%s", golden_name);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load("run", &rd, &err), MB_OK);
+  memset(&ro, 0, sizeof(ro));
+  ro.format = format;
+  ro.plots = "plots";
+  f = fopen(getenv("MB_UPDATE_GOLDEN") ? gold : out, "w");
+  CHECK(f != NULL);
+  if (!f)
+    return;
+  CHECK_EQ_INT(mb_report_write(f, out, &rd, &ro, &err), MB_OK);
+  fclose(f);
+  mb_rundir_cleanup(&rd);
+  if (getenv("MB_UPDATE_GOLDEN")) {
+    printf("rewrote %s\n", gold);
+    return;
+  }
+  got = slurp(out);
+  want = slurp(gold);
+  CHECK(want != NULL);
+  if (got && want && strcmp(got, want) != 0) {
+    char cmd[1200];
+
+    snprintf(cmd, sizeof(cmd), "diff -u '%s' '%s' >&2", gold, out);
+    if (system(cmd) < 0)
+      fprintf(stderr, "(diff failed)\n");
+  }
+  CHECK(got && want && strcmp(got, want) == 0);
+  free(got);
+  free(want);
+}
+
+/* The command: default output beside the results, links relative to the
+ * report's place, usage and input errors. */
+static void command(const char *tmp)
+{
+  struct mb_error err;
+  char outfile[512], arg[600], *text;
+  int rc;
+
+  snprintf(outfile, sizeof(outfile), "%s/sub/dir/r.md", tmp);
+  snprintf(arg, sizeof(arg), "%s/sub", tmp);
+  mkdir(arg, 0777);
+  snprintf(arg, sizeof(arg), "%s/sub/dir", tmp);
+  mkdir(arg, 0777);
+  {
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                    (char *)(uintptr_t) "--output", outfile, NULL};
+
+    mb_error_init(&err);
+    rc = mb_cmd_report(4, argv, &err);
+    CHECK_EQ_INT(rc, MB_OK);
+  }
+  text = slurp(outfile);
+  /* from tmp/sub/dir to tests/data/report/run/plots */
+  CHECK(text && strstr(text, "](../../../") && strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
+  free(text);
+  {
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                    (char *)(uintptr_t) "--format", (char *)(uintptr_t) "html", NULL};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EUSAGE);
+    CHECK(strstr(err.text, "html") != NULL);
+  }
+  {
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                    (char *)(uintptr_t) "--point", (char *)(uintptr_t) "9", NULL};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EUSAGE);
+  }
+  {
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "..", NULL};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(2, argv, &err), MB_EINVALID);
+    CHECK(strstr(err.source, "run.json") != NULL);
+  }
+}
+
+/* --- anomaly rules on synthetic runs ------------------------------------------ */
+
+struct synth {
+  struct mb_rundir rd;
+  struct mb_rundir_point pt[2];
+};
+
+static struct mb_spread sp(double med, double min, double max)
+{
+  struct mb_spread s;
+
+  s.med = med;
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+/* Two clean points, each 3 repetitions: no rule fires. */
+static void synth_init(struct synth *s)
+{
+  size_t p;
+  int e;
+
+  memset(s, 0, sizeof(*s));
+  s->rd.status = "complete";
+  s->rd.error = "";
+  s->rd.repetitions = 3;
+  s->rd.n_calls = 6;
+  s->rd.n_points = 2;
+  s->rd.points = s->pt;
+  s->rd.resolution_ns = 1;
+  s->rd.tick_ns = 1;
+  s->rd.axes[MB_AXIS_NUM_PORTS].n = 2;
+  s->rd.axes[MB_AXIS_NUM_PORTS].values[0] = 4;
+  s->rd.axes[MB_AXIS_NUM_PORTS].values[1] = 8;
+  for (p = 0; p < 2; p++) {
+    struct mb_rundir_point *pt = &s->pt[p];
+
+    pt->index = p;
+    pt->config.num_ports = p ? 8 : 4;
+    pt->config.ool_size = 4096;
+    pt->n_calls = 3;
+    pt->quantum_ns = 1;
+    pt->mad_ns = 50;
+    pt->h_bytes = sp(6.0, 5.9, 6.3);
+    pt->ns_per_op = sp(1000, 950, 1100);
+    for (e = 0; e < MB_EST_COUNT; e++)
+      pt->est_bytes[e] = sp(6.0 + 0.1 * e, 6.0, 7.0);
+  }
+}
+
+static size_t count(const struct synth *s, enum mb_anomaly_kind kind, size_t *point,
+                    char *text, size_t n)
+{
+  struct mb_anomaly *a;
+  size_t na, i, c = 0;
+
+  if (mb_report_anomalies(&s->rd, &a, &na) != MB_OK)
+    return 999;
+  for (i = 0; i < na; i++)
+    if (a[i].kind == kind) {
+      c++;
+      if (point)
+        *point = a[i].point;
+      if (text)
+        snprintf(text, n, "%s", a[i].text);
+    }
+  free(a);
+  return c;
+}
+
+static size_t total(const struct synth *s)
+{
+  struct mb_anomaly *a;
+  size_t na;
+
+  if (mb_report_anomalies(&s->rd, &a, &na) != MB_OK)
+    return 999;
+  free(a);
+  return na;
+}
+
+static void rules(void)
+{
+  struct synth s;
+  size_t p = 99;
+  char text[480];
+  int e;
+
+  synth_init(&s);
+  CHECK_EQ_INT(total(&s), 0); /* negative control */
+
+  s.rd.status = "interrupted";
+  s.rd.n_calls = 4;
+  s.pt[1].n_calls = 1;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_STATUS, &p, text, sizeof(text)), 1);
+  CHECK(p == SIZE_MAX && strstr(text, "4 of 6 planned calls were measured."));
+  s.rd.status = "failed";
+  s.rd.error = "raw/p1-r0.mbr: No space left on device";
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_STATUS, &p, text, sizeof(text)), 1);
+  CHECK(strstr(text, "**failed**") && strstr(text, "(error: raw/p1-r0.mbr: No space left"));
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_MISSING, &p, NULL, 0), 1);
+  CHECK_EQ_INT(p, 1);
+
+  synth_init(&s);
+  s.pt[0].timeouts = 5;
+  s.pt[0].timeout_calls = 2;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_TIMEOUTS, &p, text, sizeof(text)), 1);
+  CHECK(p == 0 && strstr(text, "5 timed operations timed out, in 2 of 3 calls"));
+  synth_init(&s);
+  s.pt[1].failures = 1;
+  s.pt[1].failure_calls = 1;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_FAILURES, &p, NULL, 0), 1);
+  synth_init(&s);
+  s.pt[1].fallbacks = 3;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_FALLBACK, &p, NULL, 0), 1);
+
+  /* coarse timer: MAD under 2 steps fires; exactly 2 steps does not */
+  synth_init(&s);
+  s.pt[0].quantum_ns = 41.6667;
+  s.pt[0].mad_ns = 41.6667;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, &p, text, sizeof(text)), 1);
+  CHECK(p == 0 && strstr(text, "41.7 ns"));
+  s.pt[0].mad_ns = 2 * 41.6667;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 0);
+  synth_init(&s);
+  s.rd.resolution_ns = 100; /* the clock's own step counts too */
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 2);
+
+  /* estimators: lowest under half the highest */
+  synth_init(&s);
+  s.pt[1].est_bytes[MB_EST_LZ78Y].med = 7.0;
+  s.pt[1].est_bytes[MB_EST_MCV].med = 3.4;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_ESTIMATORS, &p, text, sizeof(text)), 1);
+  CHECK(p == 1 && strstr(text, "mcv gives 3.40") && strstr(text, "lz78y 7.00"));
+  s.pt[1].est_bytes[MB_EST_MCV].med = 3.6;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_ESTIMATORS, NULL, NULL, 0), 0);
+  for (e = 0; e < MB_EST_COUNT; e++) /* no estimator ran: no claim */
+    s.pt[1].est_bytes[e].med = NAN;
+  CHECK_EQ_INT(total(&s), 0);
+
+  /* repetitions on entropy: range must exceed 0.5 bits and 10% of median */
+  synth_init(&s);
+  s.pt[0].h_bytes = sp(6.0, 5.6, 6.7); /* 1.1 > 0.6 */
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_ENTROPY, &p, NULL, 0), 1);
+  s.pt[0].h_bytes = sp(6.0, 5.7, 6.25); /* 0.55 < 0.6 */
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_ENTROPY, NULL, NULL, 0), 0);
+  s.pt[0].h_bytes = sp(2.0, 1.8, 2.4); /* 0.6 > 0.2 but not > 0.5 bits? it is */
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_ENTROPY, NULL, NULL, 0), 1);
+  s.pt[0].h_bytes = sp(2.0, 1.8, 2.25); /* 0.45 <= 0.5 */
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_ENTROPY, NULL, NULL, 0), 0);
+  s.pt[0].n_calls = 1; /* one repetition cannot disagree */
+  s.pt[0].h_bytes = sp(6.0, 1.0, 7.0);
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_ENTROPY, NULL, NULL, 0), 0);
+
+  /* repetitions on time: range over 25% of the median */
+  synth_init(&s);
+  s.pt[1].ns_per_op = sp(1000, 900, 1300);
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, &p, text, sizeof(text)), 1);
+  CHECK(p == 1 && strstr(text, "40%"));
+  s.pt[1].ns_per_op = sp(1000, 900, 1150);
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, NULL, NULL, 0), 0);
+}
+
+int main(void)
+{
+  char tmp[] = "/tmp/mb-report-XXXXXX";
+  char cmd[600];
+
+  if (!mkdtemp(tmp))
+    MB_SKIP("cannot make a temporary directory");
+  if (chdir(DATA) != 0)
+    MB_SKIP("cannot enter %s", DATA);
+  golden(MB_REPORT_MARKDOWN, "expected-report.md", tmp);
+  golden(MB_REPORT_LATEX, "expected-report.tex", tmp);
+  command(tmp);
+  rules();
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", tmp);
+  return CHECK_DONE();
+}

@@ -1,0 +1,478 @@
+/* test_run_replay.c: whole runs of `mebench run` on the replay collector,
+ * checked against expected summaries (tests/data/runner/expected.json, from
+ * make_expected.py: statistics from their definitions, min-entropy from
+ * NIST's ea_non_iid), and the refusals of --resume. Wall-time-dependent
+ * fields are only checked for presence and sign. */
+#include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "commands.h"
+#include "rawfile.h"
+#include "results.h"
+#include "runner.h"
+#include "source.h"
+
+#define DATA MB_SOURCE_DIR "/tests/data/runner"
+/* The reference tool prints estimates to 6 decimals; an assessment of
+ * bits * h_bitstring multiplies that rounding by up to 8. */
+#define H_ASSESSED_TOL (8 * 5e-7 + 1e-9)
+
+static char base[512];
+
+/* Run `mebench run ARGS...` in-process. */
+static int run_cmd(struct mb_error *err, int argc, const char *const *args)
+{
+  char *argv[16];
+  char store[16][600];
+  int i;
+
+  mb_error_init(err);
+  for (i = 0; i < argc && i < 16; i++) {
+    snprintf(store[i], sizeof(store[i]), "%s", args[i]);
+    argv[i] = store[i];
+  }
+  return mb_cmd_run(argc, argv, err);
+}
+
+/* The only run directory under root/name newer than `not` (NULL: any). */
+static int find_run(const char *root, const char *not_this, char *out, size_t n)
+{
+  char parent[700];
+  DIR *d;
+  struct dirent *e;
+  int found = 0;
+
+  snprintf(parent, sizeof(parent), "%s/replay_runner", root);
+  d = opendir(parent);
+  if (!d)
+    return 0;
+  while ((e = readdir(d)) != NULL) {
+    char full[1000];
+
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(full, sizeof(full), "%s/%s", parent, e->d_name);
+    if (not_this && strcmp(full, not_this) == 0)
+      continue;
+    snprintf(out, n, "%s", full);
+    found++;
+  }
+  closedir(d);
+  return found;
+}
+
+static uint64_t *load_timings(size_t *n)
+{
+  FILE *f = fopen(DATA "/timings.txt", "r");
+  uint64_t *t = malloc(100000 * sizeof(*t));
+  char line[1024];
+
+  *n = 0;
+  while (f && t && fgets(line, sizeof(line), f)) {
+    char *p = line, *end;
+
+    if (line[0] == '#')
+      continue;
+    for (;;) {
+      unsigned long long v = strtoull(p, &end, 10);
+
+      if (end == p)
+        break;
+      t[(*n)++] = v;
+      p = end;
+    }
+  }
+  if (f)
+    fclose(f);
+  return t;
+}
+
+static double num(const json_t *o, const char *key)
+{
+  const json_t *v = json_object_get(o, key);
+
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void check_assessment(const json_t *got, const json_t *want, const char *what,
+                             size_t call)
+{
+  const char *parts[] = {"literal", "bitstring"};
+  const char *keys[] = {"mcv", "collision", "markov", "compression"};
+  size_t i, k;
+
+  if (!json_is_null(json_object_get(want, "h_assessed")) ||
+      !json_is_null(json_object_get(got, "h_assessed"))) {
+    if (fabs(num(got, "h_assessed") - num(want, "h_assessed")) > H_ASSESSED_TOL)
+      fprintf(stderr, "call %zu %s: h_assessed\n", call, what);
+    CHECK_NEAR(num(got, "h_assessed"), num(want, "h_assessed"), H_ASSESSED_TOL);
+  }
+  for (i = 0; i < 2; i++) {
+    const json_t *g = json_object_get(got, parts[i]), *w = json_object_get(want, parts[i]);
+
+    for (k = 0; k < 4; k++) {
+      const json_t *ge = json_object_get(g, keys[k]), *we = json_object_get(w, keys[k]);
+
+      if (we) { /* the reference tool ran it: the same value to its 6 decimals */
+        if (!json_is_number(json_object_get(ge, "h")))
+          fprintf(stderr, "call %zu %s %s %s: no h\n", call, what, parts[i], keys[k]);
+        CHECK_NEAR(num(ge, "h"), json_number_value(we), 1e-6);
+      } else if (ge) { /* it did not: mebench must say why it skipped */
+        if (!json_is_string(json_object_get(ge, "skipped")))
+          fprintf(stderr, "call %zu %s %s %s: ran but reference did not\n", call, what,
+                  parts[i], keys[k]);
+        CHECK(json_is_string(json_object_get(ge, "skipped")));
+      }
+    }
+  }
+}
+
+static void check_run(const char *dir, const json_t *expected)
+{
+  char path[1100];
+  json_t *run = NULL;
+  struct mb_error err;
+  const json_t *calls, *want = json_object_get(expected, "calls");
+  size_t n_t = 0, i, k;
+  uint64_t *t = load_timings(&n_t);
+  struct mb_collection c;
+  struct mb_raw_meta meta;
+  size_t per_call = 250 * 4 + 64;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_load_run(dir, &run, &err), MB_OK);
+  if (!run) {
+    free(t);
+    return;
+  }
+  CHECK_EQ_INT(n_t, 4000);
+  CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+  CHECK_EQ_STR(json_string_value(json_object_get(run, "schema")), "mebench-run/1");
+  CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(run, "clock"), "name")),
+               "replay");
+  CHECK_EQ_INT(json_array_size(json_object_get(run, "points")), 2);
+  calls = json_object_get(run, "calls");
+  CHECK_EQ_INT(json_array_size(calls), json_array_size(want));
+  mb_collection_init(&c);
+  for (i = 0; i < json_array_size(calls) && i < json_array_size(want); i++) {
+    const json_t *g = json_array_get(calls, i), *w = json_array_get(want, i);
+    const json_t *gs = json_object_get(g, "raw_stats"), *ws = json_object_get(w, "raw_stats");
+    const char *ikeys[] = {"n", "min", "p01", "p50", "p99", "max", "mad", "distinct", "quantum"};
+    size_t first = (i + 1) * per_call; /* after the warm-up call */
+
+    CHECK_EQ_INT(num(g, "point"), num(w, "point"));
+    CHECK_EQ_INT(num(g, "repetition"), num(w, "repetition"));
+    CHECK_EQ_INT(num(g, "sequence"), num(w, "sequence"));
+    CHECK_EQ_INT(num(g, "timings"), num(w, "timings"));
+    CHECK_EQ_INT(num(g, "bytes"), num(w, "bytes"));
+    CHECK_EQ_INT(num(g, "timeouts"), 0);
+    CHECK_EQ_INT(num(g, "failures"), 0);
+    for (k = 0; k < sizeof(ikeys) / sizeof(ikeys[0]); k++)
+      CHECK_EQ_INT(num(gs, ikeys[k]), num(ws, ikeys[k]));
+    CHECK_NEAR(num(gs, "mean"), num(ws, "mean"), 1e-9 * num(ws, "mean"));
+    CHECK_NEAR(num(gs, "stddev"), num(ws, "stddev"), 1e-9 * num(ws, "stddev"));
+    CHECK_NEAR(num(g, "ns_per_op"), num(w, "ns_per_op"), 0);
+    CHECK(num(g, "wall_s") >= 0);
+    CHECK(json_is_object(json_object_get(g, "durations")));
+    check_assessment(json_object_get(json_object_get(g, "entropy"), "bytes"),
+                     json_object_get(json_object_get(w, "entropy"), "bytes"), "bytes", i);
+    check_assessment(json_object_get(json_object_get(g, "entropy"), "raw"),
+                     json_object_get(json_object_get(w, "entropy"), "raw"), "raw", i);
+    CHECK_NEAR(num(json_object_get(g, "rate"), "bits_per_byte"),
+               num(json_object_get(json_object_get(w, "entropy"), "bytes"), "h_assessed"),
+               H_ASSESSED_TOL);
+
+    /* The raw file holds exactly the timings played back: lossless. */
+    snprintf(path, sizeof(path), "%s/%s", dir,
+             json_string_value(json_object_get(g, "raw_file")));
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_rawfile_read(path, &meta, &c, &err), MB_OK);
+    CHECK_EQ_INT(c.n_timings, per_call);
+    CHECK_EQ_INT(meta.point, num(w, "point"));
+    CHECK_EQ_INT(meta.repetition, num(w, "repetition"));
+    for (k = 0; k < c.n_timings && k < per_call; k++)
+      if (c.timings[k] != t[(first + k) % n_t])
+        break;
+    CHECK_EQ_INT(k, per_call);
+    for (k = 0; k < 8 && k < c.n_bytes; k++)
+      CHECK_EQ_INT(c.bytes[k],
+                   json_integer_value(json_array_get(json_object_get(w, "bytes_head"), k)));
+  }
+  mb_collection_cleanup(&c);
+
+  /* summary.csv: 4 call rows, then 2 point rows holding the medians. */
+  snprintf(path, sizeof(path), "%s/summary.csv", dir);
+  {
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int rows = 0, point_rows = 0;
+
+    CHECK(f != NULL);
+    while (f && fgets(line, sizeof(line), f)) {
+      rows++;
+      if (strncmp(line, "point,0,,1,4096,complex,", 24) == 0) {
+        double h0 = num(json_object_get(json_object_get(json_array_get(want, 0), "entropy"), "bytes"),
+                        "h_assessed");
+        double h2 = num(json_object_get(json_object_get(json_array_get(want, 2), "entropy"), "bytes"),
+                        "h_assessed");
+
+        CHECK_NEAR(strtod(line + 24, NULL), (h0 + h2) / 2, 2e-6);
+        point_rows++;
+      } else if (strncmp(line, "point,1,,8,4096,complex,", 24) == 0) {
+        point_rows++;
+      }
+    }
+    if (f)
+      fclose(f);
+    CHECK_EQ_INT(rows, 1 + 4 + 2);
+    CHECK_EQ_INT(point_rows, 2);
+  }
+  json_decref(run);
+  free(t);
+}
+
+static json_t *edit_run(const char *dir, const char *obj, const char *key, const char *value)
+{
+  char path[1100];
+  json_t *run;
+
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  run = json_load_file(path, 0, NULL);
+  json_object_set_new(json_object_get(run, obj), key, json_string(value));
+  json_dump_file(run, path, JSON_INDENT(2));
+  return run;
+}
+
+/* Progress to a file (not a terminal): one line per call, then the table. */
+static void check_progress(void)
+{
+  struct mb_experiment exp;
+  struct mb_runner_options opt;
+  struct mb_error err;
+  char out[700], *dir = NULL, line[512];
+  FILE *log = tmpfile();
+  int lines = 0, calls = 0, table = 0, rows = 0;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_experiment_load(DATA "/replay.json", &exp, &err), MB_OK);
+  memset(&opt, 0, sizeof(opt));
+  snprintf(out, sizeof(out), "%s/progress", base);
+  opt.output = out;
+  opt.progress = log;
+  opt.progress_tty = 0;
+  CHECK_EQ_INT(mb_runner_run(&exp, &opt, &dir, &err), MB_OK);
+  CHECK(dir != NULL);
+  rewind(log);
+  while (fgets(line, sizeof(line), log)) {
+    lines++;
+    if (strncmp(line, "mebench: call ", 14) == 0)
+      calls++;
+    if (strstr(line, "point num_ports ool_size mode") != NULL)
+      table = 1;
+    else if (table && (strncmp(line, "    0         1     4096 complex     2", 38) == 0 ||
+                       strncmp(line, "    1         8     4096 complex     2", 38) == 0))
+      rows++;
+  }
+  CHECK(strstr(line, "median assessed min-entropy") != NULL); /* the table's note */
+  CHECK_EQ_INT(calls, 4);
+  CHECK_EQ_INT(table, 1);
+  CHECK_EQ_INT(rows, 2);
+  CHECK(lines >= 4 + 3);
+  fclose(log);
+  free(dir);
+  mb_experiment_cleanup(&exp);
+}
+
+/* A disk that fills up mid-run: the run fails naming the file, with
+ * MB_ENOSPACE, and the run.json on disk is the last complete one. */
+static void check_full_disk(void)
+{
+  char mnt[700], cmd[900], run_dir[1000], path[1100];
+  const char *a[] = {"run", "-q", "-o", mnt, DATA "/replay.json"};
+  struct mb_error err;
+  json_t *run;
+  int rc;
+
+  snprintf(mnt, sizeof(mnt), "%s/full", base);
+  mkdir(mnt, 0755);
+  /* run.json grows by about 6 KB a call, a raw file takes about 2.2 KB */
+  snprintf(cmd, sizeof(cmd), "mount -t tmpfs -o size=40k tmpfs '%s' 2>/dev/null", mnt);
+  if (geteuid() != 0 || system(cmd) != 0) {
+    printf("SKIP (part): cannot mount a small tmpfs to fill a disk\n");
+    return;
+  }
+  rc = run_cmd(&err, 5, a);
+  CHECK_EQ_INT(rc, MB_ENOSPACE);
+  CHECK(strstr(err.source, mnt) == err.source);
+  CHECK(strstr(err.text, "No space left on device") != NULL);
+  CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
+  snprintf(path, sizeof(path), "%s/run.json", run_dir);
+  run = json_load_file(path, 0, NULL);
+  CHECK(run != NULL); /* complete and parseable */
+  CHECK(json_array_size(json_object_get(run, "calls")) < 4);
+  json_decref(run);
+  snprintf(cmd, sizeof(cmd), "umount '%s'", mnt);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not unmount %s\n", mnt);
+}
+
+int main(void)
+{
+  char out[600], dir1[1000], dir2[1000], copy[1100], cmdline[2400];
+  json_t *expected;
+  struct mb_error err;
+  int rc;
+
+  snprintf(base, sizeof(base), "%s/tests/runner/replay-XXXXXX", MB_BINARY_DIR);
+  if (!mkdtemp(base))
+    return 1;
+  snprintf(out, sizeof(out), "%s/out", base);
+  expected = json_load_file(DATA "/expected.json", 0, NULL);
+  CHECK(expected != NULL);
+
+  {
+    const char *a[] = {"run", "--quiet", "--output", out, DATA "/replay.json"};
+
+    rc = run_cmd(&err, 5, a);
+    if (rc != MB_OK)
+      fprintf(stderr, "run: %s\n", err.text);
+    CHECK_EQ_INT(rc, MB_OK);
+  }
+  CHECK_EQ_INT(find_run(out, NULL, dir1, sizeof(dir1)), 1);
+  check_run(dir1, expected);
+
+  /* A second run never reuses or overwrites the first. */
+  {
+    const char *a[] = {"run", "-q", "-o", out, DATA "/replay.json"};
+    char before[1100];
+    struct stat st1, st2;
+
+    snprintf(before, sizeof(before), "%s/run.json", dir1);
+    CHECK(stat(before, &st1) == 0);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    CHECK_EQ_INT(find_run(out, dir1, dir2, sizeof(dir2)), 1);
+    CHECK(strcmp(dir1, dir2) != 0);
+    CHECK(stat(before, &st2) == 0);
+    CHECK(st1.st_mtime == st2.st_mtime && st1.st_size == st2.st_size);
+    check_run(dir2, expected);
+  }
+
+  /* Resuming a complete run measures nothing and keeps it complete. */
+  {
+    const char *a[] = {"run", "-q", "--resume", dir2};
+    json_t *run = NULL;
+
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_OK);
+    CHECK_EQ_INT(mb_results_load_run(dir2, &run, NULL), MB_OK);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "sessions")), 2);
+    json_decref(run);
+  }
+
+  /* An interrupted run (its last call lost with the process, its raw file
+   * not) is completed; the orphan raw file is kept aside. */
+  snprintf(copy, sizeof(copy), "%s/copy", base);
+  snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir1, copy);
+  CHECK_EQ_INT(system(cmdline), 0);
+  {
+    char path[1200];
+    json_t *run;
+    const char *a[] = {"run", "-q", "--resume", copy, DATA "/replay.json"};
+
+    snprintf(path, sizeof(path), "%s/run.json", copy);
+    run = json_load_file(path, 0, NULL);
+    json_array_remove(json_object_get(run, "calls"), 3);
+    json_object_set_new(run, "status", json_string("interrupted"));
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_array_get(json_object_get(run, "calls"), 3),
+                                                    "point")),
+                 1);
+    json_decref(run);
+    snprintf(path, sizeof(path), "%s/raw/p1-r1.mbr.orphan-1", copy);
+    CHECK(access(path, F_OK) == 0);
+  }
+
+  /* Refusals: another experiment file, build or machine. */
+  {
+    const char *a[] = {"run", "-q", "--resume", copy, DATA "/replay.json"};
+    char sha[80], path[1200];
+    json_t *run;
+
+    snprintf(path, sizeof(path), "%s/run.json", copy);
+    run = json_load_file(path, 0, NULL);
+    snprintf(sha, sizeof(sha), "%s",
+             json_string_value(json_object_get(json_object_get(run, "experiment"), "sha256")));
+    json_decref(run);
+    json_decref(edit_run(copy, "experiment", "sha256", "0123"));
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EMISMATCH);
+    CHECK(strstr(err.text, "experiment file (sha256) differs") != NULL);
+    json_decref(edit_run(copy, "experiment", "sha256", sha));
+    json_decref(edit_run(copy, "machine", "hostname", "elsewhere"));
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EMISMATCH);
+    CHECK(strstr(err.text, "machine (hostname) differs") != NULL);
+    CHECK(strstr(err.text, "\"elsewhere\"") != NULL);
+    json_decref(edit_run(copy, "mebench", "git_commit", "feedface"));
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EMISMATCH);
+  }
+
+  /* Usage and I/O errors name what is wrong. */
+  {
+    const char *none[] = {"run", "-q"};
+    const char *two[] = {"run", "a.json", "b.json"};
+    const char *notdir[] = {"run", "-q", "--resume", base, DATA "/replay.json"};
+    const char *both[] = {"run", "-q", "--resume", base, "-o", out, DATA "/replay.json"};
+    char file[700];
+    const char *blocked[] = {"run", "-q", "-o", file, DATA "/replay.json"};
+    FILE *f;
+
+    CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
+    CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
+    CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_ESYSTEM);
+    CHECK(strstr(err.text, "no run.json") != NULL);
+    CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
+    snprintf(file, sizeof(file), "%s/plainfile", base);
+    f = fopen(file, "w");
+    if (f)
+      fclose(f);
+    CHECK(run_cmd(&err, 5, blocked) == MB_ESYSTEM);
+    CHECK(strstr(err.source, "plainfile") != NULL);
+  }
+
+  check_progress();
+  check_full_disk();
+
+  /* A collector that cannot run here: exit 4, and no empty run directory. */
+  {
+    char exp_path[700], root[700];
+    const char *a[] = {"run", "-q", "-o", root, exp_path};
+    FILE *f;
+    struct stat st;
+
+    snprintf(exp_path, sizeof(exp_path), "%s/absent.json", base);
+    snprintf(root, sizeof(root), "%s/absent", base);
+    f = fopen(exp_path, "w");
+    if (f) {
+      fprintf(f, "{\"name\": \"absent\", \"source\": \"%s\", \"samples\": 10}\n",
+              strcmp(mb_sources_default(), "mach_ipc") == 0 ? "linux_ipc" : "mach_ipc");
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EUNAVAILABLE);
+    CHECK(stat(root, &st) != 0);
+  }
+
+  json_decref(expected);
+  snprintf(cmdline, sizeof(cmdline), "rm -rf '%s'", base);
+  if (system(cmdline) != 0)
+    fprintf(stderr, "could not remove %s\n", base);
+  return CHECK_DONE();
+}

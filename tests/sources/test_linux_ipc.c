@@ -1,0 +1,103 @@
+/* test_linux_ipc.c: the Linux analog on the real kernel, both modes, across
+ * the knobs' ranges. */
+#include "check.h"
+#include "collector.h"
+#include "source.h"
+
+static size_t count_status(const struct mb_collection *c, int32_t st)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < c->n_timings; i++)
+    n += c->status[i] == st;
+  return n;
+}
+
+static void run(struct mb_collector *col, uint32_t ports, uint32_t ool,
+                enum mb_mode mode, size_t samples)
+{
+  struct mb_config cfg;
+  struct mb_collection c;
+  struct mb_error err;
+  size_t i, nonzero = 0;
+
+  cfg.num_ports = ports;
+  cfg.ool_size = ool;
+  cfg.mode = mode;
+  mb_collection_init(&c);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_collector_collect(col, &cfg, samples, &c, &err), MB_OK);
+  CHECK_EQ_INT(c.n_timings, 4 * samples + 64);
+  CHECK_EQ_INT(c.n_bytes, samples);
+  CHECK_EQ_INT(c.pool_size, ports ? ports : 1);
+  /* Nothing fails on an idle machine; a complex send may at worst time out
+   * if the receiver is starved for 10 ms on a loaded one. */
+  CHECK_EQ_INT(count_status(&c, MB_OP_OK) + count_status(&c, MB_OP_TIMED_OUT),
+               c.n_timings);
+  if (mode == MB_MODE_SIMPLE)
+    CHECK_EQ_INT(count_status(&c, MB_OP_OK), c.n_timings);
+  for (i = 0; i < c.n_timings; i++)
+    nonzero += c.timings[i] > 0;
+  /* A system call takes far longer than one nanosecond tick. */
+  CHECK(nonzero > c.n_timings * 9 / 10);
+  CHECK_EQ_INT(mb_extract_timing_entropy(c.timings, c.n_timings, c.bytes, samples),
+               c.n_bytes);
+  if (mb_check_failed)
+    fprintf(stderr, "  (ports %u, ool %u, %s)\n", ports, ool, mb_mode_name(mode));
+  mb_collection_cleanup(&c);
+}
+
+int main(void)
+{
+  struct mb_collector *col = NULL;
+  struct mb_error err;
+  struct mb_clock clk;
+
+  mb_error_init(&err);
+  if (mb_source_probe("linux_ipc", &err) != MB_OK)
+    MB_SKIP("linux_ipc not available: %s", err.text);
+  CHECK_EQ_INT(mb_collector_open("linux_ipc", NULL, &col, &err), MB_OK);
+  CHECK_EQ_STR(mb_collector_info(col)->platform, "Linux");
+  CHECK_EQ_INT(mb_collector_clock(col, &clk), MB_OK);
+  CHECK_EQ_STR(clk.name, "CLOCK_MONOTONIC_RAW");
+  CHECK_EQ_U64(clk.tick_num, 1);
+  CHECK_EQ_U64(clk.tick_den, 1);
+  CHECK(clk.read_cost_ns > 0 && clk.read_cost_ns < 10000);
+  CHECK(clk.resolution_ns >= 1 && clk.resolution_ns < 10000);
+  printf("clock %s: read %.1f ns, resolution %.1f ns\n", clk.name, clk.read_cost_ns,
+         clk.resolution_ns);
+
+  run(col, 8, 4096, MB_MODE_COMPLEX, 1000); /* the seed's defaults */
+  run(col, 8, 4096, MB_MODE_SIMPLE, 1000);
+  run(col, 1, 1, MB_MODE_COMPLEX, 200);
+  run(col, 64, 65536, MB_MODE_COMPLEX, 200);
+  run(col, 3, 5000, MB_MODE_COMPLEX, 100); /* not a multiple of a page */
+  run(col, 64, 1, MB_MODE_SIMPLE, 200);
+  run(col, 0, 0, MB_MODE_COMPLEX, 0); /* clamped to 1, 1; 64 timings */
+
+  /* The 10 ms send timeout: with a receiver that never reads, one 64 KiB
+   * message fills a pipe; every later send waits 10 ms and times out, and
+   * its timing says so. */
+  {
+    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX};
+    struct mb_collection c;
+    size_t i, late = 0;
+
+    mb_collection_init(&c);
+    mb_linux_ipc_inject_fault(MB_FAULT_STALL, 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_collector_collect(col, &cfg, 0, &c, &err), MB_OK);
+    CHECK_EQ_INT(c.n_timings, 64);
+    CHECK_EQ_INT(c.status[0], MB_OP_OK);
+    CHECK_EQ_INT(count_status(&c, MB_OP_TIMED_OUT), 63);
+    for (i = 1; i < c.n_timings; i++) {
+      CHECK(c.timings[i] >= 10000000u);
+      late += c.timings[i] > 60000000u; /* a busy machine may add a little */
+    }
+    CHECK(late < 5);
+    printf("timed-out send: %" PRIu64 " ns\n", c.timings[1]);
+    mb_collection_cleanup(&c);
+  }
+  mb_collector_free(col);
+  return CHECK_DONE();
+}
