@@ -1127,16 +1127,6 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
   return MB_OK;
 }
 
-static void fill(struct mb_estimate *e, int ran, double h, double p, const char *why)
-{
-  if (!e)
-    return;
-  e->ran = ran;
-  e->skipped = ran ? NULL : why;
-  e->h = ran ? h : 0.0;
-  e->p = ran ? p : 0.0;
-}
-
 int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
                        struct mb_estimate *t_tuple, struct mb_estimate *lrs)
 {
@@ -1147,7 +1137,22 @@ int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
   rc = mb_tuple_lrs_compute(s, n, &r);
   if (rc != MB_OK)
     return rc;
-  fill(t_tuple, r.tuple_ran, r.tuple_h, r.tuple_p_u, r.tuple_skipped);
-  fill(lrs, r.lrs_ran, r.lrs_h, r.lrs_p_u, r.lrs_skipped);
+  if (t_tuple && r.tuple_ran) {
+    t_tuple->n_values = 0;
+    mb_estimate_set(t_tuple, r.tuple_h, r.tuple_p_u);
+    mb_estimate_add(t_tuple, "t", (double)r.t);
+    mb_estimate_add(t_tuple, "p_hat", r.tuple_p_hat);
+  } else if (t_tuple) {
+    mb_estimate_skip(t_tuple, r.tuple_skipped);
+  }
+  if (lrs && r.lrs_ran) {
+    lrs->n_values = 0;
+    mb_estimate_set(lrs, r.lrs_h, r.lrs_p_u);
+    mb_estimate_add(lrs, "u", (double)r.u);
+    mb_estimate_add(lrs, "v", (double)r.v);
+    mb_estimate_add(lrs, "p_hat", r.lrs_p_hat);
+  } else if (lrs) {
+    mb_estimate_skip(lrs, r.lrs_skipped);
+  }
   return MB_OK;
 }
