@@ -10,11 +10,14 @@
  * work is therefore sorting the suffixes. Two ways:
  *
  * - radix: the symbols are bit-packed (b bits each, b from the largest
- *   symbol), suffixes are bucketed by their first 16 bits and each bucket is
- *   radix-sorted in place a byte at a time, reading 64-bit windows of the
- *   packed text; neighbour LCPs come from XOR and count-leading-zeros. It
- *   needs 4 bytes per symbol plus the packed text and is fast when repeats are
- *   short, as in data with entropy; a work budget bounds it on repetitive data.
+ *   symbol), so any 64 bits of a suffix are one unaligned read. Suffixes are
+ *   bucketed on their first 8 bits, then each group is sorted on its next 64
+ *   bits held as keys (large groups first take in-place byte passes) and
+ *   emitted in order straight into the walk, its LCP with the one before
+ *   read off the first differing key bit. Neither a suffix array nor an LCP
+ *   array exists whole: on large inputs the buckets are filled a quarter of
+ *   the suffixes at a time. Fast when repeats are short, as in data with
+ *   entropy; a work budget bounds it on repetitive data.
  * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
  *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
  *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
@@ -985,9 +988,6 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       lo += m;
     }
   }
-#ifdef MB_TUPLE_DEBUG
-  fprintf(stderr, "radix: work %.2f per symbol%s\n", (double)r.work / n, r.gave_up ? " (gave up)" : "");
-#endif
   if (r.gave_up)
     rc = MB_EINTERNAL;
   else if (a->nomem)
@@ -1127,16 +1127,6 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
   return MB_OK;
 }
 
-static void fill(struct mb_estimate *e, int ran, double h, double p, const char *why)
-{
-  if (!e)
-    return;
-  e->ran = ran;
-  e->skipped = ran ? NULL : why;
-  e->h = ran ? h : 0.0;
-  e->p = ran ? p : 0.0;
-}
-
 int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
                        struct mb_estimate *t_tuple, struct mb_estimate *lrs)
 {
@@ -1147,7 +1137,22 @@ int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
   rc = mb_tuple_lrs_compute(s, n, &r);
   if (rc != MB_OK)
     return rc;
-  fill(t_tuple, r.tuple_ran, r.tuple_h, r.tuple_p_u, r.tuple_skipped);
-  fill(lrs, r.lrs_ran, r.lrs_h, r.lrs_p_u, r.lrs_skipped);
+  if (t_tuple && r.tuple_ran) {
+    t_tuple->n_values = 0;
+    mb_estimate_set(t_tuple, r.tuple_h, r.tuple_p_u);
+    mb_estimate_add(t_tuple, "t", (double)r.t);
+    mb_estimate_add(t_tuple, "p_hat", r.tuple_p_hat);
+  } else if (t_tuple) {
+    mb_estimate_skip(t_tuple, r.tuple_skipped);
+  }
+  if (lrs && r.lrs_ran) {
+    lrs->n_values = 0;
+    mb_estimate_set(lrs, r.lrs_h, r.lrs_p_u);
+    mb_estimate_add(lrs, "u", (double)r.u);
+    mb_estimate_add(lrs, "v", (double)r.v);
+    mb_estimate_add(lrs, "p_hat", r.lrs_p_hat);
+  } else if (lrs) {
+    mb_estimate_skip(lrs, r.lrs_skipped);
+  }
   return MB_OK;
 }
