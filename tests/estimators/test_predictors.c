@@ -193,6 +193,12 @@ static void check_hand(void)
     CHECK_NEAR(e.p, 1.0, 0);
     CHECK_NEAR(e.h, 0.0, 0);
   }
+  /* A single symbol (k = 1) is computed as binary: h = 0 as well. */
+  for (p = 0; p < 4; p++) {
+    run(p, s, sizeof s, 1, &e);
+    CHECK(e.ran);
+    CHECK_NEAR(e.h, 0.0, 0);
+  }
   run(0, s, sizeof s, 2, &e);
   CHECK_EQ_U64(e.predictions, sizeof s - 63);
   run(1, s, sizeof s, 2, &e);
