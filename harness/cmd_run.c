@@ -59,7 +59,8 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   struct mb_experiment exp;
   struct sigaction sa, old_int, old_term;
   const char *file = NULL;
-  char *recorded = NULL, *dir = NULL;
+  char *recorded = NULL, *text = NULL, *dir = NULL;
+  size_t text_len = 0;
   int quiet = 0, id, rc;
 
   memset(&ro, 0, sizeof(ro));
@@ -93,7 +94,7 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
                         "run: --output and --resume exclude each other (a resumed run stays "
                         "in its directory)");
   if (!file && ro.resume_dir) {
-    rc = mb_runner_recorded_experiment(ro.resume_dir, &recorded, err);
+    rc = mb_runner_recorded_experiment(ro.resume_dir, &recorded, &text, &text_len, err);
     if (rc != MB_OK)
       return rc;
     file = recorded;
@@ -103,7 +104,13 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "run: no experiment file given");
   }
 
-  rc = mb_experiment_load(file, &exp, err);
+  /* Resuming without a file: the experiment's own bytes from run.json, so it
+   * works from any directory and cannot pick up a file edited since; named
+   * by its recorded path, against which a replay file is resolved. */
+  if (text)
+    rc = mb_experiment_load_buffer(text, text_len, file, &exp, err);
+  else
+    rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {
     ro.progress = quiet ? NULL : stderr;
     ro.progress_tty = -1;
@@ -129,5 +136,6 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   mb_experiment_cleanup(&exp);
   free(dir);
   free(recorded);
+  free(text);
   return rc;
 }

@@ -190,6 +190,48 @@ int mb_results_create_dir(const char *root, const char *name, const char *host,
   return MB_OK;
 }
 
+int mb_results_lock(const char *dir, int *fd, struct mb_error *err)
+{
+  char path[4200];
+  struct flock fl;
+  int e;
+
+  *fd = -1;
+  snprintf(path, sizeof(path), "%s/.lock", dir);
+  *fd = open(path, O_RDWR | O_CREAT, 0644);
+  if (*fd < 0)
+    return mb_error_errno(err, errno, path, "cannot open the run's lock file");
+  memset(&fl, 0, sizeof(fl));
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(*fd, F_SETLK, &fl) == 0)
+    return MB_OK;
+  e = errno;
+  if (e == EACCES || e == EAGAIN) {
+    long pid = 0;
+
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(*fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+      pid = (long)fl.l_pid;
+    close(*fd);
+    *fd = -1;
+    return mb_error_set(err, MB_EEXISTS, dir, 0, 0, NULL,
+                        "another mebench (pid %ld) is writing this run; wait for it to end",
+                        pid);
+  }
+  close(*fd);
+  *fd = -1;
+  return mb_error_errno(err, e, path, "cannot lock the run");
+}
+
+void mb_results_unlock(int fd)
+{
+  if (fd >= 0)
+    close(fd);
+}
+
 void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n)
 {
   snprintf(out, n, "raw/p%zu-r%zu.mbr", point, repetition);
@@ -255,8 +297,24 @@ static json_t *estimates_json(const struct mb_estimate *e, int *bad)
       break;
     }
     if (e[i].ran) {
-      put(one, "h", jreal(e[i].h), bad);
+      unsigned v;
+
+      put(one, "h", jreal(e[i].h + 0.0), bad); /* + 0.0: never -0 */
       put(one, "p", jreal(e[i].p), bad);
+      /* The intermediate values, keyed as `mebench assess --json` keys them,
+       * so a result can be checked against the reference tool's output. */
+      for (v = 0; v < e[i].n_values && v < MB_ESTIMATE_MAX_VALUES; v++)
+        if (e[i].values[v].name)
+          put(one, e[i].values[v].name, jreal(e[i].values[v].value), bad);
+      if (e[i].predictions > 0) {
+        put(one, "N", ju64(e[i].predictions), bad);
+        put(one, "C", ju64(e[i].correct), bad);
+        put(one, "r", ju64(e[i].longest_run + 1), bad);
+        put(one, "p_global", jreal(e[i].p_global), bad);
+        put(one, "p_global_prime", jreal(e[i].p_global_upper), bad);
+        if (e[i].p_local >= 0.0)
+          put(one, "p_local", jreal(e[i].p_local), bad);
+      }
     } else {
       put(one, "skipped", json_string(e[i].skipped), bad);
     }

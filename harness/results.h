@@ -39,6 +39,14 @@ void mb_results_iso_time(time_t t, char out[32]);
 int mb_results_create_dir(const char *root, const char *name, const char *host,
                           time_t when, char **dir_out, struct mb_error *err);
 
+/* Take the run directory's writer lock (an fcntl lock on dir/.lock), so two
+ * processes never write one run (a --resume while the run goes on). *fd
+ * receives the descriptor that holds it; mb_results_unlock() releases it
+ * (so does the process's exit). MB_EEXISTS naming the holder's pid when
+ * another process holds it; a system error otherwise. */
+int mb_results_lock(const char *dir, int *fd, struct mb_error *err);
+void mb_results_unlock(int fd);
+
 /* "raw/p<point>-r<repetition>.mbr", relative to the run directory. */
 void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n);
 

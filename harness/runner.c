@@ -47,6 +47,7 @@ struct run {
   double prior[5];      /* durations recorded by earlier sessions */
   int tty;
   int bar_shown;
+  int lock; /* descriptor holding the run directory's lock, or -1 */
 };
 
 enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
@@ -67,19 +68,6 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static const char *order_name(enum mb_order o)
-{
-  switch (o) {
-  case MB_ORDER_SEQUENTIAL:
-    return "sequential";
-  case MB_ORDER_INTERLEAVED:
-    return "interleaved";
-  case MB_ORDER_SHUFFLED:
-    return "shuffled";
-  }
-  return "unknown";
-}
-
 static int nomem(struct mb_error *err)
 {
   return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -97,11 +85,11 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(estimator_keys[i]));
-  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
-                   "sha256", exp->sha256, "content",
+  return json_pack("{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
+                   "sha256", exp->sha256, "text", exp->text, exp->text_len, "content",
                    content ? content : json_stringn(exp->text, exp->text_len), "samples",
                    (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
-                   "warmup", (json_int_t)exp->warmup, "order", order_name(exp->order), "seed",
+                   "warmup", (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
                    (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys, "bitstring",
                    exp->bitstring ? 1 : 0);
 }
@@ -599,6 +587,8 @@ static int open_new(struct run *r, struct mb_error *err)
 
   mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
+  if (rc == MB_OK)
+    rc = mb_results_lock(r->dir, &r->lock, err);
   if (rc != MB_OK)
     return rc;
   r->doc = new_doc(r, t, &jerr);
@@ -615,7 +605,15 @@ static int open_resume(struct run *r, struct mb_error *err)
   r->dir = strdup(r->opt->resume_dir);
   if (!r->dir)
     return nomem(err);
+  /* Lock first, then read: a run still going cannot change under us. */
   rc = mb_results_load_run(r->dir, &r->doc, err);
+  if (rc == MB_OK) {
+    json_decref(r->doc);
+    r->doc = NULL;
+    rc = mb_results_lock(r->dir, &r->lock, err);
+  }
+  if (rc == MB_OK)
+    rc = mb_results_load_run(r->dir, &r->doc, err);
   if (rc == MB_OK)
     rc = check_resumable(r, err);
   if (rc == MB_OK)
@@ -651,6 +649,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     return nomem(err);
   r->exp = exp;
   r->opt = opt;
+  r->lock = -1;
   r->t_begin = now_s();
   mb_collection_init(&r->coll);
   mb_stats_scratch_init(&r->scratch);
@@ -718,6 +717,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   print_table(r);
 
 out:
+  mb_results_unlock(r->lock);
   if (r->col)
     mb_collector_free(r->col);
   mb_collection_cleanup(&r->coll);
@@ -730,15 +730,35 @@ out:
   return rc;
 }
 
-int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err)
+int mb_runner_recorded_experiment(const char *dir, char **path, char **text, size_t *len,
+                                  struct mb_error *err)
 {
   json_t *doc;
-  int rc = mb_results_load_run(dir, &doc, err);
+  const json_t *t;
+  int has_text, rc = mb_results_load_run(dir, &doc, err);
 
   *path = NULL;
+  *text = NULL;
+  *len = 0;
   if (rc != MB_OK)
     return rc;
   *path = strdup(str_at(doc, "experiment", "path"));
-  json_decref(doc);
-  return *path ? MB_OK : nomem(err);
+  t = json_object_get(json_object_get(doc, "experiment"), "text");
+  if (json_is_string(t)) {
+    *len = json_string_length(t);
+    *text = malloc(*len + 1);
+    if (*text) {
+      memcpy(*text, json_string_value(t), *len);
+      (*text)[*len] = '\0';
+    }
+  }
+  has_text = json_is_string(t);
+  json_decref(doc); /* t is gone with it */
+  if (!*path || (has_text && !*text)) {
+    free(*path);
+    free(*text);
+    *path = *text = NULL;
+    return nomem(err);
+  }
+  return MB_OK;
 }

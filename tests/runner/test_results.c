@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -135,6 +136,18 @@ static void fake_assessment(struct mb_assessment *a, double h)
   a->literal[MB_EST_MCV].h = h;
   a->literal[MB_EST_MCV].p = 0.25;
   a->literal[MB_EST_LZ78Y].skipped = "too few samples";
+  a->literal[MB_EST_MCV].n_values = 1;
+  a->literal[MB_EST_MCV].values[0].name = "p_hat";
+  a->literal[MB_EST_MCV].values[0].value = 0.2;
+  a->literal[MB_EST_LAG].ran = 1;
+  a->literal[MB_EST_LAG].h = -0.0;
+  a->literal[MB_EST_LAG].p = 1.0;
+  a->literal[MB_EST_LAG].predictions = 998;
+  a->literal[MB_EST_LAG].correct = 10;
+  a->literal[MB_EST_LAG].longest_run = 2;
+  a->literal[MB_EST_LAG].p_global = 10.0 / 998;
+  a->literal[MB_EST_LAG].p_global_upper = 0.0175;
+  a->literal[MB_EST_LAG].p_local = -1;
   a->bitstring[MB_EST_MCV].ran = 1;
   a->bitstring[MB_EST_MCV].h = 0.9;
   a->bitstring[MB_EST_MCV].p = 0.5358983848622454;
@@ -159,6 +172,20 @@ static void check_json(void)
                    json_object_get(json_object_get(j, "literal"), "lz78y"), "skipped")),
                "too few samples");
   CHECK(json_object_get(json_object_get(j, "literal"), "markov") == NULL); /* not asked */
+  {
+    const json_t *mcv = json_object_get(json_object_get(j, "literal"), "mcv");
+    const json_t *lag = json_object_get(json_object_get(j, "literal"), "lag");
+    char *text = json_dumps(lag, JSON_COMPACT);
+
+    CHECK_NEAR(json_real_value(json_object_get(mcv, "p_hat")), 0.2, 0);
+    CHECK(json_object_get(mcv, "N") == NULL); /* not a predictor */
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "N")), 998);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "C")), 10);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "r")), 3);
+    CHECK(json_object_get(lag, "p_local") == NULL); /* could not change p */
+    CHECK(text && strstr(text, "\"h\":0.0") != NULL); /* never -0 */
+    free(text);
+  }
   CHECK_EQ_INT(json_object_size(json_object_get(j, "bitstring")), 1);
   json_decref(j);
   a.h_assessed = -1;
@@ -283,6 +310,45 @@ static void check_load(void)
   CHECK_EQ_INT(err.line, 1);
 }
 
+/* A second process cannot take a run's lock while the first holds it. */
+static void check_lock(void)
+{
+  int up[2], down[2], fd = -1, st;
+  char c = 0, expect[64];
+  struct mb_error err;
+  pid_t pid;
+
+  if (pipe(up) != 0 || pipe(down) != 0)
+    return;
+  pid = fork();
+  if (pid == 0) {
+    int mine = -1;
+
+    close(up[0]);
+    close(down[1]);
+    c = mb_results_lock(base, &mine, NULL) == MB_OK ? 'y' : 'n';
+    if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) < 0)
+      _exit(2);
+    _exit(0);
+  }
+  close(up[1]);
+  close(down[0]);
+  CHECK(read(up[0], &c, 1) == 1);
+  CHECK_EQ_INT(c, 'y');
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, &err), MB_EEXISTS);
+  CHECK_EQ_INT(fd, -1);
+  snprintf(expect, sizeof(expect), "another mebench (pid %ld)", (long)pid);
+  CHECK(strstr(err.text, expect) != NULL);
+  CHECK_EQ_STR(err.source, base);
+  close(down[1]); /* the child ends, and its lock with it */
+  CHECK(waitpid(pid, &st, 0) == pid);
+  close(up[0]);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, NULL), MB_OK);
+  CHECK(fd >= 0);
+  mb_results_unlock(fd);
+}
+
 int main(void)
 {
   snprintf(base, sizeof(base), "%s/tests/runner/results-XXXXXX", MB_BINARY_DIR);
@@ -295,6 +361,7 @@ int main(void)
   check_json();
   check_csv();
   check_load();
+  check_lock();
   {
     char cmd[600];
 

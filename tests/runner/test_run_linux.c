@@ -35,7 +35,8 @@ static const char *const run_schema[] = {
     "clock:obj", "clock.name:str", "clock.tick_num:int", "clock.tick_den:int",
     "clock.read_cost_ns:num", "clock.resolution_ns:num",
     "source:obj", "source.name:str", "source.platform:str", "source.description:str",
-    "experiment:obj", "experiment.path:str", "experiment.sha256:str", "experiment.content:obj",
+    "experiment:obj", "experiment.path:str", "experiment.sha256:str", "experiment.text:str",
+    "experiment.content:obj",
     "experiment.samples:int", "experiment.repetitions:int", "experiment.warmup:int",
     "experiment.order:str", "experiment.seed:int", "experiment.raw_bits:int",
     "experiment.estimators:arr", "experiment.estimators[]:str", "experiment.bitstring:bool",
@@ -390,6 +391,14 @@ int main(void)
          waited += 2)
       sleep_ms(2);
     CHECK(seen >= 1);
+    /* No second writer while it runs: --resume is refused (exit 1). */
+    {
+      const char *again[] = {MEBENCH, "run", "--quiet", "--resume", dir, NULL};
+      char other[700];
+
+      snprintf(other, sizeof(other), "%s/stdout2", base);
+      CHECK_EQ_INT(wait_exit(spawn(again, other)), 1);
+    }
     kill(pid, SIGINT);
     code = wait_exit(pid);
     CHECK_EQ_INT(code, 130);

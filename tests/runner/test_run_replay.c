@@ -402,6 +402,49 @@ int main(void)
     CHECK(access(path, F_OK) == 0);
   }
 
+  /* Without a file, --resume uses the experiment's bytes kept in run.json:
+   * the file may have moved or changed since; given explicitly, a changed
+   * file is refused. */
+  {
+    char exp_path[700], out3[700], dir3[1000], path[1200];
+    const char *a[] = {"run", "-q", "-o", out3, exp_path};
+    const char *again[] = {"run", "-q", "--resume", dir3};
+    const char *changed[] = {"run", "-q", "--resume", dir3, exp_path};
+    FILE *f;
+    json_t *run;
+
+    snprintf(exp_path, sizeof(exp_path), "%s/moved.json", base);
+    snprintf(out3, sizeof(out3), "%s/out3", base);
+    f = fopen(exp_path, "w");
+    if (f) {
+      fprintf(f, "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+                 "\"%s/timings.txt\", \"samples\": 50, \"repetitions\": 2, \"warmup\": 0,\n"
+                 " \"analysis\": {\"estimators\": [\"mcv\"]}}\n",
+              DATA);
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    CHECK_EQ_INT(find_run(out3, NULL, dir3, sizeof(dir3)), 1);
+    snprintf(path, sizeof(path), "%s/run.json", dir3);
+    run = json_load_file(path, 0, NULL);
+    json_array_remove(json_object_get(run, "calls"), 1);
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    f = fopen(exp_path, "a");
+    if (f) {
+      fputs("\n", f); /* same plan, different bytes */
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, changed), MB_EMISMATCH);
+    CHECK(strstr(err.text, "experiment file (sha256) differs") != NULL);
+    remove(exp_path);
+    CHECK_EQ_INT(run_cmd(&err, 4, again), MB_OK);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 2);
+    json_decref(run);
+  }
+
   /* Refusals: another experiment file, build or machine. */
   {
     const char *a[] = {"run", "-q", "--resume", copy, DATA "/replay.json"};
