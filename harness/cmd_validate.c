@@ -184,9 +184,16 @@ static int inspect(const struct mb_experiment *exp, int want_estimate,
     return MB_OK;
   }
   x->available = 1;
-  rc = mb_collector_open(exp->source, exp->replay, &col, err);
-  if (rc != MB_OK)
-    return rc;
+  mb_error_init(&probe);
+  rc = mb_collector_open(exp->source, exp->replay, &col, &probe);
+  if (rc != MB_OK) {
+    char why[sizeof(probe.text) + sizeof(probe.source) + 64];
+
+    /* Name the experiment key that led to the failure, not only the file. */
+    return mb_error_set(err, rc, strcmp(exp->path, "-") == 0 ? "<stdin>" : exp->path, 0,
+                        0, exp->replay ? "replay" : "source", "%s",
+                        mb_error_format(&probe, why, sizeof(why)));
+  }
   if (!want_estimate)
     snprintf(x->reason, sizeof(x->reason), "not asked for (--no-estimate)");
   else
