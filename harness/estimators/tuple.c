@@ -845,10 +845,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   uint64_t *w;
   uint32_t *sa;
   uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
-  uint8_t run_of[1u << RADIX_TOP_BITS]; /* runs: at most 2 * RADIX_CHUNKS + 1 */
+  uint8_t run_of[1u << RADIX_TOP_BITS];
   uint64_t *bits = NULL;
   size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
-  size_t nruns, run;
+  size_t nruns, run, nw, j;
   uint32_t k, cap, largest = 0;
   int first = 1;
   int rc = MB_OK;
@@ -886,13 +886,48 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Bucket by the first bits. */
+  /* Bucket by the first bits. The suffix buffer holds one run of
+   * consecutive buckets at a time: on large inputs a quarter of the buckets
+   * (a quarter of the suffixes when the first bits are balanced), with one
+   * bitmap of positions per run, filled in the same pass, so that each run's
+   * pass visits only its own suffixes. */
+  nruns = n >= RADIX_CHUNK_MIN ? RADIX_CHUNKS : 1;
+  nw = (size_t)n / 64u + 1u;
+  if (nruns > 1) {
+    bits = malloc(nruns * nw * sizeof(*bits));
+    if (!bits) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
   memset(cnt, 0, sizeof(cnt));
-  for (k = 0; k < n; k++)
-    cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
-  for (i = 0; i < top; i++)
-    if (cnt[i] > largest)
-      largest = cnt[i];
+  for (j = 0; j < nw; j++) {
+    uint64_t word[RADIX_CHUNKS] = {0};
+    uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
+
+    for (k = (uint32_t)j * 64u; k < kend; k++) {
+      size_t t = (size_t)(window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS));
+
+      cnt[t]++;
+      word[t * nruns / top] |= (uint64_t)1 << (k & 63u);
+    }
+    if (nruns > 1)
+      for (run = 0; run < nruns; run++)
+        bits[run * nw + j] = word[run];
+  }
+  cap = 0;
+  for (run = 0; run < nruns; run++) {
+    uint32_t sum = 0;
+
+    for (i = run * top / nruns; i < (run + 1) * top / nruns; i++) {
+      sum += cnt[i];
+      if (cnt[i] > largest)
+        largest = cnt[i];
+      run_of[i] = (uint8_t)run;
+    }
+    if (sum > cap)
+      cap = sum;
+  }
   keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
   if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
@@ -902,53 +937,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       goto out;
     }
   }
-  /* The suffix buffer holds a run of consecutive buckets at a time: on large
-   * inputs about a quarter of the suffixes (unless one bucket is larger),
-   * with one bitmap of positions per run so that each run's pass visits
-   * only its own suffixes. */
-  cap = n >= RADIX_CHUNK_MIN ? n / RADIX_CHUNKS + 1 : n;
-  if (cap < largest)
-    cap = largest;
-  nruns = 0;
-  for (b0 = 0; b0 < top; b0 = b1) {
-    uint32_t sum = 0;
-
-    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++) {
-      sum += cnt[b1];
-      run_of[b1] = (uint8_t)nruns;
-    }
-    nruns++;
-  }
-  if (nruns > 2 * RADIX_CHUNKS + 2) { /* cannot happen: see run_of */
-    rc = MB_EINTERNAL;
-    goto out;
-  }
   sa = malloc((size_t)cap * sizeof(*sa));
   if (!sa) {
     rc = MB_ENOMEM;
     goto out;
-  }
-  if (nruns > 1) {
-    size_t nw = (size_t)n / 64u + 1u, j;
-
-    bits = calloc(nruns * nw, sizeof(*bits));
-    if (!bits) {
-      rc = MB_ENOMEM;
-      goto out;
-    }
-    for (j = 0; j < nw; j++) {
-      uint64_t word[2 * RADIX_CHUNKS + 2];
-      uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
-      size_t c;
-
-      for (c = 0; c < nruns; c++)
-        word[c] = 0;
-      for (k = (uint32_t)j * 64u; k < kend; k++)
-        word[run_of[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]] |=
-            (uint64_t)1 << (k & 63u);
-      for (c = 0; c < nruns; c++)
-        bits[c * nw + j] = word[c];
-    }
   }
   for (b0 = 0, run = 0; b0 < top && !r.gave_up; b0 = b1, run++) {
     uint32_t sum = 0, lo;
@@ -962,7 +954,6 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       for (k = 0; k < n; k++)
         sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
     } else {
-      size_t nw = (size_t)n / 64u + 1u, j;
       const uint64_t *bm = bits + run * nw;
 
       for (j = 0; j < nw; j++) {
