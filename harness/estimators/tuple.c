@@ -458,7 +458,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
  * bounds the keyed sort's buffers (24 bytes per suffix). */
 #define KEY_MAX_BUCKET ((size_t)1 << 17)
 /* Bits of the keyed sort's first, out-of-place, pass. */
-#define KEY_DIGIT 12u
+#define KEY_DIGIT 15u
 /* Digit width of the in-place passes. */
 #define RADIX_DIGIT 8u
 /* Nested in-place passes at most: each goes at least a digit deeper. */
@@ -652,8 +652,8 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint6
   uint64_t *k1 = r->key, *k2 = r->key + m;
   uint32_t *i1 = r->idx, *i2 = r->idx + m;
   uint32_t *cnt = r->kcnt;
-  /* About 4 keys per sub-bucket. */
-  unsigned kd = bit_length(m) > KEY_DIGIT + 2 ? KEY_DIGIT : bit_length(m) - 2;
+  /* About one key per sub-bucket: insertion sorts stay trivial. */
+  unsigned kd = bit_length(m) > KEY_DIGIT ? KEY_DIGIT : bit_length(m);
   const unsigned shift = 64u - kd;
   size_t i, j, lo, nb = (size_t)1 << kd;
 
