@@ -475,12 +475,12 @@ struct radix {
   int gave_up;
   uint32_t *scratch; /* per nesting level: counts and cursors, 2 x 256 */
   uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
-  uint32_t *idx;
+  uint32_t *idx;     /* and 1 x */
   uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
   int key_busy;      /* sort_bucket_keys is running */
   struct acc *acc;
   uint32_t emitted;  /* suffixes emitted so far */
-  uint32_t prev;     /* the last one emitted */
+  uint64_t prev_bits; /* length of the last one emitted, in bits */
   uint64_t next_lcp; /* padded LCP, in bits, of prev and the next emitted */
 };
 
@@ -510,18 +510,20 @@ static inline uint64_t suffix_bits(const struct radix *r, uint32_t i)
  * lengths: zero padding may match past the end of either suffix. */
 static inline void emit(struct radix *r, uint32_t x)
 {
-  if (r->emitted > 0) {
-    uint64_t l = r->next_lcp, lp = suffix_bits(r, r->prev), lx = suffix_bits(r, x);
+  uint64_t lx = suffix_bits(r, x);
 
-    if (l > lp)
-      l = lp;
+  if (r->emitted > 0) {
+    uint64_t l = r->next_lcp;
+
+    if (l > r->prev_bits)
+      l = r->prev_bits;
     if (l > lx)
       l = lx;
     /* Bits to symbols; the common widths avoid a division. */
     l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
     acc_push(r->acc, (uint32_t)l);
   }
-  r->prev = x;
+  r->prev_bits = lx;
   r->emitted++;
 }
 
@@ -645,12 +647,12 @@ static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
  * (up to KEY_DIGIT), then sort_pairs. Keys of suffixes that end within them are
  * zero-padded: that orders them right, except against equal keys, which
  * sort_group resolves a level deeper; emit() caps the LCP by the lengths.
- * Uses r->key and r->idx (2m each), so it does not nest. */
+ * Uses r->key (2m) and r->idx (m), so it does not nest. */
 static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint64_t d,
                              unsigned level)
 {
   uint64_t *k1 = r->key, *k2 = r->key + m;
-  uint32_t *i1 = r->idx, *i2 = r->idx + m;
+  uint32_t *i2 = r->idx;
   uint32_t *cnt = r->kcnt;
   /* About one key per sub-bucket: insertion sorts stay trivial. */
   unsigned kd = bit_length(m) > KEY_DIGIT ? KEY_DIGIT : bit_length(m);
@@ -665,7 +667,6 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint6
     uint64_t k = window(r, (uint64_t)a[i] * r->b + d);
 
     k1[i] = k;
-    i1[i] = a[i];
     cnt[k >> shift]++;
   }
   {
@@ -682,12 +683,23 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint6
     uint32_t at = cnt[k1[i] >> shift]++;
 
     k2[at] = k1[i];
-    i2[at] = i1[i];
+    i2[at] = a[i];
   }
   /* cnt[g] is now the end of sub-bucket g. */
   for (lo = 0, i = 0; i < nb; i++) {
-    if (cnt[i] - lo > 1)
-      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, kd);
+    size_t c = cnt[i] - lo;
+
+    if (c == 2 && k2[lo] > k2[lo + 1]) {
+      uint64_t k = k2[lo];
+      uint32_t x = i2[lo];
+
+      k2[lo] = k2[lo + 1];
+      i2[lo] = i2[lo + 1];
+      k2[lo + 1] = k;
+      i2[lo + 1] = x;
+    } else if (c > 2) {
+      sort_pairs(k2 + lo, i2 + lo, c, kd);
+    }
     lo = cnt[i];
   }
   for (i = 0; i < m && !r->gave_up; i = j) {
@@ -931,7 +943,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
   if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
-    r.idx = malloc(2 * keyed * sizeof(*r.idx));
+    r.idx = malloc(keyed * sizeof(*r.idx));
     if (!r.key || !r.idx) {
       rc = MB_ENOMEM;
       goto out;
