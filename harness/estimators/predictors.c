@@ -510,6 +510,7 @@ struct trie {
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t root_child[256]; /* the root's child for each symbol */
   uint32_t *pair_child;     /* [one-symbol node index * 256 + sym] */
+  uint32_t *one_count;      /* postfix counts of one-symbol contexts, alike */
   uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
   uint32_t *val;
   size_t slots, fill;
@@ -530,13 +531,14 @@ static int trie_init(struct trie *t)
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
   }
   t->pair_child = malloc(256 * 256 * sizeof *t->pair_child);
+  t->one_count = calloc(256 * 256, sizeof *t->one_count);
   t->slots = 1024;
   t->key = calloc(t->slots, sizeof *t->key);
   t->val = malloc(t->slots * sizeof *t->val);
   for (l = 0; l < TRIE_LEVELS; l++)
     if (!t->lvl[l])
       return MB_ENOMEM;
-  if (!t->pair_child || !t->key || !t->val)
+  if (!t->pair_child || !t->one_count || !t->key || !t->val)
     return MB_ENOMEM;
   memset(t->root_child, 0xff, sizeof t->root_child);
   memset(t->pair_child, 0xff, 256 * 256 * sizeof *t->pair_child);
@@ -553,6 +555,7 @@ static void trie_cleanup(struct trie *t)
   for (l = 0; l < TRIE_LEVELS; l++)
     free(t->lvl[l]);
   free(t->pair_child);
+  free(t->one_count);
   free(t->key);
   free(t->val);
 }
@@ -689,17 +692,21 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
   uint32_t c, *v;
 
   *added = 0;
-  if (nd->best == 0) {
+  if (id >> TRIE_INDEX_BITS == 1) {
+    /* One-symbol contexts count every postfix in a direct table. */
+    v = &t->one_count[(id & TRIE_INDEX_MASK) * 256 + y];
+    if (!*v && !allow_new)
+      return MB_OK;
+    *added = !*v;
+    c = ++*v;
+  } else if (nd->best == 0) {
     if (!allow_new)
       return MB_OK;
     nd->first_y = y;
     nd->first_count = 1;
-    nd->best = 1;
-    nd->best_y = y;
     *added = 1;
-    return MB_OK;
-  }
-  if (nd->first_y == y) {
+    c = 1;
+  } else if (nd->first_y == y) {
     c = ++nd->first_count;
   } else if ((nd->flags & TRIE_MORE_POSTFIXES) && (v = trie_find(t, trie_key(id, 1, y)))) {
     c = ++*v;
