@@ -828,7 +828,7 @@ static uint64_t pack64(const uint8_t *b, size_t len)
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
 static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
-                              uint32_t *entries, struct mmc_bits *mb)
+                              uint32_t *entries, uint32_t *known, struct mmc_bits *mb)
 {
   size_t i, w, len = e - a;
   unsigned d;
@@ -846,13 +846,24 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
     uint64_t *tb = tab[d];
     uint32_t mask = (2u << d) - 1, ent = entries[d];
 
-    if (d < MMC_D - 1) {
+    if (d < MMC_D - 1 && known[d] > mask) {
+      /* Every context of this order has been seen: only the predictions. */
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
         *c = v + mb->inc[i];
       }
+      memset(mb->seen_b, 1, len);
+    } else if (d < MMC_D - 1) {
+      uint32_t fresh = 0;
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        mb->seen_b[i] = v != 0;
+        fresh += v == 0;
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
+        *c = v + mb->inc[i];
+      }
+      known[d] += fresh;
     } else {
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
@@ -921,7 +932,7 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
 static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 {
   uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
-  uint32_t entries[MMC_D] = {0}, hist = 0;
+  uint32_t entries[MMC_D] = {0}, known[MMC_D] = {0}, hist = 0;
   struct mmc_bits *mb;
   size_t i, a, e, off = 0;
   unsigned d, winner = 0;
@@ -969,13 +980,18 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
     }
     hist = hist << 1 | y;
   }
+  /* Contexts seen so far, per order, so that a complete order can skip
+   * the check. */
+  for (d = 0; d < MMC_D; d++)
+    for (off = 0; off < (size_t)2 << d; off++)
+      known[d] += tab[d][off] != 0;
   for (a = i; a < n; a = e) {
     e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
     for (i = a; i < e; i++) {
       mb->hist[i - a] = hist;
       hist = hist << 1 | (s[i] & 1);
     }
-    mmc_binary_models(s, a, e, tab, entries, mb);
+    mmc_binary_models(s, a, e, tab, entries, known, mb);
     mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
   }
   free(all);
