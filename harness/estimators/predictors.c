@@ -409,7 +409,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
     /* Candidate lags as bits: hi word bit 63-(d-1) for lag d = 1..64, lo
      * word bit 63-(d-65) for d = 65..128, matching the layout of the bits
      * before position i read with bits64(). */
-    uint64_t cand_hi = 0, cand_lo = 0, mask;
+    uint64_t cand_hi = 0, cand_lo = 0, mask, h0, h1;
 
     for (d = 1; d <= LAG_D; d++) {
       if (b->high - b->score[d] > len)
@@ -419,10 +419,15 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
       else
         cand_lo |= (uint64_t)1 << (128 - d);
     }
+    /* The 128 bits before step i, kept as two shift registers. */
+    h1 = bits64(w, a - 64);
+    h0 = bits64(w, a - 128);
     for (i = a; i < e; i++) {
       uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
-      uint64_t hist_hi = bits64(w, i - 64) ^ flip, hist_lo = bits64(w, i - 128) ^ flip;
+      uint64_t hist_hi = h1 ^ flip, hist_lo = h0 ^ flip;
 
+      h0 = h0 >> 1 | h1 << 63;
+      h1 = h1 >> 1 | (uint64_t)s[i] << 63;
       pred_tally_add(t, s[i - b->winner] == s[i]);
       /* Lags in increasing order: the highest bits first. */
       for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
