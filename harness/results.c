@@ -730,8 +730,11 @@ int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
 
   *run = NULL;
   snprintf(path, sizeof(path), "%s/run.json", dir);
+  if (access(dir, F_OK) != 0)
+    return mb_error_errno(err, errno, dir, "cannot open results directory");
   if (access(path, F_OK) != 0)
-    return mb_error_errno(err, errno, path, "not a results directory (no run.json)");
+    return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
+                        "not a results directory: it has no run.json");
   doc = json_load_file(path, 0, &jerr);
   if (!doc)
     return mb_error_set(err, MB_EINVALID, path, jerr.line, jerr.column, NULL, "%s",

@@ -480,8 +480,9 @@ int main(void)
 
     CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
-    CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_ESYSTEM);
-    CHECK(strstr(err.text, "no run.json") != NULL);
+    CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_EINVALID);
+    CHECK_EQ_STR(err.source, base);
+    CHECK_EQ_STR(err.text, "not a results directory: it has no run.json");
     CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
     snprintf(file, sizeof(file), "%s/plainfile", base);
     f = fopen(file, "w");
