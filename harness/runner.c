@@ -514,8 +514,20 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples, &r->coll,
                             err);
   t1 = now_s();
-  if (rc != MB_OK)
+  if (rc != MB_OK) {
+    /* Say which call failed: the collector's message names only what. */
+    if (err && err->code) {
+      char text[sizeof(err->text) + 96];
+      size_t len;
+
+      snprintf(text, sizeof(text), "call %zu (point %zu, repetition %zu): %s", seq,
+               call->point, call->repetition, err->text);
+      len = strlen(text) < sizeof(err->text) ? strlen(text) : sizeof(err->text) - 1;
+      memcpy(err->text, text, len);
+      err->text[len] = '\0';
+    }
     return rc;
+  }
   s->wall_s = t1 - t0;
   s->pool_size = r->coll.pool_size;
   s->timings = r->coll.n_timings;
