@@ -19,6 +19,8 @@ static const struct mb_command commands[] = {
     {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
     {"run", "run an experiment's sweep and record every raw timing and estimate", mb_cmd_run},
     {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
+    {"validate", "check experiment files and print their plans and time estimates",
+     mb_cmd_validate},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;

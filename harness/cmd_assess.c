@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "estimators.h"
+#include "rawfile.h"
 
 enum {
   OPT_BITS = 1,
@@ -17,6 +18,7 @@ enum {
   OPT_HELP,
   OPT_JSON,
   OPT_NO_BITSTRING,
+  OPT_RAW_BITS,
   OPT_THREADS,
 };
 
@@ -29,6 +31,8 @@ static const struct mb_opt options[] = {
     {"json", 0, NULL, OPT_JSON, "print the assessment as JSON"},
     {"no-bitstring", 0, NULL, OPT_NO_BITSTRING,
      "skip the bitstring assessment of non-binary data"},
+    {"raw-bits", 'r', "N", OPT_RAW_BITS,
+     "raw .mbr file: assess the low N bits (1..8) of each timing delta"},
     {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -44,7 +48,10 @@ static void usage(FILE *out)
           "(most significant first) and give H_bitstring; the assessment is\n"
           "min(H_original, bits x H_bitstring).\n\n"
           "FILE holds one sample per byte (the low --bits bits count), like the\n"
-          "reference tool's input; '-' reads standard input.\n\n"
+          "reference tool's input; '-' reads standard input. A raw file of a run\n"
+          "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
+          "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
+          "assesses them.\n\n"
           "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
@@ -95,6 +102,49 @@ static int read_all(const char *path, uint8_t **buf, size_t *len, struct mb_erro
     fclose(f);
   *buf = data;
   *len = n;
+  return MB_OK;
+}
+
+/* A raw file (already read into *data to see its magic): replace *data with
+ * the symbols the runner assesses: the extracted bytes (8 bits), or with
+ * raw_bits the low raw_bits bits of each timing delta. */
+static int raw_symbols(const char *path, unsigned raw_bits, uint8_t **data, size_t *n,
+                       unsigned *bits, struct mb_error *err)
+{
+  struct mb_raw_meta meta;
+  struct mb_collection c;
+  uint8_t *s;
+  size_t i, count;
+  int status;
+
+  if (strcmp(path, "-") == 0)
+    return mb_error_set(err, MB_EINVALID, "<stdin>", 0, 0, NULL,
+                        "a raw .mbr file must be named, not read from standard input");
+  mb_collection_init(&c);
+  status = mb_rawfile_read(path, &meta, &c, err);
+  if (status != MB_OK) {
+    mb_collection_cleanup(&c);
+    return status;
+  }
+  count = raw_bits ? c.n_timings : c.n_bytes;
+  if (count == 0) {
+    mb_collection_cleanup(&c);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "the raw file holds no %s",
+                        raw_bits ? "timings" : "extracted bytes");
+  }
+  s = malloc(count);
+  if (!s) {
+    mb_collection_cleanup(&c);
+    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory for %zu samples",
+                        count);
+  }
+  for (i = 0; i < count; i++)
+    s[i] = raw_bits ? (uint8_t)(c.timings[i] & ((1u << raw_bits) - 1u)) : c.bytes[i];
+  mb_collection_cleanup(&c);
+  free(*data);
+  *data = s;
+  *n = count;
+  *bits = raw_bits ? raw_bits : 8;
   return MB_OK;
 }
 
@@ -295,7 +345,7 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   struct mb_assessment *a;
   const char *file = NULL;
   long long v;
-  unsigned bits = 0;
+  unsigned bits = 0, raw_bits = 0;
   int json = 0, id, status;
   uint8_t *data = NULL;
   size_t n = 0;
@@ -322,6 +372,11 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     case OPT_NO_BITSTRING:
       opt.no_bitstring = 1;
       break;
+    case OPT_RAW_BITS:
+      if (mb_opt_long(p.arg, 1, 8, "assess: --raw-bits", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      raw_bits = (unsigned)v;
+      break;
     case OPT_THREADS:
       if (mb_opt_long(p.arg, 0, 64, "assess: --threads", &v, err) != MB_OK)
         return MB_EUSAGE;
@@ -339,6 +394,10 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   }
   if (!file)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "assess: FILE is missing");
+  if (bits && raw_bits)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "assess: --bits and --raw-bits exclude each other (--raw-bits is "
+                        "the width for raw files)");
 
   status = read_all(file, &data, &n, err);
   if (status != MB_OK)
@@ -347,6 +406,19 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     free(data);
     return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
                         0, NULL, "the file is empty: no samples to assess");
+  }
+  if (n >= 8 && memcmp(data, "MBRAW001", 8) == 0) {
+    status = raw_symbols(file, raw_bits, &data, &n, &bits, err);
+    if (status != MB_OK) {
+      free(data);
+      return status;
+    }
+  } else if (raw_bits) {
+    free(data);
+    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0, 0,
+                        NULL,
+                        "--raw-bits needs a raw .mbr file; this file has no MBRAW001 "
+                        "magic (use --bits for a file of one sample per byte)");
   }
   a = malloc(sizeof(*a));
   if (!a) {

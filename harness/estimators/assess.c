@@ -40,10 +40,6 @@ static const estimator_fn single[MB_EST_COUNT] = {
     [MB_EST_LZ78Y] = mb_est_lz78y,
 };
 
-typedef int (*pair_fn)(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *t_tuple,
-                       struct mb_estimate *lrs);
-static const pair_fn tuple_lrs = mb_est_t_tuple_lrs;
-
 /* Estimators that need binary data (§6.3.2-§6.3.4 apply to bit strings). */
 #define BINARY_ONLY                                                              \
   ((1u << MB_EST_COLLISION) | (1u << MB_EST_MARKOV) | (1u << MB_EST_COMPRESSION))
@@ -53,16 +49,16 @@ static const pair_fn tuple_lrs = mb_est_t_tuple_lrs;
  * uniform data). Tasks are started heaviest first so that the workers
  * finish at about the same time; the order never changes results. */
 static const double cost_binary[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 2,        [MB_EST_COLLISION] = 3, [MB_EST_MARKOV] = 4,
-    [MB_EST_COMPRESSION] = 2, [MB_EST_T_TUPLE] = 60, [MB_EST_LRS] = 60,
-    [MB_EST_MULTI_MCW] = 14, [MB_EST_LAG] = 22,     [MB_EST_MULTI_MMC] = 110,
-    [MB_EST_LZ78Y] = 46,
+    [MB_EST_MCV] = 0.3,        [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41, [MB_EST_LRS] = 41,
+    [MB_EST_MULTI_MCW] = 5.5,  [MB_EST_LAG] = 17,     [MB_EST_MULTI_MMC] = 36,
+    [MB_EST_LZ78Y] = 36,
 };
 static const double cost_general[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 2,        [MB_EST_COLLISION] = 3, [MB_EST_MARKOV] = 4,
-    [MB_EST_COMPRESSION] = 2, [MB_EST_T_TUPLE] = 60, [MB_EST_LRS] = 60,
-    [MB_EST_MULTI_MCW] = 60, [MB_EST_LAG] = 8,      [MB_EST_MULTI_MMC] = 140,
-    [MB_EST_LZ78Y] = 77,
+    [MB_EST_MCV] = 2,          [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 31, [MB_EST_LRS] = 31,
+    [MB_EST_MULTI_MCW] = 34,   [MB_EST_LAG] = 9,      [MB_EST_MULTI_MMC] = 160,
+    [MB_EST_LZ78Y] = 90,
 };
 
 struct task {
@@ -86,7 +82,7 @@ struct pool {
 static void run_task(struct task *t)
 {
   if (t->est == MB_EST_T_TUPLE)
-    t->status = tuple_lrs(t->s, t->n, t->k, t->out, t->out2);
+    t->status = mb_est_t_tuple_lrs(t->s, t->n, t->k, t->out, t->out2);
   else
     t->status = single[t->est](t->s, t->n, t->k, t->out);
 }
@@ -164,10 +160,6 @@ static void queue(struct task *tasks, size_t *ntasks, unsigned wanted, unsigned 
       continue;
     if (!(allowed & (1u << e))) {
       mb_estimate_skip(&section[e], why);
-      continue;
-    }
-    if ((e == MB_EST_T_TUPLE || e == MB_EST_LRS) ? !tuple_lrs : !single[e]) {
-      mb_estimate_skip(&section[e], "not built into this mebench");
       continue;
     }
     if (e == MB_EST_LRS && (wanted & (1u << MB_EST_T_TUPLE)))

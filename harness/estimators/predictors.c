@@ -172,12 +172,21 @@ static void pred_hit(struct pred_tally *t)
 #define MCW_WINDOWS 4
 static const size_t mcw_w[MCW_WINDOWS] = {63, 255, 1023, 4095};
 
+/* A prediction's outcome, without a branch: the outcome of a random
+ * source's prediction is a coin flip a branch predictor cannot learn. */
+static void pred_tally_add(struct pred_tally *t, uint64_t hit)
+{
+  t->correct += hit;
+  t->run = (t->run + 1) * hit;
+  t->longest = t->run > t->longest ? t->run : t->longest;
+}
+
 /* Binary data: every window is odd, so the most common value of a full
  * window is simply the majority and there are no ties to break. */
 static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 {
-  size_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i;
-  int j, winner = 0;
+  size_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, top, wscore = 0;
+  unsigned j, winner = 0, active;
   uint8_t freq[MCW_WINDOWS];
 
   for (i = 0; i < mcw_w[MCW_WINDOWS - 1]; i++)
@@ -187,21 +196,24 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   for (j = 0; j < MCW_WINDOWS; j++)
     freq[j] = (uint8_t)(2 * ones[j] > mcw_w[j]);
 
-  for (i = mcw_w[0]; i < n; i++) {
-    uint8_t y = s[i];
+  /* The windows join one by one, then all four run to the end. */
+  for (active = 1; active <= MCW_WINDOWS; active++) {
+    top = active < MCW_WINDOWS ? mcw_w[active] : n;
+    for (i = mcw_w[active - 1]; i < top && i < n; i++) {
+      uint8_t y = s[i];
 
-    if (freq[winner] == y)
-      pred_hit(t);
-    else
-      t->run = 0;
-    for (j = 0; j < MCW_WINDOWS; j++) {
-      if (i < mcw_w[j])
-        break;
-      if (freq[j] == y && ++score[j] >= score[winner])
-        winner = j;
-      ones[j] += y;
-      ones[j] -= s[i - mcw_w[j]];
-      freq[j] = (uint8_t)(2 * ones[j] > mcw_w[j]);
+      pred_tally_add(t, freq[winner] == y);
+      for (j = 0; j < active; j++) {
+        size_t hit = freq[j] == y, sc = score[j] + hit;
+        int take = hit && sc >= wscore;
+
+        score[j] = sc;
+        winner = take ? j : winner;
+        wscore = take ? sc : wscore;
+        ones[j] += y;
+        ones[j] -= s[i - mcw_w[j]];
+        freq[j] = (uint8_t)(2 * ones[j] > mcw_w[j]);
+      }
     }
   }
 }
@@ -340,6 +352,16 @@ static int lag_general(const uint8_t *s, size_t n, unsigned k, struct lag_board 
   return MB_OK;
 }
 
+/* Set bits of x. Without -mpopcnt the builtin becomes a library call; this
+ * is the same few operations inline. */
+static unsigned popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* Bits i..i+63 of a packed bit array, bit 0 first. */
 static uint64_t bits64(const uint64_t *w, size_t i)
 {
@@ -398,27 +420,31 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
         cand_lo |= (uint64_t)1 << (128 - d);
     }
     for (i = a; i < e; i++) {
-      uint64_t hist_hi = bits64(w, i - 64), hist_lo = bits64(w, i - 128), m;
+      uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
+      uint64_t hist_hi = bits64(w, i - 64) ^ flip, hist_lo = bits64(w, i - 128) ^ flip;
 
-      if (s[i - b->winner] == s[i])
-        pred_hit(t);
-      else
-        t->run = 0;
-      if (!s[i]) {
-        hist_hi = ~hist_hi;
-        hist_lo = ~hist_lo;
-      }
+      pred_tally_add(t, s[i - b->winner] == s[i]);
       /* Lags in increasing order: the highest bits first. */
       for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
         lag_score(b, (size_t)__builtin_clzll(m) + 1);
       for (m = hist_lo & cand_lo; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
         lag_score(b, (size_t)__builtin_clzll(m) + 65);
     }
+    /* The block's bits against each lag's: bits a-d .. a-d+63 come from the
+     * three words before and at a. */
     mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    for (d = 1; d <= LAG_D; d++) {
-      int is_cand = d <= 64 ? (int)((cand_hi >> (64 - d)) & 1) : (int)((cand_lo >> (128 - d)) & 1);
-      if (!is_cand)
-        b->score[d] += (uint64_t)__builtin_popcountll(~(bits64(w, a) ^ bits64(w, a - d)) & mask);
+    {
+      uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+      for (d = 1; d < 64; d++)
+        if (!((cand_hi >> (64 - d)) & 1))
+          b->score[d] += popcount64(~(w2 ^ ((w2 << d) | (w1 >> (64 - d)))) & mask);
+      if (!(cand_hi & 1))
+        b->score[64] += popcount64(~(w2 ^ w1) & mask);
+      for (d = 65; d < 128; d++)
+        if (!((cand_lo >> (128 - d)) & 1))
+          b->score[d] += popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
+      if (!(cand_lo & 1))
+        b->score[128] += popcount64(~(w2 ^ w0) & mask);
     }
   }
   free(w);
@@ -693,57 +719,211 @@ static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner, 
 }
 
 /* Binary data: model d's contexts of d+1 bits index a flat table of pairs of
- * counts, 2^(d+2) entries. */
-static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+ * counts, 2^(d+2) entries. A context is never missing from a model while
+ * present in a longer one (the shorter models, of at most 2^16 pairs, never
+ * reach the cap), so an absent pair is simply counted from zero, and each
+ * model's table evolves independently of the others and of the scoreboard.
+ *
+ * That allows the work to be done in chunks of steps, one model at a time
+ * (phase 1: each model's table stays hot in cache and no step waits for
+ * another), recording per step whether the model had the context and
+ * whether its prediction was right; then the scoreboard runs over the
+ * recorded bits (phase 2), 64 steps at a time: as for Lag, only models
+ * within 64 of the top score can become the winner within those steps, so
+ * only they are followed step by step and the others are brought up to
+ * date with a popcount. The outcome is that of the plain step-by-step
+ * procedure, prediction for prediction. */
+#define MMC_CHUNK 4096
+
+struct mmc_bits {
+  uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
+  uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
+  uint32_t hist[MMC_CHUNK];             /* bit j: S[i-1-j] */
+  uint64_t inc[MMC_CHUNK];              /* 1 << 32 * S[i]: the count to add */
+  uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
+  uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
+};
+
+/* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
+static inline uint64_t pack8(const uint8_t *b)
 {
-  uint32_t *tab[MMC_D], *all, entries[MMC_D] = {0}, hist = 0;
-  struct mmc_board b;
-  size_t i, off = 0;
+  uint64_t v;
+
+  memcpy(&v, b, sizeof v);
+  return (v * 0x0102040810204080ull) >> 56;
+}
+
+static uint64_t pack64(const uint8_t *b, size_t len)
+{
+  uint8_t tail[64] = {0};
+  uint64_t w = 0;
+  unsigned j;
+
+  if (len < 64) {
+    memcpy(tail, b, len);
+    b = tail;
+  }
+  for (j = 0; j < 8; j++)
+    w |= pack8(b + 8 * j) << (8 * j);
+  return w;
+}
+
+/* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
+ * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
+ * reach the cap (2^17 possible pairs); the others count unconditionally. */
+static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
+                              uint32_t *entries, struct mmc_bits *mb)
+{
+  size_t i, w, len = e - a;
   unsigned d;
 
-  all = calloc((size_t)1 << (MMC_D + 2), sizeof *all);
-  if (!all)
+  for (i = 0; i < len; i++)
+    mb->inc[i] = (uint64_t)1 << (32 * (s[a + i] & 1));
+  for (w = 0; w * 64 < len; w++) {
+    uint8_t yb[64];
+    size_t k, m = len - w * 64 < 64 ? len - w * 64 : 64;
+    for (k = 0; k < m; k++)
+      yb[k] = s[a + w * 64 + k] & 1;
+    mb->ywords[w] = pack64(yb, m);
+  }
+  for (d = 0; d < MMC_D; d++) {
+    uint64_t *tb = tab[d];
+    uint32_t mask = (2u << d) - 1, ent = entries[d];
+
+    if (d < MMC_D - 1) {
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        mb->seen_b[i] = v != 0;
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
+        *c = v + mb->inc[i];
+      }
+    } else {
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)), room = ent < MMC_MAX_ENTRIES;
+        mb->seen_b[i] = v != 0;
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
+        *c = v + (((cy != 0) | room) ? mb->inc[i] : 0);
+        ent += (cy == 0) & room;
+      }
+    }
+    for (w = 0; w * 64 < len; w++) {
+      size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+      mb->seen[d][w] = pack64(mb->seen_b + w * 64, m);
+      mb->hit[d][w] = ~(pack64(mb->pred_b + w * 64, m) ^ mb->ywords[w]);
+    }
+    entries[d] = ent;
+  }
+}
+
+/* Phase 2 for the same steps. */
+static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
+                             uint64_t *wscore, unsigned *winner, struct pred_tally *t)
+{
+  size_t w, b;
+  unsigned d;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t steps = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t found = ~(uint64_t)0, hits[MMC_D];
+    unsigned cand = 0;
+
+    /* A model predicts only if every shorter one did (§6.3.9 step 3b). */
+    for (d = 0; d < MMC_D; d++) {
+      found &= mb->seen[d][w];
+      mb->seen[d][w] = found;
+      hits[d] = mb->hit[d][w] & found;
+      if (*wscore - score[d] <= steps)
+        cand |= 1u << d;
+    }
+    for (b = 0; b < steps; b++) {
+      unsigned cur = *winner;
+      unsigned m;
+
+      /* The run follows the previous winner; no prediction leaves it be. */
+      if ((mb->seen[cur][w] >> b) & 1)
+        pred_tally_add(t, (hits[cur] >> b) & 1);
+      /* Branch-free: whether a model is right is a coin flip. */
+      for (m = cand; m; m &= m - 1) {
+        uint64_t hit, sc;
+        int take;
+
+        d = (unsigned)__builtin_ctz(m);
+        hit = (hits[d] >> b) & 1;
+        sc = score[d] += hit;
+        take = hit && sc >= *wscore;
+        *wscore = take ? sc : *wscore;
+        *winner = take ? d : *winner;
+      }
+    }
+    for (d = 0; d < MMC_D; d++)
+      if (!(cand >> d & 1))
+        score[d] += popcount64(hits[d]);
+  }
+}
+
+static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+{
+  uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
+  uint32_t entries[MMC_D] = {0}, hist = 0;
+  struct mmc_bits *mb;
+  size_t i, a, e, off = 0;
+  unsigned d, winner = 0;
+
+  all = calloc((size_t)1 << (MMC_D + 1), sizeof *all);
+  mb = malloc(sizeof *mb);
+  if (!all || !mb) {
+    free(all);
+    free(mb);
     return MB_ENOMEM;
+  }
   for (d = 0; d < MMC_D; d++) {
     tab[d] = all + off;
-    off += (size_t)1 << (d + 2);
+    off += (size_t)1 << (d + 1);
   }
-  memset(&b, 0, sizeof b);
   /* Each model starts with the first pair of its order. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
     hist = 0;
     for (i = 0; i <= d; i++)
       hist |= (uint32_t)(s[d - i] & 1) << i;
-    tab[d][2 * hist + (s[d + 1] & 1)] = 1;
+    tab[d][hist] = (uint64_t)1 << (32 * (s[d + 1] & 1));
     entries[d] = 1;
   }
+  /* The first steps, while the longer models have no context yet. */
   hist = (uint32_t)(s[0] & 1) << 1 | (s[1] & 1);
-  for (i = 2; i < n; i++) {
-    unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
-    uint8_t y = s[i] & 1;
-    int found = 0;
+  for (i = 2; i < n && i < MMC_D + 1; i++) {
+    unsigned cur = winner, top = (unsigned)(i - 2);
+    uint32_t y = s[i] & 1, found = 1;
 
     for (d = 0; d <= top; d++) {
-      uint32_t *e = tab[d] + 2 * (hist & ((2u << d) - 1));
+      uint64_t *c = tab[d] + (hist & ((2u << d) - 1)), v = *c;
+      uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cy = y ? c1 : c0;
+      uint32_t room = entries[d] < MMC_MAX_ENTRIES, hit;
 
-      if (d == 0 || found)
-        found = e[0] || e[1];
-      if (found) {
-        mmc_predicted(&b, d, cur, e[0] > e[1] ? 0 : 1, y, t);
-        if (e[y])
-          e[y]++;
-        else if (entries[d] < MMC_MAX_ENTRIES) {
-          e[y] = 1;
-          entries[d]++;
-        }
-      } else if (entries[d] < MMC_MAX_ENTRIES) {
-        e[y] = 1;
-        entries[d]++;
+      found &= v != 0;
+      hit = found & ((uint32_t)(c0 <= c1) == y);
+      if (found && d == cur)
+        pred_tally_add(t, hit);
+      if (hit && ++score[d] >= wscore) {
+        wscore = score[d];
+        winner = d;
       }
+      *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
+      entries[d] += (cy == 0) & room;
     }
     hist = hist << 1 | y;
   }
+  for (a = i; a < n; a = e) {
+    e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
+    for (i = a; i < e; i++) {
+      mb->hist[i - a] = hist;
+      hist = hist << 1 | (s[i] & 1);
+    }
+    mmc_binary_models(s, a, e, tab, entries, mb);
+    mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
+  }
   free(all);
+  free(mb);
   return MB_OK;
 }
 
@@ -842,54 +1022,86 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
  * the 16 it starts with (§6.3.10 step 1, maxDictionarySize). */
 #define LZ_MAX_DICT 65536u
 
+/* Binary data: the contexts of j bits index a flat table of pairs of
+ * counts, one 64-bit word each (c0 low, c1 high). While the dictionary
+ * fills, step by step; once it is full (after a few thousand steps on most
+ * data) no context is ever added again, the lengths no longer interact, and
+ * the rest is done in chunks of steps, one context length at a time, each
+ * keeping the best (count, length, prediction) key per step. */
+#define LZ_CHUNK 4096
+
 static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 {
-  uint32_t *tab[LZ_B + 1], *all, dict = 0, hist = 0;
-  size_t i, off = 0;
+  uint64_t *tab[LZ_B + 1], *all, *best;
+  uint32_t dict = 0, hist = 0, *hists;
+  size_t i, a, e, off = 0;
   unsigned j;
 
-  all = calloc((size_t)1 << (LZ_B + 2), sizeof *all);
-  if (!all)
+  all = calloc((size_t)1 << (LZ_B + 1), sizeof *all);
+  best = malloc(LZ_CHUNK * sizeof *best);
+  hists = malloc(LZ_CHUNK * sizeof *hists);
+  if (!all || !best || !hists) {
+    free(all);
+    free(best);
+    free(hists);
     return MB_ENOMEM;
+  }
   for (j = 1; j <= LZ_B; j++) {
     tab[j] = all + off;
-    off += (size_t)1 << (j + 1);
+    off += (size_t)1 << j;
   }
   /* The contexts ending at S[15], each followed by S[16]. */
   for (i = 0; i < LZ_B; i++)
     hist = hist << 1 | (s[i] & 1);
   for (j = 1; j <= LZ_B; j++) {
-    tab[j][2 * (hist & ((1u << j) - 1)) + (s[LZ_B] & 1)] = 1;
+    tab[j][hist & ((1u << j) - 1)] = (uint64_t)1 << (32 * (s[LZ_B] & 1));
     dict++;
   }
   hist = hist << 1 | (s[LZ_B] & 1);
-  for (i = LZ_B + 1; i < n; i++) {
-    uint8_t y = s[i] & 1, pred = 0;
-    uint32_t best = 0;
+  for (i = LZ_B + 1; i < n && dict < LZ_MAX_DICT; i++) {
+    uint32_t y = s[i] & 1, pred = 0, top = 0;
 
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > 0; j--) {
-      uint32_t *e = tab[j] + 2 * (hist & ((1u << j) - 1));
+      uint64_t *c = tab[j] + (hist & ((1u << j) - 1)), v = *c;
+      uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
+      uint32_t seen = v != 0, room = dict < LZ_MAX_DICT, better = cnt > top;
 
-      if (e[0] || e[1]) {
-        uint32_t c = e[0] > e[1] ? e[0] : e[1];
-        if (c > best) {
-          best = c;
-          pred = e[0] > e[1] ? 0 : 1;
-        }
-        e[y]++;
-      } else if (dict < LZ_MAX_DICT) {
-        e[y] = 1;
-        dict++;
-      }
+      pred = better ? (uint32_t)(c0 <= c1) : pred; /* ties predict 1 */
+      top = better ? cnt : top;
+      *c = v + ((uint64_t)(seen | room) << (32 * y));
+      dict += (seen ^ 1u) & room;
     }
-    if (best && pred == y)
-      pred_hit(t);
-    else
-      t->run = 0;
+    pred_tally_add(t, top && pred == y);
     hist = hist << 1 | y;
   }
+  for (a = i; a < n; a = e) {
+    e = n - a < LZ_CHUNK ? n : a + LZ_CHUNK;
+    for (i = a; i < e; i++) {
+      hists[i - a] = hist;
+      best[i - a] = 0;
+      hist = hist << 1 | (s[i] & 1);
+    }
+    for (j = LZ_B; j > 0; j--) {
+      uint64_t *tb = tab[j];
+      uint32_t mask = (1u << j) - 1;
+
+      for (i = a; i < e; i++) {
+        uint64_t *c = tb + (hists[i - a] & mask), v = *c, key;
+        uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
+
+        /* Largest count, then longest context (§6.3.10 step 3c). */
+        key = (uint64_t)cnt << 6 | j << 1 | (c0 <= c1);
+        best[i - a] = key > best[i - a] ? key : best[i - a];
+        *c = v + ((uint64_t)(v != 0) << (32 * (s[i] & 1)));
+      }
+    }
+    for (i = a; i < e; i++)
+      pred_tally_add(t, (best[i - a] >> 6) != 0 && (best[i - a] & 1) == (s[i] & 1));
+  }
   free(all);
+  free(best);
+  free(hists);
   return MB_OK;
 }
 

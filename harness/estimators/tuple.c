@@ -10,11 +10,14 @@
  * work is therefore sorting the suffixes. Two ways:
  *
  * - radix: the symbols are bit-packed (b bits each, b from the largest
- *   symbol), suffixes are bucketed by their first 16 bits and each bucket is
- *   radix-sorted in place a byte at a time, reading 64-bit windows of the
- *   packed text; neighbour LCPs come from XOR and count-leading-zeros. It
- *   needs 4 bytes per symbol plus the packed text and is fast when repeats are
- *   short, as in data with entropy; a work budget bounds it on repetitive data.
+ *   symbol), so any 64 bits of a suffix are one unaligned read. Suffixes are
+ *   bucketed on their first 8 bits, then each group is sorted on its next 64
+ *   bits held as keys (large groups first take in-place byte passes) and
+ *   emitted in order straight into the walk, its LCP with the one before
+ *   read off the first differing key bit. Neither a suffix array nor an LCP
+ *   array exists whole: on large inputs the buckets are filled a quarter of
+ *   the suffixes at a time. Fast when repeats are short, as in data with
+ *   entropy; a work budget bounds it on repetitive data.
  * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
  *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
  *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
@@ -40,157 +43,189 @@
 /* ------------------------------------------------------------------------ */
 /* Interval accumulator over the LCP sequence in suffix order.              */
 
+/* An open interval: its lcp and left boundary in sorted order. */
+struct acc_frame {
+  uint32_t h, lb;
+};
+
+#define ACC_BATCH 4096u
+
 struct acc {
-  uint32_t *stk_h, *stk_lb; /* open intervals: lcp and left boundary */
-  size_t top, stk_cap;
+  struct acc_frame *stk; /* stk[0] is the root interval, never reported */
+  size_t top, stk_cap;   /* stk[top] is the innermost open interval */
   uint32_t *m;  /* m[h]: largest interval with lcp exactly h */
   uint64_t *d;  /* differences of s[]: s[t] = d[1] + ... + d[t] */
   size_t cap;   /* entries in m and d */
   size_t vmax;  /* largest lcp seen */
+  uint32_t buf[ACC_BATCH]; /* lcps not yet walked, of positions next.. */
+  size_t nbuf;
+  uint32_t next; /* sorted position of buf[0] */
   int nomem;
 };
 
-static int acc_init(struct acc *a)
+static struct acc *acc_new(void)
 {
-  memset(a, 0, sizeof(*a));
+  struct acc *a = calloc(1, sizeof(*a));
+
+  if (!a)
+    return NULL;
   a->stk_cap = 64;
   a->cap = 64;
-  a->stk_h = malloc(a->stk_cap * sizeof(*a->stk_h));
-  a->stk_lb = malloc(a->stk_cap * sizeof(*a->stk_lb));
+  a->next = 1;
+  a->stk = malloc(a->stk_cap * sizeof(*a->stk));
   a->m = calloc(a->cap, sizeof(*a->m));
   a->d = calloc(a->cap, sizeof(*a->d));
-  if (!a->stk_h || !a->stk_lb || !a->m || !a->d)
-    return MB_ENOMEM;
-  a->stk_h[0] = 0; /* the root interval, never reported */
-  a->stk_lb[0] = 0;
-  a->top = 1;
-  return MB_OK;
+  if (!a->stk || !a->m || !a->d) {
+    free(a->stk);
+    free(a->m);
+    free(a->d);
+    free(a);
+    return NULL;
+  }
+  a->stk[0].h = 0;
+  a->stk[0].lb = 0;
+  return a;
 }
 
-static void acc_cleanup(struct acc *a)
+static void acc_free(struct acc *a)
 {
-  free(a->stk_h);
-  free(a->stk_lb);
+  if (!a)
+    return;
+  free(a->stk);
   free(a->m);
   free(a->d);
-  memset(a, 0, sizeof(*a));
+  free(a);
 }
 
-/* Make m[] and d[] hold index h + 1. */
-static int acc_reserve(struct acc *a, size_t h)
+/* Walk the buffered lcps: close the intervals each one ends, open the one it
+ * starts. Room for the deepest lcp and for one new frame per lcp is made
+ * first, so the loop itself has no checks. */
+static void acc_flush(struct acc *a)
 {
-  size_t cap = a->cap;
+  struct acc_frame *stk;
   uint32_t *m;
   uint64_t *d;
+  size_t top, k, need;
+  uint32_t i, th, lmax = 0;
 
-  if (h + 2 <= cap)
-    return MB_OK;
-  while (cap < h + 2)
-    cap *= 2;
-  m = realloc(a->m, cap * sizeof(*m));
-  if (!m)
-    return MB_ENOMEM;
-  a->m = m;
-  d = realloc(a->d, cap * sizeof(*d));
-  if (!d)
-    return MB_ENOMEM;
-  a->d = d;
-  memset(m + a->cap, 0, (cap - a->cap) * sizeof(*m));
-  memset(d + a->cap, 0, (cap - a->cap) * sizeof(*d));
-  a->cap = cap;
-  return MB_OK;
-}
-
-/* acc_push's work when intervals close or one opens. */
-static void acc_step(struct acc *a, uint32_t i, uint32_t l)
-{
-  uint32_t lb = i - 1;
-
-  if (a->nomem)
+  if (a->nomem || a->nbuf == 0)
     return;
-  while (l < a->stk_h[a->top - 1]) {
-    uint32_t h = a->stk_h[a->top - 1];
-    uint32_t parent, size;
-    uint64_t pairs;
+  for (k = 0; k < a->nbuf; k++)
+    if (a->buf[k] > lmax)
+      lmax = a->buf[k];
+  if ((size_t)lmax + 2 > a->cap) {
+    size_t cap = a->cap;
 
-    lb = a->stk_lb[a->top - 1];
-    a->top--;
-    parent = a->stk_h[a->top - 1] > l ? a->stk_h[a->top - 1] : l;
-    size = i - lb;
-    pairs = (uint64_t)size * (uint64_t)(size - 1) / 2u;
-    if (a->m[h] < size)
-      a->m[h] = size;
-    /* Unsigned wrap-around is intended: the prefix sums are exact. */
-    a->d[parent + 1] += pairs;
-    a->d[h + 1] -= pairs;
-  }
-  if (l > a->stk_h[a->top - 1]) {
-    if (acc_reserve(a, l) != MB_OK) {
+    while (cap < (size_t)lmax + 2)
+      cap *= 2;
+    m = realloc(a->m, cap * sizeof(*m));
+    if (m)
+      a->m = m;
+    d = m ? realloc(a->d, cap * sizeof(*d)) : NULL;
+    if (!d) {
       a->nomem = 1;
       return;
     }
-    if (a->top == a->stk_cap) {
-      size_t cap = a->stk_cap * 2;
-      uint32_t *h = realloc(a->stk_h, cap * sizeof(*h));
-      uint32_t *b;
-
-      if (!h) {
-        a->nomem = 1;
-        return;
-      }
-      a->stk_h = h;
-      b = realloc(a->stk_lb, cap * sizeof(*b));
-      if (!b) {
-        a->nomem = 1;
-        return;
-      }
-      a->stk_lb = b;
-      a->stk_cap = cap;
-    }
-    a->stk_h[a->top] = l;
-    a->stk_lb[a->top] = lb;
-    a->top++;
-    if (l > a->vmax)
-      a->vmax = l;
+    a->d = d;
+    memset(a->m + a->cap, 0, (cap - a->cap) * sizeof(*a->m));
+    memset(a->d + a->cap, 0, (cap - a->cap) * sizeof(*a->d));
+    a->cap = cap;
   }
+  need = a->top + a->nbuf + 1;
+  if (need > a->stk_cap) {
+    size_t cap = a->stk_cap;
+
+    while (cap < need)
+      cap *= 2;
+    stk = realloc(a->stk, cap * sizeof(*stk));
+    if (!stk) {
+      a->nomem = 1;
+      return;
+    }
+    a->stk = stk;
+    a->stk_cap = cap;
+  }
+  if (lmax > a->vmax)
+    a->vmax = lmax;
+
+  stk = a->stk;
+  m = a->m;
+  d = a->d;
+  top = a->top;
+  th = stk[top].h;
+  i = a->next;
+  for (k = 0; k < a->nbuf; k++, i++) {
+    uint32_t l = a->buf[k], lb = i - 1;
+
+    while (l < th) {
+      uint32_t h = th, parent, size;
+      uint64_t pairs;
+
+      lb = stk[top].lb;
+      top--;
+      th = stk[top].h;
+      parent = th > l ? th : l;
+      size = i - lb;
+      pairs = (uint64_t)size * (uint64_t)(size - 1) / 2u;
+      m[h] = m[h] > size ? m[h] : size;
+      /* Unsigned wrap-around is intended: the prefix sums are exact. */
+      d[parent + 1] += pairs;
+      d[h + 1] -= pairs;
+    }
+    if (l > th) {
+      top++;
+      stk[top].h = l;
+      stk[top].lb = lb;
+      th = l;
+    }
+  }
+  a->top = top;
+  a->next = i;
+  a->nbuf = 0;
 }
 
-/* The suffix at sorted position i shares l symbols with the one before it
- * (i in 1..n-1); the walk ends with acc_push(a, n, 0). Most neighbours
- * continue the innermost open interval: that case is kept inline. */
-static inline void acc_push(struct acc *a, uint32_t i, uint32_t l)
+/* The next suffix in sorted order (positions 1, 2, ..., n-1) shares l
+ * symbols with the one before it; the walk ends with acc_push(a, 0) for
+ * position n. */
+static inline void acc_push(struct acc *a, uint32_t l)
 {
-  if (l != a->stk_h[a->top - 1])
-    acc_step(a, i, l);
+  a->buf[a->nbuf++] = l;
+  if (a->nbuf == ACC_BATCH)
+    acc_flush(a);
 }
 
-/* Turn the accumulated intervals into q[] and s[]. */
+/* Turn the accumulated intervals into q[] and s[], in place of m[] and d[]
+ * (which st then owns): on repetitive data v is close to n. */
 static int acc_finish(struct acc *a, size_t n, struct mb_tuple_stats *st)
 {
-  size_t v = a->vmax, t;
+  size_t v, t;
   uint32_t run = 0;
   uint64_t sum = 0;
 
-  acc_push(a, (uint32_t)n, 0);
+  acc_push(a, 0);
+  acc_flush(a);
   if (a->nomem)
     return MB_ENOMEM;
-  st->n = n;
-  st->v = v;
-  st->q = malloc((v + 1) * sizeof(*st->q));
-  st->s = malloc((v + 1) * sizeof(*st->s));
-  if (!st->q || !st->s)
-    return MB_ENOMEM;
+  free(a->stk);
+  a->stk = NULL;
+  v = a->vmax;
   for (t = v; t >= 1; t--) {
     if (a->m[t] > run)
       run = a->m[t];
-    st->q[t] = run;
+    a->m[t] = run;
   }
+  a->m[0] = (uint32_t)n;
   for (t = 1; t <= v; t++) {
     sum += a->d[t];
-    st->s[t] = sum;
+    a->d[t] = sum;
   }
-  st->q[0] = (uint32_t)n;
-  st->s[0] = (uint64_t)n * (uint64_t)(n - 1) / 2u;
+  a->d[0] = (uint64_t)n * (uint64_t)(n - 1) / 2u;
+  st->n = n;
+  st->v = v;
+  st->q = a->m;
+  st->s = a->d;
+  a->m = NULL;
+  a->d = NULL;
   return MB_OK;
 }
 
@@ -403,7 +438,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
       h--;
   }
   for (r = 1; r < n; r++)
-    acc_push(a, r, phi[sa[r]]);
+    acc_push(a, phi[sa[r]]);
   free(phi);
   free(sa);
   return a->nomem ? MB_ENOMEM : MB_OK;
@@ -416,9 +451,14 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
  * this, repeats are long enough for SA-IS to be the better method. */
 #define RADIX_MAX_DEPTH 2048u
 /* Work budget, in 64-bit window reads per symbol. */
-#define RADIX_WORK_PER_SYMBOL 40u
+#define RADIX_WORK_PER_SYMBOL 12u
 /* Groups this small are sorted on cached 64-bit keys. */
 #define RADIX_LEAF 32u
+/* Groups larger than this take in-place passes before the keyed sort, which
+ * bounds the keyed sort's buffers (24 bytes per suffix). */
+#define KEY_MAX_BUCKET ((size_t)1 << 17)
+/* Bits of the keyed sort's first, out-of-place, pass. */
+#define KEY_DIGIT 12u
 /* Digit width of the in-place passes. */
 #define RADIX_DIGIT 8u
 /* Nested in-place passes at most: each goes at least a digit deeper. */
@@ -437,6 +477,7 @@ struct radix {
   uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
   uint32_t *idx;
   uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
+  int key_busy;      /* sort_bucket_keys is running */
   struct acc *acc;
   uint32_t emitted;  /* suffixes emitted so far */
   uint32_t prev;     /* the last one emitted */
@@ -478,7 +519,7 @@ static inline void emit(struct radix *r, uint32_t x)
       l = lx;
     /* Bits to symbols; the common widths avoid a division. */
     l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
-    acc_push(r->acc, r->emitted, (uint32_t)l);
+    acc_push(r->acc, (uint32_t)l);
   }
   r->prev = x;
   r->emitted++;
@@ -528,117 +569,15 @@ static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsign
   }
 }
 
-static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
+static unsigned bit_length(uint64_t x)
 {
-  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
-}
+  unsigned l = 0;
 
-/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
-static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
-{
-  uint32_t *start, *next;
-  size_t i, e;
-  unsigned bk, prev_bk;
-  int first;
-
-  for (;;) {
-    if (r->gave_up)
-      return;
-    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
-      r->gave_up = 1;
-      return;
-    }
-    /* Suffixes no longer than d are prefixes of the others: they come first,
-     * shortest (largest position) first. */
-    e = 0;
-    for (i = 0; i < m; i++) {
-      if (suffix_bits(r, a[i]) <= d) {
-        uint32_t x = a[i];
-
-        a[i] = a[e];
-        a[e++] = x;
-      }
-    }
-    if (e > 0) {
-      for (i = 1; i < e; i++) {
-        uint32_t x = a[i];
-        size_t j;
-
-        for (j = i; j > 0 && a[j - 1] < x; j--)
-          a[j] = a[j - 1];
-        a[j] = x;
-      }
-      for (i = 0; i < e; i++) {
-        emit(r, a[i]);
-        r->next_lcp = d;
-      }
-      a += e;
-      m -= e;
-    }
-    if (m == 0)
-      return;
-    if (m == 1) {
-      emit(r, a[0]);
-      return;
-    }
-    if (m <= RADIX_LEAF) {
-      sort_leaf(r, a, m, d, level);
-      return;
-    }
-    start = r->scratch + (size_t)level * 2u * 257u;
-    next = start + 257;
-    memset(next, 0, 256 * sizeof(*next));
-    for (i = 0; i < m; i++)
-      next[digit(r, a[i], d)]++;
-    if (!spend(r, m))
-      return;
-    bk = digit(r, a[0], d);
-    if (next[bk] == m) { /* one shared digit: go deeper without moving */
-      d += RADIX_DIGIT;
-      continue;
-    }
-    start[0] = 0;
-    for (bk = 0; bk < 256; bk++) {
-      start[bk + 1] = start[bk] + next[bk];
-      next[bk] = start[bk];
-    }
-    /* In-place permutation, cycle by cycle (American flag sort). */
-    for (bk = 0; bk < 256; bk++) {
-      while (next[bk] < start[bk + 1]) {
-        uint32_t x = a[next[bk]];
-        unsigned dg = digit(r, x, d);
-
-        while (dg != bk) {
-          uint32_t y = a[next[dg]];
-
-          a[next[dg]++] = x;
-          x = y;
-          dg = digit(r, x, d);
-        }
-        a[next[bk]++] = x;
-      }
-    }
-    if (!spend(r, m))
-      return;
-    first = 1;
-    prev_bk = 0;
-    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
-      uint32_t c = start[bk + 1] - start[bk];
-
-      if (c == 0)
-        continue;
-      if (!first) /* the digits differ first at this bit */
-        r->next_lcp = d + RADIX_DIGIT - 1u -
-                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
-      first = 0;
-      prev_bk = bk;
-      if (c == 1)
-        emit(r, a[start[bk]]);
-      else
-        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
-    }
-    return;
+  while (x) {
+    l++;
+    x >>= 1;
   }
+  return l;
 }
 
 /* Sort pairs (key[i], idx[i]), i < m, on key bits below the top sh bits,
@@ -701,35 +640,38 @@ static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
   }
 }
 
-/* Sort and emit a[0..m), suffixes agreeing on their first top_bits bits, on
- * cached 64-bit keys: one out-of-place pass on the next KEY_DIGIT bits, then
- * sort_pairs. Keys of suffixes shorter than 64 bits are zero-padded: that
- * orders them right, except against equal keys, which sort_group resolves;
- * emit() caps the LCP by the lengths. r->key and r->idx hold 2m. */
-#define KEY_DIGIT 12u
-static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
-                             unsigned top_bits)
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits, on their
+ * next 64 bits cached as keys: one out-of-place pass on the keys' top bits
+ * (up to KEY_DIGIT), then sort_pairs. Keys of suffixes that end within them are
+ * zero-padded: that orders them right, except against equal keys, which
+ * sort_group resolves a level deeper; emit() caps the LCP by the lengths.
+ * Uses r->key and r->idx (2m each), so it does not nest. */
+static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint64_t d,
+                             unsigned level)
 {
   uint64_t *k1 = r->key, *k2 = r->key + m;
   uint32_t *i1 = r->idx, *i2 = r->idx + m;
   uint32_t *cnt = r->kcnt;
-  unsigned shift = 64u - top_bits - KEY_DIGIT;
-  size_t i, j, lo;
+  /* About 4 keys per sub-bucket. */
+  unsigned kd = bit_length(m) > KEY_DIGIT + 2 ? KEY_DIGIT : bit_length(m) - 2;
+  const unsigned shift = 64u - kd;
+  size_t i, j, lo, nb = (size_t)1 << kd;
 
   if (!spend(r, m))
     return;
-  memset(cnt, 0, ((size_t)1 << KEY_DIGIT) * sizeof(*cnt));
+  r->key_busy = 1;
+  memset(cnt, 0, nb * sizeof(*cnt));
   for (i = 0; i < m; i++) {
-    uint64_t k = window(r, (uint64_t)a[i] * r->b);
+    uint64_t k = window(r, (uint64_t)a[i] * r->b + d);
 
     k1[i] = k;
     i1[i] = a[i];
-    cnt[(k >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+    cnt[k >> shift]++;
   }
   {
     uint32_t sum = 0;
 
-    for (i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+    for (i = 0; i < nb; i++) {
       uint32_t c = cnt[i];
 
       cnt[i] = sum;
@@ -737,26 +679,144 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m,
     }
   }
   for (i = 0; i < m; i++) {
-    uint32_t at = cnt[(k1[i] >> shift) & ((1u << KEY_DIGIT) - 1u)]++;
+    uint32_t at = cnt[k1[i] >> shift]++;
 
     k2[at] = k1[i];
     i2[at] = i1[i];
   }
   /* cnt[g] is now the end of sub-bucket g. */
-  for (lo = 0, i = 0; i < ((size_t)1 << KEY_DIGIT); i++) {
+  for (lo = 0, i = 0; i < nb; i++) {
     if (cnt[i] - lo > 1)
-      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, top_bits + KEY_DIGIT);
+      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, kd);
     lo = cnt[i];
   }
   for (i = 0; i < m && !r->gave_up; i = j) {
     for (j = i + 1; j < m && k2[j] == k2[i]; j++)
       ;
     if (i > 0)
-      r->next_lcp = (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
+      r->next_lcp = d + (uint64_t)__builtin_clzll(k2[i - 1] ^ k2[i]);
     if (j - i == 1)
       emit(r, i2[i]);
     else
-      sort_group(r, i2 + i, j - i, 64, 0);
+      sort_group(r, i2 + i, j - i, d + 64, level + 1);
+  }
+  r->key_busy = 0;
+}
+
+static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
+{
+  return (unsigned)(window(r, (uint64_t)i * r->b + d) >> (64u - RADIX_DIGIT));
+}
+
+/* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+{
+  uint32_t *start, *next;
+  size_t i, e;
+  unsigned bk, prev_bk;
+  int first;
+
+  for (;;) {
+    if (r->gave_up)
+      return;
+    if (d > RADIX_MAX_DEPTH || level >= RADIX_LEVELS) {
+      r->gave_up = 1;
+      return;
+    }
+    /* Suffixes no longer than d are prefixes of the others: they come first,
+     * shortest (largest position) first. */
+    e = 0;
+    for (i = 0; i < m; i++) {
+      if (suffix_bits(r, a[i]) <= d) {
+        uint32_t x = a[i];
+
+        a[i] = a[e];
+        a[e++] = x;
+      }
+    }
+    if (e > 0) {
+      for (i = 1; i < e; i++) {
+        uint32_t x = a[i];
+        size_t j;
+
+        for (j = i; j > 0 && a[j - 1] < x; j--)
+          a[j] = a[j - 1];
+        a[j] = x;
+      }
+      for (i = 0; i < e; i++) {
+        emit(r, a[i]);
+        r->next_lcp = d;
+      }
+      a += e;
+      m -= e;
+    }
+    if (m == 0)
+      return;
+    if (m == 1) {
+      emit(r, a[0]);
+      return;
+    }
+    if (m <= RADIX_LEAF) {
+      sort_leaf(r, a, m, d, level);
+      return;
+    }
+    if (m <= KEY_MAX_BUCKET && r->key && !r->key_busy) {
+      sort_bucket_keys(r, a, m, d, level);
+      return;
+    }
+    start = r->scratch + (size_t)level * 2u * 257u;
+    next = start + 257;
+    memset(next, 0, 256 * sizeof(*next));
+    for (i = 0; i < m; i++)
+      next[digit(r, a[i], d)]++;
+    if (!spend(r, m))
+      return;
+    bk = digit(r, a[0], d);
+    if (next[bk] == m) { /* one shared digit: go deeper without moving */
+      d += RADIX_DIGIT;
+      continue;
+    }
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + next[bk];
+      next[bk] = start[bk];
+    }
+    /* In-place permutation, cycle by cycle (American flag sort). */
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint32_t x = a[next[bk]];
+        unsigned dg = digit(r, x, d);
+
+        while (dg != bk) {
+          uint32_t y = a[next[dg]];
+
+          a[next[dg]++] = x;
+          x = y;
+          dg = digit(r, x, d);
+        }
+        a[next[bk]++] = x;
+      }
+    }
+    if (!spend(r, m))
+      return;
+    first = 1;
+    prev_bk = 0;
+    for (bk = 0; bk < 256 && !r->gave_up; bk++) {
+      uint32_t c = start[bk + 1] - start[bk];
+
+      if (c == 0)
+        continue;
+      if (!first) /* the digits differ first at this bit */
+        r->next_lcp = d + RADIX_DIGIT - 1u -
+                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
+      first = 0;
+      prev_bk = bk;
+      if (c == 1)
+        emit(r, a[start[bk]]);
+      else
+        sort_group(r, a + start[bk], c, d + RADIX_DIGIT, level + 1);
+    }
+    return;
   }
 }
 
@@ -772,22 +832,11 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
-static unsigned bit_length(uint64_t x)
-{
-  unsigned l = 0;
-
-  while (x) {
-    l++;
-    x >>= 1;
-  }
-  return l;
-}
-
-/* Buckets larger than this go to the in-place sort rather than the keyed one,
- * bounding the keyed sort's buffers (24 bytes per suffix). */
-#define KEY_MAX_BUCKET ((size_t)1 << 17)
 /* Bits of the first bucketing pass. */
 #define RADIX_TOP_BITS 8u
+/* From this many symbols on, suffixes are bucketed in RADIX_CHUNKS runs. */
+#define RADIX_CHUNK_MIN ((uint32_t)1 << 22)
+#define RADIX_CHUNKS 4u
 
 /* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. */
 static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
@@ -795,9 +844,13 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   struct radix r;
   uint64_t *w;
   uint32_t *sa;
-  uint32_t cnt[(1u << RADIX_TOP_BITS) + 1];
-  size_t nwords, i, top = (size_t)1 << RADIX_TOP_BITS, keyed = 0;
-  uint32_t k;
+  uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
+  uint8_t run_of[1u << RADIX_TOP_BITS]; /* runs: at most 2 * RADIX_CHUNKS + 1 */
+  uint64_t *bits = NULL;
+  size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
+  size_t nruns, run;
+  uint32_t k, cap, largest = 0;
+  int first = 1;
   int rc = MB_OK;
 
   memset(&r, 0, sizeof(r));
@@ -808,10 +861,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   r.acc = a;
   nwords = (size_t)(r.nbits / 64u) + 2u;
   w = calloc(nwords, sizeof(*w));
-  sa = malloc((size_t)n * sizeof(*sa));
+  sa = NULL;
   r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
   r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
-  if (!w || !sa || !r.scratch || !r.kcnt) {
+  if (!w || !r.scratch || !r.kcnt) {
     rc = MB_ENOMEM;
     goto out;
   }
@@ -833,23 +886,15 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Bucket by the first bits; the suffixes go in position order. */
+  /* Bucket by the first bits. */
   memset(cnt, 0, sizeof(cnt));
   for (k = 0; k < n; k++)
     cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
-  {
-    uint32_t sum = 0;
-
-    for (i = 0; i <= top; i++) {
-      uint32_t c = cnt[i];
-
-      if (i < top && c <= KEY_MAX_BUCKET && c > keyed)
-        keyed = c;
-      cnt[i] = sum;
-      sum += c;
-    }
-  }
-  if (keyed > 1) {
+  for (i = 0; i < top; i++)
+    if (cnt[i] > largest)
+      largest = cnt[i];
+  keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
+  if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
     r.idx = malloc(2 * keyed * sizeof(*r.idx));
     if (!r.key || !r.idx) {
@@ -857,16 +902,81 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       goto out;
     }
   }
-  for (k = 0; k < n; k++)
-    sa[cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
-  /* cnt[i] is now the end of bucket i. */
-  {
-    uint32_t lo = 0;
-    size_t prev = 0;
-    int first = 1;
+  /* The suffix buffer holds a run of consecutive buckets at a time: on large
+   * inputs about a quarter of the suffixes (unless one bucket is larger),
+   * with one bitmap of positions per run so that each run's pass visits
+   * only its own suffixes. */
+  cap = n >= RADIX_CHUNK_MIN ? n / RADIX_CHUNKS + 1 : n;
+  if (cap < largest)
+    cap = largest;
+  nruns = 0;
+  for (b0 = 0; b0 < top; b0 = b1) {
+    uint32_t sum = 0;
 
-    for (i = 0; i < top && !r.gave_up; i++) {
-      uint32_t hi = cnt[i], m = hi - lo;
+    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++) {
+      sum += cnt[b1];
+      run_of[b1] = (uint8_t)nruns;
+    }
+    nruns++;
+  }
+  if (nruns > 2 * RADIX_CHUNKS + 2) { /* cannot happen: see run_of */
+    rc = MB_EINTERNAL;
+    goto out;
+  }
+  sa = malloc((size_t)cap * sizeof(*sa));
+  if (!sa) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  if (nruns > 1) {
+    size_t nw = (size_t)n / 64u + 1u, j;
+
+    bits = calloc(nruns * nw, sizeof(*bits));
+    if (!bits) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+    for (j = 0; j < nw; j++) {
+      uint64_t word[2 * RADIX_CHUNKS + 2];
+      uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
+      size_t c;
+
+      for (c = 0; c < nruns; c++)
+        word[c] = 0;
+      for (k = (uint32_t)j * 64u; k < kend; k++)
+        word[run_of[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]] |=
+            (uint64_t)1 << (k & 63u);
+      for (c = 0; c < nruns; c++)
+        bits[c * nw + j] = word[c];
+    }
+  }
+  for (b0 = 0, run = 0; b0 < top && !r.gave_up; b0 = b1, run++) {
+    uint32_t sum = 0, lo;
+
+    for (b1 = b0; b1 < top && run_of[b1] == run; b1++) {
+      pos[b1] = sum;
+      sum += cnt[b1];
+    }
+    /* Suffixes enter each bucket in position order. */
+    if (nruns == 1) {
+      for (k = 0; k < n; k++)
+        sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+    } else {
+      size_t nw = (size_t)n / 64u + 1u, j;
+      const uint64_t *bm = bits + run * nw;
+
+      for (j = 0; j < nw; j++) {
+        uint64_t word = bm[j];
+
+        while (word) {
+          k = (uint32_t)(j * 64u) + (uint32_t)__builtin_ctzll(word);
+          word &= word - 1u;
+          sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+        }
+      }
+    }
+    for (i = b0, lo = 0; i < b1 && !r.gave_up; i++) {
+      uint32_t m = cnt[i];
 
       if (m == 0)
         continue;
@@ -874,13 +984,8 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
         r.next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
       first = 0;
       prev = i;
-      if (m == 1)
-        emit(&r, sa[lo]);
-      else if (m <= KEY_MAX_BUCKET)
-        sort_bucket_keys(&r, sa + lo, m, RADIX_TOP_BITS);
-      else
-        sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
-      lo = hi;
+      sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
+      lo += m;
     }
   }
   if (r.gave_up)
@@ -890,6 +995,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
 out:
   free(w);
   free(sa);
+  free(bits);
   free(r.scratch);
   free(r.kcnt);
   free(r.key);
@@ -911,29 +1017,27 @@ void mb_tuple_stats_cleanup(struct mb_tuple_stats *st)
 int mb_tuple_stats_compute(const uint8_t *s, size_t n, enum mb_tuple_method method,
                            struct mb_tuple_stats *out)
 {
-  struct acc a;
-  int rc;
+  struct acc *a;
+  int rc = MB_EINTERNAL;
 
   memset(out, 0, sizeof(*out));
   if (n == 0 || n > MB_TUPLE_MAX_N)
     return MB_EINVALID;
-  rc = acc_init(&a);
-  if (rc == MB_OK && method != MB_TUPLE_SAIS) {
-    rc = stats_radix(s, (uint32_t)n, &a);
-    if (rc == MB_EINTERNAL && method == MB_TUPLE_AUTO) {
-      acc_cleanup(&a);
-      rc = acc_init(&a);
-      if (rc == MB_OK)
-        rc = stats_sais(s, (uint32_t)n, &a);
-      out->used_sais = 1;
-    }
-  } else if (rc == MB_OK) {
-    rc = stats_sais(s, (uint32_t)n, &a);
+  a = acc_new();
+  if (!a)
+    return MB_ENOMEM;
+  if (method != MB_TUPLE_SAIS)
+    rc = stats_radix(s, (uint32_t)n, a);
+  if (rc == MB_EINTERNAL && method != MB_TUPLE_RADIX) {
+    /* Start over: the radix sort's walk stopped part way. */
+    acc_free(a);
+    a = acc_new();
+    rc = a ? stats_sais(s, (uint32_t)n, a) : MB_ENOMEM;
     out->used_sais = 1;
   }
   if (rc == MB_OK)
-    rc = acc_finish(&a, n, out);
-  acc_cleanup(&a);
+    rc = acc_finish(a, n, out);
+  acc_free(a);
   return rc;
 }
 
@@ -1005,6 +1109,8 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
 
       if (pw > pmax)
         pmax = pw;
+      if (pmax >= 1.0L) /* nothing exceeds 1: common on constant data */
+        break;
     }
     /* §6.3.6 step 5. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
@@ -1021,16 +1127,6 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
   return MB_OK;
 }
 
-static void fill(struct mb_estimate *e, int ran, double h, double p, const char *why)
-{
-  if (!e)
-    return;
-  e->ran = ran;
-  e->skipped = ran ? NULL : why;
-  e->h = ran ? h : 0.0;
-  e->p = ran ? p : 0.0;
-}
-
 int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
                        struct mb_estimate *t_tuple, struct mb_estimate *lrs)
 {
@@ -1041,7 +1137,22 @@ int mb_est_t_tuple_lrs(const uint8_t *s, size_t n, unsigned k,
   rc = mb_tuple_lrs_compute(s, n, &r);
   if (rc != MB_OK)
     return rc;
-  fill(t_tuple, r.tuple_ran, r.tuple_h, r.tuple_p_u, r.tuple_skipped);
-  fill(lrs, r.lrs_ran, r.lrs_h, r.lrs_p_u, r.lrs_skipped);
+  if (t_tuple && r.tuple_ran) {
+    t_tuple->n_values = 0;
+    mb_estimate_set(t_tuple, r.tuple_h, r.tuple_p_u);
+    mb_estimate_add(t_tuple, "t", (double)r.t);
+    mb_estimate_add(t_tuple, "p_hat", r.tuple_p_hat);
+  } else if (t_tuple) {
+    mb_estimate_skip(t_tuple, r.tuple_skipped);
+  }
+  if (lrs && r.lrs_ran) {
+    lrs->n_values = 0;
+    mb_estimate_set(lrs, r.lrs_h, r.lrs_p_u);
+    mb_estimate_add(lrs, "u", (double)r.u);
+    mb_estimate_add(lrs, "v", (double)r.v);
+    mb_estimate_add(lrs, "p_hat", r.lrs_p_hat);
+  } else if (lrs) {
+    mb_estimate_skip(lrs, r.lrs_skipped);
+  }
   return MB_OK;
 }

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "commands.h"
 #include "estimators.h"
+#include "rawfile.h"
 
 static char out_path[256];
 
@@ -170,6 +171,88 @@ int main(void)
     CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
     text = slurp(out_path);
     CHECK(text && strstr(text, "\"samples\": 20000") != NULL);
+  }
+  {
+    /* A raw file: its bytes (8 bits), or the low --raw-bits bits of each
+     * timing delta, exactly what mb_assess gives on them. */
+    char raw_path[300], bad_path[300];
+    struct mb_raw_meta meta;
+    struct mb_collection c;
+    struct mb_assessment *ref = calloc(1, sizeof(*ref));
+    static uint8_t sym[5000];
+    size_t len;
+    FILE *f;
+
+    snprintf(raw_path, sizeof(raw_path), "%s/p0-r0.mbr", dir);
+    snprintf(bad_path, sizeof(bad_path), "%s/bad.mbr", dir);
+    memset(&meta, 0, sizeof(meta));
+    meta.config.num_ports = 1;
+    meta.config.ool_size = 64;
+    meta.samples = 3000;
+    snprintf(meta.clock_name, sizeof(meta.clock_name), "test");
+    meta.tick_num = meta.tick_den = 1;
+    mb_collection_init(&c);
+    CHECK_EQ_INT(mb_collection_reserve(&c, 5000, 3000), MB_OK);
+    for (i = 0; i < 5000; i++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      c.timings[i] = 400 + x % 97;
+      c.status[i] = MB_OP_OK;
+      sym[i] = (uint8_t)(c.timings[i] & 7u);
+    }
+    for (i = 0; i < 3000; i++)
+      c.bytes[i] = (uint8_t)(c.timings[i] * 31u);
+    c.n_timings = 5000;
+    c.n_bytes = 3000;
+    CHECK_EQ_INT(mb_rawfile_write(raw_path, &meta, &c, &err), MB_OK);
+    CHECK(ref != NULL);
+    if (ref) {
+      const char *argv[] = {"assess", "--json", "--raw-bits", "3", raw_path};
+      const char *argv2[] = {"assess", "--json", raw_path};
+
+      CHECK_EQ_INT(mb_assess(sym, 5000, 3, NULL, ref, &err), MB_OK);
+      CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
+      j = json_loads(slurp(out_path), 0, &jerr);
+      CHECK(j != NULL);
+      CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 5000);
+      CHECK_EQ_INT(json_integer_value(json_object_get(j, "bits_per_symbol")), 3);
+      CHECK_NEAR(json_real_value(json_object_get(j, "h_assessed")), ref->h_assessed, 0);
+      json_decref(j);
+
+      CHECK_EQ_INT(mb_assess(c.bytes, 3000, 8, NULL, ref, &err), MB_OK);
+      CHECK_EQ_INT(run(&err, 3, argv2), MB_OK);
+      j = json_loads(slurp(out_path), 0, &jerr);
+      CHECK(j != NULL);
+      CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 3000);
+      CHECK_NEAR(json_real_value(json_object_get(j, "h_assessed")), ref->h_assessed, 0);
+      json_decref(j);
+      free(ref);
+    }
+    mb_collection_cleanup(&c);
+    {
+      /* A damaged raw file names the file. */
+      const char *argv[] = {"assess", "--raw-bits", "3", bad_path};
+
+      f = fopen(raw_path, "rb");
+      len = f ? fread(d, 1, sizeof(d), f) : 0;
+      if (f)
+        fclose(f);
+      d[len / 2] ^= 0x40;
+      write_file(bad_path, d, len);
+      CHECK_EQ_INT(run(&err, 4, argv), MB_EINVALID);
+      CHECK(strstr(err.source, "bad.mbr") != NULL || strstr(err.text, "bad.mbr") != NULL);
+    }
+    {
+      const char *argv[] = {"assess", "--raw-bits", "3", data_path};
+      const char *argv2[] = {"assess", "--raw-bits", "3", "--bits", "4", raw_path};
+
+      CHECK_EQ_INT(run(&err, 4, argv), MB_EINVALID);
+      CHECK(strstr(err.text, "MBRAW001") != NULL);
+      CHECK_EQ_INT(run(&err, 6, argv2), MB_EUSAGE);
+    }
+    unlink(raw_path);
+    unlink(bad_path);
   }
   unlink(out_path);
   unlink(data_path);

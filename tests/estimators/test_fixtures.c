@@ -48,30 +48,17 @@ static int in_list(json_t *list, const char *key)
   return 0;
 }
 
-static int not_built(const struct mb_estimate *e)
-{
-  return !e->ran && e->skipped && strstr(e->skipped, "not built") != NULL;
-}
-
-/* Compare one section; *hmin receives the expected minimum over the
- * estimators this build has (for the final values while some are not
- * built), and *complete whether every estimator is built. */
+/* Compare one section, estimator by estimator. */
 static void check_section(const char *name, const struct mb_estimate *got, json_t *exp,
-                          json_t *skipped, double *hmin, int *complete)
+                          json_t *skipped)
 {
   unsigned i;
 
-  *hmin = -1.0;
   for (i = 0; i < MB_EST_COUNT; i++) {
     const char *key = mb_estimator_key((enum mb_estimator)i);
     json_t *e = json_object_get(exp, key);
     const struct mb_estimate *g = &got[i];
 
-    if (not_built(g)) {
-      *complete = 0;
-      printf("note: %s.%s is not built yet; not compared\n", name, key);
-      continue;
-    }
     if (e) {
       double h = json_real_value(json_object_get(e, "h"));
       double p = json_real_value(json_object_get(e, "p"));
@@ -90,8 +77,6 @@ static void check_section(const char *name, const struct mb_estimate *got, json_
         MB_CHECK_FAIL_("%s.%s: p = %.17g, reference %.17g", name, key, g->p, p);
       else
         mb_check_passed++;
-      if (*hmin < 0.0 || h < *hmin)
-        *hmin = h;
     } else if (in_list(skipped, key)) {
       if (g->ran)
         MB_CHECK_FAIL_("%s.%s: the reference skipped it, mebench ran it (h = %.17g)", name,
@@ -114,11 +99,6 @@ static double json_num_or(json_t *v, double dflt)
   return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
-static double cap(double h, double c)
-{
-  return h < 0.0 ? h : h > c ? c : h;
-}
-
 int main(int argc, char **argv)
 {
   char path[1024];
@@ -130,8 +110,6 @@ int main(int argc, char **argv)
   uint8_t *data;
   size_t n;
   unsigned bits;
-  double hmin_lit, hmin_bit;
-  int complete = 1;
 
   if (argc < 2 || !a) {
     fprintf(stderr, "usage: test_fixtures CASE [--threads-check]\n");
@@ -162,26 +140,13 @@ int main(int argc, char **argv)
 
   skipped = json_object_get(exp, "skipped");
   check_section("literal", a->literal, json_object_get(exp, "literal"),
-                json_object_get(skipped, "literal"), &hmin_lit, &complete);
+                json_object_get(skipped, "literal"));
   check_section("bitstring", a->bitstring, json_object_get(exp, "bitstring"),
-                json_object_get(skipped, "bitstring"), &hmin_bit, &complete);
+                json_object_get(skipped, "bitstring"));
 
-  if (complete) {
-    CHECK_NEAR(a->h_original, json_num_or(json_object_get(exp, "h_original"), -1.0), TOL_H);
-    CHECK_NEAR(a->h_bitstring, json_num_or(json_object_get(exp, "h_bitstring"), -1.0), TOL_H);
-    CHECK_NEAR(a->h_assessed, json_num_or(json_object_get(exp, "h_assessed"), -1.0), TOL_H);
-  } else {
-    /* Until every estimator is built: the final values from the reference's
-     * estimates of the estimators this build has, by the same rules. */
-    double hb = cap(hmin_bit, 1.0), ho = cap(hmin_lit, (double)a->bits_per_symbol);
-    double ha = ho;
-
-    if (hb >= 0.0 && (ha < 0.0 || a->bits_per_symbol * hb < ha))
-      ha = a->bits_per_symbol * hb;
-    CHECK_NEAR(a->h_original, ho, TOL_H);
-    CHECK_NEAR(a->h_bitstring, hb, TOL_H);
-    CHECK_NEAR(a->h_assessed, ha, TOL_H);
-  }
+  CHECK_NEAR(a->h_original, json_num_or(json_object_get(exp, "h_original"), -1.0), TOL_H);
+  CHECK_NEAR(a->h_bitstring, json_num_or(json_object_get(exp, "h_bitstring"), -1.0), TOL_H);
+  CHECK_NEAR(a->h_assessed, json_num_or(json_object_get(exp, "h_assessed"), -1.0), TOL_H);
 
   if (argc > 2 && strcmp(argv[2], "--threads-check") == 0) {
     struct mb_assessment *b = calloc(1, sizeof(*b));

@@ -252,6 +252,50 @@ static void test_random(void)
   }
 }
 
+/* Both methods on larger inputs of every width and several shapes: the
+ * radix sort's keyed and in-place passes and the bucket boundaries. */
+static void test_methods_agree(void)
+{
+  static uint8_t buf[30000];
+  unsigned bits, round;
+
+  rng_state = 99;
+  for (bits = 1; bits <= 8; bits++) {
+    for (round = 0; round < 6; round++) {
+      size_t n = 2000 + (size_t)(rng_next() % 28000), i;
+      unsigned mask = (1u << bits) - 1u;
+      struct mb_tuple_stats a, b;
+      int rc;
+
+      for (i = 0; i < n; i++) {
+        uint8_t x = (uint8_t)(rng_next() & mask);
+
+        if (round == 1 && i > 0 && rng_unit() < 0.7)
+          x = buf[i - 1];
+        else if (round == 2 && rng_unit() < 0.6)
+          x = 0;
+        else if (round == 3 && i >= 300 && rng_unit() < 0.97)
+          x = buf[i - 300];
+        else if (round == 4)
+          x = (uint8_t)(x & (rng_next() & mask) & (rng_next() & mask));
+        buf[i] = x;
+      }
+      rc = mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &a);
+      CHECK_EQ_INT(rc, MB_OK);
+      if (round != 3) /* period 300: long repeats, SA-IS may be used */
+        CHECK_EQ_INT(a.used_sais, 0);
+      CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
+      CHECK_EQ_INT(a.v, b.v);
+      if (rc == MB_OK && a.v == b.v && b.q) {
+        CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
+        CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
+      }
+      mb_tuple_stats_cleanup(&a);
+      mb_tuple_stats_cleanup(&b);
+    }
+  }
+}
+
 /* The radix sort gives up on long repeats and the automatic method then
  * falls back to SA-IS, with the same result. */
 static void test_fallback(void)
@@ -286,12 +330,20 @@ static void test_fallback(void)
 /* ---- agreement with ea_non_iid ------------------------------------------ */
 
 /* The reference inputs, one symbol per byte. */
-enum { REF_UNIFORM8, REF_BIASED8, REF_MARKOV1, REF_SKEWED4, REF_PERIODIC8, REF_COUNT };
+enum {
+  REF_UNIFORM8,
+  REF_BIASED8,
+  REF_MARKOV1,
+  REF_SKEWED4,
+  REF_PERIODIC8,
+  REF_UNIFORM8_1M,
+  REF_COUNT
+};
 
-static const char *const ref_name[REF_COUNT] = {"uniform8", "biased8", "markov1",
-                                                "skewed4", "periodic8"};
-static const unsigned ref_bits[REF_COUNT] = {8, 8, 1, 4, 8};
-static const size_t ref_n[REF_COUNT] = {100000, 20000, 50000, 20000, 20000};
+static const char *const ref_name[REF_COUNT] = {"uniform8", "biased8",   "markov1",
+                                                "skewed4",  "periodic8", "uniform8_1m"};
+static const unsigned ref_bits[REF_COUNT] = {8, 8, 1, 4, 8, 8};
+static const size_t ref_n[REF_COUNT] = {100000, 20000, 50000, 20000, 20000, 1000000};
 
 static void ref_generate(int which, uint8_t *buf, size_t n)
 {
@@ -304,6 +356,7 @@ static void ref_generate(int which, uint8_t *buf, size_t n)
 
     switch (which) {
     case REF_UNIFORM8:
+    case REF_UNIFORM8_1M:
       buf[i] = (uint8_t)x;
       break;
     case REF_BIASED8: /* 0x42 half the time, else uniform */
@@ -351,13 +404,15 @@ static const struct ref_value ref_literal[REF_COUNT] = {
     {0.97935317182688086, 1.7966537984600364, 8, 15},
     {0.32855428117851326, 0.56630845006464503, 30, 49},
     {2.8454017292856406, 3.4908943810402948, 3, 7},
-    {0.79889322999054113, 0.072709612669732804, 11, 313}};
+    {0.79889322999054113, 0.072709612669732804, 11, 313},
+    {7.3337658725840837, 7.9365327931109704, 2, 4}};
 static const struct ref_value ref_bitstring[REF_COUNT] = {
     {0.93303393671445811, 0.98301869033280465, 15, 37},
     {0.17036380944421151, 0.25846789463082098, 70, 123},
     {0, 0, 0, 0}, /* binary data: no bitstring assessment */
     {0.68454705821815642, 0.91167777243180603, 16, 31},
-    {0.13173050585834944, 0.010338991302939379, 90, 2505}};
+    {0.13173050585834944, 0.010338991302939379, 90, 2505},
+    {0.93149069917309046, 0.99641198142786624, 19, 43}};
 
 static void check_ref(const struct ref_value *want, const uint8_t *s, size_t n,
                       const char *what)
@@ -400,6 +455,109 @@ static void test_reference(void)
   }
 }
 
+/* Small committed files (tests/data/estimators/tuple/), values printed by
+ * `ea_non_iid -v -v FILE BITS`: 1000 uniform bytes, where no byte occurs 35
+ * times, so t-Tuple fails on the literal data and LRS runs from u = 1; and
+ * 40 symbols of 2 bits. {tuple ran, tuple h, lrs h, t, u, v}. */
+struct file_case {
+  const char *name;
+  unsigned bits;
+  struct {
+    int tuple_ran;
+    double tuple_h, lrs_h;
+    size_t t, u, v;
+  } lit, bitstring;
+};
+
+static const struct file_case file_cases[] = {
+    {"small1k.bin", 8,
+     {0, 0, 6.5596963552356886, 0, 1, 2},
+     {1, 0.8662878153730722, 0.88136739815761977, 8, 9, 27}},
+    {"small40.bin", 2,
+     {0, 0, 1.1101280009580525, 0, 1, 5},
+     {1, 0.60525225727441645, 0.59952645335297838, 1, 2, 10}},
+};
+
+static void test_files(void)
+{
+  size_t c;
+
+  for (c = 0; c < sizeof(file_cases) / sizeof(file_cases[0]); c++) {
+    const struct file_case *fc = &file_cases[c];
+    char path[1024];
+    uint8_t buf[2000], *bits;
+    size_t n, pass;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/tests/data/estimators/tuple/%s", MB_SOURCE_DIR,
+             fc->name);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f)
+      continue;
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    bits = to_bits(buf, n, fc->bits);
+    CHECK(bits != NULL);
+    for (pass = 0; pass < 2 && bits; pass++) {
+      struct mb_tuple_lrs_result r;
+
+      CHECK_EQ_INT(mb_tuple_lrs_compute(pass ? bits : buf, pass ? n * fc->bits : n, &r),
+                   MB_OK);
+      if (pass == 0) {
+        CHECK_EQ_INT(r.tuple_ran, fc->lit.tuple_ran);
+        CHECK_EQ_STR(r.tuple_skipped, "no tuple occurs 35 times");
+        CHECK_EQ_INT(r.u, fc->lit.u);
+        CHECK_EQ_INT(r.v, fc->lit.v);
+        CHECK_EQ_INT(r.lrs_ran, 1);
+        CHECK_NEAR(r.lrs_h, fc->lit.lrs_h, 1e-6);
+      } else {
+        CHECK_EQ_INT(r.tuple_ran, fc->bitstring.tuple_ran);
+        CHECK_EQ_INT(r.t, fc->bitstring.t);
+        CHECK_EQ_INT(r.u, fc->bitstring.u);
+        CHECK_EQ_INT(r.v, fc->bitstring.v);
+        CHECK_NEAR(r.tuple_h, fc->bitstring.tuple_h, 1e-6);
+        CHECK_EQ_INT(r.lrs_ran, 1);
+        CHECK_NEAR(r.lrs_h, fc->bitstring.lrs_h, 1e-6);
+      }
+      {
+        /* The estimator interface carries the same values, p being p_u. */
+        struct mb_estimate tt, lrs;
+
+        memset(&tt, 0xff, sizeof(tt));
+        CHECK_EQ_INT(mb_est_t_tuple_lrs(pass ? bits : buf, pass ? n * fc->bits : n,
+                                        pass ? 2 : 1u << fc->bits, &tt, &lrs),
+                     MB_OK);
+        CHECK_EQ_INT(tt.ran, r.tuple_ran);
+        CHECK(tt.ran ? tt.skipped == NULL : tt.skipped == r.tuple_skipped);
+        CHECK_NEAR(tt.h, r.tuple_ran ? r.tuple_h : -1.0, 0.0);
+        CHECK_NEAR(tt.p, r.tuple_ran ? r.tuple_p_u : -1.0, 0.0);
+        if (tt.ran) {
+          CHECK_EQ_INT(tt.n_values, 2);
+          CHECK_EQ_STR(tt.values[0].name, "t");
+          CHECK_NEAR(tt.values[0].value, (double)r.t, 0.0);
+          CHECK_EQ_STR(tt.values[1].name, "p_hat");
+          CHECK_NEAR(tt.values[1].value, r.tuple_p_hat, 0.0);
+        } else {
+          CHECK_EQ_INT(tt.n_values, 0);
+        }
+        CHECK_EQ_INT(lrs.ran, 1);
+        CHECK(lrs.skipped == NULL);
+        CHECK_NEAR(lrs.h, r.lrs_h, 0.0);
+        CHECK_NEAR(lrs.p, r.lrs_p_u, 0.0);
+        CHECK_EQ_INT(lrs.n_values, 3);
+        CHECK_EQ_STR(lrs.values[0].name, "u");
+        CHECK_NEAR(lrs.values[0].value, (double)r.u, 0.0);
+        CHECK_EQ_STR(lrs.values[1].name, "v");
+        CHECK_NEAR(lrs.values[1].value, (double)r.v, 0.0);
+        CHECK_EQ_STR(lrs.values[2].name, "p_hat");
+        CHECK_NEAR(lrs.values[2].value, r.lrs_p_hat, 0.0);
+      }
+    }
+    free(bits);
+  }
+}
+
 static int write_refs(const char *dir)
 {
   int which;
@@ -433,7 +591,9 @@ int main(int argc, char **argv)
   test_hand();
   test_edges();
   test_random();
+  test_methods_agree();
   test_fallback();
   test_reference();
+  test_files();
   return CHECK_DONE();
 }
