@@ -490,6 +490,21 @@ static int save(struct run *r, const char *status, const struct mb_error *failur
   return rc;
 }
 
+/* Prefix the collector's message (which says only what failed) with the
+ * call it failed in. */
+static void name_call(struct mb_error *err, const char *which)
+{
+  char text[sizeof(err->text) + 256];
+  size_t len;
+
+  if (!err || !err->code)
+    return;
+  snprintf(text, sizeof(text), "%.200s: %s", which, err->text);
+  len = strlen(text) < sizeof(err->text) ? strlen(text) : sizeof(err->text) - 1;
+  memcpy(err->text, text, len);
+  err->text[len] = '\0';
+}
+
 static int measure(struct run *r, size_t seq, struct mb_error *err)
 {
   const struct mb_call *call = &r->exp->calls[seq];
@@ -515,17 +530,11 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
                             err);
   t1 = now_s();
   if (rc != MB_OK) {
-    /* Say which call failed: the collector's message names only what. */
-    if (err && err->code) {
-      char text[sizeof(err->text) + 96];
-      size_t len;
+    char which[96];
 
-      snprintf(text, sizeof(text), "call %zu (point %zu, repetition %zu): %s", seq,
-               call->point, call->repetition, err->text);
-      len = strlen(text) < sizeof(err->text) ? strlen(text) : sizeof(err->text) - 1;
-      memcpy(err->text, text, len);
-      err->text[len] = '\0';
-    }
+    snprintf(which, sizeof(which), "call %zu (point %zu, repetition %zu)", seq, call->point,
+             call->repetition);
+    name_call(err, which);
     return rc;
   }
   s->wall_s = t1 - t0;
@@ -578,9 +587,21 @@ static int warm_up(struct run *r, size_t first, struct mb_error *err)
   if (r->opt->progress && r->exp->warmup > 0 && !r->tty)
     fprintf(r->opt->progress, "mebench: %zu warm-up call%s\n", r->exp->warmup,
             r->exp->warmup == 1 ? "" : "s");
-  for (i = 0; i < r->exp->warmup && !stopped(r) && rc == MB_OK; i++)
+  for (i = 0; i < r->exp->warmup && !stopped(r) && rc == MB_OK; i++) {
+    if (r->opt->progress && r->tty) {
+      fprintf(r->opt->progress, "\r\033[Kwarm-up call %zu of %zu", i + 1, r->exp->warmup);
+      fflush(r->opt->progress);
+      r->bar_shown = 1;
+    }
     rc = mb_collector_collect(r->col, &r->exp->points[r->exp->calls[first].point],
                               r->exp->samples, &r->coll, err);
+    if (rc != MB_OK) {
+      char which[64];
+
+      snprintf(which, sizeof(which), "warm-up call %zu of %zu", i + 1, r->exp->warmup);
+      name_call(err, which);
+    }
+  }
   r->warmup_s = now_s() - t0;
   return rc;
 }
