@@ -35,13 +35,15 @@ static int run(const char *text, const char *resume, char **dir, struct mb_error
 
 int main(void)
 {
-  const char *failing = "{\"name\": \"fault\", \"source\": \"linux_ipc\", \"samples\": 200,"
-                        " \"repetitions\": 2, \"warmup\": 0,"
-                        " \"analysis\": {\"estimators\": [\"mcv\"]}}";
-  const char *stalling = "{\"name\": \"stall\", \"source\": \"linux_ipc\", \"samples\": 16,"
-                         " \"sweep\": {\"num_ports\": [1]},"
-                         " \"repetitions\": 1, \"warmup\": 0,"
-                         " \"analysis\": {\"estimators\": [\"mcv\"]}}";
+  const char *failing =
+      "{\"name\": \"fault\", \"source\": \"linux_ipc\", \"samples\": 200,"
+      " \"repetitions\": 2, \"warmup\": 0,"
+      " \"analysis\": {\"estimators\": [\"mcv\"]}}";
+  const char *stalling =
+      "{\"name\": \"stall\", \"source\": \"linux_ipc\", \"samples\": 16,"
+      " \"sweep\": {\"num_ports\": [1]},"
+      " \"repetitions\": 1, \"warmup\": 0,"
+      " \"analysis\": {\"estimators\": [\"mcv\"]}}";
   struct mb_error err;
   char *dir = NULL, *dir2 = NULL;
   json_t *doc = NULL;
@@ -65,7 +67,8 @@ int main(void)
     CHECK_EQ_INT(mb_results_load_run(dir, &doc, NULL), MB_OK);
     CHECK_EQ_STR(json_string_value(json_object_get(doc, "status")), "failed");
     CHECK(json_is_string(json_object_get(doc, "error")));
-    CHECK(strstr(json_string_value(json_object_get(doc, "error")), "call 0 (point 0") != NULL);
+    CHECK(strstr(json_string_value(json_object_get(doc, "error")), "call 0 (point 0") !=
+          NULL);
     CHECK_EQ_INT(json_array_size(json_object_get(doc, "calls")), 0);
     json_decref(doc);
     doc = NULL;
