@@ -53,18 +53,18 @@ void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n);
 /* The summary of one measured call, as the runner fills it. */
 struct mb_call_summary {
   size_t point, repetition, sequence;
-  char raw_file[64];       /* relative to the run directory */
+  char raw_file[64]; /* relative to the run directory */
   time_t started;
-  double wall_s;           /* the collect call's wall time */
+  double wall_s; /* the collect call's wall time */
   uint32_t pool_size;
   size_t timings, bytes;
   size_t timeouts, failures;
   struct mb_stats raw_stats; /* in ticks */
-  double ns_per_tick;      /* tick_num / tick_den */
+  double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
   struct mb_assessment entropy_raw;
-  double analyse_s;        /* statistics and both assessments */
-  double write_s;          /* writing the raw file */
+  double analyse_s; /* statistics and both assessments */
+  double write_s;   /* writing the raw file */
 };
 
 /* JSON of an assessment, in the shape `mebench assess --json` prints (see

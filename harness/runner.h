@@ -43,7 +43,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
 /* The experiment recorded in an existing run directory's run.json: its
  * path as the user named it (*path) and its exact bytes (*text, *len; NULL
  * when the run predates experiment.text). Both new (free them). */
-int mb_runner_recorded_experiment(const char *dir, char **path, char **text, size_t *len,
-                                  struct mb_error *err);
+int mb_runner_recorded_experiment(const char *dir, char **path, char **text,
+                                  size_t *len, struct mb_error *err);
 
 #endif
