@@ -139,7 +139,7 @@ static int raw_symbols(const char *path, unsigned raw_bits, uint8_t **data, size
                         count);
   }
   for (i = 0; i < count; i++)
-    s[i] = raw_bits ? (uint8_t)(c.timings[i] & ((1u << raw_bits) - 1u)) : c.bytes[i];
+    s[i] = (uint8_t)(raw_bits ? c.timings[i] & ((1u << raw_bits) - 1u) : c.bytes[i]);
   mb_collection_cleanup(&c);
   free(*data);
   *data = s;
