@@ -310,7 +310,7 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
           unsigned b;
 
           for (b = 0; b < 8; b++)
-            pattern[v][b] = b < bits ? (uint8_t)((v >> (bits - 1 - b)) & 1u) : 0;
+            pattern[v][b] = (uint8_t)(b < bits ? (v >> (bits - 1 - b)) & 1u : 0u);
         }
         if (bits == 8) {
           for (i = 0; i < n; i++)
