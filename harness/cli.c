@@ -17,7 +17,10 @@ static const struct mb_command commands[] = {
     {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
     {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
     {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
+    {"run", "run an experiment's sweep and record every raw timing and estimate", mb_cmd_run},
     {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
+    {"validate", "check experiment files and print their plans and time estimates",
+     mb_cmd_validate},
     {NULL, NULL, NULL},
 };
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]) - 1;

@@ -82,27 +82,87 @@ static void utc_now(char *buf, size_t n)
   strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The document indented, except that each call takes one compact line: a
+ * baseline is read in diffs, where a call is the unit that changes, and it
+ * stays small. The calls come last. Returns a new string or NULL. */
+static char *format_baseline(json_t *doc)
+{
+  json_t *calls = json_incref(json_object_get(doc, "calls"));
+  char *head, *out = NULL, *grown;
+  size_t i, len, cap;
+
+  json_object_del(doc, "calls");
+  head = json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_object_set(doc, "calls", calls);
+  len = head ? strlen(head) : 0;
+  if (!head || len < 2 || head[len - 1] != '}')
+    goto done;
+  cap = len + 64;
+  out = malloc(cap);
+  if (!out)
+    goto done;
+  /* "{\n ...\n}" becomes "{\n ...,\n \"calls\":[\n" */
+  memcpy(out, head, len - 2);
+  len -= 2;
+  memcpy(out + len, ",\n \"calls\":[\n", 13);
+  len += 13;
+  for (i = 0; i < json_array_size(calls); i++) {
+    char *one =
+        json_dumps(json_array_get(calls, i), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    size_t n = one ? strlen(one) : 0;
+
+    grown = one ? realloc(out, len + n + 8) : NULL;
+    if (!grown) {
+      free(one);
+      free(out);
+      out = NULL;
+      goto done;
+    }
+    out = grown;
+    memcpy(out + len, "  ", 2);
+    memcpy(out + len + 2, one, n);
+    len += n + 2;
+    if (i + 1 < json_array_size(calls))
+      out[len++] = ',';
+    out[len++] = '\n';
+    free(one);
+  }
+  grown = realloc(out, len + 8);
+  if (!grown) {
+    free(out);
+    out = NULL;
+    goto done;
+  }
+  out = grown;
+  memcpy(out + len, " ]\n}\n", 6); /* with the NUL */
+done:
+  free(head);
+  json_decref(calls);
+  return out;
+}
+
+#define MAX_POOLED 64
+
 int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
 {
   struct mb_optparse p;
-  struct mb_compare_run run;
-  const char *args[2] = {NULL, NULL};
-  const char *dir = "results/baselines";
+  struct mb_compare_run *runs;
+  const struct mb_compare_run *pool[MAX_POOLED];
+  const char *args[MAX_POOLED + 1];
+  const char *dir = "results/baselines", *name;
   char path[600], created[32];
-  size_t nargs = 0, calls;
-  int force = 0, id, status;
-  json_t *doc;
-  char *text;
+  size_t nargs = 0, n_runs, calls, k, loaded = 0;
+  int force = 0, id, status = MB_OK;
+  json_t *doc = NULL;
+  char *text = NULL;
 
   mb_opt_init(&p, argc, argv, "baseline");
   while ((id = mb_opt_next(&p, opts, N_OPTS, err)) != MB_OPT_END) {
     switch (id) {
     case MB_OPT_POSITIONAL:
-      if (nargs == 2)
+      if (nargs == MAX_POOLED + 1)
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                            "baseline: too many arguments: '%s' (expected RESULTS_DIR "
-                            "NAME)",
-                            p.arg);
+                            "baseline: at most %d runs can be pooled", MAX_POOLED);
       args[nargs++] = p.arg;
       break;
     case OPT_DIR:
@@ -118,57 +178,58 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
       return id < 0 ? id : MB_EUSAGE;
     }
   }
-  if (nargs != 2)
+  if (nargs < 2)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "baseline: expected RESULTS_DIR and NAME");
-  if (!valid_name(args[1]))
+                        "baseline: expected RESULTS_DIR [RESULTS_DIR...] NAME");
+  name = args[nargs - 1];
+  n_runs = nargs - 1;
+  if (!valid_name(name))
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "baseline: name '%s': expected 1 to 100 of A-Z a-z 0-9 _ - . "
                         "not starting with '.' or '-'",
-                        args[1]);
-  if (snprintf(path, sizeof(path), "%s/%s.json", dir, args[1]) >= (int)sizeof(path))
+                        name);
+  if (snprintf(path, sizeof(path), "%s/%s.json", dir, name) >= (int)sizeof(path))
     return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path is too long");
-  status = mb_compare_run_load(args[0], &run, err);
-  if (status) {
-    mb_compare_run_cleanup(&run);
-    return status;
+  runs = calloc(n_runs, sizeof(*runs));
+  if (!runs)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  for (k = 0; k < n_runs && status == MB_OK; k++) {
+    status = mb_compare_run_load(args[k], &runs[k], err);
+    loaded = k + 1;
+    pool[k] = &runs[k];
+    if (status == MB_OK && !force && strcmp(runs[k].status, "complete") != 0)
+      status = mb_error_set(err, MB_EINVALID, runs[k].path, 0, 0, "status",
+                            "the run is %s, not complete: a baseline should be made of "
+                            "whole runs (--force keeps it anyway)",
+                            *runs[k].status ? runs[k].status : "of unknown status");
   }
-  if (!force && strcmp(run.status, "complete") != 0) {
-    status = mb_error_set(err, MB_EINVALID, run.path, 0, 0, "status",
-                          "the run is %s, not complete: a baseline should be a whole "
-                          "run (--force keeps it anyway)",
-                          *run.status ? run.status : "of unknown status");
-    mb_compare_run_cleanup(&run);
-    return status;
+  if (status == MB_OK) {
+    utc_now(created, sizeof(created));
+    doc = mb_compare_make_baseline(pool, n_runs, name, created, err);
+    if (!doc)
+      status = err && err->code ? err->code : MB_ENOMEM;
   }
-  utc_now(created, sizeof(created));
-  doc = mb_compare_make_baseline(&run, args[1], created, err);
-  calls = json_array_size(json_object_get(run.root, "calls"));
-  text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT) : NULL;
-  if (!doc)
-    status = err && err->code ? err->code : MB_ENOMEM;
-  else if (!text)
-    status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (status == MB_OK) {
+    text = format_baseline(doc);
+    if (!text)
+      status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
   if (status == MB_OK)
     status = make_dirs(dir, err);
   if (status == MB_OK) {
     size_t len = strlen(text);
-    char *withnl = realloc(text, len + 2);
 
-    if (!withnl) {
-      status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    } else {
-      text = withnl;
-      text[len] = '\n';
-      text[len + 1] = '\0';
-      status = mb_compare_write_file(path, text, len + 1, force, err);
-      if (status == MB_OK)
-        printf("baseline '%s': %s (%zu point(s), %zu call(s), %zu bytes, from %s)\n",
-               args[1], path, run.n_points, calls, len + 1, run.path);
-    }
+    calls = json_array_size(json_object_get(doc, "calls"));
+    status = mb_compare_write_file(path, text, len, force, err);
+    if (status == MB_OK)
+      printf("baseline '%s': %s (%zu run(s), %zu point(s), %zu call(s), %zu bytes)\n",
+             name, path, n_runs, json_array_size(json_object_get(doc, "points")), calls,
+             len);
   }
   free(text);
   json_decref(doc);
-  mb_compare_run_cleanup(&run);
+  for (k = 0; k < loaded; k++)
+    mb_compare_run_cleanup(&runs[k]);
+  free(runs);
   return status;
 }

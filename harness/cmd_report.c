@@ -177,6 +177,13 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   }
   relative(absout, absplots, link, sizeof(link));
   ro.plots = link;
+  {
+    char probe[PATH_MAX + 32];
+
+    /* scripts/plot leaves its list of figures in DIR/data */
+    snprintf(probe, sizeof(probe), "%s/data/figures.tsv", absplots);
+    ro.plots_drawn = access(probe, R_OK) == 0;
+  }
 
   if (strcmp(output, "-") == 0) {
     rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);

@@ -13,7 +13,8 @@ enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET, OPT_RESUME };
 
 static const struct mb_opt opts[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
-    {"output", 'o', "DIR", OPT_OUTPUT, "results root (default: the experiment's output, \"results\")"},
+    {"output", 'o', "DIR", OPT_OUTPUT,
+     "results root (default: the experiment's output, \"results\")"},
     {"quiet", 'q', NULL, OPT_QUIET, "no progress and no closing table on stderr"},
     {"resume", 'r', "RESULTS_DIR", OPT_RESUME,
      "complete the missing calls of an interrupted run"},
@@ -31,22 +32,25 @@ static void on_signal(int sig)
 
 static const char *stop_reason(void)
 {
-  return stop_signal == SIGTERM ? "SIGTERM" : stop_signal == SIGINT ? "SIGINT" : "a signal";
+  return stop_signal == SIGTERM  ? "SIGTERM"
+         : stop_signal == SIGINT ? "SIGINT"
+                                 : "a signal";
 }
 
 static void usage(FILE *out)
 {
-  fprintf(out,
-          "Usage: mebench run [OPTIONS] EXPERIMENT.json\n"
-          "       mebench run [OPTIONS] --resume RESULTS_DIR [EXPERIMENT.json]\n\n"
-          "Run every call of the experiment's sweep with the full collector (after its\n"
-          "warm-up calls), record every raw timing, and write the SP 800-90B estimates\n"
-          "and statistics of each call to results/<name>/<UTC time>-<host>/ (run.json,\n"
-          "summary.csv, raw/; see results/README.md). SIGINT or SIGTERM stops after the\n"
-          "call in progress, keeping everything measured (exit 130); --resume completes\n"
-          "such a run when the experiment file, the mebench build and the machine are\n"
-          "the same. The run directory is printed on stdout.\n\n"
-          "Options:\n");
+  fprintf(
+      out,
+      "Usage: mebench run [OPTIONS] EXPERIMENT.json\n"
+      "       mebench run [OPTIONS] --resume RESULTS_DIR [EXPERIMENT.json]\n\n"
+      "Run every call of the experiment's sweep with the full collector (after its\n"
+      "warm-up calls), record every raw timing, and write the SP 800-90B estimates\n"
+      "and statistics of each call to results/<name>/<UTC time>-<host>/ (run.json,\n"
+      "summary.csv, raw/; see results/README.md). SIGINT or SIGTERM stops after the\n"
+      "call in progress, keeping everything measured (exit 130); --resume completes\n"
+      "such a run when the experiment file, the mebench build and the machine are\n"
+      "the same. The run directory is printed on stdout.\n\n"
+      "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
@@ -59,7 +63,8 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   struct mb_experiment exp;
   struct sigaction sa, old_int, old_term;
   const char *file = NULL;
-  char *recorded = NULL, *dir = NULL;
+  char *recorded = NULL, *text = NULL, *dir = NULL;
+  size_t text_len = 0;
   int quiet = 0, id, rc;
 
   memset(&ro, 0, sizeof(ro));
@@ -81,7 +86,8 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     case MB_OPT_POSITIONAL:
       if (file)
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                            "run: one experiment file expected, got '%s' and '%s'", file, p.arg);
+                            "run: one experiment file expected, got '%s' and '%s'",
+                            file, p.arg);
       file = p.arg;
       break;
     default:
@@ -89,21 +95,29 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     }
   }
   if (ro.resume_dir && ro.output)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "run: --output and --resume exclude each other (a resumed run stays "
-                        "in its directory)");
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "run: --output and --resume exclude each other (a resumed run stays "
+        "in its directory)");
   if (!file && ro.resume_dir) {
-    rc = mb_runner_recorded_experiment(ro.resume_dir, &recorded, err);
+    rc = mb_runner_recorded_experiment(ro.resume_dir, &recorded, &text, &text_len, err);
     if (rc != MB_OK)
       return rc;
     file = recorded;
   }
   if (!file) {
     usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "run: no experiment file given");
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "run: no experiment file given");
   }
 
-  rc = mb_experiment_load(file, &exp, err);
+  /* Resuming without a file: the experiment's own bytes from run.json, so it
+   * works from any directory and cannot pick up a file edited since; named
+   * by its recorded path, against which a replay file is resolved. */
+  if (text)
+    rc = mb_experiment_load_buffer(text, text_len, file, &exp, err);
+  else
+    rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {
     ro.progress = quiet ? NULL : stderr;
     ro.progress_tty = -1;
@@ -129,5 +143,6 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   mb_experiment_cleanup(&exp);
   free(dir);
   free(recorded);
+  free(text);
   return rc;
 }

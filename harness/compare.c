@@ -451,6 +451,14 @@ static int check_refusals(const struct mb_compare_run *b,
   MB_DIFF_INT(bitstring, "different bitstring settings (experiment.bitstring)")
   MB_DIFF_OPT(estimators, "different estimator sets (experiment.estimators)")
   MB_DIFF_OPT(clock, "different clocks (clock.name)")
+  /* The same clock with another tick (mach_absolute_time: 125/3 ns on Apple
+   * silicon, 1 ns on Intel) makes raw deltas, hence h_raw, other units. */
+  if (!why && b->tick_num > 0 && b->tick_den > 0 && c->tick_num > 0 &&
+      c->tick_den > 0 && b->tick_num * c->tick_den != c->tick_num * b->tick_den) {
+    why = "different clock ticks (clock.tick_num / clock.tick_den, ns)";
+    snprintf(bv, sizeof(bv), "%lld/%lld", b->tick_num, b->tick_den);
+    snprintf(cv, sizeof(cv), "%lld/%lld", c->tick_num, c->tick_den);
+  }
 #undef MB_DIFF_OPT
 #undef MB_DIFF_STR
 #undef MB_DIFF_INT
@@ -484,9 +492,6 @@ static int note_differences(const struct mb_compare_run *b,
   MB_NOTE(strcmp(b->os, c->os) != 0, "%sos '%s' vs '%s'", len ? "; " : "", b->os, c->os)
   MB_NOTE(strcmp(b->kernel, c->kernel) != 0, "%skernel '%s' vs '%s'", len ? "; " : "",
           b->kernel, c->kernel)
-  MB_NOTE(b->tick_num * c->tick_den != c->tick_num * b->tick_den,
-          "%sclock tick %lld/%lld vs %lld/%lld ns", len ? "; " : "", b->tick_num,
-          b->tick_den, c->tick_num, c->tick_den)
   MB_NOTE(strcmp(b->arch, c->arch) != 0, "%sarch '%s' vs '%s'", len ? "; " : "",
           b->arch, c->arch)
 #undef MB_NOTE
@@ -847,81 +852,152 @@ int mb_compare_write_file(const char *path, const char *data, size_t len, int re
   return status;
 }
 
-/* Keep each estimator's h and p (or why it was skipped) and drop its
- * intermediate values: they explain one call's raw data, which a baseline
- * does not keep, and they are most of a run.json's size. */
+/* Replace the per-estimator objects (literal, bitstring) by the name of the
+ * estimator that gave each minimum ("min_by"): the per-estimator figures
+ * explain one call's raw data, which a baseline does not keep, and they are
+ * nine tenths of a run.json's size. The assessed values stay. */
 static void slim_assessment(json_t *assessment)
 {
   static const char *const parts[] = {"literal", "bitstring"};
+  json_t *min_by = json_object();
   size_t k;
 
+  if (!json_is_object(assessment) || !min_by) {
+    json_decref(min_by);
+    return;
+  }
   for (k = 0; k < 2; k++) {
     json_t *ests = json_object_get(assessment, parts[k]), *est;
-    const char *name;
+    const char *name, *best = NULL;
+    double best_h = 0;
 
     json_object_foreach(ests, name, est)
     {
-      json_t *keep = json_object();
-      const char *key;
-      json_t *val;
+      json_t *h = json_object_get(est, "h");
 
-      if (!json_is_object(est) || !keep) {
-        json_decref(keep);
-        continue;
+      if (json_is_number(h) && (!best || json_number_value(h) < best_h)) {
+        best = name;
+        best_h = json_number_value(h);
       }
-      json_object_foreach(est, key, val)
-      {
-        if (strcmp(key, "h") == 0 || strcmp(key, "p") == 0 ||
-            strcmp(key, "skipped") == 0)
-          json_object_set(keep, key, val);
-      }
-      json_object_clear(est);
-      json_object_update(est, keep);
-      json_decref(keep);
     }
+    if (best)
+      json_object_set_new(min_by, parts[k], json_string(best));
+    json_object_del(assessment, parts[k]);
   }
+  json_object_set_new(assessment, "min_by", min_by);
 }
 
-json_t *mb_compare_make_baseline(const struct mb_compare_run *run, const char *name,
-                                 const char *created, struct mb_error *err)
+/* The index of cfg's point in the baseline's points array, appending it
+ * when it is new. -1 when out of memory. */
+static json_int_t baseline_point(json_t *points, const struct mb_compare_point *cfg)
 {
-  json_t *doc, *calls, *meta, *it_val;
-  const char *key;
   size_t i;
 
-  if (run->is_baseline) {
-    mb_error_set(err, MB_EINVALID, run->path, 0, 0, NULL,
-                 "is already a baseline (%s); make baselines from a results "
-                 "directory",
-                 run->baseline_name);
+  for (i = 0; i < json_array_size(points); i++) {
+    json_t *p = json_array_get(points, i);
+
+    if (json_integer_value(json_object_get(p, "num_ports")) == cfg->num_ports &&
+        json_integer_value(json_object_get(p, "ool_size")) == cfg->ool_size &&
+        strcmp(json_string_value(json_object_get(p, "mode")), cfg->mode) == 0)
+      return (json_int_t)i;
+  }
+  if (json_array_append_new(
+          points, json_pack("{s:I, s:I, s:I, s:s}", "index", (json_int_t)i, "num_ports",
+                            (json_int_t)cfg->num_ports, "ool_size",
+                            (json_int_t)cfg->ool_size, "mode", cfg->mode)))
+    return -1;
+  return (json_int_t)i;
+}
+
+json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
+                                 size_t n_runs, const char *name, const char *created,
+                                 struct mb_error *err)
+{
+  json_t *doc = NULL, *calls, *points, *meta = NULL, *from = NULL, *it_val;
+  const char *key;
+  size_t i, k;
+
+  if (n_runs == 0) {
+    mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL, "no run to make a baseline of");
     return NULL;
   }
+  for (k = 0; k < n_runs; k++) {
+    if (runs[k]->is_baseline) {
+      mb_error_set(err, MB_EINVALID, runs[k]->path, 0, 0, NULL,
+                   "is already a baseline (%s); make baselines from results "
+                   "directories",
+                   runs[k]->baseline_name);
+      return NULL;
+    }
+    /* Pooled runs must be runs of the same experiment file: the same
+     * refusals as compare, and the same file contents. */
+    if (k > 0 && (check_refusals(runs[0], runs[k], err) ||
+                  strcmp(runs[0]->sha256, runs[k]->sha256) != 0)) {
+      mb_error_set(err, MB_EMISMATCH, runs[k]->path, 0, 0, "experiment.sha256",
+                   "cannot be pooled with %s: another experiment file (sha256 "
+                   "%.12s vs %.12s)",
+                   runs[0]->path, runs[k]->sha256, runs[0]->sha256);
+      return NULL;
+    }
+  }
   doc = json_object();
-  meta = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "created", created, "from",
-                   run->path, "run_schema", RUN_SCHEMA);
-  if (!doc || !meta || json_object_set_new(doc, "schema", json_string(BASELINE_SCHEMA)))
+  from = json_array();
+  if (!doc || !from)
+    goto nomem;
+  for (k = 0; k < n_runs; k++)
+    if (json_array_append_new(
+            from, json_pack("{s:s, s:s, s:s, s:s, s:I}", "path", runs[k]->path,
+                            "started", runs[k]->started, "hostname", runs[k]->hostname,
+                            "git_commit", runs[k]->git_commit, "calls",
+                            (json_int_t)json_array_size(
+                                json_object_get(runs[k]->root, "calls")))))
+      goto nomem;
+  meta = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "created", created,
+                   "run_schema", RUN_SCHEMA, "from", from);
+  from = NULL; /* stolen by json_pack, even on failure */
+  if (!meta || json_object_set_new(doc, "schema", json_string(BASELINE_SCHEMA)))
     goto nomem;
   i = (size_t)json_object_set_new(doc, "baseline", meta); /* steals meta */
   meta = NULL;
   if (i)
     goto nomem;
-  json_object_foreach(run->root, key, it_val)
+  json_object_foreach(runs[0]->root, key, it_val)
   {
     if (strcmp(key, "schema") == 0 || strcmp(key, "baseline") == 0)
       continue;
     if (json_object_set_new(doc, key, json_deep_copy(it_val)))
       goto nomem;
   }
+  points = json_object_get(doc, "points");
   calls = json_object_get(doc, "calls");
+  /* Further runs: their calls join the first run's, each pointing at the
+   * baseline's point of the same configuration. */
+  for (k = 1; k < n_runs; k++) {
+    json_t *more = json_object_get(runs[k]->root, "calls");
+
+    for (i = 0; i < json_array_size(more); i++) {
+      json_t *call = json_deep_copy(json_array_get(more, i));
+      json_int_t src = json_integer_value(json_object_get(call, "point"));
+      json_int_t dst = baseline_point(points, &runs[k]->points[src]);
+
+      if (!call || dst < 0 || json_object_set_new(call, "point", json_integer(dst)) ||
+          json_object_set_new(call, "run", json_integer((json_int_t)k)) ||
+          json_array_append_new(calls, call))
+        goto nomem;
+    }
+  }
   for (i = 0; i < json_array_size(calls); i++) {
     json_t *call = json_array_get(calls, i);
 
     json_object_del(call, "raw_file");
+    if (n_runs > 1 && !json_object_get(call, "run"))
+      json_object_set_new(call, "run", json_integer(0));
     slim_assessment(json_object_get(json_object_get(call, "entropy"), "bytes"));
     slim_assessment(json_object_get(json_object_get(call, "entropy"), "raw"));
   }
   return doc;
 nomem:
+  json_decref(from);
   json_decref(meta);
   json_decref(doc);
   mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");

@@ -13,7 +13,7 @@
  *
  * What is refused and what is only warned about (docs/compare.md has the why):
  * refused (MB_EMISMATCH): a different collector, experiment name, samples
- *   per call, raw_bits, bitstring setting, estimator set or clock;
+ *   per call, raw_bits, bitstring setting, estimator set, clock or tick;
  * warned: a different machine, experiment file contents (sha256), number of
  *   repetitions, a run that is not complete, points present on one side only.
  */
@@ -182,11 +182,19 @@ int mb_compare_write_gab(FILE *out, const struct mb_compare_report *report);
 int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
                           struct mb_error *err);
 
-/* Turn a run into a baseline document (schema mebench-baseline/1): the
- * summaries of the run with every calls[].raw_file removed and a
- * "baseline" object {name, created, from}. Returns a new reference, or NULL
- * with err set (MB_EINVALID when run is not a mebench-run/1 document). */
-json_t *mb_compare_make_baseline(const struct mb_compare_run *run, const char *name,
-                                 const char *created, struct mb_error *err);
+/* Turn one run, or several runs of the same experiment file pooled, into a
+ * baseline document (schema mebench-baseline/1): the summaries of runs[0]
+ * (provenance, plan, points, calls) with the calls of runs[1..] appended
+ * (their "point" remapped by configuration, "run" naming the run), every
+ * calls[].raw_file removed, estimators reduced to h and p, and a "baseline"
+ * object {name, created, run_schema, from: [{path, started, hostname,
+ * git_commit, calls}]}. Pooling several runs makes the baseline's medians
+ * those of the machine rather than of one run. Returns a new reference, or
+ * NULL with err set: MB_EINVALID (an input is already a baseline),
+ * MB_EMISMATCH (runs that compare would refuse, or another experiment file),
+ * MB_ENOMEM. */
+json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
+                                 size_t n_runs, const char *name, const char *created,
+                                 struct mb_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,11 +130,18 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figu
   snprintf(f[k].title, sizeof(f[k].title), "Estimates of each SP 800-90B estimator per point");
   k++;
   for (p = 0; p < rd->n_points; p++) {
+    if (rd->points[p].n_calls == 0)
+      continue; /* an interrupted run: nothing measured here */
     snprintf(f[k].name, sizeof(f[k].name), "hist-p%zu", p);
     snprintf(f[k].script, sizeof(f[k].script), "hist.gp");
     snprintf(f[k].vars, sizeof(f[k].vars), "hist-p%zu.gp", p);
     snprintf(f[k].title, sizeof(f[k].title), "Histogram of raw deltas, point %zu", p);
     k++;
+  }
+  if (point >= rd->n_points || rd->points[point].n_calls == 0) {
+    *out = f;
+    *n = k;
+    return MB_OK;
   }
   snprintf(f[k].name, sizeof(f[k].name), "series-p%zu", point);
   snprintf(f[k].script, sizeof(f[k].script), "series.gp");
@@ -285,7 +293,8 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
     if (b == (int)a || (any && !mb_rundir_swept(rd, (enum mb_axis)b)))
       continue;
     if (b == MB_AXIS_NUM_PORTS)
-      snprintf(buf + len, n - len, "%s%u ports", len ? ", " : "", p->config.num_ports);
+      snprintf(buf + len, n - len, "%s%u port%s", len ? ", " : "", p->config.num_ports,
+               p->config.num_ports == 1 ? "" : "s");
     else if (b == MB_AXIS_OOL_SIZE)
       snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
     else
@@ -307,10 +316,14 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
     free(series);
     return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  /* Series are numbered in order of their first point. */
+  /* Series are numbered in order of their first point; points without a
+   * measured call (an interrupted run) belong to none. */
   for (i = 0; i < rd->n_points; i++) {
+    series[i] = SIZE_MAX;
+    if (rd->points[i].n_calls == 0)
+      continue;
     for (j = 0; j < i; j++)
-      if (same_series(&rd->points[i], &rd->points[j], a))
+      if (series[j] != SIZE_MAX && same_series(&rd->points[i], &rd->points[j], a))
         break;
     series[i] = j < i ? series[j] : nser++;
   }
@@ -374,8 +387,10 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   gp_set(o->f, "dat", name);
   gp_set(o->f, "axis", mb_axis_name(a));
   gp_set(o->f, "xlabel", axis_label(rd, a));
-  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nnser = %zu\narray ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, nser, nser);
+  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
+                "array ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, rd->axes[a].values[0],
+          rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
   if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
@@ -443,26 +458,41 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
 {
   char label[128];
   size_t p;
-  int e, rc;
+  int e, rc, n = 0, col[MB_EST_COUNT];
+
+  /* Only estimators with an estimate somewhere get a column: gnuplot warns
+   * about a series with no valid point. col[e] is e's 1-based column among
+   * them, 0 when it has none. */
+  for (e = 0; e < MB_EST_COUNT; e++) {
+    col[e] = 0;
+    for (p = 0; p < rd->n_points; p++)
+      if (!isnan(rd->points[p].est_bytes[e].med)) {
+        col[e] = ++n;
+        break;
+      }
+  }
 
   rc = out_open(o, "estimators.dat");
   if (rc)
     return rc;
   fprintf(o->f, "# mebench plotdata: per point, each estimator's median estimate over\n"
                 "# repetitions (bits per byte of extracted output; min of literal and\n"
-                "# 8 x bitstring), the assessed value and the binding estimator.\n"
-                "# point h_bytes binding(1-based, 0 none)");
+                "# 8 x bitstring), the assessed value and the binding estimator\n"
+                "# (its column among the estimators below, 1-based; 0: none).\n"
+                "# point h_bytes binding");
   for (e = 0; e < MB_EST_COUNT; e++)
-    fprintf(o->f, " %s", mb_rundir_est_key(e));
+    if (col[e])
+      fprintf(o->f, " %s", mb_rundir_est_key(e));
   fputs(" label\n", o->f);
   for (p = 0; p < rd->n_points; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
 
     fprintf(o->f, "%zu", p);
     num(o->f, pt->h_bytes.med);
-    fprintf(o->f, " %d", pt->bind_bytes + 1);
+    fprintf(o->f, " %d", pt->bind_bytes >= 0 ? col[pt->bind_bytes] : 0);
     for (e = 0; e < MB_EST_COUNT; e++)
-      num(o->f, pt->est_bytes[e].med);
+      if (col[e])
+        num(o->f, pt->est_bytes[e].med);
     point_values(rd, pt, label, sizeof(label));
     fprintf(o->f, " \"p%zu: %s\"\n", p, label);
   }
@@ -480,13 +510,17 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
     snprintf(xl, sizeof(xl), "point: %s", label);
     gp_set(o->f, "xlabel", xl);
   }
-  fprintf(o->f, "npoints = %zu\nnest = %d\narray est[%d]\n", rd->n_points, MB_EST_COUNT,
-          MB_EST_COUNT);
+  fprintf(o->f, "npoints = %zu\nnest = %d\nlabcol = %d\narray est[%d]\n", rd->n_points, n,
+          n + 4, n ? n : 1);
   for (e = 0; e < MB_EST_COUNT; e++) {
-    fprintf(o->f, "est[%d] = ", e + 1);
+    if (!col[e])
+      continue;
+    fprintf(o->f, "est[%d] = ", col[e]);
     gp_str(o->f, mb_rundir_est_key(e));
     fputc('\n', o->f);
   }
+  if (n == 0)
+    fputs("est[1] = ''\n", o->f);
   return out_close(o);
 }
 
@@ -604,7 +638,7 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
     h.below = h.above = 0;
     hi = 0;
   } else {
-    hi = mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_TAIL_Q);
+    hi = mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_HIST_Q);
     if (mb_hist_make(r->all, r->n, sorted[0], hi, MB_PLOTDATA_MAX_BINS, &h))
       return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
@@ -636,8 +670,10 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   fprintf(o->f, "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
-                "n_calls = %zu\nempty = %d\n",
-          (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0);
+                "n_calls = %zu\nempty = %d\nxmin_ns = %.6g\nxmax_ns = %.6g\n",
+          (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0,
+          ((double)h.lo - (double)h.width) * rd->tick_ns,
+          ((double)h.lo + (double)(h.n_bins + 1) * (double)h.width) * rd->tick_ns);
   rc = out_close(o);
 done:
   mb_hist_cleanup(&h);
@@ -681,10 +717,14 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   snprintf(name, sizeof(name), "series-p%zu.dat", p);
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
+  /* A tail reaching past 20 times the median would flatten the body on a
+   * linear axis: draw it on a log axis then. */
   fprintf(o->f, "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
-                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\narray rep_start[%zu]\n",
+                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\nlogy = %d\n"
+                "array rep_start[%zu]\n",
           c, shown, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
-          (double)hi * rd->tick_ns, above, c ? c : 1);
+          (double)hi * rd->tick_ns, above,
+          r->n && (double)hi > 20.0 * (double)mb_quantile_sorted(sorted, r->n, 0.5), c ? c : 1);
   for (i = 0; i < c; i++)
     fprintf(o->f, "rep_start[%zu] = %zu\n", i + 1, r->starts[i]);
   if (c == 0)
@@ -831,6 +871,14 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "point %zu does not exist (the run has points 0..%zu)", point,
                         rd->n_points - 1);
+  if (rd->n_calls == 0)
+    return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, "calls",
+                        "no call was measured (status %s): nothing to plot", rd->status);
+  if (rd->points[point].n_calls == 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "point %zu has no measured call (the run is %s); choose another "
+                        "with --point",
+                        point, rd->status);
   rc = make_dirs(outdir, err);
   if (rc)
     return rc;
@@ -844,7 +892,8 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
   if (!rc)
     rc = write_estimators(rd, &o);
   for (p = 0; p < rd->n_points && !rc; p++)
-    rc = write_point_raw(rd, p, p == point, &o);
+    if (rd->points[p].n_calls > 0)
+      rc = write_point_raw(rd, p, p == point, &o);
   if (!rc && mb_plotdata_figures(rd, point, &figs, &nfig))
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (!rc)

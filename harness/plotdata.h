@@ -23,8 +23,11 @@
 #define MB_PLOTDATA_MAX_LAG 100u
 /* The time-series plot shows at most this many operations in all. */
 #define MB_PLOTDATA_MAX_SERIES 100000u
-/* Histograms and time series cover the deltas up to this quantile; the few
- * above it (timeouts, preemptions) are counted and named in the title. */
+/* Histograms cover the deltas up to the 99th percentile and time series up
+ * to the 99.9th: IPC deltas have tails (preemptions, timeouts) thousands of
+ * times the median that would squeeze the body into one bin. What lies above
+ * is counted and named in the title. */
+#define MB_PLOTDATA_HIST_Q 0.99
 #define MB_PLOTDATA_TAIL_Q 0.999
 
 /* An integer histogram: n_bins bins of `width` ticks from lo. */
@@ -64,7 +67,8 @@ struct mb_figure {
  * (entropy, operation time, rate) for every swept num_ports and ool_size,
  * and for mode when it is the only swept axis (otherwise modes are the
  * lines); the estimator figure; a histogram per point; a time series and an
- * autocorrelation for `point`. MB_ENOMEM on failure. */
+ * autocorrelation for `point`. Points without a measured call (an
+ * interrupted run) get no figure of their own. MB_ENOMEM on failure. */
 int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figure **out,
                         size_t *n);
 
@@ -72,7 +76,8 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figu
  * files replaced): figures.tsv (script, name, variables file, title per
  * line), common.gp (machine, date and units shared by every figure), and per
  * figure its variables file and data. Raw files are read from rd->dir.
- * point must be < rd->n_points (MB_EUSAGE otherwise). A damaged raw file is
+ * point must be < rd->n_points and have a measured call (MB_EUSAGE
+ * otherwise); a run without any call is MB_EINVALID. A damaged raw file is
  * MB_EINVALID naming it. */
 int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
                       struct mb_error *err);

@@ -85,12 +85,12 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
                "fell back to the simple path (pool_size 0).",
                p, label, pt->fallbacks, pt->n_calls);
     if (!rc && pt->n_calls > 0 && step > 0 && !isnan(pt->mad_ns) &&
-        pt->mad_ns < MB_REPORT_TICK_STEPS * step)
+        pt->mad_ns <= MB_REPORT_TICK_STEPS * step)
       rc = add(&l, &k, &cap, MB_ANOMALY_COARSE_TICK, p,
-               "Point %zu (%s): the timer step (%.3g ns) is coarse for the spread of the "
-               "deltas (median absolute deviation %.3g ns, under %.0f steps): the low bits "
-               "largely record quantization.",
-               p, label, step, pt->mad_ns, MB_REPORT_TICK_STEPS);
+               "Point %zu (%s): the timer step (%.3g ns) is as coarse as the spread of the "
+               "deltas (median absolute deviation %.3g ns): the low bits largely record "
+               "quantization.",
+               p, label, step, pt->mad_ns);
     for (e = 0; e < MB_EST_COUNT; e++) {
       double v = pt->est_bytes[e].med;
 
@@ -177,6 +177,20 @@ static const char *si(double v, char *buf, size_t n)
     i++;
   }
   snprintf(buf, n, "%.3g%s", v, pre[i]);
+  return buf;
+}
+
+/* A duration in the unit that suits it: "0.844 s", "287 ms", "35.6 us". */
+static const char *dur(double s, char *buf, size_t n)
+{
+  if (isnan(s))
+    snprintf(buf, n, "n/a");
+  else if (s >= 1 || s == 0)
+    snprintf(buf, n, "%.3g s", s);
+  else if (s >= 1e-3)
+    snprintf(buf, n, "%.3g ms", s * 1e3);
+  else
+    snprintf(buf, n, "%.3g us", s * 1e6);
   return buf;
 }
 
@@ -431,9 +445,13 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   if (rd->n_sessions > 1)
     fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
   fputs(" |\n", f);
-  if (!isnan(rd->total_s))
-    fprintf(f, "| Time spent | %.3g s: collecting %.3g s, assessing %.3g s, writing %.3g s |\n",
-            rd->total_s, rd->collect_s, rd->analyse_s, rd->write_s);
+  if (!isnan(rd->total_s)) {
+    char d1[32], d2[32], d3[32], d4[32];
+
+    fprintf(f, "| Time spent | %s: collecting %s, assessing %s, writing %s |\n",
+            dur(rd->total_s, d1, sizeof(d1)), dur(rd->collect_s, d2, sizeof(d2)),
+            dur(rd->analyse_s, d3, sizeof(d3)), dur(rd->write_s, d4, sizeof(d4)));
+  }
   fputs("\n", f);
 
   fputs("## The experiment\n\n| | |\n| --- | --- |\n", f);
@@ -471,6 +489,10 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
         "the lowest median estimate, and in how many calls it was the lowest. `summary.csv` "
         "holds the same figures for other tools.\n\n",
         f);
+  if (strcmp(rd->source_name, "replay") == 0)
+    fputs("The collector is `replay`: its wall times, and so the throughputs and rates, "
+          "measure the playback of recorded timings, not the source.\n\n",
+          f);
   if (nswept == 0) {
     md_table(f, rd, MB_AXIS_NUM_PORTS, 0);
     fputs("\n", f);
@@ -483,8 +505,14 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs("\n", f);
   }
 
-  fprintf(f, "## Figures\n\nDrawn by `scripts/plot %s` (PNG and SVG side by side).\n\n",
-          rd->dir);
+  if (opt->plots_drawn)
+    fprintf(f, "## Figures\n\nDrawn by `scripts/plot` (PNG and SVG side by side; the "
+               "tables gnuplot drew from are in `%s/data/`).\n\n",
+            opt->plots);
+  else
+    fprintf(f, "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
+               "where these links point.\n\n",
+            rd->dir);
   for (i = 0; i < nfig; i++) {
     if (strcmp(figs[i].script, "hist.gp") == 0 && rd->n_points > 4)
       continue;
@@ -508,7 +536,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, "Rules checked (see scripts/README.md, \"Anomaly rules\"): run not complete; "
              "points with fewer calls than planned; timeouts; system-error failures; "
              "fallback to the simple path; timer step coarse (deltas' median absolute "
-             "deviation under %.0f timer steps); estimators disagreeing (lowest under %.0f%% "
+             "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "
              "of highest); repetitions disagreeing on min-entropy (range over %.1f bits/byte "
              "and %.0f%% of the median) or on operation time (range over %.0f%% of the "
              "median).\n",

@@ -14,10 +14,11 @@
 #include "rundir.h"
 
 /* A point's timer is coarse when the median absolute deviation of its deltas
- * is less than this many timer steps (the larger of the clock's measured
- * resolution and the GCD of the deltas): the deltas then move by a step or
- * two, and their low bits record quantization more than jitter. */
-#define MB_REPORT_TICK_STEPS 2.0
+ * is at most this many timer steps (the larger of the clock's measured
+ * resolution and the GCD of the deltas): the tick is then as coarse as the
+ * spread, the deltas move by a step at a time, and their low bits record
+ * quantization more than jitter. */
+#define MB_REPORT_TICK_STEPS 1.0
 /* Estimators disagree widely when, at a point, the lowest median estimate
  * is below this fraction of the highest. */
 #define MB_REPORT_EST_RATIO 0.5
@@ -60,6 +61,8 @@ struct mb_report_options {
   const char *plots;  /* link prefix of the figures ("plots"), relative to
                          where the report is written */
   size_t point;       /* the point of the time-series and ACF figures */
+  int plots_drawn;    /* 1: scripts/plot has drawn them (else the report
+                         says how to) */
 };
 
 /* Write the report of rd to out. Returns MB_OK, or MB_EIO (err names

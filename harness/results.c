@@ -190,6 +190,48 @@ int mb_results_create_dir(const char *root, const char *name, const char *host,
   return MB_OK;
 }
 
+int mb_results_lock(const char *dir, int *fd, struct mb_error *err)
+{
+  char path[4200];
+  struct flock fl;
+  int e;
+
+  *fd = -1;
+  snprintf(path, sizeof(path), "%s/.lock", dir);
+  *fd = open(path, O_RDWR | O_CREAT, 0644);
+  if (*fd < 0)
+    return mb_error_errno(err, errno, path, "cannot open the run's lock file");
+  memset(&fl, 0, sizeof(fl));
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(*fd, F_SETLK, &fl) == 0)
+    return MB_OK;
+  e = errno;
+  if (e == EACCES || e == EAGAIN) {
+    long pid = 0;
+
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(*fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+      pid = (long)fl.l_pid;
+    close(*fd);
+    *fd = -1;
+    return mb_error_set(
+        err, MB_EEXISTS, dir, 0, 0, NULL,
+        "another mebench (pid %ld) is writing this run; wait for it to end", pid);
+  }
+  close(*fd);
+  *fd = -1;
+  return mb_error_errno(err, e, path, "cannot lock the run");
+}
+
+void mb_results_unlock(int fd)
+{
+  if (fd >= 0)
+    close(fd);
+}
+
 void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n)
 {
   snprintf(out, n, "raw/p%zu-r%zu.mbr", point, repetition);
@@ -227,14 +269,6 @@ static void put(json_t *obj, const char *key, json_t *value, int *bad)
     *bad = 1;
 }
 
-/* Keys straight from the estimator table, so this file needs nothing of the
- * estimators but their header. */
-static const char *const estimator_keys[MB_EST_COUNT] = {
-#define MB_X(id, key, title, section) key,
-    MB_ESTIMATOR_TABLE(MB_X)
-#undef MB_X
-};
-
 static json_t *estimates_json(const struct mb_estimate *e, int *bad)
 {
   json_t *obj = json_object();
@@ -255,12 +289,28 @@ static json_t *estimates_json(const struct mb_estimate *e, int *bad)
       break;
     }
     if (e[i].ran) {
-      put(one, "h", jreal(e[i].h), bad);
+      unsigned v;
+
+      put(one, "h", jreal(e[i].h + 0.0), bad); /* + 0.0: never -0 */
       put(one, "p", jreal(e[i].p), bad);
+      /* The intermediate values, keyed as `mebench assess --json` keys them,
+       * so a result can be checked against the reference tool's output. */
+      for (v = 0; v < e[i].n_values && v < MB_ESTIMATE_MAX_VALUES; v++)
+        if (e[i].values[v].name)
+          put(one, e[i].values[v].name, jreal(e[i].values[v].value), bad);
+      if (e[i].predictions > 0) {
+        put(one, "N", ju64(e[i].predictions), bad);
+        put(one, "C", ju64(e[i].correct), bad);
+        put(one, "r", ju64(e[i].longest_run + 1), bad);
+        put(one, "p_global", jreal(e[i].p_global), bad);
+        put(one, "p_global_prime", jreal(e[i].p_global_upper), bad);
+        if (e[i].p_local >= 0.0)
+          put(one, "p_local", jreal(e[i].p_local), bad);
+      }
     } else {
       put(one, "skipped", json_string(e[i].skipped), bad);
     }
-    put(obj, estimator_keys[i], one, bad);
+    put(obj, mb_estimator_key((enum mb_estimator)i), one, bad);
   }
   return obj;
 }
@@ -382,7 +432,8 @@ int mb_results_write_run(const char *dir, const json_t *run, struct mb_error *er
   snprintf(path, sizeof(path), "%s/run.json", dir);
   text = json_dumps(run, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   if (!text)
-    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory encoding JSON");
+    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL,
+                        "out of memory encoding JSON");
   rc = mb_results_write_atomic(path, text, strlen(text), 1, err);
   free(text);
   return rc;
@@ -506,7 +557,20 @@ static double min_of(const double *v, size_t n, int want_max)
 
 /* The figures of one call that summary.csv shows, in column order after
  * the point's description. */
-enum { F_HB, F_HR, F_NS, F_NS01, F_NS99, F_OPS, F_BPS, F_BITS, F_TO, F_FAIL, F_WALL, F_N };
+enum {
+  F_HB,
+  F_HR,
+  F_NS,
+  F_NS01,
+  F_NS99,
+  F_OPS,
+  F_BPS,
+  F_BITS,
+  F_TO,
+  F_FAIL,
+  F_WALL,
+  F_N
+};
 
 static void call_figures(const json_t *call, double ns_per_tick, double *f)
 {
@@ -528,23 +592,26 @@ static void point_columns(struct buf *b, const json_t *points, size_t index)
   const json_t *p = json_array_get(points, index);
 
   bprintf(b, ",%.0f,%.0f,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
-          json_string_value(json_object_get(p, "mode")) ? json_string_value(json_object_get(p, "mode"))
-                                                        : "");
+          json_string_value(json_object_get(p, "mode"))
+              ? json_string_value(json_object_get(p, "mode"))
+              : "");
 }
 
 char *mb_results_summary_csv(const json_t *run)
 {
   const json_t *calls = json_object_get(run, "calls");
   const json_t *points = json_object_get(run, "points");
-  double tick_num = num_at(run, "clock.tick_num"), tick_den = num_at(run, "clock.tick_den");
+  double tick_num = num_at(run, "clock.tick_num"),
+         tick_den = num_at(run, "clock.tick_den");
   double ns_per_tick = tick_den > 0 ? tick_num / tick_den : NAN;
   size_t n_calls = json_array_size(calls), n_points = json_array_size(points), i, j, k;
   double *fig = NULL, *col = NULL;
   struct buf b = {NULL, 0, 0, 0};
 
-  bprintf(&b, "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
-              "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
-              "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s\n");
+  bprintf(&b,
+          "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
+          "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+          "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s\n");
   fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
   col = calloc(n_calls ? n_calls : 1, sizeof(*col));
   if (!fig || !col)
@@ -654,8 +721,8 @@ static int need(const json_t *obj, const char *key, json_type type, const char *
   if (!v || json_typeof(v) != type)
     return mb_error_set(err, MB_EINVALID, file, 0, 0, NULL, "%s%s%s: missing or not %s",
                         where, *where ? "." : "", key,
-                        type == JSON_OBJECT  ? "an object"
-                        : type == JSON_ARRAY ? "an array"
+                        type == JSON_OBJECT   ? "an object"
+                        : type == JSON_ARRAY  ? "an array"
                         : type == JSON_STRING ? "a string"
                                               : "a number");
   return MB_OK;
@@ -672,8 +739,11 @@ int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
 
   *run = NULL;
   snprintf(path, sizeof(path), "%s/run.json", dir);
+  if (access(dir, F_OK) != 0)
+    return mb_error_errno(err, errno, dir, "cannot open results directory");
   if (access(path, F_OK) != 0)
-    return mb_error_errno(err, errno, path, "not a results directory (no run.json)");
+    return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
+                        "not a results directory: it has no run.json");
   doc = json_load_file(path, 0, &jerr);
   if (!doc)
     return mb_error_set(err, MB_EINVALID, path, jerr.line, jerr.column, NULL, "%s",
@@ -685,36 +755,38 @@ int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
   v = json_object_get(doc, "schema");
   if (!json_is_string(v) || strcmp(json_string_value(v), MB_RESULTS_SCHEMA) != 0) {
     json_decref(doc);
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, "schema",
-                        "expected \"%s\"", MB_RESULTS_SCHEMA);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, "schema", "expected \"%s\"",
+                        MB_RESULTS_SCHEMA);
   }
   if (rc == MB_OK)
     rc = need(doc, "status", JSON_STRING, path, "", err);
   if (rc == MB_OK)
     rc = need(doc, "mebench", JSON_OBJECT, path, "", err);
   if (rc == MB_OK)
-    rc = need(json_object_get(doc, "mebench"), "version", JSON_STRING, path, "mebench", err);
-  if (rc == MB_OK)
-    rc = need(json_object_get(doc, "mebench"), "git_commit", JSON_STRING, path, "mebench",
+    rc = need(json_object_get(doc, "mebench"), "version", JSON_STRING, path, "mebench",
               err);
+  if (rc == MB_OK)
+    rc = need(json_object_get(doc, "mebench"), "git_commit", JSON_STRING, path,
+              "mebench", err);
   if (rc == MB_OK)
     rc = need(doc, "machine", JSON_OBJECT, path, "", err);
   if (rc == MB_OK)
     rc = need(json_object_get(doc, "machine"), "hostname", JSON_STRING, path, "machine",
               err);
   if (rc == MB_OK)
-    rc = need(json_object_get(doc, "machine"), "cpu_model", JSON_STRING, path, "machine",
-              err);
+    rc = need(json_object_get(doc, "machine"), "cpu_model", JSON_STRING, path,
+              "machine", err);
   if (rc == MB_OK)
-    rc = need(json_object_get(doc, "machine"), "kernel", JSON_STRING, path, "machine", err);
+    rc = need(json_object_get(doc, "machine"), "kernel", JSON_STRING, path, "machine",
+              err);
   if (rc == MB_OK)
     rc = need(doc, "experiment", JSON_OBJECT, path, "", err);
   if (rc == MB_OK)
-    rc = need(json_object_get(doc, "experiment"), "sha256", JSON_STRING, path, "experiment",
-              err);
+    rc = need(json_object_get(doc, "experiment"), "sha256", JSON_STRING, path,
+              "experiment", err);
   if (rc == MB_OK)
-    rc = need(json_object_get(doc, "experiment"), "path", JSON_STRING, path, "experiment",
-              err);
+    rc = need(json_object_get(doc, "experiment"), "path", JSON_STRING, path,
+              "experiment", err);
   if (rc == MB_OK)
     rc = need(doc, "points", JSON_ARRAY, path, "", err);
   if (rc == MB_OK)

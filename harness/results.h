@@ -39,24 +39,32 @@ void mb_results_iso_time(time_t t, char out[32]);
 int mb_results_create_dir(const char *root, const char *name, const char *host,
                           time_t when, char **dir_out, struct mb_error *err);
 
+/* Take the run directory's writer lock (an fcntl lock on dir/.lock), so two
+ * processes never write one run (a --resume while the run goes on). *fd
+ * receives the descriptor that holds it; mb_results_unlock() releases it
+ * (so does the process's exit). MB_EEXISTS naming the holder's pid when
+ * another process holds it; a system error otherwise. */
+int mb_results_lock(const char *dir, int *fd, struct mb_error *err);
+void mb_results_unlock(int fd);
+
 /* "raw/p<point>-r<repetition>.mbr", relative to the run directory. */
 void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n);
 
 /* The summary of one measured call, as the runner fills it. */
 struct mb_call_summary {
   size_t point, repetition, sequence;
-  char raw_file[64];       /* relative to the run directory */
+  char raw_file[64]; /* relative to the run directory */
   time_t started;
-  double wall_s;           /* the collect call's wall time */
+  double wall_s; /* the collect call's wall time */
   uint32_t pool_size;
   size_t timings, bytes;
   size_t timeouts, failures;
   struct mb_stats raw_stats; /* in ticks */
-  double ns_per_tick;      /* tick_num / tick_den */
+  double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
   struct mb_assessment entropy_raw;
-  double analyse_s;        /* statistics and both assessments */
-  double write_s;          /* writing the raw file */
+  double analyse_s; /* statistics and both assessments */
+  double write_s;   /* writing the raw file */
 };
 
 /* JSON of an assessment, in the shape `mebench assess --json` prints (see

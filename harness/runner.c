@@ -35,29 +35,24 @@ struct run {
   size_t cap_symbols;
   struct mb_call_summary sum; /* large: kept here, not on the stack */
 
-  json_t *doc;          /* run.json */
-  char *dir;            /* the run directory */
-  unsigned char *done;  /* per point * repetitions + repetition: recorded */
-  size_t n_done;        /* calls recorded, all sessions */
-  size_t n_session;     /* calls measured in this session */
-  size_t n_todo;        /* calls still to measure when this session began */
+  json_t *doc;         /* run.json */
+  char *dir;           /* the run directory */
+  unsigned char *done; /* per point * repetitions + repetition: recorded */
+  size_t n_done;       /* calls recorded, all sessions */
+  size_t n_session;    /* calls measured in this session */
+  size_t n_todo;       /* calls still to measure when this session began */
 
-  double t_begin;       /* monotonic seconds at the session's start */
+  double t_begin; /* monotonic seconds at the session's start */
   double warmup_s, collect_s, analyse_s, write_s; /* this session */
-  double prior[5];      /* durations recorded by earlier sessions */
+  double prior[5]; /* durations recorded by earlier sessions */
   int tty;
   int bar_shown;
+  int lock; /* descriptor holding the run directory's lock, or -1 */
 };
 
 enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
-static const char *const duration_keys[] = {"total_s", "warmup_s", "collect_s", "analyse_s",
-                                            "write_s"};
-
-static const char *const estimator_keys[MB_EST_COUNT] = {
-#define MB_X(id, key, title, section) key,
-    MB_ESTIMATOR_TABLE(MB_X)
-#undef MB_X
-};
+static const char *const duration_keys[] = {"total_s", "warmup_s", "collect_s",
+                                            "analyse_s", "write_s"};
 
 static double now_s(void)
 {
@@ -65,19 +60,6 @@ static double now_s(void)
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static const char *order_name(enum mb_order o)
-{
-  switch (o) {
-  case MB_ORDER_SEQUENTIAL:
-    return "sequential";
-  case MB_ORDER_INTERLEAVED:
-    return "interleaved";
-  case MB_ORDER_SHUFFLED:
-    return "shuffled";
-  }
-  return "unknown";
 }
 
 static int nomem(struct mb_error *err)
@@ -96,14 +78,15 @@ static json_t *experiment_json(const struct mb_experiment *exp)
 
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
-      json_array_append_new(keys, json_string(estimator_keys[i]));
-  return json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path,
-                   "sha256", exp->sha256, "content",
-                   content ? content : json_stringn(exp->text, exp->text_len), "samples",
-                   (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
-                   "warmup", (json_int_t)exp->warmup, "order", order_name(exp->order), "seed",
-                   (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys, "bitstring",
-                   exp->bitstring ? 1 : 0);
+      json_array_append_new(keys, json_string(mb_estimator_key((enum mb_estimator)i)));
+  return json_pack(
+      "{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path, "sha256",
+      exp->sha256, "text", exp->text, exp->text_len, "content",
+      content ? content : json_stringn(exp->text, exp->text_len), "samples",
+      (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions, "warmup",
+      (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
+      (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys,
+      "bitstring", exp->bitstring ? 1 : 0);
 }
 
 static json_t *points_json(const struct mb_experiment *exp)
@@ -114,10 +97,11 @@ static json_t *points_json(const struct mb_experiment *exp)
   for (i = 0; arr && i < exp->n_points; i++) {
     const struct mb_config *p = &exp->points[i];
 
-    if (json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s}", "index", (json_int_t)i,
-                                             "num_ports", (json_int_t)p->num_ports,
-                                             "ool_size", (json_int_t)p->ool_size, "mode",
-                                             mb_mode_name(p->mode))) != 0) {
+    if (json_array_append_new(arr,
+                              json_pack("{s:I,s:I,s:I,s:s}", "index", (json_int_t)i,
+                                        "num_ports", (json_int_t)p->num_ports,
+                                        "ool_size", (json_int_t)p->ool_size, "mode",
+                                        mb_mode_name(p->mode))) != 0) {
       json_decref(arr);
       return NULL;
     }
@@ -131,20 +115,22 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
   char when[32];
 
   mb_results_iso_time(started, when);
-  return json_pack_ex(jerr, 0, 
+  return json_pack_ex(
+      jerr, 0,
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
       "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
-      "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version", r->bi.version,
-      "git_commit", r->bi.git_commit, "compiler", r->bi.compiler, "flags", r->bi.flags,
-      "machine", "hostname", r->si.hostname, "os", r->si.os, "kernel", r->si.kernel, "arch",
-      r->si.arch, "cpu_model", r->si.cpu_model, "cores", (int)r->si.cores, "clock", "name",
-      r->clk.name ? r->clk.name : "", "tick_num", (json_int_t)r->clk.tick_num, "tick_den",
-      (json_int_t)r->clk.tick_den, "read_cost_ns",
-      isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0, "resolution_ns",
-      isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0, "source", "name",
-      info->name, "platform", info->platform, "description", info->description, "replay",
-      r->exp->replay, "experiment", experiment_json(r->exp), "started", when, "finished",
-      when, "sessions", "points", points_json(r->exp), "calls");
+      "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version",
+      r->bi.version, "git_commit", r->bi.git_commit, "compiler", r->bi.compiler,
+      "flags", r->bi.flags, "machine", "hostname", r->si.hostname, "os", r->si.os,
+      "kernel", r->si.kernel, "arch", r->si.arch, "cpu_model", r->si.cpu_model, "cores",
+      (int)r->si.cores, "clock", "name", r->clk.name ? r->clk.name : "", "tick_num",
+      (json_int_t)r->clk.tick_num, "tick_den", (json_int_t)r->clk.tick_den,
+      "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
+      "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
+      "source", "name", info->name, "platform", info->platform, "description",
+      info->description, "replay", r->exp->replay, "experiment",
+      experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
+      points_json(r->exp), "calls");
 }
 
 /* ---- resume --------------------------------------------------------------- */
@@ -179,14 +165,16 @@ static int check_resumable(struct run *r, struct mb_error *err)
     const char *then = str_at(doc, same[i].obj, same[i].key);
 
     if (strcmp(then, same[i].now) != 0)
-      return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
-                          "cannot resume: the %s differs: the run has \"%s\", this is \"%s\"",
-                          same[i].what, then, same[i].now);
+      return mb_error_set(
+          err, MB_EMISMATCH, path, 0, 0, NULL,
+          "cannot resume: the %s differs: the run has \"%s\", this is \"%s\"",
+          same[i].what, then, same[i].now);
   }
   if (json_array_size(json_object_get(doc, "points")) != r->exp->n_points)
     return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
                         "cannot resume: the run has %zu points, the experiment %zu",
-                        json_array_size(json_object_get(doc, "points")), r->exp->n_points);
+                        json_array_size(json_object_get(doc, "points")),
+                        r->exp->n_points);
   return MB_OK;
 }
 
@@ -206,9 +194,10 @@ static int mark_recorded(struct run *r, struct mb_error *err)
 
     if (p < 0 || (size_t)p >= r->exp->n_points || rep < 0 ||
         (size_t)rep >= r->exp->repetitions)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "calls[%zu]: point %lld repetition %lld is not in the experiment", i,
-                          (long long)p, (long long)rep);
+      return mb_error_set(
+          err, MB_EINVALID, path, 0, 0, NULL,
+          "calls[%zu]: point %lld repetition %lld is not in the experiment", i,
+          (long long)p, (long long)rep);
     k = (size_t)p * r->exp->repetitions + (size_t)rep;
     if (r->done[k])
       return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
@@ -244,8 +233,8 @@ static int set_aside(struct run *r, const char *raw_name, struct mb_error *err)
   if (rename(path, aside) != 0)
     return mb_error_errno(err, errno, path, "cannot set aside unrecorded raw file");
   if (r->opt->progress)
-    fprintf(r->opt->progress, "mebench: %s had no summary in run.json; kept as %s\n", path,
-            aside);
+    fprintf(r->opt->progress, "mebench: %s had no summary in run.json; kept as %s\n",
+            path, aside);
   return MB_OK;
 }
 
@@ -278,7 +267,8 @@ static void show_bar(struct run *r, size_t point)
 {
   FILE *out = r->opt->progress;
   const struct mb_config *p = &r->exp->points[point];
-  size_t total = r->exp->n_calls, width = 24, filled = total ? r->n_done * width / total : 0;
+  size_t total = r->exp->n_calls, width = 24,
+         filled = total ? r->n_done * width / total : 0;
   char bar[32], eta[32];
   size_t i;
 
@@ -288,8 +278,9 @@ static void show_bar(struct run *r, size_t point)
     bar[i] = i < filled ? '#' : '-';
   bar[width] = '\0';
   fmt_duration(eta_s(r), eta, sizeof(eta));
-  fprintf(out, "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
-               ", ool_size %" PRIu32 ", %s)  ETA %s",
+  fprintf(out,
+          "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
+          ", ool_size %" PRIu32 ", %s)  ETA %s",
           bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
           mb_mode_name(p->mode), eta);
   fflush(out);
@@ -316,9 +307,9 @@ static void show_line(struct run *r, const struct mb_call_summary *s)
   fprintf(out,
           "mebench: call %zu/%zu  point %zu rep %zu  h_bytes %.3f  h_raw %.3f  "
           "%.1f ns/op  %zu timeouts  %.2f s  ETA %s\n",
-          r->n_done, r->exp->n_calls, s->point, s->repetition, s->entropy_bytes.h_assessed,
-          s->entropy_raw.h_assessed, (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts,
-          s->wall_s, eta);
+          r->n_done, r->exp->n_calls, s->point, s->repetition,
+          s->entropy_bytes.h_assessed, s->entropy_raw.h_assessed,
+          (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts, s->wall_s, eta);
   fflush(out);
 }
 
@@ -367,8 +358,8 @@ static void print_table(struct run *r)
   hr = calloc(n, sizeof(*hr));
   ns = calloc(n, sizeof(*ns));
   if (hb && hr && ns) {
-    fprintf(out, "%5s %9s %8s %-7s %5s %8s %8s %11s %8s\n", "point", "num_ports", "ool_size",
-            "mode", "calls", "h_bytes", "h_raw", "ns/op", "timeouts");
+    fprintf(out, "%5s %9s %8s %-7s %5s %8s %8s %11s %8s\n", "point", "num_ports",
+            "ool_size", "mode", "calls", "h_bytes", "h_raw", "ns/op", "timeouts");
     for (p = 0; p < r->exp->n_points; p++) {
       const struct mb_config *cfg = &r->exp->points[p];
       size_t m = 0;
@@ -387,7 +378,8 @@ static void print_table(struct run *r)
       }
       if (m == 0)
         continue;
-      fprintf(out, "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %5zu %8.3f %8.3f %11.1f %8.0f\n", p,
+      fprintf(out,
+              "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %5zu %8.3f %8.3f %11.1f %8.0f\n", p,
               cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode), m, median(hb, m),
               median(hr, m), median(ns, m), timeouts);
     }
@@ -440,10 +432,12 @@ static int analyse(struct run *r, struct mb_call_summary *s, struct mb_error *er
     return rc;
   for (i = 0; i < c->n_timings; i++)
     r->symbols[i] = (uint8_t)(c->timings[i] & mask);
-  return mb_assess(r->symbols, c->n_timings, r->exp->raw_bits, &opt, &s->entropy_raw, err);
+  return mb_assess(r->symbols, c->n_timings, r->exp->raw_bits, &opt, &s->entropy_raw,
+                   err);
 }
 
-static int write_raw(struct run *r, const struct mb_call_summary *s, struct mb_error *err)
+static int write_raw(struct run *r, const struct mb_call_summary *s,
+                     struct mb_error *err)
 {
   struct mb_raw_meta meta;
   char path[4200];
@@ -454,7 +448,8 @@ static int write_raw(struct run *r, const struct mb_call_summary *s, struct mb_e
   meta.config = r->exp->points[s->point];
   meta.samples = r->exp->samples;
   meta.pool_size = r->coll.pool_size;
-  snprintf(meta.clock_name, sizeof(meta.clock_name), "%s", r->clk.name ? r->clk.name : "");
+  snprintf(meta.clock_name, sizeof(meta.clock_name), "%s",
+           r->clk.name ? r->clk.name : "");
   meta.tick_num = r->clk.tick_num;
   meta.tick_den = r->clk.tick_den;
   snprintf(path, sizeof(path), "%s/%s", r->dir, s->raw_file);
@@ -487,7 +482,8 @@ static int save(struct run *r, const char *status, const struct mb_error *failur
       json_object_set_new(r->doc, "finished", json_string(when)) != 0 ||
       json_object_set_new(session, "finished", json_string(when)) != 0 ||
       json_object_set_new(session, "status", json_string(status)) != 0 ||
-      json_object_set_new(session, "calls", json_integer((json_int_t)r->n_session)) != 0)
+      json_object_set_new(session, "calls", json_integer((json_int_t)r->n_session)) !=
+          0)
     return nomem(err);
   if (failure && failure->code) {
     char text[2048];
@@ -502,6 +498,21 @@ static int save(struct run *r, const char *status, const struct mb_error *failur
   return rc;
 }
 
+/* Prefix the collector's message (which says only what failed) with the
+ * call it failed in. */
+static void name_call(struct mb_error *err, const char *which)
+{
+  char text[sizeof(err->text) + 256];
+  size_t len;
+
+  if (!err || !err->code)
+    return;
+  snprintf(text, sizeof(text), "%.200s: %s", which, err->text);
+  len = strlen(text) < sizeof(err->text) ? strlen(text) : sizeof(err->text) - 1;
+  memcpy(err->text, text, len);
+  err->text[len] = '\0';
+}
+
 static int measure(struct run *r, size_t seq, struct mb_error *err)
 {
   const struct mb_call *call = &r->exp->calls[seq];
@@ -514,7 +525,8 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   s->point = call->point;
   s->repetition = call->repetition;
   s->sequence = seq;
-  s->ns_per_tick = r->clk.tick_den ? (double)r->clk.tick_num / (double)r->clk.tick_den : NAN;
+  s->ns_per_tick =
+      r->clk.tick_den ? (double)r->clk.tick_num / (double)r->clk.tick_den : NAN;
   mb_results_raw_name(call->point, call->repetition, s->raw_file, sizeof(s->raw_file));
   rc = set_aside(r, s->raw_file, err);
   if (rc != MB_OK)
@@ -523,11 +535,17 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
 
   s->started = time(NULL);
   t0 = now_s();
-  rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples, &r->coll,
-                            err);
+  rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples,
+                            &r->coll, err);
   t1 = now_s();
-  if (rc != MB_OK)
+  if (rc != MB_OK) {
+    char which[96];
+
+    snprintf(which, sizeof(which), "call %zu (point %zu, repetition %zu)", seq,
+             call->point, call->repetition);
+    name_call(err, which);
     return rc;
+  }
   s->wall_s = t1 - t0;
   s->pool_size = r->coll.pool_size;
   s->timings = r->coll.n_timings;
@@ -578,9 +596,22 @@ static int warm_up(struct run *r, size_t first, struct mb_error *err)
   if (r->opt->progress && r->exp->warmup > 0 && !r->tty)
     fprintf(r->opt->progress, "mebench: %zu warm-up call%s\n", r->exp->warmup,
             r->exp->warmup == 1 ? "" : "s");
-  for (i = 0; i < r->exp->warmup && !stopped(r) && rc == MB_OK; i++)
+  for (i = 0; i < r->exp->warmup && !stopped(r) && rc == MB_OK; i++) {
+    if (r->opt->progress && r->tty) {
+      fprintf(r->opt->progress, "\r\033[Kwarm-up call %zu of %zu", i + 1,
+              r->exp->warmup);
+      fflush(r->opt->progress);
+      r->bar_shown = 1;
+    }
     rc = mb_collector_collect(r->col, &r->exp->points[r->exp->calls[first].point],
                               r->exp->samples, &r->coll, err);
+    if (rc != MB_OK) {
+      char which[64];
+
+      snprintf(which, sizeof(which), "warm-up call %zu of %zu", i + 1, r->exp->warmup);
+      name_call(err, which);
+    }
+  }
   r->warmup_s = now_s() - t0;
   return rc;
 }
@@ -589,7 +620,7 @@ static int warm_up(struct run *r, size_t first, struct mb_error *err)
 
 static int open_new(struct run *r, struct mb_error *err)
 {
-  const char *root = r->opt->output ? r->opt->output
+  const char *root = r->opt->output   ? r->opt->output
                      : r->exp->output ? r->exp->output
                                       : "results";
   char host[64];
@@ -599,12 +630,14 @@ static int open_new(struct run *r, struct mb_error *err)
 
   mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
+  if (rc == MB_OK)
+    rc = mb_results_lock(r->dir, &r->lock, err);
   if (rc != MB_OK)
     return rc;
   r->doc = new_doc(r, t, &jerr);
   if (!r->doc)
-    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL, "cannot build run.json: %s",
-                        jerr.text);
+    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL,
+                        "cannot build run.json: %s", jerr.text);
   return MB_OK;
 }
 
@@ -615,7 +648,15 @@ static int open_resume(struct run *r, struct mb_error *err)
   r->dir = strdup(r->opt->resume_dir);
   if (!r->dir)
     return nomem(err);
+  /* Lock first, then read: a run still going cannot change under us. */
   rc = mb_results_load_run(r->dir, &r->doc, err);
+  if (rc == MB_OK) {
+    json_decref(r->doc);
+    r->doc = NULL;
+    rc = mb_results_lock(r->dir, &r->lock, err);
+  }
+  if (rc == MB_OK)
+    rc = mb_results_load_run(r->dir, &r->doc, err);
   if (rc == MB_OK)
     rc = check_resumable(r, err);
   if (rc == MB_OK)
@@ -633,8 +674,8 @@ static int start_session(struct run *r, struct mb_error *err)
   if (!json_is_array(json_object_get(r->doc, "sessions")))
     json_object_set_new(r->doc, "sessions", json_array());
   if (json_array_append_new(json_object_get(r->doc, "sessions"),
-                            json_pack("{s:s,s:s,s:s,s:i}", "started", when, "finished", when,
-                                      "status", "running", "calls", 0)) != 0)
+                            json_pack("{s:s,s:s,s:s,s:i}", "started", when, "finished",
+                                      when, "status", "running", "calls", 0)) != 0)
     return nomem(err);
   return MB_OK;
 }
@@ -651,13 +692,14 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     return nomem(err);
   r->exp = exp;
   r->opt = opt;
+  r->lock = -1;
   r->t_begin = now_s();
   mb_collection_init(&r->coll);
   mb_stats_scratch_init(&r->scratch);
   mb_sysinfo_build(&r->bi);
   r->tty = opt->progress_tty >= 0 ? opt->progress_tty
-           : opt->progress       ? isatty(fileno(opt->progress))
-                                 : 0;
+           : opt->progress        ? isatty(fileno(opt->progress))
+                                  : 0;
   r->done = calloc(exp->n_points * exp->repetitions + 1, 1);
   rc = r->done ? mb_sysinfo_get(&r->si, err) : nomem(err);
   /* The collector first: an unavailable one leaves no empty directory. */
@@ -676,18 +718,19 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   r->n_todo = exp->n_calls - r->n_done;
   if (opt->progress)
     fprintf(opt->progress, "mebench: %s %s: %zu calls (%zu points x %zu repetitions)\n",
-            opt->resume_dir ? "resuming" : "running", exp->name, exp->n_calls, exp->n_points,
-            exp->repetitions);
+            opt->resume_dir ? "resuming" : "running", exp->name, exp->n_calls,
+            exp->n_points, exp->repetitions);
   if (opt->progress && opt->resume_dir)
-    fprintf(opt->progress, "mebench: %zu calls recorded, %zu to go\n", r->n_done, r->n_todo);
+    fprintf(opt->progress, "mebench: %zu calls recorded, %zu to go\n", r->n_done,
+            r->n_todo);
   if (opt->progress)
     fprintf(opt->progress, "mebench: results in %s\n", r->dir);
 
   /* run.json exists from the start, so even a run killed during warm-up
    * leaves a directory that says what it was. */
   rc = save(r, "running", NULL, err);
-  while (first < exp->n_calls &&
-         r->done[exp->calls[first].point * exp->repetitions + exp->calls[first].repetition])
+  while (first < exp->n_calls && r->done[exp->calls[first].point * exp->repetitions +
+                                         exp->calls[first].repetition])
     first++;
   if (rc == MB_OK && r->n_todo > 0)
     rc = warm_up(r, first, err);
@@ -701,13 +744,14 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   end_bar(r);
   if (rc == MB_OK && stopped(r) && r->n_done < exp->n_calls) {
     saved = save(r, "interrupted", NULL, err);
-    rc = saved != MB_OK ? saved
-                        : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
-                                       "interrupted by %s after %zu of %zu calls; the results "
-                                       "so far are in %s; complete them with: mebench run "
-                                       "--resume %s %s",
-                                       opt->stop_reason ? opt->stop_reason() : "a signal",
-                                       r->n_done, exp->n_calls, r->dir, r->dir, exp->path);
+    rc = saved != MB_OK
+             ? saved
+             : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
+                            "interrupted by %s after %zu of %zu calls; the results "
+                            "so far are in %s; complete them with: mebench run "
+                            "--resume %s %s",
+                            opt->stop_reason ? opt->stop_reason() : "a signal",
+                            r->n_done, exp->n_calls, r->dir, r->dir, exp->path);
   } else if (rc == MB_OK) {
     rc = save(r, "complete", NULL, err);
   } else {
@@ -718,6 +762,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   print_table(r);
 
 out:
+  mb_results_unlock(r->lock);
   if (r->col)
     mb_collector_free(r->col);
   mb_collection_cleanup(&r->coll);
@@ -730,15 +775,35 @@ out:
   return rc;
 }
 
-int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err)
+int mb_runner_recorded_experiment(const char *dir, char **path, char **text,
+                                  size_t *len, struct mb_error *err)
 {
   json_t *doc;
-  int rc = mb_results_load_run(dir, &doc, err);
+  const json_t *t;
+  int has_text, rc = mb_results_load_run(dir, &doc, err);
 
   *path = NULL;
+  *text = NULL;
+  *len = 0;
   if (rc != MB_OK)
     return rc;
   *path = strdup(str_at(doc, "experiment", "path"));
-  json_decref(doc);
-  return *path ? MB_OK : nomem(err);
+  t = json_object_get(json_object_get(doc, "experiment"), "text");
+  if (json_is_string(t)) {
+    *len = json_string_length(t);
+    *text = malloc(*len + 1);
+    if (*text) {
+      memcpy(*text, json_string_value(t), *len);
+      (*text)[*len] = '\0';
+    }
+  }
+  has_text = json_is_string(t);
+  json_decref(doc); /* t is gone with it */
+  if (!*path || (has_text && !*text)) {
+    free(*path);
+    free(*text);
+    *path = *text = NULL;
+    return nomem(err);
+  }
+  return MB_OK;
 }

@@ -40,8 +40,10 @@ struct mb_runner_options {
 int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_options *opt,
                   char **dir_out, struct mb_error *err);
 
-/* The experiment file recorded in an existing run directory's run.json
- * (experiment.path, as the user named it): new string in *path. */
-int mb_runner_recorded_experiment(const char *dir, char **path, struct mb_error *err);
+/* The experiment recorded in an existing run directory's run.json: its
+ * path as the user named it (*path) and its exact bytes (*text, *len; NULL
+ * when the run predates experiment.text). Both new (free them). */
+int mb_runner_recorded_experiment(const char *dir, char **path, char **text,
+                                  size_t *len, struct mb_error *err);
 
 #endif

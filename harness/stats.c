@@ -92,8 +92,9 @@ int mb_stats_compute(const uint64_t *x, size_t n, struct mb_stats_scratch *scrat
     scratch = &local;
   }
   if (scratch->cap < n) {
-    uint64_t *grown =
-        n > SIZE_MAX / sizeof(*grown) ? NULL : realloc(scratch->sorted, n * sizeof(*grown));
+    uint64_t *grown = n > SIZE_MAX / sizeof(*grown)
+                          ? NULL
+                          : realloc(scratch->sorted, n * sizeof(*grown));
 
     if (!grown) {
       if (scratch == &local)

@@ -9,9 +9,9 @@ set ylabel 'min-entropy (bits per byte)'
 set yrange [0:8.4]
 set ytics 0, 1, 8
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using 1:2:3:4:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):2:3:4:xtic(17) with yerrorbars lt i title ser[i]
 } else {
-  plot for [i=1:nser] dat index (i-1) using 1:2:3:4 with yerrorlines lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):2:3:4 with yerrorlines lt i title ser[i]
 }
 unset label 100
 set title sprintf('raw deltas, low %d bits', raw_bits)
@@ -19,8 +19,8 @@ set ylabel sprintf('min-entropy (bits per %d-bit symbol)', raw_bits)
 set yrange [0:raw_bits * 1.05]
 set ytics 0, (raw_bits > 4 ? 1 : 0.5), raw_bits
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using 1:5:6:7:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):5:6:7:xtic(17) with yerrorbars lt i title ser[i]
 } else {
-  plot for [i=1:nser] dat index (i-1) using 1:5:6:7 with yerrorlines lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):5:6:7 with yerrorlines lt i title ser[i]
 }
 unset multiplot

@@ -10,5 +10,6 @@ if (categorical) {
   plot for [i=1:nser] dat index (i-1) using 1:8:9:10:xtic(17) with yerrorbars lt i title ser[i].' (median, p01-p99)'
 } else {
   plot for [i=1:nser] dat index (i-1) using 1:9:10 with filledcurves lt i notitle, \
-       for [i=1:nser] dat index (i-1) using 1:8 with linespoints lt i title ser[i].' (median)'
+       for [i=1:nser] dat index (i-1) using 1:8 with linespoints lt i title ser[i].' (median)', \
+       NaN with filledcurves fc rgb '#707070' title 'band: 1st to 99th percentile'
 }

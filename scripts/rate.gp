@@ -7,7 +7,7 @@ set format y '%.1s %c'
 set yrange [0:*]
 set key top left
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using 1:11:12:13:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13:xtic(17) with yerrorbars lt i title ser[i]
 } else {
-  plot for [i=1:nser] dat index (i-1) using 1:11:12:13 with yerrorlines lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13 with yerrorlines lt i title ser[i]
 }

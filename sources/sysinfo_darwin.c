@@ -20,7 +20,8 @@ void mb_sysinfo_platform(struct mb_sysinfo *si)
 {
   char version[64];
 
-  if (read_string("machdep.cpu.brand_string", si->cpu_model, sizeof(si->cpu_model)) != 0)
+  if (read_string("machdep.cpu.brand_string", si->cpu_model, sizeof(si->cpu_model)) !=
+      0)
     si->cpu_model[0] = '\0';
   if (read_string("kern.osproductversion", version, sizeof(version)) == 0)
     snprintf(si->os, sizeof(si->os), "macOS %s", version);

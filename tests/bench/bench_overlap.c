@@ -74,8 +74,8 @@ static int cmp_double(const void *x, const void *y)
 static void summary(const char *label, double *v, size_t n, const char *unit)
 {
   qsort(v, n, sizeof(*v), cmp_double);
-  printf("  %-22s min %9.1f  p25 %9.1f  median %9.1f  p75 %9.1f  max %9.1f %s\n", label, v[0],
-         v[n / 4], v[n / 2], v[(3 * n) / 4], v[n - 1], unit);
+  printf("  %-22s min %9.1f  p25 %9.1f  median %9.1f  p75 %9.1f  max %9.1f %s\n", label,
+         v[0], v[n / 4], v[n / 2], v[(3 * n) / 4], v[n - 1], unit);
 }
 
 int main(int argc, char **argv)
@@ -158,7 +158,8 @@ int main(int argc, char **argv)
   atomic_store(&an.quit, 1);
   pthread_join(an.thread, NULL);
 
-  printf("bench_overlap: %s, samples %zu (%u timings per call), num_ports %u, ool_size %u, "
+  printf("bench_overlap: %s, samples %zu (%u timings per call), num_ports %u, ool_size "
+         "%u, "
          "%s; %zu calls per mode; analysis rounds during overlap: %ld\n",
          source, samples, (unsigned)MB_RAW_COUNT(samples), cfg.num_ports, cfg.ool_size,
          mb_mode_name(cfg.mode), calls, an.rounds);

@@ -18,7 +18,7 @@ struct pcfg {
 
 struct spec {
   const char *source, *experiment, *hostname, *clock, *status;
-  long long samples, raw_bits;
+  long long samples, raw_bits, tick_num;
   size_t n_points, reps;
   const struct pcfg *points;
 };
@@ -49,6 +49,7 @@ static void default_spec(struct spec *s, size_t reps)
   s->status = "complete";
   s->samples = 256;
   s->raw_bits = 8;
+  s->tick_num = 1;
   s->n_points = 1;
   s->reps = reps;
   s->points = one_point;
@@ -78,11 +79,12 @@ static json_t *make_run(const struct spec *s, const double *hb, const double *hr
                     "entropy", "bytes", "h_assessed", hb[k], "raw", "h_assessed", hr[k],
                     "rate", "bits_per_byte", hb[k], "bits_per_s", rate[k]));
     }
-  return json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s, s:s, s:{s:s}, "
-                   "s:I, s:I, s:I, s:[s, s]}, s:o, s:o}",
+  return json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:I, s:I}, s:{s:s, s:s, "
+                   "s:{s:s}, s:I, s:I, s:I, s:[s, s]}, s:o, s:o}",
                    "schema", "mebench-run/1", "status", s->status, "source", "name",
                    s->source, "machine", "hostname", s->hostname, "cpu_model", "cpu",
-                   "clock", "name", s->clock, "experiment", "path", "e.json", "sha256",
+                   "clock", "name", s->clock, "tick_num", (json_int_t)s->tick_num,
+                   "tick_den", (json_int_t)3, "experiment", "path", "e.json", "sha256",
                    "abc", "content", "name", s->experiment, "samples",
                    (json_int_t)s->samples, "raw_bits", (json_int_t)s->raw_bits,
                    "repetitions", (json_int_t)s->reps, "estimators", "mcv", "lag",
@@ -227,7 +229,7 @@ static void test_mismatches(void)
   static const char *const fields[] = {"source",   "experiment", "samples",
                                        "raw_bits", "clock",      NULL};
   static const char *const words[] = {"collectors", "experiments", "samples",
-                                      "raw_bits", "clocks"};
+                                      "raw_bits",   "clocks",      "ticks"};
   double hb[4] = {7, 7, 7, 7}, hr[4] = {3, 3, 3, 3}, rate[4] = {1, 1, 1, 1};
   size_t i;
 
@@ -248,8 +250,10 @@ static void test_mismatches(void)
       c.samples = 512;
     else if (strcmp(fields[i], "raw_bits") == 0)
       c.raw_bits = 4;
-    else
+    else if (strcmp(fields[i], "clock") == 0)
       c.clock = "mach_absolute_time";
+    else
+      c.tick_num = 125;
     mb_compare_options_init(&opts);
     mb_error_init(&err);
     CHECK_EQ_INT(load(make_run(&s, hb, hr, rate), "b.json", &base), MB_OK);
@@ -609,6 +613,33 @@ static void test_cli_and_baseline(const char *tmp)
     const char *w[] = {"mebench", "baseline", path, "again", "--dir", tmp};
     CHECK_EQ_INT(cli(w, 6), 3); /* a baseline of a baseline */
   }
+  /* Pooling: runs of one experiment file join, points matched by
+   * configuration; another collector is refused. */
+  {
+    char pooled[600];
+    const char *w[] = {"mebench", "baseline", "base", "current",
+                       "pooled",  "--dir",    tmp};
+    const char *bad_pool[] = {"mebench", "baseline", "base", "other_collector.json",
+                              "nope",    "--dir",    tmp};
+
+    CHECK_EQ_INT(cli(w, 7), 0);
+    CHECK_EQ_INT(cli(bad_pool, 7), 7);
+    snprintf(pooled, sizeof(pooled), "%s/pooled.json", tmp);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_compare_run_load(pooled, &a, &err), MB_OK);
+    CHECK_EQ_INT(a.n_points, 6);
+    if (a.n_points == 6) {
+      CHECK_EQ_INT(a.points[1].num_ports, 4); /* 4/1024/complex: 6 + 6 calls */
+      CHECK_EQ_INT(a.points[1].n, 12);
+      CHECK_EQ_INT(a.points[3].n, 6);         /* only in base */
+      CHECK_EQ_INT(a.points[5].num_ports, 8); /* only in current, appended */
+      CHECK_EQ_INT(a.points[5].n, 6);
+    }
+    CHECK_EQ_INT(
+        json_array_size(json_object_get(json_object_get(a.root, "baseline"), "from")),
+        2);
+    mb_compare_run_cleanup(&a);
+  }
   mb_error_init(&err);
   CHECK_EQ_INT(mb_compare_run_load("base", &a, &err), MB_OK);
   CHECK_EQ_INT(mb_compare_run_load(path, &b, &err), MB_OK);
@@ -620,18 +651,16 @@ static void test_cli_and_baseline(const char *tmp)
     CHECK_EQ_INT(json_array_size(calls), 30);
     for (i = 0; i < json_array_size(calls); i++)
       CHECK(json_object_get(json_array_get(calls, i), "raw_file") == NULL);
-    /* Estimators keep h and p, not their intermediate values. */
+    /* Per-estimator figures give way to the name of the minimum's estimator. */
     {
-      json_t *mcv = json_object_get(
-          json_object_get(
-              json_object_get(json_object_get(json_array_get(calls, 0), "entropy"),
-                              "bytes"),
-              "literal"),
-          "mcv");
+      json_t *bytes = json_object_get(
+          json_object_get(json_array_get(calls, 0), "entropy"), "bytes");
 
-      CHECK(json_is_number(json_object_get(mcv, "h")));
-      CHECK(json_is_number(json_object_get(mcv, "p")));
-      CHECK(json_object_get(mcv, "p_global") == NULL);
+      CHECK(json_is_number(json_object_get(bytes, "h_assessed")));
+      CHECK(json_object_get(bytes, "literal") == NULL);
+      CHECK_EQ_STR(json_string_value(
+                       json_object_get(json_object_get(bytes, "min_by"), "literal")),
+                   "mcv");
     }
   }
   CHECK_EQ_INT(a.n_points, b.n_points);

@@ -530,12 +530,28 @@ static void test_files(void)
                      MB_OK);
         CHECK_EQ_INT(tt.ran, r.tuple_ran);
         CHECK(tt.ran ? tt.skipped == NULL : tt.skipped == r.tuple_skipped);
-        CHECK_NEAR(tt.h, r.tuple_ran ? r.tuple_h : 0.0, 0.0);
-        CHECK_NEAR(tt.p, r.tuple_ran ? r.tuple_p_u : 0.0, 0.0);
+        CHECK_NEAR(tt.h, r.tuple_ran ? r.tuple_h : -1.0, 0.0);
+        CHECK_NEAR(tt.p, r.tuple_ran ? r.tuple_p_u : -1.0, 0.0);
+        if (tt.ran) {
+          CHECK_EQ_INT(tt.n_values, 2);
+          CHECK_EQ_STR(tt.values[0].name, "t");
+          CHECK_NEAR(tt.values[0].value, (double)r.t, 0.0);
+          CHECK_EQ_STR(tt.values[1].name, "p_hat");
+          CHECK_NEAR(tt.values[1].value, r.tuple_p_hat, 0.0);
+        } else {
+          CHECK_EQ_INT(tt.n_values, 0);
+        }
         CHECK_EQ_INT(lrs.ran, 1);
         CHECK(lrs.skipped == NULL);
         CHECK_NEAR(lrs.h, r.lrs_h, 0.0);
         CHECK_NEAR(lrs.p, r.lrs_p_u, 0.0);
+        CHECK_EQ_INT(lrs.n_values, 3);
+        CHECK_EQ_STR(lrs.values[0].name, "u");
+        CHECK_NEAR(lrs.values[0].value, (double)r.u, 0.0);
+        CHECK_EQ_STR(lrs.values[1].name, "v");
+        CHECK_NEAR(lrs.values[1].value, (double)r.v, 0.0);
+        CHECK_EQ_STR(lrs.values[2].name, "p_hat");
+        CHECK_NEAR(lrs.values[2].value, r.lrs_p_hat, 0.0);
       }
     }
     free(bits);

@@ -104,8 +104,41 @@ static void command(const char *tmp)
   }
   text = slurp(outfile);
   /* from tmp/sub/dir to tests/data/report/run/plots */
-  CHECK(text && strstr(text, "](../../../") && strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
+  CHECK(text && strstr(text, "](../../../") &&
+        strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
   free(text);
+  /* the figures were not drawn: the report says how to draw them */
+  text = slurp(outfile);
+  CHECK(text && strstr(text, "Not drawn yet: `scripts/plot run`"));
+  free(text);
+  /* once scripts/plot has drawn them (its figures.tsv is there), the report
+   * says so and links where --plots says */
+  {
+    char plots[600], tsv[700];
+    FILE *f;
+
+    snprintf(plots, sizeof(plots), "%s/figs", tmp);
+    mkdir(plots, 0777);
+    snprintf(tsv, sizeof(tsv), "%s/figs/data", tmp);
+    mkdir(tsv, 0777);
+    snprintf(tsv, sizeof(tsv), "%s/figs/data/figures.tsv", tmp);
+    f = fopen(tsv, "w");
+    if (f)
+      fclose(f);
+    {
+      char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                      (char *)(uintptr_t) "--output", outfile,
+                      (char *)(uintptr_t) "--plots", plots, NULL};
+
+      mb_error_init(&err);
+      CHECK_EQ_INT(mb_cmd_report(6, argv, &err), MB_OK);
+    }
+    text = slurp(outfile);
+    CHECK(text && strstr(text, "Drawn by `scripts/plot`") &&
+          strstr(text, "](../../figs/entropy-num_ports.png)"));
+    free(text);
+    text = NULL;
+  }
   {
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
                     (char *)(uintptr_t) "--format", (char *)(uintptr_t) "html", NULL};
@@ -247,13 +280,15 @@ static void rules(void)
   s.pt[1].fallbacks = 3;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_FALLBACK, &p, NULL, 0), 1);
 
-  /* coarse timer: MAD under 2 steps fires; exactly 2 steps does not */
+  /* coarse timer: MAD of one step fires (so does 0); a bit more does not */
   synth_init(&s);
   s.pt[0].quantum_ns = 41.6667;
   s.pt[0].mad_ns = 41.6667;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, &p, text, sizeof(text)), 1);
   CHECK(p == 0 && strstr(text, "41.7 ns"));
-  s.pt[0].mad_ns = 2 * 41.6667;
+  s.pt[0].mad_ns = 0;
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 1);
+  s.pt[0].mad_ns = 1.1 * 41.6667;
   CHECK_EQ_INT(count(&s, MB_ANOMALY_COARSE_TICK, NULL, NULL, 0), 0);
   synth_init(&s);
   s.rd.resolution_ns = 100; /* the clock's own step counts too */

@@ -38,7 +38,8 @@ int main(void)
   /* Replacing run.json on the full disk keeps the old complete version. */
   CHECK_EQ_INT(mb_results_write_atomic(big, data, 60 * 1024, 0, NULL), MB_OK);
   mb_error_init(&err);
-  CHECK_EQ_INT(mb_results_write_atomic(small, data, sizeof(data), 1, &err), MB_ENOSPACE);
+  CHECK_EQ_INT(mb_results_write_atomic(small, data, sizeof(data), 1, &err),
+               MB_ENOSPACE);
   {
     FILE *f = fopen(small, "r");
     char buf[32] = {0};

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -40,7 +41,8 @@ static int hidden_files(const char *dir)
   if (!d)
     return -1;
   while ((e = readdir(d)) != NULL)
-    if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+    if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 &&
+        strcmp(e->d_name, "..") != 0)
       n++;
   closedir(d);
   return n;
@@ -91,9 +93,12 @@ static void check_dirs(void)
 
   snprintf(root, sizeof(root), "%s/res/deep", base);
   mb_error_init(&err);
-  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d1, &err), MB_OK);
-  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d2, &err), MB_OK);
-  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d3, &err), MB_OK);
+  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d1, &err),
+               MB_OK);
+  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d2, &err),
+               MB_OK);
+  CHECK_EQ_INT(mb_results_create_dir(root, "ports_sweep", "lab1", when, &d3, &err),
+               MB_OK);
   if (d1 && d2 && d3) {
     CHECK(strstr(d1, "/res/deep/ports_sweep/20261121T101500Z-lab1") != NULL);
     CHECK(strcmp(d1 + strlen(d1) - 4, "lab1") == 0);
@@ -135,6 +140,18 @@ static void fake_assessment(struct mb_assessment *a, double h)
   a->literal[MB_EST_MCV].h = h;
   a->literal[MB_EST_MCV].p = 0.25;
   a->literal[MB_EST_LZ78Y].skipped = "too few samples";
+  a->literal[MB_EST_MCV].n_values = 1;
+  a->literal[MB_EST_MCV].values[0].name = "p_hat";
+  a->literal[MB_EST_MCV].values[0].value = 0.2;
+  a->literal[MB_EST_LAG].ran = 1;
+  a->literal[MB_EST_LAG].h = -0.0;
+  a->literal[MB_EST_LAG].p = 1.0;
+  a->literal[MB_EST_LAG].predictions = 998;
+  a->literal[MB_EST_LAG].correct = 10;
+  a->literal[MB_EST_LAG].longest_run = 2;
+  a->literal[MB_EST_LAG].p_global = 10.0 / 998;
+  a->literal[MB_EST_LAG].p_global_upper = 0.0175;
+  a->literal[MB_EST_LAG].p_local = -1;
   a->bitstring[MB_EST_MCV].ran = 1;
   a->bitstring[MB_EST_MCV].h = 0.9;
   a->bitstring[MB_EST_MCV].p = 0.5358983848622454;
@@ -153,12 +170,28 @@ static void check_json(void)
   CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 1000);
   CHECK(json_is_false(json_object_get(j, "binary")));
   CHECK_NEAR(json_real_value(json_object_get(j, "h_assessed")), 2.0, 0);
-  CHECK_NEAR(json_real_value(json_object_get(json_object_get(json_object_get(j, "literal"), "mcv"), "p")),
+  CHECK_NEAR(json_real_value(json_object_get(
+                 json_object_get(json_object_get(j, "literal"), "mcv"), "p")),
              0.25, 0);
   CHECK_EQ_STR(json_string_value(json_object_get(
                    json_object_get(json_object_get(j, "literal"), "lz78y"), "skipped")),
                "too few samples");
-  CHECK(json_object_get(json_object_get(j, "literal"), "markov") == NULL); /* not asked */
+  CHECK(json_object_get(json_object_get(j, "literal"), "markov") ==
+        NULL); /* not asked */
+  {
+    const json_t *mcv = json_object_get(json_object_get(j, "literal"), "mcv");
+    const json_t *lag = json_object_get(json_object_get(j, "literal"), "lag");
+    char *text = json_dumps(lag, JSON_COMPACT);
+
+    CHECK_NEAR(json_real_value(json_object_get(mcv, "p_hat")), 0.2, 0);
+    CHECK(json_object_get(mcv, "N") == NULL); /* not a predictor */
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "N")), 998);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "C")), 10);
+    CHECK_EQ_INT(json_integer_value(json_object_get(lag, "r")), 3);
+    CHECK(json_object_get(lag, "p_local") == NULL);   /* could not change p */
+    CHECK(text && strstr(text, "\"h\":0.0") != NULL); /* never -0 */
+    free(text);
+  }
   CHECK_EQ_INT(json_object_size(json_object_get(j, "bitstring")), 1);
   json_decref(j);
   a.h_assessed = -1;
@@ -183,42 +216,49 @@ static void check_json(void)
   fake_assessment(&c.entropy_raw, 1.5);
   call = mb_results_call_json(&c);
   CHECK(call != NULL);
-  CHECK_EQ_STR(json_string_value(json_object_get(call, "started")), "2026-11-21T10:15:00Z");
-  CHECK_NEAR(json_real_value(json_object_get(call, "ns_per_op")), 110 * 125.0 / 3.0, 1e-9);
-  CHECK_NEAR(json_real_value(json_object_get(json_object_get(call, "throughput"), "ops_per_s")),
+  CHECK_EQ_STR(json_string_value(json_object_get(call, "started")),
+               "2026-11-21T10:15:00Z");
+  CHECK_NEAR(json_real_value(json_object_get(call, "ns_per_op")), 110 * 125.0 / 3.0,
+             1e-9);
+  CHECK_NEAR(json_real_value(
+                 json_object_get(json_object_get(call, "throughput"), "ops_per_s")),
              8.0, 0);
-  CHECK_NEAR(json_real_value(json_object_get(json_object_get(call, "rate"), "bits_per_s")),
-             12.0, 0);
-  CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(call, "raw_stats"), "quantum")),
+  CHECK_NEAR(
+      json_real_value(json_object_get(json_object_get(call, "rate"), "bits_per_s")),
+      12.0, 0);
+  CHECK_EQ_INT(json_integer_value(
+                   json_object_get(json_object_get(call, "raw_stats"), "quantum")),
                10);
   CHECK_EQ_INT(json_integer_value(json_object_get(call, "timeouts")), 1);
   json_decref(call);
   /* A zero wall time (instant replay) gives null rates, never inf. */
   c.wall_s = 0;
   call = mb_results_call_json(&c);
-  CHECK(json_is_null(json_object_get(json_object_get(call, "throughput"), "ops_per_s")));
+  CHECK(
+      json_is_null(json_object_get(json_object_get(call, "throughput"), "ops_per_s")));
   CHECK(json_is_null(json_object_get(json_object_get(call, "rate"), "bits_per_s")));
   json_decref(call);
 }
 
-static json_t *csv_call(int point, int rep, double hb, double hr, double ns, int p01, int p99,
-                        int timeouts, double wall)
+static json_t *csv_call(int point, int rep, double hb, double hr, double ns, int p01,
+                        int p99, int timeouts, double wall)
 {
-  return json_pack("{s:i,s:i,s:{s:{s:f},s:{s:f}},s:f,s:{s:i,s:i},s:{s:f,s:f},s:{s:f},s:i,"
-                   "s:i,s:f}",
-                   "point", point, "repetition", rep, "entropy", "bytes", "h_assessed", hb,
-                   "raw", "h_assessed", hr, "ns_per_op", ns, "raw_stats", "p01", p01, "p99",
-                   p99, "throughput", "ops_per_s", 1000.0 / wall, "bytes_per_s", 250.0 / wall,
-                   "rate", "bits_per_s", hb * 250.0 / wall, "timeouts", timeouts, "failures",
-                   0, "wall_s", wall);
+  return json_pack(
+      "{s:i,s:i,s:{s:{s:f},s:{s:f}},s:f,s:{s:i,s:i},s:{s:f,s:f},s:{s:f},s:i,"
+      "s:i,s:f}",
+      "point", point, "repetition", rep, "entropy", "bytes", "h_assessed", hb, "raw",
+      "h_assessed", hr, "ns_per_op", ns, "raw_stats", "p01", p01, "p99", p99,
+      "throughput", "ops_per_s", 1000.0 / wall, "bytes_per_s", 250.0 / wall, "rate",
+      "bits_per_s", hb * 250.0 / wall, "timeouts", timeouts, "failures", 0, "wall_s",
+      wall);
 }
 
 static void check_csv(void)
 {
   json_t *run = json_pack("{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s},{s:i,s:i,s:i,s:s}],s:[]}",
                           "clock", "tick_num", 2, "tick_den", 1, "points", "index", 0,
-                          "num_ports", 8, "ool_size", 4096, "mode", "complex", "index", 1,
-                          "num_ports", 1, "ool_size", 1, "mode", "simple", "calls");
+                          "num_ports", 8, "ool_size", 4096, "mode", "complex", "index",
+                          1, "num_ports", 1, "ool_size", 1, "mode", "simple", "calls");
   json_t *calls = json_object_get(run, "calls");
   char *csv;
 
@@ -227,22 +267,23 @@ static void check_csv(void)
   json_array_append_new(calls, csv_call(0, 1, 5.0, 3.5, 120.0, 50, 80, 1, 0.5));
   json_array_append_new(calls, csv_call(0, 2, 4.0, 2.5, 110.0, 45, 70, 0, 1.0));
   csv = mb_results_summary_csv(run);
-  CHECK_EQ_STR(csv,
-               "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,h_bytes_max,"
-               "h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,ops_per_s,"
-               "bytes_per_s,bits_per_s,timeouts,failures,wall_s\n"
-               "call,0,0,8,4096,complex,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
-               "500.0,3000.0,0,0,0.500000\n"
-               "call,1,0,1,1,simple,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000.0,"
-               "7500.0,2,0,0.250000\n"
-               "call,0,1,8,4096,complex,5.000000,,,3.500000,,,120.000,100.000,160.000,2000.0,"
-               "500.0,2500.0,1,0,0.500000\n"
-               "call,0,2,8,4096,complex,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
-               "250.0,1000.0,0,0,1.000000\n"
-               "point,0,,8,4096,complex,5.000000,4.000000,6.000000,3.000000,2.500000,3.500000,"
-               "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000\n"
-               "point,1,,1,1,simple,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
-               "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000\n");
+  CHECK_EQ_STR(
+      csv,
+      "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,h_bytes_max,"
+      "h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,ops_per_s,"
+      "bytes_per_s,bits_per_s,timeouts,failures,wall_s\n"
+      "call,0,0,8,4096,complex,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
+      "500.0,3000.0,0,0,0.500000\n"
+      "call,1,0,1,1,simple,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000.0,"
+      "7500.0,2,0,0.250000\n"
+      "call,0,1,8,4096,complex,5.000000,,,3.500000,,,120.000,100.000,160.000,2000.0,"
+      "500.0,2500.0,1,0,0.500000\n"
+      "call,0,2,8,4096,complex,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
+      "250.0,1000.0,0,0,1.000000\n"
+      "point,0,,8,4096,complex,5.000000,4.000000,6.000000,3.000000,2.500000,3.500000,"
+      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000\n"
+      "point,1,,1,1,simple,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
+      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000\n");
   free(csv);
   json_decref(run);
 }
@@ -252,11 +293,12 @@ static void check_load(void)
   char dir[600], path[700];
   struct mb_error err;
   json_t *run = NULL;
-  const char *good = "{\"schema\":\"mebench-run/1\",\"status\":\"interrupted\","
-                     "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
-                     "\"machine\":{\"hostname\":\"h\",\"cpu_model\":\"c\",\"kernel\":\"k\"},"
-                     "\"experiment\":{\"sha256\":\"00\",\"path\":\"x.json\"},"
-                     "\"points\":[],\"calls\":[{\"point\":0,\"repetition\":0}]}";
+  const char *good =
+      "{\"schema\":\"mebench-run/1\",\"status\":\"interrupted\","
+      "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
+      "\"machine\":{\"hostname\":\"h\",\"cpu_model\":\"c\",\"kernel\":\"k\"},"
+      "\"experiment\":{\"sha256\":\"00\",\"path\":\"x.json\"},"
+      "\"points\":[],\"calls\":[{\"point\":0,\"repetition\":0}]}";
   const char *bad = "{\"schema\":\"mebench-run/1\",\"status\":\"complete\","
                     "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
                     "\"machine\":{\"hostname\":\"h\",\"kernel\":\"k\"}}";
@@ -265,7 +307,10 @@ static void check_load(void)
   mkdir(dir, 0755);
   mb_error_init(&err);
   CHECK(mb_results_load_run(dir, &run, &err) != MB_OK);
-  CHECK(strstr(err.text, "no run.json") != NULL);
+  CHECK(strstr(err.text, "has no run.json") != NULL);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_load_run("/nonexistent/run", &run, &err), MB_ESYSTEM);
+  CHECK(strstr(err.text, "cannot open results directory: No such file") != NULL);
   snprintf(path, sizeof(path), "%s/run.json", dir);
   CHECK_EQ_INT(mb_results_write_atomic(path, good, strlen(good), 0, NULL), MB_OK);
   mb_error_init(&err);
@@ -283,6 +328,45 @@ static void check_load(void)
   CHECK_EQ_INT(err.line, 1);
 }
 
+/* A second process cannot take a run's lock while the first holds it. */
+static void check_lock(void)
+{
+  int up[2], down[2], fd = -1, st;
+  char c = 0, expect[64];
+  struct mb_error err;
+  pid_t pid;
+
+  if (pipe(up) != 0 || pipe(down) != 0)
+    return;
+  pid = fork();
+  if (pid == 0) {
+    int mine = -1;
+
+    close(up[0]);
+    close(down[1]);
+    c = mb_results_lock(base, &mine, NULL) == MB_OK ? 'y' : 'n';
+    if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) < 0)
+      _exit(2);
+    _exit(0);
+  }
+  close(up[1]);
+  close(down[0]);
+  CHECK(read(up[0], &c, 1) == 1);
+  CHECK_EQ_INT(c, 'y');
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, &err), MB_EEXISTS);
+  CHECK_EQ_INT(fd, -1);
+  snprintf(expect, sizeof(expect), "another mebench (pid %ld)", (long)pid);
+  CHECK(strstr(err.text, expect) != NULL);
+  CHECK_EQ_STR(err.source, base);
+  close(down[1]); /* the child ends, and its lock with it */
+  CHECK(waitpid(pid, &st, 0) == pid);
+  close(up[0]);
+  CHECK_EQ_INT(mb_results_lock(base, &fd, NULL), MB_OK);
+  CHECK(fd >= 0);
+  mb_results_unlock(fd);
+}
+
 int main(void)
 {
   snprintf(base, sizeof(base), "%s/tests/runner/results-XXXXXX", MB_BINARY_DIR);
@@ -295,6 +379,7 @@ int main(void)
   check_json();
   check_csv();
   check_load();
+  check_lock();
   {
     char cmd[600];
 

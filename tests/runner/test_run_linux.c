@@ -27,46 +27,106 @@ static char base[512];
 /* "path:type": a dotted path where "[]" means every element of an array;
  * types: str int num (integer or real) num? (number or null) bool obj arr. */
 static const char *const run_schema[] = {
-    "schema:str", "status:str",
-    "mebench:obj", "mebench.version:str", "mebench.git_commit:str", "mebench.compiler:str",
+    "schema:str",
+    "status:str",
+    "mebench:obj",
+    "mebench.version:str",
+    "mebench.git_commit:str",
+    "mebench.compiler:str",
     "mebench.flags:str",
-    "machine:obj", "machine.hostname:str", "machine.os:str", "machine.kernel:str",
-    "machine.arch:str", "machine.cpu_model:str", "machine.cores:int",
-    "clock:obj", "clock.name:str", "clock.tick_num:int", "clock.tick_den:int",
-    "clock.read_cost_ns:num", "clock.resolution_ns:num",
-    "source:obj", "source.name:str", "source.platform:str", "source.description:str",
-    "experiment:obj", "experiment.path:str", "experiment.sha256:str", "experiment.content:obj",
-    "experiment.samples:int", "experiment.repetitions:int", "experiment.warmup:int",
-    "experiment.order:str", "experiment.seed:int", "experiment.raw_bits:int",
-    "experiment.estimators:arr", "experiment.estimators[]:str", "experiment.bitstring:bool",
-    "started:str", "finished:str",
-    "sessions:arr", "sessions[].started:str", "sessions[].finished:str",
-    "sessions[].status:str", "sessions[].calls:int",
-    "durations:obj", "durations.total_s:num", "durations.warmup_s:num",
-    "durations.collect_s:num", "durations.analyse_s:num", "durations.write_s:num",
-    "points:arr", "points[].index:int", "points[].num_ports:int", "points[].ool_size:int",
+    "machine:obj",
+    "machine.hostname:str",
+    "machine.os:str",
+    "machine.kernel:str",
+    "machine.arch:str",
+    "machine.cpu_model:str",
+    "machine.cores:int",
+    "clock:obj",
+    "clock.name:str",
+    "clock.tick_num:int",
+    "clock.tick_den:int",
+    "clock.read_cost_ns:num",
+    "clock.resolution_ns:num",
+    "source:obj",
+    "source.name:str",
+    "source.platform:str",
+    "source.description:str",
+    "experiment:obj",
+    "experiment.path:str",
+    "experiment.sha256:str",
+    "experiment.text:str",
+    "experiment.content:obj",
+    "experiment.samples:int",
+    "experiment.repetitions:int",
+    "experiment.warmup:int",
+    "experiment.order:str",
+    "experiment.seed:int",
+    "experiment.raw_bits:int",
+    "experiment.estimators:arr",
+    "experiment.estimators[]:str",
+    "experiment.bitstring:bool",
+    "started:str",
+    "finished:str",
+    "sessions:arr",
+    "sessions[].started:str",
+    "sessions[].finished:str",
+    "sessions[].status:str",
+    "sessions[].calls:int",
+    "durations:obj",
+    "durations.total_s:num",
+    "durations.warmup_s:num",
+    "durations.collect_s:num",
+    "durations.analyse_s:num",
+    "durations.write_s:num",
+    "points:arr",
+    "points[].index:int",
+    "points[].num_ports:int",
+    "points[].ool_size:int",
     "points[].mode:str",
-    "calls:arr", "calls[].point:int", "calls[].repetition:int", "calls[].sequence:int",
-    "calls[].raw_file:str", "calls[].started:str", "calls[].wall_s:num",
-    "calls[].pool_size:int", "calls[].timings:int", "calls[].bytes:int",
-    "calls[].timeouts:int", "calls[].failures:int",
-    "calls[].raw_stats:obj", "calls[].raw_stats.n:int", "calls[].raw_stats.min:int",
-    "calls[].raw_stats.p01:int", "calls[].raw_stats.p50:int", "calls[].raw_stats.p99:int",
-    "calls[].raw_stats.max:int", "calls[].raw_stats.mean:num", "calls[].raw_stats.stddev:num",
-    "calls[].raw_stats.mad:int", "calls[].raw_stats.distinct:int",
+    "calls:arr",
+    "calls[].point:int",
+    "calls[].repetition:int",
+    "calls[].sequence:int",
+    "calls[].raw_file:str",
+    "calls[].started:str",
+    "calls[].wall_s:num",
+    "calls[].pool_size:int",
+    "calls[].timings:int",
+    "calls[].bytes:int",
+    "calls[].timeouts:int",
+    "calls[].failures:int",
+    "calls[].raw_stats:obj",
+    "calls[].raw_stats.n:int",
+    "calls[].raw_stats.min:int",
+    "calls[].raw_stats.p01:int",
+    "calls[].raw_stats.p50:int",
+    "calls[].raw_stats.p99:int",
+    "calls[].raw_stats.max:int",
+    "calls[].raw_stats.mean:num",
+    "calls[].raw_stats.stddev:num",
+    "calls[].raw_stats.mad:int",
+    "calls[].raw_stats.distinct:int",
     "calls[].raw_stats.quantum:int",
     "calls[].ns_per_op:num",
-    "calls[].throughput:obj", "calls[].throughput.ops_per_s:num",
+    "calls[].throughput:obj",
+    "calls[].throughput.ops_per_s:num",
     "calls[].throughput.bytes_per_s:num",
-    "calls[].entropy:obj", "calls[].entropy.bytes:obj", "calls[].entropy.raw:obj",
-    "calls[].rate:obj", "calls[].rate.bits_per_byte:num?", "calls[].rate.bits_per_s:num?",
-    "calls[].durations:obj", "calls[].durations.collect_s:num",
-    "calls[].durations.analyse_s:num", "calls[].durations.write_s:num",
+    "calls[].entropy:obj",
+    "calls[].entropy.bytes:obj",
+    "calls[].entropy.raw:obj",
+    "calls[].rate:obj",
+    "calls[].rate.bits_per_byte:num?",
+    "calls[].rate.bits_per_s:num?",
+    "calls[].durations:obj",
+    "calls[].durations.collect_s:num",
+    "calls[].durations.analyse_s:num",
+    "calls[].durations.write_s:num",
 };
 
 static const char *const assessment_schema[] = {
-    "samples:int", "bits_per_symbol:int", "alphabet_size:int", "binary:bool",
-    "h_original:num?", "h_bitstring:num?", "h_assessed:num?", "literal:obj", "bitstring:obj",
+    "samples:int",     "bits_per_symbol:int", "alphabet_size:int",
+    "binary:bool",     "h_original:num?",     "h_bitstring:num?",
+    "h_assessed:num?", "literal:obj",         "bitstring:obj",
 };
 
 static int type_ok(const json_t *v, const char *type)
@@ -90,7 +150,8 @@ static int type_ok(const json_t *v, const char *type)
 
 /* Check every value at path (relative to v) has type; where names the
  * position for messages. Returns the number of problems. */
-static int check_path(const json_t *v, const char *path, const char *type, const char *where)
+static int check_path(const json_t *v, const char *path, const char *type,
+                      const char *where)
 {
   char key[64], here[256];
   const char *end = path + strcspn(path, ".[");
@@ -167,12 +228,13 @@ static int check_assessment(const json_t *a, const char *where)
   for (i = 0; i < 2; i++) {
     json_object_foreach(json_object_get(a, parts[i]), key, e)
     {
-      int ran = json_is_number(json_object_get(e, "h")) && json_is_number(json_object_get(e, "p"));
+      int ran = json_is_number(json_object_get(e, "h")) &&
+                json_is_number(json_object_get(e, "p"));
       int skipped = json_is_string(json_object_get(e, "skipped"));
 
       if (ran == skipped) {
-        fprintf(stderr, "schema: %s.%s.%s: neither {h, p} nor {skipped}\n", where, parts[i],
-                key);
+        fprintf(stderr, "schema: %s.%s.%s: neither {h, p} nor {skipped}\n", where,
+                parts[i], key);
         bad++;
       }
     }
@@ -193,7 +255,8 @@ static int check_schema(const json_t *run)
     bad += check_path(run, path, colon + 1, "");
   }
   for (i = 0; i < json_array_size(json_object_get(run, "calls")); i++) {
-    const json_t *e = json_object_get(json_array_get(json_object_get(run, "calls"), i), "entropy");
+    const json_t *e =
+        json_object_get(json_array_get(json_object_get(run, "calls"), i), "entropy");
     char where[64];
 
     snprintf(where, sizeof(where), "calls[%zu].entropy.bytes", i);
@@ -210,8 +273,8 @@ static int same_shape(const json_t *a, const json_t *b, const char *where)
   const char *key;
   json_t *va;
 
-  if (json_typeof(a) != json_typeof(b) &&
-      !(json_is_number(a) && json_is_number(b)) && !json_is_null(a) && !json_is_null(b)) {
+  if (json_typeof(a) != json_typeof(b) && !(json_is_number(a) && json_is_number(b)) &&
+      !json_is_null(a) && !json_is_null(b)) {
     fprintf(stderr, "shape: %s: types differ\n", where);
     return 0;
   }
@@ -335,7 +398,8 @@ static void check_files(const char *dir, const json_t *run)
     const json_t *c = json_array_get(json_object_get(run, "calls"), i);
     struct stat st;
 
-    snprintf(path, sizeof(path), "%s/%s", dir, json_string_value(json_object_get(c, "raw_file")));
+    snprintf(path, sizeof(path), "%s/%s", dir,
+             json_string_value(json_object_get(c, "raw_file")));
     CHECK(stat(path, &st) == 0 && st.st_size > 0);
     if (!seen[json_integer_value(json_object_get(c, "point")) % N_POINTS]++)
       points++;
@@ -373,11 +437,14 @@ int main(void)
   f = fopen(exp_path, "w");
   if (!f)
     return 1;
-  fprintf(f, "{\"name\": \"linux_runner\", \"source\": \"linux_ipc\", \"samples\": 2000,\n"
-             " \"repetitions\": %d, \"warmup\": 1, \"order\": \"interleaved\",\n"
-             " \"sweep\": {\"num_ports\": [1, 4], \"ool_size\": [256], \"mode\": [\"complex\"]},\n"
-             " \"analysis\": {\"raw_bits\": 4, \"estimators\": [\"mcv\", \"collision\"]}}\n",
-          N_REPS);
+  fprintf(
+      f,
+      "{\"name\": \"linux_runner\", \"source\": \"linux_ipc\", \"samples\": 2000,\n"
+      " \"repetitions\": %d, \"warmup\": 1, \"order\": \"interleaved\",\n"
+      " \"sweep\": {\"num_ports\": [1, 4], \"ool_size\": [256], \"mode\": "
+      "[\"complex\"]},\n"
+      " \"analysis\": {\"raw_bits\": 4, \"estimators\": [\"mcv\", \"collision\"]}}\n",
+      N_REPS);
   fclose(f);
 
   /* Interrupt after the first recorded call. */
@@ -386,10 +453,19 @@ int main(void)
 
     pid = spawn(args, stdout_file);
     CHECK(pid > 0);
-    for (waited = 0; waited < 60000 && (seen = recorded_calls(out, dir, sizeof(dir))) == 0;
+    for (waited = 0;
+         waited < 60000 && (seen = recorded_calls(out, dir, sizeof(dir))) == 0;
          waited += 2)
       sleep_ms(2);
     CHECK(seen >= 1);
+    /* No second writer while it runs: --resume is refused (exit 1). */
+    {
+      const char *again[] = {MEBENCH, "run", "--quiet", "--resume", dir, NULL};
+      char other[700];
+
+      snprintf(other, sizeof(other), "%s/stdout2", base);
+      CHECK_EQ_INT(wait_exit(spawn(again, other)), 1);
+    }
     kill(pid, SIGINT);
     code = wait_exit(pid);
     CHECK_EQ_INT(code, 130);
@@ -398,7 +474,8 @@ int main(void)
   }
   interrupted = load(dir);
   CHECK(interrupted != NULL);
-  CHECK_EQ_STR(json_string_value(json_object_get(interrupted, "status")), "interrupted");
+  CHECK_EQ_STR(json_string_value(json_object_get(interrupted, "status")),
+               "interrupted");
   seen = json_array_size(json_object_get(interrupted, "calls"));
   CHECK(seen >= 1 && seen < N_POINTS * N_REPS);
   CHECK_EQ_INT(check_schema(interrupted), 0);
@@ -453,8 +530,9 @@ int main(void)
     CHECK(same_shape(resumed, full, ""));
     if (full)
       check_files(full_dir, full);
-    CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(full, "clock"), "name")),
-                 json_string_value(json_object_get(json_object_get(resumed, "clock"), "name")));
+    CHECK_EQ_STR(
+        json_string_value(json_object_get(json_object_get(full, "clock"), "name")),
+        json_string_value(json_object_get(json_object_get(resumed, "clock"), "name")));
   }
 
   json_decref(interrupted);

@@ -113,7 +113,8 @@ static void check_assessment(const json_t *got, const json_t *want, const char *
     CHECK_NEAR(num(got, "h_assessed"), num(want, "h_assessed"), H_ASSESSED_TOL);
   }
   for (i = 0; i < 2; i++) {
-    const json_t *g = json_object_get(got, parts[i]), *w = json_object_get(want, parts[i]);
+    const json_t *g = json_object_get(got, parts[i]),
+                 *w = json_object_get(want, parts[i]);
 
     for (k = 0; k < 4; k++) {
       const json_t *ge = json_object_get(g, keys[k]), *we = json_object_get(w, keys[k]);
@@ -153,16 +154,19 @@ static void check_run(const char *dir, const json_t *expected)
   CHECK_EQ_INT(n_t, 4000);
   CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
   CHECK_EQ_STR(json_string_value(json_object_get(run, "schema")), "mebench-run/1");
-  CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(run, "clock"), "name")),
-               "replay");
+  CHECK_EQ_STR(
+      json_string_value(json_object_get(json_object_get(run, "clock"), "name")),
+      "replay");
   CHECK_EQ_INT(json_array_size(json_object_get(run, "points")), 2);
   calls = json_object_get(run, "calls");
   CHECK_EQ_INT(json_array_size(calls), json_array_size(want));
   mb_collection_init(&c);
   for (i = 0; i < json_array_size(calls) && i < json_array_size(want); i++) {
     const json_t *g = json_array_get(calls, i), *w = json_array_get(want, i);
-    const json_t *gs = json_object_get(g, "raw_stats"), *ws = json_object_get(w, "raw_stats");
-    const char *ikeys[] = {"n", "min", "p01", "p50", "p99", "max", "mad", "distinct", "quantum"};
+    const json_t *gs = json_object_get(g, "raw_stats"),
+                 *ws = json_object_get(w, "raw_stats");
+    const char *ikeys[] = {"n",   "min", "p01",      "p50",    "p99",
+                           "max", "mad", "distinct", "quantum"};
     size_t first = (i + 1) * per_call; /* after the warm-up call */
 
     CHECK_EQ_INT(num(g, "point"), num(w, "point"));
@@ -180,12 +184,14 @@ static void check_run(const char *dir, const json_t *expected)
     CHECK(num(g, "wall_s") >= 0);
     CHECK(json_is_object(json_object_get(g, "durations")));
     check_assessment(json_object_get(json_object_get(g, "entropy"), "bytes"),
-                     json_object_get(json_object_get(w, "entropy"), "bytes"), "bytes", i);
+                     json_object_get(json_object_get(w, "entropy"), "bytes"), "bytes",
+                     i);
     check_assessment(json_object_get(json_object_get(g, "entropy"), "raw"),
                      json_object_get(json_object_get(w, "entropy"), "raw"), "raw", i);
-    CHECK_NEAR(num(json_object_get(g, "rate"), "bits_per_byte"),
-               num(json_object_get(json_object_get(w, "entropy"), "bytes"), "h_assessed"),
-               H_ASSESSED_TOL);
+    CHECK_NEAR(
+        num(json_object_get(g, "rate"), "bits_per_byte"),
+        num(json_object_get(json_object_get(w, "entropy"), "bytes"), "h_assessed"),
+        H_ASSESSED_TOL);
 
     /* The raw file holds exactly the timings played back: lossless. */
     snprintf(path, sizeof(path), "%s/%s", dir,
@@ -200,8 +206,8 @@ static void check_run(const char *dir, const json_t *expected)
         break;
     CHECK_EQ_INT(k, per_call);
     for (k = 0; k < 8 && k < c.n_bytes; k++)
-      CHECK_EQ_INT(c.bytes[k],
-                   json_integer_value(json_array_get(json_object_get(w, "bytes_head"), k)));
+      CHECK_EQ_INT(c.bytes[k], json_integer_value(json_array_get(
+                                   json_object_get(w, "bytes_head"), k)));
   }
   mb_collection_cleanup(&c);
 
@@ -216,10 +222,14 @@ static void check_run(const char *dir, const json_t *expected)
     while (f && fgets(line, sizeof(line), f)) {
       rows++;
       if (strncmp(line, "point,0,,1,4096,complex,", 24) == 0) {
-        double h0 = num(json_object_get(json_object_get(json_array_get(want, 0), "entropy"), "bytes"),
-                        "h_assessed");
-        double h2 = num(json_object_get(json_object_get(json_array_get(want, 2), "entropy"), "bytes"),
-                        "h_assessed");
+        double h0 =
+            num(json_object_get(json_object_get(json_array_get(want, 0), "entropy"),
+                                "bytes"),
+                "h_assessed");
+        double h2 =
+            num(json_object_get(json_object_get(json_array_get(want, 2), "entropy"),
+                                "bytes"),
+                "h_assessed");
 
         CHECK_NEAR(strtod(line + 24, NULL), (h0 + h2) / 2, 2e-6);
         point_rows++;
@@ -236,7 +246,8 @@ static void check_run(const char *dir, const json_t *expected)
   free(t);
 }
 
-static json_t *edit_run(const char *dir, const char *obj, const char *key, const char *value)
+static json_t *edit_run(const char *dir, const char *obj, const char *key,
+                        const char *value)
 {
   char path[1100];
   json_t *run;
@@ -274,8 +285,9 @@ static void check_progress(void)
       calls++;
     if (strstr(line, "point num_ports ool_size mode") != NULL)
       table = 1;
-    else if (table && (strncmp(line, "    0         1     4096 complex     2", 38) == 0 ||
-                       strncmp(line, "    1         8     4096 complex     2", 38) == 0))
+    else if (table &&
+             (strncmp(line, "    0         1     4096 complex     2", 38) == 0 ||
+              strncmp(line, "    1         8     4096 complex     2", 38) == 0))
       rows++;
   }
   CHECK(strstr(line, "median assessed min-entropy") != NULL); /* the table's note */
@@ -394,12 +406,57 @@ int main(void)
     run = json_load_file(path, 0, NULL);
     CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
     CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_array_get(json_object_get(run, "calls"), 3),
-                                                    "point")),
+    CHECK_EQ_INT(json_integer_value(json_object_get(
+                     json_array_get(json_object_get(run, "calls"), 3), "point")),
                  1);
     json_decref(run);
     snprintf(path, sizeof(path), "%s/raw/p1-r1.mbr.orphan-1", copy);
     CHECK(access(path, F_OK) == 0);
+  }
+
+  /* Without a file, --resume uses the experiment's bytes kept in run.json:
+   * the file may have moved or changed since; given explicitly, a changed
+   * file is refused. */
+  {
+    char exp_path[700], out3[700], dir3[1000], path[1200];
+    const char *a[] = {"run", "-q", "-o", out3, exp_path};
+    const char *again[] = {"run", "-q", "--resume", dir3};
+    const char *changed[] = {"run", "-q", "--resume", dir3, exp_path};
+    FILE *f;
+    json_t *run;
+
+    snprintf(exp_path, sizeof(exp_path), "%s/moved.json", base);
+    snprintf(out3, sizeof(out3), "%s/out3", base);
+    f = fopen(exp_path, "w");
+    if (f) {
+      fprintf(
+          f,
+          "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+          "\"%s/timings.txt\", \"samples\": 50, \"repetitions\": 2, \"warmup\": 0,\n"
+          " \"analysis\": {\"estimators\": [\"mcv\"]}}\n",
+          DATA);
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    CHECK_EQ_INT(find_run(out3, NULL, dir3, sizeof(dir3)), 1);
+    snprintf(path, sizeof(path), "%s/run.json", dir3);
+    run = json_load_file(path, 0, NULL);
+    json_array_remove(json_object_get(run, "calls"), 1);
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    f = fopen(exp_path, "a");
+    if (f) {
+      fputs("\n", f); /* same plan, different bytes */
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 5, changed), MB_EMISMATCH);
+    CHECK(strstr(err.text, "experiment file (sha256) differs") != NULL);
+    remove(exp_path);
+    CHECK_EQ_INT(run_cmd(&err, 4, again), MB_OK);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 2);
+    json_decref(run);
   }
 
   /* Refusals: another experiment file, build or machine. */
@@ -411,7 +468,8 @@ int main(void)
     snprintf(path, sizeof(path), "%s/run.json", copy);
     run = json_load_file(path, 0, NULL);
     snprintf(sha, sizeof(sha), "%s",
-             json_string_value(json_object_get(json_object_get(run, "experiment"), "sha256")));
+             json_string_value(
+                 json_object_get(json_object_get(run, "experiment"), "sha256")));
     json_decref(run);
     json_decref(edit_run(copy, "experiment", "sha256", "0123"));
     CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EMISMATCH);
@@ -430,15 +488,17 @@ int main(void)
     const char *none[] = {"run", "-q"};
     const char *two[] = {"run", "a.json", "b.json"};
     const char *notdir[] = {"run", "-q", "--resume", base, DATA "/replay.json"};
-    const char *both[] = {"run", "-q", "--resume", base, "-o", out, DATA "/replay.json"};
+    const char *both[] = {"run", "-q", "--resume",         base,
+                          "-o",  out,  DATA "/replay.json"};
     char file[700];
     const char *blocked[] = {"run", "-q", "-o", file, DATA "/replay.json"};
     FILE *f;
 
     CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
-    CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_ESYSTEM);
-    CHECK(strstr(err.text, "no run.json") != NULL);
+    CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_EINVALID);
+    CHECK_EQ_STR(err.source, base);
+    CHECK_EQ_STR(err.text, "not a results directory: it has no run.json");
     CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
     snprintf(file, sizeof(file), "%s/plainfile", base);
     f = fopen(file, "w");

@@ -139,7 +139,8 @@ static void check_brute_force(void)
     size_t r50 = (n * 50 + 99) / 100;
 
     for (i = 0; i < n; i++)
-      x[i] = 300 + (next_rand(&seed) % 97) * 3 + (round == 2 && i % 50 == 0 ? 9000u : 0u);
+      x[i] =
+          300 + (next_rand(&seed) % 97) * 3 + (round == 2 && i % 50 == 0 ? 9000u : 0u);
     memcpy(s, x, n * sizeof(*s));
     qsort(s, n, sizeof(*s), cmp_u64);
     for (i = 0; i < n; i++)

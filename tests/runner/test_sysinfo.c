@@ -32,8 +32,8 @@ int main(void)
   CHECK_EQ_STR(si.arch, u.machine);
   CHECK(si.cores >= 1);
   CHECK(si.os[0] != '\0');
-  if (access("/proc/cpuinfo", R_OK) == 0 || access("/usr/lib/libSystem.dylib", F_OK) == 0 ||
-      strcmp(u.sysname, "Darwin") == 0)
+  if (access("/proc/cpuinfo", R_OK) == 0 ||
+      access("/usr/lib/libSystem.dylib", F_OK) == 0 || strcmp(u.sysname, "Darwin") == 0)
     CHECK(si.cpu_model[0] != '\0');
   printf("hostname=%s os=%s kernel=%s arch=%s cpu=%s cores=%u\n", si.hostname, si.os,
          si.kernel, si.arch, si.cpu_model, si.cores);
