@@ -3,6 +3,7 @@
  * results/README.md; a run interrupted with SIGINT after its first recorded
  * call (exit 130, status "interrupted", nothing lost) and completed with
  * --resume into a result of the same shape as the uninterrupted one. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -352,26 +353,26 @@ static void sleep_ms(long ms)
 }
 
 /* Calls recorded in the newest run.json under parent (0 while none). */
-static size_t recorded_calls(const char *root, char *dir, size_t n)
+/* dir receives the run directory: at most 956 bytes. */
+static size_t recorded_calls(const char *root, char dir[1000])
 {
-  char cmd[800];
-  FILE *p;
+  char parent[800], path[1200];
+  struct dirent *e;
   json_t *run;
-  char path[1200];
   size_t k;
+  DIR *d;
 
-  snprintf(cmd, sizeof(cmd), "ls -d '%s'/linux_runner/*/ 2>/dev/null | head -1", root);
-  p = popen(cmd, "r");
   dir[0] = '\0';
-  if (p) {
-    if (fgets(dir, (int)n, p))
-      dir[strcspn(dir, "\n")] = '\0';
-    pclose(p);
-  }
+  snprintf(parent, sizeof(parent), "%s/linux_runner", root);
+  d = opendir(parent);
+  if (!d)
+    return 0;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.')
+      snprintf(dir, 1000, "%.700s/%.255s", parent, e->d_name);
+  closedir(d);
   if (!dir[0])
     return 0;
-  if (dir[strlen(dir) - 1] == '/')
-    dir[strlen(dir) - 1] = '\0';
   snprintf(path, sizeof(path), "%s/run.json", dir);
   run = json_load_file(path, 0, NULL);
   k = json_array_size(json_object_get(run, "calls"));
@@ -453,10 +454,9 @@ int main(void)
 
     pid = spawn(args, stdout_file);
     CHECK(pid > 0);
-    for (waited = 0;
-         waited < 60000 && (seen = recorded_calls(out, dir, sizeof(dir))) == 0;
-         waited += 2)
-      sleep_ms(2);
+    for (waited = 0; waited < 60000 && (seen = recorded_calls(out, dir)) == 0;
+         waited += 5)
+      sleep_ms(5);
     CHECK(seen >= 1);
     /* No second writer while it runs: --resume is refused (exit 1). */
     {
