@@ -47,8 +47,8 @@ static void usage(FILE *out)
           "than two distinct values, all ten run on the samples written out as bits\n"
           "(most significant first) and give H_bitstring; the assessment is\n"
           "min(H_original, bits x H_bitstring).\n\n"
-          "FILE holds one sample per byte (the low --bits bits count), like the\n"
-          "reference tool's input; '-' reads standard input. A raw file of a run\n"
+          "FILE holds one sample per byte, like the reference tool's input (a\n"
+          "sample wider than --bits is refused); '-' reads standard input. A raw file of a run\n"
           "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
           "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
           "assesses them.\n\n"
@@ -139,7 +139,7 @@ static int raw_symbols(const char *path, unsigned raw_bits, uint8_t **data, size
                         count);
   }
   for (i = 0; i < count; i++)
-    s[i] = raw_bits ? (uint8_t)(c.timings[i] & ((1u << raw_bits) - 1u)) : c.bytes[i];
+    s[i] = (uint8_t)(raw_bits ? c.timings[i] & ((1u << raw_bits) - 1u) : c.bytes[i]);
   mb_collection_cleanup(&c);
   free(*data);
   *data = s;

@@ -82,6 +82,65 @@ static void utc_now(char *buf, size_t n)
   strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The document indented, except that each call takes one compact line: a
+ * baseline is read in diffs, where a call is the unit that changes, and it
+ * stays small. The calls come last. Returns a new string or NULL. */
+static char *format_baseline(json_t *doc)
+{
+  json_t *calls = json_incref(json_object_get(doc, "calls"));
+  char *head, *out = NULL, *grown;
+  size_t i, len, cap;
+
+  json_object_del(doc, "calls");
+  head = json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_object_set(doc, "calls", calls);
+  len = head ? strlen(head) : 0;
+  if (!head || len < 2 || head[len - 1] != '}')
+    goto done;
+  cap = len + 64;
+  out = malloc(cap);
+  if (!out)
+    goto done;
+  /* "{\n ...\n}" becomes "{\n ...,\n \"calls\":[\n" */
+  memcpy(out, head, len - 2);
+  len -= 2;
+  memcpy(out + len, ",\n \"calls\":[\n", 13);
+  len += 13;
+  for (i = 0; i < json_array_size(calls); i++) {
+    char *one =
+        json_dumps(json_array_get(calls, i), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    size_t n = one ? strlen(one) : 0;
+
+    grown = one ? realloc(out, len + n + 8) : NULL;
+    if (!grown) {
+      free(one);
+      free(out);
+      out = NULL;
+      goto done;
+    }
+    out = grown;
+    memcpy(out + len, "  ", 2);
+    memcpy(out + len + 2, one, n);
+    len += n + 2;
+    if (i + 1 < json_array_size(calls))
+      out[len++] = ',';
+    out[len++] = '\n';
+    free(one);
+  }
+  grown = realloc(out, len + 8);
+  if (!grown) {
+    free(out);
+    out = NULL;
+    goto done;
+  }
+  out = grown;
+  memcpy(out + len, " ]\n}\n", 6); /* with the NUL */
+done:
+  free(head);
+  json_decref(calls);
+  return out;
+}
+
 #define MAX_POOLED 64
 
 int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
@@ -151,7 +210,7 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
       status = err && err->code ? err->code : MB_ENOMEM;
   }
   if (status == MB_OK) {
-    text = json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT);
+    text = format_baseline(doc);
     if (!text)
       status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
@@ -159,21 +218,13 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
     status = make_dirs(dir, err);
   if (status == MB_OK) {
     size_t len = strlen(text);
-    char *withnl = realloc(text, len + 2);
 
-    if (!withnl) {
-      status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    } else {
-      text = withnl;
-      text[len] = '\n';
-      text[len + 1] = '\0';
-      calls = json_array_size(json_object_get(doc, "calls"));
-      status = mb_compare_write_file(path, text, len + 1, force, err);
-      if (status == MB_OK)
-        printf("baseline '%s': %s (%zu run(s), %zu point(s), %zu call(s), %zu bytes)\n",
-               name, path, n_runs, json_array_size(json_object_get(doc, "points")),
-               calls, len + 1);
-    }
+    calls = json_array_size(json_object_get(doc, "calls"));
+    status = mb_compare_write_file(path, text, len, force, err);
+    if (status == MB_OK)
+      printf("baseline '%s': %s (%zu run(s), %zu point(s), %zu call(s), %zu bytes)\n",
+             name, path, n_runs, json_array_size(json_object_get(doc, "points")), calls,
+             len);
   }
   free(text);
   json_decref(doc);

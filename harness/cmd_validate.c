@@ -69,13 +69,13 @@ static double now_s(void)
 /* What validate learned about the collector and the time. */
 struct plan_extra {
   int available;
-  char reason[1024];   /* why the collector cannot run, or why no estimate */
+  char reason[1024]; /* why the collector cannot run, or why no estimate */
   int estimated;
-  double seconds;      /* estimated collection time of the whole run */
-  size_t cal_points;   /* points calibrated */
-  size_t cal_calls;    /* calibration collect calls made */
-  size_t cal_samples;  /* samples of each calibration call */
-  double cal_seconds;  /* time the calibration took */
+  double seconds;     /* estimated collection time of the whole run */
+  size_t cal_points;  /* points calibrated */
+  size_t cal_calls;   /* calibration collect calls made */
+  size_t cal_samples; /* samples of each calibration call */
+  double cal_seconds; /* time the calibration took */
 };
 
 /* Time one collect call; negative on failure (err filled). */
@@ -105,8 +105,8 @@ static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
 {
   size_t n_cal = exp->n_points < CAL_POINTS ? exp->n_points : CAL_POINTS;
   size_t cal = exp->samples < CAL_SAMPLES ? exp->samples : CAL_SAMPLES;
-  double scale = (double)mb_experiment_timings_per_call(exp) /
-                 (double)MB_RAW_COUNT((uint64_t)cal);
+  double scale =
+      (double)mb_experiment_timings_per_call(exp) / (double)MB_RAW_COUNT((uint64_t)cal);
   double *t = calloc(exp->n_points, sizeof(*t));
   double sum[2] = {0, 0}, start = now_s(), total = 0;
   size_t cnt[2] = {0, 0}, i, k;
@@ -184,9 +184,16 @@ static int inspect(const struct mb_experiment *exp, int want_estimate,
     return MB_OK;
   }
   x->available = 1;
-  rc = mb_collector_open(exp->source, exp->replay, &col, err);
-  if (rc != MB_OK)
-    return rc;
+  mb_error_init(&probe);
+  rc = mb_collector_open(exp->source, exp->replay, &col, &probe);
+  if (rc != MB_OK) {
+    char why[sizeof(probe.text) + sizeof(probe.source) + 64];
+
+    /* Name the experiment key that led to the failure, not only the file. */
+    return mb_error_set(err, rc, strcmp(exp->path, "-") == 0 ? "<stdin>" : exp->path, 0,
+                        0, exp->replay ? "replay" : "source", "%s",
+                        mb_error_format(&probe, why, sizeof(why)));
+  }
   if (!want_estimate)
     snprintf(x->reason, sizeof(x->reason), "not asked for (--no-estimate)");
   else
@@ -270,7 +277,8 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
 
   list = mb_sources_list(&count);
   fprintf(out, "experiment:   %s\n", exp->name);
-  fprintf(out, "file:         %s\n", strcmp(exp->path, "-") == 0 ? "<stdin>" : exp->path);
+  fprintf(out, "file:         %s\n",
+          strcmp(exp->path, "-") == 0 ? "<stdin>" : exp->path);
   fprintf(out, "sha256:       %s\n", exp->sha256);
   if (exp->description)
     fprintf(out, "description:  %s\n", exp->description);
@@ -286,18 +294,24 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
     fprintf(out, "available:    no: %s\n", x->reason);
   if (exp->replay)
     fprintf(out, "replay:       %s\n", exp->replay);
-  fprintf(out, "samples:      %zu extracted bytes per call (%llu timed operations: 4n + 64)\n",
-          exp->samples, (unsigned long long)per_call);
+  fprintf(
+      out,
+      "samples:      %zu extracted bytes per call (%llu timed operations: 4n + 64)\n",
+      exp->samples, (unsigned long long)per_call);
   fprintf(out, "repetitions:  %zu per point\n", exp->repetitions);
-  fprintf(out, "warmup:       %zu call%s, made and discarded before the first measured call\n",
-          exp->warmup, exp->warmup == 1 ? "" : "s");
-  fprintf(out, "order:        %s (%s)\n", mb_order_name(exp->order), order_text(exp->order));
+  fprintf(
+      out,
+      "warmup:       %zu call%s, made and discarded before the first measured call\n",
+      exp->warmup, exp->warmup == 1 ? "" : "s");
+  fprintf(out, "order:        %s (%s)\n", mb_order_name(exp->order),
+          order_text(exp->order));
   if (exp->order == MB_ORDER_SHUFFLED)
     fprintf(out, "seed:         %llu (%s)\n", (unsigned long long)exp->seed,
             exp->seed_drawn ? "drawn, since the file gives none; the results record it"
                             : "from the file");
-  fprintf(out, "raw_bits:     %u (symbols for the raw-delta estimates: the low %u bit%s "
-               "of each delta)\n",
+  fprintf(out,
+          "raw_bits:     %u (symbols for the raw-delta estimates: the low %u bit%s "
+          "of each delta)\n",
           exp->raw_bits, exp->raw_bits, exp->raw_bits == 1 ? "" : "s");
   fprintf(out, "estimators:   ");
   print_estimators(out, exp->estimators);
@@ -309,10 +323,12 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   for (i = 0; i < exp->n_points; i++)
     fprintf(out, "  %5zu  %-8s %9u %9u\n", i, mb_mode_name(exp->points[i].mode),
             exp->points[i].num_ports, exp->points[i].ool_size);
-  fprintf(out, "calls:        %zu measured (%zu point%s x %zu repetition%s) + %zu warm-up\n",
+  fprintf(out,
+          "calls:        %zu measured (%zu point%s x %zu repetition%s) + %zu warm-up\n",
           exp->n_calls, exp->n_points, exp->n_points == 1 ? "" : "s", exp->repetitions,
           exp->repetitions == 1 ? "" : "s", exp->warmup);
-  fprintf(out, "timings:      %llu timed operations in all\n", (unsigned long long)timings);
+  fprintf(out, "timings:      %llu timed operations in all\n",
+          (unsigned long long)timings);
   fprintf(out, "schedule:    ");
   for (i = 0; i < exp->n_calls && i < 16; i++)
     fprintf(out, " p%zu/r%zu", exp->calls[i].point, exp->calls[i].repetition);
@@ -330,7 +346,8 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
             "estimate:     about %s of collection, scaled from the median of %u "
             "calls of %zu samples on each of %zu of %zu points (%zu calls in %s); "
             "the SP 800-90B analysis of each call comes on top\n",
-            d, CAL_CALLS, x->cal_samples, x->cal_points, exp->n_points, x->cal_calls, c);
+            d, CAL_CALLS, x->cal_samples, x->cal_points, exp->n_points, x->cal_calls,
+            c);
   } else {
     fprintf(out, "estimate:     none: %s\n",
             x->available ? x->reason : "the collector is not available here");
@@ -364,15 +381,17 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   if (!x->available)
     json_object_set_new(src, "reason", json_string(x->reason));
   json_object_set_new(o, "source", src);
-  json_object_set_new(o, "replay", exp->replay ? json_string(exp->replay) : json_null());
+  json_object_set_new(o, "replay",
+                      exp->replay ? json_string(exp->replay) : json_null());
   json_object_set_new(o, "samples", json_integer((json_int_t)exp->samples));
   json_object_set_new(o, "timings_per_call", json_integer((json_int_t)per_call));
   json_object_set_new(o, "repetitions", json_integer((json_int_t)exp->repetitions));
   json_object_set_new(o, "warmup", json_integer((json_int_t)exp->warmup));
   json_object_set_new(o, "order", json_string(mb_order_name(exp->order)));
-  json_object_set_new(o, "seed", exp->order == MB_ORDER_SHUFFLED
-                                     ? json_integer((json_int_t)exp->seed)
-                                     : json_null());
+  json_object_set_new(o, "seed",
+                      exp->order == MB_ORDER_SHUFFLED
+                          ? json_integer((json_int_t)exp->seed)
+                          : json_null());
   json_object_set_new(o, "seed_drawn", json_boolean(exp->seed_drawn));
   json_object_set_new(o, "raw_bits", json_integer((json_int_t)exp->raw_bits));
   for (i = 0; i < MB_EST_COUNT; i++) {
@@ -388,30 +407,33 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(o, "bitstring", json_boolean(exp->bitstring));
   json_object_set_new(o, "output", json_string(exp->output));
   for (i = 0; i < exp->n_points; i++)
-    json_array_append_new(pts, json_pack("{s:I, s:s, s:I, s:I}", "index", (json_int_t)i,
-                                         "mode", mb_mode_name(exp->points[i].mode),
-                                         "num_ports",
-                                         (json_int_t)exp->points[i].num_ports,
-                                         "ool_size", (json_int_t)exp->points[i].ool_size));
+    json_array_append_new(pts,
+                          json_pack("{s:I, s:s, s:I, s:I}", "index", (json_int_t)i,
+                                    "mode", mb_mode_name(exp->points[i].mode),
+                                    "num_ports", (json_int_t)exp->points[i].num_ports,
+                                    "ool_size", (json_int_t)exp->points[i].ool_size));
   json_object_set_new(o, "points", pts);
   for (i = 0; i < exp->n_calls; i++)
     json_array_append_new(calls, json_pack("[I, I]", (json_int_t)exp->calls[i].point,
                                            (json_int_t)exp->calls[i].repetition));
   json_object_set_new(o, "calls", calls);
-  json_object_set_new(o, "timings_total",
-                      json_integer((json_int_t)((exp->n_calls + exp->warmup) * per_call)));
+  json_object_set_new(
+      o, "timings_total",
+      json_integer((json_int_t)((exp->n_calls + exp->warmup) * per_call)));
   if (x->estimated) {
     json_object_set_new(e, "seconds", json_real(x->seconds));
     json_object_set_new(e, "covers", json_string("collection only"));
     json_object_set_new(e, "calibration_calls", json_integer((json_int_t)x->cal_calls));
-    json_object_set_new(e, "calibration_samples", json_integer((json_int_t)x->cal_samples));
-    json_object_set_new(e, "calibration_points", json_integer((json_int_t)x->cal_points));
+    json_object_set_new(e, "calibration_samples",
+                        json_integer((json_int_t)x->cal_samples));
+    json_object_set_new(e, "calibration_points",
+                        json_integer((json_int_t)x->cal_points));
     json_object_set_new(e, "calibration_seconds", json_real(x->cal_seconds));
   } else {
     json_object_set_new(e, "seconds", json_null());
-    json_object_set_new(e, "reason",
-                        json_string(x->available ? x->reason
-                                                 : "the collector is not available here"));
+    json_object_set_new(
+        e, "reason",
+        json_string(x->available ? x->reason : "the collector is not available here"));
   }
   json_object_set_new(o, "estimate", e);
   return o;
@@ -478,8 +500,9 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
   }
   if (n_files == 0) {
     free(files);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "validate: missing EXPERIMENT.json (see 'mebench validate --help')");
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "validate: missing EXPERIMENT.json (see 'mebench validate --help')");
   }
   if (as_json && !(all = json_array())) {
     free(files);

@@ -852,39 +852,39 @@ int mb_compare_write_file(const char *path, const char *data, size_t len, int re
   return status;
 }
 
-/* Keep each estimator's h and p (or why it was skipped) and drop its
- * intermediate values: they explain one call's raw data, which a baseline
- * does not keep, and they are most of a run.json's size. */
+/* Replace the per-estimator objects (literal, bitstring) by the name of the
+ * estimator that gave each minimum ("min_by"): the per-estimator figures
+ * explain one call's raw data, which a baseline does not keep, and they are
+ * nine tenths of a run.json's size. The assessed values stay. */
 static void slim_assessment(json_t *assessment)
 {
   static const char *const parts[] = {"literal", "bitstring"};
+  json_t *min_by = json_object();
   size_t k;
 
+  if (!json_is_object(assessment) || !min_by) {
+    json_decref(min_by);
+    return;
+  }
   for (k = 0; k < 2; k++) {
     json_t *ests = json_object_get(assessment, parts[k]), *est;
-    const char *name;
+    const char *name, *best = NULL;
+    double best_h = 0;
 
     json_object_foreach(ests, name, est)
     {
-      json_t *keep = json_object();
-      const char *key;
-      json_t *val;
+      json_t *h = json_object_get(est, "h");
 
-      if (!json_is_object(est) || !keep) {
-        json_decref(keep);
-        continue;
+      if (json_is_number(h) && (!best || json_number_value(h) < best_h)) {
+        best = name;
+        best_h = json_number_value(h);
       }
-      json_object_foreach(est, key, val)
-      {
-        if (strcmp(key, "h") == 0 || strcmp(key, "p") == 0 ||
-            strcmp(key, "skipped") == 0)
-          json_object_set(keep, key, val);
-      }
-      json_object_clear(est);
-      json_object_update(est, keep);
-      json_decref(keep);
     }
+    if (best)
+      json_object_set_new(min_by, parts[k], json_string(best));
+    json_object_del(assessment, parts[k]);
   }
+  json_object_set_new(assessment, "min_by", min_by);
 }
 
 /* The index of cfg's point in the baseline's points array, appending it

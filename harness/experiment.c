@@ -78,8 +78,8 @@ static const char *show(const char *s, char *buf, size_t n, size_t max)
       break;
     }
     if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      int w = snprintf(buf + used, n - used, c == '"' || c == '\\' ? "\\%c" : "\\x%02x",
-                       c);
+      int w =
+          snprintf(buf + used, n - used, c == '"' || c == '\\' ? "\\%c" : "\\x%02x", c);
       used += (size_t)w;
     } else {
       buf[used++] = (char)c;
@@ -104,7 +104,8 @@ static const char *describe(const json_t *v, char *buf, size_t n)
     snprintf(buf, n, "an array");
     break;
   case JSON_STRING:
-    snprintf(buf, n, "the string \"%s\"", show(json_string_value(v), tmp, sizeof(tmp), 32));
+    snprintf(buf, n, "the string \"%s\"",
+             show(json_string_value(v), tmp, sizeof(tmp), 32));
     break;
   case JSON_INTEGER:
     snprintf(buf, n, "the integer %" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -115,8 +116,9 @@ static const char *describe(const json_t *v, char *buf, size_t n)
     /* 1024.0 and 1e3 are reals in JSON; say why a whole number was refused. */
     /* Range first: converting an out-of-range double is undefined. */
     if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
-      snprintf(buf, n, "the real number %.17g (write whole numbers without a decimal "
-                       "point or exponent)",
+      snprintf(buf, n,
+               "the real number %.17g (write whole numbers without a decimal "
+               "point or exponent)",
                d);
     else
       snprintf(buf, n, "the real number %.17g", d);
@@ -143,7 +145,8 @@ static int check_keys(struct loader *ld, json_t *obj, const char *path,
   const char *key;
   json_t *value;
 
-  json_object_foreach(obj, key, value) {
+  json_object_foreach(obj, key, value)
+  {
     size_t i;
     const char *hint;
     char shown[160], list[256];
@@ -161,7 +164,8 @@ static int check_keys(struct loader *ld, json_t *obj, const char *path,
       return fail(ld, path, "unknown key \"%s\" (did you mean \"%s\"?)", shown, hint);
     list[0] = '\0';
     for (i = 0; i < n && used < sizeof(list); i++) {
-      int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", allowed[i]);
+      int w =
+          snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", allowed[i]);
       if (w > 0)
         used += (size_t)w;
     }
@@ -218,7 +222,10 @@ static int get_word(struct loader *ld, const json_t *v, const char *path,
   if (!json_is_string(v))
     return fail(ld, path, "expected one of \"%s\"%s%s%s, got %s", words[0],
                 n > 1 ? ", \"" : "", n > 1 ? words[1] : "",
-                n > 2 ? "\", ..." : n > 1 ? "\"" : "", describe(v, what, sizeof(what)));
+                n > 2   ? "\", ..."
+                : n > 1 ? "\""
+                        : "",
+                describe(v, what, sizeof(what)));
   s = json_string_value(v);
   for (i = 0; i < n; i++) {
     if (strcmp(s, words[i]) == 0) {
@@ -305,9 +312,9 @@ static int scan_text(struct loader *ld, const unsigned char *p, size_t len)
                           "NUL byte in the file; an experiment file is UTF-8 text");
     step = utf8_sequence(p + i, len - i);
     if (step == 0)
-      return mb_error_set(ld->err, MB_EINVALID, ld->source, line, column, NULL,
-                          "invalid UTF-8 (byte 0x%02x); an experiment file is UTF-8 text",
-                          p[i]);
+      return mb_error_set(
+          ld->err, MB_EINVALID, ld->source, line, column, NULL,
+          "invalid UTF-8 (byte 0x%02x); an experiment file is UTF-8 text", p[i]);
     if (in_string) {
       if (escaped)
         escaped = 0;
@@ -389,19 +396,22 @@ static int axis_range(struct loader *ld, json_t *obj, const char *path, struct a
   if ((j = json_object_get(obj, "step")) != NULL) {
     snprintf(sub, sizeof(sub), "%s.step", path);
     if (scale == 1)
-      return fail(ld, sub, "\"step\" applies to a linear range; a log2 range doubles "
-                           "each value");
+      return fail(ld, sub,
+                  "\"step\" applies to a linear range; a log2 range doubles "
+                  "each value");
     if ((rc = get_uint(ld, j, sub, 1, ax->max, &step)) != MB_OK)
       return rc;
   }
   if (from > to)
-    return fail(ld, path, "the range from %llu to %llu yields no values (\"from\" must "
-                          "not exceed \"to\")",
+    return fail(ld, path,
+                "the range from %llu to %llu yields no values (\"from\" must "
+                "not exceed \"to\")",
                 (unsigned long long)from, (unsigned long long)to);
   if (scale == 0) {
     count = (to - from) / step + 1;
     if (count > MB_EXP_POINTS_MAX)
-      return fail(ld, path, "the range yields %llu values; a sweep has at most %u points",
+      return fail(ld, path,
+                  "the range yields %llu values; a sweep has at most %u points",
                   (unsigned long long)count, MB_EXP_POINTS_MAX);
     for (v = from; v <= to; v += step)
       if ((rc = axis_push(ld, ax, (uint32_t)v)) != MB_OK)
@@ -422,8 +432,9 @@ static int axis_list(struct loader *ld, json_t *arr, const char *path, struct ax
   int rc = MB_OK;
 
   if (json_array_size(arr) == 0)
-    return fail(ld, path, "empty list; give at least one value, or omit the axis for "
-                          "the default %u",
+    return fail(ld, path,
+                "empty list; give at least one value, or omit the axis for "
+                "the default %u",
                 ax->dflt);
   seen = calloc((size_t)ax->max + 1, 1);
   where = calloc((size_t)ax->max + 1, sizeof(*where));
@@ -491,8 +502,9 @@ static int parse_modes(struct loader *ld, json_t *sweep, enum mb_mode *modes, si
                 "expected a list such as [\"complex\", \"simple\"], got %s",
                 describe(v, what, sizeof(what)));
   if (json_array_size(v) == 0)
-    return fail(ld, "sweep.mode", "empty list; give at least one mode, or omit the axis "
-                                  "for the default \"complex\"");
+    return fail(ld, "sweep.mode",
+                "empty list; give at least one mode, or omit the axis "
+                "for the default \"complex\"");
   for (i = 0; i < json_array_size(v); i++) {
     char sub[64];
     size_t k;
@@ -516,10 +528,10 @@ static int parse_modes(struct loader *ld, json_t *sweep, enum mb_mode *modes, si
 static int parse_sweep(struct loader *ld, json_t *root)
 {
   static const char *const keys[] = {"num_ports", "ool_size", "mode"};
-  struct axis ports = {"num_ports", MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX,
-                       MB_NUM_PORTS_DEFAULT, NULL, 0};
-  struct axis ool = {"ool_size", MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, MB_OOL_SIZE_DEFAULT,
-                     NULL, 0};
+  struct axis ports = {
+      "num_ports", MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX, MB_NUM_PORTS_DEFAULT, NULL, 0};
+  struct axis ool = {
+      "ool_size", MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, MB_OOL_SIZE_DEFAULT, NULL, 0};
   struct mb_experiment *exp = ld->exp;
   enum mb_mode modes[2];
   size_t n_modes = 0, m, p, o;
@@ -529,12 +541,14 @@ static int parse_sweep(struct loader *ld, json_t *root)
   int rc;
 
   if (sweep && !json_is_object(sweep))
-    return fail(ld, "sweep", "expected an object with the axes num_ports, ool_size, "
-                             "mode, got %s",
+    return fail(ld, "sweep",
+                "expected an object with the axes num_ports, ool_size, "
+                "mode, got %s",
                 describe(sweep, what, sizeof(what)));
   if (sweep && json_object_size(sweep) == 0)
-    return fail(ld, "sweep", "empty sweep; give at least one axis, or omit \"sweep\" to "
-                             "run the seed defaults (8 ports, 4096 bytes, complex)");
+    return fail(ld, "sweep",
+                "empty sweep; give at least one axis, or omit \"sweep\" to "
+                "run the seed defaults (8 ports, 4096 bytes, complex)");
   if (!sweep)
     sweep = json_object(); /* every axis takes its default */
   else
@@ -635,8 +649,9 @@ static int parse_order(struct loader *ld, json_t *root)
       return rc;
     kind = json_object_get(v, "kind");
     if (!kind)
-      return fail(ld, "order", "an order object needs \"kind\", e.g. {\"kind\": "
-                               "\"shuffled\", \"seed\": 42}");
+      return fail(ld, "order",
+                  "an order object needs \"kind\", e.g. {\"kind\": "
+                  "\"shuffled\", \"seed\": 42}");
     if ((rc = get_word(ld, kind, "order.kind", order_names, 3, &k)) != MB_OK)
       return rc;
     seed = json_object_get(v, "seed");
@@ -654,8 +669,9 @@ static int parse_order(struct loader *ld, json_t *root)
     uint64_t s;
 
     if (exp->order != MB_ORDER_SHUFFLED)
-      return fail(ld, "order.seed", "a seed only applies to the \"shuffled\" order, not "
-                                    "\"%s\"",
+      return fail(ld, "order.seed",
+                  "a seed only applies to the \"shuffled\" order, not "
+                  "\"%s\"",
                   order_names[k]);
     if ((rc = get_uint(ld, seed, "order.seed", 0, MB_EXP_SEED_MAX, &s)) != MB_OK)
       return rc;
@@ -689,8 +705,9 @@ static int parse_analysis(struct loader *ld, json_t *root)
   if (!a)
     return MB_OK;
   if (!json_is_object(a))
-    return fail(ld, "analysis", "expected an object with raw_bits, estimators, "
-                                "bitstring, got %s",
+    return fail(ld, "analysis",
+                "expected an object with raw_bits, estimators, "
+                "bitstring, got %s",
                 describe(a, what, sizeof(what)));
   if ((rc = check_keys(ld, a, "analysis", keys, 3)) != MB_OK)
     return rc;
@@ -719,8 +736,9 @@ static int parse_analysis(struct loader *ld, json_t *root)
         if (rc != MB_OK)
           return rc;
         if (exp->estimators & (1u << k))
-          return fail(ld, sub, "\"%s\" repeats analysis.estimators[%zu]; each estimator "
-                               "may appear once",
+          return fail(ld, sub,
+                      "\"%s\" repeats analysis.estimators[%zu]; each estimator "
+                      "may appear once",
                       estimator_keys[k], where[k]);
         exp->estimators |= 1u << k;
         where[k] = i;
@@ -769,8 +787,9 @@ static int parse_source(struct loader *ld, json_t *root)
   if (!v) {
     name = mb_sources_default();
     if (!name)
-      return fail(ld, "source", "this platform has no default collector; name one "
-                                "with \"source\"");
+      return fail(ld, "source",
+                  "this platform has no default collector; name one "
+                  "with \"source\"");
     exp->source_default = 1;
   } else {
     char shown[160], all[256];
@@ -785,15 +804,17 @@ static int parse_source(struct loader *ld, json_t *root)
     if (i == n) {
       all[0] = '\0';
       for (i = 0; i < n; i++) {
-        int w = snprintf(all + used, sizeof(all) - used, "%s%s", i ? ", " : "", names[i]);
+        int w =
+            snprintf(all + used, sizeof(all) - used, "%s%s", i ? ", " : "", names[i]);
         if (w > 0 && (size_t)w < sizeof(all) - used)
           used += (size_t)w;
       }
       show(name, shown, sizeof(shown), 40);
       hint = mb_suggest(name, names, n);
       if (hint)
-        return fail(ld, "source", "unknown collector \"%s\" (did you mean \"%s\"?); "
-                                  "built in: %s",
+        return fail(ld, "source",
+                    "unknown collector \"%s\" (did you mean \"%s\"?); "
+                    "built in: %s",
                     shown, hint, all);
       return fail(ld, "source", "unknown collector \"%s\"; built in: %s", shown, all);
     }
@@ -816,14 +837,16 @@ static int parse_replay(struct loader *ld, json_t *root)
 
   if (strcmp(exp->source, "replay") != 0) {
     if (v)
-      return fail(ld, "replay", "only the \"replay\" collector plays a file back; this "
-                                "experiment runs \"%s\"",
+      return fail(ld, "replay",
+                  "only the \"replay\" collector plays a file back; this "
+                  "experiment runs \"%s\"",
                   exp->source);
     return MB_OK;
   }
   if (!v)
-    return fail(ld, "replay", "missing; the \"replay\" collector needs the file to "
-                              "play back (relative to the experiment file)");
+    return fail(ld, "replay",
+                "missing; the \"replay\" collector needs the file to "
+                "play back (relative to the experiment file)");
   if ((rc = get_string(ld, v, "replay", MB_EXP_MAX_TEXT, 0, &file)) != MB_OK)
     return rc;
   slash = strrchr(exp->path, '/');
@@ -847,15 +870,17 @@ static int parse_scalars(struct loader *ld, json_t *root)
 
   v = json_object_get(root, "name");
   if (!v)
-    return fail(ld, "name", "missing; every experiment needs a name of letters, digits, "
-                            "'-' and '_' (it names the results directory)");
+    return fail(ld, "name",
+                "missing; every experiment needs a name of letters, digits, "
+                "'-' and '_' (it names the results directory)");
   if ((rc = get_string(ld, v, "name", MB_EXP_MAX_NAME, 0, &s)) != MB_OK)
     return rc;
   if (!valid_name(s)) {
     char shown[160];
 
-    return fail(ld, "name", "\"%s\" may hold only letters, digits, '-' and '_' (it "
-                            "names the results directory)",
+    return fail(ld, "name",
+                "\"%s\" may hold only letters, digits, '-' and '_' (it "
+                "names the results directory)",
                 show(s, shown, sizeof(shown), 64));
   }
   if (!(exp->name = dup_str(s)))
@@ -1015,12 +1040,13 @@ static int expand(struct loader *ld)
   /* Each factor is capped far below 2^32, so the product cannot wrap. */
   timings = (calls + exp->warmup) * mb_experiment_timings_per_call(exp);
   if (timings > MB_EXP_TIMINGS_MAX)
-    return fail(ld, "samples",
-                "the run would make %llu timed operations (%llu calls of %llu); at most "
-                "%llu are allowed: lower samples, repetitions or the sweep",
-                (unsigned long long)timings, (unsigned long long)(calls + exp->warmup),
-                (unsigned long long)mb_experiment_timings_per_call(exp),
-                (unsigned long long)MB_EXP_TIMINGS_MAX);
+    return fail(
+        ld, "samples",
+        "the run would make %llu timed operations (%llu calls of %llu); at most "
+        "%llu are allowed: lower samples, repetitions or the sweep",
+        (unsigned long long)timings, (unsigned long long)(calls + exp->warmup),
+        (unsigned long long)mb_experiment_timings_per_call(exp),
+        (unsigned long long)MB_EXP_TIMINGS_MAX);
   exp->n_calls = (size_t)calls;
   exp->calls = calloc(exp->n_calls, sizeof(*exp->calls));
   if (!exp->calls)
@@ -1036,9 +1062,9 @@ static int expand(struct loader *ld)
 
 static int load_text(struct loader *ld)
 {
-  static const char *const keys[] = {"name",        "description", "source", "replay",
-                                     "samples",     "repetitions", "warmup", "sweep",
-                                     "order",       "analysis",    "output"};
+  static const char *const keys[] = {"name",    "description", "source", "replay",
+                                     "samples", "repetitions", "warmup", "sweep",
+                                     "order",   "analysis",    "output"};
   struct mb_experiment *exp = ld->exp;
   json_error_t jerr;
   json_t *root;
@@ -1046,11 +1072,13 @@ static int load_text(struct loader *ld)
   int rc;
 
   if (exp->text_len == 0)
-    return fail(ld, NULL, "the file is empty; expected a JSON object such as "
-                          "{\"name\": \"my_sweep\"}");
+    return fail(ld, NULL,
+                "the file is empty; expected a JSON object such as "
+                "{\"name\": \"my_sweep\"}");
   if (exp->text_len > MB_EXP_MAX_FILE_BYTES)
-    return fail(ld, NULL, "the file is larger than %u bytes; an experiment file is a "
-                          "small JSON text",
+    return fail(ld, NULL,
+                "the file is larger than %u bytes; an experiment file is a "
+                "small JSON text",
                 MB_EXP_MAX_FILE_BYTES);
   if ((rc = scan_text(ld, (const unsigned char *)exp->text, exp->text_len)) != MB_OK)
     return rc;
@@ -1065,13 +1093,15 @@ static int load_text(struct loader *ld)
       text = "\\u0000 (a NUL character) is not allowed in a string";
       break;
     case json_error_numeric_overflow:
-      snprintf(buf, sizeof(buf), "%s: the number does not fit in 64 bits (integers) or "
-                                 "a double (reals); no key of the format takes it",
+      snprintf(buf, sizeof(buf),
+               "%s: the number does not fit in 64 bits (integers) or "
+               "a double (reals); no key of the format takes it",
                jerr.text);
       text = buf;
       break;
     case json_error_duplicate_key:
-      snprintf(buf, sizeof(buf), "%s: each key may appear once in an object", jerr.text);
+      snprintf(buf, sizeof(buf), "%s: each key may appear once in an object",
+               jerr.text);
       text = buf;
       break;
     default:
@@ -1179,7 +1209,8 @@ static int read_all(struct loader *ld, int fd)
   return MB_OK;
 }
 
-int mb_experiment_load(const char *path, struct mb_experiment *exp, struct mb_error *err)
+int mb_experiment_load(const char *path, struct mb_experiment *exp,
+                       struct mb_error *err)
 {
   struct loader ld;
   struct stat st;
@@ -1204,8 +1235,9 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp, struct mb_er
   } else if (S_ISDIR(st.st_mode)) {
     rc = fail(&ld, NULL, "is a directory; expected an experiment file (JSON)");
   } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MB_EXP_MAX_FILE_BYTES) {
-    rc = fail(&ld, NULL, "the file is larger than %u bytes; an experiment file is a "
-                         "small JSON text",
+    rc = fail(&ld, NULL,
+              "the file is larger than %u bytes; an experiment file is a "
+              "small JSON text",
               MB_EXP_MAX_FILE_BYTES);
   } else {
     rc = read_all(&ld, fd);

@@ -15,8 +15,8 @@
 
 struct mb_sha256 {
   uint32_t state[8];
-  uint64_t length;      /* bytes hashed so far */
-  uint8_t block[64];    /* pending input, block_len bytes of it */
+  uint64_t length;   /* bytes hashed so far */
+  uint8_t block[64]; /* pending input, block_len bytes of it */
   size_t block_len;
 };
 

@@ -301,12 +301,24 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
         return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
                             "out of memory for a %zu-bit bitstring", nb);
       }
-      /* Most significant bit first, from the untranslated samples. */
-      for (i = 0; i < n; i++) {
-        unsigned b;
+      /* Most significant bit first, from the untranslated samples: each
+       * value's bits are laid out once, then copied. */
+      {
+        uint8_t pattern[256][8];
 
-        for (b = 0; b < bits; b++)
-          bitstr[i * bits + b] = (uint8_t)((symbols[i] >> (bits - 1 - b)) & 1u);
+        for (v = 0; v < 256; v++) {
+          unsigned b;
+
+          for (b = 0; b < 8; b++)
+            pattern[v][b] = (uint8_t)(b < bits ? (v >> (bits - 1 - b)) & 1u : 0u);
+        }
+        if (bits == 8) {
+          for (i = 0; i < n; i++)
+            memcpy(bitstr + i * 8, pattern[symbols[i]], 8);
+        } else {
+          for (i = 0; i < n; i++)
+            memcpy(bitstr + i * bits, pattern[symbols[i]], bits);
+        }
       }
       queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, bitstr, nb, 2, out->bitstring);
     }

@@ -409,7 +409,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
     /* Candidate lags as bits: hi word bit 63-(d-1) for lag d = 1..64, lo
      * word bit 63-(d-65) for d = 65..128, matching the layout of the bits
      * before position i read with bits64(). */
-    uint64_t cand_hi = 0, cand_lo = 0, mask;
+    uint64_t cand_hi = 0, cand_lo = 0, mask, h0, h1;
 
     for (d = 1; d <= LAG_D; d++) {
       if (b->high - b->score[d] > len)
@@ -419,10 +419,15 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
       else
         cand_lo |= (uint64_t)1 << (128 - d);
     }
+    /* The 128 bits before step i, kept as two shift registers. */
+    h1 = bits64(w, a - 64);
+    h0 = bits64(w, a - 128);
     for (i = a; i < e; i++) {
       uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
-      uint64_t hist_hi = bits64(w, i - 64) ^ flip, hist_lo = bits64(w, i - 128) ^ flip;
+      uint64_t hist_hi = h1 ^ flip, hist_lo = h0 ^ flip;
 
+      h0 = h0 >> 1 | h1 << 63;
+      h1 = h1 >> 1 | (uint64_t)s[i] << 63;
       pred_tally_add(t, s[i - b->winner] == s[i]);
       /* Lags in increasing order: the highest bits first. */
       for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
@@ -497,33 +502,65 @@ struct trie_node {
   uint8_t flags;
 };
 
+/* Nodes live in one array per context length, so that the short contexts,
+ * visited at every step, share few cache lines. A node id is the length
+ * (0 for the root) in the top 8 bits and the index below. The children of
+ * the root and of the one-symbol contexts are direct tables. */
+#define TRIE_LEVELS 17
+#define TRIE_INDEX_BITS 24
+#define TRIE_INDEX_MASK ((1u << TRIE_INDEX_BITS) - 1)
+
 struct trie {
-  struct trie_node *node;
-  uint32_t used, cap;
+  struct trie_node *lvl[TRIE_LEVELS];
+  uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
+  uint32_t root_child[256]; /* the root's child for each symbol */
+  uint32_t *pair_child;     /* [one-symbol node index * 256 + sym] */
+  uint32_t *one_count;      /* postfix counts of one-symbol contexts, alike */
   uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
   uint32_t *val;
   size_t slots, fill;
 };
 
-static int trie_init(struct trie *t, uint32_t cap)
+static struct trie_node *trie_at(const struct trie *t, uint32_t id)
 {
+  return &t->lvl[id >> TRIE_INDEX_BITS][id & TRIE_INDEX_MASK];
+}
+
+static int trie_init(struct trie *t)
+{
+  unsigned l;
+
   memset(t, 0, sizeof *t);
-  t->cap = cap;
-  t->node = malloc((size_t)cap * sizeof *t->node);
+  for (l = 0; l < TRIE_LEVELS; l++) {
+    t->cap[l] = l < 2 ? 256 : 1024;
+    t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
+  }
+  t->pair_child = malloc(256 * 256 * sizeof *t->pair_child);
+  t->one_count = calloc(256 * 256, sizeof *t->one_count);
   t->slots = 1024;
   t->key = calloc(t->slots, sizeof *t->key);
   t->val = malloc(t->slots * sizeof *t->val);
-  if (!t->node || !t->key || !t->val)
+  for (l = 0; l < TRIE_LEVELS; l++)
+    if (!t->lvl[l])
+      return MB_ENOMEM;
+  if (!t->pair_child || !t->one_count || !t->key || !t->val)
     return MB_ENOMEM;
-  t->used = 1; /* the root */
-  memset(&t->node[0], 0, sizeof t->node[0]);
-  t->node[0].child = TRIE_NONE;
+  memset(t->root_child, 0xff, sizeof t->root_child);
+  memset(t->pair_child, 0xff, 256 * 256 * sizeof *t->pair_child);
+  t->used[0] = 1; /* the root */
+  memset(&t->lvl[0][0], 0, sizeof t->lvl[0][0]);
+  t->lvl[0][0].child = TRIE_NONE;
   return MB_OK;
 }
 
 static void trie_cleanup(struct trie *t)
 {
-  free(t->node);
+  unsigned l;
+
+  for (l = 0; l < TRIE_LEVELS; l++)
+    free(t->lvl[l]);
+  free(t->pair_child);
+  free(t->one_count);
   free(t->key);
   free(t->val);
 }
@@ -588,9 +625,14 @@ static uint64_t trie_key(uint32_t node, unsigned kind, uint8_t sym)
 
 static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
 {
-  const struct trie_node *nd = &t->node[id];
+  const struct trie_node *nd;
   const uint32_t *v;
 
+  if (id == 0)
+    return t->root_child[sym];
+  if (id >> TRIE_INDEX_BITS == 1)
+    return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
+  nd = trie_at(t, id);
   if (nd->child == TRIE_NONE)
     return TRIE_NONE;
   if (nd->child_sym == sym)
@@ -605,21 +647,37 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
  * out of memory. */
 static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
 {
+  unsigned l = (id >> TRIE_INDEX_BITS) + 1;
   uint32_t c;
   struct trie_node *nd;
 
-  if (t->used == t->cap) {
-    uint32_t cap = t->cap < UINT32_MAX / 2 ? t->cap * 2 : UINT32_MAX - 1;
-    struct trie_node *grown = realloc(t->node, (size_t)cap * sizeof *grown);
-    if (!grown || cap == t->cap)
+  if (l >= TRIE_LEVELS)
+    return TRIE_NONE;
+  if (t->used[l] == t->cap[l]) {
+    uint32_t cap = t->cap[l] * 2;
+    struct trie_node *grown;
+
+    if (cap > TRIE_INDEX_MASK + 1u)
       return TRIE_NONE;
-    t->node = grown;
-    t->cap = cap;
+    grown = realloc(t->lvl[l], (size_t)cap * sizeof *grown);
+    if (!grown)
+      return TRIE_NONE;
+    t->lvl[l] = grown;
+    t->cap[l] = cap;
   }
-  c = t->used++;
-  memset(&t->node[c], 0, sizeof t->node[c]);
-  t->node[c].child = TRIE_NONE;
-  nd = &t->node[id];
+  c = (uint32_t)l << TRIE_INDEX_BITS | t->used[l]++;
+  nd = trie_at(t, c);
+  memset(nd, 0, sizeof *nd);
+  nd->child = TRIE_NONE;
+  if (id == 0) {
+    t->root_child[sym] = c;
+    return c;
+  }
+  if (l == 2) {
+    t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym] = c;
+    return c;
+  }
+  nd = trie_at(t, id);
   if (nd->child == TRIE_NONE) {
     nd->child = c;
     nd->child_sym = sym;
@@ -635,28 +693,31 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
  * allow_new; *added tells whether it was. Returns MB_OK or MB_ENOMEM. */
 static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
 {
-  struct trie_node *nd = &t->node[id];
+  struct trie_node *nd = trie_at(t, id);
   uint32_t c, *v;
 
   *added = 0;
-  if (nd->best == 0) {
+  if (id >> TRIE_INDEX_BITS == 1) {
+    /* One-symbol contexts count every postfix in a direct table. */
+    v = &t->one_count[(id & TRIE_INDEX_MASK) * 256 + y];
+    if (!*v && !allow_new)
+      return MB_OK;
+    *added = !*v;
+    c = ++*v;
+  } else if (nd->best == 0) {
     if (!allow_new)
       return MB_OK;
     nd->first_y = y;
     nd->first_count = 1;
-    nd->best = 1;
-    nd->best_y = y;
     *added = 1;
-    return MB_OK;
-  }
-  if (nd->first_y == y) {
+    c = 1;
+  } else if (nd->first_y == y) {
     c = ++nd->first_count;
   } else if ((nd->flags & TRIE_MORE_POSTFIXES) && (v = trie_find(t, trie_key(id, 1, y)))) {
     c = ++*v;
   } else if (allow_new) {
     if (trie_put(t, trie_key(id, 1, y), 1) != MB_OK)
       return MB_ENOMEM;
-    nd = &t->node[id];
     nd->flags |= TRIE_MORE_POSTFIXES;
     c = 1;
     *added = 1;
@@ -772,7 +833,7 @@ static uint64_t pack64(const uint8_t *b, size_t len)
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
 static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
-                              uint32_t *entries, struct mmc_bits *mb)
+                              uint32_t *entries, uint32_t *known, struct mmc_bits *mb)
 {
   size_t i, w, len = e - a;
   unsigned d;
@@ -790,13 +851,24 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
     uint64_t *tb = tab[d];
     uint32_t mask = (2u << d) - 1, ent = entries[d];
 
-    if (d < MMC_D - 1) {
+    if (d < MMC_D - 1 && known[d] > mask) {
+      /* Every context of this order has been seen: only the predictions. */
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
         *c = v + mb->inc[i];
       }
+      memset(mb->seen_b, 1, len);
+    } else if (d < MMC_D - 1) {
+      uint32_t fresh = 0;
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        mb->seen_b[i] = v != 0;
+        fresh += v == 0;
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
+        *c = v + mb->inc[i];
+      }
+      known[d] += fresh;
     } else {
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
@@ -865,7 +937,7 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
 static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 {
   uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
-  uint32_t entries[MMC_D] = {0}, hist = 0;
+  uint32_t entries[MMC_D] = {0}, known[MMC_D] = {0}, hist = 0;
   struct mmc_bits *mb;
   size_t i, a, e, off = 0;
   unsigned d, winner = 0;
@@ -913,13 +985,18 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
     }
     hist = hist << 1 | y;
   }
+  /* Contexts seen so far, per order, so that a complete order can skip
+   * the check. */
+  for (d = 0; d < MMC_D; d++)
+    for (off = 0; off < (size_t)2 << d; off++)
+      known[d] += tab[d][off] != 0;
   for (a = i; a < n; a = e) {
     e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
     for (i = a; i < e; i++) {
       mb->hist[i - a] = hist;
       hist = hist << 1 | (s[i] & 1);
     }
-    mmc_binary_models(s, a, e, tab, entries, mb);
+    mmc_binary_models(s, a, e, tab, entries, known, mb);
     mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
   }
   free(all);
@@ -936,7 +1013,7 @@ static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
   size_t i;
   int added, rc;
 
-  if (trie_init(&tr, 1u << 16) != MB_OK) {
+  if (trie_init(&tr) != MB_OK) {
     trie_cleanup(&tr);
     return MB_ENOMEM;
   }
@@ -963,9 +1040,9 @@ static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
 
       path[d] = id;
       if (d == 0 || found)
-        found = id != TRIE_NONE && tr.node[id].best > 0;
+        found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
       if (found) {
-        mmc_predicted(&b, d, cur, tr.node[id].best_y, y, t);
+        mmc_predicted(&b, d, cur, trie_at(&tr, id)->best_y, y, t);
         if (trie_count(&tr, id, y, entries[d] < MMC_MAX_ENTRIES, &added) != MB_OK)
           goto nomem;
         entries[d] += (uint32_t)added;
@@ -1113,7 +1190,7 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
   unsigned j, l;
   int added, rc;
 
-  if (trie_init(&tr, 1u << 12) != MB_OK) {
+  if (trie_init(&tr) != MB_OK) {
     trie_cleanup(&tr);
     return MB_ENOMEM;
   }
@@ -1137,10 +1214,10 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
     for (j = LZ_B; j > 0; j--) {
       uint32_t id = path[j - 1];
 
-      if (id != TRIE_NONE && tr.node[id].best > 0) {
-        if (tr.node[id].best > best) {
-          best = tr.node[id].best;
-          pred = tr.node[id].best_y;
+      if (id != TRIE_NONE && trie_at(&tr, id)->best > 0) {
+        if (trie_at(&tr, id)->best > best) {
+          best = trie_at(&tr, id)->best;
+          pred = trie_at(&tr, id)->best_y;
         }
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;

@@ -458,7 +458,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
  * bounds the keyed sort's buffers (24 bytes per suffix). */
 #define KEY_MAX_BUCKET ((size_t)1 << 17)
 /* Bits of the keyed sort's first, out-of-place, pass. */
-#define KEY_DIGIT 12u
+#define KEY_DIGIT 15u
 /* Digit width of the in-place passes. */
 #define RADIX_DIGIT 8u
 /* Nested in-place passes at most: each goes at least a digit deeper. */
@@ -475,12 +475,12 @@ struct radix {
   int gave_up;
   uint32_t *scratch; /* per nesting level: counts and cursors, 2 x 256 */
   uint64_t *key;     /* sort_bucket_keys: 2 x the largest bucket it takes */
-  uint32_t *idx;
+  uint32_t *idx;     /* and 1 x */
   uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
   int key_busy;      /* sort_bucket_keys is running */
   struct acc *acc;
   uint32_t emitted;  /* suffixes emitted so far */
-  uint32_t prev;     /* the last one emitted */
+  uint64_t prev_bits; /* length of the last one emitted, in bits */
   uint64_t next_lcp; /* padded LCP, in bits, of prev and the next emitted */
 };
 
@@ -510,18 +510,20 @@ static inline uint64_t suffix_bits(const struct radix *r, uint32_t i)
  * lengths: zero padding may match past the end of either suffix. */
 static inline void emit(struct radix *r, uint32_t x)
 {
-  if (r->emitted > 0) {
-    uint64_t l = r->next_lcp, lp = suffix_bits(r, r->prev), lx = suffix_bits(r, x);
+  uint64_t lx = suffix_bits(r, x);
 
-    if (l > lp)
-      l = lp;
+  if (r->emitted > 0) {
+    uint64_t l = r->next_lcp;
+
+    if (l > r->prev_bits)
+      l = r->prev_bits;
     if (l > lx)
       l = lx;
     /* Bits to symbols; the common widths avoid a division. */
     l = r->b == 1 ? l : r->b == 8 ? l >> 3 : l / r->b;
     acc_push(r->acc, (uint32_t)l);
   }
-  r->prev = x;
+  r->prev_bits = lx;
   r->emitted++;
 }
 
@@ -645,15 +647,15 @@ static void sort_pairs(uint64_t *key, uint32_t *idx, size_t m, unsigned sh)
  * (up to KEY_DIGIT), then sort_pairs. Keys of suffixes that end within them are
  * zero-padded: that orders them right, except against equal keys, which
  * sort_group resolves a level deeper; emit() caps the LCP by the lengths.
- * Uses r->key and r->idx (2m each), so it does not nest. */
+ * Uses r->key (2m) and r->idx (m), so it does not nest. */
 static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint64_t d,
                              unsigned level)
 {
   uint64_t *k1 = r->key, *k2 = r->key + m;
-  uint32_t *i1 = r->idx, *i2 = r->idx + m;
+  uint32_t *i2 = r->idx;
   uint32_t *cnt = r->kcnt;
-  /* About 4 keys per sub-bucket. */
-  unsigned kd = bit_length(m) > KEY_DIGIT + 2 ? KEY_DIGIT : bit_length(m) - 2;
+  /* About one key per sub-bucket: insertion sorts stay trivial. */
+  unsigned kd = bit_length(m) > KEY_DIGIT ? KEY_DIGIT : bit_length(m);
   const unsigned shift = 64u - kd;
   size_t i, j, lo, nb = (size_t)1 << kd;
 
@@ -665,7 +667,6 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint6
     uint64_t k = window(r, (uint64_t)a[i] * r->b + d);
 
     k1[i] = k;
-    i1[i] = a[i];
     cnt[k >> shift]++;
   }
   {
@@ -682,12 +683,23 @@ static void sort_bucket_keys(struct radix *r, const uint32_t *a, size_t m, uint6
     uint32_t at = cnt[k1[i] >> shift]++;
 
     k2[at] = k1[i];
-    i2[at] = i1[i];
+    i2[at] = a[i];
   }
   /* cnt[g] is now the end of sub-bucket g. */
   for (lo = 0, i = 0; i < nb; i++) {
-    if (cnt[i] - lo > 1)
-      sort_pairs(k2 + lo, i2 + lo, cnt[i] - lo, kd);
+    size_t c = cnt[i] - lo;
+
+    if (c == 2 && k2[lo] > k2[lo + 1]) {
+      uint64_t k = k2[lo];
+      uint32_t x = i2[lo];
+
+      k2[lo] = k2[lo + 1];
+      i2[lo] = i2[lo + 1];
+      k2[lo + 1] = k;
+      i2[lo + 1] = x;
+    } else if (c > 2) {
+      sort_pairs(k2 + lo, i2 + lo, c, kd);
+    }
     lo = cnt[i];
   }
   for (i = 0; i < m && !r->gave_up; i = j) {
@@ -845,10 +857,10 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   uint64_t *w;
   uint32_t *sa;
   uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
-  uint8_t run_of[1u << RADIX_TOP_BITS]; /* runs: at most 2 * RADIX_CHUNKS + 1 */
+  uint8_t run_of[1u << RADIX_TOP_BITS];
   uint64_t *bits = NULL;
   size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
-  size_t nruns, run;
+  size_t nruns, run, nw, j;
   uint32_t k, cap, largest = 0;
   int first = 1;
   int rc = MB_OK;
@@ -886,69 +898,61 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Bucket by the first bits. */
+  /* Bucket by the first bits. The suffix buffer holds one run of
+   * consecutive buckets at a time: on large inputs a quarter of the buckets
+   * (a quarter of the suffixes when the first bits are balanced), with one
+   * bitmap of positions per run, filled in the same pass, so that each run's
+   * pass visits only its own suffixes. */
+  nruns = n >= RADIX_CHUNK_MIN ? RADIX_CHUNKS : 1;
+  nw = (size_t)n / 64u + 1u;
+  if (nruns > 1) {
+    bits = malloc(nruns * nw * sizeof(*bits));
+    if (!bits) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
   memset(cnt, 0, sizeof(cnt));
-  for (k = 0; k < n; k++)
-    cnt[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++;
-  for (i = 0; i < top; i++)
-    if (cnt[i] > largest)
-      largest = cnt[i];
+  for (j = 0; j < nw; j++) {
+    uint64_t word[RADIX_CHUNKS] = {0};
+    uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
+
+    for (k = (uint32_t)j * 64u; k < kend; k++) {
+      size_t t = (size_t)(window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS));
+
+      cnt[t]++;
+      word[t * nruns / top] |= (uint64_t)1 << (k & 63u);
+    }
+    if (nruns > 1)
+      for (run = 0; run < nruns; run++)
+        bits[run * nw + j] = word[run];
+  }
+  cap = 0;
+  for (run = 0; run < nruns; run++) {
+    uint32_t sum = 0;
+
+    for (i = run * top / nruns; i < (run + 1) * top / nruns; i++) {
+      sum += cnt[i];
+      if (cnt[i] > largest)
+        largest = cnt[i];
+      run_of[i] = (uint8_t)run;
+    }
+    if (sum > cap)
+      cap = sum;
+  }
   keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
   if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
-    r.idx = malloc(2 * keyed * sizeof(*r.idx));
+    r.idx = malloc(keyed * sizeof(*r.idx));
     if (!r.key || !r.idx) {
       rc = MB_ENOMEM;
       goto out;
     }
   }
-  /* The suffix buffer holds a run of consecutive buckets at a time: on large
-   * inputs about a quarter of the suffixes (unless one bucket is larger),
-   * with one bitmap of positions per run so that each run's pass visits
-   * only its own suffixes. */
-  cap = n >= RADIX_CHUNK_MIN ? n / RADIX_CHUNKS + 1 : n;
-  if (cap < largest)
-    cap = largest;
-  nruns = 0;
-  for (b0 = 0; b0 < top; b0 = b1) {
-    uint32_t sum = 0;
-
-    for (b1 = b0; b1 < top && sum + cnt[b1] <= cap; b1++) {
-      sum += cnt[b1];
-      run_of[b1] = (uint8_t)nruns;
-    }
-    nruns++;
-  }
-  if (nruns > 2 * RADIX_CHUNKS + 2) { /* cannot happen: see run_of */
-    rc = MB_EINTERNAL;
-    goto out;
-  }
   sa = malloc((size_t)cap * sizeof(*sa));
   if (!sa) {
     rc = MB_ENOMEM;
     goto out;
-  }
-  if (nruns > 1) {
-    size_t nw = (size_t)n / 64u + 1u, j;
-
-    bits = calloc(nruns * nw, sizeof(*bits));
-    if (!bits) {
-      rc = MB_ENOMEM;
-      goto out;
-    }
-    for (j = 0; j < nw; j++) {
-      uint64_t word[2 * RADIX_CHUNKS + 2];
-      uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
-      size_t c;
-
-      for (c = 0; c < nruns; c++)
-        word[c] = 0;
-      for (k = (uint32_t)j * 64u; k < kend; k++)
-        word[run_of[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]] |=
-            (uint64_t)1 << (k & 63u);
-      for (c = 0; c < nruns; c++)
-        bits[c * nw + j] = word[c];
-    }
   }
   for (b0 = 0, run = 0; b0 < top && !r.gave_up; b0 = b1, run++) {
     uint32_t sum = 0, lo;
@@ -962,7 +966,6 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
       for (k = 0; k < n; k++)
         sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
     } else {
-      size_t nw = (size_t)n / 64u + 1u, j;
       const uint64_t *bm = bits + run * nw;
 
       for (j = 0; j < nw; j++) {

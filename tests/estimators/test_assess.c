@@ -132,6 +132,34 @@ static void test_translation(void)
   CHECK_NEAR(a.h_assessed, fmin(a.h_original, 8.0 * a.h_bitstring), 0);
 }
 
+static double value(const struct mb_estimate *e, const char *name)
+{
+  unsigned i;
+
+  for (i = 0; i < e->n_values; i++)
+    if (strcmp(e->values[i].name, name) == 0)
+      return e->values[i].value;
+  return NAN;
+}
+
+static void test_bitstring_order(void)
+{
+  static uint8_t s[3000];
+  struct mb_assess_options o = {1u << MB_EST_MARKOV, 0, 1};
+  struct mb_error err;
+  size_t i;
+
+  /* 2, 3, 0 at 2 bits, most significant bit first: 10 11 00 repeated, in
+   * which a 0 is followed by 0 once in three (0 -> 1, 0 -> 0, 0 -> 1);
+   * least significant first (01 11 00) it would be twice in three. */
+  for (i = 0; i < sizeof(s); i++)
+    s[i] = (uint8_t)(i % 3 == 0 ? 2 : i % 3 == 1 ? 3 : 0);
+  CHECK_EQ_INT(assess(s, sizeof(s), 2, &o, &err), MB_OK);
+  CHECK(a.bitstring[MB_EST_MARKOV].ran);
+  CHECK_NEAR(value(&a.bitstring[MB_EST_MARKOV], "p_00"), 1.0 / 3.0, 1e-3);
+  CHECK_NEAR(value(&a.bitstring[MB_EST_MARKOV], "p_0"), 0.5, 1e-3);
+}
+
 static void test_options(void)
 {
   static uint8_t s[20000];
@@ -195,6 +223,7 @@ int main(void)
   test_constant();
   test_binary_8bit();
   test_translation();
+  test_bitstring_order();
   test_options();
   test_tiny();
   return CHECK_DONE();

@@ -559,6 +559,30 @@ static void check_naive(void)
   free(m.e);
 }
 
+/* Short inputs of every alphabet size: a result or a skip, never a crash,
+ * and h within [0, log2 k]. */
+static void check_small(void)
+{
+  uint64_t x = 7;
+  int rep;
+
+  for (rep = 0; rep < 400; rep++) {
+    uint8_t s[300];
+    size_t n = (size_t)(rng_next(&x) % 300), i;
+    unsigned k = 1 + (unsigned)(rng_next(&x) % 256), kk = k < 2 ? 2 : k;
+    int p;
+
+    for (i = 0; i < n; i++)
+      s[i] = (uint8_t)(rep & 1 ? rng_next(&x) % k : (i / 7) % k);
+    for (p = 0; p < 4; p++) {
+      struct mb_estimate e;
+      run(p, s, n, k, &e);
+      CHECK(e.ran ? e.h >= 0.0 && e.h <= log2((double)kk) + 1e-12 && e.predictions > 0
+                  : e.skipped != NULL);
+    }
+  }
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 4 && !strcmp(argv[1], "--dump")) {
@@ -580,6 +604,7 @@ int main(int argc, char **argv)
     return 2;
   }
   check_hand();
+  check_small();
   check_naive();
   check_reference();
   return CHECK_DONE();

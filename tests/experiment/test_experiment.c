@@ -20,7 +20,8 @@ static int load(const char *json, const char *name, struct mb_experiment *exp,
 
 static void test_defaults(void)
 {
-  static const char json[] = "{\"name\": \"d\", \"source\": \"replay\", \"replay\": \"r.txt\"}";
+  static const char json[] =
+      "{\"name\": \"d\", \"source\": \"replay\", \"replay\": \"r.txt\"}";
   struct mb_experiment exp;
   struct mb_error err;
   char hex[65];
@@ -65,7 +66,8 @@ static void test_everything_given(void)
 {
   static const char json[] =
       "{\"name\": \"all-keys_1\", \"description\": \"d\", \"source\": \"replay\",\n"
-      " \"replay\": \"/abs/r.txt\", \"samples\": 100, \"repetitions\": 2, \"warmup\": 0,\n"
+      " \"replay\": \"/abs/r.txt\", \"samples\": 100, \"repetitions\": 2, \"warmup\": "
+      "0,\n"
       " \"sweep\": {\"mode\": [\"simple\", \"complex\"], \"num_ports\": [4, 1],\n"
       "           \"ool_size\": {\"from\": 16, \"to\": 64, \"scale\": \"log2\"}},\n"
       " \"order\": {\"kind\": \"sequential\"},\n"
@@ -110,7 +112,8 @@ static void test_everything_given(void)
 
 static void test_replay_paths(void)
 {
-  static const char json[] = "{\"name\": \"r\", \"source\": \"replay\", \"replay\": \"rec/a.txt\"}";
+  static const char json[] =
+      "{\"name\": \"r\", \"source\": \"replay\", \"replay\": \"rec/a.txt\"}";
   struct mb_experiment exp;
   struct mb_error err;
 
@@ -134,8 +137,8 @@ static void test_errors(void)
   struct mb_error err;
   char buf[1024];
 
-  CHECK_EQ_INT(load("{\"name\": \"x\", \"sweep\": {\"num_ports\": [1, 2, 4, 0]}}", "e.json",
-                    &exp, &err),
+  CHECK_EQ_INT(load("{\"name\": \"x\", \"sweep\": {\"num_ports\": [1, 2, 4, 0]}}",
+                    "e.json", &exp, &err),
                MB_EINVALID);
   CHECK_EQ_INT(err.code, MB_EINVALID);
   CHECK_EQ_STR(err.source, "e.json");
@@ -145,7 +148,8 @@ static void test_errors(void)
                "e.json: sweep.num_ports[3]: 0 is outside 1..64");
   CHECK_EQ_INT(mb_status_exit(MB_EINVALID), 3);
   /* After a failure, nothing is left to free and cleanup is still safe. */
-  CHECK(exp.name == NULL && exp.text == NULL && exp.points == NULL && exp.calls == NULL);
+  CHECK(exp.name == NULL && exp.text == NULL && exp.points == NULL &&
+        exp.calls == NULL);
   mb_experiment_cleanup(&exp);
 
   CHECK_EQ_INT(load("{\n  \"name\": \"x\",\n}", "s.json", &exp, &err), MB_EINVALID);
@@ -165,8 +169,9 @@ static void test_errors(void)
   mb_experiment_cleanup(&exp);
 
   /* Bytes after a NUL are still looked at: the buffer's length rules. */
-  CHECK_EQ_INT(mb_experiment_load_buffer("{\"name\": \"x\"}\0junk", 18, "n.json", &exp, &err),
-               MB_EINVALID);
+  CHECK_EQ_INT(
+      mb_experiment_load_buffer("{\"name\": \"x\"}\0junk", 18, "n.json", &exp, &err),
+      MB_EINVALID);
   mb_experiment_cleanup(&exp);
 }
 
@@ -178,7 +183,8 @@ static int is_permutation(const struct mb_call *calls, size_t points, size_t rep
     if (calls[i].point >= points || calls[i].repetition >= reps)
       return 0;
     for (j = 0; j < i; j++)
-      if (calls[j].point == calls[i].point && calls[j].repetition == calls[i].repetition)
+      if (calls[j].point == calls[i].point &&
+          calls[j].repetition == calls[i].repetition)
         return 0;
   }
   return 1;
@@ -254,8 +260,9 @@ static void test_schedule(void)
 
 static void test_shuffled_seeds(void)
 {
-  static const char drawn[] = "{\"name\": \"s\", \"order\": \"shuffled\", \"repetitions\": 3,"
-                              " \"sweep\": {\"num_ports\": [1, 2, 3, 4]}}";
+  static const char drawn[] =
+      "{\"name\": \"s\", \"order\": \"shuffled\", \"repetitions\": 3,"
+      " \"sweep\": {\"num_ports\": [1, 2, 3, 4]}}";
   static const char given[] = "{\"name\": \"s\", \"order\": {\"kind\": \"shuffled\","
                               " \"seed\": 42}, \"repetitions\": 3,"
                               " \"sweep\": {\"num_ports\": [1, 2, 3, 4]}}";

@@ -48,7 +48,8 @@ static void check_loaded(const struct mb_experiment *exp)
           exp->points[j].ool_size == p->ool_size && exp->points[j].mode == p->mode)
         abort();
   }
-  if (exp->n_calls != exp->n_points * exp->repetitions || exp->n_calls > MB_EXP_CALLS_MAX)
+  if (exp->n_calls != exp->n_points * exp->repetitions ||
+      exp->n_calls > MB_EXP_CALLS_MAX)
     abort();
   for (i = 0; i < exp->n_calls; i++)
     if (exp->calls[i].point >= exp->n_points ||
@@ -67,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   int rc;
 
   mb_error_init(&err);
-  rc = mb_experiment_load_buffer((const char *)data, size, "fuzz/input.json", &exp, &err);
+  rc = mb_experiment_load_buffer((const char *)data, size, "fuzz/input.json", &exp,
+                                 &err);
   if (rc == MB_OK) {
     if (err.code != 0)
       abort();
