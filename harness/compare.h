@@ -11,7 +11,7 @@
  * fails when its assessed min-entropy of extracted bytes is below the
  * absolute floor.
  *
- * What is refused and what is only warned about (docs/compare.md has the why):
+ * What is refused and what is only warned about (results/baselines/README.md has the why):
  * refused (MB_EMISMATCH): a different collector, experiment name, samples
  *   per call, raw_bits, bitstring setting, estimator set, clock or tick;
  * warned: a different machine, experiment file contents (sha256), number of

@@ -22,23 +22,3 @@ foreach(f ${mb_fixtures})
   set_tests_properties(fixture_${case} PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77
                        LABELS estimators)
 endforeach()
-
-# The mb_assess fuzz target (tests/fuzz/fuzz_assess.c): its corpus is
-# replayed by a normal build (and so under the sanitizers); with MB_FUZZ=ON
-# (clang) it is also built as a libFuzzer binary, fuzz_assess.
-add_executable(fuzz_assess_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_assess.c)
-target_link_libraries(fuzz_assess_replay PRIVATE mebench_core)
-mb_target_setup(fuzz_assess_replay)
-add_test(NAME fuzz_assess_corpus
-         COMMAND fuzz_assess_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/assess)
-set_tests_properties(fuzz_assess_corpus PROPERTIES TIMEOUT 300 LABELS fuzz)
-if(MB_FUZZ)
-  # Coverage feedback needs the library under test instrumented too.
-  target_compile_options(mebench_core PRIVATE -fsanitize=fuzzer-no-link)
-  add_executable(fuzz_assess ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_assess.c)
-  target_link_libraries(fuzz_assess PRIVATE mebench_core)
-  target_compile_definitions(fuzz_assess PRIVATE MB_LIBFUZZER)
-  target_compile_options(fuzz_assess PRIVATE -fsanitize=fuzzer)
-  target_link_options(fuzz_assess PRIVATE -fsanitize=fuzzer)
-  mb_target_setup(fuzz_assess)
-endif()

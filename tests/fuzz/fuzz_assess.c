@@ -8,16 +8,14 @@
  * samples. Besides the sanitizers' checks it aborts when a result breaks
  * the assessment's invariants.
  *
- * Built with -fsanitize=fuzzer (MB_FUZZ=ON) this is the fuzzer; otherwise
- * main() replays the files and folders given as arguments, which is how
- * CTest runs the corpus under the sanitizers.
+ * Built with -fsanitize=fuzzer (MB_FUZZ=ON) this is the fuzzer; linked with
+ * replay_main.c it replays the corpus in tests/fuzz/corpus/assess/, which is
+ * how CTest runs it under the sanitizers (tests/fuzz/CMakeLists.txt).
  */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "estimators.h"
 
@@ -106,79 +104,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   free(s);
   return 0;
 }
-
-#ifndef MB_LIBFUZZER
-static int replay_file(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  uint8_t *buf = NULL;
-  size_t cap = 0, n = 0, got;
-
-  if (!f) {
-    perror(path);
-    return 1;
-  }
-  do {
-    if (n == cap) {
-      uint8_t *p = realloc(buf, cap ? cap * 2 : 4096);
-
-      if (!p) {
-        free(buf);
-        fclose(f);
-        return 1;
-      }
-      buf = p;
-      cap = cap ? cap * 2 : 4096;
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-  } while (got > 0);
-  fclose(f);
-  LLVMFuzzerTestOneInput(buf, n);
-  free(buf);
-  return 0;
-}
-
-static int replay(const char *path, size_t *count)
-{
-  struct stat st;
-  DIR *d;
-  struct dirent *de;
-  int bad = 0;
-
-  if (stat(path, &st) != 0) {
-    perror(path);
-    return 1;
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    (*count)++;
-    return replay_file(path);
-  }
-  d = opendir(path);
-  if (!d) {
-    perror(path);
-    return 1;
-  }
-  while ((de = readdir(d)) != NULL) {
-    char sub[4096];
-
-    if (de->d_name[0] == '.')
-      continue;
-    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-    bad |= replay(sub, count);
-  }
-  closedir(d);
-  return bad;
-}
-
-int main(int argc, char **argv)
-{
-  size_t count = 0;
-  int i, bad = 0;
-
-  for (i = 1; i < argc; i++)
-    bad |= replay(argv[i], &count);
-  printf("fuzz_assess: replayed %zu input%s\n", count, count == 1 ? "" : "s");
-  return bad || count == 0;
-}
-#endif
