@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -385,6 +384,17 @@ static void print_table(struct run *r)
     }
     fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
                  "ns/op: median of the calls' median raw delta)\n");
+    /* Where this session's time went, as run.json's durations record it. */
+    {
+      double total = now_s() - r->t_begin;
+
+      if (total > 0)
+        fprintf(out,
+                "time: %.1f s; collecting %.0f %%, analysing %.0f %%, writing %.0f %%, "
+                "warm-up %.0f %%\n",
+                total, 100 * r->collect_s / total, 100 * r->analyse_s / total,
+                100 * r->write_s / total, 100 * r->warmup_s / total);
+    }
   }
   free(hb);
   free(hr);

@@ -3,6 +3,7 @@
  * results/README.md; a run interrupted with SIGINT after its first recorded
  * call (exit 130, status "interrupted", nothing lost) and completed with
  * --resume into a result of the same shape as the uninterrupted one. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -306,7 +307,9 @@ static int same_shape(const json_t *a, const json_t *b, const char *where)
 
 /* ---- running the binary ------------------------------------------------- */
 
-static pid_t spawn(const char *const *args, const char *out_file)
+/* Run mebench with args; stdout to out_file, stderr to err_file (NULL:
+ * inherited). */
+static pid_t spawn(const char *const *args, const char *out_file, const char *err_file)
 {
   pid_t pid = fork();
 
@@ -316,6 +319,13 @@ static pid_t spawn(const char *const *args, const char *out_file)
     if (fd >= 0) {
       dup2(fd, 1);
       close(fd);
+    }
+    if (err_file) {
+      fd = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        dup2(fd, 2);
+        close(fd);
+      }
     }
     execv(MEBENCH, (char *const *)(uintptr_t)args);
     _exit(127);
@@ -352,26 +362,26 @@ static void sleep_ms(long ms)
 }
 
 /* Calls recorded in the newest run.json under parent (0 while none). */
-static size_t recorded_calls(const char *root, char *dir, size_t n)
+/* dir receives the run directory: at most 956 bytes. */
+static size_t recorded_calls(const char *root, char dir[1000])
 {
-  char cmd[800];
-  FILE *p;
+  char parent[800], path[1200];
+  struct dirent *e;
   json_t *run;
-  char path[1200];
   size_t k;
+  DIR *d;
 
-  snprintf(cmd, sizeof(cmd), "ls -d '%s'/linux_runner/*/ 2>/dev/null | head -1", root);
-  p = popen(cmd, "r");
   dir[0] = '\0';
-  if (p) {
-    if (fgets(dir, (int)n, p))
-      dir[strcspn(dir, "\n")] = '\0';
-    pclose(p);
-  }
+  snprintf(parent, sizeof(parent), "%s/linux_runner", root);
+  d = opendir(parent);
+  if (!d)
+    return 0;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.')
+      snprintf(dir, 1000, "%.700s/%.255s", parent, e->d_name);
+  closedir(d);
   if (!dir[0])
     return 0;
-  if (dir[strlen(dir) - 1] == '/')
-    dir[strlen(dir) - 1] = '\0';
   snprintf(path, sizeof(path), "%s/run.json", dir);
   run = json_load_file(path, 0, NULL);
   k = json_array_size(json_object_get(run, "calls"));
@@ -418,7 +428,7 @@ int main(void)
 {
   char exp_path[700], out[700], dir[1000], full_out[700], stdout_file[700], line[1100];
   struct mb_error err;
-  json_t *interrupted, *resumed, *full;
+  json_t *interrupted, *interrupted_too, *resumed, *full;
   FILE *f;
   pid_t pid;
   size_t seen = 0, i;
@@ -451,12 +461,11 @@ int main(void)
   {
     const char *args[] = {MEBENCH, "run", "--quiet", "--output", out, exp_path, NULL};
 
-    pid = spawn(args, stdout_file);
+    pid = spawn(args, stdout_file, NULL);
     CHECK(pid > 0);
-    for (waited = 0;
-         waited < 60000 && (seen = recorded_calls(out, dir, sizeof(dir))) == 0;
-         waited += 2)
-      sleep_ms(2);
+    for (waited = 0; waited < 60000 && (seen = recorded_calls(out, dir)) == 0;
+         waited += 5)
+      sleep_ms(5);
     CHECK(seen >= 1);
     /* No second writer while it runs: --resume is refused (exit 1). */
     {
@@ -464,7 +473,7 @@ int main(void)
       char other[700];
 
       snprintf(other, sizeof(other), "%s/stdout2", base);
-      CHECK_EQ_INT(wait_exit(spawn(again, other)), 1);
+      CHECK_EQ_INT(wait_exit(spawn(again, other, NULL)), 1);
     }
     kill(pid, SIGINT);
     code = wait_exit(pid);
@@ -485,7 +494,7 @@ int main(void)
   {
     const char *args[] = {MEBENCH, "run", "--quiet", "--resume", dir, NULL};
 
-    code = wait_exit(spawn(args, stdout_file));
+    code = wait_exit(spawn(args, stdout_file, NULL));
     CHECK_EQ_INT(code, 0);
   }
   resumed = load(dir);
@@ -515,12 +524,41 @@ int main(void)
   CHECK_EQ_INT(check_schema(resumed), 0);
   check_files(dir, resumed);
 
+  /* SIGTERM is handled like SIGINT, and the message says which it was. */
+  {
+    char term_out[700], term_err[700], term_dir[1000], msg[2048] = "";
+    const char *args[] = {MEBENCH, "run", "--output", term_out, exp_path, NULL};
+    FILE *ef;
+
+    snprintf(term_out, sizeof(term_out), "%s/term", base);
+    snprintf(term_err, sizeof(term_err), "%s/stderr", base);
+    pid = spawn(args, stdout_file, term_err);
+    for (waited = 0; waited < 60000 && recorded_calls(term_out, term_dir) == 0;
+         waited += 5)
+      sleep_ms(5);
+    kill(pid, SIGTERM);
+    CHECK_EQ_INT(wait_exit(pid), 130);
+    ef = fopen(term_err, "r");
+    if (ef) {
+      size_t got = fread(msg, 1, sizeof(msg) - 1, ef);
+
+      msg[got] = '\0';
+      fclose(ef);
+    }
+    CHECK(strstr(msg, "interrupted by SIGTERM after ") != NULL);
+    CHECK(strstr(msg, "mebench run --resume ") != NULL);
+    interrupted_too = load(term_dir);
+    CHECK_EQ_STR(json_string_value(json_object_get(interrupted_too, "status")),
+                 "interrupted");
+    json_decref(interrupted_too);
+  }
+
   /* An uninterrupted run: valid, and the resumed one has its shape. */
   {
     const char *args[] = {MEBENCH, "run", "--quiet", "-o", full_out, exp_path, NULL};
     char full_dir[1100];
 
-    code = wait_exit(spawn(args, stdout_file));
+    code = wait_exit(spawn(args, stdout_file, NULL));
     CHECK_EQ_INT(code, 0);
     read_line(stdout_file, full_dir, sizeof(full_dir));
     full = load(full_dir);
