@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
+#include "fsutil.h"
 
 enum { OPT_DIR = 1, OPT_FORCE, OPT_HELP };
 
@@ -49,26 +50,6 @@ static int valid_name(const char *name)
       return 0;
   }
   return 1;
-}
-
-/* mkdir -p, for the baselines folder. */
-static int make_dirs(const char *dir, struct mb_error *err)
-{
-  char buf[512];
-  size_t i, n = strlen(dir);
-
-  if (n >= sizeof(buf))
-    return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path is too long");
-  memcpy(buf, dir, n + 1);
-  for (i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != '\0')
-      continue;
-    buf[i] = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return mb_error_errno(err, errno, buf, "cannot create the folder");
-    buf[i] = dir[i];
-  }
-  return MB_OK;
 }
 
 /* Now in UTC ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files). */
@@ -215,7 +196,7 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
       status = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
   if (status == MB_OK)
-    status = make_dirs(dir, err);
+    status = mb_fs_mkdirs(dir, 0777, "the folder", err);
   if (status == MB_OK) {
     size_t len = strlen(text);
 

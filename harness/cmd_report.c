@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "fsutil.h"
 #include "report.h"
 #include "rundir.h"
 
@@ -86,11 +87,13 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   struct mb_rundir rd;
   struct mb_report_options ro;
   const char *dir = NULL, *output = NULL, *plots = NULL;
-  char defout[PATH_MAX], tmp[PATH_MAX + 16], link[PATH_MAX], absplots[PATH_MAX],
+  char defout[PATH_MAX], link[PATH_MAX], absplots[PATH_MAX],
       absout[PATH_MAX], plotsbuf[PATH_MAX];
   long long point = 0;
   int id, rc;
-  FILE *f;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem;
 
   memset(&ro, 0, sizeof(ro));
   mb_opt_init(&p, argc, argv, "report");
@@ -190,29 +193,21 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     mb_rundir_cleanup(&rd);
     return rc;
   }
-  /* Written under a temporary name and renamed, so a reader never sees half
-   * a report; the report is derived, so an older one is replaced. */
-  {
-    const char *slash = strrchr(output, '/');
-
-    if (slash)
-      snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp", (int)(slash - output), output, slash + 1);
-    else
-      snprintf(tmp, sizeof(tmp), ".%s.tmp", output);
-  }
-  f = fopen(tmp, "w");
-  if (!f) {
+  /* Formatted in memory, then written under a temporary name and renamed,
+   * so a reader never sees half a report; the report is derived, so an
+   * older one is replaced. */
+  mem = open_memstream(&text, &len);
+  if (!mem) {
     mb_rundir_cleanup(&rd);
-    return mb_error_errno(err, errno, tmp, "cannot create");
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  rc = mb_report_write(f, output, &rd, &ro, err);
-  if (fclose(f) != 0 && rc == MB_OK)
-    rc = mb_error_errno(err, errno, output, "cannot write");
-  if (rc == MB_OK && rename(tmp, output) != 0)
-    rc = mb_error_errno(err, errno, output, "cannot write");
-  if (rc)
-    remove(tmp);
-  else
+  rc = mb_report_write(mem, output, &rd, &ro, err);
+  if (fclose(mem) != 0 && rc == MB_OK)
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (rc == MB_OK)
+    rc = mb_fs_write_atomic(output, text, len, MB_FS_REPLACE, NULL, err);
+  free(text);
+  if (rc == MB_OK)
     fprintf(stderr, "report: wrote %s\n", output);
   mb_rundir_cleanup(&rd);
   return rc;

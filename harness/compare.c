@@ -2,14 +2,13 @@
 #include "compare.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "fsutil.h"
 #include "mwu.h"
 
 #define RUN_SCHEMA "mebench-run/1"
@@ -807,49 +806,8 @@ void mb_compare_report_cleanup(struct mb_compare_report *report)
 int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
                           struct mb_error *err)
 {
-  char tmp[600];
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-  int fd, status = MB_OK;
-  size_t done = 0;
-
-  if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp", (int)dirlen, path,
-               slash ? slash + 1 : path) >= (int)sizeof(tmp))
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    return mb_error_errno(err, errno, tmp, "cannot create");
-  while (done < len) {
-    ssize_t w = write(fd, data + done, len - done);
-
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w < 0) {
-      status = mb_error_errno(err, errno, tmp, "cannot write");
-      break;
-    }
-    done += (size_t)w;
-  }
-  if (status == MB_OK && fsync(fd) != 0)
-    status = mb_error_errno(err, errno, tmp, "cannot sync");
-  if (close(fd) != 0 && status == MB_OK)
-    status = mb_error_errno(err, errno, tmp, "cannot close");
-  if (status == MB_OK) {
-    if (replace) {
-      if (rename(tmp, path) != 0)
-        status = mb_error_errno(err, errno, path, "cannot rename %s to it", tmp);
-    } else if (link(tmp, path) != 0) {
-      /* link() refuses an existing target atomically, unlike rename(). */
-      if (errno == EEXIST)
-        status = mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                              "already exists (use --force to replace it)");
-      else
-        status = mb_error_errno(err, errno, path, "cannot create");
-    }
-  }
-  if (status != MB_OK || !replace)
-    unlink(tmp);
-  return status;
+  return mb_fs_write_atomic(path, data, len, replace ? MB_FS_REPLACE : 0,
+                            "already exists (use --force to replace it)", err);
 }
 
 /* Replace the per-estimator objects (literal, bitstring) by the name of the

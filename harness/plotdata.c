@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "fsutil.h"
 #include "rawfile.h"
 
 int mb_hist_make(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi, size_t max_bins,
@@ -217,25 +218,6 @@ static void num(FILE *f, double v)
     fputs(" ?", f);
   else
     fprintf(f, " %.6g", v);
-}
-
-static int make_dirs(const char *dir, struct mb_error *err)
-{
-  char buf[1024];
-  size_t i, n = strlen(dir);
-
-  if (n >= sizeof(buf))
-    return mb_error_set(err, MB_EUSAGE, dir, 0, 0, NULL, "path too long");
-  memcpy(buf, dir, n + 1);
-  for (i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != '\0')
-      continue;
-    buf[i] = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return mb_error_errno(err, errno, buf, "cannot create directory");
-    buf[i] = dir[i];
-  }
-  return MB_OK;
 }
 
 /* --- per-axis tables -------------------------------------------------------- */
@@ -879,7 +861,10 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
                         "point %zu has no measured call (the run is %s); choose another "
                         "with --point",
                         point, rd->status);
-  rc = make_dirs(outdir, err);
+  /* out_open() composes "outdir/name" in a 1024-byte buffer. */
+  if (strlen(outdir) >= sizeof(o.path))
+    return mb_error_set(err, MB_EUSAGE, outdir, 0, 0, NULL, "path too long");
+  rc = mb_fs_mkdirs(outdir, 0777, "directory", err);
   if (rc)
     return rc;
   o.dir = outdir;

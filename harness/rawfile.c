@@ -3,14 +3,14 @@
  * back with every kind of damage named. */
 #include "rawfile.h"
 
+#include "fsutil.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define MAGIC "MBRAW001"
 #define MAGIC_LEN 8u
@@ -151,109 +151,25 @@ static int encode(const struct mb_raw_meta *meta, const struct mb_collection *c,
   return b->failed ? MB_ENOMEM : MB_OK;
 }
 
-/* "dir/name" -> "dir/.name.tmp" */
-static int tmp_name(const char *path, char *out, size_t n)
-{
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-  int w = snprintf(out, n, "%.*s.%s.tmp", (int)dirlen, path, path + dirlen);
-
-  return w > 0 && (size_t)w < n ? 0 : -1;
-}
-
-static void sync_dir(const char *path)
-{
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  int fd;
-
-  if (slash)
-    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + (slash == path), path);
-  else
-    snprintf(dir, sizeof(dir), ".");
-  fd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    fsync(fd); /* best effort: the rename is durable once the dir is */
-    close(fd);
-  }
-}
-
 int mb_rawfile_write(const char *path, const struct mb_raw_meta *meta,
                      const struct mb_collection *c, struct mb_error *err)
 {
   struct buf b = {NULL, 0, 0, 0};
-  char tmp[4096];
   struct stat sb;
-  size_t off = 0;
-  int fd, rc, e;
+  int rc;
 
+  /* Checked before encoding too, so an existing file costs no encoding. */
   if (lstat(path, &sb) == 0)
     return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
                         "refusing to overwrite an existing file");
-  if (tmp_name(path, tmp, sizeof(tmp)) != 0)
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
   rc = encode(meta, c, &b);
   if (rc != MB_OK) {
     free(b.p);
     return mb_error_set(err, rc, path, 0, 0, NULL, "out of memory encoding raw file");
   }
-  /* A leftover from a crashed run is ours to replace: its name says so. */
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    e = errno;
-    free(b.p);
-    return mb_error_errno(err, e, tmp, "cannot create");
-  }
-  while (off < b.len) {
-    ssize_t w = write(fd, b.p + off, b.len - off);
-
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      e = w < 0 ? errno : EIO;
-      goto fail;
-    }
-    off += (size_t)w;
-  }
-  if (fsync(fd) != 0) {
-    e = errno;
-    goto fail;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    e = errno;
-    goto fail;
-  }
-  fd = -1;
+  rc = mb_fs_write_atomic(path, b.p, b.len, 0, "refusing to overwrite an existing file", err);
   free(b.p);
-  b.p = NULL;
-  /* link() fails with EEXIST instead of replacing: never overwrite, even
-   * when another writer raced us since the lstat above. */
-  if (link(tmp, path) != 0) {
-    e = errno;
-    if (e == EEXIST) {
-      unlink(tmp);
-      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                          "refusing to overwrite an existing file");
-    }
-    /* File systems without hard links: rename, having checked above. */
-    if (rename(tmp, path) != 0) {
-      e = errno;
-      unlink(tmp);
-      return mb_error_errno(err, e, path, "cannot rename %s to it", tmp);
-    }
-  } else {
-    unlink(tmp);
-  }
-  sync_dir(path);
-  return MB_OK;
-
-fail:
-  if (fd >= 0)
-    close(fd);
-  unlink(tmp);
-  free(b.p);
-  return mb_error_errno(err, e, path, "cannot write raw file");
+  return rc;
 }
 
 /* --- reading -------------------------------------------------------------- */

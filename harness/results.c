@@ -1,6 +1,8 @@
 /* results.c: the results directory, atomic writes, run.json and summary.csv. */
 #include "results.h"
 
+#include "fsutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -13,112 +15,11 @@
 
 /* ---- atomic files -------------------------------------------------------- */
 
-/* Split path into its directory ("." when none) and the temporary name
- * ".<base>.tmp" beside it. */
-static int temp_paths(const char *path, char *dir, size_t ndir, char *tmp, size_t ntmp)
-{
-  const char *slash = strrchr(path, '/');
-  int w;
-
-  if (slash) {
-    size_t len = (size_t)(slash - path);
-
-    if (len + 1 > ndir)
-      return -1;
-    memcpy(dir, path, len);
-    dir[len == 0 ? 1 : len] = '\0';
-    if (len == 0)
-      dir[0] = '/';
-    w = snprintf(tmp, ntmp, "%.*s/.%s.tmp", (int)len, path, slash + 1);
-  } else {
-    snprintf(dir, ndir, ".");
-    w = snprintf(tmp, ntmp, ".%s.tmp", path);
-  }
-  return w < 0 || (size_t)w >= ntmp ? -1 : 0;
-}
-
-/* fsync a directory so a rename in it is durable; file systems that cannot
- * sync directories (EINVAL) are not an error. */
-static int sync_dir(const char *dir, struct mb_error *err)
-{
-  int fd = open(dir, O_RDONLY);
-
-  if (fd < 0)
-    return mb_error_errno(err, errno, dir, "cannot open directory to sync it");
-  if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
-    int e = errno;
-
-    close(fd);
-    return mb_error_errno(err, e, dir, "cannot sync directory");
-  }
-  close(fd);
-  return MB_OK;
-}
-
 int mb_results_write_atomic(const char *path, const void *data, size_t len, int replace,
                             struct mb_error *err)
 {
-  char dir[4096], tmp[4096];
-  const unsigned char *p = data;
-  size_t done = 0;
-  int fd, e;
-
-  if (temp_paths(path, dir, sizeof(dir), tmp, sizeof(tmp)) != 0)
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
-  if (!replace && access(path, F_OK) == 0)
-    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                        "already exists; results are never overwritten");
-  /* A leftover temporary from a killed process is ours to replace. */
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    return mb_error_errno(err, errno, path, "cannot create its temporary file %s", tmp);
-  while (done < len) {
-    ssize_t w = write(fd, p + done, len - done);
-
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      e = w < 0 ? errno : EIO;
-      goto fail;
-    }
-    done += (size_t)w;
-  }
-  if (fsync(fd) != 0) {
-    e = errno;
-    goto fail;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    e = errno;
-    goto fail;
-  }
-  fd = -1;
-  if (replace) {
-    if (rename(tmp, path) != 0) {
-      e = errno;
-      unlink(tmp);
-      return mb_error_errno(err, e, path, "cannot rename %s to it", tmp);
-    }
-  } else {
-    /* link() refuses an existing name, so a file that appeared meanwhile is
-     * still not overwritten. */
-    if (link(tmp, path) != 0) {
-      e = errno;
-      unlink(tmp);
-      if (e == EEXIST)
-        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                            "already exists; results are never overwritten");
-      return mb_error_errno(err, e, path, "cannot link %s to it", tmp);
-    }
-    unlink(tmp);
-  }
-  return sync_dir(dir, err);
-
-fail:
-  if (fd >= 0)
-    close(fd);
-  unlink(tmp);
-  return mb_error_errno(err, e, path, "cannot write %zu bytes (wrote %zu)", len, done);
+  return mb_fs_write_atomic(path, data, len, replace ? MB_FS_REPLACE : 0,
+                            "already exists; results are never overwritten", err);
 }
 
 /* ---- the run directory --------------------------------------------------- */
@@ -129,28 +30,6 @@ void mb_results_iso_time(time_t t, char out[32])
 
   gmtime_r(&t, &tm);
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* mkdir -p for the parents; an existing directory is fine here. */
-static int make_parents(char *path, struct mb_error *err)
-{
-  char *p;
-
-  for (p = path + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-      int rc = mb_error_errno(err, errno, path, "cannot create results directory");
-
-      *p = '/';
-      return rc;
-    }
-    *p = '/';
-  }
-  if (mkdir(path, 0755) != 0 && errno != EEXIST)
-    return mb_error_errno(err, errno, path, "cannot create results directory");
-  return MB_OK;
 }
 
 int mb_results_create_dir(const char *root, const char *name, const char *host,
@@ -164,7 +43,7 @@ int mb_results_create_dir(const char *root, const char *name, const char *host,
   *dir_out = NULL;
   if ((size_t)snprintf(parent, sizeof(parent), "%s/%s", root, name) >= sizeof(parent))
     return mb_error_set(err, MB_EINVALID, root, 0, 0, NULL, "results path is too long");
-  rc = make_parents(parent, err);
+  rc = mb_fs_mkdirs(parent, 0755, "results directory", err);
   if (rc != MB_OK)
     return rc;
   gmtime_r(&when, &tm);

@@ -1,0 +1,46 @@
+/* fsutil.h: the file-system steps several modules share: atomic whole-file
+ * writes and mkdir -p.
+ *
+ * Not thread-safe with respect to the same path; distinct paths may be used
+ * from distinct threads.
+ */
+#ifndef MB_FSUTIL_H
+#define MB_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* mb_fs_write_atomic flags. */
+#define MB_FS_REPLACE 1 /* replace an existing path; without it, never overwrite */
+
+/* Write len bytes of data to path atomically: a temporary ".<name>.tmp"
+ * beside it (a leftover from a killed process is replaced), written in full
+ * (EINTR retried), fsync'd and closed, then renamed over path
+ * (MB_FS_REPLACE) or hard-linked to it, then the directory is fsync'd
+ * (EINVAL and EROFS from that fsync are not errors). So a reader sees path
+ * absent, as it was, or complete.
+ *
+ * Without MB_FS_REPLACE an existing path (anything lstat sees, a dangling
+ * link included) is never overwritten, even by a writer racing this one:
+ * link() refuses an existing name atomically. Both cases give MB_EEXISTS
+ * with exists_text (NULL: "already exists") so callers can say what the
+ * user may do about it. On a file system without hard links (link fails
+ * otherwise than EEXIST) the file is renamed into place, having been
+ * checked absent just before.
+ *
+ * Errors name path: MB_EINVALID when the temporary name would not fit,
+ * MB_ENOSPACE for a full disk, MB_ESYSTEM/MB_EIO otherwise (see
+ * mb_error_errno). On failure the temporary file is removed and an existing
+ * path is left as it was. data may be NULL when len is 0. */
+int mb_fs_write_atomic(const char *path, const void *data, size_t len, int flags,
+                       const char *exists_text, struct mb_error *err);
+
+/* mkdir -p: create dir and each missing parent with mode (umask applies); an
+ * existing directory is fine. A failure names the prefix that could not be
+ * made, in the text "cannot create <what>" plus the system's reason.
+ * MB_EUSAGE when dir is longer than PATH_MAX. */
+int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error *err);
+
+#endif
