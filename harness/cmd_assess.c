@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "estimators.h"
 #include "rawfile.h"
+#include "results.h"
 
 enum {
   OPT_BITS = 1,
@@ -197,66 +198,17 @@ static int parse_estimators(const char *list, unsigned *mask, struct mb_error *e
   return MB_OK;
 }
 
-static json_t *estimate_json(const struct mb_estimate *e)
-{
-  json_t *o = json_object();
-  unsigned i;
-
-  if (!e->ran) {
-    json_object_set_new(o, "skipped", json_string(e->skipped));
-    return o;
-  }
-  json_object_set_new(o, "h", json_real(e->h + 0.0)); /* never -0 */
-  json_object_set_new(o, "p", json_real(e->p));
-  for (i = 0; i < e->n_values; i++)
-    json_object_set_new(o, e->values[i].name, json_real(e->values[i].value));
-  if (e->predictions > 0) {
-    /* The prediction estimators' N, C, r (longest run + 1), P_global,
-     * P_global' and P_local, named as in SP 800-90B. */
-    json_object_set_new(o, "N", json_integer((json_int_t)e->predictions));
-    json_object_set_new(o, "C", json_integer((json_int_t)e->correct));
-    json_object_set_new(o, "r", json_integer((json_int_t)(e->longest_run + 1)));
-    json_object_set_new(o, "p_global", json_real(e->p_global));
-    json_object_set_new(o, "p_global_prime", json_real(e->p_global_upper));
-    if (e->p_local >= 0.0)
-      json_object_set_new(o, "p_local", json_real(e->p_local));
-  }
-  return o;
-}
-
-static json_t *section_json(const struct mb_estimate *section)
-{
-  json_t *o = json_object();
-  unsigned i;
-
-  for (i = 0; i < MB_EST_COUNT; i++)
-    if (section[i].ran || section[i].skipped)
-      json_object_set_new(o, mb_estimator_key((enum mb_estimator)i),
-                          estimate_json(&section[i]));
-  return o;
-}
-
-static json_t *value_or_null(double h)
-{
-  return h >= 0.0 ? json_real(h) : json_null();
-}
-
+/* The assessment as run.json records it (mb_results_assessment_json), after
+ * the name of the file assessed. */
 static int print_json(const char *file, const struct mb_assessment *a, struct mb_error *err)
 {
-  json_t *root = json_object();
-  char *text;
+  json_t *root = json_object(), *body = mb_results_assessment_json(a);
+  char *text = NULL;
 
-  json_object_set_new(root, "file", json_string(file));
-  json_object_set_new(root, "samples", json_integer((json_int_t)a->samples));
-  json_object_set_new(root, "bits_per_symbol", json_integer(a->bits_per_symbol));
-  json_object_set_new(root, "alphabet_size", json_integer(a->alphabet_size));
-  json_object_set_new(root, "binary", json_boolean(a->binary));
-  json_object_set_new(root, "h_original", value_or_null(a->h_original));
-  json_object_set_new(root, "h_bitstring", value_or_null(a->h_bitstring));
-  json_object_set_new(root, "h_assessed", value_or_null(a->h_assessed));
-  json_object_set_new(root, "literal", section_json(a->literal));
-  json_object_set_new(root, "bitstring", section_json(a->bitstring));
-  text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  if (root && body && json_object_set_new(root, "file", json_string(file)) == 0 &&
+      json_object_update(root, body) == 0)
+    text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  json_decref(body);
   json_decref(root);
   if (!text)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
