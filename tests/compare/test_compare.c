@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "compare.h"
+#include "testutil.h"
 
 struct pcfg {
   uint32_t ports, ool;
@@ -531,24 +532,6 @@ static void test_goldens(void)
   mb_compare_run_cleanup(&cur);
 }
 
-static int cli(const char *const *words, int n)
-{
-  char *argv[16];
-  int i;
-
-  for (i = 0; i < n; i++)
-    argv[i] = strdup(words[i]);
-  argv[n] = NULL;
-  {
-    int st = mb_cli_main(n, argv);
-
-    for (i = 0; i < n; i++)
-      free(argv[i]);
-    fflush(stdout);
-    return mb_status_exit(st);
-  }
-}
-
 static void test_cli_and_baseline(const char *tmp)
 {
   char out[600], path[600];
@@ -561,57 +544,57 @@ static void test_cli_and_baseline(const char *tmp)
   snprintf(out, sizeof(out), "%s/gab.json", tmp);
   {
     const char *w[] = {"mebench", "compare", "base", "current", "--gab", out};
-    CHECK_EQ_INT(cli(w, 6), 5);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 5);
     CHECK_EQ_INT(access(out, R_OK), 0);
   }
   {
     const char *w[] = {"mebench", "compare", "base", "base/run.json", "--markdown"};
-    CHECK_EQ_INT(cli(w, 5), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 5), 0);
   }
   {
     const char *w[] = {"mebench", "compare", "base", "other_collector.json"};
-    CHECK_EQ_INT(cli(w, 4), 7);
+    CHECK_EQ_INT(mb_test_cli(w, 4), 7);
   }
   {
     const char *w[] = {"mebench", "compare", "base", "current", "--max-drop", "0.3"};
-    CHECK_EQ_INT(cli(w, 6), 0); /* the 20% drop is within a 30% tolerance */
+    CHECK_EQ_INT(mb_test_cli(w, 6), 0); /* the 20% drop is within a 30% tolerance */
   }
   {
     const char *w[] = {"mebench", "compare", "base", "base", "--min-entropy", "7"};
-    CHECK_EQ_INT(cli(w, 6), 5);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 5);
   }
   {
     const char *w[] = {"mebench", "compare", "base"};
-    CHECK_EQ_INT(cli(w, 3), 2);
+    CHECK_EQ_INT(mb_test_cli(w, 3), 2);
   }
   {
     const char *w[] = {"mebench", "compare", "base", "current", "--alpha", "2"};
-    CHECK_EQ_INT(cli(w, 6), 2);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 2);
   }
   {
     const char *w[] = {"mebench", "compare", "base", "nonexistent"};
-    CHECK(cli(w, 4) != 0);
+    CHECK(mb_test_cli(w, 4) != 0);
   }
 
   /* Baseline round trip: the baseline of a run compares equal to the run. */
   snprintf(path, sizeof(path), "%s/ci_smoke-test.json", tmp);
   {
     const char *w[] = {"mebench", "baseline", "base", "ci_smoke-test", "--dir", tmp};
-    CHECK_EQ_INT(cli(w, 6), 0);
-    CHECK_EQ_INT(cli(w, 6), 1); /* exists: refused */
+    CHECK_EQ_INT(mb_test_cli(w, 6), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 1); /* exists: refused */
   }
   {
     const char *w[] = {"mebench", "baseline", "base",   "ci_smoke-test",
                        "--dir",   tmp,        "--force"};
-    CHECK_EQ_INT(cli(w, 7), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 7), 0);
   }
   {
     const char *w[] = {"mebench", "baseline", "base", "../escape", "--dir", tmp};
-    CHECK_EQ_INT(cli(w, 6), 2);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 2);
   }
   {
     const char *w[] = {"mebench", "baseline", path, "again", "--dir", tmp};
-    CHECK_EQ_INT(cli(w, 6), 3); /* a baseline of a baseline */
+    CHECK_EQ_INT(mb_test_cli(w, 6), 3); /* a baseline of a baseline */
   }
   /* Pooling: runs of one experiment file join, points matched by
    * configuration; another collector is refused. */
@@ -622,8 +605,8 @@ static void test_cli_and_baseline(const char *tmp)
     const char *bad_pool[] = {"mebench", "baseline", "base", "other_collector.json",
                               "nope",    "--dir",    tmp};
 
-    CHECK_EQ_INT(cli(w, 7), 0);
-    CHECK_EQ_INT(cli(bad_pool, 7), 7);
+    CHECK_EQ_INT(mb_test_cli(w, 7), 0);
+    CHECK_EQ_INT(mb_test_cli(bad_pool, 7), 7);
     snprintf(pooled, sizeof(pooled), "%s/pooled.json", tmp);
     mb_error_init(&err);
     CHECK_EQ_INT(mb_compare_run_load(pooled, &a, &err), MB_OK);

@@ -11,21 +11,7 @@
 #include "check.h"
 #include "cli.h"
 #include "compare.h"
-
-static int cli(const char *const *words, int n)
-{
-  char *argv[16];
-  int i, st;
-
-  for (i = 0; i < n && i < 15; i++)
-    argv[i] = strdup(words[i]);
-  argv[n] = NULL;
-  st = mb_cli_main(n, argv);
-  for (i = 0; i < n; i++)
-    free(argv[i]);
-  fflush(stdout);
-  return mb_status_exit(st);
-}
+#include "testutil.h"
 
 /* The run directories under root/replay_runner, sorted by name (time). */
 static size_t find_runs(const char *root, char out[][700], size_t max)
@@ -74,11 +60,11 @@ int main(void)
   {
     const char *w[] = {"mebench", "run", "--quiet", "--output", tmp, exp};
 
-    CHECK_EQ_INT(cli(w, 6), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 0);
     /* Run directories are named by the second: make the second run's
      * name differ. */
     sleep(1);
-    CHECK_EQ_INT(cli(w, 6), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 6), 0);
   }
   n = find_runs(tmp, runs, 4);
   CHECK_EQ_INT(n, 2);
@@ -117,8 +103,8 @@ int main(void)
     const char *both[] = {"mebench",     "baseline", runs[0], runs[1],
                           "replay-both", "--dir",    tmp};
 
-    CHECK_EQ_INT(cli(one, 6), 0);
-    CHECK_EQ_INT(cli(both, 7), 0);
+    CHECK_EQ_INT(mb_test_cli(one, 6), 0);
+    CHECK_EQ_INT(mb_test_cli(both, 7), 0);
   }
   snprintf(bl, sizeof(bl), "%s/replay-one.json", tmp);
   snprintf(pooled, sizeof(pooled), "%s/replay-both.json", tmp);
@@ -127,9 +113,9 @@ int main(void)
     const char *w2[] = {"mebench", "compare", pooled, runs[1], "--json"};
     const char *w3[] = {"mebench", "compare", pooled, runs[0], "--min-entropy", "8"};
 
-    CHECK_EQ_INT(cli(w1, 4), 0);
-    CHECK_EQ_INT(cli(w2, 5), 0);
-    CHECK_EQ_INT(cli(w3, 6), 5); /* nothing reaches 8 bits per byte */
+    CHECK_EQ_INT(mb_test_cli(w1, 4), 0);
+    CHECK_EQ_INT(mb_test_cli(w2, 5), 0);
+    CHECK_EQ_INT(mb_test_cli(w3, 6), 5); /* nothing reaches 8 bits per byte */
   }
   mb_error_init(&err);
   CHECK_EQ_INT(mb_compare_run_load(pooled, &a, &err), MB_OK);

@@ -1,7 +1,6 @@
 /* test_cmd_assess.c: `mebench assess`: text and JSON output, options, and
  * the errors bad files and bad options give. */
 #include <jansson.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -9,44 +8,14 @@
 #include "commands.h"
 #include "estimators.h"
 #include "rawfile.h"
+#include "testutil.h"
 
 static char out_path[256];
 
 /* Run `assess ARGS...` with stdout captured into out_path. */
 static int run(struct mb_error *err, int argc, const char **argv)
 {
-  int saved, fd, status;
-  char *args[16];
-  int i;
-
-  for (i = 0; i < argc && i < 15; i++)
-    args[i] = (char *)(uintptr_t)argv[i];
-  args[i] = NULL;
-  fflush(stdout);
-  saved = dup(1);
-  fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  dup2(fd, 1);
-  close(fd);
-  mb_error_init(err);
-  status = mb_cmd_assess(argc, args, err);
-  fflush(stdout);
-  dup2(saved, 1);
-  close(saved);
-  return status;
-}
-
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  static char buf[1 << 16];
-  size_t n;
-
-  if (!f)
-    return NULL;
-  n = fread(buf, 1, sizeof(buf) - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
+  return mb_test_capture(out_path, mb_cmd_assess, argc, (const char *const *)argv, err);
 }
 
 static void write_file(const char *path, const uint8_t *d, size_t n)
@@ -67,7 +36,7 @@ int main(void)
   struct mb_error err;
   json_t *j;
   json_error_t jerr;
-  const char *text;
+  char *text;
   uint64_t x = 88172645463325252ull;
   size_t i;
 
@@ -92,7 +61,7 @@ int main(void)
     const char *argv[] = {"assess", "--json", "--threads", "2", data_path};
 
     CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
-    j = json_loads(slurp(out_path), 0, &jerr);
+    j = json_load_file(out_path, 0, &jerr);
     CHECK(j != NULL);
     if (j) {
       json_t *lit = json_object_get(j, "literal"), *bit = json_object_get(j, "bitstring");
@@ -115,11 +84,12 @@ int main(void)
     const char *argv[] = {"assess", "-e", "mcv,markov", "--no-bitstring", data_path};
 
     CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
-    text = slurp(out_path);
+    text = mb_test_slurp(out_path, NULL);
     CHECK(text && strstr(text, "Most Common Value") != NULL);
     CHECK(text && strstr(text, "H_assessed:") != NULL);
     CHECK(text && strstr(text, "--no-bitstring") != NULL);
     CHECK(text && strstr(text, "LZ78Y") == NULL);
+    free(text);
   }
   {
     const char *argv[] = {"assess", "--bits", "4", wide_path};
@@ -160,8 +130,9 @@ int main(void)
     const char *argv[] = {"assess", "--help"};
 
     CHECK_EQ_INT(run(&err, 2, argv), MB_OK);
-    text = slurp(out_path);
+    text = mb_test_slurp(out_path, NULL);
     CHECK(text && strstr(text, "Usage: mebench assess") != NULL);
+    free(text);
   }
   {
     /* '-' reads standard input. */
@@ -169,8 +140,9 @@ int main(void)
 
     CHECK(freopen(data_path, "rb", stdin) != NULL);
     CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
-    text = slurp(out_path);
+    text = mb_test_slurp(out_path, NULL);
     CHECK(text && strstr(text, "\"samples\": 20000") != NULL);
+    free(text);
   }
   {
     /* A raw file: its bytes (8 bits), or the low --raw-bits bits of each
@@ -213,7 +185,7 @@ int main(void)
 
       CHECK_EQ_INT(mb_assess(sym, 5000, 3, NULL, ref, &err), MB_OK);
       CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
-      j = json_loads(slurp(out_path), 0, &jerr);
+      j = json_load_file(out_path, 0, &jerr);
       CHECK(j != NULL);
       CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 5000);
       CHECK_EQ_INT(json_integer_value(json_object_get(j, "bits_per_symbol")), 3);
@@ -222,7 +194,7 @@ int main(void)
 
       CHECK_EQ_INT(mb_assess(c.bytes, 3000, 8, NULL, ref, &err), MB_OK);
       CHECK_EQ_INT(run(&err, 3, argv2), MB_OK);
-      j = json_loads(slurp(out_path), 0, &jerr);
+      j = json_load_file(out_path, 0, &jerr);
       CHECK(j != NULL);
       CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 3000);
       CHECK_NEAR(json_real_value(json_object_get(j, "h_assessed")), ref->h_assessed, 0);

@@ -11,29 +11,9 @@
 
 #include "check.h"
 #include "estimators.h"
+#include "testutil.h"
 
 #define TOL_H 1e-6
-
-static uint8_t *read_file(const char *path, size_t *n)
-{
-  FILE *f = fopen(path, "rb");
-  uint8_t *buf;
-  long len;
-
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  len = ftell(f);
-  rewind(f);
-  buf = malloc(len > 0 ? (size_t)len : 1);
-  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  *n = (size_t)len;
-  return buf;
-}
 
 static int in_list(json_t *list, const char *key)
 {
@@ -124,7 +104,7 @@ int main(int argc, char **argv)
   }
   snprintf(path, sizeof(path), "%s/tests/data/estimators/%s/input.bin", MB_SOURCE_DIR,
            argv[1]);
-  data = read_file(path, &n);
+  data = (uint8_t *)mb_test_slurp(path, &n);
   if (!data) {
     fprintf(stderr, "%s: cannot read\n", path);
     return 1;

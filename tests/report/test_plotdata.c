@@ -11,6 +11,7 @@
 #include "plotdata.h"
 #include "rawfile.h"
 #include "rundir.h"
+#include "testutil.h"
 
 #define FIXTURE MB_SOURCE_DIR "/tests/data/report/run"
 
@@ -92,30 +93,6 @@ static void test_quantile(void)
 
 /* --- run.json validation ------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *n)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long len;
-
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)len + 1);
-  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf)
-    buf[len] = '\0';
-  fclose(f);
-  if (n)
-    *n = (size_t)len;
-  return buf;
-}
-
 static void put(const char *path, const char *text)
 {
   FILE *f = fopen(path, "wb");
@@ -137,7 +114,7 @@ static int load_edited(const char *dir, const char *from, const char *to, char *
   struct mb_error err;
   int rc;
 
-  text = slurp(FIXTURE "/run.json", &len);
+  text = mb_test_slurp(FIXTURE "/run.json", &len);
   if (!text)
     return -999;
   hit = strstr(text, from);
@@ -204,7 +181,7 @@ static void test_validation(const char *tmp)
 /* Sum column `col` (1-based) of the data rows of a table. */
 static double column_sum(const char *path, int col, size_t *rows)
 {
-  char *text = slurp(path, NULL), *line, *save = NULL;
+  char *text = mb_test_slurp(path, NULL), *line, *save = NULL;
   double sum = 0;
 
   *rows = 0;
@@ -257,7 +234,7 @@ static void test_fixture(const char *tmp)
   snprintf(path, sizeof(path), "%s/hist-p1.dat", out);
   sum = column_sum(path, 2, &rows);
   CHECK(rows > 10);
-  text = slurp((snprintf(path, sizeof(path), "%s/hist-p1.gp", out), path), NULL);
+  text = mb_test_slurp((snprintf(path, sizeof(path), "%s/hist-p1.gp", out), path), NULL);
   CHECK(text && strstr(text, "n_total = 3264"));
   {
     const char *a = text ? strstr(text, "n_above = ") : NULL;
@@ -285,7 +262,7 @@ static void test_fixture(const char *tmp)
   CHECK_EQ_INT(rows, 4);
   CHECK_NEAR(sum, 2 + 8 + 2 + 8, 0);
   snprintf(path, sizeof(path), "%s/figures.tsv", out);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "entropy.gp\tentropy-num_ports\taxis-num_ports.gp"));
   CHECK(text && strstr(text, "series.gp\tseries-p1\t"));
   CHECK(text && !strstr(text, "ool_size"));  /* not swept */
@@ -293,7 +270,7 @@ static void test_fixture(const char *tmp)
   free(text);
   /* at 256 samples multi_mcw and bitstring compression never run */
   snprintf(path, sizeof(path), "%s/estimators.gp", out);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "nest = 8\n") && strstr(text, "est[2] = 'collision'") &&
         !strstr(text, "multi_mcw"));
   free(text);
@@ -317,7 +294,7 @@ static void test_damaged_raw(const char *tmp)
   snprintf(path, sizeof(path), "%s/raw", dir);
   mkdir(dir, 0777);
   mkdir(path, 0777);
-  text = slurp(FIXTURE "/run.json", &n);
+  text = mb_test_slurp(FIXTURE "/run.json", &n);
   snprintf(path, sizeof(path), "%s/run.json", dir);
   put(path, text);
   free(text);
@@ -325,7 +302,7 @@ static void test_damaged_raw(const char *tmp)
     char from[600];
 
     snprintf(from, sizeof(from), FIXTURE "/raw/p%zu-r%zu.mbr", i / 3, i % 3);
-    text = slurp(from, &n);
+    text = mb_test_slurp(from, &n);
     if (!text)
       continue;
     if (i == 4)
@@ -357,7 +334,7 @@ static void test_missing_estimator(const char *tmp)
   mkdir(dir, 0777);
   snprintf(path, sizeof(path), "%s/raw", dir);
   CHECK(symlink(FIXTURE "/raw", path) == 0);
-  text = slurp(FIXTURE "/run.json", &n);
+  text = mb_test_slurp(FIXTURE "/run.json", &n);
   if (!text)
     return;
   /* rename every "mcv" key: the reader then sees no MCV estimate at all */
@@ -373,14 +350,14 @@ static void test_missing_estimator(const char *tmp)
   CHECK(isnan(rd.points[0].est_bytes[MB_EST_MCV].med));
   mb_rundir_cleanup(&rd);
   snprintf(path, sizeof(path), "%s/out/estimators.gp", dir);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   /* 256 samples are too few for multi_mcw and for compression on the
    * bitstring: with mcv gone too, 7 of the 10 estimators are left */
   CHECK(text && strstr(text, "nest = 7\n") && strstr(text, "est[1] = 'collision'") &&
         !strstr(text, "'mcv'") && !strstr(text, "'multi_mcw'") && strstr(text, "labcol = 11"));
   free(text);
   snprintf(path, sizeof(path), "%s/out/estimators.dat", dir);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   /* point 0's binding estimator keeps its place among the 9 left */
   {
     const char *row = text ? strstr(text, "\n0 ") : NULL;
@@ -408,7 +385,7 @@ static void test_interrupted(const char *tmp)
   mkdir(dir, 0777);
   snprintf(path, sizeof(path), "%s/raw", dir);
   CHECK(symlink(FIXTURE "/raw", path) == 0);
-  text = slurp(FIXTURE "/run.json", &n);
+  text = mb_test_slurp(FIXTURE "/run.json", &n);
   if (!text)
     return;
   /* keep the first 5 calls (points 0 and 1): cut before the 6th */
@@ -438,18 +415,18 @@ static void test_interrupted(const char *tmp)
   mb_rundir_cleanup(&rd);
   free(text);
   snprintf(path, sizeof(path), "%s/out/figures.tsv", dir);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "hist-p1\t") && !strstr(text, "hist-p2\t") &&
         strstr(text, "series-p1\t"));
   free(text);
   /* the axis table holds only the measured points: one series (complex) */
   snprintf(path, sizeof(path), "%s/out/axis-num_ports.gp", dir);
-  text = slurp(path, NULL);
+  text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "nser = 1\n") && strstr(text, "ser[1] = 'complex'"));
   free(text);
 
   /* no call at all */
-  text = slurp(FIXTURE "/run.json", &n);
+  text = mb_test_slurp(FIXTURE "/run.json", &n);
   cut = text ? strstr(text, "\"calls\": [") : NULL;
   CHECK(cut != NULL);
   if (cut) {
@@ -472,7 +449,7 @@ static void test_against_summary(void)
 {
   struct mb_rundir rd;
   struct mb_error err;
-  char *text = slurp(FIXTURE "/summary.csv", NULL), *line, *save = NULL;
+  char *text = mb_test_slurp(FIXTURE "/summary.csv", NULL), *line, *save = NULL;
   size_t rows = 0;
 
   mb_error_init(&err);

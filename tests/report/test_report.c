@@ -13,30 +13,9 @@
 #include "commands.h"
 #include "report.h"
 #include "rundir.h"
+#include "testutil.h"
 
 #define DATA MB_SOURCE_DIR "/tests/data/report"
-
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long len;
-
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)len + 1);
-  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf)
-    buf[len] = '\0';
-  fclose(f);
-  return buf;
-}
 
 /* Report the fixture (loaded as "run" from tests/data/report, so the text
  * names no machine-specific path) and compare with the golden file. */
@@ -66,8 +45,8 @@ static void golden(enum mb_report_format format, const char *golden_name, const 
     printf("rewrote %s\n", gold);
     return;
   }
-  got = slurp(out);
-  want = slurp(gold);
+  got = mb_test_slurp(out, NULL);
+  want = mb_test_slurp(gold, NULL);
   CHECK(want != NULL);
   if (got && want && strcmp(got, want) != 0) {
     char cmd[1200];
@@ -102,13 +81,13 @@ static void command(const char *tmp)
     rc = mb_cmd_report(4, argv, &err);
     CHECK_EQ_INT(rc, MB_OK);
   }
-  text = slurp(outfile);
+  text = mb_test_slurp(outfile, NULL);
   /* from tmp/sub/dir to tests/data/report/run/plots */
   CHECK(text && strstr(text, "](../../../") &&
         strstr(text, "/tests/data/report/run/plots/entropy-num_ports.png)"));
   free(text);
   /* the figures were not drawn: the report says how to draw them */
-  text = slurp(outfile);
+  text = mb_test_slurp(outfile, NULL);
   CHECK(text && strstr(text, "Not drawn yet: `scripts/plot run`"));
   free(text);
   /* once scripts/plot has drawn them (its figures.tsv is there), the report
@@ -133,7 +112,7 @@ static void command(const char *tmp)
       mb_error_init(&err);
       CHECK_EQ_INT(mb_cmd_report(6, argv, &err), MB_OK);
     }
-    text = slurp(outfile);
+    text = mb_test_slurp(outfile, NULL);
     CHECK(text && strstr(text, "Drawn by `scripts/plot`") &&
           strstr(text, "](../../figs/entropy-num_ports.png)"));
     free(text);

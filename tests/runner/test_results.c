@@ -8,28 +8,9 @@
 
 #include "check.h"
 #include "results.h"
+#include "testutil.h"
 
 static char base[512];
-
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  char *s;
-  long n;
-
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  s = calloc(1, (size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-    free(s);
-    s = NULL;
-  }
-  fclose(f);
-  return s;
-}
 
 /* Entries of dir whose name starts with '.' other than "." and "..". */
 static int hidden_files(const char *dir)
@@ -57,20 +38,20 @@ static void check_atomic(void)
   snprintf(path, sizeof(path), "%s/a.txt", base);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_results_write_atomic(path, "first", 5, 0, &err), MB_OK);
-  CHECK_EQ_STR((s = slurp(path)), "first");
+  CHECK_EQ_STR((s = mb_test_slurp(path, NULL)), "first");
   free(s);
   /* Never overwritten unless asked. */
   CHECK_EQ_INT(mb_results_write_atomic(path, "second", 6, 0, &err), MB_EEXISTS);
   CHECK_EQ_STR(err.source, path);
   CHECK(strstr(err.text, "never overwritten") != NULL);
-  CHECK_EQ_STR((s = slurp(path)), "first");
+  CHECK_EQ_STR((s = mb_test_slurp(path, NULL)), "first");
   free(s);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_results_write_atomic(path, "third", 5, 1, &err), MB_OK);
-  CHECK_EQ_STR((s = slurp(path)), "third");
+  CHECK_EQ_STR((s = mb_test_slurp(path, NULL)), "third");
   free(s);
   CHECK_EQ_INT(mb_results_write_atomic(path, "", 0, 1, &err), MB_OK);
-  CHECK_EQ_STR((s = slurp(path)), "");
+  CHECK_EQ_STR((s = mb_test_slurp(path, NULL)), "");
   free(s);
   CHECK_EQ_INT(hidden_files(base), 0); /* no temporary left behind */
 

@@ -5,31 +5,12 @@
 #include "check.h"
 #include "commands.h"
 #include "source.h"
+#include "testutil.h"
 
 /* Run mb_cmd_sources with stdout sent to a file; returns its status. */
 static int run(const char *out, int argc, const char *const *words, struct mb_error *err)
 {
-  static char store[4][32];
-  char *argv[4];
-  FILE *f;
-  int saved, rc, i;
-
-  for (i = 0; i < argc; i++) {
-    snprintf(store[i], sizeof(store[i]), "%s", words[i]);
-    argv[i] = store[i];
-  }
-  fflush(stdout);
-  saved = dup(1);
-  f = fopen(out, "w");
-  if (!f)
-    return MB_EIO;
-  dup2(fileno(f), 1);
-  rc = mb_cmd_sources(argc, argv, err);
-  fflush(stdout);
-  dup2(saved, 1);
-  close(saved);
-  fclose(f);
-  return rc;
+  return mb_test_capture(out, mb_cmd_sources, argc, words, err);
 }
 
 int main(void)

@@ -1,0 +1,96 @@
+/* testutil.h: helpers several test programs share (reading a whole file,
+ * running a command with its output captured). Like check.h, header-only:
+ * static inline, so a test that uses none of them gets no warning.
+ */
+#ifndef MB_TESTUTIL_H
+#define MB_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+
+/* The whole of path, NUL-terminated (binary files may hold NULs: use *n).
+ * Returns a new buffer (free it), or NULL when the file cannot be read.
+ * n may be NULL. */
+static inline char *mb_test_slurp(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long len;
+
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  if (len < 0) {
+    fclose(f);
+    return NULL;
+  }
+  buf = malloc((size_t)len + 1);
+  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf)
+    buf[len] = '\0';
+  fclose(f);
+  if (buf && n)
+    *n = (size_t)len;
+  return buf;
+}
+
+/* `mebench WORDS...` in-process (words[0] is "mebench"; at most 15 words),
+ * as main() would run it: returns the exit code. stdout is flushed after. */
+static inline int mb_test_cli(const char *const *words, int n)
+{
+  char *argv[16];
+  int i, st;
+
+  for (i = 0; i < n && i < 15; i++)
+    argv[i] = strdup(words[i]);
+  argv[i] = NULL;
+  st = mb_cli_main(i, argv);
+  while (i-- > 0)
+    free(argv[i]);
+  fflush(stdout);
+  return mb_status_exit(st);
+}
+
+/* Call cmd with words as its argv (at most 15, each copied, so a command
+ * may permute them) and its stdout written to out_path (created or
+ * truncated). err is cleared first. Returns the command's status, or MB_EIO
+ * when out_path cannot be created. */
+static inline int mb_test_capture(const char *out_path,
+                                  int (*cmd)(int, char **, struct mb_error *), int argc,
+                                  const char *const *words, struct mb_error *err)
+{
+  char *argv[16];
+  FILE *f;
+  int saved, status, i;
+
+  mb_error_init(err);
+  f = fopen(out_path, "w");
+  if (!f)
+    return MB_EIO;
+  for (i = 0; i < argc && i < 15; i++)
+    argv[i] = strdup(words[i]);
+  argv[i] = NULL;
+  fflush(stdout);
+  saved = dup(1);
+  dup2(fileno(f), 1);
+  status = cmd(i, argv, err);
+  fflush(stdout);
+  dup2(saved, 1);
+  close(saved);
+  fclose(f);
+  while (i-- > 0)
+    free(argv[i]);
+  return status;
+}
+
+#endif
