@@ -87,8 +87,8 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   struct mb_rundir rd;
   struct mb_report_options ro;
   const char *dir = NULL, *output = NULL, *plots = NULL;
-  char defout[PATH_MAX], link[PATH_MAX], absplots[PATH_MAX],
-      absout[PATH_MAX], plotsbuf[PATH_MAX];
+  char defout[PATH_MAX], link[PATH_MAX], absplots[PATH_MAX], absout[PATH_MAX],
+      plotsbuf[PATH_MAX];
   long long point = 0;
   int id, rc;
   char *text = NULL;

@@ -167,7 +167,8 @@ int mb_rawfile_write(const char *path, const struct mb_raw_meta *meta,
     free(b.p);
     return mb_error_set(err, rc, path, 0, 0, NULL, "out of memory encoding raw file");
   }
-  rc = mb_fs_write_atomic(path, b.p, b.len, 0, "refusing to overwrite an existing file", err);
+  rc = mb_fs_write_atomic(path, b.p, b.len, 0, "refusing to overwrite an existing file",
+                          err);
   free(b.p);
   return rc;
 }
