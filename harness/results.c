@@ -401,28 +401,6 @@ static void put_num(struct buf *b, double v, int decimals)
     bprintf(b, ",");
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
-/* Median of the finite values among v[0..n-1] (sorts v): the middle value,
- * or the mean of the two middle values for an even count; NAN when none. */
-static double median_of(double *v, size_t n)
-{
-  size_t m = 0, i;
-
-  for (i = 0; i < n; i++)
-    if (isfinite(v[i]))
-      v[m++] = v[i];
-  if (m == 0)
-    return NAN;
-  qsort(v, m, sizeof(*v), cmp_double);
-  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
-}
-
 static double min_of(const double *v, size_t n, int want_max)
 {
   double best = NAN;
@@ -545,7 +523,9 @@ char *mb_results_summary_csv(const json_t *run)
         lo[which] = min_of(col, c, 0);
         hi[which] = min_of(col, c, 1);
       }
-      med[k] = (k == F_TO || k == F_FAIL || k == F_WALL) ? sum : median_of(col, c);
+      med[k] = (k == F_TO || k == F_FAIL || k == F_WALL)
+                   ? sum
+                   : mb_stats_median_finite(col, c);
     }
     bprintf(&b, "point,%zu,", j);
     point_columns(&b, points, j);

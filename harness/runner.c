@@ -312,26 +312,6 @@ static void show_line(struct run *r, const struct mb_call_summary *s)
   fflush(out);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-  size_t m = 0, i;
-
-  for (i = 0; i < n; i++)
-    if (isfinite(v[i]))
-      v[m++] = v[i];
-  if (m == 0)
-    return NAN;
-  qsort(v, m, sizeof(*v), cmp_double);
-  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
-}
-
 static double num(const json_t *obj, const char *a, const char *b, const char *c)
 {
   const json_t *v = json_object_get(obj, a);
@@ -379,8 +359,9 @@ static void print_table(struct run *r)
         continue;
       fprintf(out,
               "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %5zu %8.3f %8.3f %11.1f %8.0f\n", p,
-              cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode), m, median(hb, m),
-              median(hr, m), median(ns, m), timeouts);
+              cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode), m,
+              mb_stats_median_finite(hb, m), mb_stats_median_finite(hr, m),
+              mb_stats_median_finite(ns, m), timeouts);
     }
     fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
                  "ns/op: median of the calls' median raw delta)\n");

@@ -141,3 +141,23 @@ int mb_stats_compute(const uint64_t *x, size_t n, struct mb_stats_scratch *scrat
     mb_stats_scratch_cleanup(&local);
   return MB_OK;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+double mb_stats_median_finite(double *v, size_t n)
+{
+  size_t m = 0, i;
+
+  for (i = 0; i < n; i++)
+    if (isfinite(v[i]))
+      v[m++] = v[i];
+  if (m == 0)
+    return NAN;
+  qsort(v, m, sizeof(*v), cmp_double);
+  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
+}

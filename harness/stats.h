@@ -56,6 +56,12 @@ int mb_stats_compute(const uint64_t *x, size_t n, struct mb_stats_scratch *scrat
  * n must be > 0. */
 uint64_t mb_stats_percentile(const uint64_t *sorted, size_t n, unsigned pct);
 
+/* Median of the finite values among v[0..n-1], which it reorders (the
+ * finite values move to the front, sorted): the middle value, or the mean of
+ * the two middle values for an even count, since these are summaries of
+ * per-call figures rather than observed ticks; NAN when none is finite. */
+double mb_stats_median_finite(double *v, size_t n);
+
 /* Greatest common divisor; gcd(0, b) = b. */
 uint64_t mb_stats_gcd(uint64_t a, uint64_t b);
 
