@@ -1,10 +1,12 @@
 /* testutil.h: helpers several test programs share (reading a whole file,
- * running a command with its output captured). Like check.h, header-only:
+ * running a command with its output captured, removing a temporary
+ * directory, an estimator's named value). Like check.h, header-only:
  * static inline, so a test that uses none of them gets no warning.
  */
 #ifndef MB_TESTUTIL_H
 #define MB_TESTUTIL_H
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "estimators.h"
 
 /* The whole of path, NUL-terminated (binary files may hold NULs: use *n).
  * Returns a new buffer (free it), or NULL when the file cannot be read.
@@ -42,6 +45,32 @@ static inline char *mb_test_slurp(const char *path, size_t *n)
   if (buf && n)
     *n = (size_t)len;
   return buf;
+}
+
+/* The intermediate value an estimator recorded under name, NAN when it
+ * recorded none so named. */
+static inline double mb_test_value(const struct mb_estimate *e, const char *name)
+{
+  unsigned i;
+
+  for (i = 0; i < e->n_values; i++)
+    if (strcmp(e->values[i].name, name) == 0)
+      return e->values[i].value;
+  return NAN;
+}
+
+/* rm -rf dir, a test's temporary directory (dir must hold no '). Returns 0,
+ * or -1 after saying on stderr that dir could not be removed. */
+static inline int mb_test_rmtree(const char *dir)
+{
+  char cmd[1100];
+
+  if ((size_t)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= sizeof(cmd) ||
+      system(cmd) != 0) {
+    fprintf(stderr, "could not remove %s\n", dir);
+    return -1;
+  }
+  return 0;
 }
 
 /* `mebench WORDS...` in-process (words[0] is "mebench"; at most 15 words),

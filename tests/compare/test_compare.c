@@ -683,12 +683,6 @@ int main(void)
   test_bad_input(tmp);
   test_goldens();
   test_cli_and_baseline(tmp);
-  {
-    char cmd[600];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-      fprintf(stderr, "could not remove %s\n", tmp);
-  }
+  mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

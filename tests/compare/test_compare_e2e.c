@@ -122,12 +122,6 @@ int main(void)
   CHECK_EQ_INT(a.points[0].n, 4);
   CHECK_EQ_INT(a.points[1].n, 4);
   mb_compare_run_cleanup(&a);
-  {
-    char cmd[700];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-      fprintf(stderr, "could not remove %s\n", tmp);
-  }
+  mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

@@ -3,6 +3,7 @@
  * (harness/estimators/README.md). */
 #include "check.h"
 #include "estimators.h"
+#include "testutil.h"
 
 static struct mb_assessment a;
 
@@ -132,16 +133,6 @@ static void test_translation(void)
   CHECK_NEAR(a.h_assessed, fmin(a.h_original, 8.0 * a.h_bitstring), 0);
 }
 
-static double value(const struct mb_estimate *e, const char *name)
-{
-  unsigned i;
-
-  for (i = 0; i < e->n_values; i++)
-    if (strcmp(e->values[i].name, name) == 0)
-      return e->values[i].value;
-  return NAN;
-}
-
 static void test_bitstring_order(void)
 {
   static uint8_t s[3000];
@@ -156,8 +147,8 @@ static void test_bitstring_order(void)
     s[i] = (uint8_t)(i % 3 == 0 ? 2 : i % 3 == 1 ? 3 : 0);
   CHECK_EQ_INT(assess(s, sizeof(s), 2, &o, &err), MB_OK);
   CHECK(a.bitstring[MB_EST_MARKOV].ran);
-  CHECK_NEAR(value(&a.bitstring[MB_EST_MARKOV], "p_00"), 1.0 / 3.0, 1e-3);
-  CHECK_NEAR(value(&a.bitstring[MB_EST_MARKOV], "p_0"), 0.5, 1e-3);
+  CHECK_NEAR(mb_test_value(&a.bitstring[MB_EST_MARKOV], "p_00"), 1.0 / 3.0, 1e-3);
+  CHECK_NEAR(mb_test_value(&a.bitstring[MB_EST_MARKOV], "p_0"), 0.5, 1e-3);
 }
 
 static void test_options(void)

@@ -2,16 +2,7 @@
  * §6.3.1-§6.3.4) on small inputs whose results are worked out by hand. */
 #include "check.h"
 #include "internal.h"
-
-static double value(const struct mb_estimate *e, const char *name)
-{
-  unsigned i;
-
-  for (i = 0; i < e->n_values; i++)
-    if (strcmp(e->values[i].name, name) == 0)
-      return e->values[i].value;
-  return NAN;
-}
+#include "testutil.h"
 
 /* A fixed xorshift stream of bits, so the inputs need no files. */
 static void random_bits(uint8_t *s, size_t n, uint64_t seed)
@@ -39,8 +30,8 @@ static void test_mcv(void)
   CHECK_EQ_INT(e.ran, 1);
   CHECK_NEAR(e.p, 0.6126195659104775, 1e-15);
   CHECK_NEAR(e.h, 0.7069366502631871, 1e-15);
-  CHECK_NEAR(value(&e, "mode"), 6000, 0);
-  CHECK_NEAR(value(&e, "p_hat"), 0.6, 1e-15);
+  CHECK_NEAR(mb_test_value(&e, "mode"), 6000, 0);
+  CHECK_NEAR(mb_test_value(&e, "p_hat"), 0.6, 1e-15);
 
   /* 3 of 4 alike: the bound passes 1 and is capped: no entropy. */
   CHECK_EQ_INT(mb_est_mcv((const uint8_t *)"\0\0\0\1", 4, 2, &e), MB_OK);
@@ -63,10 +54,10 @@ static void test_collision(void)
 
   CHECK_EQ_INT(mb_est_collision(s, sizeof(s), 2, &e), MB_OK);
   CHECK_EQ_INT(e.ran, 1);
-  CHECK_NEAR(value(&e, "v"), 4, 0);
-  CHECK_NEAR(value(&e, "x_bar"), 2.5, 0);
-  CHECK_NEAR(value(&e, "sigma"), sqrt(1.0 / 3.0), 1e-15);
-  CHECK_NEAR(value(&e, "x_bar_prime"), 2.0, 0);
+  CHECK_NEAR(mb_test_value(&e, "v"), 4, 0);
+  CHECK_NEAR(mb_test_value(&e, "x_bar"), 2.5, 0);
+  CHECK_NEAR(mb_test_value(&e, "sigma"), sqrt(1.0 / 3.0), 1e-15);
+  CHECK_NEAR(mb_test_value(&e, "x_bar_prime"), 2.0, 0);
   CHECK_NEAR(e.p, 1.0, 0);
   CHECK_NEAR(e.h, 0.0, 0);
 
@@ -74,7 +65,7 @@ static void test_collision(void)
    * -2p^2 + 2p + 2 = X' gives p = 0.5 + sqrt(1.25 - X'/2). */
   random_bits(r, sizeof(r), 0x9e3779b97f4a7c15ull);
   CHECK_EQ_INT(mb_est_collision(r, sizeof(r), 2, &e), MB_OK);
-  CHECK_NEAR(e.p, 0.5 + sqrt(1.25 - 0.5 * value(&e, "x_bar_prime")), 1e-15);
+  CHECK_NEAR(e.p, 0.5 + sqrt(1.25 - 0.5 * mb_test_value(&e, "x_bar_prime")), 1e-15);
   CHECK(e.h > 0.8 && e.h <= 1.0);
 
   /* Too short for two collision times; and non-binary data. */
@@ -98,9 +89,9 @@ static void test_markov(void)
     s[i] = (uint8_t)(i & 1);
   CHECK_EQ_INT(mb_est_markov(s, 100, 2, &e), MB_OK);
   CHECK_EQ_INT(e.ran, 1);
-  CHECK_NEAR(value(&e, "p_0"), 0.5, 0);
-  CHECK_NEAR(value(&e, "p_01"), 1.0, 0);
-  CHECK_NEAR(value(&e, "p_00"), 0.0, 0);
+  CHECK_NEAR(mb_test_value(&e, "p_0"), 0.5, 0);
+  CHECK_NEAR(mb_test_value(&e, "p_01"), 1.0, 0);
+  CHECK_NEAR(mb_test_value(&e, "p_00"), 0.0, 0);
   CHECK_NEAR(e.h, 1.0 / 128.0, 1e-15);
   CHECK_NEAR(e.p, 0.5, 1e-15);
 
@@ -128,8 +119,8 @@ static void test_compression(void)
   memset(s, 0, sizeof(s));
   CHECK_EQ_INT(mb_est_compression(s, 12000, 2, &e), MB_OK);
   CHECK_EQ_INT(e.ran, 1);
-  CHECK_NEAR(value(&e, "x_bar"), 0.0, 0);
-  CHECK_NEAR(value(&e, "sigma"), 0.0, 0);
+  CHECK_NEAR(mb_test_value(&e, "x_bar"), 0.0, 0);
+  CHECK_NEAR(mb_test_value(&e, "sigma"), 0.0, 0);
   CHECK(e.h >= 0.0 && e.h < 0.01);
 
   /* Fair bits: close to full entropy, but never above 1. */

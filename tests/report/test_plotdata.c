@@ -506,12 +506,6 @@ int main(void)
   test_damaged_raw(tmp);
   test_missing_estimator(tmp);
   test_interrupted(tmp);
-  {
-    char cmd[600];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-      fprintf(stderr, "could not remove %s\n", tmp);
-  }
+  mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

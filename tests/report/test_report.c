@@ -311,7 +311,6 @@ static void rules(void)
 int main(void)
 {
   char tmp[] = "/tmp/mb-report-XXXXXX";
-  char cmd[600];
 
   if (!mkdtemp(tmp))
     MB_SKIP("cannot make a temporary directory");
@@ -321,8 +320,6 @@ int main(void)
   golden(MB_REPORT_LATEX, "expected-report.tex", tmp);
   command(tmp);
   rules();
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-  if (system(cmd) != 0)
-    fprintf(stderr, "could not remove %s\n", tmp);
+  mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

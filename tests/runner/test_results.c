@@ -361,12 +361,6 @@ int main(void)
   check_csv();
   check_load();
   check_lock();
-  {
-    char cmd[600];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-    if (system(cmd) != 0)
-      fprintf(stderr, "could not remove %s\n", base);
-  }
+  mb_test_rmtree(base);
   return CHECK_DONE();
 }

@@ -12,6 +12,7 @@
 #include "experiment.h"
 #include "results.h"
 #include "runner.h"
+#include "testutil.h"
 
 static char base[512];
 
@@ -104,12 +105,6 @@ int main(void)
     json_decref(doc);
   }
   free(dir);
-  {
-    char cmd[600];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-    if (system(cmd) != 0)
-      fprintf(stderr, "could not remove %s\n", base);
-  }
+  mb_test_rmtree(base);
   return CHECK_DONE();
 }

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "source.h"
+#include "testutil.h"
 
 #define MEBENCH MB_BINARY_DIR "/mebench"
 #define N_POINTS 2
@@ -576,8 +577,6 @@ int main(void)
   json_decref(interrupted);
   json_decref(resumed);
   json_decref(full);
-  snprintf(line, sizeof(line), "rm -rf '%s'", base);
-  if (system(line) != 0)
-    fprintf(stderr, "could not remove %s\n", base);
+  mb_test_rmtree(base);
   return CHECK_DONE();
 }

@@ -16,6 +16,7 @@
 #include "results.h"
 #include "runner.h"
 #include "source.h"
+#include "testutil.h"
 
 #define DATA MB_SOURCE_DIR "/tests/data/runner"
 /* The reference tool prints estimates to 6 decimals; an assessment of
@@ -531,8 +532,6 @@ int main(void)
   }
 
   json_decref(expected);
-  snprintf(cmdline, sizeof(cmdline), "rm -rf '%s'", base);
-  if (system(cmdline) != 0)
-    fprintf(stderr, "could not remove %s\n", base);
+  mb_test_rmtree(base);
   return CHECK_DONE();
 }

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "rawfile.h"
+#include "testutil.h"
 
 static char dir[64];
 
@@ -283,10 +284,6 @@ int main(void)
 
   mb_collection_cleanup(&c);
   mb_collection_cleanup(&r);
-  {
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    CHECK_EQ_INT(system(cmd), 0);
-  }
+  CHECK_EQ_INT(mb_test_rmtree(dir), 0);
   return CHECK_DONE();
 }

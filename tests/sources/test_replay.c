@@ -6,6 +6,7 @@
 #include "check.h"
 #include "rawfile.h"
 #include "source.h"
+#include "testutil.h"
 
 static char dir[64];
 
@@ -187,10 +188,6 @@ int main(void)
   expect_open_error(path, MB_EINVALID, 0, 0, "no raw files");
 
   mb_collection_cleanup(&c);
-  {
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    CHECK_EQ_INT(system(cmd), 0);
-  }
+  CHECK_EQ_INT(mb_test_rmtree(dir), 0);
   return CHECK_DONE();
 }
