@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "estimators.h"
+#include "fsutil.h"
 #include "rawfile.h"
 #include "results.h"
 
@@ -63,47 +64,14 @@ static void usage(FILE *out)
 static int read_all(const char *path, uint8_t **buf, size_t *len, struct mb_error *err)
 {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  const char *name = f == stdin ? "<stdin>" : path;
-  uint8_t *data = NULL;
-  size_t cap = 0, n = 0;
+  int rc;
 
   if (!f)
     return mb_error_errno(err, errno, path, "cannot open");
-  for (;;) {
-    size_t got;
-
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 1 << 16;
-      uint8_t *p = realloc(data, ncap);
-
-      if (!p) {
-        free(data);
-        if (f != stdin)
-          fclose(f);
-        return mb_error_set(err, MB_ENOMEM, name, 0, 0, NULL,
-                            "out of memory after %zu bytes", n);
-      }
-      data = p;
-      cap = ncap;
-    }
-    got = fread(data + n, 1, cap - n, f);
-    n += got;
-    if (got == 0)
-      break;
-  }
-  if (ferror(f)) {
-    int e = errno;
-
-    free(data);
-    if (f != stdin)
-      fclose(f);
-    return mb_error_errno(err, e ? e : EIO, name, "read error");
-  }
+  rc = mb_fs_read_stream(f, f == stdin ? "<stdin>" : path, buf, len, err);
   if (f != stdin)
     fclose(f);
-  *buf = data;
-  *len = n;
-  return MB_OK;
+  return rc;
 }
 
 /* A raw file (already read into *data to see its magic): replace *data with

@@ -1,10 +1,13 @@
-/* fsutil.c: atomic whole-file writes and mkdir -p (contracts in fsutil.h). */
+/* fsutil.c: atomic whole-file writes, whole-stream reads and mkdir -p
+ * (contracts in fsutil.h). */
 #include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,6 +129,51 @@ fail:
     close(fd);
   unlink(tmp);
   return mb_error_errno(err, e, path, "cannot write %zu bytes (wrote %zu)", len, done);
+}
+
+int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *len,
+                      struct mb_error *err)
+{
+  unsigned char *data = NULL;
+  size_t cap = 1u << 16, n = 0;
+  struct stat st;
+
+  *buf = NULL;
+  *len = 0;
+  /* One byte more than the size, so the read that meets the end needs no
+   * growth. */
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+      (unsigned long long)st.st_size < (unsigned long long)(SIZE_MAX / 2))
+    cap = (size_t)st.st_size + 1;
+  for (;;) {
+    size_t got;
+
+    if (!data || n == cap) {
+      size_t ncap = data ? cap * 2 : cap;
+      unsigned char *p = ncap > cap || !data ? realloc(data, ncap) : NULL;
+
+      if (!p) {
+        free(data);
+        return mb_error_set(err, MB_ENOMEM, name, 0, 0, NULL,
+                            "out of memory after %zu bytes", n);
+      }
+      data = p;
+      cap = ncap;
+    }
+    got = fread(data + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  if (ferror(f)) {
+    int e = errno;
+
+    free(data);
+    return mb_error_errno(err, e ? e : EIO, name, "cannot read");
+  }
+  *buf = data;
+  *len = n;
+  return MB_OK;
 }
 
 int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error *err)

@@ -1,5 +1,5 @@
 /* fsutil.h: the file-system steps several modules share: atomic whole-file
- * writes and mkdir -p.
+ * writes, whole-stream reads and mkdir -p.
  *
  * Not thread-safe with respect to the same path; distinct paths may be used
  * from distinct threads.
@@ -8,6 +8,7 @@
 #define MB_FSUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -36,6 +37,15 @@
  * path is left as it was. data may be NULL when len is 0. */
 int mb_fs_write_atomic(const char *path, const void *data, size_t len, int flags,
                        const char *exists_text, struct mb_error *err);
+
+/* Read f to its end into *buf (new, free it; at least one byte is allocated
+ * even for an empty stream) and *len. A regular file is read in one
+ * allocation of its size; other streams (stdin, pipes) grow as they come.
+ * Errors name name: MB_ENOMEM "out of memory after N bytes", or the read
+ * error through mb_error_errno ("cannot read"); *buf is then NULL. f is
+ * left open. */
+int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *len,
+                      struct mb_error *err);
 
 /* mkdir -p: create dir and each missing parent with mode (umask applies); an
  * existing directory is fine. A failure names the prefix that could not be

@@ -373,31 +373,18 @@ int mb_rawfile_read(const char *path, struct mb_raw_meta *meta,
 {
   FILE *f = fopen(path, "rb");
   unsigned char *data;
-  long size;
+  size_t size;
   int rc;
 
   if (!f)
     return errno == ENOENT ? mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                                           "no such file")
                            : mb_error_errno(err, errno, path, "cannot open");
-  if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-    rc = mb_error_errno(err, errno, path, "cannot read");
-    fclose(f);
-    return rc;
-  }
-  data = malloc(size ? (size_t)size : 1);
-  if (!data) {
-    fclose(f);
-    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
-  }
-  if (fread(data, 1, (size_t)size, f) != (size_t)size) {
-    rc = mb_error_errno(err, ferror(f) ? errno : EIO, path, "cannot read");
-    free(data);
-    fclose(f);
-    return rc;
-  }
+  rc = mb_fs_read_stream(f, path, &data, &size, err);
   fclose(f);
-  rc = decode(data, (size_t)size, path, meta, c, err);
+  if (rc)
+    return rc;
+  rc = decode(data, size, path, meta, c, err);
   free(data);
   return rc;
 }
