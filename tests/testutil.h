@@ -1,4 +1,5 @@
-/* testutil.h: helpers several test programs share (reading a whole file,
+/* testutil.h: helpers several test programs share (reading and writing a
+ * whole file,
  * running a command with its output captured, removing a temporary
  * directory, an estimator's named value). Like check.h, header-only:
  * static inline, so a test that uses none of them gets no warning.
@@ -71,6 +72,25 @@ static inline int mb_test_rmtree(const char *dir)
     return -1;
   }
   return 0;
+}
+
+/* Write n bytes of data to path (created or truncated). Returns 0, or -1
+ * when the file cannot be written in full. */
+static inline int mb_test_write(const char *path, const void *data, size_t n)
+{
+  FILE *f = fopen(path, "wb");
+  int ok;
+
+  if (!f)
+    return -1;
+  ok = fwrite(data, 1, n, f) == n;
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* mb_test_write() of a string, without its NUL. */
+static inline int mb_test_write_text(const char *path, const char *text)
+{
+  return mb_test_write(path, text, strlen(text));
 }
 
 /* `mebench WORDS...` in-process (words[0] is "mebench"; at most 15 words),

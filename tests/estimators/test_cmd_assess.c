@@ -18,16 +18,6 @@ static int run(struct mb_error *err, int argc, const char **argv)
   return mb_test_capture(out_path, mb_cmd_assess, argc, (const char *const *)argv, err);
 }
 
-static void write_file(const char *path, const uint8_t *d, size_t n)
-{
-  FILE *f = fopen(path, "wb");
-
-  if (f) {
-    fwrite(d, 1, n, f);
-    fclose(f);
-  }
-}
-
 int main(void)
 {
   char dir[] = "/tmp/mb_test_assess_XXXXXX";
@@ -52,10 +42,10 @@ int main(void)
     x ^= x << 17;
     d[i] = (uint8_t)(x % 16);
   }
-  write_file(data_path, d, sizeof(d));
+  mb_test_write(data_path, d, sizeof(d));
   d[1234] = 0x10;
-  write_file(wide_path, d, sizeof(d));
-  write_file(empty_path, d, 0);
+  mb_test_write(wide_path, d, sizeof(d));
+  mb_test_write(empty_path, d, 0);
 
   {
     const char *argv[] = {"assess", "--json", "--threads", "2", data_path};
@@ -211,7 +201,7 @@ int main(void)
       if (f)
         fclose(f);
       d[len / 2] ^= 0x40;
-      write_file(bad_path, d, len);
+      mb_test_write(bad_path, d, len);
       CHECK_EQ_INT(run(&err, 4, argv), MB_EINVALID);
       CHECK(strstr(err.source, "bad.mbr") != NULL || strstr(err.text, "bad.mbr") != NULL);
     }

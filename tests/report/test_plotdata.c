@@ -93,16 +93,6 @@ static void test_quantile(void)
 
 /* --- run.json validation ------------------------------------------------------ */
 
-static void put(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "wb");
-
-  if (!f)
-    return;
-  fputs(text, f);
-  fclose(f);
-}
-
 /* The fixture's run.json with the first occurrence of `from` replaced by
  * `to`, loaded from dir: returns the status and the formatted error. */
 static int load_edited(const char *dir, const char *from, const char *to, char *msg,
@@ -127,7 +117,7 @@ static int load_edited(const char *dir, const char *from, const char *to, char *
   strcpy(edited + (hit - text), to);
   strcat(edited, hit + strlen(from));
   snprintf(path, sizeof(path), "%s/run.json", dir);
-  put(path, edited);
+  mb_test_write_text(path, edited);
   free(edited);
   free(text);
   mb_error_init(&err);
@@ -288,7 +278,6 @@ static void test_damaged_raw(const char *tmp)
   size_t n, i;
   struct mb_rundir rd;
   struct mb_error err;
-  FILE *f;
 
   snprintf(dir, sizeof(dir), "%s/damaged", tmp);
   snprintf(path, sizeof(path), "%s/raw", dir);
@@ -296,7 +285,7 @@ static void test_damaged_raw(const char *tmp)
   mkdir(path, 0777);
   text = mb_test_slurp(FIXTURE "/run.json", &n);
   snprintf(path, sizeof(path), "%s/run.json", dir);
-  put(path, text);
+  mb_test_write_text(path, text);
   free(text);
   for (i = 0; i < 12; i++) {
     char from[600];
@@ -308,9 +297,7 @@ static void test_damaged_raw(const char *tmp)
     if (i == 4)
       text[n / 2] ^= 0x01;
     snprintf(path, sizeof(path), "%s/raw/p%zu-r%zu.mbr", dir, i / 3, i % 3);
-    f = fopen(path, "wb");
-    fwrite(text, 1, n, f);
-    fclose(f);
+    mb_test_write(path, text, n);
     free(text);
   }
   mb_error_init(&err);
@@ -341,7 +328,7 @@ static void test_missing_estimator(const char *tmp)
   for (p = strstr(text, "\"mcv\""); p; p = strstr(p + 1, "\"mcv\""))
     memcpy(p, "\"mcX\"", 5);
   snprintf(path, sizeof(path), "%s/run.json", dir);
-  put(path, text);
+  mb_test_write_text(path, text);
   free(text);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
@@ -401,7 +388,7 @@ static void test_interrupted(const char *tmp)
     cut--;
   strcpy(cut, "]}\n");
   snprintf(path, sizeof(path), "%s/run.json", dir);
-  put(path, text);
+  mb_test_write_text(path, text);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
   CHECK_EQ_INT(rd.n_calls, 5);
@@ -432,7 +419,7 @@ static void test_interrupted(const char *tmp)
   if (cut) {
     strcpy(cut, "\"calls\": []}\n");
     snprintf(path, sizeof(path), "%s/run.json", dir);
-    put(path, text);
+    mb_test_write_text(path, text);
     mb_error_init(&err);
     CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
     snprintf(path, sizeof(path), "%s/out2", dir);

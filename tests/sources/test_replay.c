@@ -10,16 +10,6 @@
 
 static char dir[64];
 
-static void write_text(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-
-  if (f) {
-    fputs(text, f);
-    fclose(f);
-  }
-}
-
 static void expect_open_error(const char *path, int code, int line, int column,
                               const char *what)
 {
@@ -123,15 +113,15 @@ int main(void)
   mb_collector_free(col);
 
   /* Bad text, named by line and column. */
-  write_text(path, "12 13\n14 x5\n");
+  mb_test_write_text(path, "12 13\n14 x5\n");
   expect_open_error(path, MB_EINVALID, 2, 4, "expected a non-negative integer, found 'x'");
-  write_text(path, "12\n  -4\n");
+  mb_test_write_text(path, "12\n  -4\n");
   expect_open_error(path, MB_EINVALID, 2, 3, "found '-'");
-  write_text(path, "1 2 3.5\n");
+  mb_test_write_text(path, "1 2 3.5\n");
   expect_open_error(path, MB_EINVALID, 1, 6, "found '.'");
-  write_text(path, "18446744073709551615 18446744073709551616\n");
+  mb_test_write_text(path, "18446744073709551615 18446744073709551616\n");
   expect_open_error(path, MB_EINVALID, 1, 22, "does not fit in 64 bits");
-  write_text(path, "# only a comment\n\n");
+  mb_test_write_text(path, "# only a comment\n\n");
   expect_open_error(path, MB_EINVALID, 0, 0, "no timings");
   snprintf(path, sizeof(path), "%s/absent.txt", dir);
   expect_open_error(path, MB_EINVALID, 0, 0, "no such file");
@@ -161,9 +151,9 @@ int main(void)
   write_raw(rawdir, "p0-r1.mbr", 2000, 10, 125, 0);
   write_raw(rawdir, "p0-r0.mbr", 1000, 10, 125, MB_OP_TIMED_OUT);
   snprintf(path, sizeof(path), "%s/.p1-r1.mbr.tmp", rawdir);
-  write_text(path, "garbage");
+  mb_test_write_text(path, "garbage");
   snprintf(path, sizeof(path), "%s/notes.txt", rawdir);
-  write_text(path, "garbage");
+  mb_test_write_text(path, "garbage");
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_open("replay", rawdir, &col, &err), MB_OK);
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, 0, &c, &err), MB_OK);
@@ -181,7 +171,7 @@ int main(void)
   expect_open_error(rawdir, MB_EINVALID, 0, 0, "cannot play them as one");
   /* A damaged raw file in the directory is named. */
   snprintf(path, sizeof(path), "%s/p0-r0.mbr", rawdir);
-  write_text(path, "MBRAW001 but damaged");
+  mb_test_write_text(path, "MBRAW001 but damaged");
   expect_open_error(rawdir, MB_EINVALID, 0, 0, "CRC-32");
   snprintf(path, sizeof(path), "%s/empty", dir);
   mkdir(path, 0755);
