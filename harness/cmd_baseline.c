@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "fsutil.h"
+#include "results.h"
 
 enum { OPT_DIR = 1, OPT_FORCE, OPT_HELP };
 
@@ -53,14 +54,11 @@ static int valid_name(const char *name)
 }
 
 /* Now in UTC ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files). */
-static void utc_now(char *buf, size_t n)
+static void utc_now(char out[32])
 {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-  struct tm tm;
 
-  gmtime_r(&t, &tm);
-  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  mb_results_iso_time(sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL), out);
 }
 
 /* The document indented, except that each call takes one compact line: a
@@ -185,7 +183,7 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
                             *runs[k].status ? runs[k].status : "of unknown status");
   }
   if (status == MB_OK) {
-    utc_now(created, sizeof(created));
+    utc_now(created);
     doc = mb_compare_make_baseline(pool, n_runs, name, created, err);
     if (!doc)
       status = err && err->code ? err->code : MB_ENOMEM;
