@@ -111,32 +111,38 @@ static inline int mb_test_cli(const char *const *words, int n)
 }
 
 /* Call cmd with words as its argv (at most 15, each copied, so a command
- * may permute them) and its stdout written to out_path (created or
- * truncated). err is cleared first. Returns the command's status, or MB_EIO
- * when out_path cannot be created. */
-static inline int mb_test_capture(const char *out_path,
+ * may permute them), with its stdout written to out_path (created or
+ * truncated) unless out_path is NULL. err is cleared first. Returns the
+ * command's status, or MB_EIO when out_path cannot be created. */
+static inline int mb_test_command(const char *out_path,
                                   int (*cmd)(int, char **, struct mb_error *), int argc,
                                   const char *const *words, struct mb_error *err)
 {
   char *argv[16];
-  FILE *f;
-  int saved, status, i;
+  FILE *f = NULL;
+  int saved = -1, status, i;
 
   mb_error_init(err);
-  f = fopen(out_path, "w");
-  if (!f)
-    return MB_EIO;
+  if (out_path) {
+    f = fopen(out_path, "w");
+    if (!f)
+      return MB_EIO;
+  }
   for (i = 0; i < argc && i < 15; i++)
     argv[i] = strdup(words[i]);
   argv[i] = NULL;
-  fflush(stdout);
-  saved = dup(1);
-  dup2(fileno(f), 1);
+  if (f) {
+    fflush(stdout);
+    saved = dup(1);
+    dup2(fileno(f), 1);
+  }
   status = cmd(i, argv, err);
-  fflush(stdout);
-  dup2(saved, 1);
-  close(saved);
-  fclose(f);
+  if (f) {
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    fclose(f);
+  }
   while (i-- > 0)
     free(argv[i]);
   return status;

@@ -15,7 +15,7 @@ static char out_path[256];
 /* Run `assess ARGS...` with stdout captured into out_path. */
 static int run(struct mb_error *err, int argc, const char **argv)
 {
-  return mb_test_capture(out_path, mb_cmd_assess, argc, (const char *const *)argv, err);
+  return mb_test_command(out_path, mb_cmd_assess, argc, (const char *const *)argv, err);
 }
 
 int main(void)

@@ -28,16 +28,7 @@ static char base[512];
 /* Run `mebench run ARGS...` in-process. */
 static int run_cmd(struct mb_error *err, int argc, const char *const *args)
 {
-  char *argv[16];
-  char store[16][600];
-  int i;
-
-  mb_error_init(err);
-  for (i = 0; i < argc && i < 16; i++) {
-    snprintf(store[i], sizeof(store[i]), "%s", args[i]);
-    argv[i] = store[i];
-  }
-  return mb_cmd_run(argc, argv, err);
+  return mb_test_command(NULL, mb_cmd_run, argc, args, err);
 }
 
 /* The only run directory under root/name newer than `not` (NULL: any). */

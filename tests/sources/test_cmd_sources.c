@@ -10,7 +10,7 @@
 /* Run mb_cmd_sources with stdout sent to a file; returns its status. */
 static int run(const char *out, int argc, const char *const *words, struct mb_error *err)
 {
-  return mb_test_capture(out, mb_cmd_sources, argc, words, err);
+  return mb_test_command(out, mb_cmd_sources, argc, words, err);
 }
 
 int main(void)
