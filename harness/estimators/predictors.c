@@ -800,9 +800,9 @@ struct mmc_bits {
   uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
   uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
   uint32_t hist[MMC_CHUNK];             /* bit j: S[i-1-j] */
-  uint64_t inc[MMC_CHUNK];              /* 1 << 32 * S[i]: the count to add */
   uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
+  uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
 };
 
 /* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
@@ -829,6 +829,20 @@ static uint64_t pack64(const uint8_t *b, size_t len)
   return w;
 }
 
+/* Model d's bits for the chunk from the byte arrays: seen from seen_b
+ * unless every context is known (all_seen), hit from the predictions. */
+static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t *pred,
+                     int all_seen)
+{
+  size_t w;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    mb->seen[d][w] = all_seen ? ~(uint64_t)0 : pack64(mb->seen_b + w * 64, m);
+    mb->hit[d][w] = ~(pack64(pred + w * 64, m) ^ mb->ywords[w]);
+  }
+}
+
 /* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
@@ -838,8 +852,6 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
   size_t i, w, len = e - a;
   unsigned d;
 
-  for (i = 0; i < len; i++)
-    mb->inc[i] = (uint64_t)1 << (32 * (s[a + i] & 1));
   for (w = 0; w * 64 < len; w++) {
     uint8_t yb[64];
     size_t k, m = len - w * 64 < 64 ? len - w * 64 : 64;
@@ -851,22 +863,43 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
     uint64_t *tb = tab[d];
     uint32_t mask = (2u << d) - 1, ent = entries[d];
 
+    if (d + 1 < MMC_D - 1 && known[d] > mask && known[d + 1] > 2 * mask + 1) {
+      /* Two orders that have seen every context, in one pass. */
+      uint64_t *tb2 = tab[d + 1];
+      uint32_t mask2 = 2 * mask + 1;
+
+      for (i = 0; i < len; i++) {
+        uint32_t h = mb->hist[i], sh = 32 * (s[a + i] & 1u);
+        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v = *c, v2 = *c2;
+
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
+        mb->pred_b2[i] = (uint32_t)(v2 >> 32) >= (uint32_t)v2;
+        *c = v + ((uint64_t)1 << sh);
+        *c2 = v2 + ((uint64_t)1 << sh);
+      }
+      mmc_pack(mb, d, len, mb->pred_b, 1);
+      mmc_pack(mb, d + 1, len, mb->pred_b2, 1);
+      d++;
+      continue;
+    }
     if (d < MMC_D - 1 && known[d] > mask) {
       /* Every context of this order has been seen: only the predictions. */
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
-        *c = v + mb->inc[i];
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
+        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
       }
-      memset(mb->seen_b, 1, len);
-    } else if (d < MMC_D - 1) {
+      mmc_pack(mb, d, len, mb->pred_b, 1);
+      continue;
+    }
+    if (d < MMC_D - 1) {
       uint32_t fresh = 0;
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
         mb->seen_b[i] = v != 0;
         fresh += v == 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + mb->inc[i];
+        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
       }
       known[d] += fresh;
     } else {
@@ -875,16 +908,12 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
         uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)), room = ent < MMC_MAX_ENTRIES;
         mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + (((cy != 0) | room) ? mb->inc[i] : 0);
+        *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
         ent += (cy == 0) & room;
       }
+      entries[d] = ent;
     }
-    for (w = 0; w * 64 < len; w++) {
-      size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
-      mb->seen[d][w] = pack64(mb->seen_b + w * 64, m);
-      mb->hit[d][w] = ~(pack64(mb->pred_b + w * 64, m) ^ mb->ywords[w]);
-    }
-    entries[d] = ent;
+    mmc_pack(mb, d, len, mb->pred_b, 0);
   }
 }
 
