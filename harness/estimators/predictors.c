@@ -645,9 +645,10 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
 
 /* A new child of id for sym (which it must not have yet), or TRIE_NONE when
  * out of memory. */
-static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+/* A new node for a context of length l, linked to no parent, or TRIE_NONE
+ * when out of memory. */
+static uint32_t trie_new_node(struct trie *t, unsigned l)
 {
-  unsigned l = (id >> TRIE_INDEX_BITS) + 1;
   uint32_t c;
   struct trie_node *nd;
 
@@ -669,6 +670,17 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
   nd = trie_at(t, c);
   memset(nd, 0, sizeof *nd);
   nd->child = TRIE_NONE;
+  return c;
+}
+
+static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+{
+  unsigned l = (id >> TRIE_INDEX_BITS) + 1;
+  uint32_t c = trie_new_node(t, l);
+  struct trie_node *nd;
+
+  if (c == TRIE_NONE)
+    return TRIE_NONE;
   if (id == 0) {
     t->root_child[sym] = c;
     return c;
@@ -1033,42 +1045,174 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   return MB_OK;
 }
 
-static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Wide alphabets. The shortest orders are dense: their contexts, read as
+ * base-k numbers (newest symbol lowest), index flat tables of counts, as
+ * long as an order's table holds at most 2^18 counts; for small alphabets
+ * that covers the orders where the contexts keep being known. The longer
+ * orders use the context trie, hanging from the contexts of the longest
+ * dense order (the anchors). */
+#define MMC_DENSE_COUNTS ((size_t)1 << 18)
+
+struct mmc_dense {
+  unsigned levels, k;     /* orders 1..levels are dense */
+  uint32_t *count[MMC_D]; /* [context * k + symbol] */
+  uint32_t *best[MMC_D];  /* count of the predicted symbol; 0: unknown context */
+  uint8_t *best_y[MMC_D]; /* the prediction: most frequent, ties to the largest */
+  uint32_t *anchor;       /* trie node of each context of order `levels` */
+};
+
+static int mmc_dense_init(struct mmc_dense *dn, unsigned k)
+{
+  size_t size = k, j;
+  unsigned d;
+
+  memset(dn, 0, sizeof *dn);
+  dn->k = k;
+  dn->levels = 1;
+  while (dn->levels < MMC_D && size * k * k <= MMC_DENSE_COUNTS) {
+    size *= k;
+    dn->levels++;
+  }
+  for (d = 0, size = k; d < dn->levels; d++, size *= k) {
+    dn->count[d] = calloc(size * k, sizeof *dn->count[d]);
+    dn->best[d] = calloc(size, sizeof *dn->best[d]);
+    dn->best_y[d] = calloc(size, sizeof *dn->best_y[d]);
+    if (!dn->count[d] || !dn->best[d] || !dn->best_y[d])
+      return MB_ENOMEM;
+  }
+  size /= k;
+  dn->anchor = malloc(size * sizeof *dn->anchor);
+  if (!dn->anchor)
+    return MB_ENOMEM;
+  for (j = 0; j < size; j++)
+    dn->anchor[j] = TRIE_NONE;
+  return MB_OK;
+}
+
+static void mmc_dense_cleanup(struct mmc_dense *dn)
+{
+  unsigned d;
+
+  for (d = 0; d < MMC_D; d++) {
+    free(dn->count[d]);
+    free(dn->best[d]);
+    free(dn->best_y[d]);
+  }
+  free(dn->anchor);
+}
+
+/* trie_count() for a dense context. */
+static int mmc_dense_count(struct mmc_dense *dn, unsigned d, size_t ctx, uint8_t y, int allow_new)
+{
+  uint32_t *c = &dn->count[d][ctx * dn->k + y], *best = &dn->best[d][ctx];
+  int added = *c == 0;
+
+  if (added && !allow_new)
+    return 0;
+  ++*c;
+  if (*c > *best || (*c == *best && y > dn->best_y[d][ctx])) {
+    *best = *c;
+    dn->best_y[d][ctx] = y;
+  }
+  return added;
+}
+
+/* The context of the `len` symbols before position i as a base-k number. */
+static size_t mmc_dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
+{
+  size_t ctx = 0, mul = 1;
+  unsigned j;
+
+  for (j = 0; j < len; j++, mul *= k)
+    ctx += s[i - 1 - j] * mul;
+  return ctx;
+}
+
+/* The trie node of the order-(depth+1) context before position i (depth at
+ * least dn->levels), created with its missing ancestors back to its anchor,
+ * the order-levels context number anchor_ctx. path[levels..depth-1] holds
+ * the nodes found this step or TRIE_NONE; it is completed up to depth. */
+static uint32_t mmc_make_path(struct trie *tr, struct mmc_dense *dn, const uint8_t *s, size_t i,
+                              uint32_t *path, unsigned depth, size_t anchor_ctx)
+{
+  uint32_t p = dn->anchor[anchor_ctx];
+  unsigned l;
+
+  if (p == TRIE_NONE && (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
+    return TRIE_NONE;
+  for (l = dn->levels; l <= depth; l++) {
+    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
+    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1])) == TRIE_NONE)
+      return TRIE_NONE;
+    path[l] = p = c;
+  }
+  return p;
+}
+
+static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   struct trie tr;
+  struct mmc_dense dn;
   struct mmc_board b;
   uint32_t entries[MMC_D] = {0}, path[MMC_D];
   unsigned d, capped_from = MMC_D;
   size_t i;
   int added, rc;
 
-  if (trie_init(&tr) != MB_OK) {
-    trie_cleanup(&tr);
-    return MB_ENOMEM;
-  }
+  rc = trie_init(&tr);
+  if (mmc_dense_init(&dn, k) != MB_OK || rc != MB_OK)
+    goto nomem;
   memset(&b, 0, sizeof b);
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
     uint32_t id;
+
+    entries[d] = 1;
+    if (d < dn.levels) {
+      mmc_dense_count(&dn, d, mmc_dense_index(s, d + 1, d + 1, k), s[d + 1], 1);
+      continue;
+    }
     for (i = 0; i < MMC_D; i++)
       path[i] = TRIE_NONE;
-    id = trie_make_path(&tr, s, d + 1, path, d);
+    id = mmc_make_path(&tr, &dn, s, d + 1, path, d, mmc_dense_index(s, d + 1, dn.levels, k));
     if (id == TRIE_NONE || trie_count(&tr, id, s[d + 1], 1, &added) != MB_OK)
       goto nomem;
-    entries[d] = 1;
   }
 
   for (i = 2; i < n; i++) {
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     uint8_t y = s[i];
     int found = 0;
-    uint32_t par = 0;
+    uint32_t par = TRIE_NONE;
+    size_t ctx = 0, mul = 1, anchor_ctx = 0;
 
     for (d = 0; d <= top; d++) {
-      uint32_t id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
+      uint32_t id;
 
+      if (d < dn.levels) {
+        ctx += s[i - d - 1] * mul;
+        mul *= k;
+        if (d == 0 || found)
+          found = dn.best[d][ctx] > 0;
+        if (found) {
+          mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
+          entries[d] += (uint32_t)mmc_dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
+        } else if (entries[d] < MMC_MAX_ENTRIES) {
+          /* Without a prediction the pair is counted, and counted as new. */
+          mmc_dense_count(&dn, d, ctx, y, 1);
+          entries[d]++;
+        } else if (d >= capped_from) {
+          break; /* nothing more to predict or count at this step */
+        }
+        if (d + 1 == dn.levels) {
+          anchor_ctx = ctx;
+          par = dn.anchor[ctx];
+        }
+        continue;
+      }
+      id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
       path[d] = id;
-      if (d == 0 || found)
+      if (found)
         found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
       if (found) {
         mmc_predicted(&b, d, cur, trie_at(&tr, id)->best_y, y, t);
@@ -1076,14 +1220,14 @@ static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
           goto nomem;
         entries[d] += (uint32_t)added;
       } else if (entries[d] < MMC_MAX_ENTRIES) {
-        /* Without a prediction the pair is counted, and counted as new. */
-        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, d)) == TRIE_NONE)
+        if (id == TRIE_NONE &&
+            (id = mmc_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
           goto nomem;
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
         entries[d]++;
       } else if (d >= capped_from) {
-        break; /* nothing more to predict or count at this step */
+        break;
       }
       par = path[d];
     }
@@ -1096,6 +1240,7 @@ nomem:
   rc = MB_ENOMEM;
 done:
   trie_cleanup(&tr);
+  mmc_dense_cleanup(&dn);
   return rc;
 }
 
@@ -1112,7 +1257,7 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, &t);
+  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
