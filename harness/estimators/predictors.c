@@ -483,10 +483,10 @@ int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 /* ---- the context trie of MultiMMC and LZ78Y on wide alphabets ---------- */
 
 /* A node is a context, the symbols before position i read backwards: the
- * root's child for S[i-1], its child for S[i-2], and so on, so that one walk
- * from the root visits the contexts of every length. A node is in the
- * dictionary when it has a postfix (best > 0); other nodes only carry the
- * path to deeper ones. Each node keeps its first child and first postfix
+ * child of the context S[i-L..i-1] for S[i-L-1] is the context one symbol
+ * longer, so that one walk visits the contexts of every length. A node is
+ * in the dictionary when it has a postfix (best > 0); other nodes only
+ * carry the path to deeper ones. Each node keeps its first child and first postfix
  * inline; further ones go to a hash table keyed by (node, kind, symbol). */
 #define TRIE_NONE UINT32_MAX
 #define TRIE_MORE_CHILDREN 1u
@@ -503,9 +503,10 @@ struct trie_node {
 };
 
 /* Nodes live in one array per context length, so that the short contexts,
- * visited at every step, share few cache lines. A node id is the length
- * (0 for the root) in the top 8 bits and the index below. The children of
- * the root and of the one-symbol contexts are direct tables. */
+ * visited at every step, share few cache lines. A node id is the length in
+ * the top 8 bits and the index below. The trie hangs from the contexts of
+ * the longest dense length (see ctx_dense below); when that length is 1,
+ * their children are a direct table. */
 #define TRIE_LEVELS 17
 #define TRIE_INDEX_BITS 24
 #define TRIE_INDEX_MASK ((1u << TRIE_INDEX_BITS) - 1)
@@ -513,9 +514,7 @@ struct trie_node {
 struct trie {
   struct trie_node *lvl[TRIE_LEVELS];
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
-  uint32_t root_child[256]; /* the root's child for each symbol */
-  uint32_t *pair_child;     /* [one-symbol node index * 256 + sym] */
-  uint32_t *one_count;      /* postfix counts of one-symbol contexts, alike */
+  uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
   uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
   uint32_t *val;
   size_t slots, fill;
@@ -536,18 +535,16 @@ static int trie_init(struct trie *t)
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
   }
   t->pair_child = malloc(256 * 256 * sizeof *t->pair_child);
-  t->one_count = calloc(256 * 256, sizeof *t->one_count);
   t->slots = 1024;
   t->key = calloc(t->slots, sizeof *t->key);
   t->val = malloc(t->slots * sizeof *t->val);
   for (l = 0; l < TRIE_LEVELS; l++)
     if (!t->lvl[l])
       return MB_ENOMEM;
-  if (!t->pair_child || !t->one_count || !t->key || !t->val)
+  if (!t->pair_child || !t->key || !t->val)
     return MB_ENOMEM;
-  memset(t->root_child, 0xff, sizeof t->root_child);
   memset(t->pair_child, 0xff, 256 * 256 * sizeof *t->pair_child);
-  t->used[0] = 1; /* the root */
+  t->used[0] = 1; /* reserve id 0: no context */
   memset(&t->lvl[0][0], 0, sizeof t->lvl[0][0]);
   t->lvl[0][0].child = TRIE_NONE;
   return MB_OK;
@@ -560,7 +557,6 @@ static void trie_cleanup(struct trie *t)
   for (l = 0; l < TRIE_LEVELS; l++)
     free(t->lvl[l]);
   free(t->pair_child);
-  free(t->one_count);
   free(t->key);
   free(t->val);
 }
@@ -628,8 +624,6 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
   const struct trie_node *nd;
   const uint32_t *v;
 
-  if (id == 0)
-    return t->root_child[sym];
   if (id >> TRIE_INDEX_BITS == 1)
     return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
   nd = trie_at(t, id);
@@ -681,10 +675,6 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
 
   if (c == TRIE_NONE)
     return TRIE_NONE;
-  if (id == 0) {
-    t->root_child[sym] = c;
-    return c;
-  }
   if (l == 2) {
     t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym] = c;
     return c;
@@ -709,14 +699,7 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
   uint32_t c, *v;
 
   *added = 0;
-  if (id >> TRIE_INDEX_BITS == 1) {
-    /* One-symbol contexts count every postfix in a direct table. */
-    v = &t->one_count[(id & TRIE_INDEX_MASK) * 256 + y];
-    if (!*v && !allow_new)
-      return MB_OK;
-    *added = !*v;
-    c = ++*v;
-  } else if (nd->best == 0) {
+  if (nd->best == 0) {
     if (!allow_new)
       return MB_OK;
     nd->first_y = y;
@@ -743,21 +726,105 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
   return MB_OK;
 }
 
-/* The node of the context of length depth+1 before position i, creating it
- * and any missing ancestors (as path-only nodes). path[0..depth-1] holds the
- * shorter contexts' nodes or TRIE_NONE; it is completed up to depth. */
-static uint32_t trie_make_path(struct trie *t, const uint8_t *s, size_t i, uint32_t *path,
-                               unsigned depth)
-{
-  unsigned l = depth;
-  uint32_t p;
+#define DENSE_MAX 16 /* context lengths 1..16, in both MultiMMC and LZ78Y */
+/* Dense contexts, for MultiMMC and LZ78Y on wide alphabets: the shortest
+ * contexts, read as base-k numbers (newest symbol lowest), index flat tables
+ * of counts, as long as a length's table holds at most 2^18 counts; for
+ * small alphabets that covers the lengths where contexts keep being known.
+ * Longer contexts use the trie, hanging from the contexts of the longest
+ * dense length (the anchors). */
+#define DENSE_COUNTS ((size_t)1 << 18)
 
-  while (l > 0 && path[l - 1] == TRIE_NONE)
-    l--;
-  p = l ? path[l - 1] : 0;
-  for (; l <= depth; l++) {
-    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(t, p, s[i - l - 1]);
-    if (c == TRIE_NONE && (c = trie_add_child(t, p, s[i - l - 1])) == TRIE_NONE)
+struct ctx_dense {
+  unsigned levels, k;     /* orders 1..levels are dense */
+  uint32_t *count[DENSE_MAX]; /* [context * k + symbol] */
+  uint32_t *best[DENSE_MAX];  /* count of the predicted symbol; 0: unknown context */
+  uint8_t *best_y[DENSE_MAX]; /* the prediction: most frequent, ties to the largest */
+  uint32_t *anchor;       /* trie node of each context of order `levels` */
+};
+
+static int dense_init(struct ctx_dense *dn, unsigned k)
+{
+  size_t size = k, j;
+  unsigned d;
+
+  memset(dn, 0, sizeof *dn);
+  dn->k = k;
+  dn->levels = 1;
+  while (dn->levels < DENSE_MAX && size * k * k <= DENSE_COUNTS) {
+    size *= k;
+    dn->levels++;
+  }
+  for (d = 0, size = k; d < dn->levels; d++, size *= k) {
+    dn->count[d] = calloc(size * k, sizeof *dn->count[d]);
+    dn->best[d] = calloc(size, sizeof *dn->best[d]);
+    dn->best_y[d] = calloc(size, sizeof *dn->best_y[d]);
+    if (!dn->count[d] || !dn->best[d] || !dn->best_y[d])
+      return MB_ENOMEM;
+  }
+  size /= k;
+  dn->anchor = malloc(size * sizeof *dn->anchor);
+  if (!dn->anchor)
+    return MB_ENOMEM;
+  for (j = 0; j < size; j++)
+    dn->anchor[j] = TRIE_NONE;
+  return MB_OK;
+}
+
+static void dense_cleanup(struct ctx_dense *dn)
+{
+  unsigned d;
+
+  for (d = 0; d < DENSE_MAX; d++) {
+    free(dn->count[d]);
+    free(dn->best[d]);
+    free(dn->best_y[d]);
+  }
+  free(dn->anchor);
+}
+
+/* trie_count() for a dense context. */
+static int dense_count(struct ctx_dense *dn, unsigned d, size_t ctx, uint8_t y, int allow_new)
+{
+  uint32_t *c = &dn->count[d][ctx * dn->k + y], *best = &dn->best[d][ctx];
+  int added = *c == 0;
+
+  if (added && !allow_new)
+    return 0;
+  ++*c;
+  if (*c > *best || (*c == *best && y > dn->best_y[d][ctx])) {
+    *best = *c;
+    dn->best_y[d][ctx] = y;
+  }
+  return added;
+}
+
+/* The context of the `len` symbols before position i as a base-k number. */
+static size_t dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
+{
+  size_t ctx = 0, mul = 1;
+  unsigned j;
+
+  for (j = 0; j < len; j++, mul *= k)
+    ctx += s[i - 1 - j] * mul;
+  return ctx;
+}
+
+/* The trie node of the order-(depth+1) context before position i (depth at
+ * least dn->levels), created with its missing ancestors back to its anchor,
+ * the order-levels context number anchor_ctx. path[levels..depth-1] holds
+ * the nodes found this step or TRIE_NONE; it is completed up to depth. */
+static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uint8_t *s, size_t i,
+                              uint32_t *path, unsigned depth, size_t anchor_ctx)
+{
+  uint32_t p = dn->anchor[anchor_ctx];
+  unsigned l;
+
+  if (p == TRIE_NONE && (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
+    return TRIE_NONE;
+  for (l = dn->levels; l <= depth; l++) {
+    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
+    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1])) == TRIE_NONE)
       return TRIE_NONE;
     path[l] = p = c;
   }
@@ -1045,114 +1112,11 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   return MB_OK;
 }
 
-/* Wide alphabets. The shortest orders are dense: their contexts, read as
- * base-k numbers (newest symbol lowest), index flat tables of counts, as
- * long as an order's table holds at most 2^18 counts; for small alphabets
- * that covers the orders where the contexts keep being known. The longer
- * orders use the context trie, hanging from the contexts of the longest
- * dense order (the anchors). */
-#define MMC_DENSE_COUNTS ((size_t)1 << 18)
-
-struct mmc_dense {
-  unsigned levels, k;     /* orders 1..levels are dense */
-  uint32_t *count[MMC_D]; /* [context * k + symbol] */
-  uint32_t *best[MMC_D];  /* count of the predicted symbol; 0: unknown context */
-  uint8_t *best_y[MMC_D]; /* the prediction: most frequent, ties to the largest */
-  uint32_t *anchor;       /* trie node of each context of order `levels` */
-};
-
-static int mmc_dense_init(struct mmc_dense *dn, unsigned k)
-{
-  size_t size = k, j;
-  unsigned d;
-
-  memset(dn, 0, sizeof *dn);
-  dn->k = k;
-  dn->levels = 1;
-  while (dn->levels < MMC_D && size * k * k <= MMC_DENSE_COUNTS) {
-    size *= k;
-    dn->levels++;
-  }
-  for (d = 0, size = k; d < dn->levels; d++, size *= k) {
-    dn->count[d] = calloc(size * k, sizeof *dn->count[d]);
-    dn->best[d] = calloc(size, sizeof *dn->best[d]);
-    dn->best_y[d] = calloc(size, sizeof *dn->best_y[d]);
-    if (!dn->count[d] || !dn->best[d] || !dn->best_y[d])
-      return MB_ENOMEM;
-  }
-  size /= k;
-  dn->anchor = malloc(size * sizeof *dn->anchor);
-  if (!dn->anchor)
-    return MB_ENOMEM;
-  for (j = 0; j < size; j++)
-    dn->anchor[j] = TRIE_NONE;
-  return MB_OK;
-}
-
-static void mmc_dense_cleanup(struct mmc_dense *dn)
-{
-  unsigned d;
-
-  for (d = 0; d < MMC_D; d++) {
-    free(dn->count[d]);
-    free(dn->best[d]);
-    free(dn->best_y[d]);
-  }
-  free(dn->anchor);
-}
-
-/* trie_count() for a dense context. */
-static int mmc_dense_count(struct mmc_dense *dn, unsigned d, size_t ctx, uint8_t y, int allow_new)
-{
-  uint32_t *c = &dn->count[d][ctx * dn->k + y], *best = &dn->best[d][ctx];
-  int added = *c == 0;
-
-  if (added && !allow_new)
-    return 0;
-  ++*c;
-  if (*c > *best || (*c == *best && y > dn->best_y[d][ctx])) {
-    *best = *c;
-    dn->best_y[d][ctx] = y;
-  }
-  return added;
-}
-
-/* The context of the `len` symbols before position i as a base-k number. */
-static size_t mmc_dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
-{
-  size_t ctx = 0, mul = 1;
-  unsigned j;
-
-  for (j = 0; j < len; j++, mul *= k)
-    ctx += s[i - 1 - j] * mul;
-  return ctx;
-}
-
-/* The trie node of the order-(depth+1) context before position i (depth at
- * least dn->levels), created with its missing ancestors back to its anchor,
- * the order-levels context number anchor_ctx. path[levels..depth-1] holds
- * the nodes found this step or TRIE_NONE; it is completed up to depth. */
-static uint32_t mmc_make_path(struct trie *tr, struct mmc_dense *dn, const uint8_t *s, size_t i,
-                              uint32_t *path, unsigned depth, size_t anchor_ctx)
-{
-  uint32_t p = dn->anchor[anchor_ctx];
-  unsigned l;
-
-  if (p == TRIE_NONE && (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
-    return TRIE_NONE;
-  for (l = dn->levels; l <= depth; l++) {
-    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
-    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1])) == TRIE_NONE)
-      return TRIE_NONE;
-    path[l] = p = c;
-  }
-  return p;
-}
-
+/* Wide alphabets: dense short orders (above), the trie for longer ones. */
 static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   struct trie tr;
-  struct mmc_dense dn;
+  struct ctx_dense dn;
   struct mmc_board b;
   uint32_t entries[MMC_D] = {0}, path[MMC_D];
   unsigned d, capped_from = MMC_D;
@@ -1160,7 +1124,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
   int added, rc;
 
   rc = trie_init(&tr);
-  if (mmc_dense_init(&dn, k) != MB_OK || rc != MB_OK)
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
     goto nomem;
   memset(&b, 0, sizeof b);
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
@@ -1169,12 +1133,12 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
 
     entries[d] = 1;
     if (d < dn.levels) {
-      mmc_dense_count(&dn, d, mmc_dense_index(s, d + 1, d + 1, k), s[d + 1], 1);
+      dense_count(&dn, d, dense_index(s, d + 1, d + 1, k), s[d + 1], 1);
       continue;
     }
     for (i = 0; i < MMC_D; i++)
       path[i] = TRIE_NONE;
-    id = mmc_make_path(&tr, &dn, s, d + 1, path, d, mmc_dense_index(s, d + 1, dn.levels, k));
+    id = dense_make_path(&tr, &dn, s, d + 1, path, d, dense_index(s, d + 1, dn.levels, k));
     if (id == TRIE_NONE || trie_count(&tr, id, s[d + 1], 1, &added) != MB_OK)
       goto nomem;
   }
@@ -1196,10 +1160,10 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
           found = dn.best[d][ctx] > 0;
         if (found) {
           mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
-          entries[d] += (uint32_t)mmc_dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
+          entries[d] += (uint32_t)dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
         } else if (entries[d] < MMC_MAX_ENTRIES) {
           /* Without a prediction the pair is counted, and counted as new. */
-          mmc_dense_count(&dn, d, ctx, y, 1);
+          dense_count(&dn, d, ctx, y, 1);
           entries[d]++;
         } else if (d >= capped_from) {
           break; /* nothing more to predict or count at this step */
@@ -1221,7 +1185,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
         entries[d] += (uint32_t)added;
       } else if (entries[d] < MMC_MAX_ENTRIES) {
         if (id == TRIE_NONE &&
-            (id = mmc_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
+            (id = dense_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
           goto nomem;
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
@@ -1240,7 +1204,7 @@ nomem:
   rc = MB_ENOMEM;
 done:
   trie_cleanup(&tr);
-  mmc_dense_cleanup(&dn);
+  dense_cleanup(&dn);
   return rc;
 }
 
@@ -1363,25 +1327,29 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   return MB_OK;
 }
 
-static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Wide alphabets: the short contexts dense, the long ones in the trie. */
+static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   struct trie tr;
+  struct ctx_dense dn;
   uint32_t dict = 0, path[LZ_B], par;
-  size_t i;
+  size_t i, ctx[LZ_B], mul;
   unsigned j, l;
   int added, rc;
 
-  if (trie_init(&tr) != MB_OK) {
-    trie_cleanup(&tr);
-    return MB_ENOMEM;
-  }
-  /* The contexts ending at S[15] share one path; each is followed by S[16]. */
+  rc = trie_init(&tr);
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
+    goto nomem;
+  /* The contexts ending at S[15], each followed by S[16]. */
   for (l = 0; l < LZ_B; l++)
     path[l] = TRIE_NONE;
-  if (trie_make_path(&tr, s, LZ_B, path, LZ_B - 1) == TRIE_NONE)
+  if (dense_make_path(&tr, &dn, s, LZ_B, path, LZ_B - 1, dense_index(s, LZ_B, dn.levels, k)) ==
+      TRIE_NONE)
     goto nomem;
   for (l = 0; l < LZ_B; l++) {
-    if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
+    if (l < dn.levels)
+      dense_count(&dn, l, dense_index(s, LZ_B, l + 1, k), s[LZ_B], 1);
+    else if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
       goto nomem;
     dict++;
   }
@@ -1390,9 +1358,13 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
     uint8_t y = s[i], pred = 0;
     uint32_t best = 0;
 
-    for (par = 0, l = 0; l < LZ_B; l++)
+    for (l = 0, mul = 1; l < dn.levels; l++, mul *= k)
+      ctx[l] = (l ? ctx[l - 1] : 0) + s[i - l - 1] * mul;
+    par = dn.anchor[ctx[dn.levels - 1]];
+    for (; l < LZ_B; l++)
       par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
-    for (j = LZ_B; j > 0; j--) {
+    /* Longest context first: the first of equal counts predicts. */
+    for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
 
       if (id != TRIE_NONE && trie_at(&tr, id)->best > 0) {
@@ -1403,10 +1375,26 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
       } else if (dict < LZ_MAX_DICT) {
-        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, j - 1)) == TRIE_NONE)
+        if (id == TRIE_NONE && (id = dense_make_path(&tr, &dn, s, i, path, j - 1,
+                                                     ctx[dn.levels - 1])) == TRIE_NONE)
           goto nomem;
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
+        dict++;
+      }
+    }
+    for (; j > 0; j--) {
+      size_t c = ctx[j - 1];
+      uint32_t cnt = dn.best[j - 1][c];
+
+      if (cnt > 0) {
+        if (cnt > best) {
+          best = cnt;
+          pred = dn.best_y[j - 1][c];
+        }
+        dense_count(&dn, j - 1, c, y, 1);
+      } else if (dict < LZ_MAX_DICT) {
+        dense_count(&dn, j - 1, c, y, 1);
         dict++;
       }
     }
@@ -1421,6 +1409,7 @@ nomem:
   rc = MB_ENOMEM;
 done:
   trie_cleanup(&tr);
+  dense_cleanup(&dn);
   return rc;
 }
 
@@ -1438,7 +1427,7 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, &t);
+  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */
