@@ -7,7 +7,7 @@
  * the three sections after). The predictions follow the conventions of the
  * reference tool (ea_non_iid v1.1.7) exactly, including its tie-breaking,
  * dictionary caps and the order in which dictionaries fill, so that the same
- * predictions come out; harness/estimators/README-predictors.md lists them.
+ * predictions come out; harness/estimators/README.md ("The prediction estimators") lists them.
  * The data structures are ours and are chosen for speed: flat tables for
  * binary data, a compact context trie for wider symbols.
  */
