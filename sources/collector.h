@@ -62,8 +62,9 @@ enum mb_fault {
                          so full pipes make sends time out */
   MB_FAULT_PIPE_SIZE, /* complex mode: the first pool pipe cannot be sized to
                          a port's queue (F_SETPIPE_SZ fails with errnum) */
-  MB_FAULT_LATE       /* the receiver thread starts reading errnum ms late, so
-                         a send that finds its pipe full must wait for it */
+  MB_FAULT_LATE       /* complex mode: the receiver starts reading errnum ms
+                         after the first pipe is full, so the next send into
+                         it must wait for room */
 };
 void mb_linux_ipc_inject_fault(enum mb_fault fault, int errnum);
 

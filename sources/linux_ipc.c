@@ -45,7 +45,8 @@ struct receiver {
   size_t msg_size;    /* one message: ool_size bytes */
   unsigned char *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
   int stall;          /* test-only: never read (MB_FAULT_STALL) */
-  unsigned late_ms;   /* test-only: start reading this late (MB_FAULT_LATE) */
+  unsigned late_ms;   /* test-only: start reading this long after the first
+                         pipe is full (MB_FAULT_LATE) */
   atomic_int stop;
 };
 
@@ -141,8 +142,8 @@ static size_t queue_bytes(size_t ool_size)
 /* Seed step 2: make up to n endpoints; one that cannot be made is left out,
  * as the seed leaves out a port whose allocate or insert_right fails.
  * With capacity > 0 every pipe is sized to it explicitly, and a pipe that
- * cannot be (EPERM once an unprivileged user holds more pipe pages than
- * fs.pipe-user-pages-soft, or than fs.pipe-max-size allows) is left out
+ * cannot be (EPERM for an unprivileged user who holds more pipe pages than
+ * fs.pipe-user-pages-soft, or asks for more than fs.pipe-max-size) is left out
  * too: otherwise the kernel's per-user accounting would silently give the
  * later pipes of a large pool 2 pages instead of 16, and endpoints of one
  * pool would queue different numbers of messages. Returns how many were
@@ -235,6 +236,29 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
   }
 }
 
+/* Test-only (MB_FAULT_LATE): wait until the first pipe is full, then
+ * late_ms more, so that the sender's next send into it must wait for room
+ * however late the sender itself got going. */
+static void start_late(const struct receiver *r, uint64_t deadline)
+{
+  struct pollfd p;
+  struct timespec ts;
+
+  p.fd = r->pool[0].wfd;
+  p.events = POLLOUT;
+  for (;;) {
+    p.revents = 0;
+    if (poll(&p, 1, 0) == 0 || atomic_load_explicit(&r->stop, memory_order_relaxed) ||
+        mb_clock_linux_now() >= deadline)
+      break;
+    sched_yield();
+  }
+  ts.tv_sec = (time_t)(r->late_ms / 1000u);
+  ts.tv_nsec = (long)(r->late_ms % 1000u) * 1000000L;
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
 /* Seed step 3: drain every endpoint without blocking, one message's worth
  * per endpoint per pass, yield between passes, stop when told or after
  * 30 s. read() copies the bytes out, and the pipe drops its references to
@@ -246,14 +270,8 @@ static void *receive_loop(void *arg)
   uint64_t deadline = mb_clock_linux_now() + RECEIVER_DEADLINE_NS;
   uint32_t i;
 
-  if (r->late_ms > 0) {
-    struct timespec ts;
-
-    ts.tv_sec = (time_t)(r->late_ms / 1000u);
-    ts.tv_nsec = (long)(r->late_ms % 1000u) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-      ;
-  }
+  if (r->late_ms > 0)
+    start_late(r, deadline);
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
          mb_clock_linux_now() < deadline) {
     for (i = 0; i < r->n && !r->stall; i++) {

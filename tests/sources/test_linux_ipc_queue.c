@@ -202,8 +202,9 @@ int main(void)
   fill(col, 64, 3 * 4096, 5);
 
   /* A send that finds its pipe full and then gets in says so: the receiver
-   * starts 3 ms late, so the ninth send into one pipe must wait (or, on a
-   * machine too busy to run the receiver within 10 ms, time out). */
+   * starts reading 5 ms after the pipe has filled, so the ninth send into
+   * it must wait (or, on a machine too busy to run the receiver within
+   * 10 ms, time out). */
   {
     struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX};
     struct mb_collection c;
@@ -211,7 +212,7 @@ int main(void)
 
     mb_collection_init(&c);
     mb_error_init(&err);
-    mb_linux_ipc_inject_fault(MB_FAULT_LATE, 3);
+    mb_linux_ipc_inject_fault(MB_FAULT_LATE, 5);
     CHECK_EQ_INT(mb_collector_collect(col, &cfg, 0, &c, &err), MB_OK);
     for (i = 0; i < 8; i++)
       CHECK_EQ_INT(c.status[i], MB_OP_OK);
