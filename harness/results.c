@@ -265,6 +265,7 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   put(obj, "bytes", jsize(c->bytes), &bad);
   put(obj, "timeouts", jsize(c->timeouts), &bad);
   put(obj, "failures", jsize(c->failures), &bad);
+  put(obj, "waited", jsize(c->waited), &bad);
   put(obj, "raw_stats", mb_results_stats_json(&c->raw_stats), &bad);
   put(obj, "ns_per_op",
       c->raw_stats.n ? jreal((double)c->raw_stats.p50 * c->ns_per_tick) : json_null(),

@@ -412,6 +412,8 @@ static int analyse(struct run *r, struct mb_call_summary *s, struct mb_error *er
   for (i = 0; i < c->n_timings; i++) {
     if (c->status[i] == MB_OP_TIMED_OUT)
       s->timeouts++;
+    else if (c->status[i] == MB_OP_WAITED)
+      s->waited++;
     else if (c->status[i] > 0)
       s->failures++;
   }

@@ -23,4 +23,4 @@ set key outside right top
 set rmargin 23
 plot for [i=1:nblocks] dat index (i-1) using 1:($2 <= ymax_ns ? $2 : NaN) with points pt 7 ps 0.3 lt i title sprintf('repetition %d', rep_of[i]), \
      dat using 1:($2 > ymax_ns ? ytop_ : NaN) with points pt 9 ps 1.0 lc rgb '#555555' title 'above range', \
-     dat using 1:($3 != 0 ? ytop_ : NaN) with points pt 8 ps 1.6 lw 2 lc rgb '#D00000' title 'timed out / failed'
+     dat using 1:(($3 == -1 || $3 > 0) ? ytop_ : NaN) with points pt 8 ps 1.6 lw 2 lc rgb '#D00000' title 'timed out / failed'

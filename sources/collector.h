@@ -56,10 +56,15 @@ void mb_clock_measure(uint64_t (*read)(void), struct mb_clock *clk);
  * Not thread-safe; meant for tests/sources. */
 enum mb_fault {
   MB_FAULT_NONE = 0,
-  MB_FAULT_THREAD, /* the receiver thread cannot start */
-  MB_FAULT_BUFFER, /* the OOL buffer cannot be mapped */
-  MB_FAULT_STALL   /* the receiver thread runs but never reads (errnum unused),
-                      so full pipes make sends time out */
+  MB_FAULT_THREAD,    /* the receiver thread cannot start */
+  MB_FAULT_BUFFER,    /* the OOL buffer cannot be mapped */
+  MB_FAULT_STALL,     /* the receiver thread runs but never reads (errnum unused),
+                         so full pipes make sends time out */
+  MB_FAULT_PIPE_SIZE, /* complex mode: the first pool pipe cannot be sized to
+                         a port's queue (F_SETPIPE_SZ fails with errnum) */
+  MB_FAULT_LATE       /* complex mode: the receiver starts reading errnum ms
+                         after the first pipe is full, so the next send into
+                         it must wait for room */
 };
 void mb_linux_ipc_inject_fault(enum mb_fault fault, int errnum);
 

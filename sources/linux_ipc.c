@@ -1,9 +1,10 @@
 /* linux_ipc.c: the Linux analog of the seed's mach_ipc collector.
  *
  * A Mach port becomes a pipe (read end = receive right, write end = send
- * right). Complex mode: each timed send moves ool_size bytes by page
- * reference with vmsplice(2), waiting at most 10 ms for room (the seed's
- * MACH_SEND_TIMEOUT); a receiver thread drains every pipe without blocking.
+ * right), sized to queue as many messages as a port does. Complex mode:
+ * each timed send moves ool_size bytes by page reference with vmsplice(2),
+ * waiting at most 10 ms for room (the seed's MACH_SEND_TIMEOUT); a receiver
+ * thread drains every pipe without blocking.
  * Simple mode: each timed interval makes and destroys a pipe and fstat()s
  * pool pipe i % pool (mach_port_allocate, mod_refs, mach_port_type).
  * sources/README.md maps every step to the seed and says what differs.
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock_linux.h"
@@ -28,6 +30,9 @@
 #define SEND_TIMEOUT_NS 10000000u /* the seed's 10 ms MACH_SEND_TIMEOUT */
 #define RECEIVER_DEADLINE_NS 30000000000u /* the seed's 30 s safety net */
 #define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC)
+/* A Mach port queues MACH_PORT_QLIMIT_DEFAULT messages whatever their size
+ * or the pool's; a complex-mode pipe is sized to hold at least that many. */
+#define QUEUE_LIMIT 5u
 
 struct endpoint {
   int rfd; /* receive side */
@@ -37,9 +42,11 @@ struct endpoint {
 struct receiver {
   const struct endpoint *pool;
   uint32_t n;
-  size_t msg_size;     /* one message: ool_size bytes */
-  unsigned char *buf;  /* the seed's 1024 + 2 * ool_size receive buffer */
-  int stall;           /* test-only: never read (MB_FAULT_STALL) */
+  size_t msg_size;    /* one message: ool_size bytes */
+  unsigned char *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
+  int stall;          /* test-only: never read (MB_FAULT_STALL) */
+  unsigned late_ms;   /* test-only: start reading this long after the first
+                         pipe is full (MB_FAULT_LATE) */
   atomic_int stop;
 };
 
@@ -119,19 +126,50 @@ static int open_collector(const char *option, void **state, struct mb_error *err
   return MB_OK;
 }
 
+/* Bytes of pipe that hold QUEUE_LIMIT messages of ool_size bytes. vmsplice
+ * puts each page of the page-aligned buffer in its own pipe slot, so a
+ * message takes ceil(ool_size / page) slots; the kernel rounds the size up
+ * to a power of two pages, so the pipe ends up holding 5 to 9 messages (8
+ * when a message spans a power of two pages, as at every ool_size up to a
+ * page and every power of two). */
+static size_t queue_bytes(size_t ool_size)
+{
+  size_t pagesize = (size_t)sysconf(_SC_PAGESIZE);
+
+  return QUEUE_LIMIT * ((ool_size + pagesize - 1) / pagesize) * pagesize;
+}
+
 /* Seed step 2: make up to n endpoints; one that cannot be made is left out,
  * as the seed leaves out a port whose allocate or insert_right fails.
- * Returns how many were made. */
-static uint32_t make_pool(struct endpoint *pool, uint32_t n, int32_t *why)
+ * With capacity > 0 every pipe is sized to it explicitly, and a pipe that
+ * cannot be (EPERM for an unprivileged user who holds more pipe pages than
+ * fs.pipe-user-pages-soft, or asks for more than fs.pipe-max-size) is left out
+ * too: otherwise the kernel's per-user accounting would silently give the
+ * later pipes of a large pool 2 pages instead of 16, and endpoints of one
+ * pool would queue different numbers of messages. Returns how many were
+ * made; *why gets the errno of the first that was not. */
+static uint32_t make_pool(struct endpoint *pool, uint32_t n, size_t capacity,
+                          int32_t *why)
 {
   uint32_t made = 0, i;
 
   for (i = 0; i < n; i++) {
     int fds[2];
+    int e;
 
     if (pipe2(fds, PIPE_FLAGS) != 0) {
       if (*why == MB_OP_OK)
         *why = (int32_t)errno;
+      continue;
+    }
+    e = capacity > 0 ? take_fault(MB_FAULT_PIPE_SIZE) : 0;
+    if (capacity > 0 && e == 0 && fcntl(fds[1], F_SETPIPE_SZ, (int)capacity) < 0)
+      e = errno;
+    if (e != 0) {
+      close(fds[0]);
+      close(fds[1]);
+      if (*why == MB_OP_OK)
+        *why = (int32_t)e;
       continue;
     }
     pool[made].rfd = fds[0];
@@ -152,9 +190,11 @@ static void free_pool(struct endpoint *pool, uint32_t n)
   }
 }
 
-/* One complex send: the whole message by page reference, or MB_OP_TIMED_OUT
- * after 10 ms without room, or the errno that stopped it. This function is
- * the timed operation: it runs between t0 and t1. */
+/* One complex send: the whole message by page reference (MB_OP_OK, or
+ * MB_OP_WAITED when the pipe was full and it had to wait for the receiver
+ * first), or MB_OP_TIMED_OUT after 10 ms without room, or the errno that
+ * stopped it. This function is the timed operation: it runs between t0 and
+ * t1. */
 static int32_t send_ool(int wfd, const struct iovec *msg)
 {
   struct iovec iov = *msg;
@@ -165,7 +205,7 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
 
     if (w > 0) {
       if ((size_t)w == iov.iov_len)
-        return MB_OP_OK;
+        return deadline == 0 ? MB_OP_OK : MB_OP_WAITED;
       iov.iov_base = (char *)iov.iov_base + w;
       iov.iov_len -= (size_t)w;
       continue;
@@ -196,6 +236,29 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
   }
 }
 
+/* Test-only (MB_FAULT_LATE): wait until the first pipe is full, then
+ * late_ms more, so that the sender's next send into it must wait for room
+ * however late the sender itself got going. */
+static void start_late(const struct receiver *r, uint64_t deadline)
+{
+  struct pollfd p;
+  struct timespec ts;
+
+  p.fd = r->pool[0].wfd;
+  p.events = POLLOUT;
+  for (;;) {
+    p.revents = 0;
+    if (poll(&p, 1, 0) == 0 || atomic_load_explicit(&r->stop, memory_order_relaxed) ||
+        mb_clock_linux_now() >= deadline)
+      break;
+    sched_yield();
+  }
+  ts.tv_sec = (time_t)(r->late_ms / 1000u);
+  ts.tv_nsec = (long)(r->late_ms % 1000u) * 1000000L;
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
 /* Seed step 3: drain every endpoint without blocking, one message's worth
  * per endpoint per pass, yield between passes, stop when told or after
  * 30 s. read() copies the bytes out, and the pipe drops its references to
@@ -207,6 +270,8 @@ static void *receive_loop(void *arg)
   uint64_t deadline = mb_clock_linux_now() + RECEIVER_DEADLINE_NS;
   uint32_t i;
 
+  if (r->late_ms > 0)
+    start_late(r, deadline);
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
          mb_clock_linux_now() < deadline) {
     for (i = 0; i < r->n && !r->stall; i++) {
@@ -269,7 +334,9 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
   r.msg_size = ool_size;
   r.buf = malloc(1024 + 2 * ool_size);
   r.stall = fault_next == MB_FAULT_STALL;
-  if (r.stall)
+  if (fault_next == MB_FAULT_LATE)
+    r.late_ms = (unsigned)fault_errno;
+  if (r.stall || r.late_ms > 0)
     fault_next = MB_FAULT_NONE;
   atomic_init(&r.stop, 0);
   if (!r.buf) {
@@ -362,7 +429,10 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   int rc = MB_OK;
 
   (void)state;
-  n = make_pool(pool, cfg->num_ports, &out->pool_status);
+  /* Simple mode queues nothing: its pipes keep the kernel's default size. */
+  n = make_pool(pool, cfg->num_ports,
+                cfg->mode == MB_MODE_COMPLEX ? queue_bytes(cfg->ool_size) : 0,
+                &out->pool_status);
   out->pool_size = n;
   if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
     collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */

@@ -43,6 +43,10 @@ struct mb_config {
 /* Status of one timed operation, recorded outside the timed region. */
 #define MB_OP_OK 0         /* succeeded */
 #define MB_OP_TIMED_OUT -1 /* the send waited its 10 ms and gave up */
+#define MB_OP_WAITED -2    /* succeeded, but only after waiting for room in a
+                              full queue: the timing includes that wait.
+                              linux_ipc only (mach_msg cannot tell); not a
+                              failure */
 /* Any positive value: the system's own error code, unchanged (errno on
  * Linux, kern_return_t on macOS). */
 

@@ -7,7 +7,7 @@
  * the three sections after). The predictions follow the conventions of the
  * reference tool (ea_non_iid v1.1.7) exactly, including its tie-breaking,
  * dictionary caps and the order in which dictionaries fill, so that the same
- * predictions come out; harness/estimators/README-predictors.md lists them.
+ * predictions come out; harness/estimators/README.md ("The prediction estimators") lists them.
  * The data structures are ours and are chosen for speed: flat tables for
  * binary data, a compact context trie for wider symbols.
  */
@@ -483,10 +483,10 @@ int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 /* ---- the context trie of MultiMMC and LZ78Y on wide alphabets ---------- */
 
 /* A node is a context, the symbols before position i read backwards: the
- * root's child for S[i-1], its child for S[i-2], and so on, so that one walk
- * from the root visits the contexts of every length. A node is in the
- * dictionary when it has a postfix (best > 0); other nodes only carry the
- * path to deeper ones. Each node keeps its first child and first postfix
+ * child of the context S[i-L..i-1] for S[i-L-1] is the context one symbol
+ * longer, so that one walk visits the contexts of every length. A node is
+ * in the dictionary when it has a postfix (best > 0); other nodes only
+ * carry the path to deeper ones. Each node keeps its first child and first postfix
  * inline; further ones go to a hash table keyed by (node, kind, symbol). */
 #define TRIE_NONE UINT32_MAX
 #define TRIE_MORE_CHILDREN 1u
@@ -503,9 +503,10 @@ struct trie_node {
 };
 
 /* Nodes live in one array per context length, so that the short contexts,
- * visited at every step, share few cache lines. A node id is the length
- * (0 for the root) in the top 8 bits and the index below. The children of
- * the root and of the one-symbol contexts are direct tables. */
+ * visited at every step, share few cache lines. A node id is the length in
+ * the top 8 bits and the index below. The trie hangs from the contexts of
+ * the longest dense length (see ctx_dense below); when that length is 1,
+ * their children are a direct table. */
 #define TRIE_LEVELS 17
 #define TRIE_INDEX_BITS 24
 #define TRIE_INDEX_MASK ((1u << TRIE_INDEX_BITS) - 1)
@@ -513,9 +514,7 @@ struct trie_node {
 struct trie {
   struct trie_node *lvl[TRIE_LEVELS];
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
-  uint32_t root_child[256]; /* the root's child for each symbol */
-  uint32_t *pair_child;     /* [one-symbol node index * 256 + sym] */
-  uint32_t *one_count;      /* postfix counts of one-symbol contexts, alike */
+  uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
   uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
   uint32_t *val;
   size_t slots, fill;
@@ -536,18 +535,16 @@ static int trie_init(struct trie *t)
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
   }
   t->pair_child = malloc(256 * 256 * sizeof *t->pair_child);
-  t->one_count = calloc(256 * 256, sizeof *t->one_count);
   t->slots = 1024;
   t->key = calloc(t->slots, sizeof *t->key);
   t->val = malloc(t->slots * sizeof *t->val);
   for (l = 0; l < TRIE_LEVELS; l++)
     if (!t->lvl[l])
       return MB_ENOMEM;
-  if (!t->pair_child || !t->one_count || !t->key || !t->val)
+  if (!t->pair_child || !t->key || !t->val)
     return MB_ENOMEM;
-  memset(t->root_child, 0xff, sizeof t->root_child);
   memset(t->pair_child, 0xff, 256 * 256 * sizeof *t->pair_child);
-  t->used[0] = 1; /* the root */
+  t->used[0] = 1; /* reserve id 0: no context */
   memset(&t->lvl[0][0], 0, sizeof t->lvl[0][0]);
   t->lvl[0][0].child = TRIE_NONE;
   return MB_OK;
@@ -560,7 +557,6 @@ static void trie_cleanup(struct trie *t)
   for (l = 0; l < TRIE_LEVELS; l++)
     free(t->lvl[l]);
   free(t->pair_child);
-  free(t->one_count);
   free(t->key);
   free(t->val);
 }
@@ -628,8 +624,6 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
   const struct trie_node *nd;
   const uint32_t *v;
 
-  if (id == 0)
-    return t->root_child[sym];
   if (id >> TRIE_INDEX_BITS == 1)
     return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
   nd = trie_at(t, id);
@@ -645,9 +639,10 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
 
 /* A new child of id for sym (which it must not have yet), or TRIE_NONE when
  * out of memory. */
-static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+/* A new node for a context of length l, linked to no parent, or TRIE_NONE
+ * when out of memory. */
+static uint32_t trie_new_node(struct trie *t, unsigned l)
 {
-  unsigned l = (id >> TRIE_INDEX_BITS) + 1;
   uint32_t c;
   struct trie_node *nd;
 
@@ -669,10 +664,17 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
   nd = trie_at(t, c);
   memset(nd, 0, sizeof *nd);
   nd->child = TRIE_NONE;
-  if (id == 0) {
-    t->root_child[sym] = c;
-    return c;
-  }
+  return c;
+}
+
+static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+{
+  unsigned l = (id >> TRIE_INDEX_BITS) + 1;
+  uint32_t c = trie_new_node(t, l);
+  struct trie_node *nd;
+
+  if (c == TRIE_NONE)
+    return TRIE_NONE;
   if (l == 2) {
     t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym] = c;
     return c;
@@ -697,14 +699,7 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
   uint32_t c, *v;
 
   *added = 0;
-  if (id >> TRIE_INDEX_BITS == 1) {
-    /* One-symbol contexts count every postfix in a direct table. */
-    v = &t->one_count[(id & TRIE_INDEX_MASK) * 256 + y];
-    if (!*v && !allow_new)
-      return MB_OK;
-    *added = !*v;
-    c = ++*v;
-  } else if (nd->best == 0) {
+  if (nd->best == 0) {
     if (!allow_new)
       return MB_OK;
     nd->first_y = y;
@@ -731,21 +726,105 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
   return MB_OK;
 }
 
-/* The node of the context of length depth+1 before position i, creating it
- * and any missing ancestors (as path-only nodes). path[0..depth-1] holds the
- * shorter contexts' nodes or TRIE_NONE; it is completed up to depth. */
-static uint32_t trie_make_path(struct trie *t, const uint8_t *s, size_t i, uint32_t *path,
-                               unsigned depth)
-{
-  unsigned l = depth;
-  uint32_t p;
+#define DENSE_MAX 16 /* context lengths 1..16, in both MultiMMC and LZ78Y */
+/* Dense contexts, for MultiMMC and LZ78Y on wide alphabets: the shortest
+ * contexts, read as base-k numbers (newest symbol lowest), index flat tables
+ * of counts, as long as a length's table holds at most 2^18 counts; for
+ * small alphabets that covers the lengths where contexts keep being known.
+ * Longer contexts use the trie, hanging from the contexts of the longest
+ * dense length (the anchors). */
+#define DENSE_COUNTS ((size_t)1 << 18)
 
-  while (l > 0 && path[l - 1] == TRIE_NONE)
-    l--;
-  p = l ? path[l - 1] : 0;
-  for (; l <= depth; l++) {
-    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(t, p, s[i - l - 1]);
-    if (c == TRIE_NONE && (c = trie_add_child(t, p, s[i - l - 1])) == TRIE_NONE)
+struct ctx_dense {
+  unsigned levels, k;     /* orders 1..levels are dense */
+  uint32_t *count[DENSE_MAX]; /* [context * k + symbol] */
+  uint32_t *best[DENSE_MAX];  /* count of the predicted symbol; 0: unknown context */
+  uint8_t *best_y[DENSE_MAX]; /* the prediction: most frequent, ties to the largest */
+  uint32_t *anchor;       /* trie node of each context of order `levels` */
+};
+
+static int dense_init(struct ctx_dense *dn, unsigned k)
+{
+  size_t size = k, j;
+  unsigned d;
+
+  memset(dn, 0, sizeof *dn);
+  dn->k = k;
+  dn->levels = 1;
+  while (dn->levels < DENSE_MAX && size * k * k <= DENSE_COUNTS) {
+    size *= k;
+    dn->levels++;
+  }
+  for (d = 0, size = k; d < dn->levels; d++, size *= k) {
+    dn->count[d] = calloc(size * k, sizeof *dn->count[d]);
+    dn->best[d] = calloc(size, sizeof *dn->best[d]);
+    dn->best_y[d] = calloc(size, sizeof *dn->best_y[d]);
+    if (!dn->count[d] || !dn->best[d] || !dn->best_y[d])
+      return MB_ENOMEM;
+  }
+  size /= k;
+  dn->anchor = malloc(size * sizeof *dn->anchor);
+  if (!dn->anchor)
+    return MB_ENOMEM;
+  for (j = 0; j < size; j++)
+    dn->anchor[j] = TRIE_NONE;
+  return MB_OK;
+}
+
+static void dense_cleanup(struct ctx_dense *dn)
+{
+  unsigned d;
+
+  for (d = 0; d < DENSE_MAX; d++) {
+    free(dn->count[d]);
+    free(dn->best[d]);
+    free(dn->best_y[d]);
+  }
+  free(dn->anchor);
+}
+
+/* trie_count() for a dense context. */
+static int dense_count(struct ctx_dense *dn, unsigned d, size_t ctx, uint8_t y, int allow_new)
+{
+  uint32_t *c = &dn->count[d][ctx * dn->k + y], *best = &dn->best[d][ctx];
+  int added = *c == 0;
+
+  if (added && !allow_new)
+    return 0;
+  ++*c;
+  if (*c > *best || (*c == *best && y > dn->best_y[d][ctx])) {
+    *best = *c;
+    dn->best_y[d][ctx] = y;
+  }
+  return added;
+}
+
+/* The context of the `len` symbols before position i as a base-k number. */
+static size_t dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
+{
+  size_t ctx = 0, mul = 1;
+  unsigned j;
+
+  for (j = 0; j < len; j++, mul *= k)
+    ctx += s[i - 1 - j] * mul;
+  return ctx;
+}
+
+/* The trie node of the order-(depth+1) context before position i (depth at
+ * least dn->levels), created with its missing ancestors back to its anchor,
+ * the order-levels context number anchor_ctx. path[levels..depth-1] holds
+ * the nodes found this step or TRIE_NONE; it is completed up to depth. */
+static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uint8_t *s, size_t i,
+                              uint32_t *path, unsigned depth, size_t anchor_ctx)
+{
+  uint32_t p = dn->anchor[anchor_ctx];
+  unsigned l;
+
+  if (p == TRIE_NONE && (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
+    return TRIE_NONE;
+  for (l = dn->levels; l <= depth; l++) {
+    uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
+    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1])) == TRIE_NONE)
       return TRIE_NONE;
     path[l] = p = c;
   }
@@ -800,9 +879,9 @@ struct mmc_bits {
   uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
   uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
   uint32_t hist[MMC_CHUNK];             /* bit j: S[i-1-j] */
-  uint64_t inc[MMC_CHUNK];              /* 1 << 32 * S[i]: the count to add */
   uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
+  uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
 };
 
 /* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
@@ -829,6 +908,20 @@ static uint64_t pack64(const uint8_t *b, size_t len)
   return w;
 }
 
+/* Model d's bits for the chunk from the byte arrays: seen from seen_b
+ * unless every context is known (all_seen), hit from the predictions. */
+static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t *pred,
+                     int all_seen)
+{
+  size_t w;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    mb->seen[d][w] = all_seen ? ~(uint64_t)0 : pack64(mb->seen_b + w * 64, m);
+    mb->hit[d][w] = ~(pack64(pred + w * 64, m) ^ mb->ywords[w]);
+  }
+}
+
 /* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
@@ -838,8 +931,6 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
   size_t i, w, len = e - a;
   unsigned d;
 
-  for (i = 0; i < len; i++)
-    mb->inc[i] = (uint64_t)1 << (32 * (s[a + i] & 1));
   for (w = 0; w * 64 < len; w++) {
     uint8_t yb[64];
     size_t k, m = len - w * 64 < 64 ? len - w * 64 : 64;
@@ -851,22 +942,43 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
     uint64_t *tb = tab[d];
     uint32_t mask = (2u << d) - 1, ent = entries[d];
 
+    if (d + 1 < MMC_D - 1 && known[d] > mask && known[d + 1] > 2 * mask + 1) {
+      /* Two orders that have seen every context, in one pass. */
+      uint64_t *tb2 = tab[d + 1];
+      uint32_t mask2 = 2 * mask + 1;
+
+      for (i = 0; i < len; i++) {
+        uint32_t h = mb->hist[i], sh = 32 * (s[a + i] & 1u);
+        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v = *c, v2 = *c2;
+
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
+        mb->pred_b2[i] = (uint32_t)(v2 >> 32) >= (uint32_t)v2;
+        *c = v + ((uint64_t)1 << sh);
+        *c2 = v2 + ((uint64_t)1 << sh);
+      }
+      mmc_pack(mb, d, len, mb->pred_b, 1);
+      mmc_pack(mb, d + 1, len, mb->pred_b2, 1);
+      d++;
+      continue;
+    }
     if (d < MMC_D - 1 && known[d] > mask) {
       /* Every context of this order has been seen: only the predictions. */
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
-        *c = v + mb->inc[i];
+        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
+        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
       }
-      memset(mb->seen_b, 1, len);
-    } else if (d < MMC_D - 1) {
+      mmc_pack(mb, d, len, mb->pred_b, 1);
+      continue;
+    }
+    if (d < MMC_D - 1) {
       uint32_t fresh = 0;
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
         mb->seen_b[i] = v != 0;
         fresh += v == 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + mb->inc[i];
+        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
       }
       known[d] += fresh;
     } else {
@@ -875,16 +987,12 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
         uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)), room = ent < MMC_MAX_ENTRIES;
         mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + (((cy != 0) | room) ? mb->inc[i] : 0);
+        *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
         ent += (cy == 0) & room;
       }
+      entries[d] = ent;
     }
-    for (w = 0; w * 64 < len; w++) {
-      size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
-      mb->seen[d][w] = pack64(mb->seen_b + w * 64, m);
-      mb->hit[d][w] = ~(pack64(mb->pred_b + w * 64, m) ^ mb->ywords[w]);
-    }
-    entries[d] = ent;
+    mmc_pack(mb, d, len, mb->pred_b, 0);
   }
 }
 
@@ -1004,42 +1112,71 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   return MB_OK;
 }
 
-static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Wide alphabets: dense short orders (above), the trie for longer ones. */
+static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   struct trie tr;
+  struct ctx_dense dn;
   struct mmc_board b;
   uint32_t entries[MMC_D] = {0}, path[MMC_D];
   unsigned d, capped_from = MMC_D;
   size_t i;
   int added, rc;
 
-  if (trie_init(&tr) != MB_OK) {
-    trie_cleanup(&tr);
-    return MB_ENOMEM;
-  }
+  rc = trie_init(&tr);
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
+    goto nomem;
   memset(&b, 0, sizeof b);
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
     uint32_t id;
+
+    entries[d] = 1;
+    if (d < dn.levels) {
+      dense_count(&dn, d, dense_index(s, d + 1, d + 1, k), s[d + 1], 1);
+      continue;
+    }
     for (i = 0; i < MMC_D; i++)
       path[i] = TRIE_NONE;
-    id = trie_make_path(&tr, s, d + 1, path, d);
+    id = dense_make_path(&tr, &dn, s, d + 1, path, d, dense_index(s, d + 1, dn.levels, k));
     if (id == TRIE_NONE || trie_count(&tr, id, s[d + 1], 1, &added) != MB_OK)
       goto nomem;
-    entries[d] = 1;
   }
 
   for (i = 2; i < n; i++) {
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     uint8_t y = s[i];
     int found = 0;
-    uint32_t par = 0;
+    uint32_t par = TRIE_NONE;
+    size_t ctx = 0, mul = 1, anchor_ctx = 0;
 
     for (d = 0; d <= top; d++) {
-      uint32_t id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
+      uint32_t id;
 
+      if (d < dn.levels) {
+        ctx += s[i - d - 1] * mul;
+        mul *= k;
+        if (d == 0 || found)
+          found = dn.best[d][ctx] > 0;
+        if (found) {
+          mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
+          entries[d] += (uint32_t)dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
+        } else if (entries[d] < MMC_MAX_ENTRIES) {
+          /* Without a prediction the pair is counted, and counted as new. */
+          dense_count(&dn, d, ctx, y, 1);
+          entries[d]++;
+        } else if (d >= capped_from) {
+          break; /* nothing more to predict or count at this step */
+        }
+        if (d + 1 == dn.levels) {
+          anchor_ctx = ctx;
+          par = dn.anchor[ctx];
+        }
+        continue;
+      }
+      id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
       path[d] = id;
-      if (d == 0 || found)
+      if (found)
         found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
       if (found) {
         mmc_predicted(&b, d, cur, trie_at(&tr, id)->best_y, y, t);
@@ -1047,14 +1184,14 @@ static int mmc_general(const uint8_t *s, size_t n, struct pred_tally *t)
           goto nomem;
         entries[d] += (uint32_t)added;
       } else if (entries[d] < MMC_MAX_ENTRIES) {
-        /* Without a prediction the pair is counted, and counted as new. */
-        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, d)) == TRIE_NONE)
+        if (id == TRIE_NONE &&
+            (id = dense_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
           goto nomem;
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
         entries[d]++;
       } else if (d >= capped_from) {
-        break; /* nothing more to predict or count at this step */
+        break;
       }
       par = path[d];
     }
@@ -1067,6 +1204,7 @@ nomem:
   rc = MB_ENOMEM;
 done:
   trie_cleanup(&tr);
+  dense_cleanup(&dn);
   return rc;
 }
 
@@ -1083,7 +1221,7 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, &t);
+  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
@@ -1159,18 +1297,25 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
       best[i - a] = 0;
       hist = hist << 1 | (s[i] & 1);
     }
-    for (j = LZ_B; j > 0; j--) {
-      uint64_t *tb = tab[j];
-      uint32_t mask = (1u << j) - 1;
+    /* Two lengths per pass over the chunk (faster than one or four). */
+    for (j = LZ_B; j > 0; j -= 2) {
+      uint64_t *ta = tab[j], *tb = tab[j - 1];
+      uint32_t ma = (1u << j) - 1, mb = ma >> 1, ja = j << 1, jb = (j - 1) << 1;
 
       for (i = a; i < e; i++) {
-        uint64_t *c = tb + (hists[i - a] & mask), v = *c, key;
+        uint32_t h = hists[i - a], sh = 32 * (s[i] & 1u);
+        uint64_t *c = ta + (h & ma), *d = tb + (h & mb), v = *c, u = *d, ka, kb, bst;
         uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
+        uint32_t d0 = (uint32_t)u, d1 = (uint32_t)(u >> 32), dnt = d0 > d1 ? d0 : d1;
 
         /* Largest count, then longest context (§6.3.10 step 3c). */
-        key = (uint64_t)cnt << 6 | j << 1 | (c0 <= c1);
-        best[i - a] = key > best[i - a] ? key : best[i - a];
-        *c = v + ((uint64_t)(v != 0) << (32 * (s[i] & 1)));
+        ka = (uint64_t)cnt << 6 | ja | (c0 <= c1);
+        kb = (uint64_t)dnt << 6 | jb | (d0 <= d1);
+        bst = best[i - a];
+        bst = ka > bst ? ka : bst;
+        best[i - a] = kb > bst ? kb : bst;
+        *c = v + ((uint64_t)(v != 0) << sh);
+        *d = u + ((uint64_t)(u != 0) << sh);
       }
     }
     for (i = a; i < e; i++)
@@ -1182,25 +1327,29 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   return MB_OK;
 }
 
-static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Wide alphabets: the short contexts dense, the long ones in the trie. */
+static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   struct trie tr;
+  struct ctx_dense dn;
   uint32_t dict = 0, path[LZ_B], par;
-  size_t i;
+  size_t i, ctx[LZ_B], mul;
   unsigned j, l;
   int added, rc;
 
-  if (trie_init(&tr) != MB_OK) {
-    trie_cleanup(&tr);
-    return MB_ENOMEM;
-  }
-  /* The contexts ending at S[15] share one path; each is followed by S[16]. */
+  rc = trie_init(&tr);
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
+    goto nomem;
+  /* The contexts ending at S[15], each followed by S[16]. */
   for (l = 0; l < LZ_B; l++)
     path[l] = TRIE_NONE;
-  if (trie_make_path(&tr, s, LZ_B, path, LZ_B - 1) == TRIE_NONE)
+  if (dense_make_path(&tr, &dn, s, LZ_B, path, LZ_B - 1, dense_index(s, LZ_B, dn.levels, k)) ==
+      TRIE_NONE)
     goto nomem;
   for (l = 0; l < LZ_B; l++) {
-    if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
+    if (l < dn.levels)
+      dense_count(&dn, l, dense_index(s, LZ_B, l + 1, k), s[LZ_B], 1);
+    else if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
       goto nomem;
     dict++;
   }
@@ -1209,9 +1358,13 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
     uint8_t y = s[i], pred = 0;
     uint32_t best = 0;
 
-    for (par = 0, l = 0; l < LZ_B; l++)
+    for (l = 0, mul = 1; l < dn.levels; l++, mul *= k)
+      ctx[l] = (l ? ctx[l - 1] : 0) + s[i - l - 1] * mul;
+    par = dn.anchor[ctx[dn.levels - 1]];
+    for (; l < LZ_B; l++)
       par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
-    for (j = LZ_B; j > 0; j--) {
+    /* Longest context first: the first of equal counts predicts. */
+    for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
 
       if (id != TRIE_NONE && trie_at(&tr, id)->best > 0) {
@@ -1222,10 +1375,26 @@ static int lz_general(const uint8_t *s, size_t n, struct pred_tally *t)
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
       } else if (dict < LZ_MAX_DICT) {
-        if (id == TRIE_NONE && (id = trie_make_path(&tr, s, i, path, j - 1)) == TRIE_NONE)
+        if (id == TRIE_NONE && (id = dense_make_path(&tr, &dn, s, i, path, j - 1,
+                                                     ctx[dn.levels - 1])) == TRIE_NONE)
           goto nomem;
         if (trie_count(&tr, id, y, 1, &added) != MB_OK)
           goto nomem;
+        dict++;
+      }
+    }
+    for (; j > 0; j--) {
+      size_t c = ctx[j - 1];
+      uint32_t cnt = dn.best[j - 1][c];
+
+      if (cnt > 0) {
+        if (cnt > best) {
+          best = cnt;
+          pred = dn.best_y[j - 1][c];
+        }
+        dense_count(&dn, j - 1, c, y, 1);
+      } else if (dict < LZ_MAX_DICT) {
+        dense_count(&dn, j - 1, c, y, 1);
         dict++;
       }
     }
@@ -1240,6 +1409,7 @@ nomem:
   rc = MB_ENOMEM;
 done:
   trie_cleanup(&tr);
+  dense_cleanup(&dn);
   return rc;
 }
 
@@ -1257,7 +1427,7 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, &t);
+  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */

@@ -3,13 +3,14 @@
  *
  * For each mode at the seed's defaults (8 endpoints, 4096-byte OOL, 1000
  * samples = 4064 timed operations per call) it prints the median ns per
- * timed operation (from the collector's own timings), the wall time of a
- * full collect call against a bare loop making the same system calls
- * (same pool, same receiver thread, no clock reads, no status recording,
- * no extraction) and against the same bare loop with the two clock reads
- * per operation that any timing needs, and the cost of one clock read. Collector and bare calls
- * alternate so that drift on a shared machine hits both alike; medians
- * shrug off preempted calls.
+ * timed operation (from the collector's own timings), the share of sends
+ * that found their pipe full and waited for room (MB_OP_WAITED), the wall
+ * time of a full collect call against a bare loop making the same system
+ * calls (same pool, same receiver thread, no clock reads, no status
+ * recording, no extraction) and against the same bare loop with the two
+ * clock reads per operation that any timing needs, and the cost of one
+ * clock read. Collector and bare calls alternate so that drift on a shared
+ * machine hits both alike; medians shrug off preempted calls.
  *
  * Usage: bench_collector [ROUNDS]   (default 41)
  */
@@ -69,7 +70,9 @@ static void *drain_loop(void *arg)
   return NULL;
 }
 
-static void bare_pool_open(struct bare_pool *p)
+/* complex: size every pipe for a port's 5 messages, as the collector does
+ * (OOL is one page). */
+static void bare_pool_open(struct bare_pool *p, int complex)
 {
   unsigned i;
 
@@ -78,6 +81,10 @@ static void bare_pool_open(struct bare_pool *p)
 
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
       perror("pipe2");
+      exit(1);
+    }
+    if (complex && fcntl(fds[1], F_SETPIPE_SZ, 5 * OOL) < 0) {
+      perror("F_SETPIPE_SZ");
       exit(1);
     }
     p->rfd[i] = fds[0];
@@ -103,7 +110,7 @@ static void bare_complex(size_t raw_count, int timed)
   void *buf;
   size_t i;
 
-  bare_pool_open(&p);
+  bare_pool_open(&p, 1);
   buf = mmap(NULL, OOL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   memset(buf, 0xBE, OOL);
   d.p = &p;
@@ -150,7 +157,7 @@ static void bare_simple(size_t raw_count, int timed)
   struct bare_pool p;
   size_t i;
 
-  bare_pool_open(&p);
+  bare_pool_open(&p, 0);
   for (i = 0; i < raw_count; i++) {
     struct stat sb;
     int fds[2];
@@ -195,6 +202,7 @@ struct result {
   double collect_us;      /* median wall time of a collect call */
   double bare_us;         /* median wall time of the bare loop */
   double timed_us;        /* median wall time of the bare loop + clock reads */
+  double waited_pct;      /* median share of sends that waited for room */
 };
 
 static struct result bench_mode(struct mb_collector *col, enum mb_mode mode,
@@ -210,6 +218,7 @@ static struct result bench_mode(struct mb_collector *col, enum mb_mode mode,
   double *ops = calloc((size_t)rounds, sizeof(double));
   double *p99 = calloc((size_t)rounds, sizeof(double));
   double *timed = calloc((size_t)rounds, sizeof(double));
+  double *waited = calloc((size_t)rounds, sizeof(double));
   int i;
 
   mb_collection_init(&c);
@@ -244,6 +253,11 @@ static struct result bench_mode(struct mb_collector *col, enum mb_mode mode,
       }
       t1 = mb_clock_linux_now();
       if (which == 0) {
+        size_t j, nw = 0;
+
+        for (j = 0; j < c.n_timings; j++)
+          nw += c.status[j] == MB_OP_WAITED;
+        waited[i] = 100.0 * (double)nw / (double)c.n_timings;
         coll[i] = (double)(t1 - t0) / 1000.0;
         qsort(c.timings, c.n_timings, sizeof(uint64_t), cmp_u64);
         ops[i] = (double)c.timings[c.n_timings / 2];
@@ -260,6 +274,8 @@ static struct result bench_mode(struct mb_collector *col, enum mb_mode mode,
   r.collect_us = median(coll, (size_t)rounds);
   r.bare_us = median(bare, (size_t)rounds);
   r.timed_us = median(timed, (size_t)rounds);
+  r.waited_pct = median(waited, (size_t)rounds);
+  free(waited);
   free(timed);
   free(coll);
   free(bare);
@@ -301,13 +317,13 @@ int main(int argc, char **argv)
   printf("machine: %ld CPUs online, load average %.2f (figures are medians; a busy "
          "shared machine widens them)\n\n",
          ncpu, load[0]);
-  printf("%-8s %9s %9s %12s %10s %12s %10s %12s\n", "mode", "ns/op p50", "ns/op p99",
-         "collect us", "bare us", "bare+clk us", "vs bare", "vs bare+clk");
+  printf("%-8s %9s %9s %7s %12s %10s %12s %10s %12s\n", "mode", "ns/op p50", "ns/op p99",
+         "waited", "collect us", "bare us", "bare+clk us", "vs bare", "vs bare+clk");
   for (m = 0; m < 2; m++) {
     struct result r = bench_mode(col, modes[m], rounds);
 
-    printf("%-8s %9.0f %9.0f %12.1f %10.1f %12.1f %9.2f%% %11.2f%%\n",
-           mb_mode_name(modes[m]), r.ns_per_op, r.ns_per_op_p99, r.collect_us,
+    printf("%-8s %9.0f %9.0f %6.1f%% %12.1f %10.1f %12.1f %9.2f%% %11.2f%%\n",
+           mb_mode_name(modes[m]), r.ns_per_op, r.ns_per_op_p99, r.waited_pct, r.collect_us,
            r.bare_us, r.timed_us, (r.collect_us / r.bare_us - 1.0) * 100.0,
            (r.collect_us / r.timed_us - 1.0) * 100.0);
   }

@@ -105,6 +105,24 @@ int main(void)
     json_decref(doc);
   }
   free(dir);
+  dir = NULL;
+
+  /* A receiver that starts late: the send into the first full pipe waits for
+   * room and then succeeds. It is counted as waited, never as a failure. */
+  mb_linux_ipc_inject_fault(MB_FAULT_LATE, 3);
+  rc = run(stalling, NULL, &dir, &err);
+  CHECK_EQ_INT(rc, MB_OK);
+  if (dir && mb_results_load_run(dir, &doc, NULL) == MB_OK) {
+    const json_t *c = json_array_get(json_object_get(doc, "calls"), 0);
+
+    printf("late receiver: %lld waited, %lld timeouts\n",
+           (long long)json_integer_value(json_object_get(c, "waited")),
+           (long long)json_integer_value(json_object_get(c, "timeouts")));
+    CHECK(json_integer_value(json_object_get(c, "waited")) >= 1);
+    CHECK_EQ_INT(json_integer_value(json_object_get(c, "failures")), 0);
+    json_decref(doc);
+  }
+  free(dir);
   mb_test_rmtree(base);
   return CHECK_DONE();
 }

@@ -1,7 +1,8 @@
 /* test_cleanup.c: the Linux analog releases everything it makes. 1,000
  * collect calls in each mode leave open files, threads, memory mappings and
  * resident memory where they started; a collect that fails half-way (no
- * room for endpoints, receiver thread or buffer refused) releases
+ * room for endpoints, a pipe that cannot be sized, receiver thread or
+ * buffer refused) releases
  * everything and reports the failure instead of crashing. */
 #include <dirent.h>
 #include <errno.h>
@@ -217,7 +218,9 @@ int main(void)
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
   CHECK_EQ_INT(c.pool_size, 2);
   CHECK_EQ_INT(c.pool_status, EMFILE); /* why the other six are missing */
-  CHECK_EQ_INT(count_status(&c, MB_OP_OK) + count_status(&c, MB_OP_TIMED_OUT), 128);
+  CHECK_EQ_INT(count_status(&c, MB_OP_OK) + count_status(&c, MB_OP_WAITED) +
+                   count_status(&c, MB_OP_TIMED_OUT),
+               128);
   cfg.mode = MB_MODE_SIMPLE;
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
   CHECK_EQ_INT(c.pool_size, 2);
@@ -237,6 +240,18 @@ int main(void)
   setrlimit(RLIMIT_NOFILE, &saved);
   after = measure();
   expect_same("pool endpoints refused", before, after);
+
+  /* A pipe that cannot be sized to a port's queue is closed and left out,
+   * like a port that cannot be made. */
+  cfg.mode = MB_MODE_COMPLEX;
+  before = measure();
+  mb_linux_ipc_inject_fault(MB_FAULT_PIPE_SIZE, EPERM);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_collector_collect(col, &cfg, 16, &c, &err), MB_OK);
+  CHECK_EQ_INT(c.pool_size, 7);
+  CHECK_EQ_INT(c.pool_status, EPERM);
+  after = measure();
+  expect_same("pool pipe not sized", before, after);
 
   /* The receiver thread cannot start: MB_ECOLLECT naming the step, with
    * the pool released; the next call works again. */
