@@ -139,10 +139,12 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     return rc;
   }
   if ((size_t)point >= rd.n_points) {
+    size_t n_points = rd.n_points; /* cleanup zeroes rd */
+
     mb_rundir_cleanup(&rd);
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "report: --point %lld does not exist (the run has points 0..%zu)",
-                        point, rd.n_points - 1);
+                        point, n_points - 1);
   }
   ro.point = (size_t)point;
   if (!output) {

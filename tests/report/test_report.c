@@ -153,6 +153,8 @@ static void command(const char *tmp)
 
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EUSAGE);
+    /* the range is read before the run is released */
+    CHECK_EQ_STR(err.text, "report: --point 9 does not exist (the run has points 0..3)");
   }
   {
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "..", NULL};
