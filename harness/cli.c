@@ -250,6 +250,23 @@ int mb_cli_main(int argc, char **argv)
       char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
       return about->run(2, sub, &err);
     }
+    if (argc > 2) {
+      const char *names[32];
+      const char *hint;
+      size_t i, n = 0;
+
+      for (i = 0; i < n_commands && n < 32; i++)
+        names[n++] = commands[i].name;
+      hint = mb_suggest(argv[2], names, n);
+      if (hint)
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
+                     "no help for '%s': not a command (did you mean '%s'?)", argv[2],
+                     hint);
+      else
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
+                     "no help for '%s': not a command", argv[2]);
+      return print_error("mebench", &err, MB_EUSAGE);
+    }
     print_help(stdout);
     return MB_OK;
   }
@@ -263,7 +280,9 @@ int mb_cli_main(int argc, char **argv)
     status = cmd->run(argc - 1, argv + 1, &err);
     return print_error("mebench", &err, status);
   }
-  if (first[0] == '-') {
+  /* "-" (the experiment on standard input) and "--" (then a file name that
+   * may start with '-') are run's arguments too. */
+  if (first[0] == '-' && strcmp(first, "-") != 0 && strcmp(first, "--") != 0) {
     mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown option '%s'", first);
     return print_error("mebench", &err, MB_EUSAGE);
   }
@@ -280,7 +299,7 @@ int mb_cli_main(int argc, char **argv)
     for (i = 0; i < n_commands && n < 32; i++)
       names[n++] = commands[i].name;
     hint = mb_suggest(first, names, n);
-    if (!probe && !strchr(first, '.') && !strchr(first, '/')) {
+    if (!probe && first[0] != '-' && !strchr(first, '.') && !strchr(first, '/')) {
       if (hint)
         mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
                      "unknown command '%s' (did you mean '%s'?)", first, hint);
