@@ -156,6 +156,14 @@ static void command(const char *tmp)
     /* the range is read before the run is released */
     CHECK_EQ_STR(err.text, "report: --point 9 does not exist (the run has points 0..3)");
   }
+  { /* run.json itself instead of its folder: invalid input, not an I/O error */
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run/run.json",
+                    NULL};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(2, argv, &err), MB_EINVALID);
+    CHECK(strstr(err.text, "expected a results directory") != NULL);
+  }
   {
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "..", NULL};
 
