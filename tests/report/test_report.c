@@ -337,6 +337,11 @@ static void rules(void)
   CHECK(p == 1 && strstr(text, "40%"));
   s.pt[1].ns_per_op = sp(1000, 900, 1150);
   CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, NULL, NULL, 0), 0);
+  /* times of 10 us and more read as whole ns, not 1.302e+04 */
+  s.pt[1].ns_per_op = sp(12000, 9876.4, 13020);
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, NULL, NULL, 0), 1);
+  count(&s, MB_ANOMALY_REPS_TIME, NULL, text, sizeof(text));
+  CHECK(strstr(text, "from 9876 to 13020 ns") != NULL);
 }
 
 int main(void)
