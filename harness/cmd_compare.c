@@ -68,6 +68,22 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
       mb_error_set(err, status, "<stdout>", 0, 0, NULL, "cannot write");
     return status;
   }
+  {
+    /* The file is replaced, but only by its like: a JSON array. A slip such
+     * as --gab RUN/run.json must not destroy a run's record. */
+    FILE *old = fopen(path, "rb");
+    int c = ' ';
+
+    if (old) {
+      while ((c = fgetc(old)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+        ;
+      fclose(old);
+      if (c != EOF && c != '[')
+        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                            "exists and is not github-action-benchmark JSON: not "
+                            "replaced (choose another --gab file, or remove it first)");
+    }
+  }
   mem = open_memstream(&buf, &len);
   if (!mem)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");

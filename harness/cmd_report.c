@@ -80,6 +80,23 @@ static void relative(const char *from, const char *to, char *out, size_t n)
     out[len - 1] = '\0';
 }
 
+/* 1 when path is absent, empty, not a regular file (the write reports
+ * that), or a report this command wrote: its first line says so. */
+static int replaceable_report(const char *path)
+{
+  char head[20] = "";
+  FILE *f = fopen(path, "rb");
+  size_t n;
+
+  if (!f)
+    return 1;
+  n = fread(head, 1, sizeof(head) - 1, f);
+  fclose(f);
+  head[n] = '\0';
+  return n == 0 || strncmp(head, "# mebench report", 16) == 0 ||
+         strncmp(head, "% mebench report", 16) == 0;
+}
+
 int mb_cmd_report(int argc, char **argv, struct mb_error *err)
 {
   struct mb_optparse p;
@@ -191,6 +208,14 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);
     mb_rundir_cleanup(&rd);
     return rc;
+  }
+  /* An older report is replaced, but nothing else: `-o RUN/run.json` must
+   * not turn a run's record into its report. */
+  if (!replaceable_report(output)) {
+    mb_rundir_cleanup(&rd);
+    return mb_error_set(err, MB_EEXISTS, output, 0, 0, NULL,
+                        "exists and is not a mebench report: not replaced (choose "
+                        "another --output, or remove it first)");
   }
   /* Written under a temporary name and renamed, so a reader never sees half
    * a report; the report is derived, so an older one is replaced. */

@@ -156,6 +156,27 @@ static void command(const char *tmp)
     /* the range is read before the run is released */
     CHECK_EQ_STR(err.text, "report: --point 9 does not exist (the run has points 0..3)");
   }
+  { /* --output onto a file that is not a report (a slip: -o RUN/run.json)
+     * leaves it alone; an older report is replaced */
+    char keep[600], *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                               (char *)(uintptr_t) "--output", keep, NULL};
+    FILE *f;
+
+    snprintf(keep, sizeof(keep), "%s/keep.json", tmp);
+    f = fopen(keep, "w");
+    if (f) {
+      fputs("{\"schema\": \"mebench-run/1\"}\n", f);
+      fclose(f);
+    }
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EEXISTS);
+    text = slurp(keep);
+    CHECK(text && strcmp(text, "{\"schema\": \"mebench-run/1\"}\n") == 0);
+    free(text);
+    argv[3] = outfile; /* written above: a report */
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_OK);
+  }
   { /* run.json itself instead of its folder: invalid input, not an I/O error */
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run/run.json",
                     NULL};

@@ -1,5 +1,6 @@
-/* test_baseline_args.c: `mebench baseline` refuses the same run twice and
- * takes NAME.json as NAME. */
+/* test_cli_guards.c: `mebench baseline` refuses the same run twice and takes
+ * NAME.json as NAME; `mebench compare --gab` replaces only its own kind of
+ * file. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,35 @@ int main(void)
     mb_compare_run_cleanup(&run);
     snprintf(path, sizeof(path), "%s/named.json.json", tmp);
     CHECK(access(path, F_OK) != 0);
+  }
+  { /* --gab onto a run's record (a slip) leaves it alone */
+    char keep[600];
+    const char *w[] = {"compare", "base", "base", "--gab", keep};
+    char *argv[6];
+    FILE *f;
+    int i;
+
+    snprintf(keep, sizeof(keep), "%s/summary.csv", tmp);
+    f = fopen(keep, "w");
+    if (f) {
+      fputs("kind,point\n", f);
+      fclose(f);
+    }
+    for (i = 0; i < 5; i++)
+      argv[i] = (char *)(uintptr_t)w[i];
+    argv[5] = NULL;
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_compare(5, argv, &err), MB_EEXISTS);
+    f = fopen(keep, "r");
+    CHECK(f && fgets(cmd, sizeof(cmd), f) && strcmp(cmd, "kind,point\n") == 0);
+    if (f)
+      fclose(f);
+    /* its own output is replaced */
+    snprintf(keep, sizeof(keep), "%s/gab.json", tmp);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_compare(5, argv, &err), MB_OK);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_compare(5, argv, &err), MB_OK);
   }
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
   if (system(cmd) != 0)
