@@ -215,7 +215,9 @@ static const struct mb_command *find_command(const char *name)
   return NULL;
 }
 
-static int print_error(const char *prog, struct mb_error *err, int status)
+/* cmd: the command that failed (its own --help is the one to read), or NULL. */
+static int print_error(const char *prog, const char *cmd, struct mb_error *err,
+                       int status)
 {
   char buf[2048];
 
@@ -225,7 +227,7 @@ static int print_error(const char *prog, struct mb_error *err, int status)
     mb_error_set(err, status, NULL, 0, 0, NULL, "%s", mb_strerror(status));
   fprintf(stderr, "%s: %s\n", prog, mb_error_format(err, buf, sizeof(buf)));
   if (status == MB_EUSAGE)
-    fprintf(stderr, "Try 'mebench --help'.\n");
+    fprintf(stderr, "Try 'mebench %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
   return status;
 }
 
@@ -265,7 +267,7 @@ int mb_cli_main(int argc, char **argv)
       else
         mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
                      "no help for '%s': not a command", argv[2]);
-      return print_error("mebench", &err, MB_EUSAGE);
+      return print_error("mebench", NULL, &err, MB_EUSAGE);
     }
     print_help(stdout);
     return MB_OK;
@@ -278,13 +280,13 @@ int mb_cli_main(int argc, char **argv)
   cmd = find_command(first);
   if (cmd) {
     status = cmd->run(argc - 1, argv + 1, &err);
-    return print_error("mebench", &err, status);
+    return print_error("mebench", cmd->name, &err, status);
   }
   /* "-" (the experiment on standard input) and "--" (then a file name that
    * may start with '-') are run's arguments too. */
   if (first[0] == '-' && strcmp(first, "-") != 0 && strcmp(first, "--") != 0) {
     mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown option '%s'", first);
-    return print_error("mebench", &err, MB_EUSAGE);
+    return print_error("mebench", NULL, &err, MB_EUSAGE);
   }
   /* `mebench EXPERIMENT.json` is `mebench run EXPERIMENT.json`; a word that is
    * not a file and looks like a mistyped command gets a hint instead. */
@@ -305,25 +307,25 @@ int mb_cli_main(int argc, char **argv)
                      "unknown command '%s' (did you mean '%s'?)", first, hint);
       else
         mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown command '%s'", first);
-      return print_error("mebench", &err, MB_EUSAGE);
+      return print_error("mebench", NULL, &err, MB_EUSAGE);
     }
     cmd = find_command("run");
     if (!cmd) {
       mb_error_set(&err, MB_EINTERNAL, NULL, 0, 0, NULL, "the run command is not built");
-      return print_error("mebench", &err, MB_EINTERNAL);
+      return print_error("mebench", NULL, &err, MB_EINTERNAL);
     }
     {
       int sub_argc = argc;
       char **sub = calloc((size_t)argc + 1, sizeof(*sub));
 
       if (!sub)
-        return print_error("mebench", &err, MB_ENOMEM);
+        return print_error("mebench", NULL, &err, MB_ENOMEM);
       sub[0] = (char *)(uintptr_t) "run";
       for (i = 1; i < (size_t)argc; i++)
         sub[i] = argv[i];
       status = cmd->run(sub_argc, sub, &err);
       free(sub);
-      return print_error("mebench", &err, status);
+      return print_error("mebench", "run", &err, status);
     }
   }
 }
