@@ -330,34 +330,37 @@ int mb_cli_main(int argc, char **argv)
   }
 }
 
-/* Levenshtein distance, bounded to short words (option and key names). */
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment): "rnu" is one slip from "run", as "ool_szie" from
+ * "ool_size". Bounded to short words (option and key names). */
 static size_t edit_distance(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b), i, j;
-  size_t row[65];
+  size_t rows[3][65];
 
   if (la > 64 || lb > 64)
     return (size_t)-1;
   for (j = 0; j <= lb; j++)
-    row[j] = j;
+    rows[0][j] = j;
   for (i = 1; i <= la; i++) {
-    size_t diag = row[0];
+    size_t *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
 
-    row[0] = i;
+    cur[0] = i;
     for (j = 1; j <= lb; j++) {
-      size_t up = row[j];
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      size_t best = diag + cost;
+      size_t best = up[j - 1] + cost;
 
-      if (up + 1 < best)
-        best = up + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
+      if (up[j] + 1 < best)
+        best = up[j] + 1;
+      if (cur[j - 1] + 1 < best)
+        best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          up2[j - 2] + 1 < best)
+        best = up2[j - 2] + 1;
+      cur[j] = best;
     }
   }
-  return row[lb];
+  return rows[la % 3][lb];
 }
 
 const char *mb_suggest(const char *word, const char *const *candidates, size_t n)

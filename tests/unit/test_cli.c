@@ -96,5 +96,15 @@ int main(void)
     CHECK_EQ_STR(mb_suggest("ool_szie", keys, 3), "ool_size");
     CHECK(mb_suggest("colour", keys, 3) == NULL);
   }
+  {
+    /* a swap of neighbouring letters is one slip, even in a short word */
+    const char *cmds[] = {"assess", "report", "run", "sources"};
+    const char *ests[] = {"mcv", "lag", "lrs"};
+
+    CHECK_EQ_STR(mb_suggest("rnu", cmds, 4), "run");
+    CHECK_EQ_STR(mb_suggest("reprot", cmds, 4), "report");
+    CHECK_EQ_STR(mb_suggest("mvc", ests, 3), "mcv");
+    CHECK(mb_suggest("xyz", ests, 3) == NULL);
+  }
   return CHECK_DONE();
 }
