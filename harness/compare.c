@@ -313,6 +313,13 @@ int mb_compare_run_load(const char *path, struct mb_compare_run *run,
   json_t *root;
 
   memset(run, 0, sizeof(*run));
+  if (strcmp(path, "-") == 0) { /* a run.json or baseline on standard input */
+    root = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+      return mb_error_set(err, MB_EINVALID, "<stdin>", jerr.line, jerr.column, NULL,
+                          "%s", jerr.text);
+    return mb_compare_run_from_json(root, "<stdin>", run, err);
+  }
   if (stat(path, &st) != 0) {
     int e = errno;
 

@@ -1,6 +1,6 @@
 /* test_cli_guards.c: `mebench baseline` refuses the same run twice and takes
  * NAME.json as NAME; `mebench compare --gab` replaces only its own kind of
- * file. */
+ * file; `-` reads a run or baseline from standard input. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +89,24 @@ int main(void)
     CHECK_EQ_INT(mb_cmd_compare(5, argv, &err), MB_OK);
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_compare(5, argv, &err), MB_OK);
+  }
+  { /* "-": the baseline on standard input */
+    const char *w[] = {"compare", "-", "base"};
+    char *argv[4];
+    struct mb_compare_run run;
+    int i;
+
+    for (i = 0; i < 3; i++)
+      argv[i] = (char *)(uintptr_t)w[i];
+    argv[3] = NULL;
+    CHECK(freopen("base/run.json", "r", stdin) != NULL);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_compare(3, argv, &err), MB_OK);
+    CHECK(freopen("/dev/null", "r", stdin) != NULL);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_compare_run_load("-", &run, &err), MB_EINVALID);
+    CHECK_EQ_STR(err.source, "<stdin>");
+    mb_compare_run_cleanup(&run);
   }
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
   if (system(cmd) != 0)
