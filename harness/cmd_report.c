@@ -31,6 +31,8 @@ static void usage(FILE *out)
                "anomalies found in the data (rules in scripts/README.md). --format latex\n"
                "writes a booktabs table for papers instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
 }
 
 /* An absolute, '/'-separated form of path (resolved when it exists). */

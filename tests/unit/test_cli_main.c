@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -26,9 +27,34 @@ int main(void)
   FILE *f;
   int fd;
 
-  {
-    const char *w[] = {"mebench", "help", "validate"};
-    CHECK_EQ_INT(cli(3, w), MB_OK);
+  { /* every command's help ends with the exit codes */
+    static const char *const names[] = {"assess",  "baseline", "compare",
+                                        "plotdata", "report",  "run",
+                                        "sources", "validate"};
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+      const char *w[] = {"mebench", "help", names[i]};
+      char out[] = "/tmp/mb_cli_help_XXXXXX", line[256];
+      int saved = dup(1), ofd = mkstemp(out), found = 0;
+      FILE *hf;
+
+      fflush(stdout);
+      dup2(ofd, 1);
+      CHECK_EQ_INT(cli(3, w), MB_OK);
+      dup2(saved, 1);
+      close(saved);
+      close(ofd);
+      hf = fopen(out, "r");
+      while (hf && fgets(line, sizeof(line), hf))
+        found |= strcmp(line, "Exit codes:\n") == 0;
+      if (hf)
+        fclose(hf);
+      remove(out);
+      if (!found)
+        fprintf(stderr, "mebench help %s: no exit codes\n", names[i]);
+      CHECK(found);
+    }
   }
   { /* help for a command that does not exist is a usage error, not the overview */
     const char *w[] = {"mebench", "help", "nosuch"};
