@@ -100,6 +100,12 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
                             "%s: option '--%s' needs an argument %s", p->cmd,
                             opts[i].name, opts[i].argname);
       }
+      /* No option takes an empty value; taken as a path, "" would mean the
+       * current or (joined with "/name") the root directory. */
+      if (p->arg[0] == '\0')
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "%s: option '--%s' needs a non-empty %s", p->cmd,
+                            opts[i].name, opts[i].argname);
       return opts[i].id;
     }
     return unknown_option(p, opts, nopts, name, err);
@@ -123,6 +129,10 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
                           "%s: option '-%c' needs an argument %s", p->cmd, word[1],
                           opts[i].argname);
     }
+    if (p->arg[0] == '\0')
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "%s: option '-%c' needs a non-empty %s", p->cmd, word[1],
+                          opts[i].argname);
     return opts[i].id;
   }
   return unknown_option(p, opts, nopts, word + 1, err);

@@ -69,6 +69,20 @@ int main(void)
     CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
     CHECK_EQ_STR(err.text, "assess: option '--bits' needs an argument N");
   }
+  { /* an empty value is refused: as a path it would be the current or the
+       root directory (run --output= wrote to /NAME/) */
+    const char *w[] = {"assess", "--bits=", "--bits", "", "-b", ""};
+    char **argv = mkargv(6, w);
+    mb_opt_init(&p, 6, argv, "assess");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "assess: option '--bits' needs a non-empty N");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "assess: option '-b' needs a non-empty N");
+  }
   {
     const char *w[] = {"assess", "--json=1"};
     char **argv = mkargv(2, w);
