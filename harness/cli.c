@@ -68,6 +68,13 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
   if (p->index >= p->argc)
     return MB_OPT_END;
   word = p->argv[p->index++];
+  /* Every argument names a file, a directory or a name: "" would be taken
+   * as the root ("/run.json") or the current directory. */
+  if (word[0] == '\0')
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s: empty argument (argument %d): a file, directory or name "
+                        "is expected",
+                        p->cmd, p->index - 1);
   if (p->options_done || word[0] != '-' || word[1] == '\0') {
     p->arg = word;
     return MB_OPT_POSITIONAL;

@@ -83,6 +83,16 @@ int main(void)
     CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
     CHECK_EQ_STR(err.text, "assess: option '-b' needs a non-empty N");
   }
+  { /* an empty positional argument too (plotdata RUN "" wrote into /) */
+    const char *w[] = {"plotdata", "run", ""};
+    char **argv = mkargv(3, w);
+    mb_opt_init(&p, 3, argv, "plotdata");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_OPT_POSITIONAL);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "plotdata: empty argument (argument 2): a file, directory or "
+                           "name is expected");
+  }
   {
     const char *w[] = {"assess", "--json=1"};
     char **argv = mkargv(2, w);
