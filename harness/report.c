@@ -491,8 +491,13 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, " (%zu point%s) |\n", rd->n_points, rd->n_points == 1 ? "" : "s");
   fprintf(f, "| Per call | %zu extracted bytes from %zu timed operations |\n", rd->samples,
           (size_t)MB_RAW_COUNT(rd->samples));
-  fprintf(f, "| Repetitions | %zu per point, %zu warm-up call%s, order %s, seed %llu |\n",
-          rd->repetitions, rd->warmup, rd->warmup == 1 ? "" : "s", rd->order, rd->seed);
+  /* A seed only means something for a shuffled order (run.json records 0
+   * for the others). */
+  fprintf(f, "| Repetitions | %zu per point, %zu warm-up call%s, order %s",
+          rd->repetitions, rd->warmup, rd->warmup == 1 ? "" : "s", rd->order);
+  if (strcmp(rd->order, "shuffled") == 0)
+    fprintf(f, ", seed %llu", rd->seed);
+  fputs(" |\n", f);
   fprintf(f, "| Assessment | NIST SP 800-90B non-IID estimators (%s) on the extracted bytes "
              "(8-bit symbols) and on the raw deltas' low %u bits; bitstring assessment %s |\n\n",
           rd->estimators, rd->raw_bits, rd->bitstring ? "on" : "off");
