@@ -68,6 +68,13 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
   if (p->index >= p->argc)
     return MB_OPT_END;
   word = p->argv[p->index++];
+  /* Every argument names a file, a directory or a name: "" would be taken
+   * as the root ("/run.json") or the current directory. */
+  if (word[0] == '\0')
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s: empty argument (argument %d): a file, directory or name "
+                        "is expected",
+                        p->cmd, p->index - 1);
   if (p->options_done || word[0] != '-' || word[1] == '\0') {
     p->arg = word;
     return MB_OPT_POSITIONAL;
@@ -100,6 +107,12 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
                             "%s: option '--%s' needs an argument %s", p->cmd,
                             opts[i].name, opts[i].argname);
       }
+      /* No option takes an empty value; taken as a path, "" would mean the
+       * current or (joined with "/name") the root directory. */
+      if (p->arg[0] == '\0')
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "%s: option '--%s' needs a non-empty %s", p->cmd,
+                            opts[i].name, opts[i].argname);
       return opts[i].id;
     }
     return unknown_option(p, opts, nopts, name, err);
@@ -123,6 +136,10 @@ int mb_opt_next(struct mb_optparse *p, const struct mb_opt *opts, size_t nopts,
                           "%s: option '-%c' needs an argument %s", p->cmd, word[1],
                           opts[i].argname);
     }
+    if (p->arg[0] == '\0')
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "%s: option '-%c' needs a non-empty %s", p->cmd, word[1],
+                          opts[i].argname);
     return opts[i].id;
   }
   return unknown_option(p, opts, nopts, word + 1, err);
@@ -215,7 +232,9 @@ static const struct mb_command *find_command(const char *name)
   return NULL;
 }
 
-static int print_error(const char *prog, struct mb_error *err, int status)
+/* cmd: the command that failed (its own --help is the one to read), or NULL. */
+static int print_error(const char *prog, const char *cmd, struct mb_error *err,
+                       int status)
 {
   char buf[2048];
 
@@ -225,7 +244,7 @@ static int print_error(const char *prog, struct mb_error *err, int status)
     mb_error_set(err, status, NULL, 0, 0, NULL, "%s", mb_strerror(status));
   fprintf(stderr, "%s: %s\n", prog, mb_error_format(err, buf, sizeof(buf)));
   if (status == MB_EUSAGE)
-    fprintf(stderr, "Try 'mebench --help'.\n");
+    fprintf(stderr, "Try 'mebench %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
   return status;
 }
 
@@ -250,6 +269,23 @@ int mb_cli_main(int argc, char **argv)
       char *sub[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
       return about->run(2, sub, &err);
     }
+    if (argc > 2) {
+      const char *names[32];
+      const char *hint;
+      size_t i, n = 0;
+
+      for (i = 0; i < n_commands && n < 32; i++)
+        names[n++] = commands[i].name;
+      hint = mb_suggest(argv[2], names, n);
+      if (hint)
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
+                     "no help for '%s': not a command (did you mean '%s'?)", argv[2],
+                     hint);
+      else
+        mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
+                     "no help for '%s': not a command", argv[2]);
+      return print_error("mebench", NULL, &err, MB_EUSAGE);
+    }
     print_help(stdout);
     return MB_OK;
   }
@@ -261,11 +297,13 @@ int mb_cli_main(int argc, char **argv)
   cmd = find_command(first);
   if (cmd) {
     status = cmd->run(argc - 1, argv + 1, &err);
-    return print_error("mebench", &err, status);
+    return print_error("mebench", cmd->name, &err, status);
   }
-  if (first[0] == '-') {
+  /* "-" (the experiment on standard input) and "--" (then a file name that
+   * may start with '-') are run's arguments too. */
+  if (first[0] == '-' && strcmp(first, "-") != 0 && strcmp(first, "--") != 0) {
     mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown option '%s'", first);
-    return print_error("mebench", &err, MB_EUSAGE);
+    return print_error("mebench", NULL, &err, MB_EUSAGE);
   }
   /* `mebench EXPERIMENT.json` is `mebench run EXPERIMENT.json`; a word that is
    * not a file and looks like a mistyped command gets a hint instead. */
@@ -280,63 +318,66 @@ int mb_cli_main(int argc, char **argv)
     for (i = 0; i < n_commands && n < 32; i++)
       names[n++] = commands[i].name;
     hint = mb_suggest(first, names, n);
-    if (!probe && !strchr(first, '.') && !strchr(first, '/')) {
+    if (!probe && first[0] != '-' && !strchr(first, '.') && !strchr(first, '/')) {
       if (hint)
         mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL,
                      "unknown command '%s' (did you mean '%s'?)", first, hint);
       else
         mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown command '%s'", first);
-      return print_error("mebench", &err, MB_EUSAGE);
+      return print_error("mebench", NULL, &err, MB_EUSAGE);
     }
     cmd = find_command("run");
     if (!cmd) {
       mb_error_set(&err, MB_EINTERNAL, NULL, 0, 0, NULL, "the run command is not built");
-      return print_error("mebench", &err, MB_EINTERNAL);
+      return print_error("mebench", NULL, &err, MB_EINTERNAL);
     }
     {
       int sub_argc = argc;
       char **sub = calloc((size_t)argc + 1, sizeof(*sub));
 
       if (!sub)
-        return print_error("mebench", &err, MB_ENOMEM);
+        return print_error("mebench", NULL, &err, MB_ENOMEM);
       sub[0] = (char *)(uintptr_t) "run";
       for (i = 1; i < (size_t)argc; i++)
         sub[i] = argv[i];
       status = cmd->run(sub_argc, sub, &err);
       free(sub);
-      return print_error("mebench", &err, status);
+      return print_error("mebench", "run", &err, status);
     }
   }
 }
 
-/* Levenshtein distance, bounded to short words (option and key names). */
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment): "rnu" is one slip from "run", as "ool_szie" from
+ * "ool_size". Bounded to short words (option and key names). */
 static size_t edit_distance(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b), i, j;
-  size_t row[65];
+  size_t rows[3][65];
 
   if (la > 64 || lb > 64)
     return (size_t)-1;
   for (j = 0; j <= lb; j++)
-    row[j] = j;
+    rows[0][j] = j;
   for (i = 1; i <= la; i++) {
-    size_t diag = row[0];
+    size_t *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
 
-    row[0] = i;
+    cur[0] = i;
     for (j = 1; j <= lb; j++) {
-      size_t up = row[j];
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      size_t best = diag + cost;
+      size_t best = up[j - 1] + cost;
 
-      if (up + 1 < best)
-        best = up + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
+      if (up[j] + 1 < best)
+        best = up[j] + 1;
+      if (cur[j - 1] + 1 < best)
+        best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          up2[j - 2] + 1 < best)
+        best = up2[j - 2] + 1;
+      cur[j] = best;
     }
   }
-  return row[lb];
+  return rows[la % 3][lb];
 }
 
 const char *mb_suggest(const char *word, const char *const *candidates, size_t n)

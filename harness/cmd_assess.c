@@ -66,8 +66,17 @@ static int read_all(const char *path, uint8_t **buf, size_t *len, struct mb_erro
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   int rc;
 
-  if (!f)
-    return mb_error_errno(err, errno, path, "cannot open");
+  if (!f) {
+    int e = errno;
+
+    /* A file named wrong is invalid input (exit 3), as for every command
+     * that reads one; only a failing device is an I/O error. */
+    if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "cannot open: %s; expected a sample file or a raw .mbr file",
+                          strerror(e));
+    return mb_error_errno(err, e, path, "cannot open");
+  }
   rc = mb_fs_read_stream(f, f == stdin ? "<stdin>" : path, buf, len, err);
   if (f != stdin)
     fclose(f);

@@ -25,12 +25,14 @@ static const struct mb_opt opts[] = {
 
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: mebench baseline RESULTS_DIR NAME [OPTIONS]\n\n"
+  fprintf(out, "Usage: mebench baseline RESULTS_DIR [RESULTS_DIR...] NAME [OPTIONS]\n\n"
                "Keep the run in RESULTS_DIR (or its run.json) as the baseline NAME:\n"
                "DIR/NAME.json holds the run's provenance, plan and per-call summaries\n"
                "(entropy assessments, statistics, rates) without the raw files, small\n"
                "enough to commit. `mebench compare DIR/NAME.json CURRENT` compares\n"
-               "against it. An existing baseline is never replaced without --force.\n\n"
+               "against it. An existing baseline is never replaced without --force.\n"
+               "Several runs of the same experiment file are pooled into one baseline\n"
+               "(each run once); NAME.json is taken as NAME.\n\n"
                "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
@@ -129,7 +131,7 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
   const struct mb_compare_run *pool[MAX_POOLED];
   const char *args[MAX_POOLED + 1];
   const char *dir = "results/baselines", *name;
-  char path[600], created[32];
+  char path[600], created[32], bare[128];
   size_t nargs = 0, n_runs, calls, k, loaded = 0;
   int force = 0, id, status = MB_OK;
   json_t *doc = NULL;
@@ -162,6 +164,17 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
                         "baseline: expected RESULTS_DIR [RESULTS_DIR...] NAME");
   name = args[nargs - 1];
   n_runs = nargs - 1;
+  {
+    /* NAME.json is what users see in results/baselines/: accept it as NAME
+     * rather than writing NAME.json.json. */
+    size_t len = strlen(name);
+
+    if (len > 5 && len < sizeof(bare) && strcmp(name + len - 5, ".json") == 0) {
+      memcpy(bare, name, len - 5);
+      bare[len - 5] = '\0';
+      name = bare;
+    }
+  }
   if (!valid_name(name))
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "baseline: name '%s': expected 1 to 100 of A-Z a-z 0-9 _ - . "
@@ -181,6 +194,20 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
                             "the run is %s, not complete: a baseline should be made of "
                             "whole runs (--force keeps it anyway)",
                             *runs[k].status ? runs[k].status : "of unknown status");
+  }
+  /* The same run twice (a path repeated, or a copy of a run directory)
+   * would double its repetitions and fake the significance compare finds. */
+  for (k = 1; k < n_runs && status == MB_OK; k++) {
+    size_t j;
+
+    for (j = 0; j < k && status == MB_OK; j++)
+      if (json_array_size(json_object_get(runs[j].root, "calls")) > 0 &&
+          json_equal(json_object_get(runs[j].root, "calls"),
+                     json_object_get(runs[k].root, "calls")))
+        status = mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                              "baseline: %s and %s hold the same run; pooling it "
+                              "twice would count its repetitions twice",
+                              runs[j].path, runs[k].path);
   }
   if (status == MB_OK) {
     utc_now(created);

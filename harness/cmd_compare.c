@@ -41,11 +41,13 @@ static void usage(FILE *out)
           "Usage: mebench compare BASELINE CURRENT [OPTIONS]\n\n"
           "Compare two runs point by point and fail on an entropy regression.\n"
           "BASELINE and CURRENT are each a results directory, its run.json, or a\n"
-          "baseline file (results/baselines/NAME.json, made by `mebench baseline`).\n"
+          "baseline file (results/baselines/NAME.json, made by `mebench baseline`);\n"
+          "'-' reads one of them from standard input.\n"
           "Points are matched by num_ports, ool_size and mode. A point regresses when\n"
           "the median min-entropy of its extracted bytes or of its raw deltas fell by\n"
           "more than --max-drop AND a one-sided Mann-Whitney U test over the\n"
-          "repetitions gives p <= --alpha, or when it is below --min-entropy.\n"
+          "repetitions gives p <= --alpha / k, k the number of gated metrics\n"
+          "(Bonferroni), or when it is below --min-entropy.\n"
           "Runs of different collectors, experiments, samples, raw_bits, estimators\n"
           "or clocks are refused (exit 7); different machines are compared with a\n"
           "warning.\n\nOptions:\n");
@@ -67,6 +69,22 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
     if (status)
       mb_error_set(err, status, "<stdout>", 0, 0, NULL, "cannot write");
     return status;
+  }
+  {
+    /* The file is replaced, but only by its like: a JSON array. A slip such
+     * as --gab RUN/run.json must not destroy a run's record. */
+    FILE *old = fopen(path, "rb");
+    int c = ' ';
+
+    if (old) {
+      while ((c = fgetc(old)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+        ;
+      fclose(old);
+      if (c != EOF && c != '[')
+        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                            "exists and is not github-action-benchmark JSON: not "
+                            "replaced (choose another --gab file, or remove it first)");
+    }
   }
   mem = open_memstream(&buf, &len);
   if (!mem)

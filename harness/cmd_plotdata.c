@@ -22,6 +22,8 @@ static void usage(FILE *out)
                "figures.tsv, the list of figures scripts/plot draws from them.\n"
                "Most users run scripts/plot RESULTS_DIR instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
 }
 
 int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)

@@ -32,6 +32,8 @@ static void usage(FILE *out)
                "anomalies found in the data (rules in scripts/README.md). --format latex\n"
                "writes a booktabs table for papers instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
 }
 
 /* An absolute, '/'-separated form of path (resolved when it exists). */
@@ -79,6 +81,23 @@ static void relative(const char *from, const char *to, char *out, size_t n)
     snprintf(out, n, ".");
   else if (out[len - 1] == '/')
     out[len - 1] = '\0';
+}
+
+/* 1 when path is absent, empty, not a regular file (the write reports
+ * that), or a report this command wrote: its first line says so. */
+static int replaceable_report(const char *path)
+{
+  char head[20] = "";
+  FILE *f = fopen(path, "rb");
+  size_t n;
+
+  if (!f)
+    return 1;
+  n = fread(head, 1, sizeof(head) - 1, f);
+  fclose(f);
+  head[n] = '\0';
+  return n == 0 || strncmp(head, "# mebench report", 16) == 0 ||
+         strncmp(head, "% mebench report", 16) == 0;
 }
 
 int mb_cmd_report(int argc, char **argv, struct mb_error *err)
@@ -142,10 +161,12 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     return rc;
   }
   if ((size_t)point >= rd.n_points) {
+    size_t n_points = rd.n_points; /* cleanup zeroes rd */
+
     mb_rundir_cleanup(&rd);
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "report: --point %lld does not exist (the run has points 0..%zu)",
-                        point, rd.n_points - 1);
+                        point, n_points - 1);
   }
   ro.point = (size_t)point;
   if (!output) {
@@ -192,6 +213,14 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);
     mb_rundir_cleanup(&rd);
     return rc;
+  }
+  /* An older report is replaced, but nothing else: `-o RUN/run.json` must
+   * not turn a run's record into its report. */
+  if (!replaceable_report(output)) {
+    mb_rundir_cleanup(&rd);
+    return mb_error_set(err, MB_EEXISTS, output, 0, 0, NULL,
+                        "exists and is not a mebench report: not replaced (choose "
+                        "another --output, or remove it first)");
   }
   /* Formatted in memory, then written under a temporary name and renamed,
    * so a reader never sees half a report; the report is derived, so an

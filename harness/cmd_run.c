@@ -4,9 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <jansson.h>
+
 #include "cli.h"
 #include "commands.h"
 #include "experiment.h"
+#include "results.h"
 #include "runner.h"
 
 enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET, OPT_RESUME };
@@ -54,6 +59,25 @@ static void usage(FILE *out)
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
+}
+
+/* Resuming from another directory: a replay path relative to where the run
+ * started no longer resolves; the run records it absolute in source.replay. */
+static void use_recorded_replay(const char *dir, struct mb_experiment *exp)
+{
+  json_t *doc = NULL;
+  const char *rec;
+  char *copy;
+
+  if (!exp->replay || access(exp->replay, R_OK) == 0 ||
+      mb_results_load_run(dir, &doc, NULL) != MB_OK)
+    return;
+  rec = json_string_value(json_object_get(json_object_get(doc, "source"), "replay"));
+  if (rec && rec[0] == '/' && access(rec, R_OK) == 0 && (copy = strdup(rec)) != NULL) {
+    free(exp->replay);
+    exp->replay = copy;
+  }
+  json_decref(doc);
 }
 
 int mb_cmd_run(int argc, char **argv, struct mb_error *err)
@@ -114,9 +138,11 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   /* Resuming without a file: the experiment's own bytes from run.json, so it
    * works from any directory and cannot pick up a file edited since; named
    * by its recorded path, against which a replay file is resolved. */
-  if (text)
+  if (text) {
     rc = mb_experiment_load_buffer(text, text_len, file, &exp, err);
-  else
+    if (rc == MB_OK)
+      use_recorded_replay(ro.resume_dir, &exp);
+  } else
     rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {
     ro.progress = quiet ? NULL : stderr;

@@ -160,6 +160,8 @@ int mb_cmd_sources(int argc, char **argv, struct mb_error *err)
              "length of one tick in nanoseconds (a ratio: 125/3 on Apple Silicon),\n"
              "and the measured cost and resolution of one clock read.\n\nOptions:\n");
       mb_opt_print(stdout, opts, N_OPTS);
+      printf("\n");
+      mb_cli_print_exit_codes(stdout);
       return MB_OK;
     case OPT_JSON:
       json = 1;

@@ -55,7 +55,8 @@ static void usage(FILE *out)
           "Options:\n",
           CAL_POINTS, CAL_CALLS, CAL_SAMPLES);
   mb_opt_print(out, options, N_OPTIONS);
-  fprintf(out, "\nThe format is documented in experiments/README.md.\n");
+  fprintf(out, "\nThe format is documented in experiments/README.md.\n\n");
+  mb_cli_print_exit_codes(out);
 }
 
 static double now_s(void)

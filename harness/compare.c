@@ -312,8 +312,23 @@ int mb_compare_run_load(const char *path, struct mb_compare_run *run,
   json_t *root;
 
   memset(run, 0, sizeof(*run));
-  if (stat(path, &st) != 0)
-    return mb_error_errno(err, errno, path, "cannot read the results");
+  if (strcmp(path, "-") == 0) { /* a run.json or baseline on standard input */
+    root = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+      return mb_error_set(err, MB_EINVALID, "<stdin>", jerr.line, jerr.column, NULL,
+                          "%s", jerr.text);
+    return mb_compare_run_from_json(root, "<stdin>", run, err);
+  }
+  if (stat(path, &st) != 0) {
+    int e = errno;
+
+    if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "%s; expected a results directory, its run.json or a "
+                          "baseline file",
+                          strerror(e));
+    return mb_error_errno(err, e, path, "cannot read the results");
+  }
   if (S_ISDIR(st.st_mode)) {
     size_t len = strlen(path);
 

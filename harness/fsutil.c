@@ -169,6 +169,11 @@ int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *le
     int e = errno;
 
     free(data);
+    /* A directory named where a file belongs is the user's slip: invalid
+     * input (exit 3), not a failing device. */
+    if (e == EISDIR)
+      return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
+                          "is a directory; expected a file");
     return mb_error_errno(err, e ? e : EIO, name, "cannot read");
   }
   *buf = data;

@@ -43,6 +43,17 @@ static int add(struct mb_anomaly **list, size_t *n, size_t *cap, enum mb_anomaly
   return MB_OK;
 }
 
+/* A time in ns: 4 significant digits, but whole numbers from 10000 ns up, so
+ * that a tail reads 13020, never 1.302e+04. */
+static const char *ns_text(double v, char *buf, size_t n)
+{
+  if (fabs(v) >= 9999.5)
+    snprintf(buf, n, "%.0f", v);
+  else
+    snprintf(buf, n, "%.4g", v);
+  return buf;
+}
+
 int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, size_t *n)
 {
   struct mb_anomaly *l = NULL;
@@ -119,11 +130,14 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
     if (!rc && pt->n_calls >= 2 && pt->ns_per_op.med > 0) {
       double range = pt->ns_per_op.max - pt->ns_per_op.min;
 
+      char t_lo[32], t_hi[32];
+
       if (range > MB_REPORT_REP_TIME_REL * pt->ns_per_op.med)
         rc = add(&l, &k, &cap, MB_ANOMALY_REPS_TIME, p,
                  "Point %zu (%s): repetitions disagree on operation time: median deltas "
-                 "from %.4g to %.4g ns (range %.0f%% of the median).",
-                 p, label, pt->ns_per_op.min, pt->ns_per_op.max,
+                 "from %s to %s ns (range %.0f%% of the median).",
+                 p, label, ns_text(pt->ns_per_op.min, t_lo, sizeof(t_lo)),
+                 ns_text(pt->ns_per_op.max, t_hi, sizeof(t_hi)),
                  100 * range / pt->ns_per_op.med);
     }
   }
@@ -335,6 +349,7 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
   fputs(" ---: | ---: | ---: | ---: | ---: | --- |\n", f);
   for (i = 0; i < rd->n_points; i++) {
     const struct mb_rundir_point *p = &rd->points[order[i]];
+    char t0[32], t1[32], t2[32];
 
     fputs("|", f);
     if (by_axis) {
@@ -353,7 +368,8 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
     if (isnan(p->ns_per_op.med))
       fputs(" n/a |", f);
     else
-      fprintf(f, " %.4g (%.4g–%.4g) |", p->ns_per_op.med, p->ns_p01, p->ns_p99);
+      fprintf(f, " %s (%s–%s) |", ns_text(p->ns_per_op.med, t0, sizeof(t0)),
+              ns_text(p->ns_p01, t1, sizeof(t1)), ns_text(p->ns_p99, t2, sizeof(t2)));
     fprintf(f, " %s |", si(p->bits_per_s.med, x, sizeof(x)));
     fprintf(f, " %zu |", p->timeouts);
     if (p->bind_bytes >= 0)
@@ -475,8 +491,13 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, " (%zu point%s) |\n", rd->n_points, rd->n_points == 1 ? "" : "s");
   fprintf(f, "| Per call | %zu extracted bytes from %zu timed operations |\n", rd->samples,
           (size_t)MB_RAW_COUNT(rd->samples));
-  fprintf(f, "| Repetitions | %zu per point, %zu warm-up call%s, order %s, seed %llu |\n",
-          rd->repetitions, rd->warmup, rd->warmup == 1 ? "" : "s", rd->order, rd->seed);
+  /* A seed only means something for a shuffled order (run.json records 0
+   * for the others). */
+  fprintf(f, "| Repetitions | %zu per point, %zu warm-up call%s, order %s",
+          rd->repetitions, rd->warmup, rd->warmup == 1 ? "" : "s", rd->order);
+  if (strcmp(rd->order, "shuffled") == 0)
+    fprintf(f, ", seed %llu", rd->seed);
+  fputs(" |\n", f);
   fprintf(f, "| Assessment | NIST SP 800-90B non-IID estimators (%s) on the extracted bytes "
              "(8-bit symbols) and on the raw deltas' low %u bits; bitstring assessment %s |\n\n",
           rd->estimators, rd->raw_bits, rd->bitstring ? "on" : "off");
@@ -626,6 +647,7 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
           rd->raw_bits, prefix[lvl]);
   for (i = 0; i < rd->n_points; i++) {
     const struct mb_rundir_point *p = &rd->points[i];
+    char t0[32], t1[32], t2[32];
 
     fputs("    ", f);
     for (a = 0; a < MB_AXIS_COUNT; a++)
@@ -639,7 +661,8 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     if (isnan(p->ns_per_op.med))
       fputs(" & --", f);
     else
-      fprintf(f, " & %.4g (%.4g--%.4g)", p->ns_per_op.med, p->ns_p01, p->ns_p99);
+      fprintf(f, " & %s (%s--%s)", ns_text(p->ns_per_op.med, t0, sizeof(t0)),
+              ns_text(p->ns_p01, t1, sizeof(t1)), ns_text(p->ns_p99, t2, sizeof(t2)));
     fprintf(f, " & %s \\\\\n",
             isnan(p->bits_per_s.med) ? "--" : fix2(p->bits_per_s.med / scale, fx, sizeof(fx)));
   }

@@ -599,8 +599,14 @@ int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
 
   *run = NULL;
   snprintf(path, sizeof(path), "%s/run.json", dir);
-  if (access(dir, F_OK) != 0)
-    return mb_error_errno(err, errno, dir, "cannot open results directory");
+  if (access(dir, F_OK) != 0) {
+    int e = errno;
+
+    if (e == ENOENT || e == ENOTDIR)
+      return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
+                          "cannot open results directory: %s", strerror(e));
+    return mb_error_errno(err, e, dir, "cannot open results directory");
+  }
   if (access(path, F_OK) != 0)
     return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
                         "not a results directory: it has no run.json");

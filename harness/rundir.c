@@ -540,6 +540,10 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
       if (errno == ENOENT)
         return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, NULL,
                             "no run.json: %s is not a mebench results directory", dir);
+      if (errno == ENOTDIR)
+        return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
+                            "not a directory; expected a results directory (the "
+                            "folder holding run.json)");
       return mb_error_errno(err, errno, rd->json_path, "cannot open");
     }
     root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,8 +112,12 @@ static json_t *points_json(const struct mb_experiment *exp)
 static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
 {
   const struct mb_source_info *info = mb_collector_info(r->col);
-  char when[32];
+  char when[32], abs_replay[PATH_MAX];
+  const char *replay = r->exp->replay;
 
+  /* Absolute, so that --resume finds the recording from any directory. */
+  if (replay && realpath(replay, abs_replay))
+    replay = abs_replay;
   mb_results_iso_time(started, when);
   return json_pack_ex(
       jerr, 0,
@@ -127,7 +132,7 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", r->exp->replay, "experiment",
+      info->description, "replay", replay, "experiment",
       experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
       points_json(r->exp), "calls");
 }

@@ -4,7 +4,8 @@ load scriptdir.'/axis.gp'
 set title sprintf("Operation time against %s\nline: median delta; band: 1st to 99th percentile (medians over %d repetitions)", axis, repetitions) font ',13'
 set ylabel 'time per timed operation (ns)'
 set yrange [0:*]
-set key top left
+# A corner holds a few series; more would cover the data: the key goes outside.
+if (nser > 4) { set key outside right top vertical } else { set key top left }
 set style fill transparent solid 0.18 noborder
 if (categorical) {
   plot for [i=1:nser] dat index (i-1) using 1:8:9:10:xtic(17) with yerrorbars lt i title ser[i].' (median, p01-p99)'

@@ -5,7 +5,8 @@ set title sprintf("Entropy rate against %s\nassessed bits/byte x extracted bytes
 set ylabel 'entropy rate (bits/s)'
 set format y '%.1s %c'
 set yrange [0:*]
-set key top left
+# A corner holds a few series; more would cover the data: the key goes outside.
+if (nser > 4) { set key outside right top vertical } else { set key top left }
 if (categorical) {
   plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13:xtic(17) with yerrorbars lt i title ser[i]
 } else {

@@ -97,8 +97,14 @@ int main(void)
   {
     const char *argv[] = {"assess", "/nonexistent/file.bin"};
 
-    CHECK(run(&err, 2, argv) != MB_OK);
+    CHECK_EQ_INT(run(&err, 2, argv), MB_EINVALID); /* exit 3, as validate */
     CHECK_EQ_STR(err.source, "/nonexistent/file.bin");
+  }
+  {
+    const char *argv[] = {"assess", "/"};
+
+    CHECK_EQ_INT(run(&err, 2, argv), MB_EINVALID);
+    CHECK(strstr(err.text, "is a directory") != NULL);
   }
   {
     const char *argv[] = {"assess", "-e", "lz87y", data_path};

@@ -40,6 +40,15 @@ if ! command -v gnuplot >/dev/null 2>&1; then
   exit 1
 fi
 
+# MEBENCH naming no program: exit 1 with a message, not the shell's 127.
+rm -rf "$out/nomb"
+msg=$(MEBENCH=/nonexistent/mebench sh "$src/scripts/plot" "$fixture" --out "$out/nomb" 2>&1)
+rc=$?
+check "MEBENCH pointing nowhere exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the message names MEBENCH: $msg" \
+  sh -c 'case "$1" in *"MEBENCH"*) exit 0 ;; esac; exit 1' - "$msg"
+check "nothing was made without mebench" [ ! -e "$out/nomb" ]
+
 rm -rf "$out/plots"
 mkdir -p "$out"
 sh "$src/scripts/plot" "$fixture" --out "$out/plots" --point 1 >"$out/stdout" 2>"$out/stderr"

@@ -132,6 +132,37 @@ static void command(const char *tmp)
 
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EUSAGE);
+    /* the range is read before the run is released */
+    CHECK_EQ_STR(err.text, "report: --point 9 does not exist (the run has points 0..3)");
+  }
+  { /* --output onto a file that is not a report (a slip: -o RUN/run.json)
+     * leaves it alone; an older report is replaced */
+    char keep[600], *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
+                               (char *)(uintptr_t) "--output", keep, NULL};
+    FILE *f;
+
+    snprintf(keep, sizeof(keep), "%s/keep.json", tmp);
+    f = fopen(keep, "w");
+    if (f) {
+      fputs("{\"schema\": \"mebench-run/1\"}\n", f);
+      fclose(f);
+    }
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EEXISTS);
+    text = slurp(keep);
+    CHECK(text && strcmp(text, "{\"schema\": \"mebench-run/1\"}\n") == 0);
+    free(text);
+    argv[3] = outfile; /* written above: a report */
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_OK);
+  }
+  { /* run.json itself instead of its folder: invalid input, not an I/O error */
+    char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run/run.json",
+                    NULL};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_cmd_report(2, argv, &err), MB_EINVALID);
+    CHECK(strstr(err.text, "expected a results directory") != NULL);
   }
   {
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "..", NULL};
@@ -306,6 +337,11 @@ static void rules(void)
   CHECK(p == 1 && strstr(text, "40%"));
   s.pt[1].ns_per_op = sp(1000, 900, 1150);
   CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, NULL, NULL, 0), 0);
+  /* times of 10 us and more read as whole ns, not 1.302e+04 */
+  s.pt[1].ns_per_op = sp(12000, 9876.4, 13020);
+  CHECK_EQ_INT(count(&s, MB_ANOMALY_REPS_TIME, NULL, NULL, 0), 1);
+  count(&s, MB_ANOMALY_REPS_TIME, NULL, text, sizeof(text));
+  CHECK(strstr(text, "from 9876 to 13020 ns") != NULL);
 }
 
 int main(void)

@@ -290,7 +290,7 @@ static void check_load(void)
   CHECK(mb_results_load_run(dir, &run, &err) != MB_OK);
   CHECK(strstr(err.text, "has no run.json") != NULL);
   mb_error_init(&err);
-  CHECK_EQ_INT(mb_results_load_run("/nonexistent/run", &run, &err), MB_ESYSTEM);
+  CHECK_EQ_INT(mb_results_load_run("/nonexistent/run", &run, &err), MB_EINVALID);
   CHECK(strstr(err.text, "cannot open results directory: No such file") != NULL);
   snprintf(path, sizeof(path), "%s/run.json", dir);
   CHECK_EQ_INT(mb_results_write_atomic(path, good, strlen(good), 0, NULL), MB_OK);

@@ -69,6 +69,30 @@ int main(void)
     CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
     CHECK_EQ_STR(err.text, "assess: option '--bits' needs an argument N");
   }
+  { /* an empty value is refused: as a path it would be the current or the
+       root directory (run --output= wrote to /NAME/) */
+    const char *w[] = {"assess", "--bits=", "--bits", "", "-b", ""};
+    char **argv = mkargv(6, w);
+    mb_opt_init(&p, 6, argv, "assess");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "assess: option '--bits' needs a non-empty N");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "assess: option '-b' needs a non-empty N");
+  }
+  { /* an empty positional argument too (plotdata RUN "" wrote into /) */
+    const char *w[] = {"plotdata", "run", ""};
+    char **argv = mkargv(3, w);
+    mb_opt_init(&p, 3, argv, "plotdata");
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_OPT_POSITIONAL);
+    CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
+    CHECK_EQ_STR(err.text, "plotdata: empty argument (argument 2): a file, directory or "
+                           "name is expected");
+  }
   {
     const char *w[] = {"assess", "--json=1"};
     char **argv = mkargv(2, w);
@@ -95,6 +119,16 @@ int main(void)
     CHECK_EQ_STR(mb_suggest("num_port", keys, 3), "num_ports");
     CHECK_EQ_STR(mb_suggest("ool_szie", keys, 3), "ool_size");
     CHECK(mb_suggest("colour", keys, 3) == NULL);
+  }
+  {
+    /* a swap of neighbouring letters is one slip, even in a short word */
+    const char *cmds[] = {"assess", "report", "run", "sources"};
+    const char *ests[] = {"mcv", "lag", "lrs"};
+
+    CHECK_EQ_STR(mb_suggest("rnu", cmds, 4), "run");
+    CHECK_EQ_STR(mb_suggest("reprot", cmds, 4), "report");
+    CHECK_EQ_STR(mb_suggest("mvc", ests, 3), "mcv");
+    CHECK(mb_suggest("xyz", ests, 3) == NULL);
   }
   return CHECK_DONE();
 }
