@@ -207,7 +207,7 @@ static void print_help(FILE *out)
   size_t i;
 
   fprintf(out,
-          "Usage: mebench EXPERIMENT.json         (same as: mebench run EXPERIMENT.json)\n"
+          "Usage: mebench [RUN OPTIONS] EXPERIMENT.json   (same as: mebench run ...)\n"
           "       mebench COMMAND [OPTIONS] [ARGS]\n"
           "       mebench COMMAND --help\n\n"
           "Characterize timing-jitter entropy sources (openentropy's mach_ipc and its\n"
@@ -300,8 +300,11 @@ int mb_cli_main(int argc, char **argv)
     return print_error("mebench", cmd->name, &err, status);
   }
   /* "-" (the experiment on standard input) and "--" (then a file name that
-   * may start with '-') are run's arguments too. */
-  if (first[0] == '-' && strcmp(first, "-") != 0 && strcmp(first, "--") != 0) {
+   * may start with '-') are run's arguments too, and so are run's options
+   * before the experiment: `mebench --quiet x.json`. An option alone is a
+   * mistyped global option. */
+  if (first[0] == '-' && strcmp(first, "-") != 0 && strcmp(first, "--") != 0 &&
+      argc == 2) {
     mb_error_set(&err, MB_EUSAGE, NULL, 0, 0, NULL, "unknown option '%s'", first);
     return print_error("mebench", NULL, &err, MB_EUSAGE);
   }

@@ -130,5 +130,20 @@ int main(void)
     CHECK_EQ_STR(mb_suggest("mvc", ests, 3), "mcv");
     CHECK(mb_suggest("xyz", ests, 3) == NULL);
   }
+
+  /* `mebench [RUN OPTIONS] EXPERIMENT.json` runs: the option goes to run,
+   * which then fails on the missing file as invalid input, not on usage. */
+  {
+    const char *w[] = {"mebench", "--quiet", "no-such-experiment.json"};
+    CHECK_EQ_INT(mb_cli_main(3, mkargv(3, w)), MB_EINVALID);
+  }
+  { /* an option run does not know is still a usage error */
+    const char *w[] = {"mebench", "--quite", "no-such-experiment.json"};
+    CHECK_EQ_INT(mb_cli_main(3, mkargv(3, w)), MB_EUSAGE);
+  }
+  { /* an option alone is a mistyped global option */
+    const char *w[] = {"mebench", "--verison"};
+    CHECK_EQ_INT(mb_cli_main(2, mkargv(2, w)), MB_EUSAGE);
+  }
   return CHECK_DONE();
 }
