@@ -149,7 +149,7 @@ static void command(const char *tmp)
     }
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EEXISTS);
-    text = slurp(keep);
+    text = mb_test_slurp(keep, NULL);
     CHECK(text && strcmp(text, "{\"schema\": \"mebench-run/1\"}\n") == 0);
     free(text);
     argv[3] = outfile; /* written above: a report */
