@@ -130,5 +130,15 @@ int main(void)
     CHECK_EQ_STR(mb_suggest("mvc", ests, 3), "mcv");
     CHECK(mb_suggest("xyz", ests, 3) == NULL);
   }
+  {
+    /* directory arguments lose their trailing slashes ("run//run.json") */
+    char buf[16];
+
+    CHECK_EQ_STR(mb_opt_dir("results/x/", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("results/x//", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("results/x", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("/", buf, sizeof(buf)), "/");
+    CHECK_EQ_STR(mb_opt_dir("//", buf, sizeof(buf)), "/");
+  }
   return CHECK_DONE();
 }
