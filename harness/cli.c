@@ -194,6 +194,19 @@ int mb_opt_double(const char *text, double min, double max, const char *what,
   return MB_OK;
 }
 
+const char *mb_opt_dir(const char *path, char *buf, size_t n)
+{
+  size_t len = strlen(path);
+
+  while (len > 1 && path[len - 1] == '/')
+    len--;
+  if (len == strlen(path) || len >= n)
+    return path;
+  memcpy(buf, path, len);
+  buf[len] = '\0';
+  return buf;
+}
+
 void mb_cli_print_exit_codes(FILE *out)
 {
   fprintf(out, "Exit codes:\n");

@@ -63,6 +63,11 @@ int mb_opt_long(const char *text, long long min, long long max, const char *what
 int mb_opt_double(const char *text, double min, double max, const char *what,
                   double *out, struct mb_error *err);
 
+/* A directory argument without its trailing slashes ("run/" -> "run"), so
+ * that paths built from it and messages naming it read cleanly: in buf, or
+ * path itself when it has none or buf is too small. "/" stays "/". */
+const char *mb_opt_dir(const char *path, char *buf, size_t n);
+
 /* Print the list of exit codes (from MB_EXIT_TABLE) to out. */
 void mb_cli_print_exit_codes(FILE *out);
 

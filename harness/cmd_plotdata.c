@@ -31,6 +31,7 @@ int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)
   struct mb_optparse p;
   struct mb_rundir rd;
   const char *dir = NULL, *outdir = NULL;
+  char dirbuf[4096];
   long long point = 0;
   int id, rc;
 
@@ -47,7 +48,7 @@ int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)
       break;
     case MB_OPT_POSITIONAL:
       if (!dir)
-        dir = p.arg;
+        dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
       else if (!outdir)
         outdir = p.arg;
       else

@@ -106,6 +106,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   struct mb_rundir rd;
   struct mb_report_options ro;
   const char *dir = NULL, *output = NULL, *plots = NULL;
+  char dirbuf[4096];
   char defout[PATH_MAX], link[PATH_MAX], absplots[PATH_MAX], absout[PATH_MAX],
       plotsbuf[PATH_MAX];
   long long point = 0;
@@ -145,7 +146,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
       if (dir)
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                             "report: unexpected argument '%s'", p.arg);
-      dir = p.arg;
+      dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
       break;
     default:
       return id;

@@ -88,6 +88,7 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   struct sigaction sa, old_int, old_term;
   const char *file = NULL;
   char *recorded = NULL, *text = NULL, *dir = NULL;
+  char dirbuf[4096];
   size_t text_len = 0;
   int quiet = 0, id, rc;
 
@@ -105,7 +106,7 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
       quiet = 1;
       break;
     case OPT_RESUME:
-      ro.resume_dir = p.arg;
+      ro.resume_dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
       break;
     case MB_OPT_POSITIONAL:
       if (file)

@@ -462,11 +462,15 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
   fputs(" |\n", f);
   if (!isnan(rd->total_s)) {
-    char d1[32], d2[32], d3[32], d4[32];
+    char d1[32], d2[32], d3[32], d4[32], d5[32];
 
-    fprintf(f, "| Time spent | %s: collecting %s, assessing %s, writing %s |\n",
+    /* The warm-up is part of the total: without it the shares do not add up. */
+    fprintf(f, "| Time spent | %s: collecting %s, assessing %s, writing %s",
             dur(rd->total_s, d1, sizeof(d1)), dur(rd->collect_s, d2, sizeof(d2)),
             dur(rd->analyse_s, d3, sizeof(d3)), dur(rd->write_s, d4, sizeof(d4)));
+    if (!isnan(rd->warmup_s))
+      fprintf(f, ", warm-up %s", dur(rd->warmup_s, d5, sizeof(d5)));
+    fputs(" |\n", f);
   }
   fputs("\n", f);
 

@@ -598,7 +598,7 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   rd->source_platform = get_text(&g, src, "source", "platform", 1);
   rd->source_description = get_text(&g, src, "source", "description", 1);
   rd->source_replay = get_text(&g, src, "source", "replay", 1);
-  rd->total_s = rd->collect_s = rd->analyse_s = rd->write_s = NAN;
+  rd->total_s = rd->collect_s = rd->analyse_s = rd->write_s = rd->warmup_s = NAN;
   {
     json_t *d = json_object_get(root, "durations");
 
@@ -607,6 +607,8 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
       rd->collect_s = get_number(&g, d, "durations", "collect_s");
       rd->analyse_s = get_number(&g, d, "durations", "analyse_s");
       rd->write_s = get_number(&g, d, "durations", "write_s");
+      if (json_is_number(json_object_get(d, "warmup_s")))
+        rd->warmup_s = json_number_value(json_object_get(d, "warmup_s"));
     }
     d = json_object_get(root, "sessions");
     rd->n_sessions = json_is_array(d) ? json_array_size(d) : 0;

@@ -93,6 +93,7 @@ struct mb_rundir {
   const char *source_name, *source_platform, *source_description;
   const char *source_replay; /* the replay collector's file, else "" */
   double total_s, collect_s, analyse_s, write_s; /* durations; NAN if absent */
+  double warmup_s;                               /* NAN if absent */
   size_t n_sessions; /* the first run and each --resume; 0 if not recorded */
   const char *exp_path, *exp_sha256, *exp_name, *exp_description, *order;
   size_t samples, repetitions, warmup;

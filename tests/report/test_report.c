@@ -156,6 +156,16 @@ static void command(const char *tmp)
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_OK);
   }
+  { /* "run/" is named "run" in the report, not "run/" */
+    char got[600];
+    const char *w[] = {"report", "run/", "--output", "-"};
+
+    snprintf(got, sizeof(got), "%s/slash.md", tmp);
+    CHECK_EQ_INT(mb_test_command(got, mb_cmd_report, 4, w, &err), MB_OK);
+    text = mb_test_slurp(got, NULL);
+    CHECK(text && strstr(text, "Results directory `run`:") != NULL);
+    free(text);
+  }
   { /* run.json itself instead of its folder: invalid input, not an I/O error */
     char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run/run.json",
                     NULL};

@@ -145,5 +145,15 @@ int main(void)
     const char *w[] = {"mebench", "--verison"};
     CHECK_EQ_INT(mb_cli_main(2, mkargv(2, w)), MB_EUSAGE);
   }
+  {
+    /* directory arguments lose their trailing slashes ("run//run.json") */
+    char buf[16];
+
+    CHECK_EQ_STR(mb_opt_dir("results/x/", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("results/x//", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("results/x", buf, sizeof(buf)), "results/x");
+    CHECK_EQ_STR(mb_opt_dir("/", buf, sizeof(buf)), "/");
+    CHECK_EQ_STR(mb_opt_dir("//", buf, sizeof(buf)), "/");
+  }
   return CHECK_DONE();
 }
