@@ -13,12 +13,17 @@
 /* Sorted by name. */
 static const struct mb_command commands[] = {
     {"assess", "estimate the min-entropy of a sample file (SP 800-90B)", mb_cmd_assess},
-    {"baseline", "keep a run's summaries as a named baseline for compare", mb_cmd_baseline},
+    {"baseline", "keep a run's summaries as a named baseline for compare",
+     mb_cmd_baseline},
     {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
-    {"plotdata", "write the gnuplot-ready tables of a results directory", mb_cmd_plotdata},
-    {"report", "write a research report (Markdown) or LaTeX table of a run", mb_cmd_report},
-    {"run", "run an experiment's sweep and record every raw timing and estimate", mb_cmd_run},
-    {"sources", "list collectors, whether they run here, and their clocks", mb_cmd_sources},
+    {"plotdata", "write the gnuplot-ready tables of a results directory",
+     mb_cmd_plotdata},
+    {"report", "write a research report (Markdown) or LaTeX table of a run",
+     mb_cmd_report},
+    {"run", "run an experiment's sweep and record every raw timing and estimate",
+     mb_cmd_run},
+    {"sources", "list collectors, whether they run here, and their clocks",
+     mb_cmd_sources},
     {"validate", "check experiment files and print their plans and time estimates",
      mb_cmd_validate},
     {NULL, NULL, NULL},
@@ -172,8 +177,8 @@ int mb_opt_long(const char *text, long long min, long long max, const char *what
   v = strtoll(text, &end, 10);
   if (text[0] == '\0' || *end != '\0' || errno == ERANGE || v < min || v > max)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "%s: '%s' is not a whole number in %lld..%lld", what, text,
-                        min, max);
+                        "%s: '%s' is not a whole number in %lld..%lld", what, text, min,
+                        max);
   *out = v;
   return MB_OK;
 }
@@ -344,7 +349,8 @@ int mb_cli_main(int argc, char **argv)
     }
     cmd = find_command("run");
     if (!cmd) {
-      mb_error_set(&err, MB_EINTERNAL, NULL, 0, 0, NULL, "the run command is not built");
+      mb_error_set(&err, MB_EINTERNAL, NULL, 0, 0, NULL,
+                   "the run command is not built");
       return print_error("mebench", NULL, &err, MB_EINTERNAL);
     }
     {

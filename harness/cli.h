@@ -33,13 +33,13 @@ struct mb_opt {
 struct mb_optparse {
   int argc;
   char **argv;
-  int index;          /* next argv element to look at */
-  int options_done;   /* set after "--" */
-  const char *arg;    /* the option's argument, or the positional word */
-  const char *cmd;    /* command name for messages */
+  int index;        /* next argv element to look at */
+  int options_done; /* set after "--" */
+  const char *arg;  /* the option's argument, or the positional word */
+  const char *cmd;  /* command name for messages */
 };
 
-#define MB_OPT_END 0         /* no more arguments */
+#define MB_OPT_END 0            /* no more arguments */
 #define MB_OPT_POSITIONAL -1000 /* p->arg holds a positional argument */
 
 void mb_opt_init(struct mb_optparse *p, int argc, char **argv, const char *cmd);

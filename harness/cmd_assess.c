@@ -50,7 +50,8 @@ static void usage(FILE *out)
           "(most significant first) and give H_bitstring; the assessment is\n"
           "min(H_original, bits x H_bitstring).\n\n"
           "FILE holds one sample per byte, like the reference tool's input (a\n"
-          "sample wider than --bits is refused); '-' reads standard input. A raw file of a run\n"
+          "sample wider than --bits is refused); '-' reads standard input. A raw file "
+          "of a run\n"
           "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
           "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
           "assesses them.\n\n"
@@ -113,8 +114,8 @@ static int raw_symbols(const char *path, unsigned raw_bits, uint8_t **data, size
   s = malloc(count);
   if (!s) {
     mb_collection_cleanup(&c);
-    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory for %zu samples",
-                        count);
+    return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL,
+                        "out of memory for %zu samples", count);
   }
   for (i = 0; i < count; i++)
     s[i] = (uint8_t)(raw_bits ? c.timings[i] & ((1u << raw_bits) - 1u) : c.bytes[i]);
@@ -154,15 +155,17 @@ static int parse_estimators(const char *list, unsigned *mask, struct mb_error *e
         keys[i] = mb_estimator_key((enum mb_estimator)i);
       hint = mb_suggest(word, keys, MB_EST_COUNT);
       if (hint)
-        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                            "assess: --estimators: unknown estimator '%s' (did you mean "
-                            "'%s'?)",
-                            word, hint);
-      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                          "assess: --estimators: unknown estimator '%s' (expected a "
-                          "comma-separated list of mcv, collision, markov, compression, "
-                          "t_tuple, lrs, multi_mcw, lag, multi_mmc, lz78y, or all)",
-                          word);
+        return mb_error_set(
+            err, MB_EUSAGE, NULL, 0, 0, NULL,
+            "assess: --estimators: unknown estimator '%s' (did you mean "
+            "'%s'?)",
+            word, hint);
+      return mb_error_set(
+          err, MB_EUSAGE, NULL, 0, 0, NULL,
+          "assess: --estimators: unknown estimator '%s' (expected a "
+          "comma-separated list of mcv, collision, markov, compression, "
+          "t_tuple, lrs, multi_mcw, lag, multi_mmc, lz78y, or all)",
+          word);
     }
     *mask |= 1u << e;
     p += len;
@@ -177,7 +180,8 @@ static int parse_estimators(const char *list, unsigned *mask, struct mb_error *e
 
 /* The assessment as run.json records it (mb_results_assessment_json), after
  * the name of the file assessed. */
-static int print_json(const char *file, const struct mb_assessment *a, struct mb_error *err)
+static int print_json(const char *file, const struct mb_assessment *a,
+                      struct mb_error *err)
 {
   json_t *root = json_object(), *body = mb_results_assessment_json(a);
   char *text = NULL;
@@ -228,15 +232,19 @@ static void print_section(const char *title, const struct mb_estimate *section)
   printf("\n");
 }
 
-static void print_text(const char *file, const struct mb_assessment *a, int no_bitstring)
+static void print_text(const char *file, const struct mb_assessment *a,
+                       int no_bitstring)
 {
   char title[128];
 
   printf("%s: %zu samples, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
          a->samples, a->bits_per_symbol, a->bits_per_symbol == 1 ? "" : "s",
          a->alphabet_size, a->alphabet_size == 1 ? "" : "s",
-         a->binary ? "binary data" : a->alphabet_size < 2 ? "constant data" : "non-binary");
-  snprintf(title, sizeof(title), "Literal samples (%u-symbol alphabet):", a->alphabet_size);
+         a->binary              ? "binary data"
+         : a->alphabet_size < 2 ? "constant data"
+                                : "non-binary");
+  snprintf(title, sizeof(title),
+           "Literal samples (%u-symbol alphabet):", a->alphabet_size);
   if (any_listed(a->literal))
     print_section(title, a->literal);
   snprintf(title, sizeof(title), "Bitstring (%zu bits, most significant first):",
@@ -249,8 +257,9 @@ static void print_text(const char *file, const struct mb_assessment *a, int no_b
     printf("Bitstring: not assessed (--no-bitstring)\n\n");
 
   if (a->samples < 1000000)
-    printf("Note: %zu samples; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
-           a->samples);
+    printf(
+        "Note: %zu samples; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
+        a->samples);
   if (a->h_original >= 0.0)
     printf("H_original:  %.6f bits per symbol\n", a->h_original);
   else
@@ -314,7 +323,8 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     case MB_OPT_POSITIONAL:
       if (file)
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                            "assess: one FILE expected, got '%s' and '%s'", file, p.arg);
+                            "assess: one FILE expected, got '%s' and '%s'", file,
+                            p.arg);
       file = p.arg;
       break;
     default:
@@ -324,9 +334,10 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   if (!file)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "assess: FILE is missing");
   if (bits && raw_bits)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "assess: --bits and --raw-bits exclude each other (--raw-bits is "
-                        "the width for raw files)");
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "assess: --bits and --raw-bits exclude each other (--raw-bits is "
+        "the width for raw files)");
 
   status = read_all(file, &data, &n, err);
   if (status != MB_OK)
@@ -344,8 +355,8 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     }
   } else if (raw_bits) {
     free(data);
-    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0, 0,
-                        NULL,
+    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
+                        0, NULL,
                         "--raw-bits needs a raw .mbr file; this file has no MBRAW001 "
                         "magic (use --bits for a file of one sample per byte)");
   }

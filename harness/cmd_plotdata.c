@@ -10,17 +10,19 @@ enum { OPT_HELP = 1, OPT_POINT };
 
 static const struct mb_opt options[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
-    {"point", 'p', "N", OPT_POINT, "point of the time-series and autocorrelation plots (0)"},
+    {"point", 'p', "N", OPT_POINT,
+     "point of the time-series and autocorrelation plots (0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: mebench plotdata [OPTIONS] RESULTS_DIR OUTDIR\n\n"
-               "Write the gnuplot-ready tables of a run (per-axis medians and spreads,\n"
-               "per-estimator estimates, histograms, time series, autocorrelations) and\n"
-               "figures.tsv, the list of figures scripts/plot draws from them.\n"
-               "Most users run scripts/plot RESULTS_DIR instead.\n\nOptions:\n");
+  fprintf(out,
+          "Usage: mebench plotdata [OPTIONS] RESULTS_DIR OUTDIR\n\n"
+          "Write the gnuplot-ready tables of a run (per-axis medians and spreads,\n"
+          "per-estimator estimates, histograms, time series, autocorrelations) and\n"
+          "figures.tsv, the list of figures scripts/plot draws from them.\n"
+          "Most users run scripts/plot RESULTS_DIR instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);

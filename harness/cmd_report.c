@@ -15,22 +15,26 @@
 enum { OPT_FORMAT = 1, OPT_HELP, OPT_OUTPUT, OPT_PLOTS, OPT_POINT };
 
 static const struct mb_opt options[] = {
-    {"format", 'f', "FORMAT", OPT_FORMAT, "markdown (default) or latex (a booktabs table)"},
+    {"format", 'f', "FORMAT", OPT_FORMAT,
+     "markdown (default) or latex (a booktabs table)"},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     {"output", 'o', "FILE", OPT_OUTPUT,
      "where to write ('-': stdout; default RESULTS_DIR/report.md or .tex)"},
-    {"plots", 0, "DIR", OPT_PLOTS, "where scripts/plot put the figures (RESULTS_DIR/plots)"},
+    {"plots", 0, "DIR", OPT_PLOTS,
+     "where scripts/plot put the figures (RESULTS_DIR/plots)"},
     {"point", 'p', "N", OPT_POINT, "the point scripts/plot --point drew over time (0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: mebench report [OPTIONS] RESULTS_DIR\n\n"
-               "Write a Markdown report of a run beside its results: machine and provenance,\n"
-               "the experiment, a table per swept axis, the figures of scripts/plot, and the\n"
-               "anomalies found in the data (rules in scripts/README.md). --format latex\n"
-               "writes a booktabs table for papers instead.\n\nOptions:\n");
+  fprintf(
+      out,
+      "Usage: mebench report [OPTIONS] RESULTS_DIR\n\n"
+      "Write a Markdown report of a run beside its results: machine and provenance,\n"
+      "the experiment, a table per swept axis, the figures of scripts/plot, and the\n"
+      "anomalies found in the data (rules in scripts/README.md). --format latex\n"
+      "writes a booktabs table for papers instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
@@ -154,7 +158,8 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   }
   if (!dir) {
     usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "report: RESULTS_DIR is required");
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "report: RESULTS_DIR is required");
   }
   rc = mb_rundir_load(dir, &rd, err);
   if (rc) {
@@ -165,9 +170,10 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     size_t n_points = rd.n_points; /* cleanup zeroes rd */
 
     mb_rundir_cleanup(&rd);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "report: --point %lld does not exist (the run has points 0..%zu)",
-                        point, n_points - 1);
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "report: --point %lld does not exist (the run has points 0..%zu)", point,
+        n_points - 1);
   }
   ro.point = (size_t)point;
   if (!output) {

@@ -79,20 +79,19 @@ static int print_json(const struct row *rows, size_t n)
       clock = json_pack("{s:s, s:n, s:n, s:s}", "name", "replay", "tick_num",
                         "tick_den", "note", "tick of the recording played back");
     json_array_append_new(
-        list, json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s}, s:o}",
-                        "name", r->info->name, "description", r->info->description,
-                        "platform", r->info->platform, "available", r->available,
-                        "reason", r->available ? json_null() : json_string(r->reason),
-                        "option",
-                        r->info->option ? json_string(r->info->option) : json_null(),
-                        "option_required", r->info->option_required,
-                        "defaults", "num_ports",
-                        (json_int_t)r->info->defaults.num_ports, "ool_size",
-                        (json_int_t)r->info->defaults.ool_size, "mode",
-                        mb_mode_name(r->info->defaults.mode), "clock", clock));
+        list,
+        json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s}, s:o}", "name",
+                  r->info->name, "description", r->info->description, "platform",
+                  r->info->platform, "available", r->available, "reason",
+                  r->available ? json_null() : json_string(r->reason), "option",
+                  r->info->option ? json_string(r->info->option) : json_null(),
+                  "option_required", r->info->option_required, "defaults", "num_ports",
+                  (json_int_t)r->info->defaults.num_ports, "ool_size",
+                  (json_int_t)r->info->defaults.ool_size, "mode",
+                  mb_mode_name(r->info->defaults.mode), "clock", clock));
   }
   rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? MB_OK
-                                                                          : MB_EIO;
+                                                                           : MB_EIO;
   fputc('\n', stdout);
   json_decref(root);
   return rc;
@@ -102,8 +101,8 @@ static void print_table(const struct row *rows, size_t n)
 {
   size_t i;
 
-  printf("%-10s %-8s %-9s %-20s %-9s %10s %11s\n", "COLLECTOR", "PLATFORM",
-         "AVAILABLE", "CLOCK", "TICK (ns)", "READ COST", "RESOLUTION");
+  printf("%-10s %-8s %-9s %-20s %-9s %10s %11s\n", "COLLECTOR", "PLATFORM", "AVAILABLE",
+         "CLOCK", "TICK (ns)", "READ COST", "RESOLUTION");
   for (i = 0; i < n; i++) {
     const struct row *r = &rows[i];
     char tick[48] = "-", cost[32] = "-", res[32] = "-";
@@ -137,9 +136,10 @@ static void print_table(const struct row *rows, size_t n)
       printf(" Option: %s.", r->info->option);
     printf("\n");
   }
-  printf("\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s.\n",
-         mb_sources_default(), MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT,
-         mb_mode_name(MB_MODE_COMPLEX));
+  printf(
+      "\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s.\n",
+      mb_sources_default(), MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT,
+      mb_mode_name(MB_MODE_COMPLEX));
 }
 
 int mb_cmd_sources(int argc, char **argv, struct mb_error *err)

@@ -11,11 +11,11 @@
  * fails when its assessed min-entropy of extracted bytes is below the
  * absolute floor.
  *
- * What is refused and what is only warned about (results/baselines/README.md has the why):
- * refused (MB_EMISMATCH): a different collector, experiment name, samples
- *   per call, raw_bits, bitstring setting, estimator set, clock or tick;
- * warned: a different machine, experiment file contents (sha256), number of
- *   repetitions, a run that is not complete, points present on one side only.
+ * What is refused and what is only warned about (results/baselines/README.md has the
+ * why): refused (MB_EMISMATCH): a different collector, experiment name, samples per
+ * call, raw_bits, bitstring setting, estimator set, clock or tick; warned: a different
+ * machine, experiment file contents (sha256), number of repetitions, a run that is not
+ * complete, points present on one side only.
  */
 #ifndef MB_COMPARE_H
 #define MB_COMPARE_H

@@ -24,8 +24,9 @@ static void copy_str(char *dst, size_t n, const char *src)
 #if defined(__GNUC__)
 __attribute__((format(printf, 7, 0)))
 #endif
-static void set_va(struct mb_error *err, int code, const char *source, int line,
-                   int column, const char *path, const char *fmt, va_list ap)
+static void
+set_va(struct mb_error *err, int code, const char *source, int line, int column,
+       const char *path, const char *fmt, va_list ap)
 {
   err->code = code;
   err->line = line;
@@ -86,11 +87,11 @@ char *mb_error_format(const struct mb_error *err, char *buf, size_t n)
 {
   size_t used = 0;
 
-#define MB_APPEND(...)                                                         \
-  do {                                                                         \
-    int w_ = snprintf(buf + used, n - used, __VA_ARGS__);                      \
-    if (w_ > 0)                                                                \
-      used += (size_t)w_ < n - used ? (size_t)w_ : n - used - 1;               \
+#define MB_APPEND(...)                                                                 \
+  do {                                                                                 \
+    int w_ = snprintf(buf + used, n - used, __VA_ARGS__);                              \
+    if (w_ > 0)                                                                        \
+      used += (size_t)w_ < n - used ? (size_t)w_ : n - used - 1;                       \
   } while (0)
 
   if (n == 0)
@@ -119,8 +120,8 @@ const char *mb_strerror(int code)
   switch (code) {
   case MB_OK:
     return "success";
-#define MB_X(name, value, exitkind, text)                                      \
-  case MB_E##name:                                                             \
+#define MB_X(name, value, exitkind, text)                                              \
+  case MB_E##name:                                                                     \
     return text;
     MB_STATUS_TABLE(MB_X)
 #undef MB_X
@@ -134,8 +135,8 @@ const char *mb_status_name(int code)
   switch (code) {
   case MB_OK:
     return "MB_OK";
-#define MB_X(name, value, exitkind, text)                                      \
-  case MB_E##name:                                                             \
+#define MB_X(name, value, exitkind, text)                                              \
+  case MB_E##name:                                                                     \
     return "MB_E" #name;
     MB_STATUS_TABLE(MB_X)
 #undef MB_X
@@ -149,8 +150,8 @@ int mb_status_exit(int code)
   switch (code) {
   case MB_OK:
     return MB_EXIT_OK;
-#define MB_X(name, value, exitkind, text)                                      \
-  case MB_E##name:                                                             \
+#define MB_X(name, value, exitkind, text)                                              \
+  case MB_E##name:                                                                     \
     return MB_EXIT_##exitkind;
     MB_STATUS_TABLE(MB_X)
 #undef MB_X

@@ -12,15 +12,15 @@
 
 /* Exit codes of the mebench command. Only main() turns a status into one.
  * X(NAME, value, meaning) */
-#define MB_EXIT_TABLE(X)                                                          \
-  X(OK, 0, "success")                                                            \
-  X(FAILURE, 1, "the run or command failed (collector error, I/O error)")        \
-  X(USAGE, 2, "invalid command line")                                           \
-  X(INVALID, 3, "invalid input: experiment file, data file or results")         \
-  X(UNAVAILABLE, 4, "the collector is not available on this machine")           \
-  X(REGRESSION, 5, "compare found an entropy regression")                       \
-  X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                 \
-  X(MISMATCH, 7, "compare refused: the runs are not comparable")                \
+#define MB_EXIT_TABLE(X)                                                               \
+  X(OK, 0, "success")                                                                  \
+  X(FAILURE, 1, "the run or command failed (collector error, I/O error)")              \
+  X(USAGE, 2, "invalid command line")                                                  \
+  X(INVALID, 3, "invalid input: experiment file, data file or results")                \
+  X(UNAVAILABLE, 4, "the collector is not available on this machine")                  \
+  X(REGRESSION, 5, "compare found an entropy regression")                              \
+  X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                        \
+  X(MISMATCH, 7, "compare refused: the runs are not comparable")                       \
   X(INTERRUPTED, 130, "interrupted by SIGINT or SIGTERM (results kept)")
 
 enum mb_exit {
@@ -30,20 +30,20 @@ enum mb_exit {
 };
 
 /* Statuses. X(NAME, value, exit kind, message) */
-#define MB_STATUS_TABLE(X)                                                        \
-  X(USAGE, -1, USAGE, "invalid command-line usage")                             \
-  X(INVALID, -2, INVALID, "invalid input")                                      \
-  X(NOMEM, -3, FAILURE, "out of memory")                                        \
-  X(IO, -4, FAILURE, "input/output error")                                      \
-  X(NOSPACE, -5, FAILURE, "no space left on device")                            \
-  X(UNAVAILABLE, -6, UNAVAILABLE, "collector not available on this machine")    \
-  X(COLLECT, -7, FAILURE, "collector failed")                                   \
-  X(INTERRUPTED, -8, INTERRUPTED, "interrupted")                                \
-  X(REGRESSION, -9, REGRESSION, "entropy regression detected")                  \
-  X(MISMATCH, -10, MISMATCH, "inputs are not comparable")                       \
-  X(NOTOOL, -11, NOTOOL, "required external tool missing")                      \
-  X(EXISTS, -12, FAILURE, "destination already exists")                         \
-  X(SYSTEM, -13, FAILURE, "system call failed")                                 \
+#define MB_STATUS_TABLE(X)                                                             \
+  X(USAGE, -1, USAGE, "invalid command-line usage")                                    \
+  X(INVALID, -2, INVALID, "invalid input")                                             \
+  X(NOMEM, -3, FAILURE, "out of memory")                                               \
+  X(IO, -4, FAILURE, "input/output error")                                             \
+  X(NOSPACE, -5, FAILURE, "no space left on device")                                   \
+  X(UNAVAILABLE, -6, UNAVAILABLE, "collector not available on this machine")           \
+  X(COLLECT, -7, FAILURE, "collector failed")                                          \
+  X(INTERRUPTED, -8, INTERRUPTED, "interrupted")                                       \
+  X(REGRESSION, -9, REGRESSION, "entropy regression detected")                         \
+  X(MISMATCH, -10, MISMATCH, "inputs are not comparable")                              \
+  X(NOTOOL, -11, NOTOOL, "required external tool missing")                             \
+  X(EXISTS, -12, FAILURE, "destination already exists")                                \
+  X(SYSTEM, -13, FAILURE, "system call failed")                                        \
   X(INTERNAL, -14, FAILURE, "internal error")
 
 enum mb_status {
@@ -55,12 +55,12 @@ enum mb_status {
 
 /* A caller-owned error record. Initialise with mb_error_init(). */
 struct mb_error {
-  int code;          /* MB_E*; 0 while no error has been recorded */
-  int line;          /* 1-based line in source, 0 when not known */
-  int column;        /* 1-based column in source, 0 when not known */
-  char source[512];  /* file name, "<stdin>", or "" */
-  char path[256];    /* JSON path such as "sweep.num_ports[3]", or "" */
-  char text[768];    /* what was wrong and what was expected */
+  int code;         /* MB_E*; 0 while no error has been recorded */
+  int line;         /* 1-based line in source, 0 when not known */
+  int column;       /* 1-based column in source, 0 when not known */
+  char source[512]; /* file name, "<stdin>", or "" */
+  char path[256];   /* JSON path such as "sweep.num_ports[3]", or "" */
+  char text[768];   /* what was wrong and what was expected */
 };
 
 /* Clear err (NULL is accepted). */

@@ -26,10 +26,10 @@ struct mb_call {
 };
 
 struct mb_experiment {
-  char *path;        /* the file as named by the user ("-" for stdin) */
-  char *text;        /* the file's exact bytes, NUL-terminated */
+  char *path; /* the file as named by the user ("-" for stdin) */
+  char *text; /* the file's exact bytes, NUL-terminated */
   size_t text_len;
-  char sha256[65];   /* hex SHA-256 of text */
+  char sha256[65]; /* hex SHA-256 of text */
 
   char *name;        /* [A-Za-z0-9_-]+ */
   char *description; /* may be NULL */
@@ -38,23 +38,23 @@ struct mb_experiment {
                         experiment file's directory; NULL otherwise */
   size_t samples;    /* extracted bytes per collect call (seed's n_samples) */
   size_t repetitions;
-  size_t warmup;     /* collect calls made and discarded before measuring */
+  size_t warmup; /* collect calls made and discarded before measuring */
 
   enum mb_order order;
-  uint64_t seed;     /* shuffle seed (given, or drawn and recorded); 0 unless
-                        the order is shuffled */
-  int seed_drawn;    /* 1: the file gave no seed, so one was drawn */
+  uint64_t seed;      /* shuffle seed (given, or drawn and recorded); 0 unless
+                         the order is shuffled */
+  int seed_drawn;     /* 1: the file gave no seed, so one was drawn */
   int source_default; /* 1: the file gave no source: platform default */
 
   unsigned raw_bits;   /* 1..8: low bits of each raw delta form a symbol */
   unsigned estimators; /* mask of 1u << MB_EST_* (estimators.h) */
   int bitstring;       /* 1: bitstring assessment for non-binary data */
 
-  char *output;      /* results root, default "results" */
+  char *output; /* results root, default "results" */
 
   struct mb_config *points; /* the sweep, expanded */
   size_t n_points;
-  struct mb_call *calls;    /* n_points * repetitions, in order */
+  struct mb_call *calls; /* n_points * repetitions, in order */
   size_t n_calls;
 };
 
@@ -75,16 +75,16 @@ int mb_experiment_load_buffer(const char *data, size_t len, const char *source_n
 void mb_experiment_cleanup(struct mb_experiment *exp);
 
 /* Limits of the format (experiments/README.md says why each is what it is). */
-#define MB_EXP_MAX_FILE_BYTES (1u << 20)  /* an experiment file is small text */
-#define MB_EXP_MAX_DEPTH 16u              /* the format nests 4 levels deep */
+#define MB_EXP_MAX_FILE_BYTES (1u << 20) /* an experiment file is small text */
+#define MB_EXP_MAX_DEPTH 16u             /* the format nests 4 levels deep */
 #define MB_EXP_MAX_NAME 64u
-#define MB_EXP_MAX_TEXT 4096u             /* description, output, replay */
-#define MB_EXP_SAMPLES_MAX (1u << 20)     /* bytes per call: 4 Mi timings */
+#define MB_EXP_MAX_TEXT 4096u         /* description, output, replay */
+#define MB_EXP_SAMPLES_MAX (1u << 20) /* bytes per call: 4 Mi timings */
 #define MB_EXP_REPETITIONS_MAX 10000u
 #define MB_EXP_WARMUP_MAX 1000u
 #define MB_EXP_POINTS_MAX 4096u
-#define MB_EXP_CALLS_MAX 1000000u         /* points x repetitions */
-#define MB_EXP_TIMINGS_MAX (1ull << 32)   /* timed operations in one run */
+#define MB_EXP_CALLS_MAX 1000000u           /* points x repetitions */
+#define MB_EXP_TIMINGS_MAX (1ull << 32)     /* timed operations in one run */
 #define MB_EXP_SEED_MAX ((1ull << 53) - 1u) /* exact as a double in any JSON reader */
 
 /* Defaults of the format. */

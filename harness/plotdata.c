@@ -89,12 +89,13 @@ static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
   if (!mb_rundir_swept(rd, a))
     return 0;
   if (a == MB_AXIS_MODE)
-    return !mb_rundir_swept(rd, MB_AXIS_NUM_PORTS) && !mb_rundir_swept(rd, MB_AXIS_OOL_SIZE);
+    return !mb_rundir_swept(rd, MB_AXIS_NUM_PORTS) &&
+           !mb_rundir_swept(rd, MB_AXIS_OOL_SIZE);
   return 1;
 }
 
-int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figure **out,
-                        size_t *n)
+int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
+                        struct mb_figure **out, size_t *n)
 {
   struct mb_figure *f = calloc(3 * MB_AXIS_COUNT + 3 + rd->n_points, sizeof(*f));
   size_t k = 0, p;
@@ -128,7 +129,8 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figu
   snprintf(f[k].name, sizeof(f[k].name), "estimators");
   snprintf(f[k].script, sizeof(f[k].script), "estimators.gp");
   snprintf(f[k].vars, sizeof(f[k].vars), "estimators.gp");
-  snprintf(f[k].title, sizeof(f[k].title), "Estimates of each SP 800-90B estimator per point");
+  snprintf(f[k].title, sizeof(f[k].title),
+           "Estimates of each SP 800-90B estimator per point");
   k++;
   for (p = 0; p < rd->n_points; p++) {
     if (rd->points[p].n_calls == 0)
@@ -152,7 +154,8 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figu
   snprintf(f[k].name, sizeof(f[k].name), "acf-p%zu", point);
   snprintf(f[k].script, sizeof(f[k].script), "acf.gp");
   snprintf(f[k].vars, sizeof(f[k].vars), "acf-p%zu.gp", point);
-  snprintf(f[k].title, sizeof(f[k].title), "Autocorrelation of raw deltas, point %zu", point);
+  snprintf(f[k].title, sizeof(f[k].title), "Autocorrelation of raw deltas, point %zu",
+           point);
   k++;
   *out = f;
   *n = k;
@@ -280,7 +283,8 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
     else if (b == MB_AXIS_OOL_SIZE)
       snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
     else
-      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+               mb_mode_name(p->config.mode));
     len = strlen(buf);
   }
 }
@@ -313,10 +317,11 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   rc = out_open(o, name);
   if (rc)
     goto done;
-  fprintf(o->f, "# mebench plotdata: figures against %s, one block per series.\n"
-                "# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
-                " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
-                " ops_per_s timeouts point label\n",
+  fprintf(o->f,
+          "# mebench plotdata: figures against %s, one block per series.\n"
+          "# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
+          " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
+          " ops_per_s timeouts point label\n",
           mb_axis_name(a));
   for (s = 0; s < nser; s++) {
     size_t m = 0;
@@ -369,10 +374,11 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   gp_set(o->f, "dat", name);
   gp_set(o->f, "axis", mb_axis_name(a));
   gp_set(o->f, "xlabel", axis_label(rd, a));
-  fprintf(o->f, "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
-                "array ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n, rd->axes[a].values[0],
-          rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
+  fprintf(o->f,
+          "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
+          "array ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n,
+          rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
   if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
@@ -411,7 +417,8 @@ static void point_values(const struct mb_rundir *rd, const struct mb_rundir_poin
     if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
       continue;
     if (b == MB_AXIS_MODE)
-      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+               mb_mode_name(p->config.mode));
     else
       snprintf(buf + len, n - len, "%s%u", len ? ", " : "",
                mb_rundir_axis_value(p, (enum mb_axis)b));
@@ -492,8 +499,8 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
     snprintf(xl, sizeof(xl), "point: %s", label);
     gp_set(o->f, "xlabel", xl);
   }
-  fprintf(o->f, "npoints = %zu\nnest = %d\nlabcol = %d\narray est[%d]\n", rd->n_points, n,
-          n + 4, n ? n : 1);
+  fprintf(o->f, "npoints = %zu\nnest = %d\nlabcol = %d\narray est[%d]\n", rd->n_points,
+          n, n + 4, n ? n : 1);
   for (e = 0; e < MB_EST_COUNT; e++) {
     if (!col[e])
       continue;
@@ -566,10 +573,11 @@ static int read_point(const struct mb_rundir *rd, size_t p, struct pointraw *r,
         break;
       if (meta.point != p || meta.repetition != rep || c.n_timings != call->timings ||
           r->n + c.n_timings > total) {
-        rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "holds point %zu repetition %zu with %zu timings, but run.json "
-                          "lists it for point %zu repetition %zu with %zu",
-                          meta.point, meta.repetition, c.n_timings, p, rep, call->timings);
+        rc = mb_error_set(
+            err, MB_EINVALID, path, 0, 0, NULL,
+            "holds point %zu repetition %zu with %zu timings, but run.json "
+            "lists it for point %zu repetition %zu with %zu",
+            meta.point, meta.repetition, c.n_timings, p, rep, call->timings);
         break;
       }
       memcpy(r->all + r->n, c.timings, c.n_timings * sizeof(*r->all));
@@ -628,9 +636,10 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
   rc = out_open(o, name);
   if (rc)
     goto done;
-  fprintf(o->f, "# mebench plotdata: histogram of the raw deltas of point %zu, all\n"
-                "# repetitions; bins of %" PRIu64 " tick(s); empty bins left out.\n"
-                "# center_ns count lo_tick hi_tick\n",
+  fprintf(o->f,
+          "# mebench plotdata: histogram of the raw deltas of point %zu, all\n"
+          "# repetitions; bins of %" PRIu64 " tick(s); empty bins left out.\n"
+          "# center_ns count lo_tick hi_tick\n",
           p, h.width);
   for (b = 0; b < h.n_bins; b++) {
     uint64_t lo = h.lo + b * h.width;
@@ -651,8 +660,9 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
   snprintf(name, sizeof(name), "hist-p%zu.dat", p);
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
-  fprintf(o->f, "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
-                "n_calls = %zu\nempty = %d\nxmin_ns = %.6g\nxmax_ns = %.6g\n",
+  fprintf(o->f,
+          "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
+          "n_calls = %zu\nempty = %d\nxmin_ns = %.6g\nxmax_ns = %.6g\n",
           (double)h.width * rd->tick_ns, h.width, r->n, h.above, r->n_calls, r->n == 0,
           ((double)h.lo - (double)h.width) * rd->tick_ns,
           ((double)h.lo + (double)(h.n_bins + 1) * (double)h.width) * rd->tick_ns);
@@ -674,16 +684,18 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   rc = out_open(o, name);
   if (rc)
     return rc;
-  fprintf(o->f, "# mebench plotdata: raw deltas of point %zu in the order they were\n"
-                "# timed, one block per repetition (blocks follow each other on x).\n"
-                "# op delta_ns status repetition\n",
+  fprintf(o->f,
+          "# mebench plotdata: raw deltas of point %zu in the order they were\n"
+          "# timed, one block per repetition (blocks follow each other on x).\n"
+          "# op delta_ns status repetition\n",
           p);
   for (c = 0; c < r->n_calls && shown < MB_PLOTDATA_MAX_SERIES; c++) {
     if (c > 0)
       fputs("\n\n", o->f);
-    for (i = r->starts[c]; i < r->starts[c + 1] && shown < MB_PLOTDATA_MAX_SERIES; i++) {
-      fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns, (int)r->st[i],
-              r->reps[c]);
+    for (i = r->starts[c]; i < r->starts[c + 1] && shown < MB_PLOTDATA_MAX_SERIES;
+         i++) {
+      fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns,
+              (int)r->st[i], r->reps[c]);
       shown++;
       /* MB_OP_WAITED is a send that succeeded after waiting: not a fault. */
       nbad += r->st[i] == MB_OP_TIMED_OUT || r->st[i] > 0;
@@ -702,12 +714,14 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   write_point_title(rd, p, o->f);
   /* A tail reaching past 20 times the median would flatten the body on a
    * linear axis: draw it on a log axis then. */
-  fprintf(o->f, "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
-                "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\nlogy = %d\n"
-                "array rep_start[%zu]\n",
+  fprintf(o->f,
+          "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
+          "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\nlogy = %d\n"
+          "array rep_start[%zu]\n",
           c, shown, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
           (double)hi * rd->tick_ns, above,
-          r->n && (double)hi > 20.0 * (double)mb_quantile_sorted(sorted, r->n, 0.5), c ? c : 1);
+          r->n && (double)hi > 20.0 * (double)mb_quantile_sorted(sorted, r->n, 0.5),
+          c ? c : 1);
   for (i = 0; i < c; i++)
     fprintf(o->f, "rep_start[%zu] = %zu\n", i + 1, r->starts[i]);
   if (c == 0)
@@ -748,9 +762,10 @@ static int write_acf(const struct mb_rundir *rd, size_t p, const struct pointraw
   rc = out_open(o, name);
   if (rc)
     goto done;
-  fprintf(o->f, "# mebench plotdata: autocorrelation of the raw deltas of point %zu,\n"
-                "# each repetition on its own; mean, min and max over repetitions, then\n"
-                "# one column per repetition.\n# lag mean min max rep...\n",
+  fprintf(o->f,
+          "# mebench plotdata: autocorrelation of the raw deltas of point %zu,\n"
+          "# each repetition on its own; mean, min and max over repetitions, then\n"
+          "# one column per repetition.\n# lag mean min max rep...\n",
           p);
   for (k = 0; k < lags; k++) {
     double sum = 0, lo = NAN, hi = NAN;
@@ -785,15 +800,16 @@ static int write_acf(const struct mb_rundir *rd, size_t p, const struct pointraw
   gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   /* ±1.96/sqrt(n): the 95% band of a white-noise autocorrelation. */
-  fprintf(o->f, "nrep = %zu\nmaxlag = %zu\nn_per_rep = %zu\nwhite95 = %.6g\n", r->n_calls,
-          lags, nmin, nmin ? 1.96 / sqrt((double)nmin) : 0.0);
+  fprintf(o->f, "nrep = %zu\nmaxlag = %zu\nn_per_rep = %zu\nwhite95 = %.6g\n",
+          r->n_calls, lags, nmin, nmin ? 1.96 / sqrt((double)nmin) : 0.0);
   rc = out_close(o);
 done:
   free(acf);
   return rc;
 }
 
-static int write_point_raw(const struct mb_rundir *rd, size_t p, int series, struct out *o)
+static int write_point_raw(const struct mb_rundir *rd, size_t p, int series,
+                           struct out *o)
 {
   struct pointraw r;
   uint64_t *sorted;
@@ -830,8 +846,8 @@ static int write_common(const struct mb_rundir *rd, struct out *o)
   /* The run's start date, YYYY-MM-DD, names the figure's date. */
   snprintf(date, sizeof(date), "%.10s", rd->started);
   snprintf(s, sizeof(s), "%s%s%s%s, run of %s, source %s, %s", rd->hostname,
-           rd->cpu_model[0] ? " (" : "", rd->cpu_model, rd->cpu_model[0] ? ")" : "", date,
-           rd->source_name, rd->exp_name[0] ? rd->exp_name : rd->exp_path);
+           rd->cpu_model[0] ? " (" : "", rd->cpu_model, rd->cpu_model[0] ? ")" : "",
+           date, rd->source_name, rd->exp_name[0] ? rd->exp_name : rd->exp_path);
   gp_set(o->f, "stamp", s);
   gp_set(o->f, "host", rd->hostname);
   gp_set(o->f, "run_date", date);
@@ -856,12 +872,14 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
                         rd->n_points - 1);
   if (rd->n_calls == 0)
     return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, "calls",
-                        "no call was measured (status %s): nothing to plot", rd->status);
+                        "no call was measured (status %s): nothing to plot",
+                        rd->status);
   if (rd->points[point].n_calls == 0)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "point %zu has no measured call (the run is %s); choose another "
-                        "with --point",
-                        point, rd->status);
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "point %zu has no measured call (the run is %s); choose another "
+        "with --point",
+        point, rd->status);
   /* out_open() composes "outdir/name" in a 1024-byte buffer. */
   if (strlen(outdir) >= sizeof(o.path))
     return mb_error_set(err, MB_EUSAGE, outdir, 0, 0, NULL, "path too long");

@@ -34,7 +34,7 @@
 struct mb_hist {
   uint64_t lo, width;
   size_t n_bins;
-  uint64_t *counts; /* n_bins, owned; free with mb_hist_cleanup() */
+  uint64_t *counts;    /* n_bins, owned; free with mb_hist_cleanup() */
   size_t below, above; /* values outside [lo, lo + n_bins * width) */
 };
 
@@ -69,8 +69,8 @@ struct mb_figure {
  * lines); the estimator figure; a histogram per point; a time series and an
  * autocorrelation for `point`. Points without a measured call (an
  * interrupted run) get no figure of their own. MB_ENOMEM on failure. */
-int mb_plotdata_figures(const struct mb_rundir *rd, size_t point, struct mb_figure **out,
-                        size_t *n);
+int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
+                        struct mb_figure **out, size_t *n);
 
 /* Write everything the figures of rd need into outdir (created if missing,
  * files replaced): figures.tsv (script, name, variables file, title per

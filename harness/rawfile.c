@@ -114,16 +114,14 @@ static int encode(const struct mb_raw_meta *meta, const struct mb_collection *c,
   char *text;
   size_t i;
 
-  h = json_pack("{s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:{s:s, s:I, s:I}}",
-                "point", (json_int_t)meta->point, "repetition",
-                (json_int_t)meta->repetition, "num_ports",
-                (json_int_t)meta->config.num_ports, "ool_size",
-                (json_int_t)meta->config.ool_size, "mode",
-                mb_mode_name(meta->config.mode), "samples", (json_int_t)meta->samples,
-                "timings", (json_int_t)c->n_timings, "bytes", (json_int_t)c->n_bytes,
-                "pool_size", (json_int_t)meta->pool_size, "clock", "name",
-                meta->clock_name, "tick_num", (json_int_t)meta->tick_num, "tick_den",
-                (json_int_t)meta->tick_den);
+  h = json_pack(
+      "{s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:{s:s, s:I, s:I}}", "point",
+      (json_int_t)meta->point, "repetition", (json_int_t)meta->repetition, "num_ports",
+      (json_int_t)meta->config.num_ports, "ool_size", (json_int_t)meta->config.ool_size,
+      "mode", mb_mode_name(meta->config.mode), "samples", (json_int_t)meta->samples,
+      "timings", (json_int_t)c->n_timings, "bytes", (json_int_t)c->n_bytes, "pool_size",
+      (json_int_t)meta->pool_size, "clock", "name", meta->clock_name, "tick_num",
+      (json_int_t)meta->tick_num, "tick_den", (json_int_t)meta->tick_den);
   if (!h)
     return MB_ENOMEM;
   text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -242,10 +240,10 @@ static int parse_header(const unsigned char *text, size_t len, const char *path,
                         "damaged header: expected a JSON object");
   }
   memset(meta, 0, sizeof(*meta));
-#define MB_GET(key, max, type, dst)                                            \
-  do {                                                                         \
-    if (rc == MB_OK && (rc = header_uint(h, key, max, &v, path, err)) == MB_OK) \
-      dst = (type)v;                                                           \
+#define MB_GET(key, max, type, dst)                                                    \
+  do {                                                                                 \
+    if (rc == MB_OK && (rc = header_uint(h, key, max, &v, path, err)) == MB_OK)        \
+      dst = (type)v;                                                                   \
   } while (0)
   MB_GET("point", SIZE_MAX, size_t, meta->point);
   MB_GET("repetition", SIZE_MAX, size_t, meta->repetition);
@@ -368,8 +366,8 @@ static int decode(const unsigned char *data, size_t size, const char *path,
   return MB_OK;
 }
 
-int mb_rawfile_read(const char *path, struct mb_raw_meta *meta,
-                    struct mb_collection *c, struct mb_error *err)
+int mb_rawfile_read(const char *path, struct mb_raw_meta *meta, struct mb_collection *c,
+                    struct mb_error *err)
 {
   FILE *f = fopen(path, "rb");
   unsigned char *data;
@@ -377,9 +375,9 @@ int mb_rawfile_read(const char *path, struct mb_raw_meta *meta,
   int rc;
 
   if (!f)
-    return errno == ENOENT ? mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                                          "no such file")
-                           : mb_error_errno(err, errno, path, "cannot open");
+    return errno == ENOENT
+               ? mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "no such file")
+               : mb_error_errno(err, errno, path, "cannot open");
   rc = mb_fs_read_stream(f, path, &data, &size, err);
   fclose(f);
   if (rc)

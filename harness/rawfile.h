@@ -30,7 +30,7 @@ int mb_rawfile_write(const char *path, const struct mb_raw_meta *meta,
 /* Read a raw file into meta and c (c's buffers are reused/grown). A damaged
  * file (bad magic, CRC mismatch, truncation) gives MB_EINVALID naming the
  * file and what is wrong. */
-int mb_rawfile_read(const char *path, struct mb_raw_meta *meta,
-                    struct mb_collection *c, struct mb_error *err);
+int mb_rawfile_read(const char *path, struct mb_raw_meta *meta, struct mb_collection *c,
+                    struct mb_error *err);
 
 #endif

@@ -13,15 +13,15 @@
 
 /* --- anomalies -------------------------------------------------------------- */
 
-static int add(struct mb_anomaly **list, size_t *n, size_t *cap, enum mb_anomaly_kind kind,
-               size_t point, const char *fmt, ...)
+static int add(struct mb_anomaly **list, size_t *n, size_t *cap,
+               enum mb_anomaly_kind kind, size_t point, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
 
-static int add(struct mb_anomaly **list, size_t *n, size_t *cap, enum mb_anomaly_kind kind,
-               size_t point, const char *fmt, ...)
+static int add(struct mb_anomaly **list, size_t *n, size_t *cap,
+               enum mb_anomaly_kind kind, size_t point, const char *fmt, ...)
 {
   va_list ap;
 
@@ -65,19 +65,20 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
   *n = 0;
   if (strcmp(rd->status, "complete") != 0)
     rc = add(&l, &k, &cap, MB_ANOMALY_STATUS, SIZE_MAX,
-             "The run is **%s**: %zu of %zu planned calls were measured%s%s%s", rd->status,
-             rd->n_calls, rd->n_points * rd->repetitions,
+             "The run is **%s**: %zu of %zu planned calls were measured%s%s%s",
+             rd->status, rd->n_calls, rd->n_points * rd->repetitions,
              rd->error[0] ? " (error: " : ".", rd->error, rd->error[0] ? ")." : "");
   for (p = 0; p < rd->n_points && !rc; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
-    double step = rd->resolution_ns > pt->quantum_ns ? rd->resolution_ns : pt->quantum_ns;
+    double step =
+        rd->resolution_ns > pt->quantum_ns ? rd->resolution_ns : pt->quantum_ns;
     int lo = -1, hi = -1, e;
 
     mb_rundir_point_label(rd, pt, 1, label, sizeof(label));
     if (pt->n_calls < rd->repetitions)
       rc = add(&l, &k, &cap, MB_ANOMALY_MISSING, p,
-               "Point %zu (%s): %zu of %zu repetitions measured.", p, label, pt->n_calls,
-               rd->repetitions);
+               "Point %zu (%s): %zu of %zu repetitions measured.", p, label,
+               pt->n_calls, rd->repetitions);
     if (!rc && pt->timeouts > 0)
       rc = add(&l, &k, &cap, MB_ANOMALY_TIMEOUTS, p,
                "Point %zu (%s): %zu timed operation%s timed out, in %zu of %zu calls; "
@@ -85,23 +86,26 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
                p, label, pt->timeouts, pt->timeouts == 1 ? "" : "s", pt->timeout_calls,
                pt->n_calls);
     if (!rc && pt->failures > 0)
-      rc = add(&l, &k, &cap, MB_ANOMALY_FAILURES, p,
-               "Point %zu (%s): %zu timed operation%s failed with a system error, in %zu "
-               "of %zu calls.",
-               p, label, pt->failures, pt->failures == 1 ? "" : "s", pt->failure_calls,
-               pt->n_calls);
+      rc = add(
+          &l, &k, &cap, MB_ANOMALY_FAILURES, p,
+          "Point %zu (%s): %zu timed operation%s failed with a system error, in %zu "
+          "of %zu calls.",
+          p, label, pt->failures, pt->failures == 1 ? "" : "s", pt->failure_calls,
+          pt->n_calls);
     if (!rc && pt->fallbacks > 0)
-      rc = add(&l, &k, &cap, MB_ANOMALY_FALLBACK, p,
-               "Point %zu (%s): the collector made no port pool in %zu of %zu calls and "
-               "fell back to the simple path (pool_size 0).",
-               p, label, pt->fallbacks, pt->n_calls);
+      rc =
+          add(&l, &k, &cap, MB_ANOMALY_FALLBACK, p,
+              "Point %zu (%s): the collector made no port pool in %zu of %zu calls and "
+              "fell back to the simple path (pool_size 0).",
+              p, label, pt->fallbacks, pt->n_calls);
     if (!rc && pt->n_calls > 0 && step > 0 && !isnan(pt->mad_ns) &&
         pt->mad_ns <= MB_REPORT_TICK_STEPS * step)
-      rc = add(&l, &k, &cap, MB_ANOMALY_COARSE_TICK, p,
-               "Point %zu (%s): the timer step (%.3g ns) is as coarse as the spread of the "
-               "deltas (median absolute deviation %.3g ns): the low bits largely record "
-               "quantization.",
-               p, label, step, pt->mad_ns);
+      rc = add(
+          &l, &k, &cap, MB_ANOMALY_COARSE_TICK, p,
+          "Point %zu (%s): the timer step (%.3g ns) is as coarse as the spread of the "
+          "deltas (median absolute deviation %.3g ns): the low bits largely record "
+          "quantization.",
+          p, label, step, pt->mad_ns);
     for (e = 0; e < MB_EST_COUNT; e++) {
       double v = pt->est_bytes[e].med;
 
@@ -112,12 +116,14 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
       if (hi < 0 || v > pt->est_bytes[hi].med)
         hi = e;
     }
-    if (!rc && lo >= 0 && pt->est_bytes[lo].med < MB_REPORT_EST_RATIO * pt->est_bytes[hi].med)
-      rc = add(&l, &k, &cap, MB_ANOMALY_ESTIMATORS, p,
-               "Point %zu (%s): estimators disagree widely on the extracted bytes: %s gives "
-               "%.2f bits/byte, %s %.2f (lowest under %.0f%% of highest).",
-               p, label, mb_rundir_est_key(lo), pt->est_bytes[lo].med, mb_rundir_est_key(hi),
-               pt->est_bytes[hi].med, MB_REPORT_EST_RATIO * 100);
+    if (!rc && lo >= 0 &&
+        pt->est_bytes[lo].med < MB_REPORT_EST_RATIO * pt->est_bytes[hi].med)
+      rc = add(
+          &l, &k, &cap, MB_ANOMALY_ESTIMATORS, p,
+          "Point %zu (%s): estimators disagree widely on the extracted bytes: %s gives "
+          "%.2f bits/byte, %s %.2f (lowest under %.0f%% of highest).",
+          p, label, mb_rundir_est_key(lo), pt->est_bytes[lo].med, mb_rundir_est_key(hi),
+          pt->est_bytes[hi].med, MB_REPORT_EST_RATIO * 100);
     if (!rc && pt->n_calls >= 2 && !isnan(pt->h_bytes.med)) {
       double range = pt->h_bytes.max - pt->h_bytes.min;
 
@@ -133,12 +139,13 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
       char t_lo[32], t_hi[32];
 
       if (range > MB_REPORT_REP_TIME_REL * pt->ns_per_op.med)
-        rc = add(&l, &k, &cap, MB_ANOMALY_REPS_TIME, p,
-                 "Point %zu (%s): repetitions disagree on operation time: median deltas "
-                 "from %s to %s ns (range %.0f%% of the median).",
-                 p, label, ns_text(pt->ns_per_op.min, t_lo, sizeof(t_lo)),
-                 ns_text(pt->ns_per_op.max, t_hi, sizeof(t_hi)),
-                 100 * range / pt->ns_per_op.med);
+        rc =
+            add(&l, &k, &cap, MB_ANOMALY_REPS_TIME, p,
+                "Point %zu (%s): repetitions disagree on operation time: median deltas "
+                "from %s to %s ns (range %.0f%% of the median).",
+                p, label, ns_text(pt->ns_per_op.min, t_lo, sizeof(t_lo)),
+                ns_text(pt->ns_per_op.max, t_hi, sizeof(t_hi)),
+                100 * range / pt->ns_per_op.med);
     }
   }
   if (rc) {
@@ -311,7 +318,9 @@ static void axis_cell(FILE *f, const struct mb_rundir_point *p, enum mb_axis a)
 
 static const char *axis_head(enum mb_axis a)
 {
-  return a == MB_AXIS_NUM_PORTS ? "num_ports" : a == MB_AXIS_OOL_SIZE ? "ool_size (B)" : "mode";
+  return a == MB_AXIS_NUM_PORTS  ? "num_ports"
+         : a == MB_AXIS_OOL_SIZE ? "ool_size (B)"
+                                 : "mode";
 }
 
 /* --- Markdown --------------------------------------------------------------- */
@@ -338,8 +347,9 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
   for (b = 0; b < MB_AXIS_COUNT; b++)
     if ((!by_axis || b != (int)a) && (mb_rundir_swept(rd, (enum mb_axis)b) || !by_axis))
       fprintf(f, " %s |", axis_head((enum mb_axis)b));
-  fprintf(f, " H bytes (bits/byte) | H raw (bits/%u-bit symbol) | time/op, ns: median "
-             "(p01–p99) | rate (bits/s) | timeouts | binding estimator |\n|",
+  fprintf(f,
+          " H bytes (bits/byte) | H raw (bits/%u-bit symbol) | time/op, ns: median "
+          "(p01–p99) | rate (bits/s) | timeouts | binding estimator |\n|",
           rd->raw_bits);
   if (by_axis)
     fputs(a == MB_AXIS_MODE ? " --- |" : " ---: |", f);
@@ -358,7 +368,8 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
       fputs(" |", f);
     }
     for (b = 0; b < MB_AXIS_COUNT; b++)
-      if ((!by_axis || b != (int)a) && (mb_rundir_swept(rd, (enum mb_axis)b) || !by_axis)) {
+      if ((!by_axis || b != (int)a) &&
+          (mb_rundir_swept(rd, (enum mb_axis)b) || !by_axis)) {
         fputs(" ", f);
         axis_cell(f, p, (enum mb_axis)b);
         fputs(" |", f);
@@ -408,8 +419,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     md_text(f, rd->exp_description);
     fputs("\n\n", f);
   }
-  fprintf(f, "Results directory `%s`: status **%s**, %zu of %zu planned calls measured "
-             "(`run.json`, `summary.csv`, raw timings in `raw/`).\n\n",
+  fprintf(f,
+          "Results directory `%s`: status **%s**, %zu of %zu planned calls measured "
+          "(`run.json`, `summary.csv`, raw timings in `raw/`).\n\n",
           rd->dir, rd->status, rd->n_calls, rd->n_points * rd->repetitions);
 
   fputs("## Machine and provenance\n\n| | |\n| --- | --- |\n", f);
@@ -425,9 +437,10 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   md_text(f, or_unknown(rd->kernel));
   fputs(" |\n| Clock | ", f);
   md_text(f, rd->clock_name);
-  fprintf(f, ": 1 tick = %llu/%llu ns (%.4g ns); read cost %.3g ns; resolution %.3g ns |\n",
-          (unsigned long long)rd->tick_num, (unsigned long long)rd->tick_den, rd->tick_ns,
-          rd->read_cost_ns, rd->resolution_ns);
+  fprintf(
+      f, ": 1 tick = %llu/%llu ns (%.4g ns); read cost %.3g ns; resolution %.3g ns |\n",
+      (unsigned long long)rd->tick_num, (unsigned long long)rd->tick_den, rd->tick_ns,
+      rd->read_cost_ns, rd->resolution_ns);
   fputs("| Collector | ", f);
   md_text(f, rd->source_name);
   if (rd->source_platform[0]) {
@@ -493,8 +506,8 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     }
   }
   fprintf(f, " (%zu point%s) |\n", rd->n_points, rd->n_points == 1 ? "" : "s");
-  fprintf(f, "| Per call | %zu extracted bytes from %zu timed operations |\n", rd->samples,
-          (size_t)MB_RAW_COUNT(rd->samples));
+  fprintf(f, "| Per call | %zu extracted bytes from %zu timed operations |\n",
+          rd->samples, (size_t)MB_RAW_COUNT(rd->samples));
   /* A seed only means something for a shuffled order (run.json records 0
    * for the others). */
   fprintf(f, "| Repetitions | %zu per point, %zu warm-up call%s, order %s",
@@ -502,22 +515,31 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   if (strcmp(rd->order, "shuffled") == 0)
     fprintf(f, ", seed %llu", rd->seed);
   fputs(" |\n", f);
-  fprintf(f, "| Assessment | NIST SP 800-90B non-IID estimators (%s) on the extracted bytes "
-             "(8-bit symbols) and on the raw deltas' low %u bits; bitstring assessment %s |\n\n",
-          rd->estimators, rd->raw_bits, rd->bitstring ? "on" : "off");
+  fprintf(
+      f,
+      "| Assessment | NIST SP 800-90B non-IID estimators (%s) on the extracted bytes "
+      "(8-bit symbols) and on the raw deltas' low %u bits; bitstring assessment %s "
+      "|\n\n",
+      rd->estimators, rd->raw_bits, rd->bitstring ? "on" : "off");
 
-  fputs("## Results\n\n"
-        "Each figure is the median over a point's repetitions, with [min, max] when they "
-        "differ. H: assessed min-entropy (SP 800-90B, the lowest estimator). time/op: the "
-        "median raw delta of a call, with the 1st and 99th percentiles. Rate: assessed bits "
-        "per byte times extracted bytes per second. Binding estimator: the estimator with "
-        "the lowest median estimate, and in how many calls it was the lowest. `summary.csv` "
-        "holds the same figures for other tools.\n\n",
-        f);
+  fputs(
+      "## Results\n\n"
+      "Each figure is the median over a point's repetitions, with [min, max] when they "
+      "differ. H: assessed min-entropy (SP 800-90B, the lowest estimator). time/op: "
+      "the "
+      "median raw delta of a call, with the 1st and 99th percentiles. Rate: assessed "
+      "bits "
+      "per byte times extracted bytes per second. Binding estimator: the estimator "
+      "with "
+      "the lowest median estimate, and in how many calls it was the lowest. "
+      "`summary.csv` "
+      "holds the same figures for other tools.\n\n",
+      f);
   if (strcmp(rd->source_name, "replay") == 0)
-    fputs("The collector is `replay`: its wall times, and so the throughputs and rates, "
-          "measure the playback of recorded timings, not the source.\n\n",
-          f);
+    fputs(
+        "The collector is `replay`: its wall times, and so the throughputs and rates, "
+        "measure the playback of recorded timings, not the source.\n\n",
+        f);
   if (nswept == 0) {
     md_table(f, rd, MB_AXIS_NUM_PORTS, 0);
     fputs("\n", f);
@@ -531,12 +553,14 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   }
 
   if (opt->plots_drawn)
-    fprintf(f, "## Figures\n\nDrawn by `scripts/plot` (PNG and SVG side by side; the "
-               "tables gnuplot drew from are in `%s/data/`).\n\n",
+    fprintf(f,
+            "## Figures\n\nDrawn by `scripts/plot` (PNG and SVG side by side; the "
+            "tables gnuplot drew from are in `%s/data/`).\n\n",
             opt->plots);
   else
-    fprintf(f, "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
-               "where these links point.\n\n",
+    fprintf(f,
+            "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
+            "where these links point.\n\n",
             rd->dir);
   for (i = 0; i < nfig; i++) {
     if (strcmp(figs[i].script, "hist.gp") == 0 && rd->n_points > 4)
@@ -547,7 +571,8 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs("Histograms of raw deltas:", f);
     for (i = 0; i < nfig; i++)
       if (strcmp(figs[i].script, "hist.gp") == 0)
-        fprintf(f, " [point %s](%s/%s.png)", figs[i].name + 6, opt->plots, figs[i].name);
+        fprintf(f, " [point %s](%s/%s.png)", figs[i].name + 6, opt->plots,
+                figs[i].name);
     fputs("\n\n", f);
   }
 
@@ -558,15 +583,17 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fprintf(f, "- %s\n", an[i].text);
   if (nan_)
     fputs("\n", f);
-  fprintf(f, "Rules checked (see scripts/README.md, \"Anomaly rules\"): run not complete; "
-             "points with fewer calls than planned; timeouts; system-error failures; "
-             "fallback to the simple path; timer step coarse (deltas' median absolute "
-             "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "
-             "of highest); repetitions disagreeing on min-entropy (range over %.1f bits/byte "
-             "and %.0f%% of the median) or on operation time (range over %.0f%% of the "
-             "median).\n",
-          MB_REPORT_TICK_STEPS, MB_REPORT_EST_RATIO * 100, MB_REPORT_REP_H_ABS,
-          MB_REPORT_REP_H_REL * 100, MB_REPORT_REP_TIME_REL * 100);
+  fprintf(
+      f,
+      "Rules checked (see scripts/README.md, \"Anomaly rules\"): run not complete; "
+      "points with fewer calls than planned; timeouts; system-error failures; "
+      "fallback to the simple path; timer step coarse (deltas' median absolute "
+      "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "
+      "of highest); repetitions disagreeing on min-entropy (range over %.1f bits/byte "
+      "and %.0f%% of the median) or on operation time (range over %.0f%% of the "
+      "median).\n",
+      MB_REPORT_TICK_STEPS, MB_REPORT_EST_RATIO * 100, MB_REPORT_REP_H_ABS,
+      MB_REPORT_REP_H_REL * 100, MB_REPORT_REP_TIME_REL * 100);
   free(an);
   free(figs);
   return MB_OK;
@@ -605,9 +632,10 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
   fputs("% mebench report: ", f);
   fputs(rd->exp_name[0] ? rd->exp_name : rd->exp_path, f);
   fprintf(f, ", %s, %s.\n%% Needs \\usepackage{booktabs}.\n", rd->hostname, date);
-  fputs("\\begin{table}[htbp]\n  \\centering\n  \\caption{Min-entropy (NIST SP 800-90B) "
-        "and entropy rate of the ",
-        f);
+  fputs(
+      "\\begin{table}[htbp]\n  \\centering\n  \\caption{Min-entropy (NIST SP 800-90B) "
+      "and entropy rate of the ",
+      f);
   tex_text(f, rd->source_name);
   fputs(" collector on ", f);
   tex_text(f, rd->hostname);
@@ -616,9 +644,10 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     tex_text(f, rd->cpu_model);
     fputs(")", f);
   }
-  fprintf(f, ", %s. Median over %zu repetitions of %zu extracted bytes each, [min, max] "
-             "where they differ; time per operation: median raw delta (1st--99th "
-             "percentile).",
+  fprintf(f,
+          ", %s. Median over %zu repetitions of %zu extracted bytes each, [min, max] "
+          "where they differ; time per operation: median raw delta (1st--99th "
+          "percentile).",
           date, rd->repetitions, rd->samples);
   for (a = 0; a < MB_AXIS_COUNT; a++) {
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
@@ -643,11 +672,12 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
   for (a = 0; a < MB_AXIS_COUNT; a++)
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
       fprintf(f, "%s & ",
-              a == MB_AXIS_NUM_PORTS ? "\\texttt{num\\_ports}"
+              a == MB_AXIS_NUM_PORTS  ? "\\texttt{num\\_ports}"
               : a == MB_AXIS_OOL_SIZE ? "\\texttt{ool\\_size} (B)"
                                       : "mode");
-  fprintf(f, "$H_{\\mathrm{bytes}}$ (bits/byte) & $H_{\\mathrm{raw}}$ (bits/%u-bit "
-             "symbol) & time/op (ns) & rate (%sbit/s) \\\\\n    \\midrule\n",
+  fprintf(f,
+          "$H_{\\mathrm{bytes}}$ (bits/byte) & $H_{\\mathrm{raw}}$ (bits/%u-bit "
+          "symbol) & time/op (ns) & rate (%sbit/s) \\\\\n    \\midrule\n",
           rd->raw_bits, prefix[lvl]);
   for (i = 0; i < rd->n_points; i++) {
     const struct mb_rundir_point *p = &rd->points[i];
@@ -668,7 +698,8 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
       fprintf(f, " & %s (%s--%s)", ns_text(p->ns_per_op.med, t0, sizeof(t0)),
               ns_text(p->ns_p01, t1, sizeof(t1)), ns_text(p->ns_p99, t2, sizeof(t2)));
     fprintf(f, " & %s \\\\\n",
-            isnan(p->bits_per_s.med) ? "--" : fix2(p->bits_per_s.med / scale, fx, sizeof(fx)));
+            isnan(p->bits_per_s.med) ? "--"
+                                     : fix2(p->bits_per_s.med / scale, fx, sizeof(fx)));
   }
   fputs("    \\bottomrule\n  \\end{tabular}\n\\end{table}\n", f);
   return MB_OK;
@@ -687,6 +718,7 @@ int mb_report_write(FILE *out, const char *out_name, const struct mb_rundir *rd,
   if (rc)
     return rc;
   if (fflush(out) != 0 || ferror(out))
-    return mb_error_errno(err, errno ? errno : EIO, out_name, "cannot write the report");
+    return mb_error_errno(err, errno ? errno : EIO, out_name,
+                          "cannot write the report");
   return MB_OK;
 }

@@ -45,8 +45,8 @@ enum mb_anomaly_kind {
 
 struct mb_anomaly {
   enum mb_anomaly_kind kind;
-  size_t point;    /* the point, or SIZE_MAX for the whole run */
-  char text[480];  /* one sentence, Markdown */
+  size_t point;   /* the point, or SIZE_MAX for the whole run */
+  char text[480]; /* one sentence, Markdown */
 };
 
 /* Apply every anomaly rule to rd, in run-then-point order. *out is new
@@ -58,11 +58,11 @@ enum mb_report_format { MB_REPORT_MARKDOWN = 0, MB_REPORT_LATEX };
 
 struct mb_report_options {
   enum mb_report_format format;
-  const char *plots;  /* link prefix of the figures ("plots"), relative to
-                         where the report is written */
-  size_t point;       /* the point of the time-series and ACF figures */
-  int plots_drawn;    /* 1: scripts/plot has drawn them (else the report
-                         says how to) */
+  const char *plots; /* link prefix of the figures ("plots"), relative to
+                        where the report is written */
+  size_t point;      /* the point of the time-series and ACF figures */
+  int plots_drawn;   /* 1: scripts/plot has drawn them (else the report
+                        says how to) */
 };
 
 /* Write the report of rd to out. Returns MB_OK, or MB_EIO (err names

@@ -90,7 +90,8 @@ static const char *get_text(struct getter *g, json_t *parent, const char *ppath,
 
   if (!parent)
     return "";
-  if (optional && (!json_object_get(parent, key) || json_is_null(json_object_get(parent, key))))
+  if (optional &&
+      (!json_object_get(parent, key) || json_is_null(json_object_get(parent, key))))
     return "";
   v = child(g, parent, ppath, key, path, sizeof(path));
   if (!v)
@@ -266,7 +267,8 @@ char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_p
     else if (a == MB_AXIS_OOL_SIZE)
       snprintf(buf + len, n - len, "%s%u B", len ? ", " : "", p->config.ool_size);
     else
-      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mb_mode_name(p->config.mode));
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+               mb_mode_name(p->config.mode));
     len = strlen(buf);
   }
   return buf;
@@ -302,8 +304,8 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
       char path[80];
 
       snprintf(path, sizeof(path), "%s.index", pp);
-      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu where %zu was expected",
-                   v, i);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path,
+                   "%llu where %zu was expected", v, i);
       g->failed = 1;
       break;
     }
@@ -313,8 +315,8 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
       char path[80];
 
       snprintf(path, sizeof(path), "%s.num_ports", pp);
-      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u", v,
-                   MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u",
+                   v, MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX);
       g->failed = 1;
     }
     pt->config.num_ports = (uint32_t)v;
@@ -323,8 +325,8 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
       char path[80];
 
       snprintf(path, sizeof(path), "%s.ool_size", pp);
-      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u", v,
-                   MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path, "%llu is outside %u..%u",
+                   v, MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX);
       g->failed = 1;
     }
     pt->config.ool_size = (uint32_t)v;
@@ -429,14 +431,14 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
 
   if (!v)
     return mb_error_set(err, MB_ENOMEM, rd->json_path, 0, 0, NULL, "out of memory");
-#define MB_GATHER(expr)                                                          \
-  do {                                                                           \
-    m = 0;                                                                       \
-    for (i = 0; i < rd->n_calls; i++) {                                          \
-      const struct mb_rundir_call *c = &rd->calls[i];                            \
-      if (c->point == p)                                                         \
-        v[m++] = (expr);                                                         \
-    }                                                                            \
+#define MB_GATHER(expr)                                                                \
+  do {                                                                                 \
+    m = 0;                                                                             \
+    for (i = 0; i < rd->n_calls; i++) {                                                \
+      const struct mb_rundir_call *c = &rd->calls[i];                                  \
+      if (c->point == p)                                                               \
+        v[m++] = (expr);                                                               \
+    }                                                                                  \
   } while (0)
   for (p = 0; p < rd->n_points; p++) {
     struct mb_rundir_point *pt = &rd->points[p];
@@ -483,7 +485,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
       MB_GATHER(c->est_raw[e]);
       pt->est_raw[e] = spread_of(v, m);
       if (!isnan(pt->est_bytes[e].med) &&
-          (pt->bind_bytes < 0 || pt->est_bytes[e].med < pt->est_bytes[pt->bind_bytes].med))
+          (pt->bind_bytes < 0 ||
+           pt->est_bytes[e].med < pt->est_bytes[pt->bind_bytes].med))
         pt->bind_bytes = e;
     }
     if (pt->bind_bytes >= 0) {
@@ -494,7 +497,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
         if (c->point != p)
           continue;
         for (e = 0; e < MB_EST_COUNT; e++)
-          if (!isnan(c->est_bytes[e]) && (lowest < 0 || c->est_bytes[e] < c->est_bytes[lowest]))
+          if (!isnan(c->est_bytes[e]) &&
+              (lowest < 0 || c->est_bytes[e] < c->est_bytes[lowest]))
             lowest = e;
         if (lowest == pt->bind_bytes)
           pt->bind_count++;
@@ -630,7 +634,8 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
 
     if (json_is_object(content)) {
       rd->exp_name = get_text(&g, content, "experiment.content", "name", 1);
-      rd->exp_description = get_text(&g, content, "experiment.content", "description", 1);
+      rd->exp_description =
+          get_text(&g, content, "experiment.content", "description", 1);
     }
     ests = json_object_get(exp, "estimators");
     if (json_is_array(ests)) {

@@ -53,19 +53,19 @@ struct mb_spread {
 struct mb_rundir_point {
   size_t index;
   struct mb_config config;
-  size_t n_calls;       /* repetitions measured (fewer if interrupted) */
+  size_t n_calls; /* repetitions measured (fewer if interrupted) */
   struct mb_spread h_bytes, h_raw, bits_per_s, ops_per_s, wall_s;
-  struct mb_spread ns_per_op; /* of each call's median delta, ns */
-  double ns_p01, ns_p99;      /* median over calls of raw_stats p01/p99, ns */
-  double mad_ns;              /* median over calls of raw_stats.mad, ns */
-  double quantum_ns;          /* largest raw_stats.quantum over calls, ns */
-  size_t timeouts, failures;  /* summed over calls */
+  struct mb_spread ns_per_op;          /* of each call's median delta, ns */
+  double ns_p01, ns_p99;               /* median over calls of raw_stats p01/p99, ns */
+  double mad_ns;                       /* median over calls of raw_stats.mad, ns */
+  double quantum_ns;                   /* largest raw_stats.quantum over calls, ns */
+  size_t timeouts, failures;           /* summed over calls */
   size_t timeout_calls, failure_calls; /* calls with any */
-  size_t fallbacks;           /* calls with pool_size 0 */
+  size_t fallbacks;                    /* calls with pool_size 0 */
   struct mb_spread est_bytes[MB_EST_COUNT];
   struct mb_spread est_raw[MB_EST_COUNT];
-  int bind_bytes;             /* estimator with the lowest median, -1: none */
-  size_t bind_count;          /* calls in which bind_bytes was the lowest */
+  int bind_bytes;    /* estimator with the lowest median, -1: none */
+  size_t bind_count; /* calls in which bind_bytes was the lowest */
 };
 
 /* The distinct values of one axis over the run's points, ascending (modes
@@ -104,7 +104,7 @@ struct mb_rundir {
 
   struct mb_rundir_point *points; /* n_points, in index order */
   size_t n_points;
-  struct mb_rundir_call *calls;   /* n_calls, in the order they ran */
+  struct mb_rundir_call *calls; /* n_calls, in the order they ran */
   size_t n_calls;
 
   struct mb_axis_values axes[MB_AXIS_COUNT];

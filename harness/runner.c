@@ -132,9 +132,9 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", replay, "experiment",
-      experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
-      points_json(r->exp), "calls");
+      info->description, "replay", replay, "experiment", experiment_json(r->exp),
+      "started", when, "finished", when, "sessions", "points", points_json(r->exp),
+      "calls");
 }
 
 /* ---- resume --------------------------------------------------------------- */

@@ -27,7 +27,7 @@
 #include "clock_linux.h"
 #include "collector.h"
 
-#define SEND_TIMEOUT_NS 10000000u /* the seed's 10 ms MACH_SEND_TIMEOUT */
+#define SEND_TIMEOUT_NS 10000000u         /* the seed's 10 ms MACH_SEND_TIMEOUT */
 #define RECEIVER_DEADLINE_NS 30000000000u /* the seed's 30 s safety net */
 #define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC)
 /* A Mach port queues MACH_PORT_QLIMIT_DEFAULT messages whatever their size
@@ -297,8 +297,7 @@ static int start_receiver(pthread_t *thread, struct receiver *r, struct mb_error
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (e != 0)
     return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
-                        "linux_ipc: cannot start the receiver thread: %s",
-                        strerror(e));
+                        "linux_ipc: cannot start the receiver thread: %s", strerror(e));
   return MB_OK;
 }
 
@@ -321,8 +320,8 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
    * unmapped only after the receiver is joined and every pipe closed. */
   e = take_fault(MB_FAULT_BUFFER);
   buf = e ? MAP_FAILED
-          : mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
+          : mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                 0);
   if (buf == MAP_FAILED)
     return mb_error_errno(err, e ? e : errno, NULL,
                           "linux_ipc: cannot map the %zu-byte OOL buffer", ool_size);
@@ -443,6 +442,6 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_linux_ipc_ops = {
-    MB_INFO_LINUX_IPC, 1, probe, open_collector, NULL, describe_clock, clock_read,
-    collect,
+    MB_INFO_LINUX_IPC, 1,          probe,   open_collector, NULL,
+    describe_clock,    clock_read, collect,
 };

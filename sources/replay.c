@@ -81,8 +81,7 @@ static int load_raw(struct replay *r, const char *path, int first, struct mb_err
                       "before it use %s tick %llu/%llu ns: cannot play them as one",
                       meta.clock_name, (unsigned long long)meta.tick_num,
                       (unsigned long long)meta.tick_den, r->clock_from,
-                      (unsigned long long)r->tick_num,
-                      (unsigned long long)r->tick_den);
+                      (unsigned long long)r->tick_num, (unsigned long long)r->tick_den);
   }
   if (rc == MB_OK && append(r, c.timings, c.status, c.n_timings) != MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
@@ -316,6 +315,5 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_replay_ops = {
-    MB_INFO_REPLAY, 1, probe, open_replay, close_replay, describe_clock, NULL,
-    collect,
+    MB_INFO_REPLAY, 1, probe, open_replay, close_replay, describe_clock, NULL, collect,
 };

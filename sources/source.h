@@ -23,7 +23,7 @@
 #define MB_OOL_SIZE_DEFAULT 4096u
 
 /* raw_count = n_samples * 4 + 64 timings per collect (REFERENCE.md step 1). */
-#define MB_RAW_COUNT(n_samples) ((n_samples) * 4u + 64u)
+#define MB_RAW_COUNT(n_samples) ((n_samples)*4u + 64u)
 
 enum mb_mode {
   MB_MODE_COMPLEX = 0, /* complex OOL messages (use_complex_messages = true) */
@@ -43,34 +43,35 @@ struct mb_config {
 /* Status of one timed operation, recorded outside the timed region. */
 #define MB_OP_OK 0         /* succeeded */
 #define MB_OP_TIMED_OUT -1 /* the send waited its 10 ms and gave up */
-#define MB_OP_WAITED -2    /* succeeded, but only after waiting for room in a
-                              full queue: the timing includes that wait.
-                              linux_ipc only (mach_msg cannot tell); not a
-                              failure */
+#define MB_OP_WAITED                                                                   \
+  -2 /* succeeded, but only after waiting for room in a                                \
+        full queue: the timing includes that wait.                                     \
+        linux_ipc only (mach_msg cannot tell); not a                                   \
+        failure */
 /* Any positive value: the system's own error code, unchanged (errno on
  * Linux, kern_return_t on macOS). */
 
 /* The clock a collector times with. One tick lasts tick_num / tick_den ns. */
 struct mb_clock {
-  const char *name;      /* "mach_absolute_time", "CLOCK_MONOTONIC_RAW", ... */
-  uint64_t tick_num;     /* e.g. 125 on Apple Silicon, 1 on Linux */
-  uint64_t tick_den;     /* e.g. 3 on Apple Silicon, 1 on Linux */
-  double read_cost_ns;   /* measured median cost of one clock read */
-  double resolution_ns;  /* measured smallest non-zero step between reads */
+  const char *name;     /* "mach_absolute_time", "CLOCK_MONOTONIC_RAW", ... */
+  uint64_t tick_num;    /* e.g. 125 on Apple Silicon, 1 on Linux */
+  uint64_t tick_den;    /* e.g. 3 on Apple Silicon, 1 on Linux */
+  double read_cost_ns;  /* measured median cost of one clock read */
+  double resolution_ns; /* measured smallest non-zero step between reads */
 };
 
 /* What one collect call returns. Caller-allocated: mb_collection_init(),
  * reused across calls (buffers grow, never shrink), mb_collection_cleanup(). */
 struct mb_collection {
-  uint64_t *timings;  /* n_timings raw t1 - t0 values, in clock ticks */
-  int32_t *status;    /* n_timings MB_OP_* / system codes */
+  uint64_t *timings; /* n_timings raw t1 - t0 values, in clock ticks */
+  int32_t *status;   /* n_timings MB_OP_* / system codes */
   size_t n_timings;
-  uint8_t *bytes;     /* extract_timing_entropy(timings, n_samples) */
+  uint8_t *bytes; /* extract_timing_entropy(timings, n_samples) */
   size_t n_bytes;
-  uint32_t pool_size; /* endpoints actually made; 0 = seed's simple fallback */
+  uint32_t pool_size;  /* endpoints actually made; 0 = seed's simple fallback */
   int32_t pool_status; /* why the first missing endpoint could not be made
                           (system code), MB_OP_OK when the whole pool was */
-  size_t cap_timings; /* allocated entries (internal) */
+  size_t cap_timings;  /* allocated entries (internal) */
   size_t cap_bytes;
 };
 
@@ -90,9 +91,9 @@ struct mb_source_info {
   const char *description; /* one line */
   const char *platform;    /* "macOS", "Linux", "any" */
   struct mb_config defaults;
-  const char *option;      /* what mb_collector_open's option means ("FILE"),
-                              NULL when the collector takes none */
-  int option_required;     /* 1: open fails without the option (replay) */
+  const char *option;  /* what mb_collector_open's option means ("FILE"),
+                          NULL when the collector takes none */
+  int option_required; /* 1: open fails without the option (replay) */
 };
 
 struct mb_collector; /* an opened collector; opaque */

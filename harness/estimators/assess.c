@@ -26,7 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef int (*estimator_fn)(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+typedef int (*estimator_fn)(const uint8_t *s, size_t n, unsigned k,
+                            struct mb_estimate *out);
 
 /* The single-output estimators, by id. t-Tuple and LRS run together. */
 static const estimator_fn single[MB_EST_COUNT] = {
@@ -41,7 +42,7 @@ static const estimator_fn single[MB_EST_COUNT] = {
 };
 
 /* Estimators that need binary data (§6.3.2-§6.3.4 apply to bit strings). */
-#define BINARY_ONLY                                                              \
+#define BINARY_ONLY                                                                    \
   ((1u << MB_EST_COLLISION) | (1u << MB_EST_MARKOV) | (1u << MB_EST_COMPRESSION))
 
 /* Relative cost per symbol of each estimator, on binary data and on
@@ -49,15 +50,15 @@ static const estimator_fn single[MB_EST_COUNT] = {
  * uniform data). Tasks are started heaviest first so that the workers
  * finish at about the same time; the order never changes results. */
 static const double cost_binary[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 0.3,        [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
-    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41, [MB_EST_LRS] = 41,
-    [MB_EST_MULTI_MCW] = 5.5,  [MB_EST_LAG] = 17,     [MB_EST_MULTI_MMC] = 36,
+    [MB_EST_MCV] = 0.3,         [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41,  [MB_EST_LRS] = 41,
+    [MB_EST_MULTI_MCW] = 5.5,   [MB_EST_LAG] = 17,      [MB_EST_MULTI_MMC] = 36,
     [MB_EST_LZ78Y] = 36,
 };
 static const double cost_general[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 2,          [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
-    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 31, [MB_EST_LRS] = 31,
-    [MB_EST_MULTI_MCW] = 34,   [MB_EST_LAG] = 9,      [MB_EST_MULTI_MMC] = 160,
+    [MB_EST_MCV] = 2,           [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 31,  [MB_EST_LRS] = 31,
+    [MB_EST_MULTI_MCW] = 34,    [MB_EST_LAG] = 9,       [MB_EST_MULTI_MMC] = 160,
     [MB_EST_LZ78Y] = 90,
 };
 
@@ -228,7 +229,8 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
   memset(out, 0, sizeof(*out));
   out->h_original = out->h_bitstring = out->h_assessed = -1.0;
   for (i = 0; i < MB_EST_COUNT; i++)
-    out->literal[i].h = out->literal[i].p = out->bitstring[i].h = out->bitstring[i].p = -1.0;
+    out->literal[i].h = out->literal[i].p = out->bitstring[i].h = out->bitstring[i].p =
+        -1.0;
   if (bits > 8)
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
                         "%u bits per symbol is outside 1..8", bits);

@@ -424,7 +424,6 @@ int mb_est_compression(const uint8_t *s, size_t n, unsigned k, struct mb_estimat
   /* Step 6: lower confidence bound on the mean. */
   xprime = xbar - MB_ZALPHA * sigma / sqrt((double)v);
 
-
   /* Step 7: solve for p only when even the uniform case (p = 1/64)
    * expects more than the bound; otherwise full entropy (step 8). */
   p = -1.0;

@@ -14,23 +14,23 @@
 #include "error.h"
 
 /* The ten estimators, in the order of SP 800-90B §6.3.1–§6.3.10. */
-#define MB_ESTIMATOR_TABLE(X)                                                     \
-  X(MCV, "mcv", "Most Common Value", "6.3.1")                                    \
-  X(COLLISION, "collision", "Collision", "6.3.2")                                \
-  X(MARKOV, "markov", "Markov", "6.3.3")                                         \
-  X(COMPRESSION, "compression", "Compression", "6.3.4")                          \
-  X(T_TUPLE, "t_tuple", "t-Tuple", "6.3.5")                                      \
-  X(LRS, "lrs", "Longest Repeated Substring", "6.3.6")                           \
-  X(MULTI_MCW, "multi_mcw", "Multi Most Common in Window", "6.3.7")              \
-  X(LAG, "lag", "Lag Prediction", "6.3.8")                                       \
-  X(MULTI_MMC, "multi_mmc", "Multi Markov Model with Counting", "6.3.9")         \
+#define MB_ESTIMATOR_TABLE(X)                                                          \
+  X(MCV, "mcv", "Most Common Value", "6.3.1")                                          \
+  X(COLLISION, "collision", "Collision", "6.3.2")                                      \
+  X(MARKOV, "markov", "Markov", "6.3.3")                                               \
+  X(COMPRESSION, "compression", "Compression", "6.3.4")                                \
+  X(T_TUPLE, "t_tuple", "t-Tuple", "6.3.5")                                            \
+  X(LRS, "lrs", "Longest Repeated Substring", "6.3.6")                                 \
+  X(MULTI_MCW, "multi_mcw", "Multi Most Common in Window", "6.3.7")                    \
+  X(LAG, "lag", "Lag Prediction", "6.3.8")                                             \
+  X(MULTI_MMC, "multi_mmc", "Multi Markov Model with Counting", "6.3.9")               \
   X(LZ78Y, "lz78y", "LZ78Y", "6.3.10")
 
 enum mb_estimator {
 #define MB_X(id, key, title, section) MB_EST_##id,
   MB_ESTIMATOR_TABLE(MB_X)
 #undef MB_X
-  MB_EST_COUNT
+      MB_EST_COUNT
 };
 
 #define MB_EST_ALL ((1u << MB_EST_COUNT) - 1u)
@@ -52,11 +52,11 @@ struct mb_estimate_value {
 
 /* The outcome of one estimator on one data set. */
 struct mb_estimate {
-  int ran;              /* 1: h and p hold the estimate; 0: see skipped */
-  const char *skipped;  /* static reason when ran == 0 and the estimator was
-                           asked for but does not apply (NULL if not asked) */
-  double h;             /* min-entropy estimate, bits per symbol */
-  double p;             /* the probability bound h was computed from */
+  int ran;             /* 1: h and p hold the estimate; 0: see skipped */
+  const char *skipped; /* static reason when ran == 0 and the estimator was
+                          asked for but does not apply (NULL if not asked) */
+  double h;            /* min-entropy estimate, bits per symbol */
+  double p;            /* the probability bound h was computed from */
   /* Estimator-specific intermediate values (p_global, p_local, ...) may be
    * added below by the implementation; they are reported in JSON. */
   unsigned n_values; /* filled entries of values[] */
@@ -81,13 +81,13 @@ struct mb_assess_options {
 
 /* The whole assessment of one data set, as ea_non_iid makes it. */
 struct mb_assessment {
-  size_t samples;          /* symbols assessed */
+  size_t samples; /* symbols assessed */
   unsigned bits_per_symbol;
-  unsigned alphabet_size;  /* distinct symbols present */
-  int binary;              /* data treated as binary (alphabet of 2) */
-  double h_original;       /* min over literal estimators; -1 if none ran */
-  double h_bitstring;      /* min over bitstring estimators; -1 if none ran */
-  double h_assessed;       /* min(h_original, bits * h_bitstring) */
+  unsigned alphabet_size; /* distinct symbols present */
+  int binary;             /* data treated as binary (alphabet of 2) */
+  double h_original;      /* min over literal estimators; -1 if none ran */
+  double h_bitstring;     /* min over bitstring estimators; -1 if none ran */
+  double h_assessed;      /* min(h_original, bits * h_bitstring) */
   struct mb_estimate literal[MB_EST_COUNT];
   struct mb_estimate bitstring[MB_EST_COUNT];
 };

@@ -7,8 +7,8 @@
  * the three sections after). The predictions follow the conventions of the
  * reference tool (ea_non_iid v1.1.7) exactly, including its tie-breaking,
  * dictionary caps and the order in which dictionaries fill, so that the same
- * predictions come out; harness/estimators/README.md ("The prediction estimators") lists them.
- * The data structures are ours and are chosen for speed: flat tables for
+ * predictions come out; harness/estimators/README.md ("The prediction estimators")
+ * lists them. The data structures are ours and are chosen for speed: flat tables for
  * binary data, a compact context trie for wider symbols.
  */
 #include <float.h>
@@ -383,7 +383,8 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
 
-static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pred_tally *t)
+static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
+                      struct pred_tally *t)
 {
   size_t nw = n / 64 + 2, i, d, a;
   uint64_t *w = calloc(nw, sizeof *w);
@@ -447,7 +448,8 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b, struct pr
         b->score[64] += popcount64(~(w2 ^ w1) & mask);
       for (d = 65; d < 128; d++)
         if (!((cand_lo >> (128 - d)) & 1))
-          b->score[d] += popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
+          b->score[d] +=
+              popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
       if (!(cand_lo & 1))
         b->score[128] += popcount64(~(w2 ^ w0) & mask);
     }
@@ -497,7 +499,7 @@ struct trie_node {
   uint32_t best;        /* count of the predicted postfix; 0: not in dictionary */
   uint32_t first_count; /* count of the first postfix */
   uint8_t child_sym;
-  uint8_t best_y;       /* the prediction: most frequent postfix, ties to the largest */
+  uint8_t best_y; /* the prediction: most frequent postfix, ties to the largest */
   uint8_t first_y;
   uint8_t flags;
 };
@@ -515,7 +517,7 @@ struct trie {
   struct trie_node *lvl[TRIE_LEVELS];
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
-  uint64_t *key; /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
+  uint64_t *key;        /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
   uint32_t *val;
   size_t slots, fill;
 };
@@ -708,7 +710,8 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
     c = 1;
   } else if (nd->first_y == y) {
     c = ++nd->first_count;
-  } else if ((nd->flags & TRIE_MORE_POSTFIXES) && (v = trie_find(t, trie_key(id, 1, y)))) {
+  } else if ((nd->flags & TRIE_MORE_POSTFIXES) &&
+             (v = trie_find(t, trie_key(id, 1, y)))) {
     c = ++*v;
   } else if (allow_new) {
     if (trie_put(t, trie_key(id, 1, y), 1) != MB_OK)
@@ -736,11 +739,11 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
 #define DENSE_COUNTS ((size_t)1 << 18)
 
 struct ctx_dense {
-  unsigned levels, k;     /* orders 1..levels are dense */
+  unsigned levels, k;         /* orders 1..levels are dense */
   uint32_t *count[DENSE_MAX]; /* [context * k + symbol] */
   uint32_t *best[DENSE_MAX];  /* count of the predicted symbol; 0: unknown context */
   uint8_t *best_y[DENSE_MAX]; /* the prediction: most frequent, ties to the largest */
-  uint32_t *anchor;       /* trie node of each context of order `levels` */
+  uint32_t *anchor;           /* trie node of each context of order `levels` */
 };
 
 static int dense_init(struct ctx_dense *dn, unsigned k)
@@ -784,7 +787,8 @@ static void dense_cleanup(struct ctx_dense *dn)
 }
 
 /* trie_count() for a dense context. */
-static int dense_count(struct ctx_dense *dn, unsigned d, size_t ctx, uint8_t y, int allow_new)
+static int dense_count(struct ctx_dense *dn, unsigned d, size_t ctx, uint8_t y,
+                       int allow_new)
 {
   uint32_t *c = &dn->count[d][ctx * dn->k + y], *best = &dn->best[d][ctx];
   int added = *c == 0;
@@ -814,13 +818,15 @@ static size_t dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
  * least dn->levels), created with its missing ancestors back to its anchor,
  * the order-levels context number anchor_ctx. path[levels..depth-1] holds
  * the nodes found this step or TRIE_NONE; it is completed up to depth. */
-static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uint8_t *s, size_t i,
-                              uint32_t *path, unsigned depth, size_t anchor_ctx)
+static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uint8_t *s,
+                                size_t i, uint32_t *path, unsigned depth,
+                                size_t anchor_ctx)
 {
   uint32_t p = dn->anchor[anchor_ctx];
   unsigned l;
 
-  if (p == TRIE_NONE && (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
+  if (p == TRIE_NONE &&
+      (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
     return TRIE_NONE;
   for (l = dn->levels; l <= depth; l++) {
     uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
@@ -845,8 +851,8 @@ struct mmc_board {
 };
 
 /* Score model d's prediction of y; the run counts only the winner's. */
-static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner, uint8_t pred,
-                          uint8_t y, struct pred_tally *t)
+static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
+                          uint8_t pred, uint8_t y, struct pred_tally *t)
 {
   if (pred == y) {
     if (++b->score[d] >= b->score[b->winner])
@@ -876,10 +882,10 @@ static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner, 
 #define MMC_CHUNK 4096
 
 struct mmc_bits {
-  uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
-  uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
-  uint32_t hist[MMC_CHUNK];             /* bit j: S[i-1-j] */
-  uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
+  uint64_t seen[MMC_D][MMC_CHUNK / 64];         /* model d had the context */
+  uint64_t hit[MMC_D][MMC_CHUNK / 64];          /* ... and predicted right */
+  uint32_t hist[MMC_CHUNK];                     /* bit j: S[i-1-j] */
+  uint64_t ywords[MMC_CHUNK / 64];              /* S[i] as bits */
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
   uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
 };
@@ -925,8 +931,9 @@ static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t 
 /* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
-static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
-                              uint32_t *entries, uint32_t *known, struct mmc_bits *mb)
+static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
+                              uint64_t *const *tab, uint32_t *entries, uint32_t *known,
+                              struct mmc_bits *mb)
 {
   size_t i, w, len = e - a;
   unsigned d;
@@ -984,7 +991,8 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e, uint64_t *co
     } else {
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)), room = ent < MMC_MAX_ENTRIES;
+        uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)),
+                 room = ent < MMC_MAX_ENTRIES;
         mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
         *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
@@ -1138,7 +1146,8 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
     }
     for (i = 0; i < MMC_D; i++)
       path[i] = TRIE_NONE;
-    id = dense_make_path(&tr, &dn, s, d + 1, path, d, dense_index(s, d + 1, dn.levels, k));
+    id = dense_make_path(&tr, &dn, s, d + 1, path, d,
+                         dense_index(s, d + 1, dn.levels, k));
     if (id == TRIE_NONE || trie_count(&tr, id, s[d + 1], 1, &added) != MB_OK)
       goto nomem;
   }
@@ -1160,7 +1169,8 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
           found = dn.best[d][ctx] > 0;
         if (found) {
           mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
-          entries[d] += (uint32_t)dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
+          entries[d] +=
+              (uint32_t)dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
         } else if (entries[d] < MMC_MAX_ENTRIES) {
           /* Without a prediction the pair is counted, and counted as new. */
           dense_count(&dn, d, ctx, y, 1);
@@ -1280,7 +1290,7 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
     for (j = LZ_B; j > 0; j--) {
       uint64_t *c = tab[j] + (hist & ((1u << j) - 1)), v = *c;
       uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
-      uint32_t seen = v != 0, room = dict < LZ_MAX_DICT, better = cnt > top;
+      uint32_t seen = v != 0, room = dict<LZ_MAX_DICT, better = cnt> top;
 
       pred = better ? (uint32_t)(c0 <= c1) : pred; /* ties predict 1 */
       top = better ? cnt : top;
@@ -1343,8 +1353,8 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
   /* The contexts ending at S[15], each followed by S[16]. */
   for (l = 0; l < LZ_B; l++)
     path[l] = TRIE_NONE;
-  if (dense_make_path(&tr, &dn, s, LZ_B, path, LZ_B - 1, dense_index(s, LZ_B, dn.levels, k)) ==
-      TRIE_NONE)
+  if (dense_make_path(&tr, &dn, s, LZ_B, path, LZ_B - 1,
+                      dense_index(s, LZ_B, dn.levels, k)) == TRIE_NONE)
     goto nomem;
   for (l = 0; l < LZ_B; l++) {
     if (l < dn.levels)

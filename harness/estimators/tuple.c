@@ -51,12 +51,12 @@ struct acc_frame {
 #define ACC_BATCH 4096u
 
 struct acc {
-  struct acc_frame *stk; /* stk[0] is the root interval, never reported */
-  size_t top, stk_cap;   /* stk[top] is the innermost open interval */
-  uint32_t *m;  /* m[h]: largest interval with lcp exactly h */
-  uint64_t *d;  /* differences of s[]: s[t] = d[1] + ... + d[t] */
-  size_t cap;   /* entries in m and d */
-  size_t vmax;  /* largest lcp seen */
+  struct acc_frame *stk;   /* stk[0] is the root interval, never reported */
+  size_t top, stk_cap;     /* stk[top] is the innermost open interval */
+  uint32_t *m;             /* m[h]: largest interval with lcp exactly h */
+  uint64_t *d;             /* differences of s[]: s[t] = d[1] + ... + d[t] */
+  size_t cap;              /* entries in m and d */
+  size_t vmax;             /* largest lcp seen */
   uint32_t buf[ACC_BATCH]; /* lcps not yet walked, of positions next.. */
   size_t nbuf;
   uint32_t next; /* sorted position of buf[0] */
@@ -267,8 +267,8 @@ static void buckets(const struct text *t, uint32_t n, uint32_t k, uint32_t *bkt,
   }
 }
 
-static void induce(const struct text *t, const uint8_t *ty, uint32_t *sa,
-                   uint32_t n, uint32_t k, uint32_t *bkt)
+static void induce(const struct text *t, const uint8_t *ty, uint32_t *sa, uint32_t n,
+                   uint32_t k, uint32_t *bkt)
 {
   uint32_t i, j;
 
@@ -470,7 +470,7 @@ struct radix {
   const uint64_t *w; /* packed text, MSB first, 2 zero words of padding */
   uint64_t nbits;    /* n * b */
   uint32_t n;
-  unsigned b;        /* bits per symbol */
+  unsigned b; /* bits per symbol */
   uint64_t work, budget;
   int gave_up;
   uint32_t *scratch; /* per nesting level: counts and cursors, 2 x 256 */
@@ -479,9 +479,9 @@ struct radix {
   uint32_t *kcnt;    /* 2^KEY_DIGIT counts */
   int key_busy;      /* sort_bucket_keys is running */
   struct acc *acc;
-  uint32_t emitted;  /* suffixes emitted so far */
+  uint32_t emitted;   /* suffixes emitted so far */
   uint64_t prev_bits; /* length of the last one emitted, in bits */
-  uint64_t next_lcp; /* padded LCP, in bits, of prev and the next emitted */
+  uint64_t next_lcp;  /* padded LCP, in bits, of prev and the next emitted */
 };
 
 /* The 64 bits starting at bit p; zero past the end of the text. */
@@ -535,11 +535,13 @@ static inline int spend(struct radix *r, uint64_t work)
   return !r->gave_up;
 }
 
-static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level);
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d,
+                       unsigned level);
 
 /* Sort and emit a[0..m), m <= RADIX_LEAF, agreeing on their first d bits and
  * none ended, on the next 64 bits held in a local array. */
-static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+static void sort_leaf(struct radix *r, uint32_t *a, size_t m, uint64_t d,
+                      unsigned level)
 {
   uint64_t key[RADIX_LEAF];
   size_t i, j;
@@ -721,7 +723,8 @@ static inline unsigned digit(const struct radix *r, uint32_t i, uint64_t d)
 }
 
 /* Sort and emit a[0..m), suffixes agreeing on their first d bits. */
-static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsigned level)
+static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d,
+                       unsigned level)
 {
   uint32_t *start, *next;
   size_t i, e;
@@ -819,8 +822,8 @@ static void sort_group(struct radix *r, uint32_t *a, size_t m, uint64_t d, unsig
       if (c == 0)
         continue;
       if (!first) /* the digits differ first at this bit */
-        r->next_lcp = d + RADIX_DIGIT - 1u -
-                      (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
+        r->next_lcp =
+            d + RADIX_DIGIT - 1u - (uint64_t)(31 - __builtin_clz(prev_bk ^ bk));
       first = 0;
       prev_bk = bk;
       if (c == 1)

@@ -50,10 +50,10 @@ void mb_tuple_stats_cleanup(struct mb_tuple_stats *st);
 
 /* Both estimates with their intermediate values, as ea_non_iid prints them. */
 struct mb_tuple_lrs_result {
-  size_t n;                 /* symbols */
-  size_t t;                 /* §6.3.5: largest t whose top tuple occurs >= 35 times */
-  size_t u, v;              /* §6.3.6: u = t + 1; v = longest repeated length */
-  int tuple_ran, lrs_ran;   /* 1: the estimate below is valid */
+  size_t n;                  /* symbols */
+  size_t t;                  /* §6.3.5: largest t whose top tuple occurs >= 35 times */
+  size_t u, v;               /* §6.3.6: u = t + 1; v = longest repeated length */
+  int tuple_ran, lrs_ran;    /* 1: the estimate below is valid */
   const char *tuple_skipped; /* static reason when tuple_ran == 0 */
   const char *lrs_skipped;   /* static reason when lrs_ran == 0 */
   double tuple_p_hat, tuple_p_u, tuple_h;

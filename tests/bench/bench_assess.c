@@ -106,8 +106,8 @@ int main(int argc, char **argv)
   }
   t1 = now();
   c1 = cpu();
-  printf("\nfull assessment, %d thread(s) (0 = all cores): %.3f s wall, %.3f s CPU\n", threads,
-         t1 - t0, c1 - c0);
+  printf("\nfull assessment, %d thread(s) (0 = all cores): %.3f s wall, %.3f s CPU\n",
+         threads, t1 - t0, c1 - c0);
   printf("H_original %.6f  H_bitstring %.6f  H_assessed %.6f\n", a->h_original,
          a->h_bitstring, a->h_assessed);
   printf("peak RSS %ld kB\n", peak_rss_kb());

@@ -197,16 +197,15 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 struct result {
-  double ns_per_op;       /* median timed operation */
+  double ns_per_op; /* median timed operation */
   double ns_per_op_p99;
-  double collect_us;      /* median wall time of a collect call */
-  double bare_us;         /* median wall time of the bare loop */
-  double timed_us;        /* median wall time of the bare loop + clock reads */
-  double waited_pct;      /* median share of sends that waited for room */
+  double collect_us; /* median wall time of a collect call */
+  double bare_us;    /* median wall time of the bare loop */
+  double timed_us;   /* median wall time of the bare loop + clock reads */
+  double waited_pct; /* median share of sends that waited for room */
 };
 
-static struct result bench_mode(struct mb_collector *col, enum mb_mode mode,
-                                int rounds)
+static struct result bench_mode(struct mb_collector *col, enum mb_mode mode, int rounds)
 {
   struct mb_config cfg = {PORTS, OOL, mode};
   struct mb_collection c;
@@ -317,14 +316,16 @@ int main(int argc, char **argv)
   printf("machine: %ld CPUs online, load average %.2f (figures are medians; a busy "
          "shared machine widens them)\n\n",
          ncpu, load[0]);
-  printf("%-8s %9s %9s %7s %12s %10s %12s %10s %12s\n", "mode", "ns/op p50", "ns/op p99",
-         "waited", "collect us", "bare us", "bare+clk us", "vs bare", "vs bare+clk");
+  printf("%-8s %9s %9s %7s %12s %10s %12s %10s %12s\n", "mode", "ns/op p50",
+         "ns/op p99", "waited", "collect us", "bare us", "bare+clk us", "vs bare",
+         "vs bare+clk");
   for (m = 0; m < 2; m++) {
     struct result r = bench_mode(col, modes[m], rounds);
 
     printf("%-8s %9.0f %9.0f %6.1f%% %12.1f %10.1f %12.1f %9.2f%% %11.2f%%\n",
-           mb_mode_name(modes[m]), r.ns_per_op, r.ns_per_op_p99, r.waited_pct, r.collect_us,
-           r.bare_us, r.timed_us, (r.collect_us / r.bare_us - 1.0) * 100.0,
+           mb_mode_name(modes[m]), r.ns_per_op, r.ns_per_op_p99, r.waited_pct,
+           r.collect_us, r.bare_us, r.timed_us,
+           (r.collect_us / r.bare_us - 1.0) * 100.0,
            (r.collect_us / r.timed_us - 1.0) * 100.0);
   }
   printf("\nclock %s: tick %llu/%llu ns, one read %.1f ns, resolution %.1f ns\n",

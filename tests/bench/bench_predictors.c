@@ -20,10 +20,10 @@ static const struct {
   const char *name;
   int (*fn)(const uint8_t *, size_t, unsigned, struct mb_estimate *);
 } predictors[] = {
-  {"multi_mcw", mb_est_multi_mcw},
-  {"lag", mb_est_lag},
-  {"multi_mmc", mb_est_multi_mmc},
-  {"lz78y", mb_est_lz78y},
+    {"multi_mcw", mb_est_multi_mcw},
+    {"lag", mb_est_lag},
+    {"multi_mmc", mb_est_multi_mmc},
+    {"lz78y", mb_est_lz78y},
 };
 
 static uint64_t rng_next(uint64_t *x)
@@ -83,7 +83,8 @@ static int bench(const char *label, size_t p, const uint8_t *s, size_t n, unsign
     fflush(stdout);
     _exit(0);
   }
-  if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
     fprintf(stderr, "%s %s failed\n", label, predictors[p].name);
     return 1;
   }
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
   getrusage(RUSAGE_SELF, &self);
   base = maxrss_mb(self.ru_maxrss);
   printf("%zu uniform bytes (k = 256) and their %zu-bit bitstring; the inputs take "
-         "%.1f MB of each peak\n", n, n * 8, base);
+         "%.1f MB of each peak\n",
+         n, n * 8, base);
   for (p = 0; p < sizeof predictors / sizeof predictors[0]; p++)
     fail |= bench("literal", p, bytes, n, 256, base);
   for (p = 0; p < sizeof predictors / sizeof predictors[0]; p++)

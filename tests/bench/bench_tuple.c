@@ -6,8 +6,8 @@
  *   REPEATS  timed runs per data set, the best is reported (default 3)
  *   METHOD   auto, radix or sais (default auto)
  * Wall and CPU time are both shown: on a busy machine the CPU time is the
- * steadier figure. Peak memory is the process's maximum resident set size after each data
- * set, so the bitstring figure covers both. */
+ * steadier figure. Peak memory is the process's maximum resident set size after each
+ * data set, so the bitstring figure covers both. */
 #include "error.h"
 #include "internal.h"
 #include "tuple.h"
@@ -45,7 +45,8 @@ static int run(const char *label, const uint8_t *s, size_t n, int repeats,
   int i;
 
   for (i = 0; i < repeats; i++) {
-    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), dt, dc;
+    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), dt,
+           dc;
     struct mb_tuple_lrs_result r;
     struct mb_tuple_stats st;
     int rc;
@@ -72,8 +73,8 @@ static int run(const char *label, const uint8_t *s, size_t n, int repeats,
     if (dc < best_cpu)
       best_cpu = dc;
   }
-  printf("%-10s best of %d: %.3f s wall, %.3f s CPU   peak RSS so far: %.1f MiB\n", label,
-         repeats, best, best_cpu, (double)peak_kib() / 1024.0);
+  printf("%-10s best of %d: %.3f s wall, %.3f s CPU   peak RSS so far: %.1f MiB\n",
+         label, repeats, best, best_cpu, (double)peak_kib() / 1024.0);
   return 0;
 }
 

@@ -35,7 +35,8 @@ static double median(double *v, size_t n)
 int main(int argc, char **argv)
 {
   static struct mb_compare_run runs[MAX_RUNS];
-  static const double drops[] = {0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45};
+  static const double drops[] = {0.0,  0.05, 0.10, 0.15, 0.20,
+                                 0.25, 0.30, 0.35, 0.40, 0.45};
   double alpha = 0.01;
   size_t n = 0, i, j, p, m, d;
   int a;

@@ -573,7 +573,8 @@ static void test_cli_and_baseline(const char *tmp)
   }
   {
     const char *w[] = {"mebench", "compare", "base", "nonexistent"};
-    CHECK_EQ_INT(mb_test_cli(w, 4), 3); /* invalid input, like any command's missing file */
+    CHECK_EQ_INT(mb_test_cli(w, 4),
+                 3); /* invalid input, like any command's missing file */
   }
 
   /* Baseline round trip: the baseline of a run compares equal to the run. */

@@ -7,8 +7,8 @@
 
 static struct mb_assessment a;
 
-static int assess(const uint8_t *s, size_t n, unsigned bits, const struct mb_assess_options *o,
-                  struct mb_error *err)
+static int assess(const uint8_t *s, size_t n, unsigned bits,
+                  const struct mb_assess_options *o, struct mb_error *err)
 {
   mb_error_init(err);
   return mb_assess(s, n, bits, o, &a, err);

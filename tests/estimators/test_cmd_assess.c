@@ -54,7 +54,8 @@ int main(void)
     j = json_load_file(out_path, 0, &jerr);
     CHECK(j != NULL);
     if (j) {
-      json_t *lit = json_object_get(j, "literal"), *bit = json_object_get(j, "bitstring");
+      json_t *lit = json_object_get(j, "literal"),
+             *bit = json_object_get(j, "bitstring");
 
       CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 20000);
       CHECK_EQ_INT(json_integer_value(json_object_get(j, "bits_per_symbol")), 4);
@@ -209,7 +210,8 @@ int main(void)
       d[len / 2] ^= 0x40;
       mb_test_write(bad_path, d, len);
       CHECK_EQ_INT(run(&err, 4, argv), MB_EINVALID);
-      CHECK(strstr(err.source, "bad.mbr") != NULL || strstr(err.text, "bad.mbr") != NULL);
+      CHECK(strstr(err.source, "bad.mbr") != NULL ||
+            strstr(err.text, "bad.mbr") != NULL);
     }
     {
       const char *argv[] = {"assess", "--raw-bits", "3", data_path};

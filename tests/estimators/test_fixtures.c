@@ -44,13 +44,14 @@ static void check_section(const char *name, const struct mb_estimate *got, json_
       double p = json_real_value(json_object_get(e, "p"));
 
       if (!g->ran) {
-        MB_CHECK_FAIL_("%s.%s: the reference ran it (h = %.17g), mebench skipped it: %s",
-                       name, key, h, g->skipped ? g->skipped : "(no reason)");
+        MB_CHECK_FAIL_(
+            "%s.%s: the reference ran it (h = %.17g), mebench skipped it: %s", name,
+            key, h, g->skipped ? g->skipped : "(no reason)");
         continue;
       }
       if (fabs(g->h - h) > TOL_H)
-        MB_CHECK_FAIL_("%s.%s: h = %.17g, reference %.17g (diff %.3g)", name, key, g->h, h,
-                       g->h - h);
+        MB_CHECK_FAIL_("%s.%s: h = %.17g, reference %.17g (diff %.3g)", name, key, g->h,
+                       h, g->h - h);
       else
         mb_check_passed++;
       if (fabs(g->p - p) > 1e-6 * fmax(fabs(p), 1e-300) && fabs(g->p - p) > 1e-12)
@@ -59,15 +60,15 @@ static void check_section(const char *name, const struct mb_estimate *got, json_
         mb_check_passed++;
     } else if (in_list(skipped, key)) {
       if (g->ran)
-        MB_CHECK_FAIL_("%s.%s: the reference skipped it, mebench ran it (h = %.17g)", name,
-                       key, g->h);
+        MB_CHECK_FAIL_("%s.%s: the reference skipped it, mebench ran it (h = %.17g)",
+                       name, key, g->h);
       else
         mb_check_passed++;
     } else {
       /* The reference does not run it on this data at all. */
       if (g->ran)
-        MB_CHECK_FAIL_("%s.%s: not run by the reference on this data, mebench ran it", name,
-                       key);
+        MB_CHECK_FAIL_("%s.%s: not run by the reference on this data, mebench ran it",
+                       name, key);
       else
         mb_check_passed++;
     }
@@ -95,8 +96,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: test_fixtures CASE [--threads-check]\n");
     return 2;
   }
-  snprintf(path, sizeof(path), "%s/tests/data/estimators/%s/expected.json", MB_SOURCE_DIR,
-           argv[1]);
+  snprintf(path, sizeof(path), "%s/tests/data/estimators/%s/expected.json",
+           MB_SOURCE_DIR, argv[1]);
   exp = json_load_file(path, 0, &jerr);
   if (!exp) {
     fprintf(stderr, "%s:%d: %s\n", path, jerr.line, jerr.text);
@@ -114,8 +115,10 @@ int main(int argc, char **argv)
   mb_error_init(&err);
   CHECK_EQ_INT(mb_assess(data, n, bits, &opt, a, &err), MB_OK);
   CHECK_EQ_U64(a->samples, json_integer_value(json_object_get(exp, "samples")));
-  CHECK_EQ_INT(a->bits_per_symbol, json_integer_value(json_object_get(exp, "bits_per_symbol")));
-  CHECK_EQ_INT(a->alphabet_size, json_integer_value(json_object_get(exp, "alphabet_size")));
+  CHECK_EQ_INT(a->bits_per_symbol,
+               json_integer_value(json_object_get(exp, "bits_per_symbol")));
+  CHECK_EQ_INT(a->alphabet_size,
+               json_integer_value(json_object_get(exp, "alphabet_size")));
   CHECK_EQ_INT(a->binary, json_is_true(json_object_get(exp, "binary")));
 
   skipped = json_object_get(exp, "skipped");
@@ -124,9 +127,12 @@ int main(int argc, char **argv)
   check_section("bitstring", a->bitstring, json_object_get(exp, "bitstring"),
                 json_object_get(skipped, "bitstring"));
 
-  CHECK_NEAR(a->h_original, json_num_or(json_object_get(exp, "h_original"), -1.0), TOL_H);
-  CHECK_NEAR(a->h_bitstring, json_num_or(json_object_get(exp, "h_bitstring"), -1.0), TOL_H);
-  CHECK_NEAR(a->h_assessed, json_num_or(json_object_get(exp, "h_assessed"), -1.0), TOL_H);
+  CHECK_NEAR(a->h_original, json_num_or(json_object_get(exp, "h_original"), -1.0),
+             TOL_H);
+  CHECK_NEAR(a->h_bitstring, json_num_or(json_object_get(exp, "h_bitstring"), -1.0),
+             TOL_H);
+  CHECK_NEAR(a->h_assessed, json_num_or(json_object_get(exp, "h_assessed"), -1.0),
+             TOL_H);
 
   if (argc > 2 && strcmp(argv[2], "--threads-check") == 0) {
     struct mb_assessment *b = calloc(1, sizeof(*b));

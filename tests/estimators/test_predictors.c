@@ -17,10 +17,10 @@ static const struct {
   const char *name;
   pred_fn fn;
 } predictors[4] = {
-  {"multi_mcw", mb_est_multi_mcw},
-  {"lag", mb_est_lag},
-  {"multi_mmc", mb_est_multi_mmc},
-  {"lz78y", mb_est_lz78y},
+    {"multi_mcw", mb_est_multi_mcw},
+    {"lag", mb_est_lag},
+    {"multi_mmc", mb_est_multi_mmc},
+    {"lz78y", mb_est_lz78y},
 };
 
 /* ---- deterministic data ------------------------------------------------ */
@@ -41,12 +41,12 @@ struct dataset {
 };
 
 static const struct dataset datasets[] = {
-  {"uniform8", 8, 200000}, /* reaches the MultiMMC and LZ78Y caps */
-  {"skew4", 4, 50000},     /* geometric 4-bit values */
-  {"markov1", 1, 100000},  /* 1-bit Markov chain, flips with probability 1/5 */
-  {"periodic8", 8, 30000}, /* period 7 with noise */
-  {"small3", 3, 5000},     /* five values in 3 bits */
-  {"two8", 8, 20000},      /* two distinct bytes: binary after translation */
+    {"uniform8", 8, 200000}, /* reaches the MultiMMC and LZ78Y caps */
+    {"skew4", 4, 50000},     /* geometric 4-bit values */
+    {"markov1", 1, 100000},  /* 1-bit Markov chain, flips with probability 1/5 */
+    {"periodic8", 8, 30000}, /* period 7 with noise */
+    {"small3", 3, 5000},     /* five values in 3 bits */
+    {"two8", 8, 20000},      /* two distinct bytes: binary after translation */
 };
 
 static void generate(const char *name, uint8_t *out, size_t n)
@@ -109,8 +109,8 @@ static void to_bits(const uint8_t *raw, size_t n, unsigned bits, uint8_t *out)
 
 struct expect {
   const char *dataset;
-  int bitstring; /* 0: literal */
-  int pred;      /* index in predictors[] */
+  int bitstring;    /* 0: literal */
+  int pred;         /* index in predictors[] */
   uint64_t c, n, r; /* r as NIST prints it: longest run + 1 */
   double h;
 };
@@ -148,13 +148,13 @@ static void check_reference(void)
       else
         CHECK_EQ_INT(predictors[x->pred].fn(lit, ds->n, k, &est), MB_OK);
       if (!est.ran) {
-        fprintf(stderr, "%s %s %s: skipped\n", ds->name, x->bitstring ? "bitstring" : "literal",
-                predictors[x->pred].name);
+        fprintf(stderr, "%s %s %s: skipped\n", ds->name,
+                x->bitstring ? "bitstring" : "literal", predictors[x->pred].name);
         CHECK(est.ran);
         continue;
       }
-      if (est.correct != x->c || est.predictions != x->n || est.longest_run + 1 != x->r ||
-          fabs(est.h - x->h) > 1e-9)
+      if (est.correct != x->c || est.predictions != x->n ||
+          est.longest_run + 1 != x->r || fabs(est.h - x->h) > 1e-9)
         fprintf(stderr, "%s %s %s:\n", ds->name, x->bitstring ? "bitstring" : "literal",
                 predictors[x->pred].name);
       CHECK_EQ_U64(est.correct, x->c);
@@ -315,7 +315,8 @@ static void naive_mcw(const uint8_t *s, size_t n, unsigned k, struct tally *t)
       }
       freq[j] = s[i - 1];
       for (v = 0; v < 256; v++)
-        if (cnt[v] > cnt[freq[j]] || (cnt[v] == cnt[freq[j]] && cnt[v] && last[v] > last[freq[j]]))
+        if (cnt[v] > cnt[freq[j]] ||
+            (cnt[v] == cnt[freq[j]] && cnt[v] && last[v] > last[freq[j]]))
           freq[j] = v;
     }
     tally(t, freq[winner] == s[i]);
@@ -371,7 +372,8 @@ static uint32_t *map_get(struct map *m, const uint8_t *key, size_t len, int crea
 }
 
 /* key: kind (0 context, 1 pair), level, the context oldest first, [y]. */
-static size_t ctx_key(uint8_t *key, int kind, unsigned level, const uint8_t *ctx, size_t len)
+static size_t ctx_key(uint8_t *key, int kind, unsigned level, const uint8_t *ctx,
+                      size_t len)
 {
   key[0] = (uint8_t)kind;
   key[1] = (uint8_t)level;
@@ -380,8 +382,8 @@ static size_t ctx_key(uint8_t *key, int kind, unsigned level, const uint8_t *ctx
 }
 
 /* The most frequent postfix of a known context; ties to the larger symbol. */
-static unsigned map_predict(struct map *m, unsigned level, const uint8_t *ctx, size_t len,
-                            unsigned k, uint32_t *count)
+static unsigned map_predict(struct map *m, unsigned level, const uint8_t *ctx,
+                            size_t len, unsigned k, uint32_t *count)
 {
   uint8_t key[20];
   size_t kl = ctx_key(key, 1, level, ctx, len);
@@ -407,8 +409,8 @@ static int map_has_ctx(struct map *m, unsigned level, const uint8_t *ctx, size_t
 }
 
 /* Count pair (ctx, y); a new pair only if allowed. Returns 1 if new. */
-static int map_count(struct map *m, unsigned level, const uint8_t *ctx, size_t len, uint8_t y,
-                     int allow_new)
+static int map_count(struct map *m, unsigned level, const uint8_t *ctx, size_t len,
+                     uint8_t y, int allow_new)
 {
   uint8_t key[20];
   size_t kl = ctx_key(key, 1, level, ctx, len);
@@ -428,7 +430,8 @@ static int map_count(struct map *m, unsigned level, const uint8_t *ctx, size_t l
   return 1;
 }
 
-static void naive_mmc(const uint8_t *s, size_t n, unsigned k, struct tally *t, struct map *m)
+static void naive_mmc(const uint8_t *s, size_t n, unsigned k, struct tally *t,
+                      struct map *m)
 {
   uint64_t score[16] = {0}, entries[16] = {0};
   unsigned d, winner = 0;
@@ -467,7 +470,8 @@ static void naive_mmc(const uint8_t *s, size_t n, unsigned k, struct tally *t, s
   }
 }
 
-static void naive_lz78y(const uint8_t *s, size_t n, unsigned k, struct tally *t, struct map *m)
+static void naive_lz78y(const uint8_t *s, size_t n, unsigned k, struct tally *t,
+                        struct map *m)
 {
   uint64_t dict = 0;
   unsigned j;
@@ -548,8 +552,8 @@ static void check_naive(void)
           naive_lz78y(lit, n, k, &t, &m);
         run(p, lit, n, k, &e);
         if (e.correct != t.c || e.longest_run != t.longest)
-          fprintf(stderr, "%s: %u bits, k = %u, n = %zu, mode %u\n", predictors[p].name, bits,
-                  k, n, mode);
+          fprintf(stderr, "%s: %u bits, k = %u, n = %zu, mode %u\n", predictors[p].name,
+                  bits, k, n, mode);
         CHECK_EQ_U64(e.correct, t.c);
         CHECK_EQ_U64(e.longest_run, t.longest);
         CHECK(e.h >= 0.0 && e.h <= log2((double)k) + 1e-12);

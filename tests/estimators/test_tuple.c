@@ -363,7 +363,8 @@ static void ref_generate(int which, uint8_t *buf, size_t n)
       buf[i] = u < 0.5 ? 0x42 : (uint8_t)x;
       break;
     case REF_MARKOV1: /* stays with probability 0.8 */
-      buf[i] = i == 0 ? (uint8_t)(x & 1) : (u < 0.8 ? buf[i - 1] : (uint8_t)(buf[i - 1] ^ 1));
+      buf[i] = i == 0 ? (uint8_t)(x & 1)
+                      : (u < 0.8 ? buf[i - 1] : (uint8_t)(buf[i - 1] ^ 1));
       break;
     case REF_SKEWED4: /* min of two uniform nibbles */
       buf[i] = (uint8_t)((x & 15) < ((x >> 4) & 15) ? (x & 15) : ((x >> 4) & 15));
@@ -470,10 +471,12 @@ struct file_case {
 };
 
 static const struct file_case file_cases[] = {
-    {"small1k.bin", 8,
+    {"small1k.bin",
+     8,
      {0, 0, 6.5596963552356886, 0, 1, 2},
      {1, 0.8662878153730722, 0.88136739815761977, 8, 9, 27}},
-    {"small40.bin", 2,
+    {"small40.bin",
+     2,
      {0, 0, 1.1101280009580525, 0, 1, 5},
      {1, 0.60525225727441645, 0.59952645335297838, 1, 2, 10}},
 };

@@ -21,12 +21,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(cond)                                                            \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "fuzz_assess: invariant broken: %s\n", #cond);             \
-      abort();                                                                   \
-    }                                                                            \
+#define REQUIRE(cond)                                                                  \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
+      fprintf(stderr, "fuzz_assess: invariant broken: %s\n", #cond);                   \
+      abort();                                                                         \
+    }                                                                                  \
   } while (0)
 
 static void check_section(const struct mb_estimate *sec, double cap, double hsec)

@@ -137,19 +137,21 @@ static void test_validation(const char *tmp)
   mkdir(dir, 0777);
   CHECK_EQ_INT(load_edited(dir, "\"p50\"", "\"p5O\"", msg, sizeof(msg)), MB_EINVALID);
   CHECK(strstr(msg, "run.json: calls[0].raw_stats.p50: missing") != NULL);
-  CHECK_EQ_INT(load_edited(dir, "\"schema\": \"mebench-run/1\"", "\"schema\": \"mebench-run/9\"",
-                           msg, sizeof(msg)),
+  CHECK_EQ_INT(load_edited(dir, "\"schema\": \"mebench-run/1\"",
+                           "\"schema\": \"mebench-run/9\"", msg, sizeof(msg)),
                MB_EINVALID);
   CHECK(strstr(msg, "schema") && strstr(msg, "mebench-run/9"));
-  CHECK_EQ_INT(load_edited(dir, "\"num_ports\": 2", "\"num_ports\": 0", msg, sizeof(msg)),
-               MB_EINVALID);
+  CHECK_EQ_INT(
+      load_edited(dir, "\"num_ports\": 2", "\"num_ports\": 0", msg, sizeof(msg)),
+      MB_EINVALID);
   CHECK(strstr(msg, "points[0].num_ports: 0 is outside 1..64") != NULL);
   CHECK_EQ_INT(load_edited(dir, "\"mode\": \"complex\"", "\"mode\": \"complx\"", msg,
                            sizeof(msg)),
                MB_EINVALID);
   CHECK(strstr(msg, "points[0].mode") != NULL);
-  CHECK_EQ_INT(load_edited(dir, "\"wall_s\": ", "\"wall_s\": \"x\", \"w\": ", msg, sizeof(msg)),
-               MB_EINVALID);
+  CHECK_EQ_INT(
+      load_edited(dir, "\"wall_s\": ", "\"wall_s\": \"x\", \"w\": ", msg, sizeof(msg)),
+      MB_EINVALID);
   CHECK(strstr(msg, "calls[0].wall_s: expected a number") != NULL);
   CHECK_EQ_INT(load_edited(dir, "\"h_assessed\"", "\"h_assessd\"", msg, sizeof(msg)),
                MB_EINVALID);
@@ -224,7 +226,8 @@ static void test_fixture(const char *tmp)
   snprintf(path, sizeof(path), "%s/hist-p1.dat", out);
   sum = column_sum(path, 2, &rows);
   CHECK(rows > 10);
-  text = mb_test_slurp((snprintf(path, sizeof(path), "%s/hist-p1.gp", out), path), NULL);
+  text =
+      mb_test_slurp((snprintf(path, sizeof(path), "%s/hist-p1.gp", out), path), NULL);
   CHECK(text && strstr(text, "n_total = 3264"));
   {
     const char *a = text ? strstr(text, "n_above = ") : NULL;
@@ -255,7 +258,7 @@ static void test_fixture(const char *tmp)
   text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "entropy.gp\tentropy-num_ports\taxis-num_ports.gp"));
   CHECK(text && strstr(text, "series.gp\tseries-p1\t"));
-  CHECK(text && !strstr(text, "ool_size"));  /* not swept */
+  CHECK(text && !strstr(text, "ool_size"));     /* not swept */
   CHECK(text && !strstr(text, "entropy-mode")); /* modes are lines */
   free(text);
   /* at 256 samples multi_mcw and bitstring compression never run */
@@ -341,7 +344,8 @@ static void test_missing_estimator(const char *tmp)
   /* 256 samples are too few for multi_mcw and for compression on the
    * bitstring: with mcv gone too, 7 of the 10 estimators are left */
   CHECK(text && strstr(text, "nest = 7\n") && strstr(text, "est[1] = 'collision'") &&
-        !strstr(text, "'mcv'") && !strstr(text, "'multi_mcw'") && strstr(text, "labcol = 11"));
+        !strstr(text, "'mcv'") && !strstr(text, "'multi_mcw'") &&
+        strstr(text, "labcol = 11"));
   free(text);
   snprintf(path, sizeof(path), "%s/out/estimators.dat", dir);
   text = mb_test_slurp(path, NULL);

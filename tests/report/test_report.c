@@ -19,7 +19,8 @@
 
 /* Report the fixture (loaded as "run" from tests/data/report, so the text
  * names no machine-specific path) and compare with the golden file. */
-static void golden(enum mb_report_format format, const char *golden_name, const char *tmp)
+static void golden(enum mb_report_format format, const char *golden_name,
+                   const char *tmp)
 {
   struct mb_rundir rd;
   struct mb_report_options ro;
@@ -105,9 +106,13 @@ static void command(const char *tmp)
     if (f)
       fclose(f);
     {
-      char *argv[] = {(char *)(uintptr_t) "report", (char *)(uintptr_t) "run",
-                      (char *)(uintptr_t) "--output", outfile,
-                      (char *)(uintptr_t) "--plots", plots, NULL};
+      char *argv[] = {(char *)(uintptr_t) "report",
+                      (char *)(uintptr_t) "run",
+                      (char *)(uintptr_t) "--output",
+                      outfile,
+                      (char *)(uintptr_t) "--plots",
+                      plots,
+                      NULL};
 
       mb_error_init(&err);
       CHECK_EQ_INT(mb_cmd_report(6, argv, &err), MB_OK);
@@ -133,7 +138,8 @@ static void command(const char *tmp)
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(4, argv, &err), MB_EUSAGE);
     /* the range is read before the run is released */
-    CHECK_EQ_STR(err.text, "report: --point 9 does not exist (the run has points 0..3)");
+    CHECK_EQ_STR(err.text,
+                 "report: --point 9 does not exist (the run has points 0..3)");
   }
   { /* --output onto a file that is not a report (a slip: -o RUN/run.json)
      * leaves it alone; an older report is replaced */
@@ -283,7 +289,8 @@ static void rules(void)
   s.rd.status = "failed";
   s.rd.error = "raw/p1-r0.mbr: No space left on device";
   CHECK_EQ_INT(count(&s, MB_ANOMALY_STATUS, &p, text, sizeof(text)), 1);
-  CHECK(strstr(text, "**failed**") && strstr(text, "(error: raw/p1-r0.mbr: No space left"));
+  CHECK(strstr(text, "**failed**") &&
+        strstr(text, "(error: raw/p1-r0.mbr: No space left"));
   CHECK_EQ_INT(count(&s, MB_ANOMALY_MISSING, &p, NULL, 0), 1);
   CHECK_EQ_INT(p, 1);
 

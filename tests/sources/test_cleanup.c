@@ -99,8 +99,9 @@ static struct usage measure(void)
 
 static void expect_same(const char *what, struct usage a, struct usage b)
 {
-  printf("%-28s fds %ld -> %ld, threads %ld -> %ld, maps %ld -> %ld, RSS %ld -> %ld kB\n",
-         what, a.fds, b.fds, a.threads, b.threads, a.maps, b.maps, a.rss_kb, b.rss_kb);
+  printf(
+      "%-28s fds %ld -> %ld, threads %ld -> %ld, maps %ld -> %ld, RSS %ld -> %ld kB\n",
+      what, a.fds, b.fds, a.threads, b.threads, a.maps, b.maps, a.rss_kb, b.rss_kb);
   CHECK_EQ_INT(b.fds, a.fds);
   CHECK_EQ_INT(b.threads, a.threads);
   if (!MB_ASAN) {
@@ -204,8 +205,8 @@ int main(void)
     CHECK_EQ_INT(c.n_timings, 128);
     CHECK_EQ_INT(c.pool_size, 8);
     CHECK_EQ_INT(c.pool_status, MB_OP_OK);
-    expect_same(cfg.mode == MB_MODE_COMPLEX ? "1000 x complex" : "1000 x simple", before,
-                after);
+    expect_same(cfg.mode == MB_MODE_COMPLEX ? "1000 x complex" : "1000 x simple",
+                before, after);
   }
 
   /* Room for only two pool endpoints: the seed's semantics keep the two

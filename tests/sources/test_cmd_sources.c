@@ -8,7 +8,8 @@
 #include "testutil.h"
 
 /* Run mb_cmd_sources with stdout sent to a file; returns its status. */
-static int run(const char *out, int argc, const char *const *words, struct mb_error *err)
+static int run(const char *out, int argc, const char *const *words,
+               struct mb_error *err)
 {
   return mb_test_command(out, mb_cmd_sources, argc, words, err);
 }
@@ -33,7 +34,8 @@ int main(void)
   }
   root = json_load_file(path, 0, &jerr);
   CHECK(root != NULL);
-  CHECK_EQ_STR(json_string_value(json_object_get(root, "default")), mb_sources_default());
+  CHECK_EQ_STR(json_string_value(json_object_get(root, "default")),
+               mb_sources_default());
   list = json_object_get(root, "sources");
   CHECK_EQ_INT(json_array_size(list), 3);
   for (i = 0; i < json_array_size(list); i++) {

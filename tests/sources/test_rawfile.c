@@ -150,12 +150,13 @@ int main(void)
   CHECK(hlen < 400);
   CHECK_EQ_INT(file[12], '{');
   CHECK_EQ_INT(file[12 + hlen - 1], '}');
-  CHECK(memmem(file + 12, hlen, "\"clock\":{\"name\":\"mach_absolute_time\"", 36) != NULL);
+  CHECK(memmem(file + 12, hlen, "\"clock\":{\"name\":\"mach_absolute_time\"", 36) !=
+        NULL);
   CHECK(memmem(file + 12, hlen, "\"mode\":\"simple\"", 15) != NULL);
   CHECK(memmem(file + 12, hlen, "\"timings\":1000", 14) != NULL);
   /* timings[0] = UINT64_MAX is ten bytes ff..ff 01, then 0, 127, 128. */
-  CHECK_EQ_MEM(file + 12 + hlen, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x00\x7f\x80\x01",
-               14);
+  CHECK_EQ_MEM(file + 12 + hlen,
+               "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x00\x7f\x80\x01", 14);
   {
     uint32_t stored = (uint32_t)file[n - 4] | (uint32_t)file[n - 3] << 8 |
                       (uint32_t)file[n - 2] << 16 | (uint32_t)file[n - 1] << 24;

@@ -27,8 +27,8 @@ static void expect_open_error(const char *path, int code, int line, int column,
 }
 
 /* A raw file holding timings base, base+1, ... with the given tick. */
-static void write_raw(const char *d, const char *name, uint64_t base, size_t k, uint64_t tick_num,
-                      int32_t status)
+static void write_raw(const char *d, const char *name, uint64_t base, size_t k,
+                      uint64_t tick_num, int32_t status)
 {
   struct mb_collection c;
   struct mb_raw_meta m;
@@ -78,7 +78,8 @@ int main(void)
     FILE *f = fopen(path, "w");
     fprintf(f, "# recorded on a test bench\n");
     for (i = 0; i < 70; i++)
-      fprintf(f, "%zu%s", 1000 + i * i, i % 7 == 6 ? "  # seven\n" : (i % 2 ? "\t" : " "));
+      fprintf(f, "%zu%s", 1000 + i * i,
+              i % 7 == 6 ? "  # seven\n" : (i % 2 ? "\t" : " "));
     fclose(f);
   }
   mb_error_init(&err);
@@ -114,7 +115,8 @@ int main(void)
 
   /* Bad text, named by line and column. */
   mb_test_write_text(path, "12 13\n14 x5\n");
-  expect_open_error(path, MB_EINVALID, 2, 4, "expected a non-negative integer, found 'x'");
+  expect_open_error(path, MB_EINVALID, 2, 4,
+                    "expected a non-negative integer, found 'x'");
   mb_test_write_text(path, "12\n  -4\n");
   expect_open_error(path, MB_EINVALID, 2, 3, "found '-'");
   mb_test_write_text(path, "1 2 3.5\n");

@@ -90,8 +90,9 @@ int main(void)
     mb_error_init(&err);
     CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_OPT_POSITIONAL);
     CHECK_EQ_INT(mb_opt_next(&p, opts, NOPTS, &err), MB_EUSAGE);
-    CHECK_EQ_STR(err.text, "plotdata: empty argument (argument 2): a file, directory or "
-                           "name is expected");
+    CHECK_EQ_STR(err.text,
+                 "plotdata: empty argument (argument 2): a file, directory or "
+                 "name is expected");
   }
   {
     const char *w[] = {"assess", "--json=1"};

@@ -28,9 +28,8 @@ int main(void)
   int fd;
 
   { /* every command's help ends with the exit codes */
-    static const char *const names[] = {"assess",  "baseline", "compare",
-                                        "plotdata", "report",  "run",
-                                        "sources", "validate"};
+    static const char *const names[] = {"assess", "baseline", "compare", "plotdata",
+                                        "report", "run",      "sources", "validate"};
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
