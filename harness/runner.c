@@ -708,6 +708,18 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
                       "cannot describe the clock of collector %s", exp->source);
   if (rc == MB_OK)
     rc = opt->resume_dir ? open_resume(r, err) : open_new(r, err);
+  if (rc == MB_OK && opt->resume_dir && r->n_done == exp->n_calls &&
+      json_is_string(json_object_get(r->doc, "status")) &&
+      strcmp(json_string_value(json_object_get(r->doc, "status")), "complete") == 0) {
+    /* Nothing is left to measure: leave the run exactly as it is (no empty
+     * session, no rewrite of run.json). */
+    *dir_out = strdup(r->dir);
+    if (opt->progress)
+      fprintf(opt->progress,
+              "mebench: nothing to resume: all %zu calls of %s are recorded\n",
+              exp->n_calls, r->dir);
+    goto out;
+  }
   if (rc == MB_OK)
     rc = start_session(r, err);
   if (rc != MB_OK)

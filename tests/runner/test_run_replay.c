@@ -366,15 +366,25 @@ int main(void)
     check_run(dir2, expected);
   }
 
-  /* Resuming a complete run measures nothing and keeps it complete. */
+  /* Resuming a complete run measures nothing and leaves it as it is: same
+   * run.json byte for byte, no empty session appended. */
   {
     const char *a[] = {"run", "-q", "--resume", dir2};
     json_t *run = NULL;
+    char path[1100], *before, *after;
+    size_t n_before = 0, n_after = 0;
 
+    snprintf(path, sizeof(path), "%s/run.json", dir2);
+    before = mb_test_slurp(path, &n_before);
     CHECK_EQ_INT(run_cmd(&err, 4, a), MB_OK);
+    after = mb_test_slurp(path, &n_after);
+    CHECK(before && after && n_before == n_after &&
+          memcmp(before, after, n_after) == 0);
+    free(before);
+    free(after);
     CHECK_EQ_INT(mb_results_load_run(dir2, &run, NULL), MB_OK);
     CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
-    CHECK_EQ_INT(json_array_size(json_object_get(run, "sessions")), 2);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "sessions")), 1);
     json_decref(run);
   }
 
