@@ -256,6 +256,32 @@ static void print_estimators(FILE *out, unsigned mask)
   fprintf(out, ")\n");
 }
 
+/* Simple mode never uses ool_size (the seed times port allocate/free only),
+ * so simple-mode points that differ only in ool_size measure the same
+ * configuration: say so, since a sweep pays for every one of them. */
+static void print_simple_ool_note(FILE *out, const struct mb_experiment *exp)
+{
+  size_t i, j, simple = 0, distinct = 0;
+
+  for (i = 0; i < exp->n_points; i++) {
+    int seen = 0;
+
+    if (exp->points[i].mode != MB_MODE_SIMPLE)
+      continue;
+    simple++;
+    for (j = 0; j < i && !seen; j++)
+      seen = exp->points[j].mode == MB_MODE_SIMPLE &&
+             exp->points[j].num_ports == exp->points[i].num_ports;
+    distinct += !seen;
+  }
+  if (simple > distinct)
+    fprintf(
+        out,
+        "note:         simple mode does not use ool_size, so its %zu points measure "
+        "%zu configurations; sweep ool_size in complex mode only to save time\n",
+        simple, distinct);
+}
+
 static const char *order_text(enum mb_order order)
 {
   switch (order) {
@@ -324,6 +350,7 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   for (i = 0; i < exp->n_points; i++)
     fprintf(out, "  %5zu  %-8s %9u %9u\n", i, mb_mode_name(exp->points[i].mode),
             exp->points[i].num_ports, exp->points[i].ool_size);
+  print_simple_ool_note(out, exp);
   fprintf(out,
           "calls:        %zu measured (%zu point%s x %zu repetition%s) + %zu warm-up\n",
           exp->n_calls, exp->n_points, exp->n_points == 1 ? "" : "s", exp->repetitions,
