@@ -289,6 +289,24 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
   }
 }
 
+/* Close the data file just written (STEM.dat) and open the drawing
+ * parameters that go with it (STEM.gp), which begin by naming that file. */
+static int data_to_script(struct out *o, const char *stem)
+{
+  char name[96];
+  int rc = out_close(o);
+
+  if (rc)
+    return rc;
+  snprintf(name, sizeof(name), "%s.gp", stem);
+  rc = out_open(o, name);
+  if (rc)
+    return rc;
+  snprintf(name, sizeof(name), "%s.dat", stem);
+  gp_set(o->f, "dat", name);
+  return MB_OK;
+}
+
 static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
 {
   char name[64], title[128];
@@ -363,15 +381,10 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
               a == MB_AXIS_MODE ? mb_mode_name(p->config.mode) : "-");
     }
   }
-  rc = out_close(o);
+  snprintf(name, sizeof(name), "axis-%s", mb_axis_name(a));
+  rc = data_to_script(o, name);
   if (rc)
     goto done;
-  snprintf(name, sizeof(name), "axis-%s.gp", mb_axis_name(a));
-  rc = out_open(o, name);
-  if (rc)
-    goto done;
-  snprintf(name, sizeof(name), "axis-%s.dat", mb_axis_name(a));
-  gp_set(o->f, "dat", name);
   gp_set(o->f, "axis", mb_axis_name(a));
   gp_set(o->f, "xlabel", axis_label(rd, a));
   fprintf(o->f,
@@ -650,15 +663,10 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
             ((double)lo + (double)(h.width - 1) / 2.0) * rd->tick_ns, h.counts[b], lo,
             lo + h.width - 1);
   }
-  rc = out_close(o);
+  snprintf(name, sizeof(name), "hist-p%zu", p);
+  rc = data_to_script(o, name);
   if (rc)
     goto done;
-  snprintf(name, sizeof(name), "hist-p%zu.gp", p);
-  rc = out_open(o, name);
-  if (rc)
-    goto done;
-  snprintf(name, sizeof(name), "hist-p%zu.dat", p);
-  gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   fprintf(o->f,
           "binw_ns = %.6g\nbin_ticks = %" PRIu64 "\nn_total = %zu\nn_above = %zu\n"
@@ -702,15 +710,10 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
       above += r->all[i] > hi;
     }
   }
-  rc = out_close(o);
+  snprintf(name, sizeof(name), "series-p%zu", p);
+  rc = data_to_script(o, name);
   if (rc)
     return rc;
-  snprintf(name, sizeof(name), "series-p%zu.gp", p);
-  rc = out_open(o, name);
-  if (rc)
-    return rc;
-  snprintf(name, sizeof(name), "series-p%zu.dat", p);
-  gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   /* A tail reaching past 20 times the median would flatten the body on a
    * linear axis: draw it on a log axis then. */
@@ -789,15 +792,10 @@ static int write_acf(const struct mb_rundir *rd, size_t p, const struct pointraw
       num(o->f, acf[c * lags + k]);
     fputc('\n', o->f);
   }
-  rc = out_close(o);
+  snprintf(name, sizeof(name), "acf-p%zu", p);
+  rc = data_to_script(o, name);
   if (rc)
     goto done;
-  snprintf(name, sizeof(name), "acf-p%zu.gp", p);
-  rc = out_open(o, name);
-  if (rc)
-    goto done;
-  snprintf(name, sizeof(name), "acf-p%zu.dat", p);
-  gp_set(o->f, "dat", name);
   write_point_title(rd, p, o->f);
   /* ±1.96/sqrt(n): the 95% band of a white-noise autocorrelation. */
   fprintf(o->f, "nrep = %zu\nmaxlag = %zu\nn_per_rep = %zu\nwhite95 = %.6g\n",
