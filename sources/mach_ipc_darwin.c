@@ -106,7 +106,6 @@ struct receiver {
   uint32_t n;
   uint8_t *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
   mach_msg_size_t buf_size;
-  uint64_t deadline; /* mach_absolute_time() ticks */
   atomic_int stop;
 };
 
@@ -157,19 +156,31 @@ static int32_t op_status(kern_return_t kr)
 {
   if (kr == KERN_SUCCESS)
     return MB_OP_OK;
-  if (kr == MACH_SEND_TIMED_OUT)
+  /* The pseudo-receive that hands a timed-out message back may OR its own
+   * failure bits (MACH_MSG_MASK) into the code; the send still timed out. */
+  if ((kr & ~MACH_MSG_MASK) == MACH_SEND_TIMED_OUT)
     return MB_OP_TIMED_OUT;
   return (int32_t)kr;
+}
+
+static uint64_t seconds_to_ticks(uint64_t s)
+{
+  uint64_t num, den;
+
+  mb_clock_darwin_tick(&num, &den);
+  return s * 1000000000ull * den / num;
 }
 
 /* Seed step 3. */
 static void *receive_loop(void *arg)
 {
   struct receiver *r = arg;
+  /* Set when the thread starts, as the seed's Instant (seed line 179). */
+  uint64_t deadline = mb_clock_darwin_now() + seconds_to_ticks(RECEIVER_DEADLINE_S);
   uint32_t i;
 
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
-         mb_clock_darwin_now() < r->deadline) {
+         mb_clock_darwin_now() < deadline) {
     for (i = 0; i < r->n; i++) {
       mach_msg_header_t *hdr = (mach_msg_header_t *)(void *)r->buf;
       kern_return_t kr;
@@ -195,14 +206,6 @@ static void *receive_loop(void *arg)
   return NULL;
 }
 
-static uint64_t seconds_to_ticks(uint64_t s)
-{
-  uint64_t num, den;
-
-  mb_clock_darwin_tick(&num, &den);
-  return s * 1000000000ull * den / num;
-}
-
 static int collect_complex(const struct mach_state *st, const mach_port_t *ports,
                            uint32_t n, size_t ool_size, size_t raw_count,
                            struct mb_collection *out, struct mb_error *err)
@@ -220,7 +223,6 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
   r.n = n;
   r.buf_size = (mach_msg_size_t)(1024 + 2 * ool_size);
   r.buf = calloc(1, r.buf_size);
-  r.deadline = mb_clock_darwin_now() + seconds_to_ticks(RECEIVER_DEADLINE_S);
   atomic_init(&r.stop, 0);
   if (!ool_buf || !r.buf) {
     free(ool_buf);
@@ -287,6 +289,14 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
     t1 = mb_clock_darwin_now();
     out->timings[i] = t1 - t0;
     out->status[i] = op_status(kr);
+    /* A send that times out is handed back by pseudo-receive (XNU's
+     * mach_msg_overwrite_trap): with COPY_SEND that is one more send-right
+     * reference and a fresh mapping of the OOL region, both ours to release
+     * or every timeout leaks a dead name and ool_size bytes. The seed's
+     * bytes get back only the moved send right, which its next send to that
+     * port reuses, and a null port, so the seed layout keeps them. */
+    if (st->layout == LAYOUT_SDK && out->status[i] == MB_OP_TIMED_OUT)
+      mach_msg_destroy(hdr);
   }
   out->n_timings = raw_count;
 
