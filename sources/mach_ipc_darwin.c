@@ -23,14 +23,16 @@
 #define SEND_TIMEOUT_MS 10        /* the seed's mach_msg timeout */
 #define RECEIVER_DEADLINE_S 30ull /* the seed's safety net */
 
-/* The complex message exactly as the seed lays it out. Its Rust #[repr(C)]
- * structs give the descriptor's 8-byte address its natural alignment, so
- * the descriptor sits at byte 32 of a 48-byte message, after 4 bytes of
- * zero padding. The kernel reads descriptors packed at byte 28 (the
- * #pragma pack(4) layout of <mach/message.h>): it sees the padding as a
- * port name, and the top byte of the buffer address (0) as the descriptor
- * type MACH_MSG_PORT_DESCRIPTOR, so the seed's sends carry a null port
- * descriptor and no OOL memory. sources/README.md explains; option
+/* The complex message exactly as the seed lays it out (seed lines 306-339).
+ * Its Rust #[repr(C)] structs give the descriptor's 8-byte address its
+ * natural alignment, so the descriptor sits at byte 32 of a 48-byte message,
+ * after 4 bytes of padding that mem::zeroed() leaves 0; here they are a named
+ * field, because C leaves padding bytes unspecified after a member store and
+ * the kernel reads these 4 bytes. The kernel reads descriptors packed at
+ * byte 28 (the #pragma pack(4) layout of <mach/message.h>): it sees the
+ * padding as a port name, and the top byte of the buffer address (0) as the
+ * descriptor type MACH_MSG_PORT_DESCRIPTOR, so the seed's sends carry a null
+ * port descriptor and no OOL memory. sources/README.md explains; option
  * "layout=sdk" sends the OOL descriptor the seed meant instead. */
 struct seed_ool_descriptor {
   void *address;
@@ -44,6 +46,7 @@ struct seed_ool_descriptor {
 struct seed_message {
   mach_msg_header_t header;
   mach_msg_body_t body;
+  uint32_t align; /* Rust's alignment padding before the 8-byte address */
   struct seed_ool_descriptor ool;
 };
 
@@ -54,13 +57,43 @@ struct sdk_message {
   mach_msg_ool_descriptor_t ool;
 };
 
+/* The layout claims above, checked for every architecture this file is
+ * compiled for (scripts/check-macos: arm64 and x86_64). */
+_Static_assert(sizeof(mach_msg_header_t) == 24 && sizeof(mach_msg_body_t) == 4,
+               "header and body: 28 bytes");
+_Static_assert(sizeof(void *) == 8, "the seed's layout assumes LP64");
+_Static_assert(offsetof(struct seed_message, align) == 28, "seed layout: padding at 28");
 _Static_assert(offsetof(struct seed_message, ool) == 32, "seed layout: byte 32");
+_Static_assert(offsetof(struct seed_message, ool.type) == 43, "seed layout: type at 43");
+_Static_assert(offsetof(struct seed_message, ool.size) == 44, "seed layout: size at 44");
 _Static_assert(sizeof(struct seed_message) == 48, "seed layout: 48 bytes");
 _Static_assert(offsetof(struct sdk_message, ool) == 28, "SDK layout: byte 28");
+_Static_assert(sizeof(mach_msg_ool_descriptor_t) == 16, "SDK layout: 16-byte descriptor");
+_Static_assert(offsetof(mach_msg_ool_descriptor_t, size) == 12, "SDK layout: size at +12");
+_Static_assert(sizeof(struct sdk_message) == 44, "SDK layout: 44 bytes");
+/* What the kernel makes of the seed's bytes: a descriptor's type is the top
+ * byte of its third 32-bit word (mach_msg_type_descriptor_t), byte 28 + 11,
+ * which on these little-endian machines is the top byte of the address. */
+_Static_assert(sizeof(mach_msg_type_descriptor_t) == 12, "type in the 3rd word");
+_Static_assert(offsetof(struct seed_message, ool.address) + sizeof(void *) - 1 == 28 + 11,
+               "seed layout: the kernel's descriptor type is the address's top byte");
 
-/* Where the seed's receiver looks for the descriptor: right after the
- * header and body, reading the address and, 12 bytes in, the size. */
+/* The seed's msgh_bits: 0x80000000 | 17. Its comment says COPY_SEND, but 17
+ * is MACH_MSG_TYPE_MOVE_SEND (COPY_SEND is 19): each send gives the task's
+ * one send right to the message, so only the first send to each port finds
+ * one (sources/README.md). layout=sdk uses the COPY_SEND the comment names. */
+_Static_assert(MACH_MSG_TYPE_MOVE_SEND == 17 && MACH_MSG_TYPE_COPY_SEND == 19,
+               "<mach/message.h> dispositions");
+#define SEED_MSGH_BITS (MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_MOVE_SEND)
+#define SDK_MSGH_BITS (MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND)
+
+/* Where the seed's receiver looks for the descriptor (seed lines 193-200):
+ * right after the header and body, byte 28, reading it through its own
+ * struct: the address at +0 and the size at +12. That matches the packed
+ * mach_msg_ool_descriptor_t the kernel writes on receive. */
 #define RECV_OOL_OFFSET (sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t))
+#define RECV_SIZE_OFFSET (RECV_OOL_OFFSET + offsetof(struct seed_ool_descriptor, size))
+_Static_assert(RECV_SIZE_OFFSET == 28 + 12, "receiver reads the size at byte 40");
 
 enum layout { LAYOUT_SEED, LAYOUT_SDK };
 
@@ -73,7 +106,6 @@ struct receiver {
   uint32_t n;
   uint8_t *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
   mach_msg_size_t buf_size;
-  uint64_t deadline; /* mach_absolute_time() ticks */
   atomic_int stop;
 };
 
@@ -124,19 +156,31 @@ static int32_t op_status(kern_return_t kr)
 {
   if (kr == KERN_SUCCESS)
     return MB_OP_OK;
-  if (kr == MACH_SEND_TIMED_OUT)
+  /* The pseudo-receive that hands a timed-out message back may OR its own
+   * failure bits (MACH_MSG_MASK) into the code; the send still timed out. */
+  if ((kr & ~MACH_MSG_MASK) == MACH_SEND_TIMED_OUT)
     return MB_OP_TIMED_OUT;
   return (int32_t)kr;
+}
+
+static uint64_t seconds_to_ticks(uint64_t s)
+{
+  uint64_t num, den;
+
+  mb_clock_darwin_tick(&num, &den);
+  return s * 1000000000ull * den / num;
 }
 
 /* Seed step 3. */
 static void *receive_loop(void *arg)
 {
   struct receiver *r = arg;
+  /* Set when the thread starts, as the seed's Instant (seed line 179). */
+  uint64_t deadline = mb_clock_darwin_now() + seconds_to_ticks(RECEIVER_DEADLINE_S);
   uint32_t i;
 
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
-         mb_clock_darwin_now() < r->deadline) {
+         mb_clock_darwin_now() < deadline) {
     for (i = 0; i < r->n; i++) {
       mach_msg_header_t *hdr = (mach_msg_header_t *)(void *)r->buf;
       kern_return_t kr;
@@ -152,7 +196,7 @@ static void *receive_loop(void *arg)
         uint32_t size;
 
         memcpy(&addr, r->buf + RECV_OOL_OFFSET, sizeof(addr));
-        memcpy(&size, r->buf + RECV_OOL_OFFSET + 12, sizeof(size));
+        memcpy(&size, r->buf + RECV_SIZE_OFFSET, sizeof(size));
         if (addr != 0 && size > 0)
           vm_deallocate(mach_task_self(), (vm_address_t)addr, size);
       }
@@ -160,14 +204,6 @@ static void *receive_loop(void *arg)
     sched_yield();
   }
   return NULL;
-}
-
-static uint64_t seconds_to_ticks(uint64_t s)
-{
-  uint64_t num, den;
-
-  mb_clock_darwin_tick(&num, &den);
-  return s * 1000000000ull * den / num;
 }
 
 static int collect_complex(const struct mach_state *st, const mach_port_t *ports,
@@ -187,7 +223,6 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
   r.n = n;
   r.buf_size = (mach_msg_size_t)(1024 + 2 * ool_size);
   r.buf = calloc(1, r.buf_size);
-  r.deadline = mb_clock_darwin_now() + seconds_to_ticks(RECEIVER_DEADLINE_S);
   atomic_init(&r.stop, 0);
   if (!ool_buf || !r.buf) {
     free(ool_buf);
@@ -220,7 +255,7 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
     /* Seed step 4: the message is built outside the timed region. */
     if (st->layout == LAYOUT_SEED) {
       memset(&seed, 0, sizeof(seed));
-      seed.header.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND;
+      seed.header.msgh_bits = SEED_MSGH_BITS;
       seed.header.msgh_size = (mach_msg_size_t)sizeof(seed);
       seed.header.msgh_remote_port = port;
       seed.header.msgh_local_port = MACH_PORT_NULL;
@@ -234,7 +269,7 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
       hdr = &seed.header;
     } else {
       memset(&sdk, 0, sizeof(sdk));
-      sdk.header.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND;
+      sdk.header.msgh_bits = SDK_MSGH_BITS;
       sdk.header.msgh_size = (mach_msg_size_t)sizeof(sdk);
       sdk.header.msgh_remote_port = port;
       sdk.header.msgh_local_port = MACH_PORT_NULL;
@@ -254,6 +289,14 @@ static int collect_complex(const struct mach_state *st, const mach_port_t *ports
     t1 = mb_clock_darwin_now();
     out->timings[i] = t1 - t0;
     out->status[i] = op_status(kr);
+    /* A send that times out is handed back by pseudo-receive (XNU's
+     * mach_msg_overwrite_trap): with COPY_SEND that is one more send-right
+     * reference and a fresh mapping of the OOL region, both ours to release
+     * or every timeout leaks a dead name and ool_size bytes. The seed's
+     * bytes get back only the moved send right, which its next send to that
+     * port reuses, and a null port, so the seed layout keeps them. */
+    if (st->layout == LAYOUT_SDK && out->status[i] == MB_OP_TIMED_OUT)
+      mach_msg_destroy(hdr);
   }
   out->n_timings = raw_count;
 
