@@ -62,20 +62,26 @@ struct sdk_message {
 _Static_assert(sizeof(mach_msg_header_t) == 24 && sizeof(mach_msg_body_t) == 4,
                "header and body: 28 bytes");
 _Static_assert(sizeof(void *) == 8, "the seed's layout assumes LP64");
-_Static_assert(offsetof(struct seed_message, align) == 28, "seed layout: padding at 28");
+_Static_assert(offsetof(struct seed_message, align) == 28,
+               "seed layout: padding at 28");
 _Static_assert(offsetof(struct seed_message, ool) == 32, "seed layout: byte 32");
-_Static_assert(offsetof(struct seed_message, ool.type) == 43, "seed layout: type at 43");
-_Static_assert(offsetof(struct seed_message, ool.size) == 44, "seed layout: size at 44");
+_Static_assert(offsetof(struct seed_message, ool.type) == 43,
+               "seed layout: type at 43");
+_Static_assert(offsetof(struct seed_message, ool.size) == 44,
+               "seed layout: size at 44");
 _Static_assert(sizeof(struct seed_message) == 48, "seed layout: 48 bytes");
 _Static_assert(offsetof(struct sdk_message, ool) == 28, "SDK layout: byte 28");
-_Static_assert(sizeof(mach_msg_ool_descriptor_t) == 16, "SDK layout: 16-byte descriptor");
-_Static_assert(offsetof(mach_msg_ool_descriptor_t, size) == 12, "SDK layout: size at +12");
+_Static_assert(sizeof(mach_msg_ool_descriptor_t) == 16,
+               "SDK layout: 16-byte descriptor");
+_Static_assert(offsetof(mach_msg_ool_descriptor_t, size) == 12,
+               "SDK layout: size at +12");
 _Static_assert(sizeof(struct sdk_message) == 44, "SDK layout: 44 bytes");
 /* What the kernel makes of the seed's bytes: a descriptor's type is the top
  * byte of its third 32-bit word (mach_msg_type_descriptor_t), byte 28 + 11,
  * which on these little-endian machines is the top byte of the address. */
 _Static_assert(sizeof(mach_msg_type_descriptor_t) == 12, "type in the 3rd word");
-_Static_assert(offsetof(struct seed_message, ool.address) + sizeof(void *) - 1 == 28 + 11,
+_Static_assert(offsetof(struct seed_message, ool.address) + sizeof(void *) - 1 ==
+                   28 + 11,
                "seed layout: the kernel's descriptor type is the address's top byte");
 
 /* The seed's msgh_bits: 0x80000000 | 17. Its comment says COPY_SEND, but 17
@@ -337,7 +343,9 @@ static void collect_simple(mach_port_t task, const mach_port_t *ports, uint32_t 
       t1 = mb_clock_darwin_now();
     }
     out->timings[i] = t1 - t0;
-    out->status[i] = op_status(kr != KERN_SUCCESS ? kr : kr2 != KERN_SUCCESS ? kr2 : kr3);
+    out->status[i] = op_status(kr != KERN_SUCCESS    ? kr
+                               : kr2 != KERN_SUCCESS ? kr2
+                                                     : kr3);
   }
   out->n_timings = raw_count;
 }
@@ -384,6 +392,6 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 }
 
 const struct mb_collector_ops mb_mach_ipc_ops = {
-    MB_INFO_MACH_IPC, 1, probe, open_collector, close_collector, describe_clock,
-    clock_read, collect,
+    MB_INFO_MACH_IPC, 1,          probe,   open_collector, close_collector,
+    describe_clock,   clock_read, collect,
 };

@@ -244,8 +244,8 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "num_ports",
                         "%u is outside 1..%u", c.num_ports, MB_NUM_PORTS_MAX);
   if (c.ool_size > MB_OOL_SIZE_MAX)
-    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "ool_size",
-                        "%u is outside 1..%u", c.ool_size, MB_OOL_SIZE_MAX);
+    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "ool_size", "%u is outside 1..%u",
+                        c.ool_size, MB_OOL_SIZE_MAX);
   if (c.mode != MB_MODE_COMPLEX && c.mode != MB_MODE_SIMPLE)
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "mode",
                         "%d is neither complex nor simple", (int)c.mode);
@@ -265,8 +265,8 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
     out->n_timings = 0;
     return rc;
   }
-  out->n_bytes = mb_extract_timing_entropy(out->timings, out->n_timings, out->bytes,
-                                           n_samples);
+  out->n_bytes =
+      mb_extract_timing_entropy(out->timings, out->n_timings, out->bytes, n_samples);
   return MB_OK;
 }
 
