@@ -186,7 +186,8 @@ static int inspect(const struct mb_experiment *exp, int want_estimate,
   }
   x->available = 1;
   mb_error_init(&probe);
-  rc = mb_collector_open(exp->source, exp->replay, &col, &probe);
+  rc =
+      mb_collector_open(exp->source, mb_experiment_collector_option(exp), &col, &probe);
   if (rc != MB_OK) {
     char why[sizeof(probe.text) + sizeof(probe.source) + 64];
 
@@ -321,6 +322,13 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
     fprintf(out, "available:    no: %s\n", x->reason);
   if (exp->replay)
     fprintf(out, "replay:       %s\n", exp->replay);
+  if (exp->layout)
+    fprintf(
+        out, "layout:       %s (%s)\n", exp->layout,
+        strcmp(exp->layout, "sdk") == 0
+            ? "the message the seed meant: OOL descriptor where the kernel reads it, "
+              "COPY_SEND"
+            : "the seed's exact bytes");
   fprintf(
       out,
       "samples:      %zu extracted bytes per call (%llu timed operations: 4n + 64)\n",
@@ -411,6 +419,8 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(o, "source", src);
   json_object_set_new(o, "replay",
                       exp->replay ? json_string(exp->replay) : json_null());
+  json_object_set_new(o, "layout",
+                      exp->layout ? json_string(exp->layout) : json_null());
   json_object_set_new(o, "samples", json_integer((json_int_t)exp->samples));
   json_object_set_new(o, "timings_per_call", json_integer((json_int_t)per_call));
   json_object_set_new(o, "repetitions", json_integer((json_int_t)exp->repetitions));

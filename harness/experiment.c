@@ -860,6 +860,36 @@ static int parse_replay(struct loader *ld, json_t *root)
   return MB_OK;
 }
 
+/* mach_ipc's message layout (sources/README.md): "seed", the seed's exact
+ * bytes, or "sdk", the message the seed meant to send. Only mach_ipc has
+ * one; it becomes the collector's option string, as the replay file does. */
+static int parse_layout(struct loader *ld, json_t *root)
+{
+  static const char *const layouts[] = {"seed", "sdk"};
+  struct mb_experiment *exp = ld->exp;
+  json_t *v = json_object_get(root, "layout");
+  const char *s, *hint;
+  int rc;
+
+  if (!v)
+    return MB_OK;
+  if (strcmp(exp->source, "mach_ipc") != 0)
+    return fail(ld, "layout",
+                "only the \"mach_ipc\" collector has a message layout; this "
+                "experiment runs \"%s\"",
+                exp->source);
+  if ((rc = get_string(ld, v, "layout", 16, 0, &s)) != MB_OK)
+    return rc;
+  if (strcmp(s, "seed") != 0 && strcmp(s, "sdk") != 0) {
+    hint = mb_suggest(s, layouts, 2);
+    if (hint)
+      return fail(ld, "layout", "unknown value \"%s\" (did you mean \"%s\"?)", s, hint);
+    return fail(ld, "layout", "unknown value \"%s\"; expected \"seed\" or \"sdk\"", s);
+  }
+  exp->layout = strdup(s);
+  return exp->layout ? MB_OK : nomem(ld);
+}
+
 static int parse_scalars(struct loader *ld, json_t *root)
 {
   struct mb_experiment *exp = ld->exp;
@@ -893,7 +923,8 @@ static int parse_scalars(struct loader *ld, json_t *root)
       return nomem(ld);
   }
 
-  if ((rc = parse_source(ld, root)) != MB_OK || (rc = parse_replay(ld, root)) != MB_OK)
+  if ((rc = parse_source(ld, root)) != MB_OK ||
+      (rc = parse_replay(ld, root)) != MB_OK || (rc = parse_layout(ld, root)) != MB_OK)
     return rc;
 
   exp->samples = MB_EXP_DEFAULT_SAMPLES;
@@ -1062,9 +1093,9 @@ static int expand(struct loader *ld)
 
 static int load_text(struct loader *ld)
 {
-  static const char *const keys[] = {"name",    "description", "source", "replay",
-                                     "samples", "repetitions", "warmup", "sweep",
-                                     "order",   "analysis",    "output"};
+  static const char *const keys[] = {"name",   "description", "source",      "replay",
+                                     "layout", "samples",     "repetitions", "warmup",
+                                     "sweep",  "order",       "analysis",    "output"};
   struct mb_experiment *exp = ld->exp;
   json_error_t jerr;
   json_t *root;
@@ -1249,6 +1280,15 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp,
   return finish(&ld, rc);
 }
 
+const char *mb_experiment_collector_option(const struct mb_experiment *exp)
+{
+  if (exp->replay)
+    return exp->replay;
+  if (exp->layout)
+    return strcmp(exp->layout, "sdk") == 0 ? "layout=sdk" : "layout=seed";
+  return NULL;
+}
+
 void mb_experiment_cleanup(struct mb_experiment *exp)
 {
   if (!exp)
@@ -1259,6 +1299,7 @@ void mb_experiment_cleanup(struct mb_experiment *exp)
   free(exp->description);
   free(exp->source);
   free(exp->replay);
+  free(exp->layout);
   free(exp->output);
   free(exp->points);
   free(exp->calls);

@@ -122,7 +122,7 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
   return json_pack_ex(
       jerr, 0,
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
-      "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
+      "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
       "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version",
       r->bi.version, "git_commit", r->bi.git_commit, "compiler", r->bi.compiler,
       "flags", r->bi.flags, "machine", "hostname", r->si.hostname, "os", r->si.os,
@@ -132,9 +132,9 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", replay, "experiment", experiment_json(r->exp),
-      "started", when, "finished", when, "sessions", "points", points_json(r->exp),
-      "calls");
+      info->description, "replay", replay, "layout", r->exp->layout, "experiment",
+      experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
+      points_json(r->exp), "calls");
 }
 
 /* ---- resume --------------------------------------------------------------- */
@@ -702,7 +702,8 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   rc = r->done ? mb_sysinfo_get(&r->si, err) : nomem(err);
   /* The collector first: an unavailable one leaves no empty directory. */
   if (rc == MB_OK)
-    rc = mb_collector_open(exp->source, exp->replay, &r->col, err);
+    rc = mb_collector_open(exp->source, mb_experiment_collector_option(exp), &r->col,
+                           err);
   if (rc == MB_OK && mb_collector_clock(r->col, &r->clk) != MB_OK)
     rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
                       "cannot describe the clock of collector %s", exp->source);
