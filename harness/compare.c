@@ -285,6 +285,10 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   run->source = opt_string(json_object_get(root, "source"), "name");
   if (!*run->source)
     return bad(err, src, "source.name", "missing: expected the collector's name");
+  /* mach_ipc's two layouts send different messages: not the same source. */
+  run->layout = opt_string(json_object_get(root, "source"), "layout");
+  if (!*run->layout && strcmp(run->source, "mach_ipc") == 0)
+    run->layout = "seed";
   run->clock = opt_string(json_object_get(root, "clock"), "name");
   run->tick_num = opt_integer(json_object_get(root, "clock"), "tick_num");
   run->tick_den = opt_integer(json_object_get(root, "clock"), "tick_den");
@@ -459,6 +463,7 @@ static int check_refusals(const struct mb_compare_run *b,
     snprintf(cv, sizeof(cv), "%lld", c->field);                                        \
   }
   MB_DIFF_STR(source, "different collectors (source.name)")
+  MB_DIFF_STR(layout, "different mach_ipc message layouts (source.layout)")
   MB_DIFF_STR(experiment, "different experiments (experiment name)")
   MB_DIFF_INT(samples, "different samples per call (experiment.samples)")
   MB_DIFF_INT(raw_bits, "different raw_bits (experiment.raw_bits)")

@@ -66,6 +66,8 @@ struct mb_compare_run {
   const char *experiment; /* experiment name */
   const char *sha256;     /* of the experiment file */
   const char *source;     /* collector name */
+  const char *layout;     /* mach_ipc's message layout ("seed" when the run names
+                             none), "" for other collectors */
   const char *clock;      /* clock name */
   const char *hostname, *os, *kernel, *arch, *cpu_model;
   const char *started, *git_commit;

@@ -267,6 +267,38 @@ static void test_mismatches(void)
     mb_compare_run_cleanup(&base);
     mb_compare_run_cleanup(&cur);
   }
+  /* mach_ipc with the seed's layout (named or by default) and with the SDK's
+   * are different sources: refused. */
+  {
+    struct spec s;
+    struct mb_compare_run base, cur;
+    struct mb_compare_report rep;
+    struct mb_compare_options opts;
+    struct mb_error err;
+    json_t *b, *c;
+
+    default_spec(&s, 4);
+    s.source = "mach_ipc";
+    b = make_run(&s, hb, hr, rate);
+    c = make_run(&s, hb, hr, rate);
+    json_object_set_new(json_object_get(c, "source"), "layout", json_string("seed"));
+    mb_compare_options_init(&opts);
+    mb_error_init(&err);
+    CHECK_EQ_INT(load(b, "b.json", &base), MB_OK);
+    CHECK_EQ_INT(load(c, "c.json", &cur), MB_OK);
+    CHECK_EQ_INT(mb_compare_runs(&base, &cur, &opts, &rep, &err), MB_OK);
+    mb_compare_report_cleanup(&rep);
+    mb_compare_run_cleanup(&cur);
+    c = make_run(&s, hb, hr, rate);
+    json_object_set_new(json_object_get(c, "source"), "layout", json_string("sdk"));
+    mb_error_init(&err);
+    CHECK_EQ_INT(load(c, "c.json", &cur), MB_OK);
+    CHECK_EQ_INT(mb_compare_runs(&base, &cur, &opts, &rep, &err), MB_EMISMATCH);
+    CHECK(strstr(err.text, "message layouts") != NULL);
+    mb_compare_report_cleanup(&rep);
+    mb_compare_run_cleanup(&base);
+    mb_compare_run_cleanup(&cur);
+  }
   /* A different machine or status is compared, with warnings. */
   {
     struct spec s, c;
