@@ -470,7 +470,7 @@ static int check_refusals(const struct mb_compare_run *b,
   MB_DIFF_INT(bitstring, "different bitstring settings (experiment.bitstring)")
   MB_DIFF_OPT(estimators, "different estimator sets (experiment.estimators)")
   MB_DIFF_OPT(clock, "different clocks (clock.name)")
-  /* The same clock with another tick (mach_absolute_time: 125/3 ns on Apple
+  /* The same clock with another tick (Mach absolute time: 125/3 ns on Apple
    * silicon, 1 ns on Intel) makes raw deltas, hence h_raw, other units. */
   if (!why && b->tick_num > 0 && b->tick_den > 0 && c->tick_num > 0 &&
       c->tick_den > 0 && b->tick_num * c->tick_den != c->tick_num * b->tick_den) {

@@ -6,7 +6,7 @@
  * waiting at most 10 ms for room (the seed's MACH_SEND_TIMEOUT); a receiver
  * thread drains every pipe without blocking.
  * Simple mode: each timed interval makes and destroys a pipe and fstat()s
- * pool pipe i % pool (mach_port_allocate, mod_refs, mach_port_type).
+ * pool pipe i % pool (Mach port allocate, mod_refs and port type).
  * sources/README.md maps every step to the seed and says what differs.
  */
 #include <errno.h>
@@ -214,7 +214,7 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
       continue;
     if (w < 0 && errno != EAGAIN)
       return (int32_t)errno;
-    /* The pipe is full: wait for the receiver, as mach_msg waits for room
+    /* The pipe is full: wait for the receiver, as a Mach send waits for room
      * in the port's queue, for at most 10 ms in all. */
     {
       uint64_t now = mb_clock_linux_now();

@@ -252,7 +252,7 @@ static void test_mismatches(void)
     else if (strcmp(fields[i], "raw_bits") == 0)
       c.raw_bits = 4;
     else if (strcmp(fields[i], "clock") == 0)
-      c.clock = "mach_absolute_time";
+      c.clock = "CLOCK_MONOTONIC";
     else
       c.tick_num = 125;
     mb_compare_options_init(&opts);
