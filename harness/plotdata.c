@@ -705,8 +705,7 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
       fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns,
               (int)r->st[i], r->reps[c]);
       shown++;
-      /* MB_OP_WAITED is a send that succeeded after waiting: not a fault. */
-      nbad += r->st[i] == MB_OP_TIMED_OUT || r->st[i] > 0;
+      nbad += MB_OP_FAULT(r->st[i]);
       above += r->all[i] > hi;
     }
   }

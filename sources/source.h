@@ -43,13 +43,15 @@ struct mb_config {
 /* Status of one timed operation, recorded outside the timed region. */
 #define MB_OP_OK 0         /* succeeded */
 #define MB_OP_TIMED_OUT -1 /* the send waited its 10 ms and gave up */
-#define MB_OP_WAITED                                                                   \
-  -2 /* succeeded, but only after waiting for room in a                                \
-        full queue: the timing includes that wait.                                     \
-        linux_ipc only (mach_msg cannot tell); not a                                   \
-        failure */
+/* Succeeded, but only after waiting for room in a full queue: the timing
+ * includes that wait. linux_ipc only (mach_msg cannot tell); not a failure. */
+#define MB_OP_WAITED -2
 /* Any positive value: the system's own error code, unchanged (errno on
  * Linux, kern_return_t on macOS). */
+
+/* Whether a status means the operation did not do its work: it timed out
+ * or failed with a system error (MB_OP_OK and MB_OP_WAITED did their work). */
+#define MB_OP_FAULT(st) ((st) == MB_OP_TIMED_OUT || (st) > 0)
 
 /* The clock a collector times with. One tick lasts tick_num / tick_den ns. */
 struct mb_clock {
