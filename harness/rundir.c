@@ -1,5 +1,6 @@
 /* rundir.c: read run.json back, check it, and aggregate calls per point. */
 #include "rundir.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -178,25 +179,6 @@ static double get_assessment(struct getter *g, json_t *a, const char *apath,
   return h >= 0 ? h : NAN;
 }
 
-double mb_rundir_median(double *v, size_t n)
-{
-  size_t i, m = 0, j;
-
-  for (i = 0; i < n; i++)
-    if (!isnan(v[i]))
-      v[m++] = v[i];
-  if (m == 0)
-    return NAN;
-  for (i = 1; i < m; i++) {
-    double x = v[i];
-
-    for (j = i; j > 0 && v[j - 1] > x; j--)
-      v[j] = v[j - 1];
-    v[j] = x;
-  }
-  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
-}
-
 static struct mb_spread spread_of(double *v, size_t n)
 {
   struct mb_spread s = {NAN, NAN, NAN};
@@ -210,7 +192,7 @@ static struct mb_spread spread_of(double *v, size_t n)
     if (isnan(s.max) || v[i] > s.max)
       s.max = v[i];
   }
-  s.med = mb_rundir_median(v, n);
+  s.med = mb_stats_median_finite(v, n);
   return s;
 }
 
@@ -474,11 +456,11 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
     MB_GATHER(c->ns_per_op);
     pt->ns_per_op = spread_of(v, m);
     MB_GATHER(c->raw_p01 * rd->tick_ns);
-    pt->ns_p01 = mb_rundir_median(v, m);
+    pt->ns_p01 = mb_stats_median_finite(v, m);
     MB_GATHER(c->raw_p99 * rd->tick_ns);
-    pt->ns_p99 = mb_rundir_median(v, m);
+    pt->ns_p99 = mb_stats_median_finite(v, m);
     MB_GATHER(c->raw_mad * rd->tick_ns);
-    pt->mad_ns = mb_rundir_median(v, m);
+    pt->mad_ns = mb_stats_median_finite(v, m);
     for (e = 0; e < MB_EST_COUNT; e++) {
       MB_GATHER(c->est_bytes[e]);
       pt->est_bytes[e] = spread_of(v, m);

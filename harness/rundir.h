@@ -131,7 +131,4 @@ uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis
 char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_point *p,
                             int swept_only, char *buf, size_t n);
 
-/* Median of n doubles, ignoring NANs (NAN when none). Sorts v in place. */
-double mb_rundir_median(double *v, size_t n);
-
 #endif
