@@ -10,6 +10,7 @@
 
 #include "fsutil.h"
 #include "mwu.h"
+#include "stats.h"
 
 #define RUN_SCHEMA "mebench-run/1"
 #define BASELINE_SCHEMA "mebench-baseline/1"
@@ -367,22 +368,15 @@ void mb_compare_options_init(struct mb_compare_options *opts)
   opts->gate_rate = 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
-/* Median, min and max of n >= 1 values (sorted copy in tmp). */
+/* Median, min and max of n >= 1 finite values (the loader refuses others);
+ * tmp receives a sorted copy. */
 static void summarise(const double *v, size_t n, double *tmp, double *median,
                       double *lo, double *hi)
 {
   memcpy(tmp, v, n * sizeof(*v));
-  qsort(tmp, n, sizeof(*tmp), cmp_double);
+  *median = mb_stats_median_finite(tmp, n);
   *lo = tmp[0];
   *hi = tmp[n - 1];
-  *median = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2.0;
 }
 
 /* 1 / C(n, k): the smallest one-sided exact p without ties. */
