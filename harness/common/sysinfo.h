@@ -1,7 +1,7 @@
 /* sysinfo.h: machine and build provenance recorded in every run.json.
  *
  * The portable part (uname, sysconf, gethostname, the generated version.h)
- * is in harness/sysinfo.c; what only the platform knows (the CPU model and
+ * is in harness/common/sysinfo.c; what only the platform knows (the CPU model and
  * the OS's product name) comes from one file per platform in sources/,
  * picked by CMake, behind mb_sysinfo_platform().
  */

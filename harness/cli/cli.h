@@ -1,6 +1,6 @@
 /* cli.h: the command table, option parsing and help shared by every command.
  *
- * Each command lives in its own harness/cmd_*.c file and is listed, sorted,
+ * Each command lives in its own harness/cli/cmd_*.c file and is listed, sorted,
  * in cli.c. A command returns MB_OK or a negative MB_E* status and fills err;
  * it never exits: only main() turns the status into an exit code.
  */
