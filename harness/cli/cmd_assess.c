@@ -1,9 +1,12 @@
 /* cmd_assess.c: `mebench assess FILE`: the SP 800-90B non-IID assessment of
- * a sample file, as NIST's ea_non_iid makes it, in text or JSON. */
+ * a sample file, as NIST's ea_non_iid makes it, or with --iid the IID track
+ * as NIST's ea_iid makes it, with the health-test cut-offs that follow from
+ * the result, in text or JSON. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -11,51 +14,75 @@
 #include "commands.h"
 #include "estimators.h"
 #include "fsutil.h"
+#include "health.h"
+#include "iid.h"
+#include "iid_json.h"
 #include "rawfile.h"
 #include "results.h"
 
 enum {
-  OPT_BITS = 1,
+  OPT_ALPHA = 1,
+  OPT_BITS,
   OPT_ESTIMATORS,
   OPT_HELP,
+  OPT_IID,
   OPT_JSON,
   OPT_NO_BITSTRING,
+  OPT_PERMUTATIONS,
   OPT_RAW_BITS,
+  OPT_SEED,
   OPT_THREADS,
 };
 
 static const struct mb_opt options[] = {
+    {"alpha", 0, "A", OPT_ALPHA,
+     "health-test false-positive probability, 0 < A < 1 (default 2^-20)"},
     {"bits", 'b', "N", OPT_BITS,
      "bits per symbol, 1..8 (default: the highest bit set in the data)"},
     {"estimators", 'e', "LIST", OPT_ESTIMATORS,
      "comma-separated estimators to run (default: all): mcv,collision,..."},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"iid", 0, NULL, OPT_IID,
+     "the IID track (section 5, as ea_iid): permutation, chi-square and LRS tests"},
     {"json", 0, NULL, OPT_JSON, "print the assessment as JSON"},
     {"no-bitstring", 0, NULL, OPT_NO_BITSTRING,
      "skip the bitstring assessment of non-binary data"},
+    {"permutations", 0, "N", OPT_PERMUTATIONS,
+     "--iid: permutations, 1..1000000 (default 10000, as section 5.1 says)"},
     {"raw-bits", 'r', "N", OPT_RAW_BITS,
      "raw .mbr file: assess the low N bits (1..8) of each timing delta"},
+    {"seed", 0, "N", OPT_SEED,
+     "--iid: the permutations' seed, 0..2^64-1 (default: drawn and printed)"},
     {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void usage(FILE *out)
 {
-  fprintf(out,
-          "Usage: mebench assess [OPTIONS] FILE\n\n"
-          "Estimate the min-entropy of FILE with the ten non-IID estimators of NIST\n"
-          "SP 800-90B (section 6.3), as NIST's ea_non_iid 1.1.7 does: the estimators\n"
-          "that apply to the samples themselves give H_original; for data with more\n"
-          "than two distinct values, all ten run on the samples written out as bits\n"
-          "(most significant first) and give H_bitstring; the assessment is\n"
-          "min(H_original, bits x H_bitstring).\n\n"
-          "FILE holds one sample per byte, like the reference tool's input (a\n"
-          "sample wider than --bits is refused); '-' reads standard input. A raw file "
-          "of a run\n"
-          "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
-          "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
-          "assesses them.\n\n"
-          "Options:\n");
+  fprintf(
+      out,
+      "Usage: mebench assess [OPTIONS] FILE\n\n"
+      "Estimate the min-entropy of FILE with the ten non-IID estimators of NIST\n"
+      "SP 800-90B (section 6.3), as NIST's ea_non_iid 1.1.7 does: the estimators\n"
+      "that apply to the samples themselves give H_original; for data with more\n"
+      "than two distinct values, all ten run on the samples written out as bits\n"
+      "(most significant first) and give H_bitstring; the assessment is\n"
+      "min(H_original, bits x H_bitstring).\n\n"
+      "FILE holds one sample per byte, like the reference tool's input (a\n"
+      "sample wider than --bits is refused); '-' reads standard input. A raw file "
+      "of a run\n"
+      "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
+      "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
+      "assesses them.\n\n"
+      "With --iid, the IID track of section 5 instead, as NIST's ea_iid 1.1.7: the\n"
+      "19 permutation-test statistics over 10,000 seeded permutations (the seed is\n"
+      "printed; --seed repeats a result exactly, whatever --threads), the\n"
+      "chi-square independence and goodness-of-fit tests, the longest-repeated-\n"
+      "substring test, and the Most Common Value estimate on the samples and their\n"
+      "bitstring. h_assessed applies only when every test passes (\"iid\": true).\n\n"
+      "Both print the health-test cut-offs (section 4.4) that follow from\n"
+      "h_assessed at the false-positive probability --alpha.\n\n"
+      "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
@@ -178,16 +205,46 @@ static int parse_estimators(const char *list, unsigned *mask, struct mb_error *e
   return MB_OK;
 }
 
+/* §4.4 cut-offs from an assessed entropy, for the text output. */
+static void print_health_text(double h, int binary, double alpha)
+{
+  struct mb_health_cutoffs c;
+
+  if (mb_health_cutoffs(h, alpha, binary, &c) != 0) {
+    printf("Health tests (4.4): no cut-offs (h_assessed is 0)\n");
+    return;
+  }
+  printf("Health tests (4.4) at alpha = %.6g, h = %.6f:\n", alpha, h);
+  printf("  Repetition Count Test cut-off:    %llu identical samples in a row\n",
+         (unsigned long long)c.rct);
+  printf("  Adaptive Proportion Test cut-off: %llu of a window of %u%s\n",
+         (unsigned long long)c.apt, c.window,
+         c.apt_possible ? "" : " (can never fire)");
+}
+
+/* The health cut-offs as JSON beside an assessment; NULL when h is 0. */
+static int add_health_json(json_t *root, double h, int binary, double alpha)
+{
+  struct mb_health_cutoffs c;
+  json_t *hj;
+
+  if (mb_health_cutoffs(h, alpha, binary, &c) != 0)
+    return json_object_set_new(root, "health", json_null());
+  hj = mb_health_json(&c, NULL);
+  return hj ? json_object_set_new(root, "health", hj) : -1;
+}
+
 /* The assessment as run.json records it (mb_results_assessment_json), after
  * the name of the file assessed. */
-static int print_json(const char *file, const struct mb_assessment *a,
+static int print_json(const char *file, const struct mb_assessment *a, double alpha,
                       struct mb_error *err)
 {
   json_t *root = json_object(), *body = mb_results_assessment_json(a);
   char *text = NULL;
 
   if (root && body && json_object_set_new(root, "file", json_string(file)) == 0 &&
-      json_object_update(root, body) == 0)
+      json_object_update(root, body) == 0 &&
+      add_health_json(root, a->h_assessed, a->binary, alpha) == 0)
     text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   json_decref(body);
   json_decref(root);
@@ -233,7 +290,7 @@ static void print_section(const char *title, const struct mb_estimate *section)
 }
 
 static void print_text(const char *file, const struct mb_assessment *a,
-                       int no_bitstring)
+                       int no_bitstring, double alpha)
 {
   char title[128];
 
@@ -274,6 +331,119 @@ static void print_text(const char *file, const struct mb_assessment *a,
     printf("H_assessed:  %.6f bits per symbol\n", a->h_assessed);
   else
     printf("H_assessed:  - (no estimator ran)\n");
+  if (a->h_assessed >= 0.0) {
+    printf("\n");
+    print_health_text(a->h_assessed, a->binary, alpha);
+  }
+}
+
+static void print_iid_text(const char *file, const struct mb_iid_result *r,
+                           double alpha)
+{
+  unsigned j;
+
+  printf("%s: %zu samples, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
+         r->samples, r->bits_per_symbol, r->bits_per_symbol == 1 ? "" : "s",
+         r->alphabet_size, r->alphabet_size == 1 ? "" : "s",
+         r->binary              ? "binary data"
+         : r->alphabet_size < 2 ? "constant data"
+                                : "non-binary");
+  if (r->skipped) {
+    printf("Not tested: %s\n\nIID: no\nH_assessed: 0 bits per symbol\n", r->skipped);
+    return;
+  }
+  printf("Mean %.17g, median %.17g; seed %llu\n\n", r->mean, r->median,
+         (unsigned long long)r->seed);
+  if (r->permutations_ran)
+    printf("Permutation tests (5.1): %u permutations, %u counted until every "
+           "statistic settled\n",
+           r->permutations, r->permutations_counted);
+  else
+    printf("Permutation tests (5.1): not run; statistics of the data only\n");
+  printf("  %-7s %-24s %24s %6s %6s %6s  %s\n", "section", "statistic", "value", "C0",
+         "C1", "C2", "verdict");
+  for (j = 0; j < MB_IID_NSTATS; j++) {
+    printf("  %-7s %-24s %24.17g", mb_iid_stat_section((enum mb_iid_stat)j),
+           mb_iid_stat_nist_name((enum mb_iid_stat)j), r->stat[j]);
+    if (r->permutations_ran)
+      printf(" %6u %6u %6u  %s\n", r->counter[j][0], r->counter[j][1], r->counter[j][2],
+             r->stat_pass[j] ? "pass" : "FAIL");
+    else
+      printf("\n");
+  }
+  printf("\nChi-square tests (5.2):\n");
+  printf("  independence (5.2.1):    T = %.17g, df = %ld, p = %.6g  %s\n",
+         r->independence.t, r->independence.df, r->independence.p_value,
+         r->independence.pass ? "pass" : "FAIL");
+  printf("  goodness of fit (5.2.2): T = %.17g, df = %ld, p = %.6g  %s\n",
+         r->goodness_of_fit.t, r->goodness_of_fit.df, r->goodness_of_fit.p_value,
+         r->goodness_of_fit.pass ? "pass" : "FAIL");
+  printf("Longest repeated substring test (5.2.3): W = %zu, P_col = %.17g, "
+         "Pr(X >= 1) = %.6g  %s\n\n",
+         r->lrs_w, r->lrs_p_col, r->lrs_pr, r->lrs_pass ? "pass" : "FAIL");
+  if (r->mcv_literal.ran)
+    printf("H_original (MCV, 6.3.1):  %.6f bits per symbol\n", r->h_original);
+  if (r->mcv_bitstring.ran)
+    printf("H_bitstring (MCV):        %.6f bits per bit (x %u = %.6f per symbol)\n",
+           r->h_bitstring, r->bits_per_symbol, r->h_bitstring * r->bits_per_symbol);
+  if (r->samples < 1000000)
+    printf("Note: %zu samples; SP 800-90B section 3.1.1 asks for at least "
+           "1,000,000.\n",
+           r->samples);
+  printf("\nIID: %s\n", r->iid ? "yes" : "no");
+  printf("H_assessed: %.6f bits per symbol  (%s)\n\n", r->h_assessed,
+         mb_iid_verdict(r));
+  print_health_text(r->h_assessed, r->binary, alpha);
+}
+
+static int print_iid_json(const char *file, const struct mb_iid_result *r, double alpha,
+                          struct mb_error *err)
+{
+  json_t *root = json_object(), *body = mb_iid_json(r);
+  char *text = NULL;
+
+  if (root && body && json_object_set_new(root, "file", json_string(file)) == 0 &&
+      json_object_update(root, body) == 0 &&
+      add_health_json(root, r->h_assessed, r->binary, alpha) == 0)
+    text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  json_decref(body);
+  json_decref(root);
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
+  puts(text);
+  free(text);
+  return MB_OK;
+}
+
+/* A seed nobody chose: from the system's generator, else the clock. */
+static uint64_t fresh_seed(void)
+{
+  uint64_t s = 0;
+  FILE *f = fopen("/dev/urandom", "rb");
+
+  if (f) {
+    if (fread(&s, sizeof(s), 1, f) != 1)
+      s = 0;
+    fclose(f);
+  }
+  if (s == 0)
+    s = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull;
+  return s;
+}
+
+static int parse_seed(const char *text, uint64_t *out, struct mb_error *err)
+{
+  char *end = NULL;
+  unsigned long long v = 0;
+
+  errno = 0;
+  if (text[0] >= '0' && text[0] <= '9')
+    v = strtoull(text, &end, 10);
+  if (!end || *end != '\0' || errno == ERANGE)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "assess: --seed: '%s' is not an integer in 0..2^64-1", text);
+  *out = (uint64_t)v;
+  return MB_OK;
 }
 
 int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
@@ -281,17 +451,37 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   struct mb_optparse p;
   struct mb_assess_options opt;
   struct mb_assessment *a;
+  struct mb_iid_options iopt;
   const char *file = NULL;
   long long v;
   unsigned bits = 0, raw_bits = 0;
-  int json = 0, id, status;
+  int json = 0, iid = 0, have_seed = 0, id, status;
+  double alpha = MB_HEALTH_ALPHA;
   uint8_t *data = NULL;
   size_t n = 0;
 
   memset(&opt, 0, sizeof(opt));
+  memset(&iopt, 0, sizeof(iopt));
   mb_opt_init(&p, argc, argv, "assess");
   while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
     switch (id) {
+    case OPT_ALPHA:
+      if (mb_opt_double(p.arg, 1e-300, 0.5, "assess: --alpha", &alpha, err) != MB_OK)
+        return MB_EUSAGE;
+      break;
+    case OPT_IID:
+      iid = 1;
+      break;
+    case OPT_PERMUTATIONS:
+      if (mb_opt_long(p.arg, 1, 1000000, "assess: --permutations", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      iopt.permutations = (unsigned)v;
+      break;
+    case OPT_SEED:
+      if (parse_seed(p.arg, &iopt.seed, err) != MB_OK)
+        return MB_EUSAGE;
+      have_seed = 1;
+      break;
     case OPT_BITS:
       if (mb_opt_long(p.arg, 1, 8, "assess: --bits", &v, err) != MB_OK)
         return MB_EUSAGE;
@@ -360,6 +550,30 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
                         "--raw-bits needs a raw .mbr file; this file has no MBRAW001 "
                         "magic (use --bits for a file of one sample per byte)");
   }
+  if (iid) {
+    struct mb_iid_result *r = malloc(sizeof(*r));
+
+    if (!r) {
+      free(data);
+      return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    iopt.threads = opt.threads;
+    if (!have_seed)
+      iopt.seed = fresh_seed();
+    status = mb_iid_assess(data, n, bits, &iopt, r, err);
+    if (status != MB_OK) {
+      if (err && err->source[0] == '\0')
+        snprintf(err->source, sizeof(err->source), "%s",
+                 strcmp(file, "-") == 0 ? "<stdin>" : file);
+    } else if (json) {
+      status = print_iid_json(file, r, alpha, err);
+    } else {
+      print_iid_text(file, r, alpha);
+    }
+    free(r);
+    free(data);
+    return status;
+  }
   a = malloc(sizeof(*a));
   if (!a) {
     free(data);
@@ -372,9 +586,9 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
       snprintf(err->source, sizeof(err->source), "%s",
                strcmp(file, "-") == 0 ? "<stdin>" : file);
   } else if (json) {
-    status = print_json(file, a, err);
+    status = print_json(file, a, alpha, err);
   } else {
-    print_text(file, a, opt.no_bitstring);
+    print_text(file, a, opt.no_bitstring, alpha);
   }
   free(a);
   free(data);

@@ -7,6 +7,7 @@
  * file, the JSON path and what was expected.
  */
 #include "experiment.h"
+#include "health.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -691,7 +692,8 @@ static const char *const estimator_keys[] = {
 
 static int parse_analysis(struct loader *ld, json_t *root)
 {
-  static const char *const keys[] = {"raw_bits", "estimators", "bitstring"};
+  static const char *const keys[] = {"raw_bits", "estimators", "bitstring", "iid",
+                                     "health_alpha"};
   struct mb_experiment *exp = ld->exp;
   json_t *a = json_object_get(root, "analysis");
   json_t *v;
@@ -702,14 +704,16 @@ static int parse_analysis(struct loader *ld, json_t *root)
   exp->raw_bits = MB_EXP_DEFAULT_RAW_BITS;
   exp->estimators = MB_EST_ALL;
   exp->bitstring = 1;
+  exp->iid = 0;
+  exp->health_alpha = MB_HEALTH_ALPHA;
   if (!a)
     return MB_OK;
   if (!json_is_object(a))
     return fail(ld, "analysis",
                 "expected an object with raw_bits, estimators, "
-                "bitstring, got %s",
+                "bitstring, iid, health_alpha, got %s",
                 describe(a, what, sizeof(what)));
-  if ((rc = check_keys(ld, a, "analysis", keys, 3)) != MB_OK)
+  if ((rc = check_keys(ld, a, "analysis", keys, 5)) != MB_OK)
     return rc;
   if ((v = json_object_get(a, "raw_bits")) != NULL) {
     if ((rc = get_uint(ld, v, "analysis.raw_bits", 1, 8, &u)) != MB_OK)
@@ -755,6 +759,24 @@ static int parse_analysis(struct loader *ld, json_t *root)
       return fail(ld, "analysis.bitstring", "expected true or false, got %s",
                   describe(v, what, sizeof(what)));
     exp->bitstring = json_is_true(v);
+  }
+  if ((v = json_object_get(a, "iid")) != NULL) {
+    if (!json_is_boolean(v))
+      return fail(ld, "analysis.iid", "expected true or false, got %s",
+                  describe(v, what, sizeof(what)));
+    exp->iid = json_is_true(v);
+  }
+  if ((v = json_object_get(a, "health_alpha")) != NULL) {
+    double d = json_is_number(v) ? json_number_value(v) : -1;
+
+    /* §4.4: a false-positive probability; 2^-20 is the recommendation,
+     * 2^-40 the smallest the specification names. */
+    if (!(d > 0 && d <= 0.5))
+      return fail(ld, "analysis.health_alpha",
+                  "expected a probability in (0, 0.5] such as 9.5367431640625e-07 "
+                  "(2^-20), got %s",
+                  describe(v, what, sizeof(what)));
+    exp->health_alpha = d;
   }
   return MB_OK;
 }

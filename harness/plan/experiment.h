@@ -51,6 +51,8 @@ struct mb_experiment {
   unsigned raw_bits;   /* 1..8: low bits of each raw delta form a symbol */
   unsigned estimators; /* mask of 1u << MB_EST_* (estimators.h) */
   int bitstring;       /* 1: bitstring assessment for non-binary data */
+  int iid;             /* 1: also the IID track (SP 800-90B §5) per call */
+  double health_alpha; /* §4.4 health-test false-positive probability */
 
   char *output; /* results root, default "results" */
 

@@ -455,6 +455,27 @@ static void point_columns(struct buf *b, const json_t *points, size_t index)
               : "");
 }
 
+/* The point's §4.4 health-test cut-offs and replay counts (run.json's
+ * "health"), or empty columns when the run has none for it. */
+static void health_columns(struct buf *b, const json_t *health, size_t point)
+{
+  size_t i;
+
+  for (i = 0; i < json_array_size(health); i++) {
+    const json_t *h = json_array_get(health, i);
+
+    if ((size_t)num_at(h, "point") != point || !json_object_get(h, "rct_cutoff"))
+      continue;
+    put_num(b, num_at(h, "rct_cutoff"), 0);
+    put_num(b, num_at(h, "apt_cutoff"), 0);
+    put_num(b, num_at(h, "rct_fired"), 0);
+    put_num(b, num_at(h, "apt_fired"), 0);
+    bprintf(b, ",%s", json_is_true(json_object_get(h, "flagged")) ? "1" : "0");
+    return;
+  }
+  bprintf(b, ",,,,,");
+}
+
 char *mb_results_summary_csv(const json_t *run)
 {
   const json_t *calls = json_object_get(run, "calls");
@@ -466,10 +487,10 @@ char *mb_results_summary_csv(const json_t *run)
   double *fig = NULL, *col = NULL;
   struct buf b = {NULL, 0, 0, 0};
 
-  bprintf(&b,
-          "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
-          "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
-          "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s\n");
+  bprintf(&b, "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
+              "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+              "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s,"
+              "rct_cutoff,apt_cutoff,rct_fired,apt_fired,health_flagged\n");
   fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
   col = calloc(n_calls ? n_calls : 1, sizeof(*col));
   if (!fig || !col)
@@ -494,7 +515,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, f[F_TO], 0);
     put_num(&b, f[F_FAIL], 0);
     put_num(&b, f[F_WALL], 6);
-    bprintf(&b, "\n");
+    bprintf(&b, ",,,,,\n");
   }
   /* One row per point: medians over its repetitions, spreads of the two
    * entropy figures, sums of the counts and of the wall time. */
@@ -545,6 +566,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, med[F_TO], 0);
     put_num(&b, med[F_FAIL], 0);
     put_num(&b, med[F_WALL], 6);
+    health_columns(&b, json_object_get(run, "health"), j);
     bprintf(&b, "\n");
   }
   free(fig);

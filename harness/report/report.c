@@ -1,5 +1,6 @@
 /* report.c: the Markdown report and LaTeX table of a results directory. */
 #include "report.h"
+#include "report_health.h"
 
 #include <errno.h>
 #include <math.h>
@@ -576,6 +577,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs("\n\n", f);
   }
 
+  mb_report_health_md(f, rd->root);
   fputs("## Anomalies\n\n", f);
   if (nan_ == 0)
     fputs("None found.\n\n", f);

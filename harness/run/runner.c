@@ -1,5 +1,6 @@
 /* runner.c: the sweep, call by call, recorded without loss (runner.h). */
 #include "runner.h"
+#include "pointtests.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -764,7 +765,10 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
                             opt->stop_reason ? opt->stop_reason() : "a signal",
                             r->n_done, exp->n_calls, r->dir, r->dir, exp->path);
   } else if (rc == MB_OK) {
-    rc = save(r, "complete", NULL, err);
+    /* Health-test replay (and the IID track) over the recorded calls. */
+    rc = mb_pointtests_run(exp, r->dir, r->doc, exp->seed, err);
+    rc = rc == MB_OK ? save(r, "complete", NULL, err)
+                     : (save(r, "failed", err, NULL), rc);
   } else {
     /* Record the failure when the disk still lets us; the previous run.json
      * stays otherwise. */

@@ -1,0 +1,155 @@
+/* pointtests.c: per-point health-test replay and per-call IID track, run
+ * once a run's calls are recorded (see pointtests.h). */
+#include "pointtests.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "health.h"
+#include "iid.h"
+#include "iid_json.h"
+#include "rawfile.h"
+#include "source.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double num(const json_t *o, const char *a, const char *b, const char *c)
+{
+  const json_t *v = json_object_get(o, a);
+
+  if (b)
+    v = json_object_get(v, b);
+  if (c)
+    v = json_object_get(v, c);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* One call: its raw symbols replayed, and the IID track when asked. */
+static int one_call(const struct mb_experiment *exp, const char *dir, json_t *call,
+                    const struct mb_health_cutoffs *cut, struct mb_health_counts *k,
+                    struct mb_collection *coll, uint8_t **sym, size_t *cap,
+                    uint64_t seed, struct mb_error *err)
+{
+  const char *name = json_string_value(json_object_get(call, "raw_file"));
+  uint64_t mask = (1u << exp->raw_bits) - 1u;
+  struct mb_raw_meta meta;
+  char path[4608];
+  size_t i;
+  int rc;
+
+  if (!name)
+    return MB_OK; /* nothing recorded for it */
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  rc = mb_rawfile_read(path, &meta, coll, err);
+  if (rc != MB_OK)
+    return rc;
+  if (coll->n_timings > *cap) {
+    uint8_t *s = realloc(*sym, coll->n_timings);
+
+    if (!s)
+      return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+    *sym = s;
+    *cap = coll->n_timings;
+  }
+  for (i = 0; i < coll->n_timings; i++)
+    (*sym)[i] = (uint8_t)(coll->timings[i] & mask);
+  if (cut->rct)
+    mb_health_replay(*sym, coll->n_timings, cut, k);
+  if (exp->iid && coll->n_timings > 0) {
+    struct mb_iid_result *r = malloc(sizeof(*r));
+    struct mb_iid_options o;
+    json_t *j, *ent = json_object_get(call, "entropy");
+
+    if (!r)
+      return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+    memset(&o, 0, sizeof(o));
+    o.seed = seed + (uint64_t)num(call, "sequence", NULL, NULL);
+    rc = mb_iid_assess(*sym, coll->n_timings, exp->raw_bits, &o, r, err);
+    if (rc != MB_OK) {
+      free(r);
+      return rc;
+    }
+    j = mb_iid_json(r);
+    free(r);
+    if (!j || !json_is_object(ent) || json_object_set_new(ent, "raw_iid", j) != 0)
+      return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+  }
+  return MB_OK;
+}
+
+int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *doc,
+                      uint64_t seed, struct mb_error *err)
+{
+  json_t *calls = json_object_get(doc, "calls"), *health = json_array();
+  size_t n = json_array_size(calls), p, i;
+  double *h = malloc((n ? n : 1) * sizeof(*h));
+  struct mb_collection coll;
+  uint8_t *sym = NULL;
+  size_t cap = 0;
+  int rc = MB_OK;
+
+  if (!health || !h) {
+    json_decref(health);
+    free(h);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  mb_collection_init(&coll);
+  for (p = 0; p < exp->n_points && rc == MB_OK; p++) {
+    struct mb_health_cutoffs cut;
+    struct mb_health_counts k;
+    size_t m = 0;
+    int binary = 0;
+    json_t *entry;
+
+    for (i = 0; i < n; i++) {
+      json_t *c = json_array_get(calls, i);
+      double v = num(c, "entropy", "raw", "h_assessed");
+
+      if ((size_t)num(c, "point", NULL, NULL) != p)
+        continue;
+      if (isfinite(v))
+        h[m++] = v;
+      binary = json_is_true(json_object_get(
+          json_object_get(json_object_get(c, "entropy"), "raw"), "binary"));
+    }
+    if (m == 0)
+      continue;
+    /* The point's claim: the median of its calls' assessed raw entropy,
+     * the figure its summary reports. */
+    qsort(h, m, sizeof(*h), cmp_double);
+    memset(&k, 0, sizeof(k));
+    mb_health_cutoffs(m % 2 ? h[m / 2] : (h[m / 2 - 1] + h[m / 2]) / 2,
+                      exp->health_alpha, binary, &cut);
+    for (i = 0; i < n && rc == MB_OK; i++) {
+      json_t *c = json_array_get(calls, i);
+
+      if ((size_t)num(c, "point", NULL, NULL) == p)
+        rc = one_call(exp, dir, c, &cut, &k, &coll, &sym, &cap, seed, err);
+    }
+    if (rc != MB_OK)
+      break;
+    entry = cut.rct ? mb_health_json(&cut, &k) : json_object();
+    if (!entry ||
+        json_object_set_new(entry, "point", json_integer((json_int_t)p)) != 0 ||
+        (!cut.rct && json_object_set_new(entry, "skipped",
+                                         json_string("assessed entropy is 0: no "
+                                                     "cut-offs")) != 0) ||
+        json_array_append_new(health, entry) != 0)
+      rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  if (rc == MB_OK && json_object_set_new(doc, "health", health) != 0)
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  else if (rc != MB_OK)
+    json_decref(health);
+  mb_collection_cleanup(&coll);
+  free(sym);
+  free(h);
+  return rc;
+}

@@ -1,0 +1,22 @@
+/* pointtests.h: the analyses a run makes once its calls are recorded, over
+ * every call of a point: the SP 800-90B §4.4 health-test cut-offs from the
+ * point's assessed entropy and both tests replayed over each call's raw
+ * symbols, and (with the experiment's analysis.iid) the IID track (§5) of
+ * each call's raw symbols. */
+#ifndef MB_RUN_POINTTESTS_H
+#define MB_RUN_POINTTESTS_H
+
+#include <jansson.h>
+
+#include "error.h"
+#include "experiment.h"
+
+/* Read the raw files of the calls recorded in doc (run.json, borrowed and
+ * updated in place) under dir, and set doc's top-level "health" (one entry
+ * per point that has calls) and, when exp->iid, each call's
+ * entropy.raw_iid. seed makes the IID permutations reproducible (each call
+ * gets seed + its sequence number). Not thread-safe on doc. */
+int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *doc,
+                      uint64_t seed, struct mb_error *err);
+
+#endif
