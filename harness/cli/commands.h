@@ -23,6 +23,9 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err);
 int mb_cmd_baseline(int argc, char **argv, struct mb_error *err);
 int mb_cmd_compare(int argc, char **argv, struct mb_error *err);
 
+/* mebench export RESULTS_DIR DIR: calls as NIST tool input (cmd_export.c). */
+int mb_cmd_export(int argc, char **argv, struct mb_error *err);
+
 /* mebench validate [--json] [--no-estimate] EXPERIMENT.json...: check
  * experiment files and print their plans (cmd_validate.c). */
 int mb_cmd_validate(int argc, char **argv, struct mb_error *err);

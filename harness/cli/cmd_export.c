@@ -1,0 +1,192 @@
+/* cmd_export.c: `mebench export RUN DIR`: every recorded call's extracted
+ * bytes and raw symbols as the one-sample-per-byte files NIST's tools
+ * (ea_non_iid, ea_iid, ea_restart) read, so anyone can check mebench's
+ * figures with them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "fsutil.h"
+#include "rawfile.h"
+#include "rundir.h"
+#include "source.h"
+
+enum { OPT_FORCE = 1, OPT_HELP, OPT_RAW_BITS };
+
+static const struct mb_opt options[] = {
+    {"force", 'f', NULL, OPT_FORCE, "replace files of the same names in DIR"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"raw-bits", 'r', "N", OPT_RAW_BITS,
+     "width of the raw symbols, 1..8 (default: the run's analysis.raw_bits)"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: mebench export [OPTIONS] RESULTS_DIR DIR\n\n"
+          "Write, for every recorded call of the run, two files into DIR (created\n"
+          "if missing), one sample per byte as NIST's SP 800-90B tools read them:\n"
+          "  pP-rR.bytes.bin   the call's extracted bytes (8 bits each)\n"
+          "  pP-rR.rawB.bin    its raw timing deltas, the low B bits of each\n"
+          "                    (B = --raw-bits, default the run's raw_bits)\n"
+          "where P is the point and R the repetition, as in the run's raw/ files;\n"
+          "and index.tsv, one line per file: file, point, repetition, kind, bits,\n"
+          "samples. Then for example:\n"
+          "  ea_non_iid -i -a DIR/p0-r0.bytes.bin 8\n"
+          "  ea_iid -i -a DIR/p0-r0.raw8.bin 8\n"
+          "Existing files are never replaced without --force.\n\nOptions:\n");
+  mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+struct text {
+  char *s;
+  size_t len, cap;
+};
+
+static int text_add(struct text *t, const char *line)
+{
+  size_t n = strlen(line);
+
+  if (t->len + n + 1 > t->cap) {
+    size_t cap = (t->cap ? t->cap * 2 : 4096) + n;
+    char *s = realloc(t->s, cap);
+
+    if (!s)
+      return MB_ENOMEM;
+    t->s = s;
+    t->cap = cap;
+  }
+  memcpy(t->s + t->len, line, n + 1);
+  t->len += n;
+  return MB_OK;
+}
+
+static int write_one(const char *outdir, const char *name, const uint8_t *data,
+                     size_t n, int force, struct mb_error *err)
+{
+  char path[4608];
+
+  snprintf(path, sizeof(path), "%s/%s", outdir, name);
+  return mb_fs_write_atomic(path, data, n, force ? MB_FS_REPLACE : 0,
+                            "already exists; choose an empty DIR or add --force", err);
+}
+
+static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned bits,
+                      int force, struct mb_error *err)
+{
+  struct mb_collection c;
+  struct text idx = {NULL, 0, 0};
+  uint8_t *sym = NULL;
+  size_t cap = 0, i, j;
+  int rc;
+
+  rc = mb_fs_mkdirs(outdir, 0777, "the export directory", err);
+  if (rc != MB_OK)
+    return rc;
+  mb_collection_init(&c);
+  rc = text_add(&idx, "file\tpoint\trepetition\tkind\tbits\tsamples\n");
+  for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
+    const struct mb_rundir_call *call = &rd->calls[i];
+    struct mb_raw_meta meta;
+    char path[4608], name[128], line[256];
+
+    if (!call->raw_file || !call->raw_file[0])
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", rd->dir, call->raw_file);
+    rc = mb_rawfile_read(path, &meta, &c, err);
+    if (rc != MB_OK)
+      break;
+    if (c.n_timings > cap) {
+      uint8_t *s = realloc(sym, c.n_timings);
+
+      if (!s) {
+        rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+        break;
+      }
+      sym = s;
+      cap = c.n_timings;
+    }
+    for (j = 0; j < c.n_timings; j++)
+      sym[j] = (uint8_t)(c.timings[j] & ((1u << bits) - 1u));
+    snprintf(name, sizeof(name), "p%zu-r%zu.bytes.bin", call->point, call->repetition);
+    rc = write_one(outdir, name, c.bytes, c.n_bytes, force, err);
+    snprintf(line, sizeof(line), "%s\t%zu\t%zu\tbytes\t8\t%zu\n", name, call->point,
+             call->repetition, c.n_bytes);
+    if (rc == MB_OK)
+      rc = text_add(&idx, line);
+    snprintf(name, sizeof(name), "p%zu-r%zu.raw%u.bin", call->point, call->repetition,
+             bits);
+    if (rc == MB_OK)
+      rc = write_one(outdir, name, sym, c.n_timings, force, err);
+    snprintf(line, sizeof(line), "%s\t%zu\t%zu\traw\t%u\t%zu\n", name, call->point,
+             call->repetition, bits, c.n_timings);
+    if (rc == MB_OK)
+      rc = text_add(&idx, line);
+  }
+  if (rc == MB_ENOMEM && err && !err->code)
+    mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (rc == MB_OK)
+    rc = write_one(outdir, "index.tsv", (const uint8_t *)idx.s, idx.len, force, err);
+  mb_collection_cleanup(&c);
+  free(sym);
+  free(idx.s);
+  return rc;
+}
+
+int mb_cmd_export(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_rundir rd;
+  const char *dir = NULL, *outdir = NULL;
+  char dirbuf[4096];
+  long long v;
+  unsigned bits = 0;
+  int id, rc, force = 0;
+
+  mb_opt_init(&p, argc, argv, "export");
+  while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
+    switch (id) {
+    case OPT_FORCE:
+      force = 1;
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    case OPT_RAW_BITS:
+      if (mb_opt_long(p.arg, 1, 8, "export: --raw-bits", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      bits = (unsigned)v;
+      break;
+    case MB_OPT_POSITIONAL:
+      if (!dir)
+        dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
+      else if (!outdir)
+        outdir = p.arg;
+      else
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "export: unexpected argument '%s'", p.arg);
+      break;
+    default:
+      return id;
+    }
+  }
+  if (!dir || !outdir) {
+    usage(stderr);
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "export: RESULTS_DIR and DIR are required");
+  }
+  rc = mb_rundir_load(dir, &rd, err);
+  if (rc == MB_OK)
+    rc = export_run(&rd, outdir,
+                    bits          ? bits
+                    : rd.raw_bits ? rd.raw_bits
+                                  : 8,
+                    force, err);
+  mb_rundir_cleanup(&rd);
+  return rc;
+}
