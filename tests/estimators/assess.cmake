@@ -22,3 +22,15 @@ foreach(f ${mb_fixtures})
   set_tests_properties(fixture_${case} PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77
                        LABELS estimators)
 endforeach()
+
+# The IID track and the health tests: unit cases, then agreement with ea_iid
+# on each fixture of tests/data/iid (make_iid_fixtures.py).
+mb_add_test(test_iid test_iid.c TIMEOUT 300)
+file(GLOB mb_iid_fixtures RELATIVE ${CMAKE_SOURCE_DIR}/tests/data/iid
+     ${CMAKE_SOURCE_DIR}/tests/data/iid/*/expected.json)
+foreach(f ${mb_iid_fixtures})
+  get_filename_component(case ${f} DIRECTORY)
+  add_test(NAME iid_${case} COMMAND test_iid ${case})
+  set_tests_properties(iid_${case} PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77
+                       LABELS estimators)
+endforeach()
