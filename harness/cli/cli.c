@@ -22,6 +22,8 @@ static const struct mb_command commands[] = {
      mb_cmd_plotdata},
     {"report", "write a research report (Markdown) or LaTeX table of a run",
      mb_cmd_report},
+    {"restart", "collect and test 1,000 restarts per point (SP 800-90B 3.1.4)",
+     mb_cmd_restart},
     {"run", "run an experiment's sweep and record every raw timing and estimate",
      mb_cmd_run},
     {"sources", "list collectors, whether they run here, and their clocks",

@@ -11,6 +11,9 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err);
 /* mebench sources [--json]: list collectors, their availability and clocks. */
 int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
 
+/* mebench restart: SP 800-90B 3.1.4 restart collection and tests. */
+int mb_cmd_restart(int argc, char **argv, struct mb_error *err);
+
 /* `mebench run`: the sweep (cmd_run.c). */
 int mb_cmd_run(int argc, char **argv, struct mb_error *err);
 

@@ -1,0 +1,418 @@
+/* cmd_restart.c: `mebench restart`: the SP 800-90B §3.1.4 restart tests.
+ * Collects, per point of an experiment, 1,000 independent full collect
+ * calls (each starts the collector from nothing: pool set-up, receiver,
+ * timed operations, clean-up) and keeps 1,000 samples of each as one row
+ * of the point's restart matrix; writes the matrix as ea_restart reads it
+ * and runs the sanity check and the row and column estimates. Or, with
+ * --matrix, analyses a matrix file someone else collected. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "experiment.h"
+#include "fsutil.h"
+#include "restart.h"
+#include "results.h"
+#include "source.h"
+#include "sysinfo.h"
+
+enum {
+  OPT_BITS = 1,
+  OPT_H_INITIAL,
+  OPT_HELP,
+  OPT_JSON,
+  OPT_KIND,
+  OPT_MATRIX,
+  OPT_OUTPUT,
+  OPT_THREADS,
+};
+
+static const struct mb_opt options[] = {
+    {"bits", 'b', "N", OPT_BITS, "--matrix: bits per sample, 1..8 (default: inferred)"},
+    {"h-initial", 0, "H", OPT_H_INITIAL,
+     "the initial entropy estimate H_I per sample (default: the rows' own)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"json", 0, NULL, OPT_JSON, "print the results as JSON"},
+    {"kind", 0, "raw|bytes", OPT_KIND,
+     "samples of each restart: raw symbols (analysis.raw_bits; default) or "
+     "extracted bytes"},
+    {"matrix", 'm', "FILE", OPT_MATRIX,
+     "analyse a 1000x1000 matrix file (row i = restart i) instead of collecting"},
+    {"output", 'o', "DIR", OPT_OUTPUT,
+     "where the matrices and restart.json go (default: a new directory under "
+     "the experiment's output, named <name>-restart)"},
+    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out)
+{
+  fprintf(
+      out,
+      "Usage: mebench restart [OPTIONS] EXPERIMENT.json\n"
+      "       mebench restart --matrix FILE [--bits N] --h-initial H [--json]\n\n"
+      "The restart tests of NIST SP 800-90B section 3.1.4. For every point of the\n"
+      "experiment, 1,000 independent collect calls (the full collector each time),\n"
+      "in the experiment's order (sequential: point by point; interleaved and\n"
+      "shuffled: restart by restart, round-robin over the points); the first 1,000\n"
+      "samples of call i form row i of the point's matrix, written to\n"
+      "DIR/pP.restart.bin row after row, one sample per byte, as NIST's ea_restart\n"
+      "reads it. Then the sanity check (3.1.4.3: the most common value's count in\n"
+      "any row or column against the cut-off for H_I at alpha = 1 - 0.99^(1/2000))\n"
+      "and the validation (3.1.4.2: the non-IID estimates of the rows and of the\n"
+      "columns, H_r and H_c, must reach H_I / 2); the restart-validated entropy is\n"
+      "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output.\n\n"
+      "Options:\n");
+  mb_opt_print(out, options, N_OPTIONS);
+  fprintf(out, "\n");
+  mb_cli_print_exit_codes(out);
+}
+
+static json_t *result_json(const struct mb_restart_result *r)
+{
+  json_t *o = json_object();
+
+  if (!o)
+    return NULL;
+  json_object_set_new(o, "bits_per_symbol", json_integer(r->bits_per_symbol));
+  json_object_set_new(o, "alphabet_size", json_integer(r->alphabet_size));
+  json_object_set_new(o, "h_initial", json_real(r->h_initial));
+  json_object_set_new(o, "alpha", json_real(r->alpha));
+  json_object_set_new(o, "x_cutoff", json_integer(r->x_cutoff));
+  json_object_set_new(o, "x_rows", json_integer(r->x_rows));
+  json_object_set_new(o, "x_cols", json_integer(r->x_cols));
+  json_object_set_new(o, "x_max", json_integer(r->x_max));
+  json_object_set_new(o, "sanity_pass", json_boolean(r->sanity_pass));
+  json_object_set_new(o, "h_r", r->h_r >= 0 ? json_real(r->h_r) : json_null());
+  json_object_set_new(o, "h_c", r->h_c >= 0 ? json_real(r->h_c) : json_null());
+  json_object_set_new(o, "validation_pass",
+                      r->sanity_pass ? json_boolean(r->validation_pass) : json_null());
+  json_object_set_new(o, "pass", json_boolean(r->pass));
+  json_object_set_new(o, "h", r->h >= 0 ? json_real(r->h) : json_null());
+  return o;
+}
+
+static void print_result(const char *label, const struct mb_restart_result *r)
+{
+  printf("%s: %u-bit samples, %u distinct values, H_I = %.6f\n", label,
+         r->bits_per_symbol, r->alphabet_size, r->h_initial);
+  printf("  sanity check (3.1.4.3): X_max = %u (rows %u, columns %u), cut-off %u at "
+         "alpha %.6g: %s\n",
+         r->x_max, r->x_rows, r->x_cols, r->x_cutoff, r->alpha,
+         r->sanity_pass ? "pass" : "FAIL");
+  if (r->sanity_pass) {
+    printf("  validation (3.1.4.2): H_r = %.6f, H_c = %.6f, H_I / 2 = %.6f: %s\n",
+           r->h_r, r->h_c, r->h_initial / 2, r->validation_pass ? "pass" : "FAIL");
+  }
+  if (r->pass)
+    printf("  restart tests passed: h = min(H_r, H_c, H_I) = %.6f bits per sample\n",
+           r->h);
+  else
+    printf("  restart tests FAILED: the entropy estimate is not validated\n");
+}
+
+/* Analyse m against h_initial (or, when h_initial <= 0, the rows' own
+ * non-IID estimate). */
+static int analyse(const uint8_t *m, unsigned bits, double h_initial, int threads,
+                   struct mb_restart_result *r, struct mb_error *err)
+{
+  if (h_initial <= 0) {
+    struct mb_assessment *a = malloc(sizeof(*a));
+    struct mb_assess_options o;
+    int rc;
+
+    if (!a)
+      return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    memset(&o, 0, sizeof(o));
+    o.threads = threads;
+    rc = mb_assess(m, (size_t)MB_RESTART_ROWS * MB_RESTART_COLS, bits, &o, a, err);
+    h_initial = a->h_assessed;
+    free(a);
+    if (rc != MB_OK)
+      return rc;
+    if (h_initial <= 0)
+      return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
+                          "the matrix has no entropy: nothing to validate");
+  }
+  return mb_restart_analyse(m, bits, h_initial, threads, r, err);
+}
+
+static int analyse_file(const char *path, unsigned bits, double h_initial, int threads,
+                        int json, struct mb_error *err)
+{
+  FILE *f = fopen(path, "rb");
+  unsigned char *m = NULL;
+  size_t len = 0;
+  struct mb_restart_result *r;
+  int rc;
+
+  if (!f)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "cannot open: %s",
+                        strerror(errno));
+  rc = mb_fs_read_stream(f, path, &m, &len, err);
+  fclose(f);
+  if (rc != MB_OK)
+    return rc;
+  if (len != (size_t)MB_RESTART_ROWS * MB_RESTART_COLS) {
+    free(m);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "holds %zu samples; a restart matrix has 1000 x 1000 = "
+                        "1000000 (ea_restart refuses other sizes too)",
+                        len);
+  }
+  r = malloc(sizeof(*r));
+  if (!r) {
+    free(m);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  rc = analyse(m, bits, h_initial, threads, r, err);
+  if (rc == MB_OK) {
+    if (json) {
+      json_t *o = result_json(r);
+      char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) : NULL;
+
+      if (text)
+        puts(text);
+      else
+        rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
+      free(text);
+      json_decref(o);
+    } else {
+      print_result(path, r);
+    }
+  } else if (err && !err->source[0]) {
+    snprintf(err->source, sizeof(err->source), "%s", path);
+  }
+  free(r);
+  free(m);
+  return rc;
+}
+
+static double now_s(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int collect(const struct mb_experiment *exp, const char *outdir, int bytes,
+                   double h_initial, int threads, int json, struct mb_error *err)
+{
+  const size_t rows = MB_RESTART_ROWS, cols = MB_RESTART_COLS;
+  size_t p, i, np = exp->n_points;
+  /* Enough timed operations for 1,000 raw symbols (the seed takes
+   * n * 4 + 64 timings for n bytes), or 1,000 extracted bytes. */
+  size_t samples = bytes ? cols : (cols - 64 + 3) / 4;
+  unsigned bits = bytes ? 8 : exp->raw_bits;
+  uint64_t mask = (1u << bits) - 1u;
+  uint8_t *m = calloc(np * rows * cols, 1);
+  struct mb_collector *col = NULL;
+  struct mb_collection c;
+  struct mb_restart_result *r = malloc(sizeof(*r));
+  json_t *doc = json_object(), *pts = json_array();
+  double t0 = now_s(), t_collect;
+  int rc;
+
+  mb_collection_init(&c);
+  if (!m || !r || !doc || !pts) {
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    goto out;
+  }
+  rc = mb_fs_mkdirs(outdir, 0777, "the restart directory", err);
+  if (rc == MB_OK)
+    rc = mb_collector_open(exp->source, mb_experiment_collector_option(exp), &col, err);
+  if (rc != MB_OK)
+    goto out;
+  /* Restart i of point p; sequential order finishes a point before the next. */
+  for (i = 0; i < rows * np && rc == MB_OK; i++) {
+    size_t pt = exp->order == MB_ORDER_SEQUENTIAL ? i / rows : i % np;
+    size_t row = exp->order == MB_ORDER_SEQUENTIAL ? i % rows : i / np;
+    uint8_t *dst = m + (pt * rows + row) * cols;
+    size_t j, have;
+
+    rc = mb_collector_collect(col, &exp->points[pt], samples, &c, err);
+    if (rc != MB_OK)
+      break;
+    have = bytes ? c.n_bytes : c.n_timings;
+    if (have < cols) {
+      rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
+                        "restart %zu of point %zu gave %zu samples, fewer than %zu",
+                        row, pt, have, cols);
+      break;
+    }
+    for (j = 0; j < cols; j++)
+      dst[j] = bytes ? c.bytes[j] : (uint8_t)(c.timings[j] & mask);
+    if (!json && (i + 1) % 100 == 0)
+      fprintf(stderr, "\rrestart: %zu of %zu calls", i + 1, rows * np);
+  }
+  if (!json)
+    fprintf(stderr, "\n");
+  if (rc != MB_OK)
+    goto out;
+  t_collect = now_s() - t0;
+  for (p = 0; p < np && rc == MB_OK; p++) {
+    char name[64], path[4200], label[128];
+    json_t *o;
+    double t1 = now_s();
+
+    snprintf(name, sizeof(name), "p%zu.restart.bin", p);
+    snprintf(path, sizeof(path), "%s/%s", outdir, name);
+    rc = mb_fs_write_atomic(path, m + p * rows * cols, rows * cols, 0,
+                            "already exists; choose another --output", err);
+    if (rc == MB_OK)
+      rc = analyse(m + p * rows * cols, bits, h_initial, threads, r, err);
+    if (rc != MB_OK)
+      break;
+    snprintf(label, sizeof(label), "point %zu (%s)", p, name);
+    if (!json)
+      print_result(label, r);
+    o = result_json(r);
+    if (!o) {
+      rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+      break;
+    }
+    json_object_set_new(o, "point", json_integer((json_int_t)p));
+    json_object_set_new(o, "num_ports", json_integer(exp->points[p].num_ports));
+    json_object_set_new(o, "ool_size", json_integer(exp->points[p].ool_size));
+    json_object_set_new(
+        o, "mode",
+        json_string(exp->points[p].mode == MB_MODE_SIMPLE ? "simple" : "complex"));
+    json_object_set_new(o, "matrix", json_string(name));
+    json_object_set_new(o, "analyse_s", json_real(now_s() - t1));
+    json_array_append_new(pts, o);
+  }
+  if (rc == MB_OK) {
+    char path[4200], *text;
+
+    json_object_set_new(doc, "experiment", json_string(exp->name));
+    json_object_set_new(doc, "source", json_string(exp->source));
+    json_object_set_new(doc, "kind", json_string(bytes ? "bytes" : "raw"));
+    json_object_set_new(doc, "bits_per_symbol", json_integer(bits));
+    json_object_set_new(doc, "restarts", json_integer((json_int_t)rows));
+    json_object_set_new(doc, "samples_per_restart", json_integer((json_int_t)cols));
+    json_object_set_new(doc, "collect_s", json_real(t_collect));
+    json_object_set_new(doc, "points", pts);
+    pts = NULL;
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    snprintf(path, sizeof(path), "%s/restart.json", outdir);
+    rc = text ? mb_fs_write_atomic(path, text, strlen(text), 0,
+                                   "already exists; choose another --output", err)
+              : mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (rc == MB_OK && json)
+      puts(text);
+    else if (rc == MB_OK)
+      printf("\n%zu restarts per point collected in %.1f s; matrices and "
+             "restart.json in %s\n",
+             rows, t_collect, outdir);
+    free(text);
+  }
+out:
+  if (col)
+    mb_collector_free(col);
+  mb_collection_cleanup(&c);
+  json_decref(pts);
+  json_decref(doc);
+  free(r);
+  free(m);
+  return rc;
+}
+
+int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
+{
+  struct mb_optparse p;
+  struct mb_experiment exp;
+  const char *file = NULL, *matrix = NULL, *output = NULL;
+  long long v;
+  unsigned bits = 0;
+  double h_initial = 0;
+  int json = 0, bytes = 0, threads = 0, id, rc;
+
+  mb_opt_init(&p, argc, argv, "restart");
+  while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
+    switch (id) {
+    case OPT_BITS:
+      if (mb_opt_long(p.arg, 1, 8, "restart: --bits", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      bits = (unsigned)v;
+      break;
+    case OPT_H_INITIAL:
+      if (mb_opt_double(p.arg, 1e-9, 8, "restart: --h-initial", &h_initial, err) !=
+          MB_OK)
+        return MB_EUSAGE;
+      break;
+    case OPT_HELP:
+      usage(stdout);
+      return MB_OK;
+    case OPT_JSON:
+      json = 1;
+      break;
+    case OPT_KIND:
+      if (strcmp(p.arg, "raw") == 0)
+        bytes = 0;
+      else if (strcmp(p.arg, "bytes") == 0)
+        bytes = 1;
+      else
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "restart: --kind: expected raw or bytes, got '%s'", p.arg);
+      break;
+    case OPT_MATRIX:
+      matrix = p.arg;
+      break;
+    case OPT_OUTPUT:
+      output = p.arg;
+      break;
+    case OPT_THREADS:
+      if (mb_opt_long(p.arg, 0, 64, "restart: --threads", &v, err) != MB_OK)
+        return MB_EUSAGE;
+      threads = (int)v;
+      break;
+    case MB_OPT_POSITIONAL:
+      if (file)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "restart: one EXPERIMENT expected, got '%s' and '%s'", file,
+                            p.arg);
+      file = p.arg;
+      break;
+    default:
+      return id;
+    }
+  }
+  if (matrix) {
+    if (file)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "restart: --matrix analyses a file; no EXPERIMENT with it");
+    return analyse_file(matrix, bits, h_initial, threads, json, err);
+  }
+  if (!file)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "restart: EXPERIMENT (or --matrix FILE) is missing");
+  rc = mb_experiment_load(file, &exp, err);
+  if (rc == MB_OK) {
+    char *dir = NULL;
+
+    if (!output) {
+      struct mb_sysinfo si;
+      char host[128], name[300];
+
+      memset(&si, 0, sizeof(si));
+      mb_sysinfo_get(&si, NULL);
+      mb_sysinfo_host_label(si.hostname, host, sizeof(host));
+      snprintf(name, sizeof(name), "%s-restart", exp.name);
+      rc = mb_results_create_dir(exp.output ? exp.output : "results", name, host,
+                                 time(NULL), &dir, err);
+    }
+    if (rc == MB_OK)
+      rc = collect(&exp, output ? output : dir, bytes, h_initial, threads, json, err);
+    free(dir);
+  }
+  mb_experiment_cleanup(&exp);
+  return rc;
+}
