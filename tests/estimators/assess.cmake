@@ -34,3 +34,6 @@ foreach(f ${mb_iid_fixtures})
   set_tests_properties(iid_${case} PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77
                        LABELS estimators)
 endforeach()
+
+# The restart tests against ea_restart (make_restart_fixtures.py).
+mb_add_test(test_restart test_restart.c TIMEOUT 300 LABELS estimators)
