@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "data", "restart", "expected.json")
 
 # case, bits, H_I
-CASES = [("skewed4", 4, 3.5), ("stuck", 4, 3.5), ("binary", 1, 0.7)]
+CASES = [("skewed4", 4, 3.0), ("stuck", 4, 3.0), ("binary", 1, 0.7)]
 
 
 def main():

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "commands.h"
 #include "health.h"
 #include "iid.h"
 #include "testutil.h"
@@ -271,6 +272,71 @@ static void health(void)
   CHECK(mb_health_poisson_tail(1, 5.0) > 0.99);
 }
 
+/* mebench assess --iid: options and the JSON's top-level keys. */
+static void cli(void)
+{
+  char dir[] = "/tmp/mb_test_iid.XXXXXX", in[256], out[256];
+  uint8_t d[2000];
+  uint64_t x = 99;
+  size_t i, n;
+  struct mb_error err;
+  json_t *j;
+  json_error_t jerr;
+
+  if (!mkdtemp(dir)) {
+    MB_CHECK_FAIL_("cannot make a temporary directory");
+    return;
+  }
+  snprintf(in, sizeof(in), "%s/in.bin", dir);
+  snprintf(out, sizeof(out), "%s/out.json", dir);
+  for (i = 0; i < sizeof(d); i++) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    d[i] = (uint8_t)(x >> 58);
+  }
+  CHECK_EQ_INT(mb_test_write(in, d, sizeof(d)), 0);
+  {
+    const char *args[] = {"assess",         "--iid", "--json",  "--seed", "5",
+                          "--permutations", "300",   "--alpha", "0.001",  in};
+
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 10, args, &err), MB_OK);
+  }
+  j = json_load_file(out, 0, &jerr);
+  CHECK(json_is_boolean(json_object_get(j, "iid")));
+  CHECK(json_is_number(json_object_get(j, "h_assessed")));
+  CHECK(json_is_string(json_object_get(j, "verdict")));
+  CHECK_EQ_INT(json_integer_value(json_object_get(j, "seed")), 5);
+  CHECK_EQ_INT(json_integer_value(json_object_get(
+                   json_object_get(j, "permutation_tests"), "permutations")),
+               300);
+  CHECK(json_is_number(json_object_get(
+      json_object_get(
+          json_object_get(json_object_get(j, "permutation_tests"), "statistics"),
+          "compression"),
+      "value")));
+  CHECK(json_is_number(json_object_get(json_object_get(j, "health"), "rct_cutoff")));
+  json_decref(j);
+  {
+    const char *bad_seed[] = {"assess", "--iid", "--seed", "-1", in};
+    const char *bad_perm[] = {"assess", "--iid", "--permutations", "0", in};
+    const char *bad_alpha[] = {"assess", "--alpha", "1", in};
+
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 5, bad_seed, &err), MB_EUSAGE);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 5, bad_perm, &err), MB_EUSAGE);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 4, bad_alpha, &err), MB_EUSAGE);
+  }
+  /* The non-IID assessment prints the cut-offs too. */
+  {
+    const char *args[] = {"assess", "--json", "-e", "mcv", in};
+    char *text;
+
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 5, args, &err), MB_OK);
+    text = mb_test_slurp(out, &n);
+    CHECK(text && strstr(text, "\"apt_cutoff\""));
+    free(text);
+  }
+  mb_test_rmtree(dir);
+}
+
 int main(int argc, char **argv)
 {
   if (argc > 1)
@@ -278,5 +344,6 @@ int main(int argc, char **argv)
   edge_cases();
   determinism();
   health();
+  cli();
   return CHECK_DONE();
 }

@@ -247,24 +247,30 @@ static void check_csv(void)
   json_array_append_new(calls, csv_call(1, 0, 7.5, 1.0, 40.0, 10, 30, 2, 0.25));
   json_array_append_new(calls, csv_call(0, 1, 5.0, 3.5, 120.0, 50, 80, 1, 0.5));
   json_array_append_new(calls, csv_call(0, 2, 4.0, 2.5, 110.0, 45, 70, 0, 1.0));
+  /* Point 0 has health-test results, point 1 none: its columns stay empty. */
+  json_object_set_new(run, "health",
+                      json_pack("[{s:i,s:i,s:i,s:i,s:i,s:b}]", "point", 0, "rct_cutoff",
+                                6, "apt_cutoff", 105, "rct_fired", 2, "apt_fired", 0,
+                                "flagged", 1));
   csv = mb_results_summary_csv(run);
   CHECK_EQ_STR(
       csv,
       "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,h_bytes_max,"
       "h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,ops_per_s,"
-      "bytes_per_s,bits_per_s,timeouts,failures,wall_s\n"
+      "bytes_per_s,bits_per_s,timeouts,failures,wall_s,rct_cutoff,apt_cutoff,"
+      "rct_fired,apt_fired,health_flagged\n"
       "call,0,0,8,4096,complex,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
-      "500.0,3000.0,0,0,0.500000\n"
+      "500.0,3000.0,0,0,0.500000,,,,,\n"
       "call,1,0,1,1,simple,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000.0,"
-      "7500.0,2,0,0.250000\n"
+      "7500.0,2,0,0.250000,,,,,\n"
       "call,0,1,8,4096,complex,5.000000,,,3.500000,,,120.000,100.000,160.000,2000.0,"
-      "500.0,2500.0,1,0,0.500000\n"
+      "500.0,2500.0,1,0,0.500000,,,,,\n"
       "call,0,2,8,4096,complex,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
-      "250.0,1000.0,0,0,1.000000\n"
+      "250.0,1000.0,0,0,1.000000,,,,,\n"
       "point,0,,8,4096,complex,5.000000,4.000000,6.000000,3.000000,2.500000,3.500000,"
-      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000\n"
+      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000,6,105,2,0,1\n"
       "point,1,,1,1,simple,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
-      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000\n");
+      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000,,,,,\n");
   free(csv);
   json_decref(run);
 }

@@ -1,0 +1,233 @@
+/* test_iid_run.c: the SP 800-90B additions end to end on the replay
+ * collector: a run with analysis.iid and health_alpha records the IID track
+ * per call and the health tests per point (run.json, summary.csv, report),
+ * the replay counts equal an independent replay of the raw files, `mebench
+ * export` writes the calls as sample files (refusing to overwrite without
+ * --force), and `mebench restart` collects a 1000 x 1000 matrix whose
+ * analysis `restart --matrix` repeats. */
+#include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "commands.h"
+#include "health.h"
+#include "rawfile.h"
+#include "source.h"
+#include "testutil.h"
+
+#define DATA MB_SOURCE_DIR "/tests/data/runner"
+
+static char base[512];
+
+static int find_run(const char *parent, char *out, size_t n)
+{
+  DIR *d = opendir(parent);
+  char full[8192];
+  struct dirent *e;
+  int found = 0;
+
+  while (d && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(full, sizeof(full), "%.4000s/%.255s", parent, e->d_name);
+    snprintf(out, n, "%s", full);
+    found++;
+  }
+  if (d)
+    closedir(d);
+  return found;
+}
+
+static long file_size(const char *path)
+{
+  struct stat st;
+
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void check_run(const char *run)
+{
+  char path[8192];
+  json_t *doc, *health, *calls, *c;
+  json_error_t jerr;
+  size_t i, p;
+  char *csv;
+  size_t n;
+
+  snprintf(path, sizeof(path), "%.2000s/run.json", run);
+  doc = json_load_file(path, 0, &jerr);
+  CHECK(doc != NULL);
+  if (!doc)
+    return;
+  calls = json_object_get(doc, "calls");
+  health = json_object_get(doc, "health");
+  CHECK_EQ_INT(json_array_size(calls), 4);
+  CHECK_EQ_INT(json_array_size(health), 2);
+  json_array_foreach(calls, i, c)
+  {
+    json_t *r = json_object_get(json_object_get(c, "entropy"), "raw_iid");
+
+    CHECK(json_is_boolean(json_object_get(r, "iid")));
+    CHECK(json_is_number(json_object_get(r, "h_assessed")));
+    CHECK(json_is_object(json_object_get(r, "permutation_tests")));
+  }
+  /* Each point's cut-offs and counts, recomputed from the raw files. */
+  for (p = 0; p < 2; p++) {
+    json_t *h = json_array_get(health, p);
+    double hs[2];
+    size_t m = 0;
+    struct mb_health_cutoffs cut;
+    struct mb_health_counts k;
+    struct mb_collection coll;
+    int binary = 0;
+
+    memset(&k, 0, sizeof(k));
+    mb_collection_init(&coll);
+    json_array_foreach(calls, i, c)
+    {
+      if (json_integer_value(json_object_get(c, "point")) == (json_int_t)p) {
+        json_t *raw = json_object_get(json_object_get(c, "entropy"), "raw");
+
+        hs[m++] = json_number_value(json_object_get(raw, "h_assessed"));
+        binary = json_is_true(json_object_get(raw, "binary"));
+      }
+    }
+    CHECK_EQ_INT(m, 2);
+    CHECK_EQ_INT(mb_health_cutoffs((hs[0] + hs[1]) / 2, 0.01, binary, &cut), 0);
+    CHECK_EQ_INT(json_integer_value(json_object_get(h, "rct_cutoff")), cut.rct);
+    CHECK_EQ_INT(json_integer_value(json_object_get(h, "apt_cutoff")), cut.apt);
+    json_array_foreach(calls, i, c)
+    {
+      struct mb_raw_meta meta;
+      uint8_t *s;
+      size_t j;
+
+      if (json_integer_value(json_object_get(c, "point")) != (json_int_t)p)
+        continue;
+      snprintf(path, sizeof(path), "%.2000s/%.1000s", run,
+               json_string_value(json_object_get(c, "raw_file")));
+      CHECK_EQ_INT(mb_rawfile_read(path, &meta, &coll, NULL), MB_OK);
+      s = malloc(coll.n_timings);
+      for (j = 0; s && j < coll.n_timings; j++)
+        s[j] = (uint8_t)(coll.timings[j] & 15u);
+      mb_health_replay(s, coll.n_timings, &cut, &k);
+      free(s);
+    }
+    mb_collection_cleanup(&coll);
+    CHECK_EQ_INT(json_integer_value(json_object_get(h, "rct_fired")), k.rct_fired);
+    CHECK_EQ_INT(json_integer_value(json_object_get(h, "apt_fired")), k.apt_fired);
+    CHECK_EQ_INT(json_integer_value(json_object_get(h, "samples")), k.samples);
+    CHECK(json_is_boolean(json_object_get(h, "flagged")));
+  }
+  snprintf(path, sizeof(path), "%.2000s/summary.csv", run);
+  csv = mb_test_slurp(path, &n);
+  CHECK(csv &&
+        strstr(csv, ",rct_cutoff,apt_cutoff,rct_fired,apt_fired,health_flagged\n"));
+  free(csv);
+  json_decref(doc);
+}
+
+int main(void)
+{
+  char exp[700], out[700], run[8192], path[8192], rdir[700], matrix[1400];
+  struct mb_error err;
+  FILE *f;
+  int rc;
+
+  snprintf(base, sizeof(base), "/tmp/mb_iid_run.XXXXXX");
+  if (!mkdtemp(base))
+    MB_SKIP("cannot make a temporary directory");
+  snprintf(exp, sizeof(exp), "%s/iid.json", base);
+  snprintf(out, sizeof(out), "%s/results", base);
+  f = fopen(exp, "w");
+  if (!f)
+    return 1;
+  fprintf(
+      f,
+      "{\"name\": \"iidrun\", \"source\": \"replay\", \"replay\": \"%s/timings.txt\","
+      " \"samples\": 250, \"repetitions\": 2, \"warmup\": 0,"
+      " \"sweep\": {\"num_ports\": [1, 8]},"
+      " \"analysis\": {\"raw_bits\": 4, \"estimators\": [\"mcv\"], \"iid\": true,"
+      " \"health_alpha\": 0.01}, \"output\": \"%s\"}\n",
+      DATA, out);
+  fclose(f);
+  {
+    const char *args[] = {"run", "--quiet", exp};
+
+    rc = mb_test_command(NULL, mb_cmd_run, 3, args, &err);
+    CHECK_EQ_INT(rc, MB_OK);
+  }
+  snprintf(path, sizeof(path), "%.700s/iidrun", out);
+  CHECK_EQ_INT(find_run(path, run, sizeof(run)), 1);
+  check_run(run);
+
+  /* The report has the health section. */
+  {
+    const char *args[] = {"report", "--output", "-", run};
+    char *text;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s/report.md", base);
+    CHECK_EQ_INT(mb_test_command(path, mb_cmd_report, 4, args, &err), MB_OK);
+    text = mb_test_slurp(path, &n);
+    CHECK(text && strstr(text, "## Health tests (SP 800-90B 4.4)"));
+    CHECK(text && strstr(text, "| 0 |"));
+    free(text);
+  }
+
+  /* Export: the raw symbols of call p0-r0 as one byte each. */
+  {
+    const char *args[] = {"export", run, rdir};
+    const char *force[] = {"export", "--force", run, rdir};
+
+    snprintf(rdir, sizeof(rdir), "%s/export", base);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 3, args, &err), MB_OK);
+    snprintf(path, sizeof(path), "%s/p0-r0.raw4.bin", rdir);
+    CHECK_EQ_INT(file_size(path), 4 * 250 + 64);
+    snprintf(path, sizeof(path), "%s/p1-r1.bytes.bin", rdir);
+    CHECK_EQ_INT(file_size(path), 250);
+    snprintf(path, sizeof(path), "%s/index.tsv", rdir);
+    CHECK(file_size(path) > 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 3, args, &err), MB_EEXISTS);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 4, force, &err), MB_OK);
+  }
+
+  /* Restart: 1,000 replayed calls of one point, then its matrix again. */
+  {
+    const char *args[] = {"restart", "--output", rdir, "--h-initial", "2", exp};
+    const char *again[] = {"restart", "--json", "--matrix", matrix, "--h-initial", "2"};
+    json_t *doc, *pt, *m;
+    json_error_t jerr;
+
+    snprintf(rdir, sizeof(rdir), "%s/restart", base);
+    snprintf(path, sizeof(path), "%s/r.out", base);
+    CHECK_EQ_INT(mb_test_command(path, mb_cmd_restart, 6, args, &err), MB_OK);
+    snprintf(matrix, sizeof(matrix), "%s/p0.restart.bin", rdir);
+    CHECK_EQ_INT(file_size(matrix), 1000000);
+    snprintf(path, sizeof(path), "%s/restart.json", rdir);
+    doc = json_load_file(path, 0, &jerr);
+    pt = json_array_get(json_object_get(doc, "points"), 0);
+    CHECK(json_is_boolean(json_object_get(pt, "sanity_pass")));
+    CHECK_EQ_INT(json_array_size(json_object_get(doc, "points")), 2);
+    snprintf(path, sizeof(path), "%s/m.out", base);
+    CHECK_EQ_INT(mb_test_command(path, mb_cmd_restart, 6, again, &err), MB_OK);
+    m = json_load_file(path, 0, &jerr);
+    CHECK(m != NULL);
+    CHECK_EQ_INT(json_integer_value(json_object_get(m, "x_max")),
+                 json_integer_value(json_object_get(pt, "x_max")));
+    CHECK_EQ_INT(json_integer_value(json_object_get(m, "x_cutoff")),
+                 json_integer_value(json_object_get(pt, "x_cutoff")));
+    CHECK_EQ_INT(json_is_true(json_object_get(m, "pass")),
+                 json_is_true(json_object_get(pt, "pass")));
+    json_decref(m);
+    json_decref(doc);
+    /* A second collection into the same place is refused, not overwritten. */
+    CHECK(mb_test_command(NULL, mb_cmd_restart, 6, args, &err) == MB_EEXISTS);
+  }
+  mb_test_rmtree(base);
+  return CHECK_DONE();
+}
