@@ -19,7 +19,7 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     failed += 0 if cond else 1
 
-for path in sys.argv[2:]:
+for path in sys.argv[1:]:
     with open(path) as f:
         check(isinstance(yaml.safe_load(f), dict), path + " is valid YAML")
 
