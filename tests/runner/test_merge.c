@@ -364,7 +364,19 @@ int main(void)
     snprintf(out, sizeof(out), "%s/merged-report.md", base);
     snprintf(data, sizeof(data), "%s/merged-plotdata", base);
     CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 4, r), MB_OK);
+    {
+      char *text = mb_test_slurp(out, NULL);
+
+      CHECK(text && strstr(text, "merged from 2 shards"));
+      free(text);
+    }
     CHECK_EQ_INT(cmd(mb_cmd_plotdata, NULL, &err, 3, p), MB_OK);
+    if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
+      snprintf(line, sizeof(line),
+               "MEBENCH='%s/mebench' sh '%s/scripts/plot' '%s' >/dev/null 2>&1",
+               MB_BINARY_DIR, MB_SOURCE_DIR, merged);
+      CHECK_EQ_INT(system(line), 0);
+    }
     snprintf(out, sizeof(out), "%s/compare.txt", base);
     CHECK_EQ_INT(cmd(mb_cmd_compare, out, &err, 3, c), MB_OK);
   }
