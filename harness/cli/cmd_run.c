@@ -14,10 +14,12 @@
 #include "results.h"
 #include "runner.h"
 
-enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET, OPT_RESUME, OPT_SHARD };
+enum { OPT_HELP = 1, OPT_MACHINE, OPT_OUTPUT, OPT_QUIET, OPT_RESUME, OPT_SHARD };
 
 static const struct mb_opt opts[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"machine", 'm', "NAME", OPT_MACHINE,
+     "name the machine in run.json (machine.label); merge groups runs by it"},
     {"output", 'o', "DIR", OPT_OUTPUT,
      "results root (default: the experiment's output, \"results\")"},
     {"quiet", 'q', NULL, OPT_QUIET, "no progress and no closing table on stderr"},
@@ -59,7 +61,10 @@ static void usage(FILE *out)
       "the same. The run directory is printed on stdout.\n\n"
       "--shard K/N runs one of N disjoint slices of the plan (whole repetitions of\n"
       "every point), for spreading one experiment over N machines or CI jobs;\n"
-      "`mebench merge` joins the N results into one run.\n\n"
+      "`mebench merge` joins the N results into one run. --machine NAME names the\n"
+      "machine for merge, which joins runs of one name as one machine (e.g. a CI\n"
+      "runner type whose shards ran on different hosts) and runs of different\n"
+      "names as a study.\n\n"
       "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
@@ -134,6 +139,21 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     case OPT_RESUME:
       ro.resume_dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
       break;
+    case OPT_MACHINE: {
+      size_t i, n = strlen(p.arg);
+
+      for (i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+                    p.arg[i]))
+          break;
+      if (i < n || n > 48 || strcmp(p.arg, ".") == 0 || strcmp(p.arg, "..") == 0)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "run: --machine '%s': expected 1 to 48 letters, digits, "
+                            "'.', '_' or '-' (it names a folder of a study)",
+                            p.arg);
+      ro.machine_label = p.arg;
+      break;
+    }
     case OPT_SHARD:
       rc = mb_shard_parse(p.arg, "run: --shard", &shard, err);
       if (rc != MB_OK)
@@ -151,6 +171,10 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
       return id; /* MB_EUSAGE, err filled */
     }
   }
+  if (ro.resume_dir && ro.machine_label)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "run: --machine and --resume exclude each other (a resumed run "
+                        "keeps its name)");
   if (ro.resume_dir && ro.output)
     return mb_error_set(
         err, MB_EUSAGE, NULL, 0, 0, NULL,

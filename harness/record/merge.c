@@ -22,6 +22,7 @@ struct input {
   struct mb_rundir rd; /* the strict reader's view; rd.root is the document */
   size_t index, count; /* its shard; 1/1 when it holds the whole plan */
   const char *layout;  /* source.layout, "" when absent */
+  const char *label;   /* machine.label (run --machine), "" when absent */
   size_t group;        /* its machine */
 };
 
@@ -44,11 +45,15 @@ static const char *text_at(const json_t *doc, const char *obj, const char *key)
   return s ? s : "";
 }
 
-/* The same machine and clock: what a "machine" factor of a study is. */
+/* The same machine and clock: what a "machine" factor of a study is. Runs
+ * named with run --machine are the machine of that name, whatever host
+ * they ran on (their clocks are checked per machine). */
 static int same_machine(const struct input *a, const struct input *b)
 {
   const struct mb_rundir *x = &a->rd, *y = &b->rd;
 
+  if (a->label[0] || b->label[0])
+    return strcmp(a->label, b->label) == 0;
   return strcmp(x->hostname, y->hostname) == 0 &&
          strcmp(x->cpu_model, y->cpu_model) == 0 && strcmp(x->os, y->os) == 0 &&
          strcmp(x->kernel, y->kernel) == 0 && strcmp(x->arch, y->arch) == 0 &&
@@ -70,6 +75,7 @@ static int load_input(struct input *in, struct mb_error *err)
                         "--resume %s",
                         in->rd.status, in->dir);
   in->layout = text_at(in->rd.root, "source", "layout");
+  in->label = text_at(in->rd.root, "machine", "label");
   sh = json_object_get(in->rd.root, "shard");
   in->index = in->count = 1;
   if (sh && !json_is_null(sh)) {
@@ -140,6 +146,17 @@ static int check_group(const struct input *in, size_t n, size_t g,
                           f->layout[0] ? " layout=" : "", f->layout,
                           in[i].rd.source_name, in[i].layout[0] ? " layout=" : "",
                           in[i].layout);
+    if (strcmp(in[i].rd.clock_name, f->rd.clock_name) != 0 ||
+        in[i].rd.tick_num != f->rd.tick_num || in[i].rd.tick_den != f->rd.tick_den)
+      return mb_error_set(
+          err, MB_EMISMATCH, NULL, 0, 0, NULL,
+          "cannot merge: %s and %s, both machine %s, ran with different "
+          "clocks (%s, tick %llu/%llu ns; %s, tick %llu/%llu ns): one "
+          "run holds one clock; name them as different machines",
+          f->dir, in[i].dir, grp->label, f->rd.clock_name,
+          (unsigned long long)f->rd.tick_num, (unsigned long long)f->rd.tick_den,
+          in[i].rd.clock_name, (unsigned long long)in[i].rd.tick_num,
+          (unsigned long long)in[i].rd.tick_den);
     if (in[i].count != count)
       return mb_error_set(
           err, MB_EINVALID, NULL, 0, 0, NULL,
@@ -334,7 +351,7 @@ static int write_run(const struct input *in, size_t n, size_t g,
       finished = in[i].rd.finished;
     if (json_array_append_new(
             from,
-            json_pack("{s:s,s:o,s:s,s:s,s:I,s:O*,s:O*}", "dir", in[i].dir, "shard",
+            json_pack("{s:s,s:o,s:s,s:s,s:I,s:O*,s:O*,s:O*}", "dir", in[i].dir, "shard",
                       in[i].count > 1 || json_object_get(root, "shard")
                           ? json_pack("{s:I,s:I}", "index", (json_int_t)in[i].index,
                                       "count", (json_int_t)in[i].count)
@@ -342,7 +359,8 @@ static int write_run(const struct input *in, size_t n, size_t g,
                       "started", in[i].rd.started, "finished", in[i].rd.finished,
                       "calls", (json_int_t)in[i].rd.n_calls, "durations",
                       json_object_get(root, "durations"), "clock",
-                      json_object_get(root, "clock"))) != 0) {
+                      json_object_get(root, "clock"), "machine",
+                      json_object_get(root, "machine"))) != 0) {
       rc = nomem(err);
       goto out;
     }
@@ -403,21 +421,23 @@ static json_t *machine_json(const struct input *in, size_t n, size_t g,
                             const struct group *grp)
 {
   const struct mb_rundir *r = &in[grp->first].rd;
-  json_t *dirs = json_array();
+  json_t *dirs = json_array(), *hosts = json_array();
   size_t i;
 
-  for (i = 0; i < n && dirs; i++)
-    if (in[i].group == g)
+  for (i = 0; i < n && dirs && hosts; i++)
+    if (in[i].group == g) {
       json_array_append_new(dirs, json_string(in[i].dir));
+      json_array_append_new(hosts, json_string(in[i].rd.hostname));
+    }
   return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:{s:s,s:I,s:I,s:f},s:{s:s,s:s},"
-                   "s:I,s:o}",
+                   "s:I,s:o,s:o}",
                    "label", grp->label, "dir", "", "hostname", r->hostname, "cpu_model",
                    r->cpu_model, "os", r->os, "kernel", r->kernel, "arch", r->arch,
                    "cores", (json_int_t)r->cores, "clock", "name", r->clock_name,
                    "tick_num", (json_int_t)r->tick_num, "tick_den",
                    (json_int_t)r->tick_den, "tick_ns", r->tick_ns, "source", "name",
                    r->source_name, "layout", in[grp->first].layout, "shards",
-                   (json_int_t)in[grp->first].count, "from", dirs);
+                   (json_int_t)in[grp->first].count, "from", dirs, "hosts", hosts);
 }
 
 /* The directory to write into: opt->output (must not exist) or a new one
@@ -499,10 +519,13 @@ int mb_merge_runs(const char *const *dirs, size_t n, const struct mb_merge_optio
   /* Labels: the host's name, made safe for a directory name, and made
    * unique when one host appears with two clocks or systems. */
   for (g = 0; g < n_groups && rc == MB_OK; g++) {
-    char base[48];
+    char base[56];
     size_t k, dup = 1;
 
-    mb_sysinfo_host_label(in[grp[g].first].rd.hostname, base, sizeof(base));
+    if (in[grp[g].first].label[0])
+      snprintf(base, sizeof(base), "%s", in[grp[g].first].label);
+    else
+      mb_sysinfo_host_label(in[grp[g].first].rd.hostname, base, sizeof(base));
     snprintf(grp[g].label, sizeof(grp[g].label), "%s", base);
     for (k = 0; k < g; k++)
       if (strcmp(grp[k].label, grp[g].label) == 0) {

@@ -100,16 +100,17 @@ int mb_study_load(const char *dir, struct mb_study *st, struct mb_error *err)
                           sm->rd.exp_sha256, st->exp_sha256);
     if (i > 0) {
       const struct mb_rundir *a = &st->machines[0].rd, *b = &sm->rd;
+      char la[256], lb[256];
       size_t p;
 
       if (a->n_points != b->n_points)
         return mb_error_set(err, MB_EINVALID, b->json_path, 0, 0, "points",
                             "%zu points where the first machine has %zu", b->n_points,
                             a->n_points);
+      /* Compared in words, every axis included, so any axis counts. */
       for (p = 0; p < a->n_points; p++)
-        if (a->points[p].config.num_ports != b->points[p].config.num_ports ||
-            a->points[p].config.ool_size != b->points[p].config.ool_size ||
-            a->points[p].config.mode != b->points[p].config.mode) {
+        if (strcmp(mb_rundir_point_label(a, &a->points[p], 0, la, sizeof(la)),
+                   mb_rundir_point_label(b, &b->points[p], 0, lb, sizeof(lb))) != 0) {
           snprintf(path, sizeof(path), "points[%zu]", p);
           return mb_error_set(err, MB_EINVALID, b->json_path, 0, 0, path,
                               "differs from the first machine's point %zu", p);

@@ -146,6 +146,13 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       info->description, "replay", replay, "layout", r->exp->layout, "experiment",
       experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
       points_json(r->exp), "calls");
+  if (doc && r->opt->machine_label &&
+      json_object_set_new(json_object_get(doc, "machine"), "label",
+                          json_string(r->opt->machine_label)) != 0) {
+    json_decref(doc);
+    snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+    return NULL;
+  }
   if (doc && r->exp->shard.count > 0 &&
       json_object_set_new(doc, "shard", shard_json(r->exp)) != 0) {
     json_decref(doc);

@@ -88,6 +88,20 @@ static int run_into(const char *name, const char *shard, const char *experiment,
   return rc == MB_OK && only_run(root, dir, n) ? MB_OK : -1;
 }
 
+/* The same with --machine NAME. */
+static int run_named(const char *name, const char *machine, const char *shard,
+                     const char *experiment, char *dir, size_t n)
+{
+  char root[700];
+  struct mb_error err;
+  const char *a[] = {"run",   "-q",      "-o",  root,      "--machine",
+                     machine, "--shard", shard, experiment};
+
+  snprintf(root, sizeof(root), "%s/%s", base, name);
+  return cmd(mb_cmd_run, NULL, &err, 9, a) == MB_OK && only_run(root, dir, n) ? MB_OK
+                                                                              : -1;
+}
+
 static int merge(struct mb_error *err, const char *out, int n, const char *const *dirs)
 {
   const char *a[15] = {"merge", "-q", "-o", out};
@@ -241,6 +255,13 @@ static void on_a_mac(json_t *doc)
   json_object_set_new(m, "arch", json_string("arm64"));
 }
 
+/* Another virtual machine of the same CI runner type. */
+static void other_host(json_t *doc)
+{
+  json_object_set_new(json_object_get(doc, "machine"), "hostname",
+                      json_string("runner-b"));
+}
+
 static void expect_refusal(const char *what, int n, const char *const *dirs, int status,
                            const char *text)
 {
@@ -334,6 +355,13 @@ int main(void)
 
       CHECK_EQ_INT(rc, MB_EUSAGE);
       CHECK(strstr(err.text, "shard") != NULL);
+    }
+    {
+      const char *a[] = {
+          "run", "-q", "-o", base, "--machine", "a/b", DATA "/replay.json"};
+
+      CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_run, 7, a, &err), MB_EUSAGE);
+      CHECK(strstr(err.text, "--machine") != NULL);
     }
   }
 
@@ -539,6 +567,37 @@ int main(void)
         CHECK_NEAR(b.calls[0].ns_per_op, a.calls[0].ns_per_op * 125.0 / 3.0, 1e-6);
       mb_rundir_cleanup(&a);
       mb_rundir_cleanup(&b);
+    }
+
+    /* Named machines (run --machine): shards of one name from two hosts
+     * are one machine; one name with two clocks is refused. */
+    {
+      char n1[1300], n2[1300], n2b[1300], nmac[1300], out1[700], path1[1500];
+      const char *same_name[] = {n1, n2b}, *two_clocks[] = {n1, nmac};
+      struct mb_rundir rd;
+      json_t *from;
+
+      CHECK_EQ_INT(
+          run_named("n1", "ci-linux", "1/2", DATA "/replay.json", n1, sizeof(n1)), 0);
+      CHECK_EQ_INT(
+          run_named("n2", "ci-linux", "2/2", DATA "/replay.json", n2, sizeof(n2)), 0);
+      CHECK_EQ_INT(run_named("nmac", "ci-linux", "2/2", exp_path, nmac, sizeof(nmac)),
+                   0);
+      copy_run(n2, "n2-other-host", n2b, sizeof(n2b), other_host);
+      snprintf(out1, sizeof(out1), "%s/named", base);
+      CHECK_EQ_INT(merge(&err, out1, 2, same_name), MB_OK);
+      snprintf(path1, sizeof(path1), "%s/study.json", out1);
+      CHECK(access(path1, F_OK) != 0); /* one machine: a run, not a study */
+      CHECK_EQ_INT(mb_rundir_load(out1, &rd, &err), MB_OK);
+      CHECK_EQ_INT(rd.n_calls, 4);
+      from = json_object_get(json_object_get(rd.root, "merged"), "from");
+      CHECK_EQ_STR(
+          json_string_value(json_object_get(
+              json_object_get(json_array_get(from, 1), "machine"), "hostname")),
+          "runner-b");
+      mb_rundir_cleanup(&rd);
+      check_equal_runs(whole, out1, 2);
+      expect_refusal("two-clocks", 2, two_clocks, MB_EMISMATCH, "different clocks");
     }
 
     /* report: provenance and a section per machine */
