@@ -1062,9 +1062,11 @@ static int write_study_machines(const struct mb_rundir *const *runs,
   for (p = 0; p < rd0->n_points; p++) {
     if (p > 0)
       fputs("\n\n", o->f);
+    /* The machine's name labels the axis once: every block's label would be
+     * drawn again, nudged beside the first. */
     for (m = 0; m < n_runs; m++)
       if (runs[m]->points[p].n_calls > 0)
-        study_row(o->f, &runs[m]->points[p], (uint32_t)m, labels[m]);
+        study_row(o->f, &runs[m]->points[p], (uint32_t)m, p == 0 ? labels[m] : "\"\"");
   }
   rc = data_to_script(o, "study-axis-machine");
   if (rc)
