@@ -407,6 +407,13 @@ int main(void)
     }
     snprintf(out, sizeof(out), "%s/compare.txt", base);
     CHECK_EQ_INT(cmd(mb_cmd_compare, out, &err, 3, c), MB_OK);
+    {
+      char bdir[700];
+      const char *b[] = {"baseline", "--dir", bdir, merged, "merged"};
+
+      snprintf(bdir, sizeof(bdir), "%s/baselines", base);
+      CHECK_EQ_INT(cmd(mb_cmd_baseline, NULL, &err, 5, b), MB_OK);
+    }
   }
 
   /* A shuffled plan in three shards merges to the whole run too. */
