@@ -64,7 +64,14 @@ static int same_machine(const struct input *a, const struct input *b)
 static int load_input(struct input *in, struct mb_error *err)
 {
   const json_t *sh;
-  int rc = mb_rundir_load(in->dir, &in->rd, err);
+  int rc;
+
+  if (mb_merge_is_study(in->dir))
+    return mb_error_set(err, MB_EINVALID, in->dir, 0, 0, NULL,
+                        "a study, not a run: merge its machines' runs instead "
+                        "(%s/machines/*)",
+                        in->dir);
+  rc = mb_rundir_load(in->dir, &in->rd, err);
 
   if (rc != MB_OK)
     return rc;

@@ -655,6 +655,11 @@ int main(void)
       snprintf(out, sizeof(out), "%s/study-compare.txt", base);
       CHECK_EQ_INT(cmd(mb_cmd_compare, out, &err, 3, cmp), MB_OK);
       {
+        const char *nested[] = {study, whole};
+
+        expect_refusal("study-input", 2, nested, MB_EINVALID, "a study, not a run");
+      }
+      {
         char *text = mb_test_slurp(out, NULL);
 
         CHECK(text && strstr(text, "machine mac-lab:"));
