@@ -365,6 +365,22 @@ int main(void)
     }
   }
 
+  /* A shard's report counts its own calls: no point is "missing" the other
+   * shard's repetitions. */
+  {
+    char out[700];
+    const char *r[] = {"report", "-o", out, s1};
+    char *text;
+
+    snprintf(out, sizeof(out), "%s/shard-report.md", base);
+    CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 4, r), MB_OK);
+    text = mb_test_slurp(out, NULL);
+    CHECK(text && strstr(text, "shard 1/2 of the plan"));
+    CHECK(text && strstr(text, "2 of its 2 calls measured"));
+    CHECK(text && !strstr(text, "repetitions measured"));
+    free(text);
+  }
+
   /* --- the merge equals the whole run ---------------------------------- */
   {
     const char *dirs[] = {s2, s1}; /* any order */
