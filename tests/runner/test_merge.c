@@ -230,6 +230,11 @@ static void other_collector(json_t *doc)
   json_object_set_new(json_object_get(doc, "source"), "layout", json_string("sdk"));
 }
 
+static void other_seed(json_t *doc)
+{
+  json_object_set_new(json_object_get(doc, "experiment"), "seed", json_integer(12));
+}
+
 static void interrupted(json_t *doc)
 {
   json_object_set_new(doc, "status", json_string("interrupted"));
@@ -476,7 +481,12 @@ int main(void)
     {
       const char *foreign[] = {s1, k[1]};
 
+      char reseeded[1300];
+      const char *seeds[3] = {k[0], reseeded, k[2]};
+
       expect_refusal("foreign", 2, foreign, MB_EMISMATCH, "different experiments");
+      copy_run(k[1], "k2-seed", reseeded, sizeof(reseeded), other_seed);
+      expect_refusal("seed", 3, seeds, MB_EMISMATCH, "scheduled the plan differently");
     }
   }
   {
