@@ -42,7 +42,7 @@ int main(void)
       " \"analysis\": {\"estimators\": [\"mcv\"]}}";
   const char *stalling =
       "{\"name\": \"stall\", \"source\": \"linux_ipc\", \"samples\": 16,"
-      " \"sweep\": {\"num_ports\": [1]},"
+      " \"sweep\": {\"num_ports\": [1], \"variant\": [\"sdk\"]},"
       " \"repetitions\": 1, \"warmup\": 0,"
       " \"analysis\": {\"estimators\": [\"mcv\"]}}";
   struct mb_error err;
