@@ -86,6 +86,16 @@ unsigned mb_variant_fixes(enum mb_variant v)
   return (unsigned)v < MB_VARIANT_COUNT ? variant_fixes[v] : 0u;
 }
 
+enum mb_variant mb_variant_legacy(const char *source, const char *layout)
+{
+  if (source && strcmp(source, "linux_ipc") == 0)
+    return MB_VARIANT_SDK;
+  if (source && strcmp(source, "mach_ipc") == 0)
+    return layout && strcmp(layout, "sdk") == 0 ? MB_VARIANT_SDK
+                                                : MB_VARIANT_SEND_TIMEOUT;
+  return MB_VARIANT_SEED;
+}
+
 const char *mb_variant_describe(enum mb_variant v)
 {
   static const char *const text[MB_VARIANT_COUNT] = {

@@ -59,6 +59,13 @@ unsigned mb_variant_fixes(enum mb_variant v);
  * mb_variant_parse returns 0 or MB_EINVALID. */
 const char *mb_variant_name(enum mb_variant v);
 int mb_variant_parse(const char *text, enum mb_variant *out);
+/* The variant a run recorded before variants existed (no "variant" in its
+ * points) measured: linux_ipc moved ool_size bytes, kept its send right
+ * and timed out after 10 ms (sdk); mach_ipc sent "layout" sdk as sdk and
+ * the seed's bytes with a 10 ms timeout (send_timeout); layout is run.json's
+ * source.layout, NULL or "" when absent. Anything else: seed. */
+enum mb_variant mb_variant_legacy(const char *source, const char *layout);
+
 /* One line on what the variant sends (static text). */
 const char *mb_variant_describe(enum mb_variant v);
 
