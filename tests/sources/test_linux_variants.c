@@ -5,6 +5,7 @@
  * stays blocked is ended by the watchdog (MB_OP_ABORTED) and the call
  * goes on to its end; an interrupt ends a blocked call at once
  * (MB_EINTERRUPTED). */
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 
@@ -112,22 +113,41 @@ static void interrupted(struct mb_collector *col)
   mb_collection_cleanup(&c);
 }
 
+/* Open descriptors of this process: every placeholder, event and pipe of a
+ * call is closed by its end, whichever way it ended. */
+static size_t open_fds(void)
+{
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  size_t n = 0;
+
+  if (!d)
+    return 0;
+  while ((e = readdir(d)) != NULL)
+    n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
 int main(void)
 {
   struct mb_collector *col = NULL;
   struct mb_error err;
+  size_t fds;
   unsigned v;
 
   mb_error_init(&err);
   if (mb_source_probe("linux_ipc", &err) != MB_OK)
     MB_SKIP("linux_ipc not available: %s", err.text);
   CHECK_EQ_INT(mb_collector_open("linux_ipc", NULL, &col, &err), MB_OK);
+  fds = open_fds();
   for (v = 0; v < MB_VARIANT_COUNT; v++) {
     each_variant(col, (enum mb_variant)v, 8, 4096);
     each_variant(col, (enum mb_variant)v, 1, 65536);
   }
   stalled(col);
   interrupted(col);
+  CHECK_EQ_INT(open_fds(), fds);
   mb_collector_free(col);
   return CHECK_DONE();
 }
