@@ -234,7 +234,8 @@ static void *receive_loop(void *arg)
 struct pool_ref {
   const mach_port_t *ports;
   uint32_t n;
-  int destroyed; /* written by the watchdog, read after it is joined */
+  atomic_int *receiver_stop; /* the receiver's stop flag */
+  int destroyed;             /* written by the watchdog, read after it is joined */
 };
 
 /* The watchdog's unblock (watchdog.h): destroying a port's receive right
@@ -246,6 +247,9 @@ static void destroy_receive_rights(void *ctx)
   struct pool_ref *p = ctx;
   uint32_t i;
 
+  /* Stop the receiver first: once a name is freed the kernel may give it
+   * to a port made elsewhere in the process, which it must not drain. */
+  atomic_store_explicit(p->receiver_stop, 1, memory_order_relaxed);
   for (i = 0; i < p->n; i++)
     mach_port_mod_refs(mach_task_self(), p->ports[i], MACH_PORT_RIGHT_RECEIVE, -1);
   p->destroyed = 1;
@@ -341,6 +345,7 @@ static int collect_complex(const struct mb_config *cfg, const mach_port_t *ports
   }
   pool.ports = ports;
   pool.n = n;
+  pool.receiver_stop = &r.stop;
   pool.destroyed = 0;
   e = mb_watchdog_start(&wd, destroy_receive_rights, &pool);
   if (e != 0) {
