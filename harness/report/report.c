@@ -442,19 +442,38 @@ static void md_conclusions(FILE *f, const struct mb_rundir *rd,
                 nall, nall == 1 ? "" : "s");
         continue;
       }
-      fprintf(f, "%zu of %zu levels differ beyond their uncertainty: ", nclear, nall);
-      for (i = 0, nclear = 0; i < fd->n_effects; i++) {
-        const struct mb_effect *e = &fd->effects[i];
+      fprintf(f, "%zu of %zu level%s differ%s beyond %s uncertainty, the largest: ",
+              nclear, nall, nall == 1 ? "" : "s", nclear == 1 ? "s" : "",
+              nclear == 1 ? "its" : "their");
+      {
+        /* the clear effects, largest first; at most 5 named */
+        size_t shown = 0, j;
+        char *used = calloc(fd->n_effects, 1);
 
-        if (e->metric != (enum mb_metric)m || !mb_effect_clear(e))
-          continue;
-        if (nclear++ == 6) {
-          fputs("; ...", f);
-          break;
+        while (used && shown < 5 && shown < nclear) {
+          const struct mb_effect *best = NULL;
+          size_t bi = 0;
+
+          for (j = 0; j < fd->n_effects; j++) {
+            const struct mb_effect *e = &fd->effects[j];
+
+            if (used[j] || e->metric != (enum mb_metric)m || !mb_effect_clear(e))
+              continue;
+            if (!best || fabs(e->iv.mean) > fabs(best->iv.mean)) {
+              best = e;
+              bi = j;
+            }
+          }
+          if (!best)
+            break;
+          used[bi] = 1;
+          if (shown++ > 0)
+            fputs("; ", f);
+          effect_text(f, best);
         }
-        if (nclear > 1)
-          fputs("; ", f);
-        effect_text(f, e);
+        free(used);
+        if (nclear > shown)
+          fprintf(f, "; and %zu more (\"Effects of the swept axes\")", nclear - shown);
       }
       fputs(".\n", f);
     }
