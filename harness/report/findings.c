@@ -69,6 +69,13 @@ double mb_findings_condition(const struct mb_rundir *rd, const struct mb_rundir_
   return k < rd->n_cond && c->cond ? c->cond[k] : NAN;
 }
 
+size_t mb_findings_round(const struct mb_rundir *rd, const struct mb_rundir_call *c)
+{
+  if (strcmp(rd->order, "shuffled") == 0 && rd->n_points > 0)
+    return c->sequence / rd->n_points;
+  return c->repetition;
+}
+
 int mb_effect_clear(const struct mb_effect *e)
 {
   return !isnan(e->iv.lo) && (e->iv.lo > 0 || e->iv.hi < 0);
@@ -186,16 +193,16 @@ static int decompose(const struct mb_rundir *rd, enum mb_metric m,
     snprintf(mf->terms[nt].name, sizeof(mf->terms[nt].name), "axes together");
     nt++;
   }
-  /* the round: which repetition */
+  /* the round (mb_findings_round) */
   for (i = 0; i < d.n; i++)
-    if (rd->calls[d.rows[i]].repetition + 1 > reps)
-      reps = rd->calls[d.rows[i]].repetition + 1;
+    if (mb_findings_round(rd, &rd->calls[d.rows[i]]) + 1 > reps)
+      reps = mb_findings_round(rd, &rd->calls[d.rows[i]]) + 1;
   if (reps >= 2) {
     d.fac[nt] = malloc(d.n * sizeof(size_t));
     if (!d.fac[nt])
       goto nomem;
     for (i = 0; i < d.n; i++)
-      d.fac[nt][i] = rd->calls[d.rows[i]].repetition;
+      d.fac[nt][i] = mb_findings_round(rd, &rd->calls[d.rows[i]]);
     terms[nt].kind = MB_VARPART_FACTOR;
     terms[nt].level = d.fac[nt];
     terms[nt].n_levels = reps;
@@ -331,25 +338,38 @@ static int same_but(const struct mb_rundir_point *p, const struct mb_rundir_poin
 static int effects(const struct mb_rundir *rd, struct mb_findings *f,
                    struct mb_error *err)
 {
-  size_t reps = 0, i, p, q, r, cap = 0;
+  size_t reps = 0, i, p, q, r, cap = 0, *cnt = NULL;
   double *grid = NULL, *d = NULL;
   int a, m, rc = MB_OK;
 
   for (i = 0; i < rd->n_calls; i++)
-    if (rd->calls[i].repetition + 1 > reps)
-      reps = rd->calls[i].repetition + 1;
+    if (mb_findings_round(rd, &rd->calls[i]) + 1 > reps)
+      reps = mb_findings_round(rd, &rd->calls[i]) + 1;
   if (reps < 2)
     return MB_OK;
   grid = malloc(rd->n_points * reps * sizeof(*grid) + 1);
+  cnt = malloc(rd->n_points * reps * sizeof(*cnt) + 1);
   d = malloc(reps * sizeof(*d));
-  if (!grid || !d)
+  if (!grid || !cnt || !d)
     goto nomem;
   for (m = 0; m < MB_METRIC_COUNT; m++) {
+    /* the mean of a point's calls in a round (a shuffled round can hold a
+     * point twice, or not at all) */
+    for (i = 0; i < rd->n_points * reps; i++) {
+      grid[i] = 0;
+      cnt[i] = 0;
+    }
+    for (i = 0; i < rd->n_calls; i++) {
+      size_t g = rd->calls[i].point * reps + mb_findings_round(rd, &rd->calls[i]);
+      double v = mb_metric_value(&rd->calls[i], (enum mb_metric)m);
+
+      if (isfinite(v)) {
+        grid[g] += v;
+        cnt[g]++;
+      }
+    }
     for (i = 0; i < rd->n_points * reps; i++)
-      grid[i] = NAN;
-    for (i = 0; i < rd->n_calls; i++)
-      grid[rd->calls[i].point * reps + rd->calls[i].repetition] =
-          mb_metric_value(&rd->calls[i], (enum mb_metric)m);
+      grid[i] = cnt[i] ? grid[i] / (double)cnt[i] : NAN;
     for (a = 0; a < MB_AXIS_COUNT; a++) {
       size_t l;
 
@@ -404,6 +424,7 @@ nomem:
   rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 done:
   free(grid);
+  free(cnt);
   free(d);
   return rc;
 }

@@ -91,6 +91,13 @@ int mb_findings_compute(const struct mb_rundir *rd, struct mb_findings *f,
                         struct mb_error *err);
 void mb_findings_cleanup(struct mb_findings *f);
 
+/* The round of call c, the block of the decomposition and of the paired
+ * effects: its repetition for the interleaved order (repetition r of every
+ * point runs together) and the sequential one (a label only: not a block in
+ * time); for the shuffled order, which consecutive stretch of n_points calls
+ * of the schedule it ran in (sequence / n_points), a block in time. */
+size_t mb_findings_round(const struct mb_rundir *rd, const struct mb_rundir_call *c);
+
 /* Whether an effect's interval excludes 0. */
 int mb_effect_clear(const struct mb_effect *e);
 

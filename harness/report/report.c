@@ -558,8 +558,11 @@ static void md_variance(FILE *f, const struct mb_rundir *rd,
               t->group == MB_TERM_AXIS        ? "axis "
               : t->group == MB_TERM_CONDITION ? "condition "
                                               : "",
-              t->name, t->group == MB_TERM_ROUND ? " (repetition)" : "", t->seq.df,
-              pct(t->seq.share, s, sizeof(s)),
+              t->name,
+              t->group != MB_TERM_ROUND            ? ""
+              : strcmp(rd->order, "shuffled") == 0 ? " (time block)"
+                                                   : " (repetition)",
+              t->seq.df, pct(t->seq.share, s, sizeof(s)),
               t->group == MB_TERM_CONDITION ? pct(t->alone_share, s2, sizeof(s2)) : "");
     }
     fprintf(f, "| residual | %zu | %s | |\n", mf->residual.df,

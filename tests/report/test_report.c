@@ -454,6 +454,18 @@ static void derived(const char *tmp)
   CHECK_EQ_STR(rd.cond_names[2], "load_before");
   CHECK_EQ_INT(mb_findings_n_conditions(&rd), 4);
   CHECK_EQ_STR(mb_findings_condition_name(&rd, 0), "waited_share");
+  /* rounds: the repetition, except for a shuffled order: the stretch of
+   * n_points calls of the schedule the call ran in */
+  CHECK_EQ_INT(mb_findings_round(&rd, &rd.calls[5]), rd.calls[5].repetition);
+  {
+    const char *order = rd.order;
+    struct mb_rundir_call c = rd.calls[0];
+
+    rd.order = "shuffled";
+    c.sequence = 9;
+    CHECK_EQ_INT(mb_findings_round(&rd, &c), 2); /* 9 / 4 points */
+    rd.order = order;
+  }
   CHECK_EQ_INT(mb_findings_compute(&rd, &fd, &err), MB_OK);
   {
     const struct mb_metric_findings *mf = &fd.m[MB_METRIC_H_BYTES];
