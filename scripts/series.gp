@@ -1,8 +1,8 @@
 # series.gp: raw deltas of one point in the order they were timed, each
 # repetition in its own colour; timed-out or failed operations marked.
-notes_ = (stride > 1 ? sprintf('every %d-th of %d operations shown, every repetition whole', stride, n_total) : sprintf('all %d operations', n_total))
-if (n_above > 0) { notes_ = notes_.sprintf('; %d above the 99.9th percentile (at the top edge)', n_above) }
-if (n_status > 0) { notes_ = notes_."\n".sprintf('%d timed out or failed (red)', n_status) }
+notes_ = (stride > 1 ? sprintf('1 in %d of %d operations (every repetition whole)', stride, n_total) : sprintf('all %d operations', n_total))
+if (n_above > 0) { notes_ = notes_."\n".sprintf('%d above the 99.9th percentile (at the top edge)', n_above) }
+if (n_status > 0) { notes_ = notes_.sprintf('; %d timed out or failed (red)', n_status) }
 set title sprintf("Raw deltas over time, %s\n%s", point_title, notes_) font ',13'
 set xlabel (nblocks > 1 ? 'operation (in timing order; repetitions one after another)' : 'operation (in timing order)')
 set ylabel sprintf('raw delta t1 - t0 (ns; %s)', clock)

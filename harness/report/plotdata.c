@@ -806,21 +806,25 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   fprintf(o->f,
           "# mebench plotdata: raw deltas of point %zu in the order they were\n"
           "# timed, one block per repetition (blocks follow each other on x);\n"
-          "# every %zu-th operation of each repetition.\n"
+          "# every %zu-th operation of each repetition, and every timed-out,\n"
+          "# failed or above-the-99.9th-percentile one.\n"
           "# op delta_ns status repetition\n",
           p, stride);
   for (c = 0; c < r->n_calls; c++) {
     if (c > 0)
       fputs("\n\n", o->f);
-    for (i = r->starts[c]; i < r->starts[c + 1]; i += stride) {
+    for (i = r->starts[c]; i < r->starts[c + 1]; i++) {
+      int fault = MB_OP_FAULT(r->st[i]) != 0, tail = r->all[i] > hi;
+
+      nbad += (size_t)fault;
+      above += (size_t)tail;
+      /* faults and the tail are rare and what the eye looks for: always
+       * shown, whatever the stride */
+      if ((i - r->starts[c]) % stride != 0 && !fault && !tail)
+        continue;
       fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns,
               (int)r->st[i], r->reps[c]);
       shown++;
-    }
-    /* faults and the tail are counted over every operation, shown or not */
-    for (i = r->starts[c]; i < r->starts[c + 1]; i++) {
-      nbad += MB_OP_FAULT(r->st[i]);
-      above += r->all[i] > hi;
     }
   }
   snprintf(name, sizeof(name), "series-p%zu", p);
