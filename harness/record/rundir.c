@@ -479,7 +479,7 @@ static int load_conditions(json_t *root, struct mb_rundir *rd, struct mb_error *
       json_t *c = json_object_get(json_array_get(calls, i), "conditions");
 
       if (pass == 1)
-        rd->calls[i].cond = rd->cond_values + i * rd->n_cond;
+        rd->calls[i].condv = rd->cond_values + i * rd->n_cond;
       if (json_is_object(c))
         cond_walk(rd, c, "", pass == 0,
                   pass == 1 ? rd->cond_values + i * rd->n_cond : NULL);

@@ -51,7 +51,7 @@ struct mb_rundir_call {
   double h_half[2];
   /* The call's recorded conditions: rd->n_cond values in rd->cond_names'
    * order (NAN where this call has none); borrowed from rd. */
-  const double *cond;
+  const double *condv;
 };
 
 /* Median and spread of one figure over a point's repetitions. */

@@ -66,7 +66,7 @@ double mb_findings_condition(const struct mb_rundir *rd, const struct mb_rundir_
       return c->waited_share;
     k--;
   }
-  return k < rd->n_cond && c->cond ? c->cond[k] : NAN;
+  return k < rd->n_cond && c->condv ? c->condv[k] : NAN;
 }
 
 size_t mb_findings_round(const struct mb_rundir *rd, const struct mb_rundir_call *c)
