@@ -383,8 +383,10 @@ static const char *metric_num(enum mb_metric m, double v, char *buf, size_t n)
 {
   if (isnan(v))
     snprintf(buf, n, "n/a");
+  else if (m == MB_METRIC_NS_PER_OP && fabs(v) >= 100)
+    snprintf(buf, n, "%+.0f", v);
   else if (m == MB_METRIC_NS_PER_OP)
-    snprintf(buf, n, "%+.4g", v);
+    snprintf(buf, n, "%+.3g", v);
   else
     snprintf(buf, n, "%+.2f", v);
   return buf;
@@ -505,9 +507,16 @@ static void md_conclusions(FILE *f, const struct mb_rundir *rd,
         fprintf(f,
                 " The estimator's own sampling noise (from the two halves of each "
                 "call's bytes) accounts for about %s of the variance, %s of the "
-                "unexplained part.",
+                "unexplained part: %s",
                 pct(mf->noise_share, p1, sizeof(p1)),
-                pct(mf->noise_share_resid, p2, sizeof(p2)));
+                pct(mf->noise_share_resid, p2, sizeof(p2)),
+                isnan(mf->noise_share_resid) ? "nothing is left unexplained."
+                : mf->noise_share_resid < 0.5
+                    ? "most of the unexplained spread is real variation between "
+                      "calls (the source, or conditions not recorded), not the "
+                      "estimator."
+                    : "much of the unexplained spread is the estimator's own noise; "
+                      "more samples per call would narrow it.");
       else
         fputs(" The estimator's own noise was not measured (the run predates "
               "`bytes_halves`).",
