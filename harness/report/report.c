@@ -1227,6 +1227,19 @@ static int write_json(FILE *f, const struct mb_rundir *rd, struct mb_error *err)
                                         ? json_null()
                                         : json_integer((json_int_t)an[i].point),
                                     "text", an[i].text));
+  {
+    /* the opening of the Markdown report, for scripts that quote it */
+    char *md = NULL;
+    size_t mdlen = 0;
+    FILE *mf = open_memstream(&md, &mdlen);
+
+    if (mf) {
+      md_conclusions(mf, rd, &fd);
+      fclose(mf);
+    }
+    json_object_set_new(root, "conclusions", md ? json_string(md) : json_null());
+    free(md);
+  }
   json_object_set_new(root, "decomposition", metrics);
   json_object_set_new(root, "effects", effects);
   json_object_set_new(root, "points", points);
