@@ -230,7 +230,8 @@ static void check_coverage(void)
   fprintf(stderr, "coverage %.4f, mean round share %.3f\n", (double)covered / sims,
           round_share / sims);
   CHECK((double)covered / sims >= 0.936 && (double)covered / sims <= 0.964);
-  /* expected round share: 7 * (4 + 0.5) over about 15 * (4.5 + small) */
+  /* expected sums of squares: round 2 * 7 * (4 + 1/2) = 63, level about
+   * 8 * 0.7^2 / 2 * 2 + 1 = 3, residual 7: a round share near 63/73 */
   CHECK(round_share / sims > 0.6 && round_share / sims < 0.9);
 }
 
