@@ -231,7 +231,7 @@ static void check_coverage(void)
           round_share / sims);
   CHECK((double)covered / sims >= 0.936 && (double)covered / sims <= 0.964);
   /* expected sums of squares: round 2 * 7 * (4 + 1/2) = 63, level about
-   * 8 * 0.7^2 / 2 * 2 + 1 = 3, residual 7: a round share near 63/73 */
+   * 16 * 0.35^2 + 1 = 3, residual 7: a round share near 63/73 */
   CHECK(round_share / sims > 0.6 && round_share / sims < 0.9);
 }
 
