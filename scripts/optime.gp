@@ -4,7 +4,7 @@
 # light band from the 1st to the 99th percentile of the deltas. Series are
 # nudged sideways (xs, axis.gp) so their bars do not overlap.
 load scriptdir.'/axis.gp'
-set title sprintf("Operation time against %s\npoints: median over %d repetitions of each call's median delta\nbars: the lowest to the highest call (spread over repetitions); band: 1st-99th percentile of the deltas", axis, repetitions) font ',12'
+set title sprintf("Operation time against %s\npoints: median over %d repetitions of each call's median delta\nbars: the lowest to the highest call (spread over repetitions)%s", axis, repetitions, categorical ? '' : '; band: 1st-99th percentile of the deltas') font ',12'
 set ylabel 'time per timed operation (ns)'
 set yrange [0:*]
 # A corner holds a few series; more would cover the data: the key goes outside.

@@ -1056,6 +1056,10 @@ static void study_row(FILE *f, const struct mb_rundir_point *p, uint32_t x,
   /* gnuplot reads the label as one word */
   for (; *label; label++)
     fputc(*label == ' ' || *label == '\t' ? '_' : *label, f);
+  /* as write_axis: the spread of the calls' median deltas, the waited share */
+  num(f, p->ns_per_op.min);
+  num(f, p->ns_per_op.max);
+  num(f, p->waited_share.med);
   fputc('\n', f);
 }
 
@@ -1086,7 +1090,8 @@ static int write_study_axis(const struct mb_rundir *const *runs,
           "# mebench plotdata: a study, figures against %s, one block per machine and "
           "series.\n# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
           " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
-          " ops_per_s timeouts point label\n",
+          " ops_per_s timeouts point label ns_per_op_min ns_per_op_max"
+          " waited_share\n",
           mb_axis_name(a));
   /* Series from the first machine's points (the same plan everywhere). */
   nser = 0;
