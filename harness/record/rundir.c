@@ -501,7 +501,7 @@ static void cond_walk(struct mb_rundir *rd, json_t *obj, const char *prefix, int
 }
 
 /* calls[].conditions, when the run recorded them (results/README.md). */
-static int load_conditions(json_t *root, struct mb_rundir *rd, struct mb_error *err)
+static int load_cond_leaves(json_t *root, struct mb_rundir *rd, struct mb_error *err)
 {
   json_t *calls = json_object_get(root, "calls");
   size_t i, j;
@@ -783,7 +783,7 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   if (!rc)
     rc = load_calls(&g, root, rd);
   if (!rc)
-    rc = load_conditions(root, rd, err);
+    rc = load_cond_leaves(root, rd, err);
   if (!rc)
     rc = aggregate(rd, err);
   return rc;
