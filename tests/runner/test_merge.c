@@ -660,6 +660,17 @@ int main(void)
       CHECK(text && strstr(text, "## Machines side by side"));
       free(text);
     }
+    {
+      const char *r[] = {"report", "--format", "latex", "-o", out, study};
+      char *text;
+
+      snprintf(out, sizeof(out), "%s/study-report.tex", base);
+      CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 6, r), MB_OK);
+      text = mb_test_slurp(out, NULL);
+      CHECK(text && strstr(text, "\\begin{tabular}{lrrrr}"));
+      CHECK(text && strstr(text, "mac-lab (Apple M1, replay, tick 41.6667~ns)"));
+      free(text);
+    }
     /* plotdata: one series per machine */
     {
       const char *p[] = {"plotdata", study, data};
