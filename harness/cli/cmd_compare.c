@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
+#include "fsutil.h"
 
 enum {
   OPT_ALPHA = 1,
@@ -56,6 +57,20 @@ static void usage(FILE *out)
   mb_cli_print_exit_codes(out);
 }
 
+/* github-action-benchmark JSON: an array. A slip such as --gab
+ * RUN/run.json must not destroy a run's record. */
+static int is_gab(const unsigned char *head, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n &&
+         (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
+    i++;
+  return i < n && head[i] == '[';
+}
+
+static const struct mb_fs_kind gab_kind = {"github-action-benchmark JSON", is_gab};
+
 static int write_gab_file(const char *path, const struct mb_compare_report *rep,
                           struct mb_error *err)
 {
@@ -64,28 +79,6 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
   FILE *mem;
   int status;
 
-  if (strcmp(path, "-") == 0) {
-    status = mb_compare_write_gab(stdout, rep);
-    if (status)
-      mb_error_set(err, status, "<stdout>", 0, 0, NULL, "cannot write");
-    return status;
-  }
-  {
-    /* The file is replaced, but only by its like: a JSON array. A slip such
-     * as --gab RUN/run.json must not destroy a run's record. */
-    FILE *old = fopen(path, "rb");
-    int c = ' ';
-
-    if (old) {
-      while ((c = fgetc(old)) == ' ' || c == '\n' || c == '\r' || c == '\t')
-        ;
-      fclose(old);
-      if (c != EOF && c != '[')
-        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                            "exists and is not github-action-benchmark JSON: not "
-                            "replaced (choose another --gab file, or remove it first)");
-    }
-  }
   mem = open_memstream(&buf, &len);
   if (!mem)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -93,7 +86,7 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
   if (fclose(mem) != 0 && status == MB_OK)
     status = MB_ENOMEM;
   if (status == MB_OK)
-    status = mb_compare_write_file(path, buf, len, 1, err);
+    status = mb_fs_write_output(path, buf, len, &gab_kind, 0, NULL, err);
   else
     mb_error_set(err, status, path, 0, 0, NULL, "cannot format the output");
   free(buf);

@@ -87,22 +87,14 @@ static void relative(const char *from, const char *to, char *out, size_t n)
     out[len - 1] = '\0';
 }
 
-/* 1 when path is absent, empty, not a regular file (the write reports
- * that), or a report this command wrote: its first line says so. */
-static int replaceable_report(const char *path)
+/* A report this command wrote: its first line says so. */
+static int is_report(const unsigned char *head, size_t n)
 {
-  char head[20] = "";
-  FILE *f = fopen(path, "rb");
-  size_t n;
-
-  if (!f)
-    return 1;
-  n = fread(head, 1, sizeof(head) - 1, f);
-  fclose(f);
-  head[n] = '\0';
-  return n == 0 || strncmp(head, "# mebench report", 16) == 0 ||
-         strncmp(head, "% mebench report", 16) == 0;
+  return n >= 16 && (memcmp(head, "# mebench report", 16) == 0 ||
+                     memcmp(head, "% mebench report", 16) == 0);
 }
+
+static const struct mb_fs_kind report_kind = {"a mebench report", is_report};
 
 int mb_cmd_report(int argc, char **argv, struct mb_error *err)
 {
@@ -221,17 +213,9 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     mb_rundir_cleanup(&rd);
     return rc;
   }
-  /* An older report is replaced, but nothing else: `-o RUN/run.json` must
-   * not turn a run's record into its report. */
-  if (!replaceable_report(output)) {
-    mb_rundir_cleanup(&rd);
-    return mb_error_set(err, MB_EEXISTS, output, 0, 0, NULL,
-                        "exists and is not a mebench report: not replaced (choose "
-                        "another --output, or remove it first)");
-  }
-  /* Formatted in memory, then written under a temporary name and renamed,
-   * so a reader never sees half a report; the report is derived, so an
-   * older one is replaced. */
+  /* Formatted in memory, then written by the output rule (fsutil.h): an
+   * older report is replaced atomically, a device or FIFO written in place,
+   * anything else (`-o RUN/run.json`) left alone. */
   mem = open_memstream(&text, &len);
   if (!mem) {
     mb_rundir_cleanup(&rd);
@@ -241,7 +225,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   if (fclose(mem) != 0 && rc == MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
-    rc = mb_fs_write_atomic(output, text, len, MB_FS_REPLACE, NULL, err);
+    rc = mb_fs_write_output(output, text, len, &report_kind, 0, NULL, err);
   free(text);
   if (rc == MB_OK)
     fprintf(stderr, "report: wrote %s\n", output);

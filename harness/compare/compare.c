@@ -817,13 +817,6 @@ void mb_compare_report_cleanup(struct mb_compare_report *report)
 
 /* --- files --------------------------------------------------------------- */
 
-int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
-                          struct mb_error *err)
-{
-  return mb_fs_write_atomic(path, data, len, replace ? MB_FS_REPLACE : 0,
-                            "already exists (use --force to replace it)", err);
-}
-
 /* Replace the per-estimator objects (literal, bitstring) by the name of the
  * estimator that gave each minimum ("min_by"): the per-estimator figures
  * explain one call's raw data, which a baseline does not keep, and they are

@@ -178,12 +178,6 @@ int mb_compare_write_json(FILE *out, const struct mb_compare_report *report);
  * the current run. */
 int mb_compare_write_gab(FILE *out, const struct mb_compare_report *report);
 
-/* Write len bytes to path atomically: a temporary file in the same folder,
- * flushed and synced, then renamed (replace = 1) or linked so that an
- * existing path is never overwritten (replace = 0: MB_EEXISTS). */
-int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
-                          struct mb_error *err);
-
 /* Turn one run, or several runs of the same experiment file pooled, into a
  * baseline document (schema mebench-baseline/1): the summaries of runs[0]
  * (provenance, plan, points, calls) with the calls of runs[1..] appended

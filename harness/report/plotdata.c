@@ -168,28 +168,52 @@ struct out {
   const char *dir;
   struct mb_error *err;
   char path[1024];
-  FILE *f;
+  FILE *f; /* a memory stream; out_close writes it by the output rule */
+  char *text;
+  size_t len;
 };
+
+/* Every file plotdata writes begins with "# mebench plotdata", so a later
+ * plotdata into the same OUTDIR replaces its own files and nothing else
+ * (the output rule, fsutil.h). */
+static int is_plotdata(const unsigned char *head, size_t n)
+{
+  return n >= 18 && memcmp(head, "# mebench plotdata", 18) == 0;
+}
+
+static const struct mb_fs_kind plotdata_kind = {"a file of mebench plotdata",
+                                                is_plotdata};
 
 static int out_open(struct out *o, const char *name)
 {
+  size_t n = strlen(name);
+
   snprintf(o->path, sizeof(o->path), "%s/%s", o->dir, name);
-  o->f = fopen(o->path, "w");
+  o->text = NULL;
+  o->len = 0;
+  o->f = open_memstream(&o->text, &o->len);
   if (!o->f)
-    return mb_error_errno(o->err, errno, o->path, "cannot create");
+    return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
+  /* .dat files say what they hold on their first line already. */
+  if (n < 4 || strcmp(name + n - 4, ".dat") != 0)
+    fprintf(o->f, "# mebench plotdata: %s\n", name);
   return MB_OK;
 }
 
 static int out_close(struct out *o)
 {
-  int bad = ferror(o->f);
+  int bad = ferror(o->f), rc;
 
   if (fclose(o->f) != 0 || bad) {
     o->f = NULL;
-    return mb_error_errno(o->err, errno ? errno : EIO, o->path, "cannot write");
+    free(o->text);
+    return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
   }
   o->f = NULL;
-  return MB_OK;
+  rc = mb_fs_write_output(o->path, o->text, o->len, &plotdata_kind, 0, NULL, o->err);
+  free(o->text);
+  o->text = NULL;
+  return rc;
 }
 
 /* A gnuplot single-quoted string: '' stands for ', line breaks become spaces. */
