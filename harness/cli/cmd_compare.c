@@ -153,6 +153,10 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: expected BASELINE and CURRENT (results directories, "
                         "run.json or baseline files)");
+  if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "compare: '-' can stand for BASELINE or CURRENT, not both "
+                        "(standard input is read once)");
   if (gab && strcmp(gab, "-") == 0 && format)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: --gab - and --%s both write to stdout",
@@ -185,7 +189,12 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
       status = write_gab_file(gab, &rep, err);
     if (status == MB_OK) {
       status = mb_compare_status(&rep);
-      if (status)
+      if (status == MB_ENOTHING)
+        mb_error_set(err, status, NULL, 0, 0, NULL,
+                     "nothing was compared: no point has repetitions in both %s and %s "
+                     "(a gate must not pass on that)",
+                     paths[0], paths[1]);
+      else if (status)
         mb_error_set(err, status, NULL, 0, 0, NULL,
                      "%zu of %zu point(s) regressed against %s", rep.n_regressed,
                      rep.n_rows, paths[0]);

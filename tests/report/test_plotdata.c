@@ -421,6 +421,12 @@ static void test_interrupted(const char *tmp)
   cut = text ? strstr(text, "\"calls\": [") : NULL;
   CHECK(cut != NULL);
   if (cut) {
+    char *st = strstr(text, "\"status\": \"complete\"");
+
+    /* a complete run with no call is refused by the reader; an
+     * interrupted one before its first call is not */
+    if (st)
+      memcpy(st, "\"status\": \"failed\"  ", 20);
     strcpy(cut, "\"calls\": []}\n");
     snprintf(path, sizeof(path), "%s/run.json", dir);
     mb_test_write_text(path, text);

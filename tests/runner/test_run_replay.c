@@ -499,8 +499,8 @@ int main(void)
     CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_EINVALID);
-    CHECK_EQ_STR(err.source, base);
-    CHECK_EQ_STR(err.text, "not a results directory: it has no run.json");
+    CHECK(strncmp(err.source, base, strlen(base)) == 0 && strstr(err.source, "/run.json"));
+    CHECK_EQ_STR(err.text, "not a mebench results directory: it has no run.json");
     CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
     snprintf(file, sizeof(file), "%s/plainfile", base);
     f = fopen(file, "w");
