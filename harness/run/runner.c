@@ -182,14 +182,116 @@ static int check_resumable(struct run *r, struct mb_error *err)
   return MB_OK;
 }
 
+/* Whether the raw file of a recorded call is there and whole (its CRC
+ * verified, and it holds the call run.json says). Returns MB_OK when it is,
+ * MB_EINVALID with why in *why when it is missing or damaged, MB_ENOMEM. */
+static int verify_raw(struct run *r, const json_t *c, char *why, size_t n)
+{
+  const char *name = json_string_value(json_object_get(c, "raw_file"));
+  struct mb_raw_meta meta;
+  struct mb_error e;
+  char path[4200];
+  int rc;
+
+  if (!name || !*name) {
+    snprintf(why, n, "names no raw file");
+    return MB_EINVALID;
+  }
+  snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+  if (access(path, F_OK) != 0) {
+    snprintf(why, n, "its raw file %s is missing", name);
+    return MB_EINVALID;
+  }
+  mb_error_init(&e);
+  rc = mb_rawfile_read(path, &meta, &r->coll, &e);
+  if (rc == MB_ENOMEM)
+    return rc;
+  if (rc != MB_OK) {
+    snprintf(why, n, "its raw file %s is damaged (%.300s)", name, e.text);
+    return MB_EINVALID;
+  }
+  if ((json_int_t)meta.point != json_integer_value(json_object_get(c, "point")) ||
+      (json_int_t)meta.repetition !=
+          json_integer_value(json_object_get(c, "repetition")) ||
+      (json_int_t)r->coll.n_timings !=
+          json_integer_value(json_object_get(c, "timings"))) {
+    snprintf(why, n, "its raw file %s holds another call (point %zu repetition %zu)",
+             name, meta.point, meta.repetition);
+    return MB_EINVALID;
+  }
+  return MB_OK;
+}
+
+/* A recorded call whose raw file is missing or damaged is measured again:
+ * its summary moves from calls to discarded_calls (with the reason), a
+ * damaged file is kept beside as NAME.damaged-N, never deleted. */
+static int discard_call(struct run *r, size_t i, const char *why, struct mb_error *err)
+{
+  json_t *calls = json_object_get(r->doc, "calls");
+  json_t *c = json_incref(json_array_get(calls, i));
+  json_t *gone = json_object_get(r->doc, "discarded_calls");
+  const char *name = json_string_value(json_object_get(c, "raw_file"));
+  char path[4200], aside[4300];
+  unsigned k;
+
+  if (name && *name) {
+    snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+    if (access(path, F_OK) == 0) {
+      for (k = 1; k < 1000; k++) {
+        snprintf(aside, sizeof(aside), "%s.damaged-%u", path, k);
+        if (access(aside, F_OK) != 0)
+          break;
+      }
+      if (rename(path, aside) != 0) {
+        json_decref(c);
+        return mb_error_errno(err, errno, path, "cannot set aside a damaged raw file");
+      }
+    }
+  }
+  if (!json_is_array(gone)) {
+    gone = json_array();
+    if (!gone || json_object_set_new(r->doc, "discarded_calls", gone) != 0) {
+      json_decref(c);
+      return nomem(err);
+    }
+  }
+  if (json_object_set_new(c, "discarded", json_string(why)) != 0 ||
+      json_array_append(gone, c) != 0 || json_array_remove(calls, i) != 0) {
+    json_decref(c);
+    return nomem(err);
+  }
+  if (r->opt->progress)
+    fprintf(r->opt->progress,
+            "mebench: point %lld repetition %lld: %s; it is measured again\n",
+            (long long)json_integer_value(json_object_get(c, "point")),
+            (long long)json_integer_value(json_object_get(c, "repetition")), why);
+  json_decref(c);
+  return MB_OK;
+}
+
 static int mark_recorded(struct run *r, struct mb_error *err)
 {
   const json_t *calls = json_object_get(r->doc, "calls");
   const json_t *dur = json_object_get(r->doc, "durations");
-  char path[4200];
+  char path[4200], why[600];
   size_t i;
+  int rc;
 
   snprintf(path, sizeof(path), "%s/run.json", r->dir);
+  /* The raw files first (presence, CRC): a call whose raw data is lost is
+   * not recorded, whatever run.json says. */
+  for (i = 0; i < json_array_size(calls);) {
+    rc = verify_raw(r, json_array_get(calls, i), why, sizeof(why));
+    if (rc == MB_ENOMEM)
+      return nomem(err);
+    if (rc == MB_OK) {
+      i++;
+      continue;
+    }
+    rc = discard_call(r, i, why, err);
+    if (rc)
+      return rc;
+  }
   for (i = 0; i < json_array_size(calls); i++) {
     const json_t *c = json_array_get(calls, i);
     json_int_t p = json_integer_value(json_object_get(c, "point"));

@@ -416,6 +416,44 @@ int main(void)
     CHECK(access(path, F_OK) == 0);
   }
 
+  /* A complete run that lost one raw file and has another damaged is not
+   * complete: --resume verifies every raw file and measures both calls
+   * again, keeping the damaged file beside and the old summaries. */
+  {
+    char copy2[1200], path[1300], *bytes;
+    size_t n = 0;
+    json_t *run;
+    const char *a[] = {"run", "-q", "--resume", copy2, DATA "/replay.json"};
+
+    snprintf(copy2, sizeof(copy2), "%s/copy2", base);
+    snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir2, copy2);
+    CHECK_EQ_INT(system(cmdline), 0);
+    snprintf(path, sizeof(path), "%s/raw/p0-r0.mbr", copy2);
+    CHECK(unlink(path) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr", copy2);
+    bytes = mb_test_slurp(path, &n);
+    CHECK(bytes && n > 40);
+    if (bytes && n > 40) {
+      bytes[n / 2] ^= 0x10;
+      mb_test_write(path, bytes, n);
+    }
+    free(bytes);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    snprintf(path, sizeof(path), "%s/run.json", copy2);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "discarded_calls")), 2);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "sessions")), 2);
+    json_decref(run);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr.damaged-1", copy2);
+    CHECK(access(path, F_OK) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p0-r0.mbr", copy2);
+    CHECK(access(path, F_OK) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr", copy2);
+    CHECK(access(path, F_OK) == 0);
+  }
+
   /* Without a file, --resume uses the experiment's bytes kept in run.json:
    * the file may have moved or changed since; given explicitly, a changed
    * file is refused. */
@@ -499,7 +537,8 @@ int main(void)
     CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_EINVALID);
-    CHECK(strncmp(err.source, base, strlen(base)) == 0 && strstr(err.source, "/run.json"));
+    CHECK(strncmp(err.source, base, strlen(base)) == 0 &&
+          strstr(err.source, "/run.json"));
     CHECK_EQ_STR(err.text, "not a mebench results directory: it has no run.json");
     CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
     snprintf(file, sizeof(file), "%s/plainfile", base);
