@@ -238,7 +238,8 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   memset(run, 0, sizeof(*run));
   run->root = root;
   snprintf(run->path, sizeof(run->path), "%s", src);
-  status = mb_rundir_check_doc(root, src, MB_RUNDIR_RUN | MB_RUNDIR_BASELINE, NULL, err);
+  status =
+      mb_rundir_check_doc(root, src, MB_RUNDIR_RUN | MB_RUNDIR_BASELINE, NULL, err);
   if (status)
     return status;
   schema = json_string_value(json_object_get(root, "schema"));
@@ -473,8 +474,8 @@ static int run_of(const struct mb_compare_run *r, size_t i, const char **started
 /* The same run on both sides (a run with itself or its copy, a baseline
  * made from or pooling the current run) cannot show a change: say so. A
  * run is known by its start time and machine. */
-static int note_same_data(const struct mb_compare_run *b, const struct mb_compare_run *c,
-                          struct mb_compare_report *rep)
+static int note_same_data(const struct mb_compare_run *b,
+                          const struct mb_compare_run *c, struct mb_compare_report *rep)
 {
   const char *bs, *bh, *cs, *ch;
   size_t i, j;

@@ -296,8 +296,8 @@ static int check_int(json_t *obj, const char *key, const char *ppath, long long 
     return bad_at(err, file, path, "missing: expected a whole number in %lld..%lld", lo,
                   hi);
   if (!json_is_integer(v))
-    return bad_at(err, file, path, "expected a whole number in %lld..%lld, found %s", lo,
-                  hi, json_is_real(v) ? "a fraction or exponent" : "another type");
+    return bad_at(err, file, path, "expected a whole number in %lld..%lld, found %s",
+                  lo, hi, json_is_real(v) ? "a fraction or exponent" : "another type");
   if (json_integer_value(v) < lo || json_integer_value(v) > hi)
     return bad_at(err, file, path, "%lld is outside %lld..%lld",
                   (long long)json_integer_value(v), lo, hi);
@@ -313,7 +313,8 @@ static int check_num(json_t *v, const char *path, double lo, double hi, int null
   double x;
 
   if (!v)
-    return bad_at(err, file, path, "missing: expected a number%s", nullable ? " or null" : "");
+    return bad_at(err, file, path, "missing: expected a number%s",
+                  nullable ? " or null" : "");
   if (json_is_null(v) && nullable)
     return MB_OK;
   if (!json_is_number(v))
@@ -408,17 +409,21 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
     *is_baseline = 0;
   if (!json_is_object(doc))
     return bad_at(err, file, NULL, "expected a JSON object (%s)",
-                  accept & MB_RUNDIR_BASELINE ? "a run.json or a baseline" : "a run.json");
+                  accept & MB_RUNDIR_BASELINE ? "a run.json or a baseline"
+                                              : "a run.json");
   v = json_object_get(doc, "schema");
   schema = json_string_value(v);
   baseline = schema && strcmp(schema, MB_RUNDIR_BASELINE_SCHEMA) == 0;
-  if (!schema || !((baseline && (accept & MB_RUNDIR_BASELINE)) ||
-                   (strcmp(schema, MB_RUNDIR_RUN_SCHEMA) == 0 && (accept & MB_RUNDIR_RUN))))
-    return bad_at(err, file, "schema", "%s%s%s is not a schema this mebench reads here "
-                  "(expected \"%s\"%s)",
-                  schema ? "\"" : "", schema ? schema : (v ? "not a string" : "missing"),
-                  schema ? "\"" : "", MB_RUNDIR_RUN_SCHEMA,
-                  accept & MB_RUNDIR_BASELINE ? " or \"" MB_RUNDIR_BASELINE_SCHEMA "\"" : "");
+  if (!schema ||
+      !((baseline && (accept & MB_RUNDIR_BASELINE)) ||
+        (strcmp(schema, MB_RUNDIR_RUN_SCHEMA) == 0 && (accept & MB_RUNDIR_RUN))))
+    return bad_at(
+        err, file, "schema",
+        "%s%s%s is not a schema this mebench reads here "
+        "(expected \"%s\"%s)",
+        schema ? "\"" : "", schema ? schema : (v ? "not a string" : "missing"),
+        schema ? "\"" : "", MB_RUNDIR_RUN_SCHEMA,
+        accept & MB_RUNDIR_BASELINE ? " or \"" MB_RUNDIR_BASELINE_SCHEMA "\"" : "");
   if (is_baseline)
     *is_baseline = baseline;
   status = json_string_value(json_object_get(doc, "status"));
@@ -429,7 +434,8 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
   /* The clock gives raw deltas their unit: without it nothing is comparable. */
   clk = json_object_get(doc, "clock");
   if (!json_is_object(clk))
-    return bad_at(err, file, "clock", "%s: expected an object (name, tick_num, tick_den)",
+    return bad_at(err, file, "clock",
+                  "%s: expected an object (name, tick_num, tick_den)",
                   clk ? "not an object" : "missing");
   if (!json_is_string(json_object_get(clk, "name")) ||
       !*json_string_value(json_object_get(clk, "name")))
@@ -468,7 +474,8 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
       rc = check_int(p, "num_ports", pp, MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX, file, NULL,
                      err);
     if (!rc)
-      rc = check_int(p, "ool_size", pp, MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, file, NULL, err);
+      rc = check_int(p, "ool_size", pp, MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, file, NULL,
+                     err);
     if (rc)
       return rc;
     mode = json_string_value(json_object_get(p, "mode"));
