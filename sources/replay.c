@@ -1,10 +1,12 @@
 /* replay.c: a collector that plays back recorded raw timings, so the runner,
  * estimators and reports can be tested deterministically and old
  * recordings analysed again. Input: a .mbr raw file, a directory of them (a
- * run's raw/, played in name order), or a text list of integers. */
+ * run's raw/: each call played into a point of its own configuration), or a
+ * text list of integers. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,22 @@
 #include "collector.h"
 #include "rawfile.h"
 
+/* One recorded call of a raw file: where its timings are and what it was. */
+struct segment {
+  struct mb_config cfg;
+  size_t point, repetition;
+  size_t start, len;
+  uint32_t pool_size;
+  size_t played; /* times handed out */
+};
+
 struct replay {
   uint64_t *timings;
   int32_t *status;
   size_t n, cap;
+  struct segment *segs; /* raw input: one per file, in name order */
+  size_t n_segs;
+  char source[256];   /* the option, for messages */
   size_t pos;         /* next timing to hand out */
   int from_text;      /* text input: no recorded pool size or clock */
   uint32_t pool_size; /* recorded by the first raw file */
@@ -83,8 +97,27 @@ static int load_raw(struct replay *r, const char *path, int first, struct mb_err
                       (unsigned long long)meta.tick_den, r->clock_from,
                       (unsigned long long)r->tick_num, (unsigned long long)r->tick_den);
   }
+  if (rc == MB_OK) {
+    struct segment *s = realloc(r->segs, (r->n_segs + 1) * sizeof(*s));
+
+    if (!s)
+      rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+    else {
+      r->segs = s;
+      s += r->n_segs;
+      s->cfg = meta.config;
+      s->point = meta.point;
+      s->repetition = meta.repetition;
+      s->start = r->n;
+      s->len = c.n_timings;
+      s->pool_size = meta.pool_size;
+      s->played = 0;
+    }
+  }
   if (rc == MB_OK && append(r, c.timings, c.status, c.n_timings) != MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+  if (rc == MB_OK && c.n_timings > 0)
+    r->n_segs++;
   mb_collection_cleanup(&c);
   return rc;
 }
@@ -225,6 +258,7 @@ static void close_replay(void *state)
     return;
   free(r->timings);
   free(r->status);
+  free(r->segs);
   free(r);
 }
 
@@ -246,6 +280,7 @@ static int open_replay(const char *option, void **state, struct mb_error *err)
   r = calloc(1, sizeof(*r));
   if (!r)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  snprintf(r->source, sizeof(r->source), "%s", option);
   if (S_ISDIR(sb.st_mode)) {
     rc = load_dir(r, option, err);
   } else {
@@ -288,15 +323,80 @@ static void describe_clock(void *state, struct mb_clock *clk)
   clk->resolution_ns = (double)clk->tick_num / (double)clk->tick_den;
 }
 
-/* The next MB_RAW_COUNT(n_samples) recorded timings; at the end of the data
- * playback wraps around to its beginning. */
+static int same_config(const struct mb_config *a, const struct mb_config *b)
+{
+  return a->num_ports == b->num_ports && a->ool_size == b->ool_size &&
+         a->mode == b->mode;
+}
+
+/* Copy raw_count timings starting at segment k, going on through the next
+ * segments of the same configuration (cyclically) when it is shorter. */
+static void play_segments(struct replay *r, size_t k, size_t raw_count,
+                          struct mb_collection *out)
+{
+  size_t done = 0, i = k, pos = r->segs[k].start;
+
+  while (done < raw_count) {
+    const struct segment *s = &r->segs[i];
+    size_t take = s->start + s->len - pos;
+
+    if (take > raw_count - done)
+      take = raw_count - done;
+    memcpy(out->timings + done, r->timings + pos, take * sizeof(uint64_t));
+    memcpy(out->status + done, r->status + pos, take * sizeof(int32_t));
+    done += take;
+    pos += take;
+    if (pos == s->start + s->len) {
+      do
+        i = (i + 1) % r->n_segs;
+      while (!same_config(&r->segs[i].cfg, &r->segs[k].cfg));
+      pos = r->segs[i].start;
+    }
+  }
+}
+
+/* Text input: the next MB_RAW_COUNT(n_samples) timings, wrapping around.
+ * Raw files: the recorded calls of the point's own configuration, each in
+ * turn (the least played first, then by repetition and point), so a run's
+ * raw/ played with its own experiment gives every call its own point's
+ * timings in any order; a point whose configuration the recording does not
+ * hold is refused rather than given another configuration's timings. */
 static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
                    struct mb_collection *out, struct mb_error *err)
 {
   struct replay *r = state;
-  size_t raw_count = MB_RAW_COUNT(n_samples), done = 0;
+  size_t raw_count = MB_RAW_COUNT(n_samples), done = 0, i, best = SIZE_MAX;
 
-  (void)err;
+  if (r->n_segs > 0) {
+    for (i = 0; i < r->n_segs; i++) {
+      const struct segment *s = &r->segs[i];
+
+      if (!same_config(&s->cfg, cfg))
+        continue;
+      if (best == SIZE_MAX || s->played < r->segs[best].played ||
+          (s->played == r->segs[best].played &&
+           (s->repetition < r->segs[best].repetition ||
+            (s->repetition == r->segs[best].repetition &&
+             s->point < r->segs[best].point))))
+        best = i;
+    }
+    if (best == SIZE_MAX)
+      return mb_error_set(
+          err, MB_EINVALID, r->source, 0, 0, NULL,
+          "the recording holds no call of %u port%s, %u B, %s (its first is point %zu: "
+          "%u port%s, %u B, %s): replaying it here would give this point another "
+          "configuration's timings; replay it into points of its own configuration, "
+          "or give a text list of timings",
+          cfg->num_ports, cfg->num_ports == 1 ? "" : "s", cfg->ool_size,
+          mb_mode_name(cfg->mode), r->segs[0].point, r->segs[0].cfg.num_ports,
+          r->segs[0].cfg.num_ports == 1 ? "" : "s", r->segs[0].cfg.ool_size,
+          mb_mode_name(r->segs[0].cfg.mode));
+    play_segments(r, best, raw_count, out);
+    r->segs[best].played++;
+    out->n_timings = raw_count;
+    out->pool_size = r->segs[best].pool_size;
+    return MB_OK;
+  }
   while (done < raw_count) {
     size_t take = r->n - r->pos;
 

@@ -325,6 +325,81 @@ static void check_full_disk(void)
     fprintf(stderr, "could not unmount %s\n", mnt);
 }
 
+/* Replaying a run's raw/ with its own plan, in any order, gives each call
+ * the timings recorded for its own point: sequential and interleaved
+ * without warm-up reproduce every call exactly; shuffled (and with a
+ * warm-up call) gives each point's calls the same recorded calls of that
+ * point. A point the recording does not hold is refused. */
+static void check_replay_raw(const char *dir1)
+{
+  static const char *const orders[] = {"sequential", "interleaved", "shuffled"};
+  size_t o, p, rep, k;
+
+  for (o = 0; o < 3; o++) {
+    char exp[800], out[800], run[1000], text[1400];
+    struct mb_error err;
+    int exact = o < 2;
+    const char *a[] = {"run", "-q", "-o", out, exp};
+
+    snprintf(exp, sizeof(exp), "%s/raw-%s.json", base, orders[o]);
+    snprintf(out, sizeof(out), "%s/raw-%s", base, orders[o]);
+    snprintf(text, sizeof(text),
+             "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+             "\"%s/raw\", \"samples\": 250, \"repetitions\": 2, \"warmup\": %d, "
+             "\"order\": \"%s\", \"sweep\": {\"num_ports\": [1, 8]}, "
+             "\"analysis\": {\"raw_bits\": 4, \"estimators\": [\"mcv\"]}}\n",
+             dir1, exact ? 0 : 1, orders[o]);
+    CHECK_EQ_INT(mb_test_write_text(exp, text), 0);
+    if (run_cmd(&err, 5, a) != MB_OK)
+      fprintf(stderr, "%s: %s: %s\n", orders[o], err.path, err.text);
+    CHECK_EQ_INT(find_run(out, NULL, run, sizeof(run)), 1);
+    for (p = 0; p < 2; p++)
+      for (rep = 0; rep < 2; rep++) {
+        struct mb_collection got, want;
+        struct mb_raw_meta gm, wm;
+        char gp[1100], wp[1100];
+        int same = 0;
+
+        mb_collection_init(&got);
+        mb_collection_init(&want);
+        snprintf(gp, sizeof(gp), "%s/raw/p%zu-r%zu.mbr", run, p, rep);
+        CHECK_EQ_INT(mb_rawfile_read(gp, &gm, &got, &err), MB_OK);
+        for (k = 0; k < 2; k++) {
+          if (exact && k != rep)
+            continue;
+          snprintf(wp, sizeof(wp), "%s/raw/p%zu-r%zu.mbr", dir1, p, k);
+          if (mb_rawfile_read(wp, &wm, &want, &err) == MB_OK &&
+              got.n_timings == want.n_timings &&
+              memcmp(got.timings, want.timings, got.n_timings * sizeof(uint64_t)) == 0)
+            same = 1;
+        }
+        if (!same)
+          fprintf(stderr, "%s: %s holds none of point %zu's recorded calls\n",
+                  orders[o], gp, p);
+        CHECK(same);
+        mb_collection_cleanup(&got);
+        mb_collection_cleanup(&want);
+      }
+  }
+  { /* a configuration the recording does not hold */
+    char exp[800], out[800], text[1200];
+    struct mb_error err;
+    const char *a[] = {"run", "-q", "-o", out, exp};
+
+    snprintf(exp, sizeof(exp), "%s/raw-other.json", base);
+    snprintf(out, sizeof(out), "%s/raw-other", base);
+    snprintf(text, sizeof(text),
+             "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+             "\"%s/raw\", \"samples\": 250, \"repetitions\": 1, \"warmup\": 0, "
+             "\"sweep\": {\"num_ports\": [2]}, \"analysis\": {\"raw_bits\": 4, "
+             "\"estimators\": [\"mcv\"]}}\n",
+             dir1);
+    CHECK_EQ_INT(mb_test_write_text(exp, text), 0);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EINVALID);
+    CHECK(strstr(err.text, "another configuration's timings") != NULL);
+  }
+}
+
 int main(void)
 {
   char out[600], dir1[1000], dir2[1000], copy[1100], cmdline[2400];
@@ -349,6 +424,7 @@ int main(void)
   }
   CHECK_EQ_INT(find_run(out, NULL, dir1, sizeof(dir1)), 1);
   check_run(dir1, expected);
+  check_replay_raw(dir1);
 
   /* A second run never reuses or overwrites the first. */
   {
