@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "jsonpath.h"
 #include "estimators.h"
 #include "fsutil.h"
 #include "rawfile.h"
@@ -186,7 +187,7 @@ static int print_json(const char *file, const struct mb_assessment *a,
   json_t *root = json_object(), *body = mb_results_assessment_json(a);
   char *text = NULL;
 
-  if (root && body && json_object_set_new(root, "file", json_string(file)) == 0 &&
+  if (root && body && mb_json_set_path(root, "file", file) == 0 &&
       json_object_update(root, body) == 0)
     text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   json_decref(body);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "jsonpath.h"
 #include "experiment.h"
 #include "results.h"
 #include "runner.h"
@@ -66,17 +67,18 @@ static void usage(FILE *out)
 static void use_recorded_replay(const char *dir, struct mb_experiment *exp)
 {
   json_t *doc = NULL;
-  const char *rec;
-  char *copy;
+  char *rec;
 
   if (!exp->replay || access(exp->replay, R_OK) == 0 ||
       mb_results_load_run(dir, &doc, NULL) != MB_OK)
     return;
-  rec = json_string_value(json_object_get(json_object_get(doc, "source"), "replay"));
-  if (rec && rec[0] == '/' && access(rec, R_OK) == 0 && (copy = strdup(rec)) != NULL) {
+  rec = mb_json_get_path(json_object_get(doc, "source"), "replay");
+  if (rec && rec[0] == '/' && access(rec, R_OK) == 0) {
     free(exp->replay);
-    exp->replay = copy;
+    exp->replay = rec;
+    rec = NULL;
   }
+  free(rec);
   json_decref(doc);
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "jsonpath.h"
 #include "mwu.h"
 #include "rundir.h"
 #include "stats.h"
@@ -925,14 +926,20 @@ json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
   from = json_array();
   if (!doc || !from)
     goto nomem;
-  for (k = 0; k < n_runs; k++)
-    if (json_array_append_new(
-            from, json_pack("{s:s, s:s, s:s, s:s, s:I}", "path", runs[k]->path,
-                            "started", runs[k]->started, "hostname", runs[k]->hostname,
-                            "git_commit", runs[k]->git_commit, "calls",
-                            (json_int_t)json_array_size(
-                                json_object_get(runs[k]->root, "calls")))))
+  for (k = 0; k < n_runs; k++) {
+    json_t *one =
+        json_pack("{s:s, s:s, s:s, s:I}", "started", runs[k]->started, "hostname",
+                  runs[k]->hostname, "git_commit", runs[k]->git_commit, "calls",
+                  (json_int_t)json_array_size(json_object_get(runs[k]->root, "calls")));
+
+    /* the path is any bytes; JSON holds UTF-8 (jsonpath.h) */
+    if (one && mb_json_set_path(one, "path", runs[k]->path) != 0) {
+      json_decref(one);
+      one = NULL;
+    }
+    if (!one || json_array_append_new(from, one) != 0)
       goto nomem;
+  }
   meta = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "created", created,
                    "run_schema", RUN_SCHEMA, "from", from);
   from = NULL; /* stolen by json_pack, even on failure */

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "estimators.h"
+#include "jsonpath.h"
 #include "rawfile.h"
 #include "results.h"
 #include "source.h"
@@ -79,14 +80,21 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(mb_estimator_key((enum mb_estimator)i)));
-  return json_pack(
-      "{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", exp->path, "sha256",
-      exp->sha256, "text", exp->text, exp->text_len, "content",
-      content ? content : json_stringn(exp->text, exp->text_len), "samples",
-      (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions, "warmup",
-      (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
-      (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys,
-      "bitstring", exp->bitstring ? 1 : 0);
+  json_t *o =
+      json_pack("{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", "",
+                "sha256", exp->sha256, "text", exp->text, exp->text_len, "content",
+                content ? content : json_stringn(exp->text, exp->text_len), "samples",
+                (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
+                "warmup", (json_int_t)exp->warmup, "order", mb_order_name(exp->order),
+                "seed", (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits,
+                "estimators", keys, "bitstring", exp->bitstring ? 1 : 0);
+
+  /* The file's path is any bytes; JSON holds UTF-8 (jsonpath.h). */
+  if (o && mb_json_set_path(o, "path", exp->path) != 0) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
 }
 
 static json_t *points_json(const struct mb_experiment *exp)
@@ -114,12 +122,13 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
   const struct mb_source_info *info = mb_collector_info(r->col);
   char when[32], abs_replay[PATH_MAX];
   const char *replay = r->exp->replay;
+  json_t *doc;
 
   /* Absolute, so that --resume finds the recording from any directory. */
   if (replay && realpath(replay, abs_replay))
     replay = abs_replay;
   mb_results_iso_time(started, when);
-  return json_pack_ex(
+  doc = json_pack_ex(
       jerr, 0,
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
       "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
@@ -132,9 +141,16 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", replay, "layout", r->exp->layout, "experiment",
+      info->description, "replay", NULL, "layout", r->exp->layout, "experiment",
       experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
       points_json(r->exp), "calls");
+  if (doc && replay &&
+      mb_json_set_path(json_object_get(doc, "source"), "replay", replay) != 0) {
+    json_decref(doc);
+    snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+    return NULL;
+  }
+  return doc;
 }
 
 /* ---- resume --------------------------------------------------------------- */
@@ -729,16 +745,16 @@ static int open_new(struct run *r, struct mb_error *err)
   int rc;
 
   mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
+  /* The record first: a run that cannot describe itself leaves no empty
+   * directory behind. */
+  r->doc = new_doc(r, t, &jerr);
+  if (!r->doc)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot build run.json: %s",
+                        jerr.text);
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
   if (rc == MB_OK)
     rc = mb_results_lock(r->dir, &r->lock, err);
-  if (rc != MB_OK)
-    return rc;
-  r->doc = new_doc(r, t, &jerr);
-  if (!r->doc)
-    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL,
-                        "cannot build run.json: %s", jerr.text);
-  return MB_OK;
+  return rc;
 }
 
 static int open_resume(struct run *r, struct mb_error *err)
@@ -900,7 +916,9 @@ int mb_runner_recorded_experiment(const char *dir, char **path, char **text,
   *len = 0;
   if (rc != MB_OK)
     return rc;
-  *path = strdup(str_at(doc, "experiment", "path"));
+  *path = mb_json_get_path(json_object_get(doc, "experiment"), "path");
+  if (!*path)
+    *path = strdup("");
   t = json_object_get(json_object_get(doc, "experiment"), "text");
   if (json_is_string(t)) {
     *len = json_string_length(t);
