@@ -195,6 +195,15 @@ static json_t *estimates_json(const struct mb_estimate *e, int *bad)
   return obj;
 }
 
+static void put_section(json_t *obj, const char *key, json_t *section, int *bad)
+{
+  if (section && json_object_size(section) == 0) {
+    json_decref(section);
+    return;
+  }
+  put(obj, key, section, bad);
+}
+
 json_t *mb_results_assessment_json(const struct mb_assessment *a)
 {
   json_t *obj = json_object();
@@ -209,8 +218,9 @@ json_t *mb_results_assessment_json(const struct mb_assessment *a)
   put(obj, "h_original", jh(a->h_original), &bad);
   put(obj, "h_bitstring", jh(a->h_bitstring), &bad);
   put(obj, "h_assessed", jh(a->h_assessed), &bad);
-  put(obj, "literal", estimates_json(a->literal, &bad), &bad);
-  put(obj, "bitstring", estimates_json(a->bitstring, &bad), &bad);
+  /* A section that was not assessed is absent (results/README.md). */
+  put_section(obj, "literal", estimates_json(a->literal, &bad), &bad);
+  put_section(obj, "bitstring", estimates_json(a->bitstring, &bad), &bad);
   if (bad) {
     json_decref(obj);
     return NULL;
