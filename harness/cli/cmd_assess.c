@@ -59,7 +59,7 @@ static void usage(FILE *out)
           "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 /* Read all of path ("-": stdin) into *buf. */
@@ -344,13 +344,15 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   /* Raw or samples is said, never guessed from the bytes: --raw-bits or the
    * .mbr extension make it a raw file; anything else is samples, even a
    * sample file that happens to begin with MBRAW001. */
-  is_raw = raw_bits > 0 || (strlen(file) > 4 && strcmp(file + strlen(file) - 4, ".mbr") == 0);
+  is_raw = raw_bits > 0 ||
+           (strlen(file) > 4 && strcmp(file + strlen(file) - 4, ".mbr") == 0);
   if (is_raw && bits)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "assess: --bits is for sample files, and %s is a raw file (its "
-                        ".mbr extension): give --raw-bits N to assess the low N bits of "
-                        "its timings, or nothing for its extracted bytes",
-                        file);
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "assess: --bits is for sample files, and %s is a raw file (its "
+        ".mbr extension): give --raw-bits N to assess the low N bits of "
+        "its timings, or nothing for its extracted bytes",
+        file);
   status = read_all(file, &data, &n, err);
   if (status != MB_OK)
     return status;

@@ -51,10 +51,14 @@ static void usage(FILE *out)
           "(Bonferroni), or when it is below --min-entropy.\n"
           "Runs of different collectors, experiments, samples, raw_bits, estimators\n"
           "or clocks are refused (exit 7); different machines are compared with a\n"
-          "warning.\n\nOptions:\n");
+          "warning, and so is the same run on both sides (or a baseline made from\n"
+          "the current run). When no point has repetitions on both sides nothing\n"
+          "was compared: exit 8, never a pass.\n\nOptions:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(REGRESSION) | MB_EXIT_BIT(MISMATCH) |
+                                      MB_EXIT_BIT(NOTHING));
 }
 
 /* github-action-benchmark JSON: an array. A slip such as --gab

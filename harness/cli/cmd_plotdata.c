@@ -25,7 +25,7 @@ static void usage(FILE *out)
           "Most users run scripts/plot RESULTS_DIR instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)

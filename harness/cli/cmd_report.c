@@ -37,7 +37,7 @@ static void usage(FILE *out)
       "writes a booktabs table for papers instead.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 /* An absolute, '/'-separated form of path (resolved when it exists). */

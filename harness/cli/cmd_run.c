@@ -59,7 +59,9 @@ static void usage(FILE *out)
       "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(UNAVAILABLE) |
+                                      MB_EXIT_BIT(INTERRUPTED));
 }
 
 /* Resuming from another directory: a replay path relative to where the run
@@ -142,9 +144,27 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
    * works from any directory and cannot pick up a file edited since; named
    * by its recorded path, against which a replay file is resolved. */
   if (text) {
-    rc = mb_experiment_load_buffer(text, text_len, file, &exp, err);
-    if (rc == MB_OK)
+    struct mb_error inner;
+
+    mb_error_init(&inner);
+    rc = mb_experiment_load_buffer(text, text_len, file, &exp, &inner);
+    if (rc == MB_OK) {
       use_recorded_replay(ro.resume_dir, &exp);
+    } else if (rc == MB_EINVALID) {
+      /* The bytes came from run.json, not from the user's file: blame the
+       * record, and say how to resume anyway. */
+      char what[1400], where[4200];
+
+      mb_error_format(&inner, what, sizeof(what));
+      snprintf(where, sizeof(where), "%s/run.json", ro.resume_dir);
+      rc = mb_error_set(err, MB_EINVALID, where, 0, 0, "experiment.text",
+                        "the experiment recorded in the run is damaged (%s); name the "
+                        "experiment file to resume with it: mebench run --resume %s "
+                        "EXPERIMENT.json",
+                        what, ro.resume_dir);
+    } else {
+      *err = inner;
+    }
   } else
     rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {

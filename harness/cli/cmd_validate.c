@@ -19,8 +19,7 @@ enum { OPT_HELP = 1, OPT_JSON, OPT_NO_ESTIMATE };
 static const struct mb_opt options[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     {"json", 0, NULL, OPT_JSON,
-     "print the plans as a JSON array, one entry per file (an invalid file's holds its "
-     "error)"},
+     "print the plans as one JSON array (an invalid file's entry holds its error)"},
     {"no-estimate", 0, NULL, OPT_NO_ESTIMATE,
      "do not run the collector to estimate the time"},
 };
@@ -59,7 +58,7 @@ static void usage(FILE *out)
           CAL_POINTS, CAL_CALLS, CAL_SAMPLES);
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\nThe format is documented in experiments/README.md.\n\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 static double now_s(void)

@@ -613,9 +613,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
             opt->plots);
   else
     fprintf(f,
-            "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
-            "where these links point.\n\n",
-            rd->dir);
+            "## Figures\n\nNot drawn yet: `scripts/plot %s%s%.0zu` draws them (PNG "
+            "and SVG) where these links point.\n\n",
+            rd->dir, opt->point ? " --point " : "", opt->point); /* %.0zu: "" for 0 */
   for (i = 0; i < nfig; i++) {
     if (strcmp(figs[i].script, "hist.gp") == 0 && rd->n_points > 4)
       continue;

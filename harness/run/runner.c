@@ -401,10 +401,10 @@ static void show_bar(struct run *r, size_t point)
   bar[width] = '\0';
   fmt_duration(eta_s(r), eta, sizeof(eta));
   fprintf(out,
-          "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
+          "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (p%zu: num_ports %" PRIu32
           ", ool_size %" PRIu32 ", %s)  ETA %s",
-          bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
-          mb_mode_name(p->mode), eta);
+          bar, r->n_done, total, point + 1, r->exp->n_points, point, p->num_ports,
+          p->ool_size, mb_mode_name(p->mode), eta);
   fflush(out);
   r->bar_shown = 1;
 }
@@ -887,6 +887,16 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     /* Record the failure when the disk still lets us; the previous run.json
      * stays otherwise. */
     save(r, "failed", err, NULL);
+    /* A full disk is not the run's fault: say how to complete it, as an
+     * interruption does. */
+    if (rc == MB_ENOSPACE && err && err->code == MB_ENOSPACE) {
+      size_t len = strlen(err->text);
+
+      snprintf(err->text + len, sizeof(err->text) - len,
+               "; %zu of %zu calls are kept in %s: free some space, then complete "
+               "them with: mebench run --resume %s",
+               r->n_done, exp->n_calls, r->dir, r->dir);
+    }
   }
   print_table(r);
 

@@ -231,6 +231,41 @@ static void compare_cases(const char *tmp)
   }
 }
 
+/* A symbolic link loop as RESULTS_DIR is invalid input (exit 3) for every
+ * command that reads results; report --point N's hint names --point N. */
+static void small_cases(const char *tmp)
+{
+  char loop[600], out[700];
+  const char *run = MB_SOURCE_DIR "/tests/data/report/run";
+  char *text;
+
+  snprintf(loop, sizeof(loop), "%s/loop", tmp);
+  CHECK(symlink("loop", loop) == 0);
+  {
+    const char *rep[] = {"mebench", "report", loop};
+    const char *pd[] = {"mebench", "plotdata", loop, out};
+    const char *res[] = {"mebench", "run", "--resume", loop};
+    const char *cmp[] = {"mebench", "compare", loop, run};
+    const char *bl[] = {"mebench", "baseline", "--dir", tmp, loop, "x"};
+
+    snprintf(out, sizeof(out), "%s/loop-plots", tmp);
+    CHECK_EQ_INT(mb_test_cli(rep, 3), 3);
+    CHECK_EQ_INT(mb_test_cli(pd, 4), 3);
+    CHECK_EQ_INT(mb_test_cli(res, 4), 3);
+    CHECK_EQ_INT(mb_test_cli(cmp, 4), 3);
+    CHECK_EQ_INT(mb_test_cli(bl, 6), 3);
+  }
+  {
+    const char *rep[] = {"mebench", "report", "--point", "2", "-o", out, run};
+
+    snprintf(out, sizeof(out), "%s/point2.md", tmp);
+    CHECK_EQ_INT(mb_test_cli(rep, 7), 0);
+    text = mb_test_slurp(out, NULL);
+    CHECK(text && strstr(text, "run --point 2` draws them") != NULL);
+    free(text);
+  }
+}
+
 int main(void)
 {
   char tmp[] = "/tmp/mb_reader_XXXXXX";
@@ -242,6 +277,7 @@ int main(void)
   alarm(50); /* repetitions 1e12 once hung plotdata */
   reader_cases(tmp);
   compare_cases(tmp);
+  small_cases(tmp);
   mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

@@ -289,6 +289,28 @@ static void check_progress(void)
   CHECK(lines >= 4 + 3);
   fclose(log);
   free(dir);
+  dir = NULL;
+  /* On a terminal: "point N of M" counts from 1, as "calls" does; the
+   * point's own name (p0, as in raw/p0-r0.mbr) stays 0-based. */
+  log = tmpfile();
+  opt.progress = log;
+  opt.progress_tty = 1;
+  CHECK_EQ_INT(mb_runner_run(&exp, &opt, &dir, &err), MB_OK);
+  {
+    char *text = NULL;
+    long n;
+
+    n = ftell(log);
+    rewind(log);
+    text = n > 0 ? calloc((size_t)n + 1, 1) : NULL;
+    CHECK(text && fread(text, 1, (size_t)n, log) == (size_t)n);
+    CHECK(text && strstr(text, "point 1 of 2 (p0: num_ports 1,") != NULL);
+    CHECK(text && strstr(text, "point 2 of 2 (p1: num_ports 8,") != NULL);
+    CHECK(text && strstr(text, "point 0 of 2") == NULL);
+    free(text);
+  }
+  fclose(log);
+  free(dir);
   mb_experiment_cleanup(&exp);
 }
 
@@ -314,6 +336,7 @@ static void check_full_disk(void)
   CHECK_EQ_INT(rc, MB_ENOSPACE);
   CHECK(strstr(err.source, mnt) == err.source);
   CHECK(strstr(err.text, "No space left on device") != NULL);
+  CHECK(strstr(err.text, "mebench run --resume ") != NULL); /* as SIGINT says */
   CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
   snprintf(path, sizeof(path), "%s/run.json", run_dir);
   run = json_load_file(path, 0, NULL);
@@ -490,6 +513,28 @@ int main(void)
     json_decref(run);
     snprintf(path, sizeof(path), "%s/raw/p1-r1.mbr.orphan-1", copy);
     CHECK(access(path, F_OK) == 0);
+  }
+
+  /* Damaged experiment text in run.json is the record's fault, not the
+   * experiment file's: the message names run.json. */
+  {
+    char copy3[1200], path[1300];
+    json_t *run;
+    const char *a[] = {"run", "-q", "--resume", copy3};
+
+    snprintf(copy3, sizeof(copy3), "%s/copy3", base);
+    snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir1, copy3);
+    CHECK_EQ_INT(system(cmdline), 0);
+    snprintf(path, sizeof(path), "%s/run.json", copy3);
+    run = json_load_file(path, 0, NULL);
+    json_object_set_new(json_object_get(run, "experiment"), "text",
+                        json_string("{\"name\": \"replay_runner\", \"samples\": -1}"));
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_EINVALID);
+    CHECK_EQ_STR(err.source, path);
+    CHECK_EQ_STR(err.path, "experiment.text");
+    CHECK(strstr(err.text, "name the experiment file") != NULL);
   }
 
   /* A complete run that lost one raw file and has another damaged is not
