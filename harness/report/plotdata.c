@@ -650,9 +650,8 @@ static int read_point(const struct mb_rundir *rd, size_t p, struct pointraw *r,
       mb_error_format(&e, msg, sizeof(msg));
       fprintf(stderr,
               "mebench: plotdata: point %zu (%s), repetition %zu: %s; left out of "
-              "the point's histogram%s\n",
-              p, label, call->repetition, msg,
-              " (and time series and autocorrelation)");
+              "the point's raw figures (histogram, time series, autocorrelation)\n",
+              p, label, call->repetition, msg);
       (*skipped)++;
       continue;
     }
