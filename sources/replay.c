@@ -30,8 +30,12 @@ struct replay {
   size_t n, cap;
   struct segment *segs; /* raw input: one per file, in name order */
   size_t n_segs;
-  char source[256];   /* the option, for messages */
-  size_t pos;         /* next timing to hand out */
+  char source[256];  /* the option, for messages */
+  size_t pos;        /* next timing to hand out */
+  size_t seek;       /* the next call's index in the plan (mb_replay_seek) */
+  size_t seek_point; /* and which call it is; SIZE_MAX: a warm-up call */
+  size_t seek_rep;
+  int seeking;        /* 1: place the next call by seek, not by pos */
   int from_text;      /* text input: no recorded pool size or clock */
   uint32_t pool_size; /* recorded by the first raw file */
   char clock_from[64];
@@ -355,12 +359,13 @@ static void play_segments(struct replay *r, size_t k, size_t raw_count,
   }
 }
 
-/* Text input: the next MB_RAW_COUNT(n_samples) timings, wrapping around.
- * Raw files: the recorded calls of the point's own configuration, each in
- * turn (the least played first, then by repetition and point), so a run's
- * raw/ played with its own experiment gives every call its own point's
- * timings in any order; a point whose configuration the recording does not
- * hold is refused rather than given another configuration's timings. */
+/* Text input: MB_RAW_COUNT(n_samples) timings from where the call's place
+ * in the plan puts them, wrapping around. Raw files: a recorded call of the
+ * point's own configuration (the call's own recording when the runner says
+ * which call it is: mb_replay_seek), so a run's raw/ played with its own
+ * experiment gives every call its own timings in any order; a point whose
+ * configuration the recording does not hold is refused rather than given
+ * another configuration's timings. */
 static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
                    struct mb_collection *out, struct mb_error *err)
 {
@@ -368,19 +373,11 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   size_t raw_count = MB_RAW_COUNT(n_samples), done = 0, i, best = SIZE_MAX;
 
   if (r->n_segs > 0) {
-    for (i = 0; i < r->n_segs; i++) {
-      const struct segment *s = &r->segs[i];
+    size_t m = 0, want;
 
-      if (!same_config(&s->cfg, cfg))
-        continue;
-      if (best == SIZE_MAX || s->played < r->segs[best].played ||
-          (s->played == r->segs[best].played &&
-           (s->repetition < r->segs[best].repetition ||
-            (s->repetition == r->segs[best].repetition &&
-             s->point < r->segs[best].point))))
-        best = i;
-    }
-    if (best == SIZE_MAX)
+    for (i = 0; i < r->n_segs; i++)
+      m += same_config(&r->segs[i].cfg, cfg) ? 1u : 0u;
+    if (m == 0)
       return mb_error_set(
           err, MB_EINVALID, r->source, 0, 0, NULL,
           "the recording holds no call of %u port%s, %u B, %s (its first is point %zu: "
@@ -391,11 +388,47 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
           mb_mode_name(cfg->mode), r->segs[0].point, r->segs[0].cfg.num_ports,
           r->segs[0].cfg.num_ports == 1 ? "" : "s", r->segs[0].cfg.ool_size,
           mb_mode_name(r->segs[0].cfg.mode));
+    /* The call's own recording when the runner said which call it is;
+     * otherwise one of its configuration's, by the call's place in the
+     * plan (so a shard or a resumed run plays what the whole run does), or
+     * in turn when nothing was said. */
+    for (i = 0; r->seeking && r->seek_point != SIZE_MAX && i < r->n_segs; i++)
+      if (same_config(&r->segs[i].cfg, cfg) && r->segs[i].point == r->seek_point &&
+          r->segs[i].repetition == r->seek_rep) {
+        best = i;
+        break;
+      }
+    want = r->seeking ? r->seek % m : 0;
+    for (i = 0; best == SIZE_MAX && i < r->n_segs; i++) {
+      const struct segment *s = &r->segs[i];
+
+      if (!same_config(&s->cfg, cfg))
+        continue;
+      if (r->seeking) {
+        if (want-- == 0)
+          best = i;
+        continue;
+      }
+      if (best == SIZE_MAX || s->played < r->segs[best].played)
+        best = i;
+    }
+    for (i = 0; best == SIZE_MAX && i < r->n_segs; i++) /* cannot happen: m > 0 */
+      if (same_config(&r->segs[i].cfg, cfg))
+        best = i;
+    r->seeking = 0;
     play_segments(r, best, raw_count, out);
     r->segs[best].played++;
     out->n_timings = raw_count;
     out->pool_size = r->segs[best].pool_size;
     return MB_OK;
+  }
+  if (r->seeking && r->n > 0) {
+    /* The call's place in the whole plan decides its timings, as if every
+     * call before it had been played (size_t arithmetic modulo n). */
+    r->pos = (size_t)(((unsigned long long)(r->seek % r->n) *
+                       (unsigned long long)(raw_count % r->n)) %
+                      r->n);
+    r->seeking = 0;
   }
   while (done < raw_count) {
     size_t take = r->n - r->pos;
@@ -412,6 +445,18 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   out->n_timings = raw_count;
   out->pool_size = r->from_text ? cfg->num_ports : r->pool_size;
   return MB_OK;
+}
+
+void mb_replay_seek(void *state, size_t index, size_t point, size_t repetition)
+{
+  struct replay *r = state;
+
+  if (r) {
+    r->seek = index;
+    r->seek_point = point;
+    r->seek_rep = repetition;
+    r->seeking = 1;
+  }
 }
 
 const struct mb_collector_ops mb_replay_ops = {

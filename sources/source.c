@@ -2,6 +2,7 @@
  * extract_timing_entropy, and clock measurement, shared by every platform. */
 #include "source.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,6 +268,18 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   out->n_bytes =
       mb_extract_timing_entropy(out->timings, out->n_timings, out->bytes, n_samples);
   return MB_OK;
+}
+
+void mb_collector_seek(struct mb_collector *col, size_t index)
+{
+  mb_collector_seek_call(col, index, SIZE_MAX, SIZE_MAX);
+}
+
+void mb_collector_seek_call(struct mb_collector *col, size_t index, size_t point,
+                            size_t repetition)
+{
+  if (col && col->ops == &mb_replay_ops)
+    mb_replay_seek(col->state, index, point, repetition);
 }
 
 void mb_collector_free(struct mb_collector *col)

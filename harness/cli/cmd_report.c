@@ -10,14 +10,17 @@
 #include "commands.h"
 #include "fsutil.h"
 #include "report.h"
+#include "merge.h"
 #include "rundir.h"
+#include "study_report.h"
 
-enum { OPT_FORMAT = 1, OPT_HELP, OPT_OUTPUT, OPT_PLOTS, OPT_POINT };
+enum { OPT_FORMAT = 1, OPT_HELP, OPT_JSON, OPT_OUTPUT, OPT_PLOTS, OPT_POINT };
 
 static const struct mb_opt options[] = {
     {"format", 'f', "FORMAT", OPT_FORMAT,
-     "markdown (default) or latex (a booktabs table)"},
+     "markdown (default), latex (a booktabs table) or json (the numbers)"},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"json", 0, NULL, OPT_JSON, "the same as --format json"},
     {"output", 'o', "FILE", OPT_OUTPUT,
      "where to write ('-': stdout; default RESULTS_DIR/report.md or .tex)"},
     {"plots", 0, "DIR", OPT_PLOTS,
@@ -33,8 +36,11 @@ static void usage(FILE *out)
       "Usage: mebench report [OPTIONS] RESULTS_DIR\n\n"
       "Write a Markdown report of a run beside its results: machine and provenance,\n"
       "the experiment, a table per swept axis, the figures of scripts/plot, and the\n"
-      "anomalies found in the data (rules in scripts/README.md). --format latex\n"
-      "writes a booktabs table for papers instead.\n\nOptions:\n");
+      "anomalies found in the data (rules in scripts/README.md). It opens with\n"
+      "conclusions drawn from a variance decomposition of every metric (axes,\n"
+      "round, recorded conditions, residual) and each axis level's effect with a\n"
+      "95%% interval. --format latex writes a booktabs table for papers instead;\n"
+      "--json writes the report's numbers as JSON for scripts.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
@@ -87,11 +93,33 @@ static void relative(const char *from, const char *to, char *out, size_t n)
     out[len - 1] = '\0';
 }
 
-/* A report this command wrote: its first line says so. */
+/* A report this command wrote: its first line says so (Markdown, LaTeX, or
+ * the JSON of --format json). */
 static int is_report(const unsigned char *head, size_t n)
 {
-  return n >= 16 && (memcmp(head, "# mebench report", 16) == 0 ||
-                     memcmp(head, "% mebench report", 16) == 0);
+  static const char json_head[] = "{\n  \"schema\": \"mebench-report/";
+  size_t k = sizeof(json_head) - 1;
+
+  return (n >= 16 && (memcmp(head, "# mebench report", 16) == 0 ||
+                      memcmp(head, "% mebench report", 16) == 0)) ||
+         (n >= k && memcmp(head, json_head, k) == 0);
+}
+
+/* Free whichever of a run and a study was loaded (both accept zeroed). */
+static void release(struct mb_rundir *rd, struct mb_study *st)
+{
+  mb_rundir_cleanup(rd);
+  mb_study_cleanup(st);
+}
+
+/* The report of the study when one was loaded, else of the run. */
+static int emit(FILE *f, const char *name, const struct mb_rundir *rd,
+                const struct mb_study *st, const struct mb_report_options *ro,
+                struct mb_error *err)
+{
+  if (st->n_machines > 0)
+    return mb_study_report_write(f, name, st, ro, err);
+  return mb_report_write(f, name, rd, ro, err);
 }
 
 static const struct mb_fs_kind report_kind = {"a mebench report", is_report};
@@ -100,6 +128,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
 {
   struct mb_optparse p;
   struct mb_rundir rd;
+  struct mb_study st;
   struct mb_report_options ro;
   const char *dir = NULL, *output = NULL, *plots = NULL;
   char dirbuf[4096];
@@ -120,9 +149,15 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
         ro.format = MB_REPORT_MARKDOWN;
       else if (strcmp(p.arg, "latex") == 0 || strcmp(p.arg, "tex") == 0)
         ro.format = MB_REPORT_LATEX;
+      else if (strcmp(p.arg, "json") == 0)
+        ro.format = MB_REPORT_JSON;
       else
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                            "report: --format '%s' is not markdown or latex", p.arg);
+                            "report: --format '%s' is not markdown, latex or json",
+                            p.arg);
+      break;
+    case OPT_JSON:
+      ro.format = MB_REPORT_JSON;
       break;
     case OPT_HELP:
       usage(stdout);
@@ -153,15 +188,26 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "report: RESULTS_DIR is required");
   }
-  rc = mb_rundir_load(dir, &rd, err);
+  memset(&rd, 0, sizeof(rd));
+  memset(&st, 0, sizeof(st));
+  if (mb_merge_is_study(dir)) {
+    if (ro.format == MB_REPORT_LATEX)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "report: --format latex takes one run; a study's machines "
+                          "are runs: %s/machines/<machine>",
+                          dir);
+    rc = mb_study_load(dir, &st, err);
+  } else {
+    rc = mb_rundir_load(dir, &rd, err);
+  }
   if (rc) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return rc;
   }
-  if ((size_t)point >= rd.n_points) {
+  if (st.n_machines == 0 && (size_t)point >= rd.n_points) {
     size_t n_points = rd.n_points; /* cleanup zeroes rd */
 
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_set(
         err, MB_EUSAGE, NULL, 0, 0, NULL,
         "report: --point %lld does not exist (the run has points 0..%zu)", point,
@@ -170,7 +216,9 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   ro.point = (size_t)point;
   if (!output) {
     snprintf(defout, sizeof(defout), "%s/report.%s", dir,
-             ro.format == MB_REPORT_LATEX ? "tex" : "md");
+             ro.format == MB_REPORT_LATEX  ? "tex"
+             : ro.format == MB_REPORT_JSON ? "json"
+                                           : "md");
     output = defout;
   }
   /* Links to the figures are relative to where the report goes; on stdout,
@@ -180,7 +228,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     plots = plotsbuf;
   }
   if (absolute(plots, absplots, sizeof(absplots)) != 0) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_errno(err, errno, plots, "cannot resolve");
   }
   {
@@ -194,7 +242,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     else
       snprintf(outdir, sizeof(outdir), ".");
     if (absolute(outdir[0] ? outdir : "/", absout, sizeof(absout)) != 0) {
-      mb_rundir_cleanup(&rd);
+      release(&rd, &st);
       return mb_error_errno(err, errno, outdir, "cannot resolve");
     }
   }
@@ -209,8 +257,8 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   }
 
   if (strcmp(output, "-") == 0) {
-    rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);
-    mb_rundir_cleanup(&rd);
+    rc = emit(stdout, "<stdout>", &rd, &st, &ro, err);
+    release(&rd, &st);
     return rc;
   }
   /* Formatted in memory, then written by the output rule (fsutil.h): an
@@ -218,10 +266,10 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
    * anything else (`-o RUN/run.json`) left alone. */
   mem = open_memstream(&text, &len);
   if (!mem) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  rc = mb_report_write(mem, output, &rd, &ro, err);
+  rc = emit(mem, output, &rd, &st, &ro, err);
   if (fclose(mem) != 0 && rc == MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
@@ -229,6 +277,6 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   free(text);
   if (rc == MB_OK)
     fprintf(stderr, "report: wrote %s\n", output);
-  mb_rundir_cleanup(&rd);
+  release(&rd, &st);
   return rc;
 }

@@ -291,6 +291,14 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   if (ent) {
     put(ent, "bytes", mb_results_assessment_json(&c->entropy_bytes), &bad);
     put(ent, "raw", mb_results_assessment_json(&c->entropy_raw), &bad);
+    {
+      json_t *hv = json_array();
+
+      if (hv && (json_array_append_new(hv, jh(c->h_bytes_halves[0])) != 0 ||
+                 json_array_append_new(hv, jh(c->h_bytes_halves[1])) != 0))
+        bad = 1;
+      put(ent, "bytes_halves", hv, &bad);
+    }
   }
   put(obj, "entropy", ent, &bad);
   rate = json_object();

@@ -64,6 +64,9 @@ struct mb_call_summary {
   double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
   struct mb_assessment entropy_raw;
+  /* h_assessed of the first and the second half of the bytes (the first
+   * floor(bytes / 2) and the next as many); -1 when not assessed. */
+  double h_bytes_halves[2];
   double analyse_s; /* statistics and both assessments */
   double write_s;   /* writing the raw file */
 };

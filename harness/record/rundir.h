@@ -44,6 +44,16 @@ struct mb_rundir_call {
    * bitstring h), in bits per symbol; NAN when it did not run. */
   double est_bytes[MB_EST_COUNT];
   double est_raw[MB_EST_COUNT];
+  /* Sends that waited for queue room, and their share of the timings
+   * (NAN when the call has no timings). */
+  size_t waited;
+  double waited_share;
+  /* h_assessed of the first and second half of the extracted bytes
+   * (entropy.bytes_halves; NAN when not recorded, as in older runs). */
+  double h_half[2];
+  /* The call's recorded conditions: rd->n_cond values in rd->cond_names'
+   * order (NAN where this call has none); borrowed from rd. */
+  const double *condv;
 };
 
 /* Median and spread of one figure over a point's repetitions. */
@@ -66,8 +76,12 @@ struct mb_rundir_point {
   size_t fallbacks;                    /* calls with pool_size 0 */
   struct mb_spread est_bytes[MB_EST_COUNT];
   struct mb_spread est_raw[MB_EST_COUNT];
-  int bind_bytes;    /* estimator with the lowest median, -1: none */
-  size_t bind_count; /* calls in which bind_bytes was the lowest */
+  /* The binding estimator: the one that gave the lowest estimate (and so
+   * the assessed value) in the most calls, ties to the lower median; -1:
+   * none. bind_count: in how many calls it did. */
+  int bind_bytes;
+  size_t bind_count;
+  struct mb_spread waited_share;
 };
 
 /* The distinct values of one axis over the run's points, ascending (modes
@@ -110,6 +124,14 @@ struct mb_rundir {
   size_t n_calls;
 
   struct mb_axis_values axes[MB_AXIS_COUNT];
+
+  /* Per-call conditions: every numeric leaf under calls[].conditions,
+   * flattened with '.' ("timing_thread.nvcsw"), in order of first
+   * appearance; at most MB_RUNDIR_MAX_COND. Absent in older runs
+   * (n_cond 0). cond_values holds n_calls x n_cond values. */
+  char (*cond_names)[64];
+  size_t n_cond;
+  double *cond_values;
 };
 
 /* The one strict reader of run.json (schema mebench-run/1) and baselines
@@ -149,6 +171,8 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
  * or MB_EIO when it cannot be read, MB_ENOMEM. */
 int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_t n,
                    int *is_baseline, struct mb_error *err);
+
+#define MB_RUNDIR_MAX_COND 48
 
 /* Load dir/run.json into rd and compute every point's aggregate. rd is
  * caller-allocated and always safe to pass to mb_rundir_cleanup() afterwards.

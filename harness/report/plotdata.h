@@ -21,7 +21,9 @@
 #define MB_PLOTDATA_MAX_BINS 200u
 /* Lags of the autocorrelation plot. */
 #define MB_PLOTDATA_MAX_LAG 100u
-/* The time-series plot shows at most this many operations in all. */
+/* The time-series plot shows at most about this many operations in all: past
+ * it, every k-th operation of each repetition, so every repetition shows
+ * whole. */
 #define MB_PLOTDATA_MAX_SERIES 100000u
 /* Histograms cover the deltas up to the 99th percentile and time series up
  * to the 99.9th: IPC deltas have tails (preemptions, timeouts) thousands of
@@ -66,7 +68,8 @@ struct mb_figure {
  * autocorrelation plots. *out is new (free()), *n its count. Axis figures
  * (entropy, operation time, rate) for every swept num_ports and ool_size,
  * and for mode when it is the only swept axis (otherwise modes are the
- * lines); the estimator figure; a histogram per point; a time series and an
+ * lines); the estimator figure; h_bytes per call against the condition that
+ * explains most (hcond); a histogram per point; a time series and an
  * autocorrelation for `point`. Points without a measured call (an
  * interrupted run) get no figure of their own. MB_ENOMEM on failure. */
 int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
@@ -81,5 +84,23 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
  * MB_EINVALID naming it. */
 int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
                       struct mb_error *err);
+
+/* Studies (several machines, one experiment; `mebench merge`): figures with
+ * machine as a factor. runs[0..n_runs) are the machines' runs of one plan
+ * (same points in the same order), labels their names. Per figure-worthy
+ * axis (as for one run), entropy, operation time and rate with one line per
+ * machine (and series of the other swept axes); for plans of at most
+ * MB_PLOTDATA_STUDY_MAX_POINTS points, the same three against machine, one
+ * line per point. Times are in ns, each machine's ticks converted with its
+ * own tick; nothing is averaged across machines. */
+#define MB_PLOTDATA_STUDY_MAX_POINTS 12u
+int mb_plotdata_study_figures(const struct mb_rundir *const *runs, size_t n_runs,
+                              struct mb_figure **out, size_t *n);
+
+/* Write the study's figures' tables into outdir (figures.tsv, common.gp,
+ * study-axis-*.gp/.dat), as mb_plotdata_write does for one run. */
+int mb_plotdata_study_write(const struct mb_rundir *const *runs,
+                            const char *const *labels, size_t n_runs,
+                            const char *outdir, struct mb_error *err);
 
 #endif
