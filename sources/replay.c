@@ -330,7 +330,7 @@ static void describe_clock(void *state, struct mb_clock *clk)
 static int same_config(const struct mb_config *a, const struct mb_config *b)
 {
   return a->num_ports == b->num_ports && a->ool_size == b->ool_size &&
-         a->mode == b->mode;
+         a->mode == b->mode && a->variant == b->variant;
 }
 
 /* Copy raw_count timings starting at segment k, going on through the next
@@ -380,14 +380,15 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
     if (m == 0)
       return mb_error_set(
           err, MB_EINVALID, r->source, 0, 0, NULL,
-          "the recording holds no call of %u port%s, %u B, %s (its first is point %zu: "
-          "%u port%s, %u B, %s): replaying it here would give this point another "
-          "configuration's timings; replay it into points of its own configuration, "
-          "or give a text list of timings",
+          "the recording holds no call of %u port%s, %u B, %s, variant %s (its first "
+          "is point %zu: %u port%s, %u B, %s, variant %s): replaying it here would "
+          "give this point another configuration's timings; replay it into points "
+          "of its own configuration, or give a text list of timings",
           cfg->num_ports, cfg->num_ports == 1 ? "" : "s", cfg->ool_size,
-          mb_mode_name(cfg->mode), r->segs[0].point, r->segs[0].cfg.num_ports,
-          r->segs[0].cfg.num_ports == 1 ? "" : "s", r->segs[0].cfg.ool_size,
-          mb_mode_name(r->segs[0].cfg.mode));
+          mb_mode_name(cfg->mode), mb_variant_name(cfg->variant), r->segs[0].point,
+          r->segs[0].cfg.num_ports, r->segs[0].cfg.num_ports == 1 ? "" : "s",
+          r->segs[0].cfg.ool_size, mb_mode_name(r->segs[0].cfg.mode),
+          mb_variant_name(r->segs[0].cfg.variant));
     /* The call's own recording when the runner said which call it is;
      * otherwise one of its configuration's, by the call's place in the
      * plan (so a shard or a resumed run plays what the whole run does), or

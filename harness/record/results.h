@@ -59,7 +59,9 @@ struct mb_call_summary {
   uint32_t pool_size;
   size_t timings, bytes;
   size_t timeouts, failures;
-  size_t waited; /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t waited;  /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t aborted; /* operations the watchdog ended or never started
+                     (MB_OP_ABORTED); not counted in failures */
   struct mb_stats raw_stats; /* in ticks */
   double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;

@@ -38,9 +38,25 @@ const char *mb_axis_name(enum mb_axis axis)
     return "ool_size";
   case MB_AXIS_MODE:
     return "mode";
+  case MB_AXIS_VARIANT:
+    return "variant";
   default:
     return "?";
   }
+}
+
+int mb_axis_categorical(enum mb_axis axis)
+{
+  return axis == MB_AXIS_MODE || axis == MB_AXIS_VARIANT;
+}
+
+const char *mb_axis_value_name(enum mb_axis axis, uint32_t value)
+{
+  if (axis == MB_AXIS_MODE)
+    return mb_mode_name((enum mb_mode)value);
+  if (axis == MB_AXIS_VARIANT)
+    return mb_variant_name((enum mb_variant)value);
+  return NULL;
 }
 
 /* Typed access to a JSON value under a parent, naming its path on failure. */
@@ -225,6 +241,8 @@ uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis
     return p->config.num_ports;
   case MB_AXIS_OOL_SIZE:
     return p->config.ool_size;
+  case MB_AXIS_VARIANT:
+    return (uint32_t)p->config.variant;
   default:
     return (uint32_t)p->config.mode;
   }
@@ -256,7 +274,8 @@ char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_p
       snprintf(buf + len, n - len, "%s%u B", len ? ", " : "", p->config.ool_size);
     else
       snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
-               mb_mode_name(p->config.mode));
+               mb_axis_value_name((enum mb_axis)a,
+                                  mb_rundir_axis_value(p, (enum mb_axis)a)));
     len = strlen(buf);
   }
   return buf;
@@ -630,6 +649,7 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
 static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
 {
   json_t *pts = json_object_get(root, "points");
+  enum mb_variant legacy;
   size_t i;
 
   if (!json_is_array(pts) || json_array_size(pts) == 0) {
@@ -640,6 +660,12 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
   rd->points = calloc(rd->n_points, sizeof(*rd->points));
   if (!rd->points)
     return mb_error_set(g->err, MB_ENOMEM, g->file, 0, 0, NULL, "out of memory");
+  {
+    json_t *src = json_object_get(root, "source");
+
+    legacy = mb_variant_legacy(json_string_value(json_object_get(src, "name")),
+                               json_string_value(json_object_get(src, "layout")));
+  }
   for (i = 0; i < rd->n_points && !g->failed; i++) {
     json_t *p = json_array_get(pts, i);
     struct mb_rundir_point *pt = &rd->points[i];
@@ -694,7 +720,22 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
     }
     axis_add(&rd->axes[MB_AXIS_NUM_PORTS], pt->config.num_ports);
     axis_add(&rd->axes[MB_AXIS_OOL_SIZE], pt->config.ool_size);
+    pt->config.variant = legacy;
+    if (json_object_get(p, "variant")) {
+      const char *variant = get_text(g, p, pp, "variant", 0);
+
+      if (!g->failed && mb_variant_parse(variant, &pt->config.variant) != MB_OK) {
+        char path[80], list[160];
+
+        snprintf(path, sizeof(path), "%s.variant", pp);
+        mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path,
+                     "'%s' is not a variant (expected one of %s)", variant,
+                     mb_source_variant_list("linux_ipc", list, sizeof(list)));
+        g->failed = 1;
+      }
+    }
     axis_add(&rd->axes[MB_AXIS_MODE], (uint32_t)pt->config.mode);
+    axis_add(&rd->axes[MB_AXIS_VARIANT], (uint32_t)pt->config.variant);
   }
   return g->failed ? MB_EINVALID : MB_OK;
 }
@@ -741,6 +782,8 @@ static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
     k->bytes = (size_t)get_count(g, c, cp, "bytes");
     k->timeouts = (size_t)get_count(g, c, cp, "timeouts");
     k->failures = (size_t)get_count(g, c, cp, "failures");
+    if (json_object_get(c, "aborted"))
+      k->aborted = (size_t)get_count(g, c, cp, "aborted");
     rs = get_object(g, c, cp, "raw_stats");
     snprintf(sp, sizeof(sp), "%s.raw_stats", cp);
     k->raw_min = get_number(g, rs, sp, "min");
@@ -829,7 +872,7 @@ static void cond_walk(struct mb_rundir *rd, json_t *obj, const char *prefix, int
 }
 
 /* calls[].conditions, when the run recorded them (results/README.md). */
-static int load_conditions(json_t *root, struct mb_rundir *rd, struct mb_error *err)
+static int load_cond_leaves(json_t *root, struct mb_rundir *rd, struct mb_error *err)
 {
   json_t *calls = json_object_get(root, "calls");
   size_t i, j;
@@ -891,6 +934,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
       pt->failures += c->failures;
       pt->timeout_calls += c->timeouts > 0;
       pt->failure_calls += c->failures > 0;
+      pt->aborted += c->aborted;
+      pt->aborted_calls += c->aborted > 0;
       if (c->pool_size == 0)
         pt->fallbacks++;
       if (c->raw_quantum * rd->tick_ns > q)
@@ -1096,7 +1141,7 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   if (!rc)
     rc = load_calls(&g, root, rd);
   if (!rc)
-    rc = load_conditions(root, rd, err);
+    rc = load_cond_leaves(root, rd, err);
   if (!rc)
     rc = aggregate(rd, err);
   return rc;

@@ -18,14 +18,27 @@
 #include "source.h"
 
 /* The axes an experiment can sweep. */
-enum mb_axis { MB_AXIS_NUM_PORTS = 0, MB_AXIS_OOL_SIZE, MB_AXIS_MODE, MB_AXIS_COUNT };
+enum mb_axis {
+  MB_AXIS_NUM_PORTS = 0,
+  MB_AXIS_OOL_SIZE,
+  MB_AXIS_MODE,
+  MB_AXIS_VARIANT,
+  MB_AXIS_COUNT
+};
 
 /* The key of estimator e ("mcv", ...; "?" out of range), from
  * MB_ESTIMATOR_TABLE, so reading results does not need the estimators. */
 const char *mb_rundir_est_key(int e);
 
-/* "num_ports", "ool_size", "mode". */
+/* "num_ports", "ool_size", "mode", "variant". */
 const char *mb_axis_name(enum mb_axis axis);
+
+/* Whether the axis has named values (mode, variant) rather than numbers. */
+int mb_axis_categorical(enum mb_axis axis);
+
+/* A categorical axis's value as its name ("complex", "seed"); NULL for a
+ * numeric axis. */
+const char *mb_axis_value_name(enum mb_axis axis, uint32_t value);
 
 /* One measured call, as run.json records it. Missing estimates are NAN. */
 struct mb_rundir_call {
@@ -34,6 +47,7 @@ struct mb_rundir_call {
   double wall_s;
   uint32_t pool_size;
   size_t timings, bytes, timeouts, failures;
+  size_t aborted; /* MB_OP_ABORTED operations (0 when run.json predates them) */
   /* raw_stats, in ticks */
   double raw_min, raw_p01, raw_p50, raw_p99, raw_max, raw_mean, raw_stddev, raw_mad;
   double raw_quantum;
@@ -72,6 +86,7 @@ struct mb_rundir_point {
   double mad_ns;                       /* median over calls of raw_stats.mad, ns */
   double quantum_ns;                   /* largest raw_stats.quantum over calls, ns */
   size_t timeouts, failures;           /* summed over calls */
+  size_t aborted, aborted_calls;       /* MB_OP_ABORTED: summed, calls with any */
   size_t timeout_calls, failure_calls; /* calls with any */
   size_t fallbacks;                    /* calls with pool_size 0 */
   struct mb_spread est_bytes[MB_EST_COUNT];
@@ -186,7 +201,7 @@ void mb_rundir_cleanup(struct mb_rundir *rd);
 /* Whether the run swept axis (more than one distinct value). */
 int mb_rundir_swept(const struct mb_rundir *rd, enum mb_axis axis);
 
-/* The value of axis at point p (mode as its enum value). */
+/* The value of axis at point p (mode and variant as their enum values). */
 uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis);
 
 /* A point's configuration in words, e.g. "8 ports, 4096 B, complex", written

@@ -83,13 +83,14 @@ uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q)
   return sorted[i < n ? i : n - 1];
 }
 
-/* Which axes get their own figures: numeric axes when swept; mode only when
- * nothing else is swept (otherwise each mode is a line). */
+/* Which axes get their own figures: numeric axes when swept; a categorical
+ * one (mode, variant) only when no numeric axis is swept (otherwise each of
+ * its values is a line). */
 static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
 {
   if (!mb_rundir_swept(rd, a))
     return 0;
-  if (a == MB_AXIS_MODE)
+  if (mb_axis_categorical(a))
     return !mb_rundir_swept(rd, MB_AXIS_NUM_PORTS) &&
            !mb_rundir_swept(rd, MB_AXIS_OOL_SIZE);
   return 1;
@@ -276,7 +277,7 @@ static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
   case MB_AXIS_OOL_SIZE:
     return "out-of-line payload, ool_size (bytes, log2 scale)";
   default:
-    return "mode";
+    return mb_axis_name(a);
   }
 }
 
@@ -315,7 +316,8 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
       snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
     else
       snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
-               mb_mode_name(p->config.mode));
+               mb_axis_value_name((enum mb_axis)b,
+                                  mb_rundir_axis_value(p, (enum mb_axis)b)));
     len = strlen(buf);
   }
 }
@@ -412,7 +414,8 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
       num(o->f, p->bits_per_s.max);
       num(o->f, p->ops_per_s.med);
       fprintf(o->f, " %zu %zu %s", p->timeouts, p->index,
-              a == MB_AXIS_MODE ? mb_mode_name(p->config.mode) : "-");
+              mb_axis_categorical(a) ? mb_axis_value_name(a, mb_rundir_axis_value(p, a))
+                                     : "-");
       num(o->f, p->ns_per_op.min);
       num(o->f, p->ns_per_op.max);
       num(o->f, p->waited_share.med);
@@ -428,9 +431,9 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   fprintf(o->f,
           "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
           "array ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n,
+          axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), rd->axes[a].n,
           rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
-  if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
+  if (!mb_axis_categorical(a) && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
@@ -467,9 +470,10 @@ static void point_values(const struct mb_rundir *rd, const struct mb_rundir_poin
   for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
     if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
       continue;
-    if (b == MB_AXIS_MODE)
+    if (mb_axis_categorical((enum mb_axis)b))
       snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
-               mb_mode_name(p->config.mode));
+               mb_axis_value_name((enum mb_axis)b,
+                                  mb_rundir_axis_value(p, (enum mb_axis)b)));
     else
       snprintf(buf + len, n - len, "%s%u", len ? ", " : "",
                mb_rundir_axis_value(p, (enum mb_axis)b));
@@ -1226,7 +1230,9 @@ static int write_study_axis(const struct mb_rundir *const *runs,
         const struct mb_rundir_point *p = &runs[m]->points[order[i]];
 
         study_row(o->f, p, mb_rundir_axis_value(p, a),
-                  a == MB_AXIS_MODE ? mb_mode_name(p->config.mode) : "-");
+                  mb_axis_categorical(a)
+                      ? mb_axis_value_name(a, mb_rundir_axis_value(p, a))
+                      : "-");
       }
     }
   snprintf(name, sizeof(name), "study-axis-%s", mb_axis_name(a));
@@ -1238,10 +1244,10 @@ static int write_study_axis(const struct mb_rundir *const *runs,
   fprintf(o->f,
           "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
           "array ser[%zu]\n",
-          axis_log2(rd0, a) ? 2 : 0, a == MB_AXIS_MODE, rd0->axes[a].n,
+          axis_log2(rd0, a) ? 2 : 0, mb_axis_categorical(a), rd0->axes[a].n,
           rd0->axes[a].values[0], rd0->axes[a].values[rd0->axes[a].n - 1], blocks,
           blocks);
-  if (a != MB_AXIS_MODE && rd0->axes[a].n <= 12) {
+  if (!mb_axis_categorical(a) && rd0->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd0->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd0->axes[a].values[i]);

@@ -183,9 +183,21 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
       rc = add(
           &l, &k, &cap, MB_ANOMALY_FAILURES, p,
           "Point %zu (%s): %zu timed operation%s failed with a system error, in %zu "
-          "of %zu calls.",
+          "of %zu calls%s.",
           p, label, pt->failures, pt->failures == 1 ? "" : "s", pt->failure_calls,
-          pt->n_calls);
+          pt->n_calls,
+          pt->config.mode == MB_MODE_COMPLEX &&
+                  !(mb_variant_fixes(pt->config.variant) & MB_FIX_COPY_SEND)
+              ? ", as its variant predicts: a send after the first to each endpoint "
+                "finds no send right (sources/FINDINGS.md)"
+              : "");
+    if (!rc && pt->aborted > 0)
+      rc = add(&l, &k, &cap, MB_ANOMALY_FAILURES, p,
+               "Point %zu (%s): the watchdog ended %zu of %zu calls, in which a "
+               "timed operation stayed blocked for %u s; %zu operations did not "
+               "finish (status aborted, timing 0 for those never started).",
+               p, label, pt->aborted_calls, pt->n_calls, MB_STALL_LIMIT_MS / 1000u,
+               pt->aborted);
     if (!rc && pt->fallbacks > 0)
       rc =
           add(&l, &k, &cap, MB_ANOMALY_FALLBACK, p,
@@ -413,26 +425,24 @@ static int cmp_points(const void *x, const void *y)
 
 static void axis_cell(FILE *f, const struct mb_rundir_point *p, enum mb_axis a)
 {
-  if (a == MB_AXIS_MODE)
-    fputs(mb_mode_name(p->config.mode), f);
+  if (mb_axis_categorical(a))
+    fputs(mb_axis_value_name(a, mb_rundir_axis_value(p, a)), f);
   else
     fprintf(f, "%u", mb_rundir_axis_value(p, a));
 }
 
 static const char *axis_head(enum mb_axis a)
 {
-  return a == MB_AXIS_NUM_PORTS  ? "num_ports"
-         : a == MB_AXIS_OOL_SIZE ? "ool_size (B)"
-                                 : "mode";
+  return a == MB_AXIS_OOL_SIZE ? "ool_size (B)" : mb_axis_name(a);
 }
 
 /* --- Markdown --------------------------------------------------------------- */
 
-/* An axis value in words: a mode's name, else the number. */
+/* An axis value in words: a mode's or variant's name, else the number. */
 static const char *axis_value_text(enum mb_axis a, uint32_t v, char *buf, size_t n)
 {
-  if (a == MB_AXIS_MODE)
-    snprintf(buf, n, "%s", mb_mode_name((enum mb_mode)v));
+  if (mb_axis_categorical(a))
+    snprintf(buf, n, "%s", mb_axis_value_name(a, v));
   else
     snprintf(buf, n, "%u", v);
   return buf;
@@ -788,13 +798,14 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
       fprintf(f, " %s |", axis_head((enum mb_axis)b));
   fprintf(f,
           " H bytes (bits/byte) | H raw (bits/%u-bit symbol) | time/op, ns: median "
-          "(p01–p99) | rate (bits/s) | timeouts | binding estimator |\n|",
+          "(p01–p99) | rate (bits/s) | timeouts, failures, aborted | binding "
+          "estimator |\n|",
           rd->raw_bits);
   if (by_axis)
-    fputs(a == MB_AXIS_MODE ? " --- |" : " ---: |", f);
+    fputs(mb_axis_categorical(a) ? " --- |" : " ---: |", f);
   for (b = 0; b < MB_AXIS_COUNT; b++)
     if ((!by_axis || b != (int)a) && (mb_rundir_swept(rd, (enum mb_axis)b) || !by_axis))
-      fputs(b == MB_AXIS_MODE ? " --- |" : " ---: |", f);
+      fputs(mb_axis_categorical((enum mb_axis)b) ? " --- |" : " ---: |", f);
   fputs(" ---: | ---: | ---: | ---: | ---: | --- |\n", f);
   for (i = 0; i < rd->n_points; i++) {
     const struct mb_rundir_point *p = &rd->points[order[i]];
@@ -821,7 +832,7 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
       fprintf(f, " %s (%s–%s) |", ns_text(p->ns_per_op.med, t0, sizeof(t0)),
               ns_text(p->ns_p01, t1, sizeof(t1)), ns_text(p->ns_p99, t2, sizeof(t2)));
     fprintf(f, " %s |", si(p->bits_per_s.med, x, sizeof(x)));
-    fprintf(f, " %zu |", p->timeouts);
+    fprintf(f, " %zu, %zu, %zu |", p->timeouts, p->failures, p->aborted);
     if (p->bind_bytes >= 0)
       fprintf(f, " %s (%zu/%zu) |\n", mb_rundir_est_key(p->bind_bytes), p->bind_count,
               p->n_calls);
@@ -967,8 +978,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
 
     fprintf(f, "%s%s: ", a ? "; " : "", mb_axis_name((enum mb_axis)a));
     for (i = 0; i < v->n; i++) {
-      if (a == MB_AXIS_MODE)
-        fprintf(f, "%s%s", i ? ", " : "", mb_mode_name((enum mb_mode)v->values[i]));
+      if (mb_axis_categorical((enum mb_axis)a))
+        fprintf(f, "%s%s", i ? ", " : "",
+                mb_axis_value_name((enum mb_axis)a, v->values[i]));
       else
         fprintf(f, "%s%u", i ? ", " : "", v->values[i]);
     }
@@ -1128,8 +1140,8 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     fputs(" Fixed: ", f);
     tex_text(f, mb_axis_name((enum mb_axis)a));
     fputs(" = ", f);
-    if (a == MB_AXIS_MODE)
-      fputs(mb_mode_name((enum mb_mode)rd->axes[a].values[0]), f);
+    if (mb_axis_categorical((enum mb_axis)a))
+      fputs(mb_axis_value_name((enum mb_axis)a, rd->axes[a].values[0]), f);
     else
       fprintf(f, "%u%s", rd->axes[a].values[0], a == MB_AXIS_OOL_SIZE ? "~B" : "");
     fputs(".", f);
@@ -1140,14 +1152,14 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
   fputs("}\n  \\begin{tabular}{", f);
   for (a = 0; a < MB_AXIS_COUNT; a++)
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
-      fputs(a == MB_AXIS_MODE ? "l" : "r", f);
+      fputs(mb_axis_categorical((enum mb_axis)a) ? "l" : "r", f);
   fputs("rrrr}\n    \\toprule\n    ", f);
   for (a = 0; a < MB_AXIS_COUNT; a++)
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
       fprintf(f, "%s & ",
               a == MB_AXIS_NUM_PORTS  ? "\\texttt{num\\_ports}"
               : a == MB_AXIS_OOL_SIZE ? "\\texttt{ool\\_size} (B)"
-                                      : "mode");
+                                      : mb_axis_name((enum mb_axis)a));
   fprintf(f,
           "$H_{\\mathrm{bytes}}$ (bits/byte) & $H_{\\mathrm{raw}}$ (bits/%u-bit "
           "symbol) & time/op (ns) & rate (%sbit/s) \\\\\n    \\midrule\n",
@@ -1193,8 +1205,8 @@ static json_t *jspread(const struct mb_spread *s)
 
 static json_t *jaxis_value(enum mb_axis a, uint32_t v)
 {
-  return a == MB_AXIS_MODE ? json_string(mb_mode_name((enum mb_mode)v))
-                           : json_integer((json_int_t)v);
+  return mb_axis_categorical(a) ? json_string(mb_axis_value_name(a, v))
+                                : json_integer((json_int_t)v);
 }
 
 static int write_json(FILE *f, const struct mb_rundir *rd, struct mb_error *err)
