@@ -191,11 +191,6 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   memset(&rd, 0, sizeof(rd));
   memset(&st, 0, sizeof(st));
   if (mb_merge_is_study(dir)) {
-    if (ro.format == MB_REPORT_LATEX)
-      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                          "report: --format latex takes one run; a study's machines "
-                          "are runs: %s/machines/<machine>",
-                          dir);
     rc = mb_study_load(dir, &st, err);
   } else {
     rc = mb_rundir_load(dir, &rd, err);

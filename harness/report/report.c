@@ -661,9 +661,17 @@ static void md_variance(FILE *f, const struct mb_rundir *rd,
       fprintf(f, "| *of which estimator noise (halves)* | | %s | |\n",
               pct(mf->noise_share, s, sizeof(s)));
     fputs("\n", f);
+    if (mf->residual.df > 0 && !isnan(mf->residual.share))
+      fprintf(f,
+              "By chance alone a term takes about its df times %.2g%% of the variance "
+              "(the residual share per residual degree of freedom): shares near that "
+              "say nothing.\n\n",
+              100 * mf->residual.share / (double)mf->residual.df);
     if (mf->cond_left_out)
-      fprintf(f, "%zu condition%s left out: recorded for some calls only.\n\n",
-              mf->cond_left_out, mf->cond_left_out == 1 ? "" : "s");
+      fprintf(f,
+              "%zu condition%s left out, recorded for some calls only (calls that have "
+              "it): %s.\n\n",
+              mf->cond_left_out, mf->cond_left_out == 1 ? "" : "s", mf->left_out);
     if (m == MB_METRIC_H_BYTES && mf->noise_n > 0)
       fprintf(f,
               "Estimator noise: each call's first and second halves of extracted bytes "

@@ -50,8 +50,8 @@ static void check_variant(enum mb_variant v, uint8_t disposition, int packed,
   mb_machmsg_build(v, PORT, ID, ADDR, OOL, &m);
   printf("%-12s bits 0x%08x size %u option 0x%02x timeout %u notify %u\n",
          mb_variant_name(v),
-         (unsigned)(m.bytes[0] | m.bytes[1] << 8 | m.bytes[2] << 16 |
-                    (unsigned)m.bytes[3] << 24),
+         (unsigned)m.bytes[0] | (unsigned)m.bytes[1] << 8 | (unsigned)m.bytes[2] << 16 |
+             (unsigned)m.bytes[3] << 24,
          m.size, (unsigned)m.option, m.timeout, m.notify);
   check_header(m.bytes, disposition, packed ? 44 : 48);
   CHECK_EQ_INT(m.size, packed ? 44u : 48u);
