@@ -220,26 +220,31 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 
 /* Any alphabet: the most common value of a window, ties going to the value
  * seen most recently, kept up to date as the window slides; a full rescan is
- * needed only when the current most common value leaves the window. */
+ * needed only when the current most common value leaves the window. Each
+ * value's count and last position are one key, count << 32 | position, so
+ * that the most common value is the one with the largest key (a position
+ * names its value: s[position]) and the rescan is a plain maximum. */
+#define MCW_COUNT_ONE ((uint64_t)1 << 32)
+
 static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
-  size_t *cnt = calloc((size_t)MCW_WINDOWS * k * 2, sizeof *cnt);
-  size_t *last, score[MCW_WINDOWS] = {0}, i;
+  uint64_t *key = calloc((size_t)MCW_WINDOWS * k, sizeof *key);
+  size_t score[MCW_WINDOWS] = {0}, i;
   unsigned freq[MCW_WINDOWS] = {0}, y, v;
   int j, winner = 0;
 
-  if (!cnt)
+  if (!key)
     return MB_ENOMEM;
-  last = cnt + (size_t)MCW_WINDOWS * k;
   for (i = 0; i < mcw_w[MCW_WINDOWS - 1]; i++) {
     y = s[i];
     for (j = 0; j < MCW_WINDOWS; j++) {
-      size_t *c = cnt + (size_t)j * k;
+      uint64_t *c = key + (size_t)j * k;
+
       if (i >= mcw_w[j])
         continue;
-      if (++c[y] >= c[freq[j]])
+      c[y] = ((c[y] >> 32) + 1u) << 32 | (uint64_t)i;
+      if (c[y] >= c[freq[j]])
         freq[j] = y;
-      last[(size_t)j * k + y] = i;
     }
   }
 
@@ -250,7 +255,7 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
     else
       t->run = 0;
     for (j = 0; j < MCW_WINDOWS; j++) {
-      size_t *c = cnt + (size_t)j * k, *l = last + (size_t)j * k;
+      uint64_t *c = key + (size_t)j * k;
       unsigned gone;
 
       if (i < mcw_w[j])
@@ -258,22 +263,25 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
       if (freq[j] == y && ++score[j] >= score[winner])
         winner = j;
       gone = s[i - mcw_w[j]];
-      c[gone]--;
-      c[y]++;
-      l[y] = i;
+      c[gone] -= MCW_COUNT_ONE;
+      c[y] = ((c[y] >> 32) + 1u) << 32 | (uint64_t)i;
       if (gone != freq[j]) {
-        if (c[y] >= c[freq[j]])
+        if (c[y] > c[freq[j]])
           freq[j] = y;
+      } else if ((c[y] >> 32) > (c[gone] >> 32) || gone == y) {
+        /* y now has at least the count the leaving value had, which no
+         * other value exceeded, and the latest position. */
+        freq[j] = y;
       } else {
-        unsigned best = y; /* y is in the window with the latest position */
+        uint64_t best = 0;
+
         for (v = 0; v < k; v++)
-          if (c[v] > c[best] || (c[v] == c[best] && c[v] > 0 && l[v] > l[best]))
-            best = v;
-        freq[j] = best;
+          best = c[v] > best ? c[v] : best;
+        freq[j] = s[(uint32_t)best];
       }
     }
   }
-  free(cnt);
+  free(key);
   return MB_OK;
 }
 

@@ -977,6 +977,9 @@ static void sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t 
  * holding at most this share of them (or RUN_MIN), with their keys. */
 #define RUN_SHARE 16u
 #define RUN_MIN ((size_t)1 << 20)
+/* Buckets of up to this many suffixes are sorted on their keys out of
+ * place (20 bytes a suffix); larger ones first take in-place passes. */
+#define KEY_TEMP_MAX ((size_t)1 << 19)
 
 /* One run of prefixes [lo, hi), holding m suffixes. */
 struct keyed_run {
@@ -1059,7 +1062,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   uint32_t *idx = NULL;
   uint8_t *mask8 = NULL;
   struct keyed_run *runs = NULL;
-  size_t nwords, i, nruns = 0, cap, bufcap = 0, largest = 0, keyed;
+  size_t nwords, i, nruns = 0, cap, bufcap = 0, largest = 0, group = 0, keyed;
   int rc = MB_OK;
 
   memset(&r, 0, sizeof(r));
@@ -1115,15 +1118,21 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     for (k = 0; k < n; k++)
       cnt[prefix_at(&r, (uint64_t)k * r.b)]++;
   }
-  cap = n / RUN_SHARE > RUN_MIN ? n / RUN_SHARE : RUN_MIN;
+  /* Symbols wider than a bit: 8 times fewer suffixes than bits, and each
+   * run's pass reads a window per symbol, so fewer, larger runs. */
+  cap = n / (r.b == 1 ? RUN_SHARE : RUN_SHARE / 4u);
+  cap = cap > RUN_MIN ? cap : RUN_MIN;
   runs = malloc((TOP_BUCKETS + 1) * sizeof(*runs));
   if (!runs) {
     rc = MB_ENOMEM;
     goto out;
   }
   for (i = 0; i < TOP_BUCKETS; i++) {
-    if (cnt[i] > largest)
-      largest = cnt[i];
+    /* largest: the most suffixes sharing their first 8 bits, a bound on
+     * the buckets sort_keys takes. */
+    group = (i & 255u) ? group + cnt[i] : cnt[i];
+    if (group > largest)
+      largest = group;
     if (nruns == 0 || runs[nruns - 1].m + cnt[i] > cap) {
       runs[nruns].lo = (uint32_t)i;
       runs[nruns].m = 0;
@@ -1135,7 +1144,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   for (i = 0; i < nruns; i++)
     if (runs[i].m > bufcap)
       bufcap = runs[i].m;
-  keyed = bufcap < KEY_MAX_BUCKET ? bufcap : KEY_MAX_BUCKET;
+  keyed = largest < KEY_TEMP_MAX ? largest : KEY_TEMP_MAX;
   if (keyed > RADIX_LEAF) {
     r.key = malloc(2 * keyed * sizeof(*r.key));
     r.idx = malloc(keyed * sizeof(*r.idx));
