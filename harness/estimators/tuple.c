@@ -871,13 +871,18 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
+/* Bits of sort_keys's out-of-place pass (about one key per sub-bucket on
+ * the buckets of uniform data up to 2^19 suffixes). */
+#define SORT_KEYS_DIGIT 15u
+
 /* Sort pairs (k[i], x[i]), i < m, on the key bits below the top sh bits
  * (equal in all), in memory: groups that fit the buffers tk/tx (tcap pairs)
  * take one out-of-place pass on up to KEY_DIGIT bits (about one key per
- * sub-bucket) and are copied back; larger ones first take in-place byte
- * passes. cnt has room for 2^KEY_DIGIT counts. */
-static void sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *tk,
-                      uint32_t *tx, size_t tcap, uint32_t *cnt)
+ * sub-bucket) and are copied back, except at the top level (top = 1): then
+ * the sorted pairs are left in tk/tx and 1 is returned; larger ones first
+ * take in-place byte passes. cnt has room for 2^SORT_KEYS_DIGIT counts. */
+static int sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *tk,
+                     uint32_t *tx, size_t tcap, uint32_t *cnt, int top)
 {
   size_t i, lo, nb;
   unsigned kd, shift;
@@ -888,7 +893,7 @@ static void sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t 
 
     if (m <= RADIX_LEAF || sh >= 56 || !tk) {
       sort_pairs(k, x, m, sh);
-      return;
+      return 0;
     }
     /* Too large for the buffers: one in-place pass on the next byte. */
     shift = 56u - sh;
@@ -922,10 +927,10 @@ static void sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t 
     }
     for (bk = 0; bk < 256; bk++)
       if (c[bk] > 1)
-        sort_keys(k + start[bk], x + start[bk], c[bk], sh + 8, tk, tx, tcap, cnt);
-    return;
+        sort_keys(k + start[bk], x + start[bk], c[bk], sh + 8, tk, tx, tcap, cnt, 0);
+    return 0;
   }
-  kd = bit_length(m) > KEY_DIGIT ? KEY_DIGIT : bit_length(m);
+  kd = bit_length(m) > SORT_KEYS_DIGIT ? SORT_KEYS_DIGIT : bit_length(m);
   if (kd > 64u - sh)
     kd = 64u - sh;
   shift = 64u - sh - kd;
@@ -966,15 +971,145 @@ static void sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t 
     }
     lo = cnt[i];
   }
+  if (top)
+    return 1; /* the caller reads them from tk/tx */
   memcpy(k, tk, m * sizeof(*k));
   memcpy(x, tx, m * sizeof(*x));
+  return 0;
+}
+
+/* Bits of the first bucketing pass of sort_by_bitmaps. */
+#define RADIX_TOP_BITS 8u
+/* From this many symbols on, sort_by_bitmaps buckets suffixes in
+ * RADIX_CHUNKS runs. */
+#define RADIX_CHUNK_MIN ((uint32_t)1 << 22)
+#define RADIX_CHUNKS 4u
+
+/* The sort when no 8-bit prefix is shared by more than KEY_MAX_BUCKET
+ * suffixes (data with entropy, up to a few million symbols): suffixes are
+ * bucketed on their first 8 bits, a quarter of the buckets at a time on
+ * large inputs (one bitmap of positions per quarter, made in the counting
+ * pass), and each bucket is sorted by sort_group on keys read from the
+ * text in position order. MB_OK, MB_ENOMEM or MB_EINTERNAL (gave up). */
+static int sort_by_bitmaps(struct radix *r)
+{
+  const uint32_t n = r->n;
+  uint32_t *sa = NULL;
+  uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
+  uint8_t run_of[1u << RADIX_TOP_BITS];
+  uint64_t *bits = NULL;
+  size_t i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
+  size_t nruns, run, nw, j;
+  uint32_t k, cap, largest = 0;
+  int first = 1;
+  int rc = MB_OK;
+
+  /* Bucket by the first bits. The suffix buffer holds one run of
+   * consecutive buckets at a time: on large inputs a quarter of the buckets
+   * (a quarter of the suffixes when the first bits are balanced), with one
+   * bitmap of positions per run, filled in the same pass, so that each run's
+   * pass visits only its own suffixes. */
+  nruns = n >= RADIX_CHUNK_MIN ? RADIX_CHUNKS : 1;
+  nw = (size_t)n / 64u + 1u;
+  if (nruns > 1) {
+    bits = malloc(nruns * nw * sizeof(*bits));
+    if (!bits) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
+  memset(cnt, 0, sizeof(cnt));
+  for (j = 0; j < nw; j++) {
+    uint64_t word[RADIX_CHUNKS] = {0};
+    uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
+
+    for (k = (uint32_t)j * 64u; k < kend; k++) {
+      size_t t = (size_t)(window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS));
+
+      cnt[t]++;
+      word[t * nruns / top] |= (uint64_t)1 << (k & 63u);
+    }
+    if (nruns > 1)
+      for (run = 0; run < nruns; run++)
+        bits[run * nw + j] = word[run];
+  }
+  cap = 0;
+  for (run = 0; run < nruns; run++) {
+    uint32_t sum = 0;
+
+    for (i = run * top / nruns; i < (run + 1) * top / nruns; i++) {
+      sum += cnt[i];
+      if (cnt[i] > largest)
+        largest = cnt[i];
+      run_of[i] = (uint8_t)run;
+    }
+    if (sum > cap)
+      cap = sum;
+  }
+  keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
+  if (keyed > RADIX_LEAF) {
+    r->key = malloc(2 * keyed * sizeof(*r->key));
+    r->idx = malloc(keyed * sizeof(*r->idx));
+    if (!r->key || !r->idx) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
+  sa = malloc((size_t)cap * sizeof(*sa));
+  if (!sa) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  for (b0 = 0, run = 0; b0 < top && !r->gave_up; b0 = b1, run++) {
+    uint32_t sum = 0, lo;
+
+    for (b1 = b0; b1 < top && run_of[b1] == run; b1++) {
+      pos[b1] = sum;
+      sum += cnt[b1];
+    }
+    /* Suffixes enter each bucket in position order. */
+    if (nruns == 1) {
+      for (k = 0; k < n; k++)
+        sa[pos[window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS)]++] = k;
+    } else {
+      const uint64_t *bm = bits + run * nw;
+
+      for (j = 0; j < nw; j++) {
+        uint64_t word = bm[j];
+
+        while (word) {
+          k = (uint32_t)(j * 64u) + (uint32_t)__builtin_ctzll(word);
+          word &= word - 1u;
+          sa[pos[window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS)]++] = k;
+        }
+      }
+    }
+    for (i = b0, lo = 0; i < b1 && !r->gave_up; i++) {
+      uint32_t m = cnt[i];
+
+      if (m == 0)
+        continue;
+      if (!first)
+        r->next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
+      first = 0;
+      prev = i;
+      sort_group(r, sa + lo, m, RADIX_TOP_BITS, 0);
+      lo += m;
+    }
+  }
+  if (r->gave_up)
+    rc = MB_EINTERNAL;
+out:
+  free(sa);
+  free(bits);
+  return rc;
 }
 
 /* Bits of the prefix the suffixes are first bucketed on. */
 #define TOP_BITS 16u
 #define TOP_BUCKETS ((size_t)1 << TOP_BITS)
 /* Suffixes are sorted a run of consecutive prefixes at a time, each run
- * holding at most this share of them (or RUN_MIN), with their keys. */
+ * holding at most about this share of them (or RUN_MIN), with their keys. */
 #define RUN_SHARE 16u
 #define RUN_MIN ((size_t)1 << 20)
 /* Buckets of up to this many suffixes are sorted on their keys out of
@@ -993,76 +1128,218 @@ static inline uint32_t prefix_at(const struct radix *r, uint64_t p)
   return (uint32_t)(window(r, p) >> (64u - TOP_BITS));
 }
 
-/* Call f for every suffix (bit position p, prefix pf) whose prefix lies in
- * [lo, hi), in position order. For one bit per symbol every bit starts a
- * suffix: a table over the 16 bits at each byte boundary says which of the
- * 8 suffixes starting in that byte have their first 8 bits in range, so
- * that only those are looked at. */
-#define FOR_RUN_MEMBERS(r, lo, hi, mask8, BODY)                                        \
-  do {                                                                                 \
-    if ((r)->b == 1) {                                                                 \
-      uint64_t nb_ = ((r)->nbits + 7u) / 8u, j_;                                       \
-      for (j_ = 0; j_ < nb_; j_++) {                                                   \
-        uint64_t x_ = window((r), j_ * 8u);                                            \
-        unsigned m_ = (mask8)[x_ >> 48];                                               \
-        while (m_) {                                                                   \
-          unsigned o_ = (unsigned)__builtin_ctz(m_);                                   \
-          uint64_t p = j_ * 8u + o_;                                                   \
-          uint32_t pf = (uint32_t)((x_ << o_) >> (64u - TOP_BITS));                    \
-          m_ &= m_ - 1u;                                                               \
-          if (p >= (r)->nbits || pf < (lo) || pf >= (hi))                              \
-            continue;                                                                  \
-          BODY;                                                                        \
-        }                                                                              \
-      }                                                                                \
-    } else {                                                                           \
-      uint32_t i_;                                                                     \
-      for (i_ = 0; i_ < (r)->n; i_++) {                                                \
-        uint64_t p = (uint64_t)i_ * (r)->b;                                            \
-        uint32_t pf = prefix_at((r), p);                                               \
-        if (pf < (lo) || pf >= (hi))                                                   \
-          continue;                                                                    \
-        BODY;                                                                          \
-      }                                                                                \
-    }                                                                                  \
-  } while (0)
+/* Runs are numbered 0..MAX_RUNS-1 in a nibble per suffix; NO_RUN marks
+ * the padding after the last suffix. */
+#define MAX_RUNS 15u
+#define NO_RUN 15u
+#define NIBBLES_ONE 0x1111111111111111ull
 
-/* mask8[v]: bit o set when the 8 bits at offset o of the 16-bit value v
- * (most significant first) lie in [lo8, hi8]. */
-static void run_mask(uint8_t *mask8, unsigned lo8, unsigned hi8)
+/* Runs of consecutive prefixes holding at most cap suffixes each (a prefix
+ * holding more is a run of its own); returns how many. */
+static size_t cut_runs(const uint32_t *cnt, size_t cap, struct keyed_run *runs)
 {
-  unsigned v, o;
+  size_t i, nruns = 0;
 
-  for (v = 0; v < 65536u; v++) {
-    unsigned m = 0;
-
-    for (o = 0; o < 8; o++) {
-      unsigned w8 = (v >> (8u - o)) & 255u;
-
-      if (w8 >= lo8 && w8 <= hi8)
-        m |= 1u << o;
+  for (i = 0; i < TOP_BUCKETS; i++) {
+    if (nruns == 0 || runs[nruns - 1].m + cnt[i] > cap) {
+      runs[nruns].lo = (uint32_t)i;
+      runs[nruns].m = 0;
+      nruns++;
     }
-    mask8[v] = (uint8_t)m;
+    runs[nruns - 1].hi = (uint32_t)i + 1u;
+    runs[nruns - 1].m += cnt[i];
   }
+  return nruns;
 }
 
-/* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out.
- *
- * The suffixes are counted by their first 16 bits, then taken a run of
- * consecutive prefixes at a time: a sequential pass over the text puts each
- * suffix of the run with its next 64 bits as a key in its prefix's bucket,
- * each bucket is sorted on the keys in memory, and only suffixes whose keys
- * tie (80 bits in common) read the text again, in sort_group. */
+/* The sort otherwise (skewed prefixes, or tens of millions of suffixes):
+ * cnt holds the number of suffixes of each 16-bit prefix. The prefixes are
+ * cut into runs of consecutive ones, each holding about a RUN_SHARE-th of
+ * the suffixes; one pass per run over a nibble per suffix (its run) puts
+ * each suffix of the run with its next 64 bits as a key in its bucket
+ * (first 8 bits, or next 8 when the run shares them); each bucket is
+ * sorted on the keys in memory (sort_keys), and only suffixes whose keys
+ * tie read the text again, in sort_group. Memory: 12 bytes per suffix of
+ * the largest run, half a byte per suffix. MB_OK, MB_ENOMEM or
+ * MB_EINTERNAL (gave up). */
+static int sort_by_runs(struct radix *r, const uint32_t *cnt)
+{
+  const uint32_t n = r->n;
+  uint64_t *keys = NULL;
+  uint32_t *idx = NULL;
+  uint64_t *nib = NULL;
+  uint8_t run_of[TOP_BUCKETS];
+  struct keyed_run *runs = NULL;
+  size_t i, nruns = 0, cap, bufcap = 0, largest = 0, group = 0, keyed, nnib;
+  int rc = MB_OK;
+
+  /* Runs of at most a RUN_SHARE-th of the suffixes, or a little more when
+   * that takes more than MAX_RUNS runs (skewed prefixes). */
+  runs = malloc((TOP_BUCKETS + 1) * sizeof(*runs));
+  if (!runs) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  {
+    size_t lo_cap = n / RUN_SHARE > RUN_MIN ? n / RUN_SHARE : RUN_MIN, hi_cap = n;
+
+    if (cut_runs(cnt, lo_cap, runs) > MAX_RUNS) {
+      while (lo_cap + 1 < hi_cap) { /* cut_runs(hi_cap) fits, lo_cap does not */
+        size_t mid = lo_cap + (hi_cap - lo_cap) / 2;
+
+        if (cut_runs(cnt, mid, runs) > MAX_RUNS)
+          lo_cap = mid;
+        else
+          hi_cap = mid;
+      }
+      cap = hi_cap;
+    } else {
+      cap = lo_cap;
+    }
+  }
+  nruns = cut_runs(cnt, cap, runs);
+  for (i = 0; i < TOP_BUCKETS; i++) {
+    /* largest: the most suffixes sharing their first 8 bits, a bound on
+     * the buckets sort_keys takes. */
+    group = (i & 255u) ? group + cnt[i] : cnt[i];
+    if (group > largest)
+      largest = group;
+  }
+  for (i = 0; i < nruns; i++) {
+    uint32_t g;
+
+    if (runs[i].m > bufcap)
+      bufcap = runs[i].m;
+    for (g = runs[i].lo; g < runs[i].hi; g++)
+      run_of[g] = (uint8_t)i;
+  }
+  keyed = largest < KEY_TEMP_MAX ? largest : KEY_TEMP_MAX;
+  if (keyed > RADIX_LEAF) {
+    r->key = malloc(2 * keyed * sizeof(*r->key));
+    r->idx = malloc(keyed * sizeof(*r->idx));
+    if (!r->key || !r->idx) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
+  /* Each suffix's run in a nibble, so that a run's pass visits only its
+   * own suffixes; the padding belongs to no run. */
+  nnib = (size_t)n / 16u + 1u;
+  nib = big_alloc(nnib * sizeof(*nib));
+  keys = big_alloc(bufcap * sizeof(*keys));
+  idx = big_alloc(bufcap * sizeof(*idx));
+  if (!nib || !keys || !idx) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  for (i = 0; i < nnib; i++) {
+    uint64_t word = 0;
+    unsigned j;
+
+    for (j = 0; j < 16; j++) {
+      uint64_t k = (uint64_t)i * 16u + j;
+      unsigned id = k < n ? run_of[prefix_at(r, k * r->b)] : NO_RUN;
+
+      word |= (uint64_t)id << (4u * j);
+    }
+    nib[i] = word;
+  }
+
+  for (i = 0; i < nruns && !r->gave_up; i++) {
+    uint32_t lo = runs[i].lo, hi = runs[i].hi, g, sum = 0, dcnt[256], doff[256];
+    /* Bucket on the first 8 bits, or on the next 8 when the whole run
+     * shares them; the key is the 64 bits after the bucket's digit. */
+    const int low = (lo >> 8) == ((hi - 1u) >> 8);
+    const unsigned kb = low ? 16u : 8u, base = low ? (lo & 255u) : (lo >> 8);
+    const uint64_t self = NIBBLES_ONE * i;
+    unsigned dg;
+    size_t j;
+
+    if (runs[i].m == 0)
+      continue;
+    memset(dcnt, 0, sizeof(dcnt));
+    for (g = lo; g < hi; g++)
+      dcnt[(low ? (g & 255u) : (g >> 8)) - base] += cnt[g];
+    for (dg = 0; dg < 256; dg++) {
+      doff[dg] = sum;
+      sum += dcnt[dg];
+    }
+    /* Each suffix of the run into its bucket with its key; within a
+     * bucket in position order. */
+    for (j = 0; j < nnib; j++) {
+      uint64_t x = nib[j] ^ self;
+      /* The top bit of each nibble of x that is zero. */
+      uint64_t zero = ~(((x & 0x7777777777777777ull) + 0x7777777777777777ull) | x) &
+                      0x8888888888888888ull;
+
+      while (zero) {
+        uint32_t k = (uint32_t)(j * 16u + (unsigned)__builtin_ctzll(zero) / 4u);
+        uint64_t p = (uint64_t)k * r->b, head = window(r, p);
+        uint32_t pf = (uint32_t)(head >> (64u - TOP_BITS)),
+                 at = doff[(low ? (pf & 255u) : (pf >> 8)) - base]++;
+
+        zero &= zero - 1u;
+        keys[at] = (head << kb) | (kb ? window(r, p + 64u) >> (64u - kb) : 0);
+        idx[at] = k;
+      }
+    }
+    for (dg = 0, sum = 0; dg < 256 && !r->gave_up; dg++) {
+      size_t m = dcnt[dg], e, f;
+      uint64_t *k = keys + sum;
+      uint32_t *x = idx + sum;
+
+      if (m == 0)
+        continue;
+      sum += (uint32_t)m;
+      if (!spend(r, m))
+        break;
+      if (sort_keys(k, x, m, 0, r->key, r->idx, r->key ? keyed : 0, r->kcnt, 1)) {
+        /* The keyed sort of nested groups would reuse these buffers. */
+        k = r->key;
+        x = r->idx;
+        r->key_busy = 1;
+      }
+      if (r->emitted > 0) {
+        /* Where the last suffix emitted and this bucket's first differ. */
+        uint64_t pa = (uint64_t)(n - r->prev_bits / r->b) * r->b,
+                 pb = (uint64_t)x[0] * r->b;
+
+        r->next_lcp = (uint64_t)__builtin_clzll(window(r, pa) ^ window(r, pb));
+      }
+      for (e = 0; e < m && !r->gave_up; e = f) {
+        for (f = e + 1; f < m && k[f] == k[e]; f++)
+          ;
+        if (e > 0)
+          r->next_lcp = kb + (uint64_t)__builtin_clzll(k[e - 1] ^ k[e]);
+        if (f - e == 1)
+          emit(r, x[e]);
+        else
+          sort_group(r, x + e, f - e, kb + 64u, 1);
+      }
+      r->key_busy = 0;
+    }
+  }
+  if (r->gave_up)
+    rc = MB_EINTERNAL;
+out:
+  free(keys);
+  free(idx);
+  free(nib);
+  free(runs);
+  return rc;
+}
+
+/* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. The text is
+ * packed, the suffixes counted by their first 16 bits, and the sort that
+ * suits those counts runs: sort_by_bitmaps when no 8-bit prefix holds more
+ * than KEY_MAX_BUCKET suffixes (it is the faster there), else
+ * sort_by_runs. */
 static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
 {
   struct radix r;
   uint64_t *w;
   uint32_t *cnt = NULL;
-  uint64_t *keys = NULL;
-  uint32_t *idx = NULL;
-  uint8_t *mask8 = NULL;
-  struct keyed_run *runs = NULL;
-  size_t nwords, i, nruns = 0, cap, bufcap = 0, largest = 0, group = 0, keyed;
+  size_t nwords, i, group = 0, largest = 0;
   int rc = MB_OK;
 
   memset(&r, 0, sizeof(r));
@@ -1100,7 +1377,6 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   r.w = w;
 
-  /* Count the prefixes, then cut them into runs. */
   if (r.b == 1) {
     uint64_t q;
 
@@ -1118,118 +1394,17 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     for (k = 0; k < n; k++)
       cnt[prefix_at(&r, (uint64_t)k * r.b)]++;
   }
-  /* Symbols wider than a bit: 8 times fewer suffixes than bits, and each
-   * run's pass reads a window per symbol, so fewer, larger runs. */
-  cap = n / (r.b == 1 ? RUN_SHARE : RUN_SHARE / 4u);
-  cap = cap > RUN_MIN ? cap : RUN_MIN;
-  runs = malloc((TOP_BUCKETS + 1) * sizeof(*runs));
-  if (!runs) {
-    rc = MB_ENOMEM;
-    goto out;
-  }
   for (i = 0; i < TOP_BUCKETS; i++) {
-    /* largest: the most suffixes sharing their first 8 bits, a bound on
-     * the buckets sort_keys takes. */
     group = (i & 255u) ? group + cnt[i] : cnt[i];
     if (group > largest)
       largest = group;
-    if (nruns == 0 || runs[nruns - 1].m + cnt[i] > cap) {
-      runs[nruns].lo = (uint32_t)i;
-      runs[nruns].m = 0;
-      nruns++;
-    }
-    runs[nruns - 1].hi = (uint32_t)i + 1u;
-    runs[nruns - 1].m += cnt[i];
   }
-  for (i = 0; i < nruns; i++)
-    if (runs[i].m > bufcap)
-      bufcap = runs[i].m;
-  keyed = largest < KEY_TEMP_MAX ? largest : KEY_TEMP_MAX;
-  if (keyed > RADIX_LEAF) {
-    r.key = malloc(2 * keyed * sizeof(*r.key));
-    r.idx = malloc(keyed * sizeof(*r.idx));
-    if (!r.key || !r.idx) {
-      rc = MB_ENOMEM;
-      goto out;
-    }
-  }
-  keys = big_alloc(bufcap * sizeof(*keys));
-  idx = big_alloc(bufcap * sizeof(*idx));
-  if (r.b == 1)
-    mask8 = malloc(65536u);
-  if (!keys || !idx || (r.b == 1 && !mask8)) {
-    rc = MB_ENOMEM;
-    goto out;
-  }
-
-  for (i = 0; i < nruns && !r.gave_up; i++) {
-    uint32_t lo = runs[i].lo, hi = runs[i].hi, g, sum = 0, dcnt[256], doff[256];
-    /* Bucket on the first 8 bits, or on the next 8 when the whole run
-     * shares them; the key is the 64 bits after the bucket's digit. */
-    const int low = (lo >> 8) == ((hi - 1u) >> 8);
-    const unsigned kb = low ? 16u : 8u, base = low ? (lo & 255u) : (lo >> 8);
-    unsigned dg;
-
-    if (runs[i].m == 0)
-      continue;
-    if (mask8)
-      run_mask(mask8, lo >> 8, (hi - 1u) >> 8);
-    memset(dcnt, 0, sizeof(dcnt));
-    for (g = lo; g < hi; g++)
-      dcnt[(low ? (g & 255u) : (g >> 8)) - base] += cnt[g];
-    for (dg = 0; dg < 256; dg++) {
-      doff[dg] = sum;
-      sum += dcnt[dg];
-    }
-    /* Each suffix of the run into its bucket with its key; within a
-     * bucket in position order. */
-    FOR_RUN_MEMBERS(&r, lo, hi, mask8, {
-      uint32_t at = doff[(low ? (pf & 255u) : (pf >> 8)) - base]++;
-
-      keys[at] = window(&r, p + kb);
-      idx[at] = (uint32_t)(r.b == 1 ? p : p / r.b);
-    });
-    for (dg = 0, sum = 0; dg < 256 && !r.gave_up; dg++) {
-      size_t m = dcnt[dg], e, f;
-      uint64_t *k = keys + sum;
-      uint32_t *x = idx + sum;
-
-      if (m == 0)
-        continue;
-      sum += (uint32_t)m;
-      if (!spend(&r, m))
-        break;
-      sort_keys(k, x, m, 0, r.key, r.idx, r.key ? keyed : 0, r.kcnt);
-      if (r.emitted > 0) {
-        /* Where the last suffix emitted and this bucket's first differ. */
-        uint64_t pa = (uint64_t)(n - r.prev_bits / r.b) * r.b,
-                 pb = (uint64_t)x[0] * r.b;
-
-        r.next_lcp = (uint64_t)__builtin_clzll(window(&r, pa) ^ window(&r, pb));
-      }
-      for (e = 0; e < m && !r.gave_up; e = f) {
-        for (f = e + 1; f < m && k[f] == k[e]; f++)
-          ;
-        if (e > 0)
-          r.next_lcp = kb + (uint64_t)__builtin_clzll(k[e - 1] ^ k[e]);
-        if (f - e == 1)
-          emit(&r, x[e]);
-        else
-          sort_group(&r, x + e, f - e, kb + 64u, 1);
-      }
-    }
-  }
-  if (r.gave_up)
-    rc = MB_EINTERNAL;
-  else if (a->nomem)
+  rc = largest <= KEY_MAX_BUCKET ? sort_by_bitmaps(&r) : sort_by_runs(&r, cnt);
+  if (rc == MB_OK && a->nomem)
     rc = MB_ENOMEM;
 out:
   free(w);
   free(cnt);
-  free(keys);
-  free(idx);
-  free(mask8);
-  free(runs);
   free(r.scratch);
   free(r.kcnt);
   free(r.key);
