@@ -121,6 +121,29 @@ static void acc_free(struct acc *a)
   free(a);
 }
 
+/* Room in m[] and d[] for lcps up to l, in one step (no doubling). */
+static int acc_reserve(struct acc *a, size_t l)
+{
+  size_t cap = l + 2;
+  uint32_t *m;
+  uint64_t *d;
+
+  if (cap <= a->cap)
+    return MB_OK;
+  m = realloc(a->m, cap * sizeof(*m));
+  if (!m)
+    return MB_ENOMEM;
+  a->m = m;
+  d = realloc(a->d, cap * sizeof(*d));
+  if (!d)
+    return MB_ENOMEM;
+  a->d = d;
+  memset(a->m + a->cap, 0, (cap - a->cap) * sizeof(*a->m));
+  memset(a->d + a->cap, 0, (cap - a->cap) * sizeof(*a->d));
+  a->cap = cap;
+  return MB_OK;
+}
+
 /* Walk the buffered lcps: close the intervals each one ends, open the one it
  * starts. Room for the deepest lcp and for one new frame per lcp is made
  * first, so the loop itself has no checks. */
@@ -426,7 +449,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
 {
   struct text t = {s, NULL};
   uint32_t *sa, *phi;
-  uint32_t i, r, h;
+  uint32_t i, r, h, vmax;
   int rc;
 
   sa = malloc((size_t)n * sizeof(*sa));
@@ -461,9 +484,23 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
     if (h > 0)
       h--;
   }
-  for (r = 1; r < n; r++)
-    acc_push(a, phi[sa[r]]);
+  /* The LCPs in sorted order replace the suffix array, and phi goes before
+   * the walk's arrays (12 bytes per unit of the deepest LCP) are made: on
+   * repetitive data that depth is close to n. */
+  vmax = 0;
+  for (r = 1; r < n; r++) {
+    uint32_t l = phi[sa[r]];
+
+    sa[r - 1] = l;
+    vmax = l > vmax ? l : vmax;
+  }
   free(phi);
+  if (acc_reserve(a, vmax) != MB_OK) {
+    free(sa);
+    return MB_ENOMEM;
+  }
+  for (r = 0; r + 1 < n; r++)
+    acc_push(a, sa[r]);
   free(sa);
   return a->nomem ? MB_ENOMEM : MB_OK;
 }
@@ -1450,11 +1487,74 @@ int mb_tuple_stats_compute(const uint8_t *s, size_t n, enum mb_tuple_method meth
   return rc;
 }
 
+/* P_t of §6.3.5 step 2 (lrs = 0: Q[t] / (n - t + 1)) or §6.3.6 step 3
+ * (lrs = 1: S[t] / C(n - t + 1, 2)), in [0, 1]. */
+static long double tuple_p(const struct mb_tuple_stats *st, size_t n, size_t t, int lrs)
+{
+  uint64_t m = (uint64_t)(n - t + 1);
+
+  if (!lrs)
+    return (long double)st->q[t] / (long double)m;
+  return (long double)st->s[t] / (long double)(m * (m - 1u) / 2u);
+}
+
+/* Whether p^(1/t) is certainly below pmax, judged in double with a margin
+ * far above its rounding error. */
+static int below_max(long double p, size_t t, long double pmax)
+{
+  if (pmax <= 0.0L)
+    return 0;
+  if (p <= 0.0L)
+    return 1;
+  return log((double)p) / (double)t < log((double)pmax) - 1e-9;
+}
+
+#define ROOT_BLOCK 256u
+
+/* max of P_t^(1/t) over lo <= t <= hi, each power taken in long double as
+ * the reference tool does (§6.3.5 step 3, §6.3.6 step 4). On repetitive
+ * data hi - lo runs to millions and the largest root tends to be at the
+ * top, so blocks of t are taken from the top down and a block is skipped
+ * whole when (max P_t)^(1/t_max), which bounds every root in it since all
+ * P_t <= 1, is clearly below the maximum so far. Skipping only values
+ * that cannot be the maximum leaves the result unchanged. */
+static long double max_root(const struct mb_tuple_stats *st, size_t n, size_t lo,
+                            size_t hi, int lrs)
+{
+  long double pmax = 0.0L;
+  size_t top, bottom, t;
+
+  for (top = hi + 1; top > lo && pmax < 1.0L; top = bottom) {
+    long double pm = 0.0L;
+
+    bottom = top - lo > ROOT_BLOCK ? top - ROOT_BLOCK : lo;
+    for (t = bottom; t < top; t++) {
+      long double p = tuple_p(st, n, t, lrs);
+
+      pm = p > pm ? p : pm;
+    }
+    if (pm <= 0.0L ||
+        (pmax > 0.0L && top - bottom > 1 &&
+         powl(pm, 1.0L / (long double)(top - 1)) < pmax * (1.0L - 1e-12L)))
+      continue;
+    for (t = bottom; t < top; t++) {
+      long double p = tuple_p(st, n, t, lrs), pt;
+
+      if (below_max(p, t, pmax))
+        continue;
+      pt = powl(p, 1.0L / (long double)t);
+      if (pt > pmax)
+        pmax = pt;
+    }
+  }
+  return pmax;
+}
+
 int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result *r)
 {
   struct mb_tuple_stats st;
   long double pmax, pu;
-  size_t t, u, v;
+  size_t u, v;
   int rc;
 
   memset(r, 0, sizeof(*r));
@@ -1486,14 +1586,7 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
 
   /* §6.3.5 steps 2-3: P_i = Q[i] / (L - i + 1), p̂ = max P_i^(1/i). */
   if (u > 1) {
-    pmax = 0.0L;
-    for (t = 1; t < u; t++) {
-      long double p = (long double)st.q[t] / (long double)(n - t + 1);
-      long double pt = powl(p, 1.0L / (long double)t);
-
-      if (pt > pmax)
-        pmax = pt;
-    }
+    pmax = max_root(&st, n, 1, u - 1, 0);
     /* §6.3.5 step 4. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
     if (pu > 1.0L)
@@ -1509,18 +1602,7 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
   /* §6.3.6 steps 2-4: P_W = sum C(C_i, 2) / C(L - W + 1, 2) for u <= W <= v,
    * p̂ = max P_W^(1/W). */
   if (v >= u) {
-    pmax = 0.0L;
-    for (t = u; t <= v; t++) {
-      uint64_t m = (uint64_t)(n - t + 1);
-      long double pairs = (long double)(m * (m - 1u) / 2u);
-      long double p = (long double)st.s[t] / pairs;
-      long double pw = powl(p, 1.0L / (long double)t);
-
-      if (pw > pmax)
-        pmax = pw;
-      if (pmax >= 1.0L) /* nothing exceeds 1: common on constant data */
-        break;
-    }
+    pmax = max_root(&st, n, u, v, 1);
     /* §6.3.6 step 5. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
     if (pu > 1.0L)
