@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "collector.h"
 
 /* Every collector's description, sorted by name; the ops of each collector
@@ -268,6 +267,12 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   out->n_bytes =
       mb_extract_timing_entropy(out->timings, out->n_timings, out->bytes, n_samples);
   return MB_OK;
+}
+
+void mb_collector_seek(struct mb_collector *col, size_t index)
+{
+  if (col && col->ops == &mb_replay_ops)
+    mb_replay_seek(col->state, index);
 }
 
 void mb_collector_free(struct mb_collector *col)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "plotdata.h"
 
 /* --- anomalies -------------------------------------------------------------- */
@@ -392,6 +394,16 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
   free(order);
 }
 
+/* N when `mebench merge` joined the run from N shards (run.json's
+ * merged.shards), else 0: its sessions are the shards', not resumptions. */
+static long long merged_shards(const struct mb_rundir *rd)
+{
+  const json_t *m =
+      json_object_get(json_object_get((const json_t *)rd->root, "merged"), "shards");
+
+  return json_is_integer(m) ? (long long)json_integer_value(m) : 0;
+}
+
 static void md_figure(FILE *f, const char *plots, const struct mb_figure *fig)
 {
   fprintf(f, "![%s](%s/%s.png)\n\n", fig->title, plots, fig->name);
@@ -471,7 +483,10 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, " |\n| Run | %s to %s", rd->started, rd->finished[0] ? rd->finished : "?");
   if (t0 >= 0 && t1 >= t0)
     fprintf(f, " (%.0f s)", t1 - t0);
-  if (rd->n_sessions > 1)
+  if (merged_shards(rd) > 0)
+    fprintf(f, ", merged from %lld shards (`mebench merge`; %zu sessions in all)",
+            merged_shards(rd), rd->n_sessions);
+  else if (rd->n_sessions > 1)
     fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
   fputs(" |\n", f);
   if (!isnan(rd->total_s)) {
