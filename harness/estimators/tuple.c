@@ -11,13 +11,14 @@
  *
  * - radix: the symbols are bit-packed (b bits each, b from the largest
  *   symbol), so any 64 bits of a suffix are one unaligned read. Suffixes are
- *   bucketed on their first 8 bits, then each group is sorted on its next 64
- *   bits held as keys (large groups first take in-place byte passes) and
- *   emitted in order straight into the walk, its LCP with the one before
- *   read off the first differing key bit. Neither a suffix array nor an LCP
- *   array exists whole: on large inputs the buckets are filled a quarter of
- *   the suffixes at a time. Fast when repeats are short, as in data with
- *   entropy; a work budget bounds it on repetitive data.
+ *   bucketed on their first bits, then each group is sorted on its next 64
+ *   bits held as keys and emitted in order straight into the walk, its LCP
+ *   with the one before read off the first differing key bit. Neither a
+ *   suffix array nor an LCP array exists whole: the buckets are filled part
+ *   of the suffixes at a time, by bitmaps (sort_by_bitmaps) or by runs of
+ *   16-bit prefixes with their keys (sort_by_runs, for skewed or very large
+ *   inputs). Fast when repeats are short, as in data with entropy; a work
+ *   budget bounds it on repetitive data.
  * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
  *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
  *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
