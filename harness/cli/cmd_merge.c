@@ -29,9 +29,11 @@ static void usage(FILE *out)
           "scripts/plot, compare and baseline read as if it had run whole.\n"
           "Overlapping or missing shards, or shards that split the plan differently,\n"
           "are refused (exit 3); runs of different experiments or builds, and shards\n"
-          "of one machine with different collectors, are refused (exit 7).\n\n"
+          "of one machine with different collectors, clocks or schedules, are\n"
+          "refused (exit 7).\n\n"
           "Runs on different machines (host, CPU model, OS and kernel, clock and\n"
-          "tick) become a study: study.json and one merged run per machine in\n"
+          "tick; or the name given with `run --machine NAME`) become a study: "
+          "study.json and one merged run per machine in\n"
           "machines/<label>/; report, scripts/plot and compare read it with machine\n"
           "as a factor. The new directory is printed on stdout.\n\n"
           "Options:\n");

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "source.h"
 #include "mwu.h"
 #include "stats.h"
 
@@ -137,6 +138,10 @@ static int load_points(struct mb_compare_run *run, const char *src,
 {
   json_t *points = json_object_get(run->root, "points");
   json_t *calls = json_object_get(run->root, "calls");
+  json_t *source = json_object_get(run->root, "source");
+  enum mb_variant legacy =
+      mb_variant_legacy(json_string_value(json_object_get(source, "name")),
+                        json_string_value(json_object_get(source, "layout")));
   size_t i, j, m, np, nc;
   char path[96];
 
@@ -157,6 +162,9 @@ static int load_points(struct mb_compare_run *run, const char *src,
     json_t *ports = json_object_get(p, "num_ports");
     json_t *ool = json_object_get(p, "ool_size");
     const char *mode = json_string_value(json_object_get(p, "mode"));
+    json_t *jv = json_object_get(p, "variant");
+    const char *variant = jv ? json_string_value(jv) : mb_variant_name(legacy);
+    enum mb_variant parsed;
 
     snprintf(path, sizeof(path), "points[%zu]", i);
     if (!json_is_object(p))
@@ -171,13 +179,19 @@ static int load_points(struct mb_compare_run *run, const char *src,
       return bad(err, src, path, "ool_size: expected a positive integer");
     if (!mode || !*mode || strlen(mode) >= sizeof(pt->mode))
       return bad(err, src, path, "mode: expected a mode name (complex, simple)");
+    if (mb_variant_parse(variant, &parsed) != MB_OK)
+      return bad(err, src, path,
+                 "variant: expected a variant name (seed, sdk, copy_send, packed, "
+                 "send_timeout)");
     pt->num_ports = (uint32_t)json_integer_value(ports);
     pt->ool_size = (uint32_t)json_integer_value(ool);
     snprintf(pt->mode, sizeof(pt->mode), "%s", mode);
+    snprintf(pt->variant, sizeof(pt->variant), "%s", variant);
     for (j = 0; j < i; j++)
       if (run->points[j].num_ports == pt->num_ports &&
           run->points[j].ool_size == pt->ool_size &&
-          strcmp(run->points[j].mode, pt->mode) == 0)
+          strcmp(run->points[j].mode, pt->mode) == 0 &&
+          strcmp(run->points[j].variant, pt->variant) == 0)
         return bad(err, src, path, "the same configuration as points[%zu]", j);
   }
   /* Two passes over calls: count per point, then fill. */
@@ -286,10 +300,6 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   run->source = opt_string(json_object_get(root, "source"), "name");
   if (!*run->source)
     return bad(err, src, "source.name", "missing: expected the collector's name");
-  /* mach_ipc's two layouts send different messages: not the same source. */
-  run->layout = opt_string(json_object_get(root, "source"), "layout");
-  if (!*run->layout && strcmp(run->source, "mach_ipc") == 0)
-    run->layout = "seed";
   run->clock = opt_string(json_object_get(root, "clock"), "name");
   run->tick_num = opt_integer(json_object_get(root, "clock"), "tick_num");
   run->tick_den = opt_integer(json_object_get(root, "clock"), "tick_den");
@@ -426,7 +436,8 @@ static const struct mb_compare_point *find_point(const struct mb_compare_run *ru
   for (i = 0; i < run->n_points; i++)
     if (run->points[i].num_ports == p->num_ports &&
         run->points[i].ool_size == p->ool_size &&
-        strcmp(run->points[i].mode, p->mode) == 0)
+        strcmp(run->points[i].mode, p->mode) == 0 &&
+        strcmp(run->points[i].variant, p->variant) == 0)
       return &run->points[i];
   return NULL;
 }
@@ -457,7 +468,6 @@ static int check_refusals(const struct mb_compare_run *b,
     snprintf(cv, sizeof(cv), "%lld", c->field);                                        \
   }
   MB_DIFF_STR(source, "different collectors (source.name)")
-  MB_DIFF_STR(layout, "different mach_ipc message layouts (source.layout)")
   MB_DIFF_STR(experiment, "different experiments (experiment name)")
   MB_DIFF_INT(samples, "different samples per call (experiment.samples)")
   MB_DIFF_INT(raw_bits, "different raw_bits (experiment.raw_bits)")
@@ -752,6 +762,7 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
     row->num_ports = p->num_ports;
     row->ool_size = p->ool_size;
     snprintf(row->mode, sizeof(row->mode), "%s", p->mode);
+    snprintf(row->variant, sizeof(row->variant), "%s", p->variant);
     row->in_base = bp && bp->n > 0;
     row->in_cur = cp && cp->n > 0;
     judge_row(row, bp, cp, rep, tmp);
@@ -870,13 +881,16 @@ static json_int_t baseline_point(json_t *points, const struct mb_compare_point *
 
     if (json_integer_value(json_object_get(p, "num_ports")) == cfg->num_ports &&
         json_integer_value(json_object_get(p, "ool_size")) == cfg->ool_size &&
-        strcmp(json_string_value(json_object_get(p, "mode")), cfg->mode) == 0)
+        strcmp(json_string_value(json_object_get(p, "mode")), cfg->mode) == 0 &&
+        json_string_value(json_object_get(p, "variant")) &&
+        strcmp(json_string_value(json_object_get(p, "variant")), cfg->variant) == 0)
       return (json_int_t)i;
   }
-  if (json_array_append_new(
-          points, json_pack("{s:I, s:I, s:I, s:s}", "index", (json_int_t)i, "num_ports",
-                            (json_int_t)cfg->num_ports, "ool_size",
-                            (json_int_t)cfg->ool_size, "mode", cfg->mode)))
+  if (json_array_append_new(points, json_pack("{s:I, s:I, s:I, s:s, s:s}", "index",
+                                              (json_int_t)i, "num_ports",
+                                              (json_int_t)cfg->num_ports, "ool_size",
+                                              (json_int_t)cfg->ool_size, "mode",
+                                              cfg->mode, "variant", cfg->variant)))
     return -1;
   return (json_int_t)i;
 }
@@ -942,6 +956,12 @@ json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
   }
   points = json_object_get(doc, "points");
   calls = json_object_get(doc, "calls");
+  /* Every point names its variant, also when the first run predates them
+   * (mb_variant_legacy), so later runs' points match by it. */
+  for (i = 0; i < json_array_size(points) && i < runs[0]->n_points; i++)
+    if (json_object_set_new(json_array_get(points, i), "variant",
+                            json_string(runs[0]->points[i].variant)))
+      goto nomem;
   /* Further runs: their calls join the first run's, each pointing at the
    * baseline's point of the same configuration. */
   for (k = 1; k < n_runs; k++) {

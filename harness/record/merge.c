@@ -164,6 +164,13 @@ static int check_group(const struct input *in, size_t n, size_t g,
           (unsigned long long)f->rd.tick_num, (unsigned long long)f->rd.tick_den,
           in[i].rd.clock_name, (unsigned long long)in[i].rd.tick_num,
           (unsigned long long)in[i].rd.tick_den);
+    if (strcmp(in[i].rd.order, f->rd.order) != 0 || in[i].rd.seed != f->rd.seed)
+      return mb_error_set(
+          err, MB_EMISMATCH, NULL, 0, 0, NULL,
+          "cannot merge: %s and %s, both machine %s, scheduled the plan "
+          "differently (%s, seed %llu; %s, seed %llu)",
+          f->dir, in[i].dir, grp->label, f->rd.order, f->rd.seed, in[i].rd.order,
+          in[i].rd.seed);
     if (in[i].count != count)
       return mb_error_set(
           err, MB_EINVALID, NULL, 0, 0, NULL,

@@ -266,6 +266,7 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   put(obj, "timeouts", jsize(c->timeouts), &bad);
   put(obj, "failures", jsize(c->failures), &bad);
   put(obj, "waited", jsize(c->waited), &bad);
+  put(obj, "aborted", jsize(c->aborted), &bad);
   put(obj, "raw_stats", mb_results_stats_json(&c->raw_stats), &bad);
   put(obj, "ns_per_op",
       c->raw_stats.n ? jreal((double)c->raw_stats.p50 * c->ns_per_tick) : json_null(),
@@ -280,6 +281,14 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   if (ent) {
     put(ent, "bytes", mb_results_assessment_json(&c->entropy_bytes), &bad);
     put(ent, "raw", mb_results_assessment_json(&c->entropy_raw), &bad);
+    {
+      json_t *hv = json_array();
+
+      if (hv && (json_array_append_new(hv, jh(c->h_bytes_halves[0])) != 0 ||
+                 json_array_append_new(hv, jh(c->h_bytes_halves[1])) != 0))
+        bad = 1;
+      put(ent, "bytes_halves", hv, &bad);
+    }
   }
   put(obj, "entropy", ent, &bad);
   rate = json_object();
@@ -426,6 +435,7 @@ enum {
   F_BITS,
   F_TO,
   F_FAIL,
+  F_ABORT,
   F_WALL,
   F_N
 };
@@ -442,6 +452,7 @@ static void call_figures(const json_t *call, double ns_per_tick, double *f)
   f[F_BITS] = num_at(call, "rate.bits_per_s");
   f[F_TO] = num_at(call, "timeouts");
   f[F_FAIL] = num_at(call, "failures");
+  f[F_ABORT] = json_object_get(call, "aborted") ? num_at(call, "aborted") : 0;
   f[F_WALL] = num_at(call, "wall_s");
 }
 
@@ -449,9 +460,12 @@ static void point_columns(struct buf *b, const json_t *points, size_t index)
 {
   const json_t *p = json_array_get(points, index);
 
-  bprintf(b, ",%.0f,%.0f,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
+  bprintf(b, ",%.0f,%.0f,%s,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
           json_string_value(json_object_get(p, "mode"))
               ? json_string_value(json_object_get(p, "mode"))
+              : "",
+          json_string_value(json_object_get(p, "variant"))
+              ? json_string_value(json_object_get(p, "variant"))
               : "");
 }
 
@@ -467,9 +481,10 @@ char *mb_results_summary_csv(const json_t *run)
   struct buf b = {NULL, 0, 0, 0};
 
   bprintf(&b,
-          "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,"
+          "kind,point,repetition,num_ports,ool_size,mode,variant,h_bytes,h_bytes_min,"
           "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
-          "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s\n");
+          "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,aborted,"
+          "wall_s\n");
   fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
   col = calloc(n_calls ? n_calls : 1, sizeof(*col));
   if (!fig || !col)
@@ -493,6 +508,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, f[F_BITS], 1);
     put_num(&b, f[F_TO], 0);
     put_num(&b, f[F_FAIL], 0);
+    put_num(&b, f[F_ABORT], 0);
     put_num(&b, f[F_WALL], 6);
     bprintf(&b, "\n");
   }
@@ -524,7 +540,7 @@ char *mb_results_summary_csv(const json_t *run)
         lo[which] = min_of(col, c, 0);
         hi[which] = min_of(col, c, 1);
       }
-      med[k] = (k == F_TO || k == F_FAIL || k == F_WALL)
+      med[k] = (k == F_TO || k == F_FAIL || k == F_ABORT || k == F_WALL)
                    ? sum
                    : mb_stats_median_finite(col, c);
     }
@@ -544,6 +560,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, med[F_BITS], 1);
     put_num(&b, med[F_TO], 0);
     put_num(&b, med[F_FAIL], 0);
+    put_num(&b, med[F_ABORT], 0);
     put_num(&b, med[F_WALL], 6);
     bprintf(&b, "\n");
   }

@@ -59,11 +59,16 @@ struct mb_call_summary {
   uint32_t pool_size;
   size_t timings, bytes;
   size_t timeouts, failures;
-  size_t waited; /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t waited;  /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t aborted; /* operations the watchdog ended or never started
+                     (MB_OP_ABORTED); not counted in failures */
   struct mb_stats raw_stats; /* in ticks */
   double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
   struct mb_assessment entropy_raw;
+  /* h_assessed of the first and the second half of the bytes (the first
+   * floor(bytes / 2) and the next as many); -1 when not assessed. */
+  double h_bytes_halves[2];
   double analyse_s; /* statistics and both assessments */
   double write_s;   /* writing the raw file */
 };

@@ -230,6 +230,11 @@ static void other_collector(json_t *doc)
   json_object_set_new(json_object_get(doc, "source"), "layout", json_string("sdk"));
 }
 
+static void other_seed(json_t *doc)
+{
+  json_object_set_new(json_object_get(doc, "experiment"), "seed", json_integer(12));
+}
+
 static void interrupted(json_t *doc)
 {
   json_object_set_new(doc, "status", json_string("interrupted"));
@@ -365,6 +370,22 @@ int main(void)
     }
   }
 
+  /* A shard's report counts its own calls: no point is "missing" the other
+   * shard's repetitions. */
+  {
+    char out[700];
+    const char *r[] = {"report", "-o", out, s1};
+    char *text;
+
+    snprintf(out, sizeof(out), "%s/shard-report.md", base);
+    CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 4, r), MB_OK);
+    text = mb_test_slurp(out, NULL);
+    CHECK(text && strstr(text, "shard 1/2 of the plan"));
+    CHECK(text && strstr(text, "2 of its 2 calls measured"));
+    CHECK(text && !strstr(text, "repetitions measured"));
+    free(text);
+  }
+
   /* --- the merge equals the whole run ---------------------------------- */
   {
     const char *dirs[] = {s2, s1}; /* any order */
@@ -460,7 +481,12 @@ int main(void)
     {
       const char *foreign[] = {s1, k[1]};
 
+      char reseeded[1300];
+      const char *seeds[3] = {k[0], reseeded, k[2]};
+
       expect_refusal("foreign", 2, foreign, MB_EMISMATCH, "different experiments");
+      copy_run(k[1], "k2-seed", reseeded, sizeof(reseeded), other_seed);
+      expect_refusal("seed", 3, seeds, MB_EMISMATCH, "scheduled the plan differently");
     }
   }
   {
@@ -518,21 +544,31 @@ int main(void)
     const char *parts[] = {whole, p2, p1};
     json_t *doc;
 
-    /* The same experiment file, its replay file now a recording made with
-     * Apple silicon's tick (125/3 ns): same bytes, so the same experiment. */
+    /* The same experiment file, its replay path ("timings.txt") now a
+     * directory of recordings made with Apple silicon's tick (125/3 ns), one
+     * per call of the whole run: same bytes, so the same experiment. */
     snprintf(mac, sizeof(mac), "%s/mac", base);
     CHECK(mkdir(mac, 0755) == 0);
     snprintf(line, sizeof(line), "cp '%s/replay.json' '%s/'", DATA, mac);
     CHECK_EQ_INT(system(line), 0);
     snprintf(exp_path, sizeof(exp_path), "%s/replay.json", mac);
-    snprintf(raw, sizeof(raw), "%s/raw/p0-r0.mbr", whole);
-    mb_collection_init(&c);
-    CHECK_EQ_INT(mb_rawfile_read(raw, &meta, &c, &err), MB_OK);
-    meta.tick_num = 125;
-    meta.tick_den = 3;
     snprintf(raw, sizeof(raw), "%s/timings.txt", mac);
-    CHECK_EQ_INT(mb_rawfile_write(raw, &meta, &c, &err), MB_OK);
-    mb_collection_cleanup(&c);
+    CHECK(mkdir(raw, 0755) == 0);
+    {
+      static const char *const names[] = {"p0-r0", "p0-r1", "p1-r0", "p1-r1"};
+      size_t i;
+
+      for (i = 0; i < 4; i++) {
+        snprintf(raw, sizeof(raw), "%s/raw/%s.mbr", whole, names[i]);
+        mb_collection_init(&c);
+        CHECK_EQ_INT(mb_rawfile_read(raw, &meta, &c, &err), MB_OK);
+        meta.tick_num = 125;
+        meta.tick_den = 3;
+        snprintf(raw, sizeof(raw), "%s/timings.txt/%s.mbr", mac, names[i]);
+        CHECK_EQ_INT(mb_rawfile_write(raw, &meta, &c, &err), MB_OK);
+        mb_collection_cleanup(&c);
+      }
+    }
     CHECK_EQ_INT(run_into("mac1", "1/2", exp_path, m1, sizeof(m1)), 0);
     CHECK_EQ_INT(run_into("mac2", "2/2", exp_path, m2, sizeof(m2)), 0);
     copy_run(m1, "mac-lab-1", p1, sizeof(p1), on_a_mac);
@@ -561,18 +597,19 @@ int main(void)
     CHECK_EQ_INT(mb_rawfile_read(path, &meta, &c, &err), MB_OK);
     CHECK_EQ_U64(meta.tick_num, 125);
     mb_collection_cleanup(&c);
-    /* The Mac's times are its ticks in ns: 125/3 of this machine's. */
+    /* The Mac's times are its own ticks in ns (125/3 ns each). */
     {
-      struct mb_rundir a, b;
+      struct mb_rundir b;
       char mdir[1500];
+      size_t i;
 
       snprintf(mdir, sizeof(mdir), "%s/machines/mac-lab", study);
       CHECK_EQ_INT(mb_rundir_load(mdir, &b, &err), MB_OK);
-      CHECK_EQ_INT(mb_rundir_load(whole, &a, &err), MB_OK);
       CHECK_EQ_INT(b.n_calls, 4);
-      if (a.n_calls == 4 && b.n_calls == 4)
-        CHECK_NEAR(b.calls[0].ns_per_op, a.calls[0].ns_per_op * 125.0 / 3.0, 1e-6);
-      mb_rundir_cleanup(&a);
+      CHECK_NEAR(b.tick_ns, 125.0 / 3.0, 1e-12);
+      for (i = 0; i < b.n_calls; i++)
+        CHECK_NEAR(b.calls[i].ns_per_op, b.calls[i].raw_p50 * 125.0 / 3.0, 1e-6);
+      CHECK(b.n_points == 2 && b.points[0].ns_per_op.med > 0);
       mb_rundir_cleanup(&b);
     }
 
@@ -623,6 +660,17 @@ int main(void)
       CHECK(text && strstr(text, "## Machines side by side"));
       free(text);
     }
+    {
+      const char *r[] = {"report", "--format", "latex", "-o", out, study};
+      char *text;
+
+      snprintf(out, sizeof(out), "%s/study-report.tex", base);
+      CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 6, r), MB_OK);
+      text = mb_test_slurp(out, NULL);
+      CHECK(text && strstr(text, "\\begin{tabular}{lrrrr}"));
+      CHECK(text && strstr(text, "mac-lab (Apple M1, replay, tick 41.6667~ns)"));
+      free(text);
+    }
     /* plotdata: one series per machine */
     {
       const char *p[] = {"plotdata", study, data};
@@ -667,6 +715,35 @@ int main(void)
       }
       CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_compare, 3, mixed, &err), MB_EMISMATCH);
     }
+    /* A study.json that points outside the study, or is of another schema,
+     * is refused naming the JSON path. */
+    {
+      static const char *const bad[][2] = {
+          {"dir", "../../elsewhere"}, {"label", "../x"}, {"schema", "mebench-study/9"}};
+      size_t i;
+
+      for (i = 0; i < 3; i++) {
+        char copy[800], sj[900];
+        const char *r[] = {"report", "-o", "-", copy};
+        json_t *s;
+
+        snprintf(copy, sizeof(copy), "%s/study-bad-%zu", base, i);
+        snprintf(line, sizeof(line), "cp -r '%s' '%s'", study, copy);
+        CHECK_EQ_INT(system(line), 0);
+        snprintf(sj, sizeof(sj), "%s/study.json", copy);
+        s = json_load_file(sj, 0, NULL);
+        if (i < 2)
+          json_object_set_new(json_array_get(json_object_get(s, "machines"), 0),
+                              bad[i][0], json_string(bad[i][1]));
+        else
+          json_object_set_new(s, bad[i][0], json_string(bad[i][1]));
+        json_dump_file(s, sj, JSON_INDENT(2));
+        json_decref(s);
+        CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_report, 4, r, &err), MB_EINVALID);
+        CHECK(strstr(err.path, i < 2 ? "machines[0]" : "schema") != NULL);
+      }
+    }
+
     /* scripts/plot draws the study's figures (when gnuplot is here). */
     if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
       snprintf(line, sizeof(line),

@@ -236,10 +236,11 @@ static json_t *csv_call(int point, int rep, double hb, double hr, double ns, int
 
 static void check_csv(void)
 {
-  json_t *run = json_pack("{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s},{s:i,s:i,s:i,s:s}],s:[]}",
-                          "clock", "tick_num", 2, "tick_den", 1, "points", "index", 0,
-                          "num_ports", 8, "ool_size", 4096, "mode", "complex", "index",
-                          1, "num_ports", 1, "ool_size", 1, "mode", "simple", "calls");
+  json_t *run = json_pack(
+      "{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s,s:s},{s:i,s:i,s:i,s:s,s:s}],s:[]}", "clock",
+      "tick_num", 2, "tick_den", 1, "points", "index", 0, "num_ports", 8, "ool_size",
+      4096, "mode", "complex", "variant", "sdk", "index", 1, "num_ports", 1, "ool_size",
+      1, "mode", "simple", "variant", "seed", "calls");
   json_t *calls = json_object_get(run, "calls");
   char *csv;
 
@@ -250,21 +251,25 @@ static void check_csv(void)
   csv = mb_results_summary_csv(run);
   CHECK_EQ_STR(
       csv,
-      "kind,point,repetition,num_ports,ool_size,mode,h_bytes,h_bytes_min,h_bytes_max,"
+      "kind,point,repetition,num_ports,ool_size,mode,variant,h_bytes,h_bytes_min,h_"
+      "bytes_max,"
       "h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,ops_per_s,"
-      "bytes_per_s,bits_per_s,timeouts,failures,wall_s\n"
-      "call,0,0,8,4096,complex,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
-      "500.0,3000.0,0,0,0.500000\n"
-      "call,1,0,1,1,simple,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000.0,"
-      "7500.0,2,0,0.250000\n"
-      "call,0,1,8,4096,complex,5.000000,,,3.500000,,,120.000,100.000,160.000,2000.0,"
-      "500.0,2500.0,1,0,0.500000\n"
-      "call,0,2,8,4096,complex,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
-      "250.0,1000.0,0,0,1.000000\n"
-      "point,0,,8,4096,complex,5.000000,4.000000,6.000000,3.000000,2.500000,3.500000,"
-      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000\n"
-      "point,1,,1,1,simple,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
-      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000\n");
+      "bytes_per_s,bits_per_s,timeouts,failures,aborted,wall_s\n"
+      "call,0,0,8,4096,complex,sdk,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
+      "500.0,3000.0,0,0,0,0.500000\n"
+      "call,1,0,1,1,simple,seed,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000."
+      "0,"
+      "7500.0,2,0,0,0.250000\n"
+      "call,0,1,8,4096,complex,sdk,5.000000,,,3.500000,,,120.000,100.000,160.000,2000."
+      "0,"
+      "500.0,2500.0,1,0,0,0.500000\n"
+      "call,0,2,8,4096,complex,sdk,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
+      "250.0,1000.0,0,0,0,1.000000\n"
+      "point,0,,8,4096,complex,sdk,5.000000,4.000000,6.000000,3.000000,2.500000,3."
+      "500000,"
+      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,0,2.000000\n"
+      "point,1,,1,1,simple,seed,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
+      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0,0.250000\n");
   free(csv);
   json_decref(run);
 }

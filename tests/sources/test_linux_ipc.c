@@ -24,6 +24,7 @@ static void run(struct mb_collector *col, uint32_t ports, uint32_t ool,
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = mode;
+  cfg.variant = MB_VARIANT_SDK;
   mb_collection_init(&c);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, samples, &c, &err), MB_OK);
@@ -82,7 +83,7 @@ int main(void)
    * of two pages); every later send waits 10 ms and times out, and its
    * timing says so. */
   {
-    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX};
+    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX, MB_VARIANT_SDK};
     struct mb_collection c;
     size_t i, late = 0;
 
