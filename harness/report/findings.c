@@ -231,6 +231,11 @@ static int decompose(const struct mb_rundir *rd, enum mb_metric m,
     if (have == 0 || !varies)
       continue;
     if (missing) {
+      size_t len = strlen(mf->left_out);
+
+      if (len + 1 < sizeof(mf->left_out))
+        snprintf(mf->left_out + len, sizeof(mf->left_out) - len, "%s`%s` (%zu of %zu)",
+                 len ? ", " : "", mb_findings_condition_name(rd, k), have, d.n);
       mf->cond_left_out++;
       continue;
     }
