@@ -54,6 +54,11 @@ struct mb_experiment {
 
   char *output; /* results root, default "results" */
 
+  /* Share of each call's timings replaced by a constant before extraction
+   * (mb_collection_inject_constant): a known entropy drop for measuring the
+   * CI gate's power. 0 (the default): none. */
+  double inject_constant;
+
   struct mb_config *points; /* the sweep, expanded */
   size_t n_points;
   struct mb_call *calls; /* n_points * repetitions, in order */
@@ -93,6 +98,8 @@ const char *mb_experiment_collector_option(const struct mb_experiment *exp);
 #define MB_EXP_CALLS_MAX 1000000u           /* points x repetitions */
 #define MB_EXP_TIMINGS_MAX (1ull << 32)     /* timed operations in one run */
 #define MB_EXP_SEED_MAX ((1ull << 53) - 1u) /* exact as a double in any JSON reader */
+#define MB_EXP_INJECT_MAX                                                              \
+  0.5 /* inject_constant: beyond half, nothing is left to gate */
 
 /* Defaults of the format. */
 #define MB_EXP_DEFAULT_SAMPLES 16384u

@@ -76,10 +76,18 @@ static void test_everything_given(void)
       " \"output\": \"out\"}";
   /* mode outermost, then num_ports, then ool_size, in the file's order. */
   static const struct mb_config want[] = {
-      {4, 16, MB_MODE_SIMPLE},  {4, 32, MB_MODE_SIMPLE},  {4, 64, MB_MODE_SIMPLE},
-      {1, 16, MB_MODE_SIMPLE},  {1, 32, MB_MODE_SIMPLE},  {1, 64, MB_MODE_SIMPLE},
-      {4, 16, MB_MODE_COMPLEX}, {4, 32, MB_MODE_COMPLEX}, {4, 64, MB_MODE_COMPLEX},
-      {1, 16, MB_MODE_COMPLEX}, {1, 32, MB_MODE_COMPLEX}, {1, 64, MB_MODE_COMPLEX},
+      {4, 16, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {4, 32, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {4, 64, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {1, 16, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {1, 32, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {1, 64, MB_MODE_SIMPLE, MB_PLACEMENT_FREE},
+      {4, 16, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+      {4, 32, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+      {4, 64, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+      {1, 16, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+      {1, 32, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+      {1, 64, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
   };
   struct mb_experiment exp;
   struct mb_error err;

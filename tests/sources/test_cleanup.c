@@ -175,7 +175,8 @@ int main(void)
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_error err;
-  struct mb_config cfg = {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX};
+  struct mb_config cfg = {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX,
+                          MB_PLACEMENT_FREE};
   struct usage before, after;
   struct rlimit saved;
   int mode, i;

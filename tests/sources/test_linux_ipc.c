@@ -82,7 +82,7 @@ int main(void)
    * of two pages); every later send waits 10 ms and times out, and its
    * timing says so. */
   {
-    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX};
+    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX, MB_PLACEMENT_FREE};
     struct mb_collection c;
     size_t i, late = 0;
 

@@ -75,7 +75,7 @@ static long read_sysctl(const char *path)
 
 static void collect_64(struct mb_collector *col, struct mb_collection *c)
 {
-  struct mb_config cfg = {64, 4096, MB_MODE_COMPLEX};
+  struct mb_config cfg = {64, 4096, MB_MODE_COMPLEX, MB_PLACEMENT_FREE};
   struct mb_error err;
 
   mb_error_init(&err);
@@ -206,7 +206,7 @@ int main(void)
    * it must wait (or, on a machine too busy to run the receiver within
    * 10 ms, time out). */
   {
-    struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX};
+    struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_PLACEMENT_FREE};
     struct mb_collection c;
     size_t i, other = 0;
 
