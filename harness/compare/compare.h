@@ -48,7 +48,8 @@ struct mb_compare_point {
   uint32_t num_ports;
   uint32_t ool_size;
   char mode[16];
-  size_t n; /* repetitions recorded (calls of this point) */
+  char placement[24]; /* "free" when the run predates the placement axis */
+  size_t n;           /* repetitions recorded (calls of this point) */
   /* The values that exist, in call order: count[m] <= n, because the runner
    * writes null when a call could not be assessed (no estimate, no time). */
   size_t count[MB_CMP_METRIC_COUNT];
@@ -74,7 +75,8 @@ struct mb_compare_run {
   long long cores;
   long long tick_num, tick_den; /* one clock tick = num/den ns; -1 absent */
   long long samples, repetitions, raw_bits, bitstring; /* -1 when absent */
-  char estimators[256]; /* comma-joined keys, "" when absent */
+  char estimators[256];   /* comma-joined keys, "" when absent */
+  double inject_constant; /* experiment.inject_constant, 0 when absent */
   struct mb_compare_point *points;
   size_t n_points;
   size_t n_null[MB_CMP_METRIC_COUNT]; /* calls whose value is null */
@@ -133,6 +135,7 @@ struct mb_compare_row {
   uint32_t num_ports;
   uint32_t ool_size;
   char mode[16];
+  char placement[24];
   int in_base, in_cur; /* present with at least one repetition */
   struct mb_compare_stat stat[MB_CMP_METRIC_COUNT]; /* valid when both */
   double cur_h_bytes; /* current median h_bytes (NAN when not in_cur) */

@@ -540,6 +540,11 @@ static int check_placement(struct loader *ld, const char *path, enum mb_placemen
       continue;
     if (list[i].placements & MB_PLACEMENT_BIT(p))
       return MB_OK;
+    if (strcmp(list[i].platform, "any") == 0)
+      return fail(ld, path,
+                  "placement \"%s\": the \"%s\" collector plays timings back and has "
+                  "no threads to place; only \"free\" applies",
+                  mb_placement_name(p), list[i].name);
     can[0] = '\0';
     for (k = 0; k < MB_PLACEMENT_COUNT; k++)
       if (list[i].placements & MB_PLACEMENT_BIT(k)) {

@@ -82,13 +82,14 @@ uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q)
   return sorted[i < n ? i : n - 1];
 }
 
-/* Which axes get their own figures: numeric axes when swept; mode only when
- * nothing else is swept (otherwise each mode is a line). */
+/* Which axes get their own figures: numeric axes when swept; a categorical
+ * one (mode, placement) only when no numeric axis is swept (otherwise each
+ * of its values is a line). */
 static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
 {
   if (!mb_rundir_swept(rd, a))
     return 0;
-  if (a == MB_AXIS_MODE)
+  if (mb_axis_categorical(a))
     return !mb_rundir_swept(rd, MB_AXIS_NUM_PORTS) &&
            !mb_rundir_swept(rd, MB_AXIS_OOL_SIZE);
   return 1;
@@ -244,6 +245,8 @@ static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
                             : "ports in the pool, num_ports";
   case MB_AXIS_OOL_SIZE:
     return "out-of-line payload, ool_size (bytes, log2 scale)";
+  case MB_AXIS_PLACEMENT:
+    return "placement of the timing and receiver threads";
   default:
     return "mode";
   }
@@ -284,7 +287,8 @@ static void series_title(const struct mb_rundir *rd, const struct mb_rundir_poin
       snprintf(buf + len, n - len, "%s%u B OOL", len ? ", " : "", p->config.ool_size);
     else
       snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
-               mb_mode_name(p->config.mode));
+               mb_axis_value_name((enum mb_axis)b,
+                                  mb_rundir_axis_value(p, (enum mb_axis)b)));
     len = strlen(buf);
   }
 }
@@ -362,7 +366,17 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
     for (i = 0; i < m; i++) {
       const struct mb_rundir_point *p = &rd->points[order[i]];
       uint32_t x = mb_rundir_axis_value(p, a);
+      const char *word = mb_axis_value_name(a, x);
 
+      /* A category is drawn at its rank among the run's values (0, 1, ...),
+       * where axis.gp's x range expects it. */
+      if (mb_axis_categorical(a)) {
+        uint32_t rank = 0;
+
+        while (rank < rd->axes[a].n && rd->axes[a].values[rank] != x)
+          rank++;
+        x = rank;
+      }
       fprintf(o->f, "%u", x);
       num(o->f, p->h_bytes.med);
       num(o->f, p->h_bytes.min);
@@ -377,8 +391,7 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
       num(o->f, p->bits_per_s.min);
       num(o->f, p->bits_per_s.max);
       num(o->f, p->ops_per_s.med);
-      fprintf(o->f, " %zu %zu %s\n", p->timeouts, p->index,
-              a == MB_AXIS_MODE ? mb_mode_name(p->config.mode) : "-");
+      fprintf(o->f, " %zu %zu %s\n", p->timeouts, p->index, word ? word : "-");
     }
   }
   snprintf(name, sizeof(name), "axis-%s", mb_axis_name(a));
@@ -390,9 +403,9 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   fprintf(o->f,
           "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
           "array ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, a == MB_AXIS_MODE, rd->axes[a].n,
+          axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), rd->axes[a].n,
           rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
-  if (a != MB_AXIS_MODE && rd->axes[a].n <= 12) {
+  if (!mb_axis_categorical(a) && rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
@@ -429,9 +442,10 @@ static void point_values(const struct mb_rundir *rd, const struct mb_rundir_poin
   for (b = 0; b < MB_AXIS_COUNT && len < n; b++) {
     if (any && !mb_rundir_swept(rd, (enum mb_axis)b))
       continue;
-    if (b == MB_AXIS_MODE)
+    if (mb_axis_categorical((enum mb_axis)b))
       snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
-               mb_mode_name(p->config.mode));
+               mb_axis_value_name((enum mb_axis)b,
+                                  mb_rundir_axis_value(p, (enum mb_axis)b)));
     else
       snprintf(buf + len, n - len, "%s%u", len ? ", " : "",
                mb_rundir_axis_value(p, (enum mb_axis)b));

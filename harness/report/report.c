@@ -310,17 +310,15 @@ static int cmp_points(const void *x, const void *y)
 
 static void axis_cell(FILE *f, const struct mb_rundir_point *p, enum mb_axis a)
 {
-  if (a == MB_AXIS_MODE)
-    fputs(mb_mode_name(p->config.mode), f);
+  if (mb_axis_categorical(a))
+    fputs(mb_axis_value_name(a, mb_rundir_axis_value(p, a)), f);
   else
     fprintf(f, "%u", mb_rundir_axis_value(p, a));
 }
 
 static const char *axis_head(enum mb_axis a)
 {
-  return a == MB_AXIS_NUM_PORTS  ? "num_ports"
-         : a == MB_AXIS_OOL_SIZE ? "ool_size (B)"
-                                 : "mode";
+  return a == MB_AXIS_OOL_SIZE ? "ool_size (B)" : mb_axis_name(a);
 }
 
 /* --- Markdown --------------------------------------------------------------- */
@@ -352,10 +350,10 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
           "(p01–p99) | rate (bits/s) | timeouts | binding estimator |\n|",
           rd->raw_bits);
   if (by_axis)
-    fputs(a == MB_AXIS_MODE ? " --- |" : " ---: |", f);
+    fputs(mb_axis_categorical(a) ? " --- |" : " ---: |", f);
   for (b = 0; b < MB_AXIS_COUNT; b++)
     if ((!by_axis || b != (int)a) && (mb_rundir_swept(rd, (enum mb_axis)b) || !by_axis))
-      fputs(b == MB_AXIS_MODE ? " --- |" : " ---: |", f);
+      fputs(mb_axis_categorical((enum mb_axis)b) ? " --- |" : " ---: |", f);
   fputs(" ---: | ---: | ---: | ---: | ---: | --- |\n", f);
   for (i = 0; i < rd->n_points; i++) {
     const struct mb_rundir_point *p = &rd->points[order[i]];
@@ -499,8 +497,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
 
     fprintf(f, "%s%s: ", a ? "; " : "", mb_axis_name((enum mb_axis)a));
     for (i = 0; i < v->n; i++) {
-      if (a == MB_AXIS_MODE)
-        fprintf(f, "%s%s", i ? ", " : "", mb_mode_name((enum mb_mode)v->values[i]));
+      if (mb_axis_categorical((enum mb_axis)a))
+        fprintf(f, "%s%s", i ? ", " : "",
+                mb_axis_value_name((enum mb_axis)a, v->values[i]));
       else
         fprintf(f, "%s%u", i ? ", " : "", v->values[i]);
     }
@@ -655,8 +654,8 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     fputs(" Fixed: ", f);
     tex_text(f, mb_axis_name((enum mb_axis)a));
     fputs(" = ", f);
-    if (a == MB_AXIS_MODE)
-      fputs(mb_mode_name((enum mb_mode)rd->axes[a].values[0]), f);
+    if (mb_axis_categorical((enum mb_axis)a))
+      tex_text(f, mb_axis_value_name((enum mb_axis)a, rd->axes[a].values[0]));
     else
       fprintf(f, "%u%s", rd->axes[a].values[0], a == MB_AXIS_OOL_SIZE ? "~B" : "");
     fputs(".", f);
@@ -667,14 +666,14 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
   fputs("}\n  \\begin{tabular}{", f);
   for (a = 0; a < MB_AXIS_COUNT; a++)
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
-      fputs(a == MB_AXIS_MODE ? "l" : "r", f);
+      fputs(mb_axis_categorical((enum mb_axis)a) ? "l" : "r", f);
   fputs("rrrr}\n    \\toprule\n    ", f);
   for (a = 0; a < MB_AXIS_COUNT; a++)
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
       fprintf(f, "%s & ",
               a == MB_AXIS_NUM_PORTS  ? "\\texttt{num\\_ports}"
               : a == MB_AXIS_OOL_SIZE ? "\\texttt{ool\\_size} (B)"
-                                      : "mode");
+                                      : mb_axis_name((enum mb_axis)a));
   fprintf(f,
           "$H_{\\mathrm{bytes}}$ (bits/byte) & $H_{\\mathrm{raw}}$ (bits/%u-bit "
           "symbol) & time/op (ns) & rate (%sbit/s) \\\\\n    \\midrule\n",

@@ -41,6 +41,7 @@ static void fill(struct mb_collector *col, uint32_t ports, uint32_t ool,
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = MB_MODE_COMPLEX;
+  cfg.placement = MB_PLACEMENT_FREE;
   mb_collection_init(&c);
   mb_error_init(&err);
   mb_linux_ipc_inject_fault(MB_FAULT_STALL, 0);

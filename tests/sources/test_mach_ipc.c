@@ -33,6 +33,7 @@ static void run(const char *option, enum mb_mode mode, uint32_t ports, uint32_t 
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = mode;
+  cfg.placement = MB_PLACEMENT_FREE;
   mb_collection_init(&c);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_open("mach_ipc", option, &col, &err), MB_OK);
