@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "collector.h"
 
 /* Every collector's description, sorted by name; the ops of each collector

@@ -75,8 +75,4 @@ void mb_cli_print_exit_codes(FILE *out);
  * Returns a status; main() maps it with mb_status_exit(). */
 int mb_cli_main(int argc, char **argv);
 
-/* The closest of candidates to word by edit distance, or NULL when none is
- * close enough to be a plausible typo. Borrowed pointer into candidates. */
-const char *mb_suggest(const char *word, const char *const *candidates, size_t n);
-
 #endif

@@ -159,3 +159,53 @@ int mb_status_exit(int code)
     return MB_EXIT_FAILURE;
   }
 }
+
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment): "rnu" is one slip from "run", as "ool_szie" from
+ * "ool_size". Bounded to short words (option and key names). */
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j;
+  size_t rows[3][65];
+
+  if (la > 64 || lb > 64)
+    return (size_t)-1;
+  for (j = 0; j <= lb; j++)
+    rows[0][j] = j;
+  for (i = 1; i <= la; i++) {
+    size_t *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+
+    cur[0] = i;
+    for (j = 1; j <= lb; j++) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t best = up[j - 1] + cost;
+
+      if (up[j] + 1 < best)
+        best = up[j] + 1;
+      if (cur[j - 1] + 1 < best)
+        best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          up2[j - 2] + 1 < best)
+        best = up2[j - 2] + 1;
+      cur[j] = best;
+    }
+  }
+  return rows[la % 3][lb];
+}
+
+const char *mb_suggest(const char *word, const char *const *candidates, size_t n)
+{
+  const char *best = NULL;
+  size_t best_d = (size_t)-1, i;
+  size_t limit = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
+
+  for (i = 0; i < n; i++) {
+    size_t d = edit_distance(word, candidates[i]);
+
+    if (d < best_d) {
+      best_d = d;
+      best = candidates[i];
+    }
+  }
+  return best_d <= limit ? best : NULL;
+}

@@ -100,4 +100,9 @@ const char *mb_status_name(int code);
 /* The exit code main() uses for a status (MB_OK gives MB_EXIT_OK). */
 int mb_status_exit(int code);
 
+/* For "did you mean" hints in messages: the closest of candidates to word
+ * by edit distance, or NULL when none is close enough to be a plausible
+ * typo. Borrowed pointer into candidates. Thread-safe. */
+const char *mb_suggest(const char *word, const char *const *candidates, size_t n);
+
 #endif

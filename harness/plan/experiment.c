@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "estimators.h"
 #include "sha256.h"
 
