@@ -146,7 +146,7 @@ size_t mb_extract_timing_entropy(const uint64_t *timings, size_t k, uint8_t *out
  * 0 when fraction <= 0 or c has fewer than 3 timings. A deliberate,
  * documented entropy drop for measuring the CI gate's power; never used
  * unless an experiment asks for it. */
-#define MB_INJECT_BLOCK 8u
+#define MB_INJECT_BLOCK 3u
 size_t mb_collection_inject_constant(struct mb_collection *c, double fraction,
                                      uint64_t seed, size_t n_samples);
 
