@@ -214,7 +214,8 @@ static int power(struct mb_compare_run *runs, size_t n, double alpha, double flo
     }
   }
   if (n_a < 3) {
-    fprintf(stderr, "compare_noise: the power needs at least 3 runs without injection\n");
+    fprintf(stderr,
+            "compare_noise: the power needs at least 3 runs without injection\n");
     return 2;
   }
   printf("%zu plain runs (A/A) and %zu injected runs (A/B) of %s (%s), alpha %g", n_a,
@@ -340,8 +341,8 @@ static int power(struct mb_compare_run *runs, size_t n, double alpha, double flo
     f = order[i];
     printf("  F=%.3f (h_bytes -%.1f%%, h_raw -%.1f%%): gate %zu/%zu, h_bytes test %zu, "
            "h_raw test %zu\n",
-           fs[f], 100 * drop[0][f], 100 * drop[1][f], ab_fail[f][BY_GATE][t_star], n_f[f],
-           ab_fail[f][BY_BYTES][t_star], ab_fail[f][BY_RAW][t_star]);
+           fs[f], 100 * drop[0][f], 100 * drop[1][f], ab_fail[f][BY_GATE][t_star],
+           n_f[f], ab_fail[f][BY_BYTES][t_star], ab_fail[f][BY_RAW][t_star]);
   }
   for (k = 0; k < 2; k++) {
     double d = smallest_drop(n_fs, order, drop[k], ab_fail, k == 0 ? BY_BYTES : BY_RAW,
