@@ -8,7 +8,7 @@ set yrange [0:*]
 if (nser > 4) { set key outside right top vertical } else { set key top left }
 set style fill transparent solid 0.18 noborder
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using 1:8:9:10:xtic(17) with yerrorbars lt i title ser[i].' (median, p01-p99)'
+  plot for [i=1:nser] dat index (i-1) using 1:8:9:10 with yerrorbars lt i title ser[i].' (median, p01-p99)'
 } else {
   plot for [i=1:nser] dat index (i-1) using 1:9:10 with filledcurves lt i notitle, \
        for [i=1:nser] dat index (i-1) using 1:8 with linespoints lt i title ser[i].' (median)', \

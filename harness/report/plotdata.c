@@ -405,7 +405,14 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
           "array ser[%zu]\n",
           axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), rd->axes[a].n,
           rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
-  if (!mb_axis_categorical(a) && rd->axes[a].n <= 12) {
+  if (mb_axis_categorical(a)) {
+    /* One tic per category at its rank, named once (not once per series). */
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd->axes[a].n; i++)
+      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
+              mb_axis_value_name(a, rd->axes[a].values[i]), i);
+    fputs("'\n", o->f);
+  } else if (rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
