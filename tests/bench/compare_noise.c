@@ -348,10 +348,17 @@ static int power(struct mb_compare_run *runs, size_t n, double alpha, double flo
     double d = smallest_drop(n_fs, order, drop[k], ab_fail, k == 0 ? BY_BYTES : BY_RAW,
                              t_star, n_f);
 
+    size_t f0 = order[0];
+    int by0 = k == 0 ? BY_BYTES : BY_RAW;
+
     if (isnan(d))
       printf("smallest %s drop its test catches with 90%% power: more than the largest "
              "injected (%.1f%%)\n",
              k == 0 ? "h_bytes" : "h_raw", n_fs ? 100 * drop[k][order[n_fs - 1]] : 0.0);
+    else if (n_f[f0] && (double)ab_fail[f0][by0][t_star] >= 0.9 * (double)n_f[f0])
+      printf("smallest %s drop its test catches with 90%% power at <= 1%% false "
+             "alarms: at most %.1f%% (already the smallest injected drop)\n",
+             k == 0 ? "h_bytes" : "h_raw", 100 * d);
     else
       printf("smallest %s drop its test catches with 90%% power at <= 1%% false "
              "alarms: %.1f%%\n",
