@@ -39,6 +39,9 @@ extern const struct mb_collector_ops mb_mach_ipc_ops;
 extern const struct mb_collector_ops mb_linux_ipc_ops;
 extern const struct mb_collector_ops mb_replay_ops;
 
+/* Replay's part of mb_collector_seek(): state is replay's. */
+void mb_replay_seek(void *state, size_t index);
+
 /* The registry's descriptions (source.c), shared by real and absent
  * implementations, in mb_sources_list() order. */
 #define MB_N_SOURCES 3

@@ -18,6 +18,8 @@ struct replay {
   int32_t *status;
   size_t n, cap;
   size_t pos;         /* next timing to hand out */
+  size_t seek;        /* the next call's index in the plan (mb_replay_seek) */
+  int seeking;        /* 1: place the next call by seek, not by pos */
   int from_text;      /* text input: no recorded pool size or clock */
   uint32_t pool_size; /* recorded by the first raw file */
   char clock_from[64];
@@ -297,6 +299,14 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   size_t raw_count = MB_RAW_COUNT(n_samples), done = 0;
 
   (void)err;
+  if (r->seeking && r->n > 0) {
+    /* The call's place in the whole plan decides its timings, as if every
+     * call before it had been played (size_t arithmetic modulo n). */
+    r->pos = (size_t)(((unsigned long long)(r->seek % r->n) *
+                       (unsigned long long)(raw_count % r->n)) %
+                      r->n);
+    r->seeking = 0;
+  }
   while (done < raw_count) {
     size_t take = r->n - r->pos;
 
@@ -312,6 +322,16 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   out->n_timings = raw_count;
   out->pool_size = r->from_text ? cfg->num_ports : r->pool_size;
   return MB_OK;
+}
+
+void mb_replay_seek(void *state, size_t index)
+{
+  struct replay *r = state;
+
+  if (r) {
+    r->seek = index;
+    r->seeking = 1;
+  }
 }
 
 const struct mb_collector_ops mb_replay_ops = {

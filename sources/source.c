@@ -374,6 +374,12 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   return MB_OK;
 }
 
+void mb_collector_seek(struct mb_collector *col, size_t index)
+{
+  if (col && col->ops == &mb_replay_ops)
+    mb_replay_seek(col->state, index);
+}
+
 void mb_collector_free(struct mb_collector *col)
 {
   if (!col)

@@ -195,6 +195,13 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
                          size_t n_samples, struct mb_collection *out,
                          struct mb_error *err);
 
+/* Tell the collector that its next collect call is the index-th of the
+ * run's whole plan (warm-up calls first, then the schedule). Only replay
+ * uses it: it plays timings index * MB_RAW_COUNT(n_samples) onward (with
+ * wrap-around), so a call gets the same timings whether the run is whole, a
+ * shard of it (run --shard) or resumed. Live collectors ignore it. */
+void mb_collector_seek(struct mb_collector *col, size_t index);
+
 void mb_collector_free(struct mb_collector *col);
 
 #endif

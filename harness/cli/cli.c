@@ -16,6 +16,8 @@ static const struct mb_command commands[] = {
     {"baseline", "keep a run's summaries as a named baseline for compare",
      mb_cmd_baseline},
     {"compare", "compare two runs; fail on an entropy regression", mb_cmd_compare},
+    {"merge", "join shards of a run, or runs on several machines into a study",
+     mb_cmd_merge},
     {"plotdata", "write the gnuplot-ready tables of a results directory",
      mb_cmd_plotdata},
     {"report", "write a research report (Markdown) or LaTeX table of a run",

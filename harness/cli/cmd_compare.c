@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
+#include "merge.h"
+#include "study.h"
 
 enum {
   OPT_ALPHA = 1,
@@ -43,14 +45,19 @@ static void usage(FILE *out)
           "BASELINE and CURRENT are each a results directory, its run.json, or a\n"
           "baseline file (results/baselines/NAME.json, made by `mebench baseline`);\n"
           "'-' reads one of them from standard input.\n"
-          "Points are matched by num_ports, ool_size and mode. A point regresses when\n"
-          "the median min-entropy of its extracted bytes or of its raw deltas fell by\n"
-          "more than --max-drop AND a one-sided Mann-Whitney U test over the\n"
-          "repetitions gives p <= --alpha / k, k the number of gated metrics\n"
-          "(Bonferroni), or when it is below --min-entropy.\n"
+          "Points are matched by num_ports, ool_size, mode and placement. A point\n"
+          "regresses when the median min-entropy of its extracted bytes or of its raw\n"
+          "deltas fell by more than --max-drop AND a one-sided Mann-Whitney U test\n"
+          "over the repetitions gives p <= --alpha / k, k the number of gated\n"
+          "metrics (Bonferroni), or when it is below --min-entropy.\n"
           "Runs of different collectors, experiments, samples, raw_bits, estimators\n"
           "or clocks are refused (exit 7); different machines are compared with a\n"
-          "warning.\n\nOptions:\n");
+          "warning.\n\n"
+          "Two studies (directories with study.json, from `mebench merge` of several\n"
+          "machines) are compared machine by machine: each machine of BASELINE with\n"
+          "the machine of the same label in CURRENT, point by point as above; a\n"
+          "machine on one side only is named on stderr; no machine in common is\n"
+          "exit 7. The worst outcome of the machines is the exit code.\n\nOptions:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
@@ -97,6 +104,89 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
   else
     mb_error_set(err, status, path, 0, 0, NULL, "cannot format the output");
   free(buf);
+  return status;
+}
+
+/* Two studies: each baseline machine against the current machine of the same
+ * label, written one after another under the machine's name. */
+static int compare_studies(const char *bdir, const char *cdir,
+                           const struct mb_compare_options *copts, int format,
+                           struct mb_error *err)
+{
+  struct mb_study bs, cs;
+  size_t i, j, matched = 0, regressed = 0;
+  int status = mb_study_load(bdir, &bs, err);
+
+  memset(&cs, 0, sizeof(cs));
+  if (status == MB_OK)
+    status = mb_study_load(cdir, &cs, err);
+  if (status == MB_OK && format == OPT_JSON)
+    printf("{\"machines\": [\n");
+  for (i = 0; status == MB_OK && i < bs.n_machines; i++) {
+    struct mb_compare_run base, cur;
+    struct mb_compare_report rep;
+    int wst;
+
+    for (j = 0; j < cs.n_machines; j++)
+      if (strcmp(bs.machines[i].label, cs.machines[j].label) == 0)
+        break;
+    if (j == cs.n_machines) {
+      fprintf(stderr, "mebench: compare: machine %s of %s is not in %s; not compared\n",
+              bs.machines[i].label, bdir, cdir);
+      continue;
+    }
+    memset(&rep, 0, sizeof(rep));
+    memset(&cur, 0, sizeof(cur));
+    status = mb_compare_run_load(bs.machines[i].rd.dir, &base, err);
+    if (status == MB_OK)
+      status = mb_compare_run_load(cs.machines[j].rd.dir, &cur, err);
+    if (status == MB_OK)
+      status = mb_compare_runs(&base, &cur, copts, &rep, err);
+    if (status == MB_OK) {
+      if (format == OPT_JSON)
+        printf("%s{\"machine\": \"%s\", \"comparison\":\n", matched ? ",\n" : "",
+               bs.machines[i].label);
+      else if (format == OPT_MARKDOWN)
+        printf("%s### Machine %s\n\n", matched ? "\n" : "", bs.machines[i].label);
+      else
+        printf("%smachine %s:\n", matched ? "\n" : "", bs.machines[i].label);
+      fflush(stdout);
+      wst = format == OPT_JSON       ? mb_compare_write_json(stdout, &rep)
+            : format == OPT_MARKDOWN ? mb_compare_write_markdown(stdout, &rep)
+                                     : mb_compare_write_text(stdout, &rep);
+      if (format == OPT_JSON)
+        printf("}");
+      if (wst)
+        status =
+            mb_error_set(err, wst, "<stdout>", 0, 0, NULL, "cannot write the report");
+      matched++;
+      regressed += mb_compare_status(&rep) != MB_OK;
+    }
+    mb_compare_report_cleanup(&rep);
+    mb_compare_run_cleanup(&cur);
+    mb_compare_run_cleanup(&base);
+  }
+  if (status == MB_OK && format == OPT_JSON)
+    printf("\n]}\n");
+  for (j = 0; status == MB_OK && j < cs.n_machines; j++) {
+    for (i = 0; i < bs.n_machines; i++)
+      if (strcmp(bs.machines[i].label, cs.machines[j].label) == 0)
+        break;
+    if (i == bs.n_machines)
+      fprintf(stderr, "mebench: compare: machine %s of %s is not in %s; not compared\n",
+              cs.machines[j].label, cdir, bdir);
+  }
+  if (status == MB_OK && matched == 0)
+    status = mb_error_set(err, MB_EMISMATCH, NULL, 0, 0, NULL,
+                          "compare: the studies %s and %s have no machine in common "
+                          "(machines are matched by label)",
+                          bdir, cdir);
+  if (status == MB_OK && regressed)
+    status = mb_error_set(err, MB_EREGRESSION, NULL, 0, 0, NULL,
+                          "%zu of %zu machine(s) regressed against %s", regressed,
+                          matched, bdir);
+  mb_study_cleanup(&cs);
+  mb_study_cleanup(&bs);
   return status;
 }
 
@@ -164,6 +254,20 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: --gab - and --%s both write to stdout",
                         format == OPT_JSON ? "json" : "markdown");
+  if (mb_merge_is_study(paths[0]) || mb_merge_is_study(paths[1])) {
+    if (!mb_merge_is_study(paths[0]) || !mb_merge_is_study(paths[1]))
+      return mb_error_set(err, MB_EMISMATCH, NULL, 0, 0, NULL,
+                          "compare: %s is a study and %s is not: compare a study with "
+                          "a study, or a machine's run (STUDY/machines/<machine>) with "
+                          "a run",
+                          mb_merge_is_study(paths[0]) ? paths[0] : paths[1],
+                          mb_merge_is_study(paths[0]) ? paths[1] : paths[0]);
+    if (gab)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "compare: --gab takes runs, not studies: give a machine's "
+                          "run (STUDY/machines/<machine>)");
+    return compare_studies(paths[0], paths[1], &copts, format, err);
+  }
   status = mb_compare_run_load(paths[0], &base, err);
   if (status == MB_OK)
     status = mb_compare_run_load(paths[1], &cur, err);

@@ -1,10 +1,13 @@
 /* cmd_plotdata.c: `mebench plotdata`, the data behind scripts/plot's figures. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "merge.h"
 #include "plotdata.h"
 #include "rundir.h"
+#include "study.h"
 
 enum { OPT_HELP = 1, OPT_POINT };
 
@@ -22,10 +25,32 @@ static void usage(FILE *out)
           "Write the gnuplot-ready tables of a run (per-axis medians and spreads,\n"
           "per-estimator estimates, histograms, time series, autocorrelations) and\n"
           "figures.tsv, the list of figures scripts/plot draws from them.\n"
-          "Most users run scripts/plot RESULTS_DIR instead.\n\nOptions:\n");
+          "Most users run scripts/plot RESULTS_DIR instead. For a study (a directory\n"
+          "with study.json, from `mebench merge` of several machines) it writes the\n"
+          "figures with one line per machine.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
+}
+
+/* A study (`mebench merge` of several machines): the figures with one line
+ * per machine; each machine's own figures come from its run under
+ * machines/<label>/. */
+static int study_plotdata(const char *dir, const char *outdir, struct mb_error *err)
+{
+  struct mb_study st;
+  const struct mb_rundir **runs = NULL;
+  const char **labels = NULL;
+  int rc = mb_study_load(dir, &st, err);
+
+  if (!rc && mb_study_arrays(&st, &runs, &labels) != MB_OK)
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (!rc)
+    rc = mb_plotdata_study_write(runs, labels, st.n_machines, outdir, err);
+  free((void *)runs);
+  free((void *)labels);
+  mb_study_cleanup(&st);
+  return rc;
 }
 
 int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)
@@ -66,6 +91,8 @@ int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "plotdata: RESULTS_DIR and OUTDIR are required");
   }
+  if (mb_merge_is_study(dir))
+    return study_plotdata(dir, outdir, err);
   rc = mb_rundir_load(dir, &rd, err);
   if (!rc)
     rc = mb_plotdata_write(&rd, outdir, (size_t)point, err);

@@ -10,7 +10,9 @@
 #include "commands.h"
 #include "fsutil.h"
 #include "report.h"
+#include "merge.h"
 #include "rundir.h"
+#include "study_report.h"
 
 enum { OPT_FORMAT = 1, OPT_HELP, OPT_OUTPUT, OPT_PLOTS, OPT_POINT };
 
@@ -104,10 +106,28 @@ static int replaceable_report(const char *path)
          strncmp(head, "% mebench report", 16) == 0;
 }
 
+/* Free whichever of a run and a study was loaded (both accept zeroed). */
+static void release(struct mb_rundir *rd, struct mb_study *st)
+{
+  mb_rundir_cleanup(rd);
+  mb_study_cleanup(st);
+}
+
+/* The report of the study when one was loaded, else of the run. */
+static int emit(FILE *f, const char *name, const struct mb_rundir *rd,
+                const struct mb_study *st, const struct mb_report_options *ro,
+                struct mb_error *err)
+{
+  if (st->n_machines > 0)
+    return mb_study_report_write(f, name, st, ro, err);
+  return mb_report_write(f, name, rd, ro, err);
+}
+
 int mb_cmd_report(int argc, char **argv, struct mb_error *err)
 {
   struct mb_optparse p;
   struct mb_rundir rd;
+  struct mb_study st;
   struct mb_report_options ro;
   const char *dir = NULL, *output = NULL, *plots = NULL;
   char dirbuf[4096];
@@ -161,15 +181,26 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "report: RESULTS_DIR is required");
   }
-  rc = mb_rundir_load(dir, &rd, err);
+  memset(&rd, 0, sizeof(rd));
+  memset(&st, 0, sizeof(st));
+  if (mb_merge_is_study(dir)) {
+    if (ro.format == MB_REPORT_LATEX)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "report: --format latex takes one run; a study's machines "
+                          "are runs: %s/machines/<machine>",
+                          dir);
+    rc = mb_study_load(dir, &st, err);
+  } else {
+    rc = mb_rundir_load(dir, &rd, err);
+  }
   if (rc) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return rc;
   }
-  if ((size_t)point >= rd.n_points) {
+  if (st.n_machines == 0 && (size_t)point >= rd.n_points) {
     size_t n_points = rd.n_points; /* cleanup zeroes rd */
 
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_set(
         err, MB_EUSAGE, NULL, 0, 0, NULL,
         "report: --point %lld does not exist (the run has points 0..%zu)", point,
@@ -188,7 +219,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     plots = plotsbuf;
   }
   if (absolute(plots, absplots, sizeof(absplots)) != 0) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_errno(err, errno, plots, "cannot resolve");
   }
   {
@@ -202,7 +233,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     else
       snprintf(outdir, sizeof(outdir), ".");
     if (absolute(outdir[0] ? outdir : "/", absout, sizeof(absout)) != 0) {
-      mb_rundir_cleanup(&rd);
+      release(&rd, &st);
       return mb_error_errno(err, errno, outdir, "cannot resolve");
     }
   }
@@ -217,14 +248,14 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   }
 
   if (strcmp(output, "-") == 0) {
-    rc = mb_report_write(stdout, "<stdout>", &rd, &ro, err);
-    mb_rundir_cleanup(&rd);
+    rc = emit(stdout, "<stdout>", &rd, &st, &ro, err);
+    release(&rd, &st);
     return rc;
   }
   /* An older report is replaced, but nothing else: `-o RUN/run.json` must
    * not turn a run's record into its report. */
   if (!replaceable_report(output)) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_set(err, MB_EEXISTS, output, 0, 0, NULL,
                         "exists and is not a mebench report: not replaced (choose "
                         "another --output, or remove it first)");
@@ -234,10 +265,10 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
    * older one is replaced. */
   mem = open_memstream(&text, &len);
   if (!mem) {
-    mb_rundir_cleanup(&rd);
+    release(&rd, &st);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  rc = mb_report_write(mem, output, &rd, &ro, err);
+  rc = emit(mem, output, &rd, &st, &ro, err);
   if (fclose(mem) != 0 && rc == MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
@@ -245,6 +276,6 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   free(text);
   if (rc == MB_OK)
     fprintf(stderr, "report: wrote %s\n", output);
-  mb_rundir_cleanup(&rd);
+  release(&rd, &st);
   return rc;
 }

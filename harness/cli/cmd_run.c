@@ -14,15 +14,19 @@
 #include "results.h"
 #include "runner.h"
 
-enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET, OPT_RESUME };
+enum { OPT_HELP = 1, OPT_MACHINE, OPT_OUTPUT, OPT_QUIET, OPT_RESUME, OPT_SHARD };
 
 static const struct mb_opt opts[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
+    {"machine", 'm', "NAME", OPT_MACHINE,
+     "name the machine in run.json (machine.label); merge groups runs by it"},
     {"output", 'o', "DIR", OPT_OUTPUT,
      "results root (default: the experiment's output, \"results\")"},
     {"quiet", 'q', NULL, OPT_QUIET, "no progress and no closing table on stderr"},
     {"resume", 'r', "RESULTS_DIR", OPT_RESUME,
      "complete the missing calls of an interrupted run"},
+    {"shard", 's', "K/N", OPT_SHARD,
+     "run only shard K of N: repetitions r with r mod N = K-1 of every point"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -46,7 +50,7 @@ static void usage(FILE *out)
 {
   fprintf(
       out,
-      "Usage: mebench run [OPTIONS] EXPERIMENT.json\n"
+      "Usage: mebench run [OPTIONS] [--shard K/N] EXPERIMENT.json\n"
       "       mebench run [OPTIONS] --resume RESULTS_DIR [EXPERIMENT.json]\n\n"
       "Run every call of the experiment's sweep with the full collector (after its\n"
       "warm-up calls), record every raw timing, and write the SP 800-90B estimates\n"
@@ -55,10 +59,36 @@ static void usage(FILE *out)
       "call in progress, keeping everything measured (exit 130); --resume completes\n"
       "such a run when the experiment file, the mebench build and the machine are\n"
       "the same. The run directory is printed on stdout.\n\n"
+      "--shard K/N runs one of N disjoint slices of the plan (whole repetitions of\n"
+      "every point), for spreading one experiment over N machines or CI jobs;\n"
+      "`mebench merge` joins the N results into one run. --machine NAME names the\n"
+      "machine for merge, which joins runs of one name as one machine (e.g. a CI\n"
+      "runner type whose shards ran on different hosts) and runs of different\n"
+      "names as a study.\n\n"
       "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes(out);
+}
+
+/* The shard a run records in run.json ("shard": {"index", "count"}); count
+ * 0 when it holds the whole plan. */
+static void recorded_shard(const char *dir, struct mb_shard *out)
+{
+  json_t *doc = NULL, *sh;
+
+  out->index = out->count = 0;
+  if (mb_results_load_run(dir, &doc, NULL) != MB_OK)
+    return;
+  sh = json_object_get(doc, "shard");
+  if (json_is_integer(json_object_get(sh, "index")) &&
+      json_is_integer(json_object_get(sh, "count")) &&
+      json_integer_value(json_object_get(sh, "index")) > 0 &&
+      json_integer_value(json_object_get(sh, "count")) > 0) {
+    out->index = (size_t)json_integer_value(json_object_get(sh, "index"));
+    out->count = (size_t)json_integer_value(json_object_get(sh, "count"));
+  }
+  json_decref(doc);
 }
 
 /* Resuming from another directory: a replay path relative to where the run
@@ -90,7 +120,8 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   char *recorded = NULL, *text = NULL, *dir = NULL;
   char dirbuf[4096];
   size_t text_len = 0;
-  int quiet = 0, id, rc;
+  struct mb_shard shard = {0, 0};
+  int quiet = 0, id, rc, sharded = 0;
 
   memset(&ro, 0, sizeof(ro));
   mb_opt_init(&p, argc, argv, "run");
@@ -108,6 +139,27 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     case OPT_RESUME:
       ro.resume_dir = mb_opt_dir(p.arg, dirbuf, sizeof(dirbuf));
       break;
+    case OPT_MACHINE: {
+      size_t i, n = strlen(p.arg);
+
+      for (i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+                    p.arg[i]))
+          break;
+      if (i < n || n > 48 || strcmp(p.arg, ".") == 0 || strcmp(p.arg, "..") == 0)
+        return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                            "run: --machine '%s': expected 1 to 48 letters, digits, "
+                            "'.', '_' or '-' (it names a folder of a study)",
+                            p.arg);
+      ro.machine_label = p.arg;
+      break;
+    }
+    case OPT_SHARD:
+      rc = mb_shard_parse(p.arg, "run: --shard", &shard, err);
+      if (rc != MB_OK)
+        return rc;
+      sharded = 1;
+      break;
     case MB_OPT_POSITIONAL:
       if (file)
         return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
@@ -119,6 +171,10 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
       return id; /* MB_EUSAGE, err filled */
     }
   }
+  if (ro.resume_dir && ro.machine_label)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "run: --machine and --resume exclude each other (a resumed run "
+                        "keeps its name)");
   if (ro.resume_dir && ro.output)
     return mb_error_set(
         err, MB_EUSAGE, NULL, 0, 0, NULL,
@@ -145,6 +201,12 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
       use_recorded_replay(ro.resume_dir, &exp);
   } else
     rc = mb_experiment_load(file, &exp, err);
+  /* A resumed shard stays the shard it was: its slice comes from run.json
+   * (a --shard that says otherwise is refused by the runner). */
+  if (rc == MB_OK && ro.resume_dir && !sharded)
+    recorded_shard(ro.resume_dir, &shard);
+  if (rc == MB_OK)
+    rc = mb_experiment_set_shard(&exp, &shard, err);
   if (rc == MB_OK) {
     ro.progress = quiet ? NULL : stderr;
     ro.progress_tty = -1;

@@ -13,13 +13,15 @@
 #include "experiment.h"
 #include "source.h"
 
-enum { OPT_HELP = 1, OPT_JSON, OPT_NO_ESTIMATE };
+enum { OPT_HELP = 1, OPT_JSON, OPT_NO_ESTIMATE, OPT_SHARD };
 
 static const struct mb_opt options[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     {"json", 0, NULL, OPT_JSON, "print the plan as JSON (one object per file)"},
     {"no-estimate", 0, NULL, OPT_NO_ESTIMATE,
      "do not run the collector to estimate the time"},
+    {"shard", 's', "K/N", OPT_SHARD,
+     "show shard K of N of the plan, as `run --shard K/N` runs it"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -156,7 +158,8 @@ static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
     t[i] = sum[m] / (double)cnt[m];
   }
   for (i = 0; i < exp->n_calls; i++)
-    total += t[exp->calls[i].point];
+    if (mb_experiment_in_shard(exp, &exp->calls[i]))
+      total += t[exp->calls[i].point];
   total += (double)exp->warmup * t[exp->calls[0].point];
   x->seconds = total;
   x->cal_samples = cal;
@@ -303,7 +306,8 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   const struct mb_source_info *list;
   size_t count = 0, i;
   uint64_t per_call = mb_experiment_timings_per_call(exp);
-  uint64_t timings = (uint64_t)(exp->n_calls + exp->warmup) * per_call;
+  uint64_t timings = (uint64_t)(exp->n_shard_calls + exp->warmup) * per_call;
+  size_t shown;
 
   list = mb_sources_list(&count);
   fprintf(out, "experiment:   %s\n", exp->name);
@@ -376,13 +380,23 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
           "calls:        %zu measured (%zu point%s x %zu repetition%s) + %zu warm-up\n",
           exp->n_calls, exp->n_points, exp->n_points == 1 ? "" : "s", exp->repetitions,
           exp->repetitions == 1 ? "" : "s", exp->warmup);
-  fprintf(out, "timings:      %llu timed operations in all\n",
-          (unsigned long long)timings);
+  if (exp->shard.count)
+    fprintf(out,
+            "shard:        %zu/%zu: repetitions r with r mod %zu = %zu of every point, "
+            "%zu of the %zu calls (+ %zu warm-up); `mebench merge` joins all %zu "
+            "shards\n",
+            exp->shard.index, exp->shard.count, exp->shard.count, exp->shard.index - 1,
+            exp->n_shard_calls, exp->n_calls, exp->warmup, exp->shard.count);
+  fprintf(out, "timings:      %llu timed operations in all%s\n",
+          (unsigned long long)timings, exp->shard.count ? " (this shard)" : "");
   fprintf(out, "schedule:    ");
-  for (i = 0; i < exp->n_calls && i < 16; i++)
-    fprintf(out, " p%zu/r%zu", exp->calls[i].point, exp->calls[i].repetition);
-  if (exp->n_calls > 16)
-    fprintf(out, " ... (first 16 of %zu; point/repetition)", exp->n_calls);
+  for (i = 0, shown = 0; i < exp->n_calls && shown < 16; i++)
+    if (mb_experiment_in_shard(exp, &exp->calls[i])) {
+      fprintf(out, " p%zu/r%zu", exp->calls[i].point, exp->calls[i].repetition);
+      shown++;
+    }
+  if (exp->n_shard_calls > 16)
+    fprintf(out, " ... (first 16 of %zu; point/repetition)", exp->n_shard_calls);
   else
     fprintf(out, " (point/repetition)");
   fprintf(out, "\n");
@@ -467,12 +481,22 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
                        mb_placement_name(exp->points[i].placement)));
   json_object_set_new(o, "points", pts);
   for (i = 0; i < exp->n_calls; i++)
-    json_array_append_new(calls, json_pack("[I, I]", (json_int_t)exp->calls[i].point,
-                                           (json_int_t)exp->calls[i].repetition));
+    if (mb_experiment_in_shard(exp, &exp->calls[i]))
+      json_array_append_new(calls, json_pack("[I, I]", (json_int_t)exp->calls[i].point,
+                                             (json_int_t)exp->calls[i].repetition));
   json_object_set_new(o, "calls", calls);
+  /* The slice shown; calls lists only its calls, in the order they run. */
+  json_object_set_new(o, "shard",
+                      exp->shard.count
+                          ? json_pack("{s:I,s:I,s:I,s:I}", "index",
+                                      (json_int_t)exp->shard.index, "count",
+                                      (json_int_t)exp->shard.count, "calls",
+                                      (json_int_t)exp->n_shard_calls, "plan_calls",
+                                      (json_int_t)exp->n_calls)
+                          : json_null());
   json_object_set_new(
       o, "timings_total",
-      json_integer((json_int_t)((exp->n_calls + exp->warmup) * per_call)));
+      json_integer((json_int_t)((exp->n_shard_calls + exp->warmup) * per_call)));
   if (x->estimated) {
     json_object_set_new(e, "seconds", json_real(x->seconds));
     json_object_set_new(e, "covers", json_string("collection only"));
@@ -493,14 +517,17 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
 }
 
 /* Validate one file; print its plan. */
-static int validate_one(const char *path, int as_json, int want_estimate, json_t *all,
-                        int *printed, struct mb_error *err)
+static int validate_one(const char *path, int as_json, int want_estimate,
+                        const struct mb_shard *shard, json_t *all, int *printed,
+                        struct mb_error *err)
 {
   struct mb_experiment exp;
   struct plan_extra x;
   int rc;
 
   rc = mb_experiment_load(path, &exp, err);
+  if (rc == MB_OK)
+    rc = mb_experiment_set_shard(&exp, shard, err);
   if (rc == MB_OK)
     rc = inspect(&exp, want_estimate, &x, err);
   if (rc == MB_OK) {
@@ -524,7 +551,8 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
   struct mb_optparse p;
   const char **files;
   size_t n_files = 0, failed = 0, i;
-  int as_json = 0, want_estimate = 1, first_rc = MB_OK, printed = 0, id;
+  int as_json = 0, want_estimate = 1, first_rc = MB_OK, printed = 0, id, rc0;
+  struct mb_shard shard = {0, 0};
   json_t *all = NULL;
 
   files = calloc((size_t)argc + 1, sizeof(*files));
@@ -542,6 +570,13 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
       break;
     case OPT_NO_ESTIMATE:
       want_estimate = 0;
+      break;
+    case OPT_SHARD:
+      rc0 = mb_shard_parse(p.arg, "validate: --shard", &shard, err);
+      if (rc0 != MB_OK) {
+        free(files);
+        return rc0;
+      }
       break;
     case MB_OPT_POSITIONAL:
       files[n_files++] = p.arg;
@@ -566,7 +601,7 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
     int rc;
 
     mb_error_init(&one);
-    rc = validate_one(files[i], as_json, want_estimate, all, &printed,
+    rc = validate_one(files[i], as_json, want_estimate, &shard, all, &printed,
                       n_files == 1 ? err : &one);
     if (rc != MB_OK) {
       char buf[2048];

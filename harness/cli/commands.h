@@ -14,6 +14,10 @@ int mb_cmd_sources(int argc, char **argv, struct mb_error *err);
 /* `mebench run`: the sweep (cmd_run.c). */
 int mb_cmd_run(int argc, char **argv, struct mb_error *err);
 
+/* mebench merge [--output DIR] RUN...: shards into one run, machines into a
+ * study (cmd_merge.c). */
+int mb_cmd_merge(int argc, char **argv, struct mb_error *err);
+
 /* mebench plotdata RESULTS_DIR OUTDIR: the tables behind scripts/plot. */
 int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err);
 

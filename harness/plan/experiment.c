@@ -1200,6 +1200,7 @@ static int expand(struct loader *ld)
         (unsigned long long)mb_experiment_timings_per_call(exp),
         (unsigned long long)MB_EXP_TIMINGS_MAX);
   exp->n_calls = (size_t)calls;
+  exp->n_shard_calls = exp->n_calls;
   exp->calls = calloc(exp->n_calls, sizeof(*exp->calls));
   if (!exp->calls)
     return nomem(ld);
@@ -1426,4 +1427,93 @@ void mb_experiment_cleanup(struct mb_experiment *exp)
   free(exp->points);
   free(exp->calls);
   memset(exp, 0, sizeof(*exp));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Shards.                                                                 */
+
+int mb_shard_parse(const char *text, const char *what, struct mb_shard *out,
+                   struct mb_error *err)
+{
+  unsigned long long k = 0, n = 0;
+  const char *p = text;
+  int digits = 0;
+
+  out->index = out->count = 0;
+  for (; *p >= '0' && *p <= '9' && k <= MB_EXP_REPETITIONS_MAX; p++, digits++)
+    k = k * 10 + (unsigned)(*p - '0');
+  if (digits == 0 || *p != '/')
+    goto bad;
+  for (p++, digits = 0; *p >= '0' && *p <= '9' && n <= MB_EXP_REPETITIONS_MAX;
+       p++, digits++)
+    n = n * 10 + (unsigned)(*p - '0');
+  if (digits == 0 || *p != '\0')
+    goto bad;
+  if (n < 1 || n > MB_EXP_REPETITIONS_MAX)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s '%s': the number of shards N must be in 1..%u", what, text,
+                        MB_EXP_REPETITIONS_MAX);
+  if (k < 1 || k > n)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "%s '%s': the shard K must be in 1..%llu (shards are numbered "
+                        "from 1)",
+                        what, text, n);
+  out->index = (size_t)k;
+  out->count = (size_t)n;
+  return MB_OK;
+bad:
+  return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                      "%s '%s': expected K/N, shard K of N (whole numbers, 1 <= K <= "
+                      "N), e.g. 1/4",
+                      what, text);
+}
+
+int mb_experiment_in_shard(const struct mb_experiment *exp, const struct mb_call *call)
+{
+  return exp->shard.count == 0 ||
+         call->repetition % exp->shard.count == exp->shard.index - 1;
+}
+
+int mb_experiment_set_shard(struct mb_experiment *exp, const struct mb_shard *shard,
+                            struct mb_error *err)
+{
+  size_t i;
+
+  if (shard->count == 0) {
+    exp->shard = *shard;
+    exp->n_shard_calls = exp->n_calls;
+    return MB_OK;
+  }
+  if (shard->index < 1 || shard->index > shard->count)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "--shard %zu/%zu: the shard must be in 1..%zu", shard->index,
+                        shard->count, shard->count);
+  if (shard->count > exp->repetitions)
+    return mb_error_set(err, MB_EUSAGE, exp->path, 0, 0, NULL,
+                        "--shard %zu/%zu: the experiment has %zu repetition%s, so at "
+                        "most %zu shards (a shard holds whole repetitions)",
+                        shard->index, shard->count, exp->repetitions,
+                        exp->repetitions == 1 ? "" : "s", exp->repetitions);
+  if (exp->order == MB_ORDER_SHUFFLED && exp->seed_drawn) {
+    /* Every shard must compute the same schedule: a seed drawn per process
+     * would give each its own. The experiment's hash is the same wherever
+     * it runs; its first 53 bits seed the shuffle (recorded as usual). */
+    uint64_t seed = 0;
+
+    for (i = 0; i < 14; i++) {
+      char c = exp->sha256[i];
+
+      seed = seed << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    exp->seed = seed & MB_EXP_SEED_MAX;
+    exp->seed_drawn = 0;
+    if (mb_experiment_schedule(exp->n_points, exp->repetitions, exp->order, exp->seed,
+                               exp->calls) != MB_OK)
+      return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  exp->shard = *shard;
+  exp->n_shard_calls = 0;
+  for (i = 0; i < exp->n_calls; i++)
+    exp->n_shard_calls += mb_experiment_in_shard(exp, &exp->calls[i]) != 0;
+  return MB_OK;
 }

@@ -25,6 +25,16 @@ struct mb_call {
   size_t repetition; /* 0-based */
 };
 
+/* A slice of the plan for `mebench run --shard K/N`: shard K of N holds the
+ * repetitions r with r mod N == K - 1 of every point (whole repetitions, so
+ * every shard covers every point and slow drift of a machine spreads over
+ * all of them, as the interleaved order does within a run). count 0: the
+ * whole plan. */
+struct mb_shard {
+  size_t index; /* 1..count */
+  size_t count; /* N, 0 when not sharded */
+};
+
 struct mb_experiment {
   char *path; /* the file as named by the user ("-" for stdin) */
   char *text; /* the file's exact bytes, NUL-terminated */
@@ -63,6 +73,9 @@ struct mb_experiment {
   size_t n_points;
   struct mb_call *calls; /* n_points * repetitions, in order */
   size_t n_calls;
+
+  struct mb_shard shard; /* the slice to run (mb_experiment_set_shard) */
+  size_t n_shard_calls;  /* calls in the slice; n_calls when not sharded */
 };
 
 /* Load, validate and expand the experiment file at path ("-": stdin).
@@ -85,6 +98,24 @@ void mb_experiment_cleanup(struct mb_experiment *exp);
  * (mb_collector_open): the replay file, "layout=seed" or "layout=sdk" for
  * mach_ipc, or NULL. Borrowed: valid while exp is. */
 const char *mb_experiment_collector_option(const struct mb_experiment *exp);
+
+/* Parse "K/N" (whole numbers, 1 <= K <= N <= MB_EXP_REPETITIONS_MAX) for
+ * option `what` into *out. MB_EUSAGE with a message saying what was
+ * expected otherwise. Thread-safe. */
+int mb_shard_parse(const char *text, const char *what, struct mb_shard *out,
+                   struct mb_error *err);
+
+/* Restrict exp to shard (count 0: the whole plan). N may not exceed the
+ * experiment's repetitions (a shard would be empty): MB_EUSAGE naming both.
+ * A shuffled experiment whose seed was drawn (none in the file) is seeded
+ * from its SHA-256 instead and rescheduled, so that every shard, on any
+ * machine, computes the same plan. exp->calls keeps the whole plan; calls
+ * outside the slice are skipped by the runner (mb_experiment_in_shard). */
+int mb_experiment_set_shard(struct mb_experiment *exp, const struct mb_shard *shard,
+                            struct mb_error *err);
+
+/* Whether call belongs to exp's slice (always, when not sharded). */
+int mb_experiment_in_shard(const struct mb_experiment *exp, const struct mb_call *call);
 
 /* Limits of the format (experiments/README.md says why each is what it is). */
 #define MB_EXP_MAX_FILE_BYTES (1u << 20) /* an experiment file is small text */

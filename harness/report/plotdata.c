@@ -930,3 +930,309 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
   free(figs);
   return rc;
 }
+
+/* --- studies: machine as a factor ------------------------------------------ */
+
+/* One point's row of an axis table (the columns write_axis documents): x,
+ * entropy, time in ns (each machine's ticks converted with its own tick, so
+ * rows of different clocks can share a figure), rate, timeouts, label. */
+static void study_row(FILE *f, const struct mb_rundir_point *p, uint32_t x,
+                      const char *label)
+{
+  fprintf(f, "%u", x);
+  num(f, p->h_bytes.med);
+  num(f, p->h_bytes.min);
+  num(f, p->h_bytes.max);
+  num(f, p->h_raw.med);
+  num(f, p->h_raw.min);
+  num(f, p->h_raw.max);
+  num(f, p->ns_per_op.med);
+  num(f, p->ns_p01);
+  num(f, p->ns_p99);
+  num(f, p->bits_per_s.med);
+  num(f, p->bits_per_s.min);
+  num(f, p->bits_per_s.max);
+  num(f, p->ops_per_s.med);
+  fprintf(f, " %zu %zu ", p->timeouts, p->index);
+  /* gnuplot reads the label as one word */
+  for (; *label; label++)
+    fputc(*label == ' ' || *label == '\t' ? '_' : *label, f);
+  fputc('\n', f);
+}
+
+/* study-axis-<a>: one block per machine and series of the other swept axes,
+ * titled "<machine>" or "<machine>: <series>", so every line is one machine. */
+static int write_study_axis(const struct mb_rundir *const *runs,
+                            const char *const *labels, size_t n_runs, enum mb_axis a,
+                            struct out *o)
+{
+  const struct mb_rundir *rd0 = runs[0];
+  size_t np = rd0->n_points, m, i, j, s, nser, blocks = 0;
+  size_t *order = calloc(np, sizeof(*order)), *series = calloc(np, sizeof(*series));
+  char name[64], title[160], sub[128];
+  int rc, others = 0, b;
+
+  if (!order || !series) {
+    free(order);
+    free(series);
+    return mb_error_set(o->err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  for (b = 0; b < MB_AXIS_COUNT; b++)
+    others |= b != (int)a && mb_rundir_swept(rd0, (enum mb_axis)b);
+  snprintf(name, sizeof(name), "study-axis-%s.dat", mb_axis_name(a));
+  rc = out_open(o, name);
+  if (rc)
+    goto done;
+  fprintf(o->f,
+          "# mebench plotdata: a study, figures against %s, one block per machine and "
+          "series.\n# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
+          " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
+          " ops_per_s timeouts point label\n",
+          mb_axis_name(a));
+  /* Series from the first machine's points (the same plan everywhere). */
+  nser = 0;
+  for (i = 0; i < np; i++) {
+    for (j = 0; j < i; j++)
+      if (same_series(&rd0->points[i], &rd0->points[j], a))
+        break;
+    series[i] = j < i ? series[j] : nser++;
+  }
+  for (m = 0; m < n_runs; m++)
+    for (s = 0; s < nser; s++) {
+      size_t k = 0;
+
+      for (i = 0; i < np; i++)
+        if (series[i] == s && runs[m]->points[i].n_calls > 0)
+          order[k++] = i;
+      for (i = 1; i < k; i++)
+        for (j = i; j > 0 && mb_rundir_axis_value(&rd0->points[order[j - 1]], a) >
+                                 mb_rundir_axis_value(&rd0->points[order[j]], a);
+             j--) {
+          size_t t = order[j];
+
+          order[j] = order[j - 1];
+          order[j - 1] = t;
+        }
+      if (blocks++ > 0)
+        fputs("\n\n", o->f);
+      if (k == 0) /* an empty block keeps block numbers and titles in step */
+        fputs("# no measured call\n", o->f);
+      for (i = 0; i < k; i++) {
+        const struct mb_rundir_point *p = &runs[m]->points[order[i]];
+
+        uint32_t x = mb_rundir_axis_value(p, a);
+        const char *word = mb_axis_value_name(a, x);
+
+        /* A category at its rank, where axis.gp expects it (write_axis). */
+        if (mb_axis_categorical(a)) {
+          uint32_t rank = 0;
+
+          while (rank < rd0->axes[a].n && rd0->axes[a].values[rank] != x)
+            rank++;
+          x = rank;
+        }
+        study_row(o->f, p, x, word ? word : "-");
+      }
+    }
+  snprintf(name, sizeof(name), "study-axis-%s", mb_axis_name(a));
+  rc = data_to_script(o, name);
+  if (rc)
+    goto done;
+  gp_set(o->f, "axis", mb_axis_name(a));
+  gp_set(o->f, "xlabel", axis_label(rd0, a));
+  fprintf(o->f,
+          "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
+          "array ser[%zu]\n",
+          axis_log2(rd0, a) ? 2 : 0, mb_axis_categorical(a), rd0->axes[a].n,
+          rd0->axes[a].values[0], rd0->axes[a].values[rd0->axes[a].n - 1], blocks,
+          blocks);
+  if (mb_axis_categorical(a)) {
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd0->axes[a].n; i++)
+      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
+              mb_axis_value_name(a, rd0->axes[a].values[i]), i);
+    fputs("'\n", o->f);
+  } else if (rd0->axes[a].n <= 12) {
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd0->axes[a].n; i++)
+      fprintf(o->f, "%s%u", i ? ", " : "", rd0->axes[a].values[i]);
+    fputs("'\n", o->f);
+  }
+  blocks = 0;
+  for (m = 0; m < n_runs; m++)
+    for (s = 0; s < nser; s++) {
+      for (i = 0; i < np && series[i] != s; i++)
+        ;
+      series_title(rd0, &rd0->points[i], a, sub, sizeof(sub));
+      if (others)
+        snprintf(title, sizeof(title), "%s: %s", labels[m], sub);
+      else
+        snprintf(title, sizeof(title), "%s", labels[m]);
+      fprintf(o->f, "ser[%zu] = ", ++blocks);
+      gp_str(o->f, title);
+      fputc('\n', o->f);
+    }
+  rc = out_close(o);
+done:
+  free(order);
+  free(series);
+  return rc;
+}
+
+/* study-axis-machine: machine as the x axis (categories), one block per
+ * point, so each line joins one point's values across the machines. */
+static int write_study_machines(const struct mb_rundir *const *runs,
+                                const char *const *labels, size_t n_runs, struct out *o)
+{
+  const struct mb_rundir *rd0 = runs[0];
+  size_t p, m;
+  char title[160];
+  int rc = out_open(o, "study-axis-machine.dat");
+
+  if (rc)
+    return rc;
+  fprintf(o->f, "# mebench plotdata: a study, figures against machine (x: the "
+                "machine's index), one block per point.\n# x h_bytes h_bytes_min "
+                "h_bytes_max h_raw h_raw_min h_raw_max ns_per_op ns_p01 ns_p99 "
+                "bits_per_s bits_per_s_min bits_per_s_max ops_per_s timeouts point "
+                "machine\n");
+  for (p = 0; p < rd0->n_points; p++) {
+    if (p > 0)
+      fputs("\n\n", o->f);
+    /* The machine's name labels the axis once: every block's label would be
+     * drawn again, nudged beside the first. */
+    for (m = 0; m < n_runs; m++)
+      if (runs[m]->points[p].n_calls > 0)
+        study_row(o->f, &runs[m]->points[p], (uint32_t)m, p == 0 ? labels[m] : "\"\"");
+  }
+  rc = data_to_script(o, "study-axis-machine");
+  if (rc)
+    return rc;
+  gp_set(o->f, "axis", "machine");
+  gp_set(o->f, "xlabel", "machine");
+  fprintf(o->f,
+          "logx = 0\ncategorical = 1\nncat = %zu\nxlo = 0\nxhi = %zu\nnser = %zu\n"
+          "array ser[%zu]\n",
+          n_runs, n_runs - 1, rd0->n_points, rd0->n_points);
+  /* Each machine named once, at its index (axis.gp sets the tics). */
+  fputs("xticks = '", o->f);
+  for (m = 0; m < n_runs; m++) {
+    const char *c;
+
+    fputs(m ? ", \"" : "\"", o->f);
+    for (c = labels[m]; *c; c++)
+      fputc(*c == '"' || *c == '\'' || *c == '\\' ? '_' : *c, o->f);
+    fprintf(o->f, "\" %zu", m);
+  }
+  fputs("'\n", o->f);
+  for (p = 0; p < rd0->n_points; p++) {
+    mb_rundir_point_label(rd0, &rd0->points[p], 1, title, sizeof(title));
+    fprintf(o->f, "ser[%zu] = ", p + 1);
+    gp_str(o->f, title);
+    fputc('\n', o->f);
+  }
+  return out_close(o);
+}
+
+int mb_plotdata_study_figures(const struct mb_rundir *const *runs, size_t n_runs,
+                              struct mb_figure **out, size_t *n)
+{
+  static const char *const kinds[3][3] = {
+      {"entropy", "entropy.gp", "Assessed min-entropy"},
+      {"optime", "optime.gp", "Operation time"},
+      {"rate", "rate.gp", "Entropy rate"}};
+  struct mb_figure *f = calloc(3 * (MB_AXIS_COUNT + 1), sizeof(*f));
+  size_t k = 0, j;
+  int a;
+
+  *out = NULL;
+  *n = 0;
+  if (!f)
+    return MB_ENOMEM;
+  for (a = 0; a <= MB_AXIS_COUNT; a++) {
+    const char *an = a < MB_AXIS_COUNT ? mb_axis_name((enum mb_axis)a) : "machine";
+
+    if (a < MB_AXIS_COUNT && !figure_axis(runs[0], (enum mb_axis)a))
+      continue;
+    /* Against machine: one line per point, readable for a few points. */
+    if (a == MB_AXIS_COUNT && runs[0]->n_points > MB_PLOTDATA_STUDY_MAX_POINTS)
+      continue;
+    for (j = 0; j < 3; j++, k++) {
+      snprintf(f[k].name, sizeof(f[k].name), "study-%s-%s", kinds[j][0], an);
+      snprintf(f[k].script, sizeof(f[k].script), "%s", kinds[j][1]);
+      snprintf(f[k].vars, sizeof(f[k].vars), "study-axis-%s.gp", an);
+      if (a < MB_AXIS_COUNT)
+        snprintf(f[k].title, sizeof(f[k].title), "%s against %s, one line per machine",
+                 kinds[j][2], an);
+      else
+        snprintf(f[k].title, sizeof(f[k].title), "%s per machine, one line per point",
+                 kinds[j][2]);
+    }
+  }
+  (void)n_runs;
+  *out = f;
+  *n = k;
+  return MB_OK;
+}
+
+int mb_plotdata_study_write(const struct mb_rundir *const *runs,
+                            const char *const *labels, size_t n_runs,
+                            const char *outdir, struct mb_error *err)
+{
+  struct out o;
+  struct mb_figure *figs = NULL;
+  size_t nfig = 0, i, m, reps = 0;
+  char s[512], list[256];
+  int a, rc;
+
+  if (n_runs == 0)
+    return mb_error_set(err, MB_EINVALID, outdir, 0, 0, NULL,
+                        "a study without machines");
+  if (strlen(outdir) >= sizeof(o.path))
+    return mb_error_set(err, MB_EUSAGE, outdir, 0, 0, NULL, "path too long");
+  rc = mb_fs_mkdirs(outdir, 0777, "directory", err);
+  if (rc)
+    return rc;
+  o.dir = outdir;
+  o.err = err;
+  o.f = NULL;
+  list[0] = '\0';
+  for (m = 0; m < n_runs; m++) {
+    size_t len = strlen(list);
+
+    snprintf(list + len, sizeof(list) - len, "%s%s", m ? ", " : "", labels[m]);
+    if (runs[m]->repetitions > reps)
+      reps = runs[m]->repetitions;
+  }
+  rc = out_open(&o, "common.gp");
+  if (rc)
+    return rc;
+  snprintf(s, sizeof(s), "study of %zu machines (%s), %s", n_runs, list,
+           runs[0]->exp_name[0] ? runs[0]->exp_name : runs[0]->exp_path);
+  gp_set(o.f, "stamp", s);
+  gp_set(o.f, "host", list);
+  snprintf(s, sizeof(s), "%.10s", runs[0]->started);
+  gp_set(o.f, "run_date", s);
+  gp_set(o.f, "clock", "each machine's own clock, converted to ns with its tick");
+  fprintf(o.f, "tick_ns = NaN\nraw_bits = %u\nsamples = %zu\nrepetitions = %zu\n",
+          runs[0]->raw_bits, runs[0]->samples, reps);
+  rc = out_close(&o);
+  for (a = 0; a < MB_AXIS_COUNT && !rc; a++)
+    if (figure_axis(runs[0], (enum mb_axis)a))
+      rc = write_study_axis(runs, labels, n_runs, (enum mb_axis)a, &o);
+  if (!rc && runs[0]->n_points <= MB_PLOTDATA_STUDY_MAX_POINTS)
+    rc = write_study_machines(runs, labels, n_runs, &o);
+  if (!rc && mb_plotdata_study_figures(runs, n_runs, &figs, &nfig))
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (!rc)
+    rc = out_open(&o, "figures.tsv");
+  if (!rc) {
+    fputs("# script\tname\tvariables\ttitle\n", o.f);
+    for (i = 0; i < nfig; i++)
+      fprintf(o.f, "%s\t%s\t%s\t%s\n", figs[i].script, figs[i].name, figs[i].vars,
+              figs[i].title);
+    rc = out_close(&o);
+  }
+  free(figs);
+  return rc;
+}

@@ -82,4 +82,22 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
 int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
                       struct mb_error *err);
 
+/* Studies (several machines, one experiment; `mebench merge`): figures with
+ * machine as a factor. runs[0..n_runs) are the machines' runs of one plan
+ * (same points in the same order), labels their names. Per figure-worthy
+ * axis (as for one run), entropy, operation time and rate with one line per
+ * machine (and series of the other swept axes); for plans of at most
+ * MB_PLOTDATA_STUDY_MAX_POINTS points, the same three against machine, one
+ * line per point. Times are in ns, each machine's ticks converted with its
+ * own tick; nothing is averaged across machines. */
+#define MB_PLOTDATA_STUDY_MAX_POINTS 12u
+int mb_plotdata_study_figures(const struct mb_rundir *const *runs, size_t n_runs,
+                              struct mb_figure **out, size_t *n);
+
+/* Write the study's figures' tables into outdir (figures.tsv, common.gp,
+ * study-axis-*.gp/.dat), as mb_plotdata_write does for one run. */
+int mb_plotdata_study_write(const struct mb_rundir *const *runs,
+                            const char *const *labels, size_t n_runs,
+                            const char *outdir, struct mb_error *err);
+
 #endif

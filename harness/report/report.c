@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "plotdata.h"
 
 /* --- anomalies -------------------------------------------------------------- */
@@ -54,10 +56,27 @@ static const char *ns_text(double v, char *buf, size_t n)
   return buf;
 }
 
+/* The repetitions per point this run planned: all of them, or those of its
+ * shard (run --shard K/N: r mod N = K - 1), with *k and *n set (0 when the
+ * run holds the whole plan). */
+static size_t planned_reps(const struct mb_rundir *rd, size_t *k, size_t *n)
+{
+  const json_t *sh = json_object_get((const json_t *)rd->root, "shard");
+  json_int_t ki = json_integer_value(json_object_get(sh, "index"));
+  json_int_t ni = json_integer_value(json_object_get(sh, "count"));
+
+  *k = *n = 0;
+  if (ni < 1 || ki < 1 || ki > ni)
+    return rd->repetitions;
+  *k = (size_t)ki;
+  *n = (size_t)ni;
+  return rd->repetitions / *n + (rd->repetitions % *n >= *k ? 1 : 0);
+}
+
 int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, size_t *n)
 {
   struct mb_anomaly *l = NULL;
-  size_t cap = 0, k = 0, p;
+  size_t cap = 0, k = 0, p, sk, sn, reps = planned_reps(rd, &sk, &sn);
   int rc = MB_OK;
   char label[128];
 
@@ -66,7 +85,7 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
   if (strcmp(rd->status, "complete") != 0)
     rc = add(&l, &k, &cap, MB_ANOMALY_STATUS, SIZE_MAX,
              "The run is **%s**: %zu of %zu planned calls were measured%s%s%s",
-             rd->status, rd->n_calls, rd->n_points * rd->repetitions,
+             rd->status, rd->n_calls, rd->n_points * reps,
              rd->error[0] ? " (error: " : ".", rd->error, rd->error[0] ? ")." : "");
   for (p = 0; p < rd->n_points && !rc; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
@@ -75,10 +94,10 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
     int lo = -1, hi = -1, e;
 
     mb_rundir_point_label(rd, pt, 1, label, sizeof(label));
-    if (pt->n_calls < rd->repetitions)
+    if (pt->n_calls < reps)
       rc = add(&l, &k, &cap, MB_ANOMALY_MISSING, p,
                "Point %zu (%s): %zu of %zu repetitions measured.", p, label,
-               pt->n_calls, rd->repetitions);
+               pt->n_calls, reps);
     if (!rc && pt->timeouts > 0)
       rc = add(&l, &k, &cap, MB_ANOMALY_TIMEOUTS, p,
                "Point %zu (%s): %zu timed operation%s timed out, in %zu of %zu calls; "
@@ -390,6 +409,16 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
   free(order);
 }
 
+/* N when `mebench merge` joined the run from N shards (run.json's
+ * merged.shards), else 0: its sessions are the shards', not resumptions. */
+static long long merged_shards(const struct mb_rundir *rd)
+{
+  const json_t *m =
+      json_object_get(json_object_get((const json_t *)rd->root, "merged"), "shards");
+
+  return json_is_integer(m) ? (long long)json_integer_value(m) : 0;
+}
+
 static void md_figure(FILE *f, const char *plots, const struct mb_figure *fig)
 {
   fprintf(f, "![%s](%s/%s.png)\n\n", fig->title, plots, fig->name);
@@ -400,7 +429,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
 {
   struct mb_anomaly *an = NULL;
   struct mb_figure *figs = NULL;
-  size_t nan_ = 0, nfig = 0, i, nswept = 0;
+  size_t nan_ = 0, nfig = 0, i, nswept = 0, shard_k = 0, shard_n = 0;
   double t0 = parse_utc(rd->started), t1 = parse_utc(rd->finished);
   int a;
 
@@ -417,10 +446,20 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     md_text(f, rd->exp_description);
     fputs("\n\n", f);
   }
-  fprintf(f,
-          "Results directory `%s`: status **%s**, %zu of %zu planned calls measured "
-          "(`run.json`, `summary.csv`, raw timings in `raw/`).\n\n",
-          rd->dir, rd->status, rd->n_calls, rd->n_points * rd->repetitions);
+  planned_reps(rd, &shard_k, &shard_n);
+  if (shard_n > 0)
+    fprintf(f,
+            "Results directory `%s`: status **%s**, shard %zu/%zu of the plan "
+            "(repetitions r with r mod %zu = %zu; `mebench merge` joins all %zu): "
+            "%zu of its %zu calls measured (`run.json`, `summary.csv`, raw timings in "
+            "`raw/`).\n\n",
+            rd->dir, rd->status, shard_k, shard_n, shard_n, shard_k - 1, shard_n,
+            rd->n_calls, rd->n_points * planned_reps(rd, &shard_k, &shard_n));
+  else
+    fprintf(f,
+            "Results directory `%s`: status **%s**, %zu of %zu planned calls measured "
+            "(`run.json`, `summary.csv`, raw timings in `raw/`).\n\n",
+            rd->dir, rd->status, rd->n_calls, rd->n_points * rd->repetitions);
 
   fputs("## Machine and provenance\n\n| | |\n| --- | --- |\n", f);
   fputs("| Machine | ", f);
@@ -469,7 +508,10 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(f, " |\n| Run | %s to %s", rd->started, rd->finished[0] ? rd->finished : "?");
   if (t0 >= 0 && t1 >= t0)
     fprintf(f, " (%.0f s)", t1 - t0);
-  if (rd->n_sessions > 1)
+  if (merged_shards(rd) > 0)
+    fprintf(f, ", merged from %lld shards (`mebench merge`; %zu sessions in all)",
+            merged_shards(rd), rd->n_sessions);
+  else if (rd->n_sessions > 1)
     fprintf(f, ", in %zu sessions (resumed)", rd->n_sessions);
   fputs(" |\n", f);
   if (!isnan(rd->total_s)) {

@@ -109,17 +109,28 @@ static json_t *points_json(const struct mb_experiment *exp)
   return arr;
 }
 
+/* run.json's "shard": which slice of the whole plan this run holds, so
+ * `mebench merge` knows shards that belong together (results/README.md). */
+static json_t *shard_json(const struct mb_experiment *exp)
+{
+  return json_pack(
+      "{s:I,s:I,s:s,s:I,s:I}", "index", (json_int_t)exp->shard.index, "count",
+      (json_int_t)exp->shard.count, "rule", "repetition mod count == index - 1",
+      "calls", (json_int_t)exp->n_shard_calls, "plan_calls", (json_int_t)exp->n_calls);
+}
+
 static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
 {
   const struct mb_source_info *info = mb_collector_info(r->col);
   char when[32], abs_replay[PATH_MAX];
   const char *replay = r->exp->replay;
+  json_t *doc;
 
   /* Absolute, so that --resume finds the recording from any directory. */
   if (replay && realpath(replay, abs_replay))
     replay = abs_replay;
   mb_results_iso_time(started, when);
-  return json_pack_ex(
+  doc = json_pack_ex(
       jerr, 0,
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
       "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
@@ -135,6 +146,20 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       info->description, "replay", replay, "layout", r->exp->layout, "experiment",
       experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
       points_json(r->exp), "calls");
+  if (doc && r->opt->machine_label &&
+      json_object_set_new(json_object_get(doc, "machine"), "label",
+                          json_string(r->opt->machine_label)) != 0) {
+    json_decref(doc);
+    snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+    return NULL;
+  }
+  if (doc && r->exp->shard.count > 0 &&
+      json_object_set_new(doc, "shard", shard_json(r->exp)) != 0) {
+    json_decref(doc);
+    snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+    return NULL;
+  }
+  return doc;
 }
 
 /* ---- resume --------------------------------------------------------------- */
@@ -174,6 +199,18 @@ static int check_resumable(struct run *r, struct mb_error *err)
           "cannot resume: the %s differs: the run has \"%s\", this is \"%s\"",
           same[i].what, then, same[i].now);
   }
+  {
+    const json_t *sh = json_object_get(doc, "shard");
+    size_t k = (size_t)json_integer_value(json_object_get(sh, "index"));
+    size_t n = (size_t)json_integer_value(json_object_get(sh, "count"));
+
+    if (k != r->exp->shard.index || n != r->exp->shard.count)
+      return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
+                          "cannot resume: the run holds %s%zu/%zu, this is %s%zu/%zu",
+                          n ? "shard " : "the whole plan", k, n,
+                          r->exp->shard.count ? "shard " : "the whole plan",
+                          r->exp->shard.index, r->exp->shard.count);
+  }
   if (json_array_size(json_object_get(doc, "points")) != r->exp->n_points)
     return mb_error_set(err, MB_EMISMATCH, path, 0, 0, NULL,
                         "cannot resume: the run has %zu points, the experiment %zu",
@@ -203,6 +240,16 @@ static int mark_recorded(struct run *r, struct mb_error *err)
           "calls[%zu]: point %lld repetition %lld is not in the experiment", i,
           (long long)p, (long long)rep);
     k = (size_t)p * r->exp->repetitions + (size_t)rep;
+    {
+      struct mb_call call = {(size_t)p, (size_t)rep};
+
+      if (!mb_experiment_in_shard(r->exp, &call))
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                            "calls[%zu]: point %lld repetition %lld is not in shard "
+                            "%zu/%zu",
+                            i, (long long)p, (long long)rep, r->exp->shard.index,
+                            r->exp->shard.count);
+    }
     if (r->done[k])
       return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                           "calls[%zu]: point %lld repetition %lld is recorded twice", i,
@@ -271,7 +318,7 @@ static void show_bar(struct run *r, size_t point)
 {
   FILE *out = r->opt->progress;
   const struct mb_config *p = &r->exp->points[point];
-  size_t total = r->exp->n_calls, width = 24,
+  size_t total = r->exp->n_shard_calls, width = 24,
          filled = total ? r->n_done * width / total : 0;
   char bar[32], eta[32];
   size_t i;
@@ -311,7 +358,7 @@ static void show_line(struct run *r, const struct mb_call_summary *s)
   fprintf(out,
           "mebench: call %zu/%zu  point %zu rep %zu  h_bytes %.3f  h_raw %.3f  "
           "%.1f ns/op  %zu timeouts  %.2f s  ETA %s\n",
-          r->n_done, r->exp->n_calls, s->point, s->repetition,
+          r->n_done, r->exp->n_shard_calls, s->point, s->repetition,
           s->entropy_bytes.h_assessed, s->entropy_raw.h_assessed,
           (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts, s->wall_s, eta);
   fflush(out);
@@ -542,6 +589,10 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   show_bar(r, call->point);
 
   s->started = time(NULL);
+  /* Where this call is in the whole plan, after the warm-up calls: replay
+   * plays the same timings into it whether the run is whole, a shard or
+   * resumed (other collectors ignore it). */
+  mb_collector_seek(r->col, r->exp->warmup + seq);
   s->load_before = load_1min();
   t0 = now_s();
   rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples,
@@ -622,6 +673,7 @@ static int warm_up(struct run *r, size_t first, struct mb_error *err)
       fflush(r->opt->progress);
       r->bar_shown = 1;
     }
+    mb_collector_seek(r->col, i);
     rc = mb_collector_collect(r->col, &r->exp->points[r->exp->calls[first].point],
                               r->exp->samples, &r->coll, err);
     if (rc != MB_OK) {
@@ -730,7 +782,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
                       "cannot describe the clock of collector %s", exp->source);
   if (rc == MB_OK)
     rc = opt->resume_dir ? open_resume(r, err) : open_new(r, err);
-  if (rc == MB_OK && opt->resume_dir && r->n_done == exp->n_calls &&
+  if (rc == MB_OK && opt->resume_dir && r->n_done == exp->n_shard_calls &&
       json_is_string(json_object_get(r->doc, "status")) &&
       strcmp(json_string_value(json_object_get(r->doc, "status")), "complete") == 0) {
     /* Nothing is left to measure: leave the run exactly as it is (no empty
@@ -739,7 +791,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     if (opt->progress)
       fprintf(opt->progress,
               "mebench: nothing to resume: all %zu calls of %s are recorded\n",
-              exp->n_calls, r->dir);
+              exp->n_shard_calls, r->dir);
     goto out;
   }
   if (rc == MB_OK)
@@ -747,8 +799,15 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   if (rc != MB_OK)
     goto out;
   *dir_out = strdup(r->dir);
-  r->n_todo = exp->n_calls - r->n_done;
-  if (opt->progress)
+  r->n_todo = exp->n_shard_calls - r->n_done;
+  if (opt->progress && exp->shard.count)
+    fprintf(opt->progress,
+            "mebench: %s %s, shard %zu/%zu: %zu of its %zu calls (%zu points x %zu "
+            "repetitions; this shard: repetitions r with r mod %zu = %zu)\n",
+            opt->resume_dir ? "resuming" : "running", exp->name, exp->shard.index,
+            exp->shard.count, exp->n_shard_calls, exp->n_calls, exp->n_points,
+            exp->repetitions, exp->shard.count, exp->shard.index - 1);
+  else if (opt->progress)
     fprintf(opt->progress, "mebench: %s %s: %zu calls (%zu points x %zu repetitions)\n",
             opt->resume_dir ? "resuming" : "running", exp->name, exp->n_calls,
             exp->n_points, exp->repetitions);
@@ -761,20 +820,22 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   /* run.json exists from the start, so even a run killed during warm-up
    * leaves a directory that says what it was. */
   rc = save(r, "running", NULL, err);
-  while (first < exp->n_calls && r->done[exp->calls[first].point * exp->repetitions +
-                                         exp->calls[first].repetition])
+  while (first < exp->n_calls && (r->done[exp->calls[first].point * exp->repetitions +
+                                          exp->calls[first].repetition] ||
+                                  !mb_experiment_in_shard(exp, &exp->calls[first])))
     first++;
   if (rc == MB_OK && r->n_todo > 0)
     rc = warm_up(r, first, err);
   for (seq = first; rc == MB_OK && seq < exp->n_calls && !stopped(r); seq++) {
     const struct mb_call *c = &exp->calls[seq];
 
-    if (r->done[c->point * exp->repetitions + c->repetition])
+    if (r->done[c->point * exp->repetitions + c->repetition] ||
+        !mb_experiment_in_shard(exp, c))
       continue;
     rc = measure(r, seq, err);
   }
   end_bar(r);
-  if (rc == MB_OK && stopped(r) && r->n_done < exp->n_calls) {
+  if (rc == MB_OK && stopped(r) && r->n_done < exp->n_shard_calls) {
     saved = save(r, "interrupted", NULL, err);
     rc = saved != MB_OK
              ? saved
@@ -783,7 +844,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
                             "so far are in %s; complete them with: mebench run "
                             "--resume %s %s",
                             opt->stop_reason ? opt->stop_reason() : "a signal",
-                            r->n_done, exp->n_calls, r->dir, r->dir, exp->path);
+                            r->n_done, exp->n_shard_calls, r->dir, r->dir, exp->path);
   } else if (rc == MB_OK) {
     rc = save(r, "complete", NULL, err);
   } else {

@@ -20,8 +20,13 @@
 struct mb_runner_options {
   const char *output;     /* results root; NULL: the experiment's output */
   const char *resume_dir; /* complete this interrupted run; NULL: new run */
-  FILE *progress;         /* where progress goes (stderr); NULL: silent */
-  int progress_tty;       /* 1: live bar, 0: one line per call, -1: detect */
+  /* A name for the machine, recorded as machine.label ([A-Za-z0-9._-],
+   * 1..48 characters, checked by the caller): `mebench merge` groups runs
+   * by it, e.g. the CI runner type whose shards ran on different hosts.
+   * NULL: none (merge groups by host, CPU, OS, kernel and clock). */
+  const char *machine_label;
+  FILE *progress;   /* where progress goes (stderr); NULL: silent */
+  int progress_tty; /* 1: live bar, 0: one line per call, -1: detect */
   /* Set asynchronously (a signal handler) to stop after the call in
    * progress; NULL: never. */
   const volatile sig_atomic_t *stop;
