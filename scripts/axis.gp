@@ -10,15 +10,15 @@ if (logx > 0) {
   set format x '%.0f'
 }
 # xs(x, i): series i's points nudged sideways so that error bars of series
-# sharing an x value stay apart (1% of the axis per series).
+# sharing an x value stay apart (2% of the axis per series).
 slot_(i) = i - (nser + 1) / 2.0
 if (categorical) {
   xs(x, i) = x + slot_(i) * 0.06
 } else {
   if (logx > 0) {
-    xs(x, i) = x * (xhi > xlo ? (1.0 * xhi / xlo) ** (slot_(i) * 0.01) : 1)
+    xs(x, i) = x * (xhi > xlo ? (1.0 * xhi / xlo) ** (slot_(i) * 0.02) : 1)
   } else {
-    xs(x, i) = x + slot_(i) * 0.01 * (xhi > xlo ? xhi - xlo : 1)
+    xs(x, i) = x + slot_(i) * 0.02 * (xhi > xlo ? xhi - xlo : 1)
   }
 }
 if (categorical) {

@@ -2,7 +2,7 @@
 # over repetitions), the assessed value, and a ring on the estimator that
 # binds (the lowest). estimators.dat: point, assessed, binding column, one
 # column per estimator that ran, label (column labcol).
-set title "Min-entropy estimate of each SP 800-90B estimator per point (extracted bytes)\neach: min(literal, 8 x bitstring), median over repetitions; ring: the binding (lowest) one" font ',12'
+set title "Min-entropy estimate of each SP 800-90B estimator per point (extracted bytes), median over repetitions\nassessed: median of each call's lowest estimate (bar: lowest to highest call), so it can sit below every median\nring: the binding estimator, the lowest in the most calls" font ',11'
 set ylabel 'min-entropy (bits per byte)'
 set xlabel xlabel
 set yrange [0:8.4]
@@ -33,10 +33,12 @@ if (nest == 0) {
 } else {
   if (npoints > 40) {
     plot dat using 1:2 with linespoints lt 7 lw 1 dt 2 pt 0 title 'assessed', \
+         dat using 1:2:(column(labcol + 1)):(column(labcol + 2)) with yerrorbars lt 7 lw 1 pt 0 notitle, \
          for [e=1:nest] dat using ($1 + dx(e)):(column(3 + e)) with points lt e title est[e], \
          dat using ($1 + dx(column(3))):(column(3) > 0 ? column(3 + column(3)) : NaN) with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'binds'
   } else {
     plot dat using 1:2:xtic(labcol) with linespoints lt 7 lw 1 dt 2 pt 0 title 'assessed', \
+         dat using 1:2:(column(labcol + 1)):(column(labcol + 2)) with yerrorbars lt 7 lw 1 pt 0 title 'calls: min-max', \
          for [e=1:nest] dat using ($1 + dx(e)):(column(3 + e)) with points lt e title est[e], \
          dat using ($1 + dx(column(3))):(column(3) > 0 ? column(3 + column(3)) : NaN) with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'binds'
   }

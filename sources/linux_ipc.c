@@ -2,9 +2,16 @@
  *
  * A Mach port becomes a pipe (read end = receive right, write end = send
  * right), sized to queue as many messages as a port does. Complex mode:
- * each timed send moves ool_size bytes by page reference with vmsplice(2),
- * waiting at most 10 ms for room (the seed's MACH_SEND_TIMEOUT); a receiver
- * thread drains every pipe without blocking.
+ * each timed send is the analog of the call's variant (source.h,
+ * sources/README.md): with the descriptor fixed it moves ool_size bytes by
+ * page reference with vmsplice(2), without it it copies the 8 bytes that
+ * travel inline in the seed's message with write(2) into a packet-mode
+ * pipe; with the disposition fixed the send right stays, without it the
+ * first successful send to an endpoint gives its write end away, so later
+ * sends fail at once with EBADF; with the timeout fixed a send waits at
+ * most 10 ms for room, without it as long as the receiver takes, bounded by
+ * the watchdog (watchdog.h). A receiver thread drains every pipe without
+ * blocking until the sender is done.
  * Simple mode: each timed interval makes and destroys a pipe and fstat()s
  * pool pipe i % pool (Mach port allocate, mod_refs and port type).
  * sources/README.md maps every step to the seed and says what differs.
@@ -20,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -29,10 +37,13 @@
 
 #include "clock_linux.h"
 #include "collector.h"
+#include "watchdog.h"
 
-#define SEND_TIMEOUT_NS 10000000u         /* the seed's 10 ms MACH_SEND_TIMEOUT */
-#define RECEIVER_DEADLINE_NS 30000000000u /* the seed's 30 s safety net */
+#define SEND_TIMEOUT_NS 10000000u /* MACH_SEND_TIMEOUT, 10 ms (MB_FIX_TIMEOUT) */
 #define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC)
+/* Without the descriptor fix the seed's message carries no OOL memory, and
+ * the last 8 bytes of its 48 travel inline (sources/FINDINGS.md). */
+#define INLINE_BYTES 8u
 /* A Mach port queues MACH_PORT_QLIMIT_DEFAULT messages whatever their size
  * or the pool's; a complex-mode pipe is sized to hold at least that many. */
 #define QUEUE_LIMIT 5u
@@ -117,7 +128,8 @@ static void seen_end(const struct cpu_seen *s, struct mb_thread_conditions *out)
 
 struct endpoint {
   int rfd; /* receive side */
-  int wfd; /* send side */
+  int wfd; /* send side; after a moved send right, a descriptor that is
+              not a pipe's write end, so sends fail with EBADF */
 };
 
 struct receiver {
@@ -232,7 +244,7 @@ static size_t queue_bytes(size_t ool_size)
  * pool would queue different numbers of messages. Returns how many were
  * made; *why gets the errno of the first that was not. */
 static uint32_t make_pool(struct endpoint *pool, uint32_t n, size_t capacity,
-                          int32_t *why)
+                          int packets, int32_t *why)
 {
   uint32_t made = 0, i;
 
@@ -240,7 +252,9 @@ static uint32_t make_pool(struct endpoint *pool, uint32_t n, size_t capacity,
     int fds[2];
     int e;
 
-    if (pipe2(fds, PIPE_FLAGS) != 0) {
+    /* Packet mode (O_DIRECT): each inline message keeps its own slot, as
+     * a Mach message does, instead of merging into one page. */
+    if (pipe2(fds, PIPE_FLAGS | (packets ? O_DIRECT : 0)) != 0) {
       if (*why == MB_OP_OK)
         *why = (int32_t)errno;
       continue;
@@ -273,18 +287,22 @@ static void free_pool(struct endpoint *pool, uint32_t n)
   }
 }
 
-/* One complex send: the whole message by page reference (MB_OP_OK, or
- * MB_OP_WAITED when the pipe was full and it had to wait for the receiver
- * first), or MB_OP_TIMED_OUT after 10 ms without room, or the errno that
- * stopped it. This function is the timed operation: it runs between t0 and
- * t1. */
-static int32_t send_ool(int wfd, const struct iovec *msg)
+/* One complex send, the timed operation (it runs between t0 and t1): the
+ * whole message, by page reference (packed: vmsplice) or copied inline
+ * (write into a packet-mode pipe). MB_OP_OK, or MB_OP_WAITED when the pipe
+ * was full and it had to wait for the receiver first; MB_OP_TIMED_OUT after
+ * 10 ms without room when `timeout` is set (without it the wait has no
+ * limit of its own); MB_OP_ABORTED when the watchdog signals abort_fd; or
+ * the errno that stopped it (EBADF once the send right is gone). */
+static int32_t send_msg(int wfd, const struct iovec *msg, int packed, int timeout,
+                        int abort_fd)
 {
   struct iovec iov = *msg;
   uint64_t deadline = 0;
 
   for (;;) {
-    ssize_t w = vmsplice(wfd, &iov, 1, SPLICE_F_NONBLOCK);
+    ssize_t w = packed ? vmsplice(wfd, &iov, 1, SPLICE_F_NONBLOCK)
+                       : write(wfd, iov.iov_base, iov.iov_len);
 
     if (w > 0) {
       if ((size_t)w == iov.iov_len)
@@ -298,23 +316,27 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
     if (w < 0 && errno != EAGAIN)
       return (int32_t)errno;
     /* The pipe is full: wait for the receiver, as a Mach send waits for room
-     * in the port's queue, for at most 10 ms in all. */
+     * in the port's queue; with the timeout, for at most 10 ms in all. */
     {
       uint64_t now = mb_clock_linux_now();
-      struct pollfd p;
+      struct pollfd p[2];
       struct timespec left;
 
       if (deadline == 0)
         deadline = now + SEND_TIMEOUT_NS;
-      if (now >= deadline)
+      if (timeout && now >= deadline)
         return MB_OP_TIMED_OUT;
       left.tv_sec = 0;
-      left.tv_nsec = (long)(deadline - now);
-      p.fd = wfd;
-      p.events = POLLOUT;
-      p.revents = 0;
-      if (ppoll(&p, 1, &left, NULL) < 0 && errno != EINTR)
+      left.tv_nsec = now < deadline ? (long)(deadline - now) : 0;
+      p[0].fd = wfd;
+      p[0].events = POLLOUT;
+      p[1].fd = abort_fd;
+      p[1].events = POLLIN;
+      p[0].revents = p[1].revents = 0;
+      if (ppoll(p, 2, timeout ? &left : NULL, NULL) < 0 && errno != EINTR)
         return (int32_t)errno;
+      if (p[1].revents & POLLIN)
+        return MB_OP_ABORTED;
     }
   }
 }
@@ -322,7 +344,7 @@ static int32_t send_ool(int wfd, const struct iovec *msg)
 /* Test-only (MB_FAULT_LATE): wait until the first pipe is full, then
  * late_ms more, so that the sender's next send into it must wait for room
  * however late the sender itself got going. */
-static void start_late(const struct receiver *r, uint64_t deadline)
+static void start_late(const struct receiver *r)
 {
   struct pollfd p;
   struct timespec ts;
@@ -331,8 +353,7 @@ static void start_late(const struct receiver *r, uint64_t deadline)
   p.events = POLLOUT;
   for (;;) {
     p.revents = 0;
-    if (poll(&p, 1, 0) == 0 || atomic_load_explicit(&r->stop, memory_order_relaxed) ||
-        mb_clock_linux_now() >= deadline)
+    if (poll(&p, 1, 0) == 0 || atomic_load_explicit(&r->stop, memory_order_relaxed))
       break;
     sched_yield();
   }
@@ -343,22 +364,22 @@ static void start_late(const struct receiver *r, uint64_t deadline)
 }
 
 /* Seed step 3: drain every endpoint without blocking, one message's worth
- * per endpoint per pass, yield between passes, stop when told or after
- * 30 s. read() copies the bytes out, and the pipe drops its references to
- * the sender's pages: the analog of the receive mapping the OOL region in
- * and the receiver vm_deallocate'ing it. */
+ * per endpoint per pass, yield between passes, stop when told. read()
+ * copies the bytes out, and the pipe drops its references to the sender's
+ * pages: the analog of the receive mapping the OOL region in and the
+ * receiver vm_deallocate'ing it. The seed's receiver also gives up after
+ * 30 s; this one lives as long as the call (sources/README.md, "Calls
+ * bounded in time"): the watchdog bounds a call instead. */
 static void *receive_loop(void *arg)
 {
   struct receiver *r = arg;
-  uint64_t deadline = mb_clock_linux_now() + RECEIVER_DEADLINE_NS;
   struct cpu_seen seen;
   uint32_t i;
 
   seen_start(&seen);
   if (r->late_ms > 0)
-    start_late(r, deadline);
-  while (!atomic_load_explicit(&r->stop, memory_order_relaxed) &&
-         mb_clock_linux_now() < deadline) {
+    start_late(r);
+  while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
     /* Where this pass runs, for the sender's same-CPU samples (a few ns
      * through the vDSO; the receiver is never timed). */
     int cpu = sched_getcpu();
@@ -408,19 +429,86 @@ static int start_receiver(pthread_t *thread, struct receiver *r, int pin_cpu,
   return MB_OK;
 }
 
-static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_size,
-                           size_t raw_count, int pin_receiver,
-                           struct mb_collection *out, struct mb_error *err)
+/* The watchdog's unblock (watchdog.h): a send waiting for room also polls
+ * this event, and returns MB_OP_ABORTED when it fires. */
+static void wake_sender(void *ctx)
+{
+  uint64_t one = 1;
+  ssize_t w = write(*(const int *)ctx, &one, sizeof(one));
+
+  (void)w; /* an eventfd counter far from overflow always takes it */
+}
+
+/* Seed step 4, the variant's analog: moved send rights, inline or OOL
+ * bytes, with or without the timeout. */
+static void send_all(struct endpoint *pool, uint32_t n, unsigned fixes,
+                     const struct iovec *msg, int placeholder, int abort_fd,
+                     struct mb_watchdog *wd, size_t raw_count, atomic_int *their_cpu,
+                     struct mb_collection *out)
 {
   struct cpu_seen seen;
   int64_t same = 0, paired = 0;
+  size_t i;
+
+  seen_start(&seen);
+  for (i = 0; i < raw_count && mb_watchdog_ended(wd) == MB_ENDED_COMPLETE; i++) {
+    struct endpoint *ep = &pool[i % n];
+    uint64_t t0, t1;
+    int32_t st;
+
+    mb_watchdog_op_begin(wd);
+    t0 = mb_clock_linux_now();
+    st = send_msg(ep->wfd, msg, (fixes & MB_FIX_PACKED) != 0,
+                  (fixes & MB_FIX_TIMEOUT) != 0, abort_fd);
+    t1 = mb_clock_linux_now();
+    mb_watchdog_op_end(wd);
+    out->timings[i] = t1 - t0;
+    out->status[i] = st;
+    /* MOVE_SEND: the message took the endpoint's only send right. The
+     * write end is replaced (dup2, so its number cannot be reused by
+     * another descriptor) by one that is no pipe's write end: every later
+     * send to it fails with EBADF without queueing, as a Mach send without
+     * a right fails in its header copy-in. Outside the timed region; the
+     * kernel's move happens inside mach_msg. */
+    if (!(fixes & MB_FIX_COPY_SEND) && (st == MB_OP_OK || st == MB_OP_WAITED) &&
+        placeholder >= 0)
+      dup2(placeholder, ep->wfd);
+    /* Conditions, sampled between two timed operations. */
+    if (i % SAMPLE_EVERY == 0) {
+      int mine = sched_getcpu(),
+          theirs = atomic_load_explicit(their_cpu, memory_order_relaxed);
+
+      seen_sample(&seen, mine);
+      if (mine >= 0 && theirs >= 0) {
+        paired++;
+        same += mine == theirs;
+      }
+    }
+  }
+  seen_end(&seen, &out->conditions.timing);
+  out->conditions.same_cpu_share = paired > 0 ? (double)same / (double)paired : NAN;
+  for (; i < raw_count; i++) {
+    out->timings[i] = 0;
+    out->status[i] = MB_OP_ABORTED;
+  }
+  out->n_timings = raw_count;
+}
+
+static int collect_complex(struct endpoint *pool, uint32_t n,
+                           const struct mb_config *cfg, size_t raw_count,
+                           int pin_receiver, struct mb_collection *out,
+                           struct mb_error *err)
+{
+  unsigned fixes = mb_variant_fixes(cfg->variant);
+  size_t ool_size = cfg->ool_size;
   size_t pagesize = (size_t)sysconf(_SC_PAGESIZE);
   size_t map_len = (ool_size + pagesize - 1) / pagesize * pagesize;
   struct receiver r;
+  struct mb_watchdog wd;
   pthread_t thread;
   struct iovec msg;
   void *buf;
-  size_t i;
+  int abort_fd = -1, placeholder = -1;
   int e, rc;
 
   /* The OOL buffer, page-aligned so vmsplice hands the kernel whole pages.
@@ -439,7 +527,7 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
   memset(&r, 0, sizeof(r));
   r.pool = pool;
   r.n = n;
-  r.msg_size = ool_size;
+  r.msg_size = (fixes & MB_FIX_PACKED) ? ool_size : INLINE_BYTES;
   r.buf = malloc(1024 + 2 * ool_size);
   r.stall = fault_next == MB_FAULT_STALL;
   if (fault_next == MB_FAULT_LATE)
@@ -453,51 +541,48 @@ static int collect_complex(const struct endpoint *pool, uint32_t n, size_t ool_s
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
                         "linux_ipc: out of memory for the receive buffer");
   }
+  abort_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  /* Not a pipe and not open for writing: write(2) and vmsplice(2) to it
+   * fail with EBADF. Only the variants that move the send right need it. */
+  if (!(fixes & MB_FIX_COPY_SEND))
+    placeholder = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (abort_fd < 0 || (!(fixes & MB_FIX_COPY_SEND) && placeholder < 0)) {
+    rc = mb_error_errno(err, errno, NULL,
+                        "linux_ipc: cannot make the call's watchdog event or the "
+                        "moved send right's stand-in");
+    goto out;
+  }
   rc = start_receiver(&thread, &r, pin_receiver, err);
-  if (rc != MB_OK) {
-    free(r.buf);
-    munmap(buf, map_len);
-    return rc;
+  if (rc != MB_OK)
+    goto out;
+  e = mb_watchdog_start(&wd, wake_sender, &abort_fd);
+  if (e != 0) {
+    atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
+    pthread_join(thread, NULL);
+    rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
+                      "linux_ipc: cannot start the watchdog thread: %s", strerror(e));
+    goto out;
   }
 
   msg.iov_base = buf;
-  msg.iov_len = ool_size;
-  seen_start(&seen);
-  for (i = 0; i < raw_count; i++) {
-    int wfd = pool[i % n].wfd;
-    uint64_t t0, t1;
-    int32_t st;
-
-    t0 = mb_clock_linux_now();
-    st = send_ool(wfd, &msg);
-    t1 = mb_clock_linux_now();
-    out->timings[i] = t1 - t0;
-    out->status[i] = st;
-    /* Conditions, sampled between two timed operations. */
-    if (i % SAMPLE_EVERY == 0) {
-      int mine = sched_getcpu(),
-          theirs = atomic_load_explicit(&r.cpu, memory_order_relaxed);
-
-      seen_sample(&seen, mine);
-      if (mine >= 0 && theirs >= 0) {
-        paired++;
-        same += mine == theirs;
-      }
-    }
-  }
-  out->n_timings = raw_count;
-  seen_end(&seen, &out->conditions.timing);
+  msg.iov_len = r.msg_size;
+  send_all(pool, n, fixes, &msg, placeholder, abort_fd, &wd, raw_count, &r.cpu, out);
+  out->ended = mb_watchdog_stop(&wd);
 
   atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
   pthread_join(thread, NULL);
   out->conditions.receiver = r.account;
-  out->conditions.same_cpu_share = paired > 0 ? (double)same / (double)paired : NAN;
+out:
+  if (abort_fd >= 0)
+    close(abort_fd);
+  if (placeholder >= 0)
+    close(placeholder);
   free(r.buf);
   /* Pipes may still hold references to these pages until the caller
    * closes them; the kernel keeps referenced pages alive, so unmapping our
    * view now is safe and nothing writes to them again. */
   munmap(buf, map_len);
-  return MB_OK;
+  return rc;
 }
 
 /* Seed step 5 (pool) and step 6 (n == 0, the fallback): the timed interval
@@ -510,7 +595,9 @@ static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_c
   size_t i;
 
   seen_start(&seen);
-  for (i = 0; i < raw_count; i++) {
+  /* Nothing here blocks, so no watchdog: an interrupt is seen between two
+   * operations. */
+  for (i = 0; i < raw_count && !mb_sources_interrupted(); i++) {
     uint64_t t0, t1;
     int32_t st = MB_OP_OK;
     int fds[2];
@@ -544,6 +631,12 @@ static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_c
     out->status[i] = st;
     if (i % SAMPLE_EVERY == 0)
       seen_sample(&seen, sched_getcpu());
+  }
+  if (i < raw_count)
+    out->ended = MB_ENDED_INTERRUPT;
+  for (; i < raw_count; i++) {
+    out->timings[i] = 0;
+    out->status[i] = MB_OP_ABORTED;
   }
   out->n_timings = raw_count;
   seen_end(&seen, &out->conditions.timing);
@@ -617,14 +710,18 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   out->conditions.waited_known = 1;
   getrusage(RUSAGE_SELF, &ru0);
   /* Simple mode queues nothing: its pipes keep the kernel's default size. */
-  n = make_pool(pool, cfg->num_ports,
-                cfg->mode == MB_MODE_COMPLEX ? queue_bytes(cfg->ool_size) : 0,
-                &out->pool_status);
+  n = make_pool(
+      pool, cfg->num_ports,
+      cfg->mode != MB_MODE_COMPLEX                       ? 0
+      : (mb_variant_fixes(cfg->variant) & MB_FIX_PACKED) ? queue_bytes(cfg->ool_size)
+                                                         : queue_bytes(INLINE_BYTES),
+      cfg->mode == MB_MODE_COMPLEX && !(mb_variant_fixes(cfg->variant) & MB_FIX_PACKED),
+      &out->pool_status);
   out->pool_size = n;
   if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
     collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */
   else
-    rc = collect_complex(pool, n, cfg->ool_size, raw_count, receiver_cpu, out, err);
+    rc = collect_complex(pool, n, cfg, raw_count, receiver_cpu, out, err);
   free_pool(pool, n);
   getrusage(RUSAGE_SELF, &ru1);
   out->conditions.process_nvcsw = (int64_t)(ru1.ru_nvcsw - ru0.ru_nvcsw);

@@ -3,6 +3,8 @@
 #include "source.h"
 
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,14 +13,18 @@
 /* Every collector's description, sorted by name; the ops of each collector
  * (collector.h) point at their entry, and the registry below lists the ops
  * in the same order. */
+#define MB_ALL_VARIANTS ((1u << MB_VARIANT_COUNT) - 1u)
+
 const struct mb_source_info mb_source_infos[MB_N_SOURCES] = {
     {
         "linux_ipc",
         "Linux analog: pipe pool, vmsplice page-reference sends, receiver thread",
         "Linux",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
         NULL,
         0,
+        MB_ALL_VARIANTS,
         MB_PLACEMENT_BIT(MB_PLACEMENT_FREE) | MB_PLACEMENT_BIT(MB_PLACEMENT_SHARED) |
             MB_PLACEMENT_BIT(MB_PLACEMENT_SPLIT),
     },
@@ -26,9 +32,11 @@ const struct mb_source_info mb_source_infos[MB_N_SOURCES] = {
         "mach_ipc",
         "Mach port complex OOL message and VM remapping timing jitter (the seed)",
         "macOS",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
-        "layout=seed|layout=sdk", /* the seed's message bytes (default) or the SDK's */
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
+        NULL,
         0,
+        MB_ALL_VARIANTS,
         /* macOS has no thread-to-CPU pinning (THREAD_AFFINITY_POLICY is a
          * hint, ignored on Apple silicon); QoS classes steer threads to
          * performance or efficiency cores. */
@@ -42,9 +50,11 @@ const struct mb_source_info mb_source_infos[MB_N_SOURCES] = {
         "replay",
         "plays back recorded raw timings (.mbr file, raw/ directory, or text)",
         "any",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_PLACEMENT_FREE},
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
         "FILE",
         1,
+        MB_ALL_VARIANTS,                     /* plays back whatever was recorded */
         MB_PLACEMENT_BIT(MB_PLACEMENT_FREE), /* no threads to place */
     },
 };
@@ -108,6 +118,59 @@ int mb_placement_parse(const char *text, enum mb_placement *out)
   return MB_EINVALID;
 }
 
+static const char *const variant_names[MB_VARIANT_COUNT] = {"seed", "sdk", "copy_send",
+                                                            "packed", "send_timeout"};
+static const unsigned variant_fixes[MB_VARIANT_COUNT] = {
+    0u, MB_FIX_COPY_SEND | MB_FIX_PACKED | MB_FIX_TIMEOUT, MB_FIX_COPY_SEND,
+    MB_FIX_PACKED, MB_FIX_TIMEOUT};
+
+unsigned mb_variant_fixes(enum mb_variant v)
+{
+  return (unsigned)v < MB_VARIANT_COUNT ? variant_fixes[v] : 0u;
+}
+
+enum mb_variant mb_variant_legacy(const char *source, const char *layout)
+{
+  if (source && strcmp(source, "linux_ipc") == 0)
+    return MB_VARIANT_SDK;
+  if (source && strcmp(source, "mach_ipc") == 0)
+    return layout && strcmp(layout, "sdk") == 0 ? MB_VARIANT_SDK
+                                                : MB_VARIANT_SEND_TIMEOUT;
+  return MB_VARIANT_SEED;
+}
+
+const char *mb_variant_describe(enum mb_variant v)
+{
+  static const char *const text[MB_VARIANT_COUNT] = {
+      "the seed as shipped: MOVE_SEND (one send per port succeeds), descriptor at "
+      "byte 32 (no OOL memory, 8 inline bytes), no send timeout",
+      "all three fixed, as the seed meant: COPY_SEND, the SDK's descriptor at byte "
+      "28, MACH_SEND_TIMEOUT 10 ms",
+      "only COPY_SEND fixed: every send gets in, 8 inline bytes, no timeout (can "
+      "block; the watchdog bounds it)",
+      "only the descriptor fixed: ool_size bytes out of line, but one send per port",
+      "only MACH_SEND_TIMEOUT fixed: one send per port, 8 inline bytes"};
+
+  return (unsigned)v < MB_VARIANT_COUNT ? text[v] : "?";
+}
+
+const char *mb_variant_name(enum mb_variant v)
+{
+  return (unsigned)v < MB_VARIANT_COUNT ? variant_names[v] : "?";
+}
+
+int mb_variant_parse(const char *text, enum mb_variant *out)
+{
+  unsigned i;
+
+  for (i = 0; text && i < MB_VARIANT_COUNT; i++)
+    if (strcmp(text, variant_names[i]) == 0) {
+      *out = (enum mb_variant)i;
+      return MB_OK;
+    }
+  return MB_EINVALID;
+}
+
 void mb_conditions_unknown(struct mb_conditions *k)
 {
   memset(k, 0, sizeof(*k));
@@ -115,6 +178,57 @@ void mb_conditions_unknown(struct mb_conditions *k)
   k->receiver = k->timing;
   k->same_cpu_share = NAN;
   k->process_nvcsw = k->process_nivcsw = -1;
+}
+
+static const struct mb_source_info *find_info(const char *name)
+{
+  size_t i;
+
+  for (i = 0; name && i < MB_N_SOURCES; i++)
+    if (strcmp(mb_source_infos[i].name, name) == 0)
+      return &mb_source_infos[i];
+  return NULL;
+}
+
+int mb_source_has_variant(const char *name, enum mb_variant v)
+{
+  const struct mb_source_info *info = find_info(name);
+
+  return info && (unsigned)v < MB_VARIANT_COUNT && (info->variants & (1u << v)) != 0;
+}
+
+char *mb_source_variant_list(const char *name, char *buf, size_t n)
+{
+  size_t len = 0;
+  unsigned i;
+
+  if (n == 0)
+    return buf;
+  buf[0] = '\0';
+  for (i = 0; i < MB_VARIANT_COUNT && len < n; i++)
+    if (mb_source_has_variant(name, (enum mb_variant)i)) {
+      snprintf(buf + len, n - len, "%s%s", len ? ", " : "", variant_names[i]);
+      len = strlen(buf);
+    }
+  return buf;
+}
+
+/* Set from a signal handler, read by the collectors' loops and watchdogs. */
+static volatile sig_atomic_t interrupt_requested;
+
+void mb_sources_interrupt(void)
+{
+  interrupt_requested = 1;
+}
+
+void mb_sources_interrupt_clear(void)
+{
+  interrupt_requested = 0;
+}
+
+int mb_sources_interrupted(void)
+{
+  return interrupt_requested != 0;
 }
 
 void mb_collection_init(struct mb_collection *c)
@@ -352,6 +466,11 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "placement",
                         "%s cannot be done by %s on %s", mb_placement_name(c.placement),
                         col->ops->info->name, col->ops->info->platform);
+  if ((unsigned)c.variant >= MB_VARIANT_COUNT ||
+      !(col->ops->info->variants & (1u << c.variant)))
+    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "variant",
+                        "%s does not run variant %d", col->ops->info->name,
+                        (int)c.variant);
   if (n_samples > (SIZE_MAX - 64) / 4 / sizeof(uint64_t))
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "samples",
                         "%zu samples is too many", n_samples);
@@ -364,7 +483,12 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   out->pool_size = 0;
   out->pool_status = MB_OP_OK;
   mb_conditions_unknown(&out->conditions);
+  out->ended = MB_ENDED_COMPLETE;
   rc = col->ops->collect(col->state, &c, n_samples, out, err);
+  if (rc == MB_OK && out->ended == MB_ENDED_INTERRUPT)
+    rc = mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
+                      "%s: the call was interrupted before its end",
+                      col->ops->info->name);
   if (rc != MB_OK) {
     out->n_timings = 0;
     return rc;

@@ -53,26 +53,84 @@ enum mb_placement {
  * mb_placement_parse returns 0 or MB_EINVALID. */
 const char *mb_placement_name(enum mb_placement placement);
 int mb_placement_parse(const char *text, enum mb_placement *out);
+/* Which of the seed's three defects a complex-mode call keeps or fixes
+ * (sources/FINDINGS.md). The seed as shipped moves its only send right
+ * (MOVE_SEND), puts its OOL descriptor at byte 32 where the kernel reads a
+ * null port descriptor and 8 inline bytes, and sets no send timeout. Each
+ * other variant fixes some of the three; simple mode sends nothing and
+ * ignores the variant. Values are in this fixed order (run.json's axes). */
+enum mb_variant {
+  MB_VARIANT_SEED = 0,     /* the seed's exact calls (default) */
+  MB_VARIANT_SDK,          /* all three fixed: what the seed meant */
+  MB_VARIANT_COPY_SEND,    /* only the disposition fixed (COPY_SEND) */
+  MB_VARIANT_PACKED,       /* only the descriptor fixed (SDK layout, byte 28) */
+  MB_VARIANT_SEND_TIMEOUT, /* only the timeout fixed (MACH_SEND_TIMEOUT 10 ms) */
+  MB_VARIANT_COUNT
+};
+
+/* The fixes a variant applies, as a mask of these bits. */
+#define MB_FIX_COPY_SEND 1u /* the task keeps its send right after a send */
+#define MB_FIX_PACKED 2u    /* the message carries ool_size bytes out of line */
+#define MB_FIX_TIMEOUT 4u   /* a send gives up after 10 ms without room */
+unsigned mb_variant_fixes(enum mb_variant v);
+
+/* "seed", "sdk", "copy_send", "packed", "send_timeout" ("?" out of range);
+ * mb_variant_parse returns 0 or MB_EINVALID. */
+const char *mb_variant_name(enum mb_variant v);
+int mb_variant_parse(const char *text, enum mb_variant *out);
+/* The variant a run recorded before variants existed (no "variant" in its
+ * points) measured: linux_ipc moved ool_size bytes, kept its send right
+ * and timed out after 10 ms (sdk); mach_ipc sent "layout" sdk as sdk and
+ * the seed's bytes with a 10 ms timeout (send_timeout); layout is run.json's
+ * source.layout, NULL or "" when absent. Anything else: seed. */
+enum mb_variant mb_variant_legacy(const char *source, const char *layout);
+
+/* One line on what the variant sends (static text). */
+const char *mb_variant_describe(enum mb_variant v);
 
 struct mb_config {
   uint32_t num_ports; /* 1..64 */
   uint32_t ool_size;  /* 1..65536 bytes */
   enum mb_mode mode;
-  enum mb_placement placement;
+  enum mb_variant variant;     /* complex mode only; MB_VARIANT_SEED by default */
+  enum mb_placement placement; /* MB_PLACEMENT_FREE by default */
 };
 
 /* Status of one timed operation, recorded outside the timed region. */
-#define MB_OP_OK 0         /* succeeded */
-#define MB_OP_TIMED_OUT -1 /* the send waited its 10 ms and gave up */
+#define MB_OP_OK 0 /* succeeded */
+#define MB_OP_TIMED_OUT                                                                \
+  -1 /* the send waited its 10 ms and gave up (variants                                \
+        with MB_FIX_TIMEOUT) */
 /* Succeeded, but only after waiting for room in a full queue: the timing
  * includes that wait. linux_ipc only (mach_msg cannot tell); not a failure. */
 #define MB_OP_WAITED -2
+/* Not finished: the call was ended before this operation completed, by the
+ * watchdog (an operation blocked for MB_STALL_LIMIT_MS) or by an interrupt
+ * (mb_sources_interrupt). The operation that was blocked keeps its timing;
+ * the ones never started have timing 0. A failure. */
+#define MB_OP_ABORTED -3
 /* Any positive value: the system's own error code, unchanged (errno on
  * Linux, kern_return_t on macOS). */
 
 /* Whether a status means the operation did not do its work: it timed out
  * or failed with a system error (MB_OP_OK and MB_OP_WAITED did their work). */
-#define MB_OP_FAULT(st) ((st) == MB_OP_TIMED_OUT || (st) > 0)
+#define MB_OP_FAULT(st) ((st) == MB_OP_TIMED_OUT || (st) == MB_OP_ABORTED || (st) > 0)
+
+/* The watchdog's limit: a complex-mode call in which one timed operation
+ * has not finished after this long is ended (its unfinished operations get
+ * MB_OP_ABORTED), so a variant that can block (no send timeout, receiver
+ * stalled) never hangs a run. Far above any wait a live receiver causes
+ * (sources/README.md, "Calls bounded in time"). */
+#define MB_STALL_LIMIT_MS 2000u
+
+/* Ask the collect call in progress, in any thread, to end as soon as it
+ * can (within about 0.1 s even when an operation is blocked): its
+ * unfinished operations get MB_OP_ABORTED and mb_collector_collect returns
+ * MB_EINTERRUPTED. The request stays until mb_sources_interrupt_clear().
+ * Async-signal-safe (it only sets a flag). */
+void mb_sources_interrupt(void);
+void mb_sources_interrupt_clear(void);
+int mb_sources_interrupted(void);
 
 /* The clock a collector times with. One tick lasts tick_num / tick_den ns. */
 struct mb_clock {
@@ -120,9 +178,15 @@ struct mb_collection {
   int32_t pool_status; /* why the first missing endpoint could not be made
                           (system code), MB_OP_OK when the whole pool was */
   struct mb_conditions conditions; /* filled by the collector */
+  int ended;                       /* MB_ENDED_*: whether every operation ran */
   size_t cap_timings;              /* allocated entries (internal) */
   size_t cap_bytes;
 };
+
+/* How a collect call ended (mb_collection.ended). */
+#define MB_ENDED_COMPLETE 0  /* every operation ran */
+#define MB_ENDED_STALL 1     /* the watchdog ended it: MB_OP_ABORTED statuses */
+#define MB_ENDED_INTERRUPT 2 /* mb_sources_interrupt ended it: MB_EINTERRUPTED */
 
 void mb_collection_init(struct mb_collection *c);
 /* Make room for n_timings timings and n_bytes bytes; MB_ENOMEM on failure. */
@@ -159,8 +223,14 @@ struct mb_source_info {
   const char *option;  /* what mb_collector_open's option means ("FILE"),
                           NULL when the collector takes none */
   int option_required; /* 1: open fails without the option (replay) */
+  unsigned variants;   /* mask of 1u << MB_VARIANT_* this collector runs */
   unsigned placements; /* MB_PLACEMENT_BIT() of each placement it can do */
 };
+
+/* Whether collector `name` runs variant v; unknown names run none. The
+ * valid names, comma-separated ("seed, sdk, ..."), go into buf. */
+int mb_source_has_variant(const char *name, enum mb_variant v);
+char *mb_source_variant_list(const char *name, char *buf, size_t n);
 
 struct mb_collector; /* an opened collector; opaque */
 

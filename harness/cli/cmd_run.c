@@ -13,6 +13,7 @@
 #include "experiment.h"
 #include "results.h"
 #include "runner.h"
+#include "source.h"
 
 enum { OPT_HELP = 1, OPT_MACHINE, OPT_OUTPUT, OPT_QUIET, OPT_RESUME, OPT_SHARD };
 
@@ -30,13 +31,65 @@ static const struct mb_opt opts[] = {
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, signals_seen, call_now, call_total;
 
-/* SA_RESETHAND restores the default action, so a second Ctrl-C ends the
- * process at once when the first one is not quick enough for the user. */
+/* Append the decimal digits of v to buf at *len (async-signal-safe). */
+static void put_uint(char *buf, size_t *len, size_t cap, long v)
+{
+  char digits[24];
+  size_t n = 0;
+
+  if (v < 0)
+    v = 0;
+  do {
+    digits[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0 && n < sizeof(digits));
+  while (n > 0 && *len + 1 < cap)
+    buf[(*len)++] = digits[--n];
+}
+
+static void put_text(char *buf, size_t *len, size_t cap, const char *s)
+{
+  while (*s && *len + 1 < cap)
+    buf[(*len)++] = *s++;
+}
+
+/* First SIGINT or SIGTERM: say at once what happens (the call in progress
+ * finishes, then the run stops, keeping everything). Second: end the call
+ * in progress now (mb_sources_interrupt: within about 0.1 s; that call is
+ * discarded, the recorded ones stay). Third: the default action, for a
+ * process that does not stop. Only async-signal-safe calls here. */
 static void on_signal(int sig)
 {
+  char msg[160];
+  size_t len = 0;
+  ssize_t w;
+
+  signals_seen++;
   stop_signal = sig;
+  if (signals_seen == 1) {
+    put_text(msg, &len, sizeof(msg), "\nmebench: stopping: finishing ");
+    if (call_now > 0) {
+      put_text(msg, &len, sizeof(msg), "call ");
+      put_uint(msg, &len, sizeof(msg), (long)call_now);
+      put_text(msg, &len, sizeof(msg), "/");
+      put_uint(msg, &len, sizeof(msg), (long)call_total);
+    } else {
+      put_text(msg, &len, sizeof(msg), "the warm-up call");
+    }
+    put_text(msg, &len, sizeof(msg), "; Ctrl-C again to stop now\n");
+  } else if (signals_seen == 2) {
+    mb_sources_interrupt();
+    put_text(msg, &len, sizeof(msg),
+             "\nmebench: stopping now; the call in progress is discarded\n");
+  } else {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  w = write(STDERR_FILENO, msg, len);
+  (void)w;
 }
 
 static const char *stop_reason(void)
@@ -56,9 +109,10 @@ static void usage(FILE *out)
       "warm-up calls), record every raw timing, and write the SP 800-90B estimates\n"
       "and statistics of each call to results/<name>/<UTC time>-<host>/ (run.json,\n"
       "summary.csv, raw/; see results/README.md). SIGINT or SIGTERM stops after the\n"
-      "call in progress, keeping everything measured (exit 130); --resume completes\n"
-      "such a run when the experiment file, the mebench build and the machine are\n"
-      "the same. The run directory is printed on stdout.\n\n"
+      "call in progress, keeping everything measured (exit 130); a second one ends\n"
+      "the call in progress at once (it is discarded, the recorded calls stay);\n"
+      "--resume completes such a run when the experiment file, the mebench build\n"
+      "and the machine are the same. The run directory is printed on stdout.\n\n"
       "--shard K/N runs one of N disjoint slices of the plan (whole repetitions of\n"
       "every point), for spreading one experiment over N machines or CI jobs;\n"
       "`mebench merge` joins the N results into one run. --machine NAME names the\n"
@@ -212,18 +266,26 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     ro.progress_tty = -1;
     ro.stop = &stop_signal;
     ro.stop_reason = stop_reason;
+    ro.progress_call = &call_now;
+    ro.progress_total = &call_total;
     stop_signal = 0;
+    signals_seen = 0;
+    call_now = 0;
+    call_total = 0;
+    mb_sources_interrupt_clear();
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     /* SA_RESTART: the collector's system calls carry on undisturbed; the
-     * runner looks at the flag between calls. */
-    sa.sa_flags = (int)(SA_RESTART | SA_RESETHAND);
+     * runner looks at the flag between calls, the collectors at the
+     * interrupt request between operations. */
+    sa.sa_flags = SA_RESTART;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     rc = mb_runner_run(&exp, &ro, &dir, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    mb_sources_interrupt_clear();
     if (dir) {
       printf("%s\n", dir);
       fflush(stdout);

@@ -53,6 +53,18 @@ static void survey(struct row *r, const struct mb_source_info *info)
   mb_collector_free(col);
 }
 
+/* The variants collector `name` runs, as a JSON array of names. */
+static json_t *variants_json(const char *name)
+{
+  json_t *a = json_array();
+  unsigned v;
+
+  for (v = 0; a && v < MB_VARIANT_COUNT; v++)
+    if (mb_source_has_variant(name, (enum mb_variant)v))
+      json_array_append_new(a, json_string(mb_variant_name((enum mb_variant)v)));
+  return a ? a : json_null();
+}
+
 static int print_json(const struct row *rows, size_t n)
 {
   json_t *root = json_object(), *list = json_array();
@@ -85,7 +97,8 @@ static int print_json(const struct row *rows, size_t n)
                         "tick_den", "note", "tick of the recording played back");
     json_array_append_new(
         list,
-        json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s}, s:o, s:o}",
+        json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s, s:s}, s:o, "
+                  "s:o, s:o}",
                   "name", r->info->name, "description", r->info->description,
                   "platform", r->info->platform, "available", r->available, "reason",
                   r->available ? json_null() : json_string(r->reason), "option",
@@ -93,7 +106,9 @@ static int print_json(const struct row *rows, size_t n)
                   "option_required", r->info->option_required, "defaults", "num_ports",
                   (json_int_t)r->info->defaults.num_ports, "ool_size",
                   (json_int_t)r->info->defaults.ool_size, "mode",
-                  mb_mode_name(r->info->defaults.mode), "clock", clock, "placements",
+                  mb_mode_name(r->info->defaults.mode), "variant",
+                  mb_variant_name(r->info->defaults.variant), "variants",
+                  variants_json(r->info->name), "clock", clock, "placements",
                   placements));
   }
   rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? MB_OK
@@ -153,10 +168,16 @@ static void print_table(const struct row *rows, size_t n)
     }
     printf("\n");
   }
-  printf(
-      "\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s.\n",
-      mb_sources_default(), MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT,
-      mb_mode_name(MB_MODE_COMPLEX));
+  printf("\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s, "
+         "variant %s.\n",
+         mb_sources_default(), MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT,
+         mb_mode_name(MB_MODE_COMPLEX), mb_variant_name(MB_VARIANT_SEED));
+  {
+    char list[160];
+
+    printf("Variants (sweep axis \"variant\"; sources/FINDINGS.md): %s.\n",
+           mb_source_variant_list(mb_sources_default(), list, sizeof(list)));
+  }
 }
 
 int mb_cmd_sources(int argc, char **argv, struct mb_error *err)

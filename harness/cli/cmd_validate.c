@@ -75,6 +75,7 @@ struct plan_extra {
   char reason[1024]; /* why the collector cannot run, or why no estimate */
   int estimated;
   double seconds;     /* estimated collection time of the whole run */
+  double longest;     /* estimated collection time of the longest call */
   size_t cal_points;  /* points calibrated */
   size_t cal_calls;   /* calibration collect calls made */
   size_t cal_samples; /* samples of each calibration call */
@@ -99,10 +100,21 @@ static int cmp_double(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Points of one mode and variant cost alike; variants differ by orders of
+ * magnitude (the seed's sends fail at once, copy_send's can wait). Simple
+ * mode ignores the variant. */
+static size_t group(const struct mb_config *p)
+{
+  return p->mode == MB_MODE_SIMPLE ? MB_VARIANT_COUNT + 0u : (size_t)p->variant;
+}
+
 /* Time per call at each of up to CAL_POINTS points spread evenly over the
  * sweep, scaled linearly from the calibration's operations to the plan's
  * (the per-call set-up is scaled too, which errs on the long side); points
- * not calibrated take the average of the calibrated ones of their mode. */
+ * not calibrated take the average of the calibrated ones of their mode and
+ * variant, or of all. Receivers live as long as their call, so the linear
+ * scaling holds for calls of any size (sources/README.md, "Calls bounded
+ * in time"). */
 static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
                     struct plan_extra *x, struct mb_error *err)
 {
@@ -111,11 +123,13 @@ static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
   double scale =
       (double)mb_experiment_timings_per_call(exp) / (double)MB_RAW_COUNT((uint64_t)cal);
   double *t = calloc(exp->n_points, sizeof(*t));
-  double sum[2] = {0, 0}, start = now_s(), total = 0;
-  size_t cnt[2] = {0, 0}, i, k;
+  double sum[2 * MB_VARIANT_COUNT], start = now_s(), total = 0, all = 0;
+  size_t cnt[2 * MB_VARIANT_COUNT], n_all = 0, i, k;
   struct mb_collection c;
   int rc = MB_OK;
 
+  memset(sum, 0, sizeof(sum));
+  memset(cnt, 0, sizeof(cnt));
   mb_collection_init(&c);
   if (!t) {
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -129,7 +143,7 @@ static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
   x->cal_calls = 1;
   for (i = 0; i < n_cal; i++) {
     size_t p = n_cal == 1 ? 0 : i * (exp->n_points - 1) / (n_cal - 1);
-    size_t m = exp->points[p].mode == MB_MODE_SIMPLE ? 1 : 0;
+    size_t m = group(&exp->points[p]);
     double times[CAL_CALLS];
 
     if (i > 0 && now_s() - start > CAL_BUDGET_S)
@@ -146,20 +160,23 @@ static int estimate(const struct mb_experiment *exp, struct mb_collector *col,
     t[p] = times[CAL_CALLS / 2] * scale;
     sum[m] += t[p];
     cnt[m]++;
+    all += t[p];
+    n_all++;
     x->cal_points++;
   }
   for (i = 0; i < exp->n_points; i++) {
-    size_t m = exp->points[i].mode == MB_MODE_SIMPLE ? 1 : 0;
+    size_t m = group(&exp->points[i]);
 
     if (t[i] > 0)
       continue;
-    if (cnt[m] == 0)
-      m = 1 - m;
-    t[i] = sum[m] / (double)cnt[m];
+    t[i] = cnt[m] ? sum[m] / (double)cnt[m] : all / (double)n_all;
   }
   for (i = 0; i < exp->n_calls; i++)
     if (mb_experiment_in_shard(exp, &exp->calls[i]))
       total += t[exp->calls[i].point];
+  for (i = 0; i < exp->n_points; i++)
+    if (t[i] > x->longest)
+      x->longest = t[i];
   total += (double)exp->warmup * t[exp->calls[0].point];
   x->seconds = total;
   x->cal_samples = cal;
@@ -232,7 +249,8 @@ static size_t count_axis(const struct mb_experiment *exp, int which)
       if ((which == 0 && a->mode == b->mode) ||
           (which == 1 && a->num_ports == b->num_ports) ||
           (which == 2 && a->ool_size == b->ool_size) ||
-          (which == 3 && a->placement == b->placement))
+          (which == 3 && a->variant == b->variant) ||
+          (which == 4 && a->placement == b->placement))
         break;
     }
     if (j == i)
@@ -261,9 +279,10 @@ static void print_estimators(FILE *out, unsigned mask)
   fprintf(out, ")\n");
 }
 
-/* Simple mode never uses ool_size (the seed times port allocate/free only),
- * so simple-mode points that differ only in ool_size measure the same
- * configuration: say so, since a sweep pays for every one of them. */
+/* Simple mode never uses ool_size or the variant (the seed times port
+ * allocate/free only), so simple-mode points that differ only in those
+ * measure the same configuration: say so, since a sweep pays for every one
+ * of them. */
 static void print_simple_ool_note(FILE *out, const struct mb_experiment *exp)
 {
   size_t i, j, simple = 0, distinct = 0;
@@ -281,11 +300,37 @@ static void print_simple_ool_note(FILE *out, const struct mb_experiment *exp)
     distinct += !seen;
   }
   if (simple > distinct)
-    fprintf(
-        out,
-        "note:         simple mode does not use ool_size, so its %zu points measure "
-        "%zu configurations; sweep ool_size in complex mode only to save time\n",
-        simple, distinct);
+    fprintf(out,
+            "note:         simple mode uses neither ool_size nor variant, so its %zu "
+            "points measure %zu configurations; sweep those in complex mode only to "
+            "save time\n",
+            simple, distinct);
+}
+
+/* Every variant the collector runs, those the plan sweeps marked. */
+static void print_variants(FILE *out, const struct mb_experiment *exp)
+{
+  unsigned v;
+  size_t i;
+
+  if (exp->n_variants <= 1) {
+    fprintf(out, "variant:      %s (%s)\n", mb_variant_name(exp->points[0].variant),
+            mb_variant_describe(exp->points[0].variant));
+    return;
+  }
+  fprintf(out, "variants:     %s runs these; * = in this plan (sweep.variant)\n",
+          exp->source);
+  for (v = 0; v < MB_VARIANT_COUNT; v++) {
+    int used = 0;
+
+    if (!mb_source_has_variant(exp->source, (enum mb_variant)v))
+      continue;
+    for (i = 0; i < exp->n_points && !used; i++)
+      used = exp->points[i].variant == (enum mb_variant)v;
+    fprintf(out, "  %c %-12s %s\n", used ? '*' : ' ',
+            mb_variant_name((enum mb_variant)v),
+            mb_variant_describe((enum mb_variant)v));
+  }
 }
 
 static const char *order_text(enum mb_order order)
@@ -328,13 +373,7 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
     fprintf(out, "available:    no: %s\n", x->reason);
   if (exp->replay)
     fprintf(out, "replay:       %s\n", exp->replay);
-  if (exp->layout)
-    fprintf(
-        out, "layout:       %s (%s)\n", exp->layout,
-        strcmp(exp->layout, "sdk") == 0
-            ? "the message the seed meant: OOL descriptor where the kernel reads it, "
-              "COPY_SEND"
-            : "the seed's exact bytes");
+  print_variants(out, exp);
   fprintf(
       out,
       "samples:      %zu extracted bytes per call (%llu timed operations: 4n + 64)\n",
@@ -365,14 +404,15 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
             exp->inject_constant);
   fprintf(
       out,
-      "points:       %zu (mode x num_ports x ool_size x placement = %zu x %zu x %zu x "
-      "%zu)\n",
-      exp->n_points, count_axis(exp, 0), count_axis(exp, 1), count_axis(exp, 2),
-      count_axis(exp, 3));
-  fprintf(out, "  %5s  %-8s %9s %9s  %s\n", "point", "mode", "num_ports", "ool_size",
-          "placement");
+      "points:       %zu (mode x variant x num_ports x ool_size x placement = %zu x "
+      "%zu x %zu x %zu x %zu)\n",
+      exp->n_points, count_axis(exp, 0), count_axis(exp, 3), count_axis(exp, 1),
+      count_axis(exp, 2), count_axis(exp, 4));
+  fprintf(out, "  %5s  %-8s %-12s %9s %9s  %s\n", "point", "mode", "variant",
+          "num_ports", "ool_size", "placement");
   for (i = 0; i < exp->n_points; i++)
-    fprintf(out, "  %5zu  %-8s %9u %9u  %s\n", i, mb_mode_name(exp->points[i].mode),
+    fprintf(out, "  %5zu  %-8s %-12s %9u %9u  %s\n", i,
+            mb_mode_name(exp->points[i].mode), mb_variant_name(exp->points[i].variant),
             exp->points[i].num_ports, exp->points[i].ool_size,
             mb_placement_name(exp->points[i].placement));
   print_simple_ool_note(out, exp);
@@ -411,6 +451,13 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
             "the SP 800-90B analysis of each call comes on top\n",
             d, CAL_CALLS, x->cal_samples, x->cal_points, exp->n_points, x->cal_calls,
             c);
+    format_duration(x->longest, d, sizeof(d));
+    fprintf(out,
+            "calls:        the longest about %s (a first Ctrl-C lets the call in "
+            "progress finish, a second ends it at once); receivers live as long as "
+            "their call; a send blocked for %u s ends its call (watchdog: "
+            "MB_OP_ABORTED)\n",
+            d, MB_STALL_LIMIT_MS / 1000u);
   } else {
     fprintf(out, "estimate:     none: %s\n",
             x->available ? x->reason : "the collector is not available here");
@@ -446,8 +493,15 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(o, "source", src);
   json_object_set_new(o, "replay",
                       exp->replay ? json_string(exp->replay) : json_null());
-  json_object_set_new(o, "layout",
-                      exp->layout ? json_string(exp->layout) : json_null());
+  {
+    json_t *vs = json_array();
+    unsigned v;
+
+    for (v = 0; vs && v < MB_VARIANT_COUNT; v++)
+      if (mb_source_has_variant(exp->source, (enum mb_variant)v))
+        json_array_append_new(vs, json_string(mb_variant_name((enum mb_variant)v)));
+    json_object_set_new(o, "variants", vs ? vs : json_null());
+  }
   json_object_set_new(o, "samples", json_integer((json_int_t)exp->samples));
   json_object_set_new(o, "timings_per_call", json_integer((json_int_t)per_call));
   json_object_set_new(o, "repetitions", json_integer((json_int_t)exp->repetitions));
@@ -474,8 +528,9 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(o, "inject_constant", json_real(exp->inject_constant));
   for (i = 0; i < exp->n_points; i++)
     json_array_append_new(
-        pts, json_pack("{s:I, s:s, s:I, s:I, s:s}", "index", (json_int_t)i, "mode",
-                       mb_mode_name(exp->points[i].mode), "num_ports",
+        pts, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "index", (json_int_t)i, "mode",
+                       mb_mode_name(exp->points[i].mode), "variant",
+                       mb_variant_name(exp->points[i].variant), "num_ports",
                        (json_int_t)exp->points[i].num_ports, "ool_size",
                        (json_int_t)exp->points[i].ool_size, "placement",
                        mb_placement_name(exp->points[i].placement)));
@@ -499,6 +554,9 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
       json_integer((json_int_t)((exp->n_shard_calls + exp->warmup) * per_call)));
   if (x->estimated) {
     json_object_set_new(e, "seconds", json_real(x->seconds));
+    json_object_set_new(e, "longest_call_seconds", json_real(x->longest));
+    json_object_set_new(e, "stall_limit_seconds",
+                        json_real((double)MB_STALL_LIMIT_MS / 1000.0));
     json_object_set_new(e, "covers", json_string("collection only"));
     json_object_set_new(e, "calibration_calls", json_integer((json_int_t)x->cal_calls));
     json_object_set_new(e, "calibration_samples",

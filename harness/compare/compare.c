@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "source.h"
 #include "mwu.h"
 #include "stats.h"
 
@@ -103,7 +104,8 @@ static int same_config(const struct mb_compare_point *a,
                        const struct mb_compare_point *b)
 {
   return a->num_ports == b->num_ports && a->ool_size == b->ool_size &&
-         strcmp(a->mode, b->mode) == 0 && strcmp(a->placement, b->placement) == 0;
+         strcmp(a->mode, b->mode) == 0 && strcmp(a->variant, b->variant) == 0 &&
+         strcmp(a->placement, b->placement) == 0;
 }
 
 /* A finite number at obj.k1.k2... ; path names it in messages. */
@@ -145,6 +147,10 @@ static int load_points(struct mb_compare_run *run, const char *src,
 {
   json_t *points = json_object_get(run->root, "points");
   json_t *calls = json_object_get(run->root, "calls");
+  json_t *source = json_object_get(run->root, "source");
+  enum mb_variant legacy =
+      mb_variant_legacy(json_string_value(json_object_get(source, "name")),
+                        json_string_value(json_object_get(source, "layout")));
   size_t i, j, m, np, nc;
   char path[96];
 
@@ -166,6 +172,9 @@ static int load_points(struct mb_compare_run *run, const char *src,
     json_t *ool = json_object_get(p, "ool_size");
     const char *mode = json_string_value(json_object_get(p, "mode"));
     json_t *placement = json_object_get(p, "placement");
+    json_t *jv = json_object_get(p, "variant");
+    const char *variant = jv ? json_string_value(jv) : mb_variant_name(legacy);
+    enum mb_variant parsed;
 
     snprintf(path, sizeof(path), "points[%zu]", i);
     if (!json_is_object(p))
@@ -180,9 +189,14 @@ static int load_points(struct mb_compare_run *run, const char *src,
       return bad(err, src, path, "ool_size: expected a positive integer");
     if (!mode || !*mode || strlen(mode) >= sizeof(pt->mode))
       return bad(err, src, path, "mode: expected a mode name (complex, simple)");
+    if (mb_variant_parse(variant, &parsed) != MB_OK)
+      return bad(err, src, path,
+                 "variant: expected a variant name (seed, sdk, copy_send, packed, "
+                 "send_timeout)");
     pt->num_ports = (uint32_t)json_integer_value(ports);
     pt->ool_size = (uint32_t)json_integer_value(ool);
     snprintf(pt->mode, sizeof(pt->mode), "%s", mode);
+    snprintf(pt->variant, sizeof(pt->variant), "%s", variant);
     /* Runs from before the placement axis ran free. */
     if (placement && (!json_is_string(placement) || !*json_string_value(placement) ||
                       strlen(json_string_value(placement)) >= sizeof(pt->placement)))
@@ -304,10 +318,6 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   run->source = opt_string(json_object_get(root, "source"), "name");
   if (!*run->source)
     return bad(err, src, "source.name", "missing: expected the collector's name");
-  /* mach_ipc's two layouts send different messages: not the same source. */
-  run->layout = opt_string(json_object_get(root, "source"), "layout");
-  if (!*run->layout && strcmp(run->source, "mach_ipc") == 0)
-    run->layout = "seed";
   run->clock = opt_string(json_object_get(root, "clock"), "name");
   run->tick_num = opt_integer(json_object_get(root, "clock"), "tick_num");
   run->tick_den = opt_integer(json_object_get(root, "clock"), "tick_den");
@@ -473,7 +483,6 @@ static int check_refusals(const struct mb_compare_run *b,
     snprintf(cv, sizeof(cv), "%lld", c->field);                                        \
   }
   MB_DIFF_STR(source, "different collectors (source.name)")
-  MB_DIFF_STR(layout, "different mach_ipc message layouts (source.layout)")
   MB_DIFF_STR(experiment, "different experiments (experiment name)")
   MB_DIFF_INT(samples, "different samples per call (experiment.samples)")
   MB_DIFF_INT(raw_bits, "different raw_bits (experiment.raw_bits)")
@@ -781,6 +790,7 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
     row->ool_size = p->ool_size;
     snprintf(row->mode, sizeof(row->mode), "%s", p->mode);
     snprintf(row->placement, sizeof(row->placement), "%s", p->placement);
+    snprintf(row->variant, sizeof(row->variant), "%s", p->variant);
     row->in_base = bp && bp->n > 0;
     row->in_cur = cp && cp->n > 0;
     judge_row(row, bp, cp, rep, tmp);
@@ -902,14 +912,16 @@ static json_int_t baseline_point(json_t *points, const struct mb_compare_point *
     if (json_integer_value(json_object_get(p, "num_ports")) == cfg->num_ports &&
         json_integer_value(json_object_get(p, "ool_size")) == cfg->ool_size &&
         strcmp(json_string_value(json_object_get(p, "mode")), cfg->mode) == 0 &&
+        json_string_value(json_object_get(p, "variant")) &&
+        strcmp(json_string_value(json_object_get(p, "variant")), cfg->variant) == 0 &&
         strcmp(placement ? placement : "free", cfg->placement) == 0)
       return (json_int_t)i;
   }
-  if (json_array_append_new(points, json_pack("{s:I, s:I, s:I, s:s, s:s}", "index",
-                                              (json_int_t)i, "num_ports",
-                                              (json_int_t)cfg->num_ports, "ool_size",
-                                              (json_int_t)cfg->ool_size, "mode",
-                                              cfg->mode, "placement", cfg->placement)))
+  if (json_array_append_new(
+          points, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "index", (json_int_t)i,
+                            "num_ports", (json_int_t)cfg->num_ports, "ool_size",
+                            (json_int_t)cfg->ool_size, "mode", cfg->mode, "variant",
+                            cfg->variant, "placement", cfg->placement)))
     return -1;
   return (json_int_t)i;
 }
@@ -975,6 +987,12 @@ json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
   }
   points = json_object_get(doc, "points");
   calls = json_object_get(doc, "calls");
+  /* Every point names its variant, also when the first run predates them
+   * (mb_variant_legacy), so later runs' points match by it. */
+  for (i = 0; i < json_array_size(points) && i < runs[0]->n_points; i++)
+    if (json_object_set_new(json_array_get(points, i), "variant",
+                            json_string(runs[0]->points[i].variant)))
+      goto nomem;
   /* Further runs: their calls join the first run's, each pointing at the
    * baseline's point of the same configuration. */
   for (k = 1; k < n_runs; k++) {

@@ -3,8 +3,8 @@
  * A run is read from a results directory, its run.json (schema
  * mebench-run/1) or a baseline file (mebench-baseline/1, written by
  * `mebench baseline`). Points are matched by configuration (num_ports,
- * ool_size, mode), never by index. For each matched point and each metric
- * (assessed min-entropy of extracted bytes, of raw deltas, entropy rate) the
+ * ool_size, mode, variant, placement), never by index. For each matched point and each
+ * metric (assessed min-entropy of extracted bytes, of raw deltas, entropy rate) the
  * repetitions of both sides are summarised and tested with a one-sided
  * Mann-Whitney U test (mwu.h). A metric regresses only when its drop is both
  * significant (p <= alpha) and larger than max_drop (relative); a point also
@@ -49,6 +49,8 @@ struct mb_compare_point {
   uint32_t ool_size;
   char mode[16];
   char placement[24]; /* "free" when the run predates the placement axis */
+  char variant[16];   /* as recorded; for runs older than variants, the one
+                         they measured (mb_variant_legacy) */
   size_t n;           /* repetitions recorded (calls of this point) */
   /* The values that exist, in call order: count[m] <= n, because the runner
    * writes null when a call could not be assessed (no estimate, no time). */
@@ -67,8 +69,6 @@ struct mb_compare_run {
   const char *experiment; /* experiment name */
   const char *sha256;     /* of the experiment file */
   const char *source;     /* collector name */
-  const char *layout;     /* mach_ipc's message layout ("seed" when the run names
-                             none), "" for other collectors */
   const char *clock;      /* clock name */
   const char *hostname, *os, *kernel, *arch, *cpu_model;
   const char *started, *git_commit;
@@ -136,6 +136,7 @@ struct mb_compare_row {
   uint32_t ool_size;
   char mode[16];
   char placement[24];
+  char variant[16];
   int in_base, in_cur; /* present with at least one repetition */
   struct mb_compare_stat stat[MB_CMP_METRIC_COUNT]; /* valid when both */
   double cur_h_bytes; /* current median h_bytes (NAN when not in_cur) */

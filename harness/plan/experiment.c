@@ -626,20 +626,82 @@ static int parse_placements(struct loader *ld, json_t *root, json_t *sweep,
   return MB_OK;
 }
 
-/* The points are the cartesian product, mode outermost, then num_ports,
- * then ool_size, then placement, each axis in the order the file gives its
- * values. */
+/* The variants of the experiment's collector ("seed", ...; source.h),
+ * each once, in the file's order; the default is the seed as shipped. */
+static int parse_variants(struct loader *ld, json_t *sweep, enum mb_variant *variants,
+                          size_t *n)
+{
+  const char *names[MB_VARIANT_COUNT];
+  json_t *v = json_object_get(sweep, "variant");
+  size_t where[MB_VARIANT_COUNT], n_names = 0, i;
+  int seen[MB_VARIANT_COUNT];
+  char what[200], list[160];
+
+  memset(seen, 0, sizeof(seen));
+  for (i = 0; i < MB_VARIANT_COUNT; i++)
+    if (mb_source_has_variant(ld->exp->source, (enum mb_variant)i))
+      names[n_names++] = mb_variant_name((enum mb_variant)i);
+  mb_source_variant_list(ld->exp->source, list, sizeof(list));
+  *n = 0;
+  if (!v) {
+    variants[(*n)++] = MB_VARIANT_SEED;
+    return MB_OK;
+  }
+  if (!json_is_array(v))
+    return fail(ld, "sweep.variant",
+                "expected a list such as [\"seed\", \"sdk\"], got %s",
+                describe(v, what, sizeof(what)));
+  if (json_array_size(v) == 0)
+    return fail(ld, "sweep.variant",
+                "empty list; give at least one of %s, or omit the axis for the "
+                "default \"seed\"",
+                list);
+  for (i = 0; i < json_array_size(v); i++) {
+    json_t *e = json_array_get(v, i);
+    enum mb_variant k;
+    char sub[64], shown[160];
+    const char *hint;
+
+    snprintf(sub, sizeof(sub), "sweep.variant[%zu]", i);
+    if (!json_is_string(e))
+      return fail(ld, sub, "expected a variant name (%s), got %s", list,
+                  describe(e, what, sizeof(what)));
+    if (mb_variant_parse(json_string_value(e), &k) != MB_OK ||
+        !mb_source_has_variant(ld->exp->source, k)) {
+      show(json_string_value(e), shown, sizeof(shown), 40);
+      hint = mb_suggest(json_string_value(e), (const char *const *)names, n_names);
+      return fail(ld, sub,
+                  "unknown variant \"%s\"%s%s%s; the variants of collector %s are %s",
+                  shown, hint ? " (did you mean \"" : "", hint ? hint : "",
+                  hint ? "\"?)" : "", ld->exp->source, list);
+    }
+    if (seen[k])
+      return fail(ld, sub,
+                  "\"%s\" repeats sweep.variant[%zu]; each value may appear once",
+                  mb_variant_name(k), where[k]);
+    seen[k] = 1;
+    where[k] = i;
+    variants[(*n)++] = k;
+  }
+  return MB_OK;
+}
+
+/* The points are the cartesian product, mode outermost, then variant,
+ * num_ports, ool_size and placement, each axis in the order the file gives
+ * its values. */
 static int parse_sweep(struct loader *ld, json_t *root)
 {
-  static const char *const keys[] = {"num_ports", "ool_size", "mode", "placement"};
+  static const char *const keys[] = {"num_ports", "ool_size", "mode", "variant",
+                                     "placement"};
   struct axis ports = {
       "num_ports", MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX, MB_NUM_PORTS_DEFAULT, NULL, 0};
   struct axis ool = {
       "ool_size", MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, MB_OOL_SIZE_DEFAULT, NULL, 0};
   struct mb_experiment *exp = ld->exp;
   enum mb_mode modes[2];
+  enum mb_variant variants[MB_VARIANT_COUNT];
   enum mb_placement places[MB_PLACEMENT_COUNT];
-  size_t n_modes = 0, n_places = 0, m, p, o, q;
+  size_t n_modes = 0, n_variants = 0, n_places = 0, m, p, o, v, q;
   uint64_t total;
   json_t *sweep = json_object_get(root, "sweep");
   char what[200];
@@ -648,7 +710,7 @@ static int parse_sweep(struct loader *ld, json_t *root)
   if (sweep && !json_is_object(sweep))
     return fail(ld, "sweep",
                 "expected an object with the axes num_ports, ool_size, "
-                "mode, placement, got %s",
+                "mode, variant, placement, got %s",
                 describe(sweep, what, sizeof(what)));
   if (sweep && json_object_size(sweep) == 0)
     return fail(ld, "sweep",
@@ -660,9 +722,11 @@ static int parse_sweep(struct loader *ld, json_t *root)
     json_incref(sweep);
   if (!sweep)
     return nomem(ld);
-  rc = check_keys(ld, sweep, "sweep", keys, 4);
+  rc = check_keys(ld, sweep, "sweep", keys, 5);
   if (rc == MB_OK)
     rc = parse_modes(ld, sweep, modes, &n_modes);
+  if (rc == MB_OK)
+    rc = parse_variants(ld, sweep, variants, &n_variants);
   if (rc == MB_OK)
     rc = parse_placements(ld, root, sweep, places, &n_places);
   if (rc == MB_OK)
@@ -671,16 +735,17 @@ static int parse_sweep(struct loader *ld, json_t *root)
     rc = parse_axis(ld, sweep, &ool);
   json_decref(sweep);
   if (rc == MB_OK) {
-    total = (uint64_t)n_modes * ports.n * ool.n * n_places;
+    total = (uint64_t)n_modes * n_variants * ports.n * ool.n * n_places;
     if (total > MB_EXP_POINTS_MAX)
       rc = fail(ld, "sweep",
-                "%zu modes x %zu num_ports x %zu ool_size x %zu placement values make "
-                "%llu points; at most %u are allowed",
-                n_modes, ports.n, ool.n, n_places, (unsigned long long)total,
-                MB_EXP_POINTS_MAX);
+                "%zu modes x %zu variants x %zu num_ports x %zu ool_size x %zu "
+                "placement values make %llu points; at most %u are allowed",
+                n_modes, n_variants, ports.n, ool.n, n_places,
+                (unsigned long long)total, MB_EXP_POINTS_MAX);
   }
   if (rc == MB_OK) {
-    exp->n_points = n_modes * ports.n * ool.n * n_places;
+    exp->n_points = n_modes * n_variants * ports.n * ool.n * n_places;
+    exp->n_variants = n_variants;
     exp->points = calloc(exp->n_points, sizeof(*exp->points));
     if (!exp->points)
       rc = nomem(ld);
@@ -689,15 +754,17 @@ static int parse_sweep(struct loader *ld, json_t *root)
     size_t k = 0;
 
     for (m = 0; m < n_modes; m++)
-      for (p = 0; p < ports.n; p++)
-        for (o = 0; o < ool.n; o++)
-          for (q = 0; q < n_places; q++) {
-            exp->points[k].mode = modes[m];
-            exp->points[k].num_ports = ports.values[p];
-            exp->points[k].ool_size = ool.values[o];
-            exp->points[k].placement = places[q];
-            k++;
-          }
+      for (v = 0; v < n_variants; v++)
+        for (p = 0; p < ports.n; p++)
+          for (o = 0; o < ool.n; o++)
+            for (q = 0; q < n_places; q++) {
+              exp->points[k].mode = modes[m];
+              exp->points[k].variant = variants[v];
+              exp->points[k].num_ports = ports.values[p];
+              exp->points[k].ool_size = ool.values[o];
+              exp->points[k].placement = places[q];
+              k++;
+            }
   }
   free(ports.values);
   free(ool.values);
@@ -970,34 +1037,20 @@ static int parse_replay(struct loader *ld, json_t *root)
   return MB_OK;
 }
 
-/* mach_ipc's message layout (sources/README.md): "seed", the seed's exact
- * bytes, or "sdk", the message the seed meant to send. Only mach_ipc has
- * one; it becomes the collector's option string, as the replay file does. */
-static int parse_layout(struct loader *ld, json_t *root)
+/* The former top-level "layout" (seed|sdk, mach_ipc only) is now the sweep
+ * axis "variant", which every IPC collector has. Its old "seed" sent the
+ * seed's bytes with a 10 ms send timeout the seed does not have, which is
+ * the variant "send_timeout"; say so rather than guess. */
+static int refuse_layout(struct loader *ld, json_t *root)
 {
-  static const char *const layouts[] = {"seed", "sdk"};
-  struct mb_experiment *exp = ld->exp;
-  json_t *v = json_object_get(root, "layout");
-  const char *s, *hint;
-  int rc;
-
-  if (!v)
+  if (!json_object_get(root, "layout"))
     return MB_OK;
-  if (strcmp(exp->source, "mach_ipc") != 0)
-    return fail(ld, "layout",
-                "only the \"mach_ipc\" collector has a message layout; this "
-                "experiment runs \"%s\"",
-                exp->source);
-  if ((rc = get_string(ld, v, "layout", 16, 0, &s)) != MB_OK)
-    return rc;
-  if (strcmp(s, "seed") != 0 && strcmp(s, "sdk") != 0) {
-    hint = mb_suggest(s, layouts, 2);
-    if (hint)
-      return fail(ld, "layout", "unknown value \"%s\" (did you mean \"%s\"?)", s, hint);
-    return fail(ld, "layout", "unknown value \"%s\"; expected \"seed\" or \"sdk\"", s);
-  }
-  exp->layout = strdup(s);
-  return exp->layout ? MB_OK : nomem(ld);
+  return fail(ld, "layout",
+              "no longer a key: the message is chosen by the sweep axis \"variant\". "
+              "\"layout\": \"sdk\" is \"sweep\": {\"variant\": [\"sdk\"]}; "
+              "\"layout\": \"seed\" sent the seed's bytes with a 10 ms send "
+              "timeout, which is [\"send_timeout\"]; the seed as shipped (no "
+              "timeout) is [\"seed\"], the default");
 }
 
 static int parse_scalars(struct loader *ld, json_t *root)
@@ -1034,7 +1087,7 @@ static int parse_scalars(struct loader *ld, json_t *root)
   }
 
   if ((rc = parse_source(ld, root)) != MB_OK ||
-      (rc = parse_replay(ld, root)) != MB_OK || (rc = parse_layout(ld, root)) != MB_OK)
+      (rc = parse_replay(ld, root)) != MB_OK || (rc = refuse_layout(ld, root)) != MB_OK)
     return rc;
 
   exp->samples = MB_EXP_DEFAULT_SAMPLES;
@@ -1405,11 +1458,7 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp,
 
 const char *mb_experiment_collector_option(const struct mb_experiment *exp)
 {
-  if (exp->replay)
-    return exp->replay;
-  if (exp->layout)
-    return strcmp(exp->layout, "sdk") == 0 ? "layout=sdk" : "layout=seed";
-  return NULL;
+  return exp->replay;
 }
 
 void mb_experiment_cleanup(struct mb_experiment *exp)
@@ -1422,7 +1471,6 @@ void mb_experiment_cleanup(struct mb_experiment *exp)
   free(exp->description);
   free(exp->source);
   free(exp->replay);
-  free(exp->layout);
   free(exp->output);
   free(exp->points);
   free(exp->calls);

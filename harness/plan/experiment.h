@@ -46,8 +46,6 @@ struct mb_experiment {
   char *source;      /* collector name; the platform default if omitted */
   char *replay;      /* replay collector's file, resolved against the
                         experiment file's directory; NULL otherwise */
-  char *layout;      /* mach_ipc's message layout, "seed" or "sdk"; NULL
-                        when the file gives none (the collector's default) */
   size_t samples;    /* extracted bytes per collect call (seed's n_samples) */
   size_t repetitions;
   size_t warmup; /* collect calls made and discarded before measuring */
@@ -71,6 +69,7 @@ struct mb_experiment {
 
   struct mb_config *points; /* the sweep, expanded */
   size_t n_points;
+  size_t n_variants;     /* distinct variants swept (1: the default or one) */
   struct mb_call *calls; /* n_points * repetitions, in order */
   size_t n_calls;
 
@@ -95,8 +94,8 @@ int mb_experiment_load_buffer(const char *data, size_t len, const char *source_n
 void mb_experiment_cleanup(struct mb_experiment *exp);
 
 /* The option string to open the experiment's collector with
- * (mb_collector_open): the replay file, "layout=seed" or "layout=sdk" for
- * mach_ipc, or NULL. Borrowed: valid while exp is. */
+ * (mb_collector_open): the replay file, or NULL. Borrowed: valid while exp
+ * is. */
 const char *mb_experiment_collector_option(const struct mb_experiment *exp);
 
 /* Parse "K/N" (whole numbers, 1 <= K <= N <= MB_EXP_REPETITIONS_MAX) for

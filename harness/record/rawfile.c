@@ -115,10 +115,11 @@ static int encode(const struct mb_raw_meta *meta, const struct mb_collection *c,
   size_t i;
 
   h = json_pack(
-      "{s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:{s:s, s:I, s:I}}", "point",
+      "{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:{s:s, s:I, s:I}}", "point",
       (json_int_t)meta->point, "repetition", (json_int_t)meta->repetition, "num_ports",
       (json_int_t)meta->config.num_ports, "ool_size", (json_int_t)meta->config.ool_size,
-      "mode", mb_mode_name(meta->config.mode), "samples", (json_int_t)meta->samples,
+      "mode", mb_mode_name(meta->config.mode), "variant",
+      mb_variant_name(meta->config.variant), "samples", (json_int_t)meta->samples,
       "timings", (json_int_t)c->n_timings, "bytes", (json_int_t)c->n_bytes, "pool_size",
       (json_int_t)meta->pool_size, "clock", "name", meta->clock_name, "tick_num",
       (json_int_t)meta->tick_num, "tick_den", (json_int_t)meta->tick_den);
@@ -275,6 +276,14 @@ static int parse_header(const unsigned char *text, size_t len, const char *path,
        mb_placement_parse(json_string_value(placement), &meta->config.placement) != 0))
     rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                       "damaged header: 'placement' must be a placement name");
+  /* Files written before variants have none: the seed's, as the default. */
+  meta->config.variant = MB_VARIANT_SEED;
+  mode = json_object_get(h, "variant");
+  if (rc == MB_OK && mode &&
+      (!json_is_string(mode) ||
+       mb_variant_parse(json_string_value(mode), &meta->config.variant) != 0))
+    rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                      "damaged header: 'variant' must be a variant name");
   clock = json_object_get(h, "clock");
   name = json_object_get(clock, "name");
   if (rc == MB_OK && (!json_is_object(clock) || !json_is_string(name) ||

@@ -325,6 +325,7 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   put(obj, "timeouts", jsize(c->timeouts), &bad);
   put(obj, "failures", jsize(c->failures), &bad);
   put(obj, "waited", jsize(c->waited), &bad);
+  put(obj, "aborted", jsize(c->aborted), &bad);
   put(obj, "injected", jsize(c->injected), &bad);
   put(obj, "conditions", mb_results_conditions_json(c), &bad);
   put(obj, "raw_stats", mb_results_stats_json(&c->raw_stats), &bad);
@@ -341,6 +342,14 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   if (ent) {
     put(ent, "bytes", mb_results_assessment_json(&c->entropy_bytes), &bad);
     put(ent, "raw", mb_results_assessment_json(&c->entropy_raw), &bad);
+    {
+      json_t *hv = json_array();
+
+      if (hv && (json_array_append_new(hv, jh(c->h_bytes_halves[0])) != 0 ||
+                 json_array_append_new(hv, jh(c->h_bytes_halves[1])) != 0))
+        bad = 1;
+      put(ent, "bytes_halves", hv, &bad);
+    }
   }
   put(obj, "entropy", ent, &bad);
   rate = json_object();
@@ -487,6 +496,7 @@ enum {
   F_BITS,
   F_TO,
   F_FAIL,
+  F_ABORT,
   F_WALL,
   F_WS, /* the conditions (results/README.md), after wall_s */
   F_TNV,
@@ -533,6 +543,7 @@ static void call_figures(const json_t *call, double ns_per_tick, double *f)
   f[F_BITS] = num_at(call, "rate.bits_per_s");
   f[F_TO] = num_at(call, "timeouts");
   f[F_FAIL] = num_at(call, "failures");
+  f[F_ABORT] = json_object_get(call, "aborted") ? num_at(call, "aborted") : 0;
   f[F_WALL] = num_at(call, "wall_s");
   for (int k = F_WS; k < F_N; k++)
     f[k] = num_at(call, cond_cols[k - F_WS].path);
@@ -552,11 +563,12 @@ static void point_columns(struct buf *b, const json_t *points, size_t index)
   const json_t *p = json_array_get(points, index);
 
   const char *mode = json_string_value(json_object_get(p, "mode"));
+  const char *variant = json_string_value(json_object_get(p, "variant"));
   const char *placement = json_string_value(json_object_get(p, "placement"));
 
   /* Runs from before the placement axis ran free. */
-  bprintf(b, ",%.0f,%.0f,%s,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
-          mode ? mode : "", placement ? placement : "free");
+  bprintf(b, ",%.0f,%.0f,%s,%s,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
+          mode ? mode : "", variant ? variant : "", placement ? placement : "free");
 }
 
 char *mb_results_summary_csv(const json_t *run)
@@ -572,10 +584,10 @@ char *mb_results_summary_csv(const json_t *run)
 
   bprintf(
       &b,
-      "kind,point,repetition,num_ports,ool_size,mode,placement,h_bytes,h_bytes_min,"
-      "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
-      "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s,"
-      "waited_share,timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,"
+      "kind,point,repetition,num_ports,ool_size,mode,variant,placement,h_bytes,"
+      "h_bytes_min,h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+      "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,aborted,"
+      "wall_s,waited_share,timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,"
       "recv_nivcsw,recv_migrations,same_cpu_share,load_before,load_after,cpu_mhz\n");
   fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
   col = calloc(n_calls ? n_calls : 1, sizeof(*col));
@@ -600,6 +612,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, f[F_BITS], 1);
     put_num(&b, f[F_TO], 0);
     put_num(&b, f[F_FAIL], 0);
+    put_num(&b, f[F_ABORT], 0);
     put_num(&b, f[F_WALL], 6);
     put_conditions(&b, f, 0);
     bprintf(&b, "\n");
@@ -632,7 +645,7 @@ char *mb_results_summary_csv(const json_t *run)
         lo[which] = min_of(col, c, 0);
         hi[which] = min_of(col, c, 1);
       }
-      med[k] = (k == F_TO || k == F_FAIL || k == F_WALL)
+      med[k] = (k == F_TO || k == F_FAIL || k == F_ABORT || k == F_WALL)
                    ? sum
                    : mb_stats_median_finite(col, c);
     }
@@ -652,6 +665,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, med[F_BITS], 1);
     put_num(&b, med[F_TO], 0);
     put_num(&b, med[F_FAIL], 0);
+    put_num(&b, med[F_ABORT], 0);
     put_num(&b, med[F_WALL], 6);
     put_conditions(&b, med, 1);
     bprintf(&b, "\n");

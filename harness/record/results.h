@@ -60,7 +60,9 @@ struct mb_call_summary {
   uint32_t pool_size;
   size_t timings, bytes;
   size_t timeouts, failures;
-  size_t waited; /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t waited;  /* sends that succeeded after waiting for room (MB_OP_WAITED) */
+  size_t aborted; /* operations the watchdog ended or never started
+                     (MB_OP_ABORTED); not counted in failures */
   struct mb_stats raw_stats; /* in ticks */
   double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
@@ -71,6 +73,9 @@ struct mb_call_summary {
   double load_before, load_after;  /* 1-minute load average; NAN: unknown */
   double cpu_mhz;                  /* mean frequency of the CPUs used; NAN: unknown */
   size_t injected;                 /* timings replaced (inject_constant) */
+  /* h_assessed of the first and the second half of the bytes (the first
+   * floor(bytes / 2) and the next as many); -1 when not assessed. */
+  double h_bytes_halves[2];
 };
 
 /* JSON of an assessment, in the shape `mebench assess --json` prints (see

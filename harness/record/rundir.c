@@ -34,6 +34,8 @@ const char *mb_axis_name(enum mb_axis axis)
     return "mode";
   case MB_AXIS_PLACEMENT:
     return "placement";
+  case MB_AXIS_VARIANT:
+    return "variant";
   default:
     return "?";
   }
@@ -41,7 +43,7 @@ const char *mb_axis_name(enum mb_axis axis)
 
 int mb_axis_categorical(enum mb_axis axis)
 {
-  return axis == MB_AXIS_MODE || axis == MB_AXIS_PLACEMENT;
+  return axis == MB_AXIS_MODE || axis == MB_AXIS_PLACEMENT || axis == MB_AXIS_VARIANT;
 }
 
 const char *mb_axis_value_name(enum mb_axis axis, uint32_t value)
@@ -50,6 +52,8 @@ const char *mb_axis_value_name(enum mb_axis axis, uint32_t value)
     return mb_mode_name((enum mb_mode)value);
   if (axis == MB_AXIS_PLACEMENT)
     return mb_placement_name((enum mb_placement)value);
+  if (axis == MB_AXIS_VARIANT)
+    return mb_variant_name((enum mb_variant)value);
   return NULL;
 }
 
@@ -237,6 +241,8 @@ uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis
     return p->config.ool_size;
   case MB_AXIS_PLACEMENT:
     return (uint32_t)p->config.placement;
+  case MB_AXIS_VARIANT:
+    return (uint32_t)p->config.variant;
   default:
     return (uint32_t)p->config.mode;
   }
@@ -278,6 +284,7 @@ char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_p
 static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
 {
   json_t *pts = json_object_get(root, "points");
+  enum mb_variant legacy;
   size_t i;
 
   if (!json_is_array(pts) || json_array_size(pts) == 0) {
@@ -288,6 +295,12 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
   rd->points = calloc(rd->n_points, sizeof(*rd->points));
   if (!rd->points)
     return mb_error_set(g->err, MB_ENOMEM, g->file, 0, 0, NULL, "out of memory");
+  {
+    json_t *src = json_object_get(root, "source");
+
+    legacy = mb_variant_legacy(json_string_value(json_object_get(src, "name")),
+                               json_string_value(json_object_get(src, "layout")));
+  }
   for (i = 0; i < rd->n_points && !g->failed; i++) {
     json_t *p = json_array_get(pts, i);
     struct mb_rundir_point *pt = &rd->points[i];
@@ -355,8 +368,23 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
     }
     axis_add(&rd->axes[MB_AXIS_NUM_PORTS], pt->config.num_ports);
     axis_add(&rd->axes[MB_AXIS_OOL_SIZE], pt->config.ool_size);
+    pt->config.variant = legacy;
+    if (json_object_get(p, "variant")) {
+      const char *variant = get_text(g, p, pp, "variant", 0);
+
+      if (!g->failed && mb_variant_parse(variant, &pt->config.variant) != MB_OK) {
+        char path[80], list[160];
+
+        snprintf(path, sizeof(path), "%s.variant", pp);
+        mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path,
+                     "'%s' is not a variant (expected one of %s)", variant,
+                     mb_source_variant_list("linux_ipc", list, sizeof(list)));
+        g->failed = 1;
+      }
+    }
     axis_add(&rd->axes[MB_AXIS_MODE], (uint32_t)pt->config.mode);
     axis_add(&rd->axes[MB_AXIS_PLACEMENT], (uint32_t)pt->config.placement);
+    axis_add(&rd->axes[MB_AXIS_VARIANT], (uint32_t)pt->config.variant);
   }
   return g->failed ? MB_EINVALID : MB_OK;
 }
@@ -439,6 +467,8 @@ static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
     k->bytes = (size_t)get_count(g, c, cp, "bytes");
     k->timeouts = (size_t)get_count(g, c, cp, "timeouts");
     k->failures = (size_t)get_count(g, c, cp, "failures");
+    if (json_object_get(c, "aborted"))
+      k->aborted = (size_t)get_count(g, c, cp, "aborted");
     rs = get_object(g, c, cp, "raw_stats");
     snprintf(sp, sizeof(sp), "%s.raw_stats", cp);
     k->raw_min = get_number(g, rs, sp, "min");
@@ -467,18 +497,99 @@ static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
       snprintf(sp, sizeof(sp), "%s.entropy.raw", cp);
       k->h_raw = get_assessment(g, r, sp, k->est_raw);
     }
+    {
+      json_t *w = json_object_get(c, "waited");
+      json_t *halves = en ? json_object_get(en, "bytes_halves") : NULL;
+
+      k->waited = json_is_integer(w) && json_integer_value(w) > 0
+                      ? (size_t)json_integer_value(w)
+                      : 0;
+      k->waited_share = k->timings ? (double)k->waited / (double)k->timings : NAN;
+      k->h_half[0] = k->h_half[1] = NAN;
+      if (json_is_array(halves) && json_array_size(halves) == 2) {
+        json_t *h0 = json_array_get(halves, 0), *h1 = json_array_get(halves, 1);
+
+        if (json_is_number(h0) && json_is_number(h1) && json_number_value(h0) >= 0 &&
+            json_number_value(h1) >= 0) {
+          k->h_half[0] = json_number_value(h0);
+          k->h_half[1] = json_number_value(h1);
+        }
+      }
+    }
     rate = get_object(g, c, cp, "rate");
     snprintf(sp, sizeof(sp), "%s.rate", cp);
     k->bits_per_s = get_number(g, rate, sp, "bits_per_s");
     /* Recorded since the conditions were (absent in older runs). */
-    if (json_object_get(c, "waited"))
-      k->waited = (size_t)get_count(g, c, cp, "waited");
     if (json_object_get(c, "injected"))
       k->injected = (size_t)get_count(g, c, cp, "injected");
     snprintf(sp, sizeof(sp), "%s.conditions", cp);
     load_conditions(g, json_object_get(c, "conditions"), sp, &k->cond);
   }
   return g->failed ? MB_EINVALID : MB_OK;
+}
+
+/* The numeric leaves under obj, flattened with '.' after prefix: registered
+ * in rd->cond_names when names is set (first pass), else stored in row
+ * (second pass). Strings, booleans, arrays and nulls are not conditions. */
+static void cond_walk(struct mb_rundir *rd, json_t *obj, const char *prefix, int names,
+                      double *row)
+{
+  const char *key;
+  json_t *v;
+
+  json_object_foreach(obj, key, v)
+  {
+    char name[64];
+    size_t j;
+
+    if (snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "", key) >=
+        (int)sizeof(name))
+      continue;
+    if (json_is_object(v)) {
+      cond_walk(rd, v, name, names, row);
+      continue;
+    }
+    if (!json_is_number(v))
+      continue;
+    for (j = 0; j < rd->n_cond; j++)
+      if (strcmp(rd->cond_names[j], name) == 0)
+        break;
+    if (names && j == rd->n_cond && rd->n_cond < MB_RUNDIR_MAX_COND)
+      memcpy(rd->cond_names[rd->n_cond++], name, sizeof(name));
+    else if (!names && j < rd->n_cond)
+      row[j] = json_number_value(v);
+  }
+}
+
+/* calls[].conditions, when the run recorded them (results/README.md). */
+static int load_cond_leaves(json_t *root, struct mb_rundir *rd, struct mb_error *err)
+{
+  json_t *calls = json_object_get(root, "calls");
+  size_t i, j;
+  int pass;
+
+  rd->cond_names = calloc(MB_RUNDIR_MAX_COND, sizeof(*rd->cond_names));
+  if (!rd->cond_names)
+    return mb_error_set(err, MB_ENOMEM, rd->json_path, 0, 0, NULL, "out of memory");
+  for (pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      rd->cond_values = malloc((rd->n_calls * rd->n_cond + 1) * sizeof(double));
+      if (!rd->cond_values)
+        return mb_error_set(err, MB_ENOMEM, rd->json_path, 0, 0, NULL, "out of memory");
+      for (j = 0; j < rd->n_calls * rd->n_cond; j++)
+        rd->cond_values[j] = NAN;
+    }
+    for (i = 0; i < rd->n_calls; i++) {
+      json_t *c = json_object_get(json_array_get(calls, i), "conditions");
+
+      if (pass == 1)
+        rd->calls[i].condv = rd->cond_values + i * rd->n_cond;
+      if (json_is_object(c))
+        cond_walk(rd, c, "", pass == 0,
+                  pass == 1 ? rd->cond_values + i * rd->n_cond : NULL);
+    }
+  }
+  return MB_OK;
 }
 
 static int aggregate(struct mb_rundir *rd, struct mb_error *err)
@@ -513,6 +624,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
       pt->failures += c->failures;
       pt->timeout_calls += c->timeouts > 0;
       pt->failure_calls += c->failures > 0;
+      pt->aborted += c->aborted;
+      pt->aborted_calls += c->aborted > 0;
       if (c->pool_size == 0)
         pt->fallbacks++;
       if (c->raw_quantum * rd->tick_ns > q)
@@ -537,17 +650,20 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
     pt->ns_p99 = mb_stats_median_finite(v, m);
     MB_GATHER(c->raw_mad * rd->tick_ns);
     pt->mad_ns = mb_stats_median_finite(v, m);
+    MB_GATHER(c->waited_share);
+    pt->waited_share = spread_of(v, m);
     for (e = 0; e < MB_EST_COUNT; e++) {
       MB_GATHER(c->est_bytes[e]);
       pt->est_bytes[e] = spread_of(v, m);
       MB_GATHER(c->est_raw[e]);
       pt->est_raw[e] = spread_of(v, m);
-      if (!isnan(pt->est_bytes[e].med) &&
-          (pt->bind_bytes < 0 ||
-           pt->est_bytes[e].med < pt->est_bytes[pt->bind_bytes].med))
-        pt->bind_bytes = e;
     }
-    if (pt->bind_bytes >= 0) {
+    /* The binding estimator is the one that set the assessed value (the
+     * lowest estimate) in the most calls; its median alone can name one that
+     * never did, since the assessed value is the median of per-call minima. */
+    {
+      size_t count[MB_EST_COUNT] = {0};
+
       for (i = 0; i < rd->n_calls; i++) {
         const struct mb_rundir_call *c = &rd->calls[i];
         int lowest = -1;
@@ -558,9 +674,16 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
           if (!isnan(c->est_bytes[e]) &&
               (lowest < 0 || c->est_bytes[e] < c->est_bytes[lowest]))
             lowest = e;
-        if (lowest == pt->bind_bytes)
-          pt->bind_count++;
+        if (lowest >= 0)
+          count[lowest]++;
       }
+      for (e = 0; e < MB_EST_COUNT; e++)
+        if (count[e] > 0 &&
+            (pt->bind_bytes < 0 || count[e] > count[pt->bind_bytes] ||
+             (count[e] == count[pt->bind_bytes] &&
+              pt->est_bytes[e].med < pt->est_bytes[pt->bind_bytes].med)))
+          pt->bind_bytes = e;
+      pt->bind_count = pt->bind_bytes >= 0 ? count[pt->bind_bytes] : 0;
     }
   }
 #undef MB_GATHER
@@ -724,6 +847,8 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   if (!rc)
     rc = load_calls(&g, root, rd);
   if (!rc)
+    rc = load_cond_leaves(root, rd, err);
+  if (!rc)
     rc = aggregate(rd, err);
   return rc;
 }
@@ -736,6 +861,8 @@ void mb_rundir_cleanup(struct mb_rundir *rd)
   free(rd->json_path);
   free(rd->points);
   free(rd->calls);
+  free(rd->cond_names);
+  free(rd->cond_values);
   json_decref((json_t *)rd->root);
   memset(rd, 0, sizeof(*rd));
 }

@@ -21,6 +21,7 @@ enum mb_axis {
   MB_AXIS_OOL_SIZE,
   MB_AXIS_MODE,
   MB_AXIS_PLACEMENT,
+  MB_AXIS_VARIANT,
   MB_AXIS_COUNT
 };
 
@@ -28,10 +29,11 @@ enum mb_axis {
  * MB_ESTIMATOR_TABLE, so reading results does not need the estimators. */
 const char *mb_rundir_est_key(int e);
 
-/* "num_ports", "ool_size", "mode", "placement". */
+/* "num_ports", "ool_size", "mode", "placement", "variant". */
 const char *mb_axis_name(enum mb_axis axis);
 
-/* Whether an axis's values are words (mode, placement), not numbers. */
+/* Whether an axis's values are words (mode, placement, variant), not
+ * numbers. */
 int mb_axis_categorical(enum mb_axis axis);
 
 /* The word of a categorical axis's value ("complex", "split"); NULL for a
@@ -49,6 +51,16 @@ struct mb_rundir_conditions {
   double cpu_mhz;
 };
 
+/* "num_ports", "ool_size", "mode", "variant". */
+const char *mb_axis_name(enum mb_axis axis);
+
+/* Whether the axis has named values (mode, variant) rather than numbers. */
+int mb_axis_categorical(enum mb_axis axis);
+
+/* A categorical axis's value as its name ("complex", "seed"); NULL for a
+ * numeric axis. */
+const char *mb_axis_value_name(enum mb_axis axis, uint32_t value);
+
 /* One measured call, as run.json records it. Missing estimates are NAN. */
 struct mb_rundir_call {
   size_t point, repetition, sequence;
@@ -56,6 +68,7 @@ struct mb_rundir_call {
   double wall_s;
   uint32_t pool_size;
   size_t timings, bytes, timeouts, failures;
+  size_t aborted; /* MB_OP_ABORTED operations (0 when run.json predates them) */
   /* raw_stats, in ticks */
   double raw_min, raw_p01, raw_p50, raw_p99, raw_max, raw_mean, raw_stddev, raw_mad;
   double raw_quantum;
@@ -66,9 +79,18 @@ struct mb_rundir_call {
    * bitstring h), in bits per symbol; NAN when it did not run. */
   double est_bytes[MB_EST_COUNT];
   double est_raw[MB_EST_COUNT];
-  size_t waited;   /* sends that waited for room; 0 when not recorded */
-  size_t injected; /* timings replaced by inject_constant */
-  struct mb_rundir_conditions cond;
+  size_t injected;                  /* timings replaced by inject_constant */
+  struct mb_rundir_conditions cond; /* results/README.md "conditions" */
+  /* Sends that waited for queue room, and their share of the timings
+   * (NAN when the call has no timings). */
+  size_t waited;
+  double waited_share;
+  /* h_assessed of the first and second half of the extracted bytes
+   * (entropy.bytes_halves; NAN when not recorded, as in older runs). */
+  double h_half[2];
+  /* The call's recorded conditions: rd->n_cond values in rd->cond_names'
+   * order (NAN where this call has none); borrowed from rd. */
+  const double *condv;
 };
 
 /* Median and spread of one figure over a point's repetitions. */
@@ -87,12 +109,17 @@ struct mb_rundir_point {
   double mad_ns;                       /* median over calls of raw_stats.mad, ns */
   double quantum_ns;                   /* largest raw_stats.quantum over calls, ns */
   size_t timeouts, failures;           /* summed over calls */
+  size_t aborted, aborted_calls;       /* MB_OP_ABORTED: summed, calls with any */
   size_t timeout_calls, failure_calls; /* calls with any */
   size_t fallbacks;                    /* calls with pool_size 0 */
   struct mb_spread est_bytes[MB_EST_COUNT];
   struct mb_spread est_raw[MB_EST_COUNT];
-  int bind_bytes;    /* estimator with the lowest median, -1: none */
-  size_t bind_count; /* calls in which bind_bytes was the lowest */
+  /* The binding estimator: the one that gave the lowest estimate (and so
+   * the assessed value) in the most calls, ties to the lower median; -1:
+   * none. bind_count: in how many calls it did. */
+  int bind_bytes;
+  size_t bind_count;
+  struct mb_spread waited_share;
 };
 
 /* The distinct values of one axis over the run's points, ascending (modes
@@ -136,7 +163,17 @@ struct mb_rundir {
   size_t n_calls;
 
   struct mb_axis_values axes[MB_AXIS_COUNT];
+
+  /* Per-call conditions: every numeric leaf under calls[].conditions,
+   * flattened with '.' ("timing_thread.nvcsw"), in order of first
+   * appearance; at most MB_RUNDIR_MAX_COND. Absent in older runs
+   * (n_cond 0). cond_values holds n_calls x n_cond values. */
+  char (*cond_names)[64];
+  size_t n_cond;
+  double *cond_values;
 };
+
+#define MB_RUNDIR_MAX_COND 48
 
 /* Load dir/run.json into rd and compute every point's aggregate. rd is
  * caller-allocated and always safe to pass to mb_rundir_cleanup() afterwards.
@@ -151,6 +188,7 @@ void mb_rundir_cleanup(struct mb_rundir *rd);
 int mb_rundir_swept(const struct mb_rundir *rd, enum mb_axis axis);
 
 /* The value of axis at point p (mode and placement as their enum value). */
+/* The value of axis at point p (mode and variant as their enum values). */
 uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis);
 
 /* A point's configuration in words, e.g. "8 ports, 4096 B, complex", written

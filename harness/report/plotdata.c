@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "findings.h"
 #include "fsutil.h"
 #include "rawfile.h"
 
@@ -83,8 +84,8 @@ uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q)
 }
 
 /* Which axes get their own figures: numeric axes when swept; a categorical
- * one (mode, placement) only when no numeric axis is swept (otherwise each
- * of its values is a line). */
+ * one (mode, variant, placement) only when no numeric axis is swept
+ * (otherwise each of its values is a line). */
 static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
 {
   if (!mb_rundir_swept(rd, a))
@@ -98,7 +99,7 @@ static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
 int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
                         struct mb_figure **out, size_t *n)
 {
-  struct mb_figure *f = calloc(3 * MB_AXIS_COUNT + 3 + rd->n_points, sizeof(*f));
+  struct mb_figure *f = calloc(3 * MB_AXIS_COUNT + 4 + rd->n_points, sizeof(*f));
   size_t k = 0, p;
   int a;
 
@@ -132,6 +133,12 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
   snprintf(f[k].vars, sizeof(f[k].vars), "estimators.gp");
   snprintf(f[k].title, sizeof(f[k].title),
            "Estimates of each SP 800-90B estimator per point");
+  k++;
+  snprintf(f[k].name, sizeof(f[k].name), "hcond");
+  snprintf(f[k].script, sizeof(f[k].script), "hcond.gp");
+  snprintf(f[k].vars, sizeof(f[k].vars), "hcond.gp");
+  snprintf(f[k].title, sizeof(f[k].title),
+           "Min-entropy of each call against the condition that explains most");
   k++;
   for (p = 0; p < rd->n_points; p++) {
     if (rd->points[p].n_calls == 0)
@@ -248,7 +255,7 @@ static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
   case MB_AXIS_PLACEMENT:
     return "placement of the timing and receiver threads";
   default:
-    return "mode";
+    return mb_axis_name(a);
   }
 }
 
@@ -343,7 +350,10 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
           "# mebench plotdata: figures against %s, one block per series.\n"
           "# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
           " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
-          " ops_per_s timeouts point label\n",
+          " ops_per_s timeouts point label ns_per_op_min ns_per_op_max"
+          " waited_share\n"
+          "# (ns_per_op: median over calls of each call's median delta; _min/_max:\n"
+          "# the lowest and highest call)\n",
           mb_axis_name(a));
   for (s = 0; s < nser; s++) {
     size_t m = 0;
@@ -391,7 +401,11 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
       num(o->f, p->bits_per_s.min);
       num(o->f, p->bits_per_s.max);
       num(o->f, p->ops_per_s.med);
-      fprintf(o->f, " %zu %zu %s\n", p->timeouts, p->index, word ? word : "-");
+      fprintf(o->f, " %zu %zu %s", p->timeouts, p->index, word ? word : "-");
+      num(o->f, p->ns_per_op.min);
+      num(o->f, p->ns_per_op.max);
+      num(o->f, p->waited_share.med);
+      fputc('\n', o->f);
     }
   }
   snprintf(name, sizeof(name), "axis-%s", mb_axis_name(a));
@@ -498,15 +512,18 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
   rc = out_open(o, "estimators.dat");
   if (rc)
     return rc;
-  fprintf(o->f, "# mebench plotdata: per point, each estimator's median estimate over\n"
-                "# repetitions (bits per byte of extracted output; min of literal and\n"
-                "# 8 x bitstring), the assessed value and the binding estimator\n"
-                "# (its column among the estimators below, 1-based; 0: none).\n"
-                "# point h_bytes binding");
+  fprintf(o->f,
+          "# mebench plotdata: per point, each estimator's median estimate over\n"
+          "# repetitions (bits per byte of extracted output; min of literal and\n"
+          "# 8 x bitstring), the assessed value and the binding estimator\n"
+          "# (its column among the estimators below, 1-based; 0: none); after\n"
+          "# the label, the lowest and highest per-call assessed value, and in\n"
+          "# how many calls the binding estimator gave the minimum, of how many.\n"
+          "# point h_bytes binding");
   for (e = 0; e < MB_EST_COUNT; e++)
     if (col[e])
       fprintf(o->f, " %s", mb_rundir_est_key(e));
-  fputs(" label\n", o->f);
+  fputs(" label h_bytes_min h_bytes_max bind_calls calls\n", o->f);
   for (p = 0; p < rd->n_points; p++) {
     const struct mb_rundir_point *pt = &rd->points[p];
 
@@ -517,7 +534,10 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
       if (col[e])
         num(o->f, pt->est_bytes[e].med);
     point_values(rd, pt, label, sizeof(label));
-    fprintf(o->f, " \"p%zu: %s\"\n", p, label);
+    fprintf(o->f, " \"p%zu: %s\"", p, label);
+    num(o->f, pt->h_bytes.min);
+    num(o->f, pt->h_bytes.max);
+    fprintf(o->f, " %zu %zu\n", pt->bind_count, pt->n_calls);
   }
   rc = out_close(o);
   if (rc)
@@ -544,6 +564,92 @@ static int write_estimators(const struct mb_rundir *rd, struct out *o)
   }
   if (n == 0)
     fputs("est[1] = ''\n", o->f);
+  return out_close(o);
+}
+
+/* --- min-entropy against a condition -------------------------------------- */
+
+/* h_bytes of every call against the recorded condition that explains most of
+ * its variance on its own after the axes and the round (findings.h), or the
+ * waited share when none explains anything; one block per point. */
+static int write_hcond(const struct mb_rundir *rd, struct out *o)
+{
+  struct mb_findings fd;
+  const struct mb_metric_findings *mf;
+  size_t k = 0, nc = mb_findings_n_conditions(rd), p, i, nblk = 0;
+  char label[128], t[192], cname[72];
+  double alone = NAN, xlo = NAN, xhi = NAN;
+  int rc = mb_findings_compute(rd, &fd, o->err);
+
+  if (rc)
+    return rc;
+  mf = &fd.m[MB_METRIC_H_BYTES];
+  snprintf(cname, sizeof(cname), "%s", mb_findings_condition_name(rd, 0));
+  if (mf->ok && mf->main_cond >= 0 && mf->terms[mf->main_cond].alone_share > 0) {
+    snprintf(cname, sizeof(cname), "%s", mf->terms[mf->main_cond].name);
+    alone = mf->terms[mf->main_cond].alone_share;
+  }
+  for (i = 0; i < nc; i++)
+    if (strcmp(mb_findings_condition_name(rd, i), cname) == 0)
+      k = i;
+  mb_findings_cleanup(&fd);
+  rc = out_open(o, "hcond.dat");
+  if (rc)
+    return rc;
+  fprintf(o->f,
+          "# mebench plotdata: assessed min-entropy of the extracted bytes of each\n"
+          "# call against its condition %s; one block per point.\n"
+          "# condition h_bytes repetition point\n",
+          cname);
+  for (p = 0; p < rd->n_points; p++) {
+    if (rd->points[p].n_calls == 0)
+      continue;
+    if (nblk++ > 0)
+      fputs("\n\n", o->f);
+    for (i = 0; i < rd->n_calls; i++) {
+      const struct mb_rundir_call *c = &rd->calls[i];
+
+      double x;
+
+      if (c->point != p)
+        continue;
+      x = mb_findings_condition(rd, c, k);
+      if (!isnan(x)) {
+        xlo = isnan(xlo) || x < xlo ? x : xlo;
+        xhi = isnan(xhi) || x > xhi ? x : xhi;
+      }
+      num(o->f, x);
+      num(o->f, c->h_bytes);
+      fprintf(o->f, " %zu %zu\n", c->repetition, p);
+    }
+  }
+  rc = data_to_script(o, "hcond");
+  if (rc)
+    return rc;
+  gp_set(o->f, "cond", cname);
+  if (isnan(alone))
+    snprintf(t, sizeof(t), "%s (no recorded condition explains any of the variance)",
+             cname);
+  else
+    snprintf(t, sizeof(t),
+             "%s explains %s%.0f%% of the variance of h_bytes on its own, after the "
+             "axes and the round",
+             cname, alone < 0.005 ? "under " : "", alone < 0.005 ? 1.0 : 100 * alone);
+  gp_set(o->f, "cond_note", t);
+  /* the x range, given: gnuplot warns on a constant condition */
+  fprintf(o->f, "xlo = %.6g\nxhi = %.6g\nnblocks = %zu\narray ptitle[%zu]\n",
+          isnan(xlo) ? 0.0 : xlo, isnan(xhi) ? 0.0 : xhi, nblk, nblk ? nblk : 1);
+  for (p = 0, i = 0; p < rd->n_points; p++) {
+    if (rd->points[p].n_calls == 0)
+      continue;
+    mb_rundir_point_label(rd, &rd->points[p], 1, label, sizeof(label));
+    snprintf(t, sizeof(t), "p%zu: %s", p, label);
+    fprintf(o->f, "ptitle[%zu] = ", ++i);
+    gp_str(o->f, t);
+    fputc('\n', o->f);
+  }
+  if (nblk == 0)
+    fputs("ptitle[1] = ''\n", o->f);
   return out_close(o);
 }
 
@@ -705,7 +811,7 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
                         const uint64_t *sorted, struct out *o)
 {
   char name[64];
-  size_t c, i, shown = 0, nbad = 0, above = 0;
+  size_t c, i, shown = 0, nbad = 0, above = 0, stride;
   uint64_t hi = r->n ? mb_quantile_sorted(sorted, r->n, MB_PLOTDATA_TAIL_Q) : 0;
   int rc;
 
@@ -713,21 +819,33 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   rc = out_open(o, name);
   if (rc)
     return rc;
+  /* Every repetition whole: past MB_PLOTDATA_MAX_SERIES operations in all,
+   * every stride-th operation of each is shown rather than the first ones. */
+  stride = r->n > MB_PLOTDATA_MAX_SERIES
+               ? (r->n + MB_PLOTDATA_MAX_SERIES - 1) / MB_PLOTDATA_MAX_SERIES
+               : 1;
   fprintf(o->f,
           "# mebench plotdata: raw deltas of point %zu in the order they were\n"
-          "# timed, one block per repetition (blocks follow each other on x).\n"
+          "# timed, one block per repetition (blocks follow each other on x);\n"
+          "# every %zu-th operation of each repetition, and every timed-out,\n"
+          "# failed or above-the-99.9th-percentile one.\n"
           "# op delta_ns status repetition\n",
-          p);
-  for (c = 0; c < r->n_calls && shown < MB_PLOTDATA_MAX_SERIES; c++) {
+          p, stride);
+  for (c = 0; c < r->n_calls; c++) {
     if (c > 0)
       fputs("\n\n", o->f);
-    for (i = r->starts[c]; i < r->starts[c + 1] && shown < MB_PLOTDATA_MAX_SERIES;
-         i++) {
+    for (i = r->starts[c]; i < r->starts[c + 1]; i++) {
+      int fault = MB_OP_FAULT(r->st[i]) != 0, tail = r->all[i] > hi;
+
+      nbad += (size_t)fault;
+      above += (size_t)tail;
+      /* faults and the tail are rare and what the eye looks for: always
+       * shown, whatever the stride */
+      if ((i - r->starts[c]) % stride != 0 && !fault && !tail)
+        continue;
       fprintf(o->f, "%zu %.6g %d %zu\n", i, (double)r->all[i] * rd->tick_ns,
               (int)r->st[i], r->reps[c]);
       shown++;
-      nbad += MB_OP_FAULT(r->st[i]);
-      above += r->all[i] > hi;
     }
   }
   snprintf(name, sizeof(name), "series-p%zu", p);
@@ -738,10 +856,10 @@ static int write_series(const struct mb_rundir *rd, size_t p, const struct point
   /* A tail reaching past 20 times the median would flatten the body on a
    * linear axis: draw it on a log axis then. */
   fprintf(o->f,
-          "nblocks = %zu\nshown = %zu\nn_total = %zu\nn_status = %zu\n"
+          "nblocks = %zu\nshown = %zu\nstride = %zu\nn_total = %zu\nn_status = %zu\n"
           "ymin_ns = %.6g\nymax_ns = %.6g\nn_above = %zu\nlogy = %d\n"
           "array rep_start[%zu]\n",
-          c, shown, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
+          c, shown, stride, r->n, nbad, r->n ? (double)sorted[0] * rd->tick_ns : 0.0,
           (double)hi * rd->tick_ns, above,
           r->n && (double)hi > 20.0 * (double)mb_quantile_sorted(sorted, r->n, 0.5),
           c ? c : 1);
@@ -913,6 +1031,8 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
       rc = write_axis(rd, (enum mb_axis)a, &o);
   if (!rc)
     rc = write_estimators(rd, &o);
+  if (!rc)
+    rc = write_hcond(rd, &o);
   for (p = 0; p < rd->n_points && !rc; p++)
     if (rd->points[p].n_calls > 0)
       rc = write_point_raw(rd, p, p == point, &o);
@@ -957,6 +1077,10 @@ static void study_row(FILE *f, const struct mb_rundir_point *p, uint32_t x,
   /* gnuplot reads the label as one word */
   for (; *label; label++)
     fputc(*label == ' ' || *label == '\t' ? '_' : *label, f);
+  /* as write_axis: the spread of the calls' median deltas, the waited share */
+  num(f, p->ns_per_op.min);
+  num(f, p->ns_per_op.max);
+  num(f, p->waited_share.med);
   fputc('\n', f);
 }
 
@@ -987,7 +1111,8 @@ static int write_study_axis(const struct mb_rundir *const *runs,
           "# mebench plotdata: a study, figures against %s, one block per machine and "
           "series.\n# x h_bytes h_bytes_min h_bytes_max h_raw h_raw_min h_raw_max"
           " ns_per_op ns_p01 ns_p99 bits_per_s bits_per_s_min bits_per_s_max"
-          " ops_per_s timeouts point label\n",
+          " ops_per_s timeouts point label ns_per_op_min ns_per_op_max"
+          " waited_share\n",
           mb_axis_name(a));
   /* Series from the first machine's points (the same plan everywhere). */
   nser = 0;

@@ -21,7 +21,9 @@
 #define MB_PLOTDATA_MAX_BINS 200u
 /* Lags of the autocorrelation plot. */
 #define MB_PLOTDATA_MAX_LAG 100u
-/* The time-series plot shows at most this many operations in all. */
+/* The time-series plot shows at most about this many operations in all: past
+ * it, every k-th operation of each repetition, so every repetition shows
+ * whole. */
 #define MB_PLOTDATA_MAX_SERIES 100000u
 /* Histograms cover the deltas up to the 99th percentile and time series up
  * to the 99.9th: IPC deltas have tails (preemptions, timeouts) thousands of
@@ -66,7 +68,8 @@ struct mb_figure {
  * autocorrelation plots. *out is new (free()), *n its count. Axis figures
  * (entropy, operation time, rate) for every swept num_ports and ool_size,
  * and for mode when it is the only swept axis (otherwise modes are the
- * lines); the estimator figure; a histogram per point; a time series and an
+ * lines); the estimator figure; h_bytes per call against the condition that
+ * explains most (hcond); a histogram per point; a time series and an
  * autocorrelation for `point`. Points without a measured call (an
  * interrupted run) get no figure of their own. MB_ENOMEM on failure. */
 int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "findings.h"
+#include "stats.h"
 #include "plotdata.h"
 
 /* --- anomalies -------------------------------------------------------------- */
@@ -53,6 +55,25 @@ static const char *ns_text(double v, char *buf, size_t n)
     snprintf(buf, n, "%.0f", v);
   else
     snprintf(buf, n, "%.4g", v);
+  return buf;
+}
+
+/* " Cause: ..." when a recorded condition follows metric m over point p's
+ * calls (findings.h, MB_FINDINGS_CAUSE_R), else "". */
+static const char *cause_text(const struct mb_rundir *rd, size_t p, enum mb_metric m,
+                              char *buf, size_t n)
+{
+  char name[72];
+  double r;
+  size_t cnt = 0;
+
+  buf[0] = '\0';
+  if (mb_findings_point_cause(rd, p, m, name, sizeof(name), &r, &cnt))
+    snprintf(buf, n,
+             " Likely cause: the calls' `%s` (correlation %+.2f over %zu calls: the "
+             "higher it is, the %s the %s).",
+             name, r, cnt, r > 0 ? "higher" : "lower",
+             m == MB_METRIC_NS_PER_OP ? "operation time" : "min-entropy");
   return buf;
 }
 
@@ -108,9 +129,21 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
       rc = add(
           &l, &k, &cap, MB_ANOMALY_FAILURES, p,
           "Point %zu (%s): %zu timed operation%s failed with a system error, in %zu "
-          "of %zu calls.",
+          "of %zu calls%s.",
           p, label, pt->failures, pt->failures == 1 ? "" : "s", pt->failure_calls,
-          pt->n_calls);
+          pt->n_calls,
+          pt->config.mode == MB_MODE_COMPLEX &&
+                  !(mb_variant_fixes(pt->config.variant) & MB_FIX_COPY_SEND)
+              ? ", as its variant predicts: a send after the first to each endpoint "
+                "finds no send right (sources/FINDINGS.md)"
+              : "");
+    if (!rc && pt->aborted > 0)
+      rc = add(&l, &k, &cap, MB_ANOMALY_FAILURES, p,
+               "Point %zu (%s): the watchdog ended %zu of %zu calls, in which a "
+               "timed operation stayed blocked for %u s; %zu operations did not "
+               "finish (status aborted, timing 0 for those never started).",
+               p, label, pt->aborted_calls, pt->n_calls, MB_STALL_LIMIT_MS / 1000u,
+               pt->aborted);
     if (!rc && pt->fallbacks > 0)
       rc =
           add(&l, &k, &cap, MB_ANOMALY_FALLBACK, p,
@@ -146,25 +179,34 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
     if (!rc && pt->n_calls >= 2 && !isnan(pt->h_bytes.med)) {
       double range = pt->h_bytes.max - pt->h_bytes.min;
 
-      if (range > MB_REPORT_REP_H_ABS && range > MB_REPORT_REP_H_REL * pt->h_bytes.med)
+      if (range > MB_REPORT_REP_H_ABS &&
+          range > MB_REPORT_REP_H_REL * pt->h_bytes.med) {
+        char cause[200];
+
         rc = add(&l, &k, &cap, MB_ANOMALY_REPS_ENTROPY, p,
                  "Point %zu (%s): repetitions disagree on min-entropy: %.2f to %.2f "
-                 "bits/byte (range %.2f, median %.2f).",
-                 p, label, pt->h_bytes.min, pt->h_bytes.max, range, pt->h_bytes.med);
+                 "bits/byte (range %.2f, median %.2f).%s",
+                 p, label, pt->h_bytes.min, pt->h_bytes.max, range, pt->h_bytes.med,
+                 cause_text(rd, p, MB_METRIC_H_BYTES, cause, sizeof(cause)));
+      }
     }
     if (!rc && pt->n_calls >= 2 && pt->ns_per_op.med > 0) {
       double range = pt->ns_per_op.max - pt->ns_per_op.min;
 
       char t_lo[32], t_hi[32];
 
-      if (range > MB_REPORT_REP_TIME_REL * pt->ns_per_op.med)
+      if (range > MB_REPORT_REP_TIME_REL * pt->ns_per_op.med) {
+        char cause[200];
+
         rc =
             add(&l, &k, &cap, MB_ANOMALY_REPS_TIME, p,
                 "Point %zu (%s): repetitions disagree on operation time: median deltas "
-                "from %s to %s ns (range %.0f%% of the median).",
+                "from %s to %s ns (range %.0f%% of the median).%s",
                 p, label, ns_text(pt->ns_per_op.min, t_lo, sizeof(t_lo)),
                 ns_text(pt->ns_per_op.max, t_hi, sizeof(t_hi)),
-                100 * range / pt->ns_per_op.med);
+                100 * range / pt->ns_per_op.med,
+                cause_text(rd, p, MB_METRIC_NS_PER_OP, cause, sizeof(cause)));
+      }
     }
   }
   if (rc) {
@@ -342,6 +384,350 @@ static const char *axis_head(enum mb_axis a)
 
 /* --- Markdown --------------------------------------------------------------- */
 
+/* An axis value in words: a mode's or variant's name, else the number. */
+static const char *axis_value_text(enum mb_axis a, uint32_t v, char *buf, size_t n)
+{
+  if (mb_axis_categorical(a))
+    snprintf(buf, n, "%s", mb_axis_value_name(a, v));
+  else
+    snprintf(buf, n, "%u", v);
+  return buf;
+}
+
+static const char *pct(double share, char *buf, size_t n)
+{
+  if (isnan(share))
+    snprintf(buf, n, "n/a");
+  else if (share > 0 && share < 0.005)
+    snprintf(buf, n, "<1%%");
+  else
+    snprintf(buf, n, "%.0f%%", 100 * share);
+  return buf;
+}
+
+/* A metric's value with the precision that suits it. */
+static const char *metric_num(enum mb_metric m, double v, char *buf, size_t n)
+{
+  if (isnan(v))
+    snprintf(buf, n, "n/a");
+  else if (m == MB_METRIC_NS_PER_OP && fabs(v) >= 100)
+    snprintf(buf, n, "%+.0f", v);
+  else if (m == MB_METRIC_NS_PER_OP)
+    snprintf(buf, n, "%+.3g", v);
+  else
+    snprintf(buf, n, "%+.2f", v);
+  return buf;
+}
+
+static void effect_text(FILE *f, const struct mb_effect *e)
+{
+  char l[32], r[32], m0[32], m1[32], m2[32];
+
+  fprintf(f, "%s %s vs %s: %s [%s, %s]", mb_axis_name(e->axis),
+          axis_value_text(e->axis, e->level, l, sizeof(l)),
+          axis_value_text(e->axis, e->reference, r, sizeof(r)),
+          metric_num(e->metric, e->iv.mean, m0, sizeof(m0)),
+          metric_num(e->metric, e->iv.lo, m1, sizeof(m1)),
+          metric_num(e->metric, e->iv.hi, m2, sizeof(m2)));
+}
+
+/* The report's opening: what the numbers say, in words. */
+static void md_conclusions(FILE *f, const struct mb_rundir *rd,
+                           const struct mb_findings *fd)
+{
+  int m, any_axis = 0, a;
+  char u[48], p0[16], p1[16], p2[16], p3[16];
+
+  for (a = 0; a < MB_AXIS_COUNT; a++)
+    any_axis |= mb_rundir_swept(rd, (enum mb_axis)a);
+  fputs("## Conclusions\n\n", f);
+  if (!fd->m[MB_METRIC_H_BYTES].ok && !fd->m[MB_METRIC_NS_PER_OP].ok) {
+    fputs("Too few measured calls to separate effects from noise (at least 3 are "
+          "needed).\n\n",
+          f);
+    return;
+  }
+  if (any_axis) {
+    fputs("**Which knobs matter.** Effects are each level against the axis's first "
+          "level, measured within rounds (repetitions) and given with 95% intervals; "
+          "an effect \"matters\" when its interval excludes 0.\n\n",
+          f);
+    for (m = 0; m < MB_METRIC_COUNT; m++) {
+      size_t i, nclear = 0, nall = 0;
+
+      for (i = 0; i < fd->n_effects; i++)
+        if (fd->effects[i].metric == (enum mb_metric)m) {
+          nall++;
+          nclear += (size_t)mb_effect_clear(&fd->effects[i]);
+        }
+      if (nall == 0)
+        continue;
+      fprintf(f, "- `%s` (%s): ", mb_metric_name((enum mb_metric)m),
+              mb_metric_unit((enum mb_metric)m, u, sizeof(u), rd->raw_bits));
+      if (nclear == 0) {
+        fprintf(f,
+                "no level differs from its reference by more than its uncertainty "
+                "(%zu comparison%s).\n",
+                nall, nall == 1 ? "" : "s");
+        continue;
+      }
+      fprintf(f, "%zu of %zu level%s differ%s beyond %s uncertainty, the largest: ",
+              nclear, nall, nall == 1 ? "" : "s", nclear == 1 ? "s" : "",
+              nclear == 1 ? "its" : "their");
+      {
+        /* the clear effects, largest first; at most 5 named */
+        size_t shown = 0, j;
+        char *used = calloc(fd->n_effects, 1);
+
+        while (used && shown < 5 && shown < nclear) {
+          const struct mb_effect *best = NULL;
+          size_t bi = 0;
+
+          for (j = 0; j < fd->n_effects; j++) {
+            const struct mb_effect *e = &fd->effects[j];
+
+            if (used[j] || e->metric != (enum mb_metric)m || !mb_effect_clear(e))
+              continue;
+            if (!best || fabs(e->iv.mean) > fabs(best->iv.mean)) {
+              best = e;
+              bi = j;
+            }
+          }
+          if (!best)
+            break;
+          used[bi] = 1;
+          if (shown++ > 0)
+            fputs("; ", f);
+          effect_text(f, best);
+        }
+        free(used);
+        if (nclear > shown)
+          fprintf(f, "; and %zu more (\"Effects of the swept axes\")", nclear - shown);
+      }
+      fputs(".\n", f);
+    }
+    fputs("\n", f);
+  }
+  fputs("**Where the spread between calls comes from** (shares of each metric's "
+        "variance between calls; sequential sums of squares in the order axes, "
+        "round, conditions):\n\n",
+        f);
+  for (m = 0; m < MB_METRIC_COUNT; m++) {
+    const struct mb_metric_findings *mf = &fd->m[m];
+
+    if (!mf->ok)
+      continue;
+    fprintf(f, "- `%s`: the swept axes explain %s, the round %s, ",
+            mb_metric_name((enum mb_metric)m), pct(mf->share_axes, p0, sizeof(p0)),
+            pct(mf->share_round, p1, sizeof(p1)));
+    if (mf->n_cond_terms == 0)
+      fputs("no recorded condition varies between calls", f);
+    else
+      fprintf(f, "the recorded conditions %s", pct(mf->share_cond, p2, sizeof(p2)));
+    if (mf->main_cond >= 0 && mf->terms[mf->main_cond].alone_share >= 0.005)
+      fprintf(f, " (the most: `%s`, %s on its own after axes and round)",
+              mf->terms[mf->main_cond].name,
+              pct(mf->terms[mf->main_cond].alone_share, p3, sizeof(p3)));
+    fprintf(f, "; %s is unexplained.", pct(mf->residual.share, p0, sizeof(p0)));
+    if (m == MB_METRIC_H_BYTES) {
+      if (mf->noise_n > 0)
+        fprintf(f,
+                " The estimator's own sampling noise (from the two halves of each "
+                "call's bytes) accounts for about %s of the variance, %s of the "
+                "unexplained part: %s",
+                pct(mf->noise_share, p1, sizeof(p1)),
+                pct(mf->noise_share_resid, p2, sizeof(p2)),
+                isnan(mf->noise_share_resid) ? "nothing is left unexplained."
+                : mf->noise_share_resid < 0.5
+                    ? "most of the unexplained spread is real variation between "
+                      "calls (the source, or conditions not recorded), not the "
+                      "estimator."
+                    : "much of the unexplained spread is the estimator's own noise; "
+                      "more samples per call would narrow it.");
+      else
+        fputs(" The estimator's own noise was not measured (the run predates "
+              "`bytes_halves`).",
+              f);
+    }
+    fputs("\n", f);
+  }
+  fputs("\n", f);
+  if (!fd->blocked && fd->m[MB_METRIC_H_BYTES].ok)
+    fprintf(f,
+            "The order is %s: a round is not a block in time here, so round effects "
+            "and drifts are confounded with the points.\n\n",
+            rd->order);
+}
+
+static void md_variance(FILE *f, const struct mb_rundir *rd,
+                        const struct mb_findings *fd)
+{
+  int m;
+  size_t k;
+  char s[16], s2[16], u[48];
+
+  fputs("## Where the variance comes from\n\n"
+        "Each metric per call, fitted by least squares on the swept axes (one factor "
+        "each), the points themselves (\"axes together\": what the axes do jointly "
+        "beyond their separate effects), the round (which repetition), then each "
+        "recorded condition (linear), in that order. Share: the term's sequential sum "
+        "of squares over the total; the shares and the residual add up to 100%. "
+        "Alone: a condition entered on its own after the axes and the round, so its "
+        "rank does not depend on the order of the conditions. Method: "
+        "scripts/README.md, \"Where the variance comes from\".\n\n",
+        f);
+  for (m = 0; m < MB_METRIC_COUNT; m++) {
+    const struct mb_metric_findings *mf = &fd->m[m];
+
+    if (!mf->ok)
+      continue;
+    fprintf(f,
+            "### `%s` (%s), %zu calls, variance %.4g\n\n| term | df | share | alone "
+            "|\n| --- | ---: | ---: | ---: |\n",
+            mb_metric_name((enum mb_metric)m),
+            mb_metric_unit((enum mb_metric)m, u, sizeof(u), rd->raw_bits), mf->n,
+            mf->total_var);
+    for (k = 0; k < mf->n_terms; k++) {
+      const struct mb_term_result *t = &mf->terms[k];
+
+      fprintf(f, "| %s%s%s | %zu | %s | %s |\n",
+              t->group == MB_TERM_AXIS        ? "axis "
+              : t->group == MB_TERM_CONDITION ? "condition "
+                                              : "",
+              t->name,
+              t->group != MB_TERM_ROUND            ? ""
+              : strcmp(rd->order, "shuffled") == 0 ? " (time block)"
+                                                   : " (repetition)",
+              t->seq.df, pct(t->seq.share, s, sizeof(s)),
+              t->group == MB_TERM_CONDITION ? pct(t->alone_share, s2, sizeof(s2)) : "");
+    }
+    fprintf(f, "| residual | %zu | %s | |\n", mf->residual.df,
+            pct(mf->residual.share, s, sizeof(s)));
+    if (m == MB_METRIC_H_BYTES && mf->noise_n > 0)
+      fprintf(f, "| *of which estimator noise (halves)* | | %s | |\n",
+              pct(mf->noise_share, s, sizeof(s)));
+    fputs("\n", f);
+    if (mf->residual.df > 0 && !isnan(mf->residual.share))
+      fprintf(f,
+              "By chance alone a term takes about its df times %.2g%% of the variance "
+              "(the residual share per residual degree of freedom): shares near that "
+              "say nothing.\n\n",
+              100 * mf->residual.share / (double)mf->residual.df);
+    if (mf->cond_left_out)
+      fprintf(f,
+              "%zu condition%s left out, recorded for some calls only (calls that have "
+              "it): %s.\n\n",
+              mf->cond_left_out, mf->cond_left_out == 1 ? "" : "s", mf->left_out);
+    if (m == MB_METRIC_H_BYTES && mf->noise_n > 0)
+      fprintf(f,
+              "Estimator noise: each call's first and second halves of extracted bytes "
+              "are assessed on their own; a whole call's estimate is taken to vary by "
+              "sampling alone by mean((h1 - h2)^2) / 4 = %.4g (over %zu calls), %s of "
+              "the variance between calls and %s of the residual variance. It is an "
+              "upper bound where the source drifts within a call.\n\n",
+              mf->noise_var, mf->noise_n, pct(mf->noise_share, s, sizeof(s)),
+              pct(mf->noise_share_resid, s2, sizeof(s2)));
+  }
+}
+
+static void md_effects(FILE *f, const struct mb_rundir *rd,
+                       const struct mb_findings *fd)
+{
+  size_t i;
+  char l[32], r[32], u[48], m0[32], m1[32], m2[32];
+
+  if (fd->n_effects == 0)
+    return;
+  fputs(
+      "## Effects of the swept axes\n\n"
+      "Each level against the axis's first level: in every round, the difference "
+      "of the metric between the two levels, averaged over the other axes' "
+      "settings; then the mean over rounds with a Student t 95% interval on the "
+      "per-round differences (rounds - 1 degrees of freedom). Pairing within a "
+      "round removes what the round does to both. Intervals are each at 95%, not "
+      "corrected for the number of comparisons.\n\n"
+      "| metric | axis | level vs reference | rounds | effect [95% interval] | beyond "
+      "uncertainty |\n| --- | --- | --- | ---: | ---: | --- |\n",
+      f);
+  for (i = 0; i < fd->n_effects; i++) {
+    const struct mb_effect *e = &fd->effects[i];
+
+    fprintf(f, "| `%s` (%s) | %s | %s vs %s | %zu | %s [%s, %s] | %s |\n",
+            mb_metric_name(e->metric),
+            mb_metric_unit(e->metric, u, sizeof(u), rd->raw_bits),
+            mb_axis_name(e->axis), axis_value_text(e->axis, e->level, l, sizeof(l)),
+            axis_value_text(e->axis, e->reference, r, sizeof(r)), e->iv.n,
+            metric_num(e->metric, e->iv.mean, m0, sizeof(m0)),
+            metric_num(e->metric, e->iv.lo, m1, sizeof(m1)),
+            metric_num(e->metric, e->iv.hi, m2, sizeof(m2)),
+            isnan(e->iv.lo)      ? "n/a"
+            : mb_effect_clear(e) ? "**yes**"
+                                 : "no");
+  }
+  fputs("\n", f);
+}
+
+/* "0.12 [0.01, 0.9]": 3 significant digits. */
+static const char *spread3(double med, double lo, double hi, char *buf, size_t n)
+{
+  if (isnan(med))
+    snprintf(buf, n, "n/a");
+  else if (lo == hi)
+    snprintf(buf, n, "%.3g", med);
+  else
+    snprintf(buf, n, "%.3g [%.3g, %.3g]", med, lo, hi);
+  return buf;
+}
+
+/* Per point: the waited share and every recorded condition, median over
+ * calls [min, max]. */
+static void md_conditions(FILE *f, const struct mb_rundir *rd)
+{
+  size_t nc = mb_findings_n_conditions(rd), k, p, i, m;
+  double *v = malloc((rd->n_calls + 1) * sizeof(*v));
+  char label[128], x[96];
+
+  if (!v)
+    return;
+  fputs(
+      "### Conditions per point\n\n"
+      "The conditions each call ran under (results/README.md, \"conditions\"), median "
+      "over the point's calls [min, max]. waited_share: the share of sends that "
+      "waited for room in a full queue.\n\n| point |",
+      f);
+  for (k = 0; k < nc; k++)
+    fprintf(f, " %s |", mb_findings_condition_name(rd, k));
+  fputs("\n| --- |", f);
+  for (k = 0; k < nc; k++)
+    fputs(" ---: |", f);
+  fputs("\n", f);
+  for (p = 0; p < rd->n_points; p++) {
+    mb_rundir_point_label(rd, &rd->points[p], 1, label, sizeof(label));
+    fprintf(f, "| %zu: %s |", p, label);
+    for (k = 0; k < nc; k++) {
+      double lo = NAN, hi = NAN, med;
+
+      for (i = 0, m = 0; i < rd->n_calls; i++) {
+        double c;
+
+        if (rd->calls[i].point != p)
+          continue;
+        c = mb_findings_condition(rd, &rd->calls[i], k);
+        if (isnan(c))
+          continue;
+        v[m++] = c;
+        lo = isnan(lo) || c < lo ? c : lo;
+        hi = isnan(hi) || c > hi ? c : hi;
+      }
+      med = mb_stats_median_finite(v, m);
+      fprintf(f, " %s |", spread3(med, lo, hi, x, sizeof(x)));
+    }
+    fputs("\n", f);
+  }
+  fputs("\n", f);
+  free(v);
+}
+
 static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by_axis)
 {
   size_t *order = malloc(rd->n_points * sizeof(*order));
@@ -366,7 +752,8 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
       fprintf(f, " %s |", axis_head((enum mb_axis)b));
   fprintf(f,
           " H bytes (bits/byte) | H raw (bits/%u-bit symbol) | time/op, ns: median "
-          "(p01–p99) | rate (bits/s) | timeouts | binding estimator |\n|",
+          "(p01–p99) | rate (bits/s) | timeouts, failures, aborted | binding "
+          "estimator |\n|",
           rd->raw_bits);
   if (by_axis)
     fputs(mb_axis_categorical(a) ? " --- |" : " ---: |", f);
@@ -399,7 +786,7 @@ static void md_table(FILE *f, const struct mb_rundir *rd, enum mb_axis a, int by
       fprintf(f, " %s (%s–%s) |", ns_text(p->ns_per_op.med, t0, sizeof(t0)),
               ns_text(p->ns_p01, t1, sizeof(t1)), ns_text(p->ns_p99, t2, sizeof(t2)));
     fprintf(f, " %s |", si(p->bits_per_s.med, x, sizeof(x)));
-    fprintf(f, " %zu |", p->timeouts);
+    fprintf(f, " %zu, %zu, %zu |", p->timeouts, p->failures, p->aborted);
     if (p->bind_bytes >= 0)
       fprintf(f, " %s (%zu/%zu) |\n", mb_rundir_est_key(p->bind_bytes), p->bind_count,
               p->n_calls);
@@ -429,13 +816,18 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
 {
   struct mb_anomaly *an = NULL;
   struct mb_figure *figs = NULL;
+  struct mb_findings fd;
   size_t nan_ = 0, nfig = 0, i, nswept = 0, shard_k = 0, shard_n = 0;
   double t0 = parse_utc(rd->started), t1 = parse_utc(rd->finished);
-  int a;
+  int a, rc;
 
+  rc = mb_findings_compute(rd, &fd, err);
+  if (rc)
+    return rc;
   if (mb_report_anomalies(rd, &an, &nan_) ||
       mb_plotdata_figures(rd, opt->point, &figs, &nfig)) {
     free(an);
+    mb_findings_cleanup(&fd);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
   for (a = 0; a < MB_AXIS_COUNT; a++)
@@ -460,6 +852,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
             "Results directory `%s`: status **%s**, %zu of %zu planned calls measured "
             "(`run.json`, `summary.csv`, raw timings in `raw/`).\n\n",
             rd->dir, rd->status, rd->n_calls, rd->n_points * rd->repetitions);
+  md_conclusions(f, rd, &fd);
 
   fputs("## Machine and provenance\n\n| | |\n| --- | --- |\n", f);
   fputs("| Machine | ", f);
@@ -592,6 +985,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     md_table(f, rd, (enum mb_axis)a, 1);
     fputs("\n", f);
   }
+  md_conditions(f, rd);
+  md_variance(f, rd, &fd);
+  md_effects(f, rd, &fd);
 
   if (opt->plots_drawn)
     fprintf(f,
@@ -637,6 +1033,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
       MB_REPORT_REP_H_REL * 100, MB_REPORT_REP_TIME_REL * 100);
   free(an);
   free(figs);
+  mb_findings_cleanup(&fd);
   return MB_OK;
 }
 
@@ -746,6 +1143,180 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
   return MB_OK;
 }
 
+/* --- JSON ------------------------------------------------------------------- */
+
+static json_t *jnum(double v)
+{
+  return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jspread(const struct mb_spread *s)
+{
+  return json_pack("{s:o,s:o,s:o}", "median", jnum(s->med), "min", jnum(s->min), "max",
+                   jnum(s->max));
+}
+
+static json_t *jaxis_value(enum mb_axis a, uint32_t v)
+{
+  return mb_axis_categorical(a) ? json_string(mb_axis_value_name(a, v))
+                                : json_integer((json_int_t)v);
+}
+
+static int write_json(FILE *f, const struct mb_rundir *rd, struct mb_error *err)
+{
+  struct mb_findings fd;
+  struct mb_anomaly *an = NULL;
+  size_t nan_ = 0, i, k, p;
+  json_t *root, *metrics, *effects, *points, *anoms;
+  char *text;
+  int m, a, rc = mb_findings_compute(rd, &fd, err);
+
+  if (rc)
+    return rc;
+  if (mb_report_anomalies(rd, &an, &nan_)) {
+    mb_findings_cleanup(&fd);
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  root = json_object();
+  metrics = json_array();
+  effects = json_array();
+  points = json_array();
+  anoms = json_array();
+  json_object_set_new(root, "schema", json_string("mebench-report/1"));
+  json_object_set_new(root, "dir", json_string(rd->dir));
+  json_object_set_new(root, "status", json_string(rd->status));
+  json_object_set_new(root, "order", json_string(rd->order));
+  json_object_set_new(root, "calls", json_integer((json_int_t)rd->n_calls));
+  json_object_set_new(root, "rounds_are_blocks", json_boolean(fd.blocked));
+  for (m = 0; m < MB_METRIC_COUNT; m++) {
+    const struct mb_metric_findings *mf = &fd.m[m];
+    json_t *o, *terms;
+
+    if (!mf->ok)
+      continue;
+    terms = json_array();
+    for (k = 0; k < mf->n_terms; k++) {
+      const struct mb_term_result *t = &mf->terms[k];
+      static const char *const group[] = {"axis", "axes_together", "round",
+                                          "condition"};
+
+      json_array_append_new(
+          terms,
+          json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "term", t->name, "kind",
+                    group[t->group], "df", (json_int_t)t->seq.df, "ss", jnum(t->seq.ss),
+                    "share", jnum(t->seq.share), "alone_share", jnum(t->alone_share)));
+    }
+    o = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:o}}", "metric",
+                  mb_metric_name((enum mb_metric)m), "n", (json_int_t)mf->n, "variance",
+                  jnum(mf->total_var), "terms", terms, "share_axes",
+                  jnum(mf->share_axes), "share_round", jnum(mf->share_round),
+                  "share_conditions", jnum(mf->share_cond), "residual", "df",
+                  (json_int_t)mf->residual.df, "ss", jnum(mf->residual.ss), "share",
+                  jnum(mf->residual.share));
+    if (o && m == MB_METRIC_H_BYTES)
+      json_object_set_new(
+          o, "estimator_noise",
+          mf->noise_n ? json_pack("{s:s,s:I,s:o,s:o,s:o}", "method", "halves", "calls",
+                                  (json_int_t)mf->noise_n, "variance",
+                                  jnum(mf->noise_var), "share", jnum(mf->noise_share),
+                                  "share_of_residual", jnum(mf->noise_share_resid))
+                      : json_null());
+    if (o && mf->main_cond >= 0)
+      json_object_set_new(o, "main_condition",
+                          json_string(mf->terms[mf->main_cond].name));
+    json_array_append_new(metrics, o);
+  }
+  for (i = 0; i < fd.n_effects; i++) {
+    const struct mb_effect *e = &fd.effects[i];
+
+    json_array_append_new(
+        effects, json_pack("{s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:f,s:b}", "metric",
+                           mb_metric_name(e->metric), "axis", mb_axis_name(e->axis),
+                           "level", jaxis_value(e->axis, e->level), "reference",
+                           jaxis_value(e->axis, e->reference), "rounds",
+                           (json_int_t)e->iv.n, "effect", jnum(e->iv.mean), "sd",
+                           jnum(e->iv.sd), "lo", jnum(e->iv.lo), "hi", jnum(e->iv.hi),
+                           "confidence", e->iv.conf, "clear", mb_effect_clear(e)));
+  }
+  for (p = 0; p < rd->n_points; p++) {
+    const struct mb_rundir_point *pt = &rd->points[p];
+    json_t *o = json_object(), *ax = json_object(), *cond = json_object();
+    size_t nc = mb_findings_n_conditions(rd);
+    double *v = malloc((rd->n_calls + 1) * sizeof(*v));
+
+    for (a = 0; a < MB_AXIS_COUNT; a++)
+      json_object_set_new(
+          ax, mb_axis_name((enum mb_axis)a),
+          jaxis_value((enum mb_axis)a, mb_rundir_axis_value(pt, (enum mb_axis)a)));
+    json_object_set_new(o, "index", json_integer((json_int_t)p));
+    json_object_set_new(o, "axes", ax);
+    json_object_set_new(o, "calls", json_integer((json_int_t)pt->n_calls));
+    json_object_set_new(o, "h_bytes", jspread(&pt->h_bytes));
+    json_object_set_new(o, "h_raw", jspread(&pt->h_raw));
+    json_object_set_new(o, "ns_per_op", jspread(&pt->ns_per_op));
+    json_object_set_new(o, "binding",
+                        pt->bind_bytes >= 0
+                            ? json_pack("{s:s,s:I}", "estimator",
+                                        mb_rundir_est_key(pt->bind_bytes), "calls",
+                                        (json_int_t)pt->bind_count)
+                            : json_null());
+    for (k = 0; k < nc && v; k++) {
+      struct mb_spread sp;
+      size_t mm = 0;
+
+      for (i = 0; i < rd->n_calls; i++)
+        if (rd->calls[i].point == p)
+          v[mm++] = mb_findings_condition(rd, &rd->calls[i], k);
+      sp.min = sp.max = NAN;
+      for (i = 0; i < mm; i++)
+        if (!isnan(v[i])) {
+          sp.min = isnan(sp.min) || v[i] < sp.min ? v[i] : sp.min;
+          sp.max = isnan(sp.max) || v[i] > sp.max ? v[i] : sp.max;
+        }
+      sp.med = mb_stats_median_finite(v, mm);
+      json_object_set_new(cond, mb_findings_condition_name(rd, k), jspread(&sp));
+    }
+    free(v);
+    json_object_set_new(o, "conditions", cond);
+    json_array_append_new(points, o);
+  }
+  for (i = 0; i < nan_; i++)
+    json_array_append_new(anoms,
+                          json_pack("{s:i,s:o,s:s}", "kind", (int)an[i].kind, "point",
+                                    an[i].point == SIZE_MAX
+                                        ? json_null()
+                                        : json_integer((json_int_t)an[i].point),
+                                    "text", an[i].text));
+  {
+    /* the opening of the Markdown report, for scripts that quote it */
+    char *md = NULL;
+    size_t mdlen = 0;
+    FILE *mf = open_memstream(&md, &mdlen);
+
+    if (mf) {
+      md_conclusions(mf, rd, &fd);
+      fclose(mf);
+    }
+    json_object_set_new(root, "conclusions", md ? json_string(md) : json_null());
+    free(md);
+  }
+  json_object_set_new(root, "decomposition", metrics);
+  json_object_set_new(root, "effects", effects);
+  json_object_set_new(root, "points", points);
+  json_object_set_new(root, "anomalies", anoms);
+  text =
+      json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+  json_decref(root);
+  free(an);
+  mb_findings_cleanup(&fd);
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  fputs(text, f);
+  fputc('\n', f);
+  free(text);
+  return MB_OK;
+}
+
 int mb_report_write(FILE *out, const char *out_name, const struct mb_rundir *rd,
                     const struct mb_report_options *opt, struct mb_error *err)
 {
@@ -754,6 +1325,8 @@ int mb_report_write(FILE *out, const char *out_name, const struct mb_rundir *rd,
   errno = 0;
   if (opt->format == MB_REPORT_LATEX)
     rc = write_latex(out, rd);
+  else if (opt->format == MB_REPORT_JSON)
+    rc = write_json(out, rd, err);
   else
     rc = write_markdown(out, rd, opt, err);
   if (rc)

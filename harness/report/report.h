@@ -46,7 +46,7 @@ enum mb_anomaly_kind {
 struct mb_anomaly {
   enum mb_anomaly_kind kind;
   size_t point;   /* the point, or SIZE_MAX for the whole run */
-  char text[480]; /* one sentence, Markdown */
+  char text[640]; /* one or two sentences, Markdown */
 };
 
 /* Apply every anomaly rule to rd, in run-then-point order. *out is new
@@ -54,7 +54,9 @@ struct mb_anomaly {
  * Returns MB_OK or MB_ENOMEM. */
 int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, size_t *n);
 
-enum mb_report_format { MB_REPORT_MARKDOWN = 0, MB_REPORT_LATEX };
+/* Markdown (the report), LaTeX (a booktabs table), JSON (the report's
+ * numbers for scripts: "mebench-report/1", results/README.md). */
+enum mb_report_format { MB_REPORT_MARKDOWN = 0, MB_REPORT_LATEX, MB_REPORT_JSON };
 
 struct mb_report_options {
   enum mb_report_format format;

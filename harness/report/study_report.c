@@ -167,6 +167,80 @@ static int machine_section(FILE *f, const struct mb_study *st, size_t m)
   return MB_OK;
 }
 
+static void tex(FILE *f, const char *s)
+{
+  for (; *s; s++) {
+    if (strchr("&%$#_{}", *s)) {
+      fputc('\\', f);
+      fputc(*s, f);
+    } else if (*s == '~') {
+      fputs("\\textasciitilde{}", f);
+    } else if (*s == '^') {
+      fputs("\\textasciicircum{}", f);
+    } else if (*s == '\\') {
+      fputs("\\textbackslash{}", f);
+    } else {
+      fputc(*s, f);
+    }
+  }
+}
+
+/* One booktabs table: a row per point, per machine its median min-entropy
+ * of the bytes and its operation time in ns; the caption names each
+ * machine's CPU and clock tick. */
+static void write_latex(FILE *f, const struct mb_study *st)
+{
+  const struct mb_rundir *rd0 = &st->machines[0].rd;
+  size_t p, m;
+  char buf[160];
+
+  fputs("% mebench report: ", f);
+  fputs(st->exp_name[0] ? st->exp_name : rd0->exp_path, f);
+  fprintf(f, ", a study of %zu machines.\n%% Needs \\usepackage{booktabs}.\n",
+          st->n_machines);
+  fputs("\\begin{table}[htbp]\n  \\centering\n  \\caption{Min-entropy (NIST SP "
+        "800-90B) of the extracted bytes, bits per byte, and time per operation, ns, "
+        "on each machine: median over repetitions. Machines: ",
+        f);
+  for (m = 0; m < st->n_machines; m++) {
+    const struct mb_rundir *rd = &st->machines[m].rd;
+
+    tex(f, st->machines[m].label);
+    fputs(" (", f);
+    tex(f, rd->cpu_model[0] ? rd->cpu_model : "CPU unknown");
+    fputs(", ", f);
+    tex(f, rd->source_name);
+    fprintf(f, ", tick %.6g~ns)%s", rd->tick_ns, m + 1 < st->n_machines ? "; " : ".");
+  }
+  fputs(" Times are each machine's ticks converted with its own tick.}\n"
+        "  \\label{tab:mebench-study-",
+        f);
+  for (const char *s = st->exp_name[0] ? st->exp_name : "run"; *s; s++)
+    fputc(*s == '_' ? '-' : *s, f);
+  fputs("}\n  \\begin{tabular}{l", f);
+  for (m = 0; m < 2 * st->n_machines; m++)
+    fputc('r', f);
+  fprintf(f,
+          "}\n    \\toprule\n     & \\multicolumn{%zu}{c}{$H$ (bits/byte)} & "
+          "\\multicolumn{%zu}{c}{time/op (ns)} \\\\\n    point",
+          st->n_machines, st->n_machines);
+  for (m = 0; m < 2 * st->n_machines; m++) {
+    fputs(" & ", f);
+    tex(f, st->machines[m % st->n_machines].label);
+  }
+  fputs(" \\\\\n    \\midrule\n", f);
+  for (p = 0; p < rd0->n_points; p++) {
+    fputs("    ", f);
+    tex(f, mb_rundir_point_label(rd0, &rd0->points[p], 1, buf, sizeof(buf)));
+    for (m = 0; m < st->n_machines; m++)
+      fprintf(f, " & %s", num2(st->machines[m].rd.points[p].h_bytes.med, buf, 32));
+    for (m = 0; m < st->n_machines; m++)
+      fprintf(f, " & %s", ns4(st->machines[m].rd.points[p].ns_per_op.med, buf, 32));
+    fputs(" \\\\\n", f);
+  }
+  fputs("    \\bottomrule\n  \\end{tabular}\n\\end{table}\n", f);
+}
+
 int mb_study_report_write(FILE *f, const char *out_name, const struct mb_study *st,
                           const struct mb_report_options *opt, struct mb_error *err)
 {
@@ -178,6 +252,13 @@ int mb_study_report_write(FILE *f, const char *out_name, const struct mb_study *
   int rc = MB_OK, ticks_differ = 0;
 
   errno = 0;
+  if (opt->format == MB_REPORT_LATEX) {
+    write_latex(f, st);
+    if (fflush(f) != 0 || ferror(f))
+      return mb_error_errno(err, errno ? errno : EIO, out_name,
+                            "cannot write the report");
+    return MB_OK;
+  }
   if (mb_study_arrays(st, &runs, &labels) != MB_OK ||
       mb_plotdata_study_figures(runs, st->n_machines, &figs, &nfig) != MB_OK) {
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");

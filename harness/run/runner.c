@@ -48,6 +48,7 @@ struct run {
   int tty;
   int bar_shown;
   int lock; /* descriptor holding the run directory's lock, or -1 */
+  int cut;  /* a call was ended by an interrupt and discarded */
 };
 
 enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
@@ -98,10 +99,11 @@ static json_t *points_json(const struct mb_experiment *exp)
     const struct mb_config *p = &exp->points[i];
 
     if (json_array_append_new(
-            arr, json_pack("{s:I,s:I,s:I,s:s,s:s}", "index", (json_int_t)i, "num_ports",
-                           (json_int_t)p->num_ports, "ool_size",
+            arr, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "index", (json_int_t)i,
+                           "num_ports", (json_int_t)p->num_ports, "ool_size",
                            (json_int_t)p->ool_size, "mode", mb_mode_name(p->mode),
-                           "placement", mb_placement_name(p->placement))) != 0) {
+                           "variant", mb_variant_name(p->variant), "placement",
+                           mb_placement_name(p->placement))) != 0) {
       json_decref(arr);
       return NULL;
     }
@@ -133,7 +135,7 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
   doc = json_pack_ex(
       jerr, 0,
       "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
-      "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
+      "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
       "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version",
       r->bi.version, "git_commit", r->bi.git_commit, "compiler", r->bi.compiler,
       "flags", r->bi.flags, "machine", "hostname", r->si.hostname, "os", r->si.os,
@@ -143,9 +145,9 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", replay, "layout", r->exp->layout, "experiment",
-      experiment_json(r->exp), "started", when, "finished", when, "sessions", "points",
-      points_json(r->exp), "calls");
+      info->description, "replay", replay, "experiment", experiment_json(r->exp),
+      "started", when, "finished", when, "sessions", "points", points_json(r->exp),
+      "calls");
   if (doc && r->opt->machine_label &&
       json_object_set_new(json_object_get(doc, "machine"), "label",
                           json_string(r->opt->machine_label)) != 0) {
@@ -331,9 +333,10 @@ static void show_bar(struct run *r, size_t point)
   fmt_duration(eta_s(r), eta, sizeof(eta));
   fprintf(out,
           "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
-          ", ool_size %" PRIu32 ", %s, %s)  ETA %s",
+          ", ool_size %" PRIu32 ", %s, %s, %s)  ETA %s",
           bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
-          mb_mode_name(p->mode), mb_placement_name(p->placement), eta);
+          mb_mode_name(p->mode), mb_variant_name(p->variant),
+          mb_placement_name(p->placement), eta);
   fflush(out);
   r->bar_shown = 1;
 }
@@ -357,10 +360,11 @@ static void show_line(struct run *r, const struct mb_call_summary *s)
   fmt_duration(eta_s(r), eta, sizeof(eta));
   fprintf(out,
           "mebench: call %zu/%zu  point %zu rep %zu  h_bytes %.3f  h_raw %.3f  "
-          "%.1f ns/op  %zu timeouts  %.2f s  ETA %s\n",
+          "%.1f ns/op  %zu timeouts  %zu failures%s  %.2f s  ETA %s\n",
           r->n_done, r->exp->n_shard_calls, s->point, s->repetition,
           s->entropy_bytes.h_assessed, s->entropy_raw.h_assessed,
-          (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts, s->wall_s, eta);
+          (double)s->raw_stats.p50 * s->ns_per_tick, s->timeouts, s->failures,
+          s->aborted ? "  ENDED BY THE WATCHDOG" : "", s->wall_s, eta);
   fflush(out);
 }
 
@@ -389,13 +393,13 @@ static void print_table(struct run *r)
   hr = calloc(n, sizeof(*hr));
   ns = calloc(n, sizeof(*ns));
   if (hb && hr && ns) {
-    fprintf(out, "%5s %9s %8s %-7s %-9s %5s %8s %8s %11s %8s\n", "point", "num_ports",
-            "ool_size", "mode", "placement", "calls", "h_bytes", "h_raw", "ns/op",
-            "timeouts");
+    fprintf(out, "%5s %9s %8s %-7s %-12s %-9s %5s %8s %8s %11s %8s %8s %7s\n", "point",
+            "num_ports", "ool_size", "mode", "variant", "placement", "calls", "h_bytes",
+            "h_raw", "ns/op", "timeouts", "failures", "aborted");
     for (p = 0; p < r->exp->n_points; p++) {
       const struct mb_config *cfg = &r->exp->points[p];
       size_t m = 0;
-      double timeouts = 0;
+      double timeouts = 0, failures = 0, aborted = 0;
 
       for (i = 0; i < n; i++) {
         const json_t *c = json_array_get(calls, i);
@@ -406,19 +410,24 @@ static void print_table(struct run *r)
         hr[m] = num(c, "entropy", "raw", "h_assessed");
         ns[m] = num(c, "ns_per_op", NULL, NULL);
         timeouts += num(c, "timeouts", NULL, NULL);
+        failures += num(c, "failures", NULL, NULL);
+        if (isfinite(num(c, "aborted", NULL, NULL)))
+          aborted += num(c, "aborted", NULL, NULL);
         m++;
       }
       if (m == 0)
         continue;
       fprintf(out,
-              "%5zu %9" PRIu32 " %8" PRIu32
-              " %-7s %-9s %5zu %8.3f %8.3f %11.1f %8.0f\n",
+              "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %-12s %-9s %5zu %8.3f %8.3f %11.1f "
+              "%8.0f %8.0f %7.0f\n",
               p, cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode),
-              mb_placement_name(cfg->placement), m, mb_stats_median_finite(hb, m),
-              mb_stats_median_finite(hr, m), mb_stats_median_finite(ns, m), timeouts);
+              mb_variant_name(cfg->variant), mb_placement_name(cfg->placement), m,
+              mb_stats_median_finite(hb, m), mb_stats_median_finite(hr, m),
+              mb_stats_median_finite(ns, m), timeouts, failures, aborted);
     }
     fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
-                 "ns/op: median of the calls' median raw delta)\n");
+                 "ns/op: median of the calls' median raw delta; timeouts, failures, "
+                 "aborted: operations, summed over the calls)\n");
     /* Where this session's time went, as run.json's durations record it. */
     {
       double total = now_s() - r->t_begin;
@@ -476,12 +485,33 @@ static int analyse(struct run *r, struct mb_call_summary *s, struct mb_error *er
       s->timeouts++;
     else if (c->status[i] == MB_OP_WAITED)
       s->waited++;
+    else if (c->status[i] == MB_OP_ABORTED)
+      s->aborted++;
     else if (c->status[i] > 0)
       s->failures++;
   }
   rc = mb_assess(c->bytes, c->n_bytes, 8, &opt, &s->entropy_bytes, err);
   if (rc != MB_OK)
     return rc;
+  /* The two halves of the bytes, assessed on their own: how far apart they
+   * land measures the estimator's own sampling noise (results/README.md,
+   * "bytes_halves"). About a third more assessment time per call. */
+  {
+    struct mb_assessment half;
+    size_t h = c->n_bytes / 2;
+
+    s->h_bytes_halves[0] = s->h_bytes_halves[1] = -1;
+    if (h >= 2) {
+      rc = mb_assess(c->bytes, h, 8, &opt, &half, err);
+      if (rc != MB_OK)
+        return rc;
+      s->h_bytes_halves[0] = half.h_assessed;
+      rc = mb_assess(c->bytes + h, h, 8, &opt, &half, err);
+      if (rc != MB_OK)
+        return rc;
+      s->h_bytes_halves[1] = half.h_assessed;
+    }
+  }
   rc = ensure_symbols(r, c->n_timings, err);
   if (rc != MB_OK)
     return rc;
@@ -568,6 +598,15 @@ static void name_call(struct mb_error *err, const char *which)
   err->text[len] = '\0';
 }
 
+/* What a signal handler may say about the call in progress (runner.h). */
+static void tell_progress(const struct run *r, size_t call)
+{
+  if (r->opt->progress_call)
+    *r->opt->progress_call = (sig_atomic_t)call;
+  if (r->opt->progress_total)
+    *r->opt->progress_total = (sig_atomic_t)r->exp->n_shard_calls;
+}
+
 static int measure(struct run *r, size_t seq, struct mb_error *err)
 {
   const struct mb_call *call = &r->exp->calls[seq];
@@ -589,6 +628,7 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   show_bar(r, call->point);
 
   s->started = time(NULL);
+  tell_progress(r, r->n_done + 1);
   /* Where this call is in the whole plan, after the warm-up calls: replay
    * plays the same timings into it whether the run is whole, a shard or
    * resumed (other collectors ignore it). */
@@ -599,6 +639,13 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
                             &r->coll, err);
   t1 = now_s();
   s->load_after = load_1min();
+  if (rc == MB_EINTERRUPTED) {
+    /* A second Ctrl-C: the partial call is not recorded; every recorded
+     * call stays, and --resume measures this one again. */
+    mb_error_init(err);
+    r->cut = 1;
+    return MB_OK;
+  }
   if (rc != MB_OK) {
     char which[96];
 
@@ -650,7 +697,7 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
 
 static int stopped(const struct run *r)
 {
-  return r->opt->stop && *r->opt->stop;
+  return r->cut || (r->opt->stop && *r->opt->stop);
 }
 
 /* Warm-up calls: the first scheduled call's configuration, measured and
@@ -673,10 +720,15 @@ static int warm_up(struct run *r, size_t first, struct mb_error *err)
       fflush(r->opt->progress);
       r->bar_shown = 1;
     }
+    tell_progress(r, 0);
     mb_collector_seek(r->col, i);
     rc = mb_collector_collect(r->col, &r->exp->points[r->exp->calls[first].point],
                               r->exp->samples, &r->coll, err);
-    if (rc != MB_OK) {
+    if (rc == MB_EINTERRUPTED) {
+      mb_error_init(err);
+      r->cut = 1;
+      rc = MB_OK;
+    } else if (rc != MB_OK) {
       char which[64];
 
       snprintf(which, sizeof(which), "warm-up call %zu of %zu", i + 1, r->exp->warmup);
@@ -840,11 +892,14 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     rc = saved != MB_OK
              ? saved
              : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
-                            "interrupted by %s after %zu of %zu calls; the results "
+                            "interrupted by %s after %zu of %zu calls%s; the results "
                             "so far are in %s; complete them with: mebench run "
                             "--resume %s %s",
                             opt->stop_reason ? opt->stop_reason() : "a signal",
-                            r->n_done, exp->n_shard_calls, r->dir, r->dir, exp->path);
+                            r->n_done, exp->n_shard_calls,
+                            r->cut ? " (the call in progress was ended and discarded)"
+                                   : "",
+                            r->dir, r->dir, exp->path);
   } else if (rc == MB_OK) {
     rc = save(r, "complete", NULL, err);
   } else {

@@ -32,14 +32,19 @@ struct mb_runner_options {
   const volatile sig_atomic_t *stop;
   /* What stopped the run, for the message: "SIGINT"; NULL: "a signal". */
   const char *(*stop_reason)(void);
+  /* Kept up to date for a signal handler's message (NULL: not kept): the
+   * call in progress, 1-based over the whole run (0: a warm-up call), and
+   * the run's number of calls. */
+  volatile sig_atomic_t *progress_call, *progress_total;
 };
 
 /* Run exp (borrowed, loaded by mb_experiment_load) per opt. *dir_out gets
  * the run directory (new string, free it; NULL on failures before it was
  * made). Returns MB_OK when every call is recorded; MB_EINTERRUPTED when
- * opt->stop was raised (run.json says "interrupted" and keeps every call
- * measured); MB_EMISMATCH when resume refuses (experiment, build or machine
- * differ); MB_EUNAVAILABLE, MB_ECOLLECT, MB_ENOSPACE, MB_ESYSTEM ... with err
+ * opt->stop was raised, or a collect call was ended by mb_sources_interrupt
+ * (that call is discarded; run.json says "interrupted" and keeps every
+ * call recorded before it); MB_EMISMATCH when resume refuses (experiment, build or
+ * machine differ); MB_EUNAVAILABLE, MB_ECOLLECT, MB_ENOSPACE, MB_ESYSTEM ... with err
  * naming what failed (run.json then says "failed", when it can be written).
  * Not thread-safe; one run per process at a time. */
 int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_options *opt,

@@ -69,14 +69,14 @@ while IFS=$tab read -r script name vars title; do
   check "$name.png is a PNG" sh -c 'head -c 8 "$1" | od -An -c | grep -q "P   N   G"' - "$out/plots/$name.png"
   check "$name.svg is complete SVG" grep -q '</svg>' "$out/plots/$name.svg"
 done <"$out/plots/data/figures.tsv"
-# 3 axis figures for num_ports, estimators, 4 histograms, series, acf.
-check "10 figures listed (got $n)" [ "$n" -eq 10 ]
-for f in entropy-num_ports optime-num_ports rate-num_ports estimators hist-p0 hist-p3 \
+# 3 axis figures for num_ports, estimators, hcond, 4 histograms, series, acf.
+check "11 figures listed (got $n)" [ "$n" -eq 11 ]
+for f in entropy-num_ports optime-num_ports rate-num_ports estimators hcond hist-p0 hist-p3 \
   series-p1 acf-p1; do
   check "$f.png drawn" [ -s "$out/plots/$f.png" ]
 done
 check "every figure names the machine" grep -q "vm (Intel(R) Xeon(R) Processor)" "$out/plots/entropy-num_ports.svg"
-check "the summary line counts the figures" grep -q "10 figure(s)" "$out/stdout"
+check "the summary line counts the figures" grep -q "11 figure(s)" "$out/stdout"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

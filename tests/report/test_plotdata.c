@@ -254,10 +254,30 @@ static void test_fixture(const char *tmp)
   sum = column_sum(path, 1, &rows);
   CHECK_EQ_INT(rows, 4);
   CHECK_NEAR(sum, 2 + 8 + 2 + 8, 0);
+  /* columns 18 and 19 (after the one-word label): the lowest and highest
+   * call's median delta bracket the median (column 8) */
+  {
+    size_t r2;
+    double lo = column_sum(path, 18, &r2), med = column_sum(path, 8, &rows),
+           hi = column_sum(path, 19, &r2);
+
+    CHECK_EQ_INT(r2, 4);
+    CHECK(lo <= med && med <= hi && lo < hi);
+  }
+  /* h_bytes per call against a condition: all 12 calls, column 2 */
+  snprintf(path, sizeof(path), "%s/hcond.dat", out);
+  sum = column_sum(path, 3, &rows);
+  CHECK_EQ_INT(rows, 12);
+  CHECK_NEAR(sum, 4 * (0 + 1 + 2), 0); /* the repetitions */
+  snprintf(path, sizeof(path), "%s/hcond.gp", out);
+  text = mb_test_slurp(path, NULL);
+  CHECK(text && strstr(text, "cond = 'waited_share'") && strstr(text, "nblocks = 4\n"));
+  free(text);
   snprintf(path, sizeof(path), "%s/figures.tsv", out);
   text = mb_test_slurp(path, NULL);
   CHECK(text && strstr(text, "entropy.gp\tentropy-num_ports\taxis-num_ports.gp"));
   CHECK(text && strstr(text, "series.gp\tseries-p1\t"));
+  CHECK(text && strstr(text, "hcond.gp\thcond\thcond.gp"));
   CHECK(text && !strstr(text, "ool_size"));     /* not swept */
   CHECK(text && !strstr(text, "entropy-mode")); /* modes are lines */
   free(text);

@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "check.h"
 #include "commands.h"
+#include "findings.h"
 #include "report.h"
 #include "rundir.h"
 #include "testutil.h"
@@ -275,7 +278,7 @@ static void rules(void)
 {
   struct synth s;
   size_t p = 99;
-  char text[480];
+  char text[640];
   int e;
 
   synth_init(&s);
@@ -361,6 +364,177 @@ static void rules(void)
   CHECK(strstr(text, "from 9876 to 13020 ns") != NULL);
 }
 
+/* Set the literal estimate of estimator key in a call's bytes assessment
+ * (and drop the bitstring, so the literal value is the effective one). */
+static void set_est(json_t *call, const char *key, double h)
+{
+  json_t *b = json_object_get(json_object_get(call, "entropy"), "bytes");
+
+  json_object_set_new(json_object_get(b, "literal"), key, json_pack("{s:f}", "h", h));
+  json_object_set_new(b, "bitstring", json_object());
+}
+
+/* The fixture changed in memory and reloaded: the binding estimator counts
+ * calls, not medians; recorded conditions are read generically, enter the
+ * decomposition and name a cause of disagreeing repetitions; the halves give
+ * the estimator noise; the JSON report carries it all. */
+static void derived(const char *tmp)
+{
+  static const char *const keys[] = {
+      "mcv", "collision", "markov", "compression", "t_tuple",
+      "lrs", "multi_mcw", "lag",    "multi_mmc",   "lz78y"};
+  json_error_t jerr;
+  json_t *root = json_load_file("run/run.json", 0, &jerr), *calls, *extra;
+  struct mb_rundir rd;
+  struct mb_findings fd;
+  struct mb_error err;
+  struct mb_anomaly *an = NULL;
+  size_t i, k, na = 0, found = 0;
+  char dir[512], path[600], *text;
+  /* point 0: the three calls' (mcv, lrs, lag, multi_mmc): each of mcv, lrs
+   * and lag is the lowest once; multi_mmc has the lowest median (2) but is
+   * never the lowest: the old rule named it, "0 of 3". */
+  static const double est[3][4] = {{1, 9, 9, 2}, {9, 1, 9, 2}, {9, 9, 1, 2}};
+  static const double h0[4] = {2, 4, 6, 5.5}, nvcsw[4] = {100, 50, 10, 20};
+
+  CHECK(root != NULL);
+  if (!root)
+    return;
+  calls = json_object_get(root, "calls");
+  for (i = 0; i < json_array_size(calls); i++) {
+    json_t *c = json_array_get(calls, i);
+
+    json_object_set_new(c, "conditions",
+                        json_pack("{s:{s:f,s:i},s:f,s:n}", "timing_thread", "nvcsw",
+                                  (double)(i * 7 % 5), "cpus", 1, "load_before",
+                                  0.5 + 0.1 * (double)i, "cpu_mhz"));
+    json_object_set_new(json_object_get(c, "entropy"), "bytes_halves",
+                        json_pack("[f,f]", 3.0 + 0.1 * (double)(i % 3), 3.2));
+  }
+  /* a fourth call at point 0, so a condition can follow its h_bytes */
+  extra = json_deep_copy(json_array_get(calls, 0));
+  json_object_set_new(extra, "repetition", json_integer(3));
+  json_array_append_new(calls, extra);
+  json_object_set_new(json_object_get(root, "experiment"), "repetitions",
+                      json_integer(4));
+  for (i = 0, k = 0; i < json_array_size(calls); i++) {
+    json_t *c = json_array_get(calls, i);
+    size_t e;
+
+    if (json_integer_value(json_object_get(c, "point")) != 0)
+      continue;
+    for (e = 0; e < sizeof(keys) / sizeof(keys[0]); e++)
+      set_est(c, keys[e], 8);
+    set_est(c, "mcv", est[k % 3][0]);
+    set_est(c, "lrs", est[k % 3][1]);
+    set_est(c, "lag", est[k % 3][2]);
+    set_est(c, "multi_mmc", est[k % 3][3]);
+    json_object_set_new(json_object_get(json_object_get(c, "entropy"), "bytes"),
+                        "h_assessed", json_real(h0[k]));
+    json_object_set_new(json_object_get(c, "conditions"), "timing_thread",
+                        json_pack("{s:f,s:i}", "nvcsw", nvcsw[k], "cpus", 1));
+    k++;
+  }
+  snprintf(dir, sizeof(dir), "%s/derived", tmp);
+  CHECK(mkdir(dir, 0777) == 0);
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  CHECK(json_dump_file(root, path, JSON_INDENT(1)) == 0);
+  json_decref(root);
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
+  /* 4 calls: mcv lowest in the first and the fourth (a copy of the first) */
+  CHECK_EQ_STR(mb_rundir_est_key(rd.points[0].bind_bytes), "mcv");
+  CHECK_EQ_INT(rd.points[0].bind_count, 2);
+  /* generic conditions: numeric leaves, flattened; null and constant left
+   * out of the model, but named */
+  CHECK_EQ_INT(rd.n_cond, 3);
+  CHECK_EQ_STR(rd.cond_names[0], "timing_thread.nvcsw");
+  CHECK_EQ_STR(rd.cond_names[1], "timing_thread.cpus");
+  CHECK_EQ_STR(rd.cond_names[2], "load_before");
+  CHECK_EQ_INT(mb_findings_n_conditions(&rd), 4);
+  CHECK_EQ_STR(mb_findings_condition_name(&rd, 0), "waited_share");
+  /* rounds: the repetition, except for a shuffled order: the stretch of
+   * n_points calls of the schedule the call ran in */
+  CHECK_EQ_INT(mb_findings_round(&rd, &rd.calls[5]), rd.calls[5].repetition);
+  {
+    const char *order = rd.order;
+    struct mb_rundir_call c = rd.calls[0];
+
+    rd.order = "shuffled";
+    c.sequence = 9;
+    CHECK_EQ_INT(mb_findings_round(&rd, &c), 2); /* 9 / 4 points */
+    rd.order = order;
+  }
+  CHECK_EQ_INT(mb_findings_compute(&rd, &fd, &err), MB_OK);
+  {
+    const struct mb_metric_findings *mf = &fd.m[MB_METRIC_H_BYTES];
+    double sum = mf->residual.share;
+
+    CHECK(mf->ok);
+    CHECK_EQ_INT(mf->n, 13);
+    for (i = 0; i < mf->n_terms; i++) {
+      sum += mf->terms[i].seq.share;
+      /* constant conditions (waited_share 0, cpus 1) do not enter */
+      CHECK(strcmp(mf->terms[i].name, "waited_share") != 0 &&
+            strcmp(mf->terms[i].name, "timing_thread.cpus") != 0);
+      if (strcmp(mf->terms[i].name, "timing_thread.nvcsw") == 0)
+        found++;
+    }
+    CHECK_EQ_INT(found, 1);
+    CHECK_NEAR(sum, 1, 1e-9);
+    /* halves: differences 0.2, 0.1, 0 over 13 calls -> mean square / 4 */
+    CHECK_EQ_INT(mf->noise_n, 13);
+    CHECK(mf->noise_var > 0 && mf->noise_var < 0.01);
+  }
+  CHECK(fd.n_effects == 6);
+  mb_findings_cleanup(&fd);
+  CHECK_EQ_INT(mb_report_anomalies(&rd, &an, &na), MB_OK);
+  for (i = 0, found = 0; i < na; i++)
+    if (an[i].kind == MB_ANOMALY_REPS_ENTROPY && an[i].point == 0) {
+      found++;
+      CHECK(strstr(an[i].text, "Likely cause: the calls' `timing_thread.nvcsw`") !=
+            NULL);
+      CHECK(strstr(an[i].text, "the lower the min-entropy") != NULL);
+    }
+  CHECK_EQ_INT(found, 1);
+  free(an);
+  mb_rundir_cleanup(&rd);
+
+  /* the command: Markdown opens with the conclusions; --json parses */
+  {
+    const char *md[] = {"mebench", "report", "-o", NULL, NULL};
+    const char *js[] = {"mebench", "report", "--json", "-o", NULL, NULL};
+    char out_md[600], out_js[600];
+    json_t *j;
+
+    snprintf(out_md, sizeof(out_md), "%s/r.md", tmp);
+    snprintf(out_js, sizeof(out_js), "%s/r.json", tmp);
+    md[3] = out_md;
+    md[4] = dir;
+    js[4] = out_js;
+    js[5] = dir;
+    CHECK_EQ_INT(mb_test_cli(md, 5), 0);
+    text = mb_test_slurp(out_md, NULL);
+    CHECK(text && strstr(text, "\n## Conclusions\n") &&
+          strstr(text, "\n## Conclusions\n") < strstr(text, "## Machine"));
+    CHECK(text && strstr(text, "| condition timing_thread.nvcsw |"));
+    CHECK(text && strstr(text, "| point | waited_share | timing_thread.nvcsw |"));
+    CHECK(text && strstr(text, "mcv (2/4)"));
+    free(text);
+    CHECK_EQ_INT(mb_test_cli(js, 6), 0);
+    j = json_load_file(out_js, 0, &jerr);
+    CHECK(j != NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(j, "schema")), "mebench-report/1");
+    CHECK(json_array_size(json_object_get(j, "effects")) == 6);
+    CHECK(json_is_object(json_object_get(
+        json_array_get(json_object_get(j, "decomposition"), 0), "estimator_noise")));
+    /* a JSON report is replaced by the next one */
+    CHECK_EQ_INT(mb_test_cli(js, 6), 0);
+    json_decref(j);
+  }
+}
+
 int main(void)
 {
   char tmp[] = "/tmp/mb-report-XXXXXX";
@@ -373,6 +547,7 @@ int main(void)
   golden(MB_REPORT_LATEX, "expected-report.tex", tmp);
   command(tmp);
   rules();
+  derived(tmp);
   mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

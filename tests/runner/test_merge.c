@@ -660,6 +660,17 @@ int main(void)
       CHECK(text && strstr(text, "## Machines side by side"));
       free(text);
     }
+    {
+      const char *r[] = {"report", "--format", "latex", "-o", out, study};
+      char *text;
+
+      snprintf(out, sizeof(out), "%s/study-report.tex", base);
+      CHECK_EQ_INT(cmd(mb_cmd_report, NULL, &err, 6, r), MB_OK);
+      text = mb_test_slurp(out, NULL);
+      CHECK(text && strstr(text, "\\begin{tabular}{lrrrr}"));
+      CHECK(text && strstr(text, "mac-lab (Apple M1, replay, tick 41.6667~ns)"));
+      free(text);
+    }
     /* plotdata: one series per machine */
     {
       const char *p[] = {"plotdata", study, data};
@@ -704,6 +715,35 @@ int main(void)
       }
       CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_compare, 3, mixed, &err), MB_EMISMATCH);
     }
+    /* A study.json that points outside the study, or is of another schema,
+     * is refused naming the JSON path. */
+    {
+      static const char *const bad[][2] = {
+          {"dir", "../../elsewhere"}, {"label", "../x"}, {"schema", "mebench-study/9"}};
+      size_t i;
+
+      for (i = 0; i < 3; i++) {
+        char copy[800], sj[900];
+        const char *r[] = {"report", "-o", "-", copy};
+        json_t *s;
+
+        snprintf(copy, sizeof(copy), "%s/study-bad-%zu", base, i);
+        snprintf(line, sizeof(line), "cp -r '%s' '%s'", study, copy);
+        CHECK_EQ_INT(system(line), 0);
+        snprintf(sj, sizeof(sj), "%s/study.json", copy);
+        s = json_load_file(sj, 0, NULL);
+        if (i < 2)
+          json_object_set_new(json_array_get(json_object_get(s, "machines"), 0),
+                              bad[i][0], json_string(bad[i][1]));
+        else
+          json_object_set_new(s, bad[i][0], json_string(bad[i][1]));
+        json_dump_file(s, sj, JSON_INDENT(2));
+        json_decref(s);
+        CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_report, 4, r, &err), MB_EINVALID);
+        CHECK(strstr(err.path, i < 2 ? "machines[0]" : "schema") != NULL);
+      }
+    }
+
     /* scripts/plot draws the study's figures (when gnuplot is here). */
     if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
       snprintf(line, sizeof(line),

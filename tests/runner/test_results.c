@@ -259,10 +259,10 @@ static json_t *with_conditions(json_t *call, double ws, int tn, int rn, double s
 static void check_csv(void)
 {
   json_t *run = json_pack(
-      "{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s},{s:i,s:i,s:i,s:s,s:s}],s:[]}", "clock",
+      "{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s,s:s},{s:i,s:i,s:i,s:s,s:s,s:s}],s:[]}", "clock",
       "tick_num", 2, "tick_den", 1, "points", "index", 0, "num_ports", 8, "ool_size",
-      4096, "mode", "complex", "index", 1, "num_ports", 1, "ool_size", 1, "mode",
-      "simple", "placement", "split", "calls");
+      4096, "mode", "complex", "variant", "sdk", "index", 1, "num_ports", 1, "ool_size",
+      1, "mode", "simple", "variant", "seed", "placement", "split", "calls");
   json_t *calls = json_object_get(run, "calls");
   char *csv;
 
@@ -280,25 +280,27 @@ static void check_csv(void)
   csv = mb_results_summary_csv(run);
   CHECK_EQ_STR(
       csv,
-      "kind,point,repetition,num_ports,ool_size,mode,placement,h_bytes,h_bytes_min,"
-      "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,"
-      "ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,wall_s,waited_share,"
-      "timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,recv_nivcsw,"
+      "kind,point,repetition,num_ports,ool_size,mode,variant,placement,h_bytes,"
+      "h_bytes_min,h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+      "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,aborted,wall_s,"
+      "waited_share,timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,recv_"
+      "nivcsw,"
       "recv_migrations,same_cpu_share,load_before,load_after,cpu_mhz\n"
-      "call,0,0,8,4096,complex,free,6.000000,,,3.000000,,,100.000,80.000,180.000,"
-      "2000.0,500.0,3000.0,0,0,0.500000,0.500000,10,1,2,0,12,0,1.000000,0.25,0.75,\n"
-      "call,1,0,1,1,simple,split,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,"
-      "1000.0,7500.0,2,0,0.250000,0.000000,0,1,2,,,,,2.00,2.50,2300.0\n"
-      "call,0,1,8,4096,complex,free,5.000000,,,3.500000,,,120.000,100.000,160.000,"
-      "2000.0,500.0,2500.0,1,0,0.500000,0.250000,20,1,2,0,21,0,0.500000,1.50,2.00,"
+      "call,0,0,8,4096,complex,sdk,free,6.000000,,,3.000000,,,100.000,80.000,180.000,"
+      "2000.0,500.0,3000.0,0,0,0,0.500000,0.500000,10,1,2,0,12,0,1.000000,0.25,0.75,\n"
+      "call,1,0,1,1,simple,seed,split,7.500000,,,1.000000,,,40.000,20.000,60.000,4000."
+      "0,"
+      "1000.0,7500.0,2,0,0,0.250000,0.000000,0,1,2,,,,,2.00,2.50,2300.0\n"
+      "call,0,1,8,4096,complex,sdk,free,5.000000,,,3.500000,,,120.000,100.000,160.000,"
+      "2000.0,500.0,2500.0,1,0,0,0.500000,0.250000,20,1,2,0,21,0,0.500000,1.50,2.00,"
       "2300.0\n"
-      "call,0,2,8,4096,complex,free,4.000000,,,2.500000,,,110.000,90.000,140.000,"
-      "1000.0,250.0,1000.0,0,0,1.000000,,,,,,,,,,,\n"
-      "point,0,,8,4096,complex,free,5.000000,4.000000,6.000000,3.000000,2.500000,"
-      "3.500000,110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,2.000000,0.375000,"
+      "call,0,2,8,4096,complex,sdk,free,4.000000,,,2.500000,,,110.000,90.000,140.000,"
+      "1000.0,250.0,1000.0,0,0,0,1.000000,,,,,,,,,,,\n"
+      "point,0,,8,4096,complex,sdk,free,5.000000,4.000000,6.000000,3.000000,2.500000,"
+      "3.500000,110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,0,2.000000,0.375000,"
       "15.0,1.0,2.0,0.0,16.5,0.0,0.750000,0.88,1.38,2300.0\n"
-      "point,1,,1,1,simple,split,7.500000,7.500000,7.500000,1.000000,1.000000,"
-      "1.000000,40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0.250000,0.000000,0.0,"
+      "point,1,,1,1,simple,seed,split,7.500000,7.500000,7.500000,1.000000,1.000000,"
+      "1.000000,40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0,0.250000,0.000000,0.0,"
       "1.0,2.0,,,,,2.00,2.50,2300.0\n");
   free(csv);
   json_decref(run);

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "collector.h"
+#include "watchdog.h"
 #include "experiment.h"
 #include "results.h"
 #include "runner.h"
@@ -42,7 +43,12 @@ int main(void)
       " \"analysis\": {\"estimators\": [\"mcv\"]}}";
   const char *stalling =
       "{\"name\": \"stall\", \"source\": \"linux_ipc\", \"samples\": 16,"
-      " \"sweep\": {\"num_ports\": [1]},"
+      " \"sweep\": {\"num_ports\": [1], \"variant\": [\"sdk\"]},"
+      " \"repetitions\": 1, \"warmup\": 0,"
+      " \"analysis\": {\"estimators\": [\"mcv\"]}}";
+  const char *blocking =
+      "{\"name\": \"blocking\", \"source\": \"linux_ipc\", \"samples\": 16,"
+      " \"sweep\": {\"num_ports\": [1], \"variant\": [\"copy_send\"]},"
       " \"repetitions\": 1, \"warmup\": 0,"
       " \"analysis\": {\"estimators\": [\"mcv\"]}}";
   struct mb_error err;
@@ -120,6 +126,30 @@ int main(void)
            (long long)json_integer_value(json_object_get(c, "timeouts")));
     CHECK(json_integer_value(json_object_get(c, "waited")) >= 1);
     CHECK_EQ_INT(json_integer_value(json_object_get(c, "failures")), 0);
+    json_decref(doc);
+  }
+  free(dir);
+  dir = NULL;
+
+  /* A variant without a timeout and a receiver that never reads: the send
+   * that finds its pipe full blocks until the watchdog ends the call
+   * (limit shortened to 200 ms); the call is recorded with its aborted
+   * operations, not counted as failures, and the run completes. */
+  mb_linux_ipc_inject_fault(MB_FAULT_STALL, 0);
+  mb_watchdog_set_limit_ms(200);
+  rc = run(blocking, NULL, &dir, &err);
+  mb_watchdog_set_limit_ms(0);
+  CHECK_EQ_INT(rc, MB_OK);
+  if (dir && mb_results_load_run(dir, &doc, NULL) == MB_OK) {
+    const json_t *c = json_array_get(json_object_get(doc, "calls"), 0);
+    json_int_t aborted = json_integer_value(json_object_get(c, "aborted"));
+
+    printf("blocked call: %lld aborted of %lld\n", (long long)aborted,
+           (long long)json_integer_value(json_object_get(c, "timings")));
+    CHECK_EQ_STR(json_string_value(json_object_get(doc, "status")), "complete");
+    CHECK(aborted > 0 && aborted < json_integer_value(json_object_get(c, "timings")));
+    CHECK_EQ_INT(json_integer_value(json_object_get(c, "failures")), 0);
+    CHECK_EQ_INT(json_integer_value(json_object_get(c, "timeouts")), 0);
     json_decref(doc);
   }
   free(dir);

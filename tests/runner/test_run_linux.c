@@ -113,7 +113,8 @@ static const char *const run_schema[] = {
     "calls[].conditions.receiver_thread.nivcsw:int",
     "calls[].conditions.receiver_thread.migrations:int",
     "calls[].conditions.receiver_thread.cpus:int",
-    "calls[].conditions.same_cpu_share:num",
+    "calls[].conditions.same_cpu_share:num?", /* null when the receiver had not run yet
+                                               */
     "calls[].conditions.load_before:num",
     "calls[].conditions.load_after:num",
     "calls[].conditions.cpu_mhz:num?",

@@ -30,6 +30,7 @@ static void run(struct mb_collector *col, uint32_t ports, uint32_t ool,
   cfg.ool_size = ool;
   cfg.mode = mode;
   cfg.placement = MB_PLACEMENT_FREE;
+  cfg.variant = MB_VARIANT_SDK;
   mb_collection_init(&c);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_collect(col, &cfg, samples, &c, &err), MB_OK);
@@ -61,7 +62,7 @@ static void run(struct mb_collector *col, uint32_t ports, uint32_t ool,
 static void conditions(struct mb_collector *col, enum mb_mode mode,
                        enum mb_placement placement, int cpus_allowed)
 {
-  struct mb_config cfg = {8, 4096, mode, placement};
+  struct mb_config cfg = {8, 4096, mode, MB_VARIANT_SDK, placement};
   struct mb_collection c;
   struct mb_error err;
   const struct mb_conditions *k = &c.conditions;
@@ -152,7 +153,7 @@ int main(void)
         conditions(col, mode, MB_PLACEMENT_SPLIT, n_cpus);
       } else {
         /* One CPU: split is refused, naming the placement. */
-        struct mb_config cfg = {8, 4096, mode, MB_PLACEMENT_SPLIT};
+        struct mb_config cfg = {8, 4096, mode, MB_VARIANT_SDK, MB_PLACEMENT_SPLIT};
         struct mb_collection c;
 
         mb_collection_init(&c);
@@ -167,7 +168,8 @@ int main(void)
   /* A placement this platform cannot do is refused by the collector too
    * (validation refuses it first: tests/data/experiment/placement_*). */
   {
-    struct mb_config cfg = {8, 4096, MB_MODE_COMPLEX, MB_PLACEMENT_QOS_BACKGROUND};
+    struct mb_config cfg = {8, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK,
+                            MB_PLACEMENT_QOS_BACKGROUND};
     struct mb_collection c;
 
     mb_collection_init(&c);
@@ -182,7 +184,8 @@ int main(void)
    * of two pages); every later send waits 10 ms and times out, and its
    * timing says so. */
   {
-    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX, MB_PLACEMENT_FREE};
+    struct mb_config cfg = {1, 65536, MB_MODE_COMPLEX, MB_VARIANT_SDK,
+                            MB_PLACEMENT_FREE};
     struct mb_collection c;
     size_t i, late = 0;
 

@@ -1,12 +1,43 @@
 /* test_mach_ipc.c: the Mach collector on a real macOS kernel (built only on
- * Apple platforms): both modes, both message layouts (the seed's: one
- * successful send per port, then MACH_SEND_INVALID_DEST), and every port
- * right released (the task's port-name count returns to where it was). */
+ * Apple platforms): both modes, every variant (those that move the send
+ * right: one successful send per port, then MACH_SEND_INVALID_DEST), every
+ * port right released (the task's port-name count returns to where it
+ * was), and machmsg.c's bytes equal to the SDK's own structs. */
 #include <mach/mach.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "check.h"
+#include "machmsg.h"
 #include "source.h"
+
+/* The message the seed meant, filled through the SDK's types: machmsg.c
+ * must produce the same bytes for the sdk variant. */
+static void check_sdk_bytes(void)
+{
+  struct {
+    mach_msg_header_t header;
+    mach_msg_body_t body;
+    mach_msg_ool_descriptor_t ool;
+  } sdk;
+  static uint8_t buf[4096];
+  struct mb_machmsg_send m;
+
+  memset(&sdk, 0, sizeof(sdk));
+  sdk.header.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSG_TYPE_COPY_SEND;
+  sdk.header.msgh_size = (mach_msg_size_t)sizeof(sdk);
+  sdk.header.msgh_remote_port = 0x1103;
+  sdk.header.msgh_id = 77;
+  sdk.body.msgh_descriptor_count = 1;
+  sdk.ool.address = buf;
+  sdk.ool.size = 4096;
+  sdk.ool.copy = MACH_MSG_VIRTUAL_COPY;
+  sdk.ool.type = MACH_MSG_OOL_DESCRIPTOR;
+  mb_machmsg_build(MB_VARIANT_SDK, 0x1103, 77, (uint64_t)(uintptr_t)buf, 4096, &m);
+  CHECK_EQ_INT(m.size, sizeof(sdk));
+  CHECK(memcmp(m.bytes, &sdk, sizeof(sdk)) == 0);
+  CHECK_EQ_INT(m.option, MACH_SEND_MSG | MACH_SEND_TIMEOUT);
+}
 
 static mach_msg_type_number_t port_names(void)
 {
@@ -21,22 +52,24 @@ static mach_msg_type_number_t port_names(void)
   return n;
 }
 
-static void run(const char *option, enum mb_mode mode, uint32_t ports, uint32_t ool)
+static void run(enum mb_variant variant, enum mb_mode mode, uint32_t ports,
+                uint32_t ool)
 {
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_config cfg;
   struct mb_error err;
-  size_t i, ok = 0, timed_out = 0;
+  size_t i, ok = 0, timed_out = 0, aborted = 0;
   mach_msg_type_number_t before, after;
 
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = mode;
   cfg.placement = MB_PLACEMENT_FREE;
+  cfg.variant = variant;
   mb_collection_init(&c);
   mb_error_init(&err);
-  CHECK_EQ_INT(mb_collector_open("mach_ipc", option, &col, &err), MB_OK);
+  CHECK_EQ_INT(mb_collector_open("mach_ipc", NULL, &col, &err), MB_OK);
   if (!col)
     return;
   before = port_names();
@@ -50,20 +83,29 @@ static void run(const char *option, enum mb_mode mode, uint32_t ports, uint32_t 
   for (i = 0; i < c.n_timings; i++) {
     ok += c.status[i] == MB_OP_OK;
     timed_out += c.status[i] == MB_OP_TIMED_OUT;
+    aborted += c.status[i] == MB_OP_ABORTED;
   }
-  printf("%-12s %-7s ports %2u ool %5u: %zu ok, %zu timed out, %zu other\n",
-         option ? option : "(default)", mb_mode_name(mode), ports, ool, ok, timed_out,
-         c.n_timings - ok - timed_out);
+  printf(
+      "%-12s %-7s ports %2u ool %5u: %zu ok, %zu timed out, %zu aborted, %zu other\n",
+      mb_variant_name(variant), mb_mode_name(mode), ports, ool, ok, timed_out, aborted,
+      c.n_timings - ok - timed_out - aborted);
+  CHECK_EQ_INT(c.ended, MB_ENDED_COMPLETE);
+  CHECK_EQ_INT(aborted, 0);
   if (mode == MB_MODE_SIMPLE) {
     CHECK_EQ_INT(ok, c.n_timings);
-  } else if (!option || strcmp(option, "layout=seed") == 0) {
+  } else if (!(mb_variant_fixes(variant) & MB_FIX_COPY_SEND)) {
     /* The seed's MOVE_SEND gives away each port's one send right on the
      * first send to it (XNU's ipc_right_copyin); every later send finds no
-     * send right: MACH_SEND_INVALID_DEST. sources/README.md explains. */
+     * send right: MACH_SEND_INVALID_DEST. sources/FINDINGS.md explains. */
     for (i = 0; i < c.n_timings; i++)
       CHECK_EQ_INT(c.status[i], i < ports ? MB_OP_OK : MACH_SEND_INVALID_DEST);
+  } else if (!(mb_variant_fixes(variant) & MB_FIX_TIMEOUT)) {
+    /* COPY_SEND without a timeout: every send gets in, some after waiting
+     * for the receiver. */
+    CHECK_EQ_INT(ok, c.n_timings);
   } else {
     CHECK(ok > 0);
+    CHECK_EQ_INT(ok + timed_out, c.n_timings);
   }
   mb_collection_cleanup(&c);
   mb_collector_free(col);
@@ -88,12 +130,16 @@ int main(void)
          clk.read_cost_ns, clk.resolution_ns);
   mb_collector_free(col);
   mb_error_init(&err);
-  CHECK_EQ_INT(mb_collector_open("mach_ipc", "layout=bogus", &col, &err), MB_EUSAGE);
+  CHECK_EQ_INT(mb_collector_open("mach_ipc", "layout=sdk", &col, &err), MB_EUSAGE);
+  check_sdk_bytes();
 
-  run(NULL, MB_MODE_COMPLEX, 8, 4096);
-  run(NULL, MB_MODE_SIMPLE, 8, 4096);
-  run("layout=sdk", MB_MODE_COMPLEX, 8, 4096);
-  run("layout=sdk", MB_MODE_COMPLEX, 64, 65536);
-  run("layout=seed", MB_MODE_COMPLEX, 1, 1);
+  run(MB_VARIANT_SEED, MB_MODE_COMPLEX, 8, 4096);
+  run(MB_VARIANT_SEED, MB_MODE_SIMPLE, 8, 4096);
+  run(MB_VARIANT_SEED, MB_MODE_COMPLEX, 1, 1);
+  run(MB_VARIANT_SDK, MB_MODE_COMPLEX, 8, 4096);
+  run(MB_VARIANT_SDK, MB_MODE_COMPLEX, 64, 65536);
+  run(MB_VARIANT_COPY_SEND, MB_MODE_COMPLEX, 8, 4096);
+  run(MB_VARIANT_PACKED, MB_MODE_COMPLEX, 8, 65536);
+  run(MB_VARIANT_SEND_TIMEOUT, MB_MODE_COMPLEX, 8, 4096);
   return CHECK_DONE();
 }

@@ -60,7 +60,7 @@ int main(void)
 {
   struct mb_collector *col = NULL;
   struct mb_collection c;
-  struct mb_config cfg = {5, 4096, MB_MODE_COMPLEX, MB_PLACEMENT_FREE};
+  struct mb_config cfg = {5, 4096, MB_MODE_COMPLEX, MB_VARIANT_SEED, MB_PLACEMENT_FREE};
   struct mb_error err;
   struct mb_clock clk;
   char path[256], rawdir[128];
