@@ -39,8 +39,9 @@ extern const struct mb_collector_ops mb_mach_ipc_ops;
 extern const struct mb_collector_ops mb_linux_ipc_ops;
 extern const struct mb_collector_ops mb_replay_ops;
 
-/* Replay's part of mb_collector_seek(): state is replay's. */
-void mb_replay_seek(void *state, size_t index);
+/* Replay's part of mb_collector_seek() and mb_collector_seek_call(): state
+ * is replay's; point and repetition SIZE_MAX when not known (warm-up). */
+void mb_replay_seek(void *state, size_t index, size_t point, size_t repetition);
 
 /* The registry's descriptions (source.c), shared by real and absent
  * implementations, in mb_sources_list() order. */

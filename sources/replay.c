@@ -1,10 +1,12 @@
 /* replay.c: a collector that plays back recorded raw timings, so the runner,
  * estimators and reports can be tested deterministically and old
  * recordings analysed again. Input: a .mbr raw file, a directory of them (a
- * run's raw/, played in name order), or a text list of integers. */
+ * run's raw/: each call played into a point of its own configuration), or a
+ * text list of integers. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +15,26 @@
 #include "collector.h"
 #include "rawfile.h"
 
+/* One recorded call of a raw file: where its timings are and what it was. */
+struct segment {
+  struct mb_config cfg;
+  size_t point, repetition;
+  size_t start, len;
+  uint32_t pool_size;
+  size_t played; /* times handed out */
+};
+
 struct replay {
   uint64_t *timings;
   int32_t *status;
   size_t n, cap;
-  size_t pos;         /* next timing to hand out */
-  size_t seek;        /* the next call's index in the plan (mb_replay_seek) */
+  struct segment *segs; /* raw input: one per file, in name order */
+  size_t n_segs;
+  char source[256];  /* the option, for messages */
+  size_t pos;        /* next timing to hand out */
+  size_t seek;       /* the next call's index in the plan (mb_replay_seek) */
+  size_t seek_point; /* and which call it is; SIZE_MAX: a warm-up call */
+  size_t seek_rep;
   int seeking;        /* 1: place the next call by seek, not by pos */
   int from_text;      /* text input: no recorded pool size or clock */
   uint32_t pool_size; /* recorded by the first raw file */
@@ -85,8 +101,27 @@ static int load_raw(struct replay *r, const char *path, int first, struct mb_err
                       (unsigned long long)meta.tick_den, r->clock_from,
                       (unsigned long long)r->tick_num, (unsigned long long)r->tick_den);
   }
+  if (rc == MB_OK) {
+    struct segment *s = realloc(r->segs, (r->n_segs + 1) * sizeof(*s));
+
+    if (!s)
+      rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+    else {
+      r->segs = s;
+      s += r->n_segs;
+      s->cfg = meta.config;
+      s->point = meta.point;
+      s->repetition = meta.repetition;
+      s->start = r->n;
+      s->len = c.n_timings;
+      s->pool_size = meta.pool_size;
+      s->played = 0;
+    }
+  }
   if (rc == MB_OK && append(r, c.timings, c.status, c.n_timings) != MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+  if (rc == MB_OK && c.n_timings > 0)
+    r->n_segs++;
   mb_collection_cleanup(&c);
   return rc;
 }
@@ -227,6 +262,7 @@ static void close_replay(void *state)
     return;
   free(r->timings);
   free(r->status);
+  free(r->segs);
   free(r);
 }
 
@@ -248,6 +284,7 @@ static int open_replay(const char *option, void **state, struct mb_error *err)
   r = calloc(1, sizeof(*r));
   if (!r)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  snprintf(r->source, sizeof(r->source), "%s", option);
   if (S_ISDIR(sb.st_mode)) {
     rc = load_dir(r, option, err);
   } else {
@@ -290,15 +327,102 @@ static void describe_clock(void *state, struct mb_clock *clk)
   clk->resolution_ns = (double)clk->tick_num / (double)clk->tick_den;
 }
 
-/* The next MB_RAW_COUNT(n_samples) recorded timings; at the end of the data
- * playback wraps around to its beginning. */
+static int same_config(const struct mb_config *a, const struct mb_config *b)
+{
+  return a->num_ports == b->num_ports && a->ool_size == b->ool_size &&
+         a->mode == b->mode && a->variant == b->variant;
+}
+
+/* Copy raw_count timings starting at segment k, going on through the next
+ * segments of the same configuration (cyclically) when it is shorter. */
+static void play_segments(struct replay *r, size_t k, size_t raw_count,
+                          struct mb_collection *out)
+{
+  size_t done = 0, i = k, pos = r->segs[k].start;
+
+  while (done < raw_count) {
+    const struct segment *s = &r->segs[i];
+    size_t take = s->start + s->len - pos;
+
+    if (take > raw_count - done)
+      take = raw_count - done;
+    memcpy(out->timings + done, r->timings + pos, take * sizeof(uint64_t));
+    memcpy(out->status + done, r->status + pos, take * sizeof(int32_t));
+    done += take;
+    pos += take;
+    if (pos == s->start + s->len) {
+      do
+        i = (i + 1) % r->n_segs;
+      while (!same_config(&r->segs[i].cfg, &r->segs[k].cfg));
+      pos = r->segs[i].start;
+    }
+  }
+}
+
+/* Text input: MB_RAW_COUNT(n_samples) timings from where the call's place
+ * in the plan puts them, wrapping around. Raw files: a recorded call of the
+ * point's own configuration (the call's own recording when the runner says
+ * which call it is: mb_replay_seek), so a run's raw/ played with its own
+ * experiment gives every call its own timings in any order; a point whose
+ * configuration the recording does not hold is refused rather than given
+ * another configuration's timings. */
 static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
                    struct mb_collection *out, struct mb_error *err)
 {
   struct replay *r = state;
-  size_t raw_count = MB_RAW_COUNT(n_samples), done = 0;
+  size_t raw_count = MB_RAW_COUNT(n_samples), done = 0, i, best = SIZE_MAX;
 
-  (void)err;
+  if (r->n_segs > 0) {
+    size_t m = 0, want;
+
+    for (i = 0; i < r->n_segs; i++)
+      m += same_config(&r->segs[i].cfg, cfg) ? 1u : 0u;
+    if (m == 0)
+      return mb_error_set(
+          err, MB_EINVALID, r->source, 0, 0, NULL,
+          "the recording holds no call of %u port%s, %u B, %s, variant %s (its first "
+          "is point %zu: %u port%s, %u B, %s, variant %s): replaying it here would "
+          "give this point another configuration's timings; replay it into points "
+          "of its own configuration, or give a text list of timings",
+          cfg->num_ports, cfg->num_ports == 1 ? "" : "s", cfg->ool_size,
+          mb_mode_name(cfg->mode), mb_variant_name(cfg->variant), r->segs[0].point,
+          r->segs[0].cfg.num_ports, r->segs[0].cfg.num_ports == 1 ? "" : "s",
+          r->segs[0].cfg.ool_size, mb_mode_name(r->segs[0].cfg.mode),
+          mb_variant_name(r->segs[0].cfg.variant));
+    /* The call's own recording when the runner said which call it is;
+     * otherwise one of its configuration's, by the call's place in the
+     * plan (so a shard or a resumed run plays what the whole run does), or
+     * in turn when nothing was said. */
+    for (i = 0; r->seeking && r->seek_point != SIZE_MAX && i < r->n_segs; i++)
+      if (same_config(&r->segs[i].cfg, cfg) && r->segs[i].point == r->seek_point &&
+          r->segs[i].repetition == r->seek_rep) {
+        best = i;
+        break;
+      }
+    want = r->seeking ? r->seek % m : 0;
+    for (i = 0; best == SIZE_MAX && i < r->n_segs; i++) {
+      const struct segment *s = &r->segs[i];
+
+      if (!same_config(&s->cfg, cfg))
+        continue;
+      if (r->seeking) {
+        if (want-- == 0)
+          best = i;
+        continue;
+      }
+      if (best == SIZE_MAX || s->played < r->segs[best].played)
+        best = i;
+    }
+    for (i = 0; best == SIZE_MAX && i < r->n_segs; i++) /* cannot happen: m > 0 */
+      if (same_config(&r->segs[i].cfg, cfg))
+        best = i;
+    r->seeking = 0;
+    play_segments(r, best, raw_count, out);
+    r->segs[best].played++;
+    out->n_timings = raw_count;
+    out->pool_size = r->segs[best].pool_size;
+    return MB_OK;
+  }
   if (r->seeking && r->n > 0) {
     /* The call's place in the whole plan decides its timings, as if every
      * call before it had been played (size_t arithmetic modulo n). */
@@ -324,12 +448,14 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   return MB_OK;
 }
 
-void mb_replay_seek(void *state, size_t index)
+void mb_replay_seek(void *state, size_t index, size_t point, size_t repetition)
 {
   struct replay *r = state;
 
   if (r) {
     r->seek = index;
+    r->seek_point = point;
+    r->seek_rep = repetition;
     r->seeking = 1;
   }
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,8 +501,14 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
 
 void mb_collector_seek(struct mb_collector *col, size_t index)
 {
+  mb_collector_seek_call(col, index, SIZE_MAX, SIZE_MAX);
+}
+
+void mb_collector_seek_call(struct mb_collector *col, size_t index, size_t point,
+                            size_t repetition)
+{
   if (col && col->ops == &mb_replay_ops)
-    mb_replay_seek(col->state, index);
+    mb_replay_seek(col->state, index, point, repetition);
 }
 
 void mb_collector_free(struct mb_collector *col)

@@ -272,6 +272,12 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
  * shard of it (run --shard) or resumed. Live collectors ignore it. */
 void mb_collector_seek(struct mb_collector *col, size_t index);
 
+/* As mb_collector_seek, saying too which call of the plan it is (its point
+ * and repetition; SIZE_MAX for a warm-up call), so replay of a run's raw
+ * files plays that call's own recording, in any order (sources/README.md). */
+void mb_collector_seek_call(struct mb_collector *col, size_t index, size_t point,
+                            size_t repetition);
+
 void mb_collector_free(struct mb_collector *col);
 
 #endif

@@ -216,8 +216,15 @@ const char *mb_opt_dir(const char *path, char *buf, size_t n)
 
 void mb_cli_print_exit_codes(FILE *out)
 {
+  mb_cli_print_exit_codes_of(out, ~0u);
+}
+
+void mb_cli_print_exit_codes_of(FILE *out, unsigned mask)
+{
   fprintf(out, "Exit codes:\n");
-#define MB_X(name, value, text) fprintf(out, "  %3d  %s\n", value, text);
+#define MB_X(name, value, text)                                                        \
+  if (mask & MB_EXIT_BIT(name))                                                        \
+    fprintf(out, "  %3d  %s\n", value, text);
   MB_EXIT_TABLE(MB_X)
 #undef MB_X
 }

@@ -71,6 +71,21 @@ const char *mb_opt_dir(const char *path, char *buf, size_t n);
 /* Print the list of exit codes (from MB_EXIT_TABLE) to out. */
 void mb_cli_print_exit_codes(FILE *out);
 
+/* The bit of an exit code in a mask for mb_cli_print_exit_codes_of, e.g.
+ * MB_EXIT_BIT(INVALID). */
+enum mb_exit_index {
+#define MB_X(name, value, text) MB_EXIT_INDEX_##name,
+  MB_EXIT_TABLE(MB_X)
+#undef MB_X
+};
+#define MB_EXIT_BIT(name) (1u << MB_EXIT_INDEX_##name)
+/* What every command can end with: success, failure, bad usage. */
+#define MB_EXITS_COMMON (MB_EXIT_BIT(OK) | MB_EXIT_BIT(FAILURE) | MB_EXIT_BIT(USAGE))
+
+/* Only the exit codes in mask, as "Exit codes:" lines for a command's own
+ * --help (so it lists what that command can return, not every code). */
+void mb_cli_print_exit_codes_of(FILE *out, unsigned mask);
+
 /* The whole CLI: dispatch argv to a command, print any error to stderr.
  * Returns a status; main() maps it with mb_status_exit(). */
 int mb_cli_main(int argc, char **argv);

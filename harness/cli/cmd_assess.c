@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "jsonpath.h"
 #include "estimators.h"
 #include "fsutil.h"
 #include "rawfile.h"
@@ -50,15 +51,15 @@ static void usage(FILE *out)
           "(most significant first) and give H_bitstring; the assessment is\n"
           "min(H_original, bits x H_bitstring).\n\n"
           "FILE holds one sample per byte, like the reference tool's input (a\n"
-          "sample wider than --bits is refused); '-' reads standard input. A raw file "
-          "of a run\n"
-          "(.mbr, recognised by its magic) gives its extracted bytes (8 bits each),\n"
-          "or with --raw-bits N the low N bits of each timing delta, as the runner\n"
-          "assesses them.\n\n"
+          "sample wider than --bits is refused); '-' reads standard input. A raw file\n"
+          "of a run (named *.mbr, or any file with --raw-bits) gives its extracted\n"
+          "bytes (8 bits each), or with --raw-bits N the low N bits of each timing\n"
+          "delta, as the runner assesses them. The name or --raw-bits decides, never\n"
+          "the file's first bytes.\n\n"
           "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 /* Read all of path ("-": stdin) into *buf. */
@@ -186,7 +187,7 @@ static int print_json(const char *file, const struct mb_assessment *a,
   json_t *root = json_object(), *body = mb_results_assessment_json(a);
   char *text = NULL;
 
-  if (root && body && json_object_set_new(root, "file", json_string(file)) == 0 &&
+  if (root && body && mb_json_set_path(root, "file", file) == 0 &&
       json_object_update(root, body) == 0)
     text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   json_decref(body);
@@ -284,6 +285,7 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   const char *file = NULL;
   long long v;
   unsigned bits = 0, raw_bits = 0;
+  int is_raw;
   int json = 0, id, status;
   uint8_t *data = NULL;
   size_t n = 0;
@@ -339,6 +341,18 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
         "assess: --bits and --raw-bits exclude each other (--raw-bits is "
         "the width for raw files)");
 
+  /* Raw or samples is said, never guessed from the bytes: --raw-bits or the
+   * .mbr extension make it a raw file; anything else is samples, even a
+   * sample file that happens to begin with MBRAW001. */
+  is_raw = raw_bits > 0 ||
+           (strlen(file) > 4 && strcmp(file + strlen(file) - 4, ".mbr") == 0);
+  if (is_raw && bits)
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "assess: --bits is for sample files, and %s is a raw file (its "
+        ".mbr extension): give --raw-bits N to assess the low N bits of "
+        "its timings, or nothing for its extracted bytes",
+        file);
   status = read_all(file, &data, &n, err);
   if (status != MB_OK)
     return status;
@@ -347,18 +361,22 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
                         0, NULL, "the file is empty: no samples to assess");
   }
-  if (n >= 8 && memcmp(data, "MBRAW001", 8) == 0) {
+  if (is_raw && !(n >= 8 && memcmp(data, "MBRAW001", 8) == 0)) {
+    free(data);
+    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
+                        0, NULL,
+                        "not a raw file: no MBRAW001 magic (%s; a file of one sample "
+                        "per byte is assessed without --raw-bits%s)",
+                        raw_bits ? "--raw-bits needs a raw .mbr file"
+                                 : "its .mbr extension names a raw file",
+                        raw_bits ? "" : " and not named .mbr");
+  }
+  if (is_raw) {
     status = raw_symbols(file, raw_bits, &data, &n, &bits, err);
     if (status != MB_OK) {
       free(data);
       return status;
     }
-  } else if (raw_bits) {
-    free(data);
-    return mb_error_set(err, MB_EINVALID, strcmp(file, "-") == 0 ? "<stdin>" : file, 0,
-                        0, NULL,
-                        "--raw-bits needs a raw .mbr file; this file has no MBRAW001 "
-                        "magic (use --bits for a file of one sample per byte)");
   }
   a = malloc(sizeof(*a));
   if (!a) {

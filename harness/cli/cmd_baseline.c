@@ -36,7 +36,8 @@ static void usage(FILE *out)
                "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(MISMATCH));
 }
 
 static int valid_name(const char *name)
@@ -121,6 +122,20 @@ done:
   json_decref(calls);
   return out;
 }
+
+/* A baseline this command wrote names its schema first (format_baseline). */
+static int is_baseline(const unsigned char *head, size_t n)
+{
+  static const char schema[] = "\"mebench-baseline/1\"";
+  size_t i, k = sizeof(schema) - 1;
+
+  for (i = 0; i + k <= n && i < 64; i++)
+    if (memcmp(head + i, schema, k) == 0)
+      return 1;
+  return 0;
+}
+
+static const struct mb_fs_kind baseline_kind = {"a mebench baseline", is_baseline};
 
 #define MAX_POOLED 64
 
@@ -226,7 +241,9 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
     size_t len = strlen(text);
 
     calls = json_array_size(json_object_get(doc, "calls"));
-    status = mb_compare_write_file(path, text, len, force, err);
+    status = mb_fs_write_output(
+        path, text, len, &baseline_kind, force ? 0 : MB_FS_KEEP,
+        force ? NULL : "already exists (use --force to replace it)", err);
     if (status == MB_OK)
       printf("baseline '%s': %s (%zu run(s), %zu point(s), %zu call(s), %zu bytes)\n",
              name, path, n_runs, json_array_size(json_object_get(doc, "points")), calls,

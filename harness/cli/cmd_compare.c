@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
+#include "fsutil.h"
 #include "merge.h"
 #include "study.h"
 
@@ -59,7 +60,9 @@ static void usage(FILE *out)
           "(Bonferroni), or when it is below --min-entropy.\n"
           "Runs of different collectors, experiments, samples, raw_bits, estimators\n"
           "or clocks are refused (exit 7); different machines are compared with a\n"
-          "warning.\n\n"
+          "warning, and so is the same run on both sides (or a baseline made from\n"
+          "the current run). When no point has repetitions on both sides nothing\n"
+          "was compared: exit 8, never a pass.\n\n"
           "Two studies (directories with study.json, from `mebench merge` of several\n"
           "machines) are compared machine by machine: each machine of BASELINE with\n"
           "the machine of the same label in CURRENT, point by point as above; a\n"
@@ -67,8 +70,24 @@ static void usage(FILE *out)
           "exit 7. The worst outcome of the machines is the exit code.\n\nOptions:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(REGRESSION) | MB_EXIT_BIT(MISMATCH) |
+                                      MB_EXIT_BIT(NOTHING));
 }
+
+/* github-action-benchmark JSON: an array. A slip such as --gab
+ * RUN/run.json must not destroy a run's record. */
+static int is_gab(const unsigned char *head, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n &&
+         (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
+    i++;
+  return i < n && head[i] == '[';
+}
+
+static const struct mb_fs_kind gab_kind = {"github-action-benchmark JSON", is_gab};
 
 static int write_gab_file(const char *path, const struct mb_compare_report *rep,
                           struct mb_error *err)
@@ -78,28 +97,6 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
   FILE *mem;
   int status;
 
-  if (strcmp(path, "-") == 0) {
-    status = mb_compare_write_gab(stdout, rep);
-    if (status)
-      mb_error_set(err, status, "<stdout>", 0, 0, NULL, "cannot write");
-    return status;
-  }
-  {
-    /* The file is replaced, but only by its like: a JSON array. A slip such
-     * as --gab RUN/run.json must not destroy a run's record. */
-    FILE *old = fopen(path, "rb");
-    int c = ' ';
-
-    if (old) {
-      while ((c = fgetc(old)) == ' ' || c == '\n' || c == '\r' || c == '\t')
-        ;
-      fclose(old);
-      if (c != EOF && c != '[')
-        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                            "exists and is not github-action-benchmark JSON: not "
-                            "replaced (choose another --gab file, or remove it first)");
-    }
-  }
   mem = open_memstream(&buf, &len);
   if (!mem)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -107,7 +104,7 @@ static int write_gab_file(const char *path, const struct mb_compare_report *rep,
   if (fclose(mem) != 0 && status == MB_OK)
     status = MB_ENOMEM;
   if (status == MB_OK)
-    status = mb_compare_write_file(path, buf, len, 1, err);
+    status = mb_fs_write_output(path, buf, len, &gab_kind, 0, NULL, err);
   else
     mb_error_set(err, status, path, 0, 0, NULL, "cannot format the output");
   free(buf);
@@ -257,6 +254,10 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: expected BASELINE and CURRENT (results directories, "
                         "run.json or baseline files)");
+  if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0)
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "compare: '-' can stand for BASELINE or CURRENT, not both "
+                        "(standard input is read once)");
   if (gab && strcmp(gab, "-") == 0 && format)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: --gab - and --%s both write to stdout",
@@ -303,7 +304,12 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
       status = write_gab_file(gab, &rep, err);
     if (status == MB_OK) {
       status = mb_compare_status(&rep);
-      if (status)
+      if (status == MB_ENOTHING)
+        mb_error_set(err, status, NULL, 0, 0, NULL,
+                     "nothing was compared: no point has repetitions in both %s and %s "
+                     "(a gate must not pass on that)",
+                     paths[0], paths[1]);
+      else if (status)
         mb_error_set(err, status, NULL, 0, 0, NULL,
                      "%zu of %zu point(s) regressed against %s", rep.n_regressed,
                      rep.n_rows, paths[0]);

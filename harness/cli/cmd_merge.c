@@ -39,7 +39,8 @@ static void usage(FILE *out)
           "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(MISMATCH));
 }
 
 int mb_cmd_merge(int argc, char **argv, struct mb_error *err)

@@ -30,7 +30,7 @@ static void usage(FILE *out)
           "figures with one line per machine.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 /* A study (`mebench merge` of several machines): the figures with one line

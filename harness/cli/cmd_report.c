@@ -43,7 +43,7 @@ static void usage(FILE *out)
       "--json writes the report's numbers as JSON for scripts.\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 /* An absolute, '/'-separated form of path (resolved when it exists). */
@@ -93,23 +93,16 @@ static void relative(const char *from, const char *to, char *out, size_t n)
     out[len - 1] = '\0';
 }
 
-/* 1 when path is absent, empty, not a regular file (the write reports
- * that), or a report this command wrote: its first line says so. */
-static int replaceable_report(const char *path)
+/* A report this command wrote: its first line says so (Markdown, LaTeX, or
+ * the JSON of --format json). */
+static int is_report(const unsigned char *head, size_t n)
 {
   static const char json_head[] = "{\n  \"schema\": \"mebench-report/";
-  char head[48] = "";
-  FILE *f = fopen(path, "rb");
-  size_t n;
+  size_t k = sizeof(json_head) - 1;
 
-  if (!f)
-    return 1;
-  n = fread(head, 1, sizeof(head) - 1, f);
-  fclose(f);
-  head[n] = '\0';
-  return n == 0 || strncmp(head, "# mebench report", 16) == 0 ||
-         strncmp(head, "% mebench report", 16) == 0 ||
-         strncmp(head, json_head, strlen(json_head)) == 0;
+  return (n >= 16 && (memcmp(head, "# mebench report", 16) == 0 ||
+                      memcmp(head, "% mebench report", 16) == 0)) ||
+         (n >= k && memcmp(head, json_head, k) == 0);
 }
 
 /* Free whichever of a run and a study was loaded (both accept zeroed). */
@@ -128,6 +121,8 @@ static int emit(FILE *f, const char *name, const struct mb_rundir *rd,
     return mb_study_report_write(f, name, st, ro, err);
   return mb_report_write(f, name, rd, ro, err);
 }
+
+static const struct mb_fs_kind report_kind = {"a mebench report", is_report};
 
 int mb_cmd_report(int argc, char **argv, struct mb_error *err)
 {
@@ -261,17 +256,9 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
     release(&rd, &st);
     return rc;
   }
-  /* An older report is replaced, but nothing else: `-o RUN/run.json` must
-   * not turn a run's record into its report. */
-  if (!replaceable_report(output)) {
-    release(&rd, &st);
-    return mb_error_set(err, MB_EEXISTS, output, 0, 0, NULL,
-                        "exists and is not a mebench report: not replaced (choose "
-                        "another --output, or remove it first)");
-  }
-  /* Formatted in memory, then written under a temporary name and renamed,
-   * so a reader never sees half a report; the report is derived, so an
-   * older one is replaced. */
+  /* Formatted in memory, then written by the output rule (fsutil.h): an
+   * older report is replaced atomically, a device or FIFO written in place,
+   * anything else (`-o RUN/run.json`) left alone. */
   mem = open_memstream(&text, &len);
   if (!mem) {
     release(&rd, &st);
@@ -281,7 +268,7 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
   if (fclose(mem) != 0 && rc == MB_OK)
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
-    rc = mb_fs_write_atomic(output, text, len, MB_FS_REPLACE, NULL, err);
+    rc = mb_fs_write_output(output, text, len, &report_kind, 0, NULL, err);
   free(text);
   if (rc == MB_OK)
     fprintf(stderr, "report: wrote %s\n", output);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "jsonpath.h"
 #include "experiment.h"
 #include "results.h"
 #include "runner.h"
@@ -122,7 +123,9 @@ static void usage(FILE *out)
       "Options:\n");
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(UNAVAILABLE) |
+                                      MB_EXIT_BIT(INTERRUPTED));
 }
 
 /* The shard a run records in run.json ("shard": {"index", "count"}); count
@@ -150,17 +153,18 @@ static void recorded_shard(const char *dir, struct mb_shard *out)
 static void use_recorded_replay(const char *dir, struct mb_experiment *exp)
 {
   json_t *doc = NULL;
-  const char *rec;
-  char *copy;
+  char *rec;
 
   if (!exp->replay || access(exp->replay, R_OK) == 0 ||
       mb_results_load_run(dir, &doc, NULL) != MB_OK)
     return;
-  rec = json_string_value(json_object_get(json_object_get(doc, "source"), "replay"));
-  if (rec && rec[0] == '/' && access(rec, R_OK) == 0 && (copy = strdup(rec)) != NULL) {
+  rec = mb_json_get_path(json_object_get(doc, "source"), "replay");
+  if (rec && rec[0] == '/' && access(rec, R_OK) == 0) {
     free(exp->replay);
-    exp->replay = copy;
+    exp->replay = rec;
+    rec = NULL;
   }
+  free(rec);
   json_decref(doc);
 }
 
@@ -250,9 +254,27 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
    * works from any directory and cannot pick up a file edited since; named
    * by its recorded path, against which a replay file is resolved. */
   if (text) {
-    rc = mb_experiment_load_buffer(text, text_len, file, &exp, err);
-    if (rc == MB_OK)
+    struct mb_error inner;
+
+    mb_error_init(&inner);
+    rc = mb_experiment_load_buffer(text, text_len, file, &exp, &inner);
+    if (rc == MB_OK) {
       use_recorded_replay(ro.resume_dir, &exp);
+    } else if (rc == MB_EINVALID) {
+      /* The bytes came from run.json, not from the user's file: blame the
+       * record, and say how to resume anyway. */
+      char what[1400], where[4200];
+
+      mb_error_format(&inner, what, sizeof(what));
+      snprintf(where, sizeof(where), "%s/run.json", ro.resume_dir);
+      rc = mb_error_set(err, MB_EINVALID, where, 0, 0, "experiment.text",
+                        "the experiment recorded in the run is damaged (%s); name the "
+                        "experiment file to resume with it: mebench run --resume %s "
+                        "EXPERIMENT.json",
+                        what, ro.resume_dir);
+    } else {
+      *err = inner;
+    }
   } else
     rc = mb_experiment_load(file, &exp, err);
   /* A resumed shard stays the shard it was: its slice comes from run.json

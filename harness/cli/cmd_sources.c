@@ -199,7 +199,7 @@ int mb_cmd_sources(int argc, char **argv, struct mb_error *err)
              "and the measured cost and resolution of one clock read.\n\nOptions:\n");
       mb_opt_print(stdout, opts, N_OPTS);
       printf("\n");
-      mb_cli_print_exit_codes(stdout);
+      mb_cli_print_exit_codes_of(stdout, MB_EXITS_COMMON);
       return MB_OK;
     case OPT_JSON:
       json = 1;

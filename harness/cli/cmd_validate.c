@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "jsonpath.h"
 #include "estimators.h"
 #include "experiment.h"
 #include "source.h"
@@ -17,7 +18,8 @@ enum { OPT_HELP = 1, OPT_JSON, OPT_NO_ESTIMATE, OPT_SHARD };
 
 static const struct mb_opt options[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
-    {"json", 0, NULL, OPT_JSON, "print the plan as JSON (one object per file)"},
+    {"json", 0, NULL, OPT_JSON,
+     "print the plans as one JSON array (an invalid file's entry holds its error)"},
     {"no-estimate", 0, NULL, OPT_NO_ESTIMATE,
      "do not run the collector to estimate the time"},
     {"shard", 's', "K/N", OPT_SHARD,
@@ -58,7 +60,7 @@ static void usage(FILE *out)
           CAL_POINTS, CAL_CALLS, CAL_SAMPLES);
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\nThe format is documented in experiments/README.md.\n\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
 static double now_s(void)
@@ -481,7 +483,7 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
     return NULL;
   }
   json_object_set_new(o, "experiment", json_string(exp->name));
-  json_object_set_new(o, "file", json_string(exp->path));
+  mb_json_set_path(o, "file", exp->path);
   json_object_set_new(o, "sha256", json_string(exp->sha256));
   json_object_set_new(o, "description",
                       exp->description ? json_string(exp->description) : json_null());
@@ -489,10 +491,9 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(src, "default", json_boolean(exp->source_default));
   json_object_set_new(src, "available", json_boolean(x->available));
   if (!x->available)
-    json_object_set_new(src, "reason", json_string(x->reason));
+    json_object_set_new(src, "reason", mb_json_path(x->reason));
   json_object_set_new(o, "source", src);
-  json_object_set_new(o, "replay",
-                      exp->replay ? json_string(exp->replay) : json_null());
+  mb_json_set_path(o, "replay", exp->replay);
   {
     json_t *vs = json_array();
     unsigned v;
@@ -524,7 +525,7 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   }
   json_object_set_new(o, "estimators", est);
   json_object_set_new(o, "bitstring", json_boolean(exp->bitstring));
-  json_object_set_new(o, "output", json_string(exp->output));
+  mb_json_set_path(o, "output", exp->output);
   json_object_set_new(o, "inject_constant", json_real(exp->inject_constant));
   for (i = 0; i < exp->n_points; i++)
     json_array_append_new(
@@ -568,7 +569,7 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
     json_object_set_new(e, "seconds", json_null());
     json_object_set_new(
         e, "reason",
-        json_string(x->available ? x->reason : "the collector is not available here"));
+        mb_json_path(x->available ? x->reason : "the collector is not available here"));
   }
   json_object_set_new(o, "estimate", e);
   return o;
@@ -661,6 +662,25 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
     mb_error_init(&one);
     rc = validate_one(files[i], as_json, want_estimate, &shard, all, &printed,
                       n_files == 1 ? err : &one);
+    if (rc != MB_OK && as_json) {
+      /* An invalid file has its entry too, with the error, so the array
+       * says what became of every file given. */
+      const struct mb_error *e = n_files == 1 ? err : &one;
+      json_t *o = json_object(),
+             *je = json_pack("{s:s, s:i, s:i, s:i, s:s}", "status",
+                             mb_status_name(e->code), "exit", mb_status_exit(e->code),
+                             "line", e->line, "column", e->column, "path", e->path);
+
+      if (o && je && mb_json_set_path(je, "source", e->source) == 0 &&
+          json_object_set_new(je, "text", mb_json_path(e->text)) == 0 &&
+          mb_json_set_path(o, "file", files[i]) == 0 &&
+          json_object_set_new(o, "error", je) == 0 &&
+          json_array_append_new(all, o) == 0) {
+        o = je = NULL;
+      }
+      json_decref(o);
+      json_decref(je);
+    }
     if (rc != MB_OK) {
       char buf[2048];
 
@@ -675,12 +695,9 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
     }
   }
   if (as_json) {
-    json_t *doc = n_files == 1 ? json_array_get(all, 0) : all;
-
-    if (doc)
-      json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (doc)
-      printf("\n");
+    /* Always an array, one entry per file in order, however many. */
+    json_dumpf(all, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("\n");
     json_decref(all);
   }
   free(files);

@@ -21,6 +21,7 @@
   X(REGRESSION, 5, "compare found an entropy regression")                              \
   X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                        \
   X(MISMATCH, 7, "compare refused: the runs are not comparable")                       \
+  X(NOTHING, 8, "compare compared nothing: no point has data on both sides")           \
   X(INTERRUPTED, 130, "interrupted by SIGINT or SIGTERM (results kept)")
 
 enum mb_exit {
@@ -44,7 +45,8 @@ enum mb_exit {
   X(NOTOOL, -11, NOTOOL, "required external tool missing")                             \
   X(EXISTS, -12, FAILURE, "destination already exists")                                \
   X(SYSTEM, -13, FAILURE, "system call failed")                                        \
-  X(INTERNAL, -14, FAILURE, "internal error")
+  X(INTERNAL, -14, FAILURE, "internal error")                                          \
+  X(NOTHING, -15, NOTHING, "nothing was compared")
 
 enum mb_status {
   MB_OK = 0,

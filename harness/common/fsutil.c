@@ -1,5 +1,5 @@
-/* fsutil.c: atomic whole-file writes, whole-stream reads and mkdir -p
- * (contracts in fsutil.h). */
+/* fsutil.c: atomic whole-file writes, the output-path rule, reads that
+ * cannot block, and mkdir -p (contracts in fsutil.h). */
 #include "fsutil.h"
 
 #include <errno.h>
@@ -129,6 +129,219 @@ fail:
     close(fd);
   unlink(tmp);
   return mb_error_errno(err, e, path, "cannot write %zu bytes (wrote %zu)", len, done);
+}
+
+/* Write all of data to fd (EINTR retried; a non-blocking descriptor that
+ * is full is waited for). Returns 0 or an errno value. */
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+  size_t done = 0;
+
+  while (done < len) {
+    ssize_t w = write(fd, p + done, len - done);
+
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return w < 0 ? errno : EIO;
+    done += (size_t)w;
+  }
+  return 0;
+}
+
+static const char *kind_of_mode(mode_t m)
+{
+  return S_ISFIFO(m)   ? "a FIFO"
+         : S_ISSOCK(m) ? "a socket"
+         : S_ISCHR(m)  ? "a character device"
+         : S_ISBLK(m)  ? "a block device"
+         : S_ISDIR(m)  ? "a directory"
+                       : "not a regular file";
+}
+
+/* Write into an existing non-regular node (device, FIFO) or through a
+ * dangling link (creating its target), in place. */
+static int write_in_place(const char *path, const void *data, size_t len, int create,
+                          struct mb_error *err)
+{
+  int fd =
+      open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0),
+           0644);
+  struct stat st;
+  int e, fl;
+
+  if (fd < 0) {
+    e = errno;
+    if (e == ENXIO)
+      return mb_error_set(err, MB_ESYSTEM, path, 0, 0, NULL,
+                          "cannot write: no process reads it (a FIFO or socket "
+                          "needs a reader)");
+    return mb_error_errno(err, e, path, "cannot open for writing");
+  }
+  /* Blocking from here on: a FIFO has a reader, which will drain it. */
+  fl = fcntl(fd, F_GETFL);
+  if (fl >= 0)
+    (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) {
+    e = errno;
+    close(fd);
+    return mb_error_errno(err, e, path, "cannot truncate");
+  }
+  e = write_all(fd, data, len);
+  if (close(fd) != 0 && e == 0 && errno != EINTR)
+    e = errno;
+  if (e)
+    return mb_error_errno(err, e, path, "cannot write %zu bytes", len);
+  return MB_OK;
+}
+
+/* Whether the existing regular file at path may be replaced: empty, or of
+ * kind. Opened without blocking and checked to be regular after opening. */
+static int replaceable(const char *path, const struct mb_fs_kind *kind, int *regular,
+                       struct mb_error *err)
+{
+  unsigned char head[MB_FS_HEAD_MAX];
+  struct stat st;
+  size_t n = 0;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+  *regular = 0;
+  if (fd < 0)
+    return mb_error_errno(err, errno, path, "cannot open to check what it is");
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return 0; /* changed kind under us: the caller looks again */
+  }
+  *regular = 1;
+  while (n < sizeof(head)) {
+    ssize_t r = read(fd, head + n, sizeof(head) - n);
+
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    n += (size_t)r;
+  }
+  close(fd);
+  return n == 0 || (kind && kind->is_own && kind->is_own(head, n));
+}
+
+int mb_fs_write_output(const char *path, const void *data, size_t len,
+                       const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err)
+{
+  char target[PATH_MAX];
+  const char *where = path;
+  struct stat st;
+  int rc, regular;
+
+  if (strcmp(path, "-") == 0) {
+    if (len && fwrite(data, 1, len, stdout) != len)
+      return mb_error_errno(err, errno ? errno : EIO, "<stdout>", "cannot write");
+    if (fflush(stdout) != 0)
+      return mb_error_errno(err, errno ? errno : EIO, "<stdout>", "cannot write");
+    return MB_OK;
+  }
+  if (lstat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return mb_error_errno(err, errno, path, "cannot look at");
+    return mb_fs_write_atomic(path, data, len, 0, exists_text, err);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    /* Followed, never replaced: the rule applies to what it names. */
+    if (stat(path, &st) != 0) {
+      if (errno == ENOENT)
+        return write_in_place(path, data, len, 1, err);
+      if (errno == ELOOP)
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                            "is a symbolic link loop; expected a file");
+      return mb_error_errno(err, errno, path, "cannot follow the link");
+    }
+    if (S_ISREG(st.st_mode)) {
+      if (!realpath(path, target))
+        return mb_error_errno(err, errno, path, "cannot follow the link");
+      where = target;
+    }
+  }
+  if (S_ISDIR(st.st_mode))
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is a directory; expected a file");
+  if (!S_ISREG(st.st_mode))
+    return write_in_place(where, data, len, 0, err);
+  rc = replaceable(where, kind, &regular, err);
+  if (rc < 0)
+    return rc;
+  if (!regular) /* became a device or FIFO since lstat: never rename over it */
+    return write_in_place(where, data, len, 0, err);
+  if (!rc || (flags & MB_FS_KEEP)) {
+    if (exists_text)
+      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        "exists and is not %s: not replaced (choose another file, or "
+                        "remove it first)",
+                        kind ? kind->name : "a file mebench wrote");
+  }
+  return mb_fs_write_atomic(where, data, len, MB_FS_REPLACE, NULL, err);
+}
+
+int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
+                    size_t *len, struct mb_error *err)
+{
+  struct stat st;
+  FILE *f;
+  int fd, rc, fl;
+
+  *buf = NULL;
+  *len = 0;
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+
+    if (e == ENOENT && missing_invalid)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "no such file");
+    if (e == ELOOP)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "is a symbolic link loop; expected a file");
+    if (e == EISDIR)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "is a directory; expected a file");
+    return mb_error_errno(err, e, path, "cannot open");
+  }
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+
+    close(fd);
+    return mb_error_errno(err, e, path, "cannot open");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is %s; expected a regular file", kind_of_mode(st.st_mode));
+  }
+  fl = fcntl(fd, F_GETFL);
+  if (fl >= 0)
+    (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+
+    close(fd);
+    return mb_error_errno(err, e, path, "cannot open");
+  }
+  rc = mb_fs_read_stream(f, path, buf, len, err);
+  fclose(f);
+  if (rc == MB_OK) {
+    unsigned char *p = realloc(*buf, *len + 1);
+
+    if (!p) {
+      free(*buf);
+      *buf = NULL;
+      return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+    }
+    p[*len] = '\0';
+    *buf = p;
+  }
+  return rc;
 }
 
 int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *len,

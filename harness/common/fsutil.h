@@ -1,5 +1,6 @@
 /* fsutil.h: the file-system steps several modules share: atomic whole-file
- * writes, whole-stream reads and mkdir -p.
+ * writes, the one rule for output paths, reads that cannot block, and
+ * mkdir -p.
  *
  * Not thread-safe with respect to the same path; distinct paths may be used
  * from distinct threads.
@@ -37,6 +38,53 @@
  * path is left as it was. data may be NULL when len is 0. */
 int mb_fs_write_atomic(const char *path, const void *data, size_t len, int flags,
                        const char *exists_text, struct mb_error *err);
+
+/* What kind of file a command writes, so that an existing file is replaced
+ * only when it is one of ours. is_own gets the first bytes of the existing
+ * file (at most MB_FS_HEAD_MAX, fewer when the file is shorter) and returns
+ * 1 when they show the file is of this kind. name says it in messages
+ * ("a mebench report"). */
+#define MB_FS_HEAD_MAX 4096
+struct mb_fs_kind {
+  const char *name;
+  int (*is_own)(const unsigned char *head, size_t n);
+};
+
+/* mb_fs_write_output flags. */
+#define MB_FS_KEEP 2 /* never replace an existing regular file, even of its kind */
+
+/* Write an output file of kind (whole data) to path, by THE rule every
+ * command that writes output follows (README.md, "Output paths"):
+ * - "-" is standard output;
+ * - a new path is created atomically (mb_fs_write_atomic, never over a
+ *   file that appears meanwhile);
+ * - an existing regular file is replaced atomically only when it is empty
+ *   or kind->is_own recognises it (and MB_FS_KEEP is not set); otherwise
+ *   MB_EEXISTS with exists_text (NULL: "exists and is not <kind>: not
+ *   replaced (choose another file, or remove it first)");
+ * - a character or block device, FIFO or socket is written in place, never
+ *   replaced: `-o /dev/null` stays a device. It is opened with O_NONBLOCK,
+ *   so a FIFO nobody reads is MB_ESYSTEM ("no process reads it") at once
+ *   instead of a hang;
+ * - a symbolic link is followed: the rule applies to what it points to,
+ *   and the link itself stays (a dangling link's target is created);
+ * - a directory is MB_EINVALID.
+ * Nothing is opened for reading except a regular file (checked with fstat
+ * on a descriptor opened with O_NONBLOCK), and only its first
+ * MB_FS_HEAD_MAX bytes. kind NULL: no existing regular file is replaced.
+ * Errors name path. Not thread-safe for the same path. */
+int mb_fs_write_output(const char *path, const void *data, size_t len,
+                       const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err);
+
+/* Read the whole regular file path into *buf (new, NUL-terminated beyond
+ * *len; free it). The file is opened with O_NONBLOCK and checked with fstat
+ * first, so a FIFO or device named where a file belongs is MB_EINVALID
+ * ("is a FIFO; expected a regular file") instead of a hang; what is a
+ * directory is MB_EINVALID as well; a missing file MB_EINVALID ("no such
+ * file") when missing_invalid is set, else MB_ESYSTEM. */
+int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
+                    size_t *len, struct mb_error *err);
 
 /* Read f to its end into *buf (new, free it; at least one byte is allocated
  * even for an empty stream) and *len. A regular file is read in one

@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "jsonpath.h"
 #include "source.h"
 #include "mwu.h"
+#include "rundir.h"
 #include "stats.h"
 
 #define RUN_SCHEMA "mebench-run/1"
@@ -264,8 +266,10 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   memset(run, 0, sizeof(*run));
   run->root = root;
   snprintf(run->path, sizeof(run->path), "%s", src);
-  if (!json_is_object(root))
-    return bad(err, src, NULL, "expected a JSON object (a run.json or a baseline)");
+  status =
+      mb_rundir_check_doc(root, src, MB_RUNDIR_RUN | MB_RUNDIR_BASELINE, NULL, err);
+  if (status)
+    return status;
   schema = json_string_value(json_object_get(root, "schema"));
   if (!schema)
     return bad(err, src, "schema", "missing: expected \"%s\" or \"%s\"", RUN_SCHEMA,
@@ -340,49 +344,16 @@ int mb_compare_run_load(const char *path, struct mb_compare_run *run,
                         struct mb_error *err)
 {
   char file[512];
-  struct stat st;
-  json_error_t jerr;
   json_t *root;
+  int rc;
 
   memset(run, 0, sizeof(*run));
-  if (strcmp(path, "-") == 0) { /* a run.json or baseline on standard input */
-    root = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-      return mb_error_set(err, MB_EINVALID, "<stdin>", jerr.line, jerr.column, NULL,
-                          "%s", jerr.text);
-    return mb_compare_run_from_json(root, "<stdin>", run, err);
-  }
-  if (stat(path, &st) != 0) {
-    int e = errno;
-
-    if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "%s; expected a results directory, its run.json or a "
-                          "baseline file",
-                          strerror(e));
-    return mb_error_errno(err, e, path, "cannot read the results");
-  }
-  if (S_ISDIR(st.st_mode)) {
-    size_t len = strlen(path);
-
-    while (len > 1 && path[len - 1] == '/')
-      len--;
-    if (snprintf(file, sizeof(file), "%.*s/run.json", (int)len, path) >=
-        (int)sizeof(file))
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
-    if (stat(file, &st) != 0)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "not a results directory: it has no run.json");
-  } else {
-    snprintf(file, sizeof(file), "%s", path);
-  }
-  root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
-  if (!root) {
-    if (jerr.line <= 0 && errno)
-      return mb_error_errno(err, errno, file, "cannot read");
-    return mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
-                        jerr.text);
-  }
+  /* The one strict reader (rundir.h): a directory, its run.json, a
+   * baseline, or "-" for standard input. */
+  rc = mb_rundir_read(path, MB_RUNDIR_RUN | MB_RUNDIR_BASELINE | MB_RUNDIR_FILE, &root,
+                      file, sizeof(file), NULL, err);
+  if (rc)
+    return rc;
   return mb_compare_run_from_json(root, file, run, err);
 }
 
@@ -507,6 +478,47 @@ static int check_refusals(const struct mb_compare_run *b,
                       b->path, c->path, why, bv, cv);
 }
 
+/* The i-th run a side is made of: a run is one, a baseline lists the runs
+ * it pools in baseline.from. 0 when there is no such run. */
+static int run_of(const struct mb_compare_run *r, size_t i, const char **started,
+                  const char **host)
+{
+  json_t *from = json_object_get(json_object_get(r->root, "baseline"), "from");
+
+  if (!r->is_baseline || !json_is_array(from)) {
+    *started = r->started;
+    *host = r->hostname;
+    return i == 0;
+  }
+  if (i >= json_array_size(from))
+    return 0;
+  *started = opt_string(json_array_get(from, i), "started");
+  *host = opt_string(json_array_get(from, i), "hostname");
+  return 1;
+}
+
+/* The same run on both sides (a run with itself or its copy, a baseline
+ * made from or pooling the current run) cannot show a change: say so. A
+ * run is known by its start time and machine. */
+static int note_same_data(const struct mb_compare_run *b,
+                          const struct mb_compare_run *c, struct mb_compare_report *rep)
+{
+  const char *bs, *bh, *cs, *ch;
+  size_t i, j;
+
+  for (i = 0; run_of(b, i, &bs, &bh); i++)
+    for (j = 0; run_of(c, j, &cs, &ch); j++)
+      if (*bs && strcmp(bs, cs) == 0 && strcmp(bh, ch) == 0)
+        return add_warning(rep,
+                           "the same data on both sides: the run started %s on %s is "
+                           "in the baseline%s and in the current %s; the comparison "
+                           "cannot show a change",
+                           bs, *bh ? bh : "an unnamed machine",
+                           b->is_baseline ? " (made from it)" : "",
+                           c->is_baseline ? "baseline" : "run");
+  return MB_OK;
+}
+
 static int note_differences(const struct mb_compare_run *b,
                             const struct mb_compare_run *c,
                             struct mb_compare_report *rep)
@@ -579,7 +591,9 @@ static int note_differences(const struct mb_compare_run *b,
     if (status)
       return status;
   }
-  if (*b->status && strcmp(b->status, "complete") != 0)
+  if (!status)
+    status = note_same_data(b, c, rep);
+  if (!status && *b->status && strcmp(b->status, "complete") != 0)
     status = add_warning(rep, "the baseline run is %s, not complete", b->status);
   if (!status && *c->status && strcmp(c->status, "complete") != 0)
     status = add_warning(rep, "the current run is %s, not complete", c->status);
@@ -795,6 +809,7 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
     row->in_cur = cp && cp->n > 0;
     judge_row(row, bp, cp, rep, tmp);
     untestable += row->untestable ? 1u : 0u;
+    rep->n_compared += row->in_base && row->in_cur;
     missing_cur += row->in_base && !row->in_cur;
     missing_base += row->in_cur && !row->in_base;
     switch (row->verdict) {
@@ -838,7 +853,9 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
 
 int mb_compare_status(const struct mb_compare_report *report)
 {
-  return report->n_regressed ? MB_EREGRESSION : MB_OK;
+  if (report->n_regressed)
+    return MB_EREGRESSION;
+  return report->n_compared ? MB_OK : MB_ENOTHING;
 }
 
 void mb_compare_report_cleanup(struct mb_compare_report *report)
@@ -855,13 +872,6 @@ void mb_compare_report_cleanup(struct mb_compare_report *report)
 }
 
 /* --- files --------------------------------------------------------------- */
-
-int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
-                          struct mb_error *err)
-{
-  return mb_fs_write_atomic(path, data, len, replace ? MB_FS_REPLACE : 0,
-                            "already exists (use --force to replace it)", err);
-}
 
 /* Replace the per-estimator objects (literal, bitstring) by the name of the
  * estimator that gave each minimum ("min_by"): the per-estimator figures
@@ -961,14 +971,20 @@ json_t *mb_compare_make_baseline(const struct mb_compare_run *const *runs,
   from = json_array();
   if (!doc || !from)
     goto nomem;
-  for (k = 0; k < n_runs; k++)
-    if (json_array_append_new(
-            from, json_pack("{s:s, s:s, s:s, s:s, s:I}", "path", runs[k]->path,
-                            "started", runs[k]->started, "hostname", runs[k]->hostname,
-                            "git_commit", runs[k]->git_commit, "calls",
-                            (json_int_t)json_array_size(
-                                json_object_get(runs[k]->root, "calls")))))
+  for (k = 0; k < n_runs; k++) {
+    json_t *one =
+        json_pack("{s:s, s:s, s:s, s:I}", "started", runs[k]->started, "hostname",
+                  runs[k]->hostname, "git_commit", runs[k]->git_commit, "calls",
+                  (json_int_t)json_array_size(json_object_get(runs[k]->root, "calls")));
+
+    /* the path is any bytes; JSON holds UTF-8 (jsonpath.h) */
+    if (one && mb_json_set_path(one, "path", runs[k]->path) != 0) {
+      json_decref(one);
+      one = NULL;
+    }
+    if (!one || json_array_append_new(from, one) != 0)
       goto nomem;
+  }
   meta = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "created", created,
                    "run_schema", RUN_SCHEMA, "from", from);
   from = NULL; /* stolen by json_pack, even on failure */

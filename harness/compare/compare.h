@@ -155,6 +155,7 @@ struct mb_compare_report {
   size_t n_warnings;
   int rate_gated; /* gate_rate asked and the machines are the same */
   size_t n_regressed, n_improved, n_unchanged, n_missing;
+  size_t n_compared; /* rows with repetitions on both sides */
 };
 
 /* Compare cur against base. Returns MB_OK (the report is filled: see
@@ -166,8 +167,9 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
                     const struct mb_compare_options *opts,
                     struct mb_compare_report *report, struct mb_error *err);
 
-/* MB_EREGRESSION when a point regressed (or fell below the floor), MB_OK
- * otherwise. */
+/* MB_EREGRESSION when a point regressed (or fell below the floor);
+ * otherwise MB_ENOTHING when no point had repetitions on both sides (nothing
+ * was compared: a gate must not pass on that), else MB_OK. */
 int mb_compare_status(const struct mb_compare_report *report);
 
 void mb_compare_report_cleanup(struct mb_compare_report *report);
@@ -181,12 +183,6 @@ int mb_compare_write_json(FILE *out, const struct mb_compare_report *report);
  * {"name", "unit", "value", "range", "extra"}, three entries per point of
  * the current run. */
 int mb_compare_write_gab(FILE *out, const struct mb_compare_report *report);
-
-/* Write len bytes to path atomically: a temporary file in the same folder,
- * flushed and synced, then renamed (replace = 1) or linked so that an
- * existing path is never overwritten (replace = 0: MB_EEXISTS). */
-int mb_compare_write_file(const char *path, const char *data, size_t len, int replace,
-                          struct mb_error *err);
 
 /* Turn one run, or several runs of the same experiment file pooled, into a
  * baseline document (schema mebench-baseline/1): the summaries of runs[0]

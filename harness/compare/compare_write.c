@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "jsonpath.h"
 
 static int finish(FILE *out)
 {
@@ -32,7 +33,7 @@ static void fmt_change(char *buf, size_t n, const struct mb_compare_stat *st)
 
 static const char *result_word(const struct mb_compare_report *r)
 {
-  return r->n_regressed ? "REGRESSION" : "ok";
+  return r->n_regressed ? "REGRESSION" : r->n_compared ? "ok" : "NOTHING COMPARED";
 }
 
 static void gated_list(char *buf, size_t n, const struct mb_compare_report *r)
@@ -214,13 +215,24 @@ static json_t *num_or_null(double v)
   return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* A path is any bytes: jsonpath.h's encoding keeps the key when it is not
+ * UTF-8. */
 static json_t *run_json(const struct mb_compare_run *run)
 {
-  return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "path", run->path,
-                   "baseline", run->is_baseline ? run->baseline_name : NULL, "status",
-                   run->status, "experiment", run->experiment, "sha256", run->sha256,
-                   "source", run->source, "hostname", run->hostname, "started",
-                   run->started, "git_commit", run->git_commit);
+  json_t *o = json_object();
+  json_t *rest = json_pack(
+      "{s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "baseline",
+      run->is_baseline ? run->baseline_name : NULL, "status", run->status, "experiment",
+      run->experiment, "sha256", run->sha256, "source", run->source, "hostname",
+      run->hostname, "started", run->started, "git_commit", run->git_commit);
+
+  if (!o || !rest || mb_json_set_path(o, "path", run->path) != 0 ||
+      json_object_update(o, rest) != 0) {
+    json_decref(o);
+    o = NULL;
+  }
+  json_decref(rest);
+  return o;
 }
 
 static json_t *stat_json(const struct mb_compare_stat *st, int both)
@@ -254,7 +266,7 @@ int mb_compare_write_json(FILE *out, const struct mb_compare_report *r)
   int status;
 
   for (i = 0; i < r->n_warnings; i++)
-    json_array_append_new(warnings, json_string(r->warnings[i]));
+    json_array_append_new(warnings, mb_json_path(r->warnings[i]));
   for (i = 0; i < r->n_rows; i++) {
     const struct mb_compare_row *row = &r->rows[i];
     json_t *p =
@@ -275,7 +287,10 @@ int mb_compare_write_json(FILE *out, const struct mb_compare_report *r)
     json_array_append_new(points, p);
   }
   json_object_set_new(doc, "schema", json_string("mebench-compare/1"));
-  json_object_set_new(doc, "result", json_string(r->n_regressed ? "regressed" : "ok"));
+  json_object_set_new(doc, "result",
+                      json_string(r->n_regressed  ? "regressed"
+                                  : r->n_compared ? "ok"
+                                                  : "nothing_compared"));
   json_object_set_new(doc, "baseline", run_json(r->base));
   json_object_set_new(doc, "current", run_json(r->cur));
   json_object_set_new(

@@ -394,17 +394,12 @@ static int decode(const unsigned char *data, size_t size, const char *path,
 int mb_rawfile_read(const char *path, struct mb_raw_meta *meta, struct mb_collection *c,
                     struct mb_error *err)
 {
-  FILE *f = fopen(path, "rb");
   unsigned char *data;
   size_t size;
   int rc;
 
-  if (!f)
-    return errno == ENOENT
-               ? mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "no such file")
-               : mb_error_errno(err, errno, path, "cannot open");
-  rc = mb_fs_read_stream(f, path, &data, &size, err);
-  fclose(f);
+  /* Never blocks: a FIFO where a raw file belongs is refused (fsutil.h). */
+  rc = mb_fs_read_file(path, 1, &data, &size, err);
   if (rc)
     return rc;
   rc = decode(data, size, path, meta, c, err);

@@ -1,5 +1,6 @@
 /* results.c: the results directory, atomic writes, run.json and summary.csv. */
 #include "results.h"
+#include "rundir.h"
 
 #include "fsutil.h"
 
@@ -194,6 +195,15 @@ static json_t *estimates_json(const struct mb_estimate *e, int *bad)
   return obj;
 }
 
+static void put_section(json_t *obj, const char *key, json_t *section, int *bad)
+{
+  if (section && json_object_size(section) == 0) {
+    json_decref(section);
+    return;
+  }
+  put(obj, key, section, bad);
+}
+
 json_t *mb_results_assessment_json(const struct mb_assessment *a)
 {
   json_t *obj = json_object();
@@ -208,8 +218,9 @@ json_t *mb_results_assessment_json(const struct mb_assessment *a)
   put(obj, "h_original", jh(a->h_original), &bad);
   put(obj, "h_bitstring", jh(a->h_bitstring), &bad);
   put(obj, "h_assessed", jh(a->h_assessed), &bad);
-  put(obj, "literal", estimates_json(a->literal, &bad), &bad);
-  put(obj, "bitstring", estimates_json(a->bitstring, &bad), &bad);
+  /* A section that was not assessed is absent (results/README.md). */
+  put_section(obj, "literal", estimates_json(a->literal, &bad), &bad);
+  put_section(obj, "bitstring", estimates_json(a->bitstring, &bad), &bad);
   if (bad) {
     json_decref(obj);
     return NULL;
@@ -714,39 +725,14 @@ static int need(const json_t *obj, const char *key, json_type type, const char *
 int mb_results_load_run(const char *dir, json_t **run, struct mb_error *err)
 {
   char path[4096 + 16];
-  json_error_t jerr;
   json_t *doc;
-  const json_t *v;
   size_t i;
-  int rc = MB_OK;
+  int rc;
 
   *run = NULL;
-  snprintf(path, sizeof(path), "%s/run.json", dir);
-  if (access(dir, F_OK) != 0) {
-    int e = errno;
-
-    if (e == ENOENT || e == ENOTDIR)
-      return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
-                          "cannot open results directory: %s", strerror(e));
-    return mb_error_errno(err, e, dir, "cannot open results directory");
-  }
-  if (access(path, F_OK) != 0)
-    return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
-                        "not a results directory: it has no run.json");
-  doc = json_load_file(path, 0, &jerr);
-  if (!doc)
-    return mb_error_set(err, MB_EINVALID, path, jerr.line, jerr.column, NULL, "%s",
-                        jerr.text);
-  if (!json_is_object(doc)) {
-    json_decref(doc);
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "not a JSON object");
-  }
-  v = json_object_get(doc, "schema");
-  if (!json_is_string(v) || strcmp(json_string_value(v), MB_RESULTS_SCHEMA) != 0) {
-    json_decref(doc);
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, "schema", "expected \"%s\"",
-                        MB_RESULTS_SCHEMA);
-  }
+  rc = mb_rundir_read(dir, MB_RUNDIR_RUN, &doc, path, sizeof(path), NULL, err);
+  if (rc != MB_OK)
+    return rc;
   if (rc == MB_OK)
     rc = need(doc, "status", JSON_STRING, path, "", err);
   if (rc == MB_OK)

@@ -1,13 +1,19 @@
-/* rundir.c: read run.json back, check it, and aggregate calls per point. */
+/* rundir.c: the one strict reader of run.json and baselines (resume,
+ * report, plotdata, compare and baseline all read through it), and a run
+ * read back with its calls aggregated per point. */
 #include "rundir.h"
+#include "experiment.h"
+#include "fsutil.h"
 #include "stats.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -279,6 +285,371 @@ char *mb_rundir_point_label(const struct mb_rundir *rd, const struct mb_rundir_p
     len = strlen(buf);
   }
   return buf;
+}
+
+/* --- the one strict reader of run.json and baselines ---------------------- */
+
+static int bad_at(struct mb_error *err, const char *file, const char *path,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static int bad_at(struct mb_error *err, const char *file, const char *path,
+                  const char *fmt, ...)
+{
+  char text[600];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  return mb_error_set(err, MB_EINVALID, file, 0, 0, path, "%s", text);
+}
+
+/* An integer in lo..hi at obj.key; path names it. */
+static int check_int(json_t *obj, const char *key, const char *ppath, long long lo,
+                     long long hi, const char *file, long long *out,
+                     struct mb_error *err)
+{
+  char path[256];
+  json_t *v = json_object_get(obj, key);
+
+  snprintf(path, sizeof(path), "%s%s%s", ppath, *ppath ? "." : "", key);
+  if (!v)
+    return bad_at(err, file, path, "missing: expected a whole number in %lld..%lld", lo,
+                  hi);
+  if (!json_is_integer(v))
+    return bad_at(err, file, path, "expected a whole number in %lld..%lld, found %s",
+                  lo, hi, json_is_real(v) ? "a fraction or exponent" : "another type");
+  if (json_integer_value(v) < lo || json_integer_value(v) > hi)
+    return bad_at(err, file, path, "%lld is outside %lld..%lld",
+                  (long long)json_integer_value(v), lo, hi);
+  if (out)
+    *out = (long long)json_integer_value(v);
+  return MB_OK;
+}
+
+/* A number in lo..hi, or null (not computed) when nullable; path names it. */
+static int check_num(json_t *v, const char *path, double lo, double hi, int nullable,
+                     const char *file, struct mb_error *err)
+{
+  double x;
+
+  if (!v)
+    return bad_at(err, file, path, "missing: expected a number%s",
+                  nullable ? " or null" : "");
+  if (json_is_null(v) && nullable)
+    return MB_OK;
+  if (!json_is_number(v))
+    return bad_at(err, file, path, "expected a number%s", nullable ? " or null" : "");
+  x = json_number_value(v);
+  if (!isfinite(x) || x < lo || x > hi)
+    return bad_at(err, file, path, "%.17g is outside %g..%g", x, lo, hi);
+  return MB_OK;
+}
+
+/* An assessment object (entropy.bytes / entropy.raw): h_assessed 0..width
+ * bits per symbol or null; each estimator's h likewise (bitstring: 0..1). */
+static int check_assessment(json_t *a, const char *apath, long long width,
+                            const char *file, struct mb_error *err)
+{
+  static const char *const parts[] = {"literal", "bitstring"};
+  char path[256];
+  long long bps = width;
+  size_t k;
+  int rc;
+
+  if (!json_is_object(a))
+    return bad_at(err, file, apath, "expected an object (an assessment)");
+  if (json_object_get(a, "bits_per_symbol")) {
+    rc = check_int(a, "bits_per_symbol", apath, 1, width, file, &bps, err);
+    if (rc)
+      return rc;
+  }
+  snprintf(path, sizeof(path), "%s.h_assessed", apath);
+  rc = check_num(json_object_get(a, "h_assessed"), path, 0, (double)bps, 1, file, err);
+  for (k = 0; k < 2 && !rc; k++) {
+    json_t *ests = json_object_get(a, parts[k]), *e;
+    const char *name;
+
+    if (!json_is_object(ests))
+      continue;
+    json_object_foreach(ests, name, e)
+    {
+      json_t *h = json_is_object(e) ? json_object_get(e, "h") : NULL;
+
+      if (!h)
+        continue;
+      snprintf(path, sizeof(path), "%s.%s.%s.h", apath, parts[k], name);
+      /* -1: the estimator did not run (results/README.md) */
+      if (json_is_number(h) && json_number_value(h) == -1)
+        continue;
+      rc = check_num(h, path, 0, k == 0 ? (double)bps : 1.0, 1, file, err);
+      if (rc)
+        break;
+    }
+  }
+  return rc;
+}
+
+/* a.key and b.key are equal, or both absent (an axis the run did not have). */
+static int same_value(json_t *a, json_t *b, const char *key)
+{
+  json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+
+  return (!x && !y) || (x && y && json_equal(x, y));
+}
+
+struct seen_call {
+  long long run, point, repetition;
+  size_t index;
+};
+
+static int cmp_seen(const void *a, const void *b)
+{
+  const struct seen_call *x = a, *y = b;
+
+  if (x->run != y->run)
+    return x->run < y->run ? -1 : 1;
+  if (x->point != y->point)
+    return x->point < y->point ? -1 : 1;
+  if (x->repetition != y->repetition)
+    return x->repetition < y->repetition ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_baseline,
+                        struct mb_error *err)
+{
+  json_t *clk, *exp, *pts, *calls, *v;
+  const char *schema, *status;
+  long long reps = 0, raw_bits = 8, np;
+  struct seen_call *seen;
+  size_t i, j, nc;
+  int rc = MB_OK, baseline;
+
+  if (is_baseline)
+    *is_baseline = 0;
+  if (!json_is_object(doc))
+    return bad_at(err, file, NULL, "expected a JSON object (%s)",
+                  accept & MB_RUNDIR_BASELINE ? "a run.json or a baseline"
+                                              : "a run.json");
+  v = json_object_get(doc, "schema");
+  schema = json_string_value(v);
+  baseline = schema && strcmp(schema, MB_RUNDIR_BASELINE_SCHEMA) == 0;
+  if (!schema ||
+      !((baseline && (accept & MB_RUNDIR_BASELINE)) ||
+        (strcmp(schema, MB_RUNDIR_RUN_SCHEMA) == 0 && (accept & MB_RUNDIR_RUN))))
+    return bad_at(
+        err, file, "schema",
+        "%s%s%s is not a schema this mebench reads here "
+        "(expected \"%s\"%s)",
+        schema ? "\"" : "", schema ? schema : (v ? "not a string" : "missing"),
+        schema ? "\"" : "", MB_RUNDIR_RUN_SCHEMA,
+        accept & MB_RUNDIR_BASELINE ? " or \"" MB_RUNDIR_BASELINE_SCHEMA "\"" : "");
+  if (is_baseline)
+    *is_baseline = baseline;
+  status = json_string_value(json_object_get(doc, "status"));
+  if (!status || !(strcmp(status, "running") == 0 || strcmp(status, "complete") == 0 ||
+                   strcmp(status, "interrupted") == 0 || strcmp(status, "failed") == 0))
+    return bad_at(err, file, "status",
+                  "expected \"running\", \"complete\", \"interrupted\" or \"failed\"");
+  /* The clock gives raw deltas their unit: without it nothing is comparable. */
+  clk = json_object_get(doc, "clock");
+  if (!json_is_object(clk))
+    return bad_at(err, file, "clock",
+                  "%s: expected an object (name, tick_num, tick_den)",
+                  clk ? "not an object" : "missing");
+  if (!json_is_string(json_object_get(clk, "name")) ||
+      !*json_string_value(json_object_get(clk, "name")))
+    return bad_at(err, file, "clock.name", "expected the clock's name");
+  rc = check_int(clk, "tick_num", "clock", 1, INT64_MAX, file, NULL, err);
+  if (!rc)
+    rc = check_int(clk, "tick_den", "clock", 1, INT64_MAX, file, NULL, err);
+  if (rc)
+    return rc;
+  exp = json_object_get(doc, "experiment");
+  if (!json_is_object(exp))
+    return bad_at(err, file, "experiment", "expected an object");
+  rc = check_int(exp, "samples", "experiment", 1, MB_EXP_SAMPLES_MAX, file, NULL, err);
+  if (!rc)
+    rc = check_int(exp, "repetitions", "experiment", 1, MB_EXP_REPETITIONS_MAX, file,
+                   &reps, err);
+  if (!rc)
+    rc = check_int(exp, "raw_bits", "experiment", 1, 8, file, &raw_bits, err);
+  if (rc)
+    return rc;
+  pts = json_object_get(doc, "points");
+  if (!json_is_array(pts) || json_array_size(pts) == 0)
+    return bad_at(err, file, "points", "expected a non-empty array of sweep points");
+  np = (long long)json_array_size(pts);
+  for (i = 0; i < (size_t)np; i++) {
+    json_t *p = json_array_get(pts, i), *q;
+    char pp[64];
+    const char *mode;
+    enum mb_mode m;
+
+    snprintf(pp, sizeof(pp), "points[%zu]", i);
+    if (!json_is_object(p))
+      return bad_at(err, file, pp, "expected an object");
+    rc = check_int(p, "index", pp, (long long)i, (long long)i, file, NULL, err);
+    if (!rc)
+      rc = check_int(p, "num_ports", pp, MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX, file, NULL,
+                     err);
+    if (!rc)
+      rc = check_int(p, "ool_size", pp, MB_OOL_SIZE_MIN, MB_OOL_SIZE_MAX, file, NULL,
+                     err);
+    if (rc)
+      return rc;
+    mode = json_string_value(json_object_get(p, "mode"));
+    if (!mode || mb_mode_parse(mode, &m) != MB_OK) {
+      char mp[80];
+
+      snprintf(mp, sizeof(mp), "%s.mode", pp);
+      return bad_at(err, file, mp, "expected \"complex\" or \"simple\"");
+    }
+    for (j = 0; j < i; j++) {
+      q = json_array_get(pts, j);
+      if (same_value(q, p, "num_ports") && same_value(q, p, "ool_size") &&
+          same_value(q, p, "mode") && same_value(q, p, "variant") &&
+          same_value(q, p, "placement"))
+        return bad_at(err, file, pp, "the same configuration as points[%zu]", j);
+    }
+  }
+  calls = json_object_get(doc, "calls");
+  if (!json_is_array(calls))
+    return bad_at(err, file, "calls", "expected an array of calls");
+  nc = json_array_size(calls);
+  if (nc == 0 && strcmp(status, "complete") == 0)
+    return bad_at(err, file, "calls",
+                  "empty, but the status says the run is complete: a complete run has "
+                  "its calls");
+  seen = malloc((nc ? nc : 1) * sizeof(*seen));
+  if (!seen)
+    return mb_error_set(err, MB_ENOMEM, file, 0, 0, NULL, "out of memory");
+  for (i = 0; i < nc && !rc; i++) {
+    json_t *c = json_array_get(calls, i), *en;
+    char cp[64], path[128];
+    long long point = 0, rep = 0, run = 0;
+
+    snprintf(cp, sizeof(cp), "calls[%zu]", i);
+    if (!json_is_object(c)) {
+      rc = bad_at(err, file, cp, "expected an object");
+      break;
+    }
+    rc = check_int(c, "point", cp, 0, np - 1, file, &point, err);
+    if (!rc)
+      rc = check_int(c, "repetition", cp, 0, reps - 1, file, &rep, err);
+    if (!rc && json_object_get(c, "run"))
+      rc = check_int(c, "run", cp, 0, INT32_MAX, file, &run, err);
+    if (rc)
+      break;
+    seen[i].run = run;
+    seen[i].point = point;
+    seen[i].repetition = rep;
+    seen[i].index = i;
+    en = json_object_get(c, "entropy");
+    snprintf(path, sizeof(path), "%s.entropy", cp);
+    if (!json_is_object(en)) {
+      rc = bad_at(err, file, path, "expected an object (bytes, raw)");
+      break;
+    }
+    snprintf(path, sizeof(path), "%s.entropy.bytes", cp);
+    rc = check_assessment(json_object_get(en, "bytes"), path, 8, file, err);
+    snprintf(path, sizeof(path), "%s.entropy.raw", cp);
+    if (!rc)
+      rc = check_assessment(json_object_get(en, "raw"), path, raw_bits, file, err);
+    snprintf(path, sizeof(path), "%s.rate.bits_per_s", cp);
+    if (!rc && !json_is_object(json_object_get(c, "rate")))
+      rc = bad_at(err, file, path, "missing: expected a number or null");
+    if (!rc)
+      rc = check_num(json_object_get(json_object_get(c, "rate"), "bits_per_s"), path, 0,
+                     HUGE_VAL, 1, file, err);
+    if (!rc && json_object_get(c, "wall_s")) {
+      snprintf(path, sizeof(path), "%s.wall_s", cp);
+      rc = check_num(json_object_get(c, "wall_s"), path, 0, HUGE_VAL, 1, file, err);
+    }
+  }
+  if (!rc && nc > 1) {
+    /* One call per point and repetition (and pooled run): a duplicated call
+     * would move the median. */
+    qsort(seen, nc, sizeof(*seen), cmp_seen);
+    for (i = 1; i < nc && !rc; i++)
+      if (seen[i].run == seen[i - 1].run && seen[i].point == seen[i - 1].point &&
+          seen[i].repetition == seen[i - 1].repetition) {
+        char cp[64];
+
+        snprintf(cp, sizeof(cp), "calls[%zu]", seen[i].index);
+        rc = bad_at(err, file, cp,
+                    "point %lld repetition %lld is recorded twice (also calls[%zu])",
+                    seen[i].point, seen[i].repetition, seen[i - 1].index);
+      }
+  }
+  free(seen);
+  return rc;
+}
+
+int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_t n,
+                   int *is_baseline, struct mb_error *err)
+{
+  unsigned char *text = NULL;
+  size_t len = 0;
+  json_error_t jerr;
+  struct stat st;
+  int rc;
+
+  *doc = NULL;
+  if (strcmp(path, "-") == 0) {
+    snprintf(file, n, "<stdin>");
+    rc = mb_fs_read_stream(stdin, file, &text, &len, err);
+  } else {
+    if (stat(path, &st) != 0) {
+      int e = errno;
+
+      if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG)
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                            "cannot open results directory: %s; expected a results "
+                            "directory%s",
+                            strerror(e),
+                            accept & MB_RUNDIR_BASELINE
+                                ? ", its run.json or a baseline file"
+                                : " (the folder holding run.json)");
+      return mb_error_errno(err, e, path, "cannot read the results");
+    }
+    if (S_ISDIR(st.st_mode)) {
+      size_t l = strlen(path);
+
+      while (l > 1 && path[l - 1] == '/')
+        l--;
+      if (snprintf(file, n, "%.*s/run.json", (int)l, path) >= (int)n)
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
+      if (lstat(file, &st) != 0 && errno == ENOENT)
+        return mb_error_set(err, MB_EINVALID, file, 0, 0, NULL,
+                            "not a mebench results directory: it has no run.json");
+    } else if (!(accept & MB_RUNDIR_FILE)) {
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "not a directory; expected a results directory (the folder "
+                          "holding run.json)");
+    } else if (snprintf(file, n, "%s", path) >= (int)n) {
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
+    }
+    rc = mb_fs_read_file(file, 1, &text, &len, err);
+  }
+  if (rc)
+    return rc;
+  *doc = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &jerr);
+  free(text);
+  if (!*doc)
+    return mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
+                        jerr.text);
+  rc = mb_rundir_check_doc(*doc, file, accept, is_baseline, err);
+  if (rc) {
+    json_decref(*doc);
+    *doc = NULL;
+  }
+  return rc;
 }
 
 static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
@@ -705,7 +1076,6 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
 {
   struct getter g;
   json_t *root, *mach, *clk, *src, *exp, *ests, *mb;
-  json_error_t jerr;
   size_t i;
   int rc;
 
@@ -719,24 +1089,12 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   g.err = err;
   g.failed = 0;
   {
-    FILE *f = fopen(rd->json_path, "rb");
+    char file[4200];
 
-    if (!f) {
-      if (errno == ENOENT)
-        return mb_error_set(err, MB_EINVALID, rd->json_path, 0, 0, NULL,
-                            "no run.json: %s is not a mebench results directory", dir);
-      if (errno == ENOTDIR)
-        return mb_error_set(err, MB_EINVALID, dir, 0, 0, NULL,
-                            "not a directory; expected a results directory (the "
-                            "folder holding run.json)");
-      return mb_error_errno(err, errno, rd->json_path, "cannot open");
-    }
-    root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-    fclose(f);
+    rc = mb_rundir_read(dir, MB_RUNDIR_RUN, &root, file, sizeof(file), NULL, err);
+    if (rc)
+      return rc;
   }
-  if (!root)
-    return mb_error_set(err, MB_EINVALID, rd->json_path, jerr.line, jerr.column, NULL,
-                        "%s", jerr.text);
   rd->root = root;
   if (!json_is_object(root)) {
     wrong(&g, "", "a JSON object at the top level");

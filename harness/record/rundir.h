@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "estimators.h"
 #include "source.h"
@@ -172,6 +174,44 @@ struct mb_rundir {
   size_t n_cond;
   double *cond_values;
 };
+
+/* The one strict reader of run.json (schema mebench-run/1) and baselines
+ * (mebench-baseline/1): resume, report, plotdata, compare and baseline all
+ * read through it, so what one accepts every one accepts. */
+#define MB_RUNDIR_RUN_SCHEMA "mebench-run/1"
+#define MB_RUNDIR_BASELINE_SCHEMA "mebench-baseline/1"
+#define MB_RUNDIR_RUN 1      /* accept a run.json */
+#define MB_RUNDIR_BASELINE 2 /* accept a baseline */
+#define MB_RUNDIR_FILE 4     /* path may name the file itself (else a directory) */
+
+/* Check a parsed document (borrowed) against what every reader relies on:
+ * the schema (of the kinds in accept), a known status; a clock with a name
+ * and positive whole tick_num and tick_den; experiment.samples,
+ * repetitions and raw_bits whole and within the experiment file's limits;
+ * points: a non-empty array, index equal to the position, num_ports,
+ * ool_size and mode within range, no configuration twice; calls: an array
+ * (not empty when the status is complete), each an object with point and
+ * repetition in range, one call per (run, point, repetition), entropy.bytes
+ * and entropy.raw assessments whose h_assessed (and each estimator's h) is
+ * null or within 0..bits per symbol (8 for bytes, raw_bits for raw; 0..1
+ * for bitstring estimates), rate.bits_per_s and wall_s finite >= 0 or
+ * null. MB_EINVALID names file and the JSON path ("calls[3].repetition")
+ * and says what was expected. *is_baseline (may be NULL) says which schema
+ * it is. */
+int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_baseline,
+                        struct mb_error *err);
+
+/* Read path and check it with mb_rundir_check_doc: "-" is standard input; a
+ * directory means its run.json; a file is read as such when accept has
+ * MB_RUNDIR_FILE. The file is opened without blocking and must be a
+ * regular file (a FIFO is refused, never waited on); JSON with a key twice
+ * is refused. file (n bytes) receives the name of what was read, for
+ * messages. *doc is a new reference, NULL on error. Errors: MB_EINVALID
+ * naming the file and line:column or JSON path (a missing path, a symbolic
+ * link loop, a directory without run.json, all invalid input), MB_ESYSTEM
+ * or MB_EIO when it cannot be read, MB_ENOMEM. */
+int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_t n,
+                   int *is_baseline, struct mb_error *err);
 
 #define MB_RUNDIR_MAX_COND 48
 

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "fsutil.h"
 #include "merge.h"
 
 static int bad(struct mb_study *st, struct mb_error *err, const char *path,
@@ -40,14 +42,28 @@ int mb_study_load(const char *dir, struct mb_study *st, struct mb_error *err)
   if (!st->dir || !st->json_path)
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   snprintf(st->json_path, n, "%s/study.json", dir);
-  root = json_load_file(st->json_path, JSON_REJECT_DUPLICATES, &jerr);
-  if (!root) {
-    if (errno == ENOENT && jerr.line <= 0)
-      return mb_error_set(err, MB_EINVALID, st->json_path, 0, 0, NULL,
-                          "no study.json: %s is not a study", dir);
+  {
+    /* Read without blocking, a regular file only (fsutil.h). */
+    unsigned char *text = NULL;
+    size_t len = 0;
+    struct mb_error e;
+    int rc;
+
+    mb_error_init(&e);
+    rc = mb_fs_read_file(st->json_path, 1, &text, &len, &e);
+    if (rc != MB_OK) {
+      if (access(st->json_path, F_OK) != 0 && errno == ENOENT)
+        return mb_error_set(err, MB_EINVALID, st->json_path, 0, 0, NULL,
+                            "no study.json: %s is not a study", dir);
+      return mb_error_set(err, rc, e.source, e.line, e.column,
+                          e.path[0] ? e.path : NULL, "%s", e.text);
+    }
+    root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
+  }
+  if (!root)
     return mb_error_set(err, MB_EINVALID, st->json_path, jerr.line, jerr.column, NULL,
                         "%s", jerr.text);
-  }
   st->root = root;
   schema = json_string_value(json_object_get(root, "schema"));
   if (!json_is_object(root) || !schema || strcmp(schema, MB_STUDY_SCHEMA) != 0)

@@ -176,28 +176,52 @@ struct out {
   const char *dir;
   struct mb_error *err;
   char path[1024];
-  FILE *f;
+  FILE *f; /* a memory stream; out_close writes it by the output rule */
+  char *text;
+  size_t len;
 };
+
+/* Every file plotdata writes begins with "# mebench plotdata", so a later
+ * plotdata into the same OUTDIR replaces its own files and nothing else
+ * (the output rule, fsutil.h). */
+static int is_plotdata(const unsigned char *head, size_t n)
+{
+  return n >= 18 && memcmp(head, "# mebench plotdata", 18) == 0;
+}
+
+static const struct mb_fs_kind plotdata_kind = {"a file of mebench plotdata",
+                                                is_plotdata};
 
 static int out_open(struct out *o, const char *name)
 {
+  size_t n = strlen(name);
+
   snprintf(o->path, sizeof(o->path), "%s/%s", o->dir, name);
-  o->f = fopen(o->path, "w");
+  o->text = NULL;
+  o->len = 0;
+  o->f = open_memstream(&o->text, &o->len);
   if (!o->f)
-    return mb_error_errno(o->err, errno, o->path, "cannot create");
+    return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
+  /* .dat files say what they hold on their first line already. */
+  if (n < 4 || strcmp(name + n - 4, ".dat") != 0)
+    fprintf(o->f, "# mebench plotdata: %s\n", name);
   return MB_OK;
 }
 
 static int out_close(struct out *o)
 {
-  int bad = ferror(o->f);
+  int bad = ferror(o->f), rc;
 
   if (fclose(o->f) != 0 || bad) {
     o->f = NULL;
-    return mb_error_errno(o->err, errno ? errno : EIO, o->path, "cannot write");
+    free(o->text);
+    return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
   }
   o->f = NULL;
-  return MB_OK;
+  rc = mb_fs_write_output(o->path, o->text, o->len, &plotdata_kind, 0, NULL, o->err);
+  free(o->text);
+  o->text = NULL;
+  return rc;
 }
 
 /* A gnuplot single-quoted string: '' stands for ', line breaks become spaces. */
@@ -676,16 +700,30 @@ static void pointraw_free(struct pointraw *r)
   memset(r, 0, sizeof(*r));
 }
 
+static int cmp_call_rep(const void *a, const void *b)
+{
+  const size_t *x = a, *y = b;
+
+  return x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : (x[0] < y[0] ? -1 : x[0] > y[0]);
+}
+
+/* Read the calls of point p in repetition order. A raw file that is
+ * missing, damaged or not the call run.json says is left out with a
+ * warning naming the point and the file (damage is contained: every figure
+ * that does not need it is still drawn); *skipped counts them. Only running
+ * out of memory fails. */
 static int read_point(const struct mb_rundir *rd, size_t p, struct pointraw *r,
-                      struct mb_error *err)
+                      size_t *skipped, struct mb_error *err)
 {
   struct mb_collection c;
   struct mb_raw_meta meta;
-  size_t i, total = 0, k = 0, rep;
+  size_t i, total = 0, k = 0, j;
+  size_t *order;
   char path[1024];
   int rc = MB_OK;
 
   memset(r, 0, sizeof(*r));
+  *skipped = 0;
   for (i = 0; i < rd->n_calls; i++)
     if (rd->calls[i].point == p) {
       total += rd->calls[i].timings;
@@ -695,41 +733,65 @@ static int read_point(const struct mb_rundir *rd, size_t p, struct pointraw *r,
   r->st = malloc((total ? total : 1) * sizeof(*r->st));
   r->starts = calloc(k + 1, sizeof(*r->starts));
   r->reps = calloc(k + 1, sizeof(*r->reps));
-  if (!r->all || !r->st || !r->starts || !r->reps) {
+  order = malloc((k ? k : 1) * 2 * sizeof(*order));
+  if (!r->all || !r->st || !r->starts || !r->reps || !order) {
+    free(order);
     pointraw_free(r);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
-  mb_collection_init(&c);
-  /* In repetition order, whatever order the calls ran in. */
-  for (rep = 0; rep < rd->repetitions + 1 && rc == MB_OK; rep++) {
-    for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
-      const struct mb_rundir_call *call = &rd->calls[i];
-
-      if (call->point != p || call->repetition != rep)
-        continue;
-      snprintf(path, sizeof(path), "%s/%s", rd->dir, call->raw_file);
-      rc = mb_rawfile_read(path, &meta, &c, err);
-      if (rc)
-        break;
-      if (meta.point != p || meta.repetition != rep || c.n_timings != call->timings ||
-          r->n + c.n_timings > total) {
-        rc = mb_error_set(
-            err, MB_EINVALID, path, 0, 0, NULL,
-            "holds point %zu repetition %zu with %zu timings, but run.json "
-            "lists it for point %zu repetition %zu with %zu",
-            meta.point, meta.repetition, c.n_timings, p, rep, call->timings);
-        break;
-      }
-      memcpy(r->all + r->n, c.timings, c.n_timings * sizeof(*r->all));
-      memcpy(r->st + r->n, c.status, c.n_timings * sizeof(*r->st));
-      r->starts[r->n_calls] = r->n;
-      r->reps[r->n_calls] = rep;
-      r->n_calls++;
-      r->n += c.n_timings;
+  /* In repetition order, whatever order the calls ran in: sorted, never a
+   * loop over the planned repetitions (a run.json may claim any number). */
+  for (i = 0, j = 0; i < rd->n_calls; i++)
+    if (rd->calls[i].point == p) {
+      order[2 * j] = i;
+      order[2 * j + 1] = rd->calls[i].repetition;
+      j++;
     }
+  qsort(order, k, 2 * sizeof(*order), cmp_call_rep);
+  mb_collection_init(&c);
+  for (j = 0; j < k && rc == MB_OK; j++) {
+    const struct mb_rundir_call *call = &rd->calls[order[2 * j]];
+    struct mb_error e;
+    char label[128];
+    int st;
+
+    snprintf(path, sizeof(path), "%s/%s", rd->dir, call->raw_file);
+    mb_error_init(&e);
+    st = mb_rawfile_read(path, &meta, &c, &e);
+    if (st == MB_ENOMEM) {
+      rc = mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
+      break;
+    }
+    if (st == MB_OK && (meta.point != p || meta.repetition != call->repetition ||
+                        c.n_timings != call->timings || r->n + c.n_timings > total)) {
+      st = mb_error_set(&e, MB_EINVALID, path, 0, 0, NULL,
+                        "holds point %zu repetition %zu with %zu timings, but run.json "
+                        "lists it for point %zu repetition %zu with %zu",
+                        meta.point, meta.repetition, c.n_timings, p, call->repetition,
+                        call->timings);
+    }
+    if (st != MB_OK) {
+      char msg[1400];
+
+      mb_rundir_point_label(rd, &rd->points[p], 0, label, sizeof(label));
+      mb_error_format(&e, msg, sizeof(msg));
+      fprintf(stderr,
+              "mebench: plotdata: point %zu (%s), repetition %zu: %s; left out of "
+              "the point's raw figures (histogram, time series, autocorrelation)\n",
+              p, label, call->repetition, msg);
+      (*skipped)++;
+      continue;
+    }
+    memcpy(r->all + r->n, c.timings, c.n_timings * sizeof(*r->all));
+    memcpy(r->st + r->n, c.status, c.n_timings * sizeof(*r->st));
+    r->starts[r->n_calls] = r->n;
+    r->reps[r->n_calls] = call->repetition;
+    r->n_calls++;
+    r->n += c.n_timings;
   }
   r->starts[r->n_calls] = r->n;
   mb_collection_cleanup(&c);
+  free(order);
   if (rc)
     pointraw_free(r);
   return rc;
@@ -944,15 +1006,24 @@ done:
   return rc;
 }
 
+/* The raw figures of point p; *drawable is 0 when none of its raw files
+ * could be read (its figures are then left out of figures.tsv). */
 static int write_point_raw(const struct mb_rundir *rd, size_t p, int series,
-                           struct out *o)
+                           int *drawable, struct out *o)
 {
   struct pointraw r;
   uint64_t *sorted;
-  int rc = read_point(rd, p, &r, o->err);
+  size_t skipped;
+  int rc = read_point(rd, p, &r, &skipped, o->err);
 
+  *drawable = 0;
   if (rc)
     return rc;
+  if (r.n_calls == 0) {
+    pointraw_free(&r);
+    return MB_OK;
+  }
+  *drawable = 1;
   sorted = malloc((r.n ? r.n : 1) * sizeof(*sorted));
   if (!sorted) {
     pointraw_free(&r);
@@ -999,7 +1070,8 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
 {
   struct out o;
   struct mb_figure *figs = NULL;
-  size_t nfig = 0, i, p;
+  size_t nfig = 0, i, p, k, damaged = 0;
+  char *drawable = NULL;
   int a, rc;
 
   if (point >= rd->n_points)
@@ -1033,11 +1105,40 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
     rc = write_estimators(rd, &o);
   if (!rc)
     rc = write_hcond(rd, &o);
+  drawable = calloc(rd->n_points, 1);
+  if (!drawable && !rc)
+    rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   for (p = 0; p < rd->n_points && !rc; p++)
-    if (rd->points[p].n_calls > 0)
-      rc = write_point_raw(rd, p, p == point, &o);
+    if (rd->points[p].n_calls > 0) {
+      int ok = 0;
+
+      rc = write_point_raw(rd, p, p == point, &ok, &o);
+      drawable[p] = (char)ok;
+      if (!rc && !ok)
+        damaged++;
+    }
   if (!rc && mb_plotdata_figures(rd, point, &figs, &nfig))
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  /* A point none of whose raw files can be read has no raw figures: the
+   * others are drawn all the same. */
+  for (i = 0, k = 0; !rc && i < nfig; i++) {
+    size_t q;
+
+    if ((sscanf(figs[i].name, "hist-p%zu", &q) == 1 ||
+         sscanf(figs[i].name, "series-p%zu", &q) == 1 ||
+         sscanf(figs[i].name, "acf-p%zu", &q) == 1) &&
+        q < rd->n_points && !drawable[q])
+      continue;
+    figs[k++] = figs[i];
+  }
+  if (!rc)
+    nfig = k;
+  if (!rc && damaged)
+    fprintf(stderr,
+            "mebench: plotdata: %zu point(s) have no readable raw file: their "
+            "histograms (and time series) are left out, every other figure is drawn\n",
+            damaged);
+  free(drawable);
   if (!rc)
     rc = out_open(&o, "figures.tsv");
   if (!rc) {

@@ -1,5 +1,6 @@
 /* report.c: the Markdown report and LaTeX table of a results directory. */
 #include "report.h"
+#include "rawfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -56,6 +58,57 @@ static const char *ns_text(double v, char *buf, size_t n)
   else
     snprintf(buf, n, "%.4g", v);
   return buf;
+}
+
+/* Each call of point p whose raw file is missing or damaged (read in full,
+ * checksum verified): the figures drawn from raw timings leave it out. */
+static int raw_anomalies(const struct mb_rundir *rd, size_t p, const char *label,
+                         struct mb_anomaly **l, size_t *k, size_t *cap)
+{
+  struct mb_collection c;
+  struct mb_raw_meta meta;
+  size_t i;
+  int rc = MB_OK;
+
+  if (!rd->calls || !rd->dir)
+    return MB_OK; /* a run made in memory (tests) has no raw files */
+  mb_collection_init(&c);
+  for (i = 0; i < rd->n_calls && !rc; i++) {
+    const struct mb_rundir_call *call = &rd->calls[i];
+    char path[4200], what[300];
+    struct mb_error e;
+    int st;
+
+    if (call->point != p)
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", rd->dir, call->raw_file);
+    mb_error_init(&e);
+    if (access(path, F_OK) != 0) {
+      snprintf(what, sizeof(what), "is missing");
+    } else {
+      st = mb_rawfile_read(path, &meta, &c, &e);
+      if (st == MB_ENOMEM) {
+        rc = MB_ENOMEM;
+        break;
+      }
+      if (st == MB_OK && (meta.point != p || meta.repetition != call->repetition ||
+                          c.n_timings != call->timings))
+        snprintf(what, sizeof(what),
+                 "holds another call (point %zu repetition %zu, %zu timings)",
+                 meta.point, meta.repetition, c.n_timings);
+      else if (st == MB_OK)
+        continue;
+      else
+        snprintf(what, sizeof(what), "is damaged (%.200s)", e.text);
+    }
+    rc = add(l, k, cap, MB_ANOMALY_RAW, p,
+             "Point %zu (%s), repetition %zu: the raw file `%.120s` %s: the figures "
+             "drawn from raw timings leave this call out; `mebench run --resume` "
+             "measures it again.",
+             p, label, call->repetition, call->raw_file, what);
+  }
+  mb_collection_cleanup(&c);
+  return rc;
 }
 
 /* " Cause: ..." when a recorded condition follows metric m over point p's
@@ -115,7 +168,8 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
     int lo = -1, hi = -1, e;
 
     mb_rundir_point_label(rd, pt, 1, label, sizeof(label));
-    if (pt->n_calls < reps)
+    rc = raw_anomalies(rd, p, label, &l, &k, &cap);
+    if (!rc && pt->n_calls < reps)
       rc = add(&l, &k, &cap, MB_ANOMALY_MISSING, p,
                "Point %zu (%s): %zu of %zu repetitions measured.", p, label,
                pt->n_calls, reps);
@@ -996,9 +1050,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
             opt->plots);
   else
     fprintf(f,
-            "## Figures\n\nNot drawn yet: `scripts/plot %s` draws them (PNG and SVG) "
-            "where these links point.\n\n",
-            rd->dir);
+            "## Figures\n\nNot drawn yet: `scripts/plot %s%s%.0zu` draws them (PNG "
+            "and SVG) where these links point.\n\n",
+            rd->dir, opt->point ? " --point " : "", opt->point); /* %.0zu: "" for 0 */
   for (i = 0; i < nfig; i++) {
     if (strcmp(figs[i].script, "hist.gp") == 0 && rd->n_points > 4)
       continue;
@@ -1023,6 +1077,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
   fprintf(
       f,
       "Rules checked (see scripts/README.md, \"Anomaly rules\"): run not complete; "
+      "raw files missing or damaged; "
       "points with fewer calls than planned; timeouts; system-error failures; "
       "fallback to the simple path; timer step coarse (deltas' median absolute "
       "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "

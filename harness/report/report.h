@@ -40,7 +40,8 @@ enum mb_anomaly_kind {
   MB_ANOMALY_COARSE_TICK,
   MB_ANOMALY_ESTIMATORS,
   MB_ANOMALY_REPS_ENTROPY,
-  MB_ANOMALY_REPS_TIME
+  MB_ANOMALY_REPS_TIME,
+  MB_ANOMALY_RAW /* a call's raw file is missing or damaged */
 };
 
 struct mb_anomaly {

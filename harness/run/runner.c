@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "estimators.h"
+#include "jsonpath.h"
 #include "rawfile.h"
 #include "results.h"
 #include "source.h"
@@ -80,14 +81,21 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(mb_estimator_key((enum mb_estimator)i)));
-  return json_pack(
-      "{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b,s:f}", "path", exp->path,
-      "sha256", exp->sha256, "text", exp->text, exp->text_len, "content",
+  json_t *o = json_pack(
+      "{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b,s:f}", "path", "", "sha256",
+      exp->sha256, "text", exp->text, exp->text_len, "content",
       content ? content : json_stringn(exp->text, exp->text_len), "samples",
       (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions, "warmup",
       (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
       (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys,
       "bitstring", exp->bitstring ? 1 : 0, "inject_constant", exp->inject_constant);
+
+  /* The file's path is any bytes; JSON holds UTF-8 (jsonpath.h). */
+  if (o && mb_json_set_path(o, "path", exp->path) != 0) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
 }
 
 static json_t *points_json(const struct mb_experiment *exp)
@@ -145,9 +153,15 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
       "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
       "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
       "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", replay, "experiment", experiment_json(r->exp),
+      info->description, "replay", NULL, "experiment", experiment_json(r->exp),
       "started", when, "finished", when, "sessions", "points", points_json(r->exp),
       "calls");
+  if (doc && replay &&
+      mb_json_set_path(json_object_get(doc, "source"), "replay", replay) != 0) {
+    json_decref(doc);
+    snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+    return NULL;
+  }
   if (doc && r->opt->machine_label &&
       json_object_set_new(json_object_get(doc, "machine"), "label",
                           json_string(r->opt->machine_label)) != 0) {
@@ -221,14 +235,116 @@ static int check_resumable(struct run *r, struct mb_error *err)
   return MB_OK;
 }
 
+/* Whether the raw file of a recorded call is there and whole (its CRC
+ * verified, and it holds the call run.json says). Returns MB_OK when it is,
+ * MB_EINVALID with why in *why when it is missing or damaged, MB_ENOMEM. */
+static int verify_raw(struct run *r, const json_t *c, char *why, size_t n)
+{
+  const char *name = json_string_value(json_object_get(c, "raw_file"));
+  struct mb_raw_meta meta;
+  struct mb_error e;
+  char path[4200];
+  int rc;
+
+  if (!name || !*name) {
+    snprintf(why, n, "names no raw file");
+    return MB_EINVALID;
+  }
+  snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+  if (access(path, F_OK) != 0) {
+    snprintf(why, n, "its raw file %s is missing", name);
+    return MB_EINVALID;
+  }
+  mb_error_init(&e);
+  rc = mb_rawfile_read(path, &meta, &r->coll, &e);
+  if (rc == MB_ENOMEM)
+    return rc;
+  if (rc != MB_OK) {
+    snprintf(why, n, "its raw file %s is damaged (%.300s)", name, e.text);
+    return MB_EINVALID;
+  }
+  if ((json_int_t)meta.point != json_integer_value(json_object_get(c, "point")) ||
+      (json_int_t)meta.repetition !=
+          json_integer_value(json_object_get(c, "repetition")) ||
+      (json_int_t)r->coll.n_timings !=
+          json_integer_value(json_object_get(c, "timings"))) {
+    snprintf(why, n, "its raw file %s holds another call (point %zu repetition %zu)",
+             name, meta.point, meta.repetition);
+    return MB_EINVALID;
+  }
+  return MB_OK;
+}
+
+/* A recorded call whose raw file is missing or damaged is measured again:
+ * its summary moves from calls to discarded_calls (with the reason), a
+ * damaged file is kept beside as NAME.damaged-N, never deleted. */
+static int discard_call(struct run *r, size_t i, const char *why, struct mb_error *err)
+{
+  json_t *calls = json_object_get(r->doc, "calls");
+  json_t *c = json_incref(json_array_get(calls, i));
+  json_t *gone = json_object_get(r->doc, "discarded_calls");
+  const char *name = json_string_value(json_object_get(c, "raw_file"));
+  char path[4200], aside[4300];
+  unsigned k;
+
+  if (name && *name) {
+    snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+    if (access(path, F_OK) == 0) {
+      for (k = 1; k < 1000; k++) {
+        snprintf(aside, sizeof(aside), "%s.damaged-%u", path, k);
+        if (access(aside, F_OK) != 0)
+          break;
+      }
+      if (rename(path, aside) != 0) {
+        json_decref(c);
+        return mb_error_errno(err, errno, path, "cannot set aside a damaged raw file");
+      }
+    }
+  }
+  if (!json_is_array(gone)) {
+    gone = json_array();
+    if (!gone || json_object_set_new(r->doc, "discarded_calls", gone) != 0) {
+      json_decref(c);
+      return nomem(err);
+    }
+  }
+  if (json_object_set_new(c, "discarded", json_string(why)) != 0 ||
+      json_array_append(gone, c) != 0 || json_array_remove(calls, i) != 0) {
+    json_decref(c);
+    return nomem(err);
+  }
+  if (r->opt->progress)
+    fprintf(r->opt->progress,
+            "mebench: point %lld repetition %lld: %s; it is measured again\n",
+            (long long)json_integer_value(json_object_get(c, "point")),
+            (long long)json_integer_value(json_object_get(c, "repetition")), why);
+  json_decref(c);
+  return MB_OK;
+}
+
 static int mark_recorded(struct run *r, struct mb_error *err)
 {
   const json_t *calls = json_object_get(r->doc, "calls");
   const json_t *dur = json_object_get(r->doc, "durations");
-  char path[4200];
+  char path[4200], why[600];
   size_t i;
+  int rc;
 
   snprintf(path, sizeof(path), "%s/run.json", r->dir);
+  /* The raw files first (presence, CRC): a call whose raw data is lost is
+   * not recorded, whatever run.json says. */
+  for (i = 0; i < json_array_size(calls);) {
+    rc = verify_raw(r, json_array_get(calls, i), why, sizeof(why));
+    if (rc == MB_ENOMEM)
+      return nomem(err);
+    if (rc == MB_OK) {
+      i++;
+      continue;
+    }
+    rc = discard_call(r, i, why, err);
+    if (rc)
+      return rc;
+  }
   for (i = 0; i < json_array_size(calls); i++) {
     const json_t *c = json_array_get(calls, i);
     json_int_t p = json_integer_value(json_object_get(c, "point"));
@@ -332,10 +448,10 @@ static void show_bar(struct run *r, size_t point)
   bar[width] = '\0';
   fmt_duration(eta_s(r), eta, sizeof(eta));
   fprintf(out,
-          "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (num_ports %" PRIu32
+          "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (p%zu: num_ports %" PRIu32
           ", ool_size %" PRIu32 ", %s, %s, %s)  ETA %s",
-          bar, r->n_done, total, point, r->exp->n_points, p->num_ports, p->ool_size,
-          mb_mode_name(p->mode), mb_variant_name(p->variant),
+          bar, r->n_done, total, point + 1, r->exp->n_points, point, p->num_ports,
+          p->ool_size, mb_mode_name(p->mode), mb_variant_name(p->variant),
           mb_placement_name(p->placement), eta);
   fflush(out);
   r->bar_shown = 1;
@@ -632,7 +748,7 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   /* Where this call is in the whole plan, after the warm-up calls: replay
    * plays the same timings into it whether the run is whole, a shard or
    * resumed (other collectors ignore it). */
-  mb_collector_seek(r->col, r->exp->warmup + seq);
+  mb_collector_seek_call(r->col, r->exp->warmup + seq, call->point, call->repetition);
   s->load_before = load_1min();
   t0 = now_s();
   rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples,
@@ -752,16 +868,16 @@ static int open_new(struct run *r, struct mb_error *err)
   int rc;
 
   mb_sysinfo_host_label(r->si.hostname, host, sizeof(host));
+  /* The record first: a run that cannot describe itself leaves no empty
+   * directory behind. */
+  r->doc = new_doc(r, t, &jerr);
+  if (!r->doc)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot build run.json: %s",
+                        jerr.text);
   rc = mb_results_create_dir(root, r->exp->name, host, t, &r->dir, err);
   if (rc == MB_OK)
     rc = mb_results_lock(r->dir, &r->lock, err);
-  if (rc != MB_OK)
-    return rc;
-  r->doc = new_doc(r, t, &jerr);
-  if (!r->doc)
-    return mb_error_set(err, MB_EINTERNAL, NULL, 0, 0, NULL,
-                        "cannot build run.json: %s", jerr.text);
-  return MB_OK;
+  return rc;
 }
 
 static int open_resume(struct run *r, struct mb_error *err)
@@ -906,6 +1022,16 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     /* Record the failure when the disk still lets us; the previous run.json
      * stays otherwise. */
     save(r, "failed", err, NULL);
+    /* A full disk is not the run's fault: say how to complete it, as an
+     * interruption does. */
+    if (rc == MB_ENOSPACE && err && err->code == MB_ENOSPACE) {
+      size_t len = strlen(err->text);
+
+      snprintf(err->text + len, sizeof(err->text) - len,
+               "; %zu of %zu calls are kept in %s: free some space, then complete "
+               "them with: mebench run --resume %s",
+               r->n_done, exp->n_calls, r->dir, r->dir);
+    }
   }
   print_table(r);
 
@@ -935,7 +1061,9 @@ int mb_runner_recorded_experiment(const char *dir, char **path, char **text,
   *len = 0;
   if (rc != MB_OK)
     return rc;
-  *path = strdup(str_at(doc, "experiment", "path"));
+  *path = mb_json_get_path(json_object_get(doc, "experiment"), "path");
+  if (!*path)
+    *path = strdup("");
   t = json_object_get(json_object_get(doc, "experiment"), "text");
   if (json_is_string(t)) {
     *len = json_string_length(t);

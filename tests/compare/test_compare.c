@@ -118,6 +118,10 @@ static void draw(double *hb, double *hr, double *rate, size_t n, double mb, doub
       hr[i] = round(hr[i] / quantum) * quantum;
     }
     rate[i] = gauss(50000, 2000);
+    /* an assessment lies in 0..8 bits per byte (the reader refuses others):
+     * the rare draw beyond is mirrored back, the same for both sides */
+    if (hb[i] > 8)
+      hb[i] = 16 - hb[i];
   }
 }
 
@@ -737,7 +741,9 @@ static void test_cli_and_baseline(const char *tmp)
                    a.points[i].count[m] * sizeof(double));
   mb_compare_options_init(&opts);
   CHECK_EQ_INT(mb_compare_runs(&b, &a, &opts, &rep, &err), MB_OK);
-  CHECK_EQ_INT(rep.n_warnings, 0);
+  /* a baseline made from the run it is compared with: said, not hidden */
+  CHECK_EQ_INT(rep.n_warnings, 1);
+  CHECK(rep.n_warnings && strstr(rep.warnings[0], "the same data on both sides"));
   CHECK_EQ_INT(rep.n_unchanged, a.n_points);
   for (i = 0; i < rep.n_rows; i++)
     for (m = 0; m < MB_CMP_METRIC_COUNT; m++)

@@ -82,6 +82,15 @@ int main(void)
     CHECK(text && strstr(text, "LZ78Y") == NULL);
     free(text);
   }
+  { /* --json: the section not assessed is absent, not {} */
+    const char *argv[] = {"assess", "--json", "-e", "mcv", "--no-bitstring", data_path};
+
+    CHECK_EQ_INT(run(&err, 6, argv), MB_OK);
+    j = json_load_file(out_path, 0, &jerr);
+    CHECK(j && json_object_get(j, "literal") != NULL);
+    CHECK(j && json_object_get(j, "bitstring") == NULL);
+    json_decref(j);
+  }
   {
     const char *argv[] = {"assess", "--bits", "4", wide_path};
 
@@ -220,6 +229,30 @@ int main(void)
       CHECK_EQ_INT(run(&err, 4, argv), MB_EINVALID);
       CHECK(strstr(err.text, "MBRAW001") != NULL);
       CHECK_EQ_INT(run(&err, 6, argv2), MB_EUSAGE);
+    }
+    { /* --bits with a .mbr file is not ignored: a usage error */
+      const char *argv[] = {"assess", "-b4", raw_path};
+
+      CHECK_EQ_INT(run(&err, 3, argv), MB_EUSAGE);
+      CHECK(strstr(err.text, "--raw-bits") != NULL);
+    }
+    { /* a sample file that happens to begin with MBRAW001 is samples: the
+       * name or --raw-bits decide, never the first bytes */
+      char like[300];
+      const char *argv[] = {"assess", "--bits", "8", "--json", like};
+      const char *argv2[] = {"assess", like};
+
+      snprintf(like, sizeof(like), "%s/looks-raw.bin", dir);
+      for (i = 0; i < 4000; i++)
+        d[i] = (uint8_t)((i * 2654435761u) >> 13);
+      memcpy(d, "MBRAW001", 8);
+      mb_test_write(like, d, 4000);
+      CHECK_EQ_INT(run(&err, 5, argv), MB_OK);
+      j = json_load_file(out_path, 0, &jerr);
+      CHECK_EQ_INT(json_integer_value(json_object_get(j, "samples")), 4000);
+      json_decref(j);
+      CHECK_EQ_INT(run(&err, 2, argv2), MB_OK);
+      unlink(like);
     }
     unlink(raw_path);
     unlink(bad_path);

@@ -315,11 +315,20 @@ static void check_load(void)
       "{\"schema\":\"mebench-run/1\",\"status\":\"interrupted\","
       "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
       "\"machine\":{\"hostname\":\"h\",\"cpu_model\":\"c\",\"kernel\":\"k\"},"
-      "\"experiment\":{\"sha256\":\"00\",\"path\":\"x.json\"},"
-      "\"points\":[],\"calls\":[{\"point\":0,\"repetition\":0}]}";
-  const char *bad = "{\"schema\":\"mebench-run/1\",\"status\":\"complete\","
-                    "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
-                    "\"machine\":{\"hostname\":\"h\",\"kernel\":\"k\"}}";
+      "\"clock\":{\"name\":\"c\",\"tick_num\":1,\"tick_den\":1},"
+      "\"experiment\":{\"sha256\":\"00\",\"path\":\"x.json\",\"samples\":1,"
+      "\"repetitions\":1,\"raw_bits\":8},"
+      "\"points\":[{\"index\":0,\"num_ports\":1,\"ool_size\":1,\"mode\":\"simple\"}],"
+      "\"calls\":[{\"point\":0,\"repetition\":0,\"entropy\":{\"bytes\":"
+      "{\"h_assessed\":null},\"raw\":{\"h_assessed\":null}},\"rate\":"
+      "{\"bits_per_s\":null}}]}";
+  const char *bad =
+      "{\"schema\":\"mebench-run/1\",\"status\":\"interrupted\","
+      "\"mebench\":{\"version\":\"0.1.0\",\"git_commit\":\"abc\"},"
+      "\"clock\":{\"name\":\"c\",\"tick_num\":1,\"tick_den\":1},"
+      "\"experiment\":{\"samples\":1,\"repetitions\":1,\"raw_bits\":8},"
+      "\"points\":[{\"index\":0,\"num_ports\":1,\"ool_size\":1,\"mode\":\"simple\"}],"
+      "\"calls\":[],\"machine\":{\"hostname\":\"h\",\"kernel\":\"k\"}}";
 
   snprintf(dir, sizeof(dir), "%s/load", base);
   mkdir(dir, 0755);

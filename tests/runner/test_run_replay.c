@@ -293,6 +293,28 @@ static void check_progress(void)
   CHECK(lines >= 4 + 3);
   fclose(log);
   free(dir);
+  dir = NULL;
+  /* On a terminal: "point N of M" counts from 1, as "calls" does; the
+   * point's own name (p0, as in raw/p0-r0.mbr) stays 0-based. */
+  log = tmpfile();
+  opt.progress = log;
+  opt.progress_tty = 1;
+  CHECK_EQ_INT(mb_runner_run(&exp, &opt, &dir, &err), MB_OK);
+  {
+    char *text = NULL;
+    long n;
+
+    n = ftell(log);
+    rewind(log);
+    text = n > 0 ? calloc((size_t)n + 1, 1) : NULL;
+    CHECK(text && fread(text, 1, (size_t)n, log) == (size_t)n);
+    CHECK(text && strstr(text, "point 1 of 2 (p0: num_ports 1,") != NULL);
+    CHECK(text && strstr(text, "point 2 of 2 (p1: num_ports 8,") != NULL);
+    CHECK(text && strstr(text, "point 0 of 2") == NULL);
+    free(text);
+  }
+  fclose(log);
+  free(dir);
   mb_experiment_cleanup(&exp);
 }
 
@@ -318,6 +340,7 @@ static void check_full_disk(void)
   CHECK_EQ_INT(rc, MB_ENOSPACE);
   CHECK(strstr(err.source, mnt) == err.source);
   CHECK(strstr(err.text, "No space left on device") != NULL);
+  CHECK(strstr(err.text, "mebench run --resume ") != NULL); /* as SIGINT says */
   CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
   snprintf(path, sizeof(path), "%s/run.json", run_dir);
   run = json_load_file(path, 0, NULL);
@@ -327,6 +350,79 @@ static void check_full_disk(void)
   snprintf(cmd, sizeof(cmd), "umount '%s'", mnt);
   if (system(cmd) != 0)
     fprintf(stderr, "could not unmount %s\n", mnt);
+}
+
+/* Replaying a run's raw/ with its own plan, in any order (and with a
+ * warm-up call), reproduces every call exactly: each plays its own
+ * recording. A point the recording does not hold is refused. */
+static void check_replay_raw(const char *dir1)
+{
+  static const char *const orders[] = {"sequential", "interleaved", "shuffled"};
+  size_t o, p, rep, k;
+
+  for (o = 0; o < 3; o++) {
+    char exp[800], out[800], run[1000], text[1400];
+    struct mb_error err;
+    int exact = 1; /* each call is cued with its point and repetition */
+    const char *a[] = {"run", "-q", "-o", out, exp};
+
+    snprintf(exp, sizeof(exp), "%s/raw-%s.json", base, orders[o]);
+    snprintf(out, sizeof(out), "%s/raw-%s", base, orders[o]);
+    snprintf(text, sizeof(text),
+             "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+             "\"%s/raw\", \"samples\": 250, \"repetitions\": 2, \"warmup\": %d, "
+             "\"order\": \"%s\", \"sweep\": {\"num_ports\": [1, 8]}, "
+             "\"analysis\": {\"raw_bits\": 4, \"estimators\": [\"mcv\"]}}\n",
+             dir1, o == 2 ? 1 : 0, orders[o]);
+    CHECK_EQ_INT(mb_test_write_text(exp, text), 0);
+    if (run_cmd(&err, 5, a) != MB_OK)
+      fprintf(stderr, "%s: %s: %s\n", orders[o], err.path, err.text);
+    CHECK_EQ_INT(find_run(out, NULL, run, sizeof(run)), 1);
+    for (p = 0; p < 2; p++)
+      for (rep = 0; rep < 2; rep++) {
+        struct mb_collection got, want;
+        struct mb_raw_meta gm, wm;
+        char gp[1100], wp[1100];
+        int same = 0;
+
+        mb_collection_init(&got);
+        mb_collection_init(&want);
+        snprintf(gp, sizeof(gp), "%s/raw/p%zu-r%zu.mbr", run, p, rep);
+        CHECK_EQ_INT(mb_rawfile_read(gp, &gm, &got, &err), MB_OK);
+        for (k = 0; k < 2; k++) {
+          if (exact && k != rep)
+            continue;
+          snprintf(wp, sizeof(wp), "%s/raw/p%zu-r%zu.mbr", dir1, p, k);
+          if (mb_rawfile_read(wp, &wm, &want, &err) == MB_OK &&
+              got.n_timings == want.n_timings &&
+              memcmp(got.timings, want.timings, got.n_timings * sizeof(uint64_t)) == 0)
+            same = 1;
+        }
+        if (!same)
+          fprintf(stderr, "%s: %s holds none of point %zu's recorded calls\n",
+                  orders[o], gp, p);
+        CHECK(same);
+        mb_collection_cleanup(&got);
+        mb_collection_cleanup(&want);
+      }
+  }
+  { /* a configuration the recording does not hold */
+    char exp[800], out[800], text[1200];
+    struct mb_error err;
+    const char *a[] = {"run", "-q", "-o", out, exp};
+
+    snprintf(exp, sizeof(exp), "%s/raw-other.json", base);
+    snprintf(out, sizeof(out), "%s/raw-other", base);
+    snprintf(text, sizeof(text),
+             "{\"name\": \"replay_runner\", \"source\": \"replay\", \"replay\": "
+             "\"%s/raw\", \"samples\": 250, \"repetitions\": 1, \"warmup\": 0, "
+             "\"sweep\": {\"num_ports\": [2]}, \"analysis\": {\"raw_bits\": 4, "
+             "\"estimators\": [\"mcv\"]}}\n",
+             dir1);
+    CHECK_EQ_INT(mb_test_write_text(exp, text), 0);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_EINVALID);
+    CHECK(strstr(err.text, "another configuration's timings") != NULL);
+  }
 }
 
 int main(void)
@@ -353,6 +449,7 @@ int main(void)
   }
   CHECK_EQ_INT(find_run(out, NULL, dir1, sizeof(dir1)), 1);
   check_run(dir1, expected);
+  check_replay_raw(dir1);
 
   /* A second run never reuses or overwrites the first. */
   {
@@ -417,6 +514,66 @@ int main(void)
                  1);
     json_decref(run);
     snprintf(path, sizeof(path), "%s/raw/p1-r1.mbr.orphan-1", copy);
+    CHECK(access(path, F_OK) == 0);
+  }
+
+  /* Damaged experiment text in run.json is the record's fault, not the
+   * experiment file's: the message names run.json. */
+  {
+    char copy3[1200], path[1300];
+    json_t *run;
+    const char *a[] = {"run", "-q", "--resume", copy3};
+
+    snprintf(copy3, sizeof(copy3), "%s/copy3", base);
+    snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir1, copy3);
+    CHECK_EQ_INT(system(cmdline), 0);
+    snprintf(path, sizeof(path), "%s/run.json", copy3);
+    run = json_load_file(path, 0, NULL);
+    json_object_set_new(json_object_get(run, "experiment"), "text",
+                        json_string("{\"name\": \"replay_runner\", \"samples\": -1}"));
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_EINVALID);
+    CHECK_EQ_STR(err.source, path);
+    CHECK_EQ_STR(err.path, "experiment.text");
+    CHECK(strstr(err.text, "name the experiment file") != NULL);
+  }
+
+  /* A complete run that lost one raw file and has another damaged is not
+   * complete: --resume verifies every raw file and measures both calls
+   * again, keeping the damaged file beside and the old summaries. */
+  {
+    char copy2[1200], path[1300], *bytes;
+    size_t n = 0;
+    json_t *run;
+    const char *a[] = {"run", "-q", "--resume", copy2, DATA "/replay.json"};
+
+    snprintf(copy2, sizeof(copy2), "%s/copy2", base);
+    snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir2, copy2);
+    CHECK_EQ_INT(system(cmdline), 0);
+    snprintf(path, sizeof(path), "%s/raw/p0-r0.mbr", copy2);
+    CHECK(unlink(path) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr", copy2);
+    bytes = mb_test_slurp(path, &n);
+    CHECK(bytes && n > 40);
+    if (bytes && n > 40) {
+      bytes[n / 2] ^= 0x10;
+      mb_test_write(path, bytes, n);
+    }
+    free(bytes);
+    CHECK_EQ_INT(run_cmd(&err, 5, a), MB_OK);
+    snprintf(path, sizeof(path), "%s/run.json", copy2);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "discarded_calls")), 2);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "sessions")), 2);
+    json_decref(run);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr.damaged-1", copy2);
+    CHECK(access(path, F_OK) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p0-r0.mbr", copy2);
+    CHECK(access(path, F_OK) == 0);
+    snprintf(path, sizeof(path), "%s/raw/p1-r0.mbr", copy2);
     CHECK(access(path, F_OK) == 0);
   }
 
@@ -503,8 +660,9 @@ int main(void)
     CHECK_EQ_INT(run_cmd(&err, 2, none), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 3, two), MB_EUSAGE);
     CHECK_EQ_INT(run_cmd(&err, 5, notdir), MB_EINVALID);
-    CHECK_EQ_STR(err.source, base);
-    CHECK_EQ_STR(err.text, "not a results directory: it has no run.json");
+    CHECK(strncmp(err.source, base, strlen(base)) == 0 &&
+          strstr(err.source, "/run.json"));
+    CHECK_EQ_STR(err.text, "not a mebench results directory: it has no run.json");
     CHECK_EQ_INT(run_cmd(&err, 7, both), MB_EUSAGE);
     snprintf(file, sizeof(file), "%s/plainfile", base);
     f = fopen(file, "w");

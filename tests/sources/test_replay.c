@@ -61,6 +61,8 @@ int main(void)
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_config cfg = {5, 4096, MB_MODE_COMPLEX, MB_VARIANT_SEED, MB_PLACEMENT_FREE};
+  struct mb_config rec = {4, 100, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+                          MB_PLACEMENT_FREE}; /* as recorded */
   struct mb_error err;
   struct mb_clock clk;
   char path[256], rawdir[128];
@@ -138,11 +140,15 @@ int main(void)
   CHECK_EQ_U64(clk.tick_num, 125);
   CHECK_EQ_U64(clk.tick_den, 3);
   CHECK_NEAR(clk.resolution_ns, 125.0 / 3.0, 1e-9);
-  CHECK_EQ_INT(mb_collector_collect(col, &cfg, 2, &c, &err), MB_OK);
+  /* played into a point of another configuration: refused, not misfiled */
+  CHECK_EQ_INT(mb_collector_collect(col, &cfg, 2, &c, &err), MB_EINVALID);
+  CHECK(strstr(err.text, "another configuration's timings") != NULL);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_collector_collect(col, &rec, 2, &c, &err), MB_OK);
   CHECK_EQ_INT(c.n_timings, 72);
   CHECK_EQ_U64(c.timings[71], 571);
   CHECK_EQ_INT(c.status[0], 268435459);
-  CHECK_EQ_INT(c.pool_size, 3); /* recorded, not the asked 5 */
+  CHECK_EQ_INT(c.pool_size, 3); /* recorded, not the point's 4 */
   mb_collector_free(col);
 
   /* A run's raw/ directory: played in name order, unfinished .tmp files and
@@ -158,7 +164,7 @@ int main(void)
   mb_test_write_text(path, "garbage");
   mb_error_init(&err);
   CHECK_EQ_INT(mb_collector_open("replay", rawdir, &col, &err), MB_OK);
-  CHECK_EQ_INT(mb_collector_collect(col, &cfg, 0, &c, &err), MB_OK);
+  CHECK_EQ_INT(mb_collector_collect(col, &rec, 0, &c, &err), MB_OK);
   CHECK_EQ_INT(c.n_timings, 64);
   CHECK_EQ_U64(c.timings[0], 1000);
   CHECK_EQ_INT(c.status[0], MB_OP_TIMED_OUT);

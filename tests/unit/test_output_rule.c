@@ -1,0 +1,286 @@
+/* test_output_rule.c: the one rule for output paths (mb_fs_write_output) on
+ * private nodes in a temporary folder: a character device made with mknod
+ * (1,3, a null device of our own), FIFOs with and without a reader,
+ * symbolic links, files of mebench's own kind and others; then `mebench
+ * report -o`, `compare --gab` and `baseline` on such paths. Never the real
+ * /dev/null or /dev/stdout. An alarm ends a hang as a failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "commands.h"
+#include "fsutil.h"
+#include "testutil.h"
+
+static int is_own(const unsigned char *head, size_t n)
+{
+  return n >= 3 && memcmp(head, "OWN", 3) == 0;
+}
+
+static const struct mb_fs_kind own = {"a test file", is_own};
+
+static char dir[] = "/tmp/mb_output_rule_XXXXXX";
+
+static const char *at(const char *name)
+{
+  static char buf[4][600];
+  static int k;
+
+  k = (k + 1) % 4;
+  snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+  return buf[k];
+}
+
+static mode_t kind(const char *path)
+{
+  struct stat st;
+
+  return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* A child that reads the FIFO to its end into path.out; returns its pid. */
+static pid_t reader(const char *fifo, const char *outpath)
+{
+  pid_t pid = fork();
+
+  if (pid == 0) {
+    char buf[4096];
+    int in = open(fifo, O_RDONLY),
+        out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ssize_t n;
+
+    alarm(20);
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+      if (write(out, buf, (size_t)n) != n)
+        _exit(1);
+    _exit(in >= 0 && out >= 0 ? 0 : 1);
+  }
+  return pid;
+}
+
+/* Wait (at most about 10 s) until some process has fifo open for reading:
+ * a write end opened O_NONBLOCK succeeds only then. */
+static int wait_reader(const char *fifo)
+{
+  int i;
+
+  for (i = 0; i < 1000; i++) {
+    int fd = open(fifo, O_WRONLY | O_NONBLOCK);
+
+    if (fd >= 0) {
+      close(fd);
+      return 0;
+    }
+    usleep(10000);
+  }
+  return -1;
+}
+
+static void rule_cases(void)
+{
+  struct mb_error err;
+  char *text;
+  int have_dev;
+
+  /* new path: created */
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("new"), "OWN 1", 5, &own, 0, NULL, &err), MB_OK);
+  CHECK_EQ_INT(kind(at("new")), S_IFREG);
+  /* its own kind: replaced */
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("new"), "OWN 2", 5, &own, 0, NULL, &err), MB_OK);
+  text = mb_test_slurp(at("new"), NULL);
+  CHECK(text && strcmp(text, "OWN 2") == 0);
+  free(text);
+  /* ... unless MB_FS_KEEP */
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("new"), "OWN 3", 5, &own, MB_FS_KEEP, NULL, &err),
+               MB_EEXISTS);
+  /* another kind: left alone */
+  CHECK(mb_test_write_text(at("other"), "precious\n") == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("other"), "OWN", 3, &own, 0, NULL, &err),
+               MB_EEXISTS);
+  CHECK(strstr(err.text, "is not a test file") != NULL);
+  text = mb_test_slurp(at("other"), NULL);
+  CHECK(text && strcmp(text, "precious\n") == 0);
+  free(text);
+  /* an empty file holds nothing to lose */
+  CHECK(mb_test_write_text(at("empty"), "") == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("empty"), "OWN", 3, &own, 0, NULL, &err), MB_OK);
+  /* a directory: wrong kind of path */
+  CHECK(mkdir(at("adir"), 0755) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("adir"), "OWN", 3, &own, 0, NULL, &err),
+               MB_EINVALID);
+  /* a symlink to our own file: written through, the link stays a link */
+  CHECK(symlink("new", at("link-own")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("link-own"), "OWN 4", 5, &own, 0, NULL, &err),
+               MB_OK);
+  CHECK_EQ_INT(kind(at("link-own")), S_IFLNK);
+  text = mb_test_slurp(at("new"), NULL);
+  CHECK(text && strcmp(text, "OWN 4") == 0);
+  free(text);
+  /* a symlink to another kind: neither replaced nor written */
+  CHECK(symlink("other", at("link-other")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("link-other"), "OWN", 3, &own, 0, NULL, &err),
+               MB_EEXISTS);
+  CHECK_EQ_INT(kind(at("link-other")), S_IFLNK);
+  /* a dangling link: its target is created, the link stays */
+  CHECK(symlink("target", at("dangling")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("dangling"), "OWN 5", 5, &own, 0, NULL, &err),
+               MB_OK);
+  CHECK_EQ_INT(kind(at("dangling")), S_IFLNK);
+  CHECK_EQ_INT(kind(at("target")), S_IFREG);
+  /* a symlink loop: invalid input, exit 3 */
+  CHECK(symlink("loop", at("loop")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("loop"), "OWN", 3, &own, 0, NULL, &err),
+               MB_EINVALID);
+
+  /* a private null device: written in place, still a device */
+  have_dev = mknod(at("null"), S_IFCHR | 0666, makedev(1, 3)) == 0;
+  if (!have_dev) {
+    fprintf(stderr, "note: mknod: %s: the device cases are skipped\n", strerror(errno));
+  } else {
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_fs_write_output(at("null"), "OWN", 3, &own, 0, NULL, &err), MB_OK);
+    CHECK_EQ_INT(kind(at("null")), S_IFCHR);
+    CHECK(symlink("null", at("link-null")) == 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_fs_write_output(at("link-null"), "OWN", 3, NULL, 0, NULL, &err),
+                 MB_OK);
+    CHECK_EQ_INT(kind(at("null")), S_IFCHR);
+    CHECK_EQ_INT(kind(at("link-null")), S_IFLNK);
+  }
+
+  /* a FIFO nobody reads: an error at once, not a hang; still a FIFO */
+  CHECK(mkfifo(at("fifo"), 0644) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("fifo"), "OWN", 3, &own, 0, NULL, &err),
+               MB_ESYSTEM);
+  CHECK(strstr(err.text, "no process reads it") != NULL);
+  CHECK_EQ_INT(kind(at("fifo")), S_IFIFO);
+  /* ... and through a link */
+  CHECK(symlink("fifo", at("link-fifo")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("link-fifo"), "OWN", 3, &own, 0, NULL, &err),
+               MB_ESYSTEM);
+  /* a FIFO with a reader: the data arrives, the FIFO stays */
+  {
+    pid_t pid = reader(at("fifo"), at("fifo.out"));
+    int st = -1;
+
+    CHECK(pid > 0 && wait_reader(at("fifo")) == 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_fs_write_output(at("fifo"), "OWN fifo", 8, &own, 0, NULL, &err),
+                 MB_OK);
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+          WEXITSTATUS(st) == 0);
+    text = mb_test_slurp(at("fifo.out"), NULL);
+    CHECK(text && strcmp(text, "OWN fifo") == 0);
+    free(text);
+    CHECK_EQ_INT(kind(at("fifo")), S_IFIFO);
+  }
+  /* reading never blocks: a FIFO where a file belongs is refused */
+  mb_error_init(&err);
+  {
+    unsigned char *buf;
+    size_t len;
+
+    CHECK_EQ_INT(mb_fs_read_file(at("fifo"), 1, &buf, &len, &err), MB_EINVALID);
+    CHECK(strstr(err.text, "FIFO") != NULL);
+  }
+}
+
+/* The commands that write output, on the same kinds of paths. */
+static void command_cases(void)
+{
+  const char *run = MB_SOURCE_DIR "/tests/data/report/run";
+  char out[600];
+  int have_dev = kind(at("null")) == S_IFCHR;
+
+  if (have_dev) {
+    const char *w[] = {"mebench", "report", "-o", at("null"), run};
+
+    CHECK_EQ_INT(mb_test_cli(w, 5), 0);
+    CHECK_EQ_INT(kind(at("null")), S_IFCHR);
+  }
+  {
+    const char *w[] = {"mebench", "report", "-o", at("fifo"), run};
+
+    CHECK_EQ_INT(mb_test_cli(w, 5), 1); /* no reader: fails at once */
+    CHECK_EQ_INT(kind(at("fifo")), S_IFIFO);
+  }
+  { /* a link to an older report: written through */
+    const char *w[] = {"mebench", "report", "-o", at("report.md"), run};
+    const char *l[] = {"mebench", "report", "-o", at("link-report"), run};
+    char *text;
+
+    CHECK_EQ_INT(mb_test_cli(w, 5), 0);
+    CHECK(symlink("report.md", at("link-report")) == 0);
+    CHECK(mb_test_write_text(at("report.md"), "# mebench report (old)\n") == 0);
+    CHECK_EQ_INT(mb_test_cli(l, 5), 0);
+    CHECK_EQ_INT(kind(at("link-report")), S_IFLNK);
+    text = mb_test_slurp(at("report.md"), NULL);
+    CHECK(text && strstr(text, "(old)") == NULL &&
+          strncmp(text, "# mebench report", 16) == 0);
+    free(text);
+  }
+  { /* report -o onto another kind of file */
+    const char *w[] = {"mebench", "report", "-o", at("other"), run};
+
+    CHECK_EQ_INT(mb_test_cli(w, 5), 1);
+  }
+  if (have_dev) {
+    const char *w[] = {"mebench", "compare", run, run, "--gab", at("null")};
+
+    CHECK_EQ_INT(mb_test_cli(w, 6), 0);
+    CHECK_EQ_INT(kind(at("null")), S_IFCHR);
+  }
+  { /* baseline onto a FIFO nobody reads: refused at once */
+    const char *w[] = {"mebench", "baseline", "--force", "--dir", dir, run, "pipe"};
+
+    CHECK(mkfifo(at("pipe.json"), 0644) == 0);
+    CHECK_EQ_INT(mb_test_cli(w, 7), 1);
+    CHECK_EQ_INT(kind(at("pipe.json")), S_IFIFO);
+  }
+  { /* plotdata into a folder holding someone else's file of the same name */
+    const char *w[] = {"mebench", "plotdata", run, out};
+
+    snprintf(out, sizeof(out), "%s/plots", dir);
+    CHECK(mkdir(out, 0755) == 0);
+    CHECK(mb_test_write_text(at("plots/common.gp"), "precious\n") == 0);
+    CHECK_EQ_INT(mb_test_cli(w, 4), 1);
+    CHECK(unlink(at("plots/common.gp")) == 0);
+    CHECK_EQ_INT(mb_test_cli(w, 4), 0);
+    CHECK_EQ_INT(mb_test_cli(w, 4), 0); /* its own files are replaced */
+  }
+}
+
+int main(void)
+{
+  if (!mkdtemp(dir)) {
+    fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+    return 1;
+  }
+  alarm(50); /* a hang is a failure, not a stuck test */
+  rule_cases();
+  command_cases();
+  mb_test_rmtree(dir);
+  return CHECK_DONE();
+}
