@@ -220,26 +220,31 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 
 /* Any alphabet: the most common value of a window, ties going to the value
  * seen most recently, kept up to date as the window slides; a full rescan is
- * needed only when the current most common value leaves the window. */
+ * needed only when the current most common value leaves the window. Each
+ * value's count and last position are one key, count << 32 | position, so
+ * that the most common value is the one with the largest key (a position
+ * names its value: s[position]) and the rescan is a plain maximum. */
+#define MCW_COUNT_ONE ((uint64_t)1 << 32)
+
 static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
-  size_t *cnt = calloc((size_t)MCW_WINDOWS * k * 2, sizeof *cnt);
-  size_t *last, score[MCW_WINDOWS] = {0}, i;
+  uint64_t *key = calloc((size_t)MCW_WINDOWS * k, sizeof *key);
+  size_t score[MCW_WINDOWS] = {0}, i;
   unsigned freq[MCW_WINDOWS] = {0}, y, v;
   int j, winner = 0;
 
-  if (!cnt)
+  if (!key)
     return MB_ENOMEM;
-  last = cnt + (size_t)MCW_WINDOWS * k;
   for (i = 0; i < mcw_w[MCW_WINDOWS - 1]; i++) {
     y = s[i];
     for (j = 0; j < MCW_WINDOWS; j++) {
-      size_t *c = cnt + (size_t)j * k;
+      uint64_t *c = key + (size_t)j * k;
+
       if (i >= mcw_w[j])
         continue;
-      if (++c[y] >= c[freq[j]])
+      c[y] = ((c[y] >> 32) + 1u) << 32 | (uint64_t)i;
+      if (c[y] >= c[freq[j]])
         freq[j] = y;
-      last[(size_t)j * k + y] = i;
     }
   }
 
@@ -250,7 +255,7 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
     else
       t->run = 0;
     for (j = 0; j < MCW_WINDOWS; j++) {
-      size_t *c = cnt + (size_t)j * k, *l = last + (size_t)j * k;
+      uint64_t *c = key + (size_t)j * k;
       unsigned gone;
 
       if (i < mcw_w[j])
@@ -258,22 +263,25 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
       if (freq[j] == y && ++score[j] >= score[winner])
         winner = j;
       gone = s[i - mcw_w[j]];
-      c[gone]--;
-      c[y]++;
-      l[y] = i;
+      c[gone] -= MCW_COUNT_ONE;
+      c[y] = ((c[y] >> 32) + 1u) << 32 | (uint64_t)i;
       if (gone != freq[j]) {
-        if (c[y] >= c[freq[j]])
+        if (c[y] > c[freq[j]])
           freq[j] = y;
+      } else if ((c[y] >> 32) > (c[gone] >> 32) || gone == y) {
+        /* y now has at least the count the leaving value had, which no
+         * other value exceeded, and the latest position. */
+        freq[j] = y;
       } else {
-        unsigned best = y; /* y is in the window with the latest position */
+        uint64_t best = 0;
+
         for (v = 0; v < k; v++)
-          if (c[v] > c[best] || (c[v] == c[best] && c[v] > 0 && l[v] > l[best]))
-            best = v;
-        freq[j] = best;
+          best = c[v] > best ? c[v] : best;
+        freq[j] = s[(uint32_t)best];
       }
     }
   }
-  free(cnt);
+  free(key);
   return MB_OK;
 }
 
@@ -513,13 +521,27 @@ struct trie_node {
 #define TRIE_INDEX_BITS 24
 #define TRIE_INDEX_MASK ((1u << TRIE_INDEX_BITS) - 1)
 
+/* The extra children (kind 0) and postfixes (kind 1) of the nodes of one
+ * context length: open addressing, a slot being the key (node index << 8 |
+ * symbol, TRIE_SLOT_EMPTY when free) and its value side by side, so that a
+ * probe touches one cache line, and one table per length and kind, so that
+ * the short contexts visited at every step stay in cache. */
+#define TRIE_SLOT_EMPTY UINT32_MAX
+
+struct trie_slot {
+  uint32_t key, val;
+};
+
+struct trie_table {
+  struct trie_slot *slot;
+  size_t slots, fill;
+};
+
 struct trie {
   struct trie_node *lvl[TRIE_LEVELS];
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
-  uint64_t *key;        /* hash: 0 empty, else ((node << 9 | kind << 8 | sym) + 1) */
-  uint32_t *val;
-  size_t slots, fill;
+  struct trie_table tab[TRIE_LEVELS][2];
 };
 
 static struct trie_node *trie_at(const struct trie *t, uint32_t id)
@@ -527,23 +549,35 @@ static struct trie_node *trie_at(const struct trie *t, uint32_t id)
   return &t->lvl[id >> TRIE_INDEX_BITS][id & TRIE_INDEX_MASK];
 }
 
+static struct trie_slot *trie_slots_new(size_t slots)
+{
+  struct trie_slot *sl = malloc(slots * sizeof *sl);
+
+  if (sl)
+    memset(sl, 0xff, slots * sizeof *sl);
+  return sl;
+}
+
 static int trie_init(struct trie *t)
 {
-  unsigned l;
+  unsigned l, kind;
 
   memset(t, 0, sizeof *t);
   for (l = 0; l < TRIE_LEVELS; l++) {
     t->cap[l] = l < 2 ? 256 : 1024;
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
+    for (kind = 0; kind < 2; kind++) {
+      t->tab[l][kind].slots = 64;
+      t->tab[l][kind].slot = trie_slots_new(64);
+      if (!t->tab[l][kind].slot)
+        return MB_ENOMEM;
+    }
   }
   t->pair_child = malloc(256 * 256 * sizeof *t->pair_child);
-  t->slots = 1024;
-  t->key = calloc(t->slots, sizeof *t->key);
-  t->val = malloc(t->slots * sizeof *t->val);
   for (l = 0; l < TRIE_LEVELS; l++)
     if (!t->lvl[l])
       return MB_ENOMEM;
-  if (!t->pair_child || !t->key || !t->val)
+  if (!t->pair_child)
     return MB_ENOMEM;
   memset(t->pair_child, 0xff, 256 * 256 * sizeof *t->pair_child);
   t->used[0] = 1; /* reserve id 0: no context */
@@ -556,69 +590,75 @@ static void trie_cleanup(struct trie *t)
 {
   unsigned l;
 
-  for (l = 0; l < TRIE_LEVELS; l++)
+  for (l = 0; l < TRIE_LEVELS; l++) {
     free(t->lvl[l]);
+    free(t->tab[l][0].slot);
+    free(t->tab[l][1].slot);
+  }
   free(t->pair_child);
-  free(t->key);
-  free(t->val);
 }
 
-static size_t trie_hash(uint64_t key, size_t slots)
+static size_t trie_hash(uint32_t key, size_t slots)
 {
-  return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
+  return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
 }
 
-static uint32_t *trie_find(const struct trie *t, uint64_t key)
-{
-  size_t h = trie_hash(key, t->slots);
+/* The key of (node id, sym) in its length's tables. */
 
-  for (;; h = (h + 1) & (t->slots - 1)) {
-    if (t->key[h] == key)
-      return &t->val[h];
-    if (!t->key[h])
+static uint32_t trie_key(uint32_t id, uint8_t sym)
+{
+  return (id & TRIE_INDEX_MASK) << 8 | sym;
+}
+
+static uint32_t *trie_find(const struct trie *t, uint32_t id, unsigned kind,
+                           uint8_t sym)
+{
+  const struct trie_table *tb = &t->tab[id >> TRIE_INDEX_BITS][kind];
+  uint32_t key = trie_key(id, sym);
+  size_t h = trie_hash(key, tb->slots);
+
+  for (;; h = (h + 1) & (tb->slots - 1)) {
+    if (tb->slot[h].key == key)
+      return &tb->slot[h].val;
+    if (tb->slot[h].key == TRIE_SLOT_EMPTY)
       return NULL;
   }
 }
 
-static int trie_put(struct trie *t, uint64_t key, uint32_t val)
+static int trie_put(struct trie *t, uint32_t id, unsigned kind, uint8_t sym,
+                    uint32_t val)
 {
+  struct trie_table *tb = &t->tab[id >> TRIE_INDEX_BITS][kind];
+  uint32_t key = trie_key(id, sym);
   size_t h;
 
-  if ((t->fill + 1) * 4 > t->slots * 3) {
-    size_t old = t->slots, i;
-    uint64_t *ok = t->key;
-    uint32_t *ov = t->val;
+  if ((tb->fill + 1) * 4 > tb->slots * 3) {
+    size_t old = tb->slots, i;
+    struct trie_slot *os = tb->slot;
 
-    t->slots *= 2;
-    t->key = calloc(t->slots, sizeof *t->key);
-    t->val = malloc(t->slots * sizeof *t->val);
-    if (!t->key || !t->val) {
-      free(ok);
-      free(ov);
+    tb->slot = trie_slots_new(old * 2);
+    if (!tb->slot) {
+      tb->slot = os;
       return MB_ENOMEM;
     }
+    tb->slots = old * 2;
     for (i = 0; i < old; i++) {
-      if (!ok[i])
+      if (os[i].key == TRIE_SLOT_EMPTY)
         continue;
-      for (h = trie_hash(ok[i], t->slots); t->key[h]; h = (h + 1) & (t->slots - 1))
+      for (h = trie_hash(os[i].key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+           h = (h + 1) & (tb->slots - 1))
         ;
-      t->key[h] = ok[i];
-      t->val[h] = ov[i];
+      tb->slot[h] = os[i];
     }
-    free(ok);
-    free(ov);
+    free(os);
   }
-  for (h = trie_hash(key, t->slots); t->key[h]; h = (h + 1) & (t->slots - 1))
+  for (h = trie_hash(key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+       h = (h + 1) & (tb->slots - 1))
     ;
-  t->key[h] = key;
-  t->val[h] = val;
-  t->fill++;
+  tb->slot[h].key = key;
+  tb->slot[h].val = val;
+  tb->fill++;
   return MB_OK;
-}
-
-static uint64_t trie_key(uint32_t node, unsigned kind, uint8_t sym)
-{
-  return (((uint64_t)node << 9) | ((uint64_t)kind << 8) | sym) + 1;
 }
 
 static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
@@ -635,7 +675,7 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
     return nd->child;
   if (!(nd->flags & TRIE_MORE_CHILDREN))
     return TRIE_NONE;
-  v = trie_find(t, trie_key(id, 0, sym));
+  v = trie_find(t, id, 0, sym);
   return v ? *v : TRIE_NONE;
 }
 
@@ -648,7 +688,8 @@ static uint32_t trie_new_node(struct trie *t, unsigned l)
   uint32_t c;
   struct trie_node *nd;
 
-  if (l >= TRIE_LEVELS)
+  /* Index TRIE_INDEX_MASK stays unused: its key could equal TRIE_SLOT_EMPTY. */
+  if (l >= TRIE_LEVELS || t->used[l] >= TRIE_INDEX_MASK)
     return TRIE_NONE;
   if (t->used[l] == t->cap[l]) {
     uint32_t cap = t->cap[l] * 2;
@@ -686,7 +727,7 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
     nd->child = c;
     nd->child_sym = sym;
   } else {
-    if (trie_put(t, trie_key(id, 0, sym), c) != MB_OK)
+    if (trie_put(t, id, 0, sym, c) != MB_OK)
       return TRIE_NONE;
     nd->flags |= TRIE_MORE_CHILDREN;
   }
@@ -710,11 +751,10 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
     c = 1;
   } else if (nd->first_y == y) {
     c = ++nd->first_count;
-  } else if ((nd->flags & TRIE_MORE_POSTFIXES) &&
-             (v = trie_find(t, trie_key(id, 1, y)))) {
+  } else if ((nd->flags & TRIE_MORE_POSTFIXES) && (v = trie_find(t, id, 1, y))) {
     c = ++*v;
   } else if (allow_new) {
-    if (trie_put(t, trie_key(id, 1, y), 1) != MB_OK)
+    if (trie_put(t, id, 1, y, 1) != MB_OK)
       return MB_ENOMEM;
     nd->flags |= TRIE_MORE_POSTFIXES;
     c = 1;

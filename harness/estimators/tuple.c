@@ -11,13 +11,14 @@
  *
  * - radix: the symbols are bit-packed (b bits each, b from the largest
  *   symbol), so any 64 bits of a suffix are one unaligned read. Suffixes are
- *   bucketed on their first 8 bits, then each group is sorted on its next 64
- *   bits held as keys (large groups first take in-place byte passes) and
- *   emitted in order straight into the walk, its LCP with the one before
- *   read off the first differing key bit. Neither a suffix array nor an LCP
- *   array exists whole: on large inputs the buckets are filled a quarter of
- *   the suffixes at a time. Fast when repeats are short, as in data with
- *   entropy; a work budget bounds it on repetitive data.
+ *   bucketed on their first bits, then each group is sorted on its next 64
+ *   bits held as keys and emitted in order straight into the walk, its LCP
+ *   with the one before read off the first differing key bit. Neither a
+ *   suffix array nor an LCP array exists whole: the buckets are filled part
+ *   of the suffixes at a time, by bitmaps (sort_by_bitmaps) or by runs of
+ *   16-bit prefixes with their keys (sort_by_runs, for skewed or very large
+ *   inputs). Fast when repeats are short, as in data with entropy; a work
+ *   budget bounds it on repetitive data.
  * - SA-IS (Nong, Zhang and Chan's induced sorting) for the suffix array, then
  *   the permuted-LCP method (Kärkkäinen, Manzini and Puglisi): linear time
  *   whatever the data, 8 bytes per symbol. Used when the radix sort gives up.
@@ -29,6 +30,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 /* §6.3.5 step 1: t-tuples are used while the most common one occurs at least
  * 35 times; §6.3.6 step 1 starts LRS at the first length below that. */
@@ -39,6 +43,27 @@
 #define MB_TUPLE_ZALPHA 2.575829303548900384158L
 
 #define EMPTY UINT32_MAX
+
+/* Large arrays read or written at random: on Linux, aligned to and backed by
+ * 2 MiB pages where the kernel allows it, which removes most TLB misses of
+ * the bucket scatter and of the text reads (about a third of the sort's
+ * time at 32 Mbit). Released with free(). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *big_alloc(size_t size)
+{
+  void *p = NULL;
+
+  if (size < HUGE_PAGE)
+    return malloc(size ? size : 1);
+  size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+  if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+    return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+  return p;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Interval accumulator over the LCP sequence in suffix order.              */
@@ -95,6 +120,29 @@ static void acc_free(struct acc *a)
   free(a->m);
   free(a->d);
   free(a);
+}
+
+/* Room in m[] and d[] for lcps up to l, in one step (no doubling). */
+static int acc_reserve(struct acc *a, size_t l)
+{
+  size_t cap = l + 2;
+  uint32_t *m;
+  uint64_t *d;
+
+  if (cap <= a->cap)
+    return MB_OK;
+  m = realloc(a->m, cap * sizeof(*m));
+  if (!m)
+    return MB_ENOMEM;
+  a->m = m;
+  d = realloc(a->d, cap * sizeof(*d));
+  if (!d)
+    return MB_ENOMEM;
+  a->d = d;
+  memset(a->m + a->cap, 0, (cap - a->cap) * sizeof(*a->m));
+  memset(a->d + a->cap, 0, (cap - a->cap) * sizeof(*a->d));
+  a->cap = cap;
+  return MB_OK;
 }
 
 /* Walk the buffered lcps: close the intervals each one ends, open the one it
@@ -402,7 +450,7 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
 {
   struct text t = {s, NULL};
   uint32_t *sa, *phi;
-  uint32_t i, r, h;
+  uint32_t i, r, h, vmax;
   int rc;
 
   sa = malloc((size_t)n * sizeof(*sa));
@@ -437,9 +485,23 @@ static int stats_sais(const uint8_t *s, uint32_t n, struct acc *a)
     if (h > 0)
       h--;
   }
-  for (r = 1; r < n; r++)
-    acc_push(a, phi[sa[r]]);
+  /* The LCPs in sorted order replace the suffix array, and phi goes before
+   * the walk's arrays (12 bytes per unit of the deepest LCP) are made: on
+   * repetitive data that depth is close to n. */
+  vmax = 0;
+  for (r = 1; r < n; r++) {
+    uint32_t l = phi[sa[r]];
+
+    sa[r - 1] = l;
+    vmax = l > vmax ? l : vmax;
+  }
   free(phi);
+  if (acc_reserve(a, vmax) != MB_OK) {
+    free(sa);
+    return MB_ENOMEM;
+  }
+  for (r = 0; r + 1 < n; r++)
+    acc_push(a, sa[r]);
   free(sa);
   return a->nomem ? MB_ENOMEM : MB_OK;
 }
@@ -847,59 +909,138 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
-/* Bits of the first bucketing pass. */
+/* Bits of sort_keys's out-of-place pass (about one key per sub-bucket on
+ * the buckets of uniform data up to 2^19 suffixes). */
+#define SORT_KEYS_DIGIT 15u
+
+/* Sort pairs (k[i], x[i]), i < m, on the key bits below the top sh bits
+ * (equal in all), in memory: groups that fit the buffers tk/tx (tcap pairs)
+ * take one out-of-place pass on up to KEY_DIGIT bits (about one key per
+ * sub-bucket) and are copied back, except at the top level (top = 1): then
+ * the sorted pairs are left in tk/tx and 1 is returned; larger ones first
+ * take in-place byte passes. cnt has room for 2^SORT_KEYS_DIGIT counts. */
+static int sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *tk,
+                     uint32_t *tx, size_t tcap, uint32_t *cnt, int top)
+{
+  size_t i, lo, nb;
+  unsigned kd, shift;
+
+  if (m <= RADIX_LEAF || sh >= 56 || m > tcap) {
+    size_t c[256], start[257], next[256];
+    unsigned bk;
+
+    if (m <= RADIX_LEAF || sh >= 56 || !tk) {
+      sort_pairs(k, x, m, sh);
+      return 0;
+    }
+    /* Too large for the buffers: one in-place pass on the next byte. */
+    shift = 56u - sh;
+    memset(c, 0, sizeof(c));
+    for (i = 0; i < m; i++)
+      c[(k[i] >> shift) & 255u]++;
+    start[0] = 0;
+    for (bk = 0; bk < 256; bk++) {
+      start[bk + 1] = start[bk] + c[bk];
+      next[bk] = start[bk];
+    }
+    for (bk = 0; bk < 256; bk++) {
+      while (next[bk] < start[bk + 1]) {
+        uint64_t kv = k[next[bk]];
+        uint32_t xv = x[next[bk]];
+        unsigned dg = (unsigned)((kv >> shift) & 255u);
+
+        while (dg != bk) {
+          uint64_t k2 = k[next[dg]];
+          uint32_t x2 = x[next[dg]];
+
+          k[next[dg]] = kv;
+          x[next[dg]++] = xv;
+          kv = k2;
+          xv = x2;
+          dg = (unsigned)((kv >> shift) & 255u);
+        }
+        k[next[bk]] = kv;
+        x[next[bk]++] = xv;
+      }
+    }
+    for (bk = 0; bk < 256; bk++)
+      if (c[bk] > 1)
+        sort_keys(k + start[bk], x + start[bk], c[bk], sh + 8, tk, tx, tcap, cnt, 0);
+    return 0;
+  }
+  kd = bit_length(m) > SORT_KEYS_DIGIT ? SORT_KEYS_DIGIT : bit_length(m);
+  if (kd > 64u - sh)
+    kd = 64u - sh;
+  shift = 64u - sh - kd;
+  nb = (size_t)1 << kd;
+  memset(cnt, 0, nb * sizeof(*cnt));
+  for (i = 0; i < m; i++)
+    cnt[(k[i] >> shift) & (nb - 1)]++;
+  {
+    uint32_t sum = 0;
+
+    for (i = 0; i < nb; i++) {
+      uint32_t c = cnt[i];
+
+      cnt[i] = sum;
+      sum += c;
+    }
+  }
+  for (i = 0; i < m; i++) {
+    uint32_t at = cnt[(k[i] >> shift) & (nb - 1)]++;
+
+    tk[at] = k[i];
+    tx[at] = x[i];
+  }
+  /* cnt[g] is now the end of sub-bucket g. */
+  for (lo = 0, i = 0; i < nb; i++) {
+    size_t c = cnt[i] - lo;
+
+    if (c == 2 && tk[lo] > tk[lo + 1]) {
+      uint64_t kv = tk[lo];
+      uint32_t xv = tx[lo];
+
+      tk[lo] = tk[lo + 1];
+      tx[lo] = tx[lo + 1];
+      tk[lo + 1] = kv;
+      tx[lo + 1] = xv;
+    } else if (c > 2) {
+      sort_pairs(tk + lo, tx + lo, c, sh + kd);
+    }
+    lo = cnt[i];
+  }
+  if (top)
+    return 1; /* the caller reads them from tk/tx */
+  memcpy(k, tk, m * sizeof(*k));
+  memcpy(x, tx, m * sizeof(*x));
+  return 0;
+}
+
+/* Bits of the first bucketing pass of sort_by_bitmaps. */
 #define RADIX_TOP_BITS 8u
-/* From this many symbols on, suffixes are bucketed in RADIX_CHUNKS runs. */
+/* From this many symbols on, sort_by_bitmaps buckets suffixes in
+ * RADIX_CHUNKS runs. */
 #define RADIX_CHUNK_MIN ((uint32_t)1 << 22)
 #define RADIX_CHUNKS 4u
 
-/* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. */
-static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
+/* The sort when no 8-bit prefix is shared by more than KEY_MAX_BUCKET
+ * suffixes (data with entropy, up to a few million symbols): suffixes are
+ * bucketed on their first 8 bits, a quarter of the buckets at a time on
+ * large inputs (one bitmap of positions per quarter, made in the counting
+ * pass), and each bucket is sorted by sort_group on keys read from the
+ * text in position order. MB_OK, MB_ENOMEM or MB_EINTERNAL (gave up). */
+static int sort_by_bitmaps(struct radix *r)
 {
-  struct radix r;
-  uint64_t *w;
-  uint32_t *sa;
+  const uint32_t n = r->n;
+  uint32_t *sa = NULL;
   uint32_t cnt[1u << RADIX_TOP_BITS], pos[1u << RADIX_TOP_BITS];
   uint8_t run_of[1u << RADIX_TOP_BITS];
   uint64_t *bits = NULL;
-  size_t nwords, i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
+  size_t i, b0, b1, prev = 0, top = (size_t)1 << RADIX_TOP_BITS, keyed;
   size_t nruns, run, nw, j;
   uint32_t k, cap, largest = 0;
   int first = 1;
   int rc = MB_OK;
-
-  memset(&r, 0, sizeof(r));
-  r.n = n;
-  r.b = symbol_bits(s, n);
-  r.nbits = (uint64_t)n * r.b;
-  r.budget = (uint64_t)n * RADIX_WORK_PER_SYMBOL + 4096u;
-  r.acc = a;
-  nwords = (size_t)(r.nbits / 64u) + 2u;
-  w = calloc(nwords, sizeof(*w));
-  sa = NULL;
-  r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
-  r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
-  if (!w || !r.scratch || !r.kcnt) {
-    rc = MB_ENOMEM;
-    goto out;
-  }
-  {
-    uint64_t p = 0;
-
-    for (i = 0; i < n; i++, p += r.b) {
-      /* Symbols are MSB first; a symbol may straddle two words. */
-      uint64_t v = s[i];
-      unsigned o = (unsigned)(p & 63u), end = o + r.b;
-
-      if (end <= 64) {
-        w[p >> 6] |= v << (64u - end);
-      } else {
-        w[p >> 6] |= v >> (end - 64u);
-        w[(p >> 6) + 1] |= v << (128u - end);
-      }
-    }
-  }
-  r.w = w;
 
   /* Bucket by the first bits. The suffix buffer holds one run of
    * consecutive buckets at a time: on large inputs a quarter of the buckets
@@ -921,7 +1062,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     uint32_t kend = j + 1 < nw ? (uint32_t)(j + 1) * 64u : n;
 
     for (k = (uint32_t)j * 64u; k < kend; k++) {
-      size_t t = (size_t)(window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS));
+      size_t t = (size_t)(window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS));
 
       cnt[t]++;
       word[t * nruns / top] |= (uint64_t)1 << (k & 63u);
@@ -945,9 +1086,9 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   }
   keyed = largest < KEY_MAX_BUCKET ? largest : KEY_MAX_BUCKET;
   if (keyed > RADIX_LEAF) {
-    r.key = malloc(2 * keyed * sizeof(*r.key));
-    r.idx = malloc(keyed * sizeof(*r.idx));
-    if (!r.key || !r.idx) {
+    r->key = malloc(2 * keyed * sizeof(*r->key));
+    r->idx = malloc(keyed * sizeof(*r->idx));
+    if (!r->key || !r->idx) {
       rc = MB_ENOMEM;
       goto out;
     }
@@ -957,7 +1098,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     rc = MB_ENOMEM;
     goto out;
   }
-  for (b0 = 0, run = 0; b0 < top && !r.gave_up; b0 = b1, run++) {
+  for (b0 = 0, run = 0; b0 < top && !r->gave_up; b0 = b1, run++) {
     uint32_t sum = 0, lo;
 
     for (b1 = b0; b1 < top && run_of[b1] == run; b1++) {
@@ -967,7 +1108,7 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
     /* Suffixes enter each bucket in position order. */
     if (nruns == 1) {
       for (k = 0; k < n; k++)
-        sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+        sa[pos[window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS)]++] = k;
     } else {
       const uint64_t *bm = bits + run * nw;
 
@@ -977,31 +1118,331 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
         while (word) {
           k = (uint32_t)(j * 64u) + (uint32_t)__builtin_ctzll(word);
           word &= word - 1u;
-          sa[pos[window(&r, (uint64_t)k * r.b) >> (64u - RADIX_TOP_BITS)]++] = k;
+          sa[pos[window(r, (uint64_t)k * r->b) >> (64u - RADIX_TOP_BITS)]++] = k;
         }
       }
     }
-    for (i = b0, lo = 0; i < b1 && !r.gave_up; i++) {
+    for (i = b0, lo = 0; i < b1 && !r->gave_up; i++) {
       uint32_t m = cnt[i];
 
       if (m == 0)
         continue;
       if (!first)
-        r.next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
+        r->next_lcp = RADIX_TOP_BITS - bit_length(prev ^ i);
       first = 0;
       prev = i;
-      sort_group(&r, sa + lo, m, RADIX_TOP_BITS, 0);
+      sort_group(r, sa + lo, m, RADIX_TOP_BITS, 0);
       lo += m;
     }
   }
-  if (r.gave_up)
+  if (r->gave_up)
     rc = MB_EINTERNAL;
-  else if (a->nomem)
+out:
+  free(sa);
+  free(bits);
+  return rc;
+}
+
+/* Bits of the prefix the suffixes are first bucketed on. */
+#define TOP_BITS 16u
+#define TOP_BUCKETS ((size_t)1 << TOP_BITS)
+/* Suffixes are sorted a run of consecutive prefixes at a time, each run
+ * holding at most about this share of them (or RUN_MIN), with their keys. */
+#define RUN_SHARE 16u
+#define RUN_MIN ((size_t)1 << 20)
+/* Buckets of up to this many suffixes are sorted on their keys out of
+ * place (20 bytes a suffix); larger ones first take in-place passes. */
+#define KEY_TEMP_MAX ((size_t)1 << 19)
+
+/* One run of prefixes [lo, hi), holding m suffixes. */
+struct keyed_run {
+  uint32_t lo, hi;
+  size_t m;
+};
+
+/* The prefix (first TOP_BITS bits) of the suffix at bit p. */
+static inline uint32_t prefix_at(const struct radix *r, uint64_t p)
+{
+  return (uint32_t)(window(r, p) >> (64u - TOP_BITS));
+}
+
+/* Runs are numbered 0..MAX_RUNS-1 in a nibble per suffix; NO_RUN marks
+ * the padding after the last suffix. */
+#define MAX_RUNS 15u
+#define NO_RUN 15u
+#define NIBBLES_ONE 0x1111111111111111ull
+
+/* Runs of consecutive prefixes holding at most cap suffixes each (a prefix
+ * holding more is a run of its own); returns how many. */
+static size_t cut_runs(const uint32_t *cnt, size_t cap, struct keyed_run *runs)
+{
+  size_t i, nruns = 0;
+
+  for (i = 0; i < TOP_BUCKETS; i++) {
+    if (nruns == 0 || runs[nruns - 1].m + cnt[i] > cap) {
+      runs[nruns].lo = (uint32_t)i;
+      runs[nruns].m = 0;
+      nruns++;
+    }
+    runs[nruns - 1].hi = (uint32_t)i + 1u;
+    runs[nruns - 1].m += cnt[i];
+  }
+  return nruns;
+}
+
+/* The sort otherwise (skewed prefixes, or tens of millions of suffixes):
+ * cnt holds the number of suffixes of each 16-bit prefix. The prefixes are
+ * cut into runs of consecutive ones, each holding about a RUN_SHARE-th of
+ * the suffixes; one pass per run over a nibble per suffix (its run) puts
+ * each suffix of the run with its next 64 bits as a key in its bucket
+ * (first 8 bits, or next 8 when the run shares them); each bucket is
+ * sorted on the keys in memory (sort_keys), and only suffixes whose keys
+ * tie read the text again, in sort_group. Memory: 12 bytes per suffix of
+ * the largest run, half a byte per suffix. MB_OK, MB_ENOMEM or
+ * MB_EINTERNAL (gave up). */
+static int sort_by_runs(struct radix *r, const uint32_t *cnt)
+{
+  const uint32_t n = r->n;
+  uint64_t *keys = NULL;
+  uint32_t *idx = NULL;
+  uint64_t *nib = NULL;
+  uint8_t run_of[TOP_BUCKETS];
+  struct keyed_run *runs = NULL;
+  size_t i, nruns = 0, cap, bufcap = 0, largest = 0, group = 0, keyed, nnib;
+  int rc = MB_OK;
+
+  /* Runs of at most a RUN_SHARE-th of the suffixes, or a little more when
+   * that takes more than MAX_RUNS runs (skewed prefixes). */
+  runs = malloc((TOP_BUCKETS + 1) * sizeof(*runs));
+  if (!runs) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  {
+    size_t lo_cap = n / RUN_SHARE > RUN_MIN ? n / RUN_SHARE : RUN_MIN, hi_cap = n;
+
+    if (cut_runs(cnt, lo_cap, runs) > MAX_RUNS) {
+      while (lo_cap + 1 < hi_cap) { /* cut_runs(hi_cap) fits, lo_cap does not */
+        size_t mid = lo_cap + (hi_cap - lo_cap) / 2;
+
+        if (cut_runs(cnt, mid, runs) > MAX_RUNS)
+          lo_cap = mid;
+        else
+          hi_cap = mid;
+      }
+      cap = hi_cap;
+    } else {
+      cap = lo_cap;
+    }
+  }
+  nruns = cut_runs(cnt, cap, runs);
+  for (i = 0; i < TOP_BUCKETS; i++) {
+    /* largest: the most suffixes sharing their first 8 bits, a bound on
+     * the buckets sort_keys takes. */
+    group = (i & 255u) ? group + cnt[i] : cnt[i];
+    if (group > largest)
+      largest = group;
+  }
+  for (i = 0; i < nruns; i++) {
+    uint32_t g;
+
+    if (runs[i].m > bufcap)
+      bufcap = runs[i].m;
+    for (g = runs[i].lo; g < runs[i].hi; g++)
+      run_of[g] = (uint8_t)i;
+  }
+  keyed = largest < KEY_TEMP_MAX ? largest : KEY_TEMP_MAX;
+  if (keyed > RADIX_LEAF) {
+    r->key = malloc(2 * keyed * sizeof(*r->key));
+    r->idx = malloc(keyed * sizeof(*r->idx));
+    if (!r->key || !r->idx) {
+      rc = MB_ENOMEM;
+      goto out;
+    }
+  }
+  /* Each suffix's run in a nibble, so that a run's pass visits only its
+   * own suffixes; the padding belongs to no run. */
+  nnib = (size_t)n / 16u + 1u;
+  nib = big_alloc(nnib * sizeof(*nib));
+  keys = big_alloc(bufcap * sizeof(*keys));
+  idx = big_alloc(bufcap * sizeof(*idx));
+  if (!nib || !keys || !idx) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  for (i = 0; i < nnib; i++) {
+    uint64_t word = 0;
+    unsigned j;
+
+    for (j = 0; j < 16; j++) {
+      uint64_t k = (uint64_t)i * 16u + j;
+      unsigned id = k < n ? run_of[prefix_at(r, k * r->b)] : NO_RUN;
+
+      word |= (uint64_t)id << (4u * j);
+    }
+    nib[i] = word;
+  }
+
+  for (i = 0; i < nruns && !r->gave_up; i++) {
+    uint32_t lo = runs[i].lo, hi = runs[i].hi, g, sum = 0, dcnt[256], doff[256];
+    /* Bucket on the first 8 bits, or on the next 8 when the whole run
+     * shares them; the key is the 64 bits after the bucket's digit. */
+    const int low = (lo >> 8) == ((hi - 1u) >> 8);
+    const unsigned kb = low ? 16u : 8u, base = low ? (lo & 255u) : (lo >> 8);
+    const uint64_t self = NIBBLES_ONE * i;
+    unsigned dg;
+    size_t j;
+
+    if (runs[i].m == 0)
+      continue;
+    memset(dcnt, 0, sizeof(dcnt));
+    for (g = lo; g < hi; g++)
+      dcnt[(low ? (g & 255u) : (g >> 8)) - base] += cnt[g];
+    for (dg = 0; dg < 256; dg++) {
+      doff[dg] = sum;
+      sum += dcnt[dg];
+    }
+    /* Each suffix of the run into its bucket with its key; within a
+     * bucket in position order. */
+    for (j = 0; j < nnib; j++) {
+      uint64_t x = nib[j] ^ self;
+      /* The top bit of each nibble of x that is zero. */
+      uint64_t zero = ~(((x & 0x7777777777777777ull) + 0x7777777777777777ull) | x) &
+                      0x8888888888888888ull;
+
+      while (zero) {
+        uint32_t k = (uint32_t)(j * 16u + (unsigned)__builtin_ctzll(zero) / 4u);
+        uint64_t p = (uint64_t)k * r->b, head = window(r, p);
+        uint32_t pf = (uint32_t)(head >> (64u - TOP_BITS)),
+                 at = doff[(low ? (pf & 255u) : (pf >> 8)) - base]++;
+
+        zero &= zero - 1u;
+        keys[at] = (head << kb) | (kb ? window(r, p + 64u) >> (64u - kb) : 0);
+        idx[at] = k;
+      }
+    }
+    for (dg = 0, sum = 0; dg < 256 && !r->gave_up; dg++) {
+      size_t m = dcnt[dg], e, f;
+      uint64_t *k = keys + sum;
+      uint32_t *x = idx + sum;
+
+      if (m == 0)
+        continue;
+      sum += (uint32_t)m;
+      if (!spend(r, m))
+        break;
+      if (sort_keys(k, x, m, 0, r->key, r->idx, r->key ? keyed : 0, r->kcnt, 1)) {
+        /* The keyed sort of nested groups would reuse these buffers. */
+        k = r->key;
+        x = r->idx;
+        r->key_busy = 1;
+      }
+      if (r->emitted > 0) {
+        /* Where the last suffix emitted and this bucket's first differ. */
+        uint64_t pa = (uint64_t)(n - r->prev_bits / r->b) * r->b,
+                 pb = (uint64_t)x[0] * r->b;
+
+        r->next_lcp = (uint64_t)__builtin_clzll(window(r, pa) ^ window(r, pb));
+      }
+      for (e = 0; e < m && !r->gave_up; e = f) {
+        for (f = e + 1; f < m && k[f] == k[e]; f++)
+          ;
+        if (e > 0)
+          r->next_lcp = kb + (uint64_t)__builtin_clzll(k[e - 1] ^ k[e]);
+        if (f - e == 1)
+          emit(r, x[e]);
+        else
+          sort_group(r, x + e, f - e, kb + 64u, 1);
+      }
+      r->key_busy = 0;
+    }
+  }
+  if (r->gave_up)
+    rc = MB_EINTERNAL;
+out:
+  free(keys);
+  free(idx);
+  free(nib);
+  free(runs);
+  return rc;
+}
+
+/* MB_OK; MB_ENOMEM; MB_EINTERNAL when the work budget ran out. The text is
+ * packed, the suffixes counted by their first 16 bits, and the sort that
+ * suits those counts runs: sort_by_bitmaps when no 8-bit prefix holds more
+ * than KEY_MAX_BUCKET suffixes (it is the faster there), else
+ * sort_by_runs. */
+static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
+{
+  struct radix r;
+  uint64_t *w;
+  uint32_t *cnt = NULL;
+  size_t nwords, i, group = 0, largest = 0;
+  int rc = MB_OK;
+
+  memset(&r, 0, sizeof(r));
+  r.n = n;
+  r.b = symbol_bits(s, n);
+  r.nbits = (uint64_t)n * r.b;
+  r.budget = (uint64_t)n * RADIX_WORK_PER_SYMBOL + 4096u;
+  r.acc = a;
+  nwords = (size_t)(r.nbits / 64u) + 3u;
+  w = big_alloc(nwords * sizeof(*w));
+  if (w)
+    memset(w, 0, nwords * sizeof(*w));
+  r.scratch = malloc((size_t)RADIX_LEVELS * 2u * 257u * sizeof(*r.scratch));
+  r.kcnt = malloc(((size_t)1 << KEY_DIGIT) * sizeof(*r.kcnt));
+  cnt = calloc(TOP_BUCKETS, sizeof(*cnt));
+  if (!w || !r.scratch || !r.kcnt || !cnt) {
+    rc = MB_ENOMEM;
+    goto out;
+  }
+  {
+    uint64_t p = 0;
+
+    for (i = 0; i < n; i++, p += r.b) {
+      /* Symbols are MSB first; a symbol may straddle two words. */
+      uint64_t v = s[i];
+      unsigned o = (unsigned)(p & 63u), end = o + r.b;
+
+      if (end <= 64) {
+        w[p >> 6] |= v << (64u - end);
+      } else {
+        w[p >> 6] |= v >> (end - 64u);
+        w[(p >> 6) + 1] |= v << (128u - end);
+      }
+    }
+  }
+  r.w = w;
+
+  if (r.b == 1) {
+    uint64_t q;
+
+    for (q = 0; q < (r.nbits + 63u) / 64u; q++) {
+      uint64_t hi = w[q], lo = w[q + 1];
+      unsigned o, top = r.nbits - q * 64u < 64u ? (unsigned)(r.nbits - q * 64u) : 64u;
+
+      cnt[hi >> (64u - TOP_BITS)]++;
+      for (o = 1; o < top; o++)
+        cnt[((hi << o) | (lo >> (64u - o))) >> (64u - TOP_BITS)]++;
+    }
+  } else {
+    uint32_t k;
+
+    for (k = 0; k < n; k++)
+      cnt[prefix_at(&r, (uint64_t)k * r.b)]++;
+  }
+  for (i = 0; i < TOP_BUCKETS; i++) {
+    group = (i & 255u) ? group + cnt[i] : cnt[i];
+    if (group > largest)
+      largest = group;
+  }
+  rc = largest <= KEY_MAX_BUCKET ? sort_by_bitmaps(&r) : sort_by_runs(&r, cnt);
+  if (rc == MB_OK && a->nomem)
     rc = MB_ENOMEM;
 out:
   free(w);
-  free(sa);
-  free(bits);
+  free(cnt);
   free(r.scratch);
   free(r.kcnt);
   free(r.key);
@@ -1047,11 +1488,74 @@ int mb_tuple_stats_compute(const uint8_t *s, size_t n, enum mb_tuple_method meth
   return rc;
 }
 
+/* P_t of §6.3.5 step 2 (lrs = 0: Q[t] / (n - t + 1)) or §6.3.6 step 3
+ * (lrs = 1: S[t] / C(n - t + 1, 2)), in [0, 1]. */
+static long double tuple_p(const struct mb_tuple_stats *st, size_t n, size_t t, int lrs)
+{
+  uint64_t m = (uint64_t)(n - t + 1);
+
+  if (!lrs)
+    return (long double)st->q[t] / (long double)m;
+  return (long double)st->s[t] / (long double)(m * (m - 1u) / 2u);
+}
+
+/* Whether p^(1/t) is certainly below pmax, judged in double with a margin
+ * far above its rounding error. */
+static int below_max(long double p, size_t t, long double pmax)
+{
+  if (pmax <= 0.0L)
+    return 0;
+  if (p <= 0.0L)
+    return 1;
+  return log((double)p) / (double)t < log((double)pmax) - 1e-9;
+}
+
+#define ROOT_BLOCK 256u
+
+/* max of P_t^(1/t) over lo <= t <= hi, each power taken in long double as
+ * the reference tool does (§6.3.5 step 3, §6.3.6 step 4). On repetitive
+ * data hi - lo runs to millions and the largest root tends to be at the
+ * top, so blocks of t are taken from the top down and a block is skipped
+ * whole when (max P_t)^(1/t_max), which bounds every root in it since all
+ * P_t <= 1, is clearly below the maximum so far. Skipping only values
+ * that cannot be the maximum leaves the result unchanged. */
+static long double max_root(const struct mb_tuple_stats *st, size_t n, size_t lo,
+                            size_t hi, int lrs)
+{
+  long double pmax = 0.0L;
+  size_t top, bottom, t;
+
+  for (top = hi + 1; top > lo && pmax < 1.0L; top = bottom) {
+    long double pm = 0.0L;
+
+    bottom = top - lo > ROOT_BLOCK ? top - ROOT_BLOCK : lo;
+    for (t = bottom; t < top; t++) {
+      long double p = tuple_p(st, n, t, lrs);
+
+      pm = p > pm ? p : pm;
+    }
+    if (pm <= 0.0L ||
+        (pmax > 0.0L && top - bottom > 1 &&
+         powl(pm, 1.0L / (long double)(top - 1)) < pmax * (1.0L - 1e-12L)))
+      continue;
+    for (t = bottom; t < top; t++) {
+      long double p = tuple_p(st, n, t, lrs), pt;
+
+      if (below_max(p, t, pmax))
+        continue;
+      pt = powl(p, 1.0L / (long double)t);
+      if (pt > pmax)
+        pmax = pt;
+    }
+  }
+  return pmax;
+}
+
 int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result *r)
 {
   struct mb_tuple_stats st;
   long double pmax, pu;
-  size_t t, u, v;
+  size_t u, v;
   int rc;
 
   memset(r, 0, sizeof(*r));
@@ -1083,14 +1587,7 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
 
   /* §6.3.5 steps 2-3: P_i = Q[i] / (L - i + 1), p̂ = max P_i^(1/i). */
   if (u > 1) {
-    pmax = 0.0L;
-    for (t = 1; t < u; t++) {
-      long double p = (long double)st.q[t] / (long double)(n - t + 1);
-      long double pt = powl(p, 1.0L / (long double)t);
-
-      if (pt > pmax)
-        pmax = pt;
-    }
+    pmax = max_root(&st, n, 1, u - 1, 0);
     /* §6.3.5 step 4. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
     if (pu > 1.0L)
@@ -1106,18 +1603,7 @@ int mb_tuple_lrs_compute(const uint8_t *s, size_t n, struct mb_tuple_lrs_result 
   /* §6.3.6 steps 2-4: P_W = sum C(C_i, 2) / C(L - W + 1, 2) for u <= W <= v,
    * p̂ = max P_W^(1/W). */
   if (v >= u) {
-    pmax = 0.0L;
-    for (t = u; t <= v; t++) {
-      uint64_t m = (uint64_t)(n - t + 1);
-      long double pairs = (long double)(m * (m - 1u) / 2u);
-      long double p = (long double)st.s[t] / pairs;
-      long double pw = powl(p, 1.0L / (long double)t);
-
-      if (pw > pmax)
-        pmax = pw;
-      if (pmax >= 1.0L) /* nothing exceeds 1: common on constant data */
-        break;
-    }
+    pmax = max_root(&st, n, u, v, 1);
     /* §6.3.6 step 5. */
     pu = pmax + MB_TUPLE_ZALPHA * sqrtl(pmax * (1.0L - pmax) / (long double)(n - 1));
     if (pu > 1.0L)

@@ -2,10 +2,11 @@
  * memory, on seeded uniform 8-bit samples. A benchmark, not a test: it
  * prints figures and checks nothing.
  *
- * Usage: bench_assess [SAMPLES [THREADS]]   (default 1000000 samples, 0 =
- * all cores). Prints each estimator's time alone on the literal symbols and
- * on the bitstring (one thread), then the whole assessment, its wall time
- * and the process's peak resident set size.
+ * Usage: bench_assess [SAMPLES|FILE [THREADS]]   (default 1000000 samples, 0 =
+ * all cores); FILE (any argument that is not a number) is a sample file,
+ * one 8-bit sample per byte, instead of the uniform samples. Prints each estimator's
+ * time alone on the literal symbols and on the bitstring (one thread), then the whole
+ * assessment, its wall time and the process's peak resident set size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,9 +48,11 @@ static long peak_rss_kb(void)
 
 int main(int argc, char **argv)
 {
-  size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
+  const char *file =
+      argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : NULL;
+  size_t n = argc > 1 && !file ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
   int threads = argc > 2 ? atoi(argv[2]) : 0;
-  uint8_t *s = malloc(n ? n : 1);
+  uint8_t *s;
   struct mb_assessment *a = malloc(sizeof(*a));
   struct mb_assess_options opt;
   struct mb_error err;
@@ -58,11 +61,27 @@ int main(int argc, char **argv)
   size_t i;
   unsigned e;
 
+  if (file) {
+    FILE *f = fopen(file, "rb");
+    long len = -1;
+
+    if (f && fseek(f, 0, SEEK_END) == 0)
+      len = ftell(f);
+    n = len > 0 ? (size_t)len : 0;
+    s = malloc(n ? n : 1);
+    if (!f || n == 0 || !s || fseek(f, 0, SEEK_SET) != 0 || fread(s, 1, n, f) != n) {
+      fprintf(stderr, "bench_assess: cannot read %s\n", file);
+      return 1;
+    }
+    fclose(f);
+  } else {
+    s = malloc(n ? n : 1);
+  }
   if (!s || !a || n == 0) {
-    fprintf(stderr, "usage: bench_assess [SAMPLES [THREADS]]\n");
+    fprintf(stderr, "usage: bench_assess [SAMPLES|FILE [THREADS]]\n");
     return 2;
   }
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && !file; i++) {
     /* splitmix64 */
     uint64_t z = (x += 0x9E3779B97F4A7C15ull);
 
@@ -70,7 +89,8 @@ int main(int argc, char **argv)
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     s[i] = (uint8_t)((z ^ (z >> 31)) >> 56);
   }
-  printf("%zu uniform 8-bit samples (bitstring %zu bits)\n\n", n, n * 8);
+  printf("%zu %s 8-bit samples (bitstring %zu bits)\n\n", n, file ? file : "uniform",
+         n * 8);
   printf("%-12s %12s %12s   (CPU seconds, one thread, each estimator alone;\n"
          "%-12s %12s %12s    the bitstring column includes writing the bitstring)\n",
          "estimator", "literal", "bitstring", "", "", "");

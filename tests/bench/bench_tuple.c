@@ -1,8 +1,9 @@
 /* bench_tuple.c: time and peak memory of the t-Tuple and LRS estimates
  * (§6.3.5, §6.3.6) on uniform bytes and on their MSB-first bitstring.
  *
- * Usage: bench_tuple [SAMPLES [REPEATS [METHOD]]]
+ * Usage: bench_tuple [SAMPLES|FILE [REPEATS [METHOD]]]
  *   SAMPLES  uniform 8-bit samples (default 1000000); the bitstring has 8x
+ *   FILE     (not a number) a sample file, one 8-bit sample per byte, instead
  *   REPEATS  timed runs per data set, the best is reported (default 3)
  *   METHOD   auto, radix or sais (default auto)
  * Wall and CPU time are both shown: on a busy machine the CPU time is the
@@ -80,7 +81,9 @@ static int run(const char *label, const uint8_t *s, size_t n, int repeats,
 
 int main(int argc, char **argv)
 {
-  size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
+  const char *file =
+      argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : NULL;
+  size_t n = argc > 1 && !file ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
   int repeats = argc > 2 ? atoi(argv[2]) : 3;
   enum mb_tuple_method method = MB_TUPLE_AUTO;
   uint8_t *bytes, *bits;
@@ -93,17 +96,34 @@ int main(int argc, char **argv)
     method = strcmp(argv[3], "radix") == 0  ? MB_TUPLE_RADIX
              : strcmp(argv[3], "sais") == 0 ? MB_TUPLE_SAIS
                                             : MB_TUPLE_AUTO;
-  if (n == 0 || repeats < 1) {
-    fprintf(stderr, "usage: bench_tuple [SAMPLES [REPEATS [auto|radix|sais]]]\n");
+  if (file) {
+    FILE *f = fopen(file, "rb");
+    long len = -1;
+
+    if (f && fseek(f, 0, SEEK_END) == 0)
+      len = ftell(f);
+    n = len > 0 ? (size_t)len : 0;
+    if (f && fseek(f, 0, SEEK_SET) != 0)
+      n = 0;
+    bytes = malloc(n ? n : 1);
+    if (!f || n == 0 || !bytes || fread(bytes, 1, n, f) != n) {
+      fprintf(stderr, "bench_tuple: cannot read %s\n", file);
+      return 1;
+    }
+    fclose(f);
+  } else {
+    bytes = malloc(n ? n : 1);
+  }
+  if (n == 0 || repeats < 1 || !bytes) {
+    fprintf(stderr, "usage: bench_tuple [SAMPLES|FILE [REPEATS [auto|radix|sais]]]\n");
     return 2;
   }
-  bytes = malloc(n);
   bits = malloc(n * 8);
-  if (!bytes || !bits) {
+  if (!bits) {
     fprintf(stderr, "bench_tuple: out of memory\n");
     return 1;
   }
-  for (i = 0; i < n; i++) { /* xorshift64*: uniform bytes */
+  for (i = 0; i < n && !file; i++) { /* xorshift64*: uniform bytes */
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;

@@ -119,6 +119,21 @@ def narrow3_as4(rng):
     return bytes(rng.choices(range(8), weights=[8, 1, 1, 1, 2, 1, 1, 1], k=30000))
 
 
+def cycle3(rng):
+    # A source stuck in one regime: three byte values in a fixed cycle, so
+    # the longest repeated substring is almost the whole input.
+    values = [rng.randrange(256) for _ in range(3)]
+    return bytes(values[i % 3] for i in range(20000))
+
+
+def runs8(rng):
+    # Long runs: a byte value held for 1 to 300 samples, then another.
+    out = bytearray()
+    while len(out) < 30000:
+        out += bytes([rng.randrange(256)]) * (1 + rng.randrange(300))
+    return bytes(out[:30000])
+
+
 # name: (generator, seed, bits argument or None, description)
 CASES = {
     "uniform8": (uniform8, 1, None, "uniform 8-bit, 100,000 samples"),
@@ -130,6 +145,8 @@ CASES = {
     "small": (small, 7, None, "uniform 8-bit, 1,000 samples"),
     "two_values8": (two_values8, 8, None, "two distinct 8-bit values (binary data)"),
     "narrow3_as4": (narrow3_as4, 9, 4, "3-bit data declared as 4 bits per symbol"),
+    "cycle3": (cycle3, 10, None, "three byte values in a fixed cycle (v close to n)"),
+    "runs8": (runs8, 11, None, "bytes held for 1 to 300 samples each"),
 }
 
 
@@ -179,9 +196,14 @@ def parse(report, bits_arg):
             elif est == "markov":
                 p = float(kv["p-hat_max"])
             else:
+                # §6.3.7 step 6 (and the same step of §6.3.8-§6.3.10):
+                # p = max(P_global', P_local, 1/k), k the alphabet size
+                # (2 for the bitstring).
                 p = float(kv["P_global'"])
                 if "P_local" in kv:
                     p = max(p, float(kv["P_local"]))
+                k = 2 if sec == "bitstring" else out.get("alphabet_size", 2)
+                p = max(p, 1.0 / k)
             e["p"] = p
             e["reported"] = {k: float(v) for k, v in kv.items()
                              if k != "min entropy" and re.match(r"^-?[0-9.]", v)}

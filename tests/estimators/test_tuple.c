@@ -327,6 +327,42 @@ static void test_fallback(void)
   free(buf);
 }
 
+/* The radix sort's run-by-run method takes over when an 8-bit prefix
+ * starts more than 2^17 suffixes (skewed data such as timing deltas): a
+ * bitstring with ones 10 % of the time (prefix 0 holds about 43 % of the
+ * suffixes; 2,600,000 bits make three runs; zero runs reach past the 80
+ * key bits) and bytes that are zero half the time (one run, 8-bit
+ * symbols). Both must give what SA-IS gives, count for count. */
+static void test_runs_path(void)
+{
+  static const size_t sizes[2] = {2600000, 400000};
+  unsigned shape;
+
+  rng_state = 4242;
+  for (shape = 0; shape < 2; shape++) {
+    size_t n = sizes[shape], i;
+    uint8_t *buf = malloc(n);
+    struct mb_tuple_stats a, b;
+
+    CHECK(buf != NULL);
+    if (!buf)
+      return;
+    for (i = 0; i < n; i++)
+      buf[i] = shape == 0 ? (uint8_t)(rng_unit() < 0.1)
+                          : (uint8_t)(rng_unit() < 0.5 ? 0 : 1 + (rng_next() & 31u));
+    CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_RADIX, &a), MB_OK);
+    CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
+    CHECK_EQ_INT(a.v, b.v);
+    if (a.v == b.v && a.q && b.q) {
+      CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
+      CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
+    }
+    mb_tuple_stats_cleanup(&a);
+    mb_tuple_stats_cleanup(&b);
+    free(buf);
+  }
+}
+
 /* ---- agreement with ea_non_iid ------------------------------------------ */
 
 /* The reference inputs, one symbol per byte. */
@@ -587,6 +623,57 @@ static int write_refs(const char *dir)
   return 0;
 }
 
+/* The largest root over millions of tuple lengths is found block-wise with
+ * bounds (tuple.c, max_root); it must equal the plain maximum over every
+ * length, bit for bit. Periodic data whose roots grow with t, and the same
+ * with noise (roots that rise and fall), at both widths. */
+static void test_max_root(void)
+{
+  static uint8_t buf[24000];
+  unsigned shape;
+
+  rng_state = 20261202;
+  for (shape = 0; shape < 4; shape++) {
+    size_t n = sizeof buf, i, t, u;
+    struct mb_tuple_stats st;
+    struct mb_tuple_lrs_result r;
+    long double pmax;
+
+    for (i = 0; i < n; i++) {
+      uint8_t x = (uint8_t)(shape < 2 ? (i % 3) * 7u : (i % 41) & 5u);
+
+      if (shape % 2 == 1 && rng_unit() < 0.002)
+        x = (uint8_t)(rng_next() & 7u);
+      buf[i] = x;
+    }
+    CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &st), MB_OK);
+    CHECK_EQ_INT(mb_tuple_lrs_compute(buf, n, &r), MB_OK);
+    for (u = 1; u <= st.v && st.q[u] >= 35; u++)
+      ;
+    pmax = 0.0L;
+    for (t = 1; t < u; t++) {
+      long double p =
+          powl((long double)st.q[t] / (long double)(n - t + 1), 1.0L / (long double)t);
+      pmax = p > pmax ? p : pmax;
+    }
+    CHECK(r.tuple_ran == (u > 1));
+    if (u > 1)
+      CHECK_NEAR(r.tuple_p_hat, (double)pmax, 0.0);
+    pmax = 0.0L;
+    for (t = u; t <= st.v; t++) {
+      uint64_t m = (uint64_t)(n - t + 1);
+      long double p = powl((long double)st.s[t] / (long double)(m * (m - 1u) / 2u),
+                           1.0L / (long double)t);
+      pmax = p > pmax ? p : pmax;
+    }
+    CHECK(r.lrs_ran == (st.v >= u));
+    if (st.v >= u)
+      CHECK_NEAR(r.lrs_p_hat, (double)pmax, 0.0);
+    CHECK(st.v > 1000);
+    mb_tuple_stats_cleanup(&st);
+  }
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 3 && strcmp(argv[1], "--write") == 0)
@@ -596,6 +683,8 @@ int main(int argc, char **argv)
   test_random();
   test_methods_agree();
   test_fallback();
+  test_runs_path();
+  test_max_root();
   test_reference();
   test_files();
   return CHECK_DONE();
