@@ -1,9 +1,10 @@
 # axis.gp: the x axis of a figure against a swept parameter (axis-*.gp sets
-# xlabel, logx, categorical, ncat and xticks). Loaded by entropy.gp,
+# xlabel, logx, categorical, ncat and xticks: for categories, their names
+# at their ranks). Loaded by entropy.gp,
 # optime.gp and rate.gp. Categories (modes) are drawn as points with bars:
 # a line between them would suggest values in between.
 set xlabel xlabel
-if (exists('xticks') && !categorical) { eval('set xtics ('.xticks.')') }
+if (exists('xticks')) { eval('set xtics ('.xticks.')') }
 if (logx > 0) {
   set logscale x logx
   set format x '%.0f'

@@ -17,7 +17,7 @@ set ylabel 'min-entropy (bits per byte)'
 set yrange [0:8.4]
 set ytics 0, 1, 8
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):2:3:4:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):2:3:4 with yerrorbars lt i title ser[i]
 } else {
   plot for [i=1:nser] dat index (i-1) using (xs($1, i)):2:3:4 with yerrorlines lt i title ser[i]
 }
@@ -28,7 +28,7 @@ set ylabel sprintf('min-entropy (bits per %d-bit symbol)', raw_bits)
 set yrange [0:raw_bits * 1.05]
 set ytics 0, (raw_bits > 4 ? 1 : 0.5), raw_bits
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):5:6:7:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):5:6:7 with yerrorbars lt i title ser[i]
 } else {
   plot for [i=1:nser] dat index (i-1) using (xs($1, i)):5:6:7 with yerrorlines lt i title ser[i]
 }

@@ -11,7 +11,7 @@ set yrange [0:*]
 if (nser > 4) { set key outside right top vertical } else { set key top left }
 set style fill transparent solid 0.12 noborder
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):8:18:19:xtic(17) with yerrorbars lt i title ser[i].' (median, min-max of calls)'
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):8:18:19 with yerrorbars lt i title ser[i].' (median, min-max of calls)'
 } else {
   plot for [i=1:nser] dat index (i-1) using (xs($1, i)):9:10 with filledcurves lt i notitle, \
        for [i=1:nser] dat index (i-1) using (xs($1, i)):8:18:19 with yerrorlines lt i title ser[i].' (median, min-max of calls)', \

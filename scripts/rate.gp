@@ -8,7 +8,7 @@ set yrange [0:*]
 # A corner holds a few series; more would cover the data: the key goes outside.
 if (nser > 4) { set key outside right top vertical } else { set key top left }
 if (categorical) {
-  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13:xtic(17) with yerrorbars lt i title ser[i]
+  plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13 with yerrorbars lt i title ser[i]
 } else {
   plot for [i=1:nser] dat index (i-1) using (xs($1, i)):11:12:13 with yerrorlines lt i title ser[i]
 }

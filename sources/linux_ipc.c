@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -25,8 +26,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -44,6 +47,84 @@
 /* A Mach port queues MACH_PORT_QLIMIT_DEFAULT messages whatever their size
  * or the pool's; a complex-mode pipe is sized to hold at least that many. */
 #define QUEUE_LIMIT 5u
+/* The timing thread samples its CPU (and the receiver's) after every
+ * SAMPLE_EVERY timed operations, between two timings, never inside one. */
+#define SAMPLE_EVERY 16u
+
+/* What one thread saw of the CPUs it ran on, sampled with sched_getcpu(). */
+struct cpu_seen {
+  int last;           /* CPU of the previous sample, -1 before the first */
+  uint64_t mask;      /* CPUs seen (those below 64) */
+  int64_t changes;    /* samples on another CPU than the previous one */
+  long migrations0;   /* se.nr_migrations at the start, -1 when unreadable */
+  struct rusage ru0;  /* getrusage(RUSAGE_THREAD) at the start */
+  int64_t distinct;   /* CPUs seen, counting those above 63 too */
+  uint64_t high_seen; /* bit per CPU 64..127, for distinct */
+};
+
+/* The scheduler's own migration count for the calling thread, from
+ * /proc/thread-self/sched (kernels with CONFIG_SCHED_DEBUG); -1 without. */
+static long thread_migrations(void)
+{
+  char line[256];
+  long v = -1;
+  FILE *f = fopen("/proc/thread-self/sched", "r");
+
+  if (!f)
+    return -1;
+  while (fgets(line, sizeof(line), f))
+    if (strncmp(line, "se.nr_migrations", 16) == 0) {
+      const char *colon = strchr(line, ':');
+
+      if (colon)
+        v = strtol(colon + 1, NULL, 10);
+      break;
+    }
+  fclose(f);
+  return v;
+}
+
+static void seen_start(struct cpu_seen *s)
+{
+  memset(s, 0, sizeof(*s));
+  s->last = -1;
+  s->migrations0 = thread_migrations();
+  getrusage(RUSAGE_THREAD, &s->ru0);
+}
+
+static void seen_sample(struct cpu_seen *s, int cpu)
+{
+  if (cpu < 0)
+    return;
+  if (s->last >= 0 && cpu != s->last)
+    s->changes++;
+  s->last = cpu;
+  if (cpu < 64) {
+    if (!(s->mask & (UINT64_C(1) << cpu)))
+      s->distinct++;
+    s->mask |= UINT64_C(1) << cpu;
+  } else if (cpu < 128) {
+    if (!(s->high_seen & (UINT64_C(1) << (cpu - 64))))
+      s->distinct++;
+    s->high_seen |= UINT64_C(1) << (cpu - 64);
+  }
+}
+
+/* Close the thread's account into out (call from the thread itself). */
+static void seen_end(const struct cpu_seen *s, struct mb_thread_conditions *out)
+{
+  struct rusage ru;
+  long m = s->migrations0 >= 0 ? thread_migrations() : -1;
+
+  getrusage(RUSAGE_THREAD, &ru);
+  out->known = 1;
+  out->nvcsw = (int64_t)(ru.ru_nvcsw - s->ru0.ru_nvcsw);
+  out->nivcsw = (int64_t)(ru.ru_nivcsw - s->ru0.ru_nivcsw);
+  out->migrations = m >= 0 ? (int64_t)(m - s->migrations0) : s->changes;
+  out->cpus = s->distinct;
+  out->cpu_mask = s->mask;
+  out->qos = NULL;
+}
 
 struct endpoint {
   int rfd; /* receive side */
@@ -60,6 +141,8 @@ struct receiver {
   unsigned late_ms;   /* test-only: start reading this long after the first
                          pipe is full (MB_FAULT_LATE) */
   atomic_int stop;
+  atomic_int cpu;                      /* the CPU of its latest pass, -1: none yet */
+  struct mb_thread_conditions account; /* filled by the thread as it ends */
 };
 
 static enum mb_fault fault_next = MB_FAULT_NONE;
@@ -290,11 +373,19 @@ static void start_late(const struct receiver *r)
 static void *receive_loop(void *arg)
 {
   struct receiver *r = arg;
+  struct cpu_seen seen;
   uint32_t i;
 
+  seen_start(&seen);
   if (r->late_ms > 0)
     start_late(r);
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+    /* Where this pass runs, for the sender's same-CPU samples (a few ns
+     * through the vDSO; the receiver is never timed). */
+    int cpu = sched_getcpu();
+
+    seen_sample(&seen, cpu);
+    atomic_store_explicit(&r->cpu, cpu, memory_order_relaxed);
     for (i = 0; i < r->n && !r->stall; i++) {
       ssize_t got = read(r->pool[i].rfd, r->buf, r->msg_size);
 
@@ -302,19 +393,35 @@ static void *receive_loop(void *arg)
     }
     sched_yield();
   }
+  seen_end(&seen, &r->account);
   return NULL;
 }
 
-static int start_receiver(pthread_t *thread, struct receiver *r, struct mb_error *err)
+static int start_receiver(pthread_t *thread, struct receiver *r, int pin_cpu,
+                          struct mb_error *err)
 {
   sigset_t all, old;
+  pthread_attr_t attr;
   int e = take_fault(MB_FAULT_THREAD);
 
   /* Signals (SIGINT from the runner's user) belong to the main thread. */
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   if (e == 0)
-    e = pthread_create(thread, NULL, receive_loop, r);
+    e = pthread_attr_init(&attr);
+  if (e == 0) {
+    /* The placement's CPU for the receiver, set before it runs at all. */
+    if (pin_cpu >= 0) {
+      cpu_set_t set;
+
+      CPU_ZERO(&set);
+      CPU_SET((size_t)pin_cpu, &set);
+      e = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+    }
+    if (e == 0)
+      e = pthread_create(thread, &attr, receive_loop, r);
+    pthread_attr_destroy(&attr);
+  }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (e != 0)
     return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
@@ -336,11 +443,14 @@ static void wake_sender(void *ctx)
  * bytes, with or without the timeout. */
 static void send_all(struct endpoint *pool, uint32_t n, unsigned fixes,
                      const struct iovec *msg, int placeholder, int abort_fd,
-                     struct mb_watchdog *wd, size_t raw_count,
+                     struct mb_watchdog *wd, size_t raw_count, atomic_int *their_cpu,
                      struct mb_collection *out)
 {
+  struct cpu_seen seen;
+  int64_t same = 0, paired = 0;
   size_t i;
 
+  seen_start(&seen);
   for (i = 0; i < raw_count && mb_watchdog_ended(wd) == MB_ENDED_COMPLETE; i++) {
     struct endpoint *ep = &pool[i % n];
     uint64_t t0, t1;
@@ -363,7 +473,20 @@ static void send_all(struct endpoint *pool, uint32_t n, unsigned fixes,
     if (!(fixes & MB_FIX_COPY_SEND) && (st == MB_OP_OK || st == MB_OP_WAITED) &&
         placeholder >= 0)
       dup2(placeholder, ep->wfd);
+    /* Conditions, sampled between two timed operations. */
+    if (i % SAMPLE_EVERY == 0) {
+      int mine = sched_getcpu(),
+          theirs = atomic_load_explicit(their_cpu, memory_order_relaxed);
+
+      seen_sample(&seen, mine);
+      if (mine >= 0 && theirs >= 0) {
+        paired++;
+        same += mine == theirs;
+      }
+    }
   }
+  seen_end(&seen, &out->conditions.timing);
+  out->conditions.same_cpu_share = paired > 0 ? (double)same / (double)paired : NAN;
   for (; i < raw_count; i++) {
     out->timings[i] = 0;
     out->status[i] = MB_OP_ABORTED;
@@ -373,7 +496,8 @@ static void send_all(struct endpoint *pool, uint32_t n, unsigned fixes,
 
 static int collect_complex(struct endpoint *pool, uint32_t n,
                            const struct mb_config *cfg, size_t raw_count,
-                           struct mb_collection *out, struct mb_error *err)
+                           int pin_receiver, struct mb_collection *out,
+                           struct mb_error *err)
 {
   unsigned fixes = mb_variant_fixes(cfg->variant);
   size_t ool_size = cfg->ool_size;
@@ -411,6 +535,7 @@ static int collect_complex(struct endpoint *pool, uint32_t n,
   if (r.stall || r.late_ms > 0)
     fault_next = MB_FAULT_NONE;
   atomic_init(&r.stop, 0);
+  atomic_init(&r.cpu, -1);
   if (!r.buf) {
     munmap(buf, map_len);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
@@ -427,7 +552,7 @@ static int collect_complex(struct endpoint *pool, uint32_t n,
                         "moved send right's stand-in");
     goto out;
   }
-  rc = start_receiver(&thread, &r, err);
+  rc = start_receiver(&thread, &r, pin_receiver, err);
   if (rc != MB_OK)
     goto out;
   e = mb_watchdog_start(&wd, wake_sender, &abort_fd);
@@ -441,11 +566,12 @@ static int collect_complex(struct endpoint *pool, uint32_t n,
 
   msg.iov_base = buf;
   msg.iov_len = r.msg_size;
-  send_all(pool, n, fixes, &msg, placeholder, abort_fd, &wd, raw_count, out);
+  send_all(pool, n, fixes, &msg, placeholder, abort_fd, &wd, raw_count, &r.cpu, out);
   out->ended = mb_watchdog_stop(&wd);
 
   atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
   pthread_join(thread, NULL);
+  out->conditions.receiver = r.account;
 out:
   if (abort_fd >= 0)
     close(abort_fd);
@@ -465,8 +591,10 @@ out:
 static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_count,
                            struct mb_collection *out)
 {
+  struct cpu_seen seen;
   size_t i;
 
+  seen_start(&seen);
   /* Nothing here blocks, so no watchdog: an interrupt is seen between two
    * operations. */
   for (i = 0; i < raw_count && !mb_sources_interrupted(); i++) {
@@ -501,6 +629,8 @@ static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_c
     }
     out->timings[i] = t1 - t0;
     out->status[i] = st;
+    if (i % SAMPLE_EVERY == 0)
+      seen_sample(&seen, sched_getcpu());
   }
   if (i < raw_count)
     out->ended = MB_ENDED_INTERRUPT;
@@ -509,6 +639,39 @@ static void collect_simple(const struct endpoint *pool, uint32_t n, size_t raw_c
     out->status[i] = MB_OP_ABORTED;
   }
   out->n_timings = raw_count;
+  seen_end(&seen, &out->conditions.timing);
+}
+
+/* The placement's CPUs: the first (timing thread, and the receiver when
+ * shared) and second (the receiver when split) CPUs this thread may run on,
+ * so a placement names the same CPUs call after call. */
+static int placement_cpus(enum mb_placement placement, const cpu_set_t *allowed,
+                          int *timing_cpu, int *receiver_cpu, struct mb_error *err)
+{
+  int cpu, found = 0, first = -1, second = -1;
+
+  *timing_cpu = *receiver_cpu = -1;
+  if (placement == MB_PLACEMENT_FREE)
+    return MB_OK;
+  for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+    if (CPU_ISSET((size_t)cpu, allowed)) {
+      if (found == 0)
+        first = cpu;
+      else if (found == 1)
+        second = cpu;
+      found++;
+    }
+  if (placement == MB_PLACEMENT_SPLIT && found < 2)
+    return mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, "placement",
+                        "linux_ipc: placement split needs two CPUs; this process may "
+                        "run on %d",
+                        found);
+  if (found < 1)
+    return mb_error_set(err, MB_EUNAVAILABLE, NULL, 0, 0, "placement",
+                        "linux_ipc: no CPU to pin to");
+  *timing_cpu = first;
+  *receiver_cpu = placement == MB_PLACEMENT_SPLIT ? second : first;
+  return MB_OK;
 }
 
 static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
@@ -516,10 +679,36 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
 {
   struct endpoint pool[MB_NUM_PORTS_MAX];
   size_t raw_count = MB_RAW_COUNT(n_samples);
+  struct rusage ru0, ru1;
+  cpu_set_t saved;
+  int timing_cpu = -1, receiver_cpu = -1, pinned = 0;
   uint32_t n;
   int rc = MB_OK;
 
   (void)state;
+  /* Placement: pin this (the timing) thread for the call, and put it back
+   * as it was afterwards, so analysis still runs on every CPU. */
+  if (cfg->placement != MB_PLACEMENT_FREE) {
+    cpu_set_t one;
+    int e;
+
+    if (pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved) != 0)
+      return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, "placement",
+                          "linux_ipc: cannot read this thread's CPU affinity");
+    rc = placement_cpus(cfg->placement, &saved, &timing_cpu, &receiver_cpu, err);
+    if (rc != MB_OK)
+      return rc;
+    CPU_ZERO(&one);
+    CPU_SET((size_t)timing_cpu, &one);
+    e = pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+    if (e != 0)
+      return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, "placement",
+                          "linux_ipc: cannot pin the timing thread to CPU %d: %s",
+                          timing_cpu, strerror(e));
+    pinned = 1;
+  }
+  out->conditions.waited_known = 1;
+  getrusage(RUSAGE_SELF, &ru0);
   /* Simple mode queues nothing: its pipes keep the kernel's default size. */
   n = make_pool(
       pool, cfg->num_ports,
@@ -532,8 +721,13 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   if (n == 0 || cfg->mode == MB_MODE_SIMPLE)
     collect_simple(pool, n, raw_count, out); /* n == 0: the seed's fallback */
   else
-    rc = collect_complex(pool, n, cfg, raw_count, out, err);
+    rc = collect_complex(pool, n, cfg, raw_count, receiver_cpu, out, err);
   free_pool(pool, n);
+  getrusage(RUSAGE_SELF, &ru1);
+  out->conditions.process_nvcsw = (int64_t)(ru1.ru_nvcsw - ru0.ru_nvcsw);
+  out->conditions.process_nivcsw = (int64_t)(ru1.ru_nivcsw - ru0.ru_nivcsw);
+  if (pinned)
+    pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
   return rc;
 }
 

@@ -14,12 +14,14 @@
  */
 #include <mach/mach.h>
 #include <pthread.h>
+#include <pthread/qos.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "clock_darwin.h"
 #include "collector.h"
@@ -150,7 +152,44 @@ struct receiver {
   uint8_t *buf; /* the seed's 1024 + 2 * ool_size receive buffer */
   mach_msg_size_t buf_size;
   atomic_int stop;
+  const char *qos; /* the QoS class the thread ran at, set by the thread */
 };
+
+/* The QoS class a placement asks for; QOS_CLASS_UNSPECIFIED for free. */
+static qos_class_t placement_qos(enum mb_placement placement)
+{
+  switch (placement) {
+  case MB_PLACEMENT_QOS_USER_INTERACTIVE:
+    return QOS_CLASS_USER_INTERACTIVE;
+  case MB_PLACEMENT_QOS_USER_INITIATED:
+    return QOS_CLASS_USER_INITIATED;
+  case MB_PLACEMENT_QOS_UTILITY:
+    return QOS_CLASS_UTILITY;
+  case MB_PLACEMENT_QOS_BACKGROUND:
+    return QOS_CLASS_BACKGROUND;
+  default:
+    return QOS_CLASS_UNSPECIFIED;
+  }
+}
+
+/* The calling thread's QoS class, as recorded in run.json. */
+static const char *qos_name_self(void)
+{
+  switch (qos_class_self()) {
+  case QOS_CLASS_USER_INTERACTIVE:
+    return "user_interactive";
+  case QOS_CLASS_USER_INITIATED:
+    return "user_initiated";
+  case QOS_CLASS_DEFAULT:
+    return "default";
+  case QOS_CLASS_UTILITY:
+    return "utility";
+  case QOS_CLASS_BACKGROUND:
+    return "background";
+  default:
+    return "unspecified";
+  }
+}
 
 static uint64_t clock_read(void)
 {
@@ -204,6 +243,7 @@ static void *receive_loop(void *arg)
   struct receiver *r = arg;
   uint32_t i;
 
+  r->qos = qos_name_self();
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
     for (i = 0; i < r->n; i++) {
       mach_msg_header_t *hdr = (mach_msg_header_t *)(void *)r->buf;
@@ -309,10 +349,12 @@ static int collect_complex(const struct mb_config *cfg, const mach_port_t *ports
                            int *destroyed, struct mb_error *err)
 {
   size_t ool_size = cfg->ool_size;
+  qos_class_t qos = placement_qos(cfg->placement);
   struct receiver r;
   struct mb_watchdog wd;
   struct pool_ref pool;
   pthread_t thread;
+  pthread_attr_t attr;
   sigset_t all, old;
   uint8_t *ool_buf;
   int e;
@@ -335,7 +377,15 @@ static int collect_complex(const struct mb_config *cfg, const mach_port_t *ports
   /* Signals (the runner's SIGINT) belong to the main thread. */
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  e = pthread_create(&thread, NULL, receive_loop, &r);
+  e = pthread_attr_init(&attr);
+  if (e == 0) {
+    /* The placement's QoS class, from the receiver's first instruction. */
+    if (qos != QOS_CLASS_UNSPECIFIED)
+      e = pthread_attr_set_qos_class_np(&attr, qos, 0);
+    if (e == 0)
+      e = pthread_create(&thread, &attr, receive_loop, &r);
+    pthread_attr_destroy(&attr);
+  }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (e != 0) {
     free(ool_buf);
@@ -363,6 +413,10 @@ static int collect_complex(const struct mb_config *cfg, const mach_port_t *ports
 
   atomic_store_explicit(&r.stop, 1, memory_order_relaxed);
   pthread_join(thread, NULL);
+  /* macOS tells neither a thread's context switches nor its CPU: only its
+   * QoS class is known (the process's switches are counted in collect). */
+  out->conditions.receiver.known = 1;
+  out->conditions.receiver.qos = r.qos;
   free(r.buf);
   free(ool_buf);
   return MB_OK;
@@ -432,7 +486,25 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
   mach_port_t ports[MB_NUM_PORTS_MAX];
   size_t raw_count = MB_RAW_COUNT(n_samples);
   uint32_t n = 0, i;
-  int rc = MB_OK, destroyed = 0;
+  qos_class_t qos = placement_qos(cfg->placement), old_qos = QOS_CLASS_UNSPECIFIED;
+  int old_rel = 0, rc = MB_OK, destroyed = 0;
+  struct rusage ru0, ru1;
+
+  /* Placement: this (the timing) thread runs the call at the placement's
+   * QoS class and goes back to its own afterwards. */
+  if (qos != QOS_CLASS_UNSPECIFIED) {
+    int e;
+
+    pthread_get_qos_class_np(pthread_self(), &old_qos, &old_rel);
+    e = pthread_set_qos_class_self_np(qos, 0);
+    if (e != 0)
+      return mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, "placement",
+                          "mach_ipc: cannot set the QoS class %s: %s",
+                          mb_placement_name(cfg->placement), strerror(e));
+  }
+  out->conditions.timing.known = 1;
+  out->conditions.timing.qos = qos_name_self();
+  getrusage(RUSAGE_SELF, &ru0);
 
   (void)state;
   /* Seed step 2. */
@@ -470,6 +542,12 @@ static int collect(void *state, const struct mb_config *cfg, size_t n_samples,
     mach_port_mod_refs(task, ports[i], MACH_PORT_RIGHT_SEND, -1);
     mach_port_mod_refs(task, ports[i], MACH_PORT_RIGHT_RECEIVE, -1);
   }
+  getrusage(RUSAGE_SELF, &ru1);
+  out->conditions.process_nvcsw = (int64_t)(ru1.ru_nvcsw - ru0.ru_nvcsw);
+  out->conditions.process_nivcsw = (int64_t)(ru1.ru_nivcsw - ru0.ru_nivcsw);
+  if (qos != QOS_CLASS_UNSPECIFIED)
+    pthread_set_qos_class_self_np(
+        old_qos != QOS_CLASS_UNSPECIFIED ? old_qos : QOS_CLASS_DEFAULT, old_rel);
   return rc;
 }
 

@@ -2,6 +2,7 @@
  * extract_timing_entropy, and clock measurement, shared by every platform. */
 #include "source.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -20,28 +21,42 @@ const struct mb_source_info mb_source_infos[MB_N_SOURCES] = {
         "linux_ipc",
         "Linux analog: pipe pool, vmsplice page-reference sends, receiver thread",
         "Linux",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED},
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
         NULL,
         0,
         MB_ALL_VARIANTS,
+        MB_PLACEMENT_BIT(MB_PLACEMENT_FREE) | MB_PLACEMENT_BIT(MB_PLACEMENT_SHARED) |
+            MB_PLACEMENT_BIT(MB_PLACEMENT_SPLIT),
     },
     {
         "mach_ipc",
         "Mach port complex OOL message and VM remapping timing jitter (the seed)",
         "macOS",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED},
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
         NULL,
         0,
         MB_ALL_VARIANTS,
+        /* macOS has no thread-to-CPU pinning (THREAD_AFFINITY_POLICY is a
+         * hint, ignored on Apple silicon); QoS classes steer threads to
+         * performance or efficiency cores. */
+        MB_PLACEMENT_BIT(MB_PLACEMENT_FREE) |
+            MB_PLACEMENT_BIT(MB_PLACEMENT_QOS_USER_INTERACTIVE) |
+            MB_PLACEMENT_BIT(MB_PLACEMENT_QOS_USER_INITIATED) |
+            MB_PLACEMENT_BIT(MB_PLACEMENT_QOS_UTILITY) |
+            MB_PLACEMENT_BIT(MB_PLACEMENT_QOS_BACKGROUND),
     },
     {
         "replay",
         "plays back recorded raw timings (.mbr file, raw/ directory, or text)",
         "any",
-        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED},
+        {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+         MB_PLACEMENT_FREE},
         "FILE",
         1,
-        MB_ALL_VARIANTS, /* plays back whatever was recorded */
+        MB_ALL_VARIANTS,                     /* plays back whatever was recorded */
+        MB_PLACEMENT_BIT(MB_PLACEMENT_FREE), /* no threads to place */
     },
 };
 
@@ -72,6 +87,35 @@ int mb_mode_parse(const char *text, enum mb_mode *out)
     *out = MB_MODE_SIMPLE;
     return MB_OK;
   }
+  return MB_EINVALID;
+}
+
+static const char *const placement_names[MB_PLACEMENT_COUNT] = {
+    "free",
+    "shared",
+    "split",
+    "qos_user_interactive",
+    "qos_user_initiated",
+    "qos_utility",
+    "qos_background",
+};
+
+const char *mb_placement_name(enum mb_placement placement)
+{
+  if ((unsigned)placement < MB_PLACEMENT_COUNT)
+    return placement_names[placement];
+  return "?";
+}
+
+int mb_placement_parse(const char *text, enum mb_placement *out)
+{
+  unsigned i;
+
+  for (i = 0; text && i < MB_PLACEMENT_COUNT; i++)
+    if (strcmp(text, placement_names[i]) == 0) {
+      *out = (enum mb_placement)i;
+      return MB_OK;
+    }
   return MB_EINVALID;
 }
 
@@ -126,6 +170,15 @@ int mb_variant_parse(const char *text, enum mb_variant *out)
       return MB_OK;
     }
   return MB_EINVALID;
+}
+
+void mb_conditions_unknown(struct mb_conditions *k)
+{
+  memset(k, 0, sizeof(*k));
+  k->timing.nvcsw = k->timing.nivcsw = k->timing.migrations = k->timing.cpus = -1;
+  k->receiver = k->timing;
+  k->same_cpu_share = NAN;
+  k->process_nvcsw = k->process_nivcsw = -1;
 }
 
 static const struct mb_source_info *find_info(const char *name)
@@ -245,6 +298,55 @@ size_t mb_extract_timing_entropy(const uint64_t *timings, size_t k, uint8_t *out
   return m;
 }
 
+static int cmp_u64(const void *a, const void *b);
+
+/* splitmix64 (Steele, Lea, Flood 2014): a reproducible offset per window. */
+static uint64_t mix64(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+size_t mb_collection_inject_constant(struct mb_collection *c, double fraction,
+                                     uint64_t seed, size_t n_samples)
+{
+  uint64_t *sorted, value;
+  size_t window, start, i, replaced = 0, n = c->n_timings;
+
+  if (!(fraction > 0.0) || n < 3)
+    return 0;
+  if (fraction > 1.0)
+    fraction = 1.0;
+  /* The constant: the call's median timing, a plausible "stuck" reading. */
+  sorted = malloc(n * sizeof(*sorted));
+  if (!sorted)
+    return 0;
+  memcpy(sorted, c->timings, n * sizeof(*sorted));
+  qsort(sorted, n, sizeof(*sorted), cmp_u64);
+  value = sorted[n / 2];
+  free(sorted);
+  /* One block of MB_INJECT_BLOCK per window of MB_INJECT_BLOCK / fraction
+   * timings, at a random offset, so that the constant stretches are short
+   * (no estimator sees one long predictable run) and not periodic. */
+  window = (size_t)((double)MB_INJECT_BLOCK / fraction + 0.5);
+  if (window < MB_INJECT_BLOCK)
+    window = MB_INJECT_BLOCK;
+  for (start = 0; start < n; start += window) {
+    size_t room = window - MB_INJECT_BLOCK + 1;
+    size_t at = start + (size_t)(mix64(&seed) % room);
+
+    for (i = at; i < at + MB_INJECT_BLOCK && i < n; i++) {
+      c->timings[i] = value;
+      replaced++;
+    }
+  }
+  c->n_bytes = mb_extract_timing_entropy(c->timings, n, c->bytes, n_samples);
+  return replaced;
+}
+
 const struct mb_source_info *mb_sources_list(size_t *count)
 {
   *count = N_REGISTRY;
@@ -360,6 +462,11 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   if (c.mode != MB_MODE_COMPLEX && c.mode != MB_MODE_SIMPLE)
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "mode",
                         "%d is neither complex nor simple", (int)c.mode);
+  if ((unsigned)c.placement >= MB_PLACEMENT_COUNT ||
+      !(col->ops->info->placements & MB_PLACEMENT_BIT(c.placement)))
+    return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "placement",
+                        "%s cannot be done by %s on %s", mb_placement_name(c.placement),
+                        col->ops->info->name, col->ops->info->platform);
   if ((unsigned)c.variant >= MB_VARIANT_COUNT ||
       !(col->ops->info->variants & (1u << c.variant)))
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, "variant",
@@ -376,6 +483,7 @@ int mb_collector_collect(struct mb_collector *col, const struct mb_config *cfg,
   out->n_bytes = 0;
   out->pool_size = 0;
   out->pool_status = MB_OP_OK;
+  mb_conditions_unknown(&out->conditions);
   out->ended = MB_ENDED_COMPLETE;
   rc = col->ops->collect(col->state, &c, n_samples, out, err);
   if (rc == MB_OK && out->ended == MB_ENDED_INTERRUPT)

@@ -34,6 +34,25 @@ enum mb_mode {
 const char *mb_mode_name(enum mb_mode mode);
 int mb_mode_parse(const char *text, enum mb_mode *out);
 
+/* Where the collector's threads run (the `placement` axis). What each
+ * platform can do is in its collector's mb_source_info.placements; the rest
+ * are refused when the experiment is validated. */
+enum mb_placement {
+  MB_PLACEMENT_FREE = 0,             /* the scheduler decides (the seed) */
+  MB_PLACEMENT_SHARED,               /* Linux: both threads pinned to one CPU */
+  MB_PLACEMENT_SPLIT,                /* Linux: pinned to two different CPUs */
+  MB_PLACEMENT_QOS_USER_INTERACTIVE, /* macOS QoS classes: the scheduler puts */
+  MB_PLACEMENT_QOS_USER_INITIATED,   /* higher classes on performance cores */
+  MB_PLACEMENT_QOS_UTILITY,          /* and background on efficiency cores */
+  MB_PLACEMENT_QOS_BACKGROUND,
+  MB_PLACEMENT_COUNT
+};
+#define MB_PLACEMENT_BIT(p) (1u << (unsigned)(p))
+
+/* "free", "shared", "split", "qos_user_interactive", ...; "?" out of range.
+ * mb_placement_parse returns 0 or MB_EINVALID. */
+const char *mb_placement_name(enum mb_placement placement);
+int mb_placement_parse(const char *text, enum mb_placement *out);
 /* Which of the seed's three defects a complex-mode call keeps or fixes
  * (sources/FINDINGS.md). The seed as shipped moves its only send right
  * (MOVE_SEND), puts its OOL descriptor at byte 32 where the kernel reads a
@@ -73,7 +92,8 @@ struct mb_config {
   uint32_t num_ports; /* 1..64 */
   uint32_t ool_size;  /* 1..65536 bytes */
   enum mb_mode mode;
-  enum mb_variant variant; /* complex mode only; MB_VARIANT_SEED by default */
+  enum mb_variant variant;     /* complex mode only; MB_VARIANT_SEED by default */
+  enum mb_placement placement; /* MB_PLACEMENT_FREE by default */
 };
 
 /* Status of one timed operation, recorded outside the timed region. */
@@ -121,6 +141,31 @@ struct mb_clock {
   double resolution_ns; /* measured smallest non-zero step between reads */
 };
 
+/* How one thread fared during a call's timed loop. Counts are -1 when the
+ * platform cannot tell. */
+struct mb_thread_conditions {
+  int known;          /* 0: nothing below was measured (no such thread) */
+  int64_t nvcsw;      /* voluntary context switches (getrusage RUSAGE_THREAD) */
+  int64_t nivcsw;     /* involuntary context switches */
+  int64_t migrations; /* CPU changes seen between sched_getcpu samples */
+  int64_t cpus;       /* distinct CPUs seen */
+  uint64_t cpu_mask;  /* CPUs seen (bit i: CPU i, for i < 64) */
+  const char *qos;    /* macOS: the thread's QoS class ("utility"); else NULL */
+};
+
+/* The conditions of one call, measured outside the timed region: before
+ * and after the timed loop, and by sampling between timed operations.
+ * Unknown values are -1 (counts) or NAN (shares). */
+struct mb_conditions {
+  int waited_known; /* 1: the collector tells MB_OP_WAITED from MB_OP_OK */
+  struct mb_thread_conditions timing, receiver;
+  double same_cpu_share; /* samples with both threads on one CPU / samples */
+  int64_t process_nvcsw, process_nivcsw; /* getrusage(RUSAGE_SELF) deltas */
+};
+
+/* Set every value of k to "unknown" (known = 0, counts -1, shares NAN). */
+void mb_conditions_unknown(struct mb_conditions *k);
+
 /* What one collect call returns. Caller-allocated: mb_collection_init(),
  * reused across calls (buffers grow, never shrink), mb_collection_cleanup(). */
 struct mb_collection {
@@ -132,8 +177,9 @@ struct mb_collection {
   uint32_t pool_size;  /* endpoints actually made; 0 = seed's simple fallback */
   int32_t pool_status; /* why the first missing endpoint could not be made
                           (system code), MB_OP_OK when the whole pool was */
-  int ended;           /* MB_ENDED_*: whether every operation ran */
-  size_t cap_timings;  /* allocated entries (internal) */
+  struct mb_conditions conditions; /* filled by the collector */
+  int ended;                       /* MB_ENDED_*: whether every operation ran */
+  size_t cap_timings;              /* allocated entries (internal) */
   size_t cap_bytes;
 };
 
@@ -152,6 +198,22 @@ void mb_collection_cleanup(struct mb_collection *c);
 size_t mb_extract_timing_entropy(const uint64_t *timings, size_t k, uint8_t *out,
                                  size_t n);
 
+/* Replace a share `fraction` (0..1) of c's timings by one constant value,
+ * the median of the call's timings, and extract c->bytes again from the
+ * result (n_samples as in the collect call). The replaced timings are in
+ * blocks of MB_INJECT_BLOCK consecutive operations, one block at a
+ * pseudo-random offset (seeded by `seed`) in each window of
+ * MB_INJECT_BLOCK / fraction operations, so each block yields
+ * MB_INJECT_BLOCK - 2 constant (zero) bytes and the drop in entropy grows
+ * smoothly with the fraction (results/baselines/README.md measures it).
+ * Statuses are left as collected. Returns the number of timings replaced;
+ * 0 when fraction <= 0 or c has fewer than 3 timings. A deliberate,
+ * documented entropy drop for measuring the CI gate's power; never used
+ * unless an experiment asks for it. */
+#define MB_INJECT_BLOCK 3u
+size_t mb_collection_inject_constant(struct mb_collection *c, double fraction,
+                                     uint64_t seed, size_t n_samples);
+
 /* Static description of a collector. */
 struct mb_source_info {
   const char *name;        /* "mach_ipc", "linux_ipc", "replay" */
@@ -162,6 +224,7 @@ struct mb_source_info {
                           NULL when the collector takes none */
   int option_required; /* 1: open fails without the option (replay) */
   unsigned variants;   /* mask of 1u << MB_VARIANT_* this collector runs */
+  unsigned placements; /* MB_PLACEMENT_BIT() of each placement it can do */
 };
 
 /* Whether collector `name` runs variant v; unknown names run none. The

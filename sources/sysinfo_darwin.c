@@ -1,4 +1,5 @@
 /* sysinfo_darwin.c: CPU model and macOS version from sysctl. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysctl.h>
@@ -25,4 +26,11 @@ void mb_sysinfo_platform(struct mb_sysinfo *si)
     si->cpu_model[0] = '\0';
   if (read_string("kern.osproductversion", version, sizeof(version)) == 0)
     snprintf(si->os, sizeof(si->os), "macOS %s", version);
+}
+
+double mb_sysinfo_cpu_mhz(uint64_t cpu_mask)
+{
+  /* Apple silicon exposes no current frequency to unprivileged programs. */
+  (void)cpu_mask;
+  return NAN;
 }

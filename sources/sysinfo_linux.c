@@ -1,5 +1,7 @@
 /* sysinfo_linux.c: CPU model from /proc/cpuinfo, OS name from os-release. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sysinfo.h"
@@ -101,4 +103,52 @@ void mb_sysinfo_platform(struct mb_sysinfo *si)
 {
   cpu_model(si);
   os_name(si);
+}
+
+double mb_sysinfo_cpu_mhz(uint64_t cpu_mask)
+{
+  char path[96], line[512];
+  double sum = 0;
+  int cpu, n = 0, current = -1;
+  FILE *f;
+
+  if (cpu_mask == 0)
+    return NAN;
+  /* cpufreq where the kernel drives the frequency (kHz)... */
+  for (cpu = 0; cpu < 64; cpu++) {
+    if (!(cpu_mask & (UINT64_C(1) << cpu)))
+      continue;
+    snprintf(path, sizeof(path),
+             "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", cpu);
+    f = fopen(path, "r");
+    if (f) {
+      long khz = 0;
+
+      if (fscanf(f, "%ld", &khz) == 1 && khz > 0) {
+        sum += (double)khz / 1000.0;
+        n++;
+      }
+      fclose(f);
+    }
+  }
+  if (n > 0)
+    return sum / n;
+  /* ...else what /proc/cpuinfo says per processor (on a VM, often the
+   * host's nominal frequency). */
+  f = fopen("/proc/cpuinfo", "r");
+  if (!f)
+    return NAN;
+  while (fgets(line, sizeof(line), f)) {
+    const char *v;
+
+    if ((v = field(line, "processor")) != NULL)
+      current = atoi(v);
+    else if ((v = field(line, "cpu MHz")) != NULL && current >= 0 && current < 64 &&
+             (cpu_mask & (UINT64_C(1) << current))) {
+      sum += atof(v);
+      n++;
+    }
+  }
+  fclose(f);
+  return n > 0 ? sum / n : NAN;
 }

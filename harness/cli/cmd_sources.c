@@ -80,8 +80,13 @@ static int print_json(const struct row *rows, size_t n)
   json_object_set_new(root, "sources", list);
   for (i = 0; i < n; i++) {
     const struct row *r = &rows[i];
-    json_t *clock = json_null();
+    json_t *clock = json_null(), *placements = json_array();
+    unsigned k;
 
+    for (k = 0; placements && k < MB_PLACEMENT_COUNT; k++)
+      if (r->info->placements & MB_PLACEMENT_BIT(k))
+        json_array_append_new(placements,
+                              json_string(mb_placement_name((enum mb_placement)k)));
     if (r->have_clock)
       clock = json_pack("{s:s, s:I, s:I, s:f, s:f}", "name", r->clk.name, "tick_num",
                         (json_int_t)r->clk.tick_num, "tick_den",
@@ -92,18 +97,19 @@ static int print_json(const struct row *rows, size_t n)
                         "tick_den", "note", "tick of the recording played back");
     json_array_append_new(
         list,
-        json_pack(
-            "{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s, s:s}, s:o, s:o}",
-            "name", r->info->name, "description", r->info->description, "platform",
-            r->info->platform, "available", r->available, "reason",
-            r->available ? json_null() : json_string(r->reason), "option",
-            r->info->option ? json_string(r->info->option) : json_null(),
-            "option_required", r->info->option_required, "defaults", "num_ports",
-            (json_int_t)r->info->defaults.num_ports, "ool_size",
-            (json_int_t)r->info->defaults.ool_size, "mode",
-            mb_mode_name(r->info->defaults.mode), "variant",
-            mb_variant_name(r->info->defaults.variant), "variants",
-            variants_json(r->info->name), "clock", clock));
+        json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:{s:I, s:I, s:s, s:s}, s:o, "
+                  "s:o, s:o}",
+                  "name", r->info->name, "description", r->info->description,
+                  "platform", r->info->platform, "available", r->available, "reason",
+                  r->available ? json_null() : json_string(r->reason), "option",
+                  r->info->option ? json_string(r->info->option) : json_null(),
+                  "option_required", r->info->option_required, "defaults", "num_ports",
+                  (json_int_t)r->info->defaults.num_ports, "ool_size",
+                  (json_int_t)r->info->defaults.ool_size, "mode",
+                  mb_mode_name(r->info->defaults.mode), "variant",
+                  mb_variant_name(r->info->defaults.variant), "variants",
+                  variants_json(r->info->name), "clock", clock, "placements",
+                  placements));
   }
   rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? MB_OK
                                                                            : MB_EIO;
@@ -149,6 +155,17 @@ static void print_table(const struct row *rows, size_t n)
              r->info->option);
     else if (r->info->option)
       printf(" Option: %s.", r->info->option);
+    {
+      unsigned k, first = 1;
+
+      printf(" Placements:");
+      for (k = 0; k < MB_PLACEMENT_COUNT; k++)
+        if (r->info->placements & MB_PLACEMENT_BIT(k)) {
+          printf("%s %s", first ? "" : ",", mb_placement_name((enum mb_placement)k));
+          first = 0;
+        }
+      printf(".");
+    }
     printf("\n");
   }
   printf("\nDefault collector here: %s. Defaults: num_ports %u, ool_size %u, mode %s, "

@@ -251,7 +251,8 @@ static size_t count_axis(const struct mb_experiment *exp, int which)
       if ((which == 0 && a->mode == b->mode) ||
           (which == 1 && a->num_ports == b->num_ports) ||
           (which == 2 && a->ool_size == b->ool_size) ||
-          (which == 3 && a->variant == b->variant))
+          (which == 3 && a->variant == b->variant) ||
+          (which == 4 && a->placement == b->placement))
         break;
     }
     if (j == i)
@@ -296,7 +297,8 @@ static void print_simple_ool_note(FILE *out, const struct mb_experiment *exp)
     simple++;
     for (j = 0; j < i && !seen; j++)
       seen = exp->points[j].mode == MB_MODE_SIMPLE &&
-             exp->points[j].num_ports == exp->points[i].num_ports;
+             exp->points[j].num_ports == exp->points[i].num_ports &&
+             exp->points[j].placement == exp->points[i].placement;
     distinct += !seen;
   }
   if (simple > distinct)
@@ -397,18 +399,24 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   print_estimators(out, exp->estimators);
   fprintf(out, "bitstring:    %s\n", exp->bitstring ? "yes" : "no");
   fprintf(out, "output:       %s/%s/<UTC timestamp>-<host>/\n", exp->output, exp->name);
+  if (exp->inject_constant > 0)
+    fprintf(out,
+            "inject:       %g of each call's timings replaced by a constant before "
+            "extraction (a deliberate entropy drop for measuring the CI gate)\n",
+            exp->inject_constant);
   fprintf(
       out,
-      "points:       %zu (mode x variant x num_ports x ool_size = %zu x %zu x %zu x "
-      "%zu)\n",
+      "points:       %zu (mode x variant x num_ports x ool_size x placement = %zu x "
+      "%zu x %zu x %zu x %zu)\n",
       exp->n_points, count_axis(exp, 0), count_axis(exp, 3), count_axis(exp, 1),
-      count_axis(exp, 2));
-  fprintf(out, "  %5s  %-8s %-12s %9s %9s\n", "point", "mode", "variant", "num_ports",
-          "ool_size");
+      count_axis(exp, 2), count_axis(exp, 4));
+  fprintf(out, "  %5s  %-8s %-12s %9s %9s  %s\n", "point", "mode", "variant",
+          "num_ports", "ool_size", "placement");
   for (i = 0; i < exp->n_points; i++)
-    fprintf(out, "  %5zu  %-8s %-12s %9u %9u\n", i, mb_mode_name(exp->points[i].mode),
-            mb_variant_name(exp->points[i].variant), exp->points[i].num_ports,
-            exp->points[i].ool_size);
+    fprintf(out, "  %5zu  %-8s %-12s %9u %9u  %s\n", i,
+            mb_mode_name(exp->points[i].mode), mb_variant_name(exp->points[i].variant),
+            exp->points[i].num_ports, exp->points[i].ool_size,
+            mb_placement_name(exp->points[i].placement));
   print_simple_ool_note(out, exp);
   fprintf(out,
           "calls:        %zu measured (%zu point%s x %zu repetition%s) + %zu warm-up\n",
@@ -518,13 +526,15 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   json_object_set_new(o, "estimators", est);
   json_object_set_new(o, "bitstring", json_boolean(exp->bitstring));
   mb_json_set_path(o, "output", exp->output);
+  json_object_set_new(o, "inject_constant", json_real(exp->inject_constant));
   for (i = 0; i < exp->n_points; i++)
-    json_array_append_new(pts,
-                          json_pack("{s:I, s:s, s:s, s:I, s:I}", "index", (json_int_t)i,
-                                    "mode", mb_mode_name(exp->points[i].mode),
-                                    "variant", mb_variant_name(exp->points[i].variant),
-                                    "num_ports", (json_int_t)exp->points[i].num_ports,
-                                    "ool_size", (json_int_t)exp->points[i].ool_size));
+    json_array_append_new(
+        pts, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "index", (json_int_t)i, "mode",
+                       mb_mode_name(exp->points[i].mode), "variant",
+                       mb_variant_name(exp->points[i].variant), "num_ports",
+                       (json_int_t)exp->points[i].num_ports, "ool_size",
+                       (json_int_t)exp->points[i].ool_size, "placement",
+                       mb_placement_name(exp->points[i].placement)));
   json_object_set_new(o, "points", pts);
   for (i = 0; i < exp->n_calls; i++)
     if (mb_experiment_in_shard(exp, &exp->calls[i]))

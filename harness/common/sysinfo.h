@@ -8,6 +8,8 @@
 #ifndef MB_SYSINFO_H
 #define MB_SYSINFO_H
 
+#include <stdint.h>
+
 #include "error.h"
 
 /* The machine a run measured. Empty strings mean "not known". */
@@ -45,5 +47,11 @@ void mb_sysinfo_host_label(const char *hostname, char *out, size_t n);
  * fill si->cpu_model and si->os when the platform can tell; leave them
  * untouched otherwise. Never fails. */
 void mb_sysinfo_platform(struct mb_sysinfo *si);
+
+/* The mean current frequency, in MHz, of the CPUs in cpu_mask (bit i: CPU
+ * i), read now: Linux cpufreq's scaling_cur_freq, else /proc/cpuinfo's
+ * "cpu MHz"; NAN when the platform does not expose it (macOS) or mask is 0.
+ * Reads a few small files; call it outside timed regions. Thread-safe. */
+double mb_sysinfo_cpu_mhz(uint64_t cpu_mask);
 
 #endif

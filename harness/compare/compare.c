@@ -101,6 +101,15 @@ static int bad(struct mb_error *err, const char *src, const char *path, const ch
   return mb_error_set(err, MB_EINVALID, src, 0, 0, path, "%s", text);
 }
 
+/* Points are matched by their configuration, never by index. */
+static int same_config(const struct mb_compare_point *a,
+                       const struct mb_compare_point *b)
+{
+  return a->num_ports == b->num_ports && a->ool_size == b->ool_size &&
+         strcmp(a->mode, b->mode) == 0 && strcmp(a->variant, b->variant) == 0 &&
+         strcmp(a->placement, b->placement) == 0;
+}
+
 /* A finite number at obj.k1.k2... ; path names it in messages. */
 static int get_number(json_t *obj, const char *src, const char *path, double *out,
                       struct mb_error *err)
@@ -164,6 +173,7 @@ static int load_points(struct mb_compare_run *run, const char *src,
     json_t *ports = json_object_get(p, "num_ports");
     json_t *ool = json_object_get(p, "ool_size");
     const char *mode = json_string_value(json_object_get(p, "mode"));
+    json_t *placement = json_object_get(p, "placement");
     json_t *jv = json_object_get(p, "variant");
     const char *variant = jv ? json_string_value(jv) : mb_variant_name(legacy);
     enum mb_variant parsed;
@@ -189,11 +199,14 @@ static int load_points(struct mb_compare_run *run, const char *src,
     pt->ool_size = (uint32_t)json_integer_value(ool);
     snprintf(pt->mode, sizeof(pt->mode), "%s", mode);
     snprintf(pt->variant, sizeof(pt->variant), "%s", variant);
+    /* Runs from before the placement axis ran free. */
+    if (placement && (!json_is_string(placement) || !*json_string_value(placement) ||
+                      strlen(json_string_value(placement)) >= sizeof(pt->placement)))
+      return bad(err, src, path, "placement: expected a placement name (free, ...)");
+    snprintf(pt->placement, sizeof(pt->placement), "%s",
+             placement ? json_string_value(placement) : "free");
     for (j = 0; j < i; j++)
-      if (run->points[j].num_ports == pt->num_ports &&
-          run->points[j].ool_size == pt->ool_size &&
-          strcmp(run->points[j].mode, pt->mode) == 0 &&
-          strcmp(run->points[j].variant, pt->variant) == 0)
+      if (same_config(&run->points[j], pt))
         return bad(err, src, path, "the same configuration as points[%zu]", j);
   }
   /* Two passes over calls: count per point, then fill. */
@@ -280,6 +293,11 @@ int mb_compare_run_from_json(json_t *root, const char *source_name,
   run->repetitions = opt_integer(exp, "repetitions");
   run->raw_bits = opt_integer(exp, "raw_bits");
   run->bitstring = opt_integer(exp, "bitstring");
+  {
+    json_t *inject = json_object_get(exp, "inject_constant");
+
+    run->inject_constant = json_is_number(inject) ? json_number_value(inject) : 0.0;
+  }
   if (run->samples < 1)
     return bad(err, src, "experiment.samples", "expected a positive integer");
   if (run->raw_bits < 1 || run->raw_bits > 8)
@@ -405,10 +423,7 @@ static const struct mb_compare_point *find_point(const struct mb_compare_run *ru
   size_t i;
 
   for (i = 0; i < run->n_points; i++)
-    if (run->points[i].num_ports == p->num_ports &&
-        run->points[i].ool_size == p->ool_size &&
-        strcmp(run->points[i].mode, p->mode) == 0 &&
-        strcmp(run->points[i].variant, p->variant) == 0)
+    if (same_config(&run->points[i], p))
       return &run->points[i];
   return NULL;
 }
@@ -540,6 +555,18 @@ static int note_differences(const struct mb_compare_run *b,
       return status;
   }
   rep->rate_gated = rep->opts.gate_rate && !len;
+  /* A run with a deliberate entropy drop (the gate's power measurement) is
+   * compared as any other, and said so. */
+  if (b->inject_constant > 0 || c->inject_constant > 0) {
+    status =
+        add_warning(rep,
+                    "inject_constant: the %s run replaced %g of its timings by a "
+                    "constant (a deliberate entropy drop for measuring the gate)",
+                    c->inject_constant > 0 ? "current" : "baseline",
+                    c->inject_constant > 0 ? c->inject_constant : b->inject_constant);
+    if (status)
+      return status;
+  }
   if (strcmp(b->sha256, c->sha256) != 0) {
     status = add_warning(rep, "the experiment file changed: sha256 %.12s vs %.12s",
                          b->sha256, c->sha256);
@@ -776,6 +803,7 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
     row->num_ports = p->num_ports;
     row->ool_size = p->ool_size;
     snprintf(row->mode, sizeof(row->mode), "%s", p->mode);
+    snprintf(row->placement, sizeof(row->placement), "%s", p->placement);
     snprintf(row->variant, sizeof(row->variant), "%s", p->variant);
     row->in_base = bp && bp->n > 0;
     row->in_cur = cp && cp->n > 0;
@@ -889,18 +917,21 @@ static json_int_t baseline_point(json_t *points, const struct mb_compare_point *
   for (i = 0; i < json_array_size(points); i++) {
     json_t *p = json_array_get(points, i);
 
+    const char *placement = json_string_value(json_object_get(p, "placement"));
+
     if (json_integer_value(json_object_get(p, "num_ports")) == cfg->num_ports &&
         json_integer_value(json_object_get(p, "ool_size")) == cfg->ool_size &&
         strcmp(json_string_value(json_object_get(p, "mode")), cfg->mode) == 0 &&
         json_string_value(json_object_get(p, "variant")) &&
-        strcmp(json_string_value(json_object_get(p, "variant")), cfg->variant) == 0)
+        strcmp(json_string_value(json_object_get(p, "variant")), cfg->variant) == 0 &&
+        strcmp(placement ? placement : "free", cfg->placement) == 0)
       return (json_int_t)i;
   }
-  if (json_array_append_new(points, json_pack("{s:I, s:I, s:I, s:s, s:s}", "index",
-                                              (json_int_t)i, "num_ports",
-                                              (json_int_t)cfg->num_ports, "ool_size",
-                                              (json_int_t)cfg->ool_size, "mode",
-                                              cfg->mode, "variant", cfg->variant)))
+  if (json_array_append_new(
+          points, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "index", (json_int_t)i,
+                            "num_ports", (json_int_t)cfg->num_ports, "ool_size",
+                            (json_int_t)cfg->ool_size, "mode", cfg->mode, "variant",
+                            cfg->variant, "placement", cfg->placement)))
     return -1;
   return (json_int_t)i;
 }

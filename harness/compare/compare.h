@@ -3,8 +3,8 @@
  * A run is read from a results directory, its run.json (schema
  * mebench-run/1) or a baseline file (mebench-baseline/1, written by
  * `mebench baseline`). Points are matched by configuration (num_ports,
- * ool_size, mode, variant), never by index. For each matched point and each metric
- * (assessed min-entropy of extracted bytes, of raw deltas, entropy rate) the
+ * ool_size, mode, variant, placement), never by index. For each matched point and each
+ * metric (assessed min-entropy of extracted bytes, of raw deltas, entropy rate) the
  * repetitions of both sides are summarised and tested with a one-sided
  * Mann-Whitney U test (mwu.h). A metric regresses only when its drop is both
  * significant (p <= alpha) and larger than max_drop (relative); a point also
@@ -48,9 +48,10 @@ struct mb_compare_point {
   uint32_t num_ports;
   uint32_t ool_size;
   char mode[16];
-  char variant[16]; /* as recorded; for runs older than variants, the one
-                       they measured (mb_variant_legacy) */
-  size_t n;         /* repetitions recorded (calls of this point) */
+  char placement[24]; /* "free" when the run predates the placement axis */
+  char variant[16];   /* as recorded; for runs older than variants, the one
+                         they measured (mb_variant_legacy) */
+  size_t n;           /* repetitions recorded (calls of this point) */
   /* The values that exist, in call order: count[m] <= n, because the runner
    * writes null when a call could not be assessed (no estimate, no time). */
   size_t count[MB_CMP_METRIC_COUNT];
@@ -74,7 +75,8 @@ struct mb_compare_run {
   long long cores;
   long long tick_num, tick_den; /* one clock tick = num/den ns; -1 absent */
   long long samples, repetitions, raw_bits, bitstring; /* -1 when absent */
-  char estimators[256]; /* comma-joined keys, "" when absent */
+  char estimators[256];   /* comma-joined keys, "" when absent */
+  double inject_constant; /* experiment.inject_constant, 0 when absent */
   struct mb_compare_point *points;
   size_t n_points;
   size_t n_null[MB_CMP_METRIC_COUNT]; /* calls whose value is null */
@@ -133,6 +135,7 @@ struct mb_compare_row {
   uint32_t num_ports;
   uint32_t ool_size;
   char mode[16];
+  char placement[24];
   char variant[16];
   int in_base, in_cur; /* present with at least one repetition */
   struct mb_compare_stat stat[MB_CMP_METRIC_COUNT]; /* valid when both */

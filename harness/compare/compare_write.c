@@ -97,15 +97,16 @@ int mb_compare_write_text(FILE *out, const struct mb_compare_report *r)
              mb_compare_metric_unit((enum mb_compare_metric)m));
     fprintf(out, "  %-35s", head);
   }
-  fprintf(out, "\n%5s %7s %-10s %-12s", "ports", "ool", "mode", "variant");
+  fprintf(out, "\n%5s %7s %-10s %-12s %-9s", "ports", "ool", "mode", "variant",
+          "placement");
   for (m = 0; m < MB_CMP_METRIC_COUNT; m++)
     fprintf(out, "  %9s %9s %7s %7s", "baseline", "current", "change", "p_drop");
   fprintf(out, "  verdict\n");
   for (i = 0; i < r->n_rows; i++) {
     const struct mb_compare_row *row = &r->rows[i];
 
-    fprintf(out, "%5u %7u %-10s %-12s", row->num_ports, row->ool_size, row->mode,
-            row->variant);
+    fprintf(out, "%5u %7u %-10s %-12s %-9s", row->num_ports, row->ool_size, row->mode,
+            row->variant, row->placement);
     for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
       const struct mb_compare_stat *st = &row->stat[m];
       char b[32], c[32], ch[32], p[32];
@@ -171,8 +172,8 @@ int mb_compare_write_markdown(FILE *out, const struct mb_compare_report *r)
   for (i = 0; i < r->n_rows; i++) {
     const struct mb_compare_row *row = &r->rows[i];
 
-    fprintf(out, "| %u ports, %u B, %s, %s |", row->num_ports, row->ool_size, row->mode,
-            row->variant);
+    fprintf(out, "| %u ports, %u B, %s, %s, %s |", row->num_ports, row->ool_size,
+            row->mode, row->variant, row->placement);
     for (m = 0; m < MB_CMP_METRIC_COUNT; m++) {
       const struct mb_compare_stat *st = &row->stat[m];
       int vf = m == MB_CMP_RATE;
@@ -268,11 +269,12 @@ int mb_compare_write_json(FILE *out, const struct mb_compare_report *r)
     json_array_append_new(warnings, mb_json_path(r->warnings[i]));
   for (i = 0; i < r->n_rows; i++) {
     const struct mb_compare_row *row = &r->rows[i];
-    json_t *p = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:b, s:b}", "num_ports",
-                          (int)row->num_ports, "ool_size", (int)row->ool_size, "mode",
-                          row->mode, "variant", row->variant, "verdict",
-                          mb_verdict_name(row->verdict), "reason", row->reason,
-                          "in_baseline", row->in_base, "in_current", row->in_cur);
+    json_t *p =
+        json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "num_ports",
+                  (int)row->num_ports, "ool_size", (int)row->ool_size, "mode",
+                  row->mode, "variant", row->variant, "placement", row->placement,
+                  "verdict", mb_verdict_name(row->verdict), "reason", row->reason,
+                  "in_baseline", row->in_base, "in_current", row->in_cur);
     json_t *metrics = json_object();
 
     json_object_set_new(p, "current_h_bytes", num_or_null(row->cur_h_bytes));
@@ -331,9 +333,14 @@ int mb_compare_write_gab(FILE *out, const struct mb_compare_report *r)
 
       if (!isfinite(med))
         continue;
-      snprintf(name, sizeof(name), "%s num_ports=%u ool_size=%u mode=%s variant=%s %s",
+      /* Free placement is left out of the name, so the dashboard's charts of
+       * runs from before the placement axis go on. */
+      snprintf(name, sizeof(name),
+               "%s num_ports=%u ool_size=%u mode=%s variant=%s%s%s %s",
                r->cur->experiment, row->num_ports, row->ool_size, row->mode,
-               row->variant, mb_compare_metric_key((enum mb_compare_metric)m));
+               row->variant, strcmp(row->placement, "free") ? " placement=" : "",
+               strcmp(row->placement, "free") ? row->placement : "",
+               mb_compare_metric_key((enum mb_compare_metric)m));
       snprintf(range, sizeof(range), "± %.4g", (st->cur_max - st->cur_min) / 2.0);
       if (row->in_base)
         snprintf(extra, sizeof(extra),

@@ -523,6 +523,110 @@ static int parse_modes(struct loader *ld, json_t *sweep, enum mb_mode *modes, si
   return MB_OK;
 }
 
+/* The placements the experiment's collector can do, and a refusal that
+ * names the platform for one it cannot (sources/README.md, "Placement"). */
+static int check_placement(struct loader *ld, const char *path, enum mb_placement p)
+{
+  const struct mb_source_info *list;
+  size_t count = 0, i;
+
+  list = mb_sources_list(&count);
+  for (i = 0; i < count; i++) {
+    char can[256];
+    size_t used = 0;
+    unsigned k;
+
+    if (strcmp(list[i].name, ld->exp->source) != 0)
+      continue;
+    if (list[i].placements & MB_PLACEMENT_BIT(p))
+      return MB_OK;
+    if (strcmp(list[i].platform, "any") == 0)
+      return fail(ld, path,
+                  "placement \"%s\": the \"%s\" collector plays timings back and has "
+                  "no threads to place; only \"free\" applies",
+                  mb_placement_name(p), list[i].name);
+    can[0] = '\0';
+    for (k = 0; k < MB_PLACEMENT_COUNT; k++)
+      if (list[i].placements & MB_PLACEMENT_BIT(k)) {
+        int w = snprintf(can + used, sizeof(can) - used, "%s\"%s\"", used ? ", " : "",
+                         mb_placement_name((enum mb_placement)k));
+        if (w > 0 && (size_t)w < sizeof(can) - used)
+          used += (size_t)w;
+      }
+    return fail(ld, path,
+                "placement \"%s\" cannot be done on %s (collector \"%s\"%s); it can "
+                "do %s",
+                mb_placement_name(p), list[i].platform, list[i].name,
+                p == MB_PLACEMENT_SHARED || p == MB_PLACEMENT_SPLIT
+                    ? ": it cannot pin threads to CPUs"
+                : p == MB_PLACEMENT_FREE ? ""
+                                         : ": QoS classes are macOS's",
+                can);
+  }
+  return MB_OK; /* an unknown collector was refused already */
+}
+
+/* The placement axis: a list under sweep.placement, or one value as the
+ * top-level key "placement" (not both); default "free". */
+static int parse_placements(struct loader *ld, json_t *root, json_t *sweep,
+                            enum mb_placement *out, size_t *n)
+{
+  static const char *names[MB_PLACEMENT_COUNT];
+  json_t *v = json_object_get(sweep, "placement"),
+         *top = json_object_get(root, "placement");
+  size_t where[MB_PLACEMENT_COUNT];
+  int seen[MB_PLACEMENT_COUNT];
+  char what[200];
+  size_t i, k;
+  int rc;
+
+  for (k = 0; k < MB_PLACEMENT_COUNT; k++)
+    names[k] = mb_placement_name((enum mb_placement)k);
+  memset(seen, 0, sizeof(seen));
+  *n = 0;
+  if (v && top)
+    return fail(ld, "placement",
+                "given both here and as sweep.placement; give one value here or a "
+                "list there");
+  if (top) {
+    if ((rc = get_word(ld, top, "placement", names, MB_PLACEMENT_COUNT, &k)) != MB_OK ||
+        (rc = check_placement(ld, "placement", (enum mb_placement)k)) != MB_OK)
+      return rc;
+    out[(*n)++] = (enum mb_placement)k;
+    return MB_OK;
+  }
+  if (!v) {
+    out[(*n)++] = MB_PLACEMENT_FREE;
+    return MB_OK;
+  }
+  if (!json_is_array(v))
+    return fail(ld, "sweep.placement",
+                "expected a list such as [\"free\", \"shared\", \"split\"], got %s",
+                describe(v, what, sizeof(what)));
+  if (json_array_size(v) == 0)
+    return fail(ld, "sweep.placement",
+                "empty list; give at least one placement, or omit the axis for the "
+                "default \"free\"");
+  for (i = 0; i < json_array_size(v); i++) {
+    char sub[64];
+
+    snprintf(sub, sizeof(sub), "sweep.placement[%zu]", i);
+    if ((rc = get_word(ld, json_array_get(v, i), sub, names, MB_PLACEMENT_COUNT, &k)) !=
+        MB_OK)
+      return rc;
+    if (seen[k])
+      return fail(ld, sub,
+                  "\"%s\" repeats sweep.placement[%zu]; each value may appear once",
+                  names[k], where[k]);
+    if ((rc = check_placement(ld, sub, (enum mb_placement)k)) != MB_OK)
+      return rc;
+    seen[k] = 1;
+    where[k] = i;
+    out[(*n)++] = (enum mb_placement)k;
+  }
+  return MB_OK;
+}
+
 /* The variants of the experiment's collector ("seed", ...; source.h),
  * each once, in the file's order; the default is the seed as shipped. */
 static int parse_variants(struct loader *ld, json_t *sweep, enum mb_variant *variants,
@@ -584,11 +688,12 @@ static int parse_variants(struct loader *ld, json_t *sweep, enum mb_variant *var
 }
 
 /* The points are the cartesian product, mode outermost, then variant,
- * num_ports and ool_size, each axis in the order the file gives its
- * values. */
+ * num_ports, ool_size and placement, each axis in the order the file gives
+ * its values. */
 static int parse_sweep(struct loader *ld, json_t *root)
 {
-  static const char *const keys[] = {"num_ports", "ool_size", "mode", "variant"};
+  static const char *const keys[] = {"num_ports", "ool_size", "mode", "variant",
+                                     "placement"};
   struct axis ports = {
       "num_ports", MB_NUM_PORTS_MIN, MB_NUM_PORTS_MAX, MB_NUM_PORTS_DEFAULT, NULL, 0};
   struct axis ool = {
@@ -596,7 +701,8 @@ static int parse_sweep(struct loader *ld, json_t *root)
   struct mb_experiment *exp = ld->exp;
   enum mb_mode modes[2];
   enum mb_variant variants[MB_VARIANT_COUNT];
-  size_t n_modes = 0, n_variants = 0, m, p, o, v;
+  enum mb_placement places[MB_PLACEMENT_COUNT];
+  size_t n_modes = 0, n_variants = 0, n_places = 0, m, p, o, v, q;
   uint64_t total;
   json_t *sweep = json_object_get(root, "sweep");
   char what[200];
@@ -605,7 +711,7 @@ static int parse_sweep(struct loader *ld, json_t *root)
   if (sweep && !json_is_object(sweep))
     return fail(ld, "sweep",
                 "expected an object with the axes num_ports, ool_size, "
-                "mode, variant, got %s",
+                "mode, variant, placement, got %s",
                 describe(sweep, what, sizeof(what)));
   if (sweep && json_object_size(sweep) == 0)
     return fail(ld, "sweep",
@@ -617,27 +723,29 @@ static int parse_sweep(struct loader *ld, json_t *root)
     json_incref(sweep);
   if (!sweep)
     return nomem(ld);
-  rc = check_keys(ld, sweep, "sweep", keys, 4);
+  rc = check_keys(ld, sweep, "sweep", keys, 5);
   if (rc == MB_OK)
     rc = parse_modes(ld, sweep, modes, &n_modes);
   if (rc == MB_OK)
     rc = parse_variants(ld, sweep, variants, &n_variants);
+  if (rc == MB_OK)
+    rc = parse_placements(ld, root, sweep, places, &n_places);
   if (rc == MB_OK)
     rc = parse_axis(ld, sweep, &ports);
   if (rc == MB_OK)
     rc = parse_axis(ld, sweep, &ool);
   json_decref(sweep);
   if (rc == MB_OK) {
-    total = (uint64_t)n_modes * n_variants * ports.n * ool.n;
+    total = (uint64_t)n_modes * n_variants * ports.n * ool.n * n_places;
     if (total > MB_EXP_POINTS_MAX)
       rc = fail(ld, "sweep",
-                "%zu modes x %zu variants x %zu num_ports x %zu ool_size values make "
-                "%llu points; at most %u are allowed",
-                n_modes, n_variants, ports.n, ool.n, (unsigned long long)total,
-                MB_EXP_POINTS_MAX);
+                "%zu modes x %zu variants x %zu num_ports x %zu ool_size x %zu "
+                "placement values make %llu points; at most %u are allowed",
+                n_modes, n_variants, ports.n, ool.n, n_places,
+                (unsigned long long)total, MB_EXP_POINTS_MAX);
   }
   if (rc == MB_OK) {
-    exp->n_points = n_modes * n_variants * ports.n * ool.n;
+    exp->n_points = n_modes * n_variants * ports.n * ool.n * n_places;
     exp->n_variants = n_variants;
     exp->points = calloc(exp->n_points, sizeof(*exp->points));
     if (!exp->points)
@@ -649,13 +757,15 @@ static int parse_sweep(struct loader *ld, json_t *root)
     for (m = 0; m < n_modes; m++)
       for (v = 0; v < n_variants; v++)
         for (p = 0; p < ports.n; p++)
-          for (o = 0; o < ool.n; o++) {
-            exp->points[k].mode = modes[m];
-            exp->points[k].variant = variants[v];
-            exp->points[k].num_ports = ports.values[p];
-            exp->points[k].ool_size = ool.values[o];
-            k++;
-          }
+          for (o = 0; o < ool.n; o++)
+            for (q = 0; q < n_places; q++) {
+              exp->points[k].mode = modes[m];
+              exp->points[k].variant = variants[v];
+              exp->points[k].num_ports = ports.values[p];
+              exp->points[k].ool_size = ool.values[o];
+              exp->points[k].placement = places[q];
+              k++;
+            }
   }
   free(ports.values);
   free(ool.values);
@@ -1020,6 +1130,17 @@ static int parse_scalars(struct loader *ld, json_t *root)
       return rc;
     exp->warmup = (size_t)u;
   }
+  if ((v = json_object_get(root, "inject_constant")) != NULL) {
+    double f = json_is_number(v) ? json_number_value(v) : -1.0;
+    char what[200];
+
+    if (!json_is_number(v) || !(f >= 0.0 && f <= MB_EXP_INJECT_MAX))
+      return fail(ld, "inject_constant",
+                  "expected a fraction of timings from 0 to %g (a deliberate entropy "
+                  "drop for measuring the CI gate), got %s",
+                  MB_EXP_INJECT_MAX, describe(v, what, sizeof(what)));
+    exp->inject_constant = f;
+  }
   s = MB_EXP_DEFAULT_OUTPUT;
   if ((v = json_object_get(root, "output")) != NULL)
     if ((rc = get_string(ld, v, "output", MB_EXP_MAX_TEXT, 0, &s)) != MB_OK)
@@ -1169,9 +1290,10 @@ static int expand(struct loader *ld)
 
 static int load_text(struct loader *ld)
 {
-  static const char *const keys[] = {"name",   "description", "source",      "replay",
-                                     "layout", "samples",     "repetitions", "warmup",
-                                     "sweep",  "order",       "analysis",    "output"};
+  static const char *const keys[] = {
+      "name",    "description", "source", "replay",         "layout",
+      "samples", "repetitions", "warmup", "sweep",          "placement",
+      "order",   "analysis",    "output", "inject_constant"};
   struct mb_experiment *exp = ld->exp;
   json_error_t jerr;
   json_t *root;

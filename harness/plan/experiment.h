@@ -64,6 +64,11 @@ struct mb_experiment {
 
   char *output; /* results root, default "results" */
 
+  /* Share of each call's timings replaced by a constant before extraction
+   * (mb_collection_inject_constant): a known entropy drop for measuring the
+   * CI gate's power. 0 (the default): none. */
+  double inject_constant;
+
   struct mb_config *points; /* the sweep, expanded */
   size_t n_points;
   size_t n_variants;     /* distinct variants swept (1: the default or one) */
@@ -125,6 +130,8 @@ int mb_experiment_in_shard(const struct mb_experiment *exp, const struct mb_call
 #define MB_EXP_CALLS_MAX 1000000u           /* points x repetitions */
 #define MB_EXP_TIMINGS_MAX (1ull << 32)     /* timed operations in one run */
 #define MB_EXP_SEED_MAX ((1ull << 53) - 1u) /* exact as a double in any JSON reader */
+#define MB_EXP_INJECT_MAX                                                              \
+  0.5 /* inject_constant: beyond half, nothing is left to gate */
 
 /* Defaults of the format. */
 #define MB_EXP_DEFAULT_SAMPLES 16384u

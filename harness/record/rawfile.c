@@ -123,6 +123,15 @@ static int encode(const struct mb_raw_meta *meta, const struct mb_collection *c,
       "timings", (json_int_t)c->n_timings, "bytes", (json_int_t)c->n_bytes, "pool_size",
       (json_int_t)meta->pool_size, "clock", "name", meta->clock_name, "tick_num",
       (json_int_t)meta->tick_num, "tick_den", (json_int_t)meta->tick_den);
+  /* Only a pinned or steered call says where it ran: files of free calls
+   * stay byte for byte what they were before the placement axis. */
+  if (h && meta->config.placement != MB_PLACEMENT_FREE &&
+      json_object_set_new(h, "placement",
+                          json_string(mb_placement_name(meta->config.placement))) !=
+          0) {
+    json_decref(h);
+    h = NULL;
+  }
   if (!h)
     return MB_ENOMEM;
   text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -227,7 +236,7 @@ static int parse_header(const unsigned char *text, size_t len, const char *path,
 {
   json_error_t jerr;
   json_t *h = json_loadb((const char *)text, len, 0, &jerr);
-  json_t *clock, *name, *mode;
+  json_t *clock, *name, *mode, *placement;
   uint64_t v;
   int rc = MB_OK;
 
@@ -260,6 +269,13 @@ static int parse_header(const unsigned char *text, size_t len, const char *path,
                       mb_mode_parse(json_string_value(mode), &meta->config.mode) != 0))
     rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                       "damaged header: 'mode' must be \"complex\" or \"simple\"");
+  placement = json_object_get(h, "placement");
+  meta->config.placement = MB_PLACEMENT_FREE;
+  if (rc == MB_OK && placement &&
+      (!json_is_string(placement) ||
+       mb_placement_parse(json_string_value(placement), &meta->config.placement) != 0))
+    rc = mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                      "damaged header: 'placement' must be a placement name");
   /* Files written before variants have none: the seed's, as the default. */
   meta->config.variant = MB_VARIANT_SEED;
   mode = json_object_get(h, "variant");

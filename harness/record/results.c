@@ -253,6 +253,65 @@ json_t *mb_results_stats_json(const struct mb_stats *s)
   return obj;
 }
 
+static json_t *jcount(int64_t v)
+{
+  return v < 0 ? json_null() : json_integer((json_int_t)v);
+}
+
+/* One thread's conditions, or null when the call had no such thread (or
+ * the collector cannot tell: replay). */
+static json_t *thread_json(const struct mb_thread_conditions *t, int *bad)
+{
+  json_t *obj;
+
+  if (!t->known)
+    return json_null();
+  obj = json_object();
+  if (!obj) {
+    *bad = 1;
+    return NULL;
+  }
+  put(obj, "nvcsw", jcount(t->nvcsw), bad);
+  put(obj, "nivcsw", jcount(t->nivcsw), bad);
+  put(obj, "migrations", jcount(t->migrations), bad);
+  put(obj, "cpus", jcount(t->cpus), bad);
+  if (t->qos)
+    put(obj, "qos", json_string(t->qos), bad);
+  return obj;
+}
+
+json_t *mb_results_conditions_json(const struct mb_call_summary *c)
+{
+  const struct mb_conditions *k = &c->conditions;
+  json_t *obj = json_object(), *proc;
+  int bad = !obj;
+
+  if (bad)
+    return NULL;
+  put(obj, "waited_share",
+      k->waited_known && c->timings > 0
+          ? json_real((double)c->waited / (double)c->timings)
+          : json_null(),
+      &bad);
+  put(obj, "timing_thread", thread_json(&k->timing, &bad), &bad);
+  put(obj, "receiver_thread", thread_json(&k->receiver, &bad), &bad);
+  put(obj, "same_cpu_share", jreal(k->same_cpu_share), &bad);
+  put(obj, "load_before", jreal(c->load_before), &bad);
+  put(obj, "load_after", jreal(c->load_after), &bad);
+  put(obj, "cpu_mhz", jreal(c->cpu_mhz), &bad);
+  proc = json_object();
+  if (proc) {
+    put(proc, "nvcsw", jcount(k->process_nvcsw), &bad);
+    put(proc, "nivcsw", jcount(k->process_nivcsw), &bad);
+  }
+  put(obj, "process", proc, &bad);
+  if (bad) {
+    json_decref(obj);
+    return NULL;
+  }
+  return obj;
+}
+
 json_t *mb_results_call_json(const struct mb_call_summary *c)
 {
   json_t *obj = json_object(), *tp, *ent, *rate, *dur;
@@ -278,6 +337,8 @@ json_t *mb_results_call_json(const struct mb_call_summary *c)
   put(obj, "failures", jsize(c->failures), &bad);
   put(obj, "waited", jsize(c->waited), &bad);
   put(obj, "aborted", jsize(c->aborted), &bad);
+  put(obj, "injected", jsize(c->injected), &bad);
+  put(obj, "conditions", mb_results_conditions_json(c), &bad);
   put(obj, "raw_stats", mb_results_stats_json(&c->raw_stats), &bad);
   put(obj, "ns_per_op",
       c->raw_stats.n ? jreal((double)c->raw_stats.p50 * c->ns_per_tick) : json_null(),
@@ -448,7 +509,37 @@ enum {
   F_FAIL,
   F_ABORT,
   F_WALL,
+  F_WS, /* the conditions (results/README.md), after wall_s */
+  F_TNV,
+  F_TNI,
+  F_TMIG,
+  F_RNV,
+  F_RNI,
+  F_RMIG,
+  F_SAME,
+  F_LB,
+  F_LA,
+  F_MHZ,
   F_N
+};
+
+/* The conditions' columns: JSON path under a call, and decimals on a call
+ * row (point rows, medians, get one more for counts). */
+static const struct {
+  const char *path;
+  int decimals;
+} cond_cols[F_N - F_WS] = {
+    {"conditions.waited_share", 6},
+    {"conditions.timing_thread.nvcsw", 0},
+    {"conditions.timing_thread.nivcsw", 0},
+    {"conditions.timing_thread.migrations", 0},
+    {"conditions.receiver_thread.nvcsw", 0},
+    {"conditions.receiver_thread.nivcsw", 0},
+    {"conditions.receiver_thread.migrations", 0},
+    {"conditions.same_cpu_share", 6},
+    {"conditions.load_before", 2},
+    {"conditions.load_after", 2},
+    {"conditions.cpu_mhz", 1},
 };
 
 static void call_figures(const json_t *call, double ns_per_tick, double *f)
@@ -465,19 +556,30 @@ static void call_figures(const json_t *call, double ns_per_tick, double *f)
   f[F_FAIL] = num_at(call, "failures");
   f[F_ABORT] = json_object_get(call, "aborted") ? num_at(call, "aborted") : 0;
   f[F_WALL] = num_at(call, "wall_s");
+  for (int k = F_WS; k < F_N; k++)
+    f[k] = num_at(call, cond_cols[k - F_WS].path);
+}
+
+static void put_conditions(struct buf *b, const double *f, int point_row)
+{
+  for (int k = F_WS; k < F_N; k++) {
+    int d = cond_cols[k - F_WS].decimals;
+
+    put_num(b, f[k], d == 0 && point_row ? 1 : d);
+  }
 }
 
 static void point_columns(struct buf *b, const json_t *points, size_t index)
 {
   const json_t *p = json_array_get(points, index);
 
-  bprintf(b, ",%.0f,%.0f,%s,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
-          json_string_value(json_object_get(p, "mode"))
-              ? json_string_value(json_object_get(p, "mode"))
-              : "",
-          json_string_value(json_object_get(p, "variant"))
-              ? json_string_value(json_object_get(p, "variant"))
-              : "");
+  const char *mode = json_string_value(json_object_get(p, "mode"));
+  const char *variant = json_string_value(json_object_get(p, "variant"));
+  const char *placement = json_string_value(json_object_get(p, "placement"));
+
+  /* Runs from before the placement axis ran free. */
+  bprintf(b, ",%.0f,%.0f,%s,%s,%s", num_at(p, "num_ports"), num_at(p, "ool_size"),
+          mode ? mode : "", variant ? variant : "", placement ? placement : "free");
 }
 
 /* The point's §4.4 health-test cut-offs and replay counts (run.json's
@@ -513,10 +615,13 @@ char *mb_results_summary_csv(const json_t *run)
   struct buf b = {NULL, 0, 0, 0};
 
   bprintf(&b,
-          "kind,point,repetition,num_ports,ool_size,mode,variant,h_bytes,h_bytes_min,"
-          "h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+          "kind,point,repetition,num_ports,ool_size,mode,variant,placement,h_bytes,"
+          "h_bytes_min,h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
           "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,aborted,"
-          "wall_s,rct_cutoff,apt_cutoff,rct_fired,apt_fired,health_flagged\n");
+          "wall_s,waited_share,timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,"
+          "recv_nivcsw,recv_migrations,same_cpu_share,load_before,load_after,cpu_mhz,"
+          "rct_cutoff,apt_cutoff,rct_fired,apt_fired,"
+          "health_flagged\n");
   fig = calloc(n_calls ? n_calls : 1, sizeof(*fig) * F_N);
   col = calloc(n_calls ? n_calls : 1, sizeof(*col));
   if (!fig || !col)
@@ -542,6 +647,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, f[F_FAIL], 0);
     put_num(&b, f[F_ABORT], 0);
     put_num(&b, f[F_WALL], 6);
+    put_conditions(&b, f, 0);
     bprintf(&b, ",,,,,\n");
   }
   /* One row per point: medians over its repetitions, spreads of the two
@@ -594,6 +700,7 @@ char *mb_results_summary_csv(const json_t *run)
     put_num(&b, med[F_FAIL], 0);
     put_num(&b, med[F_ABORT], 0);
     put_num(&b, med[F_WALL], 6);
+    put_conditions(&b, med, 1);
     health_columns(&b, json_object_get(run, "health"), j);
     bprintf(&b, "\n");
   }

@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "estimators.h"
+#include "source.h"
 #include "stats.h"
 
 #define MB_RESULTS_SCHEMA "mebench-run/1"
@@ -66,11 +67,15 @@ struct mb_call_summary {
   double ns_per_tick;        /* tick_num / tick_den */
   struct mb_assessment entropy_bytes;
   struct mb_assessment entropy_raw;
+  double analyse_s;                /* statistics and both assessments */
+  double write_s;                  /* writing the raw file */
+  struct mb_conditions conditions; /* from the collector */
+  double load_before, load_after;  /* 1-minute load average; NAN: unknown */
+  double cpu_mhz;                  /* mean frequency of the CPUs used; NAN: unknown */
+  size_t injected;                 /* timings replaced (inject_constant) */
   /* h_assessed of the first and the second half of the bytes (the first
    * floor(bytes / 2) and the next as many); -1 when not assessed. */
   double h_bytes_halves[2];
-  double analyse_s; /* statistics and both assessments */
-  double write_s;   /* writing the raw file */
 };
 
 /* JSON of an assessment, in the shape `mebench assess --json` prints (see
@@ -84,6 +89,10 @@ json_t *mb_results_stats_json(const struct mb_stats *s);
 /* JSON of one element of run.json's calls: new reference, NULL on
  * allocation failure. */
 json_t *mb_results_call_json(const struct mb_call_summary *c);
+
+/* JSON of a call's "conditions" object (results/README.md): new
+ * reference, NULL on allocation failure. */
+json_t *mb_results_conditions_json(const struct mb_call_summary *c);
 
 /* Write run (a complete run.json document, borrowed) to dir/run.json,
  * replacing the previous version atomically. */

@@ -38,6 +38,8 @@ const char *mb_axis_name(enum mb_axis axis)
     return "ool_size";
   case MB_AXIS_MODE:
     return "mode";
+  case MB_AXIS_PLACEMENT:
+    return "placement";
   case MB_AXIS_VARIANT:
     return "variant";
   default:
@@ -47,13 +49,15 @@ const char *mb_axis_name(enum mb_axis axis)
 
 int mb_axis_categorical(enum mb_axis axis)
 {
-  return axis == MB_AXIS_MODE || axis == MB_AXIS_VARIANT;
+  return axis == MB_AXIS_MODE || axis == MB_AXIS_PLACEMENT || axis == MB_AXIS_VARIANT;
 }
 
 const char *mb_axis_value_name(enum mb_axis axis, uint32_t value)
 {
   if (axis == MB_AXIS_MODE)
     return mb_mode_name((enum mb_mode)value);
+  if (axis == MB_AXIS_PLACEMENT)
+    return mb_placement_name((enum mb_placement)value);
   if (axis == MB_AXIS_VARIANT)
     return mb_variant_name((enum mb_variant)value);
   return NULL;
@@ -241,6 +245,8 @@ uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis
     return p->config.num_ports;
   case MB_AXIS_OOL_SIZE:
     return p->config.ool_size;
+  case MB_AXIS_PLACEMENT:
+    return (uint32_t)p->config.placement;
   case MB_AXIS_VARIANT:
     return (uint32_t)p->config.variant;
   default:
@@ -671,7 +677,7 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
     struct mb_rundir_point *pt = &rd->points[i];
     char pp[64];
     unsigned long long v;
-    const char *mode;
+    const char *mode, *placement;
 
     snprintf(pp, sizeof(pp), "points[%zu]", i);
     if (!json_is_object(p)) {
@@ -718,6 +724,19 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
                    "'%s' is not a mode (expected \"complex\" or \"simple\")", mode);
       g->failed = 1;
     }
+    /* Runs from before the placement axis ran free. */
+    placement = get_text(g, p, pp, "placement", 1);
+    if (!g->failed && *placement &&
+        mb_placement_parse(placement, &pt->config.placement) != MB_OK) {
+      char path[80];
+
+      snprintf(path, sizeof(path), "%s.placement", pp);
+      mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, path,
+                   "'%s' is not a placement (expected \"free\", \"shared\", "
+                   "\"split\" or a qos_* class)",
+                   placement);
+      g->failed = 1;
+    }
     axis_add(&rd->axes[MB_AXIS_NUM_PORTS], pt->config.num_ports);
     axis_add(&rd->axes[MB_AXIS_OOL_SIZE], pt->config.ool_size);
     pt->config.variant = legacy;
@@ -735,9 +754,46 @@ static int load_points(struct getter *g, json_t *root, struct mb_rundir *rd)
       }
     }
     axis_add(&rd->axes[MB_AXIS_MODE], (uint32_t)pt->config.mode);
+    axis_add(&rd->axes[MB_AXIS_PLACEMENT], (uint32_t)pt->config.placement);
     axis_add(&rd->axes[MB_AXIS_VARIANT], (uint32_t)pt->config.variant);
   }
   return g->failed ? MB_EINVALID : MB_OK;
+}
+
+/* A number under an optional object: NAN when the object or the key is
+ * absent or null (older runs, unknown values); a wrong type is an error. */
+static double get_optional(struct getter *g, json_t *parent, const char *ppath,
+                           const char *key)
+{
+  if (!json_is_object(parent) || !json_object_get(parent, key))
+    return NAN;
+  return get_number(g, parent, ppath, key);
+}
+
+static void load_conditions(struct getter *g, json_t *k, const char *kp,
+                            struct mb_rundir_conditions *out)
+{
+  json_t *t = json_is_object(k) ? json_object_get(k, "timing_thread") : NULL;
+  json_t *r = json_is_object(k) ? json_object_get(k, "receiver_thread") : NULL;
+  char tp[128], rp[128];
+
+  snprintf(tp, sizeof(tp), "%s.timing_thread", kp);
+  snprintf(rp, sizeof(rp), "%s.receiver_thread", kp);
+  if (k && !json_is_object(k) && !json_is_null(k))
+    wrong(g, kp, "an object or null");
+  out->waited_share = get_optional(g, k, kp, "waited_share");
+  out->timing_nvcsw = get_optional(g, t, tp, "nvcsw");
+  out->timing_nivcsw = get_optional(g, t, tp, "nivcsw");
+  out->timing_migrations = get_optional(g, t, tp, "migrations");
+  out->timing_cpus = get_optional(g, t, tp, "cpus");
+  out->recv_nvcsw = get_optional(g, r, rp, "nvcsw");
+  out->recv_nivcsw = get_optional(g, r, rp, "nivcsw");
+  out->recv_migrations = get_optional(g, r, rp, "migrations");
+  out->recv_cpus = get_optional(g, r, rp, "cpus");
+  out->same_cpu_share = get_optional(g, k, kp, "same_cpu_share");
+  out->load_before = get_optional(g, k, kp, "load_before");
+  out->load_after = get_optional(g, k, kp, "load_after");
+  out->cpu_mhz = get_optional(g, k, kp, "cpu_mhz");
 }
 
 static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
@@ -834,6 +890,11 @@ static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
     rate = get_object(g, c, cp, "rate");
     snprintf(sp, sizeof(sp), "%s.rate", cp);
     k->bits_per_s = get_number(g, rate, sp, "bits_per_s");
+    /* Recorded since the conditions were (absent in older runs). */
+    if (json_object_get(c, "injected"))
+      k->injected = (size_t)get_count(g, c, cp, "injected");
+    snprintf(sp, sizeof(sp), "%s.conditions", cp);
+    load_conditions(g, json_object_get(c, "conditions"), sp, &k->cond);
   }
   return g->failed ? MB_EINVALID : MB_OK;
 }
@@ -1105,6 +1166,9 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   rd->seed = get_count(&g, exp, "experiment", "seed");
   rd->raw_bits = (unsigned)get_count(&g, exp, "experiment", "raw_bits");
   rd->bitstring = exp && json_is_true(json_object_get(exp, "bitstring"));
+  rd->inject_constant = get_optional(&g, exp, "experiment", "inject_constant");
+  if (isnan(rd->inject_constant))
+    rd->inject_constant = 0;
   rd->exp_name = "";
   rd->exp_description = "";
   if (exp) {

@@ -22,6 +22,7 @@ enum mb_axis {
   MB_AXIS_NUM_PORTS = 0,
   MB_AXIS_OOL_SIZE,
   MB_AXIS_MODE,
+  MB_AXIS_PLACEMENT,
   MB_AXIS_VARIANT,
   MB_AXIS_COUNT
 };
@@ -29,6 +30,28 @@ enum mb_axis {
 /* The key of estimator e ("mcv", ...; "?" out of range), from
  * MB_ESTIMATOR_TABLE, so reading results does not need the estimators. */
 const char *mb_rundir_est_key(int e);
+
+/* "num_ports", "ool_size", "mode", "placement", "variant". */
+const char *mb_axis_name(enum mb_axis axis);
+
+/* Whether an axis's values are words (mode, placement, variant), not
+ * numbers. */
+int mb_axis_categorical(enum mb_axis axis);
+
+/* The word of a categorical axis's value ("complex", "split"); NULL for a
+ * numeric axis. Static string. */
+const char *mb_axis_value_name(enum mb_axis axis, uint32_t value);
+
+/* The conditions of one call (results/README.md, "conditions"); NAN where
+ * run.json has null or predates them. */
+struct mb_rundir_conditions {
+  double waited_share;
+  double timing_nvcsw, timing_nivcsw, timing_migrations, timing_cpus;
+  double recv_nvcsw, recv_nivcsw, recv_migrations, recv_cpus;
+  double same_cpu_share;
+  double load_before, load_after;
+  double cpu_mhz;
+};
 
 /* "num_ports", "ool_size", "mode", "variant". */
 const char *mb_axis_name(enum mb_axis axis);
@@ -58,6 +81,8 @@ struct mb_rundir_call {
    * bitstring h), in bits per symbol; NAN when it did not run. */
   double est_bytes[MB_EST_COUNT];
   double est_raw[MB_EST_COUNT];
+  size_t injected;                  /* timings replaced by inject_constant */
+  struct mb_rundir_conditions cond; /* results/README.md "conditions" */
   /* Sends that waited for queue room, and their share of the timings
    * (NAN when the call has no timings). */
   size_t waited;
@@ -100,7 +125,7 @@ struct mb_rundir_point {
 };
 
 /* The distinct values of one axis over the run's points, ascending (modes
- * in enum order). */
+ * and placements in enum order). */
 struct mb_axis_values {
   uint32_t values[64];
   size_t n;
@@ -131,7 +156,8 @@ struct mb_rundir {
   unsigned long long seed;
   unsigned raw_bits;
   int bitstring;
-  char estimators[160]; /* the keys, comma-separated */
+  double inject_constant; /* 0 when absent */
+  char estimators[160];   /* the keys, comma-separated */
 
   struct mb_rundir_point *points; /* n_points, in index order */
   size_t n_points;
@@ -201,6 +227,7 @@ void mb_rundir_cleanup(struct mb_rundir *rd);
 /* Whether the run swept axis (more than one distinct value). */
 int mb_rundir_swept(const struct mb_rundir *rd, enum mb_axis axis);
 
+/* The value of axis at point p (mode and placement as their enum value). */
 /* The value of axis at point p (mode and variant as their enum values). */
 uint32_t mb_rundir_axis_value(const struct mb_rundir_point *p, enum mb_axis axis);
 

@@ -84,8 +84,8 @@ uint64_t mb_quantile_sorted(const uint64_t *sorted, size_t n, double q)
 }
 
 /* Which axes get their own figures: numeric axes when swept; a categorical
- * one (mode, variant) only when no numeric axis is swept (otherwise each of
- * its values is a line). */
+ * one (mode, variant, placement) only when no numeric axis is swept
+ * (otherwise each of its values is a line). */
 static int figure_axis(const struct mb_rundir *rd, enum mb_axis a)
 {
   if (!mb_rundir_swept(rd, a))
@@ -276,6 +276,8 @@ static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
                             : "ports in the pool, num_ports";
   case MB_AXIS_OOL_SIZE:
     return "out-of-line payload, ool_size (bytes, log2 scale)";
+  case MB_AXIS_PLACEMENT:
+    return "placement of the timing and receiver threads";
   default:
     return mb_axis_name(a);
   }
@@ -398,7 +400,17 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
     for (i = 0; i < m; i++) {
       const struct mb_rundir_point *p = &rd->points[order[i]];
       uint32_t x = mb_rundir_axis_value(p, a);
+      const char *word = mb_axis_value_name(a, x);
 
+      /* A category is drawn at its rank among the run's values (0, 1, ...),
+       * where axis.gp's x range expects it. */
+      if (mb_axis_categorical(a)) {
+        uint32_t rank = 0;
+
+        while (rank < rd->axes[a].n && rd->axes[a].values[rank] != x)
+          rank++;
+        x = rank;
+      }
       fprintf(o->f, "%u", x);
       num(o->f, p->h_bytes.med);
       num(o->f, p->h_bytes.min);
@@ -413,9 +425,7 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
       num(o->f, p->bits_per_s.min);
       num(o->f, p->bits_per_s.max);
       num(o->f, p->ops_per_s.med);
-      fprintf(o->f, " %zu %zu %s", p->timeouts, p->index,
-              mb_axis_categorical(a) ? mb_axis_value_name(a, mb_rundir_axis_value(p, a))
-                                     : "-");
+      fprintf(o->f, " %zu %zu %s", p->timeouts, p->index, word ? word : "-");
       num(o->f, p->ns_per_op.min);
       num(o->f, p->ns_per_op.max);
       num(o->f, p->waited_share.med);
@@ -433,7 +443,14 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
           "array ser[%zu]\n",
           axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), rd->axes[a].n,
           rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
-  if (!mb_axis_categorical(a) && rd->axes[a].n <= 12) {
+  if (mb_axis_categorical(a)) {
+    /* One tic per category at its rank, named once (not once per series). */
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd->axes[a].n; i++)
+      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
+              mb_axis_value_name(a, rd->axes[a].values[i]), i);
+    fputs("'\n", o->f);
+  } else if (rd->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
@@ -1229,10 +1246,18 @@ static int write_study_axis(const struct mb_rundir *const *runs,
       for (i = 0; i < k; i++) {
         const struct mb_rundir_point *p = &runs[m]->points[order[i]];
 
-        study_row(o->f, p, mb_rundir_axis_value(p, a),
-                  mb_axis_categorical(a)
-                      ? mb_axis_value_name(a, mb_rundir_axis_value(p, a))
-                      : "-");
+        uint32_t x = mb_rundir_axis_value(p, a);
+        const char *word = mb_axis_value_name(a, x);
+
+        /* A category at its rank, where axis.gp expects it (write_axis). */
+        if (mb_axis_categorical(a)) {
+          uint32_t rank = 0;
+
+          while (rank < rd0->axes[a].n && rd0->axes[a].values[rank] != x)
+            rank++;
+          x = rank;
+        }
+        study_row(o->f, p, x, word ? word : "-");
       }
     }
   snprintf(name, sizeof(name), "study-axis-%s", mb_axis_name(a));
@@ -1247,7 +1272,13 @@ static int write_study_axis(const struct mb_rundir *const *runs,
           axis_log2(rd0, a) ? 2 : 0, mb_axis_categorical(a), rd0->axes[a].n,
           rd0->axes[a].values[0], rd0->axes[a].values[rd0->axes[a].n - 1], blocks,
           blocks);
-  if (!mb_axis_categorical(a) && rd0->axes[a].n <= 12) {
+  if (mb_axis_categorical(a)) {
+    fputs("xticks = '", o->f);
+    for (i = 0; i < rd0->axes[a].n; i++)
+      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
+              mb_axis_value_name(a, rd0->axes[a].values[i]), i);
+    fputs("'\n", o->f);
+  } else if (rd0->axes[a].n <= 12) {
     fputs("xticks = '", o->f);
     for (i = 0; i < rd0->axes[a].n; i++)
       fprintf(o->f, "%s%u", i ? ", " : "", rd0->axes[a].values[i]);
@@ -1309,6 +1340,17 @@ static int write_study_machines(const struct mb_rundir *const *runs,
           "logx = 0\ncategorical = 1\nncat = %zu\nxlo = 0\nxhi = %zu\nnser = %zu\n"
           "array ser[%zu]\n",
           n_runs, n_runs - 1, rd0->n_points, rd0->n_points);
+  /* Each machine named once, at its index (axis.gp sets the tics). */
+  fputs("xticks = '", o->f);
+  for (m = 0; m < n_runs; m++) {
+    const char *c;
+
+    fputs(m ? ", \"" : "\"", o->f);
+    for (c = labels[m]; *c; c++)
+      fputc(*c == '"' || *c == '\'' || *c == '\\' ? '_' : *c, o->f);
+    fprintf(o->f, "\" %zu", m);
+  }
+  fputs("'\n", o->f);
   for (p = 0; p < rd0->n_points; p++) {
     mb_rundir_point_label(rd0, &rd0->points[p], 1, title, sizeof(title));
     fprintf(o->f, "ser[%zu] = ", p + 1);

@@ -1151,7 +1151,7 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     tex_text(f, mb_axis_name((enum mb_axis)a));
     fputs(" = ", f);
     if (mb_axis_categorical((enum mb_axis)a))
-      fputs(mb_axis_value_name((enum mb_axis)a, rd->axes[a].values[0]), f);
+      tex_text(f, mb_axis_value_name((enum mb_axis)a, rd->axes[a].values[0]));
     else
       fprintf(f, "%u%s", rd->axes[a].values[0], a == MB_AXIS_OOL_SIZE ? "~B" : "");
     fputs(".", f);

@@ -82,14 +82,14 @@ static json_t *experiment_json(const struct mb_experiment *exp)
   for (i = 0; i < MB_EST_COUNT && keys; i++)
     if (mask & (1u << i))
       json_array_append_new(keys, json_string(mb_estimator_key((enum mb_estimator)i)));
-  json_t *o =
-      json_pack("{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b}", "path", "",
-                "sha256", exp->sha256, "text", exp->text, exp->text_len, "content",
-                content ? content : json_stringn(exp->text, exp->text_len), "samples",
-                (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions,
-                "warmup", (json_int_t)exp->warmup, "order", mb_order_name(exp->order),
-                "seed", (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits,
-                "estimators", keys, "bitstring", exp->bitstring ? 1 : 0);
+  json_t *o = json_pack(
+      "{s:s,s:s,s:s%,s:o,s:I,s:I,s:I,s:s,s:I,s:i,s:o,s:b,s:f}", "path", "", "sha256",
+      exp->sha256, "text", exp->text, exp->text_len, "content",
+      content ? content : json_stringn(exp->text, exp->text_len), "samples",
+      (json_int_t)exp->samples, "repetitions", (json_int_t)exp->repetitions, "warmup",
+      (json_int_t)exp->warmup, "order", mb_order_name(exp->order), "seed",
+      (json_int_t)exp->seed, "raw_bits", (int)exp->raw_bits, "estimators", keys,
+      "bitstring", exp->bitstring ? 1 : 0, "inject_constant", exp->inject_constant);
 
   /* The file's path is any bytes; JSON holds UTF-8 (jsonpath.h). */
   if (o && mb_json_set_path(o, "path", exp->path) != 0) {
@@ -108,10 +108,11 @@ static json_t *points_json(const struct mb_experiment *exp)
     const struct mb_config *p = &exp->points[i];
 
     if (json_array_append_new(
-            arr, json_pack("{s:I,s:I,s:I,s:s,s:s}", "index", (json_int_t)i, "num_ports",
-                           (json_int_t)p->num_ports, "ool_size",
+            arr, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "index", (json_int_t)i,
+                           "num_ports", (json_int_t)p->num_ports, "ool_size",
                            (json_int_t)p->ool_size, "mode", mb_mode_name(p->mode),
-                           "variant", mb_variant_name(p->variant))) != 0) {
+                           "variant", mb_variant_name(p->variant), "placement",
+                           mb_placement_name(p->placement))) != 0) {
       json_decref(arr);
       return NULL;
     }
@@ -449,9 +450,10 @@ static void show_bar(struct run *r, size_t point)
   fmt_duration(eta_s(r), eta, sizeof(eta));
   fprintf(out,
           "\r\033[K[%s] %zu/%zu calls  point %zu of %zu (p%zu: num_ports %" PRIu32
-          ", ool_size %" PRIu32 ", %s, %s)  ETA %s",
+          ", ool_size %" PRIu32 ", %s, %s, %s)  ETA %s",
           bar, r->n_done, total, point + 1, r->exp->n_points, point, p->num_ports,
-          p->ool_size, mb_mode_name(p->mode), mb_variant_name(p->variant), eta);
+          p->ool_size, mb_mode_name(p->mode), mb_variant_name(p->variant),
+          mb_placement_name(p->placement), eta);
   fflush(out);
   r->bar_shown = 1;
 }
@@ -508,9 +510,9 @@ static void print_table(struct run *r)
   hr = calloc(n, sizeof(*hr));
   ns = calloc(n, sizeof(*ns));
   if (hb && hr && ns) {
-    fprintf(out, "%5s %9s %8s %-7s %-12s %5s %8s %8s %11s %8s %8s %7s\n", "point",
-            "num_ports", "ool_size", "mode", "variant", "calls", "h_bytes", "h_raw",
-            "ns/op", "timeouts", "failures", "aborted");
+    fprintf(out, "%5s %9s %8s %-7s %-12s %-9s %5s %8s %8s %11s %8s %8s %7s\n", "point",
+            "num_ports", "ool_size", "mode", "variant", "placement", "calls", "h_bytes",
+            "h_raw", "ns/op", "timeouts", "failures", "aborted");
     for (p = 0; p < r->exp->n_points; p++) {
       const struct mb_config *cfg = &r->exp->points[p];
       size_t m = 0;
@@ -533,12 +535,12 @@ static void print_table(struct run *r)
       if (m == 0)
         continue;
       fprintf(out,
-              "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %-12s %5zu %8.3f %8.3f %11.1f %8.0f "
-              "%8.0f %7.0f\n",
+              "%5zu %9" PRIu32 " %8" PRIu32 " %-7s %-12s %-9s %5zu %8.3f %8.3f %11.1f "
+              "%8.0f %8.0f %7.0f\n",
               p, cfg->num_ports, cfg->ool_size, mb_mode_name(cfg->mode),
-              mb_variant_name(cfg->variant), m, mb_stats_median_finite(hb, m),
-              mb_stats_median_finite(hr, m), mb_stats_median_finite(ns, m), timeouts,
-              failures, aborted);
+              mb_variant_name(cfg->variant), mb_placement_name(cfg->placement), m,
+              mb_stats_median_finite(hb, m), mb_stats_median_finite(hr, m),
+              mb_stats_median_finite(ns, m), timeouts, failures, aborted);
     }
     fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
                  "ns/op: median of the calls' median raw delta; timeouts, failures, "
@@ -561,6 +563,14 @@ static void print_table(struct run *r)
 }
 
 /* ---- one call --------------------------------------------------------------- */
+
+/* The 1-minute load average, NAN when the system does not tell. */
+static double load_1min(void)
+{
+  double l[1];
+
+  return getloadavg(l, 1) == 1 ? l[0] : NAN;
+}
 
 static int ensure_symbols(struct run *r, size_t n, struct mb_error *err)
 {
@@ -740,10 +750,12 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
    * plays the same timings into it whether the run is whole, a shard or
    * resumed (other collectors ignore it). */
   mb_collector_seek_call(r->col, r->exp->warmup + seq, call->point, call->repetition);
+  s->load_before = load_1min();
   t0 = now_s();
   rc = mb_collector_collect(r->col, &r->exp->points[call->point], r->exp->samples,
                             &r->coll, err);
   t1 = now_s();
+  s->load_after = load_1min();
   if (rc == MB_EINTERRUPTED) {
     /* A second Ctrl-C: the partial call is not recorded; every recorded
      * call stays, and --resume measures this one again. */
@@ -760,6 +772,15 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
     return rc;
   }
   s->wall_s = t1 - t0;
+  s->conditions = r->coll.conditions;
+  s->cpu_mhz = mb_sysinfo_cpu_mhz(s->conditions.timing.cpu_mask |
+                                  s->conditions.receiver.cpu_mask);
+  /* The gate's power measurement: a known entropy drop, after collection
+   * and before extraction (the bytes are extracted again), recorded in the
+   * raw file as analysed. Seeded by the call's place in the schedule. */
+  if (r->exp->inject_constant > 0)
+    s->injected = mb_collection_inject_constant(&r->coll, r->exp->inject_constant,
+                                                (uint64_t)seq + 1, r->exp->samples);
   s->pool_size = r->coll.pool_size;
   s->timings = r->coll.n_timings;
   s->bytes = r->coll.n_bytes;

@@ -207,7 +207,7 @@ struct result {
 
 static struct result bench_mode(struct mb_collector *col, enum mb_mode mode, int rounds)
 {
-  struct mb_config cfg = {PORTS, OOL, mode, MB_VARIANT_SDK};
+  struct mb_config cfg = {PORTS, OOL, mode, MB_VARIANT_SDK, MB_PLACEMENT_FREE};
   struct mb_collection c;
   struct mb_error err;
   struct result r;

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
   const char *source = argc > 1 ? argv[1] : "linux_ipc";
   size_t samples = argc > 2 ? strtoul(argv[2], NULL, 10) : 4000;
   size_t calls = argc > 3 ? strtoul(argv[3], NULL, 10) : 40;
-  struct mb_config cfg = {8, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK};
+  struct mb_config cfg = {8, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK, MB_PLACEMENT_FREE};
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_clock clk;

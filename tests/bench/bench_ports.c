@@ -80,7 +80,8 @@ int main(int argc, char **argv)
   printf("%5s %6s %11s %11s %14s %10s %8s\n", "ports", "pool", "found room", "their ns",
          "waited: ns", "all: ns", "timeouts");
   for (ports = 1; ports <= MB_NUM_PORTS_MAX; ports *= 2) {
-    struct mb_config cfg = {ports, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK};
+    struct mb_config cfg = {ports, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK,
+                            MB_PLACEMENT_FREE};
     size_t timeouts = 0;
     int k;
 

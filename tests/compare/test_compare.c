@@ -402,6 +402,48 @@ static void test_matching(void)
   mb_compare_run_cleanup(&cur);
 }
 
+/* Placement is part of a point's configuration: a run from before the axis
+ * (no "placement") matches "free", and another placement is another point. */
+static void test_placement(void)
+{
+  double hb[6], hr[6], rate[6];
+  struct spec s;
+  struct mb_compare_run base, cur;
+  struct mb_compare_report rep;
+  struct mb_compare_options opts;
+  struct mb_error err;
+  const char *const placements[] = {"free", "split"};
+  int k;
+
+  rng_state = 11;
+  draw(hb, hr, rate, 6, 5.0, 2.0, 0.01, 0);
+  default_spec(&s, 6);
+  for (k = 0; k < 2; k++) {
+    json_t *doc = make_run(&s, hb, hr, rate);
+
+    json_object_set_new(json_array_get(json_object_get(doc, "points"), 0), "placement",
+                        json_string(placements[k]));
+    mb_compare_options_init(&opts);
+    mb_error_init(&err);
+    CHECK_EQ_INT(load(make_run(&s, hb, hr, rate), "b", &base), MB_OK);
+    CHECK_EQ_INT(load(doc, "c", &cur), MB_OK);
+    CHECK_EQ_STR(base.points[0].placement, "free");
+    CHECK_EQ_INT(mb_compare_runs(&base, &cur, &opts, &rep, &err), MB_OK);
+    CHECK_EQ_INT(rep.n_rows, k == 0 ? 1 : 2);
+    if (k == 0 && rep.n_rows == 1) {
+      CHECK_EQ_INT(rep.rows[0].verdict, MB_VERDICT_UNCHANGED);
+    } else if (k == 1 && rep.n_rows == 2) {
+      CHECK_EQ_STR(rep.rows[0].placement, "free");
+      CHECK_EQ_INT(rep.rows[0].verdict, MB_VERDICT_MISSING);
+      CHECK_EQ_STR(rep.rows[1].placement, "split");
+      CHECK_EQ_INT(rep.rows[1].verdict, MB_VERDICT_MISSING);
+    }
+    mb_compare_report_cleanup(&rep);
+    mb_compare_run_cleanup(&base);
+    mb_compare_run_cleanup(&cur);
+  }
+}
+
 /* The runner writes null for a call it could not assess: such calls are
  * left out of that metric, with a warning; a point with no assessed h_bytes
  * at all cannot meet a floor. */
@@ -727,6 +769,7 @@ int main(void)
   test_known_drops();
   test_mismatches();
   test_matching();
+  test_placement();
   test_nulls();
   test_bad_input(tmp);
   test_goldens();

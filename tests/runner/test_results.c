@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include "check.h"
 #include "results.h"
 #include "testutil.h"
@@ -234,19 +236,46 @@ static json_t *csv_call(int point, int rep, double hb, double hr, double ns, int
       wall);
 }
 
+/* A call's conditions as the runner records them (a receiver for complex
+ * mode only; cpu_mhz unknown in the first). */
+static json_t *with_conditions(json_t *call, double ws, int tn, int rn, double same,
+                               double load)
+{
+  json_t *recv = rn < 0 ? json_null()
+                        : json_pack("{s:i,s:i,s:i,s:i}", "nvcsw", 0, "nivcsw", rn,
+                                    "migrations", 0, "cpus", 1);
+
+  json_object_set_new(call, "conditions",
+                      json_pack("{s:f,s:{s:i,s:i,s:i,s:i},s:o,s:o,s:f,s:f,s:o}",
+                                "waited_share", ws, "timing_thread", "nvcsw", tn,
+                                "nivcsw", 1, "migrations", 2, "cpus", 2,
+                                "receiver_thread", recv, "same_cpu_share",
+                                isnan(same) ? json_null() : json_real(same),
+                                "load_before", load, "load_after", load + 0.5,
+                                "cpu_mhz", load > 1 ? json_real(2300.0) : json_null()));
+  return call;
+}
+
 static void check_csv(void)
 {
   json_t *run = json_pack(
-      "{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s,s:s},{s:i,s:i,s:i,s:s,s:s}],s:[]}", "clock",
+      "{s:{s:i,s:i},s:[{s:i,s:i,s:i,s:s,s:s},{s:i,s:i,s:i,s:s,s:s,s:s}],s:[]}", "clock",
       "tick_num", 2, "tick_den", 1, "points", "index", 0, "num_ports", 8, "ool_size",
       4096, "mode", "complex", "variant", "sdk", "index", 1, "num_ports", 1, "ool_size",
-      1, "mode", "simple", "variant", "seed", "calls");
+      1, "mode", "simple", "variant", "seed", "placement", "split", "calls");
   json_t *calls = json_object_get(run, "calls");
   char *csv;
 
-  json_array_append_new(calls, csv_call(0, 0, 6.0, 3.0, 100.0, 40, 90, 0, 0.5));
-  json_array_append_new(calls, csv_call(1, 0, 7.5, 1.0, 40.0, 10, 30, 2, 0.25));
-  json_array_append_new(calls, csv_call(0, 1, 5.0, 3.5, 120.0, 50, 80, 1, 0.5));
+  json_array_append_new(calls,
+                        with_conditions(csv_call(0, 0, 6.0, 3.0, 100.0, 40, 90, 0, 0.5),
+                                        0.5, 10, 12, 1.0, 0.25));
+  json_array_append_new(calls,
+                        with_conditions(csv_call(1, 0, 7.5, 1.0, 40.0, 10, 30, 2, 0.25),
+                                        0.0, 0, -1, NAN, 2.0));
+  json_array_append_new(calls,
+                        with_conditions(csv_call(0, 1, 5.0, 3.5, 120.0, 50, 80, 1, 0.5),
+                                        0.25, 20, 21, 0.5, 1.5));
+  /* Recorded before the conditions were: empty columns. */
   json_array_append_new(calls, csv_call(0, 2, 4.0, 2.5, 110.0, 45, 70, 0, 1.0));
   /* Point 0 has health-test results, point 1 none: its columns stay empty. */
   json_object_set_new(run, "health",
@@ -256,26 +285,30 @@ static void check_csv(void)
   csv = mb_results_summary_csv(run);
   CHECK_EQ_STR(
       csv,
-      "kind,point,repetition,num_ports,ool_size,mode,variant,h_bytes,h_bytes_min,h_"
-      "bytes_max,"
-      "h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,ns_per_op_p99,ops_per_s,"
-      "bytes_per_s,bits_per_s,timeouts,failures,aborted,wall_s,rct_cutoff,apt_cutoff,"
-      "rct_fired,apt_fired,health_flagged\n"
-      "call,0,0,8,4096,complex,sdk,6.000000,,,3.000000,,,100.000,80.000,180.000,2000.0,"
-      "500.0,3000.0,0,0,0,0.500000,,,,,\n"
-      "call,1,0,1,1,simple,seed,7.500000,,,1.000000,,,40.000,20.000,60.000,4000.0,1000."
+      "kind,point,repetition,num_ports,ool_size,mode,variant,placement,h_bytes,"
+      "h_bytes_min,h_bytes_max,h_raw,h_raw_min,h_raw_max,ns_per_op,ns_per_op_p01,"
+      "ns_per_op_p99,ops_per_s,bytes_per_s,bits_per_s,timeouts,failures,aborted,wall_s,"
+      "waited_share,timing_nvcsw,timing_nivcsw,timing_migrations,recv_nvcsw,recv_"
+      "nivcsw,"
+      "recv_migrations,same_cpu_share,load_before,load_after,cpu_mhz,rct_cutoff,apt_"
+      "cutoff,rct_fired,apt_fired,health_flagged\n"
+      "call,0,0,8,4096,complex,sdk,free,6.000000,,,3.000000,,,100.000,80.000,180.000,"
+      "2000.0,500.0,3000.0,0,0,0,0.500000,0.500000,10,1,2,0,12,0,1.000000,0.25,0.75,,,,"
+      ",,\n"
+      "call,1,0,1,1,simple,seed,split,7.500000,,,1.000000,,,40.000,20.000,60.000,4000."
       "0,"
-      "7500.0,2,0,0,0.250000,,,,,\n"
-      "call,0,1,8,4096,complex,sdk,5.000000,,,3.500000,,,120.000,100.000,160.000,2000."
-      "0,"
-      "500.0,2500.0,1,0,0,0.500000,,,,,\n"
-      "call,0,2,8,4096,complex,sdk,4.000000,,,2.500000,,,110.000,90.000,140.000,1000.0,"
-      "250.0,1000.0,0,0,0,1.000000,,,,,\n"
-      "point,0,,8,4096,complex,sdk,5.000000,4.000000,6.000000,3.000000,2.500000,3."
-      "500000,"
-      "110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,0,2.000000,6,105,2,0,1\n"
-      "point,1,,1,1,simple,seed,7.500000,7.500000,7.500000,1.000000,1.000000,1.000000,"
-      "40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0,0.250000,,,,,\n");
+      "1000.0,7500.0,2,0,0,0.250000,0.000000,0,1,2,,,,,2.00,2.50,2300.0,,,,,\n"
+      "call,0,1,8,4096,complex,sdk,free,5.000000,,,3.500000,,,120.000,100.000,160.000,"
+      "2000.0,500.0,2500.0,1,0,0,0.500000,0.250000,20,1,2,0,21,0,0.500000,1.50,2.00,"
+      "2300.0,,,,,\n"
+      "call,0,2,8,4096,complex,sdk,free,4.000000,,,2.500000,,,110.000,90.000,140.000,"
+      "1000.0,250.0,1000.0,0,0,0,1.000000,,,,,,,,,,,,,,,,\n"
+      "point,0,,8,4096,complex,sdk,free,5.000000,4.000000,6.000000,3.000000,2.500000,"
+      "3.500000,110.000,90.000,160.000,2000.0,500.0,2500.0,1,0,0,2.000000,0.375000,"
+      "15.0,1.0,2.0,0.0,16.5,0.0,0.750000,0.88,1.38,2300.0,6,105,2,0,1\n"
+      "point,1,,1,1,simple,seed,split,7.500000,7.500000,7.500000,1.000000,1.000000,"
+      "1.000000,40.000,20.000,60.000,4000.0,1000.0,7500.0,2,0,0,0.250000,0.000000,0.0,"
+      "1.0,2.0,,,,,2.00,2.50,2300.0,,,,,\n");
   free(csv);
   json_decref(run);
 }

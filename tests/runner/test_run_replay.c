@@ -213,7 +213,7 @@ static void check_run(const char *dir, const json_t *expected)
     CHECK(f != NULL);
     while (f && fgets(line, sizeof(line), f)) {
       rows++;
-      if (strncmp(line, "point,0,,1,4096,complex,seed,", 29) == 0) {
+      if (strncmp(line, "point,0,,1,4096,complex,seed,free,", 34) == 0) {
         double h0 =
             num(json_object_get(json_object_get(json_array_get(want, 0), "entropy"),
                                 "bytes"),
@@ -223,9 +223,9 @@ static void check_run(const char *dir, const json_t *expected)
                                 "bytes"),
                 "h_assessed");
 
-        CHECK_NEAR(strtod(line + 29, NULL), (h0 + h2) / 2, 2e-6);
+        CHECK_NEAR(strtod(line + 34, NULL), (h0 + h2) / 2, 2e-6);
         point_rows++;
-      } else if (strncmp(line, "point,1,,8,4096,complex,seed,", 29) == 0) {
+      } else if (strncmp(line, "point,1,,8,4096,complex,seed,free,", 34) == 0) {
         point_rows++;
       }
     }
@@ -278,10 +278,12 @@ static void check_progress(void)
     if (strstr(line, "point num_ports ool_size mode") != NULL)
       table = 1;
     else if (table &&
-             (strncmp(line, "    0         1     4096 complex seed             2",
-                      51) == 0 ||
-              strncmp(line, "    1         8     4096 complex seed             2",
-                      51) == 0))
+             (strncmp(line,
+                      "    0         1     4096 complex seed         free          2",
+                      61) == 0 ||
+              strncmp(line,
+                      "    1         8     4096 complex seed         free          2",
+                      61) == 0))
       rows++;
   }
   CHECK(strncmp(line, "time: ", 6) == 0 && strstr(line, "collecting") != NULL);

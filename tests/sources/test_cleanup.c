@@ -176,7 +176,7 @@ int main(void)
   struct mb_collection c;
   struct mb_error err;
   struct mb_config cfg = {MB_NUM_PORTS_DEFAULT, MB_OOL_SIZE_DEFAULT, MB_MODE_COMPLEX,
-                          MB_VARIANT_SDK};
+                          MB_VARIANT_SDK, MB_PLACEMENT_FREE};
   struct usage before, after;
   struct rlimit saved;
   int mode, i;

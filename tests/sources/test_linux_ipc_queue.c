@@ -41,6 +41,7 @@ static void fill(struct mb_collector *col, uint32_t ports, uint32_t ool,
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = MB_MODE_COMPLEX;
+  cfg.placement = MB_PLACEMENT_FREE;
   cfg.variant = MB_VARIANT_SDK;
   mb_collection_init(&c);
   mb_error_init(&err);
@@ -76,7 +77,7 @@ static long read_sysctl(const char *path)
 
 static void collect_64(struct mb_collector *col, struct mb_collection *c)
 {
-  struct mb_config cfg = {64, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK};
+  struct mb_config cfg = {64, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK, MB_PLACEMENT_FREE};
   struct mb_error err;
 
   mb_error_init(&err);
@@ -207,7 +208,8 @@ int main(void)
    * it must wait (or, on a machine too busy to run the receiver within
    * 10 ms, time out). */
   {
-    struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK};
+    struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_SDK,
+                            MB_PLACEMENT_FREE};
     struct mb_collection c;
     size_t i, other = 0;
 

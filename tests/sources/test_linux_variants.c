@@ -26,7 +26,7 @@ static size_t count(const struct mb_collection *c, int32_t st)
 static void each_variant(struct mb_collector *col, enum mb_variant v, uint32_t ports,
                          uint32_t ool)
 {
-  struct mb_config cfg = {ports, ool, MB_MODE_COMPLEX, v};
+  struct mb_config cfg = {ports, ool, MB_MODE_COMPLEX, v, MB_PLACEMENT_FREE};
   struct mb_collection c;
   struct mb_error err;
   size_t i;
@@ -61,7 +61,8 @@ static void each_variant(struct mb_collector *col, enum mb_variant v, uint32_t p
  * watchdog ends the call after its limit (shortened here to 200 ms). */
 static void stalled(struct mb_collector *col)
 {
-  struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_COPY_SEND};
+  struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_COPY_SEND,
+                          MB_PLACEMENT_FREE};
   struct mb_collection c;
   struct mb_error err;
   size_t i, ok;
@@ -92,7 +93,8 @@ static void stalled(struct mb_collector *col)
 /* An interrupt requested while a send is blocked ends the call at once. */
 static void interrupted(struct mb_collector *col)
 {
-  struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_COPY_SEND};
+  struct mb_config cfg = {1, 4096, MB_MODE_COMPLEX, MB_VARIANT_COPY_SEND,
+                          MB_PLACEMENT_FREE};
   struct mb_collection c;
   struct mb_error err;
 

@@ -65,6 +65,7 @@ static void run(enum mb_variant variant, enum mb_mode mode, uint32_t ports,
   cfg.num_ports = ports;
   cfg.ool_size = ool;
   cfg.mode = mode;
+  cfg.placement = MB_PLACEMENT_FREE;
   cfg.variant = variant;
   mb_collection_init(&c);
   mb_error_init(&err);

@@ -88,7 +88,7 @@ int main(void)
     char path[] = "/tmp/mb-registry-XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    struct mb_config cfg = {0, 0, MB_MODE_COMPLEX, MB_VARIANT_SEED};
+    struct mb_config cfg = {0, 0, MB_MODE_COMPLEX, MB_VARIANT_SEED, MB_PLACEMENT_FREE};
 
     CHECK(f != NULL);
     if (f) {

@@ -60,8 +60,9 @@ int main(void)
 {
   struct mb_collector *col = NULL;
   struct mb_collection c;
-  struct mb_config cfg = {5, 4096, MB_MODE_COMPLEX, MB_VARIANT_SEED};
-  struct mb_config rec = {4, 100, MB_MODE_COMPLEX, MB_VARIANT_SEED}; /* as recorded */
+  struct mb_config cfg = {5, 4096, MB_MODE_COMPLEX, MB_VARIANT_SEED, MB_PLACEMENT_FREE};
+  struct mb_config rec = {4, 100, MB_MODE_COMPLEX, MB_VARIANT_SEED,
+                          MB_PLACEMENT_FREE}; /* as recorded */
   struct mb_error err;
   struct mb_clock clk;
   char path[256], rawdir[128];
