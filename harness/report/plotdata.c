@@ -283,6 +283,36 @@ static const char *axis_label(const struct mb_rundir *rd, enum mb_axis a)
   }
 }
 
+/* The drawing parameters every axis figure reads (axis.gp): the axis, its
+ * label, scale and range, nser series, and the tics: one per category at its
+ * rank, named once (not once per series), or the values when they are few.
+ * Shared by a run's and a study's axis tables. */
+static void axis_script_head(FILE *f, const struct mb_rundir *rd, enum mb_axis a,
+                             size_t nser)
+{
+  size_t i, n = rd->axes[a].n;
+
+  gp_set(f, "axis", mb_axis_name(a));
+  gp_set(f, "xlabel", axis_label(rd, a));
+  fprintf(f,
+          "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
+          "array ser[%zu]\n",
+          axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), n, rd->axes[a].values[0],
+          rd->axes[a].values[n - 1], nser, nser);
+  if (mb_axis_categorical(a)) {
+    fputs("xticks = '", f);
+    for (i = 0; i < n; i++)
+      fprintf(f, "%s\"%s\" %zu", i ? ", " : "",
+              mb_axis_value_name(a, rd->axes[a].values[i]), i);
+    fputs("'\n", f);
+  } else if (n <= 12) {
+    fputs("xticks = '", f);
+    for (i = 0; i < n; i++)
+      fprintf(f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
+    fputs("'\n", f);
+  }
+}
+
 /* Whether two points agree on every axis but `a`. */
 static int same_series(const struct mb_rundir_point *p, const struct mb_rundir_point *q,
                        enum mb_axis a)
@@ -436,26 +466,7 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
   rc = data_to_script(o, name);
   if (rc)
     goto done;
-  gp_set(o->f, "axis", mb_axis_name(a));
-  gp_set(o->f, "xlabel", axis_label(rd, a));
-  fprintf(o->f,
-          "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
-          "array ser[%zu]\n",
-          axis_log2(rd, a) ? 2 : 0, mb_axis_categorical(a), rd->axes[a].n,
-          rd->axes[a].values[0], rd->axes[a].values[rd->axes[a].n - 1], nser, nser);
-  if (mb_axis_categorical(a)) {
-    /* One tic per category at its rank, named once (not once per series). */
-    fputs("xticks = '", o->f);
-    for (i = 0; i < rd->axes[a].n; i++)
-      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
-              mb_axis_value_name(a, rd->axes[a].values[i]), i);
-    fputs("'\n", o->f);
-  } else if (rd->axes[a].n <= 12) {
-    fputs("xticks = '", o->f);
-    for (i = 0; i < rd->axes[a].n; i++)
-      fprintf(o->f, "%s%u", i ? ", " : "", rd->axes[a].values[i]);
-    fputs("'\n", o->f);
-  }
+  axis_script_head(o->f, rd, a, nser);
   for (s = 0; s < nser; s++) {
     for (i = 0; i < rd->n_points && series[i] != s; i++)
       ;
@@ -1264,26 +1275,7 @@ static int write_study_axis(const struct mb_rundir *const *runs,
   rc = data_to_script(o, name);
   if (rc)
     goto done;
-  gp_set(o->f, "axis", mb_axis_name(a));
-  gp_set(o->f, "xlabel", axis_label(rd0, a));
-  fprintf(o->f,
-          "logx = %d\ncategorical = %d\nncat = %zu\nxlo = %u\nxhi = %u\nnser = %zu\n"
-          "array ser[%zu]\n",
-          axis_log2(rd0, a) ? 2 : 0, mb_axis_categorical(a), rd0->axes[a].n,
-          rd0->axes[a].values[0], rd0->axes[a].values[rd0->axes[a].n - 1], blocks,
-          blocks);
-  if (mb_axis_categorical(a)) {
-    fputs("xticks = '", o->f);
-    for (i = 0; i < rd0->axes[a].n; i++)
-      fprintf(o->f, "%s\"%s\" %zu", i ? ", " : "",
-              mb_axis_value_name(a, rd0->axes[a].values[i]), i);
-    fputs("'\n", o->f);
-  } else if (rd0->axes[a].n <= 12) {
-    fputs("xticks = '", o->f);
-    for (i = 0; i < rd0->axes[a].n; i++)
-      fprintf(o->f, "%s%u", i ? ", " : "", rd0->axes[a].values[i]);
-    fputs("'\n", o->f);
-  }
+  axis_script_head(o->f, rd0, a, blocks);
   blocks = 0;
   for (m = 0; m < n_runs; m++)
     for (s = 0; s < nser; s++) {
