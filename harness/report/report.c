@@ -1019,10 +1019,9 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
       "median raw delta of a call, with the 1st and 99th percentiles. Rate: assessed "
       "bits "
       "per byte times extracted bytes per second. Binding estimator: the estimator "
-      "with "
-      "the lowest median estimate, and in how many calls it was the lowest. "
-      "`summary.csv` "
-      "holds the same figures for other tools.\n\n",
+      "that gave a call's minimum in the most calls, and in how many (a tie goes to "
+      "the lower median estimate). `summary.csv` holds the same figures for other "
+      "tools.\n\n",
       f);
   if (strcmp(rd->source_name, "replay") == 0)
     fputs(
