@@ -469,7 +469,7 @@ static void send_all(struct endpoint *pool, uint32_t n, unsigned fixes,
      * another descriptor) by one that is no pipe's write end: every later
      * send to it fails with EBADF without queueing, as a Mach send without
      * a right fails in its header copy-in. Outside the timed region; the
-     * kernel's move happens inside mach_msg. */
+     * kernel's move happens inside the Mach send call. */
     if (!(fixes & MB_FIX_COPY_SEND) && (st == MB_OP_OK || st == MB_OP_WAITED) &&
         placeholder >= 0)
       dup2(placeholder, ep->wfd);
