@@ -313,6 +313,38 @@ static void axis_script_head(FILE *f, const struct mb_rundir *rd, enum mb_axis a
   }
 }
 
+/* Sort the m point indices in order ascending along axis a (an insertion
+ * sort: a series holds a few dozen points at most). */
+static void sort_along_axis(const struct mb_rundir *rd, enum mb_axis a, size_t *order,
+                            size_t m)
+{
+  size_t i, j;
+
+  for (i = 1; i < m; i++)
+    for (j = i; j > 0 && mb_rundir_axis_value(&rd->points[order[j - 1]], a) >
+                             mb_rundir_axis_value(&rd->points[order[j]], a);
+         j--) {
+      size_t t = order[j];
+
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+}
+
+/* Where value v of axis a is drawn: the value itself, or for a category its
+ * rank among the run's values (0, 1, ...), where axis.gp's x range expects
+ * it. */
+static uint32_t axis_x(const struct mb_rundir *rd, enum mb_axis a, uint32_t v)
+{
+  uint32_t rank = 0;
+
+  if (!mb_axis_categorical(a))
+    return v;
+  while (rank < rd->axes[a].n && rd->axes[a].values[rank] != v)
+    rank++;
+  return rank;
+}
+
 /* Whether two points agree on every axis but `a`. */
 static int same_series(const struct mb_rundir_point *p, const struct mb_rundir_point *q,
                        enum mb_axis a)
@@ -415,32 +447,14 @@ static int write_axis(const struct mb_rundir *rd, enum mb_axis a, struct out *o)
     for (i = 0; i < rd->n_points; i++)
       if (series[i] == s)
         order[m++] = i;
-    /* ascending along the axis */
-    for (i = 1; i < m; i++)
-      for (j = i; j > 0 && mb_rundir_axis_value(&rd->points[order[j - 1]], a) >
-                               mb_rundir_axis_value(&rd->points[order[j]], a);
-           j--) {
-        size_t t = order[j];
-
-        order[j] = order[j - 1];
-        order[j - 1] = t;
-      }
+    sort_along_axis(rd, a, order, m);
     if (s > 0)
       fputs("\n\n", o->f);
     for (i = 0; i < m; i++) {
       const struct mb_rundir_point *p = &rd->points[order[i]];
-      uint32_t x = mb_rundir_axis_value(p, a);
-      const char *word = mb_axis_value_name(a, x);
-
-      /* A category is drawn at its rank among the run's values (0, 1, ...),
-       * where axis.gp's x range expects it. */
-      if (mb_axis_categorical(a)) {
-        uint32_t rank = 0;
-
-        while (rank < rd->axes[a].n && rd->axes[a].values[rank] != x)
-          rank++;
-        x = rank;
-      }
+      uint32_t v = mb_rundir_axis_value(p, a);
+      const char *word = mb_axis_value_name(a, v);
+      uint32_t x = axis_x(rd, a, v);
       fprintf(o->f, "%u", x);
       num(o->f, p->h_bytes.med);
       num(o->f, p->h_bytes.min);
@@ -1241,15 +1255,7 @@ static int write_study_axis(const struct mb_rundir *const *runs,
       for (i = 0; i < np; i++)
         if (series[i] == s && runs[m]->points[i].n_calls > 0)
           order[k++] = i;
-      for (i = 1; i < k; i++)
-        for (j = i; j > 0 && mb_rundir_axis_value(&rd0->points[order[j - 1]], a) >
-                                 mb_rundir_axis_value(&rd0->points[order[j]], a);
-             j--) {
-          size_t t = order[j];
-
-          order[j] = order[j - 1];
-          order[j - 1] = t;
-        }
+      sort_along_axis(rd0, a, order, k);
       if (blocks++ > 0)
         fputs("\n\n", o->f);
       if (k == 0) /* an empty block keeps block numbers and titles in step */
@@ -1257,17 +1263,9 @@ static int write_study_axis(const struct mb_rundir *const *runs,
       for (i = 0; i < k; i++) {
         const struct mb_rundir_point *p = &runs[m]->points[order[i]];
 
-        uint32_t x = mb_rundir_axis_value(p, a);
-        const char *word = mb_axis_value_name(a, x);
-
-        /* A category at its rank, where axis.gp expects it (write_axis). */
-        if (mb_axis_categorical(a)) {
-          uint32_t rank = 0;
-
-          while (rank < rd0->axes[a].n && rd0->axes[a].values[rank] != x)
-            rank++;
-          x = rank;
-        }
+        uint32_t v = mb_rundir_axis_value(p, a);
+        const char *word = mb_axis_value_name(a, v);
+        uint32_t x = axis_x(rd0, a, v);
         study_row(o->f, p, x, word ? word : "-");
       }
     }
