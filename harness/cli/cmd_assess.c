@@ -237,15 +237,17 @@ static int add_health_json(json_t *root, double h, int binary, double alpha)
 
 /* The assessment as run.json records it (mb_results_assessment_json), after
  * the name of the file assessed. */
-static int print_json(const char *file, const struct mb_assessment *a, double alpha,
-                      struct mb_error *err)
+/* Print {"file": FILE, ...body, health cut-offs for h at alpha} to stdout.
+ * body is stolen (NULL when building it failed). */
+static int print_json_doc(const char *file, json_t *body, double h, int binary,
+                          double alpha, struct mb_error *err)
 {
-  json_t *root = json_object(), *body = mb_results_assessment_json(a);
+  json_t *root = json_object();
   char *text = NULL;
 
   if (root && body && mb_json_set_path(root, "file", file) == 0 &&
       json_object_update(root, body) == 0 &&
-      add_health_json(root, a->h_assessed, a->binary, alpha) == 0)
+      add_health_json(root, h, binary, alpha) == 0)
     text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   json_decref(body);
   json_decref(root);
@@ -254,6 +256,13 @@ static int print_json(const char *file, const struct mb_assessment *a, double al
   puts(text);
   free(text);
   return MB_OK;
+}
+
+static int print_json(const char *file, const struct mb_assessment *a, double alpha,
+                      struct mb_error *err)
+{
+  return print_json_doc(file, mb_results_assessment_json(a), a->h_assessed, a->binary,
+                        alpha, err);
 }
 
 static int any_listed(const struct mb_estimate *section)
@@ -400,20 +409,7 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
 static int print_iid_json(const char *file, const struct mb_iid_result *r, double alpha,
                           struct mb_error *err)
 {
-  json_t *root = json_object(), *body = mb_iid_json(r);
-  char *text = NULL;
-
-  if (root && body && mb_json_set_path(root, "file", file) == 0 &&
-      json_object_update(root, body) == 0 &&
-      add_health_json(root, r->h_assessed, r->binary, alpha) == 0)
-    text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-  json_decref(body);
-  json_decref(root);
-  if (!text)
-    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
-  puts(text);
-  free(text);
-  return MB_OK;
+  return print_json_doc(file, mb_iid_json(r), r->h_assessed, r->binary, alpha, err);
 }
 
 /* A seed nobody chose: from the system's generator, else the clock. */
