@@ -1,0 +1,1121 @@
+/* bz2len.c: the exact length of bzip2's output, computed without
+ * compressing (see bz2len.h and harness/estimators/README.md).
+ *
+ * bzip2's output length depends only on: how the first run-length stage
+ * (RLE1) cuts the input into blocks; per block, the bytes in use, the
+ * Burrows-Wheeler transform (only its last column L; the origin pointer has
+ * a fixed width), the move-to-front and zero-run coding of L, and the
+ * Huffman tables and selectors that the encoder's four refinement passes
+ * choose. Each stage is reproduced exactly, written from the format and
+ * the encoder's documented behaviour.
+ *
+ * The speed comes from the BWT. When a byte S cuts the cyclic block into
+ * short tokens, each ending with its only S ("123 " in the compression
+ * test's decimal text), the tokens are prefix-free, so rotations that
+ * start at token boundaries compare as their token sequences, tokens
+ * ordered as strings; a suffix sort of the token ranks (far fewer than
+ * bytes, many packed into one 64-bit key) orders them, and every other
+ * rotation (starting at offset o inside token i) sorts by the partial
+ * token i[o..] first, then by the rotation at token i+1. Without such a
+ * byte each byte is a token. */
+#include "bz2len.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+#define MAX_ALPHA 258 /* 256 MTF values + RUNA/RUNB - 1 + EOB */
+#define N_GROUPS 6
+#define G_SIZE 50
+#define N_ITERS 4
+#define MAX_CODE_LEN 17
+#define RUNA 0
+#define RUNB 1
+#define HIST_MAX_ALPHA 32 /* group histograms below this alphabet size */
+
+struct mb_bz2len {
+  size_t cap_block; /* bytes room in blk, rot, L */
+  size_t cap_tok;   /* token room in the token arrays */
+  size_t cap_sel;   /* groups of 50 */
+  uint8_t *blk;     /* the block after RLE1 */
+  uint8_t *rot;     /* the block rotated to start after a separator (+8 pad) */
+  uint8_t *L;       /* the BWT's last column */
+  uint16_t *mtfv;   /* MTF/RLE2 values (large alphabets) */
+  uint16_t *hist;   /* per group of 50 values, counts (small alphabets) */
+  uint8_t *sel;     /* selectors */
+  uint32_t *tr;     /* token ranks, then K-1 wrapped ones */
+  uint64_t *key, *key2;
+  uint32_t *sa, *sa2, *grank;
+  uint32_t *groups; /* unsorted groups: start, length pairs */
+  uint32_t *groups2;
+  uint32_t *cnt16; /* 65537 counters */
+  /* distinct tokens */
+  size_t cap_dist;
+  uint64_t *dval;  /* packed token (big-endian, zero padded) */
+  uint32_t *dcnt;  /* occurrences */
+  uint32_t *drank; /* id -> rank */
+  size_t hcap; /* hash table: packed token -> id */
+  uint64_t *hkey;
+  uint32_t *hid;
+};
+
+struct mb_bz2len *mb_bz2len_new(void)
+{
+  return calloc(1, sizeof(struct mb_bz2len));
+}
+
+static void free_arrays(struct mb_bz2len *w)
+{
+  free(w->blk);
+  free(w->rot);
+  free(w->L);
+  free(w->mtfv);
+  free(w->hist);
+  free(w->sel);
+  free(w->tr);
+  free(w->key);
+  free(w->key2);
+  free(w->sa);
+  free(w->sa2);
+  free(w->grank);
+  free(w->groups);
+  free(w->groups2);
+  free(w->cnt16);
+  free(w->dval);
+  free(w->dcnt);
+  free(w->drank);
+  free(w->hkey);
+  free(w->hid);
+}
+
+void mb_bz2len_free(struct mb_bz2len *w)
+{
+  if (!w)
+    return;
+  free_arrays(w);
+  free(w);
+}
+
+static int grow(void **p, size_t n, size_t size)
+{
+  void *q = realloc(*p, n * size + 64);
+
+  if (!q)
+    return MB_ENOMEM;
+  *p = q;
+  return MB_OK;
+}
+
+static int ensure_block(struct mb_bz2len *w, size_t nb)
+{
+  size_t ng = nb / G_SIZE + 2;
+
+  if (nb <= w->cap_block)
+    return MB_OK;
+  if (grow((void **)&w->blk, nb, 1) || grow((void **)&w->rot, nb + 8, 1) ||
+      grow((void **)&w->L, nb, 1) || grow((void **)&w->mtfv, nb + 2, 2) ||
+      grow((void **)&w->hist, ng * HIST_MAX_ALPHA, 2) || grow((void **)&w->sel, ng, 1))
+    return MB_ENOMEM;
+  w->cap_block = nb;
+  w->cap_sel = ng;
+  return MB_OK;
+}
+
+static int ensure_tokens(struct mb_bz2len *w, size_t m)
+{
+  if (m <= w->cap_tok)
+    return MB_OK;
+  if (grow((void **)&w->tr, m + 64, 4) || grow((void **)&w->key, m, 8) ||
+      grow((void **)&w->key2, m, 8) || grow((void **)&w->sa, m, 4) ||
+      grow((void **)&w->sa2, m, 4) || grow((void **)&w->grank, m, 4) ||
+      grow((void **)&w->groups, m + 2, 4) || grow((void **)&w->groups2, m + 2, 4) ||
+      grow((void **)&w->cnt16, 65537, 4))
+    return MB_ENOMEM;
+  w->cap_tok = m;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------------- sorting */
+
+static void insertion(uint64_t *k, uint32_t *v, size_t n)
+{
+  size_t i, j;
+
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+    uint32_t y = v[i];
+
+    for (j = i; j > 0 && k[j - 1] > x; j--) {
+      k[j] = k[j - 1];
+      v[j] = v[j - 1];
+    }
+    k[j] = x;
+    v[j] = y;
+  }
+}
+
+/* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix on 8-bit
+ * digits, tk/tv a scratch of n pairs. */
+static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, size_t n,
+                       int bits)
+{
+  size_t cnt[256], pos[256], i;
+  int shift;
+
+  while (n > 32 && bits > 0) {
+    size_t largest = 0, start = 0;
+    int d;
+
+    shift = bits > 8 ? bits - 8 : 0;
+    memset(cnt, 0, sizeof(cnt));
+    for (i = 0; i < n; i++)
+      cnt[(k[i] >> shift) & 0xff]++;
+    for (d = 0; d < 256; d++) {
+      pos[d] = start;
+      start += cnt[d];
+      if (cnt[d] > cnt[largest])
+        largest = (size_t)d;
+    }
+    if (cnt[largest] == n) { /* one digit value: next digit */
+      bits = shift;
+      continue;
+    }
+    for (i = 0; i < n; i++) {
+      size_t p = pos[(k[i] >> shift) & 0xff]++;
+
+      tk[p] = k[i];
+      tv[p] = v[i];
+    }
+    memcpy(k, tk, n * sizeof(*k));
+    memcpy(v, tv, n * sizeof(*v));
+    start = 0;
+    for (d = 0; d < 256; d++) {
+      if (cnt[d] > 1)
+        sort_pairs(k + start, v + start, tk + start, tv + start, cnt[d], shift);
+      start += cnt[d];
+    }
+    return;
+  }
+  if (bits > 0)
+    insertion(k, v, n);
+}
+
+/* sort_pairs with a first pass on 16-bit digits, from w's arrays: the
+ * pairs in (w->key, w->sa) are sorted into (w->key2, w->sa2) and the two
+ * pairs of arrays swapped. */
+static void sort_pairs_top(struct mb_bz2len *w, size_t n, int bits)
+{
+  uint64_t *k = w->key, *tk = w->key2, *t64;
+  uint32_t *v = w->sa, *tv = w->sa2, *c = w->cnt16, *t32, acc = 0;
+  size_t i, d;
+  int shift;
+
+  if (bits <= 16 || n < 65536) {
+    sort_pairs(k, v, tk, tv, n, bits);
+    return;
+  }
+  shift = bits - 16;
+  memset(c, 0, 65537 * sizeof(*c));
+  for (i = 0; i < n; i++)
+    c[(k[i] >> shift) & 0xffff]++;
+  for (d = 0; d < 65536; d++) {
+    uint32_t x = c[d];
+
+    c[d] = acc;
+    acc += x;
+  }
+  c[65536] = acc;
+  for (i = 0; i < n; i++) {
+    uint32_t p = c[(k[i] >> shift) & 0xffff]++;
+
+    tk[p] = k[i];
+    tv[p] = v[i];
+  }
+  /* c[d] is now the end of bucket d, the start of bucket d + 1. */
+  for (d = 0, i = 0; d < 65536; d++) {
+    size_t e = c[d];
+
+    if (e - i > 1) {
+      if (e - i <= 32)
+        insertion(tk + i, tv + i, e - i);
+      else
+        sort_pairs(tk + i, tv + i, k + i, v + i, e - i, shift);
+    }
+    i = e;
+  }
+  t64 = w->key;
+  w->key = w->key2;
+  w->key2 = t64;
+  t32 = w->sa;
+  w->sa = w->sa2;
+  w->sa2 = t32;
+}
+
+static int bit_width(uint64_t x)
+{
+  int b = 0;
+
+  while (x) {
+    b++;
+    x >>= 1;
+  }
+  return b;
+}
+
+/* The cyclic suffix array of tr[0..m-1] (ranks < 2^b) into w->sa, ties
+ * between identical rotations in any order. */
+static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
+{
+  uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
+  uint64_t *key = w->key, mask;
+  size_t K = (size_t)(64 / b), i, p, ng = 0, h;
+
+  if (K > m)
+    K = m; /* more would only repeat the rotation */
+  mask = K * (size_t)b >= 64 ? ~0ull : (1ull << (K * (size_t)b)) - 1;
+  for (i = 0; i + 1 < K; i++)
+    tr[m + i] = tr[i];
+  {
+    uint64_t x = 0;
+
+    for (i = 0; i + 1 < K; i++)
+      x = (x << b) | tr[i];
+    for (i = 0; i < m; i++) {
+      x = ((x << b) | tr[i + K - 1]) & mask;
+      key[i] = x;
+      sa[i] = (uint32_t)i;
+    }
+  }
+  sort_pairs_top(w, m, (int)(K * (size_t)b));
+  key = w->key;
+  sa = w->sa;
+
+  /* Groups of equal keys: rank = the group's first position. */
+  for (p = 0; p < m;) {
+    size_t q = p + 1;
+
+    while (q < m && key[q] == key[p])
+      q++;
+    for (i = p; i < q; i++)
+      grank[sa[i]] = (uint32_t)p;
+    if (q - p > 1) {
+      w->groups[2 * ng] = (uint32_t)p;
+      w->groups[2 * ng + 1] = (uint32_t)(q - p);
+      ng++;
+    }
+    p = q;
+  }
+  /* Prefix doubling: a group equal on h tokens is sorted by the rank of the
+   * rotation h tokens on. A round that splits nothing means the rotations
+   * left are identical. */
+  for (h = K; ng > 0 && h < m; h *= 2) {
+    size_t g, ng2 = 0, split = 0;
+
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      for (p = s; p < s + n; p++)
+        key[p] = grank[(sa[p] + h) % m];
+    }
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      sort_pairs(key + s, sa + s, w->key2 + s, w->sa2 + s, n, bit_width(m));
+    }
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      for (p = s; p < s + n;) {
+        size_t q = p + 1;
+
+        while (q < s + n && key[q] == key[p])
+          q++;
+        for (i = p; i < q; i++)
+          grank[sa[i]] = (uint32_t)p;
+        if (q - p > 1) {
+          w->groups2[2 * ng2] = (uint32_t)p;
+          w->groups2[2 * ng2 + 1] = (uint32_t)(q - p);
+          ng2++;
+        }
+        if (q - p < n)
+          split = 1;
+        p = q;
+      }
+    }
+    if (!split)
+      break;
+    {
+      uint32_t *t = w->groups;
+
+      w->groups = w->groups2;
+      w->groups2 = t;
+    }
+    ng = ng2;
+  }
+}
+
+/* ----------------------------------------------------------- tokens */
+
+static int ensure_dist(struct mb_bz2len *w, size_t d)
+{
+  if (d <= w->cap_dist)
+    return MB_OK;
+  d = d < 256 ? 256 : d * 2;
+  if (grow((void **)&w->dval, d, 8) || grow((void **)&w->dcnt, d, 4) ||
+      grow((void **)&w->drank, d, 4))
+    return MB_ENOMEM;
+  w->cap_dist = d;
+  return MB_OK;
+}
+
+static uint32_t hash64(uint64_t x)
+{
+  x ^= x >> 29;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 32;
+  return (uint32_t)x;
+}
+
+static int hash_reset(struct mb_bz2len *w, size_t cap)
+{
+  if (cap > w->hcap) {
+    if (grow((void **)&w->hkey, cap, 8) || grow((void **)&w->hid, cap, 4))
+      return MB_ENOMEM;
+    w->hcap = cap;
+  }
+  memset(w->hid, 0xff, cap * sizeof(*w->hid));
+  return MB_OK;
+}
+
+/* The id of packed token x (new ids numbered from *nd). Returns -1 when out
+ * of memory. */
+static long token_id(struct mb_bz2len *w, size_t *hcap, size_t *nd, uint64_t x)
+{
+  size_t mask = *hcap - 1, j = hash64(x) & mask;
+
+  for (;;) {
+    if (w->hid[j] == UINT32_MAX)
+      break;
+    if (w->hkey[j] == x)
+      return (long)w->hid[j];
+    j = (j + 1) & mask;
+  }
+  if (ensure_dist(w, *nd + 1))
+    return -1;
+  if (2 * (*nd + 1) > *hcap) { /* grow and rehash */
+    size_t cap = *hcap * 4, i;
+
+    if (hash_reset(w, cap))
+      return -1;
+    *hcap = cap;
+    mask = cap - 1;
+    for (i = 0; i < *nd; i++) {
+      size_t k = hash64(w->dval[i]) & mask;
+
+      while (w->hid[k] != UINT32_MAX)
+        k = (k + 1) & mask;
+      w->hkey[k] = w->dval[i];
+      w->hid[k] = (uint32_t)i;
+    }
+    j = hash64(x) & mask;
+    while (w->hid[j] != UINT32_MAX)
+      j = (j + 1) & mask;
+  }
+  w->hkey[j] = x;
+  w->hid[j] = (uint32_t)*nd;
+  w->dval[*nd] = x;
+  w->dcnt[*nd] = 0;
+  return (long)(*nd)++;
+}
+
+
+static uint64_t load_le64(const uint8_t *p)
+{
+  uint64_t x;
+
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
+/* ------------------------------------------------------------ BWT */
+
+/* A distinct token: packed big-endian and zero padded (trailing zero bytes
+ * may also be the token's own, hence the length). */
+struct dtoken {
+  uint64_t val;
+  uint32_t cnt;
+  uint8_t len;
+};
+
+/* The BWT's last column of blk[0..nb-1] into w->L. */
+static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t *count)
+{
+  size_t best = 0, i, m = 0, nd = 0, hcap = 1024, f = 0, p;
+  int sep = -1, b;
+  uint8_t *rot = w->rot;
+  uint32_t *tid;
+  struct dtoken *dt = NULL;
+  int status = MB_OK;
+  uint32_t *pstart = NULL;
+  size_t np = 0;
+
+  for (i = 0; i < 256; i++)
+    if (count[i] > count[best])
+      best = i;
+  /* Separator mode when the most common byte cuts the cyclic block into
+   * tokens of at most 8 bytes. */
+  {
+    const uint8_t *q = memchr(blk, (int)best, nb);
+
+    if (q) {
+      f = (size_t)(q - blk);
+      memcpy(rot, blk + f + 1, nb - f - 1);
+      memcpy(rot + nb - f - 1, blk, f + 1);
+      memset(rot + nb, (int)best, 8);
+      sep = (int)best;
+      for (p = 0; p < nb;) {
+        uint64_t x = load_le64(rot + p) ^ (0x0101010101010101ull * (uint64_t)best);
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+
+        if (!z) {
+          sep = -1;
+          break;
+        }
+        p += (size_t)(__builtin_ctzll(z) / 8) + 1;
+        m++;
+      }
+    }
+  }
+  if (sep < 0) {
+    memcpy(rot, blk, nb);
+    memset(rot + nb, 0, 8);
+    m = nb;
+  }
+  status = ensure_tokens(w, m);
+  if (status)
+    return status;
+  tid = w->sa2; /* token ids, before ranking */
+  status = hash_reset(w, hcap);
+  if (status)
+    return status;
+  if (sep >= 0) {
+    size_t t = 0;
+
+    for (p = 0; p < nb; t++) {
+      uint64_t raw = load_le64(rot + p);
+      uint64_t x = raw ^ (0x0101010101010101ull * (uint64_t)(unsigned)sep);
+      uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+      int l = __builtin_ctzll(z) / 8 + 1;
+      uint64_t v = __builtin_bswap64(raw) & (~0ull << (64 - 8 * l));
+      long id = token_id(w, &hcap, &nd, v);
+
+      if (id < 0)
+        return MB_ENOMEM;
+      tid[t] = (uint32_t)id;
+      w->dcnt[id]++;
+      p += (size_t)l;
+    }
+  } else {
+    long map[256];
+
+    for (i = 0; i < 256; i++)
+      map[i] = -1;
+    for (p = 0; p < nb; p++) {
+      uint8_t c = rot[p];
+
+      if (map[c] < 0) {
+        if (ensure_dist(w, nd + 1))
+          return MB_ENOMEM;
+        w->dval[nd] = (uint64_t)c << 56;
+        w->dcnt[nd] = 0;
+        map[c] = (long)nd++;
+      }
+      tid[p] = (uint32_t)map[c];
+      w->dcnt[map[c]]++;
+    }
+  }
+  /* Rank the distinct tokens in string order (= numeric order of the
+   * packed values, the tokens being prefix-free). */
+  dt = malloc(nd * sizeof(*dt));
+  if (!dt)
+    return MB_ENOMEM;
+  {
+    /* sort (value, id) by value */
+    uint64_t *k = malloc(nd * sizeof(*k) * 2);
+    uint32_t *v = malloc(nd * sizeof(*v) * 2);
+
+    if (!k || !v) {
+      free(k);
+      free(v);
+      free(dt);
+      return MB_ENOMEM;
+    }
+    for (i = 0; i < nd; i++) {
+      k[i] = w->dval[i];
+      v[i] = (uint32_t)i;
+    }
+    sort_pairs(k, v, k + nd, v + nd, nd, 64);
+    for (i = 0; i < nd; i++) {
+      w->drank[v[i]] = (uint32_t)i;
+      dt[i].val = k[i];
+      dt[i].cnt = w->dcnt[v[i]];
+      dt[i].len = 1;
+    }
+    free(k);
+    free(v);
+  }
+  for (i = 0; i < m; i++)
+    w->tr[i] = w->drank[tid[i]];
+  /* Token lengths: in separator mode the position of the separator. */
+  for (i = 0; i < nd; i++) {
+    if (sep >= 0) {
+      int l;
+
+      for (l = 1; l <= 8; l++)
+        if (((dt[i].val >> (64 - 8 * l)) & 0xff) == (uint64_t)sep)
+          break;
+      dt[i].len = (uint8_t)l;
+    }
+  }
+  b = bit_width(nd > 1 ? nd - 1 : 1);
+  cyclic_sort(w, m, b);
+
+  /* Partial tokens: every suffix of every distinct token, in string order;
+   * bucket starts from their counts. */
+  {
+    size_t total = 0, k;
+    uint64_t *pk;
+    uint32_t *pv;
+
+    for (i = 0; i < nd; i++)
+      total += dt[i].len;
+    pk = malloc(total * 2 * sizeof(*pk));
+    pv = malloc(total * 2 * sizeof(*pv));
+    pstart = malloc((total + 1) * sizeof(*pstart));
+    if (!pk || !pv || !pstart) {
+      free(pk);
+      free(pv);
+      status = MB_ENOMEM;
+      goto out;
+    }
+    k = 0;
+    for (i = 0; i < nd; i++) {
+      int o;
+
+      for (o = 0; o < dt[i].len; o++) {
+        pk[k] = o ? dt[i].val << (8 * o) : dt[i].val;
+        pv[k] = (uint32_t)(i * 8 + (size_t)o);
+        k++;
+      }
+    }
+    sort_pairs(pk, pv, pk + total, pv + total, total, 64);
+    /* pid per (token rank, offset) slot; counts per distinct partial */
+    {
+      uint32_t *slot = malloc(nd * 8 * sizeof(*slot));
+
+      if (!slot) {
+        free(pk);
+        free(pv);
+        status = MB_ENOMEM;
+        goto out;
+      }
+      np = 0;
+      for (k = 0; k < total; k++) {
+        if (k > 0 && pk[k] != pk[k - 1])
+          np++;
+        slot[pv[k]] = (uint32_t)np;
+        pstart[np] = 0;
+      }
+      np++;
+      for (k = 0; k < total; k++)
+        pstart[slot[pv[k]]] += dt[pv[k] / 8].cnt;
+      {
+        uint32_t acc = 0;
+
+        for (k = 0; k < np; k++) {
+          uint32_t c = pstart[k];
+
+          pstart[k] = acc;
+          acc += c;
+        }
+      }
+      /* scatter */
+      for (p = 0; p < m; p++) {
+        size_t j = w->sa[p], ti = j ? j - 1 : m - 1;
+        uint32_t d = w->tr[ti];
+        const uint32_t *s = slot + (size_t)d * 8;
+        uint64_t v = dt[d].val;
+        int o, l = dt[d].len;
+
+        {
+          uint32_t pr = w->tr[ti ? ti - 1 : m - 1];
+
+          w->L[pstart[s[0]]++] = (uint8_t)(dt[pr].val >> (64 - 8 * dt[pr].len));
+        }
+        for (o = 1; o < l; o++)
+          w->L[pstart[s[o]]++] = (uint8_t)(v >> (64 - 8 * o));
+      }
+      free(slot);
+    }
+    free(pk);
+    free(pv);
+  }
+out:
+  free(pstart);
+  free(dt);
+  return status;
+}
+
+/* ---------------------------------------------------------- Huffman */
+
+/* bzip2's code lengths: a heap of weights (frequency << 8 | depth),
+ * scaled down and rebuilt while any code is longer than max_len. */
+static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha, int max_len)
+{
+  int32_t heap[MAX_ALPHA + 2], weight[MAX_ALPHA * 2], parent[MAX_ALPHA * 2];
+  int i, j, k, n_nodes, n_heap, n1, n2, too_long;
+
+  for (i = 0; i < alpha; i++)
+    weight[i + 1] = (int32_t)((freq[i] == 0 ? 1 : freq[i]) << 8);
+  for (;;) {
+    n_nodes = alpha;
+    n_heap = 0;
+    heap[0] = 0;
+    weight[0] = 0;
+    parent[0] = -2;
+    for (i = 1; i <= alpha; i++) {
+      int zz = ++n_heap;
+      int32_t tmp = i;
+
+      parent[i] = -1;
+      heap[zz] = i;
+      while (weight[tmp] < weight[heap[zz >> 1]]) {
+        heap[zz] = heap[zz >> 1];
+        zz >>= 1;
+      }
+      heap[zz] = tmp;
+    }
+    while (n_heap > 1) {
+      int pick;
+
+      for (pick = 0; pick < 2; pick++) {
+        int zz = 1, yy;
+        int32_t tmp;
+
+        if (pick == 0)
+          n1 = heap[1];
+        else
+          n2 = heap[1];
+        heap[1] = heap[n_heap--];
+        tmp = heap[1];
+        for (;;) {
+          yy = zz << 1;
+          if (yy > n_heap)
+            break;
+          if (yy < n_heap && weight[heap[yy + 1]] < weight[heap[yy]])
+            yy++;
+          if (weight[tmp] < weight[heap[yy]])
+            break;
+          heap[zz] = heap[yy];
+          zz = yy;
+        }
+        heap[zz] = tmp;
+      }
+      n_nodes++;
+      parent[n1] = parent[n2] = n_nodes;
+      {
+        int32_t d1 = weight[n1] & 0xff, d2 = weight[n2] & 0xff;
+
+        weight[n_nodes] = (int32_t)(((uint32_t)weight[n1] & 0xffffff00u) +
+                                    ((uint32_t)weight[n2] & 0xffffff00u)) |
+                          (1 + (d1 > d2 ? d1 : d2));
+      }
+      parent[n_nodes] = -1;
+      {
+        int zz = ++n_heap;
+        int32_t tmp = n_nodes;
+
+        heap[zz] = n_nodes;
+        while (weight[tmp] < weight[heap[zz >> 1]]) {
+          heap[zz] = heap[zz >> 1];
+          zz >>= 1;
+        }
+        heap[zz] = tmp;
+      }
+    }
+    too_long = 0;
+    for (i = 1; i <= alpha; i++) {
+      j = 0;
+      k = i;
+      while (parent[k] >= 0) {
+        k = parent[k];
+        j++;
+      }
+      len[i - 1] = (uint8_t)j;
+      if (j > max_len)
+        too_long = 1;
+    }
+    if (!too_long)
+      break;
+    for (i = 1; i <= alpha; i++) {
+      j = weight[i] >> 8;
+      j = 1 + j / 2;
+      weight[i] = j << 8;
+    }
+  }
+}
+
+/* ------------------------------------------------------- one block */
+
+/* Where MTF/RLE2 values go: their frequencies, and either the values or,
+ * for small alphabets, one histogram per group of 50. */
+struct emitter {
+  uint32_t *freq;
+  uint16_t *hg; /* the current group's histogram, or NULL */
+  uint16_t *mtfv;
+  size_t n;
+  unsigned fill;
+};
+
+static inline void emit(struct emitter *e, unsigned v)
+{
+  e->freq[v]++;
+  if (e->hg) {
+    e->hg[v]++;
+    if (++e->fill == G_SIZE) {
+      e->fill = 0;
+      e->hg += HIST_MAX_ALPHA;
+    }
+  } else {
+    e->mtfv[e->n] = (uint16_t)v;
+  }
+  e->n++;
+}
+
+/* A run of z > 0 zeros in bijective base 2: RUNA = 1, RUNB = 2, least
+ * significant first. */
+static inline void emit_zeros(struct emitter *e, size_t z)
+{
+  z--;
+  for (;;) {
+    emit(e, (z & 1) ? RUNB : RUNA);
+    if (z < 2)
+      break;
+    z = (z - 2) / 2;
+  }
+}
+
+/* Move-to-front over at most 16 symbols, the list packed in the nibbles
+ * of one word (position k in nibble k; unused nibbles hold 15, which is
+ * then no symbol). */
+static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb, const uint8_t *seq,
+                      int n_in_use)
+{
+  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
+  uint64_t lst = 0;
+  size_t i, z_pend = 0;
+  int k;
+
+  for (k = 0; k < 16; k++)
+    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+  for (i = 0; i < nb; i++) {
+    uint64_t s = seq[L[i]], x = lst ^ (s * ones), z = (x - ones) & ~x & highs;
+    unsigned j = (unsigned)__builtin_ctzll(z) >> 2;
+    uint64_t below;
+
+    if (j == 0) {
+      z_pend++;
+      continue;
+    }
+    if (z_pend) {
+      emit_zeros(e, z_pend);
+      z_pend = 0;
+    }
+    below = (1ull << (4 * j)) - 1;
+    lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
+    emit(e, j + 1);
+  }
+  if (z_pend)
+    emit_zeros(e, z_pend);
+}
+
+static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb, const uint8_t *seq,
+                      int n_in_use)
+{
+  uint8_t list[256];
+  size_t i, z_pend = 0;
+  int k;
+
+  for (k = 0; k < n_in_use; k++)
+    list[k] = (uint8_t)k;
+  for (i = 0; i < nb; i++) {
+    uint8_t s = seq[L[i]], t;
+    int j;
+
+    if (list[0] == s) {
+      z_pend++;
+      continue;
+    }
+    if (z_pend) {
+      emit_zeros(e, z_pend);
+      z_pend = 0;
+    }
+    t = list[0];
+    for (j = 1; list[j] != s; j++) {
+      uint8_t u = list[j];
+
+      list[j] = t;
+      t = u;
+    }
+    list[j] = t;
+    list[0] = s;
+    emit(e, (unsigned)j + 1);
+  }
+  if (z_pend)
+    emit_zeros(e, z_pend);
+}
+
+/* Each table's cost of one group from its histogram (W a constant). */
+static inline void hist_costs(const uint16_t *hg, uint16_t (*lw)[HIST_MAX_ALPHA],
+                              int n_groups, int W, uint32_t *cost)
+{
+  int t, v;
+
+  for (t = 0; t < n_groups; t++) {
+    uint32_t c = 0;
+
+    for (v = 0; v < W; v++)
+      c += (uint32_t)hg[v] * lw[t][v];
+    cost[t] = c;
+  }
+}
+
+/* Bits of one block of nb > 0 bytes after RLE1. */
+static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64_t *bits)
+{
+  size_t count[256], i, n_mtf = 0, n_sel, g;
+  uint8_t seq[256];
+  int n_in_use = 0, alpha, n_groups, t, v, in16 = 0, use_hist;
+  uint32_t mtf_freq[MAX_ALPHA];
+  uint8_t len[N_GROUPS][MAX_ALPHA];
+  uint32_t rfreq[N_GROUPS][MAX_ALPHA];
+  uint16_t lw[N_GROUPS][HIST_MAX_ALPHA];
+  uint64_t total = 48 + 32 + 1 + 24;
+  int status;
+
+  memset(count, 0, sizeof(count));
+  for (i = 0; i < nb; i++)
+    count[blk[i]]++;
+  for (i = 0; i < 256; i++)
+    if (count[i])
+      seq[i] = (uint8_t)n_in_use++;
+  for (i = 0; i < 16; i++) {
+    int j, any = 0;
+
+    for (j = 0; j < 16; j++)
+      any |= count[i * 16 + (size_t)j] != 0;
+    in16 += any;
+  }
+  total += 16 + 16 * (uint64_t)in16;
+  alpha = n_in_use + 2;
+  use_hist = alpha <= HIST_MAX_ALPHA;
+
+  status = bwt(w, blk, nb, count);
+  if (status)
+    return status;
+
+  /* MTF and RLE2 of L; group histograms for small alphabets. */
+  memset(mtf_freq, 0, sizeof(mtf_freq));
+  if (use_hist)
+    memset(w->hist, 0, (nb / G_SIZE + 2) * HIST_MAX_ALPHA * sizeof(*w->hist));
+  {
+    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
+
+    if (n_in_use <= 16)
+      mtf_small(&e, w->L, nb, seq, n_in_use);
+    else
+      mtf_large(&e, w->L, nb, seq, n_in_use);
+    emit(&e, (unsigned)n_in_use + 1);
+    n_mtf = e.n;
+  }
+
+  /* sendMTFValues: initial tables from the cumulative frequencies. */
+  n_groups = n_mtf < 200 ? 2 : n_mtf < 600 ? 3 : n_mtf < 1200 ? 4 : n_mtf < 2400 ? 5 : 6;
+  {
+    int n_part = n_groups, gs = 0;
+    size_t rem = n_mtf;
+
+    while (n_part > 0) {
+      size_t t_freq = rem / (size_t)n_part, a_freq = 0;
+      int ge = gs - 1;
+
+      while (a_freq < t_freq && ge < alpha - 1) {
+        ge++;
+        a_freq += mtf_freq[ge];
+      }
+      if (ge > gs && n_part != n_groups && n_part != 1 && ((n_groups - n_part) % 2 == 1)) {
+        a_freq -= mtf_freq[ge];
+        ge--;
+      }
+      for (v = 0; v < alpha; v++)
+        len[n_part - 1][v] = (uint8_t)(v >= gs && v <= ge ? 0 : 15);
+      n_part--;
+      gs = ge + 1;
+      rem -= a_freq;
+    }
+  }
+  n_sel = (n_mtf + G_SIZE - 1) / G_SIZE;
+  {
+    int iter;
+
+    for (iter = 0; iter < N_ITERS; iter++) {
+      for (t = 0; t < n_groups; t++)
+        for (v = 0; v < HIST_MAX_ALPHA; v++)
+          lw[t][v] = (uint16_t)(v < alpha ? len[t][v] : 0);
+      memset(rfreq, 0, sizeof(rfreq));
+      for (g = 0; g < n_sel; g++) {
+        uint32_t cost[N_GROUPS], bc = 999999999;
+        int bt = -1;
+
+        if (use_hist) {
+          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
+
+          if (alpha <= 16)
+            hist_costs(hg, lw, n_groups, 16, cost);
+          else
+            hist_costs(hg, lw, n_groups, HIST_MAX_ALPHA, cost);
+        } else {
+          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
+
+          for (t = 0; t < n_groups; t++)
+            cost[t] = 0;
+          for (k = gs; k < ge; k++)
+            for (t = 0; t < n_groups; t++)
+              cost[t] += len[t][w->mtfv[k]];
+        }
+        for (t = 0; t < n_groups; t++)
+          if (cost[t] < bc) {
+            bc = cost[t];
+            bt = t;
+          }
+        w->sel[g] = (uint8_t)bt;
+        if (use_hist) {
+          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
+
+          for (v = 0; v < HIST_MAX_ALPHA; v++)
+            rfreq[bt][v] += hg[v];
+        } else {
+          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
+
+          for (k = gs; k < ge; k++)
+            rfreq[bt][w->mtfv[k]]++;
+        }
+      }
+      for (t = 0; t < n_groups; t++)
+        make_code_lengths(len[t], rfreq[t], alpha, MAX_CODE_LEN);
+    }
+  }
+  /* Groups, selectors (move-to-front, unary), tables (delta coded), data. */
+  total += 3 + 15;
+  {
+    uint8_t pos[N_GROUPS];
+
+    for (t = 0; t < n_groups; t++)
+      pos[t] = (uint8_t)t;
+    for (g = 0; g < n_sel; g++) {
+      int j = 0;
+      uint8_t s = w->sel[g];
+
+      while (pos[j] != s)
+        j++;
+      memmove(pos + 1, pos, (size_t)j);
+      pos[0] = s;
+      total += (uint64_t)j + 1;
+    }
+  }
+  for (t = 0; t < n_groups; t++) {
+    int cur = len[t][0];
+
+    total += 5;
+    for (v = 0; v < alpha; v++) {
+      int d = len[t][v] - cur;
+
+      total += 2 * (uint64_t)(d < 0 ? -d : d) + 1;
+      cur = len[t][v];
+    }
+    for (v = 0; v < alpha; v++)
+      total += (uint64_t)rfreq[t][v] * len[t][v];
+  }
+  *bits = total;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------------ stream */
+
+/* RLE1 writes a run of 1..3 as it is, of 4..255 as 4 bytes and a count. */
+static inline size_t put_run(uint8_t *blk, size_t nb, unsigned ch, unsigned run)
+{
+  blk[nb] = blk[nb + 1] = blk[nb + 2] = blk[nb + 3] = (uint8_t)ch;
+  if (run < 4)
+    return nb + run;
+  blk[nb + 4] = (uint8_t)(run - 4);
+  return nb + 5;
+}
+
+int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len, int block100k,
+                      uint64_t *out)
+{
+  size_t nmax, pos = 0;
+  uint64_t total = 32 + 48 + 32; /* "BZh" + level; end magic and CRC */
+  unsigned ch = 256, run = 0;
+  int status;
+
+  if (block100k < 1 || block100k > 9)
+    return MB_EINVALID;
+  nmax = (size_t)100000 * (size_t)block100k - 19;
+  status = ensure_block(w, nmax + 32);
+  if (status)
+    return status;
+  for (;;) {
+    size_t nb = 0;
+    uint64_t bits;
+
+    /* RLE1: runs of 4..255 equal bytes become 4 bytes and a count; the
+     * block is full once it holds nmax bytes, checked before each input
+     * byte; the run in progress carries over to the next block. */
+    while (pos < len) {
+      unsigned c;
+
+      if (nb >= nmax)
+        break;
+      c = data[pos++];
+      if (c != ch || run == 255) {
+        if (ch < 256) {
+          nb = put_run(w->blk, nb, ch, run);
+        }
+        ch = c;
+        run = 1;
+      } else {
+        run++;
+      }
+    }
+    if (pos == len && ch < 256) {
+      nb = put_run(w->blk, nb, ch, run);
+      ch = 256;
+    }
+    if (nb > 0) {
+      status = block_bits(w, w->blk, nb, &bits);
+      if (status)
+        return status;
+      total += bits;
+    }
+    if (pos == len)
+      break;
+  }
+  *out = (total + 7) / 8;
+  return MB_OK;
+}
