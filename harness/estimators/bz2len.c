@@ -49,7 +49,6 @@ struct mb_bz2len {
   uint32_t *sa, *sa2, *grank;
   uint32_t *groups; /* unsorted groups: start, length pairs */
   uint32_t *groups2;
-  uint32_t *cnt16; /* 65537 counters */
   /* distinct tokens */
   size_t cap_dist;
   uint64_t *dval;  /* packed token (big-endian, zero padded) */
@@ -81,7 +80,6 @@ static void free_arrays(struct mb_bz2len *w)
   free(w->grank);
   free(w->groups);
   free(w->groups2);
-  free(w->cnt16);
   free(w->dval);
   free(w->dcnt);
   free(w->drank);
@@ -129,8 +127,7 @@ static int ensure_tokens(struct mb_bz2len *w, size_t m)
   if (grow((void **)&w->tr, m + 64, 4) || grow((void **)&w->key, m, 8) ||
       grow((void **)&w->key2, m, 8) || grow((void **)&w->sa, m, 4) ||
       grow((void **)&w->sa2, m, 4) || grow((void **)&w->grank, m, 4) ||
-      grow((void **)&w->groups, m + 2, 4) || grow((void **)&w->groups2, m + 2, 4) ||
-      grow((void **)&w->cnt16, 65537, 4))
+      grow((void **)&w->groups, m + 2, 4) || grow((void **)&w->groups2, m + 2, 4))
     return MB_ENOMEM;
   w->cap_tok = m;
   return MB_OK;
@@ -138,7 +135,7 @@ static int ensure_tokens(struct mb_bz2len *w, size_t m)
 
 /* ------------------------------------------------------------- sorting */
 
-static void insertion(uint64_t *k, uint32_t *v, size_t n)
+static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
 {
   size_t i, j;
 
@@ -155,101 +152,64 @@ static void insertion(uint64_t *k, uint32_t *v, size_t n)
   }
 }
 
-/* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix on 8-bit
- * digits, tk/tv a scratch of n pairs. */
+/* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix, the
+ * digit width chosen from n so that buckets come out small (a few write
+ * streams per cache line budget), tk/tv a scratch of n pairs. */
 static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, size_t n,
                        int bits)
 {
-  size_t cnt[256], pos[256], i;
-  int shift;
+  uint32_t cnt[2049];
+  size_t i;
 
-  while (n > 32 && bits > 0) {
-    size_t largest = 0, start = 0;
-    int d;
+  while (n > 16 && bits > 0) {
+    int d = 4, shift;
+    size_t nbk, start = 0, b;
+    uint64_t dmask;
 
-    shift = bits > 8 ? bits - 8 : 0;
-    memset(cnt, 0, sizeof(cnt));
+    while (d < 11 && ((size_t)2 << (d + 1)) <= n)
+      d++;
+    if (d > bits)
+      d = bits;
+    shift = bits - d;
+    nbk = (size_t)1 << d;
+    dmask = nbk - 1;
+    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
     for (i = 0; i < n; i++)
-      cnt[(k[i] >> shift) & 0xff]++;
-    for (d = 0; d < 256; d++) {
-      pos[d] = start;
-      start += cnt[d];
-      if (cnt[d] > cnt[largest])
-        largest = (size_t)d;
+      cnt[((k[i] >> shift) & dmask) + 1]++;
+    for (b = 1; b <= nbk; b++) {
+      if (cnt[b] == n)
+        break;
+      cnt[b] += cnt[b - 1];
     }
-    if (cnt[largest] == n) { /* one digit value: next digit */
+    if (b <= nbk) { /* one digit value: next digit */
       bits = shift;
       continue;
     }
+    /* cnt[b] is the start of bucket b */
     for (i = 0; i < n; i++) {
-      size_t p = pos[(k[i] >> shift) & 0xff]++;
+      uint32_t p = cnt[(k[i] >> shift) & dmask]++;
 
       tk[p] = k[i];
       tv[p] = v[i];
     }
     memcpy(k, tk, n * sizeof(*k));
     memcpy(v, tv, n * sizeof(*v));
-    start = 0;
-    for (d = 0; d < 256; d++) {
-      if (cnt[d] > 1)
-        sort_pairs(k + start, v + start, tk + start, tv + start, cnt[d], shift);
-      start += cnt[d];
+    /* now cnt[b] is the end of bucket b */
+    for (b = 0; b < nbk; b++) {
+      size_t e = cnt[b];
+
+      if (e - start > 1) {
+        if (e - start <= 16)
+          insertion(k + start, v + start, e - start);
+        else
+          sort_pairs(k + start, v + start, tk + start, tv + start, e - start, shift);
+      }
+      start = e;
     }
     return;
   }
-  if (bits > 0)
+  if (bits > 0 && n > 1)
     insertion(k, v, n);
-}
-
-/* sort_pairs with a first pass on 16-bit digits, from w's arrays: the
- * pairs in (w->key, w->sa) are sorted into (w->key2, w->sa2) and the two
- * pairs of arrays swapped. */
-static void sort_pairs_top(struct mb_bz2len *w, size_t n, int bits)
-{
-  uint64_t *k = w->key, *tk = w->key2, *t64;
-  uint32_t *v = w->sa, *tv = w->sa2, *c = w->cnt16, *t32, acc = 0;
-  size_t i, d;
-  int shift;
-
-  if (bits <= 16 || n < 65536) {
-    sort_pairs(k, v, tk, tv, n, bits);
-    return;
-  }
-  shift = bits - 16;
-  memset(c, 0, 65537 * sizeof(*c));
-  for (i = 0; i < n; i++)
-    c[(k[i] >> shift) & 0xffff]++;
-  for (d = 0; d < 65536; d++) {
-    uint32_t x = c[d];
-
-    c[d] = acc;
-    acc += x;
-  }
-  c[65536] = acc;
-  for (i = 0; i < n; i++) {
-    uint32_t p = c[(k[i] >> shift) & 0xffff]++;
-
-    tk[p] = k[i];
-    tv[p] = v[i];
-  }
-  /* c[d] is now the end of bucket d, the start of bucket d + 1. */
-  for (d = 0, i = 0; d < 65536; d++) {
-    size_t e = c[d];
-
-    if (e - i > 1) {
-      if (e - i <= 32)
-        insertion(tk + i, tv + i, e - i);
-      else
-        sort_pairs(tk + i, tv + i, k + i, v + i, e - i, shift);
-    }
-    i = e;
-  }
-  t64 = w->key;
-  w->key = w->key2;
-  w->key2 = t64;
-  t32 = w->sa;
-  w->sa = w->sa2;
-  w->sa2 = t32;
 }
 
 static int bit_width(uint64_t x)
@@ -287,9 +247,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
       sa[i] = (uint32_t)i;
     }
   }
-  sort_pairs_top(w, m, (int)(K * (size_t)b));
-  key = w->key;
-  sa = w->sa;
+  sort_pairs(key, sa, w->key2, w->sa2, m, (int)(K * (size_t)b));
 
   /* Groups of equal keys: rank = the group's first position. */
   for (p = 0; p < m;) {
@@ -907,9 +865,22 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
   uint64_t total = 48 + 32 + 1 + 24;
   int status;
 
-  memset(count, 0, sizeof(count));
-  for (i = 0; i < nb; i++)
-    count[blk[i]]++;
+  {
+    /* four tables, so that equal neighbours do not wait on each other */
+    uint32_t c4[4][256];
+
+    memset(c4, 0, sizeof(c4));
+    for (i = 0; i + 4 <= nb; i += 4) {
+      c4[0][blk[i]]++;
+      c4[1][blk[i + 1]]++;
+      c4[2][blk[i + 2]]++;
+      c4[3][blk[i + 3]]++;
+    }
+    for (; i < nb; i++)
+      c4[0][blk[i]]++;
+    for (i = 0; i < 256; i++)
+      count[i] = (size_t)c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+  }
   for (i = 0; i < 256; i++)
     if (count[i])
       seq[i] = (uint8_t)n_in_use++;
@@ -1056,6 +1027,27 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
 
 /* ------------------------------------------------------------ stream */
 
+/* Whether 4 equal bytes follow each other anywhere (RLE1 then changes the
+ * data). Eight bytes at a time: x has a zero byte where a byte equals the
+ * next one; three such in a row start a run of 4. */
+static int has_run4(const uint8_t *d, size_t n)
+{
+  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
+  size_t p = 0;
+
+  for (; p + 9 <= n; p += 6) {
+    uint64_t x = load_le64(d + p) ^ load_le64(d + p + 1);
+    uint64_t zb = ~(((x & lo7) + lo7) | x | lo7);
+
+    if (zb & (zb >> 8) & (zb >> 16))
+      return 1;
+  }
+  for (p = p > 0 ? p - 1 : 0; p + 3 < n; p++)
+    if (d[p] == d[p + 1] && d[p] == d[p + 2] && d[p] == d[p + 3])
+      return 1;
+  return 0;
+}
+
 /* RLE1 writes a run of 1..3 as it is, of 4..255 as 4 bytes and a count. */
 static inline size_t put_run(uint8_t *blk, size_t nb, unsigned ch, unsigned run)
 {
@@ -1080,6 +1072,34 @@ int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len, int 
   status = ensure_block(w, nmax + 32);
   if (status)
     return status;
+  if (!has_run4(data, len)) {
+    /* RLE1 changes nothing; a block ends at the first run start q at
+     * least nmax bytes in that has a byte after it (the check before that
+     * byte sees the block full; the run starting at q carries over). */
+    size_t s = 0;
+
+    while (s < len) {
+      size_t e = len;
+      uint64_t bits;
+
+      if (len - s > nmax + 1) {
+        size_t q;
+
+        for (q = s + nmax; q + 1 < len; q++)
+          if (data[q] != data[q - 1]) {
+            e = q;
+            break;
+          }
+      }
+      status = block_bits(w, data + s, e - s, &bits);
+      if (status)
+        return status;
+      total += bits;
+      s = e;
+    }
+    *out = (total + 7) / 8;
+    return MB_OK;
+  }
   for (;;) {
     size_t nb = 0;
     uint64_t bits;
