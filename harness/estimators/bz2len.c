@@ -34,6 +34,14 @@
 #define RUNB 1
 #define HIST_MAX_ALPHA 32 /* group histograms below this alphabet size */
 
+/* A distinct token: packed big-endian and zero padded (trailing zero bytes
+ * may also be the token's own, hence the length). */
+struct dtoken {
+  uint64_t val;
+  uint32_t cnt;
+  uint8_t len;
+};
+
 struct mb_bz2len {
   size_t cap_block; /* bytes room in blk, rot, L */
   size_t cap_tok;   /* token room in the token arrays */
@@ -49,12 +57,14 @@ struct mb_bz2len {
   uint32_t *sa, *sa2, *grank;
   uint32_t *groups; /* unsorted groups: start, length pairs */
   uint32_t *groups2;
+  int ib, packed; /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
   size_t cap_dist;
-  uint64_t *dval;  /* packed token (big-endian, zero padded) */
-  uint32_t *dcnt;  /* occurrences */
-  uint32_t *drank; /* id -> rank */
-  size_t hcap; /* hash table: packed token -> id */
+  uint64_t *dval;    /* packed token (big-endian, zero padded) */
+  uint32_t *dcnt;    /* occurrences */
+  uint32_t *drank;   /* id -> rank */
+  struct dtoken *dt; /* by rank */
+  size_t hcap;       /* hash table: packed token -> id */
   uint64_t *hkey;
   uint32_t *hid;
 };
@@ -83,6 +93,7 @@ static void free_arrays(struct mb_bz2len *w)
   free(w->dval);
   free(w->dcnt);
   free(w->drank);
+  free(w->dt);
   free(w->hkey);
   free(w->hid);
 }
@@ -153,10 +164,12 @@ static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
 }
 
 /* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix, the
- * digit width chosen from n so that buckets come out small (a few write
- * streams per cache line budget), tk/tv a scratch of n pairs. */
+ * digit width chosen from n so that buckets come out small. The pairs are
+ * in (k, v); (tk, tv) is a scratch of n pairs; the sorted pairs end in
+ * (tk, tv) when to_t, else in (k, v). Each pass moves the pairs from one
+ * pair of arrays to the other, never back. */
 static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, size_t n,
-                       int bits)
+                       int bits, int to_t)
 {
   uint32_t cnt[2049];
   size_t i;
@@ -192,17 +205,18 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
       tk[p] = k[i];
       tv[p] = v[i];
     }
-    memcpy(k, tk, n * sizeof(*k));
-    memcpy(v, tv, n * sizeof(*v));
-    /* now cnt[b] is the end of bucket b */
+    /* now cnt[b] is the end of bucket b; the pairs are in (tk, tv) */
     for (b = 0; b < nbk; b++) {
       size_t e = cnt[b];
 
-      if (e - start > 1) {
-        if (e - start <= 16)
-          insertion(k + start, v + start, e - start);
-        else
-          sort_pairs(k + start, v + start, tk + start, tv + start, e - start, shift);
+      if (e - start == 1) {
+        if (!to_t) {
+          k[start] = tk[start];
+          v[start] = tv[start];
+        }
+      } else if (e - start > 1) {
+        sort_pairs(tk + start, tv + start, k + start, v + start, e - start, shift,
+                   !to_t);
       }
       start = e;
     }
@@ -210,6 +224,10 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
   }
   if (bits > 0 && n > 1)
     insertion(k, v, n);
+  if (to_t) {
+    memcpy(tk, k, n * sizeof(*k));
+    memcpy(tv, v, n * sizeof(*v));
+  }
 }
 
 static int bit_width(uint64_t x)
@@ -230,6 +248,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
   uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
   uint64_t *key = w->key, mask;
   size_t K = (size_t)(64 / b), i, p, ng = 0, h;
+  uint32_t imask;
 
   if (K > m)
     K = m; /* more would only repeat the rotation */
@@ -241,13 +260,21 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
 
     for (i = 0; i + 1 < K; i++)
       x = (x << b) | tr[i];
+    /* The payload is the position, with the preceding token's rank above
+     * it when both fit in 32 bits (the BWT needs that token next). */
+    w->ib = bit_width(m);
+    w->packed = w->ib + b <= 32;
     for (i = 0; i < m; i++) {
       x = ((x << b) | tr[i + K - 1]) & mask;
       key[i] = x;
       sa[i] = (uint32_t)i;
     }
+    if (w->packed)
+      for (i = 0; i < m; i++)
+        sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
   }
-  sort_pairs(key, sa, w->key2, w->sa2, m, (int)(K * (size_t)b));
+  sort_pairs(key, sa, w->key2, w->sa2, m, (int)(K * (size_t)b), 0);
+  imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
 
   /* Groups of equal keys: rank = the group's first position. */
   for (p = 0; p < m;) {
@@ -256,7 +283,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
     while (q < m && key[q] == key[p])
       q++;
     for (i = p; i < q; i++)
-      grank[sa[i]] = (uint32_t)p;
+      grank[sa[i] & imask] = (uint32_t)p;
     if (q - p > 1) {
       w->groups[2 * ng] = (uint32_t)p;
       w->groups[2 * ng + 1] = (uint32_t)(q - p);
@@ -274,12 +301,12 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
       size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
 
       for (p = s; p < s + n; p++)
-        key[p] = grank[(sa[p] + h) % m];
+        key[p] = grank[((sa[p] & imask) + h) % m];
     }
     for (g = 0; g < ng; g++) {
       size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
 
-      sort_pairs(key + s, sa + s, w->key2 + s, w->sa2 + s, n, bit_width(m));
+      sort_pairs(key + s, sa + s, w->key2 + s, w->sa2 + s, n, bit_width(m), 0);
     }
     for (g = 0; g < ng; g++) {
       size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
@@ -290,7 +317,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
         while (q < s + n && key[q] == key[p])
           q++;
         for (i = p; i < q; i++)
-          grank[sa[i]] = (uint32_t)p;
+          grank[sa[i] & imask] = (uint32_t)p;
         if (q - p > 1) {
           w->groups2[2 * ng2] = (uint32_t)p;
           w->groups2[2 * ng2 + 1] = (uint32_t)(q - p);
@@ -321,7 +348,7 @@ static int ensure_dist(struct mb_bz2len *w, size_t d)
     return MB_OK;
   d = d < 256 ? 256 : d * 2;
   if (grow((void **)&w->dval, d, 8) || grow((void **)&w->dcnt, d, 4) ||
-      grow((void **)&w->drank, d, 4))
+      grow((void **)&w->drank, d, 4) || grow((void **)&w->dt, d, sizeof(struct dtoken)))
     return MB_ENOMEM;
   w->cap_dist = d;
   return MB_OK;
@@ -387,7 +414,6 @@ static long token_id(struct mb_bz2len *w, size_t *hcap, size_t *nd, uint64_t x)
   return (long)(*nd)++;
 }
 
-
 static uint64_t load_le64(const uint8_t *p)
 {
   uint64_t x;
@@ -401,25 +427,18 @@ static uint64_t load_le64(const uint8_t *p)
 
 /* ------------------------------------------------------------ BWT */
 
-/* A distinct token: packed big-endian and zero padded (trailing zero bytes
- * may also be the token's own, hence the length). */
-struct dtoken {
-  uint64_t val;
-  uint32_t cnt;
-  uint8_t len;
-};
+static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd);
 
-/* The BWT's last column of blk[0..nb-1] into w->L. */
+/* The BWT's last column of blk[0..nb-1] into w->L: tokens, then
+ * bwt_tokens. */
 static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t *count)
 {
   size_t best = 0, i, m = 0, nd = 0, hcap = 1024, f = 0, p;
-  int sep = -1, b;
+  int sep = -1;
   uint8_t *rot = w->rot;
   uint32_t *tid;
   struct dtoken *dt = NULL;
   int status = MB_OK;
-  uint32_t *pstart = NULL;
-  size_t np = 0;
 
   for (i = 0; i < 256; i++)
     if (count[i] > count[best])
@@ -498,9 +517,7 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
   }
   /* Rank the distinct tokens in string order (= numeric order of the
    * packed values, the tokens being prefix-free). */
-  dt = malloc(nd * sizeof(*dt));
-  if (!dt)
-    return MB_ENOMEM;
+  dt = w->dt;
   {
     /* sort (value, id) by value */
     uint64_t *k = malloc(nd * sizeof(*k) * 2);
@@ -509,14 +526,13 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
     if (!k || !v) {
       free(k);
       free(v);
-      free(dt);
       return MB_ENOMEM;
     }
     for (i = 0; i < nd; i++) {
       k[i] = w->dval[i];
       v[i] = (uint32_t)i;
     }
-    sort_pairs(k, v, k + nd, v + nd, nd, 64);
+    sort_pairs(k, v, k + nd, v + nd, nd, 64, 0);
     for (i = 0; i < nd; i++) {
       w->drank[v[i]] = (uint32_t)i;
       dt[i].val = k[i];
@@ -539,8 +555,19 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
       dt[i].len = (uint8_t)l;
     }
   }
-  b = bit_width(nd > 1 ? nd - 1 : 1);
-  cyclic_sort(w, m, b);
+  return bwt_tokens(w, m, nd);
+}
+
+/* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
+ * (ranks of the nd distinct tokens w->dt, prefix-free, in string order). */
+static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  const struct dtoken *dt = w->dt;
+  size_t i, p, np = 0;
+  uint32_t *pstart = NULL;
+  int status = MB_OK;
+
+  cyclic_sort(w, m, bit_width(nd > 1 ? nd - 1 : 1));
 
   /* Partial tokens: every suffix of every distinct token, in string order;
    * bucket starts from their counts. */
@@ -570,7 +597,7 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
         k++;
       }
     }
-    sort_pairs(pk, pv, pk + total, pv + total, total, 64);
+    sort_pairs(pk, pv, pk + total, pv + total, total, 64, 0);
     /* pid per (token rank, offset) slot; counts per distinct partial */
     {
       uint32_t *slot = malloc(nd * 8 * sizeof(*slot));
@@ -601,21 +628,44 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
           acc += c;
         }
       }
-      /* scatter */
-      for (p = 0; p < m; p++) {
-        size_t j = w->sa[p], ti = j ? j - 1 : m - 1;
-        uint32_t d = w->tr[ti];
-        const uint32_t *s = slot + (size_t)d * 8;
-        uint64_t v = dt[d].val;
-        int o, l = dt[d].len;
+      /* Scatter: rotation j's preceding token d gives one L byte per offset
+       * o, into the bucket of d's partial from o: d's byte o - 1, or for
+       * o = 0 the last byte of the token before d (the separator, in
+       * separator mode). */
+      {
+        int same_last = 1, ib = w->ib;
+        uint32_t imask = ((uint32_t)1 << ib) - 1;
+        uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        {
-          uint32_t pr = w->tr[ti ? ti - 1 : m - 1];
+        for (i = 1; i < nd; i++)
+          same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
+        for (p = 0; p < m; p++) {
+          uint32_t x = w->sa[p], d;
+          size_t ti;
+          const uint32_t *sl;
+          uint64_t v;
+          int o, l;
 
-          w->L[pstart[s[0]]++] = (uint8_t)(dt[pr].val >> (64 - 8 * dt[pr].len));
+          if (w->packed) {
+            d = x >> ib;
+            ti = (x & imask) ? (x & imask) - 1 : m - 1;
+          } else {
+            ti = x ? x - 1 : m - 1;
+            d = w->tr[ti];
+          }
+          sl = slot + (size_t)d * 8;
+          v = dt[d].val;
+          l = dt[d].len;
+          if (same_last) {
+            w->L[pstart[sl[0]]++] = last0;
+          } else {
+            uint32_t pr = w->tr[ti ? ti - 1 : m - 1];
+
+            w->L[pstart[sl[0]]++] = (uint8_t)(dt[pr].val >> (64 - 8 * dt[pr].len));
+          }
+          for (o = 1; o < l; o++)
+            w->L[pstart[sl[o]]++] = (uint8_t)(v >> (64 - 8 * o));
         }
-        for (o = 1; o < l; o++)
-          w->L[pstart[s[o]]++] = (uint8_t)(v >> (64 - 8 * o));
       }
       free(slot);
     }
@@ -624,7 +674,6 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
   }
 out:
   free(pstart);
-  free(dt);
   return status;
 }
 
@@ -632,7 +681,8 @@ out:
 
 /* bzip2's code lengths: a heap of weights (frequency << 8 | depth),
  * scaled down and rebuilt while any code is longer than max_len. */
-static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha, int max_len)
+static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha,
+                              int max_len)
 {
   int32_t heap[MAX_ALPHA + 2], weight[MAX_ALPHA * 2], parent[MAX_ALPHA * 2];
   int i, j, k, n_nodes, n_heap, n1, n2, too_long;
@@ -741,14 +791,14 @@ struct emitter {
 
 static inline void emit(struct emitter *e, unsigned v)
 {
-  e->freq[v]++;
-  if (e->hg) {
+  if (e->hg) { /* the frequencies are the histograms' sums */
     e->hg[v]++;
     if (++e->fill == G_SIZE) {
       e->fill = 0;
       e->hg += HIST_MAX_ALPHA;
     }
   } else {
+    e->freq[v]++;
     e->mtfv[e->n] = (uint16_t)v;
   }
   e->n++;
@@ -770,8 +820,8 @@ static inline void emit_zeros(struct emitter *e, size_t z)
 /* Move-to-front over at most 16 symbols, the list packed in the nibbles
  * of one word (position k in nibble k; unused nibbles hold 15, which is
  * then no symbol). */
-static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb, const uint8_t *seq,
-                      int n_in_use)
+static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
+                      const uint8_t *seq, int n_in_use)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
   uint64_t lst = 0;
@@ -801,8 +851,8 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb, const uint
     emit_zeros(e, z_pend);
 }
 
-static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb, const uint8_t *seq,
-                      int n_in_use)
+static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
+                      const uint8_t *seq, int n_in_use)
 {
   uint8_t list[256];
   size_t i, z_pend = 0;
@@ -837,50 +887,20 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb, const uint
     emit_zeros(e, z_pend);
 }
 
-/* Each table's cost of one group from its histogram (W a constant). */
-static inline void hist_costs(const uint16_t *hg, uint16_t (*lw)[HIST_MAX_ALPHA],
-                              int n_groups, int W, uint32_t *cost)
+/* Bits of one block of nb bytes (count[] of each byte value) whose BWT
+ * last column is in w->L. */
+static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
+                      uint64_t *bits)
 {
-  int t, v;
-
-  for (t = 0; t < n_groups; t++) {
-    uint32_t c = 0;
-
-    for (v = 0; v < W; v++)
-      c += (uint32_t)hg[v] * lw[t][v];
-    cost[t] = c;
-  }
-}
-
-/* Bits of one block of nb > 0 bytes after RLE1. */
-static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64_t *bits)
-{
-  size_t count[256], i, n_mtf = 0, n_sel, g;
+  size_t i, n_mtf = 0, n_sel, g;
   uint8_t seq[256];
   int n_in_use = 0, alpha, n_groups, t, v, in16 = 0, use_hist;
   uint32_t mtf_freq[MAX_ALPHA];
   uint8_t len[N_GROUPS][MAX_ALPHA];
   uint32_t rfreq[N_GROUPS][MAX_ALPHA];
-  uint16_t lw[N_GROUPS][HIST_MAX_ALPHA];
+  uint64_t lane[2][HIST_MAX_ALPHA];
   uint64_t total = 48 + 32 + 1 + 24;
-  int status;
 
-  {
-    /* four tables, so that equal neighbours do not wait on each other */
-    uint32_t c4[4][256];
-
-    memset(c4, 0, sizeof(c4));
-    for (i = 0; i + 4 <= nb; i += 4) {
-      c4[0][blk[i]]++;
-      c4[1][blk[i + 1]]++;
-      c4[2][blk[i + 2]]++;
-      c4[3][blk[i + 3]]++;
-    }
-    for (; i < nb; i++)
-      c4[0][blk[i]]++;
-    for (i = 0; i < 256; i++)
-      count[i] = (size_t)c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
-  }
   for (i = 0; i < 256; i++)
     if (count[i])
       seq[i] = (uint8_t)n_in_use++;
@@ -895,10 +915,6 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
   alpha = n_in_use + 2;
   use_hist = alpha <= HIST_MAX_ALPHA;
 
-  status = bwt(w, blk, nb, count);
-  if (status)
-    return status;
-
   /* MTF and RLE2 of L; group histograms for small alphabets. */
   memset(mtf_freq, 0, sizeof(mtf_freq));
   if (use_hist)
@@ -912,10 +928,18 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
       mtf_large(&e, w->L, nb, seq, n_in_use);
     emit(&e, (unsigned)n_in_use + 1);
     n_mtf = e.n;
+    if (use_hist)
+      for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
+        for (v = 0; v < alpha; v++)
+          mtf_freq[v] += w->hist[g * HIST_MAX_ALPHA + (size_t)v];
   }
 
   /* sendMTFValues: initial tables from the cumulative frequencies. */
-  n_groups = n_mtf < 200 ? 2 : n_mtf < 600 ? 3 : n_mtf < 1200 ? 4 : n_mtf < 2400 ? 5 : 6;
+  n_groups = n_mtf < 200    ? 2
+             : n_mtf < 600  ? 3
+             : n_mtf < 1200 ? 4
+             : n_mtf < 2400 ? 5
+                            : 6;
   {
     int n_part = n_groups, gs = 0;
     size_t rem = n_mtf;
@@ -928,7 +952,8 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
         ge++;
         a_freq += mtf_freq[ge];
       }
-      if (ge > gs && n_part != n_groups && n_part != 1 && ((n_groups - n_part) % 2 == 1)) {
+      if (ge > gs && n_part != n_groups && n_part != 1 &&
+          ((n_groups - n_part) % 2 == 1)) {
         a_freq -= mtf_freq[ge];
         ge--;
       }
@@ -944,9 +969,20 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
     int iter;
 
     for (iter = 0; iter < N_ITERS; iter++) {
-      for (t = 0; t < n_groups; t++)
-        for (v = 0; v < HIST_MAX_ALPHA; v++)
-          lw[t][v] = (uint16_t)(v < alpha ? len[t][v] : 0);
+      /* Four tables' lengths of symbol v in the 16-bit lanes of lane[0][v],
+       * two in lane[1][v]: a group's cost under every table is then two
+       * multiply-adds per symbol (a cost is at most 50 * 17, no carry). */
+      if (use_hist)
+        for (v = 0; v < alpha; v++) {
+          uint64_t x = 0, y = 0;
+
+          for (t = 0; t < n_groups && t < 4; t++)
+            x |= (uint64_t)len[t][v] << (16 * t);
+          for (t = 4; t < n_groups; t++)
+            y |= (uint64_t)len[t][v] << (16 * (t - 4));
+          lane[0][v] = x;
+          lane[1][v] = y;
+        }
       memset(rfreq, 0, sizeof(rfreq));
       for (g = 0; g < n_sel; g++) {
         uint32_t cost[N_GROUPS], bc = 999999999;
@@ -955,10 +991,14 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
         if (use_hist) {
           const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
 
-          if (alpha <= 16)
-            hist_costs(hg, lw, n_groups, 16, cost);
-          else
-            hist_costs(hg, lw, n_groups, HIST_MAX_ALPHA, cost);
+          uint64_t ca = 0, cb = 0;
+
+          for (v = 0; v < alpha; v++) {
+            ca += hg[v] * lane[0][v];
+            cb += hg[v] * lane[1][v];
+          }
+          for (t = 0; t < n_groups; t++)
+            cost[t] = (uint32_t)(((t < 4 ? ca : cb) >> (16 * (t & 3))) & 0xffff);
         } else {
           size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
 
@@ -977,7 +1017,7 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
         if (use_hist) {
           const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
 
-          for (v = 0; v < HIST_MAX_ALPHA; v++)
+          for (v = 0; v < alpha; v++)
             rfreq[bt][v] += hg[v];
         } else {
           size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
@@ -1025,6 +1065,35 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb, uint64
   return MB_OK;
 }
 
+/* Bits of one block of nb > 0 bytes after RLE1. */
+static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb,
+                      uint64_t *bits)
+{
+  size_t count[256], i;
+  int status;
+
+  {
+    /* four tables, so that equal neighbours do not wait on each other */
+    uint32_t c4[4][256];
+
+    memset(c4, 0, sizeof(c4));
+    for (i = 0; i + 4 <= nb; i += 4) {
+      c4[0][blk[i]]++;
+      c4[1][blk[i + 1]]++;
+      c4[2][blk[i + 2]]++;
+      c4[3][blk[i + 3]]++;
+    }
+    for (; i < nb; i++)
+      c4[0][blk[i]]++;
+    for (i = 0; i < 256; i++)
+      count[i] = (size_t)c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+  }
+  status = bwt(w, blk, nb, count);
+  if (status)
+    return status;
+  return block_tail(w, count, nb, bits);
+}
+
 /* ------------------------------------------------------------ stream */
 
 /* Whether 4 equal bytes follow each other anywhere (RLE1 then changes the
@@ -1058,8 +1127,8 @@ static inline size_t put_run(uint8_t *blk, size_t nb, unsigned ch, unsigned run)
   return nb + 5;
 }
 
-int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len, int block100k,
-                      uint64_t *out)
+int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len,
+                      int block100k, uint64_t *out)
 {
   size_t nmax, pos = 0;
   uint64_t total = 32 + 48 + 32; /* "BZh" + level; end magic and CRC */
@@ -1135,6 +1204,231 @@ int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len, int 
     }
     if (pos == len)
       break;
+  }
+  *out = (total + 7) / 8;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------ decimal text */
+
+/* The text of sample v: its decimal digits, then a space (the last sample
+ * has no space). Token v is "v " packed big-endian, zero padded. */
+static int dec_digits(unsigned v, uint8_t *out)
+{
+  int l = 0;
+
+  if (v >= 100)
+    out[l++] = (uint8_t)('0' + v / 100);
+  if (v >= 10)
+    out[l++] = (uint8_t)('0' + (v / 10) % 10);
+  out[l++] = (uint8_t)('0' + v % 10);
+  return l;
+}
+
+static uint64_t pack_bytes(const uint8_t *b, int l)
+{
+  uint64_t x = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    x = (x << 8) | (i < l ? b[i] : 0u);
+  return x;
+}
+
+struct dec_tables {
+  uint64_t tok[256];  /* packed "v " */
+  uint8_t len[256];   /* digits + 1 */
+  uint8_t order[256]; /* values in string order of their tokens */
+  uint8_t bytes[256][4];
+};
+
+static void dec_tables_init(struct dec_tables *dt)
+{
+  unsigned v, i, j;
+
+  for (v = 0; v < 256; v++) {
+    int l = dec_digits(v, dt->bytes[v]);
+
+    dt->bytes[v][l] = ' ';
+    dt->len[v] = (uint8_t)(l + 1);
+    dt->tok[v] = pack_bytes(dt->bytes[v], l + 1);
+    dt->order[v] = (uint8_t)v;
+  }
+  for (i = 1; i < 256; i++) /* insertion sort by token, once per call */
+    for (j = i; j > 0 && dt->tok[dt->order[j - 1]] > dt->tok[dt->order[j]]; j--) {
+      uint8_t t = dt->order[j];
+
+      dt->order[j] = dt->order[j - 1];
+      dt->order[j - 1] = t;
+    }
+}
+
+/* Text bytes [from, to) of samples s[k...] where sample k starts at text
+ * offset pk; returns the number written (to stops at the text's end). */
+static size_t dec_text(const struct dec_tables *dt, const uint8_t *s, size_t n,
+                       size_t k, size_t pk, size_t from, size_t to, uint8_t *out)
+{
+  size_t w = 0;
+
+  for (; k < n && pk < to; k++) {
+    size_t l = dt->len[s[k]] - (k == n - 1 ? 1u : 0u), o;
+
+    for (o = 0; o < l; o++)
+      if (pk + o >= from && pk + o < to)
+        out[w++] = dt->bytes[s[k]][o];
+    pk += l;
+  }
+  return w;
+}
+
+int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block100k,
+                      uint64_t *out)
+{
+  struct dec_tables dt;
+  size_t nmax, T = 0, i, B = 0, a = 0, pa = 0;
+  uint64_t total = 32 + 48 + 32;
+  int status;
+
+  if (block100k < 1 || block100k > 9)
+    return MB_EINVALID;
+  nmax = (size_t)100000 * (size_t)block100k - 19;
+  status = ensure_block(w, nmax + 32);
+  if (status)
+    return status;
+  status = ensure_tokens(w, (nmax + 32) / 2 + 2); /* a token has 2 bytes or more */
+  if (status)
+    return status;
+  dec_tables_init(&dt);
+  for (i = 0; i < n; i++)
+    T += dt.len[s[i]];
+  if (n < 16) { /* tiny: write the text out */
+    uint8_t buf[16 * 4];
+    size_t l = dec_text(&dt, s, n, 0, 0, 0, T ? T - 1 : 0, buf);
+
+    return mb_bz2len_compute(w, buf, l, block100k, out);
+  }
+  T--; /* no space after the last sample */
+  /* The text never holds 4 equal bytes in a row (at most 3 digits, single
+   * spaces), so RLE1 changes nothing and blocks end as in
+   * mb_bz2len_compute's fast path. */
+  while (B < T) {
+    size_t E = T, k, pk, la = dt.len[s[a]] - (a == n - 1 ? 1u : 0u);
+    size_t head_end = pa + la, m = 0, nd = 0, c, pc, count[256];
+    uint32_t cnt[256], rank[256];
+    uint8_t wb[8];
+    uint64_t wval, bits;
+    int wl, wrap_is = -1;
+    unsigned v;
+
+    if (a == n - 1) { /* no separator in the block: the general way */
+      size_t l = dec_text(&dt, s, n, a, pa, B, T, w->blk);
+
+      status = block_bits(w, w->blk, l, &bits);
+      if (status)
+        return status;
+      total += bits;
+      break;
+    }
+    memset(cnt, 0, sizeof(cnt));
+    /* Full tokens a+1, a+2, ... up to the one holding B + nmax. */
+    k = a + 1;
+    pk = head_end;
+    if (T - B > nmax + 1) {
+      size_t target = B + nmax, q, wpos, wn;
+      uint8_t win[32];
+
+      for (; pk + dt.len[s[k]] <= target; k++) {
+        w->tr[m++] = s[k];
+        cnt[s[k]]++;
+        pk += dt.len[s[k]];
+      }
+      /* sample k holds target; look at samples k-1 .. k+3 */
+      wpos = pk - dt.len[s[k - 1]];
+      wn = dec_text(&dt, s, n, k - 1, wpos, wpos, wpos + sizeof(win), win);
+      for (q = target; q + 1 < T; q++) {
+        if (q - wpos >= wn)
+          break; /* cannot happen: runs are at most 3 bytes */
+        if (win[q - wpos] != win[q - 1 - wpos]) {
+          E = q;
+          break;
+        }
+      }
+    }
+    /* Full tokens: whole "v " inside [head_end, E). */
+    for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++) {
+      w->tr[m++] = s[k];
+      cnt[s[k]]++;
+      pk += dt.len[s[k]];
+    }
+    c = k;
+    pc = pk;
+    /* The wrap token: the cut token's start, then the head (B's token
+     * from B on, ending with its space). */
+    wl = (int)dec_text(&dt, s, n, c, pc, pc, E, wb);
+    wl += (int)dec_text(&dt, s, n, a, pa, B, head_end, wb + wl);
+    wval = pack_bytes(wb, wl);
+    for (v = 0; v < 256; v++)
+      if (dt.tok[v] == wval)
+        wrap_is = (int)v;
+    /* Dense ranks of the tokens present, in string order. */
+    {
+      int placed = wrap_is >= 0;
+      uint32_t wrank = 0;
+
+      if (wrap_is >= 0)
+        cnt[wrap_is]++;
+      if (ensure_dist(w, 258) != MB_OK)
+        return MB_ENOMEM;
+      for (i = 0; i < 256; i++) {
+        unsigned u = dt.order[i];
+
+        if (!placed && wval < dt.tok[u]) {
+          wrank = (uint32_t)nd;
+          w->dt[nd].val = wval;
+          w->dt[nd].cnt = 1;
+          w->dt[nd].len = (uint8_t)wl;
+          nd++;
+          placed = 1;
+        }
+        if (cnt[u]) {
+          rank[u] = (uint32_t)nd;
+          w->dt[nd].val = dt.tok[u];
+          w->dt[nd].cnt = cnt[u];
+          w->dt[nd].len = dt.len[u];
+          nd++;
+        }
+      }
+      if (!placed) {
+        wrank = (uint32_t)nd;
+        w->dt[nd].val = wval;
+        w->dt[nd].cnt = 1;
+        w->dt[nd].len = (uint8_t)wl;
+        nd++;
+      }
+      if (ensure_tokens(w, m + 1) != MB_OK)
+        return MB_ENOMEM;
+      for (i = 0; i < m; i++)
+        w->tr[i] = rank[w->tr[i]];
+      w->tr[m++] = wrap_is >= 0 ? rank[wrap_is] : wrank;
+    }
+    /* Byte counts of the block. */
+    memset(count, 0, sizeof(count));
+    for (i = 0; i < nd; i++) {
+      int o;
+
+      for (o = 0; o < w->dt[i].len; o++)
+        count[(w->dt[i].val >> (56 - 8 * o)) & 0xff] += w->dt[i].cnt;
+    }
+    status = bwt_tokens(w, m, nd);
+    if (status)
+      return status;
+    status = block_tail(w, count, E - B, &bits);
+    if (status)
+      return status;
+    total += bits;
+    B = E;
+    a = c;
+    pa = pc;
   }
   *out = (total + 7) / 8;
   return MB_OK;

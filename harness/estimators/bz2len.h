@@ -21,7 +21,13 @@ void mb_bz2len_free(struct mb_bz2len *w);
 /* *out = the number of bytes BZ2_bzBuffToBuffCompress(dest, &len, data,
  * len, block100k, 0, 0) would write, for block100k 1..9. Returns MB_OK,
  * MB_EINVALID (block100k outside 1..9) or MB_ENOMEM. */
-int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len, int block100k,
+int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len,
+                      int block100k, uint64_t *out);
+
+/* The same for the text that SP 800-90B §5.1.11 compresses: the samples
+ * s[0..n-1] in decimal, separated by single spaces, no space at the end;
+ * computed from the samples without writing the text out. */
+int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block100k,
                       uint64_t *out);
 
 #endif

@@ -145,10 +145,9 @@ struct shared {
 
 /* One worker's buffers. */
 struct work {
-  uint8_t *raw; /* the permuted samples */
-  uint8_t *c1;  /* Conversion I (binary data) */
-  uint8_t *c2;  /* Conversion II (binary data) */
-  uint8_t *text;        /* the compression test's decimal text */
+  uint8_t *raw;         /* the permuted samples */
+  uint8_t *c1;          /* Conversion I (binary data) */
+  uint8_t *c2;          /* Conversion II (binary data) */
   struct mb_bz2len *bz; /* bzip2's output length */
   uint32_t stamp[256];
   uint32_t gen;
@@ -159,14 +158,8 @@ static void work_free(struct work *w)
   free(w->raw);
   free(w->c1);
   free(w->c2);
-  free(w->text);
   mb_bz2len_free(w->bz);
   memset(w, 0, sizeof(*w));
-}
-
-static size_t text_cap(size_t n)
-{
-  return 4 * n + 1; /* "255 " is the longest */
 }
 
 static int work_init(struct work *w, const struct shared *sh)
@@ -175,13 +168,12 @@ static int work_init(struct work *w, const struct shared *sh)
 
   memset(w, 0, sizeof(*w));
   w->raw = malloc(sh->n);
-  w->text = malloc(text_cap(sh->n));
   w->bz = mb_bz2len_new();
   if (sh->binary) {
     w->c1 = malloc(m);
     w->c2 = malloc(m);
   }
-  if (!w->raw || !w->text || !w->bz || (sh->binary && (!w->c1 || !w->c2))) {
+  if (!w->raw || !w->bz || (sh->binary && (!w->c1 || !w->c2))) {
     work_free(w);
     return MB_ENOMEM;
   }
@@ -311,44 +303,15 @@ static double covariance(const uint8_t *x, size_t m, size_t p)
 
 /* §5.1.11: the bzip2 length (block size 500k, as the tool asks) of the
  * samples written in decimal, separated by single spaces: computed exactly
- * by bz2len.c, without compressing (the tool calls BZ2_bzBuffToBuffCompress
- * and takes the output length; its output room, 1.01 times the text plus
- * 600 bytes, always suffices for such text, so it never fails short of
- * memory). */
-static char digits[256][4];
-static unsigned char digit_len[256];
-static pthread_once_t digits_once = PTHREAD_ONCE_INIT;
-
-static void digits_init(void)
-{
-  unsigned v;
-
-  for (v = 0; v < 256; v++) {
-    int l = 0;
-
-    if (v >= 100)
-      digits[v][l++] = (char)('0' + v / 100);
-    if (v >= 10)
-      digits[v][l++] = (char)('0' + (v / 10) % 10);
-    digits[v][l++] = (char)('0' + v % 10);
-    digits[v][l++] = ' ';
-    digit_len[v] = (unsigned char)l;
-  }
-}
-
+ * from the samples by bz2len.c, without writing the text or compressing
+ * (the tool calls BZ2_bzBuffToBuffCompress and takes the output length;
+ * its output room, 1.01 times the text plus 600 bytes, always suffices for
+ * such text, so the call never fails short of memory). */
 static int compression(struct work *w, const uint8_t *raw, size_t n, double *out)
 {
-  size_t i, len = 0;
   uint64_t bytes;
-  int rc;
+  int rc = mb_bz2len_decimal(w->bz, raw, n, 5, &bytes);
 
-  pthread_once(&digits_once, digits_init);
-  for (i = 0; i < n; i++) {
-    memcpy(w->text + len, digits[raw[i]], 4);
-    len += digit_len[raw[i]];
-  }
-  len--; /* no space after the last number */
-  rc = mb_bz2len_compute(w->bz, w->text, len, 5, &bytes);
   if (rc != MB_OK)
     return rc;
   *out = (double)bytes;

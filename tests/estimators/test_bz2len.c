@@ -3,7 +3,8 @@
  * hundreds of generated inputs: few and many distinct bytes, runs of every
  * length (RLE1, also across block ends), periodic and constant data, tiny
  * inputs, inputs around the block size, several blocks, and the decimal
- * text of the IID compression statistic. */
+ * text of the IID compression statistic, also as mb_bz2len_decimal computes
+ * it from the samples. */
 #include <bzlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,20 @@ static uint64_t rnd(void)
 
 static size_t cases;
 
-/* One comparison; prints the case on a mismatch. */
-static void check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int level,
-                      const char *what)
+/* The compression statistic's text: samples in decimal, single spaces. */
+static size_t decimal_text(uint8_t *d, const uint8_t *s, size_t n)
+{
+  size_t i, len = 0;
+
+  for (i = 0; i < n; i++)
+    len += (size_t)sprintf((char *)d + len, "%u ", (unsigned)s[i]);
+  return len ? len - 1 : 0;
+}
+
+/* One comparison; prints the case on a mismatch; returns libbz2's
+ * length. */
+static uint64_t check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int level,
+                          const char *what)
 {
   unsigned int cap = (unsigned int)(n + n / 50 + 1024), got_bz = cap;
   char *o = malloc(cap);
@@ -36,9 +48,9 @@ static void check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int level
 
   CHECK(o != NULL);
   if (!o)
-    return;
-  rc = BZ2_bzBuffToBuffCompress(o, &got_bz, (char *)(uintptr_t)d, (unsigned int)n, level,
-                                0, 0);
+    return 0;
+  rc = BZ2_bzBuffToBuffCompress(o, &got_bz, (char *)(uintptr_t)d, (unsigned int)n,
+                                level, 0, 0);
   st = mb_bz2len_compute(w, d, n, level, &got);
   free(o);
   cases++;
@@ -47,6 +59,20 @@ static void check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int level
   if (got != got_bz)
     fprintf(stderr, "mismatch: %s, %zu bytes, level %d\n", what, n, level);
   CHECK_EQ_U64(got, got_bz);
+  return got_bz;
+}
+
+/* mb_bz2len_decimal on samples s[0..n-1] against libbz2 on their text
+ * (written into d). */
+static void check_decimal(struct mb_bz2len *w, uint8_t *d, const uint8_t *s, size_t n,
+                          int level, const char *what)
+{
+  uint64_t want = check_len(w, d, decimal_text(d, s, n), level, what), got = 0;
+
+  CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  if (got != want)
+    fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
+  CHECK_EQ_U64(got, want);
 }
 
 /* Generated data of one kind. */
@@ -66,7 +92,7 @@ static void fill(uint8_t *d, size_t n, int kind)
       d[i] = i && rnd() % 150 ? d[i - 1] : (uint8_t)('a' + rnd() % 2);
       break;
     case 3: /* period 5 */
-      d[i] = (uint8_t)"abcab"[i % 5];
+      d[i] = (uint8_t) "abcab"[i % 5];
       break;
     case 4: /* constant */
       d[i] = 7;
@@ -91,16 +117,6 @@ static void fill(uint8_t *d, size_t n, int kind)
 }
 
 #define N_KINDS 10
-
-/* The compression statistic's text: samples in decimal, single spaces. */
-static size_t decimal_text(uint8_t *d, const uint8_t *s, size_t n)
-{
-  size_t i, len = 0;
-
-  for (i = 0; i < n; i++)
-    len += (size_t)sprintf((char *)d + len, "%u ", (unsigned)s[i]);
-  return len ? len - 1 : 0;
-}
 
 int main(void)
 {
@@ -200,13 +216,47 @@ int main(void)
             break;
           }
         }
-        check_len(w, d, decimal_text(d, s, n), 5, "decimal text");
+        check_decimal(w, d, s, n, 5, "decimal text");
+        if (n <= 140000)
+          check_decimal(w, d, s, n, 1, "decimal text, 100k blocks");
       }
     }
+    for (n = 0; n <= 40; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(rnd() % (n % 3 == 0 ? 2 : n % 3 == 1 ? 12 : 256));
+      check_decimal(w, d, s, n, 5, "decimal text, tiny");
+    }
+    /* Block ends at every offset within a number and at its space: a
+     * 100k block holds about 28,000 samples, a 500k block 140,000. */
     for (n = 139990; n < 140010; n += 3) {
       for (i = 0; i < n; i++)
         s[i] = (uint8_t)rnd();
-      check_len(w, d, decimal_text(d, s, n), 5, "decimal text, block end");
+      check_decimal(w, d, s, n, 5, "decimal text, block end");
+    }
+    for (n = 27990; n < 28060; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(n % 2 ? rnd() : rnd() % 3 * 100 + 1);
+      check_decimal(w, d, s, n, 1, "decimal text, 100k block end");
+    }
+    /* Texts of every length around the 100k block's 99981 bytes, ending
+     * in a 1-, 2- or 3-digit number: the last block may hold only (the
+     * end of) the last number, with no separator. */
+    {
+      static const uint8_t last[3] = {7, 22, 222};
+      size_t t, j;
+
+      for (t = 99976; t <= 99992; t++)
+        for (j = 0; j < 3; j++) {
+          size_t r = t + 1 - (size_t)(j + 2), x = (3 * r) % 4, y = (r - 3 * x) / 4;
+
+          n = 0;
+          for (i = 0; i < x; i++)
+            s[n++] = 22;
+          for (i = 0; i < y; i++)
+            s[n++] = 222;
+          s[n++] = last[j];
+          check_decimal(w, d, s, n, 1, "decimal text, last number at the block end");
+        }
     }
   }
   printf("%zu inputs compared with libbz2\n", cases);
