@@ -171,7 +171,7 @@ static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
 static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, size_t n,
                        int bits, int to_t)
 {
-  uint32_t cnt[2049];
+  uint32_t cnt[257];
   size_t i;
 
   while (n > 16 && bits > 0) {
@@ -179,7 +179,7 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
     size_t nbk, start = 0, b;
     uint64_t dmask;
 
-    while (d < 11 && ((size_t)2 << (d + 1)) <= n)
+    while (d < 8 && ((size_t)2 << (d + 1)) <= n)
       d++;
     if (d > bits)
       d = bits;
@@ -241,39 +241,45 @@ static int bit_width(uint64_t x)
   return b;
 }
 
-/* The cyclic suffix array of tr[0..m-1] (ranks < 2^b) into w->sa, ties
- * between identical rotations in any order. */
-static void cyclic_sort(struct mb_bz2len *w, size_t m, int b)
+/* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
+ * between identical rotations in any order. The first sort key packs the
+ * first K ranks of a rotation as a base-nd number (the largest K with
+ * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
+static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
-  uint64_t *key = w->key, mask;
-  size_t K = (size_t)(64 / b), i, p, ng = 0, h;
+  uint64_t *key = w->key, pow = 1;
+  size_t K = 1, i, p, ng = 0, h;
   uint32_t imask;
 
-  if (K > m)
-    K = m; /* more would only repeat the rotation */
-  mask = K * (size_t)b >= 64 ? ~0ull : (1ull << (K * (size_t)b)) - 1;
+  if (nd < 2)
+    nd = 2;
+  while (K < m && pow <= UINT64_MAX / nd / nd) {
+    pow *= nd; /* nd^(K-1) */
+    K++;
+  }
   for (i = 0; i + 1 < K; i++)
     tr[m + i] = tr[i];
   {
     uint64_t x = 0;
 
     for (i = 0; i + 1 < K; i++)
-      x = (x << b) | tr[i];
+      x = x * nd + tr[i];
     /* The payload is the position, with the preceding token's rank above
      * it when both fit in 32 bits (the BWT needs that token next). */
     w->ib = bit_width(m);
-    w->packed = w->ib + b <= 32;
+    w->packed = w->ib + bit_width(nd - 1) <= 32;
     for (i = 0; i < m; i++) {
-      x = ((x << b) | tr[i + K - 1]) & mask;
+      x = x * nd + tr[i + K - 1];
       key[i] = x;
+      x -= tr[i] * pow;
       sa[i] = (uint32_t)i;
     }
     if (w->packed)
       for (i = 0; i < m; i++)
         sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
   }
-  sort_pairs(key, sa, w->key2, w->sa2, m, (int)(K * (size_t)b), 0);
+  sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
 
   /* Groups of equal keys: rank = the group's first position. */
@@ -567,7 +573,7 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
   uint32_t *pstart = NULL;
   int status = MB_OK;
 
-  cyclic_sort(w, m, bit_width(nd > 1 ? nd - 1 : 1));
+  cyclic_sort(w, m, nd);
 
   /* Partial tokens: every suffix of every distinct token, in string order;
    * bucket starts from their counts. */
