@@ -282,7 +282,12 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
   sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
 
-  /* Groups of equal keys: rank = the group's first position. */
+  /* Groups of equal keys: rank = the group's first position (needed only
+   * when some group has two rotations or more: usually none). */
+  for (p = 1; p < m && key[p] != key[p - 1]; p++)
+    ;
+  if (p >= m)
+    return;
   for (p = 0; p < m;) {
     size_t q = p + 1;
 
