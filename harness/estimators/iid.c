@@ -223,24 +223,20 @@ static void directional(const uint8_t *x, size_t m, double *num_runs, double *le
 static void median_runs(const uint8_t *raw, size_t n, const uint8_t *below,
                         double *num_runs, double *len_runs)
 {
-  size_t i, runs = 1, run = 1, longest = 0;
+  size_t i, runs = 1, run = 1, longest = 1;
   uint8_t prev = below[raw[0]];
 
+  /* without branches on the data: the run length restarts at 1 on a
+   * change, and the longest is kept at every step */
   for (i = 1; i < n; i++) {
     uint8_t b = below[raw[i]];
+    size_t same = b == prev;
 
-    if (b == prev) {
-      run++;
-    } else {
-      runs++;
-      if (run > longest)
-        longest = run;
-      run = 1;
-      prev = b;
-    }
+    runs += 1 - same;
+    run = run * same + 1;
+    longest = run > longest ? run : longest;
+    prev = b;
   }
-  if (run > longest)
-    longest = run;
   *num_runs = (double)runs;
   *len_runs = (double)longest;
 }
@@ -343,13 +339,18 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
   if (sh->binary) {
     /* Conversions I and II of the translated bits, 8 per block. */
     m = (n + 7) / 8;
-    memset(w->c1, 0, m);
-    memset(w->c2, 0, m);
-    for (i = 0; i < n; i++) {
-      uint8_t b = sh->rank[raw[i]];
+    for (i = 0; i < m; i++) {
+      size_t k, end = i * 8 + 8 < n ? i * 8 + 8 : n;
+      unsigned ones = 0, byte = 0;
 
-      w->c1[i / 8] = (uint8_t)(w->c1[i / 8] + b);
-      w->c2[i / 8] = (uint8_t)(w->c2[i / 8] | (b << (7 - i % 8)));
+      for (k = i * 8; k < end; k++) {
+        unsigned b = sh->rank[raw[k]];
+
+        ones += b;
+        byte |= b << (7 - (k & 7));
+      }
+      w->c1[i] = (uint8_t)ones;
+      w->c2[i] = (uint8_t)byte;
     }
     seq = w->c1;
   }
