@@ -1295,20 +1295,102 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
  * keeping the best (count, length, prediction) key per step. */
 #define LZ_CHUNK 4096
 
-static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Whether every context in the dictionary of at least two bits has counts,
+ * for both next bits, no larger than those of its longest shorter suffix in
+ * the dictionary, which must exist. Once the dictionary is full no context
+ * is added and every later step that counts (x, y) also counts (that
+ * suffix of x, y), so this, true when the dictionary fills, stays true to
+ * the end: along one step's contexts in the dictionary, from the shortest
+ * up, the counts then never grow. (A context may be missing while a longer
+ * one is in: the dictionary can fill in the middle of a step.) */
+static int lz_nested(uint64_t *const *tab)
+{
+  uint32_t x;
+  unsigned j, l;
+
+  for (j = 2; j <= LZ_B; j++) {
+    for (x = 0; x < (1u << j); x++) {
+      uint64_t v = tab[j][x], u = 0;
+
+      if (!v)
+        continue;
+      for (l = j - 1; l > 0 && !(u = tab[l][x & ((1u << l) - 1)]); l--)
+        ;
+      if (!u || (uint32_t)u < (uint32_t)v || (u >> 32) < (v >> 32))
+        return 0;
+    }
+  }
+  return 1;
+}
+
+/* Steps a..e-1 once the dictionary is full and nested (lz_nested): the
+ * largest count is the shortest context's, and the prediction is that of
+ * the longest context with that same count (§6.3.10 step 3c: largest
+ * count, then longest context), found by following, shortest first, the
+ * steps whose contexts have kept the count. Every table is still updated
+ * at every step; only the search for the prediction is cut short. */
+static void lz_binary_nested(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
+                             const uint32_t *hists, uint32_t *top, uint8_t *pred)
+{
+  size_t i, len = e - a, alive = 0;
+  unsigned j;
+
+  for (i = 0; i < len; i++) {
+    uint64_t *c = tab[1] + (hists[i] & 1u), v = *c;
+    uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32);
+
+    top[i] = c0 > c1 ? c0 : c1; /* 0: no context known, no prediction */
+    pred[i] = (uint8_t)((c0 <= c1) | (top[i] != 0) << 1); /* bit 1: predicts */
+    alive += top[i] != 0;
+    *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+  }
+  for (j = 2; j <= LZ_B; j++) {
+    uint64_t *tb = tab[j];
+    uint32_t mask = (1u << j) - 1;
+
+    if (alive == 0) {
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (hists[i] & mask), v = *c;
+        *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+      }
+      continue;
+    }
+    alive = 0;
+    for (i = 0; i < len; i++) {
+      uint64_t *c = tb + (hists[i] & mask), v = *c;
+      uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
+      /* A context outside the dictionary neither predicts nor ends the
+       * search; one inside with a smaller count ends it. */
+      uint32_t in = v != 0, same = in & (cnt == top[i]) & (top[i] != 0);
+
+      pred[i] = same ? (uint8_t)(2u | (c0 <= c1)) : pred[i];
+      top[i] = in & !same ? 0 : top[i];
+      alive += top[i] != 0;
+      *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+    }
+  }
+}
+
+static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   uint64_t *tab[LZ_B + 1], *all, *best;
-  uint32_t dict = 0, hist = 0, *hists;
+  uint32_t dict = 0, hist = 0, *hists, *top;
+  uint8_t *pred;
   size_t i, a, e, off = 0;
   unsigned j;
+  int nested = 0;
 
   all = calloc((size_t)1 << (LZ_B + 1), sizeof *all);
   best = malloc(LZ_CHUNK * sizeof *best);
   hists = malloc(LZ_CHUNK * sizeof *hists);
-  if (!all || !best || !hists) {
+  top = malloc(LZ_CHUNK * sizeof *top);
+  pred = malloc(LZ_CHUNK);
+  if (!all || !best || !hists || !top || !pred) {
     free(all);
     free(best);
     free(hists);
+    free(top);
+    free(pred);
     return MB_ENOMEM;
   }
   for (j = 1; j <= LZ_B; j++) {
@@ -1324,28 +1406,36 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   }
   hist = hist << 1 | (s[LZ_B] & 1);
   for (i = LZ_B + 1; i < n && dict < LZ_MAX_DICT; i++) {
-    uint32_t y = s[i] & 1, pred = 0, top = 0;
+    uint32_t y = s[i] & 1, pr = 0, tp = 0;
 
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > 0; j--) {
       uint64_t *c = tab[j] + (hist & ((1u << j) - 1)), v = *c;
       uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
-      uint32_t seen = v != 0, room = dict<LZ_MAX_DICT, better = cnt> top;
+      uint32_t seen = v != 0, room = dict<LZ_MAX_DICT, better = cnt> tp;
 
-      pred = better ? (uint32_t)(c0 <= c1) : pred; /* ties predict 1 */
-      top = better ? cnt : top;
+      pr = better ? (uint32_t)(c0 <= c1) : pr; /* ties predict 1 */
+      tp = better ? cnt : tp;
       *c = v + ((uint64_t)(seen | room) << (32 * y));
       dict += (seen ^ 1u) & room;
     }
-    pred_tally_add(t, top && pred == y);
+    pred_tally_add(t, tp && pr == y);
     hist = hist << 1 | y;
   }
+  if (i < n && !plain)
+    nested = lz_nested(tab);
   for (a = i; a < n; a = e) {
     e = n - a < LZ_CHUNK ? n : a + LZ_CHUNK;
     for (i = a; i < e; i++) {
       hists[i - a] = hist;
       best[i - a] = 0;
       hist = hist << 1 | (s[i] & 1);
+    }
+    if (nested) {
+      lz_binary_nested(s, a, e, tab, hists, top, pred);
+      for (i = a; i < e; i++)
+        pred_tally_add(t, pred[i - a] == (2u | (s[i] & 1u)));
+      continue;
     }
     /* Two lengths per pass over the chunk (faster than one or four). */
     for (j = LZ_B; j > 0; j -= 2) {
@@ -1374,6 +1464,8 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   free(all);
   free(best);
   free(hists);
+  free(top);
+  free(pred);
   return MB_OK;
 }
 
@@ -1465,6 +1557,12 @@ done:
 
 int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 {
+  return mb_est_lz78y_path(s, n, k, 0, out);
+}
+
+int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                      struct mb_estimate *out)
+{
   struct pred_tally t = {0, 0, 0};
   int rc;
 
@@ -1477,7 +1575,7 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, k, &t);
+  rc = k <= 2 ? lz_binary(s, n, plain, &t) : lz_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */
