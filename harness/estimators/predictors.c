@@ -1316,6 +1316,8 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
  * the rest is done in chunks of steps, one context length at a time, each
  * keeping the best (count, length, prediction) key per step. */
 #define LZ_CHUNK 4096
+/* While the dictionary fills, chunks shorter than this go step by step. */
+#define LZ_MIN_FILL 64
 
 /* Whether every context in the dictionary of at least two bits has counts,
  * for both next bits, no larger than those of its longest shorter suffix in
@@ -1345,16 +1347,25 @@ static int lz_nested(uint64_t *const *tab)
   return 1;
 }
 
-/* Steps a..e-1 once the dictionary is full and nested (lz_nested): the
- * largest count is the shortest context's, and the prediction is that of
- * the longest context with that same count (§6.3.10 step 3c: largest
- * count, then longest context), found by following, shortest first, the
- * steps whose contexts have kept the count. Every table is still updated
- * at every step; only the search for the prediction is cut short. */
-static void lz_binary_nested(const uint8_t *s, size_t a, size_t e, uint64_t *const *tab,
-                             const uint32_t *hists, uint32_t *top, uint8_t *pred)
+/* Steps a..e-1 while the dictionary is nested (lz_nested): the largest
+ * count is the shortest context's, and the prediction is that of the
+ * longest context with that same count (§6.3.10 step 3c: largest count,
+ * then longest context), found by following, shortest first, the steps
+ * whose contexts have kept the count. Every table is still updated at
+ * every step; only the search for the prediction is cut short.
+ *
+ * fill = 0: the dictionary is full, no context is added. fill = 1: it
+ * has room for every context of every step (at most 16 a step), so each
+ * one missing is added; until the dictionary fills, every step adds all
+ * its contexts, so it is nested by construction (a context comes in no
+ * later than its suffixes, and both are counted from then on). Returns
+ * the number of contexts added. */
+static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
+                                 uint64_t *const *tab, const uint32_t *hists,
+                                 uint32_t *top, uint8_t *pred, uint64_t fill)
 {
   size_t i, len = e - a, alive = 0;
+  uint32_t added = 0;
   unsigned j;
 
   for (i = 0; i < len; i++) {
@@ -1364,7 +1375,8 @@ static void lz_binary_nested(const uint8_t *s, size_t a, size_t e, uint64_t *con
     top[i] = c0 > c1 ? c0 : c1; /* 0: no context known, no prediction */
     pred[i] = (uint8_t)((c0 <= c1) | (top[i] != 0) << 1); /* bit 1: predicts */
     alive += top[i] != 0;
-    *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+    added += v == 0;
+    *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
   }
   for (j = 2; j <= LZ_B; j++) {
     uint64_t *tb = tab[j];
@@ -1373,7 +1385,8 @@ static void lz_binary_nested(const uint8_t *s, size_t a, size_t e, uint64_t *con
     if (alive == 0) {
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (hists[i] & mask), v = *c;
-        *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+        added += v == 0;
+        *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
       }
       continue;
     }
@@ -1388,9 +1401,11 @@ static void lz_binary_nested(const uint8_t *s, size_t a, size_t e, uint64_t *con
       pred[i] = same ? (uint8_t)(2u | (c0 <= c1)) : pred[i];
       top[i] = in & !same ? 0 : top[i];
       alive += top[i] != 0;
-      *c = v + ((uint64_t)(v != 0) << (32 * (s[a + i] & 1u)));
+      added += v == 0;
+      *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
     }
   }
+  return fill ? added : 0;
 }
 
 static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
@@ -1427,7 +1442,25 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
     dict++;
   }
   hist = hist << 1 | (s[LZ_B] & 1);
-  for (i = LZ_B + 1; i < n && dict < LZ_MAX_DICT; i++) {
+  /* While the dictionary has room for every context of a chunk of steps,
+   * chunks with the nested search; the last steps before it fills, and
+   * every step on the plain path, one by one. */
+  for (i = LZ_B + 1; !plain && i < n; i = e) {
+    size_t len = (LZ_MAX_DICT - dict) / LZ_B;
+
+    len = len < LZ_CHUNK ? len : LZ_CHUNK;
+    if (len < LZ_MIN_FILL)
+      break;
+    e = n - i < len ? n : i + len;
+    for (a = i; a < e; a++) {
+      hists[a - i] = hist;
+      hist = hist << 1 | (s[a] & 1);
+    }
+    dict += lz_binary_nested(s, i, e, tab, hists, top, pred, 1);
+    for (a = i; a < e; a++)
+      pred_tally_add(t, pred[a - i] == (2u | (s[a] & 1u)));
+  }
+  for (; i < n && dict < LZ_MAX_DICT; i++) {
     uint32_t y = s[i] & 1, pr = 0, tp = 0;
 
     /* Longest context first: the first of equal counts predicts. */
@@ -1454,7 +1487,7 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
       hist = hist << 1 | (s[i] & 1);
     }
     if (nested) {
-      lz_binary_nested(s, a, e, tab, hists, top, pred);
+      lz_binary_nested(s, a, e, tab, hists, top, pred, 0);
       for (i = a; i < e; i++)
         pred_tally_add(t, pred[i - a] == (2u | (s[i] & 1u)));
       continue;

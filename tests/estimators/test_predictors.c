@@ -601,11 +601,11 @@ static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
   }
 }
 
-/* LZ78Y on binary data takes a shortcut once its dictionary is full
+/* LZ78Y on binary data takes a shortcut while its dictionary is nested
  * (predictors.c, lz_nested): the same estimate as scanning every context
- * length at every step, on data that fills the dictionary early, late, or
- * (kinds 5, 6) with contexts that never enter it; and on one set the slow
- * reimplementation's count. */
+ * length at every step, on data that fills the dictionary early, late,
+ * not at all, or (kinds 5, 6) with contexts that never enter it; and the
+ * slow reimplementation's count. */
 static void check_lz78y_binary(void)
 {
   static uint8_t s[1500000];
