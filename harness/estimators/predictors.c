@@ -226,11 +226,43 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
  * names its value: s[position]) and the rescan is a plain maximum. */
 #define MCW_COUNT_ONE ((uint64_t)1 << 32)
 
+/* The largest key of a window's values: over the w values in the window
+ * when they are fewer than k (a value in it has a count, so its key beats
+ * that of any value outside it), else over all k. */
+static uint64_t mcw_rescan(const uint64_t *c, unsigned k, const uint8_t *win, size_t w)
+{
+  uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  size_t q;
+
+  if (w < k) {
+    for (q = 0; q + 4 <= w; q += 4) {
+      b0 = c[win[q]] > b0 ? c[win[q]] : b0;
+      b1 = c[win[q + 1]] > b1 ? c[win[q + 1]] : b1;
+      b2 = c[win[q + 2]] > b2 ? c[win[q + 2]] : b2;
+      b3 = c[win[q + 3]] > b3 ? c[win[q + 3]] : b3;
+    }
+    for (; q < w; q++)
+      b0 = c[win[q]] > b0 ? c[win[q]] : b0;
+  } else {
+    for (q = 0; q + 4 <= k; q += 4) {
+      b0 = c[q] > b0 ? c[q] : b0;
+      b1 = c[q + 1] > b1 ? c[q + 1] : b1;
+      b2 = c[q + 2] > b2 ? c[q + 2] : b2;
+      b3 = c[q + 3] > b3 ? c[q + 3] : b3;
+    }
+    for (; q < k; q++)
+      b0 = c[q] > b0 ? c[q] : b0;
+  }
+  b0 = b1 > b0 ? b1 : b0;
+  b2 = b3 > b2 ? b3 : b2;
+  return b2 > b0 ? b2 : b0;
+}
+
 static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   uint64_t *key = calloc((size_t)MCW_WINDOWS * k, sizeof *key);
   size_t score[MCW_WINDOWS] = {0}, i;
-  unsigned freq[MCW_WINDOWS] = {0}, y, v;
+  unsigned freq[MCW_WINDOWS] = {0}, y;
   int j, winner = 0;
 
   if (!key)
@@ -273,11 +305,7 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
          * other value exceeded, and the latest position. */
         freq[j] = y;
       } else {
-        uint64_t best = 0;
-
-        for (v = 0; v < k; v++)
-          best = c[v] > best ? c[v] : best;
-        freq[j] = s[(uint32_t)best];
+        freq[j] = s[(uint32_t)mcw_rescan(c, k, s + i + 1 - mcw_w[j], mcw_w[j])];
       }
     }
   }
