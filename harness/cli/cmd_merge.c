@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "merge.h"
+#include "pointtests.h"
 
 enum { OPT_HELP = 1, OPT_OUTPUT, OPT_QUIET };
 
@@ -97,6 +98,7 @@ int mb_cmd_merge(int argc, char **argv, struct mb_error *err)
                         "raw files)");
   if (rc == MB_OK) {
     mo.progress = quiet ? NULL : stderr;
+    mo.retest = mb_pointtests_rerun;
     rc = mb_merge_runs(dirs, n, &mo, &out, err);
     if (out) {
       printf("%s\n", out);

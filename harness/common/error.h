@@ -20,7 +20,7 @@
   X(UNAVAILABLE, 4, "the collector is not available on this machine")                  \
   X(REGRESSION, 5, "compare found an entropy regression")                              \
   X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                        \
-  X(MISMATCH, 7, "compare refused: the runs are not comparable")                       \
+  X(MISMATCH, 7, "not comparable: compare, merge or resume refused runs that differ")  \
   X(NOTHING, 8, "compare compared nothing: no point has data on both sides")           \
   X(INTERRUPTED, 130, "interrupted by SIGINT or SIGTERM (results kept)")
 

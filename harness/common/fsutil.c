@@ -226,6 +226,45 @@ static int replaceable(const char *path, const struct mb_fs_kind *kind, int *reg
   return n == 0 || (kind && kind->is_own && kind->is_own(head, n));
 }
 
+/* The file a dangling link chain names, into out: the first name along it
+ * that does not exist. 0, or -1 when the chain loops, is too long, or
+ * changed while followed (the caller then writes through the link). */
+static int dangling_target(const char *path, char *out, size_t cap)
+{
+  char cur[PATH_MAX], next[PATH_MAX], link[PATH_MAX];
+  int hops;
+
+  if (strlen(path) >= sizeof(cur))
+    return -1;
+  strcpy(cur, path);
+  for (hops = 0; hops < 40; hops++) {
+    struct stat st;
+    ssize_t n = readlink(cur, link, sizeof(link) - 1);
+    const char *slash = strrchr(cur, '/');
+    int w;
+
+    if (n < 0)
+      return -1;
+    link[n] = '\0';
+    if (link[0] == '/' || !slash)
+      w = snprintf(next, sizeof(next), "%s", link);
+    else
+      w = snprintf(next, sizeof(next), "%.*s/%s", (int)(slash - cur), cur, link);
+    if (w < 0 || (size_t)w >= sizeof(next))
+      return -1;
+    strcpy(cur, next);
+    if (lstat(cur, &st) != 0) {
+      if (errno != ENOENT || strlen(cur) >= cap)
+        return -1;
+      strcpy(out, cur);
+      return 0;
+    }
+    if (!S_ISLNK(st.st_mode))
+      return -1;
+  }
+  return -1;
+}
+
 int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err)
@@ -250,8 +289,12 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
   if (S_ISLNK(st.st_mode)) {
     /* Followed, never replaced: the rule applies to what it names. */
     if (stat(path, &st) != 0) {
+      /* A dangling link: the file it names is made there, atomically,
+       * as any new file is; the link stays. */
       if (errno == ENOENT)
-        return write_in_place(path, data, len, 1, err);
+        return dangling_target(path, target, sizeof(target)) == 0
+                   ? mb_fs_write_atomic(target, data, len, 0, exists_text, err)
+                   : write_in_place(path, data, len, 1, err);
       if (errno == ELOOP)
         return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                             "is a symbolic link loop; expected a file");

@@ -67,7 +67,8 @@ struct mb_fs_kind {
  *   so a FIFO nobody reads is MB_ESYSTEM ("no process reads it") at once
  *   instead of a hang;
  * - a symbolic link is followed: the rule applies to what it points to,
- *   and the link itself stays (a dangling link's target is created);
+ *   and the link itself stays (a dangling link's target is created,
+ *   atomically, where the chain of links ends);
  * - a directory is MB_EINVALID.
  * Nothing is opened for reading except a regular file (checked with fstat
  * on a descriptor opened with O_NONBLOCK), and only its first

@@ -53,7 +53,7 @@ static const double cost_binary[MB_EST_COUNT] = {
     [MB_EST_MCV] = 0.3,         [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
     [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41,  [MB_EST_LRS] = 41,
     [MB_EST_MULTI_MCW] = 5.5,   [MB_EST_LAG] = 17,      [MB_EST_MULTI_MMC] = 36,
-    [MB_EST_LZ78Y] = 36,
+    [MB_EST_LZ78Y] = 18,
 };
 static const double cost_general[MB_EST_COUNT] = {
     [MB_EST_MCV] = 2,           [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,

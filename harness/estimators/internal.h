@@ -38,5 +38,10 @@ int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
 int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
+/* mb_est_lz78y(), with plain != 0 forcing binary data down the path that
+ * scans every context length at every step (for tests: both paths must
+ * give the same estimate). */
+int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                      struct mb_estimate *out);
 
 #endif

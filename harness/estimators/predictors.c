@@ -226,11 +226,43 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
  * names its value: s[position]) and the rescan is a plain maximum. */
 #define MCW_COUNT_ONE ((uint64_t)1 << 32)
 
+/* The largest key of a window's values: over the w values in the window
+ * when they are fewer than k (a value in it has a count, so its key beats
+ * that of any value outside it), else over all k. */
+static uint64_t mcw_rescan(const uint64_t *c, unsigned k, const uint8_t *win, size_t w)
+{
+  uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  size_t q;
+
+  if (w < k) {
+    for (q = 0; q + 4 <= w; q += 4) {
+      b0 = c[win[q]] > b0 ? c[win[q]] : b0;
+      b1 = c[win[q + 1]] > b1 ? c[win[q + 1]] : b1;
+      b2 = c[win[q + 2]] > b2 ? c[win[q + 2]] : b2;
+      b3 = c[win[q + 3]] > b3 ? c[win[q + 3]] : b3;
+    }
+    for (; q < w; q++)
+      b0 = c[win[q]] > b0 ? c[win[q]] : b0;
+  } else {
+    for (q = 0; q + 4 <= k; q += 4) {
+      b0 = c[q] > b0 ? c[q] : b0;
+      b1 = c[q + 1] > b1 ? c[q + 1] : b1;
+      b2 = c[q + 2] > b2 ? c[q + 2] : b2;
+      b3 = c[q + 3] > b3 ? c[q + 3] : b3;
+    }
+    for (; q < k; q++)
+      b0 = c[q] > b0 ? c[q] : b0;
+  }
+  b0 = b1 > b0 ? b1 : b0;
+  b2 = b3 > b2 ? b3 : b2;
+  return b2 > b0 ? b2 : b0;
+}
+
 static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
 {
   uint64_t *key = calloc((size_t)MCW_WINDOWS * k, sizeof *key);
   size_t score[MCW_WINDOWS] = {0}, i;
-  unsigned freq[MCW_WINDOWS] = {0}, y, v;
+  unsigned freq[MCW_WINDOWS] = {0}, y;
   int j, winner = 0;
 
   if (!key)
@@ -273,11 +305,7 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
          * other value exceeded, and the latest position. */
         freq[j] = y;
       } else {
-        uint64_t best = 0;
-
-        for (v = 0; v < k; v++)
-          best = c[v] > best ? c[v] : best;
-        freq[j] = s[(uint32_t)best];
+        freq[j] = s[(uint32_t)mcw_rescan(c, k, s + i + 1 - mcw_w[j], mcw_w[j])];
       }
     }
   }
@@ -920,11 +948,17 @@ static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
  * date with a popcount. The outcome is that of the plain step-by-step
  * procedure, prediction for prediction. */
 #define MMC_CHUNK 4096
+/* The passes prefetch the table entry of the step this many ahead: the
+ * tables of the long orders (up to 512 KB) do not stay in the first cache
+ * levels, and the steps' entries are known in advance (about 5-10 % less
+ * time on 32 Mbit; LZ78Y's passes gained nothing from it). The entries
+ * past a chunk's end are stale or zero, always within the table. */
+#define MMC_AHEAD 16
 
 struct mmc_bits {
   uint64_t seen[MMC_D][MMC_CHUNK / 64];         /* model d had the context */
   uint64_t hit[MMC_D][MMC_CHUNK / 64];          /* ... and predicted right */
-  uint32_t hist[MMC_CHUNK];                     /* bit j: S[i-1-j] */
+  uint32_t hist[MMC_CHUNK + MMC_AHEAD];         /* bit j: S[i-1-j]; see MMC_AHEAD */
   uint64_t ywords[MMC_CHUNK / 64];              /* S[i] as bits */
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
   uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
@@ -996,7 +1030,11 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
 
       for (i = 0; i < len; i++) {
         uint32_t h = mb->hist[i], sh = 32 * (s[a + i] & 1u);
-        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v = *c, v2 = *c2;
+        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v, v2;
+
+        __builtin_prefetch(tb2 + (mb->hist[i + MMC_AHEAD] & mask2), 1);
+        v = *c;
+        v2 = *c2;
 
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
         mb->pred_b2[i] = (uint32_t)(v2 >> 32) >= (uint32_t)v2;
@@ -1011,7 +1049,10 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
     if (d < MMC_D - 1 && known[d] > mask) {
       /* Every context of this order has been seen: only the predictions. */
       for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        uint64_t *c = tb + (mb->hist[i] & mask), v;
+
+        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
+        v = *c;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
         *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
       }
@@ -1021,7 +1062,10 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
     if (d < MMC_D - 1) {
       uint32_t fresh = 0;
       for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
+        uint64_t *c = tb + (mb->hist[i] & mask), v;
+
+        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
+        v = *c;
         mb->seen_b[i] = v != 0;
         fresh += v == 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
@@ -1030,9 +1074,14 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
       known[d] += fresh;
     } else {
       for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v = *c;
-        uint32_t y = s[a + i] & 1, cy = (uint32_t)(v >> (32 * y)),
-                 room = ent < MMC_MAX_ENTRIES;
+        uint64_t *c = tb + (mb->hist[i] & mask), v;
+        uint32_t y, cy, room;
+
+        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
+        v = *c;
+        y = s[a + i] & 1;
+        cy = (uint32_t)(v >> (32 * y));
+        room = ent < MMC_MAX_ENTRIES;
         mb->seen_b[i] = v != 0;
         mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
         *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
@@ -1105,6 +1154,7 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
     free(mb);
     return MB_ENOMEM;
   }
+  memset(mb->hist, 0, sizeof mb->hist);
   for (d = 0; d < MMC_D; d++) {
     tab[d] = all + off;
     off += (size_t)1 << (d + 1);
@@ -1294,21 +1344,118 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
  * the rest is done in chunks of steps, one context length at a time, each
  * keeping the best (count, length, prediction) key per step. */
 #define LZ_CHUNK 4096
+/* While the dictionary fills, chunks shorter than this go step by step. */
+#define LZ_MIN_FILL 64
 
-static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+/* Whether every context in the dictionary of at least two bits has counts,
+ * for both next bits, no larger than those of its longest shorter suffix in
+ * the dictionary, which must exist. Once the dictionary is full no context
+ * is added and every later step that counts (x, y) also counts (that
+ * suffix of x, y), so this, true when the dictionary fills, stays true to
+ * the end: along one step's contexts in the dictionary, from the shortest
+ * up, the counts then never grow. (A context may be missing while a longer
+ * one is in: the dictionary can fill in the middle of a step.) */
+static int lz_nested(uint64_t *const *tab)
+{
+  uint32_t x;
+  unsigned j, l;
+
+  for (j = 2; j <= LZ_B; j++) {
+    for (x = 0; x < (1u << j); x++) {
+      uint64_t v = tab[j][x], u = 0;
+
+      if (!v)
+        continue;
+      for (l = j - 1; l > 0 && !(u = tab[l][x & ((1u << l) - 1)]); l--)
+        ;
+      if (!u || (uint32_t)u < (uint32_t)v || (u >> 32) < (v >> 32))
+        return 0;
+    }
+  }
+  return 1;
+}
+
+/* Steps a..e-1 while the dictionary is nested (lz_nested): the largest
+ * count is the shortest context's, and the prediction is that of the
+ * longest context with that same count (§6.3.10 step 3c: largest count,
+ * then longest context), found by following, shortest first, the steps
+ * whose contexts have kept the count. Every table is still updated at
+ * every step; only the search for the prediction is cut short.
+ *
+ * fill = 0: the dictionary is full, no context is added. fill = 1: it
+ * has room for every context of every step (at most 16 a step), so each
+ * one missing is added; until the dictionary fills, every step adds all
+ * its contexts, so it is nested by construction (a context comes in no
+ * later than its suffixes, and both are counted from then on). Returns
+ * the number of contexts added. */
+static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
+                                 uint64_t *const *tab, const uint32_t *hists,
+                                 uint32_t *top, uint8_t *pred, uint64_t fill)
+{
+  size_t i, len = e - a, alive = 0;
+  uint32_t added = 0;
+  unsigned j;
+
+  for (i = 0; i < len; i++) {
+    uint64_t *c = tab[1] + (hists[i] & 1u), v = *c;
+    uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32);
+
+    top[i] = c0 > c1 ? c0 : c1; /* 0: no context known, no prediction */
+    pred[i] = (uint8_t)((c0 <= c1) | (top[i] != 0) << 1); /* bit 1: predicts */
+    alive += top[i] != 0;
+    added += v == 0;
+    *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
+  }
+  for (j = 2; j <= LZ_B; j++) {
+    uint64_t *tb = tab[j];
+    uint32_t mask = (1u << j) - 1;
+
+    if (alive == 0) {
+      for (i = 0; i < len; i++) {
+        uint64_t *c = tb + (hists[i] & mask), v = *c;
+        added += v == 0;
+        *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
+      }
+      continue;
+    }
+    alive = 0;
+    for (i = 0; i < len; i++) {
+      uint64_t *c = tb + (hists[i] & mask), v = *c;
+      uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
+      /* A context outside the dictionary neither predicts nor ends the
+       * search; one inside with a smaller count ends it. */
+      uint32_t in = v != 0, same = in & (cnt == top[i]) & (top[i] != 0);
+
+      pred[i] = same ? (uint8_t)(2u | (c0 <= c1)) : pred[i];
+      top[i] = in & !same ? 0 : top[i];
+      alive += top[i] != 0;
+      added += v == 0;
+      *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
+    }
+  }
+  return fill ? added : 0;
+}
+
+static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   uint64_t *tab[LZ_B + 1], *all, *best;
-  uint32_t dict = 0, hist = 0, *hists;
+  uint32_t dict = 0, hist = 0, *hists, *top;
+  uint8_t *pred;
   size_t i, a, e, off = 0;
   unsigned j;
+  int nested = 0;
 
   all = calloc((size_t)1 << (LZ_B + 1), sizeof *all);
   best = malloc(LZ_CHUNK * sizeof *best);
   hists = malloc(LZ_CHUNK * sizeof *hists);
-  if (!all || !best || !hists) {
+  top = malloc(LZ_CHUNK * sizeof *top);
+  pred = malloc(LZ_CHUNK);
+  if (!all || !best || !hists || !top || !pred) {
     free(all);
     free(best);
     free(hists);
+    free(top);
+    free(pred);
     return MB_ENOMEM;
   }
   for (j = 1; j <= LZ_B; j++) {
@@ -1323,29 +1470,55 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
     dict++;
   }
   hist = hist << 1 | (s[LZ_B] & 1);
-  for (i = LZ_B + 1; i < n && dict < LZ_MAX_DICT; i++) {
-    uint32_t y = s[i] & 1, pred = 0, top = 0;
+  /* While the dictionary has room for every context of a chunk of steps,
+   * chunks with the nested search; the last steps before it fills, and
+   * every step on the plain path, one by one. */
+  for (i = LZ_B + 1; !plain && i < n; i = e) {
+    size_t len = (LZ_MAX_DICT - dict) / LZ_B;
+
+    len = len < LZ_CHUNK ? len : LZ_CHUNK;
+    if (len < LZ_MIN_FILL)
+      break;
+    e = n - i < len ? n : i + len;
+    for (a = i; a < e; a++) {
+      hists[a - i] = hist;
+      hist = hist << 1 | (s[a] & 1);
+    }
+    dict += lz_binary_nested(s, i, e, tab, hists, top, pred, 1);
+    for (a = i; a < e; a++)
+      pred_tally_add(t, pred[a - i] == (2u | (s[a] & 1u)));
+  }
+  for (; i < n && dict < LZ_MAX_DICT; i++) {
+    uint32_t y = s[i] & 1, pr = 0, tp = 0;
 
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > 0; j--) {
       uint64_t *c = tab[j] + (hist & ((1u << j) - 1)), v = *c;
       uint32_t c0 = (uint32_t)v, c1 = (uint32_t)(v >> 32), cnt = c0 > c1 ? c0 : c1;
-      uint32_t seen = v != 0, room = dict<LZ_MAX_DICT, better = cnt> top;
+      uint32_t seen = v != 0, room = dict<LZ_MAX_DICT, better = cnt> tp;
 
-      pred = better ? (uint32_t)(c0 <= c1) : pred; /* ties predict 1 */
-      top = better ? cnt : top;
+      pr = better ? (uint32_t)(c0 <= c1) : pr; /* ties predict 1 */
+      tp = better ? cnt : tp;
       *c = v + ((uint64_t)(seen | room) << (32 * y));
       dict += (seen ^ 1u) & room;
     }
-    pred_tally_add(t, top && pred == y);
+    pred_tally_add(t, tp && pr == y);
     hist = hist << 1 | y;
   }
+  if (i < n && !plain)
+    nested = lz_nested(tab);
   for (a = i; a < n; a = e) {
     e = n - a < LZ_CHUNK ? n : a + LZ_CHUNK;
     for (i = a; i < e; i++) {
       hists[i - a] = hist;
       best[i - a] = 0;
       hist = hist << 1 | (s[i] & 1);
+    }
+    if (nested) {
+      lz_binary_nested(s, a, e, tab, hists, top, pred, 0);
+      for (i = a; i < e; i++)
+        pred_tally_add(t, pred[i - a] == (2u | (s[i] & 1u)));
+      continue;
     }
     /* Two lengths per pass over the chunk (faster than one or four). */
     for (j = LZ_B; j > 0; j -= 2) {
@@ -1374,6 +1547,8 @@ static int lz_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   free(all);
   free(best);
   free(hists);
+  free(top);
+  free(pred);
   return MB_OK;
 }
 
@@ -1465,6 +1640,12 @@ done:
 
 int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 {
+  return mb_est_lz78y_path(s, n, k, 0, out);
+}
+
+int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                      struct mb_estimate *out)
+{
   struct pred_tally t = {0, 0, 0};
   int rc;
 
@@ -1477,7 +1658,7 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? lz_binary(s, n, &t) : lz_general(s, n, k, &t);
+  rc = k <= 2 ? lz_binary(s, n, plain, &t) : lz_general(s, n, k, &t);
   if (rc != MB_OK)
     return rc;
   /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */

@@ -316,7 +316,8 @@ static const char *const duration_keys[] = {"total_s", "warmup_s", "collect_s",
 
 /* One machine's inputs as one run in dir (made here, with raw/). */
 static int write_run(const struct input *in, size_t n, size_t g,
-                     const struct group *grp, const char *dir, struct mb_error *err)
+                     const struct group *grp, const char *dir,
+                     const struct mb_merge_options *opt, struct mb_error *err)
 {
   const struct input *f = &in[grp->first];
   json_t *doc = NULL, *calls = NULL, *sessions = NULL, *from = NULL, *dur = NULL;
@@ -406,6 +407,7 @@ static int write_run(const struct input *in, size_t n, size_t g,
     json_object_set_new(dur, duration_keys[d], json_real(sums[d]));
   json_object_del(doc, "shard");
   json_object_del(doc, "error");
+  json_object_del(doc, "health"); /* the first shard's: its calls only */
   if (json_object_set(doc, "calls", calls) != 0 ||
       json_object_set(doc, "sessions", sessions) != 0 ||
       json_object_set(doc, "durations", dur) != 0 ||
@@ -418,7 +420,10 @@ static int write_run(const struct input *in, size_t n, size_t g,
     rc = nomem(err);
     goto out;
   }
-  rc = mb_results_write_run(dir, doc, err);
+  if (opt->retest)
+    rc = opt->retest(dir, doc, err);
+  if (rc == MB_OK)
+    rc = mb_results_write_run(dir, doc, err);
   if (rc == MB_OK)
     rc = mb_results_write_summary(dir, doc, err);
 out:
@@ -552,7 +557,7 @@ int mb_merge_runs(const char *const *dirs, size_t n, const struct mb_merge_optio
   if (rc == MB_OK)
     rc = make_output(in, opt, n_groups > 1, &out, err);
   if (rc == MB_OK && n_groups == 1) {
-    rc = write_run(in, n, 0, &grp[0], out, err);
+    rc = write_run(in, n, 0, &grp[0], out, opt, err);
     if (rc == MB_OK && opt->progress)
       fprintf(opt->progress,
               "mebench: merged %zu run%s of %s on %s (%zu calls) into %s\n", n,
@@ -581,7 +586,7 @@ int mb_merge_runs(const char *const *dirs, size_t n, const struct mb_merge_optio
         rc = mb_error_errno(err, errno, sub, "cannot create");
         break;
       }
-      rc = write_run(in, n, g, &grp[g], sub, err);
+      rc = write_run(in, n, g, &grp[g], sub, opt, err);
       mj = rc == MB_OK ? machine_json(in, n, g, &grp[g]) : NULL;
       if (rc == MB_OK &&
           (!mj || json_object_set_new(mj, "dir", json_string(rel)) != 0 ||

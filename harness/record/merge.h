@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "error.h"
 
 #define MB_STUDY_SCHEMA "mebench-study/1"
@@ -27,6 +29,12 @@ struct mb_merge_options {
    * results/<experiment>/<UTC time>-merged (or -study) directory. */
   const char *output;
   FILE *progress; /* one line per machine and where the result is; NULL: silent */
+  /* Recomputes, over every call of each point, what a shard could only see
+   * in part (the §4.4 health-test cut-offs and replay counts, run.json's
+   * "health"): called on each merged run, in its directory (raw files in
+   * place) with its document before it is written. NULL: every input's
+   * "health" is dropped rather than the first one's kept. */
+  int (*retest)(const char *dir, json_t *doc, struct mb_error *err);
 };
 
 /* Merge the n run directories dirs[] per opt. *dir_out receives the new

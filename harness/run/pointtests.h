@@ -19,4 +19,13 @@
 int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *doc,
                       uint64_t seed, struct mb_error *err);
 
+/* The same health-test replay for a run already recorded (doc is its
+ * run.json, borrowed and updated in place; its raw files under dir), with
+ * the experiment recorded in it (experiment.text): what `merge` calls on
+ * the joined shards, whose "health" each covered only its own calls. The
+ * calls' IID results are per call and are kept as they are. A run that
+ * recorded no experiment text has its "health" removed (nothing to
+ * recompute it from). Not thread-safe on doc. */
+int mb_pointtests_rerun(const char *dir, json_t *doc, struct mb_error *err);
+
 #endif

@@ -563,6 +563,92 @@ static void check_naive(void)
   free(m.e);
 }
 
+/* Binary data of the kinds that fill LZ78Y's dictionary in different ways,
+ * generated as bytes of 0 and 1: kind 0 uniform, 1 biased (1 in 4 ones),
+ * 2 Markov (flips with probability 1/4), 3 the MSB-first bitstring of
+ * heavy-tailed byte values, 4 period 23 with 16 % noise, 5 uniform for the
+ * first half then long runs (contexts of runs arrive after the dictionary
+ * is full), 6 long runs first then uniform. */
+static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
+{
+  size_t i;
+  unsigned state = 0;
+
+  for (i = 0; i < n; i++) {
+    uint64_t r = rng_next(x);
+    unsigned v = (unsigned)(r >> 63);
+
+    if (kind == 1) {
+      v = (r >> 62) == 0;
+    } else if (kind == 2) {
+      state ^= (r >> 62) == 0;
+      v = state;
+    } else if (kind == 3 && i % 8 == 0) {
+      unsigned byte =
+          (unsigned)__builtin_clzll(r | 1) * 13u + (unsigned)((r >> 8) & 15);
+      size_t j;
+
+      for (j = 0; j < 8 && i + j < n; j++)
+        s[i + j] = (uint8_t)((byte >> (7 - j)) & 1);
+      i += 7;
+      continue;
+    } else if (kind == 4) {
+      v = ((i % 23) * 7 % 5 < 2) ^ ((r >> 56) < 40);
+    } else if ((kind == 5 && i >= n / 2) || (kind == 6 && i < n / 2)) {
+      v = i > 0 && (r & 15) ? s[i - 1] : (unsigned)(r >> 63);
+    }
+    s[i] = (uint8_t)v;
+  }
+}
+
+/* LZ78Y on binary data takes a shortcut while its dictionary is nested
+ * (predictors.c, lz_nested): the same estimate as scanning every context
+ * length at every step, on data that fills the dictionary early, late,
+ * not at all, or (kinds 5, 6) with contexts that never enter it; and the
+ * slow reimplementation's count. */
+static void check_lz78y_binary(void)
+{
+  static uint8_t s[1500000];
+  uint64_t x = 15;
+  unsigned kind;
+  struct map m;
+
+  for (kind = 0; kind < 7; kind++) {
+    size_t sizes[3] = {30000, 400000, 1500000};
+    unsigned z;
+
+    for (z = 0; z < 3; z++) {
+      struct mb_estimate fast, plain;
+
+      binary_kind(kind, s, sizes[z], &x);
+      CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 0, &fast), MB_OK);
+      CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 1, &plain), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+        fprintf(stderr, "lz78y binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+    }
+  }
+  m.e = malloc(MAP_SLOTS * sizeof *m.e);
+  if (!m.e) {
+    CHECK(0 && "out of memory");
+    return;
+  }
+  for (kind = 0; kind < 7; kind += 3) {
+    struct tally t = {0, 0, 0};
+    struct mb_estimate e;
+
+    binary_kind(kind, s, 40000, &x);
+    naive_lz78y(s, 40000, 2, &t, &m);
+    run(3, s, 40000, 2, &e);
+    CHECK_EQ_U64(e.correct, t.c);
+    CHECK_EQ_U64(e.longest_run, t.longest);
+  }
+  free(m.e);
+}
+
 /* Short inputs of every alphabet size: a result or a skip, never a crash,
  * and h within [0, log2 k]. */
 static void check_small(void)
@@ -610,6 +696,7 @@ int main(int argc, char **argv)
   check_hand();
   check_small();
   check_naive();
+  check_lz78y_binary();
   check_reference();
   return CHECK_DONE();
 }

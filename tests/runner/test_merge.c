@@ -156,6 +156,11 @@ static void check_equal_runs(const char *whole, const char *merged, size_t n_sha
   CHECK(json_equal(json_object_get(json_object_get(m.root, "experiment"), "content"),
                    json_object_get(json_object_get(w.root, "experiment"), "content")));
   CHECK(json_object_get(m.root, "shard") == NULL);
+  /* The health-test replay spans every call of a point, as in the whole
+   * run, not the first shard's calls only. */
+  CHECK(json_array_size(json_object_get(w.root, "health")) > 0);
+  CHECK(
+      json_equal(json_object_get(m.root, "health"), json_object_get(w.root, "health")));
   CHECK_EQ_INT(
       json_integer_value(json_object_get(json_object_get(m.root, "merged"), "shards")),
       n_shards);

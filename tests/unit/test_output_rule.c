@@ -146,6 +146,22 @@ static void rule_cases(void)
                MB_OK);
   CHECK_EQ_INT(kind(at("dangling")), S_IFLNK);
   CHECK_EQ_INT(kind(at("target")), S_IFREG);
+  text = mb_test_slurp(at("target"), NULL);
+  CHECK(text && strcmp(text, "OWN 5") == 0);
+  free(text);
+  /* a chain of relative links, one in a subfolder: each resolved against
+   * its own folder, and the file made where the last one points */
+  CHECK(mkdir(at("sub"), 0755) == 0);
+  CHECK(symlink("../hop", at("sub/first")) == 0);
+  CHECK(symlink("sub/end", at("hop")) == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_fs_write_output(at("sub/first"), "OWN 6", 5, &own, 0, NULL, &err),
+               MB_OK);
+  CHECK_EQ_INT(kind(at("sub/first")), S_IFLNK);
+  CHECK_EQ_INT(kind(at("hop")), S_IFLNK);
+  text = mb_test_slurp(at("sub/end"), NULL);
+  CHECK(text && strcmp(text, "OWN 6") == 0);
+  free(text);
   /* a symlink loop: invalid input, exit 3 */
   CHECK(symlink("loop", at("loop")) == 0);
   mb_error_init(&err);
