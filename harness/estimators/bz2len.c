@@ -690,13 +690,38 @@ out:
 
 /* ---------------------------------------------------------- Huffman */
 
+/* The top of the heap heap[1..*n_heap] (smallest weight), the last entry
+ * moved to the top and sifted down, the right child taken only when
+ * strictly lighter and the sift stopping at a strictly lighter entry. */
+static int heap_pop(int32_t *heap, int *n_heap, const int32_t *weight)
+{
+  int top = heap[1], zz = 1, yy;
+  int32_t tmp;
+
+  heap[1] = heap[(*n_heap)--];
+  tmp = heap[1];
+  for (;;) {
+    yy = zz << 1;
+    if (yy > *n_heap)
+      break;
+    if (yy < *n_heap && weight[heap[yy + 1]] < weight[heap[yy]])
+      yy++;
+    if (weight[tmp] < weight[heap[yy]])
+      break;
+    heap[zz] = heap[yy];
+    zz = yy;
+  }
+  heap[zz] = tmp;
+  return top;
+}
+
 /* bzip2's code lengths: a heap of weights (frequency << 8 | depth),
  * scaled down and rebuilt while any code is longer than max_len. */
 static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha,
                               int max_len)
 {
   int32_t heap[MAX_ALPHA + 2], weight[MAX_ALPHA * 2], parent[MAX_ALPHA * 2];
-  int i, j, k, n_nodes, n_heap, n1, n2, too_long;
+  int i, j, k, n_nodes, n_heap, too_long;
 
   for (i = 0; i < alpha; i++)
     weight[i + 1] = (int32_t)((freq[i] == 0 ? 1 : freq[i]) << 8);
@@ -719,31 +744,11 @@ static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha,
       heap[zz] = tmp;
     }
     while (n_heap > 1) {
-      int pick;
+      int n1, n2;
 
-      for (pick = 0; pick < 2; pick++) {
-        int zz = 1, yy;
-        int32_t tmp;
+      n1 = heap_pop(heap, &n_heap, weight);
+      n2 = heap_pop(heap, &n_heap, weight);
 
-        if (pick == 0)
-          n1 = heap[1];
-        else
-          n2 = heap[1];
-        heap[1] = heap[n_heap--];
-        tmp = heap[1];
-        for (;;) {
-          yy = zz << 1;
-          if (yy > n_heap)
-            break;
-          if (yy < n_heap && weight[heap[yy + 1]] < weight[heap[yy]])
-            yy++;
-          if (weight[tmp] < weight[heap[yy]])
-            break;
-          heap[zz] = heap[yy];
-          zz = yy;
-        }
-        heap[zz] = tmp;
-      }
       n_nodes++;
       parent[n1] = parent[n2] = n_nodes;
       {
