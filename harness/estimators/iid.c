@@ -17,7 +17,6 @@
  * significant bit first: collisions), the last block padded with zeros. */
 #include "iid.h"
 
-#include <bzlib.h>
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
@@ -25,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bz2len.h"
 #include "internal.h"
 #include "tuple.h"
 
@@ -145,11 +145,10 @@ struct shared {
 
 /* One worker's buffers. */
 struct work {
-  uint8_t *raw; /* the permuted samples */
-  uint8_t *c1;  /* Conversion I (binary data) */
-  uint8_t *c2;  /* Conversion II (binary data) */
-  char *text;   /* the compression test's decimal text */
-  char *packed; /* bzip2's output */
+  uint8_t *raw;         /* the permuted samples */
+  uint8_t *c1;          /* Conversion I (binary data) */
+  uint8_t *c2;          /* Conversion II (binary data) */
+  struct mb_bz2len *bz; /* bzip2's output length */
   uint32_t stamp[256];
   uint32_t gen;
 };
@@ -159,20 +158,8 @@ static void work_free(struct work *w)
   free(w->raw);
   free(w->c1);
   free(w->c2);
-  free(w->text);
-  free(w->packed);
+  mb_bz2len_free(w->bz);
   memset(w, 0, sizeof(*w));
-}
-
-static size_t text_cap(size_t n)
-{
-  return 4 * n + 1; /* "255 " is the longest */
-}
-
-/* bzip2's output room as the tool sizes it: ceil(1.01 * len) + 600. */
-static size_t packed_cap(size_t len)
-{
-  return (size_t)ceil(1.01 * (double)len) + 600;
 }
 
 static int work_init(struct work *w, const struct shared *sh)
@@ -181,13 +168,12 @@ static int work_init(struct work *w, const struct shared *sh)
 
   memset(w, 0, sizeof(*w));
   w->raw = malloc(sh->n);
-  w->text = malloc(text_cap(sh->n));
-  w->packed = malloc(packed_cap(text_cap(sh->n)));
+  w->bz = mb_bz2len_new();
   if (sh->binary) {
     w->c1 = malloc(m);
     w->c2 = malloc(m);
   }
-  if (!w->raw || !w->text || !w->packed || (sh->binary && (!w->c1 || !w->c2))) {
+  if (!w->raw || !w->bz || (sh->binary && (!w->c1 || !w->c2))) {
     work_free(w);
     return MB_ENOMEM;
   }
@@ -237,24 +223,20 @@ static void directional(const uint8_t *x, size_t m, double *num_runs, double *le
 static void median_runs(const uint8_t *raw, size_t n, const uint8_t *below,
                         double *num_runs, double *len_runs)
 {
-  size_t i, runs = 1, run = 1, longest = 0;
+  size_t i, runs = 1, run = 1, longest = 1;
   uint8_t prev = below[raw[0]];
 
+  /* without branches on the data: the run length restarts at 1 on a
+   * change, and the longest is kept at every step */
   for (i = 1; i < n; i++) {
     uint8_t b = below[raw[i]];
+    size_t same = b == prev;
 
-    if (b == prev) {
-      run++;
-    } else {
-      runs++;
-      if (run > longest)
-        longest = run;
-      run = 1;
-      prev = b;
-    }
+    runs += 1 - same;
+    run = run * same + 1;
+    longest = run > longest ? run : longest;
+    prev = b;
   }
-  if (run > longest)
-    longest = run;
   *num_runs = (double)runs;
   *len_runs = (double)longest;
 }
@@ -316,46 +298,19 @@ static double covariance(const uint8_t *x, size_t m, size_t p)
 }
 
 /* §5.1.11: the bzip2 length (block size 500k, as the tool asks) of the
- * samples written in decimal, separated by single spaces. A failure of
- * the library gives 0, as in the tool, except running out of memory. */
-static char digits[256][4];
-static unsigned char digit_len[256];
-static pthread_once_t digits_once = PTHREAD_ONCE_INIT;
-
-static void digits_init(void)
-{
-  unsigned v;
-
-  for (v = 0; v < 256; v++) {
-    int l = 0;
-
-    if (v >= 100)
-      digits[v][l++] = (char)('0' + v / 100);
-    if (v >= 10)
-      digits[v][l++] = (char)('0' + (v / 10) % 10);
-    digits[v][l++] = (char)('0' + v % 10);
-    digits[v][l++] = ' ';
-    digit_len[v] = (unsigned char)l;
-  }
-}
-
+ * samples written in decimal, separated by single spaces: computed exactly
+ * from the samples by bz2len.c, without writing the text or compressing
+ * (the tool calls BZ2_bzBuffToBuffCompress and takes the output length;
+ * its output room, 1.01 times the text plus 600 bytes, always suffices for
+ * such text, so the call never fails short of memory). */
 static int compression(struct work *w, const uint8_t *raw, size_t n, double *out)
 {
-  size_t i, len = 0;
-  unsigned int plen;
-  int rc;
+  uint64_t bytes;
+  int rc = mb_bz2len_decimal(w->bz, raw, n, 5, &bytes);
 
-  pthread_once(&digits_once, digits_init);
-  for (i = 0; i < n; i++) {
-    memcpy(w->text + len, digits[raw[i]], 4);
-    len += digit_len[raw[i]];
-  }
-  len--; /* no space after the last number */
-  plen = (unsigned int)packed_cap(len);
-  rc = BZ2_bzBuffToBuffCompress(w->packed, &plen, w->text, (unsigned int)len, 5, 0, 0);
-  if (rc == BZ_MEM_ERROR)
-    return MB_ENOMEM;
-  *out = rc == BZ_OK ? (double)plen : 0.0;
+  if (rc != MB_OK)
+    return rc;
+  *out = (double)bytes;
   return MB_OK;
 }
 
@@ -384,13 +339,18 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
   if (sh->binary) {
     /* Conversions I and II of the translated bits, 8 per block. */
     m = (n + 7) / 8;
-    memset(w->c1, 0, m);
-    memset(w->c2, 0, m);
-    for (i = 0; i < n; i++) {
-      uint8_t b = sh->rank[raw[i]];
+    for (i = 0; i < m; i++) {
+      size_t k, end = i * 8 + 8 < n ? i * 8 + 8 : n;
+      unsigned ones = 0, byte = 0;
 
-      w->c1[i / 8] = (uint8_t)(w->c1[i / 8] + b);
-      w->c2[i / 8] = (uint8_t)(w->c2[i / 8] | (b << (7 - i % 8)));
+      for (k = i * 8; k < end; k++) {
+        unsigned b = sh->rank[raw[k]];
+
+        ones += b;
+        byte |= b << (7 - (k & 7));
+      }
+      w->c1[i] = (uint8_t)ones;
+      w->c2[i] = (uint8_t)byte;
     }
     seq = w->c1;
   }

@@ -37,3 +37,7 @@ endforeach()
 
 # The restart tests against ea_restart (make_restart_fixtures.py).
 mb_add_test(test_restart test_restart.c TIMEOUT 300 LABELS estimators)
+
+# The compression statistic's bzip2 length (bz2len.c) against libbz2.
+mb_add_test(test_bz2len test_bz2len.c TIMEOUT 300 LABELS estimators)
+target_link_libraries(test_bz2len PRIVATE BZip2::BZip2)

@@ -1,0 +1,1446 @@
+/* bz2len.c: the exact length of bzip2's output, computed without
+ * compressing (see bz2len.h and harness/estimators/README.md).
+ *
+ * bzip2's output length depends only on: how the first run-length stage
+ * (RLE1) cuts the input into blocks; per block, the bytes in use, the
+ * Burrows-Wheeler transform (only its last column L; the origin pointer has
+ * a fixed width), the move-to-front and zero-run coding of L, and the
+ * Huffman tables and selectors that the encoder's four refinement passes
+ * choose. Each stage is reproduced exactly, written from the format and
+ * the encoder's documented behaviour.
+ *
+ * The speed comes from the BWT. When a byte S cuts the cyclic block into
+ * short tokens, each ending with its only S ("123 " in the compression
+ * test's decimal text), the tokens are prefix-free, so rotations that
+ * start at token boundaries compare as their token sequences, tokens
+ * ordered as strings; a suffix sort of the token ranks (far fewer than
+ * bytes, many packed into one 64-bit key) orders them, and every other
+ * rotation (starting at offset o inside token i) sorts by the partial
+ * token i[o..] first, then by the rotation at token i+1. Without such a
+ * byte each byte is a token. */
+#include "bz2len.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+#define MAX_ALPHA 258 /* 256 MTF values + RUNA/RUNB - 1 + EOB */
+#define N_GROUPS 6
+#define G_SIZE 50
+#define N_ITERS 4
+#define MAX_CODE_LEN 17
+#define RUNA 0
+#define RUNB 1
+#define HIST_MAX_ALPHA 32 /* group histograms below this alphabet size */
+
+/* A distinct token: packed big-endian and zero padded (trailing zero bytes
+ * may also be the token's own, hence the length). */
+struct dtoken {
+  uint64_t val;
+  uint32_t cnt;
+  uint8_t len;
+};
+
+struct mb_bz2len {
+  size_t cap_block; /* bytes room in blk, rot, L */
+  size_t cap_tok;   /* token room in the token arrays */
+  size_t cap_sel;   /* groups of 50 */
+  uint8_t *blk;     /* the block after RLE1 */
+  uint8_t *rot;     /* the block rotated to start after a separator (+8 pad) */
+  uint8_t *L;       /* the BWT's last column */
+  uint16_t *mtfv;   /* MTF/RLE2 values (large alphabets) */
+  uint16_t *hist;   /* per group of 50 values, counts (small alphabets) */
+  uint8_t *sel;     /* selectors */
+  uint32_t *tr;     /* token ranks, then K-1 wrapped ones */
+  uint64_t *key, *key2;
+  uint32_t *sa, *sa2, *grank;
+  uint32_t *groups; /* unsorted groups: start, length pairs */
+  uint32_t *groups2;
+  int ib, packed; /* sa[] holds position | preceding rank << ib when packed */
+  /* distinct tokens */
+  size_t cap_dist;
+  uint64_t *dval;    /* packed token (big-endian, zero padded) */
+  uint32_t *dcnt;    /* occurrences */
+  uint32_t *drank;   /* id -> rank */
+  struct dtoken *dt; /* by rank */
+  size_t hcap;       /* hash table: packed token -> id */
+  uint64_t *hkey;
+  uint32_t *hid;
+};
+
+struct mb_bz2len *mb_bz2len_new(void)
+{
+  return calloc(1, sizeof(struct mb_bz2len));
+}
+
+static void free_arrays(struct mb_bz2len *w)
+{
+  free(w->blk);
+  free(w->rot);
+  free(w->L);
+  free(w->mtfv);
+  free(w->hist);
+  free(w->sel);
+  free(w->tr);
+  free(w->key);
+  free(w->key2);
+  free(w->sa);
+  free(w->sa2);
+  free(w->grank);
+  free(w->groups);
+  free(w->groups2);
+  free(w->dval);
+  free(w->dcnt);
+  free(w->drank);
+  free(w->dt);
+  free(w->hkey);
+  free(w->hid);
+}
+
+void mb_bz2len_free(struct mb_bz2len *w)
+{
+  if (!w)
+    return;
+  free_arrays(w);
+  free(w);
+}
+
+static int grow(void **p, size_t n, size_t size)
+{
+  void *q = realloc(*p, n * size + 64);
+
+  if (!q)
+    return MB_ENOMEM;
+  *p = q;
+  return MB_OK;
+}
+
+static int ensure_block(struct mb_bz2len *w, size_t nb)
+{
+  size_t ng = nb / G_SIZE + 2;
+
+  if (nb <= w->cap_block)
+    return MB_OK;
+  if (grow((void **)&w->blk, nb, 1) || grow((void **)&w->rot, nb + 8, 1) ||
+      grow((void **)&w->L, nb, 1) || grow((void **)&w->mtfv, nb + 2, 2) ||
+      grow((void **)&w->hist, ng * HIST_MAX_ALPHA, 2) || grow((void **)&w->sel, ng, 1))
+    return MB_ENOMEM;
+  w->cap_block = nb;
+  w->cap_sel = ng;
+  return MB_OK;
+}
+
+static int ensure_tokens(struct mb_bz2len *w, size_t m)
+{
+  if (m <= w->cap_tok)
+    return MB_OK;
+  if (grow((void **)&w->tr, m + 64, 4) || grow((void **)&w->key, m, 8) ||
+      grow((void **)&w->key2, m, 8) || grow((void **)&w->sa, m, 4) ||
+      grow((void **)&w->sa2, m, 4) || grow((void **)&w->grank, m, 4) ||
+      grow((void **)&w->groups, m + 2, 4) || grow((void **)&w->groups2, m + 2, 4))
+    return MB_ENOMEM;
+  w->cap_tok = m;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------------- sorting */
+
+static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
+{
+  size_t i, j;
+
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+    uint32_t y = v[i];
+
+    for (j = i; j > 0 && k[j - 1] > x; j--) {
+      k[j] = k[j - 1];
+      v[j] = v[j - 1];
+    }
+    k[j] = x;
+    v[j] = y;
+  }
+}
+
+/* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix, the
+ * digit width chosen from n so that buckets come out small. The pairs are
+ * in (k, v); (tk, tv) is a scratch of n pairs; the sorted pairs end in
+ * (tk, tv) when to_t, else in (k, v). Each pass moves the pairs from one
+ * pair of arrays to the other, never back. */
+static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, size_t n,
+                       int bits, int to_t)
+{
+  uint32_t cnt[257];
+  size_t i;
+
+  while (n > 16 && bits > 0) {
+    int d = 4, shift;
+    size_t nbk, start = 0, b;
+    uint64_t dmask;
+
+    while (d < 8 && ((size_t)2 << (d + 1)) <= n)
+      d++;
+    if (d > bits)
+      d = bits;
+    shift = bits - d;
+    nbk = (size_t)1 << d;
+    dmask = nbk - 1;
+    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
+    for (i = 0; i < n; i++)
+      cnt[((k[i] >> shift) & dmask) + 1]++;
+    for (b = 1; b <= nbk; b++) {
+      if (cnt[b] == n)
+        break;
+      cnt[b] += cnt[b - 1];
+    }
+    if (b <= nbk) { /* one digit value: next digit */
+      bits = shift;
+      continue;
+    }
+    /* cnt[b] is the start of bucket b */
+    for (i = 0; i < n; i++) {
+      uint32_t p = cnt[(k[i] >> shift) & dmask]++;
+
+      tk[p] = k[i];
+      tv[p] = v[i];
+    }
+    /* now cnt[b] is the end of bucket b; the pairs are in (tk, tv) */
+    for (b = 0; b < nbk; b++) {
+      size_t e = cnt[b];
+
+      if (e - start == 1) {
+        if (!to_t) {
+          k[start] = tk[start];
+          v[start] = tv[start];
+        }
+      } else if (e - start > 1) {
+        sort_pairs(tk + start, tv + start, k + start, v + start, e - start, shift,
+                   !to_t);
+      }
+      start = e;
+    }
+    return;
+  }
+  if (bits > 0 && n > 1)
+    insertion(k, v, n);
+  if (to_t) {
+    memcpy(tk, k, n * sizeof(*k));
+    memcpy(tv, v, n * sizeof(*v));
+  }
+}
+
+static int bit_width(uint64_t x)
+{
+  int b = 0;
+
+  while (x) {
+    b++;
+    x >>= 1;
+  }
+  return b;
+}
+
+/* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
+ * between identical rotations in any order. The first sort key packs the
+ * first K ranks of a rotation as a base-nd number (the largest K with
+ * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
+static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
+  uint64_t *key = w->key, pow = 1;
+  size_t K = 1, i, p, ng = 0, h;
+  uint32_t imask;
+
+  if (nd < 2)
+    nd = 2;
+  while (K < m && pow <= UINT64_MAX / nd / nd) {
+    pow *= nd; /* nd^(K-1) */
+    K++;
+  }
+  for (i = 0; i + 1 < K; i++)
+    tr[m + i] = tr[i];
+  {
+    uint64_t x = 0;
+
+    for (i = 0; i + 1 < K; i++)
+      x = x * nd + tr[i];
+    /* The payload is the position, with the preceding token's rank above
+     * it when both fit in 32 bits (the BWT needs that token next). */
+    w->ib = bit_width(m);
+    w->packed = w->ib + bit_width(nd - 1) <= 32;
+    for (i = 0; i < m; i++) {
+      x = x * nd + tr[i + K - 1];
+      key[i] = x;
+      x -= tr[i] * pow;
+      sa[i] = (uint32_t)i;
+    }
+    if (w->packed)
+      for (i = 0; i < m; i++)
+        sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
+  }
+  sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
+  imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
+
+  /* Groups of equal keys: rank = the group's first position (needed only
+   * when some group has two rotations or more: usually none). */
+  for (p = 1; p < m && key[p] != key[p - 1]; p++)
+    ;
+  if (p >= m)
+    return;
+  for (p = 0; p < m;) {
+    size_t q = p + 1;
+
+    while (q < m && key[q] == key[p])
+      q++;
+    for (i = p; i < q; i++)
+      grank[sa[i] & imask] = (uint32_t)p;
+    if (q - p > 1) {
+      w->groups[2 * ng] = (uint32_t)p;
+      w->groups[2 * ng + 1] = (uint32_t)(q - p);
+      ng++;
+    }
+    p = q;
+  }
+  /* Prefix doubling: a group equal on h tokens is sorted by the rank of the
+   * rotation h tokens on. A round that splits nothing means the rotations
+   * left are identical. */
+  for (h = K; ng > 0 && h < m; h *= 2) {
+    size_t g, ng2 = 0, split = 0;
+
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      for (p = s; p < s + n; p++)
+        key[p] = grank[((sa[p] & imask) + h) % m];
+    }
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      sort_pairs(key + s, sa + s, w->key2 + s, w->sa2 + s, n, bit_width(m), 0);
+    }
+    for (g = 0; g < ng; g++) {
+      size_t s = w->groups[2 * g], n = w->groups[2 * g + 1];
+
+      for (p = s; p < s + n;) {
+        size_t q = p + 1;
+
+        while (q < s + n && key[q] == key[p])
+          q++;
+        for (i = p; i < q; i++)
+          grank[sa[i] & imask] = (uint32_t)p;
+        if (q - p > 1) {
+          w->groups2[2 * ng2] = (uint32_t)p;
+          w->groups2[2 * ng2 + 1] = (uint32_t)(q - p);
+          ng2++;
+        }
+        if (q - p < n)
+          split = 1;
+        p = q;
+      }
+    }
+    if (!split)
+      break;
+    {
+      uint32_t *t = w->groups;
+
+      w->groups = w->groups2;
+      w->groups2 = t;
+    }
+    ng = ng2;
+  }
+}
+
+/* ----------------------------------------------------------- tokens */
+
+static int ensure_dist(struct mb_bz2len *w, size_t d)
+{
+  if (d <= w->cap_dist)
+    return MB_OK;
+  d = d < 256 ? 256 : d * 2;
+  if (grow((void **)&w->dval, d, 8) || grow((void **)&w->dcnt, d, 4) ||
+      grow((void **)&w->drank, d, 4) || grow((void **)&w->dt, d, sizeof(struct dtoken)))
+    return MB_ENOMEM;
+  w->cap_dist = d;
+  return MB_OK;
+}
+
+static uint32_t hash64(uint64_t x)
+{
+  x ^= x >> 29;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 32;
+  return (uint32_t)x;
+}
+
+static int hash_reset(struct mb_bz2len *w, size_t cap)
+{
+  if (cap > w->hcap) {
+    if (grow((void **)&w->hkey, cap, 8) || grow((void **)&w->hid, cap, 4))
+      return MB_ENOMEM;
+    w->hcap = cap;
+  }
+  memset(w->hid, 0xff, cap * sizeof(*w->hid));
+  return MB_OK;
+}
+
+/* The id of packed token x (new ids numbered from *nd). Returns -1 when out
+ * of memory. */
+static long token_id(struct mb_bz2len *w, size_t *hcap, size_t *nd, uint64_t x)
+{
+  size_t mask = *hcap - 1, j = hash64(x) & mask;
+
+  for (;;) {
+    if (w->hid[j] == UINT32_MAX)
+      break;
+    if (w->hkey[j] == x)
+      return (long)w->hid[j];
+    j = (j + 1) & mask;
+  }
+  if (ensure_dist(w, *nd + 1))
+    return -1;
+  if (2 * (*nd + 1) > *hcap) { /* grow and rehash */
+    size_t cap = *hcap * 4, i;
+
+    if (hash_reset(w, cap))
+      return -1;
+    *hcap = cap;
+    mask = cap - 1;
+    for (i = 0; i < *nd; i++) {
+      size_t k = hash64(w->dval[i]) & mask;
+
+      while (w->hid[k] != UINT32_MAX)
+        k = (k + 1) & mask;
+      w->hkey[k] = w->dval[i];
+      w->hid[k] = (uint32_t)i;
+    }
+    j = hash64(x) & mask;
+    while (w->hid[j] != UINT32_MAX)
+      j = (j + 1) & mask;
+  }
+  w->hkey[j] = x;
+  w->hid[j] = (uint32_t)*nd;
+  w->dval[*nd] = x;
+  w->dcnt[*nd] = 0;
+  return (long)(*nd)++;
+}
+
+static uint64_t load_le64(const uint8_t *p)
+{
+  uint64_t x;
+
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
+/* ------------------------------------------------------------ BWT */
+
+static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd);
+
+/* The BWT's last column of blk[0..nb-1] into w->L: tokens, then
+ * bwt_tokens. */
+static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t *count)
+{
+  size_t best = 0, i, m = 0, nd = 0, hcap = 1024, f = 0, p;
+  int sep = -1;
+  uint8_t *rot = w->rot;
+  uint32_t *tid;
+  struct dtoken *dt = NULL;
+  int status = MB_OK;
+
+  for (i = 0; i < 256; i++)
+    if (count[i] > count[best])
+      best = i;
+  /* Separator mode when the most common byte cuts the cyclic block into
+   * tokens of at most 8 bytes. */
+  {
+    const uint8_t *q = memchr(blk, (int)best, nb);
+
+    if (q) {
+      f = (size_t)(q - blk);
+      memcpy(rot, blk + f + 1, nb - f - 1);
+      memcpy(rot + nb - f - 1, blk, f + 1);
+      memset(rot + nb, (int)best, 8);
+      sep = (int)best;
+      for (p = 0; p < nb;) {
+        uint64_t x = load_le64(rot + p) ^ (0x0101010101010101ull * (uint64_t)best);
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+
+        if (!z) {
+          sep = -1;
+          break;
+        }
+        p += (size_t)(__builtin_ctzll(z) / 8) + 1;
+        m++;
+      }
+    }
+  }
+  if (sep < 0) {
+    memcpy(rot, blk, nb);
+    memset(rot + nb, 0, 8);
+    m = nb;
+  }
+  status = ensure_tokens(w, m);
+  if (status)
+    return status;
+  tid = w->sa2; /* token ids, before ranking */
+  status = hash_reset(w, hcap);
+  if (status)
+    return status;
+  if (sep >= 0) {
+    size_t t = 0;
+
+    for (p = 0; p < nb; t++) {
+      uint64_t raw = load_le64(rot + p);
+      uint64_t x = raw ^ (0x0101010101010101ull * (uint64_t)(unsigned)sep);
+      uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+      int l = __builtin_ctzll(z) / 8 + 1;
+      uint64_t v = __builtin_bswap64(raw) & (~0ull << (64 - 8 * l));
+      long id = token_id(w, &hcap, &nd, v);
+
+      if (id < 0)
+        return MB_ENOMEM;
+      tid[t] = (uint32_t)id;
+      w->dcnt[id]++;
+      p += (size_t)l;
+    }
+  } else {
+    long map[256];
+
+    for (i = 0; i < 256; i++)
+      map[i] = -1;
+    for (p = 0; p < nb; p++) {
+      uint8_t c = rot[p];
+
+      if (map[c] < 0) {
+        if (ensure_dist(w, nd + 1))
+          return MB_ENOMEM;
+        w->dval[nd] = (uint64_t)c << 56;
+        w->dcnt[nd] = 0;
+        map[c] = (long)nd++;
+      }
+      tid[p] = (uint32_t)map[c];
+      w->dcnt[map[c]]++;
+    }
+  }
+  /* Rank the distinct tokens in string order (= numeric order of the
+   * packed values, the tokens being prefix-free). */
+  dt = w->dt;
+  {
+    /* sort (value, id) by value */
+    uint64_t *k = malloc(nd * sizeof(*k) * 2);
+    uint32_t *v = malloc(nd * sizeof(*v) * 2);
+
+    if (!k || !v) {
+      free(k);
+      free(v);
+      return MB_ENOMEM;
+    }
+    for (i = 0; i < nd; i++) {
+      k[i] = w->dval[i];
+      v[i] = (uint32_t)i;
+    }
+    sort_pairs(k, v, k + nd, v + nd, nd, 64, 0);
+    for (i = 0; i < nd; i++) {
+      w->drank[v[i]] = (uint32_t)i;
+      dt[i].val = k[i];
+      dt[i].cnt = w->dcnt[v[i]];
+      dt[i].len = 1;
+    }
+    free(k);
+    free(v);
+  }
+  for (i = 0; i < m; i++)
+    w->tr[i] = w->drank[tid[i]];
+  /* Token lengths: in separator mode the position of the separator. */
+  for (i = 0; i < nd; i++) {
+    if (sep >= 0) {
+      int l;
+
+      for (l = 1; l <= 8; l++)
+        if (((dt[i].val >> (64 - 8 * l)) & 0xff) == (uint64_t)sep)
+          break;
+      dt[i].len = (uint8_t)l;
+    }
+  }
+  return bwt_tokens(w, m, nd);
+}
+
+/* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
+ * (ranks of the nd distinct tokens w->dt, prefix-free, in string order). */
+static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  const struct dtoken *dt = w->dt;
+  size_t i, p, np = 0;
+  uint32_t *pstart = NULL;
+  int status = MB_OK;
+
+  cyclic_sort(w, m, nd);
+
+  /* Partial tokens: every suffix of every distinct token, in string order;
+   * bucket starts from their counts. */
+  {
+    size_t total = 0, k;
+    uint64_t *pk;
+    uint32_t *pv;
+
+    for (i = 0; i < nd; i++)
+      total += dt[i].len;
+    pk = malloc(total * 2 * sizeof(*pk));
+    pv = malloc(total * 2 * sizeof(*pv));
+    pstart = malloc((total + 1) * sizeof(*pstart));
+    if (!pk || !pv || !pstart) {
+      free(pk);
+      free(pv);
+      status = MB_ENOMEM;
+      goto out;
+    }
+    k = 0;
+    for (i = 0; i < nd; i++) {
+      int o;
+
+      for (o = 0; o < dt[i].len; o++) {
+        pk[k] = o ? dt[i].val << (8 * o) : dt[i].val;
+        pv[k] = (uint32_t)(i * 8 + (size_t)o);
+        k++;
+      }
+    }
+    sort_pairs(pk, pv, pk + total, pv + total, total, 64, 0);
+    /* pid per (token rank, offset) slot; counts per distinct partial */
+    {
+      uint32_t *slot = malloc(nd * 8 * sizeof(*slot));
+
+      if (!slot) {
+        free(pk);
+        free(pv);
+        status = MB_ENOMEM;
+        goto out;
+      }
+      np = 0;
+      for (k = 0; k < total; k++) {
+        if (k > 0 && pk[k] != pk[k - 1])
+          np++;
+        slot[pv[k]] = (uint32_t)np;
+        pstart[np] = 0;
+      }
+      np++;
+      for (k = 0; k < total; k++)
+        pstart[slot[pv[k]]] += dt[pv[k] / 8].cnt;
+      {
+        uint32_t acc = 0;
+
+        for (k = 0; k < np; k++) {
+          uint32_t c = pstart[k];
+
+          pstart[k] = acc;
+          acc += c;
+        }
+      }
+      /* Scatter: rotation j's preceding token d gives one L byte per offset
+       * o, into the bucket of d's partial from o: d's byte o - 1, or for
+       * o = 0 the last byte of the token before d (the separator, in
+       * separator mode). */
+      {
+        int same_last = 1, ib = w->ib;
+        uint32_t imask = ((uint32_t)1 << ib) - 1;
+        uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
+
+        for (i = 1; i < nd; i++)
+          same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
+        for (p = 0; p < m; p++) {
+          uint32_t x = w->sa[p], d;
+          size_t ti;
+          const uint32_t *sl;
+          uint64_t v;
+          int o, l;
+
+          if (w->packed) {
+            d = x >> ib;
+            ti = (x & imask) ? (x & imask) - 1 : m - 1;
+          } else {
+            ti = x ? x - 1 : m - 1;
+            d = w->tr[ti];
+          }
+          sl = slot + (size_t)d * 8;
+          v = dt[d].val;
+          l = dt[d].len;
+          if (same_last) {
+            w->L[pstart[sl[0]]++] = last0;
+          } else {
+            uint32_t pr = w->tr[ti ? ti - 1 : m - 1];
+
+            w->L[pstart[sl[0]]++] = (uint8_t)(dt[pr].val >> (64 - 8 * dt[pr].len));
+          }
+          for (o = 1; o < l; o++)
+            w->L[pstart[sl[o]]++] = (uint8_t)(v >> (64 - 8 * o));
+        }
+      }
+      free(slot);
+    }
+    free(pk);
+    free(pv);
+  }
+out:
+  free(pstart);
+  return status;
+}
+
+/* ---------------------------------------------------------- Huffman */
+
+/* bzip2's code lengths: a heap of weights (frequency << 8 | depth),
+ * scaled down and rebuilt while any code is longer than max_len. */
+static void make_code_lengths(uint8_t *len, const uint32_t *freq, int alpha,
+                              int max_len)
+{
+  int32_t heap[MAX_ALPHA + 2], weight[MAX_ALPHA * 2], parent[MAX_ALPHA * 2];
+  int i, j, k, n_nodes, n_heap, n1, n2, too_long;
+
+  for (i = 0; i < alpha; i++)
+    weight[i + 1] = (int32_t)((freq[i] == 0 ? 1 : freq[i]) << 8);
+  for (;;) {
+    n_nodes = alpha;
+    n_heap = 0;
+    heap[0] = 0;
+    weight[0] = 0;
+    parent[0] = -2;
+    for (i = 1; i <= alpha; i++) {
+      int zz = ++n_heap;
+      int32_t tmp = i;
+
+      parent[i] = -1;
+      heap[zz] = i;
+      while (weight[tmp] < weight[heap[zz >> 1]]) {
+        heap[zz] = heap[zz >> 1];
+        zz >>= 1;
+      }
+      heap[zz] = tmp;
+    }
+    while (n_heap > 1) {
+      int pick;
+
+      for (pick = 0; pick < 2; pick++) {
+        int zz = 1, yy;
+        int32_t tmp;
+
+        if (pick == 0)
+          n1 = heap[1];
+        else
+          n2 = heap[1];
+        heap[1] = heap[n_heap--];
+        tmp = heap[1];
+        for (;;) {
+          yy = zz << 1;
+          if (yy > n_heap)
+            break;
+          if (yy < n_heap && weight[heap[yy + 1]] < weight[heap[yy]])
+            yy++;
+          if (weight[tmp] < weight[heap[yy]])
+            break;
+          heap[zz] = heap[yy];
+          zz = yy;
+        }
+        heap[zz] = tmp;
+      }
+      n_nodes++;
+      parent[n1] = parent[n2] = n_nodes;
+      {
+        int32_t d1 = weight[n1] & 0xff, d2 = weight[n2] & 0xff;
+
+        weight[n_nodes] = (int32_t)(((uint32_t)weight[n1] & 0xffffff00u) +
+                                    ((uint32_t)weight[n2] & 0xffffff00u)) |
+                          (1 + (d1 > d2 ? d1 : d2));
+      }
+      parent[n_nodes] = -1;
+      {
+        int zz = ++n_heap;
+        int32_t tmp = n_nodes;
+
+        heap[zz] = n_nodes;
+        while (weight[tmp] < weight[heap[zz >> 1]]) {
+          heap[zz] = heap[zz >> 1];
+          zz >>= 1;
+        }
+        heap[zz] = tmp;
+      }
+    }
+    too_long = 0;
+    for (i = 1; i <= alpha; i++) {
+      j = 0;
+      k = i;
+      while (parent[k] >= 0) {
+        k = parent[k];
+        j++;
+      }
+      len[i - 1] = (uint8_t)j;
+      if (j > max_len)
+        too_long = 1;
+    }
+    if (!too_long)
+      break;
+    for (i = 1; i <= alpha; i++) {
+      j = weight[i] >> 8;
+      j = 1 + j / 2;
+      weight[i] = j << 8;
+    }
+  }
+}
+
+/* ------------------------------------------------------- one block */
+
+/* Where MTF/RLE2 values go: their frequencies, and either the values or,
+ * for small alphabets, one histogram per group of 50. */
+struct emitter {
+  uint32_t *freq;
+  uint16_t *hg; /* the current group's histogram, or NULL */
+  uint16_t *mtfv;
+  size_t n;
+  unsigned fill;
+};
+
+static inline void emit(struct emitter *e, unsigned v)
+{
+  if (e->hg) { /* the frequencies are the histograms' sums */
+    e->hg[v]++;
+    if (++e->fill == G_SIZE) {
+      e->fill = 0;
+      e->hg += HIST_MAX_ALPHA;
+    }
+  } else {
+    e->freq[v]++;
+    e->mtfv[e->n] = (uint16_t)v;
+  }
+  e->n++;
+}
+
+/* A run of z > 0 zeros in bijective base 2: RUNA = 1, RUNB = 2, least
+ * significant first. */
+static inline void emit_zeros(struct emitter *e, size_t z)
+{
+  z--;
+  for (;;) {
+    emit(e, (z & 1) ? RUNB : RUNA);
+    if (z < 2)
+      break;
+    z = (z - 2) / 2;
+  }
+}
+
+/* Move-to-front over at most 16 symbols, the list packed in the nibbles
+ * of one word (position k in nibble k; unused nibbles hold 15, which is
+ * then no symbol). */
+static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
+                      const uint8_t *seq, int n_in_use)
+{
+  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
+  uint64_t lst = 0;
+  size_t i, z_pend = 0;
+  int k;
+
+  for (k = 0; k < 16; k++)
+    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+  for (i = 0; i < nb; i++) {
+    uint64_t s = seq[L[i]], x = lst ^ (s * ones), z = (x - ones) & ~x & highs;
+    unsigned j = (unsigned)__builtin_ctzll(z) >> 2;
+    uint64_t below;
+
+    if (j == 0) {
+      z_pend++;
+      continue;
+    }
+    if (z_pend) {
+      emit_zeros(e, z_pend);
+      z_pend = 0;
+    }
+    below = (1ull << (4 * j)) - 1;
+    lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
+    emit(e, j + 1);
+  }
+  if (z_pend)
+    emit_zeros(e, z_pend);
+}
+
+static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
+                      const uint8_t *seq, int n_in_use)
+{
+  uint8_t list[256];
+  size_t i, z_pend = 0;
+  int k;
+
+  for (k = 0; k < n_in_use; k++)
+    list[k] = (uint8_t)k;
+  for (i = 0; i < nb; i++) {
+    uint8_t s = seq[L[i]], t;
+    int j;
+
+    if (list[0] == s) {
+      z_pend++;
+      continue;
+    }
+    if (z_pend) {
+      emit_zeros(e, z_pend);
+      z_pend = 0;
+    }
+    t = list[0];
+    for (j = 1; list[j] != s; j++) {
+      uint8_t u = list[j];
+
+      list[j] = t;
+      t = u;
+    }
+    list[j] = t;
+    list[0] = s;
+    emit(e, (unsigned)j + 1);
+  }
+  if (z_pend)
+    emit_zeros(e, z_pend);
+}
+
+/* Bits of one block of nb bytes (count[] of each byte value) whose BWT
+ * last column is in w->L. */
+static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
+                      uint64_t *bits)
+{
+  size_t i, n_mtf = 0, n_sel, g;
+  uint8_t seq[256];
+  int n_in_use = 0, alpha, n_groups, t, v, in16 = 0, use_hist;
+  uint32_t mtf_freq[MAX_ALPHA];
+  uint8_t len[N_GROUPS][MAX_ALPHA];
+  uint32_t rfreq[N_GROUPS][MAX_ALPHA];
+  uint64_t lane[2][HIST_MAX_ALPHA];
+  uint64_t total = 48 + 32 + 1 + 24;
+
+  for (i = 0; i < 256; i++)
+    if (count[i])
+      seq[i] = (uint8_t)n_in_use++;
+  for (i = 0; i < 16; i++) {
+    int j, any = 0;
+
+    for (j = 0; j < 16; j++)
+      any |= count[i * 16 + (size_t)j] != 0;
+    in16 += any;
+  }
+  total += 16 + 16 * (uint64_t)in16;
+  alpha = n_in_use + 2;
+  use_hist = alpha <= HIST_MAX_ALPHA;
+
+  /* MTF and RLE2 of L; group histograms for small alphabets. */
+  memset(mtf_freq, 0, sizeof(mtf_freq));
+  if (use_hist)
+    memset(w->hist, 0, (nb / G_SIZE + 2) * HIST_MAX_ALPHA * sizeof(*w->hist));
+  {
+    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
+
+    if (n_in_use <= 16)
+      mtf_small(&e, w->L, nb, seq, n_in_use);
+    else
+      mtf_large(&e, w->L, nb, seq, n_in_use);
+    emit(&e, (unsigned)n_in_use + 1);
+    n_mtf = e.n;
+    if (use_hist)
+      for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
+        for (v = 0; v < alpha; v++)
+          mtf_freq[v] += w->hist[g * HIST_MAX_ALPHA + (size_t)v];
+  }
+
+  /* sendMTFValues: initial tables from the cumulative frequencies. */
+  n_groups = n_mtf < 200    ? 2
+             : n_mtf < 600  ? 3
+             : n_mtf < 1200 ? 4
+             : n_mtf < 2400 ? 5
+                            : 6;
+  {
+    int n_part = n_groups, gs = 0;
+    size_t rem = n_mtf;
+
+    while (n_part > 0) {
+      size_t t_freq = rem / (size_t)n_part, a_freq = 0;
+      int ge = gs - 1;
+
+      while (a_freq < t_freq && ge < alpha - 1) {
+        ge++;
+        a_freq += mtf_freq[ge];
+      }
+      if (ge > gs && n_part != n_groups && n_part != 1 &&
+          ((n_groups - n_part) % 2 == 1)) {
+        a_freq -= mtf_freq[ge];
+        ge--;
+      }
+      for (v = 0; v < alpha; v++)
+        len[n_part - 1][v] = (uint8_t)(v >= gs && v <= ge ? 0 : 15);
+      n_part--;
+      gs = ge + 1;
+      rem -= a_freq;
+    }
+  }
+  n_sel = (n_mtf + G_SIZE - 1) / G_SIZE;
+  {
+    int iter;
+
+    for (iter = 0; iter < N_ITERS; iter++) {
+      /* Four tables' lengths of symbol v in the 16-bit lanes of lane[0][v],
+       * two in lane[1][v]: a group's cost under every table is then two
+       * multiply-adds per symbol (a cost is at most 50 * 17, no carry). */
+      if (use_hist)
+        for (v = 0; v < alpha; v++) {
+          uint64_t x = 0, y = 0;
+
+          for (t = 0; t < n_groups && t < 4; t++)
+            x |= (uint64_t)len[t][v] << (16 * t);
+          for (t = 4; t < n_groups; t++)
+            y |= (uint64_t)len[t][v] << (16 * (t - 4));
+          lane[0][v] = x;
+          lane[1][v] = y;
+        }
+      memset(rfreq, 0, sizeof(rfreq));
+      for (g = 0; g < n_sel; g++) {
+        uint32_t cost[N_GROUPS], bc = 999999999;
+        int bt = -1;
+
+        if (use_hist) {
+          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
+
+          uint64_t ca = 0, cb = 0;
+
+          for (v = 0; v < alpha; v++) {
+            ca += hg[v] * lane[0][v];
+            cb += hg[v] * lane[1][v];
+          }
+          for (t = 0; t < n_groups; t++)
+            cost[t] = (uint32_t)(((t < 4 ? ca : cb) >> (16 * (t & 3))) & 0xffff);
+        } else {
+          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
+
+          for (t = 0; t < n_groups; t++)
+            cost[t] = 0;
+          for (k = gs; k < ge; k++)
+            for (t = 0; t < n_groups; t++)
+              cost[t] += len[t][w->mtfv[k]];
+        }
+        for (t = 0; t < n_groups; t++)
+          if (cost[t] < bc) {
+            bc = cost[t];
+            bt = t;
+          }
+        w->sel[g] = (uint8_t)bt;
+        if (use_hist) {
+          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
+
+          for (v = 0; v < alpha; v++)
+            rfreq[bt][v] += hg[v];
+        } else {
+          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
+
+          for (k = gs; k < ge; k++)
+            rfreq[bt][w->mtfv[k]]++;
+        }
+      }
+      for (t = 0; t < n_groups; t++)
+        make_code_lengths(len[t], rfreq[t], alpha, MAX_CODE_LEN);
+    }
+  }
+  /* Groups, selectors (move-to-front, unary), tables (delta coded), data. */
+  total += 3 + 15;
+  {
+    uint8_t pos[N_GROUPS];
+
+    for (t = 0; t < n_groups; t++)
+      pos[t] = (uint8_t)t;
+    for (g = 0; g < n_sel; g++) {
+      int j = 0;
+      uint8_t s = w->sel[g];
+
+      while (pos[j] != s)
+        j++;
+      memmove(pos + 1, pos, (size_t)j);
+      pos[0] = s;
+      total += (uint64_t)j + 1;
+    }
+  }
+  for (t = 0; t < n_groups; t++) {
+    int cur = len[t][0];
+
+    total += 5;
+    for (v = 0; v < alpha; v++) {
+      int d = len[t][v] - cur;
+
+      total += 2 * (uint64_t)(d < 0 ? -d : d) + 1;
+      cur = len[t][v];
+    }
+    for (v = 0; v < alpha; v++)
+      total += (uint64_t)rfreq[t][v] * len[t][v];
+  }
+  *bits = total;
+  return MB_OK;
+}
+
+/* Bits of one block of nb > 0 bytes after RLE1. */
+static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb,
+                      uint64_t *bits)
+{
+  size_t count[256], i;
+  int status;
+
+  {
+    /* four tables, so that equal neighbours do not wait on each other */
+    uint32_t c4[4][256];
+
+    memset(c4, 0, sizeof(c4));
+    for (i = 0; i + 4 <= nb; i += 4) {
+      c4[0][blk[i]]++;
+      c4[1][blk[i + 1]]++;
+      c4[2][blk[i + 2]]++;
+      c4[3][blk[i + 3]]++;
+    }
+    for (; i < nb; i++)
+      c4[0][blk[i]]++;
+    for (i = 0; i < 256; i++)
+      count[i] = (size_t)c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+  }
+  status = bwt(w, blk, nb, count);
+  if (status)
+    return status;
+  return block_tail(w, count, nb, bits);
+}
+
+/* ------------------------------------------------------------ stream */
+
+/* Whether 4 equal bytes follow each other anywhere (RLE1 then changes the
+ * data). Eight bytes at a time: x has a zero byte where a byte equals the
+ * next one; three such in a row start a run of 4. */
+static int has_run4(const uint8_t *d, size_t n)
+{
+  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
+  size_t p = 0;
+
+  for (; p + 9 <= n; p += 6) {
+    uint64_t x = load_le64(d + p) ^ load_le64(d + p + 1);
+    uint64_t zb = ~(((x & lo7) + lo7) | x | lo7);
+
+    if (zb & (zb >> 8) & (zb >> 16))
+      return 1;
+  }
+  for (p = p > 0 ? p - 1 : 0; p + 3 < n; p++)
+    if (d[p] == d[p + 1] && d[p] == d[p + 2] && d[p] == d[p + 3])
+      return 1;
+  return 0;
+}
+
+/* RLE1 writes a run of 1..3 as it is, of 4..255 as 4 bytes and a count. */
+static inline size_t put_run(uint8_t *blk, size_t nb, unsigned ch, unsigned run)
+{
+  blk[nb] = blk[nb + 1] = blk[nb + 2] = blk[nb + 3] = (uint8_t)ch;
+  if (run < 4)
+    return nb + run;
+  blk[nb + 4] = (uint8_t)(run - 4);
+  return nb + 5;
+}
+
+int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len,
+                      int block100k, uint64_t *out)
+{
+  size_t nmax, pos = 0;
+  uint64_t total = 32 + 48 + 32; /* "BZh" + level; end magic and CRC */
+  unsigned ch = 256, run = 0;
+  int status;
+
+  if (block100k < 1 || block100k > 9)
+    return MB_EINVALID;
+  nmax = (size_t)100000 * (size_t)block100k - 19;
+  status = ensure_block(w, nmax + 32);
+  if (status)
+    return status;
+  if (!has_run4(data, len)) {
+    /* RLE1 changes nothing; a block ends at the first run start q at
+     * least nmax bytes in that has a byte after it (the check before that
+     * byte sees the block full; the run starting at q carries over). */
+    size_t s = 0;
+
+    while (s < len) {
+      size_t e = len;
+      uint64_t bits;
+
+      if (len - s > nmax + 1) {
+        size_t q;
+
+        for (q = s + nmax; q + 1 < len; q++)
+          if (data[q] != data[q - 1]) {
+            e = q;
+            break;
+          }
+      }
+      status = block_bits(w, data + s, e - s, &bits);
+      if (status)
+        return status;
+      total += bits;
+      s = e;
+    }
+    *out = (total + 7) / 8;
+    return MB_OK;
+  }
+  for (;;) {
+    size_t nb = 0;
+    uint64_t bits;
+
+    /* RLE1: runs of 4..255 equal bytes become 4 bytes and a count; the
+     * block is full once it holds nmax bytes, checked before each input
+     * byte; the run in progress carries over to the next block. */
+    while (pos < len) {
+      unsigned c;
+
+      if (nb >= nmax)
+        break;
+      c = data[pos++];
+      if (c != ch || run == 255) {
+        if (ch < 256) {
+          nb = put_run(w->blk, nb, ch, run);
+        }
+        ch = c;
+        run = 1;
+      } else {
+        run++;
+      }
+    }
+    if (pos == len && ch < 256) {
+      nb = put_run(w->blk, nb, ch, run);
+      ch = 256;
+    }
+    if (nb > 0) {
+      status = block_bits(w, w->blk, nb, &bits);
+      if (status)
+        return status;
+      total += bits;
+    }
+    if (pos == len)
+      break;
+  }
+  *out = (total + 7) / 8;
+  return MB_OK;
+}
+
+/* ------------------------------------------------------ decimal text */
+
+/* The text of sample v: its decimal digits, then a space (the last sample
+ * has no space). Token v is "v " packed big-endian, zero padded. */
+static int dec_digits(unsigned v, uint8_t *out)
+{
+  int l = 0;
+
+  if (v >= 100)
+    out[l++] = (uint8_t)('0' + v / 100);
+  if (v >= 10)
+    out[l++] = (uint8_t)('0' + (v / 10) % 10);
+  out[l++] = (uint8_t)('0' + v % 10);
+  return l;
+}
+
+static uint64_t pack_bytes(const uint8_t *b, int l)
+{
+  uint64_t x = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    x = (x << 8) | (i < l ? b[i] : 0u);
+  return x;
+}
+
+struct dec_tables {
+  uint64_t tok[256];  /* packed "v " */
+  uint8_t len[256];   /* digits + 1 */
+  uint8_t order[256]; /* values in string order of their tokens */
+  uint8_t bytes[256][4];
+};
+
+static void dec_tables_init(struct dec_tables *dt)
+{
+  unsigned v, i, j;
+
+  for (v = 0; v < 256; v++) {
+    int l = dec_digits(v, dt->bytes[v]);
+
+    dt->bytes[v][l] = ' ';
+    dt->len[v] = (uint8_t)(l + 1);
+    dt->tok[v] = pack_bytes(dt->bytes[v], l + 1);
+    dt->order[v] = (uint8_t)v;
+  }
+  for (i = 1; i < 256; i++) /* insertion sort by token, once per call */
+    for (j = i; j > 0 && dt->tok[dt->order[j - 1]] > dt->tok[dt->order[j]]; j--) {
+      uint8_t t = dt->order[j];
+
+      dt->order[j] = dt->order[j - 1];
+      dt->order[j - 1] = t;
+    }
+}
+
+/* Text bytes [from, to) of samples s[k...] where sample k starts at text
+ * offset pk; returns the number written (to stops at the text's end). */
+static size_t dec_text(const struct dec_tables *dt, const uint8_t *s, size_t n,
+                       size_t k, size_t pk, size_t from, size_t to, uint8_t *out)
+{
+  size_t w = 0;
+
+  for (; k < n && pk < to; k++) {
+    size_t l = dt->len[s[k]] - (k == n - 1 ? 1u : 0u), o;
+
+    for (o = 0; o < l; o++)
+      if (pk + o >= from && pk + o < to)
+        out[w++] = dt->bytes[s[k]][o];
+    pk += l;
+  }
+  return w;
+}
+
+int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block100k,
+                      uint64_t *out)
+{
+  struct dec_tables dt;
+  size_t nmax, T = 0, i, B = 0, a = 0, pa = 0;
+  uint64_t total = 32 + 48 + 32;
+  int status;
+
+  if (block100k < 1 || block100k > 9)
+    return MB_EINVALID;
+  nmax = (size_t)100000 * (size_t)block100k - 19;
+  status = ensure_block(w, nmax + 32);
+  if (status)
+    return status;
+  status = ensure_tokens(w, (nmax + 32) / 2 + 2); /* a token has 2 bytes or more */
+  if (status)
+    return status;
+  dec_tables_init(&dt);
+  for (i = 0; i < n; i++)
+    T += dt.len[s[i]];
+  if (n < 16) { /* tiny: write the text out */
+    uint8_t buf[16 * 4];
+    size_t l = dec_text(&dt, s, n, 0, 0, 0, T ? T - 1 : 0, buf);
+
+    return mb_bz2len_compute(w, buf, l, block100k, out);
+  }
+  T--; /* no space after the last sample */
+  /* The text never holds 4 equal bytes in a row (at most 3 digits, single
+   * spaces), so RLE1 changes nothing and blocks end as in
+   * mb_bz2len_compute's fast path. */
+  while (B < T) {
+    size_t E = T, k, pk, la = dt.len[s[a]] - (a == n - 1 ? 1u : 0u);
+    size_t head_end = pa + la, m = 0, nd = 0, c, pc, count[256];
+    uint32_t cnt[256], rank[256];
+    uint8_t wb[8];
+    uint64_t wval, bits;
+    int wl, wrap_is = -1;
+    unsigned v;
+
+    if (a == n - 1) { /* no separator in the block: the general way */
+      size_t l = dec_text(&dt, s, n, a, pa, B, T, w->blk);
+
+      status = block_bits(w, w->blk, l, &bits);
+      if (status)
+        return status;
+      total += bits;
+      break;
+    }
+    memset(cnt, 0, sizeof(cnt));
+    /* Full tokens a+1, a+2, ... up to the one holding B + nmax. */
+    k = a + 1;
+    pk = head_end;
+    if (T - B > nmax + 1) {
+      size_t target = B + nmax, q, wpos, wn;
+      uint8_t win[32];
+
+      for (; pk + dt.len[s[k]] <= target; k++) {
+        w->tr[m++] = s[k];
+        cnt[s[k]]++;
+        pk += dt.len[s[k]];
+      }
+      /* sample k holds target; look at samples k-1 .. k+3 */
+      wpos = pk - dt.len[s[k - 1]];
+      wn = dec_text(&dt, s, n, k - 1, wpos, wpos, wpos + sizeof(win), win);
+      for (q = target; q + 1 < T; q++) {
+        if (q - wpos >= wn)
+          break; /* cannot happen: runs are at most 3 bytes */
+        if (win[q - wpos] != win[q - 1 - wpos]) {
+          E = q;
+          break;
+        }
+      }
+    }
+    /* Full tokens: whole "v " inside [head_end, E). */
+    for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++) {
+      w->tr[m++] = s[k];
+      cnt[s[k]]++;
+      pk += dt.len[s[k]];
+    }
+    c = k;
+    pc = pk;
+    /* The wrap token: the cut token's start, then the head (B's token
+     * from B on, ending with its space). */
+    wl = (int)dec_text(&dt, s, n, c, pc, pc, E, wb);
+    wl += (int)dec_text(&dt, s, n, a, pa, B, head_end, wb + wl);
+    wval = pack_bytes(wb, wl);
+    for (v = 0; v < 256; v++)
+      if (dt.tok[v] == wval)
+        wrap_is = (int)v;
+    /* Dense ranks of the tokens present, in string order. */
+    {
+      int placed = wrap_is >= 0;
+      uint32_t wrank = 0;
+
+      if (wrap_is >= 0)
+        cnt[wrap_is]++;
+      if (ensure_dist(w, 258) != MB_OK)
+        return MB_ENOMEM;
+      for (i = 0; i < 256; i++) {
+        unsigned u = dt.order[i];
+
+        if (!placed && wval < dt.tok[u]) {
+          wrank = (uint32_t)nd;
+          w->dt[nd].val = wval;
+          w->dt[nd].cnt = 1;
+          w->dt[nd].len = (uint8_t)wl;
+          nd++;
+          placed = 1;
+        }
+        if (cnt[u]) {
+          rank[u] = (uint32_t)nd;
+          w->dt[nd].val = dt.tok[u];
+          w->dt[nd].cnt = cnt[u];
+          w->dt[nd].len = dt.len[u];
+          nd++;
+        }
+      }
+      if (!placed) {
+        wrank = (uint32_t)nd;
+        w->dt[nd].val = wval;
+        w->dt[nd].cnt = 1;
+        w->dt[nd].len = (uint8_t)wl;
+        nd++;
+      }
+      if (ensure_tokens(w, m + 1) != MB_OK)
+        return MB_ENOMEM;
+      for (i = 0; i < m; i++)
+        w->tr[i] = rank[w->tr[i]];
+      w->tr[m++] = wrap_is >= 0 ? rank[wrap_is] : wrank;
+    }
+    /* Byte counts of the block. */
+    memset(count, 0, sizeof(count));
+    for (i = 0; i < nd; i++) {
+      int o;
+
+      for (o = 0; o < w->dt[i].len; o++)
+        count[(w->dt[i].val >> (56 - 8 * o)) & 0xff] += w->dt[i].cnt;
+    }
+    status = bwt_tokens(w, m, nd);
+    if (status)
+      return status;
+    status = block_tail(w, count, E - B, &bits);
+    if (status)
+      return status;
+    total += bits;
+    B = E;
+    a = c;
+    pa = pc;
+  }
+  *out = (total + 7) / 8;
+  return MB_OK;
+}

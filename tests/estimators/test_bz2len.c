@@ -1,0 +1,267 @@
+/* test_bz2len.c: bz2len.c's output length against libbz2's own
+ * (BZ2_bzBuffToBuffCompress, verbosity 0, workFactor 0) on hand cases and
+ * hundreds of generated inputs: few and many distinct bytes, runs of every
+ * length (RLE1, also across block ends), periodic and constant data, tiny
+ * inputs, inputs around the block size, several blocks, and the decimal
+ * text of the IID compression statistic, also as mb_bz2len_decimal computes
+ * it from the samples. */
+#include <bzlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bz2len.h"
+#include "check.h"
+#include "error.h"
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+static size_t cases;
+
+/* The compression statistic's text: samples in decimal, single spaces. */
+static size_t decimal_text(uint8_t *d, const uint8_t *s, size_t n)
+{
+  size_t i, len = 0;
+
+  for (i = 0; i < n; i++)
+    len += (size_t)sprintf((char *)d + len, "%u ", (unsigned)s[i]);
+  return len ? len - 1 : 0;
+}
+
+/* One comparison; prints the case on a mismatch; returns libbz2's
+ * length. */
+static uint64_t check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int level,
+                          const char *what)
+{
+  unsigned int cap = (unsigned int)(n + n / 50 + 1024), got_bz = cap;
+  char *o = malloc(cap);
+  uint64_t got = 0;
+  int rc, st;
+
+  CHECK(o != NULL);
+  if (!o)
+    return 0;
+  rc = BZ2_bzBuffToBuffCompress(o, &got_bz, (char *)(uintptr_t)d, (unsigned int)n,
+                                level, 0, 0);
+  st = mb_bz2len_compute(w, d, n, level, &got);
+  free(o);
+  cases++;
+  CHECK_EQ_INT(rc, BZ_OK);
+  CHECK_EQ_INT(st, MB_OK);
+  if (got != got_bz)
+    fprintf(stderr, "mismatch: %s, %zu bytes, level %d\n", what, n, level);
+  CHECK_EQ_U64(got, got_bz);
+  return got_bz;
+}
+
+/* mb_bz2len_decimal on samples s[0..n-1] against libbz2 on their text
+ * (written into d). */
+static void check_decimal(struct mb_bz2len *w, uint8_t *d, const uint8_t *s, size_t n,
+                          int level, const char *what)
+{
+  uint64_t want = check_len(w, d, decimal_text(d, s, n), level, what), got = 0;
+
+  CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  if (got != want)
+    fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
+  CHECK_EQ_U64(got, want);
+}
+
+/* Generated data of one kind. */
+static void fill(uint8_t *d, size_t n, int kind)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    switch (kind) {
+    case 0: /* uniform bytes */
+      d[i] = (uint8_t)rnd();
+      break;
+    case 1: /* three values */
+      d[i] = (uint8_t)(rnd() % 3);
+      break;
+    case 2: /* two values in runs of random length up to 300 */
+      d[i] = i && rnd() % 150 ? d[i - 1] : (uint8_t)('a' + rnd() % 2);
+      break;
+    case 3: /* period 5 */
+      d[i] = (uint8_t) "abcab"[i % 5];
+      break;
+    case 4: /* constant */
+      d[i] = 7;
+      break;
+    case 5: /* 20 values, a separator every 1..8 bytes */
+      d[i] = rnd() % 5 == 0 ? 0 : (uint8_t)(1 + rnd() % 20);
+      break;
+    case 6: /* digits and spaces */
+      d[i] = i % 7 == 6 ? ' ' : (uint8_t)('0' + rnd() % 10);
+      break;
+    case 7: /* runs of random bytes, lengths 1..40 */
+      d[i] = i && rnd() % 20 ? d[i - 1] : (uint8_t)rnd();
+      break;
+    case 8: /* 25 values, skewed */
+      d[i] = (uint8_t)((rnd() % 25) * (rnd() % 25) / 25);
+      break;
+    default: /* bits */
+      d[i] = (uint8_t)(rnd() & 1);
+      break;
+    }
+  }
+}
+
+#define N_KINDS 10
+
+int main(void)
+{
+  struct mb_bz2len *w = mb_bz2len_new();
+  size_t cap = 4200000, n, i;
+  uint8_t *d = malloc(cap), *s = malloc(1100000);
+  uint64_t out;
+  int kind, level;
+
+  CHECK(w != NULL && d != NULL && s != NULL);
+  if (!w || !d || !s)
+    return CHECK_DONE();
+
+  /* Hand cases: no input, every 1-byte input, tiny inputs. */
+  check_len(w, d, 0, 5, "empty");
+  for (i = 0; i < 256; i++) {
+    d[0] = (uint8_t)i;
+    check_len(w, d, 1, 5, "one byte");
+  }
+  for (n = 2; n <= 20; n++)
+    for (kind = 0; kind < N_KINDS; kind++) {
+      fill(d, n, kind);
+      check_len(w, d, n, 5, "tiny");
+    }
+  memcpy(d, "0 1 1 0 255 17 3", 16);
+  check_len(w, d, 16, 5, "hand text");
+  CHECK_EQ_INT(mb_bz2len_compute(w, d, 4, 0, &out), MB_EINVALID);
+  CHECK_EQ_INT(mb_bz2len_compute(w, d, 4, 10, &out), MB_EINVALID);
+
+  /* Runs of every length 1..600 of one byte, alone and between others. */
+  for (n = 1; n <= 600; n += n < 20 ? 1 : 37) {
+    memset(d, 'x', n);
+    check_len(w, d, n, 5, "one run");
+    d[0] = 'a';
+    d[n] = 'b';
+    memset(d + 1, 'x', n);
+    check_len(w, d, n + 2, 5, "run between");
+  }
+
+  /* Random kinds and sizes, block size 100k and 500k. */
+  for (i = 0; i < 200; i++) {
+    kind = (int)(i % N_KINDS);
+    level = i % 3 == 0 ? 1 : 5;
+    n = (size_t)(rnd() % (i % 4 == 0 ? 700000 : i % 4 == 1 ? 40 : 6000));
+    fill(d, n, kind);
+    check_len(w, d, n, level, "generated");
+  }
+
+  /* Around the end of a block (100k: 99981 bytes after RLE1), with plain
+   * bytes, with runs of 2, 3 and 5 (RLE1 output 5 bytes per run), and with
+   * a long run across the end. */
+  for (n = 99972; n <= 99992; n++) {
+    size_t k;
+
+    fill(d, n, 0);
+    check_len(w, d, n, 1, "block end, bytes");
+    for (k = 2; k <= 6; k++) {
+      size_t j;
+
+      for (j = 0; j < n; j++)
+        d[j] = (uint8_t)((j / k) % 2 ? 'p' : 'q');
+      check_len(w, d, n, 1, "block end, runs");
+    }
+    fill(d, n + 400, 0);
+    memset(d + n - 200, 'r', 400);
+    check_len(w, d, n + 400, 1, "block end, long run");
+  }
+  /* Several blocks of runs. */
+  fill(d, 1500000, 7);
+  check_len(w, d, 1500000, 1, "blocks of runs");
+  fill(d, 1200000, 2);
+  check_len(w, d, 1200000, 5, "blocks of two values");
+
+  /* The decimal text of uniform bytes, of bits (a Markov chain), of a few
+   * values, of a constant; 1,000,000 uniform bytes as the IID test makes
+   * it (8 blocks), and sizes around the block ends. */
+  {
+    static const size_t sizes[] = {1, 2, 3, 10, 1000, 100000, 140000, 1000000};
+    size_t k;
+
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+      n = sizes[k];
+      for (kind = 0; kind < 4; kind++) {
+        for (i = 0; i < n; i++) {
+          switch (kind) {
+          case 0:
+            s[i] = (uint8_t)rnd();
+            break;
+          case 1:
+            s[i] = (uint8_t)(i && rnd() % 10 < 7 ? s[i - 1] : rnd() & 1);
+            break;
+          case 2:
+            s[i] = (uint8_t)(rnd() % 4 * 50);
+            break;
+          default:
+            s[i] = 9;
+            break;
+          }
+        }
+        check_decimal(w, d, s, n, 5, "decimal text");
+        if (n <= 140000)
+          check_decimal(w, d, s, n, 1, "decimal text, 100k blocks");
+      }
+    }
+    for (n = 0; n <= 40; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(rnd() % (n % 3 == 0 ? 2 : n % 3 == 1 ? 12 : 256));
+      check_decimal(w, d, s, n, 5, "decimal text, tiny");
+    }
+    /* Block ends at every offset within a number and at its space: a
+     * 100k block holds about 28,000 samples, a 500k block 140,000. */
+    for (n = 139990; n < 140010; n += 3) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)rnd();
+      check_decimal(w, d, s, n, 5, "decimal text, block end");
+    }
+    for (n = 27990; n < 28060; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(n % 2 ? rnd() : rnd() % 3 * 100 + 1);
+      check_decimal(w, d, s, n, 1, "decimal text, 100k block end");
+    }
+    /* Texts of every length around the 100k block's 99981 bytes, ending
+     * in a 1-, 2- or 3-digit number: the last block may hold only (the
+     * end of) the last number, with no separator. */
+    {
+      static const uint8_t last[3] = {7, 22, 222};
+      size_t t, j;
+
+      for (t = 99976; t <= 99992; t++)
+        for (j = 0; j < 3; j++) {
+          size_t r = t + 1 - (size_t)(j + 2), x = (3 * r) % 4, y = (r - 3 * x) / 4;
+
+          n = 0;
+          for (i = 0; i < x; i++)
+            s[n++] = 22;
+          for (i = 0; i < y; i++)
+            s[n++] = 222;
+          s[n++] = last[j];
+          check_decimal(w, d, s, n, 1, "decimal text, last number at the block end");
+        }
+    }
+  }
+  printf("%zu inputs compared with libbz2\n", cases);
+  mb_bz2len_free(w);
+  free(d);
+  free(s);
+  return CHECK_DONE();
+}
