@@ -62,6 +62,16 @@ static const double cost_general[MB_EST_COUNT] = {
     [MB_EST_LZ78Y] = 90,
 };
 
+/* Tasks whose working memory is large, tens of bytes per symbol on top of
+ * the shared inputs (t-Tuple/LRS's sort, MultiMMC's context trie on wide
+ * alphabets), count as heavy from this many symbols on: two of them never
+ * run at the same time, so that the peak memory is that of the largest one
+ * (two threads on 4,000,000 timing-like samples: 126 MB when the
+ * bitstring's sort met the literal MultiMMC, 98 MB apart; the tool takes
+ * 412 MB). The other tasks fill the other thread meanwhile. Below this
+ * size memory is small and the tasks run freely. */
+#define HEAVY_MIN_SYMBOLS ((size_t)1 << 19)
+
 struct task {
   enum mb_estimator est; /* MB_EST_T_TUPLE stands for t-Tuple and LRS */
   const uint8_t *s;
@@ -71,13 +81,17 @@ struct task {
   struct mb_estimate *out2; /* LRS's slot for the t-Tuple task, or NULL */
   int status;
   double cost; /* expected relative cost, for ordering */
+  int heavy;   /* see HEAVY_MIN_SYMBOLS */
+  int taken;   /* a worker has it */
 };
 
 struct pool {
   struct task *tasks;
   size_t ntasks;
-  size_t next;
+  size_t next; /* tasks before it are all taken */
+  unsigned heavy_running;
   pthread_mutex_t lock;
+  pthread_cond_t heavy_done;
 };
 
 static void run_task(struct task *t)
@@ -88,6 +102,35 @@ static void run_task(struct task *t)
     t->status = single[t->est](t->s, t->n, t->k, t->out);
 }
 
+/* The first task not taken, in order, that may start now: a heavy one only
+ * while no other heavy one runs. Waits while only heavy ones are left and
+ * one runs; returns ntasks when none is left. Called with the lock held. */
+static size_t pick_task(struct pool *p)
+{
+  for (;;) {
+    size_t i;
+    int left = 0;
+
+    for (i = p->next; i < p->ntasks; i++) {
+      if (p->tasks[i].taken)
+        continue;
+      left = 1;
+      if (!p->tasks[i].heavy || p->heavy_running == 0)
+        break;
+    }
+    if (i < p->ntasks) {
+      p->tasks[i].taken = 1;
+      p->heavy_running += (unsigned)p->tasks[i].heavy;
+      while (p->next < p->ntasks && p->tasks[p->next].taken)
+        p->next++;
+      return i;
+    }
+    if (!left)
+      return p->ntasks;
+    pthread_cond_wait(&p->heavy_done, &p->lock);
+  }
+}
+
 static void *worker(void *arg)
 {
   struct pool *p = arg;
@@ -96,11 +139,17 @@ static void *worker(void *arg)
     size_t i;
 
     pthread_mutex_lock(&p->lock);
-    i = p->next++;
+    i = pick_task(p);
     pthread_mutex_unlock(&p->lock);
     if (i >= p->ntasks)
       return NULL;
     run_task(&p->tasks[i]);
+    if (p->tasks[i].heavy) {
+      pthread_mutex_lock(&p->lock);
+      p->heavy_running--;
+      pthread_cond_broadcast(&p->heavy_done);
+      pthread_mutex_unlock(&p->lock);
+    }
   }
 }
 
@@ -126,8 +175,13 @@ static int run_tasks(struct task *tasks, size_t ntasks, int threads)
   p.tasks = tasks;
   p.ntasks = ntasks;
   p.next = 0;
+  p.heavy_running = 0;
   if (pthread_mutex_init(&p.lock, NULL) != 0)
     return MB_ESYSTEM;
+  if (pthread_cond_init(&p.heavy_done, NULL) != 0) {
+    pthread_mutex_destroy(&p.lock);
+    return MB_ESYSTEM;
+  }
   /* The calling thread is one of the workers. */
   for (i = 1; i < nthreads; i++) {
     if (pthread_create(&tid[started], NULL, worker, &p) != 0)
@@ -137,6 +191,7 @@ static int run_tasks(struct task *tasks, size_t ntasks, int threads)
   worker(&p);
   for (i = 0; i < started; i++)
     pthread_join(tid[i], NULL);
+  pthread_cond_destroy(&p.heavy_done);
   pthread_mutex_destroy(&p.lock);
   /* The first failure in task order, so the status is deterministic. */
   for (i = 0; i < ntasks; i++)
@@ -179,6 +234,8 @@ static void queue(struct task *tasks, size_t *ntasks, unsigned wanted, unsigned 
       t->out = &section[e];
     }
     t->cost = (double)n * (k == 2 ? cost_binary[e] : cost_general[e]);
+    t->heavy = n >= HEAVY_MIN_SYMBOLS &&
+               (t->est == MB_EST_T_TUPLE || (t->est == MB_EST_MULTI_MMC && k > 2));
   }
 }
 

@@ -208,6 +208,44 @@ static void test_tiny(void)
   CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 1.0);
 }
 
+/* Large enough for the memory-heavy tasks (t-Tuple/LRS, MultiMMC on the
+ * literal symbols: assess.c, HEAVY_MIN_SYMBOLS) to wait for each other:
+ * the same results on 1, 2 and 3 threads. */
+static void test_threads_heavy(void)
+{
+  static struct mb_assessment one;
+  const size_t n = 600000;
+  uint8_t *s = malloc(n);
+  struct mb_assess_options o = {0, 0, 1};
+  struct mb_error err;
+  int threads, i;
+
+  if (!s) {
+    CHECK(0 && "out of memory");
+    return;
+  }
+  random_bytes(s, n, 99, 6);
+  for (i = 0; i < (int)n; i += 7)
+    s[i] = 5; /* a little structure: longer repeats */
+  CHECK_EQ_INT(assess(s, n, 0, &o, &err), MB_OK);
+  one = a;
+  for (threads = 2; threads <= 3; threads++) {
+    o.threads = threads;
+    CHECK_EQ_INT(assess(s, n, 0, &o, &err), MB_OK);
+    for (i = 0; i < MB_EST_COUNT; i++) {
+      CHECK_EQ_INT(a.literal[i].ran, one.literal[i].ran);
+      CHECK(a.literal[i].h == one.literal[i].h && a.literal[i].p == one.literal[i].p);
+      CHECK_EQ_INT(a.bitstring[i].ran, one.bitstring[i].ran);
+      CHECK(a.bitstring[i].h == one.bitstring[i].h &&
+            a.bitstring[i].p == one.bitstring[i].p);
+    }
+    CHECK(a.h_assessed == one.h_assessed);
+  }
+  CHECK_EQ_INT(one.literal[MB_EST_MULTI_MMC].ran, 1);
+  CHECK_EQ_INT(one.bitstring[MB_EST_T_TUPLE].ran, 1);
+  free(s);
+}
+
 int main(void)
 {
   test_errors();
@@ -217,5 +255,6 @@ int main(void)
   test_bitstring_order();
   test_options();
   test_tiny();
+  test_threads_heavy();
   return CHECK_DONE();
 }
