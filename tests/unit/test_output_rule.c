@@ -48,8 +48,13 @@ static mode_t kind(const char *path)
   return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
 }
 
-/* A child that reads the FIFO to its end into path.out; returns its pid. */
-static pid_t reader(const char *fifo, const char *outpath)
+/* A child that reads `expect` bytes from the FIFO into path.out; returns
+ * its pid. It keeps the FIFO open until it has them all: the parent's
+ * probe (wait_reader) opens and closes a write end first, and a read after
+ * that close returns end-of-file, which must not end the child before the
+ * real writer comes (under load it often would: then the writer finds no
+ * reader). */
+static pid_t reader(const char *fifo, const char *outpath, size_t expect)
 {
   pid_t pid = fork();
 
@@ -57,13 +62,27 @@ static pid_t reader(const char *fifo, const char *outpath)
     char buf[4096];
     int in = open(fifo, O_RDONLY),
         out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ssize_t n;
+    size_t got = 0;
 
     alarm(20);
-    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+    if (in < 0 || out < 0)
+      _exit(1);
+    while (got < expect) {
+      ssize_t n = read(in, buf, sizeof(buf));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        _exit(1);
+      if (n == 0) { /* no writer just now: the probe left, the writer is to come */
+        usleep(1000);
+        continue;
+      }
       if (write(out, buf, (size_t)n) != n)
         _exit(1);
-    _exit(in >= 0 && out >= 0 ? 0 : 1);
+      got += (size_t)n;
+    }
+    _exit(0);
   }
   return pid;
 }
@@ -198,7 +217,7 @@ static void rule_cases(void)
                MB_ESYSTEM);
   /* a FIFO with a reader: the data arrives, the FIFO stays */
   {
-    pid_t pid = reader(at("fifo"), at("fifo.out"));
+    pid_t pid = reader(at("fifo"), at("fifo.out"), 8);
     int st = -1;
 
     CHECK(pid > 0 && wait_reader(at("fifo")) == 0);
