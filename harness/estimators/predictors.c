@@ -1427,7 +1427,7 @@ static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
       uint32_t in = v != 0, same = in & (cnt == top[i]) & (top[i] != 0);
 
       pred[i] = same ? (uint8_t)(2u | (c0 <= c1)) : pred[i];
-      top[i] = in & !same ? 0 : top[i];
+      top[i] = (in & !same) ? 0 : top[i];
       alive += top[i] != 0;
       added += v == 0;
       *c = v + ((fill | (v != 0)) << (32 * (s[a + i] & 1u)));
