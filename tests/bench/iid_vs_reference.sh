@@ -85,8 +85,8 @@ for c in $cases; do
 import random, sys
 r = random.Random(7)
 sys.stdout.buffer.write(bytes(min(15, int(r.expovariate(0.25))) for _ in range(1000000)))" >"$dir/rm.bin"
-    run "restart mebench" 's/.*restart tests \(.*\)/\1/p' "$dir/m.out" -- "$mebench" restart --matrix "$dir/rm.bin" --bits 4 --h-initial 3
-    [ -z "$ea_restart" ] || run "restart ea_restart" 's/^\(min(H_r, H_c, H_I).*\)/\1/p' "$dir/r.out" -- "$ea_restart" -v "$dir/rm.bin" 4 3
+    run "restart mebench" 's/.*restart tests \(.*\)/\1/p' "$dir/m.out" -- "$mebench" restart --matrix "$dir/rm.bin" --bits 4 --h-initial 2
+    [ -z "$ea_restart" ] || run "restart ea_restart" 's/^\(min(H_r, H_c, H_I).*\)/\1/p' "$dir/r.out" -- "$ea_restart" -v "$dir/rm.bin" 4 2
     ;;
   markov)
     python3 -c "
