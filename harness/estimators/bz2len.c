@@ -1191,18 +1191,24 @@ static inline size_t put_run(uint8_t *blk, size_t nb, unsigned ch, unsigned run)
   return nb + 5;
 }
 
+/* The block size for bzip2's level block100k (1-9) into *nmax (bytes a
+ * block holds: 100,000 x level - 19) and room for a block in w. */
+static int begin(struct mb_bz2len *w, int block100k, size_t *nmax)
+{
+  if (block100k < 1 || block100k > 9)
+    return MB_EINVALID;
+  *nmax = (size_t)100000 * (size_t)block100k - 19;
+  return ensure_block(w, *nmax + 32);
+}
+
 int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len,
                       int block100k, uint64_t *out)
 {
   size_t nmax, pos = 0;
   uint64_t total = 32 + 48 + 32; /* "BZh" + level; end magic and CRC */
   unsigned ch = 256, run = 0;
-  int status;
+  int status = begin(w, block100k, &nmax);
 
-  if (block100k < 1 || block100k > 9)
-    return MB_EINVALID;
-  nmax = (size_t)100000 * (size_t)block100k - 19;
-  status = ensure_block(w, nmax + 32);
   if (status)
     return status;
   if (!has_run4(data, len)) {
@@ -1351,12 +1357,8 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
   struct dec_tables dt;
   size_t nmax, T = 0, i, B = 0, a = 0, pa = 0;
   uint64_t total = 32 + 48 + 32;
-  int status;
+  int status = begin(w, block100k, &nmax);
 
-  if (block100k < 1 || block100k > 9)
-    return MB_EINVALID;
-  nmax = (size_t)100000 * (size_t)block100k - 19;
-  status = ensure_block(w, nmax + 32);
   if (status)
     return status;
   status = ensure_tokens(w, (nmax + 32) / 2 + 2); /* a token has 2 bytes or more */
