@@ -37,7 +37,7 @@ enum {
 
 static const struct mb_opt options[] = {
     {"alpha", 0, "A", OPT_ALPHA,
-     "health-test false-positive probability, 0 < A < 1 (default 2^-20)"},
+     "health-test false-positive probability, 1e-300 to 0.5 (default 2^-20)"},
     {"bits", 'b', "N", OPT_BITS,
      "bits per symbol, 1..8 (default: the highest bit set in the data)"},
     {"estimators", 'e', "LIST", OPT_ESTIMATORS,

@@ -7,10 +7,13 @@
  * --matrix, analyses a matrix file someone else collected. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -46,8 +49,8 @@ static const struct mb_opt options[] = {
     {"matrix", 'm', "FILE", OPT_MATRIX,
      "analyse a 1000x1000 matrix file (row i = restart i) instead of collecting"},
     {"output", 'o', "DIR", OPT_OUTPUT,
-     "where the matrices and restart.json go (default: a new directory under "
-     "the experiment's output, named <name>-restart)"},
+     "where the matrices and restart.json go, checked before any call (default: "
+     "a new <output>/<name>-restart/<UTC time>-<host> directory)"},
     {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -57,7 +60,7 @@ static void usage(FILE *out)
   fprintf(
       out,
       "Usage: mebench restart [OPTIONS] EXPERIMENT.json\n"
-      "       mebench restart --matrix FILE [--bits N] --h-initial H [--json]\n\n"
+      "       mebench restart --matrix FILE [--bits N] [--h-initial H] [--json]\n\n"
       "The restart tests of NIST SP 800-90B section 3.1.4. For every point of the\n"
       "experiment, 1,000 independent collect calls (the full collector each time),\n"
       "in the experiment's order (sequential: point by point; interleaved and\n"
@@ -68,11 +71,15 @@ static void usage(FILE *out)
       "any row or column against the cut-off for H_I at alpha = 1 - 0.99^(1/2000))\n"
       "and the validation (3.1.4.2: the non-IID estimates of the rows and of the\n"
       "columns, H_r and H_c, must reach H_I / 2); the restart-validated entropy is\n"
-      "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output.\n\n"
+      "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output.\n"
+      "Interrupted (SIGINT, SIGTERM), it keeps each point's complete rows so far as\n"
+      "DIR/pP.restart.partial.bin, says so in restart.json and exits 130.\n\n"
       "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
-  mb_cli_print_exit_codes(out);
+  mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
+                                      MB_EXIT_BIT(UNAVAILABLE) |
+                                      MB_EXIT_BIT(INTERRUPTED));
 }
 
 static json_t *result_json(const struct mb_restart_result *r)
@@ -203,6 +210,120 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static volatile sig_atomic_t stop_signal, signals_seen;
+
+/* First SIGINT or SIGTERM: the call in progress finishes, then the
+ * collection stops and keeps its complete rows. Second: the call in
+ * progress ends now (mb_sources_interrupt). Third: the default action.
+ * Only async-signal-safe calls here. */
+static void on_signal(int sig)
+{
+  static const char first[] =
+      "\nmebench: stopping: finishing the call in progress; Ctrl-C again to stop now\n";
+  static const char second[] = "\nmebench: stopping now\n";
+  ssize_t w = 0;
+
+  signals_seen++;
+  stop_signal = sig;
+  if (signals_seen == 1) {
+    w = write(STDERR_FILENO, first, sizeof(first) - 1);
+  } else if (signals_seen == 2) {
+    mb_sources_interrupt();
+    w = write(STDERR_FILENO, second, sizeof(second) - 1);
+  } else {
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+  (void)w;
+}
+
+/* Before a single call is made: outdir must be a directory (made if
+ * missing) holding none of the files this collection writes, so that a
+ * thousand calls per point are never collected only to be refused. */
+static int check_output(const char *outdir, size_t np, struct mb_error *err)
+{
+  struct stat st;
+  char path[4200];
+  size_t p;
+  int rc;
+
+  if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode))
+    return mb_error_set(err, MB_EINVALID, outdir, 0, 0, NULL,
+                        "is not a directory; --output names the directory for the "
+                        "matrices and restart.json");
+  rc = mb_fs_mkdirs(outdir, 0777, "the restart directory", err);
+  if (rc != MB_OK)
+    return rc;
+  for (p = 0; p <= np; p++) {
+    if (p < np)
+      snprintf(path, sizeof(path), "%s/p%zu.restart.bin", outdir, p);
+    else
+      snprintf(path, sizeof(path), "%s/restart.json", outdir);
+    if (lstat(path, &st) == 0)
+      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                          "already exists; choose another --output (nothing was "
+                          "collected)");
+  }
+  return MB_OK;
+}
+
+/* After an interruption: each point's complete rows as
+ * pP.restart.partial.bin (row after row, as collected) and restart.json
+ * saying so; a matrix of fewer than 1,000 rows is not analysed. */
+static int keep_partial(const struct mb_experiment *exp, const char *outdir,
+                        const uint8_t *m, const size_t *done, unsigned bits, int bytes,
+                        struct mb_error *err)
+{
+  const size_t rows = MB_RESTART_ROWS, cols = MB_RESTART_COLS;
+  json_t *doc = json_object(), *pts = json_array();
+  char path[4200], *text = NULL;
+  size_t p;
+  int rc = doc && pts ? MB_OK : MB_ENOMEM;
+
+  for (p = 0; p < exp->n_points && rc == MB_OK; p++) {
+    char name[64];
+
+    snprintf(name, sizeof(name), "p%zu.restart.partial.bin", p);
+    snprintf(path, sizeof(path), "%s/%s", outdir, name);
+    if (done[p] > 0)
+      rc = mb_fs_write_atomic(path, m + p * rows * cols, done[p] * cols, 0,
+                              "already exists; choose another --output", err);
+    if (rc == MB_OK &&
+        json_array_append_new(pts, json_pack("{s:I,s:I,s:s?}", "point", (json_int_t)p,
+                                             "rows", (json_int_t)done[p], "matrix",
+                                             done[p] ? name : NULL)) != 0)
+      rc = MB_ENOMEM;
+  }
+  if (rc == MB_OK) {
+    json_object_set_new(doc, "experiment", json_string(exp->name));
+    json_object_set_new(doc, "source", json_string(exp->source));
+    json_object_set_new(doc, "status", json_string("interrupted"));
+    json_object_set_new(doc, "kind", json_string(bytes ? "bytes" : "raw"));
+    json_object_set_new(doc, "bits_per_symbol", json_integer(bits));
+    json_object_set_new(doc, "restarts", json_integer((json_int_t)rows));
+    json_object_set_new(doc, "samples_per_restart", json_integer((json_int_t)cols));
+    json_object_set_new(doc, "points", pts);
+    pts = NULL;
+    text = json_dumps(doc, JSON_INDENT(2));
+    snprintf(path, sizeof(path), "%s/restart.json", outdir);
+    rc = text ? mb_fs_write_atomic(path, text, strlen(text), 0,
+                                   "already exists; choose another --output", err)
+              : MB_ENOMEM;
+  }
+  free(text);
+  json_decref(pts);
+  json_decref(doc);
+  if (rc == MB_ENOMEM)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  if (rc != MB_OK)
+    return rc;
+  return mb_error_set(err, MB_EINTERRUPTED, outdir, 0, 0, NULL,
+                      "interrupted by %s: the complete rows so far are kept in "
+                      "pP.restart.partial.bin and restart.json (a matrix needs %zu "
+                      "rows to be analysed)",
+                      stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", rows);
+}
+
 static int collect(const struct mb_experiment *exp, const char *outdir, int bytes,
                    double h_initial, int threads, int json, struct mb_error *err)
 {
@@ -214,19 +335,20 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
   unsigned bits = bytes ? 8 : exp->raw_bits;
   uint64_t mask = (1u << bits) - 1u;
   uint8_t *m = calloc(np * rows * cols, 1);
+  size_t *done = calloc(np ? np : 1, sizeof(*done)); /* complete rows per point */
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_restart_result *r = malloc(sizeof(*r));
   json_t *doc = json_object(), *pts = json_array();
   double t0 = now_s(), t_collect;
-  int rc;
+  int rc, tty = isatty(STDERR_FILENO);
 
   mb_collection_init(&c);
-  if (!m || !r || !doc || !pts) {
+  if (!m || !r || !doc || !pts || !done) {
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     goto out;
   }
-  rc = mb_fs_mkdirs(outdir, 0777, "the restart directory", err);
+  rc = check_output(outdir, np, err);
   if (rc == MB_OK)
     rc = mb_collector_open(exp->source, mb_experiment_collector_option(exp), &col, err);
   if (rc != MB_OK)
@@ -238,7 +360,14 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
     uint8_t *dst = m + (pt * rows + row) * cols;
     size_t j, have;
 
+    if (stop_signal)
+      break;
     rc = mb_collector_collect(col, &exp->points[pt], samples, &c, err);
+    if (rc == MB_EINTERRUPTED && stop_signal) {
+      rc = MB_OK; /* the call in progress is discarded; the rows stay */
+      mb_error_init(err);
+      break;
+    }
     if (rc != MB_OK)
       break;
     have = bytes ? c.n_bytes : c.n_timings;
@@ -250,11 +379,18 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
     }
     for (j = 0; j < cols; j++)
       dst[j] = bytes ? c.bytes[j] : (uint8_t)(c.timings[j] & mask);
+    done[pt]++;
     if (!json && (i + 1) % 100 == 0)
-      fprintf(stderr, "\rrestart: %zu of %zu calls", i + 1, rows * np);
+      fprintf(stderr, "%srestart: %zu of %zu calls", tty ? "\r" : "", i + 1, rows * np);
+    if (!json && !tty && (i + 1) % 100 == 0)
+      fprintf(stderr, "\n");
   }
-  if (!json)
+  if (!json && tty)
     fprintf(stderr, "\n");
+  if (rc == MB_OK && stop_signal) {
+    rc = keep_partial(exp, outdir, m, done, bits, bytes, err);
+    goto out;
+  }
   if (rc != MB_OK)
     goto out;
   t_collect = now_s() - t0;
@@ -320,6 +456,7 @@ out:
   mb_collection_cleanup(&c);
   json_decref(pts);
   json_decref(doc);
+  free(done);
   free(r);
   free(m);
   return rc;
@@ -409,8 +546,22 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
       rc = mb_results_create_dir(exp.output ? exp.output : "results", name, host,
                                  time(NULL), &dir, err);
     }
-    if (rc == MB_OK)
+    if (rc == MB_OK) {
+      struct sigaction sa, old_int, old_term;
+
+      stop_signal = 0;
+      signals_seen = 0;
+      mb_sources_interrupt_clear();
+      memset(&sa, 0, sizeof(sa));
+      sa.sa_handler = on_signal;
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGINT, &sa, &old_int);
+      sigaction(SIGTERM, &sa, &old_term);
       rc = collect(&exp, output ? output : dir, bytes, h_initial, threads, json, err);
+      sigaction(SIGINT, &old_int, NULL);
+      sigaction(SIGTERM, &old_term, NULL);
+      mb_sources_interrupt_clear();
+    }
     free(dir);
   }
   mb_experiment_cleanup(&exp);

@@ -124,7 +124,7 @@ static void usage(FILE *out)
   mb_opt_print(out, opts, N_OPTS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID) |
-                                      MB_EXIT_BIT(UNAVAILABLE) |
+                                      MB_EXIT_BIT(UNAVAILABLE) | MB_EXIT_BIT(MISMATCH) |
                                       MB_EXIT_BIT(INTERRUPTED));
 }
 

@@ -225,8 +225,19 @@ int main(void)
                  json_is_true(json_object_get(pt, "pass")));
     json_decref(m);
     json_decref(doc);
-    /* A second collection into the same place is refused, not overwritten. */
+    /* A second collection into the same place is refused, not overwritten,
+     * and before any call: the refusal names a file of this directory. */
     CHECK(mb_test_command(NULL, mb_cmd_restart, 6, args, &err) == MB_EEXISTS);
+    CHECK(strstr(err.text, "nothing was collected") != NULL);
+    CHECK_EQ_INT(file_size(matrix), 1000000);
+    /* An output that is a file, not a directory: invalid input, at once. */
+    {
+      const char *onto[] = {"restart", "--output", matrix, "--h-initial", "2", exp};
+
+      CHECK(mb_test_command(NULL, mb_cmd_restart, 6, onto, &err) == MB_EINVALID);
+      CHECK(strstr(err.text, "not a directory") != NULL);
+      CHECK_EQ_INT(file_size(matrix), 1000000);
+    }
   }
   mb_test_rmtree(base);
   return CHECK_DONE();
