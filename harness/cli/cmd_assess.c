@@ -364,10 +364,14 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
   }
   printf("Mean %.17g, median %.17g; seed %llu\n\n", r->mean, r->median,
          (unsigned long long)r->seed);
-  if (r->permutations_ran)
-    printf("Permutation tests (5.1): %u permutations, %u counted until every "
+  if (r->permutations_ran && r->permutations_counted < r->permutations)
+    printf("Permutation tests (5.1): %u permutations asked, %u counted: every "
            "statistic settled\n",
            r->permutations, r->permutations_counted);
+  else if (r->permutations_ran)
+    printf("Permutation tests (5.1): all %u permutations counted (a statistic "
+           "that has not settled by then fails)\n",
+           r->permutations);
   else
     printf("Permutation tests (5.1): not run; statistics of the data only\n");
   printf("  %-7s %-24s %24s %6s %6s %6s  %s\n", "section", "statistic", "value", "C0",
