@@ -197,7 +197,11 @@ static int decompose(const struct mb_rundir *rd, enum mb_metric m,
   for (i = 0; i < d.n; i++)
     if (mb_findings_round(rd, &rd->calls[d.rows[i]]) + 1 > reps)
       reps = mb_findings_round(rd, &rd->calls[d.rows[i]]) + 1;
-  if (reps >= 2) {
+  /* With one call per round (a single point) the round would be the call
+   * itself: it would take all the variance and leave nothing to the
+   * conditions or the residual. Then it is left out, and said so. */
+  mf->round_left_out = reps >= 2 && reps >= d.n;
+  if (reps >= 2 && reps < d.n) {
     d.fac[nt] = malloc(d.n * sizeof(size_t));
     if (!d.fac[nt])
       goto nomem;

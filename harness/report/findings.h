@@ -71,6 +71,7 @@ struct mb_metric_findings {
   int main_cond;        /* index in terms of the condition with the largest alone
                            share, -1: none */
   size_t cond_left_out; /* conditions missing in some calls: not used */
+  int round_left_out;   /* every call its own round (one point): no round term */
   char left_out[256];   /* their names, comma-separated (truncated) */
   /* Estimator noise (h_bytes only, from the halves): variance of a call's
    * estimate by sampling alone, mean((h1 - h2)^2) / 4, and its share of the

@@ -574,7 +574,8 @@ static void md_conclusions(FILE *f, const struct mb_rundir *rd,
       continue;
     fprintf(f, "- `%s`: the swept axes explain %s, the round %s, ",
             mb_metric_name((enum mb_metric)m), pct(mf->share_axes, p0, sizeof(p0)),
-            pct(mf->share_round, p1, sizeof(p1)));
+            mf->round_left_out ? "nothing (left out: one call per round)"
+                               : pct(mf->share_round, p1, sizeof(p1)));
     if (mf->n_cond_terms == 0)
       fputs("no recorded condition varies between calls", f);
     else
@@ -668,6 +669,11 @@ static void md_variance(FILE *f, const struct mb_rundir *rd,
               "(the residual share per residual degree of freedom): shares near that "
               "say nothing.\n\n",
               100 * mf->residual.share / (double)mf->residual.df);
+    if (mf->round_left_out)
+      fputs("The round is left out: every call is a round of its own here (one "
+            "point), so it would stand for the calls themselves and leave nothing "
+            "to the conditions or the residual.\n\n",
+            f);
     if (mf->cond_left_out)
       fprintf(f,
               "%zu condition%s left out, recorded for some calls only (calls that have "
@@ -1265,7 +1271,8 @@ static int write_json(FILE *f, const struct mb_rundir *rd, struct mb_error *err)
     o = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o,s:o}}", "metric",
                   mb_metric_name((enum mb_metric)m), "n", (json_int_t)mf->n, "variance",
                   jnum(mf->total_var), "terms", terms, "share_axes",
-                  jnum(mf->share_axes), "share_round", jnum(mf->share_round),
+                  jnum(mf->share_axes), "share_round",
+                  mf->round_left_out ? json_null() : jnum(mf->share_round),
                   "share_conditions", jnum(mf->share_cond), "residual", "df",
                   (json_int_t)mf->residual.df, "ss", jnum(mf->residual.ss), "share",
                   jnum(mf->residual.share));
