@@ -495,6 +495,30 @@ static void derived(const char *tmp)
   }
   CHECK(fd.n_effects == 6);
   mb_findings_cleanup(&fd);
+  /* One point's calls only: every call is a round of its own, so the
+   * round is left out instead of taking all the variance. */
+  {
+    struct mb_rundir_call *all = rd.calls, one[64];
+    size_t n_all = rd.n_calls, n = 0, t;
+    int rounds = 0;
+
+    for (i = 0; i < n_all && n < 64; i++)
+      if (all[i].point == 0)
+        one[n++] = all[i];
+    CHECK(n >= 3);
+    rd.calls = one;
+    rd.n_calls = n;
+    CHECK_EQ_INT(mb_findings_compute(&rd, &fd, &err), MB_OK);
+    CHECK(fd.m[MB_METRIC_H_BYTES].ok);
+    CHECK(fd.m[MB_METRIC_H_BYTES].round_left_out);
+    for (t = 0; t < fd.m[MB_METRIC_H_BYTES].n_terms; t++)
+      rounds += fd.m[MB_METRIC_H_BYTES].terms[t].group == MB_TERM_ROUND;
+    CHECK_EQ_INT(rounds, 0);
+    CHECK(fd.m[MB_METRIC_H_BYTES].residual.df > 0);
+    mb_findings_cleanup(&fd);
+    rd.calls = all;
+    rd.n_calls = n_all;
+  }
   CHECK_EQ_INT(mb_report_anomalies(&rd, &an, &na), MB_OK);
   for (i = 0, found = 0; i < na; i++)
     if (an[i].kind == MB_ANOMALY_REPS_ENTROPY && an[i].point == 0) {
