@@ -525,6 +525,16 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   }
   if (!file)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "assess: FILE is missing");
+  /* An option that would change nothing is refused, not ignored. */
+  if (!iid && (have_seed || iopt.permutations))
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "assess: --%s is for the IID track's permutations; add --iid",
+                        have_seed ? "seed" : "permutations");
+  if (iid && (opt.estimators || opt.no_bitstring))
+    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                        "assess: --%s chooses among the non-IID estimators; the IID "
+                        "track (--iid) always runs all of its tests",
+                        opt.estimators ? "estimators" : "no-bitstring");
   if (bits && raw_bits)
     return mb_error_set(
         err, MB_EUSAGE, NULL, 0, 0, NULL,

@@ -470,7 +470,7 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
   long long v;
   unsigned bits = 0;
   double h_initial = 0;
-  int json = 0, bytes = 0, threads = 0, id, rc;
+  int json = 0, bytes = 0, have_kind = 0, threads = 0, id, rc;
 
   mb_opt_init(&p, argc, argv, "restart");
   while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
@@ -492,6 +492,7 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
       json = 1;
       break;
     case OPT_KIND:
+      have_kind = 1;
       if (strcmp(p.arg, "raw") == 0)
         bytes = 0;
       else if (strcmp(p.arg, "bytes") == 0)
@@ -522,12 +523,23 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
       return id;
     }
   }
+  /* An option that would change nothing is refused, not ignored. */
   if (matrix) {
     if (file)
       return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                           "restart: --matrix analyses a file; no EXPERIMENT with it");
+    if (output || have_kind)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "restart: --%s is for a collection; --matrix only analyses "
+                          "(the results go to standard output)",
+                          output ? "output" : "kind");
     return analyse_file(matrix, bits, h_initial, threads, json, err);
   }
+  if (bits)
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "restart: --bits is for --matrix; a collection takes its width "
+        "from --kind (raw: the experiment's analysis.raw_bits; bytes: 8)");
   if (!file)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "restart: EXPERIMENT (or --matrix FILE) is missing");

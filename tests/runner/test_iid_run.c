@@ -230,6 +230,21 @@ int main(void)
     CHECK(mb_test_command(NULL, mb_cmd_restart, 6, args, &err) == MB_EEXISTS);
     CHECK(strstr(err.text, "nothing was collected") != NULL);
     CHECK_EQ_INT(file_size(matrix), 1000000);
+    /* Options that would change nothing are refused, not ignored. */
+    {
+      const char *out_with_matrix[] = {"restart", "--matrix", matrix, "--output", rdir};
+      const char *bits_with_exp[] = {"restart", "--bits", "2", exp};
+      const char *seed_without_iid[] = {"assess", "--seed", "3", matrix};
+      const char *est_with_iid[] = {"assess", "--iid", "--estimators", "lrs", matrix};
+
+      CHECK(mb_test_command(NULL, mb_cmd_restart, 5, out_with_matrix, &err) ==
+            MB_EUSAGE);
+      CHECK(mb_test_command(NULL, mb_cmd_restart, 4, bits_with_exp, &err) == MB_EUSAGE);
+      CHECK(mb_test_command(NULL, mb_cmd_assess, 4, seed_without_iid, &err) ==
+            MB_EUSAGE);
+      CHECK(strstr(err.text, "--iid") != NULL);
+      CHECK(mb_test_command(NULL, mb_cmd_assess, 5, est_with_iid, &err) == MB_EUSAGE);
+    }
     /* An output that is a file, not a directory: invalid input, at once. */
     {
       const char *onto[] = {"restart", "--output", matrix, "--h-initial", "2", exp};
