@@ -267,6 +267,15 @@ static int check_output(const char *outdir, size_t np, struct mb_error *err)
   return MB_OK;
 }
 
+/* restart.json's description of a collection, before its points. */
+static json_t *collection_doc(const struct mb_experiment *exp, int bytes, unsigned bits)
+{
+  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "experiment", exp->name, "source",
+                   exp->source, "kind", bytes ? "bytes" : "raw", "bits_per_symbol",
+                   (json_int_t)bits, "restarts", (json_int_t)MB_RESTART_ROWS,
+                   "samples_per_restart", (json_int_t)MB_RESTART_COLS);
+}
+
 /* After an interruption: each point's complete rows as
  * pP.restart.partial.bin (row after row, as collected) and restart.json
  * saying so; a matrix of fewer than 1,000 rows is not analysed. */
@@ -275,7 +284,7 @@ static int keep_partial(const struct mb_experiment *exp, const char *outdir,
                         struct mb_error *err)
 {
   const size_t rows = MB_RESTART_ROWS, cols = MB_RESTART_COLS;
-  json_t *doc = json_object(), *pts = json_array();
+  json_t *doc = collection_doc(exp, bytes, bits), *pts = json_array();
   char path[4200], *text = NULL;
   size_t p;
   int rc = doc && pts ? MB_OK : MB_ENOMEM;
@@ -295,13 +304,7 @@ static int keep_partial(const struct mb_experiment *exp, const char *outdir,
       rc = MB_ENOMEM;
   }
   if (rc == MB_OK) {
-    json_object_set_new(doc, "experiment", json_string(exp->name));
-    json_object_set_new(doc, "source", json_string(exp->source));
     json_object_set_new(doc, "status", json_string("interrupted"));
-    json_object_set_new(doc, "kind", json_string(bytes ? "bytes" : "raw"));
-    json_object_set_new(doc, "bits_per_symbol", json_integer(bits));
-    json_object_set_new(doc, "restarts", json_integer((json_int_t)rows));
-    json_object_set_new(doc, "samples_per_restart", json_integer((json_int_t)cols));
     json_object_set_new(doc, "points", pts);
     pts = NULL;
     text = json_dumps(doc, JSON_INDENT(2));
@@ -339,7 +342,7 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
   struct mb_collector *col = NULL;
   struct mb_collection c;
   struct mb_restart_result *r = malloc(sizeof(*r));
-  json_t *doc = json_object(), *pts = json_array();
+  json_t *doc = collection_doc(exp, bytes, bits), *pts = json_array();
   double t0 = now_s(), t_collect;
   int rc, tty = isatty(STDERR_FILENO);
 
@@ -380,10 +383,10 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
     for (j = 0; j < cols; j++)
       dst[j] = bytes ? c.bytes[j] : (uint8_t)(c.timings[j] & mask);
     done[pt]++;
-    if (!json && (i + 1) % 100 == 0)
-      fprintf(stderr, "%srestart: %zu of %zu calls", tty ? "\r" : "", i + 1, rows * np);
-    if (!json && !tty && (i + 1) % 100 == 0)
-      fprintf(stderr, "\n");
+    if (!json && (i + 1) % 100 == 0) /* a line each on a log, one line on a terminal */
+      fprintf(stderr,
+              tty ? "\rrestart: %zu of %zu calls" : "restart: %zu of %zu calls\n",
+              i + 1, rows * np);
   }
   if (!json && tty)
     fprintf(stderr, "\n");
@@ -428,12 +431,6 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
   if (rc == MB_OK) {
     char path[4200], *text;
 
-    json_object_set_new(doc, "experiment", json_string(exp->name));
-    json_object_set_new(doc, "source", json_string(exp->source));
-    json_object_set_new(doc, "kind", json_string(bytes ? "bytes" : "raw"));
-    json_object_set_new(doc, "bits_per_symbol", json_integer(bits));
-    json_object_set_new(doc, "restarts", json_integer((json_int_t)rows));
-    json_object_set_new(doc, "samples_per_restart", json_integer((json_int_t)cols));
     json_object_set_new(doc, "collect_s", json_real(t_collect));
     json_object_set_new(doc, "points", pts);
     pts = NULL;

@@ -248,14 +248,15 @@ static int bit_width(uint64_t x)
  * about as many as the rotations (8-bit samples: 257 distinct tokens,
  * 140,000 rotations a block): one counting pass on the first two tokens
  * moves only the 4-byte payloads, then each bucket (a couple of rotations)
- * is ordered by its full key, fetched by position where it lands. The same order as
+ * is ordered by its full key, fetched by position where it lands. The
+ * sorted pairs end in w->key and w->sa (swapped with key2, sa2). The same order as
  * sort_pairs on key[], in about half the passes over memory. 0 when it
  * does not apply (or its counts cannot be allocated): sort_pairs then. */
 static int pair_sort(struct mb_bz2len *w, size_t m, size_t nd, size_t K, uint32_t imask)
 {
   const uint32_t *tr = w->tr;
-  uint32_t *sa = w->sa, *src = w->sa2, *cnt;
-  uint64_t *key = w->key, *kpos = w->key2;
+  uint32_t *sa, *src, *cnt, *tsa;
+  uint64_t *key, *kpos, *tkey;
   size_t nb2 = nd * nd, i, b, start;
 
   if (K < 3 || 4 * nb2 < m || nb2 > 2 * m || nb2 > ((size_t)1 << 18))
@@ -271,8 +272,19 @@ static int pair_sort(struct mb_bz2len *w, size_t m, size_t nd, size_t K, uint32_
     cnt[tr[i] * nd + tr[i + 1] + 1]++;
   for (b = 1; b <= nb2; b++)
     cnt[b] += cnt[b - 1];
-  memcpy(src, sa, m * sizeof(*sa));
-  memcpy(kpos, key, m * sizeof(*key)); /* each rotation's key, by position */
+  /* The rotations by position (key[], sa[]) become the source; the
+   * sorted ones go to the other pair of arrays, which then takes their
+   * place. */
+  tsa = w->sa;
+  w->sa = w->sa2;
+  w->sa2 = tsa;
+  tkey = w->key;
+  w->key = w->key2;
+  w->key2 = tkey;
+  src = w->sa2;
+  kpos = w->key2;
+  sa = w->sa;
+  key = w->key;
   for (i = 0; i < m; i++)
     sa[cnt[tr[i] * nd + tr[i + 1]]++] = src[i];
   /* cnt[b] is now the end of bucket b */
@@ -327,8 +339,12 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
         sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
   }
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
-  if (!pair_sort(w, m, nd, K, imask))
+  if (pair_sort(w, m, nd, K, imask)) {
+    key = w->key;
+    sa = w->sa;
+  } else {
     sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
+  }
 
   /* Groups of equal keys: rank = the group's first position (needed only
    * when some group has two rotations or more: usually none). */
