@@ -57,8 +57,10 @@ struct mb_bz2len {
   uint32_t *sa, *sa2, *grank;
   uint32_t *groups; /* unsorted groups: start, length pairs */
   uint32_t *groups2;
-  uint32_t *bcnt; /* bucket counts of the first two tokens (pair_sort) */
+  uint32_t *bcnt; /* bucket counts (pair_sort, binary_sort) */
   size_t cap_bcnt;
+  uint64_t *bits; /* binary_sort's tokens, one bit each */
+  size_t cap_bits;
   int ib, packed; /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
   size_t cap_dist;
@@ -93,6 +95,7 @@ static void free_arrays(struct mb_bz2len *w)
   free(w->groups);
   free(w->groups2);
   free(w->bcnt);
+  free(w->bits);
   free(w->dval);
   free(w->dcnt);
   free(w->drank);
@@ -304,11 +307,14 @@ static int pair_sort(struct mb_bz2len *w, size_t m, size_t nd, size_t K, uint32_
  * between identical rotations in any order. The first sort key packs the
  * first K ranks of a rotation as a base-nd number (the largest K with
  * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
+static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
+                     uint32_t imask);
+
 static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
   uint64_t *key = w->key, pow = 1;
-  size_t K = 1, i, p, ng = 0, h;
+  size_t K = 1, i, p, ng = 0;
   uint32_t imask;
 
   if (nd < 2)
@@ -366,10 +372,21 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
     }
     p = q;
   }
-  /* Prefix doubling: a group equal on h tokens is sorted by the rank of the
-   * rotation h tokens on. A round that splits nothing means the rotations
-   * left are identical. */
-  for (h = K; ng > 0 && h < m; h *= 2) {
+  doubling(w, m, K, ng, imask);
+}
+
+/* Prefix doubling over the ng groups in w->groups (start, length), whose
+ * rotations are equal on their first h tokens, grank[] holding every
+ * rotation's group start: a group is sorted by the rank of the rotation h
+ * tokens on. A round that splits nothing means the rotations left are
+ * identical. */
+static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng, uint32_t imask)
+{
+  uint32_t *sa = w->sa, *grank = w->grank;
+  uint64_t *key = w->key;
+  size_t i, p;
+
+  for (; ng > 0 && h < m; h *= 2) {
     size_t g, ng2 = 0, split = 0;
 
     for (g = 0; g < ng; g++) {
@@ -413,6 +430,192 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
     }
     ng = ng2;
   }
+}
+
+/* The first 64 tokens of the linear sequence at position i, one bit
+ * each, from the bit string bw (first token in the top bit). */
+static inline uint64_t bits_at(const uint64_t *bw, size_t i)
+{
+  size_t k = i >> 6;
+  unsigned s = (unsigned)(i & 63);
+
+  return s ? (bw[k] << s) | (bw[k + 1] >> (64 - s)) : bw[k];
+}
+
+/* The cyclic suffix array into w->sa (as cyclic_sort leaves it) when the
+ * tokens take two values except the last one, tr[m-1], which occurs once
+ * (binary samples: "0 ", "1 " and the wrap token). 0 when that is not the
+ * case (cyclic_sort then).
+ *
+ * As the last token occurs once, the rotations order as the suffixes of
+ * the linear sequence ending with it, a sentinel S that decides every
+ * comparison it takes part in. Each regular token becomes one bit (0 for
+ * the smaller), 64 to a key; S becomes 0 then 1s when it ranks between the
+ * two values, 1s when above both, 0s when below. Keys that differ order
+ * their suffixes truly (the padding after S only compares where S already
+ * decided the same way). Equal keys have equal regular tokens, except that
+ * a suffix reaching S within its key (position m-64 or later) may join a
+ * group of others: it is then truly above them (S ranks above the token
+ * its encoding ties with; below for the low S), and of two such suffixes
+ * the one reaching S first is the higher (lower). Those are split off, and
+ * groups left are refined by prefix doubling, which never reaches past S. */
+static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  const uint32_t *tr = w->tr;
+  uint32_t *sa, *cnt, rw, hi, imask;
+  uint64_t *bw, *key = w->key, pad;
+  size_t nw, i, b, start, nb, ng = 0, p;
+  int d, cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
+
+  if (m < 2 || nd < 2 || nd > 3)
+    return 0;
+  rw = tr[m - 1];
+  if (w->dt[rw].cnt != 1)
+    return 0;
+  /* regular ranks: {0, .., nd-1} without rw; hi the higher when two */
+  hi = nd == 3 ? (rw == 2 ? 1 : 2) : UINT32_MAX;
+  cls = rw == 0 ? -1 : rw == nd - 1 ? 1 : 0;
+  nw = m / 64 + 3;
+  if (nw > w->cap_bits) {
+    if (grow((void **)&w->bits, nw, sizeof(*w->bits)))
+      return 0;
+    w->cap_bits = nw;
+  }
+  bw = w->bits;
+  for (i = 0; i + 1 < m; i += 64) {
+    size_t e = i + 64 < m - 1 ? i + 64 : m - 1, j;
+    uint64_t x = 0;
+
+    for (j = i; j < e; j++)
+      x = (x << 1) | (tr[j] == hi);
+    bw[i >> 6] = x << (64 - (e - i));
+  }
+  /* S at m-1, then padding to the end of the last word read */
+  pad = cls < 0 ? 0 : ~0ull;
+  for (i = (m - 1) >> 6; i < nw; i++) {
+    size_t lo = i << 6;
+    uint64_t keep;
+
+    if (lo >= m - 1) {
+      bw[i] = pad;
+      continue;
+    }
+    keep = ~0ull << (64 - (m - 1 - lo)); /* the regular tokens' bits */
+    bw[i] = (bw[i] & keep) | (pad & ~keep);
+  }
+  if (cls == 0) /* S itself is a 0 */
+    bw[(m - 1) >> 6] &= ~(1ull << (63 - ((m - 1) & 63)));
+
+  /* MSD: a counting pass on the first d bits, then each bucket by its
+   * whole key. */
+  d = bit_width(m) - 1;
+  d = d < 4 ? 4 : d > 16 ? 16 : d;
+  nb = (size_t)1 << d;
+  if (nb + 1 > w->cap_bcnt) {
+    if (grow((void **)&w->bcnt, nb + 1, sizeof(*w->bcnt)))
+      return 0;
+    w->cap_bcnt = nb + 1;
+  }
+  cnt = w->bcnt;
+  memset(cnt, 0, (nb + 1) * sizeof(*cnt));
+  for (i = 0; i < m; i++)
+    cnt[(bits_at(bw, i) >> (64 - d)) + 1]++;
+  for (b = 1; b <= nb; b++)
+    cnt[b] += cnt[b - 1];
+  w->ib = bit_width(m);
+  w->packed = w->ib + 2 <= 32;
+  imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
+  sa = w->sa;
+  if (w->packed) {
+    uint32_t prev = tr[m - 1];
+
+    for (i = 0; i < m; i++) {
+      sa[cnt[bits_at(bw, i) >> (64 - d)]++] = (uint32_t)i | prev << w->ib;
+      prev = tr[i];
+    }
+  } else {
+    for (i = 0; i < m; i++)
+      sa[cnt[bits_at(bw, i) >> (64 - d)]++] = (uint32_t)i;
+  }
+  /* cnt[b] is now the end of bucket b */
+  for (start = 0, b = 0; b < nb; b++) {
+    size_t e = cnt[b], n = e - start;
+
+    if (n > 1) {
+      for (p = start; p < e; p++)
+        key[p] = bits_at(bw, sa[p] & imask);
+      if (n <= 32)
+        insertion(key + start, sa + start, n);
+      else
+        sort_pairs(key + start, sa + start, w->key2 + start, w->sa2 + start, n, 64 - d,
+                   0);
+      for (p = start + 1; p < e; p++)
+        ties |= key[p] == key[p - 1];
+    }
+    start = e;
+  }
+  if (!ties)
+    return 1;
+
+  /* Equal keys: split off the suffixes that reach S, rank the rest by
+   * group, refine. */
+  for (p = 0; p < m; p++)
+    key[p] = bits_at(bw, sa[p] & imask);
+  for (p = 0; p < m;) {
+    size_t q = p + 1, r, ns = 0, lo, hi_end;
+
+    while (q < m && key[q] == key[p])
+      q++;
+    if (q - p > 1) {
+      /* suffixes reaching S to the group's end (or start), in the order
+       * of their positions: the scratch sa2 holds them meanwhile */
+      size_t k = p;
+
+      for (r = p; r < q; r++) {
+        uint32_t x = sa[r];
+
+        if ((x & imask) + 64 >= m)
+          w->sa2[ns++] = x;
+        else
+          sa[k++] = x;
+      }
+      if (ns > 1) /* by position; stable enough: positions are distinct */
+        for (r = 1; r < ns; r++) {
+          uint32_t x = w->sa2[r];
+          size_t j = r;
+
+          for (; j > 0 && (w->sa2[j - 1] & imask) > (x & imask); j--)
+            w->sa2[j] = w->sa2[j - 1];
+          w->sa2[j] = x;
+        }
+      if (cls < 0) { /* below the others, the later position lower */
+        memmove(sa + p + ns, sa + p, (k - p) * sizeof(*sa));
+        for (r = 0; r < ns; r++)
+          sa[p + r] = w->sa2[ns - 1 - r];
+        lo = p + ns;
+        hi_end = q;
+      } else { /* above the others, the later position higher */
+        for (r = 0; r < ns; r++)
+          sa[k + r] = w->sa2[r];
+        lo = p;
+        hi_end = k;
+      }
+      for (r = p; r < q; r++)
+        w->grank[sa[r] & imask] = (uint32_t)r;
+      if (hi_end - lo > 1) {
+        for (r = lo; r < hi_end; r++)
+          w->grank[sa[r] & imask] = (uint32_t)lo;
+        w->groups[2 * ng] = (uint32_t)lo;
+        w->groups[2 * ng + 1] = (uint32_t)(hi_end - lo);
+        ng++;
+      }
+    } else {
+      w->grank[sa[p] & imask] = (uint32_t)p;
+    }
+    p = q;
+  }
+  doubling(w, m, 64, ng, imask);
+  return 1;
 }
 
 /* ----------------------------------------------------------- tokens */
@@ -642,7 +845,8 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
   uint32_t *pstart = NULL;
   int status = MB_OK;
 
-  cyclic_sort(w, m, nd);
+  if (!binary_sort(w, m, nd))
+    cyclic_sort(w, m, nd);
 
   /* Partial tokens: every suffix of every distinct token, in string order;
    * bucket starts from their counts. */

@@ -4,7 +4,8 @@
  * length (RLE1, also across block ends), periodic and constant data, tiny
  * inputs, inputs around the block size, several blocks, and the decimal
  * text of the IID compression statistic, also as mb_bz2len_decimal computes
- * it from the samples. */
+ * it from the samples (also of two-valued samples, in every shape that
+ * bz2len.c's one-bit-a-token sort meets). */
 #include <bzlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,76 @@ int main(void)
           s[n++] = last[j];
           check_decimal(w, d, s, n, 1, "decimal text, last number at the block end");
         }
+    }
+  }
+  /* Two-valued samples (bz2len.c's binary sort: one bit a token, the wrap
+   * token a sentinel below, between or above the two): every length up to
+   * 300, then random lengths; fair, biased (long runs: equal 64-token keys,
+   * refined by doubling), alternating, period 3, constant; values whose
+   * tokens differ in length ({5, 123}: the blocks end at every offset of a
+   * token) and values whose wrap token is one of them ({1, 11}). */
+  {
+    static const uint8_t pairs[][2] = {{0, 1}, {1, 0}, {5, 123}, {1, 11}, {200, 7}};
+    size_t k, kinds = 8, t;
+
+    for (t = 0; t < 1200; t++) {
+      size_t j;
+
+      n = t < 600 ? t / 2 + 1 : (size_t)(rnd() % (t % 5 == 0 ? 60000 : 3000)) + 1;
+      kind = (int)(t % kinds);
+      k = (t / kinds) % (sizeof(pairs) / sizeof(pairs[0]));
+      for (j = 0; j < n; j++) {
+        unsigned b;
+
+        switch (kind) {
+        case 0: /* fair */
+          b = (unsigned)(rnd() & 1);
+          break;
+        case 1: /* mostly 1 */
+          b = rnd() % 64 != 0;
+          break;
+        case 2: /* mostly 0 */
+          b = rnd() % 300 == 0;
+          break;
+        case 3: /* alternating */
+          b = (unsigned)(j & 1);
+          break;
+        case 4: /* period 3 */
+          b = j % 3 == 2;
+          break;
+        case 5: /* constant */
+          b = (unsigned)(t / kinds) & 1;
+          break;
+        case 6: /* runs of 60..70 (keys equal but for one bit) */
+          b = (unsigned)(j / (60 + t % 11)) & 1;
+          break;
+        default: /* a Markov chain */
+          b = j && rnd() % 10 < 8 ? s[j - 1] == pairs[k][1] : (unsigned)(rnd() & 1);
+          break;
+        }
+        s[j] = pairs[k][b];
+      }
+      check_decimal(w, d, s, n, t % 3 == 0 ? 1 : 5, "two values");
+    }
+    /* Around a 100k block's end (99981 bytes: about 50,000 bits, or
+     * 25,000 samples of 5 and 123), and several blocks. */
+    for (n = 49985; n <= 49996; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(rnd() & 1);
+      check_decimal(w, d, s, n, 1, "two values, block end");
+    }
+    for (n = 24990; n <= 25010; n++) {
+      for (i = 0; i < n; i++)
+        s[i] = rnd() % 3 ? 5 : 123;
+      check_decimal(w, d, s, n, 1, "two values, 2 and 4 bytes, block end");
+    }
+    for (k = 0; k < 4; k++) {
+      n = 400000 + (size_t)(rnd() % 100000);
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)(k < 2    ? rnd() & 1
+                         : k == 2 ? i % 2
+                                  : (size_t)(rnd() % 40 != 0));
+      check_decimal(w, d, s, n, k % 2 ? 1 : 5, "two values, several blocks");
     }
   }
   printf("%zu inputs compared with libbz2\n", cases);
