@@ -236,15 +236,60 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
   }
 }
 
-static int bit_width(uint64_t x)
+/* sort_pairs without payloads: n keys, all < 2^bits in the bits that
+ * differ, sorted by their whole value; ends in t when to_t, else in k. */
+static void sort_u64(uint64_t *k, uint64_t *t, size_t n, int bits, int to_t)
 {
-  int b = 0;
+  uint32_t cnt[257];
+  size_t i, j;
 
-  while (x) {
-    b++;
-    x >>= 1;
+  while (n > 32 && bits > 0) {
+    int d = 8, shift = bits - d < 0 ? 0 : bits - d;
+    size_t start = 0, b;
+    uint64_t dmask = ((uint64_t)1 << (bits - shift)) - 1;
+    size_t nbk = (size_t)dmask + 1;
+
+    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
+    for (i = 0; i < n; i++)
+      cnt[((k[i] >> shift) & dmask) + 1]++;
+    for (b = 1; b <= nbk; b++) {
+      if (cnt[b] == n)
+        break;
+      cnt[b] += cnt[b - 1];
+    }
+    if (b <= nbk) { /* one digit value: next digit */
+      bits = shift;
+      continue;
+    }
+    for (i = 0; i < n; i++)
+      t[cnt[(k[i] >> shift) & dmask]++] = k[i];
+    for (b = 0; b < nbk; b++) {
+      size_t e = cnt[b];
+
+      if (e - start == 1) {
+        if (!to_t)
+          k[start] = t[start];
+      } else if (e - start > 1) {
+        sort_u64(t + start, k + start, e - start, shift, !to_t);
+      }
+      start = e;
+    }
+    return;
   }
-  return b;
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+
+    for (j = i; j > 0 && k[j - 1] > x; j--)
+      k[j] = k[j - 1];
+    k[j] = x;
+  }
+  if (to_t)
+    memcpy(t, k, n * sizeof(*k));
+}
+
+static inline int bit_width(uint64_t x)
+{
+  return x ? 64 - __builtin_clzll(x) : 0;
 }
 
 /* The first sort of cyclic_sort when the pairs of leading tokens are
@@ -462,10 +507,10 @@ static inline uint64_t bits_at(const uint64_t *bw, size_t i)
 static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   const uint32_t *tr = w->tr;
-  uint32_t *sa, *cnt, rw, hi, imask;
-  uint64_t *bw, *key = w->key, pad;
-  size_t nw, i, b, start, nb, ng = 0, p;
-  int d, cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
+  uint32_t *sa = w->sa, rw, hi, imask, cnt1[257], cnt2[257];
+  uint64_t *bw, *key = w->key, pad, pmask;
+  size_t nw, i, b, start, ng = 0, p;
+  int d, d1, d2, cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
 
   if (m < 2 || nd < 2 || nd > 3)
     return 0;
@@ -506,53 +551,114 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
   if (cls == 0) /* S itself is a 0 */
     bw[(m - 1) >> 6] &= ~(1ull << (63 - ((m - 1) & 63)));
 
-  /* MSD: a counting pass on the first d bits, then each bucket by its
-   * whole key. */
-  d = bit_width(m) - 1;
-  d = d < 4 ? 4 : d > 16 ? 16 : d;
-  nb = (size_t)1 << d;
-  if (nb + 1 > w->cap_bcnt) {
-    if (grow((void **)&w->bcnt, nb + 1, sizeof(*w->bcnt)))
-      return 0;
-    w->cap_bcnt = nb + 1;
-  }
-  cnt = w->bcnt;
-  memset(cnt, 0, (nb + 1) * sizeof(*cnt));
-  for (i = 0; i < m; i++)
-    cnt[(bits_at(bw, i) >> (64 - d)) + 1]++;
-  for (b = 1; b <= nb; b++)
-    cnt[b] += cnt[b - 1];
+  /* Each suffix's key with its position in the low ib bits (the key's
+   * top 64 - ib bits above them), sorted as plain numbers: two counting
+   * passes on the first d1 and the next d2 bits (each into at most 256
+   * buckets, which keeps the writes near each other); buckets of more
+   * than 32 by radix, the rest by one pass of insertion over the whole
+   * (each moves only within its bucket). Neighbours equal on the top bits
+   * are then ordered by their whole keys. */
   w->ib = bit_width(m);
   w->packed = w->ib + 2 <= 32;
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
-  sa = w->sa;
-  if (w->packed) {
-    uint32_t prev = tr[m - 1];
+  pmask = ((uint64_t)1 << w->ib) - 1;
+  d = bit_width(m) - 1;
+  d = d < 4 ? 4 : d > 16 ? 16 : d;
+  d1 = d / 2;
+  d2 = d - d1;
+  memset(cnt1, 0, sizeof(cnt1));
+  for (i = 0; i < m; i++) {
+    uint64_t v = (bits_at(bw, i) & ~pmask) | i;
 
-    for (i = 0; i < m; i++) {
-      sa[cnt[bits_at(bw, i) >> (64 - d)]++] = (uint32_t)i | prev << w->ib;
-      prev = tr[i];
-    }
-  } else {
-    for (i = 0; i < m; i++)
-      sa[cnt[bits_at(bw, i) >> (64 - d)]++] = (uint32_t)i;
+    key[i] = v;
+    cnt1[(v >> (64 - d1)) + 1]++;
   }
-  /* cnt[b] is now the end of bucket b */
-  for (start = 0, b = 0; b < nb; b++) {
-    size_t e = cnt[b], n = e - start;
+  for (b = 1; b <= ((size_t)1 << d1); b++)
+    cnt1[b] += cnt1[b - 1];
+  for (i = 0; i < m; i++) {
+    uint64_t v = key[i];
 
-    if (n > 1) {
-      for (p = start; p < e; p++)
-        key[p] = bits_at(bw, sa[p] & imask);
-      if (n <= 32)
-        insertion(key + start, sa + start, n);
-      else
-        sort_pairs(key + start, sa + start, w->key2 + start, w->sa2 + start, n, 64 - d,
-                   0);
-      for (p = start + 1; p < e; p++)
-        ties |= key[p] == key[p - 1];
+    w->key2[cnt1[v >> (64 - d1)]++] = v;
+  }
+  /* cnt1[b] is now the end of bucket b: each by the next d2 bits, back
+   * into key */
+  for (start = 0, b = 0; b < ((size_t)1 << d1); b++) {
+    size_t e = cnt1[b], b2, s2;
+    const uint64_t *src = w->key2;
+
+    if (e - start <= 1) {
+      if (e > start)
+        key[start] = src[start];
+      start = e;
+      continue;
+    }
+    memset(cnt2, 0, sizeof(cnt2));
+    for (i = start; i < e; i++)
+      cnt2[((src[i] >> (64 - d)) & (((size_t)1 << d2) - 1)) + 1]++;
+    cnt2[0] = (uint32_t)start;
+    for (b2 = 1; b2 <= ((size_t)1 << d2); b2++)
+      cnt2[b2] += cnt2[b2 - 1];
+    for (i = start; i < e; i++) {
+      uint64_t v = src[i];
+
+      key[cnt2[(v >> (64 - d)) & (((size_t)1 << d2) - 1)]++] = v;
+    }
+    for (s2 = start, b2 = 0; b2 < ((size_t)1 << d2); b2++) {
+      if (cnt2[b2] - s2 > 32)
+        sort_u64(key + s2, w->key2 + s2, cnt2[b2] - s2, 64 - d, 0);
+      s2 = cnt2[b2];
     }
     start = e;
+  }
+  for (p = 1; p < m; p++) {
+    uint64_t x = key[p];
+    size_t j = p;
+
+    for (; j > 0 && key[j - 1] > x; j--)
+      key[j] = key[j - 1];
+    key[j] = x;
+  }
+  for (p = 1; p < m; p++) {
+    size_t q;
+
+    if ((key[p] ^ key[p - 1]) > pmask)
+      continue;
+    /* key[p - 1 .. q - 1] equal on the top bits: by whole keys */
+    for (q = p + 1; q < m && (key[q] ^ key[p - 1]) <= pmask; q++)
+      ;
+    for (i = p - 1; i < q; i++) {
+      w->key2[i] = bits_at(bw, key[i] & pmask);
+      sa[i] = (uint32_t)(key[i] & pmask);
+    }
+    insertion(w->key2 + p - 1, sa + p - 1, q - p + 1);
+    for (i = p - 1; i < q; i++) {
+      key[i] = sa[i];
+      if (i >= p)
+        ties |= w->key2[i] == w->key2[i - 1];
+    }
+    p = q;
+  }
+  /* the positions, with the preceding token's rank above them */
+  if (w->packed) {
+    /* the rank from the bit (the bits are in cache, tr[] is not) */
+    uint32_t rk[2], lo = rw == 0 ? 1 : 0;
+
+    rk[0] = lo << w->ib;
+    rk[1] = (nd == 3 ? hi : lo) << w->ib;
+    for (p = 0; p < m; p++) {
+      size_t x = (size_t)(key[p] & pmask);
+
+      if (x) {
+        size_t y = x - 1;
+
+        sa[p] = (uint32_t)x | rk[(bw[y >> 6] >> (63 - (y & 63))) & 1];
+      } else {
+        sa[p] = rw << w->ib;
+      }
+    }
+  } else {
+    for (p = 0; p < m; p++)
+      sa[p] = (uint32_t)(key[p] & pmask);
   }
   if (!ties)
     return 1;
@@ -1088,10 +1194,31 @@ static inline void emit(struct emitter *e, unsigned v)
   e->n++;
 }
 
+static inline int popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* A run of z > 0 zeros in bijective base 2: RUNA = 1, RUNB = 2, least
- * significant first. */
+ * significant first; that is the bits of z + 1 below its top one, least
+ * significant first, RUNA for a 0. Within a group of 50 only the counts
+ * matter. */
 static inline void emit_zeros(struct emitter *e, size_t z)
 {
+  unsigned k = (unsigned)bit_width(z + 1) - 1;
+
+  if (e->hg && e->fill + k < G_SIZE) {
+    unsigned b = (unsigned)popcount64(z + 1) - 1;
+
+    e->hg[RUNA] = (uint16_t)(e->hg[RUNA] + (k - b));
+    e->hg[RUNB] = (uint16_t)(e->hg[RUNB] + b);
+    e->fill += k;
+    e->n += k;
+    return;
+  }
   z--;
   for (;;) {
     emit(e, (z & 1) ? RUNB : RUNA);
@@ -1101,35 +1228,52 @@ static inline void emit_zeros(struct emitter *e, size_t z)
   }
 }
 
-/* Move-to-front over at most 16 symbols, the list packed in the nibbles
- * of one word (position k in nibble k; unused nibbles hold 15, which is
- * then no symbol). */
+/* How many bytes from L[i] on equal it (L[nb] differs from L[nb - 1]). */
+static inline size_t run_at(const uint8_t *L, size_t i)
+{
+  uint64_t c = 0x0101010101010101ull * L[i];
+  size_t r = 0;
+
+  for (;;) {
+    uint64_t x = load_le64(L + i + r) ^ c;
+
+    if (x)
+      return r + (size_t)(__builtin_ctzll(x) >> 3);
+    r += 8;
+  }
+}
+
+/* Move-to-front over at most 16 symbols, run by run of L (a run's first
+ * byte moves its symbol to the front, the rest are zeros), the list packed
+ * in the nibbles of one word (position k in nibble k; unused nibbles hold
+ * 15, which is then no symbol). L[nb] must differ from L[nb - 1]. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
                       const uint8_t *seq, int n_in_use)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
   uint64_t lst = 0;
-  size_t i, z_pend = 0;
+  size_t i = 0, z_pend = 0;
   int k;
 
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
-  for (i = 0; i < nb; i++) {
+  while (i < nb) {
+    size_t r = run_at(L, i);
     uint64_t s = seq[L[i]], x = lst ^ (s * ones), z = (x - ones) & ~x & highs;
     unsigned j = (unsigned)__builtin_ctzll(z) >> 2;
     uint64_t below;
 
-    if (j == 0) {
-      z_pend++;
+    i += r;
+    if (j == 0) { /* only the first run can be the front symbol */
+      z_pend += r;
       continue;
     }
-    if (z_pend) {
+    if (z_pend)
       emit_zeros(e, z_pend);
-      z_pend = 0;
-    }
     below = (1ull << (4 * j)) - 1;
     lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
     emit(e, j + 1);
+    z_pend = r - 1;
   }
   if (z_pend)
     emit_zeros(e, z_pend);
@@ -1206,10 +1350,12 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   {
     struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
 
-    if (n_in_use <= 16)
+    if (n_in_use <= 16) {
+      w->L[nb] = (uint8_t)~w->L[nb - 1];
       mtf_small(&e, w->L, nb, seq, n_in_use);
-    else
+    } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
+    }
     emit(&e, (unsigned)n_in_use + 1);
     n_mtf = e.n;
     if (use_hist)
