@@ -23,10 +23,12 @@ static const struct mb_opt options[] = {
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
+#define USAGE "mebench export [OPTIONS] RESULTS_DIR DIR"
+
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: mebench export [OPTIONS] RESULTS_DIR DIR\n\n"
+          "Usage: " USAGE "\n\n"
           "Write, for every recorded call of the run, two files into DIR (created\n"
           "if missing), one sample per byte as NIST's SP 800-90B tools read them:\n"
           "  pP-rR.bytes.bin   the call's extracted bytes (8 bits each)\n"
@@ -175,11 +177,11 @@ int mb_cmd_export(int argc, char **argv, struct mb_error *err)
       return id;
     }
   }
-  if (!dir || !outdir) {
-    usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "export: RESULTS_DIR and DIR are required");
-  }
+  if (!dir || !outdir)
+    return mb_cli_missing(err, "export",
+                          !dir ? "RESULTS_DIR (the run) and DIR (where the files go)"
+                               : "DIR (the folder to write the sample files into)",
+                          USAGE);
   rc = mb_rundir_load(dir, &rd, err);
   if (rc == MB_OK)
     rc = export_run(&rd, outdir,

@@ -538,8 +538,8 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
         "restart: --bits is for --matrix; a collection takes its width "
         "from --kind (raw: the experiment's analysis.raw_bits; bytes: 8)");
   if (!file)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "restart: EXPERIMENT (or --matrix FILE) is missing");
+    return mb_cli_missing(err, "restart", "EXPERIMENT.json (or --matrix FILE)",
+                          "mebench restart [OPTIONS] EXPERIMENT.json");
   rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {
     char *dir = NULL;
