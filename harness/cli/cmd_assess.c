@@ -82,7 +82,9 @@ static void usage(FILE *out)
       "printed; --seed repeats a result exactly, whatever --threads), the\n"
       "chi-square independence and goodness-of-fit tests, the longest-repeated-\n"
       "substring test, and the Most Common Value estimate on the samples and their\n"
-      "bitstring. h_assessed applies only when every test passes (\"iid\": true).\n\n"
+      "bitstring. h_assessed applies only when every test passes (\"iid\": true).\n"
+      "The IID verdict is a result, not an error: exit 0 either way; gate on\n"
+      "\"iid\" in --json.\n\n"
       "Both print the health-test cut-offs (section 4.4) that follow from\n"
       "h_assessed at the false-positive probability --alpha.\n\n"
       "Options:\n");
