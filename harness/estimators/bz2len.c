@@ -1254,6 +1254,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
   uint64_t lst = 0;
   size_t i = 0, z_pend = 0;
   int k;
+  struct emitter le = *e; /* a local copy stays in registers */
 
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
@@ -1269,14 +1270,15 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
       continue;
     }
     if (z_pend)
-      emit_zeros(e, z_pend);
+      emit_zeros(&le, z_pend);
     below = (1ull << (4 * j)) - 1;
     lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
-    emit(e, j + 1);
+    emit(&le, j + 1);
     z_pend = r - 1;
   }
   if (z_pend)
-    emit_zeros(e, z_pend);
+    emit_zeros(&le, z_pend);
+  *e = le;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
