@@ -287,6 +287,14 @@ static void sort_u64(uint64_t *k, uint64_t *t, size_t n, int bits, int to_t)
     memcpy(t, k, n * sizeof(*k));
 }
 
+static inline int popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
 static inline int bit_width(uint64_t x)
 {
   return x ? 64 - __builtin_clzll(x) : 0;
@@ -487,92 +495,30 @@ static inline uint64_t bits_at(const uint64_t *bw, size_t i)
   return s ? (bw[k] << s) | (bw[k + 1] >> (64 - s)) : bw[k];
 }
 
-/* The cyclic suffix array into w->sa (as cyclic_sort leaves it) when the
- * tokens take two values except the last one, tr[m-1], which occurs once
- * (binary samples: "0 ", "1 " and the wrap token). 0 when that is not the
- * case (cyclic_sort then).
- *
- * As the last token occurs once, the rotations order as the suffixes of
- * the linear sequence ending with it, a sentinel S that decides every
- * comparison it takes part in. Each regular token becomes one bit (0 for
- * the smaller), 64 to a key; S becomes 0 then 1s when it ranks between the
- * two values, 1s when above both, 0s when below. Keys that differ order
- * their suffixes truly (the padding after S only compares where S already
- * decided the same way). Equal keys have equal regular tokens, except that
- * a suffix reaching S within its key (position m-64 or later) may join a
- * group of others: it is then truly above them (S ranks above the token
- * its encoding ties with; below for the low S), and of two such suffixes
- * the one reaching S first is the higher (lower). Those are split off, and
- * groups left are refined by prefix doubling, which never reaches past S. */
-static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
+/* Sorts the m packed keys in w->key (a suffix's first 64 tokens with its
+ * position in the bits of pmask; w->bits holds the tokens) by suffix:
+ * two counting passes on the first d1 and the next d2 bits (each into at
+ * most 256 buckets, which keeps the writes near each other); buckets of
+ * more than 32 by radix, the rest by one pass of insertion over the whole
+ * (each moves only within its bucket). Neighbours equal on the top bits
+ * are then ordered by their whole keys. Afterwards w->key[p] & pmask is
+ * the position at rank p. Returns whether two whole keys are equal (the
+ * order of those is not settled). w->key2 and w->sa are scratch. */
+static int sort_keys(struct mb_bz2len *w, size_t m, uint64_t pmask)
 {
-  const uint32_t *tr = w->tr;
-  uint32_t *sa = w->sa, rw, hi, imask, cnt1[257], cnt2[257];
-  uint64_t *bw, *key = w->key, pad, pmask;
-  size_t nw, i, b, start, ng = 0, p;
-  int d, d1, d2, cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
+  const uint64_t *bw = w->bits;
+  uint64_t *key = w->key;
+  uint32_t *sa = w->sa, cnt1[257], cnt2[257];
+  size_t i, b, start, p;
+  int d, d1, d2, ties = 0;
 
-  if (m < 2 || nd < 2 || nd > 3)
-    return 0;
-  rw = tr[m - 1];
-  if (w->dt[rw].cnt != 1)
-    return 0;
-  /* regular ranks: {0, .., nd-1} without rw; hi the higher when two */
-  hi = nd == 3 ? (rw == 2 ? 1 : 2) : UINT32_MAX;
-  cls = rw == 0 ? -1 : rw == nd - 1 ? 1 : 0;
-  nw = m / 64 + 3;
-  if (nw > w->cap_bits) {
-    if (grow((void **)&w->bits, nw, sizeof(*w->bits)))
-      return 0;
-    w->cap_bits = nw;
-  }
-  bw = w->bits;
-  for (i = 0; i + 1 < m; i += 64) {
-    size_t e = i + 64 < m - 1 ? i + 64 : m - 1, j;
-    uint64_t x = 0;
-
-    for (j = i; j < e; j++)
-      x = (x << 1) | (tr[j] == hi);
-    bw[i >> 6] = x << (64 - (e - i));
-  }
-  /* S at m-1, then padding to the end of the last word read */
-  pad = cls < 0 ? 0 : ~0ull;
-  for (i = (m - 1) >> 6; i < nw; i++) {
-    size_t lo = i << 6;
-    uint64_t keep;
-
-    if (lo >= m - 1) {
-      bw[i] = pad;
-      continue;
-    }
-    keep = ~0ull << (64 - (m - 1 - lo)); /* the regular tokens' bits */
-    bw[i] = (bw[i] & keep) | (pad & ~keep);
-  }
-  if (cls == 0) /* S itself is a 0 */
-    bw[(m - 1) >> 6] &= ~(1ull << (63 - ((m - 1) & 63)));
-
-  /* Each suffix's key with its position in the low ib bits (the key's
-   * top 64 - ib bits above them), sorted as plain numbers: two counting
-   * passes on the first d1 and the next d2 bits (each into at most 256
-   * buckets, which keeps the writes near each other); buckets of more
-   * than 32 by radix, the rest by one pass of insertion over the whole
-   * (each moves only within its bucket). Neighbours equal on the top bits
-   * are then ordered by their whole keys. */
-  w->ib = bit_width(m);
-  w->packed = w->ib + 2 <= 32;
-  imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
-  pmask = ((uint64_t)1 << w->ib) - 1;
   d = bit_width(m) - 1;
   d = d < 4 ? 4 : d > 16 ? 16 : d;
   d1 = d / 2;
   d2 = d - d1;
   memset(cnt1, 0, sizeof(cnt1));
-  for (i = 0; i < m; i++) {
-    uint64_t v = (bits_at(bw, i) & ~pmask) | i;
-
-    key[i] = v;
-    cnt1[(v >> (64 - d1)) + 1]++;
-  }
+  for (i = 0; i < m; i++)
+    cnt1[(key[i] >> (64 - d1)) + 1]++;
   for (b = 1; b <= ((size_t)1 << d1); b++)
     cnt1[b] += cnt1[b - 1];
   for (i = 0; i < m; i++) {
@@ -637,6 +583,165 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
         ties |= w->key2[i] == w->key2[i - 1];
     }
     p = q;
+  }
+  return ties;
+}
+
+/* binary_sort's order of all m suffixes into w->sa (plain positions) by
+ * induction: with two token values a suffix is of type L (greater than
+ * the suffix after it) exactly when it starts with a 1, but for the run
+ * that ends at S, whose type S's rank decides. Only the type-S suffixes
+ * (starting with 0, about half) are sorted by key; they end the buckets of
+ * their first token, and one scan in rank order puts each type-L suffix
+ * i-1 at the next free start of its bucket when it meets suffix i (Ko and
+ * Aluru; Nong, Zhang and Chan's SA-IS). 0 when two keys of type-S
+ * suffixes are equal (binary_sort then sorts all suffixes). */
+static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
+{
+  const uint64_t *bw = w->bits;
+  uint64_t *key = w->key, pmask = ((uint64_t)1 << w->ib) - 1;
+  uint32_t *sa = w->sa;
+  size_t r0, i, k, ns = 0, ns0, n0 = 0, st0, st1, stS, head[2];
+  unsigned last, last_l;
+
+#define BIT(i) ((unsigned)(bw[(i) >> 6] >> (63 - ((i)&63))) & 1u)
+  if (m < 3)
+    return 0;
+  /* the run ending at m - 2, and its type */
+  last = BIT(m - 2);
+  for (r0 = m - 2; r0 > 0 && BIT(r0 - 1) == last; r0--)
+    ;
+  last_l = last ? cls <= 0 : cls < 0;
+  /* zeros among the regular tokens */
+  for (k = 0; k < (m - 1) / 64; k++)
+    n0 += 64 - (size_t)popcount64(bw[k]);
+  for (i = k * 64; i < m - 1; i++)
+    n0 += !BIT(i);
+  /* keys of the type-S suffixes: the zeros before r0, the last run if S */
+  for (k = 0; k * 64 < r0; k++) {
+    uint64_t z = ~bw[k];
+
+    if (r0 - k * 64 < 64)
+      z &= ~(~0ull >> (r0 - k * 64));
+    while (z) {
+      int lz = __builtin_clzll(z);
+      size_t pos = k * 64 + (size_t)lz;
+
+      key[ns++] = (bits_at(bw, pos) & ~pmask) | pos;
+      z ^= (1ull << 63) >> lz;
+    }
+  }
+  if (!last_l)
+    for (i = r0; i < m - 1; i++)
+      key[ns++] = (bits_at(bw, i) & ~pmask) | i;
+  if (sort_keys(w, ns, pmask))
+    return 0;
+  /* buckets in the order of their token: 0, 1 and S placed by cls */
+  st0 = cls < 0 ? 1u : 0u;
+  st1 = cls < 0 ? 1 + n0 : cls == 0 ? n0 + 1 : n0;
+  stS = cls < 0 ? 0 : cls == 0 ? n0 : m - 1;
+  for (ns0 = 0; ns0 < ns && !(key[ns0] >> 63); ns0++)
+    ;
+  /* type-S suffixes at their buckets' ends (the 1s only for cls 1) */
+  for (i = 0; i < ns0; i++)
+    sa[st0 + n0 - ns0 + i] = (uint32_t)(key[i] & pmask);
+  for (i = ns0; i < ns; i++)
+    sa[st1 + (m - 1 - n0) - (ns - ns0) + (i - ns0)] = (uint32_t)(key[i] & pmask);
+  sa[stS] = (uint32_t)(m - 1);
+  head[0] = st0;
+  head[1] = st1;
+  /* the scan: a slot is filled before the scan reaches it; a suffix that
+   * places nothing writes to the spare slot sa[m] */
+  for (k = 0; k < m; k++) {
+    size_t j = sa[k], y, t, c;
+
+    if (j == 0)
+      continue;
+    y = j - 1;
+    c = BIT(y);
+    t = y >= r0 ? last_l : c;
+    sa[t ? head[c] : m] = (uint32_t)y;
+    head[c] += t;
+  }
+#undef BIT
+  return 1;
+}
+
+/* The cyclic suffix array into w->sa (as cyclic_sort leaves it) when the
+ * tokens take two values except the last one, tr[m-1], which occurs once
+ * (binary samples: "0 ", "1 " and the wrap token). 0 when that is not the
+ * case (cyclic_sort then).
+ *
+ * As the last token occurs once, the rotations order as the suffixes of
+ * the linear sequence ending with it, a sentinel S that decides every
+ * comparison it takes part in. Each regular token becomes one bit (0 for
+ * the smaller), 64 to a key; S becomes 0 then 1s when it ranks between the
+ * two values, 1s when above both, 0s when below. Keys that differ order
+ * their suffixes truly (the padding after S only compares where S already
+ * decided the same way). Equal keys have equal regular tokens, except that
+ * a suffix reaching S within its key (position m-64 or later) may join a
+ * group of others: it is then truly above them (S ranks above the token
+ * its encoding ties with; below for the low S), and of two such suffixes
+ * the one reaching S first is the higher (lower). Those are split off, and
+ * groups left are refined by prefix doubling, which never reaches past S. */
+static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  const uint32_t *tr = w->tr;
+  uint32_t *sa = w->sa, rw, hi, imask;
+  uint64_t *bw, *key = w->key, pad, pmask;
+  size_t nw, i, ng = 0, p;
+  int cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
+
+  if (m < 2 || nd < 2 || nd > 3)
+    return 0;
+  rw = tr[m - 1];
+  if (w->dt[rw].cnt != 1)
+    return 0;
+  /* regular ranks: {0, .., nd-1} without rw; hi the higher when two */
+  hi = nd == 3 ? (rw == 2 ? 1 : 2) : UINT32_MAX;
+  cls = rw == 0 ? -1 : rw == nd - 1 ? 1 : 0;
+  nw = m / 64 + 3;
+  if (nw > w->cap_bits) {
+    if (grow((void **)&w->bits, nw, sizeof(*w->bits)))
+      return 0;
+    w->cap_bits = nw;
+  }
+  bw = w->bits;
+  for (i = 0; i + 1 < m; i += 64) {
+    size_t e = i + 64 < m - 1 ? i + 64 : m - 1, j;
+    uint64_t x = 0;
+
+    for (j = i; j < e; j++)
+      x = (x << 1) | (tr[j] == hi);
+    bw[i >> 6] = x << (64 - (e - i));
+  }
+  /* S at m-1, then padding to the end of the last word read */
+  pad = cls < 0 ? 0 : ~0ull;
+  for (i = (m - 1) >> 6; i < nw; i++) {
+    size_t lo = i << 6;
+    uint64_t keep;
+
+    if (lo >= m - 1) {
+      bw[i] = pad;
+      continue;
+    }
+    keep = ~0ull << (64 - (m - 1 - lo)); /* the regular tokens' bits */
+    bw[i] = (bw[i] & keep) | (pad & ~keep);
+  }
+  if (cls == 0) /* S itself is a 0 */
+    bw[(m - 1) >> 6] &= ~(1ull << (63 - ((m - 1) & 63)));
+
+  w->ib = bit_width(m);
+  w->packed = w->ib + 2 <= 32;
+  imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
+  pmask = ((uint64_t)1 << w->ib) - 1;
+  if (binary_induce(w, m, cls)) {
+    for (p = 0; p < m; p++)
+      key[p] = sa[p];
+  } else {
+    for (i = 0; i < m; i++)
+      key[i] = (bits_at(bw, i) & ~pmask) | i;
+    ties = sort_keys(w, m, pmask);
   }
   /* the positions, with the preceding token's rank above them */
   if (w->packed) {
@@ -1192,14 +1297,6 @@ static inline void emit(struct emitter *e, unsigned v)
     e->mtfv[e->n] = (uint16_t)v;
   }
   e->n++;
-}
-
-static inline int popcount64(uint64_t x)
-{
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return (int)((x * 0x0101010101010101ull) >> 56);
 }
 
 /* A run of z > 0 zeros in bijective base 2: RUNA = 1, RUNB = 2, least
@@ -1771,11 +1868,8 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       size_t target = B + nmax, q, wpos, wn;
       uint8_t win[32];
 
-      for (; pk + dt.len[s[k]] <= target; k++) {
-        w->tr[m++] = s[k];
-        cnt[s[k]]++;
+      for (; pk + dt.len[s[k]] <= target; k++)
         pk += dt.len[s[k]];
-      }
       /* sample k holds target; look at samples k-1 .. k+3 */
       wpos = pk - dt.len[s[k - 1]];
       wn = dec_text(&dt, s, n, k - 1, wpos, wpos, wpos + sizeof(win), win);
@@ -1789,13 +1883,28 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       }
     }
     /* Full tokens: whole "v " inside [head_end, E). */
-    for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++) {
-      w->tr[m++] = s[k];
-      cnt[s[k]]++;
+    for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++)
       pk += dt.len[s[k]];
-    }
     c = k;
     pc = pk;
+    m = c - (a + 1);
+    {
+      /* four tables, so that equal neighbours do not wait on each other */
+      uint32_t c4[3][256];
+      const uint8_t *f = s + a + 1;
+
+      memset(c4, 0, sizeof(c4));
+      for (i = 0; i + 4 <= m; i += 4) {
+        cnt[f[i]]++;
+        c4[0][f[i + 1]]++;
+        c4[1][f[i + 2]]++;
+        c4[2][f[i + 3]]++;
+      }
+      for (; i < m; i++)
+        cnt[f[i]]++;
+      for (i = 0; i < 256; i++)
+        cnt[i] += c4[0][i] + c4[1][i] + c4[2][i];
+    }
     /* The wrap token: the cut token's start, then the head (B's token
      * from B on, ending with its space). */
     wl = (int)dec_text(&dt, s, n, c, pc, pc, E, wb);
@@ -1842,7 +1951,7 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       if (ensure_tokens(w, m + 1) != MB_OK)
         return MB_ENOMEM;
       for (i = 0; i < m; i++)
-        w->tr[i] = rank[w->tr[i]];
+        w->tr[i] = rank[s[a + 1 + i]];
       w->tr[m++] = wrap_is >= 0 ? rank[wrap_is] : wrank;
     }
     /* Byte counts of the block. */
