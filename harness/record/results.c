@@ -44,7 +44,7 @@ int mb_results_create_dir(const char *root, const char *name, const char *host,
   *dir_out = NULL;
   if ((size_t)snprintf(parent, sizeof(parent), "%s/%s", root, name) >= sizeof(parent))
     return mb_error_set(err, MB_EINVALID, root, 0, 0, NULL, "results path is too long");
-  rc = mb_fs_mkdirs(parent, 0755, "results directory", err);
+  rc = mb_fs_mkdirs(parent, 0755, "the results directory", err);
   if (rc != MB_OK)
     return rc;
   gmtime_r(&when, &tm);

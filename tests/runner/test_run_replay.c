@@ -741,8 +741,10 @@ int main(void)
     f = fopen(file, "w");
     if (f)
       fclose(f);
-    CHECK(run_cmd(&err, 5, blocked) == MB_ESYSTEM);
+    /* a file where the output directory belongs: invalid input (exit 3) */
+    CHECK_EQ_INT(run_cmd(&err, 5, blocked), MB_EINVALID);
     CHECK(strstr(err.source, "plainfile") != NULL);
+    CHECK(strstr(err.text, "is a regular file, where the results directory") != NULL);
   }
 
   check_progress();
