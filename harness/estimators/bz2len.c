@@ -512,7 +512,7 @@ static int sort_keys(struct mb_bz2len *w, size_t m, uint64_t pmask)
   size_t i, b, start, p;
   int d, d1, d2, ties = 0;
 
-  d = bit_width(m) - 1;
+  d = bit_width(m);
   d = d < 4 ? 4 : d > 16 ? 16 : d;
   d1 = d / 2;
   d2 = d - d1;
@@ -601,7 +601,7 @@ static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
   const uint64_t *bw = w->bits;
   uint64_t *key = w->key, pmask = ((uint64_t)1 << w->ib) - 1;
   uint32_t *sa = w->sa;
-  size_t r0, i, k, ns = 0, ns0, n0 = 0, st0, st1, stS, head[2];
+  size_t r0, i, k, ns = 0, n0 = 0, st0, st1, stS, head[2];
   unsigned last, last_l;
 
 #define BIT(i) ((unsigned)(bw[(i) >> 6] >> (63 - ((i)&63))) & 1u)
@@ -617,7 +617,9 @@ static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
     n0 += 64 - (size_t)popcount64(bw[k]);
   for (i = k * 64; i < m - 1; i++)
     n0 += !BIT(i);
-  /* keys of the type-S suffixes: the zeros before r0, the last run if S */
+  /* keys of the type-S suffixes that start with a 0 (the zeros before
+   * r0, the last run if it is of zeros and of type S), from the token
+   * after the 0 (the same for all, so 64 tokens that tell apart) */
   for (k = 0; k * 64 < r0; k++) {
     uint64_t z = ~bw[k];
 
@@ -627,26 +629,27 @@ static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
       int lz = __builtin_clzll(z);
       size_t pos = k * 64 + (size_t)lz;
 
-      key[ns++] = (bits_at(bw, pos) & ~pmask) | pos;
+      key[ns++] = (bits_at(bw, pos + 1) & ~pmask) | pos;
       z ^= (1ull << 63) >> lz;
     }
   }
-  if (!last_l)
+  if (!last_l && last == 0)
     for (i = r0; i < m - 1; i++)
-      key[ns++] = (bits_at(bw, i) & ~pmask) | i;
+      key[ns++] = (bits_at(bw, i + 1) & ~pmask) | i;
   if (sort_keys(w, ns, pmask))
     return 0;
   /* buckets in the order of their token: 0, 1 and S placed by cls */
   st0 = cls < 0 ? 1u : 0u;
   st1 = cls < 0 ? 1 + n0 : cls == 0 ? n0 + 1 : n0;
   stS = cls < 0 ? 0 : cls == 0 ? n0 : m - 1;
-  for (ns0 = 0; ns0 < ns && !(key[ns0] >> 63); ns0++)
-    ;
-  /* type-S suffixes at their buckets' ends (the 1s only for cls 1) */
-  for (i = 0; i < ns0; i++)
-    sa[st0 + n0 - ns0 + i] = (uint32_t)(key[i] & pmask);
-  for (i = ns0; i < ns; i++)
-    sa[st1 + (m - 1 - n0) - (ns - ns0) + (i - ns0)] = (uint32_t)(key[i] & pmask);
+  /* type-S suffixes at their buckets' ends; starting with a 1 only the
+   * last run when S is above 1, where the later suffix (the shorter run
+   * of 1s before S) is the higher */
+  for (i = 0; i < ns; i++)
+    sa[st0 + n0 - ns + i] = (uint32_t)(key[i] & pmask);
+  if (!last_l && last == 1)
+    for (i = r0; i < m - 1; i++)
+      sa[st1 + (m - 1 - n0) - (m - 1 - r0) + (i - r0)] = (uint32_t)i;
   sa[stS] = (uint32_t)(m - 1);
   head[0] = st0;
   head[1] = st1;
@@ -690,7 +693,7 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
   uint32_t *sa = w->sa, rw, hi, imask;
   uint64_t *bw, *key = w->key, pad, pmask;
   size_t nw, i, ng = 0, p;
-  int cls, ties = 0; /* cls: -1 S lowest, 0 between, 1 highest */
+  int cls, ties = 0, induced; /* cls: -1 S lowest, 0 between, 1 highest */
 
   if (m < 2 || nd < 2 || nd > 3)
     return 0;
@@ -735,15 +738,14 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
   w->packed = w->ib + 2 <= 32;
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
   pmask = ((uint64_t)1 << w->ib) - 1;
-  if (binary_induce(w, m, cls)) {
-    for (p = 0; p < m; p++)
-      key[p] = sa[p];
-  } else {
+  induced = binary_induce(w, m, cls);
+  if (!induced) {
     for (i = 0; i < m; i++)
       key[i] = (bits_at(bw, i) & ~pmask) | i;
     ties = sort_keys(w, m, pmask);
   }
-  /* the positions, with the preceding token's rank above them */
+  /* the positions (in sa when induced, else in key), with the preceding
+   * token's rank above them */
   if (w->packed) {
     /* the rank from the bit (the bits are in cache, tr[] is not) */
     uint32_t rk[2], lo = rw == 0 ? 1 : 0;
@@ -751,7 +753,7 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
     rk[0] = lo << w->ib;
     rk[1] = (nd == 3 ? hi : lo) << w->ib;
     for (p = 0; p < m; p++) {
-      size_t x = (size_t)(key[p] & pmask);
+      size_t x = induced ? sa[p] : (size_t)(key[p] & pmask);
 
       if (x) {
         size_t y = x - 1;
@@ -761,7 +763,7 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
         sa[p] = rw << w->ib;
       }
     }
-  } else {
+  } else if (!induced) {
     for (p = 0; p < m; p++)
       sa[p] = (uint32_t)(key[p] & pmask);
   }
@@ -1127,9 +1129,35 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        for (i = 1; i < nd; i++)
+        int min_len = dt[0].len;
+
+        for (i = 1; i < nd; i++) {
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
-        for (p = 0; p < m; p++) {
+          min_len = dt[i].len < min_len ? dt[i].len : min_len;
+        }
+        if (w->packed && same_last && min_len >= 2) {
+          /* Every token ends with the separator, so each rotation gives
+           * exactly one byte to the bucket of the 1-byte partial (its
+           * preceding token's byte before the separator), in rotation
+           * order: that bucket needs no counter. */
+          const uint32_t sep = slot[dt[0].len - 1];
+          uint8_t *Ls = w->L + pstart[sep];
+
+          pstart[sep] += (uint32_t)m;
+          for (p = 0; p < m; p++) {
+            uint32_t d = w->sa[p] >> ib;
+            const uint32_t *sl = slot + (size_t)d * 8;
+            uint64_t v = dt[d].val;
+            int o, l = dt[d].len;
+
+            w->L[pstart[sl[0]]++] = last0;
+            for (o = 1; o < l - 1; o++)
+              w->L[pstart[sl[o]]++] = (uint8_t)(v >> (64 - 8 * o));
+            Ls[p] = (uint8_t)(v >> (64 - 8 * (l - 1)));
+          }
+          p = m;
+        }
+        for (p = 0; p < m && !(w->packed && same_last && min_len >= 2); p++) {
           uint32_t x = w->sa[p], d;
           size_t ti;
           const uint32_t *sl;
@@ -1821,6 +1849,7 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
 {
   struct dec_tables dt;
   size_t nmax, T = 0, i, B = 0, a = 0, pa = 0;
+  uint32_t hist[256];
   uint64_t total = 32 + 48 + 32;
   int status = begin(w, block100k, &nmax);
 
@@ -1830,8 +1859,24 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
   if (status)
     return status;
   dec_tables_init(&dt);
-  for (i = 0; i < n; i++)
-    T += dt.len[s[i]];
+  {
+    /* four tables, so that equal neighbours do not wait on each other */
+    uint32_t c4[4][256];
+
+    memset(c4, 0, sizeof(c4));
+    for (i = 0; i + 4 <= n; i += 4) {
+      c4[0][s[i]]++;
+      c4[1][s[i + 1]]++;
+      c4[2][s[i + 2]]++;
+      c4[3][s[i + 3]]++;
+    }
+    for (; i < n; i++)
+      c4[0][s[i]]++;
+    for (i = 0; i < 256; i++) {
+      hist[i] = c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+      T += (size_t)hist[i] * dt.len[i];
+    }
+  }
   if (n < 16) { /* tiny: write the text out */
     uint8_t buf[16 * 4];
     size_t l = dec_text(&dt, s, n, 0, 0, 0, T ? T - 1 : 0, buf);
@@ -1883,12 +1928,23 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       }
     }
     /* Full tokens: whole "v " inside [head_end, E). */
-    for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++)
-      pk += dt.len[s[k]];
-    c = k;
-    pc = pk;
-    m = c - (a + 1);
-    {
+    if (a == 0 && E == T) {
+      /* one block: every sample but the first and the last (which has
+       * no space, and is cut), counted already */
+      c = n - 1;
+      pc = T - (dt.len[s[n - 1]] - 1u);
+      m = c - 1;
+      memcpy(cnt, hist, sizeof(cnt));
+      cnt[s[0]]--;
+      cnt[s[n - 1]]--;
+    } else {
+      for (; k < n - 1 && pk + dt.len[s[k]] <= E; k++)
+        pk += dt.len[s[k]];
+      c = k;
+      pc = pk;
+      m = c - (a + 1);
+    }
+    if (!(a == 0 && E == T)) {
       /* four tables, so that equal neighbours do not wait on each other */
       uint32_t c4[3][256];
       const uint8_t *f = s + a + 1;
