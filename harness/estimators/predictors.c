@@ -398,6 +398,30 @@ static unsigned popcount64(uint64_t x)
   return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
 
+/* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
+static inline uint64_t pack8(const uint8_t *b)
+{
+  uint64_t v;
+
+  memcpy(&v, b, sizeof v);
+  return (v * 0x0102040810204080ull) >> 56;
+}
+
+static uint64_t pack64(const uint8_t *b, size_t len)
+{
+  uint8_t tail[64] = {0};
+  uint64_t w = 0;
+  unsigned j;
+
+  if (len < 64) {
+    memcpy(tail, b, len);
+    b = tail;
+  }
+  for (j = 0; j < 8; j++)
+    w |= pack8(b + 8 * j) << (8 * j);
+  return w;
+}
+
 /* Bits i..i+63 of a packed bit array, bit 0 first. */
 static uint64_t bits64(const uint64_t *w, size_t i)
 {
@@ -419,6 +443,46 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
 
+/* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
+ * hits (no bit set above them), a run of equal outcomes at a time. */
+static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len)
+{
+  unsigned pos = 0, ones;
+
+  t->correct += popcount64(hits);
+  while (pos < len) {
+    uint64_t r = hits >> pos;
+
+    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos; /* hits from pos on */
+    t->run += ones;
+    t->longest = t->run > t->longest ? t->run : t->longest;
+    pos += ones;
+    if (pos >= len)
+      break;
+    t->run = 0; /* the miss at pos */
+    if (++pos >= len || !(r = hits >> pos))
+      break;
+    pos += (unsigned)__builtin_ctzll(r);
+  }
+}
+
+/* Lag d's outcomes over the block of steps a..a+63: bit b is whether
+ * S[a+b] equals S[a+b-d], from the 64-bit windows at a-128, a-64 and a. */
+static uint64_t lag_matches(uint64_t w0, uint64_t w1, uint64_t w2, size_t d)
+{
+  uint64_t past;
+
+  if (d < 64)
+    past = w2 << d | w1 >> (64 - d);
+  else if (d == 64)
+    past = w1;
+  else if (d < 128)
+    past = w1 << (d - 64) | w0 >> (128 - d);
+  else
+    past = w0;
+  return ~(w2 ^ past);
+}
+
 static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
                       struct pred_tally *t)
 {
@@ -427,8 +491,8 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
 
   if (!w)
     return MB_ENOMEM;
-  for (i = 0; i < n; i++)
-    w[i >> 6] |= (uint64_t)(s[i] & 1) << (i & 63);
+  for (i = 0; i * 64 < n; i++)
+    w[i] = pack64(s + i * 64, n - i * 64 < 64 ? n - i * 64 : 64);
 
   /* Until every lag reaches back into the data, step by step. */
   for (i = 1; i < n && i < LAG_D; i++) {
@@ -442,53 +506,44 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
   }
 
   for (a = LAG_D; a < n; a += LAG_BLOCK) {
-    size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a;
-    /* Candidate lags as bits: hi word bit 63-(d-1) for lag d = 1..64, lo
-     * word bit 63-(d-65) for d = 65..128, matching the layout of the bits
-     * before position i read with bits64(). */
-    uint64_t cand_hi = 0, cand_lo = 0, mask, h0, h1;
+    size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a, nc = 0, c, cw = 0;
+    uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+    uint64_t cm[LAG_D]; /* the candidates' outcomes, lags in increasing order */
+    size_t cl[LAG_D];
 
     for (d = 1; d <= LAG_D; d++) {
-      if (b->high - b->score[d] > len)
-        continue;
-      if (d <= 64)
-        cand_hi |= (uint64_t)1 << (64 - d);
-      else
-        cand_lo |= (uint64_t)1 << (128 - d);
-    }
-    /* The 128 bits before step i, kept as two shift registers. */
-    h1 = bits64(w, a - 64);
-    h0 = bits64(w, a - 128);
-    for (i = a; i < e; i++) {
-      uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
-      uint64_t hist_hi = h1 ^ flip, hist_lo = h0 ^ flip;
+      uint64_t m = lag_matches(w0, w1, w2, d) & mask;
 
-      h0 = h0 >> 1 | h1 << 63;
-      h1 = h1 >> 1 | (uint64_t)s[i] << 63;
-      pred_tally_add(t, s[i - b->winner] == s[i]);
-      /* Lags in increasing order: the highest bits first. */
-      for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
-        lag_score(b, (size_t)__builtin_clzll(m) + 1);
-      for (m = hist_lo & cand_lo; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
-        lag_score(b, (size_t)__builtin_clzll(m) + 65);
+      if (b->high - b->score[d] > len) {
+        b->score[d] += popcount64(m);
+        continue;
+      }
+      /* The winner holds the high score, so it is always a candidate. */
+      cw = d == b->winner ? nc : cw;
+      cm[nc] = m;
+      cl[nc++] = d;
     }
-    /* The block's bits against each lag's: bits a-d .. a-d+63 come from the
-     * three words before and at a. */
-    mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    {
-      uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
-      for (d = 1; d < 64; d++)
-        if (!((cand_hi >> (64 - d)) & 1))
-          b->score[d] += popcount64(~(w2 ^ ((w2 << d) | (w1 >> (64 - d)))) & mask);
-      if (!(cand_hi & 1))
-        b->score[64] += popcount64(~(w2 ^ w1) & mask);
-      for (d = 65; d < 128; d++)
-        if (!((cand_lo >> (128 - d)) & 1))
-          b->score[d] +=
-              popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
-      if (!(cand_lo & 1))
-        b->score[128] += popcount64(~(w2 ^ w0) & mask);
+    if (nc == 1) {
+      /* The winner alone can lead: it predicts every step of the block. */
+      pred_tally_word(t, cm[0], (unsigned)len);
+      b->score[cl[0]] += popcount64(cm[0]);
+      b->high = b->score[cl[0]];
+      continue;
     }
+    for (i = 0; i < len; i++) {
+      pred_tally_add(t, (cm[cw] >> i) & 1);
+      /* Lags in increasing order; branch-free, outcomes are coin flips. */
+      for (c = 0; c < nc; c++) {
+        uint64_t hit = (cm[c] >> i) & 1, sc = b->score[cl[c]] + hit;
+        int take = hit && sc >= b->high;
+
+        b->score[cl[c]] = sc;
+        b->high = take ? sc : b->high;
+        cw = take ? c : cw;
+      }
+    }
+    b->winner = cl[cw];
   }
   free(w);
   return MB_OK;
@@ -963,30 +1018,6 @@ struct mmc_bits {
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
   uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
 };
-
-/* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
-static inline uint64_t pack8(const uint8_t *b)
-{
-  uint64_t v;
-
-  memcpy(&v, b, sizeof v);
-  return (v * 0x0102040810204080ull) >> 56;
-}
-
-static uint64_t pack64(const uint8_t *b, size_t len)
-{
-  uint8_t tail[64] = {0};
-  uint64_t w = 0;
-  unsigned j;
-
-  if (len < 64) {
-    memcpy(tail, b, len);
-    b = tail;
-  }
-  for (j = 0; j < 8; j++)
-    w |= pack8(b + 8 * j) << (8 * j);
-  return w;
-}
 
 /* Model d's bits for the chunk from the byte arrays: seen from seen_b
  * unless every context is known (all_seen), hit from the predictions. */

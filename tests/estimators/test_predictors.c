@@ -568,7 +568,8 @@ static void check_naive(void)
  * 2 Markov (flips with probability 1/4), 3 the MSB-first bitstring of
  * heavy-tailed byte values, 4 period 23 with 16 % noise, 5 uniform for the
  * first half then long runs (contexts of runs arrive after the dictionary
- * is full), 6 long runs first then uniform. */
+ * is full), 6 long runs first then uniform, 7 constant, 8 period 8 (the
+ * bitstring of one byte value repeated), 9 period 64 with 1 % noise. */
 static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
 {
   size_t i;
@@ -596,6 +597,12 @@ static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
       v = ((i % 23) * 7 % 5 < 2) ^ ((r >> 56) < 40);
     } else if ((kind == 5 && i >= n / 2) || (kind == 6 && i < n / 2)) {
       v = i > 0 && (r & 15) ? s[i - 1] : (unsigned)(r >> 63);
+    } else if (kind == 7) {
+      v = 0;
+    } else if (kind == 8) {
+      v = (0xB4u >> (i % 8)) & 1;
+    } else if (kind == 9) {
+      v = (unsigned)((0x9E3779B97F4A7C15ull >> (i % 64)) & 1) ^ ((r >> 56) < 3);
     }
     s[i] = (uint8_t)v;
   }
@@ -649,6 +656,37 @@ static void check_lz78y_binary(void)
   free(m.e);
 }
 
+/* Lag on binary data goes block by block (predictors.c, lag_binary): the
+ * slow reimplementation's count and longest run on every kind of binary
+ * data, at sizes around the 128 steps done one by one and the 64-step
+ * blocks, and on longer inputs where one lag leads for long stretches
+ * (periodic, constant, long runs) or several keep taking the lead. */
+static void check_lag_binary(void)
+{
+  static uint8_t s[300000];
+  static const size_t sizes[] = {3,   64,  127, 128, 129,  130,   191,   192,
+                                 193, 255, 256, 257, 5000, 40001, 300000};
+  uint64_t x = 16;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 10; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct tally t = {0, 0, 0};
+      struct mb_estimate e;
+
+      if (sizes[z] > 5000 && kind % 3 == 1 && z + 1 < sizeof sizes / sizeof sizes[0])
+        continue;
+      binary_kind(kind, s, sizes[z], &x);
+      naive_lag(s, sizes[z], &t);
+      run(1, s, sizes[z], 2, &e);
+      if (e.correct != t.c || e.longest_run != t.longest)
+        fprintf(stderr, "lag binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(e.correct, t.c);
+      CHECK_EQ_U64(e.longest_run, t.longest);
+    }
+  }
+}
+
 /* Short inputs of every alphabet size: a result or a skip, never a crash,
  * and h within [0, log2 k]. */
 static void check_small(void)
@@ -697,6 +735,7 @@ int main(int argc, char **argv)
   check_small();
   check_naive();
   check_lz78y_binary();
+  check_lag_binary();
   check_reference();
   return CHECK_DONE();
 }
