@@ -625,6 +625,8 @@ struct trie {
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
   struct trie_table tab[TRIE_LEVELS][2];
+  uint64_t created; /* nodes created so far: a path found earlier still holds
+                       while this has not changed */
 };
 
 static struct trie_node *trie_at(const struct trie *t, uint32_t id)
@@ -787,6 +789,7 @@ static uint32_t trie_new_node(struct trie *t, unsigned l)
     t->cap[l] = cap;
   }
   c = (uint32_t)l << TRIE_INDEX_BITS | t->used[l]++;
+  t->created++;
   nd = trie_at(t, c);
   memset(nd, 0, sizeof *nd);
   nd->child = TRIE_NONE;
@@ -958,6 +961,158 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
     path[l] = p = c;
   }
   return p;
+}
+
+/* Walking ahead. A step's walk down the trie is a chain of loads, each
+ * waiting for the one before (a node, then the slot of its child), and in a
+ * large trie each is a cache miss. But which contexts a step looks up is
+ * known from the data long before, and nodes are never removed: so every
+ * WALK_BATCH steps the walks of the WALK_BATCH steps WALK_AHEAD ahead are
+ * made together, one context length at a time, first asking for the cache
+ * lines every walk needs at that length (its node and the slot of its
+ * child: the walks do not depend on one another, so their misses overlap),
+ * then reading them; the nodes found are kept for those steps, with the
+ * cache lines of the counts they will update asked for. A walk stays valid
+ * while no node is created (trie.created); otherwise the step walks again
+ * itself. */
+#define WALK_BATCH 8
+#define WALK_AHEAD 8
+#define WALK_RING 16 /* a power of two, at least WALK_AHEAD + WALK_BATCH */
+
+struct walk_ring {
+  uint32_t path[WALK_RING][DENSE_MAX];
+  uint64_t stamp[WALK_RING]; /* trie.created when walked; UINT64_MAX: not walked */
+};
+
+/* The order-levels context before position j, and the cache lines of the
+ * dense counts of S[j] after the shorter contexts asked for. */
+static size_t walk_dense(const struct ctx_dense *dn, const uint8_t *s, size_t j)
+{
+  size_t ctx = 0, mul = 1;
+  unsigned l;
+
+  for (l = 0; l < dn->levels; l++, mul *= dn->k) {
+    ctx += s[j - l - 1] * mul;
+    __builtin_prefetch(&dn->count[l][ctx * dn->k + s[j]]);
+    __builtin_prefetch(&dn->best[l][ctx]);
+  }
+  return ctx;
+}
+
+/* The nodes of the contexts before position j, path[levels..top] (TRIE_NONE
+ * for a context without a node), stopping early after the first context of
+ * length stop + 1 or more that is not in the dictionary: path[] beyond it
+ * is TRIE_NONE, whatever the trie holds. j > top. */
+static void walk_path(const struct trie *tr, const struct ctx_dense *dn,
+                      const uint8_t *s, size_t j, unsigned top, unsigned stop,
+                      uint32_t *path)
+{
+  uint32_t par = dn->anchor[walk_dense(dn, s, j)];
+  unsigned l;
+
+  for (l = dn->levels; l <= top; l++) {
+    par = par != TRIE_NONE ? trie_child(tr, par, s[j - l - 1]) : TRIE_NONE;
+    path[l] = par;
+    if (par == TRIE_NONE || (l >= stop && trie_at(tr, par)->best == 0)) {
+      l++;
+      break;
+    }
+  }
+  for (; l <= top; l++)
+    path[l] = TRIE_NONE;
+}
+
+/* walk_path() with top = DENSE_MAX - 1 for the steps j0 .. j0+WALK_BATCH-1,
+ * into the ring, the walks interleaved length by length. */
+static void walk_batch(struct walk_ring *w, const struct trie *tr,
+                       const struct ctx_dense *dn, const uint8_t *s, size_t j0,
+                       unsigned stop)
+{
+  uint32_t par[WALK_BATCH], *path[WALK_BATCH];
+  unsigned l, b, live = 0;
+
+  for (b = 0; b < WALK_BATCH; b++) {
+    unsigned r = (unsigned)((j0 + b) & (WALK_RING - 1));
+
+    path[b] = w->path[r];
+    w->stamp[r] = tr->created;
+    par[b] = dn->anchor[walk_dense(dn, s, j0 + b)];
+    for (l = dn->levels; l < DENSE_MAX; l++)
+      path[b][l] = TRIE_NONE;
+    live |= (unsigned)(par[b] != TRIE_NONE) << b;
+  }
+  for (l = dn->levels; l < DENSE_MAX && live; l++) {
+    unsigned m;
+
+    for (m = live; m; m &= m - 1) {
+      uint32_t id;
+      uint8_t sym;
+
+      b = (unsigned)__builtin_ctz(m);
+      id = par[b];
+      sym = s[j0 + b - l - 1];
+      __builtin_prefetch(trie_at(tr, id));
+      if (id >> TRIE_INDEX_BITS == 1) {
+        __builtin_prefetch(&tr->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym]);
+      } else {
+        const struct trie_table *tb = &tr->tab[id >> TRIE_INDEX_BITS][0];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb->slots)]);
+      }
+    }
+    for (m = live; m; m &= m - 1) {
+      uint32_t c;
+
+      b = (unsigned)__builtin_ctz(m);
+      /* The walk ends after a context without a node, or one of length
+       * stop + 1 or more outside the dictionary. */
+      if (l > dn->levels && l - 1 >= stop && trie_at(tr, par[b])->best == 0) {
+        live &= ~(1u << b);
+        continue;
+      }
+      c = trie_child(tr, par[b], s[j0 + b - l - 1]);
+      path[b][l] = par[b] = c;
+      if (c == TRIE_NONE) {
+        live &= ~(1u << b);
+      } else {
+        const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb->slots)]);
+      }
+    }
+  }
+}
+
+static void walk_ring_init(struct walk_ring *w)
+{
+  unsigned r;
+
+  for (r = 0; r < WALK_RING; r++)
+    w->stamp[r] = UINT64_MAX;
+}
+
+/* The path of step i into path[levels..top] (nothing while top < levels):
+ * the one walked ahead when it still holds, else walked now. Unless plain,
+ * every WALK_BATCH steps from first (the first step of the loop) the steps
+ * WALK_AHEAD ahead are walked, when they all lie before n and have every
+ * context length (j > DENSE_MAX). */
+static void walk_step(struct walk_ring *w, const struct trie *tr,
+                      const struct ctx_dense *dn, const uint8_t *s, size_t i,
+                      size_t first, size_t n, unsigned top, unsigned stop, int plain,
+                      uint32_t *path)
+{
+  unsigned r = (unsigned)(i & (WALK_RING - 1)), l;
+
+  if (top < dn->levels)
+    return; /* no context long enough for the trie yet */
+  if (!plain && (i - first) % WALK_BATCH == 0 && i + WALK_AHEAD + WALK_BATCH <= n &&
+      i + WALK_AHEAD > DENSE_MAX)
+    walk_batch(w, tr, dn, s, i + WALK_AHEAD, stop);
+  if (w->stamp[r] == tr->created) {
+    for (l = dn->levels; l <= top; l++)
+      path[l] = w->path[r][l];
+    w->stamp[r] = UINT64_MAX; /* used: the slot's next walk is of another step */
+  } else {
+    walk_path(tr, dn, s, i, top, stop, path);
+  }
 }
 
 /* ---- MultiMMC: §6.3.9 ------------------------------------------------- */
@@ -1242,19 +1397,22 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 }
 
 /* Wide alphabets: dense short orders (above), the trie for longer ones. */
-static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
+static int mmc_general(const uint8_t *s, size_t n, unsigned k, int plain,
+                       struct pred_tally *t)
 {
   struct trie tr;
   struct ctx_dense dn;
   struct mmc_board b;
+  struct walk_ring *wr = malloc(sizeof *wr);
   uint32_t entries[MMC_D] = {0}, path[MMC_D];
   unsigned d, capped_from = MMC_D;
   size_t i;
   int added, rc;
 
   rc = trie_init(&tr);
-  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK || !wr)
     goto nomem;
+  walk_ring_init(wr);
   memset(&b, 0, sizeof b);
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
@@ -1277,9 +1435,11 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     uint8_t y = s[i];
     int found = 0;
-    uint32_t par = TRIE_NONE;
     size_t ctx = 0, mul = 1, anchor_ctx = 0;
 
+    /* A capped model without the context ends the step: the walk need not
+     * go past the first one. */
+    walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, plain, path);
     for (d = 0; d <= top; d++) {
       uint32_t id;
 
@@ -1299,14 +1459,11 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
         } else if (d >= capped_from) {
           break; /* nothing more to predict or count at this step */
         }
-        if (d + 1 == dn.levels) {
+        if (d + 1 == dn.levels)
           anchor_ctx = ctx;
-          par = dn.anchor[ctx];
-        }
         continue;
       }
-      id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
-      path[d] = id;
+      id = path[d];
       if (found)
         found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
       if (found) {
@@ -1324,7 +1481,6 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
       } else if (d >= capped_from) {
         break;
       }
-      par = path[d];
     }
     while (capped_from > 0 && entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
@@ -1336,10 +1492,17 @@ nomem:
 done:
   trie_cleanup(&tr);
   dense_cleanup(&dn);
+  free(wr);
   return rc;
 }
 
 int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  return mb_est_multi_mmc_path(s, n, k, 0, out);
+}
+
+int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out)
 {
   struct pred_tally t = {0, 0, 0};
   int rc;
@@ -1352,7 +1515,7 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, &t);
+  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, plain, &t);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
