@@ -40,6 +40,6 @@ mb_add_test(test_restart test_restart.c TIMEOUT 300 LABELS estimators)
 
 # The compression statistic's bzip2 length (bz2len.c) against libbz2.
 if(BZip2_FOUND)
-  mb_add_test(test_bz2len test_bz2len.c TIMEOUT 300 LABELS estimators)
+  mb_add_test(test_bz2len test_bz2len.c TIMEOUT 900 LABELS estimators)
   target_link_libraries(test_bz2len PRIVATE BZip2::BZip2)
 endif()
