@@ -1501,7 +1501,21 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   {
     uint64_t p = 0;
 
-    for (i = 0; i < n; i++, p += r.b) {
+    i = 0;
+    if (r.b == 1) {
+      /* Bits (bytes 0 or 1) eight at a time: the product moves byte j's
+       * bit to bit 63 - j of the word, its partial products never
+       * overlapping, so nothing carries into the top byte. */
+      for (; i + 8 <= n; i += 8, p += 8) {
+        const uint8_t *q = s + i;
+        uint64_t x = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+                     (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+                     (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+
+        w[p >> 6] |= ((x * 0x8040201008040201ull) >> 56) << (56u - (unsigned)(p & 63u));
+      }
+    }
+    for (; i < n; i++, p += r.b) {
       /* Symbols are MSB first; a symbol may straddle two words. */
       uint64_t v = s[i];
       unsigned o = (unsigned)(p & 63u), end = o + r.b;
