@@ -218,6 +218,13 @@ const char *mb_opt_dir(const char *path, char *buf, size_t n)
   return buf;
 }
 
+int mb_cli_missing(struct mb_error *err, const char *cmd, const char *what,
+                   const char *usage)
+{
+  return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "%s: missing %s; usage: %s",
+                      cmd, what, usage);
+}
+
 void mb_cli_print_exit_codes(FILE *out)
 {
   mb_cli_print_exit_codes_of(out, ~0u);

@@ -68,6 +68,13 @@ int mb_opt_double(const char *text, double min, double max, const char *what,
  * path itself when it has none or buf is too small. "/" stays "/". */
 const char *mb_opt_dir(const char *path, char *buf, size_t n);
 
+/* A missing positional argument: records the usage error "CMD: missing
+ * WHAT; usage: USAGE" in err (the one line of the command's usage, not
+ * its whole help; mb_cli_main then adds "Try 'mebench CMD --help'.") and
+ * returns MB_EUSAGE (exit 2). */
+int mb_cli_missing(struct mb_error *err, const char *cmd, const char *what,
+                   const char *usage);
+
 /* Print the list of exit codes (from MB_EXIT_TABLE) to out. */
 void mb_cli_print_exit_codes(FILE *out);
 

@@ -58,11 +58,13 @@ static const struct mb_opt options[] = {
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
+#define USAGE "mebench assess [OPTIONS] FILE"
+
 static void usage(FILE *out)
 {
   fprintf(
       out,
-      "Usage: mebench assess [OPTIONS] FILE\n\n"
+      "Usage: " USAGE "\n\n"
       "Estimate the min-entropy of FILE with the ten non-IID estimators of NIST\n"
       "SP 800-90B (section 6.3), as NIST's ea_non_iid 1.1.7 does: the estimators\n"
       "that apply to the samples themselves give H_original; for data with more\n"
@@ -80,7 +82,9 @@ static void usage(FILE *out)
       "printed; --seed repeats a result exactly, whatever --threads), the\n"
       "chi-square independence and goodness-of-fit tests, the longest-repeated-\n"
       "substring test, and the Most Common Value estimate on the samples and their\n"
-      "bitstring. h_assessed applies only when every test passes (\"iid\": true).\n\n"
+      "bitstring. h_assessed applies only when every test passes (\"iid\": true).\n"
+      "The IID verdict is a result, not an error: exit 0 either way; gate on\n"
+      "\"iid\" in --json.\n\n"
       "Both print the health-test cut-offs (section 4.4) that follow from\n"
       "h_assessed at the false-positive probability --alpha.\n\n"
       "Options:\n");
@@ -524,7 +528,7 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
     }
   }
   if (!file)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL, "assess: FILE is missing");
+    return mb_cli_missing(err, "assess", "FILE (the samples to assess)", USAGE);
   /* An option that would change nothing is refused, not ignored. */
   if (!iid && (have_seed || iopt.permutations))
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,

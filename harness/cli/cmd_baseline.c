@@ -23,9 +23,11 @@ static const struct mb_opt opts[] = {
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
+#define USAGE "mebench baseline RESULTS_DIR [RESULTS_DIR...] NAME [OPTIONS]"
+
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: mebench baseline RESULTS_DIR [RESULTS_DIR...] NAME [OPTIONS]\n\n"
+  fprintf(out, "Usage: " USAGE "\n\n"
                "Keep the run in RESULTS_DIR (or its run.json) as the baseline NAME:\n"
                "DIR/NAME.json holds the run's provenance, plan and per-call summaries\n"
                "(entropy assessments, statistics, rates) without the raw files, small\n"
@@ -175,8 +177,11 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
     }
   }
   if (nargs < 2)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "baseline: expected RESULTS_DIR [RESULTS_DIR...] NAME");
+    return mb_cli_missing(err, "baseline",
+                          nargs == 0 ? "RESULTS_DIR (the run to keep) and NAME"
+                                     : "NAME (or RESULTS_DIR): a run and a name are "
+                                       "both needed",
+                          USAGE);
   name = args[nargs - 1];
   n_runs = nargs - 1;
   {

@@ -251,9 +251,12 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
     }
   }
   if (npaths != 2)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "compare: expected BASELINE and CURRENT (results directories, "
-                        "run.json or baseline files)");
+    return mb_cli_missing(err, "compare",
+                          npaths == 0
+                              ? "BASELINE and CURRENT (results directories, "
+                                "run.json or baseline files)"
+                              : "CURRENT (the run to compare with the baseline)",
+                          "mebench compare BASELINE CURRENT [OPTIONS]");
   if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                         "compare: '-' can stand for BASELINE or CURRENT, not both "

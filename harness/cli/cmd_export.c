@@ -2,9 +2,13 @@
  * bytes and raw symbols as the one-sample-per-byte files NIST's tools
  * (ea_non_iid, ea_iid, ea_restart) read, so anyone can check mebench's
  * figures with them. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -16,17 +20,20 @@
 enum { OPT_FORCE = 1, OPT_HELP, OPT_RAW_BITS };
 
 static const struct mb_opt options[] = {
-    {"force", 'f', NULL, OPT_FORCE, "replace files of the same names in DIR"},
+    {"force", 'f', NULL, OPT_FORCE,
+     "replace an earlier export in DIR (its files listed in index.tsv)"},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     {"raw-bits", 'r', "N", OPT_RAW_BITS,
      "width of the raw symbols, 1..8 (default: the run's analysis.raw_bits)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
+#define USAGE "mebench export [OPTIONS] RESULTS_DIR DIR"
+
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: mebench export [OPTIONS] RESULTS_DIR DIR\n\n"
+          "Usage: " USAGE "\n\n"
           "Write, for every recorded call of the run, two files into DIR (created\n"
           "if missing), one sample per byte as NIST's SP 800-90B tools read them:\n"
           "  pP-rR.bytes.bin   the call's extracted bytes (8 bits each)\n"
@@ -37,7 +44,13 @@ static void usage(FILE *out)
           "samples. Then for example:\n"
           "  ea_non_iid -i -a DIR/p0-r0.bytes.bin 8\n"
           "  ea_iid -i -a DIR/p0-r0.raw8.bin 8\n"
-          "Existing files are never replaced without --force.\n\nOptions:\n");
+          "Existing files are never replaced without --force. With --force, the\n"
+          "export replaces an earlier one in DIR: the files its index.tsv lists\n"
+          "that this export does not write (another --raw-bits, another run's\n"
+          "calls) are removed, so index.tsv lists exactly the exported files in\n"
+          "DIR; no other file is touched. To keep two widths, export into two\n"
+          "folders. DIR must be a directory or a new path (else exit 3).\n\n"
+          "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
@@ -66,6 +79,80 @@ static int text_add(struct text *t, const char *line)
   return MB_OK;
 }
 
+static const char index_header[] = "file\tpoint\trepetition\tkind\tbits\tsamples\n";
+
+/* 1 when name is one export writes: pP-rR.bytes.bin or pP-rR.rawB.bin. */
+static int is_export_name(const char *name)
+{
+  const char *q = name;
+
+  if (*q++ != 'p' || !isdigit((unsigned char)*q))
+    return 0;
+  while (isdigit((unsigned char)*q))
+    q++;
+  if (strncmp(q, "-r", 2) != 0 || !isdigit((unsigned char)q[2]))
+    return 0;
+  q += 2;
+  while (isdigit((unsigned char)*q))
+    q++;
+  return strcmp(q, ".bytes.bin") == 0 || (strncmp(q, ".raw", 4) == 0 && q[4] >= '1' &&
+                                          q[4] <= '8' && strcmp(q + 5, ".bin") == 0);
+}
+
+/* The index.tsv an earlier export left in outdir (new; free it), or NULL
+ * when there is none or it is not one of export's (another header, not a
+ * regular file): then nothing is taken for an earlier export's file. */
+static char *old_index(const char *outdir)
+{
+  char path[4608];
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  struct stat st;
+  struct mb_error ignored;
+
+  snprintf(path, sizeof(path), "%s/index.tsv", outdir);
+  if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return NULL;
+  mb_error_init(&ignored);
+  if (mb_fs_read_file(path, 0, &buf, &len, &ignored) != MB_OK)
+    return NULL;
+  if (strncmp((const char *)buf, index_header, strlen(index_header)) != 0) {
+    free(buf);
+    return NULL;
+  }
+  return (char *)buf;
+}
+
+/* Remove the files the earlier index (old) lists that the new one (now)
+ * does not: only names of export's own pattern, only regular files, so
+ * nothing mebench did not write is touched. A file already gone is fine. */
+static int remove_stale(const char *outdir, char *old, const char *now,
+                        struct mb_error *err)
+{
+  char *line = strchr(old, '\n'); /* after the header */
+
+  while (line && *++line) {
+    char *tab = strchr(line, '\t'), *end = strchr(line, '\n');
+    char needle[300], path[4608];
+    struct stat st;
+
+    if (!tab || (end && tab > end) || (size_t)(tab - line) >= 200) {
+      line = end;
+      continue;
+    }
+    *tab = '\0';
+    snprintf(needle, sizeof(needle), "\n%s\t", line);
+    snprintf(path, sizeof(path), "%s/%s", outdir, line);
+    if (is_export_name(line) && !strstr(now, needle) && lstat(path, &st) == 0 &&
+        S_ISREG(st.st_mode) && unlink(path) != 0 && errno != ENOENT)
+      return mb_error_errno(err, errno, path,
+                            "cannot remove this file of the earlier export (index.tsv "
+                            "no longer lists it)");
+    line = end;
+  }
+  return MB_OK;
+}
+
 static int write_one(const char *outdir, const char *name, const uint8_t *data,
                      size_t n, int force, struct mb_error *err)
 {
@@ -81,6 +168,7 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
 {
   struct mb_collection c;
   struct text idx = {NULL, 0, 0};
+  char *old = NULL;
   uint8_t *sym = NULL;
   size_t cap = 0, i, j;
   int rc;
@@ -88,8 +176,21 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
   rc = mb_fs_mkdirs(outdir, 0777, "the export directory", err);
   if (rc != MB_OK)
     return rc;
+  {
+    /* Refused before anything is written, not after every file. */
+    char path[4608];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/index.tsv", outdir);
+    if (!force && lstat(path, &st) == 0)
+      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                          "already exists (an earlier export); choose an empty DIR or "
+                          "add --force to replace that export");
+  }
+  if (force)
+    old = old_index(outdir);
   mb_collection_init(&c);
-  rc = text_add(&idx, "file\tpoint\trepetition\tkind\tbits\tsamples\n");
+  rc = text_add(&idx, index_header);
   for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
     const struct mb_rundir_call *call = &rd->calls[i];
     struct mb_raw_meta meta;
@@ -132,6 +233,9 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
     mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
     rc = write_one(outdir, "index.tsv", (const uint8_t *)idx.s, idx.len, force, err);
+  if (rc == MB_OK && old)
+    rc = remove_stale(outdir, old, idx.s, err);
+  free(old);
   mb_collection_cleanup(&c);
   free(sym);
   free(idx.s);
@@ -175,11 +279,11 @@ int mb_cmd_export(int argc, char **argv, struct mb_error *err)
       return id;
     }
   }
-  if (!dir || !outdir) {
-    usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "export: RESULTS_DIR and DIR are required");
-  }
+  if (!dir || !outdir)
+    return mb_cli_missing(err, "export",
+                          !dir ? "RESULTS_DIR (the run) and DIR (where the files go)"
+                               : "DIR (the folder to write the sample files into)",
+                          USAGE);
   rc = mb_rundir_load(dir, &rd, err);
   if (rc == MB_OK)
     rc = export_run(&rd, outdir,

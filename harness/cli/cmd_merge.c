@@ -19,10 +19,12 @@ static const struct mb_opt opts[] = {
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
+#define USAGE "mebench merge [OPTIONS] RESULTS_DIR..."
+
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: mebench merge [OPTIONS] RESULTS_DIR...\n\n"
+          "Usage: " USAGE "\n\n"
           "Join runs of one experiment into one results directory; the inputs are\n"
           "never modified (raw files are hard-linked, or copied).\n\n"
           "Shards of one machine (`mebench run --shard K/N`, all N of them, each\n"
@@ -86,11 +88,8 @@ int mb_cmd_merge(int argc, char **argv, struct mb_error *err)
       break;
     }
   }
-  if (rc == MB_OK && n == 0) {
-    usage(stderr);
-    rc = mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                      "merge: no RESULTS_DIR given (the runs to join)");
-  }
+  if (rc == MB_OK && n == 0)
+    rc = mb_cli_missing(err, "merge", "RESULTS_DIR... (the runs to join)", USAGE);
   for (i = 0; rc == MB_OK && i < n; i++)
     if (strcmp(dirs[i], "-") == 0)
       rc = mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,

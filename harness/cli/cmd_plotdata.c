@@ -18,10 +18,12 @@ static const struct mb_opt options[] = {
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
+#define USAGE "mebench plotdata [OPTIONS] RESULTS_DIR OUTDIR"
+
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: mebench plotdata [OPTIONS] RESULTS_DIR OUTDIR\n\n"
+          "Usage: " USAGE "\n\n"
           "Write the gnuplot-ready tables of a run (per-axis medians and spreads,\n"
           "per-estimator estimates, histograms, time series, autocorrelations) and\n"
           "figures.tsv, the list of figures scripts/plot draws from them.\n"
@@ -86,11 +88,12 @@ int mb_cmd_plotdata(int argc, char **argv, struct mb_error *err)
       return id;
     }
   }
-  if (!dir || !outdir) {
-    usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "plotdata: RESULTS_DIR and OUTDIR are required");
-  }
+  if (!dir || !outdir)
+    return mb_cli_missing(err, "plotdata",
+                          !dir
+                              ? "RESULTS_DIR (the run) and OUTDIR (where the tables go)"
+                              : "OUTDIR (the folder to write the tables into)",
+                          USAGE);
   if (mb_merge_is_study(dir))
     return study_plotdata(dir, outdir, err);
   rc = mb_rundir_load(dir, &rd, err);

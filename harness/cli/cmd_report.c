@@ -29,11 +29,13 @@ static const struct mb_opt options[] = {
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
+#define USAGE "mebench report [OPTIONS] RESULTS_DIR"
+
 static void usage(FILE *out)
 {
   fprintf(
       out,
-      "Usage: mebench report [OPTIONS] RESULTS_DIR\n\n"
+      "Usage: " USAGE "\n\n"
       "Write a Markdown report of a run beside its results: machine and provenance,\n"
       "the experiment, a table per swept axis, the figures of scripts/plot, and the\n"
       "anomalies found in the data (rules in scripts/README.md). It opens with\n"
@@ -183,11 +185,8 @@ int mb_cmd_report(int argc, char **argv, struct mb_error *err)
       return id;
     }
   }
-  if (!dir) {
-    usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "report: RESULTS_DIR is required");
-  }
+  if (!dir)
+    return mb_cli_missing(err, "report", "RESULTS_DIR (the run to report on)", USAGE);
   memset(&rd, 0, sizeof(rd));
   memset(&st, 0, sizeof(st));
   if (mb_merge_is_study(dir)) {

@@ -73,7 +73,12 @@ static void usage(FILE *out)
       "columns, H_r and H_c, must reach H_I / 2); the restart-validated entropy is\n"
       "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output.\n"
       "Interrupted (SIGINT, SIGTERM), it keeps each point's complete rows so far as\n"
-      "DIR/pP.restart.partial.bin, says so in restart.json and exits 130.\n\n"
+      "DIR/pP.restart.partial.bin, says so in restart.json and exits 130.\n"
+      "A matrix of one value fails the sanity check against a claimed H_I; without\n"
+      "--h-initial its own estimate is 0: no_entropy, nothing to check, not passed.\n"
+      "The verdict is a result, not an error: exit 0 whether the tests pass or\n"
+      "FAIL (as assess --iid); gate on \"pass\" in --json or restart.json, e.g.\n"
+      "  mebench restart --json --matrix M | jq -e .pass\n\n"
       "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
@@ -91,12 +96,18 @@ static json_t *result_json(const struct mb_restart_result *r)
   json_object_set_new(o, "bits_per_symbol", json_integer(r->bits_per_symbol));
   json_object_set_new(o, "alphabet_size", json_integer(r->alphabet_size));
   json_object_set_new(o, "h_initial", json_real(r->h_initial));
-  json_object_set_new(o, "alpha", json_real(r->alpha));
-  json_object_set_new(o, "x_cutoff", json_integer(r->x_cutoff));
-  json_object_set_new(o, "x_rows", json_integer(r->x_rows));
-  json_object_set_new(o, "x_cols", json_integer(r->x_cols));
-  json_object_set_new(o, "x_max", json_integer(r->x_max));
-  json_object_set_new(o, "sanity_pass", json_boolean(r->sanity_pass));
+  /* With no_entropy no check ran: its figures are null, not zeros. */
+  json_object_set_new(o, "alpha", r->no_entropy ? json_null() : json_real(r->alpha));
+  json_object_set_new(o, "x_cutoff",
+                      r->no_entropy ? json_null() : json_integer(r->x_cutoff));
+  json_object_set_new(o, "x_rows",
+                      r->no_entropy ? json_null() : json_integer(r->x_rows));
+  json_object_set_new(o, "x_cols",
+                      r->no_entropy ? json_null() : json_integer(r->x_cols));
+  json_object_set_new(o, "x_max", r->no_entropy ? json_null() : json_integer(r->x_max));
+  json_object_set_new(o, "no_entropy", json_boolean(r->no_entropy));
+  json_object_set_new(o, "sanity_pass",
+                      r->no_entropy ? json_null() : json_boolean(r->sanity_pass));
   json_object_set_new(o, "h_r", r->h_r >= 0 ? json_real(r->h_r) : json_null());
   json_object_set_new(o, "h_c", r->h_c >= 0 ? json_real(r->h_c) : json_null());
   json_object_set_new(o, "validation_pass",
@@ -108,8 +119,15 @@ static json_t *result_json(const struct mb_restart_result *r)
 
 static void print_result(const char *label, const struct mb_restart_result *r)
 {
-  printf("%s: %u-bit samples, %u distinct values, H_I = %.6f\n", label,
-         r->bits_per_symbol, r->alphabet_size, r->h_initial);
+  printf("%s: %u-bit samples, %u distinct value%s, H_I = %.6f\n", label,
+         r->bits_per_symbol, r->alphabet_size, r->alphabet_size == 1 ? "" : "s",
+         r->h_initial);
+  if (r->no_entropy) {
+    printf("  no entropy: the matrix's own estimate H_I is 0, so there is no claim "
+           "to check\n  restart tests FAILED: no entropy awarded (--h-initial H "
+           "runs the checks against a claimed H)\n");
+    return;
+  }
   printf("  sanity check (3.1.4.3): X_max = %u (rows %u, columns %u), cut-off %u at "
          "alpha %.6g: %s\n",
          r->x_max, r->x_rows, r->x_cols, r->x_cutoff, r->alpha,
@@ -125,7 +143,7 @@ static void print_result(const char *label, const struct mb_restart_result *r)
     printf("  restart tests FAILED: the entropy estimate is not validated\n");
 }
 
-/* Analyse m against h_initial (or, when h_initial <= 0, the rows' own
+/* Analyse m against h_initial (or, when h_initial <= 0, the matrix's own
  * non-IID estimate). */
 static int analyse(const uint8_t *m, unsigned bits, double h_initial, int threads,
                    struct mb_restart_result *r, struct mb_error *err)
@@ -144,9 +162,11 @@ static int analyse(const uint8_t *m, unsigned bits, double h_initial, int thread
     free(a);
     if (rc != MB_OK)
       return rc;
-    if (h_initial <= 0)
-      return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
-                          "the matrix has no entropy: nothing to validate");
+    /* An estimate of 0 (one value, or as good as one) is a verdict: no
+     * entropy to validate and none awarded (mb_restart_analyse with H_I 0
+     * says so in no_entropy), never an input error. */
+    if (h_initial < 0)
+      h_initial = 0;
   }
   return mb_restart_analyse(m, bits, h_initial, threads, r, err);
 }
@@ -538,8 +558,8 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
         "restart: --bits is for --matrix; a collection takes its width "
         "from --kind (raw: the experiment's analysis.raw_bits; bytes: 8)");
   if (!file)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "restart: EXPERIMENT (or --matrix FILE) is missing");
+    return mb_cli_missing(err, "restart", "EXPERIMENT.json (or --matrix FILE)",
+                          "mebench restart [OPTIONS] EXPERIMENT.json");
   rc = mb_experiment_load(file, &exp, err);
   if (rc == MB_OK) {
     char *dir = NULL;

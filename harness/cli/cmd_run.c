@@ -244,11 +244,9 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
       return rc;
     file = recorded;
   }
-  if (!file) {
-    usage(stderr);
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "run: no experiment file given");
-  }
+  if (!file)
+    return mb_cli_missing(err, "run", "EXPERIMENT.json (the experiment to run)",
+                          "mebench run [OPTIONS] [--shard K/N] EXPERIMENT.json");
 
   /* Resuming without a file: the experiment's own bytes from run.json, so it
    * works from any directory and cannot pick up a file edited since; named

@@ -647,9 +647,8 @@ int mb_cmd_validate(int argc, char **argv, struct mb_error *err)
   }
   if (n_files == 0) {
     free(files);
-    return mb_error_set(
-        err, MB_EUSAGE, NULL, 0, 0, NULL,
-        "validate: missing EXPERIMENT.json (see 'mebench validate --help')");
+    return mb_cli_missing(err, "validate", "EXPERIMENT.json (one or more files)",
+                          "mebench validate [OPTIONS] EXPERIMENT.json...");
   }
   if (as_json && !(all = json_array())) {
     free(files);

@@ -449,8 +449,27 @@ int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error
     if (buf[i] != '/' && buf[i] != '\0')
       continue;
     buf[i] = '\0';
-    if (mkdir(buf, mode) != 0 && errno != EEXIST)
-      return mb_error_errno(err, errno, buf, "cannot create %s", what);
+    if (mkdir(buf, mode) != 0) {
+      struct stat st;
+
+      if (errno != EEXIST)
+        return mb_error_errno(err, errno, buf, "cannot create %s", what);
+      /* Something else by that name (a file, a FIFO, a dangling link) is
+       * the user's slip, invalid input (exit 3), not a failing disk. */
+      if (stat(buf, &st) != 0)
+        return mb_error_set(err, MB_EINVALID, buf, 0, 0, NULL,
+                            "is %s, where %s was expected (a directory, or a path "
+                            "that does not exist)",
+                            errno == ENOENT ? "a symbolic link to nothing"
+                                            : "not a directory one can reach",
+                            what);
+      if (!S_ISDIR(st.st_mode))
+        return mb_error_set(
+            err, MB_EINVALID, buf, 0, 0, NULL,
+            "is %s, where %s was expected (a directory, or a path "
+            "that does not exist)",
+            S_ISREG(st.st_mode) ? "a regular file" : kind_of_mode(st.st_mode), what);
+    }
     buf[i] = dir[i];
   }
   return MB_OK;

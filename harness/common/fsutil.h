@@ -99,7 +99,10 @@ int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *le
 /* mkdir -p: create dir and each missing parent with mode (umask applies); an
  * existing directory is fine. A failure names the prefix that could not be
  * made, in the text "cannot create <what>" plus the system's reason.
- * MB_EUSAGE when dir is longer than PATH_MAX. */
+ * MB_EINVALID when dir or one of its parents exists and is not a directory
+ * (a regular file, FIFO, device or dangling link): the text names that path
+ * and says a directory was expected. MB_EUSAGE when dir is longer than
+ * PATH_MAX. */
 int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error *err);
 
 #endif

@@ -40,14 +40,21 @@ struct mb_restart_result {
   int validation_pass; /* min(H_r, H_c) >= H_I / 2 */
   int pass;            /* both */
   double h;            /* min(H_r, H_c, H_I) when pass; -1 otherwise */
+  /* H_I was 0 (the matrix's own estimate, a matrix of one value): there is
+   * no entropy to validate and none is awarded; no check is run, pass 0. */
+  int no_entropy;
 };
 
 /* Analyse a MB_RESTART_ROWS x MB_RESTART_COLS matrix m (row i = restart i,
  * stored row after row, as ea_restart reads it) of `bits`-bit samples
  * (1..8; 0 = infer) against h_initial (0 < h_initial <= bits). When the
  * sanity check fails the estimates are not computed (ea_restart stops
- * there too). threads as in mb_assess. MB_EINVALID for a bad width or
- * h_initial, MB_ENOMEM. */
+ * there too). A matrix of one value is data, not an error: against any
+ * H_I whose cut-off is below 1,000 its X_max of 1,000 fails the sanity
+ * check, else its estimates of 0 fail the validation. h_initial 0 (a
+ * caller's own estimate of such a matrix) sets no_entropy and runs no
+ * check. threads as in mb_assess. MB_EINVALID for a bad width or a
+ * negative h_initial, or one above bits; MB_ENOMEM. */
 int mb_restart_analyse(const uint8_t *m, unsigned bits, double h_initial, int threads,
                        struct mb_restart_result *out, struct mb_error *err);
 

@@ -477,16 +477,26 @@ static int make_output(const struct input *in, const struct mb_merge_options *op
   slash = strrchr(opt->output, '/');
   if (slash && slash != opt->output) {
     snprintf(parent, sizeof(parent), "%.*s", (int)(slash - opt->output), opt->output);
-    rc = mb_fs_mkdirs(parent, 0755, "output's parent directory", err);
+    rc = mb_fs_mkdirs(parent, 0755, "the output's parent directory", err);
     if (rc != MB_OK)
       return rc;
   }
   if (mkdir(opt->output, 0755) != 0) {
-    if (errno == EEXIST)
+    int e = errno;
+    struct stat st;
+
+    /* A file where the new directory belongs is a wrong kind of path
+     * (exit 3); an existing directory is refused as any existing result. */
+    if (e == EEXIST && (stat(opt->output, &st) != 0 || !S_ISDIR(st.st_mode)))
+      return mb_error_set(err, MB_EINVALID, opt->output, 0, 0, NULL,
+                          "exists and is no directory (a file, FIFO, device or "
+                          "dangling link); --output names the new directory merge "
+                          "creates (a path that does not exist)");
+    if (e == EEXIST)
       return mb_error_set(err, MB_EEXISTS, opt->output, 0, 0, NULL,
                           "already exists; merge writes a new directory and never into "
                           "an existing one: name another with --output");
-    return mb_error_errno(err, errno, opt->output, "cannot create");
+    return mb_error_errno(err, e, opt->output, "cannot create");
   }
   *dir_out = strdup(opt->output);
   return *dir_out ? MB_OK : nomem(err);

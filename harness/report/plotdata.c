@@ -1116,7 +1116,7 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
   /* out_open() composes "outdir/name" in a 1024-byte buffer. */
   if (strlen(outdir) >= sizeof(o.path))
     return mb_error_set(err, MB_EUSAGE, outdir, 0, 0, NULL, "path too long");
-  rc = mb_fs_mkdirs(outdir, 0777, "directory", err);
+  rc = mb_fs_mkdirs(outdir, 0777, "the output directory", err);
   if (rc)
     return rc;
   o.dir = outdir;
@@ -1406,7 +1406,7 @@ int mb_plotdata_study_write(const struct mb_rundir *const *runs,
                         "a study without machines");
   if (strlen(outdir) >= sizeof(o.path))
     return mb_error_set(err, MB_EUSAGE, outdir, 0, 0, NULL, "path too long");
-  rc = mb_fs_mkdirs(outdir, 0777, "directory", err);
+  rc = mb_fs_mkdirs(outdir, 0777, "the output directory", err);
   if (rc)
     return rc;
   o.dir = outdir;

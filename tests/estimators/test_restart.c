@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "commands.h"
 #include "restart.h"
 #include "testutil.h"
 
@@ -83,6 +84,67 @@ static void check_case(json_t *c, uint8_t *m)
   free(r);
 }
 
+/* A matrix of one value is data with no entropy, never an input error:
+ * against a claimed H_I = 1 its X_max of 1,000 fails the sanity check
+ * (cut-off 572); against H_I = 0.001 (cut-off 1,000) its estimates of 0
+ * fail the validation; with H_I = 0 nothing is checked (no_entropy). And
+ * `mebench restart --matrix` reports that verdict (exit 0), not exit 3. */
+static void check_constant(uint8_t *m)
+{
+  struct mb_restart_result *r = malloc(sizeof(*r));
+  struct mb_error err;
+  char dir[] = "/tmp/mb_restart_XXXXXX", file[128], out[128];
+  json_t *doc;
+  json_error_t jerr;
+
+  if (!r || !mkdtemp(dir)) {
+    CHECK(0);
+    free(r);
+    return;
+  }
+  memset(m, 0, N);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_restart_analyse(m, 1, 1.0, 1, r, &err), MB_OK);
+  CHECK_EQ_INT(r->alphabet_size, 1);
+  CHECK_EQ_INT(r->x_max, 1000);
+  CHECK_EQ_INT(r->x_cutoff, 572);
+  CHECK(!r->sanity_pass && !r->pass && !r->no_entropy);
+  CHECK_EQ_INT(mb_restart_analyse(m, 1, 0.001, 1, r, &err), MB_OK);
+  CHECK_EQ_INT(r->x_cutoff, 1000);
+  CHECK(r->sanity_pass && !r->validation_pass && !r->pass);
+  CHECK(r->h_r == 0 && r->h_c == 0);
+  CHECK_EQ_INT(mb_restart_analyse(m, 0, 0.0, 1, r, &err), MB_OK);
+  CHECK(r->no_entropy && !r->pass && r->h < 0);
+  CHECK_EQ_INT(r->bits_per_symbol, 1);
+  CHECK_EQ_INT(mb_restart_analyse(m, 1, -1.0, 1, r, &err), MB_EINVALID);
+
+  snprintf(file, sizeof(file), "%s/const.bin", dir);
+  snprintf(out, sizeof(out), "%s/out.json", dir);
+  CHECK(mb_test_write(file, m, N) == 0);
+  {
+    const char *own[] = {"restart", "--json", "--matrix", file};
+    const char *claim[] = {"restart", "--json", "--matrix", file, "--h-initial", "1"};
+
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_restart, 4, own, &err), MB_OK);
+    doc = json_load_file(out, 0, &jerr);
+    CHECK(doc != NULL);
+    CHECK(json_is_true(json_object_get(doc, "no_entropy")));
+    CHECK(json_is_false(json_object_get(doc, "pass")));
+    CHECK(json_is_null(json_object_get(doc, "sanity_pass")));
+    json_decref(doc);
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_restart, 6, claim, &err), MB_OK);
+    doc = json_load_file(out, 0, &jerr);
+    CHECK(doc != NULL);
+    CHECK(json_is_false(json_object_get(doc, "no_entropy")));
+    CHECK(json_is_false(json_object_get(doc, "sanity_pass")));
+    CHECK(json_is_false(json_object_get(doc, "pass")));
+    CHECK_EQ_INT(json_integer_value(json_object_get(doc, "x_max")), 1000);
+    json_decref(doc);
+  }
+  mb_test_rmtree(dir);
+  free(r);
+}
+
 int main(int argc, char **argv)
 {
   uint8_t *m = malloc(N);
@@ -104,6 +166,7 @@ int main(int argc, char **argv)
    * 2 Pr(Bin(1000, 1/2) > x), at most alpha from x = 572 on (computed with
    * 50-digit arithmetic). */
   CHECK_EQ_INT(mb_restart_cutoff(1.0, 5.0251553006530614e-6, 1000), 572);
+  check_constant(m);
   snprintf(path, sizeof(path), "%s/tests/data/restart/expected.json", MB_SOURCE_DIR);
   exp = json_load_file(path, 0, &jerr);
   if (!exp)

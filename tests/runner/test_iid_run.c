@@ -195,6 +195,39 @@ int main(void)
     CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 3, args, &err), MB_EEXISTS);
     CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 4, force, &err), MB_OK);
   }
+  /* Export again with --force and another width: the earlier export's raw4
+   * files go, so index.tsv lists exactly the exported files in DIR; a file
+   * the earlier index did not list (not mebench's) stays. */
+  {
+    const char *again[] = {"export", "--force", "--raw-bits", "2", run, rdir};
+    char *idx;
+
+    snprintf(path, sizeof(path), "%s/p7-r7.raw4.bin", rdir);
+    CHECK(mb_test_write_text(path, "mine\n") == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, again, &err), MB_OK);
+    CHECK_EQ_INT(file_size(path), 5);
+    snprintf(path, sizeof(path), "%s/p0-r0.raw4.bin", rdir);
+    CHECK_EQ_INT(file_size(path), -1);
+    snprintf(path, sizeof(path), "%s/p0-r0.raw2.bin", rdir);
+    CHECK_EQ_INT(file_size(path), 4 * 250 + 64);
+    snprintf(path, sizeof(path), "%s/p1-r1.bytes.bin", rdir);
+    CHECK_EQ_INT(file_size(path), 250);
+    snprintf(path, sizeof(path), "%s/index.tsv", rdir);
+    idx = mb_test_slurp(path, NULL);
+    CHECK(idx && strstr(idx, "raw4") == NULL &&
+          strstr(idx, "p0-r0.raw2.bin\t") != NULL);
+    free(idx);
+  }
+  /* DIR an existing regular file: invalid input (exit 3), left as it was. */
+  {
+    const char *onfile[] = {"export", run, path};
+
+    snprintf(path, sizeof(path), "%s/r.out", base);
+    CHECK(mb_test_write_text(path, "keep\n") == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 3, onfile, &err), MB_EINVALID);
+    CHECK(strstr(err.text, "directory") != NULL);
+    CHECK_EQ_INT(file_size(path), 5);
+  }
 
   /* Restart: 1,000 replayed calls of one point, then its matrix again. */
   {

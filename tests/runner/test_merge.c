@@ -518,7 +518,7 @@ int main(void)
     {
       const char *dirs[] = {s1, s2};
 
-      expect_refusal("exists", 0, dirs, MB_EUSAGE, "no RESULTS_DIR");
+      expect_refusal("exists", 0, dirs, MB_EUSAGE, "missing RESULTS_DIR");
       CHECK_EQ_INT(merge(&err, merged, 2, dirs), MB_EEXISTS);
     }
   }

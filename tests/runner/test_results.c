@@ -97,10 +97,12 @@ static void check_dirs(void)
   snprintf(file, sizeof(file), "%s/a.txt", base);
   mb_error_init(&err);
   d1 = NULL;
-  CHECK(mb_results_create_dir(file, "x", "h", when, &d1, &err) != MB_OK);
+  /* a file where the results directory belongs: invalid input, named */
+  CHECK_EQ_INT(mb_results_create_dir(file, "x", "h", when, &d1, &err), MB_EINVALID);
   CHECK(d1 == NULL);
   CHECK(strstr(err.source, "a.txt") != NULL);
-  CHECK(strstr(err.text, "cannot create results directory") != NULL);
+  CHECK(strstr(err.text, "is a regular file, where the results directory was "
+                         "expected") != NULL);
 
   mb_results_iso_time(when, iso);
   CHECK_EQ_STR(iso, "2026-11-21T10:15:00Z");

@@ -55,6 +55,51 @@ int main(void)
       CHECK(found);
     }
   }
+  { /* a missing positional argument is one usage error: what is missing, the
+     * usage line and where the help is; never the whole help */
+    static const char *const cmds[][3] = {
+        {"assess", NULL, "FILE"},         {"baseline", NULL, "RESULTS_DIR"},
+        {"compare", NULL, "BASELINE"},    {"compare", "a", "CURRENT"},
+        {"export", NULL, "RESULTS_DIR"},  {"export", "a", "DIR"},
+        {"merge", NULL, "RESULTS_DIR"},   {"plotdata", NULL, "RESULTS_DIR"},
+        {"plotdata", "a", "OUTDIR"},      {"report", NULL, "RESULTS_DIR"},
+        {"restart", NULL, "EXPERIMENT"},  {"run", NULL, "EXPERIMENT"},
+        {"validate", NULL, "EXPERIMENT"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+      const char *w[] = {"mebench", cmds[i][0], cmds[i][1]};
+      char err[] = "/tmp/mb_cli_err_XXXXXX", text[4096], want[128], try[128];
+      int saved = dup(2), efd = mkstemp(err);
+      size_t n;
+      FILE *ef;
+
+      fflush(stderr);
+      dup2(efd, 2);
+      CHECK_EQ_INT(cli(cmds[i][1] ? 3 : 2, w), MB_EUSAGE);
+      fflush(stderr);
+      dup2(saved, 2);
+      close(saved);
+      close(efd);
+      ef = fopen(err, "r");
+      n = ef ? fread(text, 1, sizeof(text) - 1, ef) : 0;
+      text[n] = '\0';
+      if (ef)
+        fclose(ef);
+      remove(err);
+      snprintf(want, sizeof(want), "mebench: %s: missing %s", cmds[i][0], cmds[i][2]);
+      snprintf(try, sizeof(try), "Try 'mebench %s --help'.\n", cmds[i][0]);
+      if (strncmp(text, want, strlen(want)) != 0 || !strstr(text, try) ||
+          strstr(text, "Options:") || !strstr(text, "; usage: mebench "))
+        fprintf(stderr, "mebench %s %s: unexpected message:\n%s", cmds[i][0],
+                cmds[i][1] ? cmds[i][1] : "", text);
+      CHECK(strncmp(text, want, strlen(want)) == 0);
+      CHECK(strstr(text, "; usage: mebench ") != NULL);
+      CHECK(strstr(text, try) != NULL);
+      CHECK(strstr(text, "Options:") == NULL); /* not the whole help */
+    }
+  }
   { /* help for a command that does not exist is a usage error, not the overview */
     const char *w[] = {"mebench", "help", "nosuch"};
     CHECK_EQ_INT(cli(3, w), MB_EUSAGE);

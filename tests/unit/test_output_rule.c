@@ -307,6 +307,48 @@ static void command_cases(void)
   }
 }
 
+/* A directory-to-be (export DIR, plotdata OUTDIR, merge --output, and
+ * mb_fs_mkdirs under them all) named by a regular file, a FIFO, a dangling
+ * link or a path beneath a file is invalid input (exit 3), and the node is
+ * left as it was. */
+static void directory_cases(void)
+{
+  const char *run = MB_SOURCE_DIR "/tests/data/report/run";
+  const char *names[] = {"dfile", "dfifo", "dlink", "dfile/sub"};
+  struct mb_error err;
+  size_t i;
+
+  CHECK(mb_test_write_text(at("dfile"), "precious\n") == 0);
+  CHECK(mkfifo(at("dfifo"), 0644) == 0);
+  CHECK(symlink("nowhere", at("dlink")) == 0);
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    const char *e[] = {"mebench", "export", run, at(names[i])};
+    const char *p[] = {"mebench", "plotdata", run, at(names[i])};
+    const char *m[] = {"mebench", "merge", "--quiet", "--output", at(names[i]), run};
+
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_fs_mkdirs(at(names[i]), 0755, "the test directory", &err),
+                 MB_EINVALID);
+    CHECK(strstr(err.text, "the test directory was expected") != NULL);
+    CHECK(strstr(err.source, "dfile") || strstr(err.source, "dfifo") ||
+          strstr(err.source, "dlink"));
+    CHECK_EQ_INT(mb_test_cli(e, 4), 3);
+    CHECK_EQ_INT(mb_test_cli(p, 4), 3);
+    if (i < 3) /* merge makes the parents of a deeper path too: same check */
+      CHECK_EQ_INT(mb_test_cli(m, 6), 3);
+  }
+  CHECK_EQ_INT(kind(at("dfile")), S_IFREG);
+  CHECK_EQ_INT(kind(at("dfifo")), S_IFIFO);
+  CHECK_EQ_INT(kind(at("dlink")), S_IFLNK);
+  { /* an existing directory is still fine for mkdirs, and a link to one */
+    CHECK(mkdir(at("ddir"), 0755) == 0);
+    CHECK(symlink("ddir", at("ddirlink")) == 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_fs_mkdirs(at("ddirlink/new"), 0755, "x", &err), MB_OK);
+    CHECK_EQ_INT(kind(at("ddir/new")), S_IFDIR);
+  }
+}
+
 int main(void)
 {
   if (!mkdtemp(dir)) {
@@ -316,6 +358,7 @@ int main(void)
   alarm(50); /* a hang is a failure, not a stuck test */
   rule_cases();
   command_cases();
+  directory_cases();
   mb_test_rmtree(dir);
   return CHECK_DONE();
 }
