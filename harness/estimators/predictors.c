@@ -1797,8 +1797,15 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
     for (l = 0, mul = 1; l < dn.levels; l++, mul *= k)
       ctx[l] = (l ? ctx[l - 1] : 0) + s[i - l - 1] * mul;
     par = dn.anchor[ctx[dn.levels - 1]];
-    for (; l < LZ_B; l++)
+    for (; l < LZ_B; l++) {
       par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
+      if (par != TRIE_NONE) {
+        /* Ask for the slot of its count of y now: the counts below are
+         * then taken with their misses overlapped. */
+        const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb->slots)]);
+      }
+    }
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
