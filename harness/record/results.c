@@ -117,6 +117,83 @@ void mb_results_raw_name(size_t point, size_t repetition, char *out, size_t n)
   snprintf(out, n, "raw/p%zu-r%zu.mbr", point, repetition);
 }
 
+/* ---- the call journal ------------------------------------------------------ */
+
+static void journal_path(const char *dir, char *out, size_t n)
+{
+  snprintf(out, n, "%s/%s", dir, MB_RESULTS_JOURNAL);
+}
+
+static int journal_errno(struct mb_error *err, int e, const char *dir, const char *what)
+{
+  char path[4200];
+
+  journal_path(dir, path, sizeof(path));
+  if (e == ENOSPC || e == EDQUOT)
+    return mb_error_set(err, MB_ENOSPACE, path, 0, 0, NULL, "%s: %s", what,
+                        strerror(e));
+  return mb_error_errno(err, e, path, "%s", what);
+}
+
+int mb_results_journal_open(const char *dir, int *fd, struct mb_error *err)
+{
+  char path[4200];
+
+  journal_path(dir, path, sizeof(path));
+  *fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (*fd < 0)
+    return journal_errno(err, errno, dir, "cannot open the call journal");
+  return MB_OK;
+}
+
+int mb_results_journal_append(int fd, const char *dir, const json_t *call,
+                              struct mb_error *err)
+{
+  char *text = json_dumps(call, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  size_t len, off = 0;
+  int rc = MB_OK;
+
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  len = strlen(text);
+  text[len++] = '\n'; /* over the terminator: the line is written whole */
+  while (off < len) {
+    ssize_t w = write(fd, text + off, len - off);
+
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      rc = journal_errno(err, w < 0 ? errno : EIO, dir,
+                         "cannot append to the call journal");
+      break;
+    }
+    off += (size_t)w;
+  }
+  free(text);
+  if (rc == MB_OK && fsync(fd) != 0)
+    rc = journal_errno(err, errno, dir, "cannot sync the call journal");
+  return rc;
+}
+
+int mb_results_journal_reset(int fd, const char *dir, struct mb_error *err)
+{
+  /* No fsync: should the emptying be lost, the calls it held are in
+   * run.json already and the reader skips them. */
+  if (fd >= 0 && ftruncate(fd, 0) != 0)
+    return journal_errno(err, errno, dir, "cannot empty the call journal");
+  return MB_OK;
+}
+
+void mb_results_journal_remove(int fd, const char *dir)
+{
+  char path[4200];
+
+  if (fd >= 0)
+    close(fd);
+  journal_path(dir, path, sizeof(path));
+  (void)unlink(path);
+}
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* JSON cannot hold inf or NaN: those (a zero wall time, no estimate) are

@@ -106,6 +106,29 @@ int mb_results_write_summary(const char *dir, const json_t *run, struct mb_error
  * (free it), NULL on allocation failure. */
 char *mb_results_summary_csv(const json_t *run);
 
+/* The call journal, dir/calls.journal: one call summary (the object that
+ * run.json's calls[] holds) per line, appended and fsync'd after each call.
+ * run.json is rewritten only every few seconds (its size grows with the
+ * calls, so rewriting it after each one makes a long run quadratic); the
+ * journal keeps every call measured since. Once run.json is written with
+ * all of them the journal is emptied, and at the run's end removed. Every
+ * reader of run.json (mb_rundir_read) folds the journal's calls in. */
+#define MB_RESULTS_JOURNAL "calls.journal"
+
+/* Open (create) dir's journal for appending; *fd is -1 on failure. */
+int mb_results_journal_open(const char *dir, int *fd, struct mb_error *err);
+
+/* Append call (borrowed) as one line and fsync it. dir names the file in
+ * errors (a full disk is MB_ENOSPACE). */
+int mb_results_journal_append(int fd, const char *dir, const json_t *call,
+                              struct mb_error *err);
+
+/* Empty the journal once run.json holds every call in it. */
+int mb_results_journal_reset(int fd, const char *dir, struct mb_error *err);
+
+/* Close fd (if >= 0) and remove dir's journal (run.json holds everything). */
+void mb_results_journal_remove(int fd, const char *dir);
+
 /* Read dir/run.json and check it is a mebench run of this schema with the
  * keys resume needs (mebench, machine, experiment, points, calls). *run is a
  * new reference. Errors name the file and the missing or wrong key

@@ -3,6 +3,7 @@
  * read back with its calls aggregated per point. */
 #include "plural.h"
 #include "rundir.h"
+#include "results.h"
 #include "experiment.h"
 #include "fsutil.h"
 #include "stats.h"
@@ -592,6 +593,76 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
   return rc;
 }
 
+/* Fold the call journal beside a run.json into doc's calls (results.h,
+ * MB_RESULTS_JOURNAL): its calls that run.json does not hold yet, in order.
+ * A last line without its newline is a write the process did not finish
+ * (killed, or still writing): it is not a recorded call and is skipped. */
+static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
+{
+  json_t *calls = json_object_get(doc, "calls");
+  const char *slash = strrchr(file, '/');
+  char path[4200];
+  unsigned char *text = NULL;
+  size_t len = 0, pos = 0, line = 0, have;
+  struct stat st;
+  int rc;
+
+  if (strcmp(slash ? slash + 1 : file, "run.json") != 0 || !json_is_array(calls))
+    return MB_OK;
+  snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - file + 1) : 0, file,
+           MB_RESULTS_JOURNAL);
+  if (lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+    return MB_OK;
+  rc = mb_fs_read_file(path, 1, &text, &len, err);
+  if (rc)
+    return rc;
+  have = json_array_size(calls);
+  while (rc == MB_OK && pos < len) {
+    const unsigned char *nl = memchr(text + pos, '\n', len - pos);
+    json_error_t jerr;
+    json_t *c;
+    json_int_t p, r;
+    size_t i;
+
+    if (!nl)
+      break; /* the unfinished last write */
+    line++;
+    c = json_loadb((const char *)text + pos, (size_t)(nl - (text + pos)),
+                   JSON_REJECT_DUPLICATES, &jerr);
+    pos = (size_t)(nl - text) + 1;
+    if (!c) {
+      rc = mb_error_set(err, MB_EINVALID, path, (int)line, jerr.column, NULL,
+                        "%s; expected one call summary (a JSON object) per line",
+                        jerr.text);
+      break;
+    }
+    if (!json_is_object(c) || !json_is_integer(json_object_get(c, "point")) ||
+        !json_is_integer(json_object_get(c, "repetition"))) {
+      json_decref(c);
+      rc = mb_error_set(err, MB_EINVALID, path, (int)line, 1, NULL,
+                        "expected a call summary: an object with integer point and "
+                        "repetition");
+      break;
+    }
+    p = json_integer_value(json_object_get(c, "point"));
+    r = json_integer_value(json_object_get(c, "repetition"));
+    /* Already in run.json when the journal's emptying was lost. */
+    for (i = 0; i < have; i++) {
+      const json_t *o = json_array_get(calls, i);
+
+      if (json_integer_value(json_object_get(o, "point")) == p &&
+          json_integer_value(json_object_get(o, "repetition")) == r)
+        break;
+    }
+    if (i < have)
+      json_decref(c);
+    else if (json_array_append_new(calls, c) != 0)
+      rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  free(text);
+  return rc;
+}
+
 int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_t n,
                    int *is_baseline, struct mb_error *err)
 {
@@ -645,7 +716,9 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
   if (!*doc)
     return mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
                         jerr.text);
-  rc = mb_rundir_check_doc(*doc, file, accept, is_baseline, err);
+  rc = strcmp(path, "-") != 0 ? fold_journal(file, *doc, err) : MB_OK;
+  if (rc == MB_OK)
+    rc = mb_rundir_check_doc(*doc, file, accept, is_baseline, err);
   if (rc) {
     json_decref(*doc);
     *doc = NULL;

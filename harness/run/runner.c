@@ -50,9 +50,20 @@ struct run {
   double prior[5]; /* durations recorded by earlier sessions */
   int tty;
   int bar_shown;
-  int lock; /* descriptor holding the run directory's lock, or -1 */
-  int cut;  /* a call was ended by an interrupt and discarded */
+  int lock;    /* descriptor holding the run directory's lock, or -1 */
+  int journal; /* the call journal (results.h), or -1 */
+  double last_save,
+      save_cost; /* when run.json was last written, and how long it took */
+  int cut;       /* a call was ended by an interrupt and discarded */
 };
+
+/* run.json is rewritten at most every SAVE_EVERY_S seconds and never more
+ * often than keeps its writing under 1/SAVE_SHARE of the run's time: it
+ * grows with the calls, so writing it after every call makes a long run
+ * quadratic (a 180-call run spent 30 % of its time there). The journal
+ * holds each call the moment it is measured. */
+#define SAVE_EVERY_S 2.0
+#define SAVE_SHARE 20.0
 
 enum { D_TOTAL, D_WARMUP, D_COLLECT, D_ANALYSE, D_WRITE };
 static const char *const duration_keys[] = {"total_s", "warmup_s", "collect_s",
@@ -697,7 +708,11 @@ static int save(struct run *r, const char *status, const struct mb_error *failur
   rc = mb_results_write_run(r->dir, r->doc, err);
   if (rc == MB_OK)
     rc = mb_results_write_summary(r->dir, r->doc, err);
-  r->write_s += now_s() - t0;
+  if (rc == MB_OK)
+    rc = mb_results_journal_reset(r->journal, r->dir, err);
+  r->last_save = now_s();
+  r->save_cost = r->last_save - t0;
+  r->write_s += r->save_cost;
   return rc;
 }
 
@@ -805,12 +820,24 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   r->done[call->point * r->exp->repetitions + call->repetition] = 1;
   r->n_done++;
   r->n_session++;
-  rc = save(r, "running", NULL, err);
+  t0 = now_s();
+  rc = mb_results_journal_append(r->journal, r->dir, js, err);
+  r->write_s += now_s() - t0;
+  if (rc == MB_OK && t0 - r->last_save >= SAVE_EVERY_S &&
+      t0 - r->last_save >= SAVE_SHARE * r->save_cost)
+    rc = save(r, "running", NULL, err);
   if (rc != MB_OK)
     return rc;
   show_bar(r, call->point);
   show_line(r, s);
   return MB_OK;
+}
+
+/* run.json holds every call: the journal has done its work. */
+static void end_journal(struct run *r)
+{
+  mb_results_journal_remove(r->journal, r->dir);
+  r->journal = -1;
 }
 
 static int stopped(const struct run *r)
@@ -926,7 +953,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
 {
   struct run *r = calloc(1, sizeof(*r));
   size_t seq, first = 0;
-  int rc, saved;
+  int rc, saved = -1;
 
   *dir_out = NULL;
   if (!r)
@@ -934,6 +961,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   r->exp = exp;
   r->opt = opt;
   r->lock = -1;
+  r->journal = -1;
   r->t_begin = now_s();
   mb_collection_init(&r->coll);
   mb_stats_scratch_init(&r->scratch);
@@ -965,6 +993,8 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
               exp->n_shard_calls == 1 ? "is" : "are");
     goto out;
   }
+  if (rc == MB_OK)
+    rc = mb_results_journal_open(r->dir, &r->journal, err);
   if (rc == MB_OK)
     rc = start_session(r, err);
   if (rc != MB_OK)
@@ -1011,6 +1041,8 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   end_bar(r);
   if (rc == MB_OK && stopped(r) && r->n_done < exp->n_shard_calls) {
     saved = save(r, "interrupted", NULL, err);
+    if (saved == MB_OK)
+      end_journal(r);
     rc = saved != MB_OK
              ? saved
              : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
@@ -1025,26 +1057,33 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   } else if (rc == MB_OK) {
     /* Health-test replay (and the IID track) over the recorded calls. */
     rc = mb_pointtests_run(exp, r->dir, r->doc, exp->seed, err);
-    rc = rc == MB_OK ? save(r, "complete", NULL, err)
-                     : (save(r, "failed", err, NULL), rc);
+    if (rc == MB_OK)
+      rc = save(r, "complete", NULL, err);
+    else
+      saved = save(r, "failed", err, NULL);
+    if (rc == MB_OK || saved == MB_OK)
+      end_journal(r);
   } else {
     /* Record the failure when the disk still lets us; the previous run.json
-     * stays otherwise. */
-    save(r, "failed", err, NULL);
-    /* A full disk is not the run's fault: say how to complete it, as an
-     * interruption does. */
-    if (rc == MB_ENOSPACE && err && err->code == MB_ENOSPACE) {
-      size_t len = strlen(err->text);
+     * and the journal stay otherwise. */
+    if (save(r, "failed", err, NULL) == MB_OK)
+      end_journal(r);
+  }
+  /* A full disk is not the run's fault: say how to complete it, as an
+   * interruption does (the journal holds the calls run.json could not). */
+  if (rc == MB_ENOSPACE && err && err->code == MB_ENOSPACE) {
+    size_t len = strlen(err->text);
 
-      snprintf(err->text + len, sizeof(err->text) - len,
-               "; %zu of %zu calls are kept in %s: free some space, then complete "
-               "them with: mebench run --resume %s",
-               r->n_done, exp->n_calls, r->dir, r->dir);
-    }
+    snprintf(err->text + len, sizeof(err->text) - len,
+             "; %zu of %zu calls are kept in %s: free some space, then complete "
+             "them with: mebench run --resume %s",
+             r->n_done, exp->n_calls, r->dir, r->dir);
   }
   print_table(r);
 
 out:
+  if (r->journal >= 0)
+    close(r->journal);
   mb_results_unlock(r->lock);
   if (r->col)
     mb_collector_free(r->col);

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "results.h"
 #include "source.h"
 #include "testutil.h"
 
@@ -392,7 +393,7 @@ static void sleep_ms(long ms)
 /* dir receives the run directory: at most 956 bytes. */
 static size_t recorded_calls(const char *root, char dir[1000])
 {
-  char parent[800], path[1200];
+  char parent[800];
   struct dirent *e;
   json_t *run;
   size_t k;
@@ -409,8 +410,9 @@ static size_t recorded_calls(const char *root, char dir[1000])
   closedir(d);
   if (!dir[0])
     return 0;
-  snprintf(path, sizeof(path), "%s/run.json", dir);
-  run = json_load_file(path, 0, NULL);
+  /* The project's reader: run.json and the call journal (results.h). */
+  if (mb_results_load_run(dir, &run, NULL) != MB_OK)
+    return 0;
   k = json_array_size(json_object_get(run, "calls"));
   json_decref(run);
   return k;

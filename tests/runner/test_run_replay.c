@@ -517,6 +517,79 @@ int main(void)
     CHECK(access(path, F_OK) == 0);
   }
 
+  /* A run killed between two writes of run.json: the calls measured since
+   * are in the call journal (results.h). Every reader folds them in (not the
+   * ones run.json holds already, not a line the process did not finish), and
+   * --resume adopts them with their raw files (no call measured again, no
+   * orphan), writes run.json whole and removes the journal. A damaged line
+   * is invalid input naming the journal and the line. */
+  {
+    char copy4[1200], path[1300], jpath[1300], line0[32768], line1[32768], line2[32768];
+    json_t *run, *calls, *folded;
+    const char *a[] = {"run", "-q", "--resume", copy4};
+    char *text;
+    FILE *f;
+
+    snprintf(copy4, sizeof(copy4), "%s/copy4", base);
+    snprintf(cmdline, sizeof(cmdline), "cp -r '%s' '%s'", dir1, copy4);
+    CHECK_EQ_INT(system(cmdline), 0);
+    snprintf(path, sizeof(path), "%s/run.json", copy4);
+    snprintf(jpath, sizeof(jpath), "%s/" MB_RESULTS_JOURNAL, copy4);
+    CHECK(access(jpath, F_OK) != 0); /* a complete run leaves no journal */
+    run = json_load_file(path, 0, NULL);
+    calls = json_object_get(run, "calls");
+    text = json_dumps(json_array_get(calls, 1), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    snprintf(line0, sizeof(line0), "%s", text ? text : "");
+    free(text);
+    text = json_dumps(json_array_get(calls, 2), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    snprintf(line1, sizeof(line1), "%s", text ? text : "");
+    free(text);
+    text = json_dumps(json_array_get(calls, 3), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    snprintf(line2, sizeof(line2), "%s", text ? text : "");
+    free(text);
+    /* run.json as last written: two calls, still running. */
+    json_array_remove(calls, 3);
+    json_array_remove(calls, 2);
+    json_object_set_new(run, "status", json_string("running"));
+    json_dump_file(run, path, JSON_INDENT(2));
+    json_decref(run);
+    f = fopen(jpath, "w");
+    if (f) {
+      /* calls[1] again (the journal's emptying was lost), the two calls
+       * run.json lacks, and the start of a line never finished */
+      fprintf(f, "%s\n%s\n%s\n{\"point\": 1, \"repe", line0, line1, line2);
+      fclose(f);
+    }
+    folded = NULL;
+    CHECK_EQ_INT(mb_results_load_run(copy4, &folded, NULL), MB_OK);
+    CHECK_EQ_INT(json_array_size(json_object_get(folded, "calls")), 4);
+    json_decref(folded);
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_OK);
+    run = json_load_file(path, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
+    CHECK_EQ_INT(json_array_size(json_object_get(run, "discarded_calls")), 0);
+    CHECK_EQ_INT(json_integer_value(json_object_get(
+                     json_array_get(json_object_get(run, "sessions"), 1), "calls")),
+                 0);
+    json_decref(run);
+    CHECK(access(jpath, F_OK) != 0);
+    snprintf(path, sizeof(path), "%s/raw/p1-r1.mbr.orphan-1", copy4);
+    CHECK(access(path, F_OK) != 0);
+
+    /* A damaged line in the middle. */
+    f = fopen(jpath, "w");
+    if (f) {
+      fprintf(f, "%s\n{\"point\": 1,,}\n%s\n", line1, line2);
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_EINVALID);
+    CHECK_EQ_STR(err.source, jpath);
+    CHECK_EQ_INT(err.line, 2);
+    CHECK(strstr(err.text, "one call summary") != NULL);
+    remove(jpath);
+  }
+
   /* Damaged experiment text in run.json is the record's fault, not the
    * experiment file's: the message names run.json. */
   {
