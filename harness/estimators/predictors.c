@@ -398,6 +398,30 @@ static unsigned popcount64(uint64_t x)
   return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
 
+/* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
+static inline uint64_t pack8(const uint8_t *b)
+{
+  uint64_t v;
+
+  memcpy(&v, b, sizeof v);
+  return (v * 0x0102040810204080ull) >> 56;
+}
+
+static uint64_t pack64(const uint8_t *b, size_t len)
+{
+  uint8_t tail[64] = {0};
+  uint64_t w = 0;
+  unsigned j;
+
+  if (len < 64) {
+    memcpy(tail, b, len);
+    b = tail;
+  }
+  for (j = 0; j < 8; j++)
+    w |= pack8(b + 8 * j) << (8 * j);
+  return w;
+}
+
 /* Bits i..i+63 of a packed bit array, bit 0 first. */
 static uint64_t bits64(const uint64_t *w, size_t i)
 {
@@ -419,6 +443,46 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
 
+/* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
+ * hits (no bit set above them), a run of equal outcomes at a time. */
+static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len)
+{
+  unsigned pos = 0, ones;
+
+  t->correct += popcount64(hits);
+  while (pos < len) {
+    uint64_t r = hits >> pos;
+
+    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos; /* hits from pos on */
+    t->run += ones;
+    t->longest = t->run > t->longest ? t->run : t->longest;
+    pos += ones;
+    if (pos >= len)
+      break;
+    t->run = 0; /* the miss at pos */
+    if (++pos >= len || !(r = hits >> pos))
+      break;
+    pos += (unsigned)__builtin_ctzll(r);
+  }
+}
+
+/* Lag d's outcomes over the block of steps a..a+63: bit b is whether
+ * S[a+b] equals S[a+b-d], from the 64-bit windows at a-128, a-64 and a. */
+static uint64_t lag_matches(uint64_t w0, uint64_t w1, uint64_t w2, size_t d)
+{
+  uint64_t past;
+
+  if (d < 64)
+    past = w2 << d | w1 >> (64 - d);
+  else if (d == 64)
+    past = w1;
+  else if (d < 128)
+    past = w1 << (d - 64) | w0 >> (128 - d);
+  else
+    past = w0;
+  return ~(w2 ^ past);
+}
+
 static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
                       struct pred_tally *t)
 {
@@ -427,8 +491,8 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
 
   if (!w)
     return MB_ENOMEM;
-  for (i = 0; i < n; i++)
-    w[i >> 6] |= (uint64_t)(s[i] & 1) << (i & 63);
+  for (i = 0; i * 64 < n; i++)
+    w[i] = pack64(s + i * 64, n - i * 64 < 64 ? n - i * 64 : 64);
 
   /* Until every lag reaches back into the data, step by step. */
   for (i = 1; i < n && i < LAG_D; i++) {
@@ -442,53 +506,44 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
   }
 
   for (a = LAG_D; a < n; a += LAG_BLOCK) {
-    size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a;
-    /* Candidate lags as bits: hi word bit 63-(d-1) for lag d = 1..64, lo
-     * word bit 63-(d-65) for d = 65..128, matching the layout of the bits
-     * before position i read with bits64(). */
-    uint64_t cand_hi = 0, cand_lo = 0, mask, h0, h1;
+    size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a, nc = 0, c, cw = 0;
+    uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+    uint64_t cm[LAG_D]; /* the candidates' outcomes, lags in increasing order */
+    size_t cl[LAG_D];
 
     for (d = 1; d <= LAG_D; d++) {
-      if (b->high - b->score[d] > len)
-        continue;
-      if (d <= 64)
-        cand_hi |= (uint64_t)1 << (64 - d);
-      else
-        cand_lo |= (uint64_t)1 << (128 - d);
-    }
-    /* The 128 bits before step i, kept as two shift registers. */
-    h1 = bits64(w, a - 64);
-    h0 = bits64(w, a - 128);
-    for (i = a; i < e; i++) {
-      uint64_t flip = (uint64_t)s[i] - 1, m; /* all ones when S[i] is 0 */
-      uint64_t hist_hi = h1 ^ flip, hist_lo = h0 ^ flip;
+      uint64_t m = lag_matches(w0, w1, w2, d) & mask;
 
-      h0 = h0 >> 1 | h1 << 63;
-      h1 = h1 >> 1 | (uint64_t)s[i] << 63;
-      pred_tally_add(t, s[i - b->winner] == s[i]);
-      /* Lags in increasing order: the highest bits first. */
-      for (m = hist_hi & cand_hi; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
-        lag_score(b, (size_t)__builtin_clzll(m) + 1);
-      for (m = hist_lo & cand_lo; m; m &= ~((uint64_t)1 << (63 - __builtin_clzll(m))))
-        lag_score(b, (size_t)__builtin_clzll(m) + 65);
+      if (b->high - b->score[d] > len) {
+        b->score[d] += popcount64(m);
+        continue;
+      }
+      /* The winner holds the high score, so it is always a candidate. */
+      cw = d == b->winner ? nc : cw;
+      cm[nc] = m;
+      cl[nc++] = d;
     }
-    /* The block's bits against each lag's: bits a-d .. a-d+63 come from the
-     * three words before and at a. */
-    mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    {
-      uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
-      for (d = 1; d < 64; d++)
-        if (!((cand_hi >> (64 - d)) & 1))
-          b->score[d] += popcount64(~(w2 ^ ((w2 << d) | (w1 >> (64 - d)))) & mask);
-      if (!(cand_hi & 1))
-        b->score[64] += popcount64(~(w2 ^ w1) & mask);
-      for (d = 65; d < 128; d++)
-        if (!((cand_lo >> (128 - d)) & 1))
-          b->score[d] +=
-              popcount64(~(w2 ^ ((w1 << (d - 64)) | (w0 >> (128 - d)))) & mask);
-      if (!(cand_lo & 1))
-        b->score[128] += popcount64(~(w2 ^ w0) & mask);
+    if (nc == 1) {
+      /* The winner alone can lead: it predicts every step of the block. */
+      pred_tally_word(t, cm[0], (unsigned)len);
+      b->score[cl[0]] += popcount64(cm[0]);
+      b->high = b->score[cl[0]];
+      continue;
     }
+    for (i = 0; i < len; i++) {
+      pred_tally_add(t, (cm[cw] >> i) & 1);
+      /* Lags in increasing order; branch-free, outcomes are coin flips. */
+      for (c = 0; c < nc; c++) {
+        uint64_t hit = (cm[c] >> i) & 1, sc = b->score[cl[c]] + hit;
+        int take = hit && sc >= b->high;
+
+        b->score[cl[c]] = sc;
+        b->high = take ? sc : b->high;
+        cw = take ? c : cw;
+      }
+    }
+    b->winner = cl[cw];
   }
   free(w);
   return MB_OK;
@@ -570,6 +625,8 @@ struct trie {
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
   struct trie_table tab[TRIE_LEVELS][2];
+  uint64_t created; /* nodes created so far: a path found earlier still holds
+                       while this has not changed */
 };
 
 static struct trie_node *trie_at(const struct trie *t, uint32_t id)
@@ -732,6 +789,7 @@ static uint32_t trie_new_node(struct trie *t, unsigned l)
     t->cap[l] = cap;
   }
   c = (uint32_t)l << TRIE_INDEX_BITS | t->used[l]++;
+  t->created++;
   nd = trie_at(t, c);
   memset(nd, 0, sizeof *nd);
   nd->child = TRIE_NONE;
@@ -905,6 +963,158 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
   return p;
 }
 
+/* Walking ahead. A step's walk down the trie is a chain of loads, each
+ * waiting for the one before (a node, then the slot of its child), and in a
+ * large trie each is a cache miss. But which contexts a step looks up is
+ * known from the data long before, and nodes are never removed: so every
+ * WALK_BATCH steps the walks of the WALK_BATCH steps WALK_AHEAD ahead are
+ * made together, one context length at a time, first asking for the cache
+ * lines every walk needs at that length (its node and the slot of its
+ * child: the walks do not depend on one another, so their misses overlap),
+ * then reading them; the nodes found are kept for those steps, with the
+ * cache lines of the counts they will update asked for. A walk stays valid
+ * while no node is created (trie.created); otherwise the step walks again
+ * itself. */
+#define WALK_BATCH 8
+#define WALK_AHEAD 8
+#define WALK_RING 16 /* a power of two, at least WALK_AHEAD + WALK_BATCH */
+
+struct walk_ring {
+  uint32_t path[WALK_RING][DENSE_MAX];
+  uint64_t stamp[WALK_RING]; /* trie.created when walked; UINT64_MAX: not walked */
+};
+
+/* The order-levels context before position j, and the cache lines of the
+ * dense counts of S[j] after the shorter contexts asked for. */
+static size_t walk_dense(const struct ctx_dense *dn, const uint8_t *s, size_t j)
+{
+  size_t ctx = 0, mul = 1;
+  unsigned l;
+
+  for (l = 0; l < dn->levels; l++, mul *= dn->k) {
+    ctx += s[j - l - 1] * mul;
+    __builtin_prefetch(&dn->count[l][ctx * dn->k + s[j]]);
+    __builtin_prefetch(&dn->best[l][ctx]);
+  }
+  return ctx;
+}
+
+/* The nodes of the contexts before position j, path[levels..top] (TRIE_NONE
+ * for a context without a node), stopping early after the first context of
+ * length stop + 1 or more that is not in the dictionary: path[] beyond it
+ * is TRIE_NONE, whatever the trie holds. j > top. */
+static void walk_path(const struct trie *tr, const struct ctx_dense *dn,
+                      const uint8_t *s, size_t j, unsigned top, unsigned stop,
+                      uint32_t *path)
+{
+  uint32_t par = dn->anchor[walk_dense(dn, s, j)];
+  unsigned l;
+
+  for (l = dn->levels; l <= top; l++) {
+    par = par != TRIE_NONE ? trie_child(tr, par, s[j - l - 1]) : TRIE_NONE;
+    path[l] = par;
+    if (par == TRIE_NONE || (l >= stop && trie_at(tr, par)->best == 0)) {
+      l++;
+      break;
+    }
+  }
+  for (; l <= top; l++)
+    path[l] = TRIE_NONE;
+}
+
+/* walk_path() with top = DENSE_MAX - 1 for the steps j0 .. j0+WALK_BATCH-1,
+ * into the ring, the walks interleaved length by length. */
+static void walk_batch(struct walk_ring *w, const struct trie *tr,
+                       const struct ctx_dense *dn, const uint8_t *s, size_t j0,
+                       unsigned stop)
+{
+  uint32_t par[WALK_BATCH], *path[WALK_BATCH];
+  unsigned l, b, live = 0;
+
+  for (b = 0; b < WALK_BATCH; b++) {
+    unsigned r = (unsigned)((j0 + b) & (WALK_RING - 1));
+
+    path[b] = w->path[r];
+    w->stamp[r] = tr->created;
+    par[b] = dn->anchor[walk_dense(dn, s, j0 + b)];
+    for (l = dn->levels; l < DENSE_MAX; l++)
+      path[b][l] = TRIE_NONE;
+    live |= (unsigned)(par[b] != TRIE_NONE) << b;
+  }
+  for (l = dn->levels; l < DENSE_MAX && live; l++) {
+    unsigned m;
+
+    for (m = live; m; m &= m - 1) {
+      uint32_t id;
+      uint8_t sym;
+
+      b = (unsigned)__builtin_ctz(m);
+      id = par[b];
+      sym = s[j0 + b - l - 1];
+      __builtin_prefetch(trie_at(tr, id));
+      if (id >> TRIE_INDEX_BITS == 1) {
+        __builtin_prefetch(&tr->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym]);
+      } else {
+        const struct trie_table *tb = &tr->tab[id >> TRIE_INDEX_BITS][0];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb->slots)]);
+      }
+    }
+    for (m = live; m; m &= m - 1) {
+      uint32_t c;
+
+      b = (unsigned)__builtin_ctz(m);
+      /* The walk ends after a context without a node, or one of length
+       * stop + 1 or more outside the dictionary. */
+      if (l > dn->levels && l - 1 >= stop && trie_at(tr, par[b])->best == 0) {
+        live &= ~(1u << b);
+        continue;
+      }
+      c = trie_child(tr, par[b], s[j0 + b - l - 1]);
+      path[b][l] = par[b] = c;
+      if (c == TRIE_NONE) {
+        live &= ~(1u << b);
+      } else {
+        const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb->slots)]);
+      }
+    }
+  }
+}
+
+static void walk_ring_init(struct walk_ring *w)
+{
+  unsigned r;
+
+  for (r = 0; r < WALK_RING; r++)
+    w->stamp[r] = UINT64_MAX;
+}
+
+/* The path of step i into path[levels..top] (nothing while top < levels):
+ * the one walked ahead when it still holds, else walked now. Unless plain,
+ * every WALK_BATCH steps from first (the first step of the loop) the steps
+ * WALK_AHEAD ahead are walked, when they all lie before n and have every
+ * context length (j > DENSE_MAX). */
+static void walk_step(struct walk_ring *w, const struct trie *tr,
+                      const struct ctx_dense *dn, const uint8_t *s, size_t i,
+                      size_t first, size_t n, unsigned top, unsigned stop, int plain,
+                      uint32_t *path)
+{
+  unsigned r = (unsigned)(i & (WALK_RING - 1)), l;
+
+  if (top < dn->levels)
+    return; /* no context long enough for the trie yet */
+  if (!plain && (i - first) % WALK_BATCH == 0 && i + WALK_AHEAD + WALK_BATCH <= n &&
+      i + WALK_AHEAD > DENSE_MAX)
+    walk_batch(w, tr, dn, s, i + WALK_AHEAD, stop);
+  if (w->stamp[r] == tr->created) {
+    for (l = dn->levels; l <= top; l++)
+      path[l] = w->path[r][l];
+    w->stamp[r] = UINT64_MAX; /* used: the slot's next walk is of another step */
+  } else {
+    walk_path(tr, dn, s, i, top, stop, path);
+  }
+}
+
 /* ---- MultiMMC: §6.3.9 ------------------------------------------------- */
 
 /* D = 16 Markov models, of orders 1..16 (§6.3.9 step 1). */
@@ -963,30 +1173,6 @@ struct mmc_bits {
   uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
   uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
 };
-
-/* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
-static inline uint64_t pack8(const uint8_t *b)
-{
-  uint64_t v;
-
-  memcpy(&v, b, sizeof v);
-  return (v * 0x0102040810204080ull) >> 56;
-}
-
-static uint64_t pack64(const uint8_t *b, size_t len)
-{
-  uint8_t tail[64] = {0};
-  uint64_t w = 0;
-  unsigned j;
-
-  if (len < 64) {
-    memcpy(tail, b, len);
-    b = tail;
-  }
-  for (j = 0; j < 8; j++)
-    w |= pack8(b + 8 * j) << (8 * j);
-  return w;
-}
 
 /* Model d's bits for the chunk from the byte arrays: seen from seen_b
  * unless every context is known (all_seen), hit from the predictions. */
@@ -1211,19 +1397,22 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
 }
 
 /* Wide alphabets: dense short orders (above), the trie for longer ones. */
-static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
+static int mmc_general(const uint8_t *s, size_t n, unsigned k, int plain,
+                       struct pred_tally *t)
 {
   struct trie tr;
   struct ctx_dense dn;
   struct mmc_board b;
+  struct walk_ring *wr = malloc(sizeof *wr);
   uint32_t entries[MMC_D] = {0}, path[MMC_D];
   unsigned d, capped_from = MMC_D;
   size_t i;
   int added, rc;
 
   rc = trie_init(&tr);
-  if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
+  if (dense_init(&dn, k) != MB_OK || rc != MB_OK || !wr)
     goto nomem;
+  walk_ring_init(wr);
   memset(&b, 0, sizeof b);
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
@@ -1246,9 +1435,11 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     uint8_t y = s[i];
     int found = 0;
-    uint32_t par = TRIE_NONE;
     size_t ctx = 0, mul = 1, anchor_ctx = 0;
 
+    /* A capped model without the context ends the step: the walk need not
+     * go past the first one. */
+    walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, plain, path);
     for (d = 0; d <= top; d++) {
       uint32_t id;
 
@@ -1268,14 +1459,11 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
         } else if (d >= capped_from) {
           break; /* nothing more to predict or count at this step */
         }
-        if (d + 1 == dn.levels) {
+        if (d + 1 == dn.levels)
           anchor_ctx = ctx;
-          par = dn.anchor[ctx];
-        }
         continue;
       }
-      id = par != TRIE_NONE ? trie_child(&tr, par, s[i - d - 1]) : TRIE_NONE;
-      path[d] = id;
+      id = path[d];
       if (found)
         found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
       if (found) {
@@ -1293,7 +1481,6 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
       } else if (d >= capped_from) {
         break;
       }
-      par = path[d];
     }
     while (capped_from > 0 && entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
@@ -1305,10 +1492,17 @@ nomem:
 done:
   trie_cleanup(&tr);
   dense_cleanup(&dn);
+  free(wr);
   return rc;
 }
 
 int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
+{
+  return mb_est_multi_mmc_path(s, n, k, 0, out);
+}
+
+int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out)
 {
   struct pred_tally t = {0, 0, 0};
   int rc;
@@ -1321,7 +1515,7 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, &t);
+  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, plain, &t);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */

@@ -1,9 +1,16 @@
 /* bench_predictors.c: time and peak memory of the four prediction estimators
  * (SP 800-90B §6.3.7–§6.3.10) on 1,000,000 uniform bytes and on their
- * 8,000,000-bit bitstring, the sizes of the full-assessment target.
+ * 8,000,000-bit bitstring, the sizes of the full-assessment target, or on
+ * the 8-bit samples of a file.
  *
  * Each run happens in a child process so that its peak resident memory is
- * its own. Usage: bench_predictors [SAMPLES] (default 1000000).
+ * its own. Usage: bench_predictors [SAMPLES|FILE [NAME...]] (default
+ * 1000000 uniform bytes). FILE (an argument that is not a number) holds one
+ * 8-bit sample per byte; its literal symbols are ranked among the distinct
+ * values present (k of them), as the assessment does, and its bitstring is
+ * each sample's 8 bits, most significant first. Each NAME keeps only the
+ * runs it names: an estimator (`multi_mmc`), a part (`literal`,
+ * `bitstring`) or both (`bitstring:lag`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +85,9 @@ static int bench(const char *label, size_t p, const uint8_t *s, size_t n, unsign
     memset(&e, 0, sizeof e);
     if (predictors[p].fn(s, n, k, &e) != MB_OK)
       _exit(1);
-    printf("%-9s %-10s h = %.6f (C = %llu of N = %llu)", label, predictors[p].name, e.h,
-           (unsigned long long)e.correct, (unsigned long long)e.predictions);
+    printf("%-9s %-10s h = %.6f (C = %llu of N = %llu, run %llu)", label,
+           predictors[p].name, e.h, (unsigned long long)e.correct,
+           (unsigned long long)e.predictions, (unsigned long long)e.longest_run);
     fflush(stdout);
     _exit(0);
   }
@@ -95,32 +103,92 @@ static int bench(const char *label, size_t p, const uint8_t *s, size_t n, unsign
   return 0;
 }
 
+/* Whether the run (label, estimator) is among the NAMEs (all when none). */
+static int wanted(int argc, char **argv, const char *label, const char *name)
+{
+  size_t ll = strlen(label);
+  int a;
+
+  if (argc <= 2)
+    return 1;
+  for (a = 2; a < argc; a++) {
+    const char *w = argv[a];
+
+    if (!strcmp(w, label) || !strcmp(w, name) ||
+        (!strncmp(w, label, ll) && w[ll] == ':' && !strcmp(w + ll + 1, name)))
+      return 1;
+  }
+  return 0;
+}
+
+/* The samples of a file, or NULL (with a message). */
+static uint8_t *read_file(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  long len = -1;
+  uint8_t *s = NULL;
+
+  if (f && fseek(f, 0, SEEK_END) == 0)
+    len = ftell(f);
+  *n = len > 0 ? (size_t)len : 0;
+  if (*n)
+    s = malloc(*n);
+  if (!f || !s || fseek(f, 0, SEEK_SET) != 0 || fread(s, 1, *n, f) != *n) {
+    fprintf(stderr, "bench_predictors: cannot read %s\n", path);
+    free(s);
+    s = NULL;
+  }
+  if (f)
+    fclose(f);
+  return s;
+}
+
 int main(int argc, char **argv)
 {
-  size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000, i, p;
-  uint8_t *bytes = malloc(n ? n : 1), *bits = malloc(n ? n * 8 : 1);
+  const char *file =
+      argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : NULL;
+  size_t n = argc > 1 && !file ? strtoul(argv[1], NULL, 10) : 1000000, i, p;
+  uint8_t *raw = file ? read_file(file, &n) : malloc(n ? n : 1), *bytes, *bits;
+  unsigned rank[256], k = 0, v;
   uint64_t x = 1;
   struct rusage self;
   double base;
   int fail = 0;
 
+  if (!raw)
+    return 1;
+  bytes = malloc(n ? n : 1);
+  bits = malloc(n ? n * 8 : 1);
   if (!bytes || !bits) {
     fprintf(stderr, "out of memory\n");
     return 1;
   }
+  for (i = 0; !file && i < n; i++)
+    raw[i] = (uint8_t)(rng_next(&x) >> 56);
+  /* Literal symbols: ranks among the values present. */
+  memset(rank, 0, sizeof rank);
   for (i = 0; i < n; i++)
-    bytes[i] = (uint8_t)(rng_next(&x) >> 56);
+    rank[raw[i]] = 1;
+  for (v = 0; v < 256; v++)
+    rank[v] = rank[v] ? k++ : 0;
+  for (i = 0; i < n; i++)
+    bytes[i] = (uint8_t)rank[raw[i]];
+  if (!file)
+    k = 256;
   for (i = 0; i < n * 8; i++)
-    bits[i] = (uint8_t)((bytes[i / 8] >> (7 - i % 8)) & 1);
+    bits[i] = (uint8_t)((raw[i / 8] >> (7 - i % 8)) & 1);
   getrusage(RUSAGE_SELF, &self);
   base = maxrss_mb(self.ru_maxrss);
-  printf("%zu uniform bytes (k = 256) and their %zu-bit bitstring; the inputs take "
+  printf("%zu %s (k = %u) and their %zu-bit bitstring; the inputs take "
          "%.1f MB of each peak\n",
-         n, n * 8, base);
+         n, file ? file : "uniform bytes", k, n * 8, base);
   for (p = 0; p < sizeof predictors / sizeof predictors[0]; p++)
-    fail |= bench("literal", p, bytes, n, 256, base);
+    if (wanted(argc, argv, "literal", predictors[p].name))
+      fail |= bench("literal", p, bytes, n, k, base);
   for (p = 0; p < sizeof predictors / sizeof predictors[0]; p++)
-    fail |= bench("bitstring", p, bits, n * 8, 2, base);
+    if (wanted(argc, argv, "bitstring", predictors[p].name))
+      fail |= bench("bitstring", p, bits, n * 8, 2, base);
+  free(raw);
   free(bytes);
   free(bits);
   return fail;

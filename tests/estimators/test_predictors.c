@@ -568,7 +568,8 @@ static void check_naive(void)
  * 2 Markov (flips with probability 1/4), 3 the MSB-first bitstring of
  * heavy-tailed byte values, 4 period 23 with 16 % noise, 5 uniform for the
  * first half then long runs (contexts of runs arrive after the dictionary
- * is full), 6 long runs first then uniform. */
+ * is full), 6 long runs first then uniform, 7 constant, 8 period 8 (the
+ * bitstring of one byte value repeated), 9 period 64 with 1 % noise. */
 static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
 {
   size_t i;
@@ -596,6 +597,12 @@ static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
       v = ((i % 23) * 7 % 5 < 2) ^ ((r >> 56) < 40);
     } else if ((kind == 5 && i >= n / 2) || (kind == 6 && i < n / 2)) {
       v = i > 0 && (r & 15) ? s[i - 1] : (unsigned)(r >> 63);
+    } else if (kind == 7) {
+      v = 0;
+    } else if (kind == 8) {
+      v = (0xB4u >> (i % 8)) & 1;
+    } else if (kind == 9) {
+      v = (unsigned)((0x9E3779B97F4A7C15ull >> (i % 64)) & 1) ^ ((r >> 56) < 3);
     }
     s[i] = (uint8_t)v;
   }
@@ -649,6 +656,114 @@ static void check_lz78y_binary(void)
   free(m.e);
 }
 
+/* Lag on binary data goes block by block (predictors.c, lag_binary): the
+ * slow reimplementation's count and longest run on every kind of binary
+ * data, at sizes around the 128 steps done one by one and the 64-step
+ * blocks, and on longer inputs where one lag leads for long stretches
+ * (periodic, constant, long runs) or several keep taking the lead. */
+static void check_lag_binary(void)
+{
+  static uint8_t s[300000];
+  static const size_t sizes[] = {3,   64,  127, 128, 129,  130,   191,   192,
+                                 193, 255, 256, 257, 5000, 40001, 300000};
+  uint64_t x = 16;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 10; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct tally t = {0, 0, 0};
+      struct mb_estimate e;
+
+      if (sizes[z] > 5000 && kind % 3 == 1 && z + 1 < sizeof sizes / sizeof sizes[0])
+        continue;
+      binary_kind(kind, s, sizes[z], &x);
+      naive_lag(s, sizes[z], &t);
+      run(1, s, sizes[z], 2, &e);
+      if (e.correct != t.c || e.longest_run != t.longest)
+        fprintf(stderr, "lag binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(e.correct, t.c);
+      CHECK_EQ_U64(e.longest_run, t.longest);
+    }
+  }
+}
+
+/* Wide-alphabet data for MultiMMC's walks ahead: kind 0 uniform bytes,
+ * 1 timing-like (the low 8 bits of heavy-tailed deltas on a 3-tick clock),
+ * 2 period 1000 with 0.1 % noise, 3 bytes held for 1..4096 samples, 4 three
+ * values, 5 four values, 6 sixteen skewed values, 7 uniform bytes for the
+ * first half then runs. Translated to ranks; returns k. */
+static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
+                          uint64_t *x)
+{
+  size_t i, held = 0;
+  uint8_t v = 0;
+
+  for (i = 0; i < n; i++) {
+    uint64_t r = rng_next(x);
+
+    if (kind == 1) {
+      /* exp(3 + 0.6 N) by a sum of uniforms for N; rare stalls */
+      double u = (double)(r >> 40) / 16777216.0 +
+                 (double)((r >> 16) & 0xFFFFFF) / 16777216.0 +
+                 (double)(rng_next(x) >> 40) / 16777216.0 - 1.5;
+      double t = 1200.0 + exp(3.0 + 0.6 * 2.0 * u);
+
+      if ((r & 127) == 0)
+        t += 2000.0 + (double)(r >> 50);
+      raw[i] = (uint8_t)(((uint64_t)t / 3u * 3u) & 0xFFu);
+    } else if (kind == 2) {
+      raw[i] = (r >> 54) == 0 ? (uint8_t)r : (uint8_t)((i % 1000) * 2654435761u >> 24);
+    } else if (kind == 3 || (kind == 7 && i >= n / 2)) {
+      if (held == 0) {
+        v = (uint8_t)r;
+        held = 1 + (size_t)((r >> 20) % 4096);
+      }
+      held--;
+      raw[i] = v;
+    } else if (kind == 4 || kind == 5) {
+      raw[i] = (uint8_t)((r >> 32) % (kind - 1));
+    } else if (kind == 6) {
+      raw[i] = (uint8_t)(__builtin_clzll(r | 1) < 15 ? __builtin_clzll(r | 1) : 15);
+    } else {
+      raw[i] = (uint8_t)(r >> 56);
+    }
+  }
+  return translate(raw, n, lit);
+}
+
+/* MultiMMC on more than two symbols walks the context trie ahead of the
+ * steps, in batches (predictors.c, walk_batch): the same estimate as each
+ * step walking it itself, on data that fills the models' caps early, late
+ * or never, at sizes around the batches and the caps. */
+static void check_mmc_walk(void)
+{
+  static uint8_t raw[400000], lit[400000];
+  static const size_t sizes[] = {17, 18, 25, 26, 27,   33,     34,
+                                 35, 41, 42, 43, 1000, 120000, 400000};
+  uint64_t x = 17;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 8; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate ahead, plain;
+      unsigned k;
+
+      if (sizes[z] == 400000 && kind % 2 == 1)
+        continue; /* keep the test quick */
+      k = wide_kind(kind, raw, lit, sizes[z], &x);
+      if (k < 3)
+        continue;
+      CHECK_EQ_INT(mb_est_multi_mmc_path(lit, sizes[z], k, 0, &ahead), MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mmc_path(lit, sizes[z], k, 1, &plain), MB_OK);
+      if (ahead.correct != plain.correct || ahead.longest_run != plain.longest_run)
+        fprintf(stderr, "multi_mmc walk kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(ahead.correct, plain.correct);
+      CHECK_EQ_U64(ahead.longest_run, plain.longest_run);
+      CHECK(ahead.h == plain.h);
+    }
+  }
+}
+
 /* Short inputs of every alphabet size: a result or a skip, never a crash,
  * and h within [0, log2 k]. */
 static void check_small(void)
@@ -697,6 +812,8 @@ int main(int argc, char **argv)
   check_small();
   check_naive();
   check_lz78y_binary();
+  check_lag_binary();
+  check_mmc_walk();
   check_reference();
   return CHECK_DONE();
 }
