@@ -909,6 +909,103 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
   return b;
 }
 
+/* Sub-buckets of sort_keys larger than this take sort_skewed. */
+#define SKEWED_MIN 32u
+/* sort_skewed sorts on the top 2 * bit_length(m) + SKEWED_EXTRA varying bits. */
+#define SKEWED_EXTRA 4u
+
+/* Sort pairs (k[i], x[i]), i < m, on the key bits below the top sh bits
+ * (equal in all), using sk/sx (m pairs) as scratch. Meant for the
+ * sub-buckets of skewed data (the bitstring of timing deltas), whose key
+ * bits carry about half a bit of entropy each: an in-place byte pass there
+ * splits into a few sub-buckets only. Instead, stable counting passes of up
+ * to 8 bits, least significant first, sort the top 2 * bit_length(m) + 4
+ * bits that vary (in cache: m is a sub-bucket of at most a few thousand),
+ * enough to leave groups of a few keys; the groups that still tie on those
+ * bits are then sorted on the bits below (sort_pairs). Passes over a digit
+ * that all keys share are skipped. */
+static void sort_skewed(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *sk,
+                        uint32_t *sx)
+{
+  uint64_t diff = 0, *ka = k, *kb = sk;
+  uint32_t *xa = x, *xb = sx, cnt[256];
+  unsigned hi, lo, low, width, npass, dw, p;
+  size_t i, j;
+
+  for (i = 1; i < m; i++)
+    diff |= k[i] ^ k[0];
+  if (sh > 0)
+    diff = sh >= 64 ? 0 : diff & (~(uint64_t)0 >> sh);
+  if (diff == 0)
+    return;
+  /* Bits [lo, hi) take the counting passes; none differs below low. */
+  hi = 64u - (unsigned)__builtin_clzll(diff);
+  low = (unsigned)__builtin_ctzll(diff);
+  width = 2u * bit_length(m) + SKEWED_EXTRA;
+  lo = hi > width && hi - width > low ? hi - width : low;
+  npass = (hi - lo + 7u) / 8u;
+  dw = (hi - lo + npass - 1u) / npass;
+  for (p = 0; p < npass; p++) {
+    unsigned shp = lo + p * dw, w = shp + dw > hi ? hi - shp : dw;
+    uint32_t sum = 0, mask = (1u << w) - 1u, g;
+
+    memset(cnt, 0, sizeof(*cnt) << w);
+    for (i = 0; i < m; i++)
+      cnt[(ka[i] >> shp) & mask]++;
+    if (cnt[(ka[0] >> shp) & mask] == m)
+      continue;
+    for (g = 0; g <= mask; g++) {
+      uint32_t c = cnt[g];
+
+      cnt[g] = sum;
+      sum += c;
+    }
+    for (i = 0; i < m; i++) {
+      uint64_t kv = ka[i];
+      uint32_t at = cnt[(kv >> shp) & mask]++;
+
+      kb[at] = kv;
+      xb[at] = xa[i];
+    }
+    {
+      uint64_t *t = ka;
+      uint32_t *u = xa;
+
+      ka = kb;
+      kb = t;
+      xa = xb;
+      xb = u;
+    }
+  }
+  if (ka != k) {
+    memcpy(k, ka, m * sizeof(*k));
+    memcpy(x, xa, m * sizeof(*x));
+  }
+  if (lo == low)
+    return;
+  /* Keys equal on bits [lo, 64) form consecutive groups; sort each on the
+   * bits below lo. */
+  for (i = 0; i < m; i = j) {
+    uint64_t g = k[i] >> lo;
+
+    for (j = i + 1; j < m && (k[j] >> lo) == g; j++)
+      ;
+    if (j - i == 2) {
+      if (k[i] > k[i + 1]) {
+        uint64_t kv = k[i];
+        uint32_t xv = x[i];
+
+        k[i] = k[i + 1];
+        x[i] = x[i + 1];
+        k[i + 1] = kv;
+        x[i + 1] = xv;
+      }
+    } else if (j - i > 2) {
+      sort_pairs(k + i, x + i, j - i, 64u - lo);
+    }
+  }
+}
+
 /* Bits of sort_keys's out-of-place pass (about one key per sub-bucket on
  * the buckets of uniform data up to 2^19 suffixes). */
 #define SORT_KEYS_DIGIT 15u
@@ -916,7 +1013,8 @@ static unsigned symbol_bits(const uint8_t *s, size_t n)
 /* Sort pairs (k[i], x[i]), i < m, on the key bits below the top sh bits
  * (equal in all), in memory: groups that fit the buffers tk/tx (tcap pairs)
  * take one out-of-place pass on up to KEY_DIGIT bits (about one key per
- * sub-bucket) and are copied back, except at the top level (top = 1): then
+ * sub-bucket on uniform data; larger sub-buckets, as skewed data leaves,
+ * take sort_skewed) and are copied back, except at the top level (top = 1): then
  * the sorted pairs are left in tk/tx and 1 is returned; larger ones first
  * take in-place byte passes. cnt has room for 2^SORT_KEYS_DIGIT counts. */
 static int sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *tk,
@@ -1004,6 +1102,9 @@ static int sort_keys(uint64_t *k, uint32_t *x, size_t m, unsigned sh, uint64_t *
       tx[lo] = tx[lo + 1];
       tk[lo + 1] = kv;
       tx[lo + 1] = xv;
+    } else if (c > SKEWED_MIN) {
+      /* The pairs have moved to tk/tx: k/x are free as scratch. */
+      sort_skewed(tk + lo, tx + lo, c, sh + kd, k + lo, x + lo);
     } else if (c > 2) {
       sort_pairs(tk + lo, tx + lo, c, sh + kd);
     }
@@ -1400,7 +1501,21 @@ static int stats_radix(const uint8_t *s, uint32_t n, struct acc *a)
   {
     uint64_t p = 0;
 
-    for (i = 0; i < n; i++, p += r.b) {
+    i = 0;
+    if (r.b == 1) {
+      /* Bits (bytes 0 or 1) eight at a time: the product moves byte j's
+       * bit to bit 63 - j of the word, its partial products never
+       * overlapping, so nothing carries into the top byte. */
+      for (; i + 8 <= n; i += 8, p += 8) {
+        const uint8_t *q = s + i;
+        uint64_t x = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+                     (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+                     (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+
+        w[p >> 6] |= ((x * 0x8040201008040201ull) >> 56) << (56u - (unsigned)(p & 63u));
+      }
+    }
+    for (; i < n; i++, p += r.b) {
       /* Symbols are MSB first; a symbol may straddle two words. */
       uint64_t v = s[i];
       unsigned o = (unsigned)(p & 63u), end = o + r.b;
