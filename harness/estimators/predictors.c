@@ -1604,6 +1604,23 @@ static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
     uint64_t *tb = tab[j];
     uint32_t mask = (1u << j) - 1;
 
+    if (alive == 0 && j < LZ_B) {
+      /* Nothing left to predict: only counts, two lengths a pass (the
+       * hist and the symbol read once). */
+      uint64_t *tb2 = tab[j + 1];
+      uint32_t mask2 = 2 * mask + 1;
+
+      for (i = 0; i < len; i++) {
+        uint32_t h = hists[i], sh = 32 * (s[a + i] & 1u);
+        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v = *c, v2 = *c2;
+
+        added += (uint32_t)(v == 0) + (uint32_t)(v2 == 0);
+        *c = v + ((fill | (v != 0)) << sh);
+        *c2 = v2 + ((fill | (v2 != 0)) << sh);
+      }
+      j++;
+      continue;
+    }
     if (alive == 0) {
       for (i = 0; i < len; i++) {
         uint64_t *c = tb + (hists[i] & mask), v = *c;
@@ -1780,8 +1797,15 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
     for (l = 0, mul = 1; l < dn.levels; l++, mul *= k)
       ctx[l] = (l ? ctx[l - 1] : 0) + s[i - l - 1] * mul;
     par = dn.anchor[ctx[dn.levels - 1]];
-    for (; l < LZ_B; l++)
+    for (; l < LZ_B; l++) {
       par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
+      if (par != TRIE_NONE) {
+        /* Ask for the slot of its count of y now: the counts below are
+         * then taken with their misses overlapped. */
+        const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb->slots)]);
+      }
+    }
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
