@@ -18,6 +18,7 @@
 #include "health.h"
 #include "iid.h"
 #include "iid_json.h"
+#include "plural.h"
 #include "rawfile.h"
 #include "results.h"
 
@@ -308,9 +309,9 @@ static void print_text(const char *file, const struct mb_assessment *a,
 {
   char title[128];
 
-  printf("%s: %zu samples, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
-         a->samples, a->bits_per_symbol, a->bits_per_symbol == 1 ? "" : "s",
-         a->alphabet_size, a->alphabet_size == 1 ? "" : "s",
+  printf("%s: %zu sample%s, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
+         a->samples, mb_s(a->samples), a->bits_per_symbol, mb_s(a->bits_per_symbol),
+         a->alphabet_size, mb_s(a->alphabet_size),
          a->binary              ? "binary data"
          : a->alphabet_size < 2 ? "constant data"
                                 : "non-binary");
@@ -329,8 +330,8 @@ static void print_text(const char *file, const struct mb_assessment *a,
 
   if (a->samples < 1000000)
     printf(
-        "Note: %zu samples; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
-        a->samples);
+        "Note: %zu sample%s; SP 800-90B section 3.1.1 asks for at least 1,000,000.\n\n",
+        a->samples, mb_s(a->samples));
   if (a->h_original >= 0.0)
     printf("H_original:  %.6f bits per symbol\n", a->h_original);
   else
@@ -356,9 +357,9 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
 {
   unsigned j;
 
-  printf("%s: %zu samples, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
-         r->samples, r->bits_per_symbol, r->bits_per_symbol == 1 ? "" : "s",
-         r->alphabet_size, r->alphabet_size == 1 ? "" : "s",
+  printf("%s: %zu sample%s, %u bit%s per symbol, %u distinct value%s (%s)\n\n", file,
+         r->samples, mb_s(r->samples), r->bits_per_symbol, mb_s(r->bits_per_symbol),
+         r->alphabet_size, mb_s(r->alphabet_size),
          r->binary              ? "binary data"
          : r->alphabet_size < 2 ? "constant data"
                                 : "non-binary");
@@ -369,13 +370,14 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
   printf("Mean %.17g, median %.17g; seed %llu\n\n", r->mean, r->median,
          (unsigned long long)r->seed);
   if (r->permutations_ran && r->permutations_counted < r->permutations)
-    printf("Permutation tests (5.1): %u permutations asked, %u counted: every "
+    printf("Permutation tests (5.1): %u permutation%s asked, %u counted: every "
            "statistic settled\n",
-           r->permutations, r->permutations_counted);
+           r->permutations, mb_s(r->permutations), r->permutations_counted);
   else if (r->permutations_ran)
-    printf("Permutation tests (5.1): all %u permutations counted (a statistic "
+    printf("Permutation tests (5.1): %s %u permutation%s counted (a statistic "
            "that has not settled by then fails)\n",
-           r->permutations);
+           r->permutations == 1 ? "the" : "all", r->permutations,
+           mb_s(r->permutations));
   else
     printf("Permutation tests (5.1): not run; statistics of the data only\n");
   printf("  %-7s %-24s %24s %6s %6s %6s  %s\n", "section", "statistic", "value", "C0",
@@ -405,9 +407,9 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
     printf("H_bitstring (MCV):        %.6f bits per bit (x %u = %.6f per symbol)\n",
            r->h_bitstring, r->bits_per_symbol, r->h_bitstring * r->bits_per_symbol);
   if (r->samples < 1000000)
-    printf("Note: %zu samples; SP 800-90B section 3.1.1 asks for at least "
+    printf("Note: %zu sample%s; SP 800-90B section 3.1.1 asks for at least "
            "1,000,000.\n",
-           r->samples);
+           r->samples, mb_s(r->samples));
   printf("\nIID: %s\n", r->iid ? "yes" : "no");
   printf("H_assessed: %.6f bits per symbol  (%s)\n\n", r->h_assessed,
          mb_iid_verdict(r));

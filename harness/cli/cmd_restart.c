@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "experiment.h"
 #include "fsutil.h"
+#include "plural.h"
 #include "restart.h"
 #include "results.h"
 #include "source.h"
@@ -190,9 +191,9 @@ static int analyse_file(const char *path, unsigned bits, double h_initial, int t
   if (len != (size_t)MB_RESTART_ROWS * MB_RESTART_COLS) {
     free(m);
     return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                        "holds %zu samples; a restart matrix has 1000 x 1000 = "
+                        "holds %zu sample%s; a restart matrix has 1000 x 1000 = "
                         "1000000 (ea_restart refuses other sizes too)",
-                        len);
+                        len, mb_s(len));
   }
   r = malloc(sizeof(*r));
   if (!r) {
@@ -396,8 +397,8 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
     have = bytes ? c.n_bytes : c.n_timings;
     if (have < cols) {
       rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
-                        "restart %zu of point %zu gave %zu samples, fewer than %zu",
-                        row, pt, have, cols);
+                        "restart %zu of point %zu gave %zu sample%s, fewer than %zu",
+                        row, pt, have, mb_s(have), cols);
       break;
     }
     for (j = 0; j < cols; j++)

@@ -16,7 +16,8 @@
   X(OK, 0, "success")                                                                  \
   X(FAILURE, 1, "the run or command failed (collector error, I/O error)")              \
   X(USAGE, 2, "invalid command line")                                                  \
-  X(INVALID, 3, "invalid input: experiment file, data file or results")                \
+  X(INVALID, 3,                                                                        \
+    "invalid input: experiment, data, results, or a path of the wrong kind")           \
   X(UNAVAILABLE, 4, "the collector is not available on this machine")                  \
   X(REGRESSION, 5, "compare found an entropy regression")                              \
   X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                        \

@@ -5,6 +5,7 @@
 
 #include "compare.h"
 #include "jsonpath.h"
+#include "plural.h"
 
 static int finish(FILE *out)
 {
@@ -344,13 +345,14 @@ int mb_compare_write_gab(FILE *out, const struct mb_compare_report *r)
       snprintf(range, sizeof(range), "± %.4g", (st->cur_max - st->cur_min) / 2.0);
       if (row->in_base)
         snprintf(extra, sizeof(extra),
-                 "median of %zu repetitions; baseline %.6g (%+.1f%%, p=%.2g); %s",
-                 st->n_cur, st->base_median,
+                 "median of %zu repetition%s; baseline %.6g (%+.1f%%, p=%.2g); %s",
+                 st->n_cur, mb_s(st->n_cur), st->base_median,
                  100.0 * (isfinite(st->change) ? st->change : 0), st->p_drop,
                  mb_verdict_name(row->verdict));
       else
-        snprintf(extra, sizeof(extra), "median of %zu repetitions; not in the baseline",
-                 st->n_cur);
+        snprintf(extra, sizeof(extra),
+                 "median of %zu repetition%s; not in the baseline", st->n_cur,
+                 mb_s(st->n_cur));
       json_array_append_new(arr,
                             json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit",
                                       mb_compare_metric_unit((enum mb_compare_metric)m),

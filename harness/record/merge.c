@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "fsutil.h"
+#include "plural.h"
 #include "results.h"
 #include "rundir.h"
 #include "sysinfo.h"
@@ -123,10 +124,11 @@ static int check_common(const struct input *in, size_t n, struct mb_error *err)
                           b->git_commit);
     if (a->n_points != b->n_points || a->repetitions != b->repetitions)
       return mb_error_set(err, MB_EMISMATCH, NULL, 0, 0, NULL,
-                          "cannot merge: %s and %s have different plans (%zu points x "
-                          "%zu repetitions; %zu x %zu)",
-                          in[0].dir, in[i].dir, a->n_points, a->repetitions,
-                          b->n_points, b->repetitions);
+                          "cannot merge: %s and %s have different plans (%zu point%s x "
+                          "%zu repetition%s; %zu x %zu)",
+                          in[0].dir, in[i].dir, a->n_points, mb_s(a->n_points),
+                          a->repetitions, mb_s(a->repetitions), b->n_points,
+                          b->repetitions);
   }
   return MB_OK;
 }
@@ -570,9 +572,10 @@ int mb_merge_runs(const char *const *dirs, size_t n, const struct mb_merge_optio
     rc = write_run(in, n, 0, &grp[0], out, opt, err);
     if (rc == MB_OK && opt->progress)
       fprintf(opt->progress,
-              "mebench: merged %zu run%s of %s on %s (%zu calls) into %s\n", n,
-              n == 1 ? "" : "s", in[0].rd.exp_name, in[0].rd.hostname,
-              in[0].rd.n_points * in[0].rd.repetitions, out);
+              "mebench: merged %zu run%s of %s on %s (%zu call%s) into %s\n", n,
+              mb_s(n), in[0].rd.exp_name, in[0].rd.hostname,
+              in[0].rd.n_points * in[0].rd.repetitions,
+              mb_s(in[0].rd.n_points * in[0].rd.repetitions), out);
   } else if (rc == MB_OK) {
     char raw[4200], mdir[4200];
 

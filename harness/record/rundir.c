@@ -1,6 +1,7 @@
 /* rundir.c: the one strict reader of run.json and baselines (resume,
  * report, plotdata, compare and baseline all read through it), and a run
  * read back with its calls aggregated per point. */
+#include "plural.h"
 #include "rundir.h"
 #include "results.h"
 #include "experiment.h"
@@ -897,8 +898,8 @@ static int load_calls(struct getter *g, json_t *root, struct mb_rundir *rd)
     if (!g->failed && k->point >= rd->n_points) {
       snprintf(sp, sizeof(sp), "%s.point", cp);
       mb_error_set(g->err, MB_EINVALID, g->file, 0, 0, sp,
-                   "%zu is not a point index (the run has %zu points)", k->point,
-                   rd->n_points);
+                   "%zu is not a point index (the run has %zu point%s)", k->point,
+                   rd->n_points, mb_s(rd->n_points));
       g->failed = 1;
       break;
     }

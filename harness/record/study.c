@@ -1,4 +1,5 @@
 /* study.c: read a study (study.h). */
+#include "plural.h"
 #include "study.h"
 
 #include <errno.h>
@@ -121,8 +122,8 @@ int mb_study_load(const char *dir, struct mb_study *st, struct mb_error *err)
 
       if (a->n_points != b->n_points)
         return mb_error_set(err, MB_EINVALID, b->json_path, 0, 0, "points",
-                            "%zu points where the first machine has %zu", b->n_points,
-                            a->n_points);
+                            "%zu point%s where the first machine has %zu", b->n_points,
+                            mb_s(b->n_points), a->n_points);
       /* Compared in words, every axis included, so any axis counts. */
       for (p = 0; p < a->n_points; p++)
         if (strcmp(mb_rundir_point_label(a, &a->points[p], 0, la, sizeof(la)),

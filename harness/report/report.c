@@ -1,4 +1,5 @@
 /* report.c: the Markdown report and LaTeX table of a results directory. */
+#include "plural.h"
 #include "report.h"
 #include "rawfile.h"
 #include "report_health.h"
@@ -124,9 +125,9 @@ static const char *cause_text(const struct mb_rundir *rd, size_t p, enum mb_metr
   buf[0] = '\0';
   if (mb_findings_point_cause(rd, p, m, name, sizeof(name), &r, &cnt))
     snprintf(buf, n,
-             " Likely cause: the calls' `%s` (correlation %+.2f over %zu calls: the "
+             " Likely cause: the calls' `%s` (correlation %+.2f over %zu call%s: the "
              "higher it is, the %s the %s).",
-             name, r, cnt, r > 0 ? "higher" : "lower",
+             name, r, cnt, mb_s(cnt), r > 0 ? "higher" : "lower",
              m == MB_METRIC_NS_PER_OP ? "operation time" : "min-entropy");
   return buf;
 }
@@ -638,11 +639,11 @@ static void md_variance(FILE *f, const struct mb_rundir *rd,
     if (!mf->ok)
       continue;
     fprintf(f,
-            "### `%s` (%s), %zu calls, variance %.4g\n\n| term | df | share | alone "
+            "### `%s` (%s), %zu call%s, variance %.4g\n\n| term | df | share | alone "
             "|\n| --- | ---: | ---: | ---: |\n",
             mb_metric_name((enum mb_metric)m),
             mb_metric_unit((enum mb_metric)m, u, sizeof(u), rd->raw_bits), mf->n,
-            mf->total_var);
+            mb_s(mf->n), mf->total_var);
     for (k = 0; k < mf->n_terms; k++) {
       const struct mb_term_result *t = &mf->terms[k];
 
@@ -683,10 +684,11 @@ static void md_variance(FILE *f, const struct mb_rundir *rd,
       fprintf(f,
               "Estimator noise: each call's first and second halves of extracted bytes "
               "are assessed on their own; a whole call's estimate is taken to vary by "
-              "sampling alone by mean((h1 - h2)^2) / 4 = %.4g (over %zu calls), %s of "
+              "sampling alone by mean((h1 - h2)^2) / 4 = %.4g (over %zu call%s), %s of "
               "the variance between calls and %s of the residual variance. It is an "
               "upper bound where the source drifts within a call.\n\n",
-              mf->noise_var, mf->noise_n, pct(mf->noise_share, s, sizeof(s)),
+              mf->noise_var, mf->noise_n, mb_s(mf->noise_n),
+              pct(mf->noise_share, s, sizeof(s)),
               pct(mf->noise_share_resid, s2, sizeof(s2)));
   }
 }
@@ -1145,10 +1147,10 @@ static int write_latex(FILE *f, const struct mb_rundir *rd)
     fputs(")", f);
   }
   fprintf(f,
-          ", %s. Median over %zu repetitions of %zu extracted bytes each, [min, max] "
+          ", %s. Median over %zu repetition%s of %zu extracted bytes each, [min, max] "
           "where they differ; time per operation: median raw delta (1st--99th "
           "percentile).",
-          date, rd->repetitions, rd->samples);
+          date, rd->repetitions, mb_s(rd->repetitions), rd->samples);
   for (a = 0; a < MB_AXIS_COUNT; a++) {
     if (mb_rundir_swept(rd, (enum mb_axis)a) || nswept == 0)
       continue;

@@ -1,6 +1,7 @@
 /* study_report.c: the Markdown report of a study (several machines, one
  * experiment): provenance of every machine, figures with one line per
  * machine, the machines side by side per point, and a table per machine. */
+#include "plural.h"
 #include "study_report.h"
 
 #include <errno.h>
@@ -273,13 +274,13 @@ int mb_study_report_write(FILE *f, const char *out_name, const struct mb_study *
     fprintf(f, "%s\n\n", rd0->exp_description);
   fprintf(f,
           "Study directory `%s` (`study.json`, made by `mebench merge` %s): the "
-          "experiment `%s` (sha256 `%.16s…`, %zu points × %zu repetitions of %zu "
+          "experiment `%s` (sha256 `%.16s…`, %zu point%s × %zu repetition%s of %zu "
           "samples) ran on each machine below, with `machine` as a factor. Each "
           "machine's raw timings stay in its own run under `machines/<machine>/`%s. "
           "Times are in nanoseconds, each machine's ticks converted with its own "
           "tick%s; no figure or table averages across machines.\n\n",
           st->dir, st->created, rd0->exp_path, st->exp_sha256, rd0->n_points,
-          rd0->repetitions, rd0->samples,
+          mb_s(rd0->n_points), rd0->repetitions, mb_s(rd0->repetitions), rd0->samples,
           ticks_differ ? "" : " (one clock tick everywhere)",
           ticks_differ ? " (the machines' ticks differ)" : "");
   fputs("## Machines\n\n", f);

@@ -1,4 +1,5 @@
 /* runner.c: the sweep, call by call, recorded without loss (runner.h). */
+#include "plural.h"
 #include "runner.h"
 #include "pointtests.h"
 
@@ -987,8 +988,9 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     *dir_out = strdup(r->dir);
     if (opt->progress)
       fprintf(opt->progress,
-              "mebench: nothing to resume: all %zu calls of %s are recorded\n",
-              exp->n_shard_calls, r->dir);
+              "mebench: nothing to resume: the %zu call%s of %s %s recorded\n",
+              exp->n_shard_calls, mb_s(exp->n_shard_calls), r->dir,
+              exp->n_shard_calls == 1 ? "is" : "are");
     goto out;
   }
   if (rc == MB_OK)
@@ -1001,18 +1003,21 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   r->n_todo = exp->n_shard_calls - r->n_done;
   if (opt->progress && exp->shard.count)
     fprintf(opt->progress,
-            "mebench: %s %s, shard %zu/%zu: %zu of its %zu calls (%zu points x %zu "
-            "repetitions; this shard: repetitions r with r mod %zu = %zu)\n",
+            "mebench: %s %s, shard %zu/%zu: %zu of its %zu call%s (%zu point%s x %zu "
+            "repetition%s; this shard: repetitions r with r mod %zu = %zu)\n",
             opt->resume_dir ? "resuming" : "running", exp->name, exp->shard.index,
-            exp->shard.count, exp->n_shard_calls, exp->n_calls, exp->n_points,
-            exp->repetitions, exp->shard.count, exp->shard.index - 1);
+            exp->shard.count, exp->n_shard_calls, exp->n_calls, mb_s(exp->n_calls),
+            exp->n_points, mb_s(exp->n_points), exp->repetitions,
+            mb_s(exp->repetitions), exp->shard.count, exp->shard.index - 1);
   else if (opt->progress)
-    fprintf(opt->progress, "mebench: %s %s: %zu calls (%zu points x %zu repetitions)\n",
+    fprintf(opt->progress,
+            "mebench: %s %s: %zu call%s (%zu point%s x %zu repetition%s)\n",
             opt->resume_dir ? "resuming" : "running", exp->name, exp->n_calls,
-            exp->n_points, exp->repetitions);
+            mb_s(exp->n_calls), exp->n_points, mb_s(exp->n_points), exp->repetitions,
+            mb_s(exp->repetitions));
   if (opt->progress && opt->resume_dir)
-    fprintf(opt->progress, "mebench: %zu calls recorded, %zu to go\n", r->n_done,
-            r->n_todo);
+    fprintf(opt->progress, "mebench: %zu call%s recorded, %zu to go\n", r->n_done,
+            mb_s(r->n_done), r->n_todo);
   if (opt->progress)
     fprintf(opt->progress, "mebench: results in %s\n", r->dir);
 

@@ -47,6 +47,25 @@ int main(void)
   mb_test_write(wide_path, d, sizeof(d));
   mb_test_write(empty_path, d, 0);
 
+  { /* one sample is "1 sample", in both tracks (plural.h) */
+    char one_path[300];
+    const char *argv[] = {"assess", "--bits", "4", one_path};
+    const char *iid[] = {"assess", "--iid", "--bits", "4", one_path};
+
+    snprintf(one_path, sizeof(one_path), "%s/one.bin", dir);
+    mb_test_write(one_path, d, 1);
+    CHECK_EQ_INT(run(&err, 4, argv), MB_OK);
+    text = mb_test_slurp(out_path, NULL);
+    CHECK(text && strstr(text, ": 1 sample, 4 bits per symbol, 1 distinct value ") &&
+          strstr(text, "Note: 1 sample;") && !strstr(text, "1 samples"));
+    free(text);
+    mb_error_init(&err);
+    if (run(&err, 5, iid) == MB_OK) { /* or refused as too short: no message */
+      text = mb_test_slurp(out_path, NULL);
+      CHECK(text && strstr(text, ": 1 sample, ") && !strstr(text, "1 samples"));
+      free(text);
+    }
+  }
   {
     const char *argv[] = {"assess", "--json", "--threads", "2", data_path};
 

@@ -421,7 +421,7 @@ static void test_skewed(void)
       memcpy(buf, smp, n);
     else
       for (i = 0; i < n; i++)
-        buf[i] = (uint8_t)((smp[i / 8] >> (7u - i % 8u)) & 1u);
+        buf[i] = (uint8_t)(((unsigned)smp[i / 8] >> (7u - i % 8u)) & 1u);
     CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
     CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &c), MB_OK);
     rc = mb_tuple_stats_compute(buf, n, MB_TUPLE_RADIX, &a);
