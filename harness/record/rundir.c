@@ -596,10 +596,15 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
 /* Fold the call journal beside a run.json into doc's calls (results.h,
  * MB_RESULTS_JOURNAL): its calls that run.json does not hold yet, in order.
  * A last line without its newline is a write the process did not finish
- * (killed, or still writing): it is not a recorded call and is skipped. */
+ * (killed, or still writing): it is not a recorded call and is skipped.
+ * The journal's calls were measured by run.json's last session (each
+ * session writes run.json before its first call), whose count they join. */
 static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
 {
   json_t *calls = json_object_get(doc, "calls");
+  json_t *sessions = json_object_get(doc, "sessions");
+  json_t *last = json_array_get(sessions, json_array_size(sessions) - 1);
+  json_int_t added = 0;
   const char *slash = strrchr(file, '/');
   char path[4200];
   unsigned char *text = NULL;
@@ -658,8 +663,14 @@ static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
       json_decref(c);
     else if (json_array_append_new(calls, c) != 0)
       rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    else
+      added++;
   }
   free(text);
+  if (rc == MB_OK && added > 0 && json_is_integer(json_object_get(last, "calls")))
+    json_object_set_new(
+        last, "calls",
+        json_integer(json_integer_value(json_object_get(last, "calls")) + added));
   return rc;
 }
 

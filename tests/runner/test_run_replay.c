@@ -551,6 +551,8 @@ int main(void)
     json_array_remove(calls, 3);
     json_array_remove(calls, 2);
     json_object_set_new(run, "status", json_string("running"));
+    json_object_set_new(json_array_get(json_object_get(run, "sessions"), 0), "calls",
+                        json_integer(2));
     json_dump_file(run, path, JSON_INDENT(2));
     json_decref(run);
     f = fopen(jpath, "w");
@@ -563,12 +565,19 @@ int main(void)
     folded = NULL;
     CHECK_EQ_INT(mb_results_load_run(copy4, &folded, NULL), MB_OK);
     CHECK_EQ_INT(json_array_size(json_object_get(folded, "calls")), 4);
+    /* the two calls join the count of the session that measured them */
+    CHECK_EQ_INT(json_integer_value(json_object_get(
+                     json_array_get(json_object_get(folded, "sessions"), 0), "calls")),
+                 4);
     json_decref(folded);
     CHECK_EQ_INT(run_cmd(&err, 4, a), MB_OK);
     run = json_load_file(path, 0, NULL);
     CHECK_EQ_STR(json_string_value(json_object_get(run, "status")), "complete");
     CHECK_EQ_INT(json_array_size(json_object_get(run, "calls")), 4);
     CHECK_EQ_INT(json_array_size(json_object_get(run, "discarded_calls")), 0);
+    CHECK_EQ_INT(json_integer_value(json_object_get(
+                     json_array_get(json_object_get(run, "sessions"), 0), "calls")),
+                 4);
     CHECK_EQ_INT(json_integer_value(json_object_get(
                      json_array_get(json_object_get(run, "sessions"), 1), "calls")),
                  0);
