@@ -593,35 +593,63 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
   return rc;
 }
 
-/* Fold the call journal beside a run.json into doc's calls (results.h,
- * MB_RESULTS_JOURNAL): its calls that run.json does not hold yet, in order.
- * A last line without its newline is a write the process did not finish
- * (killed, or still writing): it is not a recorded call and is skipped.
- * The journal's calls were measured by run.json's last session (each
- * session writes run.json before its first call), whose count they join. */
-static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
+/* The call journal beside a run.json (results.h, MB_RESULTS_JOURNAL). */
+struct journal {
+  char path[4200];
+  unsigned char *text; /* NULL: none */
+  size_t len;
+  size_t have;   /* calls run.json held before the fold */
+  size_t *lines; /* journal line of each call folded in */
+  size_t n_lines;
+};
+
+/* Read the journal beside file, if file is a run.json and it has one. It
+ * is read BEFORE run.json: the runner rewrites run.json (a superset of the
+ * journal's calls) and then empties the journal, so a journal older than
+ * run.json only repeats calls, where the other order could miss some. A
+ * journal that disappears meanwhile (the run ended) is none. */
+static int read_journal(const char *file, struct journal *j, struct mb_error *err)
+{
+  const char *slash = strrchr(file, '/');
+  struct mb_error mine;
+  struct stat st;
+  int rc;
+
+  memset(j, 0, sizeof(*j));
+  if (strcmp(slash ? slash + 1 : file, "run.json") != 0)
+    return MB_OK;
+  snprintf(j->path, sizeof(j->path), "%.*s%s", slash ? (int)(slash - file + 1) : 0,
+           file, MB_RESULTS_JOURNAL);
+  mb_error_init(&mine);
+  rc = mb_fs_read_file(j->path, 1, &j->text, &j->len, &mine);
+  if (rc == MB_OK)
+    return MB_OK;
+  j->text = NULL;
+  if (lstat(j->path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+    return MB_OK;
+  if (err && !err->code)
+    *err = mine;
+  return rc;
+}
+
+/* Fold the journal's calls that run.json does not hold yet into doc's
+ * calls, in order. A last line without its newline is a write the process
+ * did not finish (killed, or still writing): it is not a recorded call and
+ * is skipped. The journal's calls were measured by run.json's last session
+ * (each session writes run.json before its first call), whose count they
+ * join. */
+static int fold_journal(struct journal *j, json_t *doc, struct mb_error *err)
 {
   json_t *calls = json_object_get(doc, "calls");
   json_t *sessions = json_object_get(doc, "sessions");
   json_t *last = json_array_get(sessions, json_array_size(sessions) - 1);
-  json_int_t added = 0;
-  const char *slash = strrchr(file, '/');
-  char path[4200];
-  unsigned char *text = NULL;
-  size_t len = 0, pos = 0, line = 0, have;
-  struct stat st;
-  int rc;
+  const unsigned char *text = j->text;
+  size_t len = j->len, pos = 0, line = 0;
+  int rc = MB_OK;
 
-  if (strcmp(slash ? slash + 1 : file, "run.json") != 0 || !json_is_array(calls))
+  if (!text || !json_is_array(calls))
     return MB_OK;
-  snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - file + 1) : 0, file,
-           MB_RESULTS_JOURNAL);
-  if (lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
-    return MB_OK;
-  rc = mb_fs_read_file(path, 1, &text, &len, err);
-  if (rc)
-    return rc;
-  have = json_array_size(calls);
+  j->have = json_array_size(calls);
   while (rc == MB_OK && pos < len) {
     const unsigned char *nl = memchr(text + pos, '\n', len - pos);
     json_error_t jerr;
@@ -636,7 +664,7 @@ static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
                    JSON_REJECT_DUPLICATES, &jerr);
     pos = (size_t)(nl - text) + 1;
     if (!c) {
-      rc = mb_error_set(err, MB_EINVALID, path, (int)line, jerr.column, NULL,
+      rc = mb_error_set(err, MB_EINVALID, j->path, (int)line, jerr.column, NULL,
                         "%s; expected one call summary (a JSON object) per line",
                         jerr.text);
       break;
@@ -644,34 +672,69 @@ static int fold_journal(const char *file, json_t *doc, struct mb_error *err)
     if (!json_is_object(c) || !json_is_integer(json_object_get(c, "point")) ||
         !json_is_integer(json_object_get(c, "repetition"))) {
       json_decref(c);
-      rc = mb_error_set(err, MB_EINVALID, path, (int)line, 1, NULL,
+      rc = mb_error_set(err, MB_EINVALID, j->path, (int)line, 1, NULL,
                         "expected a call summary: an object with integer point and "
                         "repetition");
       break;
     }
     p = json_integer_value(json_object_get(c, "point"));
     r = json_integer_value(json_object_get(c, "repetition"));
-    /* Already in run.json when the journal's emptying was lost. */
-    for (i = 0; i < have; i++) {
+    /* Already in run.json when the journal's emptying was lost, or when
+     * run.json was rewritten after the journal was read. */
+    for (i = 0; i < j->have; i++) {
       const json_t *o = json_array_get(calls, i);
 
       if (json_integer_value(json_object_get(o, "point")) == p &&
           json_integer_value(json_object_get(o, "repetition")) == r)
         break;
     }
-    if (i < have)
+    if (i < j->have) {
       json_decref(c);
-    else if (json_array_append_new(calls, c) != 0)
+      continue;
+    }
+    if (j->n_lines % 64 == 0) {
+      size_t *more = realloc(j->lines, (j->n_lines + 64) * sizeof(*more));
+
+      if (!more) {
+        json_decref(c);
+        rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        break;
+      }
+      j->lines = more;
+    }
+    if (json_array_append_new(calls, c) != 0) {
       rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    else
-      added++;
+      break;
+    }
+    j->lines[j->n_lines++] = line;
   }
-  free(text);
-  if (rc == MB_OK && added > 0 && json_is_integer(json_object_get(last, "calls")))
+  if (rc == MB_OK && j->n_lines > 0 && json_is_integer(json_object_get(last, "calls")))
     json_object_set_new(
         last, "calls",
-        json_integer(json_integer_value(json_object_get(last, "calls")) + added));
+        json_integer(json_integer_value(json_object_get(last, "calls")) +
+                     (json_int_t)j->n_lines));
   return rc;
+}
+
+/* An error the check found in a call folded in from the journal names the
+ * journal and its line, not run.json (which does not hold that call). */
+static void blame_journal(const struct journal *j, struct mb_error *err)
+{
+  unsigned long k;
+  size_t n;
+  char *end;
+
+  if (!err || !j->n_lines || strncmp(err->path, "calls[", 6) != 0)
+    return;
+  k = strtoul(err->path + 6, &end, 10);
+  if (*end != ']' || k < j->have || k - j->have >= j->n_lines)
+    return;
+  n = strlen(j->path) < sizeof(err->source) ? strlen(j->path) : sizeof(err->source) - 1;
+  memcpy(err->source, j->path, n);
+  err->source[n] = '\0';
+  err->line = (int)j->lines[k - j->have];
+  err->column = 1;
+  memmove(err->path, end + 1 + (end[1] == '.'), strlen(end + 1 + (end[1] == '.')) + 1);
 }
 
 int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_t n,
@@ -680,10 +743,12 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
   unsigned char *text = NULL;
   size_t len = 0;
   json_error_t jerr;
+  struct journal jn;
   struct stat st;
   int rc;
 
   *doc = NULL;
+  memset(&jn, 0, sizeof(jn));
   if (strcmp(path, "-") == 0) {
     snprintf(file, n, "<stdin>");
     rc = mb_fs_read_stream(stdin, file, &text, &len, err);
@@ -718,22 +783,32 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
     } else if (snprintf(file, n, "%s", path) >= (int)n) {
       return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
     }
-    rc = mb_fs_read_file(file, 1, &text, &len, err);
+    rc = read_journal(file, &jn, err);
+    if (rc == MB_OK)
+      rc = mb_fs_read_file(file, 1, &text, &len, err);
   }
   if (rc)
-    return rc;
+    goto out;
   *doc = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &jerr);
-  free(text);
-  if (!*doc)
-    return mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
-                        jerr.text);
-  rc = strcmp(path, "-") != 0 ? fold_journal(file, *doc, err) : MB_OK;
-  if (rc == MB_OK)
+  if (!*doc) {
+    rc = mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
+                      jerr.text);
+    goto out;
+  }
+  rc = fold_journal(&jn, *doc, err);
+  if (rc == MB_OK) {
     rc = mb_rundir_check_doc(*doc, file, accept, is_baseline, err);
+    if (rc)
+      blame_journal(&jn, err);
+  }
   if (rc) {
     json_decref(*doc);
     *doc = NULL;
   }
+out:
+  free(text);
+  free(jn.text);
+  free(jn.lines);
   return rc;
 }
 

@@ -415,8 +415,9 @@ static int set_aside(struct run *r, const char *raw_name, struct mb_error *err)
   if (rename(path, aside) != 0)
     return mb_error_errno(err, errno, path, "cannot set aside unrecorded raw file");
   if (r->opt->progress)
-    fprintf(r->opt->progress, "mebench: %s had no summary in run.json; kept as %s\n",
-            path, aside);
+    fprintf(r->opt->progress,
+            "mebench: %s had no summary in run.json or its journal; kept as %s\n", path,
+            aside);
   return MB_OK;
 }
 

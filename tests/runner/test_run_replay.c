@@ -596,6 +596,18 @@ int main(void)
     CHECK_EQ_STR(err.source, jpath);
     CHECK_EQ_INT(err.line, 2);
     CHECK(strstr(err.text, "one call summary") != NULL);
+
+    /* A call of the journal that the check refuses is the journal's fault,
+     * named by its line, not run.json's. */
+    f = fopen(jpath, "w");
+    if (f) {
+      fprintf(f, "%s\n{\"point\": 99, \"repetition\": 0}\n", line2);
+      fclose(f);
+    }
+    CHECK_EQ_INT(run_cmd(&err, 4, a), MB_EINVALID);
+    CHECK_EQ_STR(err.source, jpath);
+    CHECK_EQ_INT(err.line, 2);
+    CHECK(strncmp(err.path, "calls[", 6) != 0);
     remove(jpath);
   }
 
