@@ -48,8 +48,10 @@ static void usage(FILE *out)
           "export replaces an earlier one in DIR: the files its index.tsv lists\n"
           "that this export does not write (another --raw-bits, another run's\n"
           "calls) are removed, so index.tsv lists exactly the exported files in\n"
-          "DIR; no other file is touched. To keep two widths, export into two\n"
-          "folders. DIR must be a directory or a new path (else exit 3).\n\n"
+          "DIR; no other file is touched: anything else at a name this export\n"
+          "writes (a file index.tsv does not list, a link, FIFO, directory) is\n"
+          "refused before anything is written (exit 1). To keep two widths, export\n"
+          "into two folders. DIR must be a directory or a new path (else exit 3).\n\n"
           "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
@@ -153,14 +155,111 @@ static int remove_stale(const char *outdir, char *old, const char *now,
   return MB_OK;
 }
 
-static int write_one(const char *outdir, const char *name, const uint8_t *data,
-                     size_t n, int force, struct mb_error *err)
+/* 1 when the earlier index (old, NULL: none) lists name as a file. */
+static int listed(const char *old, const char *name)
+{
+  char needle[300];
+
+  if (!old)
+    return 0;
+  snprintf(needle, sizeof(needle), "\n%s\t", name);
+  return strstr(old, needle) != NULL;
+}
+
+static const char *node_kind(mode_t mode)
+{
+  return S_ISLNK(mode)    ? "a symbolic link"
+         : S_ISDIR(mode)  ? "a directory"
+         : S_ISFIFO(mode) ? "a FIFO"
+         : S_ISCHR(mode)  ? "a character device"
+         : S_ISBLK(mode)  ? "a block device"
+         : S_ISSOCK(mode) ? "a socket"
+                          : "not a regular file";
+}
+
+/* With --force, whether outdir/name may be written: *replace 0 when
+ * nothing is there, 1 when it is a regular file of the earlier export (the
+ * earlier index, old, lists it; index.tsv itself when old is that index);
+ * anything else there (a file not listed, a link, FIFO, device, directory)
+ * is MB_EEXISTS naming it, for --force replaces only the earlier export. */
+static int check_target(const char *outdir, const char *name, const char *old,
+                        int *replace, struct mb_error *err)
 {
   char path[4608];
+  struct stat st;
+  int is_index = strcmp(name, "index.tsv") == 0;
 
+  *replace = 0;
   snprintf(path, sizeof(path), "%s/%s", outdir, name);
-  return mb_fs_write_atomic(path, data, n, force ? MB_FS_REPLACE : 0,
-                            "already exists; choose an empty DIR or add --force", err);
+  if (lstat(path, &st) != 0) {
+    if (errno == ENOENT)
+      return MB_OK;
+    return mb_error_errno(err, errno, path, "cannot inspect this export file");
+  }
+  if (!S_ISREG(st.st_mode))
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        "exists and is %s, not a file of an earlier export: not "
+                        "replaced, even with --force (remove it or choose another DIR)",
+                        node_kind(st.st_mode));
+  if (is_index ? !old : !listed(old, name))
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        is_index
+                            ? "exists and is not an earlier export's index: not "
+                              "replaced, even with --force (remove it or choose "
+                              "another DIR)"
+                            : "exists and the earlier export's index.tsv does not "
+                              "list it: not replaced, even with --force (remove it "
+                              "or choose another DIR)");
+  *replace = 1;
+  return MB_OK;
+}
+
+/* Every file the export would write checked (check_target) before any is
+ * written, so a refusal leaves DIR as it was. */
+static int check_targets(const struct mb_rundir *rd, const char *outdir, unsigned bits,
+                         const char *old, struct mb_error *err)
+{
+  char name[128];
+  size_t i;
+  int replace, rc = check_target(outdir, "index.tsv", old, &replace, err);
+
+  for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
+    const struct mb_rundir_call *call = &rd->calls[i];
+
+    if (!call->raw_file || !call->raw_file[0])
+      continue;
+    snprintf(name, sizeof(name), "p%zu-r%zu.bytes.bin", call->point, call->repetition);
+    rc = check_target(outdir, name, old, &replace, err);
+    snprintf(name, sizeof(name), "p%zu-r%zu.raw%u.bin", call->point, call->repetition,
+             bits);
+    if (rc == MB_OK)
+      rc = check_target(outdir, name, old, &replace, err);
+  }
+  return rc;
+}
+
+/* Without --force nothing existing is replaced. With it, checked again
+ * here: a name absent at the check is still created without replacing (a
+ * file appearing meanwhile is refused atomically), and only a listed
+ * regular file is renamed over. */
+static int write_one(const char *outdir, const char *name, const uint8_t *data,
+                     size_t n, int force, const char *old, struct mb_error *err)
+{
+  char path[4608];
+  int replace = 0;
+
+  if (force) {
+    int rc = check_target(outdir, name, old, &replace, err);
+
+    if (rc != MB_OK)
+      return rc;
+  }
+  snprintf(path, sizeof(path), "%s/%s", outdir, name);
+  return mb_fs_write_atomic(path, data, n, replace ? MB_FS_REPLACE : 0,
+                            force
+                                ? "appeared while exporting: not replaced"
+                                : "already exists; choose an empty DIR or add --force",
+                            err);
 }
 
 static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned bits,
@@ -187,8 +286,14 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
                           "already exists (an earlier export); choose an empty DIR or "
                           "add --force to replace that export");
   }
-  if (force)
+  if (force) {
     old = old_index(outdir);
+    rc = check_targets(rd, outdir, bits, old, err);
+    if (rc != MB_OK) {
+      free(old);
+      return rc;
+    }
+  }
   mb_collection_init(&c);
   rc = text_add(&idx, index_header);
   for (i = 0; i < rd->n_calls && rc == MB_OK; i++) {
@@ -215,7 +320,7 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
     for (j = 0; j < c.n_timings; j++)
       sym[j] = (uint8_t)(c.timings[j] & ((1u << bits) - 1u));
     snprintf(name, sizeof(name), "p%zu-r%zu.bytes.bin", call->point, call->repetition);
-    rc = write_one(outdir, name, c.bytes, c.n_bytes, force, err);
+    rc = write_one(outdir, name, c.bytes, c.n_bytes, force, old, err);
     snprintf(line, sizeof(line), "%s\t%zu\t%zu\tbytes\t8\t%zu\n", name, call->point,
              call->repetition, c.n_bytes);
     if (rc == MB_OK)
@@ -223,7 +328,7 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
     snprintf(name, sizeof(name), "p%zu-r%zu.raw%u.bin", call->point, call->repetition,
              bits);
     if (rc == MB_OK)
-      rc = write_one(outdir, name, sym, c.n_timings, force, err);
+      rc = write_one(outdir, name, sym, c.n_timings, force, old, err);
     snprintf(line, sizeof(line), "%s\t%zu\t%zu\traw\t%u\t%zu\n", name, call->point,
              call->repetition, bits, c.n_timings);
     if (rc == MB_OK)
@@ -232,7 +337,8 @@ static int export_run(const struct mb_rundir *rd, const char *outdir, unsigned b
   if (rc == MB_ENOMEM && err && !err->code)
     mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   if (rc == MB_OK)
-    rc = write_one(outdir, "index.tsv", (const uint8_t *)idx.s, idx.len, force, err);
+    rc = write_one(outdir, "index.tsv", (const uint8_t *)idx.s, idx.len, force, old,
+                   err);
   if (rc == MB_OK && old)
     rc = remove_stale(outdir, old, idx.s, err);
   free(old);

@@ -218,6 +218,97 @@ int main(void)
           strstr(idx, "p0-r0.raw2.bin\t") != NULL);
     free(idx);
   }
+  /* --force replaces only the earlier export's files: at a name this export
+   * would write, a regular file its index.tsv does not list, a symbolic
+   * link (even at a listed name), a FIFO or a directory is refused (exit 1,
+   * MB_EEXISTS, naming it) before anything is written, and left as it was. */
+  {
+    const char *w3[] = {"export", "--force", "--raw-bits", "3", run, rdir};
+    char target[8192], idx_path[8192], mine[8192], lnk[8192], fifo[8192], sub[8192];
+    char bytes[8192];
+    char *idx_before = NULL, *idx_after, *text;
+    struct stat st;
+
+    snprintf(idx_path, sizeof(idx_path), "%s/index.tsv", rdir);
+    idx_before = mb_test_slurp(idx_path, NULL);
+    snprintf(target, sizeof(target), "%s/target", base);
+    CHECK(mb_test_write_text(target, "target\n") == 0);
+    snprintf(mine, sizeof(mine), "%s/p0-r0.raw3.bin", rdir);
+    snprintf(lnk, sizeof(lnk), "%s/p0-r1.raw3.bin", rdir);
+    snprintf(fifo, sizeof(fifo), "%s/p1-r0.raw3.bin", rdir);
+    snprintf(sub, sizeof(sub), "%s/p1-r1.raw3.bin", rdir);
+    snprintf(bytes, sizeof(bytes), "%s/p1-r1.bytes.bin", rdir);
+
+    /* One obstacle at a time, so each is seen refused. */
+    CHECK(mb_test_write_text(mine, "mine\n") == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, mine);
+    CHECK(strstr(err.text, "does not list") != NULL);
+    CHECK(lstat(mine, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 5);
+    CHECK(unlink(mine) == 0);
+
+    CHECK(symlink(target, lnk) == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, lnk);
+    CHECK(strstr(err.text, "symbolic link") != NULL);
+    CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_EQ_INT(file_size(target), 7);
+    CHECK(unlink(lnk) == 0);
+
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, fifo);
+    CHECK(strstr(err.text, "FIFO") != NULL);
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK(unlink(fifo) == 0);
+
+    CHECK(mkdir(sub, 0700) == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, sub);
+    CHECK(strstr(err.text, "directory") != NULL);
+    CHECK(lstat(sub, &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(rmdir(sub) == 0);
+
+    /* A name the earlier index lists, but now a link: not replaced either. */
+    CHECK(unlink(bytes) == 0);
+    CHECK(symlink(target, bytes) == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, bytes);
+    CHECK(strstr(err.text, "symbolic link") != NULL);
+    CHECK(lstat(bytes, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_EQ_INT(file_size(target), 7);
+
+    /* Nothing was written by the refused exports: no raw3 file, the
+     * earlier export (raw2) and its index as they were. */
+    snprintf(path, sizeof(path), "%s/p1-r0.raw3.bin", rdir);
+    CHECK(lstat(path, &st) != 0);
+    snprintf(path, sizeof(path), "%s/p0-r0.raw2.bin", rdir);
+    CHECK_EQ_INT(file_size(path), 4 * 250 + 64);
+    idx_after = mb_test_slurp(idx_path, NULL);
+    CHECK(idx_before && idx_after && strcmp(idx_before, idx_after) == 0);
+    free(idx_after);
+
+    /* An index.tsv that is a link is not an earlier export's: refused. */
+    CHECK(unlink(bytes) == 0);
+    CHECK(rename(idx_path, target) == 0);
+    CHECK(symlink(target, idx_path) == 0);
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, idx_path);
+    CHECK(strstr(err.text, "symbolic link") != NULL);
+    CHECK(lstat(idx_path, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(unlink(idx_path) == 0 && rename(target, idx_path) == 0);
+
+    /* The obstacles gone, the same export replaces the earlier one. */
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_export, 6, w3, &err), MB_OK);
+    CHECK_EQ_INT(file_size(mine), 4 * 250 + 64);
+    CHECK_EQ_INT(file_size(bytes), 250);
+    snprintf(path, sizeof(path), "%s/p0-r0.raw2.bin", rdir);
+    CHECK_EQ_INT(file_size(path), -1);
+    text = mb_test_slurp(idx_path, NULL);
+    CHECK(text && strstr(text, "p1-r1.raw3.bin\t") && !strstr(text, "raw2"));
+    free(text);
+    free(idx_before);
+  }
   /* DIR an existing regular file: invalid input (exit 3), left as it was. */
   {
     const char *onfile[] = {"export", run, path};
