@@ -245,8 +245,12 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
     file = recorded;
   }
   if (!file)
-    return mb_cli_missing(err, "run", "EXPERIMENT.json (the experiment to run)",
-                          "mebench run [OPTIONS] [--shard K/N] EXPERIMENT.json");
+    return mb_cli_missing(
+        err, "run",
+        "EXPERIMENT.json (the experiment to run, or --resume "
+        "RESULTS_DIR)",
+        "mebench run [OPTIONS] [--shard K/N] EXPERIMENT.json, or "
+        "mebench run [OPTIONS] --resume RESULTS_DIR [EXPERIMENT.json]");
 
   /* Resuming without a file: the experiment's own bytes from run.json, so it
    * works from any directory and cannot pick up a file edited since; named

@@ -98,6 +98,11 @@ int main(void)
       CHECK(strstr(text, "; usage: mebench ") != NULL);
       CHECK(strstr(text, try) != NULL);
       CHECK(strstr(text, "Options:") == NULL); /* not the whole help */
+      /* the other form of the command is named too */
+      if (strcmp(cmds[i][0], "run") == 0)
+        CHECK(strstr(text, "--resume RESULTS_DIR") != NULL);
+      if (strcmp(cmds[i][0], "restart") == 0)
+        CHECK(strstr(text, "--matrix FILE") != NULL);
     }
   }
   { /* help for a command that does not exist is a usage error, not the overview */
