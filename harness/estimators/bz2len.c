@@ -1479,6 +1479,9 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
 
     if (n_in_use <= 16) {
       w->L[nb] = (uint8_t)~w->L[nb - 1];
+      /* run_at reads whole words: the bytes after the sentinel are defined
+       * (they never decide a run, but memory checkers would flag them) */
+      memset(w->L + nb + 1, 0, 8);
       mtf_small(&e, w->L, nb, seq, n_in_use);
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
