@@ -169,6 +169,26 @@ static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
   }
 }
 
+/* One MSD radix pass's counts: the digit (k >> shift) & dmask of n keys,
+ * nbk = dmask + 1 buckets. Returns 1, cnt unfinished, when every key has
+ * the same digit (the caller goes on to the next digit); else 0 with
+ * cnt[b] the start of bucket b. */
+static inline int digit_starts(const uint64_t *k, size_t n, int shift, uint64_t dmask,
+                               size_t nbk, uint32_t *cnt)
+{
+  size_t i, b;
+
+  memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
+  for (i = 0; i < n; i++)
+    cnt[((k[i] >> shift) & dmask) + 1]++;
+  for (b = 1; b <= nbk; b++) {
+    if (cnt[b] == n)
+      return 1;
+    cnt[b] += cnt[b - 1];
+  }
+  return 0;
+}
+
 /* Sorts n (key, value) pairs by key, all keys < 2^bits: MSD radix, the
  * digit width chosen from n so that buckets come out small. The pairs are
  * in (k, v); (tk, tv) is a scratch of n pairs; the sorted pairs end in
@@ -192,19 +212,10 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
     shift = bits - d;
     nbk = (size_t)1 << d;
     dmask = nbk - 1;
-    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
-    for (i = 0; i < n; i++)
-      cnt[((k[i] >> shift) & dmask) + 1]++;
-    for (b = 1; b <= nbk; b++) {
-      if (cnt[b] == n)
-        break;
-      cnt[b] += cnt[b - 1];
-    }
-    if (b <= nbk) { /* one digit value: next digit */
+    if (digit_starts(k, n, shift, dmask, nbk, cnt)) { /* one digit value: next digit */
       bits = shift;
       continue;
     }
-    /* cnt[b] is the start of bucket b */
     for (i = 0; i < n; i++) {
       uint32_t p = cnt[(k[i] >> shift) & dmask]++;
 
@@ -249,15 +260,7 @@ static void sort_u64(uint64_t *k, uint64_t *t, size_t n, int bits, int to_t)
     uint64_t dmask = ((uint64_t)1 << (bits - shift)) - 1;
     size_t nbk = (size_t)dmask + 1;
 
-    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
-    for (i = 0; i < n; i++)
-      cnt[((k[i] >> shift) & dmask) + 1]++;
-    for (b = 1; b <= nbk; b++) {
-      if (cnt[b] == n)
-        break;
-      cnt[b] += cnt[b - 1];
-    }
-    if (b <= nbk) { /* one digit value: next digit */
+    if (digit_starts(k, n, shift, dmask, nbk, cnt)) { /* one digit value: next digit */
       bits = shift;
       continue;
     }
