@@ -166,17 +166,6 @@ static int listed(const char *old, const char *name)
   return strstr(old, needle) != NULL;
 }
 
-static const char *node_kind(mode_t mode)
-{
-  return S_ISLNK(mode)    ? "a symbolic link"
-         : S_ISDIR(mode)  ? "a directory"
-         : S_ISFIFO(mode) ? "a FIFO"
-         : S_ISCHR(mode)  ? "a character device"
-         : S_ISBLK(mode)  ? "a block device"
-         : S_ISSOCK(mode) ? "a socket"
-                          : "not a regular file";
-}
-
 /* With --force, whether outdir/name may be written: *replace 0 when
  * nothing is there, 1 when it is a regular file of the earlier export (the
  * earlier index, old, lists it; index.tsv itself when old is that index);
@@ -200,7 +189,7 @@ static int check_target(const char *outdir, const char *name, const char *old,
     return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
                         "exists and is %s, not a file of an earlier export: not "
                         "replaced, even with --force (remove it or choose another DIR)",
-                        node_kind(st.st_mode));
+                        mb_fs_kind(st.st_mode));
   if (is_index ? !old : !listed(old, name))
     return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
                         is_index

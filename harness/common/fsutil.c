@@ -149,13 +149,15 @@ static int write_all(int fd, const unsigned char *p, size_t len)
   return 0;
 }
 
-static const char *kind_of_mode(mode_t m)
+const char *mb_fs_kind(mode_t m)
 {
-  return S_ISFIFO(m)   ? "a FIFO"
-         : S_ISSOCK(m) ? "a socket"
+  return S_ISREG(m)    ? "a regular file"
+         : S_ISLNK(m)  ? "a symbolic link"
+         : S_ISDIR(m)  ? "a directory"
+         : S_ISFIFO(m) ? "a FIFO"
          : S_ISCHR(m)  ? "a character device"
          : S_ISBLK(m)  ? "a block device"
-         : S_ISDIR(m)  ? "a directory"
+         : S_ISSOCK(m) ? "a socket"
                        : "not a regular file";
 }
 
@@ -359,7 +361,7 @@ int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
   if (!S_ISREG(st.st_mode)) {
     close(fd);
     return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                        "is %s; expected a regular file", kind_of_mode(st.st_mode));
+                        "is %s; expected a regular file", mb_fs_kind(st.st_mode));
   }
   fl = fcntl(fd, F_GETFL);
   if (fl >= 0)
@@ -464,11 +466,10 @@ int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error
                                             : "not a directory one can reach",
                             what);
       if (!S_ISDIR(st.st_mode))
-        return mb_error_set(
-            err, MB_EINVALID, buf, 0, 0, NULL,
-            "is %s, where %s was expected (a directory, or a path "
-            "that does not exist)",
-            S_ISREG(st.st_mode) ? "a regular file" : kind_of_mode(st.st_mode), what);
+        return mb_error_set(err, MB_EINVALID, buf, 0, 0, NULL,
+                            "is %s, where %s was expected (a directory, or a path "
+                            "that does not exist)",
+                            mb_fs_kind(st.st_mode), what);
     }
     buf[i] = dir[i];
   }

@@ -78,6 +78,10 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err);
 
+/* What kind of node a stat mode is, for messages: "a regular file", "a
+ * symbolic link", "a directory", "a FIFO", "a character device", ... */
+const char *mb_fs_kind(mode_t m);
+
 /* Read the whole regular file path into *buf (new, NUL-terminated beyond
  * *len; free it). The file is opened with O_NONBLOCK and checked with fstat
  * first, so a FIFO or device named where a file belongs is MB_EINVALID
