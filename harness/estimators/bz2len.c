@@ -150,6 +150,26 @@ static int ensure_tokens(struct mb_bz2len *w, size_t m)
   return MB_OK;
 }
 
+/* How often each byte value occurs in s[0..n-1] (n < 2^32), in four
+ * tables so that equal neighbours do not wait on each other. */
+static void byte_counts(const uint8_t *s, size_t n, uint32_t out[256])
+{
+  uint32_t c4[4][256];
+  size_t i;
+
+  memset(c4, 0, sizeof(c4));
+  for (i = 0; i + 4 <= n; i += 4) {
+    c4[0][s[i]]++;
+    c4[1][s[i + 1]]++;
+    c4[2][s[i + 2]]++;
+    c4[3][s[i + 3]]++;
+  }
+  for (; i < n; i++)
+    c4[0][s[i]]++;
+  for (i = 0; i < 256; i++)
+    out[i] = c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+}
+
 /* ------------------------------------------------------------- sorting */
 
 static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
@@ -1636,20 +1656,11 @@ static int block_bits(struct mb_bz2len *w, const uint8_t *blk, size_t nb,
   int status;
 
   {
-    /* four tables, so that equal neighbours do not wait on each other */
-    uint32_t c4[4][256];
+    uint32_t c[256];
 
-    memset(c4, 0, sizeof(c4));
-    for (i = 0; i + 4 <= nb; i += 4) {
-      c4[0][blk[i]]++;
-      c4[1][blk[i + 1]]++;
-      c4[2][blk[i + 2]]++;
-      c4[3][blk[i + 3]]++;
-    }
-    for (; i < nb; i++)
-      c4[0][blk[i]]++;
+    byte_counts(blk, nb, c);
     for (i = 0; i < 256; i++)
-      count[i] = (size_t)c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
+      count[i] = c[i];
   }
   status = bwt(w, blk, nb, count);
   if (status)
@@ -1865,24 +1876,9 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
   if (status)
     return status;
   dec_tables_init(&dt);
-  {
-    /* four tables, so that equal neighbours do not wait on each other */
-    uint32_t c4[4][256];
-
-    memset(c4, 0, sizeof(c4));
-    for (i = 0; i + 4 <= n; i += 4) {
-      c4[0][s[i]]++;
-      c4[1][s[i + 1]]++;
-      c4[2][s[i + 2]]++;
-      c4[3][s[i + 3]]++;
-    }
-    for (; i < n; i++)
-      c4[0][s[i]]++;
-    for (i = 0; i < 256; i++) {
-      hist[i] = c4[0][i] + c4[1][i] + c4[2][i] + c4[3][i];
-      T += (size_t)hist[i] * dt.len[i];
-    }
-  }
+  byte_counts(s, n, hist);
+  for (i = 0; i < 256; i++)
+    T += (size_t)hist[i] * dt.len[i];
   if (n < 16) { /* tiny: write the text out */
     uint8_t buf[16 * 4];
     size_t l = dec_text(&dt, s, n, 0, 0, 0, T ? T - 1 : 0, buf);
