@@ -57,7 +57,7 @@ struct mb_bz2len {
   uint32_t *sa, *sa2, *grank;
   uint32_t *groups; /* unsorted groups: start, length pairs */
   uint32_t *groups2;
-  uint32_t *bcnt; /* bucket counts (pair_sort, binary_sort) */
+  uint32_t *bcnt; /* bucket starts (bucket_sort) */
   size_t cap_bcnt;
   uint64_t *bits; /* binary_sort's tokens, one bit each */
   size_t cap_bits;
@@ -323,68 +323,146 @@ static inline int bit_width(uint64_t x)
   return x ? 64 - __builtin_clzll(x) : 0;
 }
 
-/* The first sort of cyclic_sort when the pairs of leading tokens are
- * about as many as the rotations (8-bit samples: 257 distinct tokens,
- * 140,000 rotations a block): one counting pass on the first two tokens
- * moves only the 4-byte payloads, then each bucket (a couple of rotations)
- * is ordered by its full key, fetched by position where it lands. The
- * sorted pairs end in w->key and w->sa (swapped with key2, sa2). The same order as
- * sort_pairs on key[], in about half the passes over memory. 0 when it
- * does not apply (or its counts cannot be allocated): sort_pairs then. */
-static int pair_sort(struct mb_bz2len *w, size_t m, size_t nd, size_t K, uint32_t imask)
-{
-  const uint32_t *tr = w->tr;
-  uint32_t *sa, *src, *cnt, *tsa;
-  uint64_t *key, *kpos, *tkey;
-  size_t nb2 = nd * nd, i, b, start;
-
-  if (K < 3 || 4 * nb2 < m || nb2 > 2 * m || nb2 > ((size_t)1 << 18))
-    return 0;
-  if (nb2 + 1 > w->cap_bcnt) {
-    if (grow((void **)&w->bcnt, nb2 + 1, sizeof(*w->bcnt)))
-      return 0;
-    w->cap_bcnt = nb2 + 1;
-  }
-  cnt = w->bcnt;
-  memset(cnt, 0, (nb2 + 1) * sizeof(*cnt));
-  for (i = 0; i < m; i++)
-    cnt[tr[i] * nd + tr[i + 1] + 1]++;
-  for (b = 1; b <= nb2; b++)
-    cnt[b] += cnt[b - 1];
-  /* The rotations by position (key[], sa[]) become the source; the
-   * sorted ones go to the other pair of arrays, which then takes their
-   * place. */
-  tsa = w->sa;
-  w->sa = w->sa2;
-  w->sa2 = tsa;
-  tkey = w->key;
-  w->key = w->key2;
-  w->key2 = tkey;
-  src = w->sa2;
-  kpos = w->key2;
-  sa = w->sa;
-  key = w->key;
-  for (i = 0; i < m; i++)
-    sa[cnt[tr[i] * nd + tr[i + 1]]++] = src[i];
-  /* cnt[b] is now the end of bucket b */
-  for (start = 0, b = 0; b < nb2; b++) {
-    size_t e = cnt[b], p;
-
-    for (p = start; p < e; p++)
-      key[p] = kpos[sa[p] & imask];
-    if (e - start > 1)
-      insertion(key + start, sa + start, e - start);
-    start = e;
-  }
-  return 1;
-}
-
 /* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
  * between identical rotations in any order. The first sort key packs the
  * first K ranks of a rotation as a base-nd number (the largest K with
  * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
 static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
                      uint32_t imask);
+
+/* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
+ * of 16..4096 ranks (8-bit samples: 257, about 140,000 rotations a
+ * block). Each rotation becomes one 64-bit item: the ranks of its tokens
+ * 2..K+1 (b bits each, the most that fit) above its payload (position
+ * and preceding rank, pbits). A pass in position order moves the items
+ * into the buckets of their first token (counts from one pass over the
+ * ranks); each bucket (a few thousand bytes, in L1) is then sorted as
+ * plain numbers. That orders the rotations by their first K+1 tokens;
+ * equal ones are refined by prefix doubling. 0 when it does not apply
+ * (cyclic_sort then sorts by packed keys). */
+/* Sorts the n numbers in k (all < 2^bits), t a scratch of n: one counting
+ * pass on the top bits into t (about one number a digit value, cnt has
+ * room for 2^11 + 1 counts), radix for digits holding more than 32, then
+ * one insertion pass over the whole back into k, each number moving only
+ * within its digit. */
+static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *cnt)
+{
+  int d = bit_width(n), shift;
+  size_t i, j, nbk, b, start;
+
+  if (n > 32) {
+    d = d < 4 ? 4 : d > 11 ? 11 : d;
+    d = d > bits ? bits : d;
+    shift = bits - d;
+    nbk = (size_t)1 << d;
+    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
+    for (i = 0; i < n; i++)
+      cnt[(k[i] >> shift) + 1]++;
+    for (b = 1; b <= nbk; b++)
+      cnt[b] += cnt[b - 1];
+    for (i = 0; i < n; i++)
+      t[cnt[k[i] >> shift]++] = k[i];
+    /* cnt[b] is the end of digit b */
+    for (start = 0, b = 0; b < nbk; b++) {
+      if (cnt[b] - start > 32)
+        sort_u64(t + start, k + start, cnt[b] - start, shift, 0);
+      start = cnt[b];
+    }
+    memcpy(k, t, n * sizeof(*k));
+  }
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+
+    for (j = i; j > 0 && k[j - 1] > x; j--)
+      k[j] = k[j - 1];
+    k[j] = x;
+  }
+}
+
+static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  uint32_t *tr = w->tr, *sa = w->sa, *st;
+  uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask;
+  size_t i, p, b, start, ng = 0;
+  int bb = bit_width(nd - 1), ib = bit_width(m), pbits, K, ties = 0;
+  uint32_t imask, cnt[(1 << 11) + 1];
+
+  if (nd < 16 || nd > 4096 || m < 256)
+    return 0;
+  w->ib = ib;
+  w->packed = ib + bb <= 32;
+  pbits = w->packed ? ib + bb : ib;
+  K = (64 - pbits) / bb;
+  if (K < 2)
+    return 0;
+  if (nd + 1 > w->cap_bcnt) {
+    if (grow((void **)&w->bcnt, nd + 1, sizeof(*w->bcnt)))
+      return 0;
+    w->cap_bcnt = nd + 1;
+  }
+  st = w->bcnt;
+  imask = w->packed ? ((uint32_t)1 << ib) - 1 : UINT32_MAX;
+  pmask = ((uint64_t)1 << pbits) - 1;
+  kmask = ((uint64_t)1 << (K * bb)) - 1;
+  for (i = 0; i <= (size_t)K; i++)
+    tr[m + i] = tr[i];
+  memset(st, 0, (nd + 1) * sizeof(*st));
+  for (i = 0; i < m; i++)
+    st[tr[i] + 1]++;
+  for (b = 1; b <= nd; b++)
+    st[b] += st[b - 1];
+  /* x holds tokens i+1 .. i+K (the first in the top bits) */
+  for (i = 1; i <= (size_t)K; i++)
+    x = (x << bb) | tr[i];
+  {
+    uint64_t prev = w->packed ? (uint64_t)tr[m - 1] << ib : 0;
+
+    for (i = 0; i < m; i++) {
+      key[st[tr[i]]++] = (x << pbits) | prev | i;
+      x = ((x << bb) | tr[i + (size_t)K + 1]) & kmask;
+      if (w->packed)
+        prev = (uint64_t)tr[i] << ib;
+    }
+  }
+  /* st[b] is now the end of bucket b */
+  for (start = 0, b = 0; b < nd; b++) {
+    size_t e = st[b];
+
+    if (e - start > 1) {
+      sort_small(key + start, key2 + start, e - start, K * bb + pbits, cnt);
+      for (p = start + 1; p < e; p++)
+        ties |= (key[p] ^ key[p - 1]) <= pmask;
+    }
+    start = e;
+  }
+  for (p = 0; p < m; p++)
+    sa[p] = (uint32_t)(key[p] & pmask);
+  if (!ties)
+    return 1;
+  /* Groups of rotations equal on their first K+1 tokens: rank = the
+   * group's first position. */
+  for (start = 0, b = 0; b < nd; b++) {
+    size_t e = st[b];
+
+    for (p = start; p < e;) {
+      size_t q = p + 1;
+
+      while (q < e && (key[q] ^ key[p]) <= pmask)
+        q++;
+      for (i = p; i < q; i++)
+        w->grank[sa[i] & imask] = (uint32_t)p;
+      if (q - p > 1) {
+        w->groups[2 * ng] = (uint32_t)p;
+        w->groups[2 * ng + 1] = (uint32_t)(q - p);
+        ng++;
+      }
+      p = q;
+    }
+    start = e;
+  }
+  doubling(w, m, (size_t)K + 1, ng, imask);
+  return 1;
+}
 
 static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
@@ -393,6 +471,8 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
   size_t K = 1, i, p, ng = 0;
   uint32_t imask;
 
+  if (bucket_sort(w, m, nd))
+    return;
   if (nd < 2)
     nd = 2;
   while (K < m && pow <= UINT64_MAX / nd / nd) {
@@ -421,12 +501,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
         sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
   }
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
-  if (pair_sort(w, m, nd, K, imask)) {
-    key = w->key;
-    sa = w->sa;
-  } else {
-    sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
-  }
+  sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
 
   /* Groups of equal keys: rank = the group's first position (needed only
    * when some group has two rotations or more: usually none). */
@@ -1376,56 +1451,77 @@ static inline void emit_zeros(struct emitter *e, size_t z)
   }
 }
 
-/* How many bytes from L[i] on equal it (L[nb] differs from L[nb - 1]). */
-static inline size_t run_at(const uint8_t *L, size_t i)
+/* Bit k set where L[i + k] differs from the byte before it (last: the
+ * byte before L[i]), k < 8; *last becomes L[i + 7]. */
+static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 {
-  uint64_t c = 0x0101010101010101ull * L[i];
-  size_t r = 0;
+  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
+  uint64_t cur = load_le64(L + i), x = cur ^ ((cur << 8) | (*last >> 56));
+  uint64_t nz = (((x & lo7) + lo7) | x) & ~lo7; /* high bit of each byte that differs */
 
-  for (;;) {
-    uint64_t x = load_le64(L + i + r) ^ c;
-
-    if (x)
-      return r + (size_t)(__builtin_ctzll(x) >> 3);
-    r += 8;
-  }
+  *last = cur;
+  return (unsigned)(((nz >> 7) * 0x0102040810204080ull) >> 56);
 }
 
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
- * byte moves its symbol to the front, the rest are zeros), the list packed
- * in the nibbles of one word (position k in nibble k; unused nibbles hold
- * 15, which is then no symbol). L[nb] must differ from L[nb - 1]. */
+ * byte moves its symbol to the front, the rest are zeros), into the group
+ * histograms (e->hg set). The list is packed in the nibbles of one word
+ * (position k in nibble k; unused nibbles hold 15, which is then no
+ * symbol): a symbol is found as the first zero nibble of the list xor'ed
+ * with it, and the mask of the nibbles up to it, from that zero's bit,
+ * shifts them by one without a table (the list is the loop's only chain).
+ * The run starts come 64 bytes at a time as a bit mask. L[nb..nb+8] must
+ * be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
                       const uint8_t *seq, int n_in_use)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0;
-  size_t i = 0, z_pend = 0;
+  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56;
+  size_t zstart = 0, base;
   int k;
   struct emitter le = *e; /* a local copy stays in registers */
+  uint8_t zk[64], zb[64];
 
+  /* a run of z < 64 zeros: k RUNA/RUNB symbols, b of them RUNB */
+  for (k = 0; k < 64; k++) {
+    zk[k] = (uint8_t)(bit_width((uint64_t)k + 1) - 1);
+    zb[k] = (uint8_t)(popcount64((uint64_t)k + 1) - 1);
+  }
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
-  while (i < nb) {
-    size_t r = run_at(L, i);
-    uint64_t s = seq[L[i]], x = lst ^ (s * ones), z = (x - ones) & ~x & highs;
-    unsigned j = (unsigned)__builtin_ctzll(z) >> 2;
-    uint64_t below;
+  for (base = 0; base < nb; base += 64) {
+    uint64_t mask = 0;
 
-    i += r;
-    if (j == 0) { /* only the first run can be the front symbol */
-      z_pend += r;
-      continue;
+    for (k = 0; k < 64; k += 8)
+      mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
+    if (nb - base < 64)
+      mask &= ~(~0ull << (nb - base));
+    while (mask) {
+      size_t i = base + (size_t)__builtin_ctzll(mask), z = i - zstart;
+      uint64_t s = seq[L[i]], x = lst ^ (s * ones), f = (x - ones) & ~x & highs;
+      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
+      unsigned j = (unsigned)__builtin_ctzll(f) >> 2;
+
+      mask &= mask - 1;
+      if (j == 0) { /* only the first run can be the front symbol */
+        zstart = i;
+        continue;
+      }
+      if (z < 64 && le.fill + zk[z] < G_SIZE) {
+        le.hg[RUNA] = (uint16_t)(le.hg[RUNA] + (zk[z] - zb[z]));
+        le.hg[RUNB] = (uint16_t)(le.hg[RUNB] + zb[z]);
+        le.fill += zk[z];
+        le.n += zk[z];
+      } else if (z) {
+        emit_zeros(&le, z);
+      }
+      lst = (lst & ~upto) | (((lst << 4) | s) & upto);
+      emit(&le, j + 1);
+      zstart = i + 1;
     }
-    if (z_pend)
-      emit_zeros(&le, z_pend);
-    below = (1ull << (4 * j)) - 1;
-    lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
-    emit(&le, j + 1);
-    z_pend = r - 1;
   }
-  if (z_pend)
-    emit_zeros(&le, z_pend);
+  if (nb > zstart)
+    emit_zeros(&le, nb - zstart);
   *e = le;
 }
 
@@ -1501,10 +1597,10 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
 
     if (n_in_use <= 16) {
-      w->L[nb] = (uint8_t)~w->L[nb - 1];
-      /* run_at reads whole words: the bytes after the sentinel are defined
-       * (they never decide a run, but memory checkers would flag them) */
-      memset(w->L + nb + 1, 0, 8);
+      /* mtf_small reads whole words: the bytes after the block are
+       * defined (they never decide a run, but memory checkers would flag
+       * them) */
+      memset(w->L + nb, 0, 64);
       mtf_small(&e, w->L, nb, seq, n_in_use);
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
