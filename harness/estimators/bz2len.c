@@ -347,8 +347,9 @@ static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
  * within its digit. */
 static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *cnt)
 {
-  int d = bit_width(n), shift;
+  int d = bit_width(n) - 1, shift;
   size_t i, j, nbk, b, start;
+  uint32_t most = 0;
 
   if (n > 32) {
     d = d < 4 ? 4 : d > 11 ? 11 : d;
@@ -358,12 +359,14 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *c
     memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
     for (i = 0; i < n; i++)
       cnt[(k[i] >> shift) + 1]++;
-    for (b = 1; b <= nbk; b++)
+    for (b = 1; b <= nbk; b++) {
+      most = cnt[b] > most ? cnt[b] : most;
       cnt[b] += cnt[b - 1];
+    }
     for (i = 0; i < n; i++)
       t[cnt[k[i] >> shift]++] = k[i];
     /* cnt[b] is the end of digit b */
-    for (start = 0, b = 0; b < nbk; b++) {
+    for (start = 0, b = 0; most > 32 && b < nbk; b++) {
       if (cnt[b] - start > 32)
         sort_u64(t + start, k + start, cnt[b] - start, shift, 0);
       start = cnt[b];
@@ -1147,6 +1150,66 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
   return bwt_tokens(w, m, nd);
 }
 
+/* bwt_tokens' scatter when every token ends with the separator and has
+ * 2..4 bytes (np < 65535 partials; the payloads packed): each rotation
+ * writes the same number of bytes, one for each of three counters and one
+ * to the separator's bucket in rotation order, from one record of its
+ * preceding token. A token of fewer bytes sends the rest to a counter
+ * that writes into w->key2, unused here (at most 2m bytes), so that the
+ * loop has no branch on the length. 1 when done, -1 when out of memory. */
+struct short_rec {
+  uint16_t id[3];
+  uint8_t byte[3];
+  uint8_t last;
+};
+
+static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
+                         const uint32_t *slot, const uint32_t *pstart, uint8_t sep_byte)
+{
+  const struct dtoken *dt = w->dt;
+  const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
+  struct short_rec *rec = malloc(nd * sizeof(*rec));
+  uint8_t **ptr = malloc((np + 1) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
+  size_t d, k, p;
+  int ib = w->ib;
+
+  if (!rec || !ptr) {
+    free(rec);
+    free(ptr);
+    return -1;
+  }
+  for (k = 0; k < np; k++)
+    ptr[k] = w->L + pstart[k];
+  ptr[np] = (uint8_t *)w->key2;
+  for (d = 0; d < nd; d++) {
+    int o, l = dt[d].len;
+    uint64_t v = dt[d].val;
+
+    for (o = 0; o < 3; o++) {
+      rec[d].id[o] = (uint16_t)(o < l - 1 ? slot[d * 8 + (size_t)o] : np);
+      rec[d].byte[o] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
+    }
+    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
+  }
+  for (p = 0; p < m; p++) {
+    const struct short_rec r = rec[sa[p] >> ib];
+    uint8_t *q0 = ptr[r.id[0]], *q1, *q2;
+
+    *q0 = r.byte[0];
+    ptr[r.id[0]] = q0 + 1;
+    q1 = ptr[r.id[1]];
+    *q1 = r.byte[1];
+    ptr[r.id[1]] = q1 + 1;
+    q2 = ptr[r.id[2]];
+    *q2 = r.byte[2];
+    ptr[r.id[2]] = q2 + 1;
+    Ls[p] = r.last;
+  }
+  free(rec);
+  free(ptr);
+  return 1;
+}
+
 /* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
  * (ranks of the nd distinct tokens w->dt, prefix-free, in string order). */
 static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
@@ -1227,13 +1290,25 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        int min_len = dt[0].len;
+        int min_len = dt[0].len, max_len = dt[0].len, fixed = 0;
 
         for (i = 1; i < nd; i++) {
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
           min_len = dt[i].len < min_len ? dt[i].len : min_len;
+          max_len = dt[i].len > max_len ? dt[i].len : max_len;
         }
-        if (w->packed && same_last && min_len >= 2) {
+        if (w->packed && same_last && min_len >= 2 && max_len <= 4 && np < UINT16_MAX)
+          fixed = scatter_short(w, m, nd, np, slot, pstart, last0);
+        if (fixed < 0) {
+          status = MB_ENOMEM;
+          free(slot);
+          free(pk);
+          free(pv);
+          goto out;
+        }
+        if (fixed) {
+          p = m;
+        } else if (w->packed && same_last && min_len >= 2) {
           /* Every token ends with the separator, so each rotation gives
            * exactly one byte to the bucket of the 1-byte partial (its
            * preceding token's byte before the separator), in rotation
@@ -1255,7 +1330,7 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
           }
           p = m;
         }
-        for (p = 0; p < m && !(w->packed && same_last && min_len >= 2); p++) {
+        for (p = 0; p < m && !fixed && !(w->packed && same_last && min_len >= 2); p++) {
           uint32_t x = w->sa[p], d;
           size_t ti;
           const uint32_t *sl;
