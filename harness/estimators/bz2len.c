@@ -1636,6 +1636,71 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
     emit_zeros(e, z_pend);
 }
 
+/* One of sendMTFValues' refinement passes over n_sel groups given by
+ * their histograms (hist, HIST_MAX_ALPHA counts a group): each group's
+ * table (sel[g]) is the first of the cheapest under the code lengths
+ * len, and rfreq[t] (zeroed by the caller) becomes the counts of the
+ * groups that chose table t.
+ *
+ * A group's cost under a table is at most 50 * 17 < 2^10, so the lengths
+ * of symbol v in all six tables fit in one word, 10 bits a table: one
+ * multiply-add a symbol gives all six costs. The cheapest is the least of
+ * cost << 3 | table (the first on ties, as bzip2's strict comparison
+ * does), without branches. The counts are added four at a time, 16 bits
+ * each, and carried into rfreq before a lane can overflow. */
+static void choose_hist(const uint16_t *hist, size_t n_sel, int alpha, int n_groups,
+                        uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
+                        uint32_t rfreq[N_GROUPS][MAX_ALPHA])
+{
+  enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
+  uint64_t lane[HIST_MAX_ALPHA], acc[N_GROUPS][NW];
+  size_t g, since = 0;
+  int v, t, k, nw = (alpha + 3) / 4;
+
+  for (v = 0; v < alpha; v++) {
+    uint64_t x = 0;
+
+    for (t = 0; t < n_groups; t++)
+      x |= (uint64_t)len[t][v] << (10 * t);
+    lane[v] = x;
+  }
+  memset(acc, 0, sizeof(acc));
+  for (g = 0; g < n_sel; g++) {
+    const uint16_t *hg = hist + g * HIST_MAX_ALPHA;
+    uint64_t c = 0, best;
+
+    for (v = 0; v < alpha; v++)
+      c += hg[v] * lane[v];
+    best = (c & 1023) << 3;
+    for (t = 1; t < n_groups; t++) {
+      uint64_t x = ((c >> (10 * t)) & 1023) << 3 | (uint64_t)t;
+
+      best = x < best ? x : best;
+    }
+    t = (int)(best & 7);
+    sel[g] = (uint8_t)t;
+    for (k = 0; k < nw; k++) {
+      uint64_t h;
+
+      memcpy(&h, hg + 4 * k, sizeof(h));
+      acc[t][k] += h;
+    }
+    if (++since == FLUSH || g + 1 == n_sel) {
+      for (t = 0; t < n_groups; t++)
+        for (k = 0; k < nw; k++) {
+          uint16_t u[4];
+          int j;
+
+          memcpy(u, &acc[t][k], sizeof(u));
+          for (j = 0; j < 4 && 4 * k + j < alpha; j++)
+            rfreq[t][4 * k + j] += u[j];
+          acc[t][k] = 0;
+        }
+      since = 0;
+    }
+  }
+}
+
 /* Bits of one block of nb bytes (count[] of each byte value) whose BWT
  * last column is in w->L. */
 static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
@@ -1647,7 +1712,6 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   uint32_t mtf_freq[MAX_ALPHA];
   uint8_t len[N_GROUPS][MAX_ALPHA];
   uint32_t rfreq[N_GROUPS][MAX_ALPHA];
-  uint64_t lane[2][HIST_MAX_ALPHA];
   uint64_t total = 48 + 32 + 1 + 24;
 
   for (i = 0; i < 256; i++)
@@ -1723,37 +1787,13 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     int iter;
 
     for (iter = 0; iter < N_ITERS; iter++) {
-      /* Four tables' lengths of symbol v in the 16-bit lanes of lane[0][v],
-       * two in lane[1][v]: a group's cost under every table is then two
-       * multiply-adds per symbol (a cost is at most 50 * 17, no carry). */
-      if (use_hist)
-        for (v = 0; v < alpha; v++) {
-          uint64_t x = 0, y = 0;
-
-          for (t = 0; t < n_groups && t < 4; t++)
-            x |= (uint64_t)len[t][v] << (16 * t);
-          for (t = 4; t < n_groups; t++)
-            y |= (uint64_t)len[t][v] << (16 * (t - 4));
-          lane[0][v] = x;
-          lane[1][v] = y;
-        }
       memset(rfreq, 0, sizeof(rfreq));
-      for (g = 0; g < n_sel; g++) {
-        uint32_t cost[N_GROUPS], bc = 999999999;
-        int bt = -1;
-
-        if (use_hist) {
-          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
-
-          uint64_t ca = 0, cb = 0;
-
-          for (v = 0; v < alpha; v++) {
-            ca += hg[v] * lane[0][v];
-            cb += hg[v] * lane[1][v];
-          }
-          for (t = 0; t < n_groups; t++)
-            cost[t] = (uint32_t)(((t < 4 ? ca : cb) >> (16 * (t & 3))) & 0xffff);
-        } else {
+      if (use_hist) {
+        choose_hist(w->hist, n_sel, alpha, n_groups, len, w->sel, rfreq);
+      } else {
+        for (g = 0; g < n_sel; g++) {
+          uint32_t cost[N_GROUPS], bc = 999999999;
+          int bt = -1;
           size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
 
           for (t = 0; t < n_groups; t++)
@@ -1761,21 +1801,12 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
           for (k = gs; k < ge; k++)
             for (t = 0; t < n_groups; t++)
               cost[t] += len[t][w->mtfv[k]];
-        }
-        for (t = 0; t < n_groups; t++)
-          if (cost[t] < bc) {
-            bc = cost[t];
-            bt = t;
-          }
-        w->sel[g] = (uint8_t)bt;
-        if (use_hist) {
-          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
-
-          for (v = 0; v < alpha; v++)
-            rfreq[bt][v] += hg[v];
-        } else {
-          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
-
+          for (t = 0; t < n_groups; t++)
+            if (cost[t] < bc) {
+              bc = cost[t];
+              bt = t;
+            }
+          w->sel[g] = (uint8_t)bt;
           for (k = gs; k < ge; k++)
             rfreq[bt][w->mtfv[k]]++;
         }
