@@ -1151,16 +1151,19 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
 }
 
 /* bwt_tokens' scatter when every token ends with the separator and has
- * 2..4 bytes (np < 65535 partials; the payloads packed): each rotation
- * writes the same number of bytes, one for each of three counters and one
- * to the separator's bucket in rotation order, from one record of its
- * preceding token. A token of fewer bytes sends the rest to a counter
- * that writes into w->key2, unused here (at most 2m bytes), so that the
- * loop has no branch on the length. 1 when done, -1 when out of memory. */
+ * 2 bytes or more (np < 65535 partials; the payloads packed): each
+ * rotation writes the same number of bytes, one for each of three
+ * counters and one to the separator's bucket in rotation order, from one
+ * record of its preceding token. A token of fewer than 4 bytes sends the
+ * rest to a counter that writes into w->key2, unused here (at most 2m
+ * bytes), so that the loop does not branch on the length; a longer one
+ * (in the decimal text only the wrap token, once) takes a branch for its
+ * other bytes. 1 when done, -1 when out of memory. */
 struct short_rec {
   uint16_t id[3];
   uint8_t byte[3];
-  uint8_t last;
+  uint8_t len;  /* the token's bytes */
+  uint8_t last; /* its byte before the separator */
 };
 
 static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
@@ -1189,10 +1192,12 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
       rec[d].id[o] = (uint16_t)(o < l - 1 ? slot[d * 8 + (size_t)o] : np);
       rec[d].byte[o] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
     }
+    rec[d].len = (uint8_t)l;
     rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
   }
   for (p = 0; p < m; p++) {
-    const struct short_rec r = rec[sa[p] >> ib];
+    const uint32_t d32 = sa[p] >> ib;
+    const struct short_rec r = rec[d32];
     uint8_t *q0 = ptr[r.id[0]], *q1, *q2;
 
     *q0 = r.byte[0];
@@ -1203,6 +1208,14 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
     q2 = ptr[r.id[2]];
     *q2 = r.byte[2];
     ptr[r.id[2]] = q2 + 1;
+    if (r.len > 4) {
+      const uint32_t *sl = slot + (size_t)d32 * 8;
+      uint64_t v = dt[d32].val;
+      int o;
+
+      for (o = 3; o < r.len - 1; o++)
+        *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+    }
     Ls[p] = r.last;
   }
   free(rec);
@@ -1290,14 +1303,13 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        int min_len = dt[0].len, max_len = dt[0].len, fixed = 0;
+        int min_len = dt[0].len, fixed = 0;
 
         for (i = 1; i < nd; i++) {
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
           min_len = dt[i].len < min_len ? dt[i].len : min_len;
-          max_len = dt[i].len > max_len ? dt[i].len : max_len;
         }
-        if (w->packed && same_last && min_len >= 2 && max_len <= 4 && np < UINT16_MAX)
+        if (w->packed && same_last && min_len >= 2 && np < UINT16_MAX)
           fixed = scatter_short(w, m, nd, np, slot, pstart, last0);
         if (fixed < 0) {
           status = MB_ENOMEM;
