@@ -427,19 +427,20 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
         prev = (uint64_t)tr[i] << ib;
     }
   }
-  /* st[b] is now the end of bucket b */
+  /* st[b] is now the end of bucket b; the scratch is the start of key2
+   * for every bucket, so that it stays in L1 */
   for (start = 0, b = 0; b < nd; b++) {
     size_t e = st[b];
 
     if (e - start > 1) {
-      sort_small(key + start, key2 + start, e - start, K * bb + pbits, cnt);
+      sort_small(key + start, key2, e - start, K * bb + pbits, cnt);
       for (p = start + 1; p < e; p++)
         ties |= (key[p] ^ key[p - 1]) <= pmask;
     }
+    for (p = start; p < e; p++)
+      sa[p] = (uint32_t)(key[p] & pmask);
     start = e;
   }
-  for (p = 0; p < m; p++)
-    sa[p] = (uint32_t)(key[p] & pmask);
   if (!ties)
     return 1;
   /* Groups of rotations equal on their first K+1 tokens: rank = the
