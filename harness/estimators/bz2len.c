@@ -1152,19 +1152,23 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
 }
 
 /* bwt_tokens' scatter when every token ends with the separator and has
- * 2 bytes or more (np < 65535 partials; the payloads packed): each
- * rotation writes the same number of bytes, one for each of three
- * counters and one to the separator's bucket in rotation order, from one
- * record of its preceding token. A token of fewer than 4 bytes sends the
- * rest to a counter that writes into w->key2, unused here (at most 2m
- * bytes), so that the loop does not branch on the length; a longer one
- * (in the decimal text only the wrap token, once) takes a branch for its
- * other bytes. 1 when done, -1 when out of memory. */
+ * 2 bytes or more (np < 65535 partials; the payloads packed). A rotation
+ * gives one byte for each offset o of its preceding token d but the last
+ * (see bwt_tokens), and one to the separator's bucket in rotation order.
+ * For o = 0 that byte is the separator: when no other token ends with d
+ * (8-bit samples: every 3-digit number), d's bucket holds only those and
+ * is filled at once. The other bytes, at most two for most tokens, are
+ * written for every rotation through two counters from one 8-byte record
+ * of d, without a branch on d's length: a token with fewer sends the rest
+ * to a counter that writes into w->key2, unused here (at most 2m bytes);
+ * one with more (in the decimal text only the wrap token, once a block)
+ * takes a branch. 1 when done, 0 when tokens with more than two are
+ * common (the caller's general loop then), -1 when out of memory. */
 struct short_rec {
-  uint16_t id[3];
-  uint8_t byte[3];
-  uint8_t len;  /* the token's bytes */
-  uint8_t last; /* its byte before the separator */
+  uint16_t id[2];
+  uint8_t byte[2];
+  uint8_t more; /* 0, or the offset of d's third byte written */
+  uint8_t last; /* d's byte before the separator */
 };
 
 static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
@@ -1174,54 +1178,75 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
   struct short_rec *rec = malloc(nd * sizeof(*rec));
   uint8_t **ptr = malloc((np + 1) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
-  size_t d, k, p;
-  int ib = w->ib;
+  uint32_t *refs = calloc(np, sizeof(*refs));
+  size_t d, k, p, n_more = 0;
+  int ib = w->ib, done = 0;
 
-  if (!rec || !ptr) {
-    free(rec);
-    free(ptr);
-    return -1;
+  if (!rec || !ptr || !refs) {
+    done = -1;
+    goto out;
   }
   for (k = 0; k < np; k++)
     ptr[k] = w->L + pstart[k];
   ptr[np] = (uint8_t *)w->key2;
   for (d = 0; d < nd; d++) {
-    int o, l = dt[d].len;
-    uint64_t v = dt[d].val;
+    int o;
 
-    for (o = 0; o < 3; o++) {
-      rec[d].id[o] = (uint16_t)(o < l - 1 ? slot[d * 8 + (size_t)o] : np);
-      rec[d].byte[o] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
-    }
-    rec[d].len = (uint8_t)l;
-    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
+    for (o = 0; o < dt[d].len - 1; o++)
+      refs[slot[d * 8 + (size_t)o]]++;
   }
+  for (d = 0; d < nd; d++) {
+    int o, l = dt[d].len, f = 0;
+    uint64_t v = dt[d].val;
+    uint32_t s0 = slot[d * 8];
+
+    rec[d].id[0] = rec[d].id[1] = (uint16_t)np;
+    rec[d].byte[0] = rec[d].byte[1] = 0;
+    rec[d].more = 0;
+    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
+    for (o = 0; o < l - 1; o++) {
+      if (o == 0 && refs[s0] == 1) { /* only d ends with d */
+        memset(ptr[s0], sep_byte, dt[d].cnt);
+        continue;
+      }
+      if (f == 2) {
+        rec[d].more = (uint8_t)o;
+        n_more += dt[d].cnt;
+        break;
+      }
+      rec[d].id[f] = (uint16_t)slot[d * 8 + (size_t)o];
+      rec[d].byte[f] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
+      f++;
+    }
+  }
+  if (n_more > m / 16)
+    goto out;
   for (p = 0; p < m; p++) {
     const uint32_t d32 = sa[p] >> ib;
     const struct short_rec r = rec[d32];
-    uint8_t *q0 = ptr[r.id[0]], *q1, *q2;
+    uint8_t *q0 = ptr[r.id[0]], *q1;
 
     *q0 = r.byte[0];
     ptr[r.id[0]] = q0 + 1;
     q1 = ptr[r.id[1]];
     *q1 = r.byte[1];
     ptr[r.id[1]] = q1 + 1;
-    q2 = ptr[r.id[2]];
-    *q2 = r.byte[2];
-    ptr[r.id[2]] = q2 + 1;
-    if (r.len > 4) {
+    if (r.more) {
       const uint32_t *sl = slot + (size_t)d32 * 8;
       uint64_t v = dt[d32].val;
       int o;
 
-      for (o = 3; o < r.len - 1; o++)
+      for (o = r.more; o < dt[d32].len - 1; o++)
         *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
     }
     Ls[p] = r.last;
   }
+  done = 1;
+out:
   free(rec);
   free(ptr);
-  return 1;
+  free(refs);
+  return done;
 }
 
 /* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
