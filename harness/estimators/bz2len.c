@@ -1578,30 +1578,44 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
  * byte moves its symbol to the front, the rest are zeros), into the group
- * histograms (e->hg set). The list is packed in the nibbles of one word
- * (position k in nibble k; unused nibbles hold 15, which is then no
- * symbol): a symbol is found as the first zero nibble of the list xor'ed
- * with it, and the mask of the nibbles up to it, from that zero's bit,
- * shifts them by one without a table (the list is the loop's only chain).
- * The run starts come 64 bytes at a time as a bit mask. L[nb..nb+8] must
- * be readable. */
+ * histograms (e->hg set; e empty). The list is packed in the nibbles of
+ * one word (position k in nibble k; unused nibbles hold 15, which is then
+ * no symbol): a symbol is found as the first zero nibble of the list
+ * xor'ed with it, and the mask of the nibbles up to it, from that zero's
+ * bit, shifts them by one without a table (the list is the loop's only
+ * chain). The run starts come 64 bytes at a time as a bit mask. A zero
+ * run of z < 64 adds one table word: its RUNA and RUNB counts (kept in a
+ * register until the group is full, so that they do not wait on their
+ * own stores) and its length in symbols. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
                       const uint8_t *seq, int n_in_use)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56;
+  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zt[64], runs = 0;
+  uint16_t *hg = e->hg, *const hist = e->hg;
+  unsigned fill = 0;
   size_t zstart = 0, base;
   int k;
-  struct emitter le = *e; /* a local copy stays in registers */
-  uint8_t zk[64], zb[64];
+  struct emitter le = *e; /* for the rare calls to emit_zeros */
 
-  /* a run of z < 64 zeros: k RUNA/RUNB symbols, b of them RUNB */
+  /* a run of z < 64 zeros: z + 1 in bijective base 2 below its top bit,
+   * RUNA for a 0 */
   for (k = 0; k < 64; k++) {
-    zk[k] = (uint8_t)(bit_width((uint64_t)k + 1) - 1);
-    zb[k] = (uint8_t)(popcount64((uint64_t)k + 1) - 1);
+    uint64_t nsym = (uint64_t)bit_width((uint64_t)k + 1) - 1;
+    uint64_t nb_ = (uint64_t)popcount64((uint64_t)k + 1) - 1;
+
+    zt[k] = (nsym - nb_) | nb_ << 16 | nsym << 32;
   }
+  for (k = 0; k < 256; k++)
+    sym[k] = seq[k] * ones;
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+#define FLUSH_RUNS()                                                                   \
+  do {                                                                                 \
+    hg[RUNA] = (uint16_t)(hg[RUNA] + (runs & 0xffff));                                 \
+    hg[RUNB] = (uint16_t)(hg[RUNB] + ((runs >> 16) & 0xffff));                         \
+    runs = 0;                                                                          \
+  } while (0)
   for (base = 0; base < nb; base += 64) {
     uint64_t mask = 0;
 
@@ -1611,7 +1625,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
       mask &= ~(~0ull << (nb - base));
     while (mask) {
       size_t i = base + (size_t)__builtin_ctzll(mask), z = i - zstart;
-      uint64_t s = seq[L[i]], x = lst ^ (s * ones), f = (x - ones) & ~x & highs;
+      uint64_t so = sym[L[i]], x = lst ^ so, f = (x - ones) & ~x & highs;
       uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
       unsigned j = (unsigned)__builtin_ctzll(f) >> 2;
 
@@ -1620,22 +1634,36 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
         zstart = i;
         continue;
       }
-      if (z < 64 && le.fill + zk[z] < G_SIZE) {
-        le.hg[RUNA] = (uint16_t)(le.hg[RUNA] + (zk[z] - zb[z]));
-        le.hg[RUNB] = (uint16_t)(le.hg[RUNB] + zb[z]);
-        le.fill += zk[z];
-        le.n += zk[z];
-      } else if (z) {
+      if (z < 64 && fill + (zt[z] >> 32) < G_SIZE) {
+        runs += zt[z];
+        fill += (unsigned)(zt[z] >> 32);
+      } else {
+        FLUSH_RUNS();
+        le.hg = hg;
+        le.fill = fill;
         emit_zeros(&le, z);
+        hg = le.hg;
+        fill = le.fill;
       }
-      lst = (lst & ~upto) | (((lst << 4) | s) & upto);
-      emit(&le, j + 1);
+      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
+      hg[j + 1]++;
+      if (++fill == G_SIZE) {
+        FLUSH_RUNS();
+        fill = 0;
+        hg += HIST_MAX_ALPHA;
+      }
       zstart = i + 1;
     }
   }
+  FLUSH_RUNS();
+#undef FLUSH_RUNS
+  le.hg = hg;
+  le.fill = fill;
   if (nb > zstart)
     emit_zeros(&le, nb - zstart);
-  *e = le;
+  e->hg = le.hg;
+  e->fill = le.fill;
+  e->n = (size_t)(le.hg - hist) / HIST_MAX_ALPHA * G_SIZE + le.fill;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
