@@ -1521,6 +1521,7 @@ struct emitter {
   uint16_t *mtfv;
   size_t n;
   unsigned fill;
+  unsigned stride; /* counts a histogram: the alphabet rounded up to 4 */
 };
 
 static inline void emit(struct emitter *e, unsigned v)
@@ -1529,7 +1530,7 @@ static inline void emit(struct emitter *e, unsigned v)
     e->hg[v]++;
     if (++e->fill == G_SIZE) {
       e->fill = 0;
-      e->hg += HIST_MAX_ALPHA;
+      e->hg += e->stride;
     }
   } else {
     e->freq[v]++;
@@ -1650,7 +1651,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
       if (++fill == G_SIZE) {
         FLUSH_RUNS();
         fill = 0;
-        hg += HIST_MAX_ALPHA;
+        hg += e->stride;
       }
       zstart = i + 1;
     }
@@ -1663,7 +1664,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
     emit_zeros(&le, nb - zstart);
   e->hg = le.hg;
   e->fill = le.fill;
-  e->n = (size_t)(le.hg - hist) / HIST_MAX_ALPHA * G_SIZE + le.fill;
+  e->n = (size_t)(le.hg - hist) / e->stride * G_SIZE + le.fill;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
@@ -1703,7 +1704,8 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
 }
 
 /* One of sendMTFValues' refinement passes over n_sel groups given by
- * their histograms (hist, HIST_MAX_ALPHA counts a group): each group's
+ * their histograms (hist, stride counts a group, a multiple of 4 of at
+ * least alpha, at most HIST_MAX_ALPHA): each group's
  * table (sel[g]) is the first of the cheapest under the code lengths
  * len, and rfreq[t] (zeroed by the caller) becomes the counts of the
  * groups that chose table t.
@@ -1714,8 +1716,8 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
  * cost << 3 | table (the first on ties, as bzip2's strict comparison
  * does), without branches. The counts are added four at a time, 16 bits
  * each, and carried into rfreq before a lane can overflow. */
-static void choose_hist(const uint16_t *hist, size_t n_sel, int alpha, int n_groups,
-                        uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
+static void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel, int alpha,
+                        int n_groups, uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
                         uint32_t rfreq[N_GROUPS][MAX_ALPHA])
 {
   enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
@@ -1732,7 +1734,7 @@ static void choose_hist(const uint16_t *hist, size_t n_sel, int alpha, int n_gro
   }
   memset(acc, 0, sizeof(acc));
   for (g = 0; g < n_sel; g++) {
-    const uint16_t *hg = hist + g * HIST_MAX_ALPHA;
+    const uint16_t *hg = hist + g * stride;
     uint64_t c = 0, best;
 
     for (v = 0; v < alpha; v++)
@@ -1775,6 +1777,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   size_t i, n_mtf = 0, n_sel, g;
   uint8_t seq[256];
   int n_in_use = 0, alpha, n_groups, t, v, in16 = 0, use_hist;
+  unsigned stride;
   uint32_t mtf_freq[MAX_ALPHA];
   uint8_t len[N_GROUPS][MAX_ALPHA];
   uint32_t rfreq[N_GROUPS][MAX_ALPHA];
@@ -1793,13 +1796,14 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   total += 16 + 16 * (uint64_t)in16;
   alpha = n_in_use + 2;
   use_hist = alpha <= HIST_MAX_ALPHA;
+  stride = ((unsigned)alpha + 3) & ~3u;
 
   /* MTF and RLE2 of L; group histograms for small alphabets. */
   memset(mtf_freq, 0, sizeof(mtf_freq));
   if (use_hist)
-    memset(w->hist, 0, (nb / G_SIZE + 2) * HIST_MAX_ALPHA * sizeof(*w->hist));
+    memset(w->hist, 0, (nb / G_SIZE + 2) * stride * sizeof(*w->hist));
   {
-    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
+    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0, stride};
 
     if (n_in_use <= 16) {
       /* mtf_small reads whole words: the bytes after the block are
@@ -1815,7 +1819,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     if (use_hist)
       for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
         for (v = 0; v < alpha; v++)
-          mtf_freq[v] += w->hist[g * HIST_MAX_ALPHA + (size_t)v];
+          mtf_freq[v] += w->hist[g * stride + (size_t)v];
   }
 
   /* sendMTFValues: initial tables from the cumulative frequencies. */
@@ -1855,7 +1859,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     for (iter = 0; iter < N_ITERS; iter++) {
       memset(rfreq, 0, sizeof(rfreq));
       if (use_hist) {
-        choose_hist(w->hist, n_sel, alpha, n_groups, len, w->sel, rfreq);
+        choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
       } else {
         for (g = 0; g < n_sel; g++) {
           uint32_t cost[N_GROUPS], bc = 999999999;
