@@ -340,11 +340,11 @@ static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
  * plain numbers. That orders the rotations by their first K+1 tokens;
  * equal ones are refined by prefix doubling. 0 when it does not apply
  * (cyclic_sort then sorts by packed keys). */
-/* Sorts the n numbers in k (all < 2^bits), t a scratch of n: one counting
- * pass on the top bits into t (about one number a digit value, cnt has
- * room for 2^11 + 1 counts), radix for digits holding more than 32, then
- * one insertion pass over the whole back into k, each number moving only
- * within its digit. */
+/* Sorts the n numbers in k (all < 2^bits) into t (k is then scratch):
+ * one counting pass on the top bits into t (about one number a digit
+ * value, cnt has room for 2^11 + 1 counts), radix for digits holding more
+ * than 32, then one insertion pass over the whole, each number moving
+ * only within its digit. */
 static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *cnt)
 {
   int d = bit_width(n) - 1, shift;
@@ -371,14 +371,15 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *c
         sort_u64(t + start, k + start, cnt[b] - start, shift, 0);
       start = cnt[b];
     }
-    memcpy(k, t, n * sizeof(*k));
+  } else {
+    memcpy(t, k, n * sizeof(*k));
   }
   for (i = 1; i < n; i++) {
-    uint64_t x = k[i];
+    uint64_t x = t[i];
 
-    for (j = i; j > 0 && k[j - 1] > x; j--)
-      k[j] = k[j - 1];
-    k[j] = x;
+    for (j = i; j > 0 && t[j - 1] > x; j--)
+      t[j] = t[j - 1];
+    t[j] = x;
   }
 }
 
@@ -427,18 +428,25 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
         prev = (uint64_t)tr[i] << ib;
     }
   }
-  /* st[b] is now the end of bucket b; the scratch is the start of key2
-   * for every bucket, so that it stays in L1 */
+  /* st[b] is now the end of bucket b. Each is sorted into the start of
+   * key2 (the same for every bucket, so that it stays in L1) and goes
+   * back to key only when some of its keys are equal. */
   for (start = 0, b = 0; b < nd; b++) {
-    size_t e = st[b];
+    size_t e = st[b], n = e - start;
+    const uint64_t *srt = key + start;
+    int bties = 0;
 
-    if (e - start > 1) {
-      sort_small(key + start, key2, e - start, K * bb + pbits, cnt);
-      for (p = start + 1; p < e; p++)
-        ties |= (key[p] ^ key[p - 1]) <= pmask;
+    if (n > 1) {
+      sort_small(key + start, key2, n, K * bb + pbits, cnt);
+      srt = key2;
+      for (p = 1; p < n; p++)
+        bties |= (srt[p] ^ srt[p - 1]) <= pmask;
     }
-    for (p = start; p < e; p++)
-      sa[p] = (uint32_t)(key[p] & pmask);
+    for (p = 0; p < n; p++)
+      sa[start + p] = (uint32_t)(srt[p] & pmask);
+    if (bties)
+      memcpy(key + start, key2, n * sizeof(*key));
+    ties |= bties;
     start = e;
   }
   if (!ties)
