@@ -1592,87 +1592,96 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
  * no symbol): a symbol is found as the first zero nibble of the list
  * xor'ed with it, and the mask of the nibbles up to it, from that zero's
  * bit, shifts them by one without a table (the list is the loop's only
- * chain). The run starts come 64 bytes at a time as a bit mask. A zero
- * run of z < 64 adds one table word: its RUNA and RUNB counts (kept in a
- * register until the group is full, so that they do not wait on their
- * own stores) and its length in symbols. L[nb..nb+63] must be readable. */
+ * chain). The run starts come 64 bytes at a time as a bit mask. One word
+ * holds the group's RUNA and RUNB counts (bits 0 and 16, added to the
+ * histogram when the group is full, so that they do not wait on their own
+ * stores) and its fill (bit 32); a zero run of z < 64 adds one table word
+ * to it. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
                       const uint8_t *seq, int n_in_use)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zt[64], runs = 0;
+  const uint64_t full = (uint64_t)G_SIZE << 32;
+  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zt[65], acc = 0;
   uint16_t *hg = e->hg, *const hist = e->hg;
-  unsigned fill = 0;
-  size_t zstart = 0, base;
+  size_t zstart = 0, base, stride = e->stride;
+  uint64_t skip;
   int k;
   struct emitter le = *e; /* for the rare calls to emit_zeros */
 
   /* a run of z < 64 zeros: z + 1 in bijective base 2 below its top bit,
-   * RUNA for a 0 */
+   * RUNA for a 0; longer ones overflow the group (the slow way) */
   for (k = 0; k < 64; k++) {
     uint64_t nsym = (uint64_t)bit_width((uint64_t)k + 1) - 1;
-    uint64_t nb_ = (uint64_t)popcount64((uint64_t)k + 1) - 1;
+    uint64_t nrb = (uint64_t)popcount64((uint64_t)k + 1) - 1;
 
-    zt[k] = (nsym - nb_) | nb_ << 16 | nsym << 32;
+    zt[k] = (nsym - nrb) | nrb << 16 | nsym << 32;
   }
+  zt[64] = full;
   for (k = 0; k < 256; k++)
     sym[k] = seq[k] * ones;
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+  /* The first run is zeros when its symbol is at the front already (no
+   * other run can be). */
+  skip = seq[L[0]] == 0;
 #define FLUSH_RUNS()                                                                   \
   do {                                                                                 \
-    hg[RUNA] = (uint16_t)(hg[RUNA] + (runs & 0xffff));                                 \
-    hg[RUNB] = (uint16_t)(hg[RUNB] + ((runs >> 16) & 0xffff));                         \
-    runs = 0;                                                                          \
+    hg[RUNA] = (uint16_t)(hg[RUNA] + (acc & 0xffff));                                  \
+    hg[RUNB] = (uint16_t)(hg[RUNB] + ((acc >> 16) & 0xffff));                          \
   } while (0)
   for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
     uint64_t mask = 0;
 
     for (k = 0; k < 64; k += 8)
       mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
     if (nb - base < 64)
       mask &= ~(~0ull << (nb - base));
+    mask &= ~skip;
+    skip = 0;
     while (mask) {
-      size_t i = base + (size_t)__builtin_ctzll(mask), z = i - zstart;
-      uint64_t so = sym[L[i]], x = lst ^ so, f = (x - ones) & ~x & highs;
+      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
+      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
       uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
-      unsigned j = (unsigned)__builtin_ctzll(f) >> 2;
+      uint64_t na = acc + zt[z < 64 ? z : 64];
+      /* the count of value j + 1 (j = the symbol's position), at byte
+       * offset 2j + 2 = (4j + 3 + 1) / 2 */
+      uint16_t *cnt =
+          (uint16_t *)(void *)((char *)hg + ((__builtin_ctzll(f) + 1) >> 1));
 
       mask &= mask - 1;
-      if (j == 0) { /* only the first run can be the front symbol */
-        zstart = i;
-        continue;
-      }
-      if (z < 64 && fill + (zt[z] >> 32) < G_SIZE) {
-        runs += zt[z];
-        fill += (unsigned)(zt[z] >> 32);
+      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
+      zstart = base + o + 1;
+      if (na < full) {
+        acc = na;
       } else {
         FLUSH_RUNS();
         le.hg = hg;
-        le.fill = fill;
+        le.fill = (unsigned)(acc >> 32);
         emit_zeros(&le, z);
         hg = le.hg;
-        fill = le.fill;
+        acc = (uint64_t)le.fill << 32;
+        cnt = (uint16_t *)(void *)((char *)hg + ((__builtin_ctzll(f) + 1) >> 1));
       }
-      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
-      hg[j + 1]++;
-      if (++fill == G_SIZE) {
+      (*cnt)++;
+      acc += 1ull << 32;
+      if (acc >= full) {
         FLUSH_RUNS();
-        fill = 0;
-        hg += e->stride;
+        acc = 0;
+        hg += stride;
       }
-      zstart = i + 1;
     }
   }
   FLUSH_RUNS();
 #undef FLUSH_RUNS
   le.hg = hg;
-  le.fill = fill;
+  le.fill = (unsigned)(acc >> 32);
   if (nb > zstart)
     emit_zeros(&le, nb - zstart);
   e->hg = le.hg;
   e->fill = le.fill;
-  e->n = (size_t)(le.hg - hist) / e->stride * G_SIZE + le.fill;
+  e->n = (size_t)(le.hg - hist) / stride * G_SIZE + le.fill;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
