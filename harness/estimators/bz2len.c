@@ -1722,47 +1722,55 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
 
 /* One of sendMTFValues' refinement passes over n_sel groups given by
  * their histograms (hist, stride counts a group, a multiple of 4 of at
- * least alpha, at most HIST_MAX_ALPHA): each group's
- * table (sel[g]) is the first of the cheapest under the code lengths
- * len, and rfreq[t] (zeroed by the caller) becomes the counts of the
- * groups that chose table t.
+ * least alpha, at most HIST_MAX_ALPHA; counts past alpha are 0): each
+ * group's table (sel[g]) is the first of the cheapest under the code
+ * lengths len, and rfreq[t] (zeroed by the caller) becomes the counts of
+ * the groups that chose table t.
  *
  * A group's cost under a table is at most 50 * 17 < 2^10, so the lengths
  * of symbol v in all six tables fit in one word, 10 bits a table: one
- * multiply-add a symbol gives all six costs. The cheapest is the least of
- * cost << 3 | table (the first on ties, as bzip2's strict comparison
- * does), without branches. The counts are added four at a time, 16 bits
- * each, and carried into rfreq before a lane can overflow. */
+ * multiply-add a symbol gives all six costs. A table beyond n_groups gets
+ * length 20 for every symbol, dearer than any real one for any group, so
+ * that all six are compared without branches. The cheapest is the least
+ * of cost << 3 | table (the first on ties, as bzip2's strict comparison
+ * does). The counts are added four at a time, 16 bits each, and carried
+ * into rfreq before a lane can overflow. */
 static void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel, int alpha,
                         int n_groups, uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
                         uint32_t rfreq[N_GROUPS][MAX_ALPHA])
 {
   enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
   uint64_t lane[HIST_MAX_ALPHA], acc[N_GROUPS][NW];
-  size_t g, since = 0;
-  int v, t, k, nw = (alpha + 3) / 4;
+  size_t g, since = 0, v;
+  int t, k, nw = (int)stride / 4;
 
-  for (v = 0; v < alpha; v++) {
+  for (v = 0; v < stride; v++) {
     uint64_t x = 0;
 
-    for (t = 0; t < n_groups; t++)
-      x |= (uint64_t)len[t][v] << (10 * t);
+    for (t = 0; t < N_GROUPS && v < (size_t)alpha; t++)
+      x |= (uint64_t)(t < n_groups ? len[t][v] : 20) << (10 * t);
     lane[v] = x;
   }
   memset(acc, 0, sizeof(acc));
   for (g = 0; g < n_sel; g++) {
     const uint16_t *hg = hist + g * stride;
-    uint64_t c = 0, best;
+    uint64_t c = 0, b0, b1, b2, b3, b4, b5;
 
-    for (v = 0; v < alpha; v++)
-      c += hg[v] * lane[v];
-    best = (c & 1023) << 3;
-    for (t = 1; t < n_groups; t++) {
-      uint64_t x = ((c >> (10 * t)) & 1023) << 3 | (uint64_t)t;
-
-      best = x < best ? x : best;
-    }
-    t = (int)(best & 7);
+    for (v = 0; v < stride; v += 4)
+      c += hg[v] * lane[v] + hg[v + 1] * lane[v + 1] + hg[v + 2] * lane[v + 2] +
+           hg[v + 3] * lane[v + 3];
+    b0 = (c & 1023) << 3;
+    b1 = ((c >> 7) & (1023 << 3)) | 1;
+    b2 = ((c >> 17) & (1023 << 3)) | 2;
+    b3 = ((c >> 27) & (1023 << 3)) | 3;
+    b4 = ((c >> 37) & (1023 << 3)) | 4;
+    b5 = ((c >> 47) & (1023 << 3)) | 5;
+    b0 = b1 < b0 ? b1 : b0;
+    b2 = b3 < b2 ? b3 : b2;
+    b4 = b5 < b4 ? b5 : b4;
+    b0 = b2 < b0 ? b2 : b0;
+    b0 = b4 < b0 ? b4 : b0;
+    t = (int)(b0 & 7);
     sel[g] = (uint8_t)t;
     for (k = 0; k < nw; k++) {
       uint64_t h;
