@@ -419,13 +419,14 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   for (i = 1; i <= (size_t)K; i++)
     x = (x << bb) | tr[i];
   {
-    uint64_t prev = w->packed ? (uint64_t)tr[m - 1] << ib : 0;
+    /* the preceding rank above the position, when packed */
+    const uint64_t rmask = w->packed ? pmask : 0;
+    uint64_t prev = ((uint64_t)tr[m - 1] << ib) & rmask;
 
     for (i = 0; i < m; i++) {
       key[st[tr[i]]++] = (x << pbits) | prev | i;
       x = ((x << bb) | tr[i + (size_t)K + 1]) & kmask;
-      if (w->packed)
-        prev = (uint64_t)tr[i] << ib;
+      prev = ((uint64_t)tr[i] << ib) & rmask;
     }
   }
   /* st[b] is now the end of bucket b. Each is sorted into the start of
@@ -434,19 +435,24 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   for (start = 0, b = 0; b < nd; b++) {
     size_t e = st[b], n = e - start;
     const uint64_t *srt = key + start;
-    int bties = 0;
+    uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
-    if (n > 1) {
+    if (n > 1)
       sort_small(key + start, key2, n, K * bb + pbits, cnt);
+    if (n > 1)
       srt = key2;
-      for (p = 1; p < n; p++)
-        bties |= (srt[p] ^ srt[p - 1]) <= pmask;
+    if (n > 0)
+      sa[start] = (uint32_t)(srt[0] & pmask);
+    for (p = 1; p < n; p++) {
+      uint64_t y = srt[p], d = y ^ srt[p - 1];
+
+      sa[start + p] = (uint32_t)(y & pmask);
+      least = d < least ? d : least;
     }
-    for (p = 0; p < n; p++)
-      sa[start + p] = (uint32_t)(srt[p] & pmask);
-    if (bties)
+    if (least <= pmask) {
       memcpy(key + start, key2, n * sizeof(*key));
-    ties |= bties;
+      ties = 1;
+    }
     start = e;
   }
   if (!ties)
