@@ -1593,37 +1593,37 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
  * byte moves its symbol to the front, the rest are zeros), into the group
- * histograms (e->hg set; e empty). The list is packed in the nibbles of
- * one word (position k in nibble k; unused nibbles hold 15, which is then
- * no symbol): a symbol is found as the first zero nibble of the list
- * xor'ed with it, and the mask of the nibbles up to it, from that zero's
- * bit, shifts them by one without a table (the list is the loop's only
- * chain). The run starts come 64 bytes at a time as a bit mask. One word
- * holds the group's RUNA and RUNB counts (bits 0 and 16, added to the
- * histogram when the group is full, so that they do not wait on their own
- * stores) and its fill (bit 32); a zero run of z < 64 adds one table word
- * to it. L[nb..nb+63] must be readable. */
+ * histograms (e->hg set; e empty).
+ *
+ * The list is packed in the nibbles of one word (position k in nibble k;
+ * unused nibbles hold 15, which is then no symbol): a symbol is found as
+ * the first zero nibble of the list xor'ed with it, and the mask of the
+ * nibbles up to it, from that zero's bit, shifts them by one without a
+ * table (the list is the loop's only chain). The run starts come 64 bytes
+ * at a time as a bit mask. The values go as bytes to out (room for nb + 8):
+ * a zero run of z < 64 as one 8-byte store of its RUNA/RUNB values from a
+ * table; the histograms are counted afterwards in one pass, so that the
+ * loop does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use)
+                      const uint8_t *seq, int n_in_use, uint8_t *out)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  const uint64_t full = (uint64_t)G_SIZE << 32;
-  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zt[65], acc = 0;
-  uint16_t *hg = e->hg, *const hist = e->hg;
-  size_t zstart = 0, base, stride = e->stride;
-  uint64_t skip;
+  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
+  uint8_t zn[64], *q = out;
+  size_t zstart = 0, base, n, g;
   int k;
-  struct emitter le = *e; /* for the rare calls to emit_zeros */
 
-  /* a run of z < 64 zeros: z + 1 in bijective base 2 below its top bit,
-   * RUNA for a 0; longer ones overflow the group (the slow way) */
+  /* a run of z zeros: z + 1 in bijective base 2 below its top bit, least
+   * significant first, RUNA (0) for a 0 bit and RUNB (1) for a 1 */
   for (k = 0; k < 64; k++) {
-    uint64_t nsym = (uint64_t)bit_width((uint64_t)k + 1) - 1;
-    uint64_t nrb = (uint64_t)popcount64((uint64_t)k + 1) - 1;
+    uint64_t x = (uint64_t)k + 1, v = 0;
+    int c = 0;
 
-    zt[k] = (nsym - nrb) | nrb << 16 | nsym << 32;
+    for (; x > 1; x >>= 1, c++)
+      v |= (x & 1) << (8 * c);
+    zs[k] = v;
+    zn[k] = (uint8_t)c;
   }
-  zt[64] = full;
   for (k = 0; k < 256; k++)
     sym[k] = seq[k] * ones;
   for (k = 0; k < 16; k++)
@@ -1631,11 +1631,6 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
   /* The first run is zeros when its symbol is at the front already (no
    * other run can be). */
   skip = seq[L[0]] == 0;
-#define FLUSH_RUNS()                                                                   \
-  do {                                                                                 \
-    hg[RUNA] = (uint16_t)(hg[RUNA] + (acc & 0xffff));                                  \
-    hg[RUNB] = (uint16_t)(hg[RUNB] + ((acc >> 16) & 0xffff));                          \
-  } while (0)
   for (base = 0; base < nb; base += 64) {
     const uint8_t *Lb = L + base;
     uint64_t mask = 0;
@@ -1650,44 +1645,60 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
       size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
       uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
       uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
-      uint64_t na = acc + zt[z < 64 ? z : 64];
-      /* the count of value j + 1 (j = the symbol's position), at byte
-       * offset 2j + 2 = (4j + 3 + 1) / 2 */
-      uint16_t *cnt =
-          (uint16_t *)(void *)((char *)hg + ((__builtin_ctzll(f) + 1) >> 1));
 
       mask &= mask - 1;
       lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
       zstart = base + o + 1;
-      if (na < full) {
-        acc = na;
+      if (z < 64) {
+        memcpy(q, &zs[z], 8);
+        q += zn[z];
       } else {
-        FLUSH_RUNS();
-        le.hg = hg;
-        le.fill = (unsigned)(acc >> 32);
-        emit_zeros(&le, z);
-        hg = le.hg;
-        acc = (uint64_t)le.fill << 32;
-        cnt = (uint16_t *)(void *)((char *)hg + ((__builtin_ctzll(f) + 1) >> 1));
+        for (z--;; z = (z - 2) / 2) {
+          *q++ = (uint8_t)(z & 1);
+          if (z < 2)
+            break;
+        }
       }
-      (*cnt)++;
-      acc += 1ull << 32;
-      if (acc >= full) {
-        FLUSH_RUNS();
-        acc = 0;
-        hg += stride;
-      }
+      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
+      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
     }
   }
-  FLUSH_RUNS();
-#undef FLUSH_RUNS
-  le.hg = hg;
-  le.fill = (unsigned)(acc >> 32);
-  if (nb > zstart)
-    emit_zeros(&le, nb - zstart);
-  e->hg = le.hg;
-  e->fill = le.fill;
-  e->n = (size_t)(le.hg - hist) / stride * G_SIZE + le.fill;
+  if (nb > zstart) {
+    size_t z = nb - zstart - 1;
+
+    for (;; z = (z - 2) / 2) {
+      *q++ = (uint8_t)(z & 1);
+      if (z < 2)
+        break;
+    }
+  }
+  /* the histograms of the groups of 50, the last one partial; four
+   * groups side by side, so that a count does not wait on its own store
+   * when a value repeats */
+  n = (size_t)(q - out);
+  for (g = 0; (g + 4) * G_SIZE <= n; g += 4) {
+    uint16_t *h0 = e->hg + g * e->stride, *h1 = h0 + e->stride, *h2 = h1 + e->stride,
+             *h3 = h2 + e->stride;
+    const uint8_t *o0 = out + g * G_SIZE;
+    size_t i;
+
+    for (i = 0; i < G_SIZE; i++) {
+      h0[o0[i]]++;
+      h1[o0[i + G_SIZE]]++;
+      h2[o0[i + 2 * G_SIZE]]++;
+      h3[o0[i + 3 * G_SIZE]]++;
+    }
+  }
+  for (; g * G_SIZE < n; g++) {
+    size_t end = (g + 1) * G_SIZE < n ? (g + 1) * G_SIZE : n, i;
+    uint16_t *hg = e->hg + g * e->stride;
+
+    for (i = g * G_SIZE; i < end; i++)
+      hg[out[i]]++;
+  }
+  e->n = n;
+  e->fill = (unsigned)(n % G_SIZE);
+  e->hg += (n / G_SIZE) * e->stride;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
@@ -1841,7 +1852,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
        * defined (they never decide a run, but memory checkers would flag
        * them) */
       memset(w->L + nb, 0, 64);
-      mtf_small(&e, w->L, nb, seq, n_in_use);
+      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv);
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
     }
