@@ -340,22 +340,25 @@ static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
  * plain numbers. That orders the rotations by their first K+1 tokens;
  * equal ones are refined by prefix doubling. 0 when it does not apply
  * (cyclic_sort then sorts by packed keys). */
-/* Sorts the n numbers in k (all < 2^bits) into t (k is then scratch):
- * one counting pass on the top bits into t (about one number a digit
- * value, cnt has room for 2^11 + 1 counts), radix for digits holding more
- * than 32, then one insertion pass over the whole, each number moving
- * only within its digit. */
-static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *cnt)
+/* Sorts the n numbers in k (all <= maxv) into t[1..n] (k is then
+ * scratch; t[0] becomes 0, below every number, so that the insertion
+ * needs no bound check): one counting pass on the top bits into t (about
+ * one number a digit value, cnt has room for 2^11 + 1 counts), radix for
+ * digits holding more than 32, then one insertion pass over the whole,
+ * each number moving only within its digit. */
+static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32_t *cnt)
 {
-  int d = bit_width(n) - 1, shift;
+  int d = bit_width(n) - 1, bits = bit_width(maxv), shift;
   size_t i, j, nbk, b, start;
   uint32_t most = 0;
 
+  t[0] = 0;
+  t++;
   if (n > 32) {
     d = d < 4 ? 4 : d > 11 ? 11 : d;
     d = d > bits ? bits : d;
     shift = bits - d;
-    nbk = (size_t)1 << d;
+    nbk = (size_t)(maxv >> shift) + 1;
     memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
     for (i = 0; i < n; i++)
       cnt[(k[i] >> shift) + 1]++;
@@ -377,7 +380,7 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *c
   for (i = 1; i < n; i++) {
     uint64_t x = t[i];
 
-    for (j = i; j > 0 && t[j - 1] > x; j--)
+    for (j = i; t[j - 1] > x; j--)
       t[j] = t[j - 1];
     t[j] = x;
   }
@@ -386,7 +389,7 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, int bits, uint32_t *c
 static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   uint32_t *tr = w->tr, *sa = w->sa, *st;
-  uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask;
+  uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask, maxv;
   size_t i, p, b, start, ng = 0;
   int bb = bit_width(nd - 1), ib = bit_width(m), pbits, K, ties = 0;
   uint32_t imask, cnt[(1 << 11) + 1];
@@ -408,6 +411,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   imask = w->packed ? ((uint32_t)1 << ib) - 1 : UINT32_MAX;
   pmask = ((uint64_t)1 << pbits) - 1;
   kmask = ((uint64_t)1 << (K * bb)) - 1;
+  /* items are below nd << (the bits under the first token in them) */
+  maxv = ((uint64_t)nd << ((K - 1) * bb + pbits)) - 1;
   for (i = 0; i <= (size_t)K; i++)
     tr[m + i] = tr[i];
   memset(st, 0, (nd + 1) * sizeof(*st));
@@ -437,10 +442,10 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     const uint64_t *srt = key + start;
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
-    if (n > 1)
-      sort_small(key + start, key2, n, K * bb + pbits, cnt);
-    if (n > 1)
-      srt = key2;
+    if (n > 1) {
+      sort_small(key + start, key2, n, maxv, cnt);
+      srt = key2 + 1;
+    }
     if (n > 0)
       sa[start] = (uint32_t)(srt[0] & pmask);
     for (p = 1; p < n; p++) {
@@ -450,7 +455,7 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
       least = d < least ? d : least;
     }
     if (least <= pmask) {
-      memcpy(key + start, key2, n * sizeof(*key));
+      memcpy(key + start, key2 + 1, n * sizeof(*key));
       ties = 1;
     }
     start = e;
