@@ -415,11 +415,11 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   maxv = ((uint64_t)nd << ((K - 1) * bb + pbits)) - 1;
   for (i = 0; i <= (size_t)K; i++)
     tr[m + i] = tr[i];
-  memset(st, 0, (nd + 1) * sizeof(*st));
-  for (i = 0; i < m; i++)
-    st[tr[i] + 1]++;
-  for (b = 1; b <= nd; b++)
-    st[b] += st[b - 1];
+  /* bucket starts from the tokens' counts (w->dt[r].cnt occurrences of
+   * rank r in tr, as bwt_tokens' scatter of L relies on too) */
+  st[0] = 0;
+  for (b = 0; b < nd; b++)
+    st[b + 1] = st[b] + w->dt[b].cnt;
   /* x holds tokens i+1 .. i+K (the first in the top bits) */
   for (i = 1; i <= (size_t)K; i++)
     x = (x << bb) | tr[i];
@@ -1269,7 +1269,9 @@ out:
 }
 
 /* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
- * (ranks of the nd distinct tokens w->dt, prefix-free, in string order). */
+ * (ranks of the nd distinct tokens w->dt, prefix-free, in string order;
+ * w->dt[r].cnt must be the number of r in tr: the buckets are laid out
+ * from those counts). */
 static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
 {
   const struct dtoken *dt = w->dt;
