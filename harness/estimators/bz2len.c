@@ -721,7 +721,7 @@ static void sort_top(uint64_t *k, uint64_t *t, size_t n)
 {
   uint32_t cnt[2][257];
   size_t i, b, s;
-  int d = bit_width(n), d1, d2;
+  int d = bit_width(n) + 1, d1, d2; /* about two buckets a key */
 
   d = d < 4 ? 4 : d > 16 ? 16 : d;
   d1 = d / 2;
@@ -820,13 +820,15 @@ static int group_sort(uint64_t *k, uint64_t *t, size_t n, const uint64_t *zr,
  * k holds, in list order, the suffix k before the end of every run at
  * least k long; upward from `at`, or downward (class 1 last) ending at
  * `at`. Above a position goes the preceding token's rank: `same` inside a
- * run, `other` at its start, `first` at position 0. With `starts`, the
+ * run, `other` at its start, `first` at position 0 (the start of the run
+ * of length zero_len in the list, if any: 0 when none). With `starts`, the
  * runs in the order their starts take downward (class K's first). list is
  * consumed. */
 static void emit_runs(uint32_t *sa, uint64_t *list, size_t n, size_t at, int down,
-                      uint32_t same, uint32_t other, uint32_t first, uint64_t *starts)
+                      uint32_t same, uint32_t other, uint32_t first, uint32_t zero_len,
+                      uint64_t *starts)
 {
-  uint32_t k;
+  uint32_t k, flip = same ^ other;
 
   for (k = 1; n; k++) {
     size_t j, kept = 0, d = 0;
@@ -837,25 +839,33 @@ static void emit_runs(uint32_t *sa, uint64_t *list, size_t n, size_t at, int dow
     out = sa + at;
     if (!down)
       at += n;
-    if (starts) /* before the list shrinks */
+    /* without branches on the data (whether a run ends here is a coin
+     * flip on fair bits); position 0 is mended below */
+    if (starts) {
       for (j = 0; j < n; j++) {
         uint64_t v = list[j];
+        uint32_t l = RL_LEN(v), pos = (uint32_t)(v & RL_MASK) - k;
 
+        out[j] = pos | (same ^ (flip & (0u - (uint32_t)(l <= k))));
+        list[kept] = v;
+        kept += l > k;
         starts[d] = v;
-        d += RL_LEN(v) == k;
+        d += l == k;
       }
-    /* without branches on the data (whether a run ends here is a coin
-     * flip on fair bits) */
-    for (j = 0; j < n; j++) {
-      uint64_t v = list[j];
-      uint32_t l = RL_LEN(v), pos = (uint32_t)(v & RL_MASK) - k;
-      uint32_t at_start = 0u - (uint32_t)(l <= k), nonzero = 0u - (uint32_t)(pos != 0);
-      uint32_t rs = first ^ ((other ^ first) & nonzero);
+    } else {
+      for (j = 0; j < n; j++) {
+        uint64_t v = list[j];
+        uint32_t l = RL_LEN(v), pos = (uint32_t)(v & RL_MASK) - k;
 
-      out[j] = pos | (same ^ ((same ^ rs) & at_start));
-      list[kept] = v;
-      kept += l > k;
+        out[j] = pos | (same ^ (flip & (0u - (uint32_t)(l <= k))));
+        list[kept] = v;
+        kept += l > k;
+      }
     }
+    if (k == zero_len) /* the run that starts at position 0 is here */
+      for (j = 0; j < n; j++)
+        if (out[j] == other)
+          out[j] = first;
     /* this class's starts come after those of the kept (longer) runs;
      * starts[0..kept) is free until the later classes fill it */
     if (starts)
@@ -922,11 +932,14 @@ static int binary_runs(struct mb_bz2len *w, size_t m, int cls, const uint32_t rk
       carry = x & 1;
       if ((k + 1) * 64 > end) /* nothing at or after end */
         t &= ~(~0ull >> (end - k * 64));
-      while (t) {
-        int z = __builtin_clzll(t);
+      if (t) { /* lowest bit first (a shorter chain), so filled backwards */
+        size_t idx = r + (size_t)popcount64(t);
 
-        bnd[r++] = (uint32_t)(k * 64 + (size_t)z);
-        t &= ~((1ull << 63) >> z);
+        r = idx;
+        while (t) {
+          bnd[--idx] = (uint32_t)(k * 64 + 63 - (size_t)__builtin_ctzll(t));
+          t &= t - 1;
+        }
       }
     }
     /* bnd[0..r) now start the runs after the first; run j is
@@ -994,7 +1007,8 @@ static int binary_runs(struct mb_bz2len *w, size_t m, int cls, const uint32_t rk
     A[na++] = zr[key[i] & kmask];
   if (lastz && cls > 0)
     A[na++] = zr[nz - 1];
-  emit_runs(sa, A, na, st0 + n0, 1, rk[0], rk[1], rw, S0 + sp);
+  emit_runs(sa, A, na, st0 + n0, 1, rk[0], rk[1], rw,
+            first0 && !(lastz && cls < 0 && nz == 1) ? RL_LEN(zr[0]) : 0, S0 + sp);
 
   /* the ones' bucket: each run of ones is followed by the start of a run
    * of zeros (in S0's order) or by S */
@@ -1015,7 +1029,8 @@ static int binary_runs(struct mb_bz2len *w, size_t m, int cls, const uint32_t rk
     for (k = 1; k <= r; k++)
       sa[top - k] = (uint32_t)(m - 1 - k) | (k < r ? rk[1] : m - 1 - r ? rk[0] : rw);
   }
-  emit_runs(sa, B, nb, st1, 0, rk[1], rk[0], rw, NULL);
+  emit_runs(sa, B, nb, st1, 0, rk[1], rk[0], rw,
+            !first0 && !(!lastz && cls > 0 && no == 1) ? RL_LEN(orr[0]) : 0, NULL);
   w->runs_done++;
 #undef BIT
   return 1;
@@ -1065,9 +1080,19 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
     size_t e = i + 64 < m - 1 ? i + 64 : m - 1, j;
     uint64_t x = 0;
 
-    for (j = i; j < e; j++)
-      x = (x << 1) | (tr[j] == hi);
-    bw[i >> 6] = x << (64 - (e - i));
+    if (e - i == 64) /* eight at a time: no chain of 64 shifts */
+      for (j = i; j < e; j += 8)
+        x = x << 8 |
+            (uint64_t)((unsigned)(tr[j] == hi) << 7 | (unsigned)(tr[j + 1] == hi) << 6 |
+                       (unsigned)(tr[j + 2] == hi) << 5 |
+                       (unsigned)(tr[j + 3] == hi) << 4 |
+                       (unsigned)(tr[j + 4] == hi) << 3 |
+                       (unsigned)(tr[j + 5] == hi) << 2 |
+                       (unsigned)(tr[j + 6] == hi) << 1 | (unsigned)(tr[j + 7] == hi));
+    else
+      for (j = i; j < e; j++)
+        x = (x << 1) | (tr[j] == hi);
+    bw[i >> 6] = e - i == 64 ? x : x << (64 - (e - i));
   }
   /* S at m-1, then padding to the end of the last word read */
   pad = cls < 0 ? 0 : ~0ull;

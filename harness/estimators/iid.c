@@ -59,6 +59,17 @@ const char *mb_iid_stat_section(enum mb_iid_stat s)
 /* §5.1.9, §5.1.10: the lags. */
 static const unsigned lags[5] = {1, 2, 8, 16, 32};
 
+static uint64_t load_le64(const uint8_t *p)
+{
+  uint64_t x;
+
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
 /* ------------------------------------------------------------ generator */
 
 /* splitmix64 expands a seed into generator states; xoshiro256** draws. */
@@ -200,19 +211,17 @@ static void directional(const uint8_t *x, size_t m, double *num_runs, double *le
   prev = x[0] > x[1] ? -1 : 1;
   ups = prev > 0;
   runs = 1;
+  /* without branches on the data (as median_runs): the longest is kept
+   * at every step, which gives the same as at every run's end */
   for (i = 1; i + 1 < m; i++) {
     int d = x[i] > x[i + 1] ? -1 : 1;
+    size_t same = d == prev;
 
     ups += d > 0;
-    if (d == prev) {
-      run++;
-    } else {
-      runs++;
-      if (run > longest)
-        longest = run;
-      run = 1;
-      prev = d;
-    }
+    runs += 1 - same;
+    run = run * same + 1;
+    longest = run > longest ? run : longest;
+    prev = d;
   }
   if (run > longest)
     longest = run;
@@ -241,17 +250,6 @@ static void median_runs(const uint8_t *raw, size_t n, const uint8_t *below,
   }
   *num_runs = (double)runs;
   *len_runs = (double)longest;
-}
-
-static uint64_t load_le64(const uint8_t *p)
-{
-  uint64_t x;
-
-  memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  x = __builtin_bswap64(x);
-#endif
-  return x;
 }
 
 /* Without a popcount instruction in the baseline target (the builtin
@@ -399,7 +397,16 @@ static double periodicity(const uint8_t *x, size_t m, size_t p)
 
   if (m <= p)
     return 0;
-  for (i = 0; i + p < m; i++)
+  /* eight at a time: a byte of x[i..] ^ x[i+p..] that is not zero is a
+   * mismatch (its top bit set by the same test as convert_binary's) */
+  for (i = 0; i + p + 8 <= m; i += 8) {
+    const uint64_t h = 0x7f7f7f7f7f7f7f7full;
+    uint64_t y = load_le64(x + i) ^ load_le64(x + i + p);
+    uint64_t ne = ((((y & h) + h) | y) & ~h) >> 7;
+
+    t += 8 - (size_t)((ne * 0x0101010101010101ull) >> 56);
+  }
+  for (; i + p < m; i++)
     t += x[i] == x[i + p];
   return (double)t;
 }
