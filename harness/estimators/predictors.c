@@ -1647,6 +1647,80 @@ static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
   return fill ? added : 0;
 }
 
+/* Whether, in a full and nested dictionary (lz_nested), every two-bit
+ * context x2 is in the dictionary with both counts below those of its
+ * one-bit suffix x1. Then, and to the end, the one-bit contexts alone make
+ * the predictions: every step that counts (x2, y) also counts (x1, y), so
+ * the gaps c_y(x1) - c_y(x2) never shrink; a step's longer contexts in the
+ * dictionary have counts at most those of x2 (nested), so x1 has the one
+ * largest count of the step. Nothing else needs counting from then on.
+ *
+ * On binary data this holds as soon as the dictionary is full: a two-bit
+ * context keeps a gap of zero only while some pattern of three bits never
+ * occurs, and data avoiding one has fewer than 65,536 distinct contexts of
+ * 1..16 bits (42,760 at most, for 000 or 111), so it never fills the
+ * dictionary. The check stays, and the chunked passes below remain for
+ * data where it would fail. */
+static int lz_short(uint64_t *const *tab)
+{
+  uint32_t x;
+
+  for (x = 0; x < 4; x++) {
+    uint64_t v = tab[2][x], u = tab[1][x & 1];
+
+    if (!v || (uint32_t)v >= (uint32_t)u || (v >> 32) >= (u >> 32))
+      return 0;
+  }
+  return 1;
+}
+
+/* Steps a..n-1 once lz_short() holds: each step predicts with its one-bit
+ * context, the larger count, ties to 1 (both contexts are in the
+ * dictionary). The four counts are kept here, and the steps go 64 at a
+ * time: when each context's c1 - c0 is at least 64 from the sign change
+ * (it moves by one a step), each predicts one bit for the whole word,
+ * whose outcomes and counts are then bit operations; other words go step
+ * by step. prev is S[a-1]. */
+static void lz_binary_short(const uint8_t *s, size_t a, size_t n, uint64_t *tab1,
+                            uint32_t prev, struct pred_tally *t)
+{
+  uint64_t c[2][2]; /* c[context][next bit] */
+  size_t p;
+  unsigned x;
+
+  for (x = 0; x < 2; x++) {
+    c[x][0] = (uint32_t)tab1[x];
+    c[x][1] = tab1[x] >> 32;
+  }
+  for (p = a; p < n; p += 64) {
+    unsigned len = n - p < 64 ? (unsigned)(n - p) : 64, b;
+    uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+    uint64_t y = pack64(s + p, len), ctx = (y << 1 | prev) & mask, hits = 0;
+    int64_t d0 = (int64_t)(c[0][1] - c[0][0]), d1 = (int64_t)(c[1][1] - c[1][0]);
+
+    if ((d0 >= 64 || d0 <= -64) && (d1 >= 64 || d1 <= -64)) {
+      /* Each context predicts one bit throughout: d moves by one a step. */
+      uint64_t p0 = d0 >= 0 ? ~(uint64_t)0 : 0, p1 = d1 >= 0 ? ~(uint64_t)0 : 0;
+      uint64_t pw = (ctx & p1) | (~ctx & p0);
+
+      hits = ~(pw ^ y) & mask;
+      c[0][1] += popcount64(~ctx & y & mask);
+      c[0][0] += popcount64(~ctx & ~y & mask);
+      c[1][1] += popcount64(ctx & y);
+      c[1][0] += popcount64(ctx & ~y & mask);
+    } else {
+      for (b = 0; b < len; b++) {
+        unsigned cx = (unsigned)(ctx >> b) & 1, yb = (unsigned)(y >> b) & 1;
+
+        hits |= (uint64_t)((c[cx][1] >= c[cx][0]) == yb) << b;
+        c[cx][yb]++;
+      }
+    }
+    pred_tally_word(t, hits, len);
+    prev = (unsigned)(y >> (len - 1)) & 1;
+  }
+}
+
 static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   uint64_t *tab[LZ_B + 1], *all, *best;
@@ -1719,6 +1793,10 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
   if (i < n && !plain)
     nested = lz_nested(tab);
   for (a = i; a < n; a = e) {
+    if (nested && lz_short(tab)) {
+      lz_binary_short(s, a, n, tab[1], hist & 1u, t);
+      break;
+    }
     e = n - a < LZ_CHUNK ? n : a + LZ_CHUNK;
     for (i = a; i < e; i++) {
       hists[i - a] = hist;
