@@ -694,6 +694,53 @@ static void check_lag_binary(void)
   }
 }
 
+/* MultiMMC on binary data does its shortest orders 64 steps at a time once
+ * they know all of their contexts (predictors.c, mmc_binary_words): the
+ * same estimate as the tables step by step, on every kind of binary data
+ * (uniform, biased, timing-like, periodic, long runs, constant), at tiny
+ * sizes and around the 64-step words and 4,096-step chunks; and the slow
+ * reimplementation's count where it is quick. */
+static void check_mmc_binary(void)
+{
+  static uint8_t s[600001];
+  static const size_t sizes[] = {3,    4,    17,   18,   19,   81,    82,    83,
+                                 145,  146,  147,  4113, 4114, 4115,  4177,  8209,
+                                 8210, 8211, 8273, 8274, 9000, 60000, 600001};
+  uint64_t x = 18;
+  unsigned kind, z;
+  struct map m;
+
+  m.e = malloc(MAP_SLOTS * sizeof *m.e);
+  if (!m.e) {
+    CHECK(0 && "out of memory");
+    return;
+  }
+  for (kind = 0; kind < 10; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate fast, plain;
+
+      binary_kind(kind, s, sizes[z], &x);
+      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 0, &fast), MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 1, &plain), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+        fprintf(stderr, "multi_mmc binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+      if (sizes[z] >= 4113 && sizes[z] <= 9000 &&
+          (kind == 0 || kind == 3 || kind == 5)) {
+        struct tally t = {0, 0, 0};
+
+        naive_mmc(s, sizes[z], 2, &t, &m);
+        CHECK_EQ_U64(fast.correct, t.c);
+        CHECK_EQ_U64(fast.longest_run, t.longest);
+      }
+    }
+  }
+  free(m.e);
+}
+
 /* Wide-alphabet data for MultiMMC's walks ahead: kind 0 uniform bytes,
  * 1 timing-like (the low 8 bits of heavy-tailed deltas on a 3-tick clock),
  * 2 period 1000 with 0.1 % noise, 3 bytes held for 1..4096 samples, 4 three
@@ -820,6 +867,7 @@ int main(int argc, char **argv)
   check_naive();
   check_lz78y_binary();
   check_lag_binary();
+  check_mmc_binary();
   check_mmc_walk();
   check_reference();
   return CHECK_DONE();
