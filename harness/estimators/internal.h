@@ -44,8 +44,10 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
 int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
                       struct mb_estimate *out);
 /* mb_est_multi_mmc(), with plain != 0 making data of more than two symbols
- * walk the context trie at each step itself instead of ahead (for tests:
- * both must give the same estimate). */
+ * walk the context trie at each step itself instead of ahead, and binary
+ * data count every order in its table step by step instead of the
+ * shortest orders 64 steps at a time (for tests: both must give the same
+ * estimate). */
 int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
 
