@@ -153,7 +153,7 @@ struct shared {
   uint8_t rank[256];  /* translation: rank among the values present */
   uint8_t below[256]; /* translated value < median (§5.1.5) */
   uint8_t low;        /* binary data: the smaller value (rank 0) */
-  int plain;          /* binary data sample by sample (tests compare) */
+  int plain;          /* every statistic sample by sample (tests compare) */
 };
 
 /* One worker's buffers. */
@@ -161,6 +161,7 @@ struct work {
   uint8_t *raw;         /* the permuted samples */
   uint8_t *c1;          /* Conversion I (binary data) */
   uint8_t *c2;          /* Conversion II (binary data) */
+  uint8_t *dirs;        /* directional_bits(): a bit per difference */
   struct mb_bz2len *bz; /* bzip2's output length */
   uint32_t stamp[256];
   uint32_t gen;
@@ -171,6 +172,7 @@ static void work_free(struct work *w)
   free(w->raw);
   free(w->c1);
   free(w->c2);
+  free(w->dirs);
   mb_bz2len_free(w->bz);
   memset(w, 0, sizeof(*w));
 }
@@ -182,11 +184,12 @@ static int work_init(struct work *w, const struct shared *sh)
   memset(w, 0, sizeof(*w));
   w->raw = malloc(sh->n);
   w->bz = mb_bz2len_new();
+  w->dirs = calloc(m + 16, 1); /* read a word at a time: zeros after the end */
   if (sh->binary) {
     w->c1 = malloc(m);
     w->c2 = calloc(m + 16, 1); /* read a word at a time: zeros after the end */
   }
-  if (!w->raw || !w->bz || (sh->binary && (!w->c1 || !w->c2))) {
+  if (!w->raw || !w->bz || !w->dirs || (sh->binary && (!w->c1 || !w->c2))) {
     work_free(w);
     return MB_ENOMEM;
   }
@@ -360,6 +363,72 @@ static void median_runs_bits(const uint8_t *c2, size_t n, int longest, double *n
   *len_runs = (double)best;
 }
 
+/* directional() eight differences at a time, with the same values: bit i
+ * of dirs (the first the most significant of its byte, as Conversion II's)
+ * is whether x[i] <= x[i+1] (a +1), one byte from two overlapping 8-byte
+ * reads; the increases are their count, and the runs those of equal bits,
+ * as median_runs_bits() counts them. dirs holds (m - 1) / 8 + 16 bytes;
+ * m >= 2. */
+static void directional_bits(const uint8_t *x, size_t m, uint8_t *dirs,
+                             double *num_runs, double *len_runs, double *inc_dec)
+{
+  const uint64_t h = 0x8080808080808080ull;
+  size_t nd = m - 1, i, ups = 0;
+
+  for (i = 0; i + 9 <= m; i += 8) {
+    uint64_t a = load_le64(x + i), b = load_le64(x + i + 1);
+    /* Each byte of b | 0x80 minus a's low 7 bits stays positive (no
+     * borrow between bytes); its top bit says b >= a on the low 7 bits.
+     * b >= a: b's top bit alone, or equal top bits and that. */
+    uint64_t low_ge = (b | h) - (a & ~h);
+    uint64_t ge = ((b & ~a) | (~(a ^ b) & low_ge)) & h;
+    unsigned byte = (unsigned)(((ge >> 7) * 0x8040201008040201ull) >> 56);
+
+    dirs[i / 8] = (uint8_t)byte;
+    ups += popcount64(byte);
+  }
+  if (i < nd) {
+    unsigned byte = 0;
+    size_t at = i / 8;
+
+    for (; i < nd; i++)
+      byte |= (unsigned)(x[i] <= x[i + 1]) << (7 - (i & 7));
+    dirs[at] = (uint8_t)byte;
+    ups += popcount64(byte);
+  }
+  memset(dirs + (nd + 7) / 8, 0, 8);
+  median_runs_bits(dirs, nd, 1, num_runs, len_runs);
+  *inc_dec = (double)(ups > nd - ups ? ups : nd - ups);
+}
+
+/* median_runs() with the same values: a bit per sample (below the median
+ * or not, eight to a byte, the first the most significant) into bits
+ * (n / 8 + 9 bytes), and the runs of equal bits as median_runs_bits()
+ * counts them. */
+static void median_runs_wide(const uint8_t *raw, size_t n, const uint8_t *below,
+                             uint8_t *bits, double *num_runs, double *len_runs)
+{
+  size_t i;
+
+  for (i = 0; i + 8 <= n; i += 8) {
+    const uint8_t *q = raw + i;
+
+    bits[i / 8] = (uint8_t)(below[q[0]] << 7 | below[q[1]] << 6 | below[q[2]] << 5 |
+                            below[q[3]] << 4 | below[q[4]] << 3 | below[q[5]] << 2 |
+                            below[q[6]] << 1 | below[q[7]]);
+  }
+  if (i < n) {
+    unsigned byte = 0;
+    size_t at = i / 8;
+
+    for (; i < n; i++)
+      byte |= (unsigned)below[raw[i]] << (7 - (i & 7));
+    bits[at] = (uint8_t)byte;
+  }
+  memset(bits + (n + 7) / 8, 0, 8);
+  median_runs_bits(bits, n, 1, num_runs, len_runs);
+}
+
 /* §5.1.7, §5.1.8: walk the data taking the number of samples up to and
  * including the first repeat, then start afresh after it. No repeat at
  * all gives 0 and 0 (the tool divides 0 by 0). */
@@ -390,7 +459,18 @@ static void collisions(struct work *w, const uint8_t *y, size_t m, double *avg,
   *max = (double)longest;
 }
 
-/* §5.1.9: matches at lag p; 0 when the data is not longer than p. */
+/* §5.1.9: matches at lag p; 0 when the data is not longer than p. Sample
+ * by sample (the plain path tests compare with). */
+static double periodicity_plain(const uint8_t *x, size_t m, size_t p)
+{
+  size_t i, t = 0;
+
+  for (i = 0; i + p < m; i++)
+    t += x[i] == x[i + p];
+  return (double)t;
+}
+
+/* periodicity_plain(), eight samples at a time. */
 static double periodicity(const uint8_t *x, size_t m, size_t p)
 {
   size_t i, t = 0;
@@ -425,6 +505,62 @@ static double covariance(const uint8_t *x, size_t m, size_t p)
   return (double)t;
 }
 
+/* §5.1.1, in the tool's arithmetic: a running sum against (i+1) * mean.
+ * Sample by sample, the sum a double as the tool keeps it. */
+static double excursion_plain(const uint8_t *x, size_t n, double mean)
+{
+  double sum = 0, best = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    double d;
+
+    sum += x[i];
+    d = fabs(sum - (double)(i + 1) * mean);
+    if (d > best)
+      best = d;
+  }
+  return best;
+}
+
+/* excursion_plain() with the same values, four samples a step: the
+ * running sum and the index are whole numbers below 2^53, so as doubles
+ * they are exact whichever way they are added up (the sum within a step
+ * as an integer first), and the largest distance is kept in four lanes (a
+ * maximum does not depend on the order). No step waits on more than one
+ * floating-point add. */
+static double excursion(const uint8_t *x, size_t n, double mean)
+{
+  double b0 = 0, b1 = 0, b2 = 0, b3 = 0, sum = 0, at = 0;
+  size_t i;
+
+  for (i = 0; i + 4 <= n; i += 4) {
+    unsigned s0 = x[i], s1 = s0 + x[i + 1], s2 = s1 + x[i + 2], s3 = s2 + x[i + 3];
+    double d0 = fabs((sum + (double)s0) - (at + 1.0) * mean);
+    double d1 = fabs((sum + (double)s1) - (at + 2.0) * mean);
+    double d2 = fabs((sum + (double)s2) - (at + 3.0) * mean);
+    double d3 = fabs((sum + (double)s3) - (at + 4.0) * mean);
+
+    b0 = d0 > b0 ? d0 : b0;
+    b1 = d1 > b1 ? d1 : b1;
+    b2 = d2 > b2 ? d2 : b2;
+    b3 = d3 > b3 ? d3 : b3;
+    sum += (double)s3;
+    at += 4.0;
+  }
+  for (; i < n; i++) {
+    double d;
+
+    sum += x[i];
+    at += 1.0;
+    d = fabs(sum - at * mean);
+    b0 = d > b0 ? d : b0;
+  }
+  b0 = b1 > b0 ? b1 : b0;
+  b2 = b3 > b2 ? b3 : b2;
+  return b2 > b0 ? b2 : b0;
+}
+
 /* §5.1.11: the bzip2 length (block size 500k, as the tool asks) of the
  * samples written in decimal, separated by single spaces: computed exactly
  * from the samples by bz2len.c, without writing the text or compressing
@@ -450,20 +586,9 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
   const uint8_t *seq = raw; /* directional runs, periodicity */
   size_t m = n;
 
-  if (mask & BIT(MB_IID_EXCURSION)) {
-    /* §5.1.1, in the tool's arithmetic: a running sum against (i+1) * mean. */
-    double sum = 0, best = 0;
-
-    for (i = 0; i < n; i++) {
-      double d;
-
-      sum += raw[i];
-      d = fabs(sum - (double)(i + 1) * sh->mean);
-      if (d > best)
-        best = d;
-    }
-    st[MB_IID_EXCURSION] = best;
-  }
+  if (mask & BIT(MB_IID_EXCURSION))
+    st[MB_IID_EXCURSION] =
+        sh->plain ? excursion_plain(raw, n, sh->mean) : excursion(raw, n, sh->mean);
   if (sh->binary) {
     /* Conversions I and II of the translated bits, 8 per block. */
     m = (n + 7) / 8;
@@ -487,16 +612,24 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
     seq = w->c1;
   }
   if (mask &
-      (BIT(MB_IID_NUM_DIR_RUNS) | BIT(MB_IID_LEN_DIR_RUNS) | BIT(MB_IID_NUM_INC_DEC)))
-    directional(seq, m, &st[MB_IID_NUM_DIR_RUNS], &st[MB_IID_LEN_DIR_RUNS],
-                &st[MB_IID_NUM_INC_DEC]);
+      (BIT(MB_IID_NUM_DIR_RUNS) | BIT(MB_IID_LEN_DIR_RUNS) | BIT(MB_IID_NUM_INC_DEC))) {
+    if (sh->plain || m < 2)
+      directional(seq, m, &st[MB_IID_NUM_DIR_RUNS], &st[MB_IID_LEN_DIR_RUNS],
+                  &st[MB_IID_NUM_INC_DEC]);
+    else
+      directional_bits(seq, m, w->dirs, &st[MB_IID_NUM_DIR_RUNS],
+                       &st[MB_IID_LEN_DIR_RUNS], &st[MB_IID_NUM_INC_DEC]);
+  }
   if (mask & (BIT(MB_IID_NUM_RUNS_MEDIAN) | BIT(MB_IID_LEN_RUNS_MEDIAN))) {
     if (sh->binary && !sh->plain)
       median_runs_bits(w->c2, n, (mask & BIT(MB_IID_LEN_RUNS_MEDIAN)) != 0,
                        &st[MB_IID_NUM_RUNS_MEDIAN], &st[MB_IID_LEN_RUNS_MEDIAN]);
-    else
+    else if (sh->binary || sh->plain)
       median_runs(raw, n, sh->below, &st[MB_IID_NUM_RUNS_MEDIAN],
                   &st[MB_IID_LEN_RUNS_MEDIAN]);
+    else
+      median_runs_wide(raw, n, sh->below, w->dirs, &st[MB_IID_NUM_RUNS_MEDIAN],
+                       &st[MB_IID_LEN_RUNS_MEDIAN]);
   }
   if (mask & (BIT(MB_IID_AVG_COLLISION) | BIT(MB_IID_MAX_COLLISION))) {
     if (sh->binary)
@@ -506,7 +639,8 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
   }
   for (j = 0; j < 5; j++) {
     if (mask & BIT(MB_IID_PERIODICITY_1 + j))
-      st[MB_IID_PERIODICITY_1 + j] = periodicity(seq, m, lags[j]);
+      st[MB_IID_PERIODICITY_1 + j] =
+          sh->plain ? periodicity_plain(seq, m, lags[j]) : periodicity(seq, m, lags[j]);
     if (mask & BIT(MB_IID_COVARIANCE_1 + j))
       st[MB_IID_COVARIANCE_1 + j] = covariance(seq, m, lags[j]);
   }
@@ -1044,7 +1178,7 @@ int mb_iid_assess(const uint8_t *symbols, size_t n, unsigned bits,
   sh.raw = symbols;
   sh.n = n;
   sh.binary = out->binary;
-  sh.plain = opt->plain_binary;
+  sh.plain = opt->plain;
   for (v = 0; v < 256 && !count[v]; v++)
     ;
   sh.low = (uint8_t)v;

@@ -218,7 +218,7 @@ static void determinism(void)
 
 /* Binary data's statistics a word at a time (Conversions I and II eight
  * samples at once, the runs about the median from 64-bit words) against
- * the same sample by sample (plain_binary): every statistic bit for bit,
+ * the same sample by sample (plain): every statistic bit for bit,
  * on the data and, for some, on 30 permutations (the counters). Sizes
  * around every word and block end; fair, biased, sticky (runs longer than
  * a word, so the longest run crosses words), alternating, period 3,
@@ -279,7 +279,7 @@ static void binary_words(void)
     o.permutations = 30;
     o.no_permutations = t % 10 != 0;
     CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
-    o.plain_binary = 1;
+    o.plain = 1;
     CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
     CHECK(a->binary);
     CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
@@ -287,6 +287,86 @@ static void binary_words(void)
     if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
       fprintf(stderr, "binary words: case %zu (kind %d, %zu samples) differs\n", t,
               kind, n);
+  }
+out:
+  free(a);
+  free(b);
+  free(d);
+}
+
+/* The statistics of wider data computed several samples at a time (the
+ * directional runs from a bit per difference, eight at a time; the
+ * excursion four samples a step; the periodicity eight matches at a time)
+ * against the same sample by sample (plain): every statistic bit for bit,
+ * on the data and, for some, on 30 permutations (the counters). Sizes
+ * around every 4, 8 and 64 samples; alphabets of 3 to 256 values;
+ * uniform, a random walk (long monotone stretches), stretches of equal
+ * values, a sawtooth, extremes only (0 and 255: the bytes' top bits
+ * decide), and strictly rising. */
+static void wide_words(void)
+{
+  struct mb_iid_result *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+  struct mb_iid_options o;
+  struct mb_error err;
+  size_t cap = 70000, n, i, t;
+  uint8_t *d = malloc(cap);
+  uint64_t x = 7;
+
+  CHECK(a && b && d);
+  if (!a || !b || !d)
+    goto out;
+  mb_error_init(&err);
+  for (t = 0; t < 420; t++) {
+    int kind = (int)(t % 6);
+    unsigned k = t % 5 == 0   ? 256
+                 : t % 5 == 1 ? 3
+                 : t % 5 == 2 ? 16
+                 : t % 5 == 3 ? 100
+                              : 7;
+    unsigned v = 0;
+
+    n = t < 200 ? 3 + t : t < 410 ? 3 + (size_t)(x >> 33) % 5000 : cap;
+    for (i = 0; i < n; i++) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      switch (kind) {
+      case 0: /* uniform */
+        v = (unsigned)(x >> 40) % k;
+        break;
+      case 1: /* a random walk */
+        v = (v + k + ((x >> 62) & 1 ? 1u : k - 1u)) % k;
+        break;
+      case 2: /* stretches of equal values */
+        v = (x >> 58) == 0 ? (unsigned)(x >> 40) % k : v;
+        break;
+      case 3: /* a sawtooth */
+        v = (unsigned)(i % 9) % k;
+        break;
+      case 4: /* extremes only */
+        v = (x >> 63) ? 255u : 0u;
+        break;
+      default: /* rising, then from 0 again */
+        v = (unsigned)i % k;
+        break;
+      }
+      d[i] = (uint8_t)(kind == 4 ? v : v * (255u / (k - 1u)));
+    }
+    d[0] = 0; /* at least three distinct values: not binary */
+    d[1] = 128;
+    d[2] = 255;
+    memset(&o, 0, sizeof(o));
+    o.seed = t;
+    o.threads = 1;
+    o.permutations = 30;
+    o.no_permutations = t % 10 != 0;
+    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
+    o.plain = 1;
+    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
+    CHECK(!a->binary);
+    CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
+    CHECK_EQ_MEM(a->counter, b->counter, sizeof(a->counter));
+    if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
+      fprintf(stderr, "wide words: case %zu (kind %d, k %u, %zu samples) differs\n", t,
+              kind, k, n);
   }
 out:
   free(a);
@@ -422,6 +502,7 @@ int main(int argc, char **argv)
   edge_cases();
   determinism();
   binary_words();
+  wide_words();
   health();
   cli();
   return CHECK_DONE();
