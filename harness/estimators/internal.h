@@ -43,10 +43,17 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
  * give the same estimate). */
 int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
                       struct mb_estimate *out);
-/* mb_est_multi_mmc(), with plain != 0 making data of more than two symbols
- * walk the context trie at each step itself instead of ahead (for tests:
- * both must give the same estimate). */
+/* mb_est_multi_mmc(), for data of more than two symbols with plain & 1
+ * making each step walk the context trie itself instead of ahead, and
+ * plain & 2 creating a node for every context instead of leaves for the
+ * longer contexts of a new one (for tests: all must give the same
+ * estimate). */
 int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
+/* mb_est_multi_mmc_path(), for tests: on more than two symbols *trace
+ * also becomes a digest of every prediction of every model at every step
+ * and of the models' final fill, which must not depend on plain either. */
+int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
+                           struct mb_estimate *out, uint64_t *trace);
 
 #endif
