@@ -1597,7 +1597,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     unsigned from;
     uint8_t y = s[i];
-    int found = 0, fresh = 0;
+    int found = 0;
     size_t ctx = 0, mul = 1, anchor_ctx = 0;
 
     /* A capped model without the context ends the step: the walk need not
@@ -1628,14 +1628,6 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
         }
         if (d + 1 == dn.levels)
           anchor_ctx = ctx;
-        continue;
-      }
-      if (fresh) {
-        /* A longer context than the leaf created at this step: new. */
-        if (f.entries[d] < MMC_MAX_ENTRIES)
-          mmc_took(&f, d, i);
-        else if (d >= capped_from)
-          break;
         continue;
       }
       if (d >= from && mmc_lookup(&tr, &dn, s, i, d, path, anchor_ctx, &f) != MB_OK)
@@ -1685,11 +1677,18 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
         if (longer < 0)
           longer = mmc_longer_open(i, d, top, capped_from);
         if (longer) {
+          unsigned e;
+
           nd = trie_at(&tr, id);
           nd->flags |= TRIE_LEAF;
           nd->child = (uint32_t)i;
+          /* The longer contexts are new: the models not full take them
+           * (those from capped_from on are). */
+          for (e = d + 1; e <= top && e < capped_from; e++)
+            if (f.entries[e] < MMC_MAX_ENTRIES)
+              mmc_took(&f, e, i);
         }
-        fresh = 1;
+        break;
       } else {
         break; /* no model from d on takes a pair */
       }
