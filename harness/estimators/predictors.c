@@ -621,6 +621,7 @@ struct trie_slot {
 struct trie_table {
   struct trie_slot *slot;
   size_t slots, fill;
+  unsigned shift; /* 64 - log2(slots), for trie_hash */
 };
 
 struct trie {
@@ -656,6 +657,7 @@ static int trie_init(struct trie *t)
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
     for (kind = 0; kind < 2; kind++) {
       t->tab[l][kind].slots = 64;
+      t->tab[l][kind].shift = 64 - 6;
       t->tab[l][kind].slot = trie_slots_new(64);
       if (!t->tab[l][kind].slot)
         return MB_ENOMEM;
@@ -686,10 +688,12 @@ static void trie_cleanup(struct trie *t)
   free(t->pair_child);
 }
 
-static size_t trie_hash(uint32_t key, size_t slots)
+/* Fibonacci hashing: the top bits of the product depend on every bit of
+ * the key; the bits just above its low word leave clusters (twice the
+ * probes on timing-like data). */
+static size_t trie_hash(uint32_t key, const struct trie_table *tb)
 {
-  return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >>
-                  (64 - __builtin_ctzll(slots)));
+  return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> tb->shift);
 }
 
 /* The key of (node id, sym) in its length's tables. */
@@ -704,7 +708,7 @@ static uint32_t *trie_find(const struct trie *t, uint32_t id, unsigned kind,
 {
   const struct trie_table *tb = &t->tab[id >> TRIE_INDEX_BITS][kind];
   uint32_t key = trie_key(id, sym);
-  size_t h = trie_hash(key, tb->slots);
+  size_t h = trie_hash(key, tb);
 
   for (;; h = (h + 1) & (tb->slots - 1)) {
     if (tb->slot[h].key == key)
@@ -731,17 +735,18 @@ static int trie_put(struct trie *t, uint32_t id, unsigned kind, uint8_t sym,
       return MB_ENOMEM;
     }
     tb->slots = old * 2;
+    tb->shift--;
     for (i = 0; i < old; i++) {
       if (os[i].key == TRIE_SLOT_EMPTY)
         continue;
-      for (h = trie_hash(os[i].key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+      for (h = trie_hash(os[i].key, tb); tb->slot[h].key != TRIE_SLOT_EMPTY;
            h = (h + 1) & (tb->slots - 1))
         ;
       tb->slot[h] = os[i];
     }
     free(os);
   }
-  for (h = trie_hash(key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+  for (h = trie_hash(key, tb); tb->slot[h].key != TRIE_SLOT_EMPTY;
        h = (h + 1) & (tb->slots - 1))
     ;
   tb->slot[h].key = key;
@@ -750,14 +755,12 @@ static int trie_put(struct trie *t, uint32_t id, unsigned kind, uint8_t sym,
   return MB_OK;
 }
 
-static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
+/* The child of id for sym, nd being trie_at(t, id) and id longer than 1. */
+static uint32_t trie_child_of(const struct trie *t, const struct trie_node *nd,
+                              uint32_t id, uint8_t sym)
 {
-  const struct trie_node *nd;
   const uint32_t *v;
 
-  if (id >> TRIE_INDEX_BITS == 1)
-    return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
-  nd = trie_at(t, id);
   if (nd->child == TRIE_NONE)
     return TRIE_NONE;
   if (nd->child_sym == sym)
@@ -766,6 +769,13 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
     return TRIE_NONE;
   v = trie_find(t, id, 0, sym);
   return v ? *v : TRIE_NONE;
+}
+
+static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
+{
+  if (id >> TRIE_INDEX_BITS == 1)
+    return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
+  return trie_child_of(t, trie_at(t, id), id, sym);
 }
 
 /* A new node for a context of length l, linked to no parent, or TRIE_NONE
@@ -825,11 +835,12 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym, int qui
   return c;
 }
 
-/* Count postfix y after context id. An unseen postfix is added only when
- * allow_new; *added tells whether it was. Returns MB_OK or MB_ENOMEM. */
-static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
+/* Count postfix y after context id, nd being trie_at(t, id). An unseen
+ * postfix is added only when allow_new; *added tells whether it was.
+ * Returns MB_OK or MB_ENOMEM. */
+static int trie_count_at(struct trie *t, struct trie_node *nd, uint32_t id, uint8_t y,
+                         int allow_new, int *added)
 {
-  struct trie_node *nd = trie_at(t, id);
   uint32_t c, *v;
 
   *added = 0;
@@ -858,6 +869,11 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
     nd->best_y = y;
   }
   return MB_OK;
+}
+
+static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
+{
+  return trie_count_at(t, trie_at(t, id), id, y, allow_new, added);
 }
 
 #define DENSE_MAX 16 /* context lengths 1..16, in both MultiMMC and LZ78Y */
@@ -1092,7 +1108,7 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
         __builtin_prefetch(&tr->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym]);
       } else {
         const struct trie_table *tb = &tr->tab[id >> TRIE_INDEX_BITS][0];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb)]);
       }
     }
     for (m = live; m; m &= m - 1) {
@@ -1113,15 +1129,17 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
           live &= ~(1u << b);
           continue;
         }
+        c = trie_child_of(tr, nd, par[b], s[j0 + b - l - 1]);
+      } else {
+        c = trie_child(tr, par[b], s[j0 + b - l - 1]);
       }
-      c = trie_child(tr, par[b], s[j0 + b - l - 1]);
       path[b][l] = par[b] = c;
       if (c == TRIE_NONE) {
         end[b]->absent = (uint8_t)l;
         live &= ~(1u << b);
       } else {
         const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb)]);
       }
     }
   }
@@ -1180,8 +1198,8 @@ struct mmc_board {
 };
 
 /* Score model d's prediction of y; the run counts only the winner's. */
-static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
-                          uint8_t pred, uint8_t y, struct pred_tally *t)
+static inline void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
+                                 uint8_t pred, uint8_t y, struct pred_tally *t)
 {
   if (pred == y) {
     if (++b->score[d] >= b->score[b->winner])
@@ -1472,7 +1490,7 @@ struct mmc_fill {
 };
 
 /* Model d takes a new pair at step i. */
-static void mmc_took(struct mmc_fill *f, unsigned d, size_t i)
+static inline void mmc_took(struct mmc_fill *f, unsigned d, size_t i)
 {
   if (++f->entries[d] == MMC_MAX_ENTRIES)
     f->full_at[d] = (uint32_t)i;
@@ -1606,6 +1624,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
         walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, mode & MMC_PLAIN, path);
     for (d = 0; d <= top; d++) {
       uint32_t id;
+      struct trie_node *nd;
       int longer = -1;
 
       if (d < dn.levels) {
@@ -1633,13 +1652,15 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
       if (d >= from && mmc_lookup(&tr, &dn, s, i, d, path, anchor_ctx, &f) != MB_OK)
         goto nomem;
       id = path[d];
+      nd = id != TRIE_NONE ? trie_at(&tr, id) : NULL;
       if (found)
-        found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
+        found = nd && nd->best > 0;
       if (found) {
-        mmc_predicted(&b, d, cur, trie_at(&tr, id)->best_y, y, t);
+        mmc_predicted(&b, d, cur, nd->best_y, y, t);
         if (trace)
-          *trace = mmc_mix(*trace, d << 8 | trie_at(&tr, id)->best_y);
-        if (trie_count(&tr, id, y, f.entries[d] < MMC_MAX_ENTRIES, &added) != MB_OK)
+          *trace = mmc_mix(*trace, d << 8 | nd->best_y);
+        if (trie_count_at(&tr, nd, id, y, f.entries[d] < MMC_MAX_ENTRIES, &added) !=
+            MB_OK)
           goto nomem;
         if (added)
           mmc_took(&f, d, i);
@@ -1659,7 +1680,6 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
         /* The step's shortest context without a node (its parent has one):
          * the only node it creates. */
         uint32_t par = d == dn.levels ? dn.anchor[anchor_ctx] : path[d - 1];
-        struct trie_node *nd;
 
         if (par == TRIE_NONE) {
           if ((par = dn.anchor[anchor_ctx] = trie_new_node(&tr, dn.levels)) ==
@@ -2033,7 +2053,7 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
         /* Ask for the slot of its count of y now: the counts below are
          * then taken with their misses overlapped. */
         const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb)]);
       }
     }
     /* Longest context first: the first of equal counts predicts. */
