@@ -1020,6 +1020,14 @@ struct walk_ring {
   struct walk_end end[WALK_RING];
 };
 
+/* Whether step j looks up the same contexts as step j - 1: the last
+ * DENSE_MAX + 1 symbols are equal (a run), and both have every length. */
+static int walk_same(const uint8_t *s, size_t j)
+{
+  return j >= DENSE_MAX + 2 &&
+         memcmp(s + j - DENSE_MAX - 1, s + j - DENSE_MAX, DENSE_MAX) == 0;
+}
+
 /* The order-levels context before position j, and the cache lines of the
  * dense counts of S[j] after the shorter contexts asked for. */
 static size_t walk_dense(const struct ctx_dense *dn, const uint8_t *s, size_t j)
@@ -1069,7 +1077,8 @@ static struct walk_end walk_path(const struct trie *tr, const struct ctx_dense *
 }
 
 /* walk_path() with top = DENSE_MAX - 1 for the steps j0 .. j0+WALK_BATCH-1,
- * into the ring, the walks interleaved length by length. */
+ * into the ring, the walks interleaved length by length; not for a step
+ * that will keep the nodes of the one before (walk_same). */
 static void walk_batch(struct walk_ring *w, const struct trie *tr,
                        const struct ctx_dense *dn, const uint8_t *s, size_t j0,
                        unsigned stop)
@@ -1084,6 +1093,10 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
     path[b] = w->path[r];
     end[b] = &w->end[r];
     end[b]->lazy = end[b]->absent = DENSE_MAX;
+    if (walk_same(s, j0 + b)) {
+      w->stamp[r] = UINT64_MAX;
+      continue;
+    }
     w->stamp[r] = tr->created;
     par[b] = dn->anchor[walk_dense(dn, s, j0 + b)];
     for (l = dn->levels; l < DENSE_MAX; l++)
@@ -1158,11 +1171,13 @@ static void walk_ring_init(struct walk_ring *w)
  * first length from which the step must look up the nodes itself (see
  * walk_end; DENSE_MAX when none). Unless plain, every WALK_BATCH steps from
  * first (the first step of the loop) the steps WALK_AHEAD ahead are walked,
- * when they all lie before n and have every context length (j > DENSE_MAX). */
+ * when they all lie before n and have every context length (j > DENSE_MAX).
+ * keep > 0: step i looks up the contexts of step i - 1 (walk_same), whose
+ * nodes path[levels..keep-1] still holds; the step keeps them. */
 static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
                           const struct ctx_dense *dn, const uint8_t *s, size_t i,
                           size_t first, size_t n, unsigned top, unsigned stop,
-                          int plain, uint32_t *path)
+                          int plain, unsigned keep, uint32_t *path)
 {
   unsigned r = (unsigned)(i & (WALK_RING - 1)), l;
   struct walk_end e;
@@ -1172,6 +1187,10 @@ static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
   if (!plain && (i - first) % WALK_BATCH == 0 && i + WALK_AHEAD + WALK_BATCH <= n &&
       i + WALK_AHEAD > DENSE_MAX)
     walk_batch(w, tr, dn, s, i + WALK_AHEAD, stop);
+  if (keep) {
+    w->stamp[r] = UINT64_MAX;
+    return keep;
+  }
   if (w->stamp[r] == UINT64_MAX)
     return walk_path(tr, dn, s, i, top, stop, path).lazy;
   for (l = dn->levels; l <= top; l++)
@@ -1582,7 +1601,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
   struct mmc_fill f;
   struct walk_ring *wr = malloc(sizeof *wr);
   uint32_t path[MMC_D];
-  unsigned d, capped_from = MMC_D;
+  unsigned d, capped_from = MMC_D, keep = 0;
   size_t i;
   int added, rc, leaves = !(mode & MMC_EAGER);
 
@@ -1620,8 +1639,8 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
 
     /* A capped model without the context ends the step: the walk need not
      * go past the first one. Orders from `from` on are looked up here. */
-    from =
-        walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, mode & MMC_PLAIN, path);
+    from = walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, mode & MMC_PLAIN,
+                     !(mode & MMC_PLAIN) && walk_same(s, i) ? keep : 0, path);
     for (d = 0; d <= top; d++) {
       uint32_t id;
       struct trie_node *nd;
@@ -1713,6 +1732,8 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
         break; /* no model from d on takes a pair */
       }
     }
+    /* The nodes the step looked up, for the next one if it keeps them. */
+    keep = d > top ? top + 1 : d < dn.levels ? dn.levels : d + 1;
     while (capped_from > 0 && f.entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
     if (trace)
