@@ -838,8 +838,8 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym, int qui
 /* Count postfix y after context id, nd being trie_at(t, id). An unseen
  * postfix is added only when allow_new; *added tells whether it was.
  * Returns MB_OK or MB_ENOMEM. */
-static int trie_count_at(struct trie *t, struct trie_node *nd, uint32_t id, uint8_t y,
-                         int allow_new, int *added)
+static inline int trie_count_at(struct trie *t, struct trie_node *nd, uint32_t id,
+                                uint8_t y, int allow_new, int *added)
 {
   uint32_t c, *v;
 
@@ -1008,8 +1008,9 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
 #define WALK_RING 16 /* a power of two, at least WALK_AHEAD + WALK_BATCH */
 
 /* Where a walk ended: the first length the step must look up itself
- * (`lazy`, after a leaf), or the first without a node (`absent`, path[] is
- * TRIE_NONE from there); DENSE_MAX when none. */
+ * (`lazy`, after a leaf), or the first without a node (`absent`: path[] is
+ * TRIE_NONE there, and the step looks up what follows itself); DENSE_MAX
+ * when none. path[] is not written past the end of a walk. */
 struct walk_end {
   uint8_t lazy, absent;
 };
@@ -1024,7 +1025,7 @@ struct walk_ring {
  * DENSE_MAX + 1 symbols are equal (a run), and both have every length. */
 static int walk_same(const uint8_t *s, size_t j)
 {
-  return j >= DENSE_MAX + 2 &&
+  return j >= DENSE_MAX + 2 && s[j - 1] == s[j - DENSE_MAX - 1] &&
          memcmp(s + j - DENSE_MAX - 1, s + j - DENSE_MAX, DENSE_MAX) == 0;
 }
 
@@ -1045,8 +1046,7 @@ static size_t walk_dense(const struct ctx_dense *dn, const uint8_t *s, size_t j)
 
 /* The nodes of the contexts before position j, path[levels..top], ending as
  * walk_end says, or after the first context of length stop + 1 or more
- * that is not in the dictionary (path[] beyond it is TRIE_NONE, whatever
- * the trie holds). j > top. */
+ * that is not in the dictionary (the step ends there). j > top. */
 static struct walk_end walk_path(const struct trie *tr, const struct ctx_dense *dn,
                                  const uint8_t *s, size_t j, unsigned top,
                                  unsigned stop, uint32_t *path)
@@ -1055,24 +1055,25 @@ static struct walk_end walk_path(const struct trie *tr, const struct ctx_dense *
   struct walk_end e = {DENSE_MAX, DENSE_MAX};
   unsigned l;
 
-  if (par == TRIE_NONE)
+  if (par == TRIE_NONE) {
+    path[dn->levels] = TRIE_NONE;
     e.absent = (uint8_t)dn->levels;
-  for (l = dn->levels; l <= top && par != TRIE_NONE; l++) {
+    return e;
+  }
+  for (l = dn->levels; l <= top; l++) {
     if (l > dn->levels && (trie_at(tr, par)->flags & TRIE_LEAF)) {
       e.lazy = (uint8_t)l;
-      return e;
+      break;
     }
     par = trie_child(tr, par, s[j - l - 1]);
     path[l] = par;
     if (par == TRIE_NONE) {
       e.absent = (uint8_t)l;
-    } else if (l >= stop && trie_at(tr, par)->best == 0) {
-      l++;
       break;
     }
+    if (l >= stop && trie_at(tr, par)->best == 0)
+      break;
   }
-  for (; l <= top; l++)
-    path[l] = TRIE_NONE;
   return e;
 }
 
@@ -1099,12 +1100,12 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
     }
     w->stamp[r] = tr->created;
     par[b] = dn->anchor[walk_dense(dn, s, j0 + b)];
-    for (l = dn->levels; l < DENSE_MAX; l++)
-      path[b][l] = TRIE_NONE;
-    if (par[b] != TRIE_NONE)
+    if (par[b] != TRIE_NONE) {
       live |= 1u << b;
-    else
+    } else {
+      path[b][dn->levels] = TRIE_NONE;
       end[b]->absent = (uint8_t)dn->levels;
+    }
   }
   for (l = dn->levels; l < DENSE_MAX && live; l++) {
     unsigned m;
@@ -1191,14 +1192,16 @@ static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
     w->stamp[r] = UINT64_MAX;
     return keep;
   }
-  if (w->stamp[r] == UINT64_MAX)
-    return walk_path(tr, dn, s, i, top, stop, path).lazy;
+  if (w->stamp[r] == UINT64_MAX) {
+    e = walk_path(tr, dn, s, i, top, stop, path);
+    return e.absent < e.lazy ? e.absent + 1u : e.lazy;
+  }
   for (l = dn->levels; l <= top; l++)
     path[l] = w->path[r][l];
   e = w->end[r];
-  /* Nodes added since the walk may be where it found none. */
-  if (w->stamp[r] != tr->created && e.absent < e.lazy)
-    e.lazy = e.absent;
+  if (e.absent < e.lazy)
+    /* Nodes added since the walk may be where it found none. */
+    e.lazy = (uint8_t)(e.absent + (w->stamp[r] == tr->created));
   w->stamp[r] = UINT64_MAX; /* used: the slot's next walk is of another step */
   return e.lazy;
 }
@@ -1634,40 +1637,40 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
     unsigned from;
     uint8_t y = s[i];
-    int found = 0;
-    size_t ctx = 0, mul = 1, anchor_ctx = 0;
+    int found = 0, ended = 0;
+    size_t ctx = 0, mul = 1, anchor_ctx;
 
     /* A capped model without the context ends the step: the walk need not
      * go past the first one. Orders from `from` on are looked up here. */
     from = walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, mode & MMC_PLAIN,
                      !(mode & MMC_PLAIN) && walk_same(s, i) ? keep : 0, path);
-    for (d = 0; d <= top; d++) {
+    for (d = 0; d < dn.levels && d <= top; d++) {
+      ctx += s[i - d - 1] * mul;
+      mul *= k;
+      if (d == 0 || found)
+        found = dn.best[d][ctx] > 0;
+      if (found) {
+        mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
+        if (trace)
+          *trace = mmc_mix(*trace, d << 8 | dn.best_y[d][ctx]);
+        if (dense_count(&dn, d, ctx, y, f.entries[d] < MMC_MAX_ENTRIES))
+          mmc_took(&f, d, i);
+      } else if (f.entries[d] < MMC_MAX_ENTRIES) {
+        /* Without a prediction the pair is counted, and counted as new. */
+        dense_count(&dn, d, ctx, y, 1);
+        mmc_took(&f, d, i);
+      } else if (d >= capped_from) {
+        ended = 1; /* nothing more to predict or count at this step */
+        break;
+      }
+    }
+    anchor_ctx = ctx;
+    /* The trie's orders, unless the step ended among the dense ones. */
+    for (d = ended ? top + 1 : d; d <= top; d++) {
       uint32_t id;
       struct trie_node *nd;
       int longer = -1;
 
-      if (d < dn.levels) {
-        ctx += s[i - d - 1] * mul;
-        mul *= k;
-        if (d == 0 || found)
-          found = dn.best[d][ctx] > 0;
-        if (found) {
-          mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
-          if (trace)
-            *trace = mmc_mix(*trace, d << 8 | dn.best_y[d][ctx]);
-          if (dense_count(&dn, d, ctx, y, f.entries[d] < MMC_MAX_ENTRIES))
-            mmc_took(&f, d, i);
-        } else if (f.entries[d] < MMC_MAX_ENTRIES) {
-          /* Without a prediction the pair is counted, and counted as new. */
-          dense_count(&dn, d, ctx, y, 1);
-          mmc_took(&f, d, i);
-        } else if (d >= capped_from) {
-          break; /* nothing more to predict or count at this step */
-        }
-        if (d + 1 == dn.levels)
-          anchor_ctx = ctx;
-        continue;
-      }
       if (d >= from && mmc_lookup(&tr, &dn, s, i, d, path, anchor_ctx, &f) != MB_OK)
         goto nomem;
       id = path[d];
@@ -1733,7 +1736,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
       }
     }
     /* The nodes the step looked up, for the next one if it keeps them. */
-    keep = d > top ? top + 1 : d < dn.levels ? dn.levels : d + 1;
+    keep = ended ? dn.levels : d > top ? top + 1 : d + 1;
     while (capped_from > 0 && f.entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
     if (trace)
