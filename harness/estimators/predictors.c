@@ -2083,13 +2083,14 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
+      struct trie_node *nd = id != TRIE_NONE ? trie_at(&tr, id) : NULL;
 
-      if (id != TRIE_NONE && trie_at(&tr, id)->best > 0) {
-        if (trie_at(&tr, id)->best > best) {
-          best = trie_at(&tr, id)->best;
-          pred = trie_at(&tr, id)->best_y;
+      if (nd && nd->best > 0) {
+        if (nd->best > best) {
+          best = nd->best;
+          pred = nd->best_y;
         }
-        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+        if (trie_count_at(&tr, nd, id, y, 1, &added) != MB_OK)
           goto nomem;
       } else if (dict < LZ_MAX_DICT) {
         if (id == TRIE_NONE && (id = dense_make_path(&tr, &dn, s, i, path, j - 1,
