@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plural.h"
+
 /* A column whose norm after orthogonalization falls below this fraction of
  * its norm before is a combination of earlier columns (aliased). */
 #define MB_VARPART_ALIAS_TOL 1e-9
@@ -64,8 +66,8 @@ int mb_varpart_sequential(const double *y, size_t n,
   memset(out, 0, sizeof(*out));
   if (n < 2)
     return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,
-                        "variance decomposition: %zu observation(s), at least 2 needed",
-                        n);
+                        "variance decomposition: %zu observation%s, at least 2 needed",
+                        n, mb_s(n));
   for (i = 0; i < n; i++)
     if (!isfinite(y[i]))
       return mb_error_set(err, MB_EINVALID, NULL, 0, 0, NULL,

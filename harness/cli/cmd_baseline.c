@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "fsutil.h"
+#include "plural.h"
 #include "results.h"
 
 enum { OPT_DIR = 1, OPT_FORCE, OPT_HELP };
@@ -250,9 +251,11 @@ int mb_cmd_baseline(int argc, char **argv, struct mb_error *err)
         path, text, len, &baseline_kind, force ? 0 : MB_FS_KEEP,
         force ? NULL : "already exists (use --force to replace it)", err);
     if (status == MB_OK)
-      printf("baseline '%s': %s (%zu run(s), %zu point(s), %zu call(s), %zu bytes)\n",
-             name, path, n_runs, json_array_size(json_object_get(doc, "points")), calls,
-             len);
+      printf("baseline '%s': %s (%zu run%s, %zu point%s, %zu call%s, %zu byte%s)\n",
+             name, path, n_runs, mb_s(n_runs),
+             json_array_size(json_object_get(doc, "points")),
+             mb_s(json_array_size(json_object_get(doc, "points"))), calls, mb_s(calls),
+             len, mb_s(len));
   }
   free(text);
   json_decref(doc);

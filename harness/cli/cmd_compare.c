@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "fsutil.h"
+#include "plural.h"
 #include "merge.h"
 #include "study.h"
 
@@ -187,8 +188,8 @@ static int compare_studies(const char *bdir, const char *cdir,
                           bdir, cdir);
   if (status == MB_OK && regressed)
     status = mb_error_set(err, MB_EREGRESSION, NULL, 0, 0, NULL,
-                          "%zu of %zu machine(s) regressed against %s", regressed,
-                          matched, bdir);
+                          "%zu of %zu machine%s regressed against %s", regressed,
+                          matched, mb_s(matched), bdir);
   mb_study_cleanup(&cs);
   mb_study_cleanup(&bs);
   return status;
@@ -314,8 +315,8 @@ int mb_cmd_compare(int argc, char **argv, struct mb_error *err)
                      paths[0], paths[1]);
       else if (status)
         mb_error_set(err, status, NULL, 0, 0, NULL,
-                     "%zu of %zu point(s) regressed against %s", rep.n_regressed,
-                     rep.n_rows, paths[0]);
+                     "%zu of %zu point%s regressed against %s", rep.n_regressed,
+                     rep.n_rows, mb_s(rep.n_rows), paths[0]);
     }
   }
   mb_compare_report_cleanup(&rep);

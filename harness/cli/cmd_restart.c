@@ -25,6 +25,7 @@
 #include "restart.h"
 #include "results.h"
 #include "source.h"
+#include "stop.h"
 #include "sysinfo.h"
 
 enum {
@@ -231,33 +232,6 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static volatile sig_atomic_t stop_signal, signals_seen;
-
-/* First SIGINT or SIGTERM: the call in progress finishes, then the
- * collection stops and keeps its complete rows. Second: the call in
- * progress ends now (mb_sources_interrupt). Third: the default action.
- * Only async-signal-safe calls here. */
-static void on_signal(int sig)
-{
-  static const char first[] =
-      "\nmebench: stopping: finishing the call in progress; Ctrl-C again to stop now\n";
-  static const char second[] = "\nmebench: stopping now\n";
-  ssize_t w = 0;
-
-  signals_seen++;
-  stop_signal = sig;
-  if (signals_seen == 1) {
-    w = write(STDERR_FILENO, first, sizeof(first) - 1);
-  } else if (signals_seen == 2) {
-    mb_sources_interrupt();
-    w = write(STDERR_FILENO, second, sizeof(second) - 1);
-  } else {
-    signal(sig, SIG_DFL);
-    raise(sig);
-  }
-  (void)w;
-}
-
 /* Before a single call is made: outdir must be a directory (made if
  * missing) holding none of the files this collection writes, so that a
  * thousand calls per point are never collected only to be refused. */
@@ -345,7 +319,7 @@ static int keep_partial(const struct mb_experiment *exp, const char *outdir,
                       "interrupted by %s: the complete rows so far are kept in "
                       "pP.restart.partial.bin and restart.json (a matrix needs %zu "
                       "rows to be analysed)",
-                      stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", rows);
+                      mb_stop_reason(), rows);
 }
 
 static int collect(const struct mb_experiment *exp, const char *outdir, int bytes,
@@ -384,10 +358,12 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
     uint8_t *dst = m + (pt * rows + row) * cols;
     size_t j, have;
 
-    if (stop_signal)
+    if (*mb_stop_flag())
       break;
+    *mb_stop_progress_total() = (sig_atomic_t)(rows * np);
+    *mb_stop_progress_call() = (sig_atomic_t)(i + 1);
     rc = mb_collector_collect(col, &exp->points[pt], samples, &c, err);
-    if (rc == MB_EINTERRUPTED && stop_signal) {
+    if (rc == MB_EINTERRUPTED && *mb_stop_flag()) {
       rc = MB_OK; /* the call in progress is discarded; the rows stay */
       mb_error_init(err);
       break;
@@ -411,7 +387,7 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
   }
   if (!json && tty)
     fprintf(stderr, "\n");
-  if (rc == MB_OK && stop_signal) {
+  if (rc == MB_OK && *mb_stop_flag()) {
     rc = keep_partial(exp, outdir, m, done, bits, bytes, err);
     goto out;
   }
@@ -577,20 +553,11 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
                                  time(NULL), &dir, err);
     }
     if (rc == MB_OK) {
-      struct sigaction sa, old_int, old_term;
+      struct mb_stop_saved saved;
 
-      stop_signal = 0;
-      signals_seen = 0;
-      mb_sources_interrupt_clear();
-      memset(&sa, 0, sizeof(sa));
-      sa.sa_handler = on_signal;
-      sigemptyset(&sa.sa_mask);
-      sigaction(SIGINT, &sa, &old_int);
-      sigaction(SIGTERM, &sa, &old_term);
+      mb_stop_install(&saved);
       rc = collect(&exp, output ? output : dir, bytes, h_initial, threads, json, err);
-      sigaction(SIGINT, &old_int, NULL);
-      sigaction(SIGTERM, &old_term, NULL);
-      mb_sources_interrupt_clear();
+      mb_stop_restore(&saved);
     }
     free(dir);
   }

@@ -15,6 +15,7 @@
 #include "results.h"
 #include "runner.h"
 #include "source.h"
+#include "stop.h"
 
 enum { OPT_HELP = 1, OPT_MACHINE, OPT_OUTPUT, OPT_QUIET, OPT_RESUME, OPT_SHARD };
 
@@ -31,74 +32,6 @@ static const struct mb_opt opts[] = {
      "run only shard K of N: repetitions r with r mod N = K-1 of every point"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
-
-static volatile sig_atomic_t stop_signal, signals_seen, call_now, call_total;
-
-/* Append the decimal digits of v to buf at *len (async-signal-safe). */
-static void put_uint(char *buf, size_t *len, size_t cap, long v)
-{
-  char digits[24];
-  size_t n = 0;
-
-  if (v < 0)
-    v = 0;
-  do {
-    digits[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v > 0 && n < sizeof(digits));
-  while (n > 0 && *len + 1 < cap)
-    buf[(*len)++] = digits[--n];
-}
-
-static void put_text(char *buf, size_t *len, size_t cap, const char *s)
-{
-  while (*s && *len + 1 < cap)
-    buf[(*len)++] = *s++;
-}
-
-/* First SIGINT or SIGTERM: say at once what happens (the call in progress
- * finishes, then the run stops, keeping everything). Second: end the call
- * in progress now (mb_sources_interrupt: within about 0.1 s; that call is
- * discarded, the recorded ones stay). Third: the default action, for a
- * process that does not stop. Only async-signal-safe calls here. */
-static void on_signal(int sig)
-{
-  char msg[160];
-  size_t len = 0;
-  ssize_t w;
-
-  signals_seen++;
-  stop_signal = sig;
-  if (signals_seen == 1) {
-    put_text(msg, &len, sizeof(msg), "\nmebench: stopping: finishing ");
-    if (call_now > 0) {
-      put_text(msg, &len, sizeof(msg), "call ");
-      put_uint(msg, &len, sizeof(msg), (long)call_now);
-      put_text(msg, &len, sizeof(msg), "/");
-      put_uint(msg, &len, sizeof(msg), (long)call_total);
-    } else {
-      put_text(msg, &len, sizeof(msg), "the warm-up call");
-    }
-    put_text(msg, &len, sizeof(msg), "; Ctrl-C again to stop now\n");
-  } else if (signals_seen == 2) {
-    mb_sources_interrupt();
-    put_text(msg, &len, sizeof(msg),
-             "\nmebench: stopping now; the call in progress is discarded\n");
-  } else {
-    signal(sig, SIG_DFL);
-    raise(sig);
-    return;
-  }
-  w = write(STDERR_FILENO, msg, len);
-  (void)w;
-}
-
-static const char *stop_reason(void)
-{
-  return stop_signal == SIGTERM  ? "SIGTERM"
-         : stop_signal == SIGINT ? "SIGINT"
-                                 : "a signal";
-}
 
 static void usage(FILE *out)
 {
@@ -173,7 +106,7 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   struct mb_optparse p;
   struct mb_runner_options ro;
   struct mb_experiment exp;
-  struct sigaction sa, old_int, old_term;
+  struct mb_stop_saved saved;
   const char *file = NULL;
   char *recorded = NULL, *text = NULL, *dir = NULL;
   char dirbuf[4096];
@@ -288,28 +221,13 @@ int mb_cmd_run(int argc, char **argv, struct mb_error *err)
   if (rc == MB_OK) {
     ro.progress = quiet ? NULL : stderr;
     ro.progress_tty = -1;
-    ro.stop = &stop_signal;
-    ro.stop_reason = stop_reason;
-    ro.progress_call = &call_now;
-    ro.progress_total = &call_total;
-    stop_signal = 0;
-    signals_seen = 0;
-    call_now = 0;
-    call_total = 0;
-    mb_sources_interrupt_clear();
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    /* SA_RESTART: the collector's system calls carry on undisturbed; the
-     * runner looks at the flag between calls, the collectors at the
-     * interrupt request between operations. */
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    ro.stop = mb_stop_flag();
+    ro.stop_reason = mb_stop_reason;
+    ro.progress_call = mb_stop_progress_call();
+    ro.progress_total = mb_stop_progress_total();
+    mb_stop_install(&saved);
     rc = mb_runner_run(&exp, &ro, &dir, err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    mb_sources_interrupt_clear();
+    mb_stop_restore(&saved);
     if (dir) {
       printf("%s\n", dir);
       fflush(stdout);

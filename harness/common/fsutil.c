@@ -40,9 +40,7 @@ static int temp_paths(const char *path, char *dir, size_t ndir, char *tmp, size_
   return w < 0 || (size_t)w >= ntmp ? -1 : 0;
 }
 
-/* fsync a directory so a rename in it is durable; file systems that cannot
- * sync directories (EINVAL, EROFS) are not an error. */
-static int sync_dir(const char *dir, struct mb_error *err)
+int mb_fs_sync_dir(const char *dir, struct mb_error *err)
 {
   int fd = open(dir, O_RDONLY);
 
@@ -122,7 +120,7 @@ int mb_fs_write_atomic(const char *path, const void *data, size_t len, int flags
   } else {
     unlink(tmp);
   }
-  return sync_dir(dir, err);
+  return mb_fs_sync_dir(dir, err);
 
 fail:
   if (fd >= 0)

@@ -78,6 +78,11 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err);
 
+/* fsync directory dir, so that a file created or renamed in it is durable;
+ * file systems that cannot sync directories (EINVAL, EROFS) are not an
+ * error. Errors name dir. */
+int mb_fs_sync_dir(const char *dir, struct mb_error *err);
+
 /* What kind of node a stat mode is, for messages: "a regular file", "a
  * symbolic link", "a directory", "a FIFO", "a character device", ... */
 const char *mb_fs_kind(mode_t m);

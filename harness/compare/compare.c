@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "plural.h"
 #include "jsonpath.h"
 #include "source.h"
 #include "mwu.h"
@@ -585,9 +586,10 @@ static int note_differences(const struct mb_compare_run *b,
     for (m = 0; m < MB_CMP_METRIC_COUNT && status == MB_OK; m++)
       if (b->n_null[m] || c->n_null[m])
         status = add_warning(rep,
-                             "%s is null (not assessed) in %zu call(s) of the baseline "
+                             "%s is null (not assessed) in %zu call%s of the baseline "
                              "and %zu of the current run: those calls are left out",
-                             metric_paths[m], b->n_null[m], c->n_null[m]);
+                             metric_paths[m], b->n_null[m], mb_s(b->n_null[m]),
+                             c->n_null[m]);
     if (status)
       return status;
   }
@@ -830,22 +832,25 @@ int mb_compare_runs(const struct mb_compare_run *base, const struct mb_compare_r
   free(tmp);
   rep->n_rows = n_rows;
   if (!status && missing_cur)
-    status = add_warning(rep,
-                         "%zu point(s) of the baseline are missing from the current "
-                         "run: they were not compared",
-                         missing_cur);
+    status =
+        add_warning(rep,
+                    "%zu point%s of the baseline %s missing from the current "
+                    "run: not compared",
+                    missing_cur, mb_s(missing_cur), missing_cur == 1 ? "is" : "are");
   if (!status && missing_base)
-    status = add_warning(rep,
-                         "%zu point(s) of the current run are not in the baseline: "
-                         "only the floor applies to them",
-                         missing_base);
+    status =
+        add_warning(rep,
+                    "%zu point%s of the current run %s not in the baseline: "
+                    "only the floor applies",
+                    missing_base, mb_s(missing_base), missing_base == 1 ? "is" : "are");
   if (!status && untestable)
     status = add_warning(rep,
-                         "%zu point(s) have too few repetitions for the test to reach "
+                         "%zu point%s too few repetitions for the test to reach "
                          "alpha %g / %u gated metrics (smallest possible p is "
-                         "1/C(n_base + n_cur, n_cur)): they can fail only by "
+                         "1/C(n_base + n_cur, n_cur)): such a point fails only by "
                          "--min-entropy",
-                         untestable, opts->alpha, gated_count(rep));
+                         untestable, untestable == 1 ? " has" : "s have", opts->alpha,
+                         gated_count(rep));
   if (status)
     return mb_error_set(err, status, NULL, 0, 0, NULL, "out of memory");
   return MB_OK;

@@ -131,9 +131,9 @@ int mb_compare_write_text(FILE *out, const struct mb_compare_report *r)
   }
   fprintf(
       out,
-      "\n%zu point(s): %zu regressed, %zu improved, %zu unchanged, %zu missing: %s\n",
-      r->n_rows, r->n_regressed, r->n_improved, r->n_unchanged, r->n_missing,
-      result_word(r));
+      "\n%zu point%s: %zu regressed, %zu improved, %zu unchanged, %zu missing: %s\n",
+      r->n_rows, mb_s(r->n_rows), r->n_regressed, r->n_improved, r->n_unchanged,
+      r->n_missing, result_word(r));
   return finish(out);
 }
 
@@ -147,10 +147,10 @@ int mb_compare_write_markdown(FILE *out, const struct mb_compare_report *r)
   fprintf(out, "### mebench compare: `%s` on `%s`\n\n", r->cur->experiment,
           r->cur->source);
   if (r->n_regressed)
-    fprintf(out, "**Entropy regression**: %zu of %zu point(s) regressed",
-            r->n_regressed, r->n_rows);
+    fprintf(out, "**Entropy regression**: %zu of %zu point%s regressed", r->n_regressed,
+            r->n_rows, mb_s(r->n_rows));
   else
-    fprintf(out, "**No regression** in %zu point(s)", r->n_rows);
+    fprintf(out, "**No regression** in %zu point%s", r->n_rows, mb_s(r->n_rows));
   fprintf(out, " (%zu improved, %zu unchanged, %zu missing).\n\n", r->n_improved,
           r->n_unchanged, r->n_missing);
   fprintf(out,

@@ -135,15 +135,56 @@ static int journal_errno(struct mb_error *err, int e, const char *dir, const cha
   return mb_error_errno(err, e, path, "%s", what);
 }
 
+/* Whatever holds the journal's name must be a regular file: a FIFO would
+ * block every append (or, opened without blocking, fail at the first), a
+ * device would swallow the calls, a symbolic link would write elsewhere.
+ * So links are not followed, nothing blocks the open, and the node is
+ * checked before use. */
+static int journal_not_file(struct mb_error *err, const char *path, mode_t m)
+{
+  return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                      "is %s; expected the run's call journal, a regular file "
+                      "(remove it, then resume the run)",
+                      mb_fs_kind(m));
+}
+
 int mb_results_journal_open(const char *dir, int *fd, struct mb_error *err)
 {
   char path[4200];
+  struct stat st;
+  int e;
 
   journal_path(dir, path, sizeof(path));
-  *fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (*fd < 0)
-    return journal_errno(err, errno, dir, "cannot open the call journal");
-  return MB_OK;
+  *fd = open(path,
+             O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+                 O_NOCTTY,
+             0644);
+  if (*fd < 0) {
+    e = errno;
+    /* ELOOP: a symbolic link; ENXIO: a FIFO nobody reads; EISDIR. */
+    if ((e == ELOOP || e == ENXIO || e == EISDIR) && lstat(path, &st) == 0)
+      return journal_not_file(err, path, st.st_mode);
+    return journal_errno(err, e, dir, "cannot open the call journal");
+  }
+  if (fstat(*fd, &st) != 0) {
+    e = errno;
+    close(*fd);
+    *fd = -1;
+    return journal_errno(err, e, dir, "cannot check the call journal");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(*fd);
+    *fd = -1;
+    return journal_not_file(err, path, st.st_mode);
+  }
+  /* The journal's name must survive a crash as its lines do (each append
+   * is fsync'd): sync the directory that holds it. */
+  e = mb_fs_sync_dir(dir, err);
+  if (e != MB_OK) {
+    close(*fd);
+    *fd = -1;
+  }
+  return e;
 }
 
 int mb_results_journal_append(int fd, const char *dir, const json_t *call,

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "findings.h"
+#include "plural.h"
 #include "fsutil.h"
 #include "rawfile.h"
 
@@ -865,9 +866,9 @@ static int write_hist(const struct mb_rundir *rd, size_t p, const struct pointra
     goto done;
   fprintf(o->f,
           "# mebench plotdata: histogram of the raw deltas of point %zu, all\n"
-          "# repetitions; bins of %" PRIu64 " tick(s); empty bins left out.\n"
+          "# repetitions; bins of %" PRIu64 " tick%s; empty bins left out.\n"
           "# center_ns count lo_tick hi_tick\n",
-          p, h.width);
+          p, h.width, mb_s(h.width));
   for (b = 0; b < h.n_bins; b++) {
     uint64_t lo = h.lo + b * h.width;
 
@@ -1160,9 +1161,9 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
     nfig = k;
   if (!rc && damaged)
     fprintf(stderr,
-            "mebench: plotdata: %zu point(s) have no readable raw file: their "
+            "mebench: plotdata: %zu point%s without a readable raw file: their "
             "histograms (and time series) are left out, every other figure is drawn\n",
-            damaged);
+            damaged, mb_s(damaged));
   free(drawable);
   if (!rc)
     rc = out_open(&o, "figures.tsv");

@@ -43,6 +43,8 @@ struct run {
   unsigned char *done; /* per point * repetitions + repetition: recorded */
   size_t n_done;       /* calls recorded, all sessions */
   size_t n_session;    /* calls measured in this session */
+  size_t n_unsaved;    /* calls in doc only: their journal line failed and
+                          run.json has not been written since */
   size_t n_todo;       /* calls still to measure when this session began */
 
   double t_begin; /* monotonic seconds at the session's start */
@@ -708,6 +710,8 @@ static int save(struct run *r, const char *status, const struct mb_error *failur
   }
   rc = mb_results_write_run(r->dir, r->doc, err);
   if (rc == MB_OK)
+    r->n_unsaved = 0; /* run.json holds every call */
+  if (rc == MB_OK)
     rc = mb_results_write_summary(r->dir, r->doc, err);
   if (rc == MB_OK)
     rc = mb_results_journal_reset(r->journal, r->dir, err);
@@ -823,6 +827,8 @@ static int measure(struct run *r, size_t seq, struct mb_error *err)
   r->n_session++;
   t0 = now_s();
   rc = mb_results_journal_append(r->journal, r->dir, js, err);
+  if (rc != MB_OK)
+    r->n_unsaved++; /* kept only if the failure's save of run.json works */
   r->write_s += now_s() - t0;
   if (rc == MB_OK && t0 - r->last_save >= SAVE_EVERY_S &&
       t0 - r->last_save >= SAVE_SHARE * r->save_cost)
@@ -1078,7 +1084,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     snprintf(err->text + len, sizeof(err->text) - len,
              "; %zu of %zu calls are kept in %s: free some space, then complete "
              "them with: mebench run --resume %s",
-             r->n_done, exp->n_calls, r->dir, r->dir);
+             r->n_done - r->n_unsaved, exp->n_shard_calls, r->dir, r->dir);
   }
   print_table(r);
 

@@ -2,7 +2,11 @@
  * summary.csv and reading run.json back. */
 #include <dirent.h>
 #include <stdint.h>
+#include <errno.h>
 #include <sys/stat.h>
+#if defined(__linux__)
+#include <sys/sysmacros.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -403,6 +407,85 @@ static void check_lock(void)
   mb_results_unlock(fd);
 }
 
+/* The journal is only ever a regular file of the run's own: whatever else
+ * holds its name (made here as private nodes, never system ones) is
+ * refused at once, untouched, naming it and what it is. */
+static void check_journal_nodes(void)
+{
+  static const struct {
+    const char *what; /* how the node is made */
+    const char *kind; /* what the message must call it */
+  } nodes[] = {{"fifo", "a FIFO"},
+               {"link", "a symbolic link"},
+               {"dangling", "a symbolic link"},
+               {"dir", "a directory"},
+               {"device", "a character device"}};
+  char dir[700], path[800], target[800], line[64];
+  struct mb_error err;
+  struct stat st;
+  json_t *call;
+  size_t i;
+  int fd;
+
+  for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+    snprintf(dir, sizeof(dir), "%s/journal-%s", base, nodes[i].what);
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, MB_RESULTS_JOURNAL);
+    snprintf(target, sizeof(target), "%s/elsewhere", dir);
+    if (strcmp(nodes[i].what, "fifo") == 0) {
+      CHECK(mkfifo(path, 0644) == 0);
+    } else if (strcmp(nodes[i].what, "link") == 0) {
+      CHECK(mb_test_write_text(target, "kept\n") == 0);
+      CHECK(symlink(target, path) == 0);
+    } else if (strcmp(nodes[i].what, "dangling") == 0) {
+      CHECK(symlink(target, path) == 0);
+    } else if (strcmp(nodes[i].what, "dir") == 0) {
+      CHECK(mkdir(path, 0755) == 0);
+    } else if (mknod(path, S_IFCHR | 0644, makedev(1, 3)) != 0) {
+      printf("# no private device node here (%s): device case skipped\n",
+             strerror(errno));
+      continue;
+    }
+    mb_error_init(&err);
+    fd = 7;
+    CHECK_EQ_INT(mb_results_journal_open(dir, &fd, &err), MB_EINVALID);
+    CHECK_EQ_INT(fd, -1);
+    CHECK_EQ_STR(err.source, path);
+    CHECK(strstr(err.text, nodes[i].kind) != NULL);
+    CHECK(strstr(err.text, "call journal") != NULL);
+    CHECK(lstat(path, &st) == 0); /* left where it was */
+    if (strcmp(nodes[i].what, "link") == 0) {
+      char *text = mb_test_slurp(target, NULL);
+
+      CHECK(text && strcmp(text, "kept\n") == 0);
+      free(text);
+    }
+    if (strcmp(nodes[i].what, "dangling") == 0)
+      CHECK(lstat(target, &st) != 0); /* not created through the link */
+  }
+
+  /* A regular file, new or left by a killed run, is appended to. */
+  snprintf(dir, sizeof(dir), "%s/journal-file", base);
+  CHECK(mkdir(dir, 0755) == 0);
+  snprintf(path, sizeof(path), "%s/%s", dir, MB_RESULTS_JOURNAL);
+  CHECK(mb_test_write_text(path, "{\"point\":0}\n") == 0);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_results_journal_open(dir, &fd, &err), MB_OK);
+  CHECK(fd >= 0);
+  call = json_pack("{s:i}", "point", 1);
+  CHECK_EQ_INT(mb_results_journal_append(fd, dir, call, &err), MB_OK);
+  json_decref(call);
+  {
+    char *text = mb_test_slurp(path, NULL);
+
+    snprintf(line, sizeof(line), "{\"point\":0}\n{\"point\":1}\n");
+    CHECK(text && strcmp(text, line) == 0);
+    free(text);
+  }
+  mb_results_journal_remove(fd, dir);
+  CHECK(lstat(path, &st) != 0);
+}
+
 int main(void)
 {
   snprintf(base, sizeof(base), "%s/tests/runner/results-XXXXXX", MB_BINARY_DIR);
@@ -416,6 +499,7 @@ int main(void)
   check_csv();
   check_load();
   check_lock();
+  check_journal_nodes();
   mb_test_rmtree(base);
   return CHECK_DONE();
 }

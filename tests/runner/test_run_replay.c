@@ -319,37 +319,59 @@ static void check_progress(void)
 }
 
 /* A disk that fills up mid-run: the run fails naming the file, with
- * MB_ENOSPACE, and the run.json on disk is the last complete one. */
+ * MB_ENOSPACE, and the run.json on disk is the last complete one. The
+ * message's "N of M calls are kept" is exact: N is what a reader finds
+ * (run.json and the journal), M the plan's calls. Disks of several sizes
+ * fill at different writes: a raw file, a journal line, run.json. */
 static void check_full_disk(void)
 {
   char mnt[700], cmd[900], run_dir[1000], path[1100];
   const char *a[] = {"run", "-q", "-o", mnt, DATA "/replay.json"};
   struct mb_error err;
   json_t *run;
-  int rc;
+  int rc, kb;
 
   snprintf(mnt, sizeof(mnt), "%s/full", base);
   mkdir(mnt, 0755);
-  /* run.json grows by about 6 KB a call, a raw file takes about 2.2 KB */
-  snprintf(cmd, sizeof(cmd), "mount -t tmpfs -o size=40k tmpfs '%s' 2>/dev/null", mnt);
-  if (geteuid() != 0 || system(cmd) != 0) {
-    printf("SKIP (part): cannot mount a small tmpfs to fill a disk\n");
-    return;
+  for (kb = 16; kb <= 52; kb += 4) {
+    const char *at;
+    size_t kept = 0, planned = 0;
+
+    /* run.json grows by about 6 KB a call, a raw file takes about 2.2 KB */
+    snprintf(cmd, sizeof(cmd), "mount -t tmpfs -o size=%dk tmpfs '%s' 2>/dev/null", kb,
+             mnt);
+    if (geteuid() != 0 || system(cmd) != 0) {
+      printf("SKIP (part): cannot mount a small tmpfs to fill a disk\n");
+      return;
+    }
+    rc = run_cmd(&err, 5, a);
+    CHECK_EQ_INT(rc, MB_ENOSPACE);
+    CHECK(strstr(err.source, mnt) == err.source);
+    CHECK(strstr(err.text, "No space left on device") != NULL);
+    CHECK(strstr(err.text, "mebench run --resume ") != NULL); /* as SIGINT says */
+    at = strstr(err.text, " calls are kept");
+    while (at && at > err.text && at[-1] != ';')
+      at--;
+    CHECK(at && sscanf(at, " %zu of %zu", &kept, &planned) == 2);
+    CHECK_EQ_INT((int)planned, 4);
+    CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
+    snprintf(path, sizeof(path), "%s/run.json", run_dir);
+    run = json_load_file(path, 0, NULL);
+    CHECK(run != NULL); /* complete and parseable */
+    CHECK(json_array_size(json_object_get(run, "calls")) < 4);
+    json_decref(run);
+    run = NULL;
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_results_load_run(run_dir, &run, &err), MB_OK);
+    if (json_array_size(json_object_get(run, "calls")) != kept)
+      fprintf(stderr, "%d KiB disk: the message says %zu calls are kept, %zu are\n", kb,
+              kept, json_array_size(json_object_get(run, "calls")));
+    CHECK(json_array_size(json_object_get(run, "calls")) == kept);
+    json_decref(run);
+    snprintf(cmd, sizeof(cmd), "umount '%s'", mnt);
+    if (system(cmd) != 0)
+      fprintf(stderr, "could not unmount %s\n", mnt);
   }
-  rc = run_cmd(&err, 5, a);
-  CHECK_EQ_INT(rc, MB_ENOSPACE);
-  CHECK(strstr(err.source, mnt) == err.source);
-  CHECK(strstr(err.text, "No space left on device") != NULL);
-  CHECK(strstr(err.text, "mebench run --resume ") != NULL); /* as SIGINT says */
-  CHECK_EQ_INT(find_run(mnt, NULL, run_dir, sizeof(run_dir)), 1);
-  snprintf(path, sizeof(path), "%s/run.json", run_dir);
-  run = json_load_file(path, 0, NULL);
-  CHECK(run != NULL); /* complete and parseable */
-  CHECK(json_array_size(json_object_get(run, "calls")) < 4);
-  json_decref(run);
-  snprintf(cmd, sizeof(cmd), "umount '%s'", mnt);
-  if (system(cmd) != 0)
-    fprintf(stderr, "could not unmount %s\n", mnt);
 }
 
 /* Replaying a run's raw/ with its own plan, in any order (and with a

@@ -2,11 +2,15 @@
  * mebench binary): the first SIGINT is acknowledged at once, naming the
  * call it lets finish; a second ends that call within about a second
  * (discarded), the run exits 130 with status "interrupted" and keeps every
- * call recorded before. Bounds are generous: nothing here is a timing. */
+ * call recorded before. `mebench restart` stops the same way (one handler
+ * serves both): the first SIGINT names the restart it lets finish, and the
+ * complete rows so far are kept as a partial matrix. Bounds are generous:
+ * nothing here is a timing. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +18,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "results.h"
 #include "source.h"
 #include "testutil.h"
 
@@ -56,15 +61,16 @@ static pid_t spawn(const char *const *args, const char *out_file, const char *er
   return pid;
 }
 
-/* The run directory (first line of out_file, once written) and its calls. */
+/* The calls recorded in run_dir so far, read as every command reads a run
+ * (run.json and the call journal: run.json alone is rewritten only every
+ * few seconds). */
 static size_t calls_in(const char *run_dir)
 {
-  char path[1200];
-  json_t *run;
+  json_t *run = NULL;
   size_t k;
 
-  snprintf(path, sizeof(path), "%s/run.json", run_dir);
-  run = json_load_file(path, 0, NULL);
+  if (mb_results_load_run(run_dir, &run, NULL) != MB_OK)
+    return 0;
   k = json_array_size(json_object_get(run, "calls"));
   json_decref(run);
   return k;
@@ -85,6 +91,56 @@ static int wait_text(const char *err_file, const char *text, double limit)
     sleep_ms(10);
   }
   return 0;
+}
+
+/* Ctrl-C during a restart collection: acknowledged naming restart i of
+ * 1000, then exit 130 keeping the complete rows in the partial matrix
+ * (a multiple of 1,000 samples) and restart.json saying so. */
+static void check_restart(const char *base)
+{
+  char exp_path[600], out[600], out_file[600], err_file[600], path[700], *text;
+  const char *args[] = {MEBENCH, "restart", "--output", out, exp_path, NULL};
+  struct stat sb;
+  json_t *doc;
+  int st = 0;
+  pid_t pid;
+
+  snprintf(exp_path, sizeof(exp_path), "%s/restart.json", base);
+  snprintf(out, sizeof(out), "%s/restart-out", base);
+  snprintf(out_file, sizeof(out_file), "%s/restart-stdout", base);
+  snprintf(err_file, sizeof(err_file), "%s/restart-stderr", base);
+  CHECK_EQ_INT(mb_test_write_text(
+                   exp_path, "{\"name\": \"sigint_restart\", \"source\": "
+                             "\"linux_ipc\", \"samples\": 1024, \"repetitions\": 1,"
+                             " \"sweep\": {\"variant\": [\"sdk\"]},"
+                             " \"analysis\": {\"raw_bits\": 8}}\n"),
+               0);
+  pid = spawn(args, out_file, err_file);
+  CHECK(pid > 0);
+  /* A progress line every 100 restarts: stop after the first. */
+  CHECK(wait_text(err_file, "restart: 100 of 1000 calls", 120.0));
+  kill(pid, SIGINT);
+  CHECK(wait_text(err_file, "; Ctrl-C again to stop now", 5.0));
+  CHECK_EQ_INT(waitpid(pid, &st, 0), pid);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 130);
+  text = mb_test_slurp(err_file, NULL);
+  CHECK(text && strstr(text, "mebench: stopping: finishing call ") != NULL);
+  CHECK(text && strstr(text, "/1000; Ctrl-C again") != NULL);
+  CHECK(text && strstr(text, "interrupted by SIGINT") != NULL);
+  if (text && !strstr(text, "interrupted by SIGINT"))
+    fprintf(stderr, "restart said:\n%s\n", text);
+  free(text);
+  snprintf(path, sizeof(path), "%s/p0.restart.partial.bin", out);
+  CHECK(stat(path, &sb) == 0);
+  CHECK(sb.st_size >= 100 * 1000 && sb.st_size % 1000 == 0);
+  snprintf(path, sizeof(path), "%s/restart.json", out);
+  doc = json_load_file(path, 0, NULL);
+  CHECK(doc != NULL);
+  CHECK_EQ_STR(json_string_value(json_object_get(doc, "status")), "interrupted");
+  CHECK((json_int_t)sb.st_size ==
+        1000 * json_integer_value(json_object_get(
+                   json_array_get(json_object_get(doc, "points"), 0), "rows")));
+  json_decref(doc);
 }
 
 int main(void)
@@ -144,6 +200,8 @@ int main(void)
   text = mb_test_slurp(err_file, NULL);
   CHECK(text && strstr(text, "mebench: stopping: finishing call ") != NULL);
   CHECK(text && strstr(text, "finishing call 2/4; Ctrl-C again") != NULL);
+  if (text && !strstr(text, "finishing call 2/4; Ctrl-C again"))
+    fprintf(stderr, "run said:\n%s\n", text);
   free(text);
 
   /* Second: the call in progress ends at once and is discarded. */
@@ -169,6 +227,7 @@ int main(void)
   CHECK(json_array_size(json_object_get(run, "calls")) >= 1);
   CHECK(json_array_size(json_object_get(run, "calls")) < 4);
   json_decref(run);
+  check_restart(base);
   mb_test_rmtree(base);
   return CHECK_DONE();
 }
