@@ -1023,7 +1023,7 @@ struct walk_ring {
 
 /* Whether step j looks up the same contexts as step j - 1: the last
  * DENSE_MAX + 1 symbols are equal (a run), and both have every length. */
-static int walk_same(const uint8_t *s, size_t j)
+static inline int walk_same(const uint8_t *s, size_t j)
 {
   return j >= DENSE_MAX + 2 && s[j - 1] == s[j - DENSE_MAX - 1] &&
          memcmp(s + j - DENSE_MAX - 1, s + j - DENSE_MAX, DENSE_MAX) == 0;
