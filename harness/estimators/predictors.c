@@ -1279,15 +1279,91 @@ static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t 
   }
 }
 
+/* Phase 1 of the shortest orders, models 0..q-1 (q <= MMC_WORD_D), once
+ * each knows all of its contexts, 64 steps at a time: step b of a word has
+ * context c of model d when mask[d][c] has bit b. A context whose c1 - c0
+ * cannot change sign before its last step in the word (it moves by one at
+ * each of its steps) predicts the same bit at all of them, so its outcomes
+ * are its steps with that next bit; a context near the sign change goes
+ * step by step. Each context's counts grow by its steps with a 0 and with
+ * a 1 next, counted for the longest order and summed for the shorter ones
+ * (a context's steps are those of its two extensions by one older bit).
+ * The outcome is that of the tables, prediction for prediction. */
+#define MMC_WORD_D 4
+
+static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *tab,
+                             unsigned q)
+{
+  uint64_t prev = 0, mask[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
+  uint32_t ones[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
+  uint32_t zeros[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
+  unsigned j, d;
+  size_t w, c;
+
+  /* The bits before the chunk, S[a-1-j] at bit 63-j, as in a word. */
+  for (j = 0; j < q; j++)
+    prev |= (uint64_t)((mb->hist[0] >> j) & 1u) << (63 - j);
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], lm = m == 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;
+
+    /* Bit j of the context: S[i-1-j]. */
+    for (d = 0; d < q; d++) {
+      uint64_t x = (y << (d + 1)) | (prev >> (63 - d));
+
+      for (c = 0; c < (size_t)2 << d; c++) {
+        uint64_t up = d ? mask[d - 1][c & (((size_t)1 << d) - 1)] : lm;
+        mask[d][c] = up & ((c >> d) & 1 ? x : ~x);
+      }
+    }
+    for (c = 0; c < (size_t)2 << (q - 1); c++) {
+      ones[q - 1][c] = popcount64(mask[q - 1][c] & y);
+      zeros[q - 1][c] = popcount64(mask[q - 1][c]) - ones[q - 1][c];
+    }
+    for (d = q - 1; d-- > 0;) {
+      for (c = 0; c < (size_t)2 << d; c++) {
+        ones[d][c] = ones[d + 1][c] + ones[d + 1][c + ((size_t)2 << d)];
+        zeros[d][c] = zeros[d + 1][c] + zeros[d + 1][c + ((size_t)2 << d)];
+      }
+    }
+    for (d = 0; d < q; d++) {
+      uint64_t hits = 0, *tb = tab[d];
+
+      for (c = 0; c < (size_t)2 << d; c++) {
+        uint64_t v = tb[c], mk = mask[d][c];
+        int64_t diff = (int64_t)(v >> 32) - (int64_t)(uint32_t)v;
+        int64_t occ = (int64_t)ones[d][c] + zeros[d][c];
+
+        if (diff >= occ - 1) {
+          hits |= mk & y; /* predicts 1 at each of its steps */
+        } else if (diff <= -occ) {
+          hits |= mk & ~y; /* predicts 0 */
+        } else {
+          for (; mk; mk &= mk - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(mk), yb = (unsigned)(y >> b) & 1u;
+
+            hits |= (uint64_t)((diff >= 0) == (int)yb) << b;
+            diff += yb ? 1 : -1;
+          }
+        }
+        tb[c] = v + zeros[d][c] + ((uint64_t)ones[d][c] << 32);
+      }
+      mb->seen[d][w] = ~(uint64_t)0;
+      mb->hit[d][w] = hits;
+    }
+    prev = y;
+  }
+}
+
 /* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
  * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
  * reach the cap (2^17 possible pairs); the others count unconditionally. */
 static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
                               uint64_t *const *tab, uint32_t *entries, uint32_t *known,
-                              struct mmc_bits *mb)
+                              struct mmc_bits *mb, int plain)
 {
   size_t i, w, len = e - a;
-  unsigned d;
+  unsigned d, q = 0;
 
   for (w = 0; w * 64 < len; w++) {
     uint8_t yb[64];
@@ -1296,7 +1372,11 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
       yb[k] = s[a + w * 64 + k] & 1;
     mb->ywords[w] = pack64(yb, m);
   }
-  for (d = 0; d < MMC_D; d++) {
+  while (!plain && q < MMC_WORD_D && known[q] > (2u << q) - 1)
+    q++;
+  if (q)
+    mmc_binary_words(mb, len, tab, q);
+  for (d = q; d < MMC_D; d++) {
     uint64_t *tb = tab[d];
     uint32_t mask = (2u << d) - 1, ent = entries[d];
 
@@ -1416,7 +1496,7 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
   }
 }
 
-static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
   uint32_t entries[MMC_D] = {0}, known[MMC_D] = {0}, hist = 0;
@@ -1479,7 +1559,7 @@ static int mmc_binary(const uint8_t *s, size_t n, struct pred_tally *t)
       mb->hist[i - a] = hist;
       hist = hist << 1 | (s[i] & 1);
     }
-    mmc_binary_models(s, a, e, tab, entries, known, mb);
+    mmc_binary_models(s, a, e, tab, entries, known, mb, plain);
     mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
   }
   free(all);
@@ -1774,7 +1854,7 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, &t) : mmc_general(s, n, k, plain, &t, NULL);
+  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, NULL);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
@@ -1921,6 +2001,80 @@ static uint32_t lz_binary_nested(const uint8_t *s, size_t a, size_t e,
   return fill ? added : 0;
 }
 
+/* Whether, in a full and nested dictionary (lz_nested), every two-bit
+ * context x2 is in the dictionary with both counts below those of its
+ * one-bit suffix x1. Then, and to the end, the one-bit contexts alone make
+ * the predictions: every step that counts (x2, y) also counts (x1, y), so
+ * the gaps c_y(x1) - c_y(x2) never shrink; a step's longer contexts in the
+ * dictionary have counts at most those of x2 (nested), so x1 has the one
+ * largest count of the step. Nothing else needs counting from then on.
+ *
+ * On binary data this holds as soon as the dictionary is full: a two-bit
+ * context keeps a gap of zero only while some pattern of three bits never
+ * occurs, and data avoiding one has fewer than 65,536 distinct contexts of
+ * 1..16 bits (42,760 at most, for 000 or 111), so it never fills the
+ * dictionary. The check stays, and the chunked passes below remain for
+ * data where it would fail. */
+static int lz_short(uint64_t *const *tab)
+{
+  uint32_t x;
+
+  for (x = 0; x < 4; x++) {
+    uint64_t v = tab[2][x], u = tab[1][x & 1];
+
+    if (!v || (uint32_t)v >= (uint32_t)u || (v >> 32) >= (u >> 32))
+      return 0;
+  }
+  return 1;
+}
+
+/* Steps a..n-1 once lz_short() holds: each step predicts with its one-bit
+ * context, the larger count, ties to 1 (both contexts are in the
+ * dictionary). The four counts are kept here, and the steps go 64 at a
+ * time: when each context's c1 - c0 is at least 64 from the sign change
+ * (it moves by one a step), each predicts one bit for the whole word,
+ * whose outcomes and counts are then bit operations; other words go step
+ * by step. prev is S[a-1]. */
+static void lz_binary_short(const uint8_t *s, size_t a, size_t n, uint64_t *tab1,
+                            uint32_t prev, struct pred_tally *t)
+{
+  uint64_t c[2][2]; /* c[context][next bit] */
+  size_t p;
+  unsigned x;
+
+  for (x = 0; x < 2; x++) {
+    c[x][0] = (uint32_t)tab1[x];
+    c[x][1] = tab1[x] >> 32;
+  }
+  for (p = a; p < n; p += 64) {
+    unsigned len = n - p < 64 ? (unsigned)(n - p) : 64, b;
+    uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+    uint64_t y = pack64(s + p, len), ctx = (y << 1 | prev) & mask, hits = 0;
+    int64_t d0 = (int64_t)(c[0][1] - c[0][0]), d1 = (int64_t)(c[1][1] - c[1][0]);
+
+    if ((d0 >= 64 || d0 <= -64) && (d1 >= 64 || d1 <= -64)) {
+      /* Each context predicts one bit throughout: d moves by one a step. */
+      uint64_t p0 = d0 >= 0 ? ~(uint64_t)0 : 0, p1 = d1 >= 0 ? ~(uint64_t)0 : 0;
+      uint64_t pw = (ctx & p1) | (~ctx & p0);
+
+      hits = ~(pw ^ y) & mask;
+      c[0][1] += popcount64(~ctx & y & mask);
+      c[0][0] += popcount64(~ctx & ~y & mask);
+      c[1][1] += popcount64(ctx & y);
+      c[1][0] += popcount64(ctx & ~y & mask);
+    } else {
+      for (b = 0; b < len; b++) {
+        unsigned cx = (unsigned)(ctx >> b) & 1, yb = (unsigned)(y >> b) & 1;
+
+        hits |= (uint64_t)((c[cx][1] >= c[cx][0]) == yb) << b;
+        c[cx][yb]++;
+      }
+    }
+    pred_tally_word(t, hits, len);
+    prev = (unsigned)(y >> (len - 1)) & 1;
+  }
+}
+
 static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   uint64_t *tab[LZ_B + 1], *all, *best;
@@ -1993,6 +2147,10 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
   if (i < n && !plain)
     nested = lz_nested(tab);
   for (a = i; a < n; a = e) {
+    if (nested && lz_short(tab)) {
+      lz_binary_short(s, a, n, tab[1], hist & 1u, t);
+      break;
+    }
     e = n - a < LZ_CHUNK ? n : a + LZ_CHUNK;
     for (i = a; i < e; i++) {
       hists[i - a] = hist;

@@ -608,25 +608,32 @@ static void binary_kind(unsigned kind, uint8_t *s, size_t n, uint64_t *x)
   }
 }
 
-/* LZ78Y on binary data takes a shortcut while its dictionary is nested
- * (predictors.c, lz_nested): the same estimate as scanning every context
- * length at every step, on data that fills the dictionary early, late,
- * not at all, or (kinds 5, 6) with contexts that never enter it; and the
- * slow reimplementation's count. */
+/* LZ78Y on binary data takes shortcuts while its dictionary is nested
+ * (predictors.c, lz_nested, lz_binary_pruned, lz_binary_short): the same
+ * estimate as scanning every context length at every step, on data that
+ * fills the dictionary early, late, not at all, or (kinds 5, 6) with
+ * contexts that never enter it, that keeps long contexts alive (periodic,
+ * constant) or not, at sizes around the 64-step words and 4,096-step
+ * chunks after the dictionary fills; and the slow reimplementation's
+ * count. */
 static void check_lz78y_binary(void)
 {
-  static uint8_t s[1500000];
+  static uint8_t s[1500001];
+  static const size_t sizes[] = {18,    19,    100,   4000,   4200,    5000,   9000,
+                                 30000, 30001, 30031, 30063,  30064,   30065,  30100,
+                                 65600, 65663, 65664, 400000, 1500000, 1500001};
   uint64_t x = 15;
   unsigned kind;
   struct map m;
 
-  for (kind = 0; kind < 7; kind++) {
-    size_t sizes[3] = {30000, 400000, 1500000};
+  for (kind = 0; kind < 10; kind++) {
     unsigned z;
 
-    for (z = 0; z < 3; z++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
       struct mb_estimate fast, plain;
 
+      if (sizes[z] >= 1500000 && kind >= 7 && z + 1 < sizeof sizes / sizeof sizes[0])
+        continue; /* keep the test quick */
       binary_kind(kind, s, sizes[z], &x);
       CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 0, &fast), MB_OK);
       CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 1, &plain), MB_OK);
@@ -685,6 +692,53 @@ static void check_lag_binary(void)
       CHECK_EQ_U64(e.longest_run, t.longest);
     }
   }
+}
+
+/* MultiMMC on binary data does its shortest orders 64 steps at a time once
+ * they know all of their contexts (predictors.c, mmc_binary_words): the
+ * same estimate as the tables step by step, on every kind of binary data
+ * (uniform, biased, timing-like, periodic, long runs, constant), at tiny
+ * sizes and around the 64-step words and 4,096-step chunks; and the slow
+ * reimplementation's count where it is quick. */
+static void check_mmc_binary(void)
+{
+  static uint8_t s[600001];
+  static const size_t sizes[] = {3,    4,    17,   18,   19,   81,    82,    83,
+                                 145,  146,  147,  4113, 4114, 4115,  4177,  8209,
+                                 8210, 8211, 8273, 8274, 9000, 60000, 600001};
+  uint64_t x = 18;
+  unsigned kind, z;
+  struct map m;
+
+  m.e = malloc(MAP_SLOTS * sizeof *m.e);
+  if (!m.e) {
+    CHECK(0 && "out of memory");
+    return;
+  }
+  for (kind = 0; kind < 10; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate fast, plain;
+
+      binary_kind(kind, s, sizes[z], &x);
+      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 0, &fast), MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 1, &plain), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+        fprintf(stderr, "multi_mmc binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+      if (sizes[z] >= 4113 && sizes[z] <= 9000 &&
+          (kind == 0 || kind == 3 || kind == 5)) {
+        struct tally t = {0, 0, 0};
+
+        naive_mmc(s, sizes[z], 2, &t, &m);
+        CHECK_EQ_U64(fast.correct, t.c);
+        CHECK_EQ_U64(fast.longest_run, t.longest);
+      }
+    }
+  }
+  free(m.e);
 }
 
 /* Wide-alphabet data for MultiMMC's trie: kind 0 uniform bytes, 1
@@ -851,6 +905,7 @@ int main(int argc, char **argv)
   check_naive();
   check_lz78y_binary();
   check_lag_binary();
+  check_mmc_binary();
   check_mmc_walk();
   check_reference();
   return CHECK_DONE();
