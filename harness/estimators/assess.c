@@ -47,30 +47,34 @@ static const estimator_fn single[MB_EST_COUNT] = {
 
 /* Relative cost per symbol of each estimator, on binary data and on
  * larger alphabets (CPU nanoseconds per symbol measured by bench_assess on
- * uniform data). Tasks are started heaviest first so that the workers
- * finish at about the same time; the order never changes results. */
+ * 1,000,000 uniform samples and their bitstring). Tasks are started
+ * heaviest first so that the workers finish at about the same time; the
+ * order never changes results. */
 static const double cost_binary[MB_EST_COUNT] = {
-    [MB_EST_MCV] = 0.3,         [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
-    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 41,  [MB_EST_LRS] = 41,
-    [MB_EST_MULTI_MCW] = 5.5,   [MB_EST_LAG] = 17,      [MB_EST_MULTI_MMC] = 36,
-    [MB_EST_LZ78Y] = 18,
+    [MB_EST_MCV] = 1,           [MB_EST_COLLISION] = 2.5, [MB_EST_MARKOV] = 1.3,
+    [MB_EST_COMPRESSION] = 1.4, [MB_EST_T_TUPLE] = 43,    [MB_EST_LRS] = 43,
+    [MB_EST_MULTI_MCW] = 7,     [MB_EST_LAG] = 12,        [MB_EST_MULTI_MMC] = 38,
+    [MB_EST_LZ78Y] = 3.5,
 };
 static const double cost_general[MB_EST_COUNT] = {
     [MB_EST_MCV] = 2,           [MB_EST_COLLISION] = 1, [MB_EST_MARKOV] = 3,
-    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 31,  [MB_EST_LRS] = 31,
-    [MB_EST_MULTI_MCW] = 34,    [MB_EST_LAG] = 9,       [MB_EST_MULTI_MMC] = 160,
-    [MB_EST_LZ78Y] = 90,
+    [MB_EST_COMPRESSION] = 0.2, [MB_EST_T_TUPLE] = 40,  [MB_EST_LRS] = 40,
+    [MB_EST_MULTI_MCW] = 25,    [MB_EST_LAG] = 9,       [MB_EST_MULTI_MMC] = 140,
+    [MB_EST_LZ78Y] = 70,
 };
 
-/* Tasks whose working memory is large, tens of bytes per symbol on top of
- * the shared inputs (t-Tuple/LRS's sort, MultiMMC's context trie on wide
- * alphabets), count as heavy from this many symbols on: two of them never
- * run at the same time, so that the peak memory is that of the largest one
- * (two threads on 4,000,000 timing-like samples: 126 MB when the
- * bitstring's sort met the literal MultiMMC, 98 MB apart; the tool takes
- * 412 MB). The other tasks fill the other thread meanwhile. Below this
- * size memory is small and the tasks run freely. */
-#define HEAVY_MIN_SYMBOLS ((size_t)1 << 19)
+/* Tasks whose working memory is large on top of the shared inputs
+ * (t-Tuple/LRS's sort, 12 to 20 bytes per symbol; MultiMMC's context trie
+ * on wide alphabets, 2 to 9 MB) count as heavy from this many symbols on:
+ * two of them never run at the same time, so that the peak memory stays
+ * within a quarter of the tool's (two threads on 4,000,000 timing-like
+ * samples: 100 MB, the tool 412 MB; the bitstring's sort beside the
+ * literal MultiMMC would add the latter's). The other tasks fill the
+ * other thread meanwhile, but the heavy ones left at the end run one
+ * after the other: below this size memory is small (45 MB at 1,000,000
+ * samples, the tool 272 MB) and the tasks run freely, which at 1,000,000
+ * samples saves about a fifth of the wall time. */
+#define HEAVY_MIN_SYMBOLS ((size_t)1 << 21)
 
 struct task {
   enum mb_estimator est; /* MB_EST_T_TUPLE stands for t-Tuple and LRS */
