@@ -181,9 +181,86 @@ static void pred_tally_add(struct pred_tally *t, uint64_t hit)
   t->longest = t->run > t->longest ? t->run : t->longest;
 }
 
+/* Helpers on bits packed 64 to a word, defined with Lag below. */
+static unsigned popcount64(uint64_t x);
+static uint64_t pack64(const uint8_t *b, size_t len);
+static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len);
+
+/* Once all four windows are full, MultiMCW on binary data goes 64 steps at
+ * a time. The four counts of ones ride in the 16-bit lanes of one word, each
+ * biased so that its lane's top bit is the window's majority (2 * ones > w),
+ * and move by the entering bit minus the four leaving ones in one addition
+ * (no lane leaves 0..0xFFFF: counts stay within 0..4095). That gives each
+ * window's predictions for the block, 16 steps to a lane, and its outcomes
+ * are ~(predictions ^ data). The scoreboard then goes step by step only when
+ * another window is within the block's length of the high score; otherwise
+ * the winner alone can lead and every score grows by a popcount. The
+ * predictions, scores and winners are those of the plain step-by-step loop
+ * (mcw_binary with plain set). */
+#define MCW_LANES 0x0001000100010001ull
+#define MCW_BLOCK 64
+
+static void mcw_binary_blocks(const uint8_t *s, size_t a, size_t n, const size_t *ones,
+                              size_t *score, unsigned *winner_io, size_t *wscore_io,
+                              struct pred_tally *t)
+{
+  size_t wscore = *wscore_io;
+  unsigned winner = *winner_io, j;
+  uint64_t v = 0;
+
+  for (j = 0; j < MCW_WINDOWS; j++)
+    v |= (uint64_t)(ones[j] + 0x8000u - (mcw_w[j] + 1) / 2) << (16 * j);
+  for (; a < n; a += MCW_BLOCK) {
+    size_t len = n - a < MCW_BLOCK ? n - a : MCW_BLOCK, c, b, near = 0;
+    uint64_t x = pack64(s + a, len), pred[MCW_WINDOWS] = {0, 0, 0, 0};
+    uint64_t hit[MCW_WINDOWS],
+        mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+
+    for (c = 0; c < len; c += 16) {
+      size_t e = len - c < 16 ? len - c : 16, i = a + c;
+      uint64_t acc = 0;
+
+      for (b = 0; b < e; b++, i++) {
+        uint64_t out = (uint64_t)s[i - 63] | (uint64_t)s[i - 255] << 16 |
+                       (uint64_t)s[i - 1023] << 32 | (uint64_t)s[i - 4095] << 48;
+
+        acc |= ((v >> 15) & MCW_LANES) << b;
+        v += s[i] * MCW_LANES - out;
+      }
+      for (j = 0; j < MCW_WINDOWS; j++)
+        pred[j] |= (acc >> (16 * j) & 0xFFFF) << c;
+    }
+    for (j = 0; j < MCW_WINDOWS; j++) {
+      hit[j] = ~(pred[j] ^ x) & mask;
+      near |= j != winner && wscore - score[j] <= len;
+    }
+    if (!near) {
+      /* No other window can reach the high score within the block. */
+      pred_tally_word(t, hit[winner], (unsigned)len);
+      for (j = 0; j < MCW_WINDOWS; j++)
+        score[j] += popcount64(hit[j]);
+      wscore = score[winner];
+      continue;
+    }
+    for (b = 0; b < len; b++) {
+      pred_tally_add(t, (hit[winner] >> b) & 1);
+      for (j = 0; j < MCW_WINDOWS; j++) {
+        size_t h = (size_t)((hit[j] >> b) & 1), sc = score[j] + h;
+        int take = h && sc >= wscore;
+
+        score[j] = sc;
+        winner = take ? j : winner;
+        wscore = take ? sc : wscore;
+      }
+    }
+  }
+  *winner_io = winner;
+  *wscore_io = wscore;
+}
+
 /* Binary data: every window is odd, so the most common value of a full
  * window is simply the majority and there are no ties to break. */
-static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+static void mcw_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   size_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, top, wscore = 0;
   unsigned j, winner = 0, active;
@@ -199,6 +276,10 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   /* The windows join one by one, then all four run to the end. */
   for (active = 1; active <= MCW_WINDOWS; active++) {
     top = active < MCW_WINDOWS ? mcw_w[active] : n;
+    if (active == MCW_WINDOWS && !plain) {
+      mcw_binary_blocks(s, mcw_w[active - 1], n, ones, score, &winner, &wscore, t);
+      break;
+    }
     for (i = mcw_w[active - 1]; i < top && i < n; i++) {
       uint8_t y = s[i];
 
@@ -315,6 +396,12 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
 
 int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 {
+  return mb_est_multi_mcw_path(s, n, k, 0, out);
+}
+
+int mb_est_multi_mcw_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out)
+{
   struct pred_tally t = {0, 0, 0};
 
   /* The largest window must fill before predicting (§6.3.7 step 1). */
@@ -327,7 +414,7 @@ int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     return MB_OK;
   }
   if (k <= 2) {
-    mcw_binary(s, n, &t);
+    mcw_binary(s, n, plain, &t);
   } else if (mcw_general(s, n, k, &t) != MB_OK) {
     return MB_ENOMEM;
   }
@@ -444,25 +531,50 @@ static uint64_t bits64(const uint64_t *w, size_t i)
 #define LAG_BLOCK 64
 
 /* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
- * hits (no bit set above them), a run of equal outcomes at a time. */
+ * hits (no bit set above them). The first run of hits extends the current
+ * run and the last one starts the next; a run in between matters only when
+ * it beats the longest so far, which a few shifts rule out at once (a run of
+ * m hits starts at bit i when bit i survives ANDing the word with itself
+ * shifted by 1..m-1); only then are the runs walked one by one. */
 static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len)
 {
-  unsigned pos = 0, ones;
+  uint64_t full = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1, y, z;
+  unsigned lead, tail, m, k, pos;
 
   t->correct += popcount64(hits);
-  while (pos < len) {
-    uint64_t r = hits >> pos;
-
-    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos; /* hits from pos on */
-    t->run += ones;
+  if (hits == full) {
+    t->run += len;
     t->longest = t->run > t->longest ? t->run : t->longest;
+    return;
+  }
+  lead = (unsigned)__builtin_ctzll(~hits); /* < len: there is a miss */
+  t->run += lead;
+  t->longest = t->run > t->longest ? t->run : t->longest;
+  y = hits >> lead; /* bit 0: the first miss */
+  tail = (unsigned)__builtin_clzll(~(hits << (64 - len)));
+  t->run = tail;
+  t->longest = tail > t->longest ? tail : t->longest;
+  if (t->longest >= 64)
+    return;
+  m = (unsigned)t->longest + 1;
+  z = y;
+  for (k = 1; 2 * k <= m; k *= 2)
+    z &= z >> k;
+  z &= z >> (m - k);
+  if (!z)
+    return;
+  /* Some run in between is longer than any so far: walk them. */
+  for (pos = 0; y >> pos;) {
+    uint64_t r;
+    unsigned ones;
+
+    pos += (unsigned)__builtin_ctzll(y >> pos);
+    r = y >> pos;
+    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos;
+    t->longest = ones > t->longest ? ones : t->longest;
     pos += ones;
-    if (pos >= len)
+    if (pos >= 64)
       break;
-    t->run = 0; /* the miss at pos */
-    if (++pos >= len || !(r = hits >> pos))
-      break;
-    pos += (unsigned)__builtin_ctzll(r);
   }
 }
 
