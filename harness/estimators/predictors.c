@@ -529,6 +529,7 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * popcount. The predictions, scores and winners are those of the plain
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
+#define LAG_WHEEL 64
 
 /* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
  * hits (no bit set above them). The first run of hits extends the current
@@ -595,10 +596,42 @@ static uint64_t lag_matches(uint64_t w0, uint64_t w1, uint64_t w2, size_t d)
   return ~(w2 ^ past);
 }
 
+/* Matches of lag d over the words k0..k1-1 (positions 64 * k0 up to
+ * 64 * k1, all at least d): the mismatches are XORs of each word with the
+ * bits d before it, summed four words at a time through carry-save adders
+ * (ones, twos: bits of weight 1 and 2) so that one popcount counts four. */
+static uint64_t lag_count(const uint64_t *w, size_t d, size_t k0, size_t k1)
+{
+  size_t q = (64 * k0 - d) >> 6, k;
+  unsigned r = (unsigned)((64 * k0 - d) & 63);
+  uint64_t fours = 0, ones = 0, twos = 0, miss;
+
+#define LAG_PAST(j) (w[q + (j)] >> r | (w[q + (j) + 1] << 1) << (63 - r))
+  for (k = k0; k + 4 <= k1; k += 4, q += 4) {
+    uint64_t x0 = w[k] ^ LAG_PAST(0), x1 = w[k + 1] ^ LAG_PAST(1);
+    uint64_t x2 = w[k + 2] ^ LAG_PAST(2), x3 = w[k + 3] ^ LAG_PAST(3);
+    uint64_t u = ones ^ x0, ta = (ones & x0) | (u & x1), tb, v;
+
+    ones = u ^ x1;
+    v = ones ^ x2;
+    tb = (ones & x2) | (v & x3);
+    ones = v ^ x3;
+    v = twos ^ ta;
+    fours += popcount64((twos & ta) | (v & tb));
+    twos = v ^ tb;
+  }
+  miss = 4 * fours + 2 * (uint64_t)popcount64(twos) + popcount64(ones);
+  for (; k < k1; k++, q++)
+    miss += popcount64(w[k] ^ LAG_PAST(0));
+#undef LAG_PAST
+  return 64 * (uint64_t)(k1 - k0) - miss;
+}
+
 static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
                       struct pred_tally *t)
 {
-  size_t nw = n / 64 + 2, i, d, a;
+  size_t nw = n / 64 + 2, i, d, a, upto[LAG_D + 1];
+  uint64_t on[2], wheel[LAG_WHEEL][2];
   uint64_t *w = calloc(nw, sizeof *w);
 
   if (!w)
@@ -617,24 +650,64 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
         lag_score(b, d);
   }
 
+  /* A lag whose score is D behind the high score at the block starting at
+   * a cannot be a candidate at any block starting before a + D - 64 (the
+   * high score never falls, the lag gains at most one a step): it sits out
+   * until then, on a wheel of LAG_WHEEL blocks (a lag due further ahead is
+   * looked at again after LAG_WHEEL - 1 blocks, which is only early), and
+   * its score is brought up to date from upto with one count over the
+   * blocks it sat out. Lags 1..128 are the bits 0..127 of two words. */
+  memset(wheel, 0, sizeof wheel);
+  for (d = 1; d <= LAG_D; d++)
+    upto[d] = LAG_D;
+  on[0] = on[1] = ~(uint64_t)0;
   for (a = LAG_D; a < n; a += LAG_BLOCK) {
     size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a, nc = 0, c, cw = 0;
+    size_t slot = (a / LAG_BLOCK) % LAG_WHEEL;
     uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
     uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
     uint64_t cm[LAG_D]; /* the candidates' outcomes, lags in increasing order */
     size_t cl[LAG_D];
+    unsigned h;
 
-    for (d = 1; d <= LAG_D; d++) {
-      uint64_t m = lag_matches(w0, w1, w2, d) & mask;
+    on[0] |= wheel[slot][0];
+    on[1] |= wheel[slot][1];
+    wheel[slot][0] = wheel[slot][1] = 0;
+    for (h = 0; h < 2; h++) {
+      uint64_t bits = on[h];
 
-      if (b->high - b->score[d] > len) {
-        b->score[d] += popcount64(m);
-        continue;
+      for (; bits; bits &= bits - 1) {
+        uint64_t m, gain, behind;
+        size_t blocks;
+
+        d = 64 * h + (size_t)__builtin_ctzll(bits) + 1;
+        if (upto[d] < a) {
+          b->score[d] += lag_count(w, d, upto[d] / 64, a / 64);
+          upto[d] = a;
+        }
+        behind = b->high - b->score[d];
+        if (behind > len) {
+          blocks = (size_t)(behind - 64 + LAG_BLOCK - 1) / LAG_BLOCK;
+          blocks = blocks < LAG_WHEEL - 1 ? blocks : LAG_WHEEL - 1;
+          if (blocks > 1) {
+            on[h] &= ~(bits & -bits);
+            wheel[(slot + blocks) % LAG_WHEEL][h] |= bits & -bits;
+          }
+          continue;
+        }
+        m = lag_matches(w0, w1, w2, d) & mask;
+        gain = popcount64(m);
+        upto[d] = e;
+        if (gain < behind) {
+          /* Too few matches in the block to reach the high score. */
+          b->score[d] += gain;
+          continue;
+        }
+        /* The winner holds the high score, so it is always a candidate. */
+        cw = d == b->winner ? nc : cw;
+        cm[nc] = m;
+        cl[nc++] = d;
       }
-      /* The winner holds the high score, so it is always a candidate. */
-      cw = d == b->winner ? nc : cw;
-      cm[nc] = m;
-      cl[nc++] = d;
     }
     if (nc == 1) {
       /* The winner alone can lead: it predicts every step of the block. */
