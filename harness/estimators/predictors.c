@@ -529,7 +529,7 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * popcount. The predictions, scores and winners are those of the plain
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
-#define LAG_WHEEL 64
+#define LAG_WHEEL 256
 
 /* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
  * hits (no bit set above them). The first run of hits extends the current
@@ -598,31 +598,41 @@ static uint64_t lag_matches(uint64_t w0, uint64_t w1, uint64_t w2, size_t d)
 
 /* Matches of lag d over the words k0..k1-1 (positions 64 * k0 up to
  * 64 * k1, all at least d): the mismatches are XORs of each word with the
- * bits d before it, summed four words at a time through carry-save adders
- * (ones, twos: bits of weight 1 and 2) so that one popcount counts four. */
+ * bits d before it, summed eight words at a time through carry-save adders
+ * (ones, twos, fours: the bits of weight 1, 2 and 4 of the running sum) so
+ * that one popcount counts eight words. */
+#define LAG_CSA(hi, lo, a, b, c)                                                       \
+  do {                                                                                 \
+    uint64_t u_ = (a) ^ (b);                                                           \
+    hi = ((a) & (b)) | (u_ & (c));                                                     \
+    lo = u_ ^ (c);                                                                     \
+  } while (0)
+
 static uint64_t lag_count(const uint64_t *w, size_t d, size_t k0, size_t k1)
 {
   size_t q = (64 * k0 - d) >> 6, k;
   unsigned r = (unsigned)((64 * k0 - d) & 63);
-  uint64_t fours = 0, ones = 0, twos = 0, miss;
+  uint64_t eights = 0, fours = 0, ones = 0, twos = 0, miss;
 
 #define LAG_PAST(j) (w[q + (j)] >> r | (w[q + (j) + 1] << 1) << (63 - r))
-  for (k = k0; k + 4 <= k1; k += 4, q += 4) {
-    uint64_t x0 = w[k] ^ LAG_PAST(0), x1 = w[k + 1] ^ LAG_PAST(1);
-    uint64_t x2 = w[k + 2] ^ LAG_PAST(2), x3 = w[k + 3] ^ LAG_PAST(3);
-    uint64_t u = ones ^ x0, ta = (ones & x0) | (u & x1), tb, v;
+#define LAG_MISS(j) (w[k + (j)] ^ LAG_PAST(j))
+  for (k = k0; k + 8 <= k1; k += 8, q += 8) {
+    uint64_t ta, tb, fa, fb, e;
 
-    ones = u ^ x1;
-    v = ones ^ x2;
-    tb = (ones & x2) | (v & x3);
-    ones = v ^ x3;
-    v = twos ^ ta;
-    fours += popcount64((twos & ta) | (v & tb));
-    twos = v ^ tb;
+    LAG_CSA(ta, ones, ones, LAG_MISS(0), LAG_MISS(1));
+    LAG_CSA(tb, ones, ones, LAG_MISS(2), LAG_MISS(3));
+    LAG_CSA(fa, twos, twos, ta, tb);
+    LAG_CSA(ta, ones, ones, LAG_MISS(4), LAG_MISS(5));
+    LAG_CSA(tb, ones, ones, LAG_MISS(6), LAG_MISS(7));
+    LAG_CSA(fb, twos, twos, ta, tb);
+    LAG_CSA(e, fours, fours, fa, fb);
+    eights += popcount64(e);
   }
-  miss = 4 * fours + 2 * (uint64_t)popcount64(twos) + popcount64(ones);
+  miss = 8 * eights + 4 * (uint64_t)popcount64(fours) + 2 * (uint64_t)popcount64(twos) +
+         popcount64(ones);
   for (; k < k1; k++, q++)
-    miss += popcount64(w[k] ^ LAG_PAST(0));
+    miss += popcount64(LAG_MISS(0));
+#undef LAG_MISS
 #undef LAG_PAST
   return 64 * (uint64_t)(k1 - k0) - miss;
 }
