@@ -713,11 +713,15 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
     size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a, nc = 0, c, cw = 0;
     size_t slot = (a / LAG_BLOCK) % LAG_WHEEL;
     uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a), mw;
     uint64_t cm[LAG_D]; /* the candidates' outcomes, lags in increasing order */
     size_t cl[LAG_D];
     unsigned h;
 
+    /* The high score never falls below the winner's, so a lag can take the
+     * lead in the block only if it matches, where the winner does not, at
+     * least as often as it is behind. */
+    mw = lag_matches(w0, w1, w2, b->winner) & mask;
     on[0] |= wheel[slot][0];
     on[1] |= wheel[slot][1];
     wheel[slot][0] = wheel[slot][1] = 0;
@@ -725,7 +729,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
       uint64_t bits = on[h];
 
       for (; bits; bits &= bits - 1) {
-        uint64_t m, gain, behind;
+        uint64_t m, behind;
         size_t blocks;
 
         d = 64 * h + (size_t)__builtin_ctzll(bits) + 1;
@@ -744,13 +748,9 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
           continue;
         }
         m = lag_matches(w0, w1, w2, d) & mask;
-        gain = popcount64(m);
+        if (popcount64(m & ~mw) < behind)
+          continue; /* counted when next looked at, from upto */
         upto[d] = e;
-        if (gain < behind) {
-          /* Too few matches in the block to reach the high score. */
-          b->score[d] += gain;
-          continue;
-        }
         /* The winner holds the high score, so it is always a candidate. */
         cw = d == b->winner ? nc : cw;
         cm[nc] = m;
