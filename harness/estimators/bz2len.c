@@ -61,7 +61,11 @@ struct mb_bz2len {
   size_t cap_bcnt;
   uint64_t *bits; /* binary_sort's tokens, one bit each */
   size_t cap_bits;
-  int ib, packed; /* sa[] holds position | preceding rank << ib when packed */
+  uint64_t *runs; /* binary_runs' run lists */
+  size_t cap_runs;
+  int no_runs;      /* binary_runs disabled (tests compare the two ways) */
+  size_t runs_done; /* blocks binary_runs has ordered */
+  int ib, packed;   /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
   size_t cap_dist;
   uint64_t *dval;    /* packed token (big-endian, zero padded) */
@@ -96,6 +100,7 @@ static void free_arrays(struct mb_bz2len *w)
   free(w->groups2);
   free(w->bcnt);
   free(w->bits);
+  free(w->runs);
   free(w->dval);
   free(w->dcnt);
   free(w->drank);
@@ -110,6 +115,12 @@ void mb_bz2len_free(struct mb_bz2len *w)
     return;
   free_arrays(w);
   free(w);
+}
+
+size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on)
+{
+  w->no_runs = !on;
+  return w->runs_done;
 }
 
 static int grow(void **p, size_t n, size_t size)
@@ -693,6 +704,338 @@ static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
   return 1;
 }
 
+/* binary_runs' lists hold runs of equal bits, one 64-bit word each: the
+ * position after the run's end (bits 0-20), its length (21-41) and, for
+ * runs of zeros, its index among them (42-62). */
+#define RL_BITS 21
+#define RL_MASK (((uint64_t)1 << RL_BITS) - 1)
+#define RL_LEN(v) ((uint32_t)(((v) >> RL_BITS) & RL_MASK))
+#define RL_IDX(v) ((size_t)((v) >> (2 * RL_BITS)))
+
+/* Sorts the n keys k[] by value: two counting passes (least significant
+ * digit first) on the top d bits, d from n so that their buckets come out
+ * small, then a bucket of more than 32 by radix on the rest and one pass
+ * of insertion over the whole (each key moves only within its bucket).
+ * t is scratch. */
+static void sort_top(uint64_t *k, uint64_t *t, size_t n)
+{
+  uint32_t cnt[2][257];
+  size_t i, b, s;
+  int d = bit_width(n) + 1, d1, d2; /* about two buckets a key */
+
+  d = d < 4 ? 4 : d > 16 ? 16 : d;
+  d1 = d / 2;
+  d2 = d - d1;
+  memset(cnt, 0, sizeof(cnt));
+  for (i = 0; i < n; i++) {
+    cnt[0][((k[i] >> (64 - d)) & (((uint64_t)1 << d2) - 1)) + 1]++;
+    cnt[1][(k[i] >> (64 - d1)) + 1]++;
+  }
+  for (b = 1; b <= 256; b++) {
+    cnt[0][b] += cnt[0][b - 1];
+    cnt[1][b] += cnt[1][b - 1];
+  }
+  for (i = 0; i < n; i++)
+    t[cnt[0][(k[i] >> (64 - d)) & (((uint64_t)1 << d2) - 1)]++] = k[i];
+  for (i = 0; i < n; i++)
+    k[cnt[1][t[i] >> (64 - d1)]++] = t[i];
+  /* a bucket of more than 32 holds two keys 32 apart (rare: no branch
+   * per bucket otherwise) */
+  for (i = 32; i < n; i++) {
+    if ((k[i] >> (64 - d)) != (k[i - 32] >> (64 - d)))
+      continue;
+    for (s = i - 32; s > 0 && (k[s - 1] >> (64 - d)) == (k[i] >> (64 - d)); s--)
+      ;
+    for (b = i + 1; b < n && (k[b] >> (64 - d)) == (k[i] >> (64 - d)); b++)
+      ;
+    sort_u64(k + s, t + s, b - s, 64 - d, 0);
+    i = b + 31;
+  }
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+    size_t j = i;
+
+    for (; j > 0 && k[j - 1] > x; j--)
+      k[j] = k[j - 1];
+    k[j] = x;
+  }
+}
+
+/* Orders the suffixes at a and b (a != b) of binary_sort's bit string
+ * (binary_sort's comment says why the padding after S orders them truly
+ * but for suffixes that reach S within a word): -1 or 1, or 0 when they
+ * agree on 16 words (binary_runs then gives the sort up). */
+static int bits_cmp(const uint64_t *bw, size_t m, int cls, size_t a, size_t b)
+{
+  size_t t, far = a > b ? a : b;
+
+  for (t = 0; t < 16 * 64; t += 64) {
+    uint64_t x = bits_at(bw, a + t), y = bits_at(bw, b + t);
+
+    if (x != y)
+      return x < y ? -1 : 1;
+    if (far + t + 64 >= m) /* the later one reaches S here: S decides */
+      return (a > b) == (cls >= 0) ? 1 : -1;
+  }
+  return 0;
+}
+
+/* Merge sort of the n run keys k[] (index in the bits of kmask, into zr)
+ * by the suffixes after their runs' ends; t is scratch. 0 when two agree
+ * on 16 words. */
+static int group_sort(uint64_t *k, uint64_t *t, size_t n, const uint64_t *zr,
+                      uint64_t kmask, const uint64_t *bw, size_t m, int cls)
+{
+  uint64_t *src = k, *dst = t, *x;
+  size_t width, i;
+
+  for (width = 1; width < n; width *= 2) {
+    for (i = 0; i < n; i += 2 * width) {
+      size_t a = i, am = i + width < n ? i + width : n, b = am,
+             bm = i + 2 * width < n ? i + 2 * width : n, o = i;
+
+      while (a < am && b < bm) {
+        int c = bits_cmp(bw, m, cls, (size_t)(zr[src[a] & kmask] & RL_MASK) + 1,
+                         (size_t)(zr[src[b] & kmask] & RL_MASK) + 1);
+
+        if (!c)
+          return 0;
+        dst[o++] = c < 0 ? src[a++] : src[b++];
+      }
+      while (a < am)
+        dst[o++] = src[a++];
+      while (b < bm)
+        dst[o++] = src[b++];
+    }
+    x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src != k)
+    memcpy(k, src, n * sizeof(*k));
+  return 1;
+}
+
+/* Writes the classes k = 1, 2, ... of the runs list[0..n-1] into sa: class
+ * k holds, in list order, the suffix k before the end of every run at
+ * least k long; upward from `at`, or downward (class 1 last) ending at
+ * `at`. Above a position goes the preceding token's rank: `same` inside a
+ * run, `other` at its start, `first` at position 0 (the start of the run
+ * of length zero_len in the list, if any: 0 when none). With `starts`, the
+ * runs in the order their starts take downward (class K's first). list is
+ * consumed. */
+static void emit_runs(uint32_t *sa, uint64_t *list, size_t n, size_t at, int down,
+                      uint32_t same, uint32_t other, uint32_t first, uint32_t zero_len,
+                      uint64_t *starts)
+{
+  uint32_t k, flip = same ^ other;
+
+  for (k = 1; n; k++) {
+    size_t j, kept = 0, d = 0;
+    uint32_t *out;
+
+    if (down)
+      at -= n;
+    out = sa + at;
+    if (!down)
+      at += n;
+    /* without branches on the data (whether a run ends here is a coin
+     * flip on fair bits); position 0 is mended below */
+    if (starts) {
+      for (j = 0; j < n; j++) {
+        uint64_t v = list[j];
+        uint32_t l = RL_LEN(v), pos = (uint32_t)(v & RL_MASK) - k;
+
+        out[j] = pos | (same ^ (flip & (0u - (uint32_t)(l <= k))));
+        list[kept] = v;
+        kept += l > k;
+        starts[d] = v;
+        d += l == k;
+      }
+    } else {
+      for (j = 0; j < n; j++) {
+        uint64_t v = list[j];
+        uint32_t l = RL_LEN(v), pos = (uint32_t)(v & RL_MASK) - k;
+
+        out[j] = pos | (same ^ (flip & (0u - (uint32_t)(l <= k))));
+        list[kept] = v;
+        kept += l > k;
+      }
+    }
+    if (k == zero_len) /* the run that starts at position 0 is here */
+      for (j = 0; j < n; j++)
+        if (out[j] == other)
+          out[j] = first;
+    /* this class's starts come after those of the kept (longer) runs;
+     * starts[0..kept) is free until the later classes fill it */
+    if (starts)
+      memmove(starts + kept, starts, d * sizeof(*starts));
+    n = kept;
+  }
+}
+
+/* binary_sort's order of all m suffixes into w->sa, packed (position |
+ * preceding token's rank << ib), from the runs of equal bits. A suffix
+ * inside a run of zeros with k zeros left (0^k then a 1) sorts first by
+ * k, more zeros lower, then by the suffix after the run (which starts a
+ * run of ones); inside a run of ones (1^k then a 0) by k, more ones higher,
+ * then by the suffix after the run (which starts a run of zeros). So the
+ * zeros' bucket is, for k = K..1, the runs of zeros at least k long in
+ * the order of the suffixes after them; that order is the only sort (by
+ * 64-bit keys: one suffix per run of zeros, a quarter of all on fair
+ * bits), and the bucket tells the order of the suffixes that start the
+ * runs of zeros, which orders the ones' bucket the same way, for k =
+ * 1..K. Both buckets are written in passes over lists of runs that
+ * shrink as k grows. S ranks as the suffix after the last run: lowest
+ * (cls < 0), highest of the zeros' followers and lowest of the ones'
+ * (cls = 0: 0 < S < 1), or highest (cls > 0); where it is lower than a
+ * zero (cls < 0, a last run of zeros: 0S < 00S < ... below every other
+ * suffix starting with 0) or higher than a one (cls > 0, a last run of
+ * ones: 1S > 11S > ... above every other), that run's suffixes go apart.
+ * rk[b] is the rank (<< ib) of a token of bit b, rw the wrap token's.
+ * Returns 0, sa untouched, when two keys agree on 16 words (long
+ * repeats: binary_induce or the full sort then), or when disabled. */
+static int binary_runs(struct mb_bz2len *w, size_t m, int cls, const uint32_t rk[2],
+                       uint32_t rw)
+{
+  const uint64_t *bw = w->bits;
+  uint32_t *sa = w->sa;
+  uint64_t *zr, *orr, *A, *S0, *B, *key = w->key, kmask;
+  size_t half = m / 2 + 3, nz = 0, no = 0, n0 = 0, end = m - 1, i, p, ns, na, nb, st0,
+         st1, stS, sp;
+  int first0, lastz, kb;
+
+#define BIT(i) ((unsigned)(bw[(i) >> 6] >> (63 - ((i)&63))) & 1u)
+  if (w->no_runs || m < 3 || m >= ((size_t)1 << RL_BITS))
+    return 0;
+  if (5 * half > w->cap_runs) {
+    if (grow((void **)&w->runs, 5 * half, sizeof(*w->runs)))
+      return 0;
+    w->cap_runs = 5 * half;
+  }
+  zr = w->runs;
+  orr = zr + half;
+  A = orr + half;
+  S0 = A + half;
+  B = S0 + half;
+  /* the runs of the regular tokens [0, m - 1), in position order: from
+   * the positions where a bit differs from the one before (a loop per run
+   * would mispredict its end at every run) */
+  {
+    uint32_t *bnd = w->sa2;
+    size_t r = 0, k, j, b0 = BIT(0);
+    uint64_t carry = b0;
+
+    for (k = 0; k * 64 < end; k++) {
+      uint64_t x = bw[k], t = x ^ ((x >> 1) | (carry << 63));
+
+      carry = x & 1;
+      if ((k + 1) * 64 > end) /* nothing at or after end */
+        t &= ~(~0ull >> (end - k * 64));
+      if (t) { /* lowest bit first (a shorter chain), so filled backwards */
+        size_t idx = r + (size_t)popcount64(t);
+
+        r = idx;
+        while (t) {
+          bnd[--idx] = (uint32_t)(k * 64 + 63 - (size_t)__builtin_ctzll(t));
+          t &= t - 1;
+        }
+      }
+    }
+    /* bnd[0..r) now start the runs after the first; run j is
+     * [bnd[j - 1], bnd[j]) with bnd[-1] = 0 and bnd[r] = end */
+    bnd[r] = (uint32_t)end;
+    for (j = b0; j <= r; j += 2) { /* zeros */
+      size_t s0 = j ? bnd[j - 1] : 0, e = bnd[j];
+
+      zr[nz] =
+          (uint64_t)e | (uint64_t)(e - s0) << RL_BITS | (uint64_t)nz << (2 * RL_BITS);
+      nz++;
+      n0 += e - s0;
+    }
+    for (j = !b0; j <= r; j += 2) { /* ones */
+      size_t s0 = j ? bnd[j - 1] : 0, e = bnd[j];
+
+      orr[no++] = (uint64_t)e | (uint64_t)(e - s0) << RL_BITS;
+    }
+  }
+  first0 = !BIT(0);
+  lastz = !BIT(m - 2);
+
+  /* the runs of zeros followed by a 1, by the suffix after that 1 */
+  ns = nz - (size_t)lastz;
+  kb = bit_width(nz);
+  kmask = ((uint64_t)1 << kb) - 1;
+  for (i = 0; i < ns; i++)
+    key[i] = (bits_at(bw, (size_t)(zr[i] & RL_MASK) + 1) & ~kmask) | i;
+  sort_top(key, w->key2, ns);
+  for (p = 1; p < ns; p++) {
+    size_t q;
+
+    if ((key[p] ^ key[p - 1]) > kmask)
+      continue;
+    /* key[p - 1 .. q - 1] agree on their top bits */
+    for (q = p + 1; q < ns && (key[q] ^ key[p - 1]) <= kmask; q++)
+      ;
+    if (!group_sort(key + p - 1, w->key2, q - p + 1, zr, kmask, bw, m, cls))
+      return 0;
+    p = q;
+  }
+
+  /* buckets in the order of their token: 0, 1 and S placed by cls */
+  st0 = cls < 0 ? 1u : 0u;
+  st1 = cls < 0 ? 1 + n0 : cls == 0 ? n0 + 1 : n0;
+  stS = cls < 0 ? 0 : cls == 0 ? n0 : m - 1;
+  sa[stS] = (uint32_t)(m - 1) | rk[BIT(m - 2)];
+
+  /* the zeros' bucket; S0 gets the runs of zeros in the order of their
+   * starts */
+  na = 0;
+  sp = 0;
+  if (lastz && cls < 0) { /* 0S < 00S < ... at the bottom */
+    size_t r = RL_LEN(zr[nz - 1]), k;
+
+    for (k = 1; k <= r; k++)
+      sa[st0 + k - 1] = (uint32_t)(m - 1 - k) | (k < r       ? rk[0]
+                                                 : m - 1 - r ? rk[1]
+                                                             : rw);
+    S0[sp++] = zr[nz - 1];
+  }
+  if (lastz && cls == 0)
+    A[na++] = zr[nz - 1];
+  for (i = 0; i < ns; i++)
+    A[na++] = zr[key[i] & kmask];
+  if (lastz && cls > 0)
+    A[na++] = zr[nz - 1];
+  emit_runs(sa, A, na, st0 + n0, 1, rk[0], rk[1], rw,
+            first0 && !(lastz && cls < 0 && nz == 1) ? RL_LEN(zr[0]) : 0, S0 + sp);
+
+  /* the ones' bucket: each run of ones is followed by the start of a run
+   * of zeros (in S0's order) or by S */
+  nb = 0;
+  if (!lastz && cls < 0)
+    B[nb++] = orr[no - 1];
+  for (i = 0; i < nz; i++) {
+    size_t z = RL_IDX(S0[i]);
+
+    if (z || !first0)
+      B[nb++] = orr[z - (size_t)first0];
+  }
+  if (!lastz && cls == 0)
+    B[nb++] = orr[no - 1];
+  if (!lastz && cls > 0) { /* ... 11S < 1S at the top */
+    size_t r = RL_LEN(orr[no - 1]), k, top = st1 + (m - 1 - n0);
+
+    for (k = 1; k <= r; k++)
+      sa[top - k] = (uint32_t)(m - 1 - k) | (k < r ? rk[1] : m - 1 - r ? rk[0] : rw);
+  }
+  emit_runs(sa, B, nb, st1, 0, rk[1], rk[0], rw,
+            !first0 && !(!lastz && cls > 0 && no == 1) ? RL_LEN(orr[0]) : 0, NULL);
+  w->runs_done++;
+#undef BIT
+  return 1;
+}
+
 /* The cyclic suffix array into w->sa (as cyclic_sort leaves it) when the
  * tokens take two values except the last one, tr[m-1], which occurs once
  * (binary samples: "0 ", "1 " and the wrap token). 0 when that is not the
@@ -737,9 +1080,19 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
     size_t e = i + 64 < m - 1 ? i + 64 : m - 1, j;
     uint64_t x = 0;
 
-    for (j = i; j < e; j++)
-      x = (x << 1) | (tr[j] == hi);
-    bw[i >> 6] = x << (64 - (e - i));
+    if (e - i == 64) /* eight at a time: no chain of 64 shifts */
+      for (j = i; j < e; j += 8)
+        x = x << 8 |
+            (uint64_t)((unsigned)(tr[j] == hi) << 7 | (unsigned)(tr[j + 1] == hi) << 6 |
+                       (unsigned)(tr[j + 2] == hi) << 5 |
+                       (unsigned)(tr[j + 3] == hi) << 4 |
+                       (unsigned)(tr[j + 4] == hi) << 3 |
+                       (unsigned)(tr[j + 5] == hi) << 2 |
+                       (unsigned)(tr[j + 6] == hi) << 1 | (unsigned)(tr[j + 7] == hi));
+    else
+      for (j = i; j < e; j++)
+        x = (x << 1) | (tr[j] == hi);
+    bw[i >> 6] = e - i == 64 ? x : x << (64 - (e - i));
   }
   /* S at m-1, then padding to the end of the last word read */
   pad = cls < 0 ? 0 : ~0ull;
@@ -761,6 +1114,14 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
   w->packed = w->ib + 2 <= 32;
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
   pmask = ((uint64_t)1 << w->ib) - 1;
+  if (w->packed) {
+    uint32_t rk[2], lo = rw == 0 ? 1 : 0;
+
+    rk[0] = lo << w->ib;
+    rk[1] = (nd == 3 ? hi : lo) << w->ib;
+    if (binary_runs(w, m, cls, rk, rw << w->ib))
+      return 1;
+  }
   induced = binary_induce(w, m, cls);
   if (!induced) {
     for (i = 0; i < m; i++)

@@ -30,4 +30,11 @@ int mb_bz2len_compute(struct mb_bz2len *w, const uint8_t *data, size_t len,
 int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block100k,
                       uint64_t *out);
 
+/* For tests: with on = 0 two-valued token sequences are sorted without
+ * the runs of their bits (binary_runs in bz2len.c), with on = 1 (the
+ * default) by them where they allow it; either way the length is the
+ * same. Returns how many blocks the runs have ordered in this workspace
+ * so far. */
+size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on);
+
 #endif

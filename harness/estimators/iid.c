@@ -59,6 +59,17 @@ const char *mb_iid_stat_section(enum mb_iid_stat s)
 /* §5.1.9, §5.1.10: the lags. */
 static const unsigned lags[5] = {1, 2, 8, 16, 32};
 
+static uint64_t load_le64(const uint8_t *p)
+{
+  uint64_t x;
+
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
 /* ------------------------------------------------------------ generator */
 
 /* splitmix64 expands a seed into generator states; xoshiro256** draws. */
@@ -141,6 +152,8 @@ struct shared {
   double mean;
   uint8_t rank[256];  /* translation: rank among the values present */
   uint8_t below[256]; /* translated value < median (§5.1.5) */
+  uint8_t low;        /* binary data: the smaller value (rank 0) */
+  int plain;          /* binary data sample by sample (tests compare) */
 };
 
 /* One worker's buffers. */
@@ -171,7 +184,7 @@ static int work_init(struct work *w, const struct shared *sh)
   w->bz = mb_bz2len_new();
   if (sh->binary) {
     w->c1 = malloc(m);
-    w->c2 = malloc(m);
+    w->c2 = calloc(m + 16, 1); /* read a word at a time: zeros after the end */
   }
   if (!w->raw || !w->bz || (sh->binary && (!w->c1 || !w->c2))) {
     work_free(w);
@@ -198,19 +211,17 @@ static void directional(const uint8_t *x, size_t m, double *num_runs, double *le
   prev = x[0] > x[1] ? -1 : 1;
   ups = prev > 0;
   runs = 1;
+  /* without branches on the data (as median_runs): the longest is kept
+   * at every step, which gives the same as at every run's end */
   for (i = 1; i + 1 < m; i++) {
     int d = x[i] > x[i + 1] ? -1 : 1;
+    size_t same = d == prev;
 
     ups += d > 0;
-    if (d == prev) {
-      run++;
-    } else {
-      runs++;
-      if (run > longest)
-        longest = run;
-      run = 1;
-      prev = d;
-    }
+    runs += 1 - same;
+    run = run * same + 1;
+    longest = run > longest ? run : longest;
+    prev = d;
   }
   if (run > longest)
     longest = run;
@@ -239,6 +250,114 @@ static void median_runs(const uint8_t *raw, size_t n, const uint8_t *below,
   }
   *num_runs = (double)runs;
   *len_runs = (double)longest;
+}
+
+/* Without a popcount instruction in the baseline target (the builtin
+ * would call a library function). */
+static inline unsigned popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Whether z has a run of at least l (>= 1) set bits. */
+static inline int has_run(uint64_t z, size_t l)
+{
+  size_t len = 1;
+
+  if (l > 64)
+    return 0;
+  while (2 * len <= l) {
+    z &= z << len;
+    len *= 2;
+  }
+  if (len < l)
+    z &= z << (l - len);
+  return z != 0;
+}
+
+/* Conversions I and II of binary data (§5.1, values low and one other):
+ * per 8-bit block, the ones (c1) and the bits read as a byte, the first
+ * the most significant (c2); the last block padded with zeros. Eight
+ * samples at a time: each byte that is not `low` gives its top bit, and
+ * one multiplication gathers the eight (sample j's bit lands at 7 - j;
+ * no two products overlap, so nothing carries). */
+static void convert_binary(const uint8_t *raw, size_t n, uint8_t low, uint8_t *c1,
+                           uint8_t *c2)
+{
+  const uint64_t rep = 0x0101010101010101ull * low, h = 0x7f7f7f7f7f7f7f7full;
+  size_t i, full = n / 8;
+
+  for (i = 0; i < full; i++) {
+    uint64_t y = load_le64(raw + 8 * i) ^ rep;
+    uint64_t t = (((y & h) + h) | y) & ~h; /* 0x80 in each byte not `low` */
+    unsigned byte = (unsigned)(((t >> 7) * 0x8040201008040201ull) >> 56);
+
+    c2[i] = (uint8_t)byte;
+    c1[i] = (uint8_t)popcount64(byte);
+  }
+  if (full * 8 < n) {
+    unsigned byte = 0;
+
+    for (i = full * 8; i < n; i++)
+      byte |= (unsigned)(raw[i] != low) << (7 - (i & 7));
+    c2[full] = (uint8_t)byte;
+    c1[full] = (uint8_t)popcount64(byte);
+  }
+}
+
+/* §5.1.5, §5.1.6 for binary data (median 0.5: runs of equal bits), from
+ * the n bits in c2 (Conversion II's bytes, zeros after them), 64 at a
+ * time: the runs are one more than the bits that differ from the one
+ * before (t). The longest (when `longest` is asked for) is the largest
+ * distance between changes, or from the start or to the end: a word's
+ * distances inside it are looked at one by one only when its bits
+ * between its first and its last change hold a run of at least the best
+ * so far (rare once the best is found), a few shifts tell. */
+static void median_runs_bits(const uint8_t *c2, size_t n, int longest, double *num_runs,
+                             double *len_runs)
+{
+  size_t nw = (n + 63) / 64, k, runs = 1, best = 0, last = 0;
+  uint64_t prev = 0;
+
+  for (k = 0; k < nw; k++) {
+    uint64_t x = __builtin_bswap64(load_le64(c2 + 8 * k));
+    uint64_t t = x ^ ((x >> 1) | (prev << 63));
+
+    prev = x & 1;
+    if (k == 0)
+      t &= ~(1ull << 63); /* the first bit starts the first run */
+    if ((k + 1) * 64 > n)
+      t &= ~(~0ull >> (n - k * 64)); /* nothing after the last bit */
+    runs += popcount64(t);
+    if (longest && t) {
+      int f = __builtin_clzll(t), l = 63 - __builtin_ctzll(t);
+      size_t pf = k * 64 + (size_t)f;
+
+      best = pf - last > best ? pf - last : best;
+      if (f < l &&
+          has_run(~t & (~0ull >> (f + 1)) & (~0ull << (64 - l)), best ? best : 1)) {
+        uint64_t u = t & ~((1ull << 63) >> f);
+        size_t pp = pf;
+
+        while (u) {
+          int z = __builtin_clzll(u);
+          size_t pos = k * 64 + (size_t)z;
+
+          best = pos - pp > best ? pos - pp : best;
+          pp = pos;
+          u &= ~((1ull << 63) >> z);
+        }
+      }
+      last = k * 64 + (size_t)l;
+    }
+  }
+  if (n - last > best)
+    best = n - last;
+  *num_runs = (double)runs;
+  *len_runs = (double)best;
 }
 
 /* §5.1.7, §5.1.8: walk the data taking the number of samples up to and
@@ -278,7 +397,16 @@ static double periodicity(const uint8_t *x, size_t m, size_t p)
 
   if (m <= p)
     return 0;
-  for (i = 0; i + p < m; i++)
+  /* eight at a time: a byte of x[i..] ^ x[i+p..] that is not zero is a
+   * mismatch (its top bit set by the same test as convert_binary's) */
+  for (i = 0; i + p + 8 <= m; i += 8) {
+    const uint64_t h = 0x7f7f7f7f7f7f7f7full;
+    uint64_t y = load_le64(x + i) ^ load_le64(x + i + p);
+    uint64_t ne = ((((y & h) + h) | y) & ~h) >> 7;
+
+    t += 8 - (size_t)((ne * 0x0101010101010101ull) >> 56);
+  }
+  for (; i + p < m; i++)
     t += x[i] == x[i + p];
   return (double)t;
 }
@@ -339,18 +467,22 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
   if (sh->binary) {
     /* Conversions I and II of the translated bits, 8 per block. */
     m = (n + 7) / 8;
-    for (i = 0; i < m; i++) {
-      size_t k, end = i * 8 + 8 < n ? i * 8 + 8 : n;
-      unsigned ones = 0, byte = 0;
+    if (!sh->plain) {
+      convert_binary(raw, n, sh->low, w->c1, w->c2);
+    } else {
+      for (i = 0; i < m; i++) {
+        size_t k, end = i * 8 + 8 < n ? i * 8 + 8 : n;
+        unsigned ones = 0, byte = 0;
 
-      for (k = i * 8; k < end; k++) {
-        unsigned b = sh->rank[raw[k]];
+        for (k = i * 8; k < end; k++) {
+          unsigned b = sh->rank[raw[k]];
 
-        ones += b;
-        byte |= b << (7 - (k & 7));
+          ones += b;
+          byte |= b << (7 - (k & 7));
+        }
+        w->c1[i] = (uint8_t)ones;
+        w->c2[i] = (uint8_t)byte;
       }
-      w->c1[i] = (uint8_t)ones;
-      w->c2[i] = (uint8_t)byte;
     }
     seq = w->c1;
   }
@@ -358,9 +490,14 @@ static int statistics(const struct shared *sh, struct work *w, const uint8_t *ra
       (BIT(MB_IID_NUM_DIR_RUNS) | BIT(MB_IID_LEN_DIR_RUNS) | BIT(MB_IID_NUM_INC_DEC)))
     directional(seq, m, &st[MB_IID_NUM_DIR_RUNS], &st[MB_IID_LEN_DIR_RUNS],
                 &st[MB_IID_NUM_INC_DEC]);
-  if (mask & (BIT(MB_IID_NUM_RUNS_MEDIAN) | BIT(MB_IID_LEN_RUNS_MEDIAN)))
-    median_runs(raw, n, sh->below, &st[MB_IID_NUM_RUNS_MEDIAN],
-                &st[MB_IID_LEN_RUNS_MEDIAN]);
+  if (mask & (BIT(MB_IID_NUM_RUNS_MEDIAN) | BIT(MB_IID_LEN_RUNS_MEDIAN))) {
+    if (sh->binary && !sh->plain)
+      median_runs_bits(w->c2, n, (mask & BIT(MB_IID_LEN_RUNS_MEDIAN)) != 0,
+                       &st[MB_IID_NUM_RUNS_MEDIAN], &st[MB_IID_LEN_RUNS_MEDIAN]);
+    else
+      median_runs(raw, n, sh->below, &st[MB_IID_NUM_RUNS_MEDIAN],
+                  &st[MB_IID_LEN_RUNS_MEDIAN]);
+  }
   if (mask & (BIT(MB_IID_AVG_COLLISION) | BIT(MB_IID_MAX_COLLISION))) {
     if (sh->binary)
       collisions(w, w->c2, m, &st[MB_IID_AVG_COLLISION], &st[MB_IID_MAX_COLLISION]);
@@ -847,7 +984,7 @@ int mb_iid_assess(const uint8_t *symbols, size_t n, unsigned bits,
                   const struct mb_iid_options *opt, struct mb_iid_result *out,
                   struct mb_error *err)
 {
-  static const struct mb_iid_options defaults = {0, 0, 0, 0};
+  static const struct mb_iid_options defaults = {0, 0, 0, 0, 0};
   struct shared sh;
   unsigned mask = 0, k = 0, v, j;
   size_t count[256], i, half, acc;
@@ -907,6 +1044,10 @@ int mb_iid_assess(const uint8_t *symbols, size_t n, unsigned bits,
   sh.raw = symbols;
   sh.n = n;
   sh.binary = out->binary;
+  sh.plain = opt->plain_binary;
+  for (v = 0; v < 256 && !count[v]; v++)
+    ;
+  sh.low = (uint8_t)v;
   sh.mean = (double)total / (double)n;
   if (out->binary) {
     out->median = 0.5;

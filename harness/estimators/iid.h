@@ -62,6 +62,8 @@ struct mb_iid_options {
   unsigned permutations; /* 0 = MB_IID_PERMUTATIONS */
   int threads;           /* worker threads; 0 = number of cores */
   int no_permutations;   /* 1: skip §5.1 (statistics on the data only) */
+  int plain_binary;      /* for tests: binary data's statistics sample by
+                            sample, not a word at a time (same values) */
 };
 
 /* A chi-square test's outcome (§5.2.1, §5.2.2). */

@@ -76,6 +76,39 @@ static void check_decimal(struct mb_bz2len *w, uint8_t *d, const uint8_t *s, siz
   CHECK_EQ_U64(got, want);
 }
 
+/* check_len, then the same with binary_runs turned off; returns whether
+ * binary_runs ordered a block of it. */
+static int check_both(struct mb_bz2len *w, const uint8_t *d, size_t n, int level,
+                      const char *what)
+{
+  size_t before = mb_bz2len_binary_runs(w, 1), after;
+  uint64_t want = check_len(w, d, n, level, what), got = 0;
+
+  after = mb_bz2len_binary_runs(w, 0);
+  CHECK_EQ_INT(mb_bz2len_compute(w, d, n, level, &got), MB_OK);
+  CHECK_EQ_U64(got, want);
+  mb_bz2len_binary_runs(w, 1);
+  return after > before;
+}
+
+/* The same for mb_bz2len_decimal. */
+static int check_decimal_both(struct mb_bz2len *w, uint8_t *d, const uint8_t *s,
+                              size_t n, int level, const char *what)
+{
+  size_t before = mb_bz2len_binary_runs(w, 1), after;
+  uint64_t want = check_len(w, d, decimal_text(d, s, n), level, what), got = 0;
+
+  CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  if (got != want)
+    fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
+  CHECK_EQ_U64(got, want);
+  after = mb_bz2len_binary_runs(w, 0);
+  CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  CHECK_EQ_U64(got, want);
+  mb_bz2len_binary_runs(w, 1);
+  return after > before;
+}
+
 /* Generated data of one kind. */
 static void fill(uint8_t *d, size_t n, int kind)
 {
@@ -268,7 +301,7 @@ int main(void)
    * token) and values whose wrap token is one of them ({1, 11}). */
   {
     static const uint8_t pairs[][2] = {{0, 1}, {1, 0}, {5, 123}, {1, 11}, {200, 7}};
-    size_t k, kinds = 8, t;
+    size_t k, kinds = 8, t, by_runs = 0, two_valued = 0;
 
     for (t = 0; t < 1200; t++) {
       size_t j;
@@ -307,7 +340,9 @@ int main(void)
         }
         s[j] = pairs[k][b];
       }
-      check_decimal(w, d, s, n, t % 3 == 0 ? 1 : 5, "two values");
+      by_runs +=
+          (size_t)check_decimal_both(w, d, s, n, t % 3 == 0 ? 1 : 5, "two values");
+      two_valued++;
     }
     /* Around a 100k block's end (99981 bytes: about 50,000 bits, or
      * 25,000 samples of 5 and 123), and several blocks. */
@@ -327,6 +362,73 @@ int main(void)
         s[i] = (uint8_t)(k ? (size_t)(rnd() % 40 != 0) : rnd() & 1);
       check_decimal(w, d, s, n, k ? 1 : 5, "two values, several blocks");
     }
+    /* binary_runs ordered most of them (not the periodic ones, nor those
+     * of one value and the wrap token's) */
+    printf("two-valued sample sets: %zu of %zu ordered by their runs\n", by_runs,
+           two_valued);
+    CHECK(by_runs * 10 >= two_valued * 6);
+  }
+  /* binary_runs' other cases, which decimal text never makes (its wrap
+   * token ranks above the last sample's token, so never below both):
+   * text of tokens "a " and "b " after a first token below ("0 "),
+   * between ("ab ") or above ("c ") them, which mb_bz2len_compute's
+   * rotation makes the last, the sentinel; the last run and the first
+   * of either value; long runs; an ending repeated earlier (keys equal
+   * until one reaches the end: 40 to 140 tokens, so in the first word or
+   * a later one); a repeat of over 1,024 tokens, which binary_runs leaves
+   * to the other sort. */
+  {
+    static const char *const firsts[3] = {"0 ", "ab ", "c "};
+    size_t t, by_runs = 0, total = 0, j, fallbacks = 0;
+
+    for (t = 0; t < 900; t++) {
+      size_t shape = t % 6, rep, before, len;
+      const char *u = firsts[(t / 24) % 3];
+
+      n = t < 300 ? 3 + t : 3 + (size_t)(rnd() % 6000);
+      for (j = 0; j < n; j++) {
+        switch (shape) {
+        case 0: /* fair */
+          s[j] = (uint8_t)(rnd() & 1);
+          break;
+        case 1: /* mostly "a " */
+          s[j] = rnd() % 12 == 0;
+          break;
+        case 2: /* mostly "b " */
+          s[j] = rnd() % 12 != 0;
+          break;
+        case 3: /* Markov */
+          s[j] = (uint8_t)(j && rnd() % 10 < 7 ? s[j - 1] : rnd() & 1);
+          break;
+        default: /* fair, the end repeated earlier */
+          s[j] = (uint8_t)(rnd() & 1);
+          break;
+        }
+      }
+      s[0] = (t / 6) % 2;
+      s[n - 1] = (t / 12) % 2;
+      rep = 40 + t % 101;
+      if (shape >= 4 && n > 3 * rep + 30)
+        memcpy(s + n / 2 - rep - (shape == 5), s + n - rep, rep);
+      if (t % 50 == 49 && n > 2100) /* a long repeat */
+        memcpy(s + 2, s + n - 1100, 1100);
+      len = strlen(u);
+      memcpy(d, u, len);
+      for (j = 0; j < n; j++) {
+        d[len++] = s[j] ? 'b' : 'a';
+        d[len++] = ' ';
+      }
+      before = mb_bz2len_binary_runs(w, 1);
+      by_runs += (size_t)check_both(w, d, len, 5, "tokens a and b after a first one");
+      total++;
+      if (t % 50 == 49 && n > 2100)
+        fallbacks += mb_bz2len_binary_runs(w, 1) == before;
+    }
+    printf("tokens a and b: %zu of %zu ordered by their runs, %zu long repeats left "
+           "to the other sort\n",
+           by_runs, total, fallbacks);
+    CHECK(by_runs * 10 >= total * 9);
+    CHECK(fallbacks > 0);
   }
   printf("%zu inputs compared with libbz2\n", cases);
   mb_bz2len_free(w);

@@ -216,6 +216,84 @@ static void determinism(void)
   free(b);
 }
 
+/* Binary data's statistics a word at a time (Conversions I and II eight
+ * samples at once, the runs about the median from 64-bit words) against
+ * the same sample by sample (plain_binary): every statistic bit for bit,
+ * on the data and, for some, on 30 permutations (the counters). Sizes
+ * around every word and block end; fair, biased, sticky (runs longer than
+ * a word, so the longest run crosses words), alternating, period 3,
+ * long runs; values 0/1, 1/0 swapped, 7/200. */
+static void binary_words(void)
+{
+  static const uint8_t vals[3][2] = {{0, 1}, {1, 0}, {7, 200}};
+  struct mb_iid_result *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+  struct mb_iid_options o;
+  struct mb_error err;
+  size_t cap = 70000, n, i, t;
+  uint8_t *d = malloc(cap);
+  uint64_t x = 99;
+
+  CHECK(a && b && d);
+  if (!a || !b || !d)
+    goto out;
+  mb_error_init(&err);
+  for (t = 0; t < 600; t++) {
+    int kind = (int)(t % 7);
+    const uint8_t *v = vals[(t / 7) % 3];
+
+    n = t < 280 ? 2 + t : t < 590 ? 2 + (size_t)(x >> 33) % 5000 : cap;
+    for (i = 0; i < n; i++) {
+      unsigned bit;
+
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      switch (kind) {
+      case 0: /* fair */
+        bit = (unsigned)(x >> 63);
+        break;
+      case 1: /* mostly the first value */
+        bit = (x >> 59) == 0;
+        break;
+      case 2: /* mostly the second */
+        bit = (x >> 59) != 0;
+        break;
+      case 3: /* sticky: runs of about 100 */
+        bit = i && (x >> 57) != 0 ? d[i - 1] == v[1] : (unsigned)(x >> 63);
+        break;
+      case 4: /* alternating */
+        bit = (unsigned)(i & 1);
+        break;
+      case 5: /* period 3 */
+        bit = i % 3 == 1;
+        break;
+      default: /* runs of 60..200 */
+        bit = (unsigned)(i / (60 + t % 141)) & 1;
+        break;
+      }
+      d[i] = v[bit];
+    }
+    d[0] = v[0]; /* both values present */
+    d[n - 1] = v[1];
+    memset(&o, 0, sizeof(o));
+    o.seed = t;
+    o.threads = 1;
+    o.permutations = 30;
+    o.no_permutations = t % 10 != 0;
+    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
+    o.plain_binary = 1;
+    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
+    CHECK(a->binary);
+    CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
+    CHECK_EQ_MEM(a->counter, b->counter, sizeof(a->counter));
+    if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
+      fprintf(stderr, "binary words: case %zu (kind %d, %zu samples) differs\n", t,
+              kind, n);
+  }
+out:
+  free(a);
+  free(b);
+  free(d);
+}
+
 static void health(void)
 {
   struct mb_health_cutoffs c;
@@ -343,6 +421,7 @@ int main(int argc, char **argv)
     return fixture(argv[1]);
   edge_cases();
   determinism();
+  binary_words();
   health();
   cli();
   return CHECK_DONE();
