@@ -57,7 +57,7 @@ struct mb_bz2len {
   uint32_t *sa, *sa2, *grank;
   uint32_t *groups; /* unsorted groups: start, length pairs */
   uint32_t *groups2;
-  uint32_t *bcnt; /* bucket counts (pair_sort, binary_sort) */
+  uint32_t *bcnt; /* bucket starts (bucket_sort) */
   size_t cap_bcnt;
   uint64_t *bits; /* binary_sort's tokens, one bit each */
   size_t cap_bits;
@@ -334,68 +334,169 @@ static inline int bit_width(uint64_t x)
   return x ? 64 - __builtin_clzll(x) : 0;
 }
 
-/* The first sort of cyclic_sort when the pairs of leading tokens are
- * about as many as the rotations (8-bit samples: 257 distinct tokens,
- * 140,000 rotations a block): one counting pass on the first two tokens
- * moves only the 4-byte payloads, then each bucket (a couple of rotations)
- * is ordered by its full key, fetched by position where it lands. The
- * sorted pairs end in w->key and w->sa (swapped with key2, sa2). The same order as
- * sort_pairs on key[], in about half the passes over memory. 0 when it
- * does not apply (or its counts cannot be allocated): sort_pairs then. */
-static int pair_sort(struct mb_bz2len *w, size_t m, size_t nd, size_t K, uint32_t imask)
-{
-  const uint32_t *tr = w->tr;
-  uint32_t *sa, *src, *cnt, *tsa;
-  uint64_t *key, *kpos, *tkey;
-  size_t nb2 = nd * nd, i, b, start;
-
-  if (K < 3 || 4 * nb2 < m || nb2 > 2 * m || nb2 > ((size_t)1 << 18))
-    return 0;
-  if (nb2 + 1 > w->cap_bcnt) {
-    if (grow((void **)&w->bcnt, nb2 + 1, sizeof(*w->bcnt)))
-      return 0;
-    w->cap_bcnt = nb2 + 1;
-  }
-  cnt = w->bcnt;
-  memset(cnt, 0, (nb2 + 1) * sizeof(*cnt));
-  for (i = 0; i < m; i++)
-    cnt[tr[i] * nd + tr[i + 1] + 1]++;
-  for (b = 1; b <= nb2; b++)
-    cnt[b] += cnt[b - 1];
-  /* The rotations by position (key[], sa[]) become the source; the
-   * sorted ones go to the other pair of arrays, which then takes their
-   * place. */
-  tsa = w->sa;
-  w->sa = w->sa2;
-  w->sa2 = tsa;
-  tkey = w->key;
-  w->key = w->key2;
-  w->key2 = tkey;
-  src = w->sa2;
-  kpos = w->key2;
-  sa = w->sa;
-  key = w->key;
-  for (i = 0; i < m; i++)
-    sa[cnt[tr[i] * nd + tr[i + 1]]++] = src[i];
-  /* cnt[b] is now the end of bucket b */
-  for (start = 0, b = 0; b < nb2; b++) {
-    size_t e = cnt[b], p;
-
-    for (p = start; p < e; p++)
-      key[p] = kpos[sa[p] & imask];
-    if (e - start > 1)
-      insertion(key + start, sa + start, e - start);
-    start = e;
-  }
-  return 1;
-}
-
 /* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
  * between identical rotations in any order. The first sort key packs the
  * first K ranks of a rotation as a base-nd number (the largest K with
  * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
 static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
                      uint32_t imask);
+
+/* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
+ * of 16..4096 ranks (8-bit samples: 257, about 140,000 rotations a
+ * block). Each rotation becomes one 64-bit item: the ranks of its tokens
+ * 2..K+1 (b bits each, the most that fit) above its payload (position
+ * and preceding rank, pbits). A pass in position order moves the items
+ * into the buckets of their first token (counts from one pass over the
+ * ranks); each bucket (a few thousand bytes, in L1) is then sorted as
+ * plain numbers. That orders the rotations by their first K+1 tokens;
+ * equal ones are refined by prefix doubling. 0 when it does not apply
+ * (cyclic_sort then sorts by packed keys). */
+/* Sorts the n numbers in k (all <= maxv) into t[1..n] (k is then
+ * scratch; t[0] becomes 0, below every number, so that the insertion
+ * needs no bound check): one counting pass on the top bits into t (about
+ * one number a digit value, cnt has room for 2^11 + 1 counts), radix for
+ * digits holding more than 32, then one insertion pass over the whole,
+ * each number moving only within its digit. */
+static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32_t *cnt)
+{
+  int d = bit_width(n) - 1, bits = bit_width(maxv), shift;
+  size_t i, j, nbk, b, start;
+  uint32_t most = 0;
+
+  t[0] = 0;
+  t++;
+  if (n > 32) {
+    d = d < 4 ? 4 : d > 11 ? 11 : d;
+    d = d > bits ? bits : d;
+    shift = bits - d;
+    nbk = (size_t)(maxv >> shift) + 1;
+    memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
+    for (i = 0; i < n; i++)
+      cnt[(k[i] >> shift) + 1]++;
+    for (b = 1; b <= nbk; b++) {
+      most = cnt[b] > most ? cnt[b] : most;
+      cnt[b] += cnt[b - 1];
+    }
+    for (i = 0; i < n; i++)
+      t[cnt[k[i] >> shift]++] = k[i];
+    /* cnt[b] is the end of digit b */
+    for (start = 0, b = 0; most > 32 && b < nbk; b++) {
+      if (cnt[b] - start > 32)
+        sort_u64(t + start, k + start, cnt[b] - start, shift, 0);
+      start = cnt[b];
+    }
+  } else {
+    memcpy(t, k, n * sizeof(*k));
+  }
+  for (i = 1; i < n; i++) {
+    uint64_t x = t[i];
+
+    for (j = i; t[j - 1] > x; j--)
+      t[j] = t[j - 1];
+    t[j] = x;
+  }
+}
+
+static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
+{
+  uint32_t *tr = w->tr, *sa = w->sa, *st;
+  uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask, maxv;
+  size_t i, p, b, start, ng = 0;
+  int bb = bit_width(nd - 1), ib = bit_width(m), pbits, K, ties = 0;
+  uint32_t imask, cnt[(1 << 11) + 1];
+
+  if (nd < 16 || nd > 4096 || m < 256)
+    return 0;
+  w->ib = ib;
+  w->packed = ib + bb <= 32;
+  pbits = w->packed ? ib + bb : ib;
+  K = (64 - pbits) / bb;
+  if (K < 2)
+    return 0;
+  if (nd + 1 > w->cap_bcnt) {
+    if (grow((void **)&w->bcnt, nd + 1, sizeof(*w->bcnt)))
+      return 0;
+    w->cap_bcnt = nd + 1;
+  }
+  st = w->bcnt;
+  imask = w->packed ? ((uint32_t)1 << ib) - 1 : UINT32_MAX;
+  pmask = ((uint64_t)1 << pbits) - 1;
+  kmask = ((uint64_t)1 << (K * bb)) - 1;
+  /* items are below nd << (the bits under the first token in them) */
+  maxv = ((uint64_t)nd << ((K - 1) * bb + pbits)) - 1;
+  for (i = 0; i <= (size_t)K; i++)
+    tr[m + i] = tr[i];
+  /* bucket starts from the tokens' counts (w->dt[r].cnt occurrences of
+   * rank r in tr, as bwt_tokens' scatter of L relies on too) */
+  st[0] = 0;
+  for (b = 0; b < nd; b++)
+    st[b + 1] = st[b] + w->dt[b].cnt;
+  /* x holds tokens i+1 .. i+K (the first in the top bits) */
+  for (i = 1; i <= (size_t)K; i++)
+    x = (x << bb) | tr[i];
+  {
+    /* the preceding rank above the position, when packed */
+    const uint64_t rmask = w->packed ? pmask : 0;
+    uint64_t prev = ((uint64_t)tr[m - 1] << ib) & rmask;
+
+    for (i = 0; i < m; i++) {
+      key[st[tr[i]]++] = (x << pbits) | prev | i;
+      x = ((x << bb) | tr[i + (size_t)K + 1]) & kmask;
+      prev = ((uint64_t)tr[i] << ib) & rmask;
+    }
+  }
+  /* st[b] is now the end of bucket b. Each is sorted into the start of
+   * key2 (the same for every bucket, so that it stays in L1) and goes
+   * back to key only when some of its keys are equal. */
+  for (start = 0, b = 0; b < nd; b++) {
+    size_t e = st[b], n = e - start;
+    const uint64_t *srt = key + start;
+    uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
+
+    if (n > 1) {
+      sort_small(key + start, key2, n, maxv, cnt);
+      srt = key2 + 1;
+    }
+    if (n > 0)
+      sa[start] = (uint32_t)(srt[0] & pmask);
+    for (p = 1; p < n; p++) {
+      uint64_t y = srt[p], d = y ^ srt[p - 1];
+
+      sa[start + p] = (uint32_t)(y & pmask);
+      least = d < least ? d : least;
+    }
+    if (least <= pmask) {
+      memcpy(key + start, key2 + 1, n * sizeof(*key));
+      ties = 1;
+    }
+    start = e;
+  }
+  if (!ties)
+    return 1;
+  /* Groups of rotations equal on their first K+1 tokens: rank = the
+   * group's first position. */
+  for (start = 0, b = 0; b < nd; b++) {
+    size_t e = st[b];
+
+    for (p = start; p < e;) {
+      size_t q = p + 1;
+
+      while (q < e && (key[q] ^ key[p]) <= pmask)
+        q++;
+      for (i = p; i < q; i++)
+        w->grank[sa[i] & imask] = (uint32_t)p;
+      if (q - p > 1) {
+        w->groups[2 * ng] = (uint32_t)p;
+        w->groups[2 * ng + 1] = (uint32_t)(q - p);
+        ng++;
+      }
+      p = q;
+    }
+    start = e;
+  }
+  doubling(w, m, (size_t)K + 1, ng, imask);
+  return 1;
+}
 
 static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
@@ -404,6 +505,8 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
   size_t K = 1, i, p, ng = 0;
   uint32_t imask;
 
+  if (bucket_sort(w, m, nd))
+    return;
   if (nd < 2)
     nd = 2;
   while (K < m && pow <= UINT64_MAX / nd / nd) {
@@ -432,12 +535,7 @@ static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
         sa[i] |= tr[i ? i - 1 : m - 1] << w->ib;
   }
   imask = w->packed ? ((uint32_t)1 << w->ib) - 1 : UINT32_MAX;
-  if (pair_sort(w, m, nd, K, imask)) {
-    key = w->key;
-    sa = w->sa;
-  } else {
-    sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
-  }
+  sort_pairs(key, sa, w->key2, w->sa2, m, bit_width(pow * nd - 1), 0);
 
   /* Groups of equal keys: rank = the group's first position (needed only
    * when some group has two rotations or more: usually none). */
@@ -1433,8 +1531,108 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
   return bwt_tokens(w, m, nd);
 }
 
+/* bwt_tokens' scatter when every token ends with the separator and has
+ * 2 bytes or more (np < 65535 partials; the payloads packed). A rotation
+ * gives one byte for each offset o of its preceding token d but the last
+ * (see bwt_tokens), and one to the separator's bucket in rotation order.
+ * For o = 0 that byte is the separator: when no other token ends with d
+ * (8-bit samples: every 3-digit number), d's bucket holds only those and
+ * is filled at once. The other bytes, at most two for most tokens, are
+ * written for every rotation through two counters from one 8-byte record
+ * of d, without a branch on d's length: a token with fewer sends the rest
+ * to a counter that writes into w->key2, unused here (at most 2m bytes);
+ * one with more (in the decimal text only the wrap token, once a block)
+ * takes a branch. 1 when done, 0 when tokens with more than two are
+ * common (the caller's general loop then), -1 when out of memory. */
+struct short_rec {
+  uint16_t id[2];
+  uint8_t byte[2];
+  uint8_t more; /* 0, or the offset of d's third byte written */
+  uint8_t last; /* d's byte before the separator */
+};
+
+static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
+                         const uint32_t *slot, const uint32_t *pstart, uint8_t sep_byte)
+{
+  const struct dtoken *dt = w->dt;
+  const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
+  struct short_rec *rec = malloc(nd * sizeof(*rec));
+  uint8_t **ptr = malloc((np + 1) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
+  uint32_t *refs = calloc(np, sizeof(*refs));
+  size_t d, k, p, n_more = 0;
+  int ib = w->ib, done = 0;
+
+  if (!rec || !ptr || !refs) {
+    done = -1;
+    goto out;
+  }
+  for (k = 0; k < np; k++)
+    ptr[k] = w->L + pstart[k];
+  ptr[np] = (uint8_t *)w->key2;
+  for (d = 0; d < nd; d++) {
+    int o;
+
+    for (o = 0; o < dt[d].len - 1; o++)
+      refs[slot[d * 8 + (size_t)o]]++;
+  }
+  for (d = 0; d < nd; d++) {
+    int o, l = dt[d].len, f = 0;
+    uint64_t v = dt[d].val;
+    uint32_t s0 = slot[d * 8];
+
+    rec[d].id[0] = rec[d].id[1] = (uint16_t)np;
+    rec[d].byte[0] = rec[d].byte[1] = 0;
+    rec[d].more = 0;
+    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
+    for (o = 0; o < l - 1; o++) {
+      if (o == 0 && refs[s0] == 1) { /* only d ends with d */
+        memset(ptr[s0], sep_byte, dt[d].cnt);
+        continue;
+      }
+      if (f == 2) {
+        rec[d].more = (uint8_t)o;
+        n_more += dt[d].cnt;
+        break;
+      }
+      rec[d].id[f] = (uint16_t)slot[d * 8 + (size_t)o];
+      rec[d].byte[f] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
+      f++;
+    }
+  }
+  if (n_more > m / 16)
+    goto out;
+  for (p = 0; p < m; p++) {
+    const uint32_t d32 = sa[p] >> ib;
+    const struct short_rec r = rec[d32];
+    uint8_t *q0 = ptr[r.id[0]], *q1;
+
+    *q0 = r.byte[0];
+    ptr[r.id[0]] = q0 + 1;
+    q1 = ptr[r.id[1]];
+    *q1 = r.byte[1];
+    ptr[r.id[1]] = q1 + 1;
+    if (r.more) {
+      const uint32_t *sl = slot + (size_t)d32 * 8;
+      uint64_t v = dt[d32].val;
+      int o;
+
+      for (o = r.more; o < dt[d32].len - 1; o++)
+        *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+    }
+    Ls[p] = r.last;
+  }
+  done = 1;
+out:
+  free(rec);
+  free(ptr);
+  free(refs);
+  return done;
+}
+
 /* The BWT's last column into w->L from the cyclic token sequence w->tr[0..m-1]
- * (ranks of the nd distinct tokens w->dt, prefix-free, in string order). */
+ * (ranks of the nd distinct tokens w->dt, prefix-free, in string order;
+ * w->dt[r].cnt must be the number of r in tr: the buckets are laid out
+ * from those counts). */
 static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
 {
   const struct dtoken *dt = w->dt;
@@ -1513,13 +1711,24 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        int min_len = dt[0].len;
+        int min_len = dt[0].len, fixed = 0;
 
         for (i = 1; i < nd; i++) {
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
           min_len = dt[i].len < min_len ? dt[i].len : min_len;
         }
-        if (w->packed && same_last && min_len >= 2) {
+        if (w->packed && same_last && min_len >= 2 && np < UINT16_MAX)
+          fixed = scatter_short(w, m, nd, np, slot, pstart, last0);
+        if (fixed < 0) {
+          status = MB_ENOMEM;
+          free(slot);
+          free(pk);
+          free(pv);
+          goto out;
+        }
+        if (fixed) {
+          p = m;
+        } else if (w->packed && same_last && min_len >= 2) {
           /* Every token ends with the separator, so each rotation gives
            * exactly one byte to the bucket of the 1-byte partial (its
            * preceding token's byte before the separator), in rotation
@@ -1541,7 +1750,7 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
           }
           p = m;
         }
-        for (p = 0; p < m && !(w->packed && same_last && min_len >= 2); p++) {
+        for (p = 0; p < m && !fixed && !(w->packed && same_last && min_len >= 2); p++) {
           uint32_t x = w->sa[p], d;
           size_t ti;
           const uint32_t *sl;
@@ -1694,6 +1903,7 @@ struct emitter {
   uint16_t *mtfv;
   size_t n;
   unsigned fill;
+  unsigned stride; /* counts a histogram: the alphabet rounded up to 4 */
 };
 
 static inline void emit(struct emitter *e, unsigned v)
@@ -1702,7 +1912,7 @@ static inline void emit(struct emitter *e, unsigned v)
     e->hg[v]++;
     if (++e->fill == G_SIZE) {
       e->fill = 0;
-      e->hg += HIST_MAX_ALPHA;
+      e->hg += e->stride;
     }
   } else {
     e->freq[v]++;
@@ -1737,57 +1947,126 @@ static inline void emit_zeros(struct emitter *e, size_t z)
   }
 }
 
-/* How many bytes from L[i] on equal it (L[nb] differs from L[nb - 1]). */
-static inline size_t run_at(const uint8_t *L, size_t i)
+/* Bit k set where L[i + k] differs from the byte before it (last: the
+ * byte before L[i]), k < 8; *last becomes L[i + 7]. */
+static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 {
-  uint64_t c = 0x0101010101010101ull * L[i];
-  size_t r = 0;
+  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
+  uint64_t cur = load_le64(L + i), x = cur ^ ((cur << 8) | (*last >> 56));
+  uint64_t nz = (((x & lo7) + lo7) | x) & ~lo7; /* high bit of each byte that differs */
 
-  for (;;) {
-    uint64_t x = load_le64(L + i + r) ^ c;
-
-    if (x)
-      return r + (size_t)(__builtin_ctzll(x) >> 3);
-    r += 8;
-  }
+  *last = cur;
+  return (unsigned)(((nz >> 7) * 0x0102040810204080ull) >> 56);
 }
 
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
- * byte moves its symbol to the front, the rest are zeros), the list packed
- * in the nibbles of one word (position k in nibble k; unused nibbles hold
- * 15, which is then no symbol). L[nb] must differ from L[nb - 1]. */
+ * byte moves its symbol to the front, the rest are zeros), into the group
+ * histograms (e->hg set; e empty).
+ *
+ * The list is packed in the nibbles of one word (position k in nibble k;
+ * unused nibbles hold 15, which is then no symbol): a symbol is found as
+ * the first zero nibble of the list xor'ed with it, and the mask of the
+ * nibbles up to it, from that zero's bit, shifts them by one without a
+ * table (the list is the loop's only chain). The run starts come 64 bytes
+ * at a time as a bit mask. The values go as bytes to out (room for nb + 8):
+ * a zero run of z < 64 as one 8-byte store of its RUNA/RUNB values from a
+ * table; the histograms are counted afterwards in one pass, so that the
+ * loop does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use)
+                      const uint8_t *seq, int n_in_use, uint8_t *out)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0;
-  size_t i = 0, z_pend = 0;
+  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
+  uint8_t zn[64], *q = out;
+  size_t zstart = 0, base, n, g;
   int k;
-  struct emitter le = *e; /* a local copy stays in registers */
 
+  /* a run of z zeros: z + 1 in bijective base 2 below its top bit, least
+   * significant first, RUNA (0) for a 0 bit and RUNB (1) for a 1 */
+  for (k = 0; k < 64; k++) {
+    uint64_t x = (uint64_t)k + 1, v = 0;
+    int c = 0;
+
+    for (; x > 1; x >>= 1, c++)
+      v |= (x & 1) << (8 * c);
+    zs[k] = v;
+    zn[k] = (uint8_t)c;
+  }
+  for (k = 0; k < 256; k++)
+    sym[k] = seq[k] * ones;
   for (k = 0; k < 16; k++)
     lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
-  while (i < nb) {
-    size_t r = run_at(L, i);
-    uint64_t s = seq[L[i]], x = lst ^ (s * ones), z = (x - ones) & ~x & highs;
-    unsigned j = (unsigned)__builtin_ctzll(z) >> 2;
-    uint64_t below;
+  /* The first run is zeros when its symbol is at the front already (no
+   * other run can be). */
+  skip = seq[L[0]] == 0;
+  for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
+    uint64_t mask = 0;
 
-    i += r;
-    if (j == 0) { /* only the first run can be the front symbol */
-      z_pend += r;
-      continue;
+    for (k = 0; k < 64; k += 8)
+      mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
+    if (nb - base < 64)
+      mask &= ~(~0ull << (nb - base));
+    mask &= ~skip;
+    skip = 0;
+    while (mask) {
+      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
+      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
+      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
+
+      mask &= mask - 1;
+      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
+      zstart = base + o + 1;
+      if (z < 64) {
+        memcpy(q, &zs[z], 8);
+        q += zn[z];
+      } else {
+        for (z--;; z = (z - 2) / 2) {
+          *q++ = (uint8_t)(z & 1);
+          if (z < 2)
+            break;
+        }
+      }
+      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
+      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
     }
-    if (z_pend)
-      emit_zeros(&le, z_pend);
-    below = (1ull << (4 * j)) - 1;
-    lst = (lst & (~0ull << (4 * j) << 4)) | ((lst & below) << 4) | s;
-    emit(&le, j + 1);
-    z_pend = r - 1;
   }
-  if (z_pend)
-    emit_zeros(&le, z_pend);
-  *e = le;
+  if (nb > zstart) {
+    size_t z = nb - zstart - 1;
+
+    for (;; z = (z - 2) / 2) {
+      *q++ = (uint8_t)(z & 1);
+      if (z < 2)
+        break;
+    }
+  }
+  /* the histograms of the groups of 50, the last one partial; four
+   * groups side by side, so that a count does not wait on its own store
+   * when a value repeats */
+  n = (size_t)(q - out);
+  for (g = 0; (g + 4) * G_SIZE <= n; g += 4) {
+    uint16_t *h0 = e->hg + g * e->stride, *h1 = h0 + e->stride, *h2 = h1 + e->stride,
+             *h3 = h2 + e->stride;
+    const uint8_t *o0 = out + g * G_SIZE;
+    size_t i;
+
+    for (i = 0; i < G_SIZE; i++) {
+      h0[o0[i]]++;
+      h1[o0[i + G_SIZE]]++;
+      h2[o0[i + 2 * G_SIZE]]++;
+      h3[o0[i + 3 * G_SIZE]]++;
+    }
+  }
+  for (; g * G_SIZE < n; g++) {
+    size_t end = (g + 1) * G_SIZE < n ? (g + 1) * G_SIZE : n, i;
+    uint16_t *hg = e->hg + g * e->stride;
+
+    for (i = g * G_SIZE; i < end; i++)
+      hg[out[i]]++;
+  }
+  e->n = n;
+  e->fill = (unsigned)(n % G_SIZE);
+  e->hg += (n / G_SIZE) * e->stride;
 }
 
 static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
@@ -1826,6 +2105,80 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
     emit_zeros(e, z_pend);
 }
 
+/* One of sendMTFValues' refinement passes over n_sel groups given by
+ * their histograms (hist, stride counts a group, a multiple of 4 of at
+ * least alpha, at most HIST_MAX_ALPHA; counts past alpha are 0): each
+ * group's table (sel[g]) is the first of the cheapest under the code
+ * lengths len, and rfreq[t] (zeroed by the caller) becomes the counts of
+ * the groups that chose table t.
+ *
+ * A group's cost under a table is at most 50 * 17 < 2^10, so the lengths
+ * of symbol v in all six tables fit in one word, 10 bits a table: one
+ * multiply-add a symbol gives all six costs. A table beyond n_groups gets
+ * length 20 for every symbol, dearer than any real one for any group, so
+ * that all six are compared without branches. The cheapest is the least
+ * of cost << 3 | table (the first on ties, as bzip2's strict comparison
+ * does). The counts are added four at a time, 16 bits each, and carried
+ * into rfreq before a lane can overflow. */
+static void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel, int alpha,
+                        int n_groups, uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
+                        uint32_t rfreq[N_GROUPS][MAX_ALPHA])
+{
+  enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
+  uint64_t lane[HIST_MAX_ALPHA], acc[N_GROUPS][NW];
+  size_t g, since = 0, v;
+  int t, k, nw = (int)stride / 4;
+
+  for (v = 0; v < stride; v++) {
+    uint64_t x = 0;
+
+    for (t = 0; t < N_GROUPS && v < (size_t)alpha; t++)
+      x |= (uint64_t)(t < n_groups ? len[t][v] : 20) << (10 * t);
+    lane[v] = x;
+  }
+  memset(acc, 0, sizeof(acc));
+  for (g = 0; g < n_sel; g++) {
+    const uint16_t *hg = hist + g * stride;
+    uint64_t c = 0, b0, b1, b2, b3, b4, b5;
+
+    for (v = 0; v < stride; v += 4)
+      c += hg[v] * lane[v] + hg[v + 1] * lane[v + 1] + hg[v + 2] * lane[v + 2] +
+           hg[v + 3] * lane[v + 3];
+    b0 = (c & 1023) << 3;
+    b1 = ((c >> 7) & (1023 << 3)) | 1;
+    b2 = ((c >> 17) & (1023 << 3)) | 2;
+    b3 = ((c >> 27) & (1023 << 3)) | 3;
+    b4 = ((c >> 37) & (1023 << 3)) | 4;
+    b5 = ((c >> 47) & (1023 << 3)) | 5;
+    b0 = b1 < b0 ? b1 : b0;
+    b2 = b3 < b2 ? b3 : b2;
+    b4 = b5 < b4 ? b5 : b4;
+    b0 = b2 < b0 ? b2 : b0;
+    b0 = b4 < b0 ? b4 : b0;
+    t = (int)(b0 & 7);
+    sel[g] = (uint8_t)t;
+    for (k = 0; k < nw; k++) {
+      uint64_t h;
+
+      memcpy(&h, hg + 4 * k, sizeof(h));
+      acc[t][k] += h;
+    }
+    if (++since == FLUSH || g + 1 == n_sel) {
+      for (t = 0; t < n_groups; t++)
+        for (k = 0; k < nw; k++) {
+          uint16_t u[4];
+          int j;
+
+          memcpy(u, &acc[t][k], sizeof(u));
+          for (j = 0; j < 4 && 4 * k + j < alpha; j++)
+            rfreq[t][4 * k + j] += u[j];
+          acc[t][k] = 0;
+        }
+      since = 0;
+    }
+  }
+}
+
 /* Bits of one block of nb bytes (count[] of each byte value) whose BWT
  * last column is in w->L. */
 static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
@@ -1834,10 +2187,10 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   size_t i, n_mtf = 0, n_sel, g;
   uint8_t seq[256];
   int n_in_use = 0, alpha, n_groups, t, v, in16 = 0, use_hist;
+  unsigned stride;
   uint32_t mtf_freq[MAX_ALPHA];
   uint8_t len[N_GROUPS][MAX_ALPHA];
   uint32_t rfreq[N_GROUPS][MAX_ALPHA];
-  uint64_t lane[2][HIST_MAX_ALPHA];
   uint64_t total = 48 + 32 + 1 + 24;
 
   for (i = 0; i < 256; i++)
@@ -1853,20 +2206,21 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   total += 16 + 16 * (uint64_t)in16;
   alpha = n_in_use + 2;
   use_hist = alpha <= HIST_MAX_ALPHA;
+  stride = ((unsigned)alpha + 3) & ~3u;
 
   /* MTF and RLE2 of L; group histograms for small alphabets. */
   memset(mtf_freq, 0, sizeof(mtf_freq));
   if (use_hist)
-    memset(w->hist, 0, (nb / G_SIZE + 2) * HIST_MAX_ALPHA * sizeof(*w->hist));
+    memset(w->hist, 0, (nb / G_SIZE + 2) * stride * sizeof(*w->hist));
   {
-    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0};
+    struct emitter e = {mtf_freq, use_hist ? w->hist : NULL, w->mtfv, 0, 0, stride};
 
     if (n_in_use <= 16) {
-      w->L[nb] = (uint8_t)~w->L[nb - 1];
-      /* run_at reads whole words: the bytes after the sentinel are defined
-       * (they never decide a run, but memory checkers would flag them) */
-      memset(w->L + nb + 1, 0, 8);
-      mtf_small(&e, w->L, nb, seq, n_in_use);
+      /* mtf_small reads whole words: the bytes after the block are
+       * defined (they never decide a run, but memory checkers would flag
+       * them) */
+      memset(w->L + nb, 0, 64);
+      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv);
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
     }
@@ -1875,7 +2229,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     if (use_hist)
       for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
         for (v = 0; v < alpha; v++)
-          mtf_freq[v] += w->hist[g * HIST_MAX_ALPHA + (size_t)v];
+          mtf_freq[v] += w->hist[g * stride + (size_t)v];
   }
 
   /* sendMTFValues: initial tables from the cumulative frequencies. */
@@ -1913,37 +2267,13 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     int iter;
 
     for (iter = 0; iter < N_ITERS; iter++) {
-      /* Four tables' lengths of symbol v in the 16-bit lanes of lane[0][v],
-       * two in lane[1][v]: a group's cost under every table is then two
-       * multiply-adds per symbol (a cost is at most 50 * 17, no carry). */
-      if (use_hist)
-        for (v = 0; v < alpha; v++) {
-          uint64_t x = 0, y = 0;
-
-          for (t = 0; t < n_groups && t < 4; t++)
-            x |= (uint64_t)len[t][v] << (16 * t);
-          for (t = 4; t < n_groups; t++)
-            y |= (uint64_t)len[t][v] << (16 * (t - 4));
-          lane[0][v] = x;
-          lane[1][v] = y;
-        }
       memset(rfreq, 0, sizeof(rfreq));
-      for (g = 0; g < n_sel; g++) {
-        uint32_t cost[N_GROUPS], bc = 999999999;
-        int bt = -1;
-
-        if (use_hist) {
-          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
-
-          uint64_t ca = 0, cb = 0;
-
-          for (v = 0; v < alpha; v++) {
-            ca += hg[v] * lane[0][v];
-            cb += hg[v] * lane[1][v];
-          }
-          for (t = 0; t < n_groups; t++)
-            cost[t] = (uint32_t)(((t < 4 ? ca : cb) >> (16 * (t & 3))) & 0xffff);
-        } else {
+      if (use_hist) {
+        choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
+      } else {
+        for (g = 0; g < n_sel; g++) {
+          uint32_t cost[N_GROUPS], bc = 999999999;
+          int bt = -1;
           size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
 
           for (t = 0; t < n_groups; t++)
@@ -1951,21 +2281,12 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
           for (k = gs; k < ge; k++)
             for (t = 0; t < n_groups; t++)
               cost[t] += len[t][w->mtfv[k]];
-        }
-        for (t = 0; t < n_groups; t++)
-          if (cost[t] < bc) {
-            bc = cost[t];
-            bt = t;
-          }
-        w->sel[g] = (uint8_t)bt;
-        if (use_hist) {
-          const uint16_t *hg = w->hist + g * HIST_MAX_ALPHA;
-
-          for (v = 0; v < alpha; v++)
-            rfreq[bt][v] += hg[v];
-        } else {
-          size_t gs = g * G_SIZE, ge = gs + G_SIZE < n_mtf ? gs + G_SIZE : n_mtf, k;
-
+          for (t = 0; t < n_groups; t++)
+            if (cost[t] < bc) {
+              bc = cost[t];
+              bt = t;
+            }
+          w->sel[g] = (uint8_t)bt;
           for (k = gs; k < ge; k++)
             rfreq[bt][w->mtfv[k]]++;
         }

@@ -43,13 +43,19 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
  * give the same estimate). */
 int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
                       struct mb_estimate *out);
-/* mb_est_multi_mmc(), with plain != 0 making data of more than two symbols
- * walk the context trie at each step itself instead of ahead, and binary
- * data count every order in its table step by step instead of the
- * shortest orders 64 steps at a time (for tests: both must give the same
- * estimate). */
+/* mb_est_multi_mmc(), for tests (all must give the same estimate): on data
+ * of more than two symbols plain & 1 makes each step walk the context trie
+ * itself instead of ahead, and plain & 2 creates a node for every context
+ * instead of leaves for the longer contexts of a new one; binary data with
+ * plain != 0 counts every order in its table step by step instead of the
+ * shortest orders 64 steps at a time. */
 int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
+/* mb_est_multi_mmc_path(), for tests: on more than two symbols *trace
+ * also becomes a digest of every prediction of every model at every step
+ * and of the models' final fill, which must not depend on plain either. */
+int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
+                           struct mb_estimate *out, uint64_t *trace);
 /* mb_est_multi_mcw(), with plain != 0 making binary data step through every
  * window and the scoreboard one sample at a time instead of 64 at a time
  * (for tests: both must give the same estimate). */

@@ -817,9 +817,12 @@ int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 #define TRIE_NONE UINT32_MAX
 #define TRIE_MORE_CHILDREN 1u
 #define TRIE_MORE_POSTFIXES 2u
+/* A leaf of MultiMMC (mmc_general): the node has no child node yet, and
+ * `child` holds the position whose longer contexts it stands for. */
+#define TRIE_LEAF 4u
 
 struct trie_node {
-  uint32_t child;       /* first child, or TRIE_NONE */
+  uint32_t child;       /* first child, or TRIE_NONE; a position for a leaf */
   uint32_t best;        /* count of the predicted postfix; 0: not in dictionary */
   uint32_t first_count; /* count of the first postfix */
   uint8_t child_sym;
@@ -851,6 +854,7 @@ struct trie_slot {
 struct trie_table {
   struct trie_slot *slot;
   size_t slots, fill;
+  unsigned shift; /* 64 - log2(slots), for trie_hash */
 };
 
 struct trie {
@@ -858,8 +862,8 @@ struct trie {
   uint32_t used[TRIE_LEVELS], cap[TRIE_LEVELS];
   uint32_t *pair_child; /* children of one-symbol contexts: [index * 256 + sym] */
   struct trie_table tab[TRIE_LEVELS][2];
-  uint64_t created; /* nodes created so far: a path found earlier still holds
-                       while this has not changed */
+  uint64_t created; /* nodes added where a path found earlier may have had
+                       none: such a path still holds while this has not changed */
 };
 
 static struct trie_node *trie_at(const struct trie *t, uint32_t id)
@@ -886,6 +890,7 @@ static int trie_init(struct trie *t)
     t->lvl[l] = malloc((size_t)t->cap[l] * sizeof *t->lvl[l]);
     for (kind = 0; kind < 2; kind++) {
       t->tab[l][kind].slots = 64;
+      t->tab[l][kind].shift = 64 - 6;
       t->tab[l][kind].slot = trie_slots_new(64);
       if (!t->tab[l][kind].slot)
         return MB_ENOMEM;
@@ -916,9 +921,12 @@ static void trie_cleanup(struct trie *t)
   free(t->pair_child);
 }
 
-static size_t trie_hash(uint32_t key, size_t slots)
+/* Fibonacci hashing: the top bits of the product depend on every bit of
+ * the key; the bits just above its low word leave clusters (twice the
+ * probes on timing-like data). */
+static size_t trie_hash(uint32_t key, const struct trie_table *tb)
 {
-  return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
+  return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> tb->shift);
 }
 
 /* The key of (node id, sym) in its length's tables. */
@@ -933,7 +941,7 @@ static uint32_t *trie_find(const struct trie *t, uint32_t id, unsigned kind,
 {
   const struct trie_table *tb = &t->tab[id >> TRIE_INDEX_BITS][kind];
   uint32_t key = trie_key(id, sym);
-  size_t h = trie_hash(key, tb->slots);
+  size_t h = trie_hash(key, tb);
 
   for (;; h = (h + 1) & (tb->slots - 1)) {
     if (tb->slot[h].key == key)
@@ -960,17 +968,18 @@ static int trie_put(struct trie *t, uint32_t id, unsigned kind, uint8_t sym,
       return MB_ENOMEM;
     }
     tb->slots = old * 2;
+    tb->shift--;
     for (i = 0; i < old; i++) {
       if (os[i].key == TRIE_SLOT_EMPTY)
         continue;
-      for (h = trie_hash(os[i].key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+      for (h = trie_hash(os[i].key, tb); tb->slot[h].key != TRIE_SLOT_EMPTY;
            h = (h + 1) & (tb->slots - 1))
         ;
       tb->slot[h] = os[i];
     }
     free(os);
   }
-  for (h = trie_hash(key, tb->slots); tb->slot[h].key != TRIE_SLOT_EMPTY;
+  for (h = trie_hash(key, tb); tb->slot[h].key != TRIE_SLOT_EMPTY;
        h = (h + 1) & (tb->slots - 1))
     ;
   tb->slot[h].key = key;
@@ -979,14 +988,12 @@ static int trie_put(struct trie *t, uint32_t id, unsigned kind, uint8_t sym,
   return MB_OK;
 }
 
-static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
+/* The child of id for sym, nd being trie_at(t, id) and id longer than 1. */
+static uint32_t trie_child_of(const struct trie *t, const struct trie_node *nd,
+                              uint32_t id, uint8_t sym)
 {
-  const struct trie_node *nd;
   const uint32_t *v;
 
-  if (id >> TRIE_INDEX_BITS == 1)
-    return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
-  nd = trie_at(t, id);
   if (nd->child == TRIE_NONE)
     return TRIE_NONE;
   if (nd->child_sym == sym)
@@ -997,8 +1004,13 @@ static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
   return v ? *v : TRIE_NONE;
 }
 
-/* A new child of id for sym (which it must not have yet), or TRIE_NONE when
- * out of memory. */
+static uint32_t trie_child(const struct trie *t, uint32_t id, uint8_t sym)
+{
+  if (id >> TRIE_INDEX_BITS == 1)
+    return t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym];
+  return trie_child_of(t, trie_at(t, id), id, sym);
+}
+
 /* A new node for a context of length l, linked to no parent, or TRIE_NONE
  * when out of memory. */
 static uint32_t trie_new_node(struct trie *t, unsigned l)
@@ -1022,14 +1034,16 @@ static uint32_t trie_new_node(struct trie *t, unsigned l)
     t->cap[l] = cap;
   }
   c = (uint32_t)l << TRIE_INDEX_BITS | t->used[l]++;
-  t->created++;
   nd = trie_at(t, c);
   memset(nd, 0, sizeof *nd);
   nd->child = TRIE_NONE;
   return c;
 }
 
-static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
+/* A new child of id for sym (which it must not have yet), or TRIE_NONE when
+ * out of memory. Counted in t->created unless quiet (a child of a leaf,
+ * which no path can have missed: see mmc_unfold). */
+static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym, int quiet)
 {
   unsigned l = (id >> TRIE_INDEX_BITS) + 1;
   uint32_t c = trie_new_node(t, l);
@@ -1037,6 +1051,7 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
 
   if (c == TRIE_NONE)
     return TRIE_NONE;
+  t->created += (uint64_t)!quiet;
   if (l == 2) {
     t->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym] = c;
     return c;
@@ -1053,11 +1068,12 @@ static uint32_t trie_add_child(struct trie *t, uint32_t id, uint8_t sym)
   return c;
 }
 
-/* Count postfix y after context id. An unseen postfix is added only when
- * allow_new; *added tells whether it was. Returns MB_OK or MB_ENOMEM. */
-static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
+/* Count postfix y after context id, nd being trie_at(t, id). An unseen
+ * postfix is added only when allow_new; *added tells whether it was.
+ * Returns MB_OK or MB_ENOMEM. */
+static inline int trie_count_at(struct trie *t, struct trie_node *nd, uint32_t id,
+                                uint8_t y, int allow_new, int *added)
 {
-  struct trie_node *nd = trie_at(t, id);
   uint32_t c, *v;
 
   *added = 0;
@@ -1086,6 +1102,11 @@ static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int
     nd->best_y = y;
   }
   return MB_OK;
+}
+
+static int trie_count(struct trie *t, uint32_t id, uint8_t y, int allow_new, int *added)
+{
+  return trie_count_at(t, trie_at(t, id), id, y, allow_new, added);
 }
 
 #define DENSE_MAX 16 /* context lengths 1..16, in both MultiMMC and LZ78Y */
@@ -1184,12 +1205,14 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
   uint32_t p = dn->anchor[anchor_ctx];
   unsigned l;
 
-  if (p == TRIE_NONE &&
-      (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
-    return TRIE_NONE;
+  if (p == TRIE_NONE) {
+    if ((p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
+      return TRIE_NONE;
+    tr->created++;
+  }
   for (l = dn->levels; l <= depth; l++) {
     uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
-    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1])) == TRIE_NONE)
+    if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1], 0)) == TRIE_NONE)
       return TRIE_NONE;
     path[l] = p = c;
   }
@@ -1205,17 +1228,39 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
  * lines every walk needs at that length (its node and the slot of its
  * child: the walks do not depend on one another, so their misses overlap),
  * then reading them; the nodes found are kept for those steps, with the
- * cache lines of the counts they will update asked for. A walk stays valid
- * while no node is created (trie.created); otherwise the step walks again
- * itself. */
+ * cache lines of the counts they will update asked for.
+ *
+ * A walk ends early at a context without a node, at a leaf (whose children
+ * are not nodes yet: mmc_unfold), or after the first context outside its
+ * (capped) model, where the step ends. The step itself looks up the nodes
+ * from where the walk ended at a leaf, and from where it found no node when
+ * nodes have been added since the walk (trie.created): up to there, the
+ * nodes it found still hold. */
 #define WALK_BATCH 8
 #define WALK_AHEAD 8
 #define WALK_RING 16 /* a power of two, at least WALK_AHEAD + WALK_BATCH */
 
+/* Where a walk ended: the first length the step must look up itself
+ * (`lazy`, after a leaf), or the first without a node (`absent`: path[] is
+ * TRIE_NONE there, and the step looks up what follows itself); DENSE_MAX
+ * when none. path[] is not written past the end of a walk. */
+struct walk_end {
+  uint8_t lazy, absent;
+};
+
 struct walk_ring {
   uint32_t path[WALK_RING][DENSE_MAX];
   uint64_t stamp[WALK_RING]; /* trie.created when walked; UINT64_MAX: not walked */
+  struct walk_end end[WALK_RING];
 };
+
+/* Whether step j looks up the same contexts as step j - 1: the last
+ * DENSE_MAX + 1 symbols are equal (a run), and both have every length. */
+static inline int walk_same(const uint8_t *s, size_t j)
+{
+  return j >= DENSE_MAX + 2 && s[j - 1] == s[j - DENSE_MAX - 1] &&
+         memcmp(s + j - DENSE_MAX - 1, s + j - DENSE_MAX, DENSE_MAX) == 0;
+}
 
 /* The order-levels context before position j, and the cache lines of the
  * dense counts of S[j] after the shorter contexts asked for. */
@@ -1232,47 +1277,68 @@ static size_t walk_dense(const struct ctx_dense *dn, const uint8_t *s, size_t j)
   return ctx;
 }
 
-/* The nodes of the contexts before position j, path[levels..top] (TRIE_NONE
- * for a context without a node), stopping early after the first context of
- * length stop + 1 or more that is not in the dictionary: path[] beyond it
- * is TRIE_NONE, whatever the trie holds. j > top. */
-static void walk_path(const struct trie *tr, const struct ctx_dense *dn,
-                      const uint8_t *s, size_t j, unsigned top, unsigned stop,
-                      uint32_t *path)
+/* The nodes of the contexts before position j, path[levels..top], ending as
+ * walk_end says, or after the first context of length stop + 1 or more
+ * that is not in the dictionary (the step ends there). j > top. */
+static struct walk_end walk_path(const struct trie *tr, const struct ctx_dense *dn,
+                                 const uint8_t *s, size_t j, unsigned top,
+                                 unsigned stop, uint32_t *path)
 {
   uint32_t par = dn->anchor[walk_dense(dn, s, j)];
+  struct walk_end e = {DENSE_MAX, DENSE_MAX};
   unsigned l;
 
+  if (par == TRIE_NONE) {
+    path[dn->levels] = TRIE_NONE;
+    e.absent = (uint8_t)dn->levels;
+    return e;
+  }
   for (l = dn->levels; l <= top; l++) {
-    par = par != TRIE_NONE ? trie_child(tr, par, s[j - l - 1]) : TRIE_NONE;
-    path[l] = par;
-    if (par == TRIE_NONE || (l >= stop && trie_at(tr, par)->best == 0)) {
-      l++;
+    if (l > dn->levels && (trie_at(tr, par)->flags & TRIE_LEAF)) {
+      e.lazy = (uint8_t)l;
       break;
     }
+    par = trie_child(tr, par, s[j - l - 1]);
+    path[l] = par;
+    if (par == TRIE_NONE) {
+      e.absent = (uint8_t)l;
+      break;
+    }
+    if (l >= stop && trie_at(tr, par)->best == 0)
+      break;
   }
-  for (; l <= top; l++)
-    path[l] = TRIE_NONE;
+  return e;
 }
 
 /* walk_path() with top = DENSE_MAX - 1 for the steps j0 .. j0+WALK_BATCH-1,
- * into the ring, the walks interleaved length by length. */
+ * into the ring, the walks interleaved length by length; not for a step
+ * that will keep the nodes of the one before (walk_same). */
 static void walk_batch(struct walk_ring *w, const struct trie *tr,
                        const struct ctx_dense *dn, const uint8_t *s, size_t j0,
                        unsigned stop)
 {
   uint32_t par[WALK_BATCH], *path[WALK_BATCH];
+  struct walk_end *end[WALK_BATCH];
   unsigned l, b, live = 0;
 
   for (b = 0; b < WALK_BATCH; b++) {
     unsigned r = (unsigned)((j0 + b) & (WALK_RING - 1));
 
     path[b] = w->path[r];
+    end[b] = &w->end[r];
+    end[b]->lazy = end[b]->absent = DENSE_MAX;
+    if (walk_same(s, j0 + b)) {
+      w->stamp[r] = UINT64_MAX;
+      continue;
+    }
     w->stamp[r] = tr->created;
     par[b] = dn->anchor[walk_dense(dn, s, j0 + b)];
-    for (l = dn->levels; l < DENSE_MAX; l++)
-      path[b][l] = TRIE_NONE;
-    live |= (unsigned)(par[b] != TRIE_NONE) << b;
+    if (par[b] != TRIE_NONE) {
+      live |= 1u << b;
+    } else {
+      path[b][dn->levels] = TRIE_NONE;
+      end[b]->absent = (uint8_t)dn->levels;
+    }
   }
   for (l = dn->levels; l < DENSE_MAX && live; l++) {
     unsigned m;
@@ -1289,26 +1355,38 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
         __builtin_prefetch(&tr->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym]);
       } else {
         const struct trie_table *tb = &tr->tab[id >> TRIE_INDEX_BITS][0];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb)]);
       }
     }
     for (m = live; m; m &= m - 1) {
       uint32_t c;
 
       b = (unsigned)__builtin_ctz(m);
-      /* The walk ends after a context without a node, or one of length
-       * stop + 1 or more outside the dictionary. */
-      if (l > dn->levels && l - 1 >= stop && trie_at(tr, par[b])->best == 0) {
-        live &= ~(1u << b);
-        continue;
+      if (l > dn->levels) {
+        const struct trie_node *nd = trie_at(tr, par[b]);
+
+        /* The walk ends after a context of length stop + 1 or more
+         * outside the dictionary, and at a leaf. */
+        if (l - 1 >= stop && nd->best == 0) {
+          live &= ~(1u << b);
+          continue;
+        }
+        if (nd->flags & TRIE_LEAF) {
+          end[b]->lazy = (uint8_t)l;
+          live &= ~(1u << b);
+          continue;
+        }
+        c = trie_child_of(tr, nd, par[b], s[j0 + b - l - 1]);
+      } else {
+        c = trie_child(tr, par[b], s[j0 + b - l - 1]);
       }
-      c = trie_child(tr, par[b], s[j0 + b - l - 1]);
       path[b][l] = par[b] = c;
       if (c == TRIE_NONE) {
+        end[b]->absent = (uint8_t)l;
         live &= ~(1u << b);
       } else {
         const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb)]);
       }
     }
   }
@@ -1323,29 +1401,42 @@ static void walk_ring_init(struct walk_ring *w)
 }
 
 /* The path of step i into path[levels..top] (nothing while top < levels):
- * the one walked ahead when it still holds, else walked now. Unless plain,
- * every WALK_BATCH steps from first (the first step of the loop) the steps
- * WALK_AHEAD ahead are walked, when they all lie before n and have every
- * context length (j > DENSE_MAX). */
-static void walk_step(struct walk_ring *w, const struct trie *tr,
-                      const struct ctx_dense *dn, const uint8_t *s, size_t i,
-                      size_t first, size_t n, unsigned top, unsigned stop, int plain,
-                      uint32_t *path)
+ * the one walked ahead when it still holds, else walked now; returns the
+ * first length from which the step must look up the nodes itself (see
+ * walk_end; DENSE_MAX when none). Unless plain, every WALK_BATCH steps from
+ * first (the first step of the loop) the steps WALK_AHEAD ahead are walked,
+ * when they all lie before n and have every context length (j > DENSE_MAX).
+ * keep > 0: step i looks up the contexts of step i - 1 (walk_same), whose
+ * nodes path[levels..keep-1] still holds; the step keeps them. */
+static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
+                          const struct ctx_dense *dn, const uint8_t *s, size_t i,
+                          size_t first, size_t n, unsigned top, unsigned stop,
+                          int plain, unsigned keep, uint32_t *path)
 {
   unsigned r = (unsigned)(i & (WALK_RING - 1)), l;
+  struct walk_end e;
 
   if (top < dn->levels)
-    return; /* no context long enough for the trie yet */
+    return DENSE_MAX; /* no context long enough for the trie yet */
   if (!plain && (i - first) % WALK_BATCH == 0 && i + WALK_AHEAD + WALK_BATCH <= n &&
       i + WALK_AHEAD > DENSE_MAX)
     walk_batch(w, tr, dn, s, i + WALK_AHEAD, stop);
-  if (w->stamp[r] == tr->created) {
-    for (l = dn->levels; l <= top; l++)
-      path[l] = w->path[r][l];
-    w->stamp[r] = UINT64_MAX; /* used: the slot's next walk is of another step */
-  } else {
-    walk_path(tr, dn, s, i, top, stop, path);
+  if (keep) {
+    w->stamp[r] = UINT64_MAX;
+    return keep;
   }
+  if (w->stamp[r] == UINT64_MAX) {
+    e = walk_path(tr, dn, s, i, top, stop, path);
+    return e.absent < e.lazy ? e.absent + 1u : e.lazy;
+  }
+  for (l = dn->levels; l <= top; l++)
+    path[l] = w->path[r][l];
+  e = w->end[r];
+  if (e.absent < e.lazy)
+    /* Nodes added since the walk may be where it found none. */
+    e.lazy = (uint8_t)(e.absent + (w->stamp[r] == tr->created));
+  w->stamp[r] = UINT64_MAX; /* used: the slot's next walk is of another step */
+  return e.lazy;
 }
 
 /* ---- MultiMMC: §6.3.9 ------------------------------------------------- */
@@ -1362,8 +1453,8 @@ struct mmc_board {
 };
 
 /* Score model d's prediction of y; the run counts only the winner's. */
-static void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
-                          uint8_t pred, uint8_t y, struct pred_tally *t)
+static inline void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_winner,
+                                 uint8_t pred, uint8_t y, struct pred_tally *t)
 {
   if (pred == y) {
     if (++b->score[d] >= b->score[b->winner])
@@ -1709,29 +1800,140 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
   return MB_OK;
 }
 
-/* Wide alphabets: dense short orders (above), the trie for longer ones. */
-static int mmc_general(const uint8_t *s, size_t n, unsigned k, int plain,
-                       struct pred_tally *t)
+/* Wide alphabets: dense short orders (above), the trie for longer ones.
+ *
+ * Leaves. While the models fill (about the first 100,000 steps), nearly
+ * every step meets a context never seen before at some order, and every
+ * longer context at that step is new as well: creating a node for each,
+ * most never visited again, used to be most of the work. A context seen
+ * once has had its longer contexts seen once too, at the same step p, each
+ * holding the one postfix S[p] in the models that still took pairs then.
+ * So a step creates the node of its shortest new context only, as a leaf
+ * holding p (trie_node.child, TRIE_LEAF) when a longer model took a pair,
+ * and only counts the longer ones' entries. A later step that needs a
+ * child of a leaf first unfolds it (mmc_unfold): the node gets its one
+ * child, the context one symbol longer at p, itself a leaf while a longer
+ * model took a pair at p. The models hold the same pairs and counts as
+ * when every node is created, so the predictions are the same; which
+ * models took pairs at step p follows from the step at which each filled
+ * (full_at). A leaf's children were never looked up (the walks stop at a
+ * leaf), so unfolding leaves every path found earlier valid. */
+struct mmc_fill {
+  uint32_t entries[MMC_D];
+  uint32_t full_at[MMC_D]; /* the step at which model d reached its cap, or
+                              UINT32_MAX: it took pairs at step p <= full_at */
+};
+
+/* Model d takes a new pair at step i. */
+static inline void mmc_took(struct mmc_fill *f, unsigned d, size_t i)
+{
+  if (++f->entries[d] == MMC_MAX_ENTRIES)
+    f->full_at[d] = (uint32_t)i;
+}
+
+/* Whether a model longer than d took a pair at step p (p >= 2). */
+static int mmc_longer_took(const struct mmc_fill *f, size_t p, unsigned d)
+{
+  unsigned e, top = p - 2 < MMC_D - 1 ? (unsigned)(p - 2) : MMC_D - 1;
+
+  for (e = d + 1; e <= top; e++)
+    if (f->full_at[e] >= p)
+      return 1;
+  return 0;
+}
+
+/* mmc_longer_took() for the current step i, from capped_from (the models
+ * from it on are full, the one before it is not): models longer than d not
+ * yet full, at this step before any of them took a pair. Before step 17
+ * no model can be full. */
+static int mmc_longer_open(size_t i, unsigned d, unsigned top, unsigned capped_from)
+{
+  return i < MMC_D + 1 ? d < top : d + 1 < capped_from;
+}
+
+/* Unfolds the leaf id, a context of length l seen once, at step p: it gets
+ * its child, the context of length l + 1 at p (order l + 1, model l),
+ * holding S[p] once if model l took a pair at step p, and a leaf of p while
+ * a longer model did. Returns MB_OK or MB_ENOMEM. */
+static int mmc_unfold(struct trie *tr, uint32_t id, const uint8_t *s,
+                      const struct mmc_fill *f)
+{
+  struct trie_node *nd = trie_at(tr, id);
+  size_t p = nd->child;
+  unsigned d = id >> TRIE_INDEX_BITS;
+  uint32_t c;
+
+  nd->child = TRIE_NONE;
+  nd->flags &= (uint8_t)~TRIE_LEAF;
+  if ((c = trie_add_child(tr, id, s[p - d - 1], 1)) == TRIE_NONE)
+    return MB_ENOMEM;
+  nd = trie_at(tr, c);
+  if (f->full_at[d] >= p) {
+    nd->best = nd->first_count = 1;
+    nd->best_y = nd->first_y = s[p];
+  }
+  if (mmc_longer_took(f, p, d)) {
+    nd->flags |= TRIE_LEAF;
+    nd->child = (uint32_t)p;
+  }
+  return MB_OK;
+}
+
+/* path[d], the node of the order-(d+1) context before position i or
+ * TRIE_NONE, looked up in its parent path[d-1] (the anchor anchor_ctx for
+ * the shortest order in the trie), unfolding the parent if a leaf. */
+static int mmc_lookup(struct trie *tr, const struct ctx_dense *dn, const uint8_t *s,
+                      size_t i, unsigned d, uint32_t *path, size_t anchor_ctx,
+                      const struct mmc_fill *f)
+{
+  uint32_t par = d == dn->levels ? dn->anchor[anchor_ctx] : path[d - 1];
+
+  path[d] = TRIE_NONE;
+  if (par == TRIE_NONE)
+    return MB_OK;
+  if ((trie_at(tr, par)->flags & TRIE_LEAF) && mmc_unfold(tr, par, s, f) != MB_OK)
+    return MB_ENOMEM;
+  path[d] = trie_child(tr, par, s[i - d - 1]);
+  return MB_OK;
+}
+
+/* mode: MMC_PLAIN walks at each step (no walks ahead), MMC_EAGER creates
+ * every node (no leaves); for tests, all must give the same estimate. */
+#define MMC_PLAIN 1
+#define MMC_EAGER 2
+
+/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace). */
+static uint64_t mmc_mix(uint64_t h, uint64_t v)
+{
+  return (h ^ v) * 0x100000001B3ull;
+}
+
+static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
+                       struct pred_tally *t, uint64_t *trace)
 {
   struct trie tr;
   struct ctx_dense dn;
   struct mmc_board b;
+  struct mmc_fill f;
   struct walk_ring *wr = malloc(sizeof *wr);
-  uint32_t entries[MMC_D] = {0}, path[MMC_D];
-  unsigned d, capped_from = MMC_D;
+  uint32_t path[MMC_D];
+  unsigned d, capped_from = MMC_D, keep = 0;
   size_t i;
-  int added, rc;
+  int added, rc, leaves = !(mode & MMC_EAGER);
 
   rc = trie_init(&tr);
   if (dense_init(&dn, k) != MB_OK || rc != MB_OK || !wr)
     goto nomem;
   walk_ring_init(wr);
   memset(&b, 0, sizeof b);
+  memset(&f, 0, sizeof f);
+  for (d = 0; d < MMC_D; d++)
+    f.full_at[d] = UINT32_MAX;
   /* Model d starts with its first pair: S[0..d] followed by S[d+1]. */
   for (d = 0; d < MMC_D && d + 2 < n; d++) {
     uint32_t id;
 
-    entries[d] = 1;
+    f.entries[d] = 1;
     if (d < dn.levels) {
       dense_count(&dn, d, dense_index(s, d + 1, d + 1, k), s[d + 1], 1);
       continue;
@@ -1746,58 +1948,115 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int plain,
 
   for (i = 2; i < n; i++) {
     unsigned cur = b.winner, top = i - 2 < MMC_D - 1 ? (unsigned)(i - 2) : MMC_D - 1;
+    unsigned from;
     uint8_t y = s[i];
-    int found = 0;
-    size_t ctx = 0, mul = 1, anchor_ctx = 0;
+    int found = 0, ended = 0;
+    size_t ctx = 0, mul = 1, anchor_ctx;
 
     /* A capped model without the context ends the step: the walk need not
-     * go past the first one. */
-    walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, plain, path);
-    for (d = 0; d <= top; d++) {
-      uint32_t id;
-
-      if (d < dn.levels) {
-        ctx += s[i - d - 1] * mul;
-        mul *= k;
-        if (d == 0 || found)
-          found = dn.best[d][ctx] > 0;
-        if (found) {
-          mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
-          entries[d] +=
-              (uint32_t)dense_count(&dn, d, ctx, y, entries[d] < MMC_MAX_ENTRIES);
-        } else if (entries[d] < MMC_MAX_ENTRIES) {
-          /* Without a prediction the pair is counted, and counted as new. */
-          dense_count(&dn, d, ctx, y, 1);
-          entries[d]++;
-        } else if (d >= capped_from) {
-          break; /* nothing more to predict or count at this step */
-        }
-        if (d + 1 == dn.levels)
-          anchor_ctx = ctx;
-        continue;
-      }
-      id = path[d];
-      if (found)
-        found = id != TRIE_NONE && trie_at(&tr, id)->best > 0;
+     * go past the first one. Orders from `from` on are looked up here. */
+    from = walk_step(wr, &tr, &dn, s, i, 2, n, top, capped_from, mode & MMC_PLAIN,
+                     !(mode & MMC_PLAIN) && walk_same(s, i) ? keep : 0, path);
+    for (d = 0; d < dn.levels && d <= top; d++) {
+      ctx += s[i - d - 1] * mul;
+      mul *= k;
+      if (d == 0 || found)
+        found = dn.best[d][ctx] > 0;
       if (found) {
-        mmc_predicted(&b, d, cur, trie_at(&tr, id)->best_y, y, t);
-        if (trie_count(&tr, id, y, entries[d] < MMC_MAX_ENTRIES, &added) != MB_OK)
-          goto nomem;
-        entries[d] += (uint32_t)added;
-      } else if (entries[d] < MMC_MAX_ENTRIES) {
-        if (id == TRIE_NONE &&
-            (id = dense_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
-          goto nomem;
-        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
-          goto nomem;
-        entries[d]++;
+        mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
+        if (trace)
+          *trace = mmc_mix(*trace, d << 8 | dn.best_y[d][ctx]);
+        if (dense_count(&dn, d, ctx, y, f.entries[d] < MMC_MAX_ENTRIES))
+          mmc_took(&f, d, i);
+      } else if (f.entries[d] < MMC_MAX_ENTRIES) {
+        /* Without a prediction the pair is counted, and counted as new. */
+        dense_count(&dn, d, ctx, y, 1);
+        mmc_took(&f, d, i);
       } else if (d >= capped_from) {
+        ended = 1; /* nothing more to predict or count at this step */
         break;
       }
     }
-    while (capped_from > 0 && entries[capped_from - 1] >= MMC_MAX_ENTRIES)
+    anchor_ctx = ctx;
+    /* The trie's orders, unless the step ended among the dense ones. */
+    for (d = ended ? top + 1 : d; d <= top; d++) {
+      uint32_t id;
+      struct trie_node *nd;
+      int longer = -1;
+
+      if (d >= from && mmc_lookup(&tr, &dn, s, i, d, path, anchor_ctx, &f) != MB_OK)
+        goto nomem;
+      id = path[d];
+      nd = id != TRIE_NONE ? trie_at(&tr, id) : NULL;
+      if (found)
+        found = nd && nd->best > 0;
+      if (found) {
+        mmc_predicted(&b, d, cur, nd->best_y, y, t);
+        if (trace)
+          *trace = mmc_mix(*trace, d << 8 | nd->best_y);
+        if (trie_count_at(&tr, nd, id, y, f.entries[d] < MMC_MAX_ENTRIES, &added) !=
+            MB_OK)
+          goto nomem;
+        if (added)
+          mmc_took(&f, d, i);
+      } else if (id != TRIE_NONE || !leaves) {
+        if (f.entries[d] < MMC_MAX_ENTRIES) {
+          if (id == TRIE_NONE &&
+              (id = dense_make_path(&tr, &dn, s, i, path, d, anchor_ctx)) == TRIE_NONE)
+            goto nomem;
+          if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+            goto nomem;
+          mmc_took(&f, d, i);
+        } else if (d >= capped_from) {
+          break;
+        }
+      } else if (f.entries[d] < MMC_MAX_ENTRIES ||
+                 (longer = mmc_longer_open(i, d, top, capped_from))) {
+        /* The step's shortest context without a node (its parent has one):
+         * the only node it creates. */
+        uint32_t par = d == dn.levels ? dn.anchor[anchor_ctx] : path[d - 1];
+
+        if (par == TRIE_NONE) {
+          if ((par = dn.anchor[anchor_ctx] = trie_new_node(&tr, dn.levels)) ==
+              TRIE_NONE)
+            goto nomem;
+          tr.created++;
+        }
+        if ((id = path[d] = trie_add_child(&tr, par, s[i - d - 1], 0)) == TRIE_NONE)
+          goto nomem;
+        if (f.entries[d] < MMC_MAX_ENTRIES) {
+          if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+            goto nomem;
+          mmc_took(&f, d, i);
+        }
+        if (longer < 0)
+          longer = mmc_longer_open(i, d, top, capped_from);
+        if (longer) {
+          unsigned e;
+
+          nd = trie_at(&tr, id);
+          nd->flags |= TRIE_LEAF;
+          nd->child = (uint32_t)i;
+          /* The longer contexts are new: the models not full take them
+           * (those from capped_from on are). */
+          for (e = d + 1; e <= top && e < capped_from; e++)
+            if (f.entries[e] < MMC_MAX_ENTRIES)
+              mmc_took(&f, e, i);
+        }
+        break;
+      } else {
+        break; /* no model from d on takes a pair */
+      }
+    }
+    /* The nodes the step looked up, for the next one if it keeps them. */
+    keep = ended ? dn.levels : d > top ? top + 1 : d + 1;
+    while (capped_from > 0 && f.entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
+    if (trace)
+      *trace = mmc_mix(*trace, UINT64_MAX); /* the step's end */
   }
+  for (d = 0; trace && d < MMC_D; d++)
+    *trace = mmc_mix(mmc_mix(*trace, f.entries[d]), f.full_at[d]);
   rc = MB_OK;
   goto done;
 nomem:
@@ -1828,11 +2087,26 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t);
+  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, NULL);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
   pred_finish(out, t.correct, n - 2, t.longest, k < 2 ? 2 : k);
+  return MB_OK;
+}
+
+int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
+                           struct mb_estimate *out, uint64_t *trace)
+{
+  struct pred_tally t = {0, 0, 0};
+  int rc;
+
+  *trace = 0xCBF29CE484222325ull;
+  if (n < 3 || n > PRED_MAX_SAMPLES || k <= 2)
+    return mb_est_multi_mmc_path(s, n, k, plain, out);
+  if ((rc = mmc_general(s, n, k, plain, &t, trace)) != MB_OK)
+    return rc;
+  pred_finish(out, t.correct, n - 2, t.longest, k);
   return MB_OK;
 }
 
@@ -2194,19 +2468,20 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
         /* Ask for the slot of its count of y now: the counts below are
          * then taken with their misses overlapped. */
         const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb->slots)]);
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb)]);
       }
     }
     /* Longest context first: the first of equal counts predicts. */
     for (j = LZ_B; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
+      struct trie_node *nd = id != TRIE_NONE ? trie_at(&tr, id) : NULL;
 
-      if (id != TRIE_NONE && trie_at(&tr, id)->best > 0) {
-        if (trie_at(&tr, id)->best > best) {
-          best = trie_at(&tr, id)->best;
-          pred = trie_at(&tr, id)->best_y;
+      if (nd && nd->best > 0) {
+        if (nd->best > best) {
+          best = nd->best;
+          pred = nd->best_y;
         }
-        if (trie_count(&tr, id, y, 1, &added) != MB_OK)
+        if (trie_count_at(&tr, nd, id, y, 1, &added) != MB_OK)
           goto nomem;
       } else if (dict < LZ_MAX_DICT) {
         if (id == TRIE_NONE && (id = dense_make_path(&tr, &dn, s, i, path, j - 1,

@@ -260,6 +260,24 @@ int main(void)
         s[i] = (uint8_t)(rnd() % (n % 3 == 0 ? 2 : n % 3 == 1 ? 12 : 256));
       check_decimal(w, d, s, n, 5, "decimal text, tiny");
     }
+    /* Uniform bytes with stretches of 6..80 samples repeated, and a
+     * period of 1000 samples with a few changed: rotations equal on more
+     * tokens than one sort key holds (bz2len.c's first-token buckets of
+     * 257 tokens, refined by doubling). */
+    for (k = 0; k < 4; k++) {
+      size_t r;
+
+      n = k < 2 ? 60000 : 150000;
+      for (i = 0; i < n; i++)
+        s[i] = k == 3 && i >= 1000 && rnd() % 1000 ? s[i - 1000] : (uint8_t)rnd();
+      for (r = 0; k < 3 && r < n / 500; r++) {
+        size_t len = 6 + (size_t)(rnd() % 75), from = (size_t)(rnd() % (n - len)),
+               to = (size_t)(rnd() % (n - len));
+
+        memmove(s + to, s + from, len);
+      }
+      check_decimal(w, d, s, n, k % 2 ? 1 : 5, "decimal text, repeated stretches");
+    }
     /* Block ends at every offset within a number and at its space: a
      * 100k block holds about 28,000 samples, a 500k block 140,000. */
     for (n = 139990; n < 140010; n += 3) {

@@ -783,11 +783,15 @@ static void check_mmc_binary(void)
   free(m.e);
 }
 
-/* Wide-alphabet data for MultiMMC's walks ahead: kind 0 uniform bytes,
- * 1 timing-like (the low 8 bits of heavy-tailed deltas on a 3-tick clock),
+/* Wide-alphabet data for MultiMMC's trie: kind 0 uniform bytes, 1
+ * timing-like (the low 8 bits of heavy-tailed deltas on a 3-tick clock),
  * 2 period 1000 with 0.1 % noise, 3 bytes held for 1..4096 samples, 4 three
  * values, 5 four values, 6 sixteen skewed values, 7 uniform bytes for the
- * first half then runs. Translated to ranks; returns k. */
+ * first half then runs, 8 a Markov chain on 7 values (stays with
+ * probability 1/2), 9 period 37 over 20 values with 2 % noise, 10 twelve
+ * uniform values, 11 runs of 1..64 of 5 values, 12 150,000 uniform bytes
+ * repeated (every context comes back after the caps), 13 102,000 uniform
+ * bytes repeated with 1.6 % noise. Translated to ranks; returns k. */
 static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
                           uint64_t *x)
 {
@@ -809,10 +813,10 @@ static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
       raw[i] = (uint8_t)(((uint64_t)t / 3u * 3u) & 0xFFu);
     } else if (kind == 2) {
       raw[i] = (r >> 54) == 0 ? (uint8_t)r : (uint8_t)((i % 1000) * 2654435761u >> 24);
-    } else if (kind == 3 || (kind == 7 && i >= n / 2)) {
+    } else if (kind == 3 || (kind == 7 && i >= n / 2) || kind == 11) {
       if (held == 0) {
-        v = (uint8_t)r;
-        held = 1 + (size_t)((r >> 20) % 4096);
+        v = (uint8_t)(kind == 11 ? (r >> 32) % 5 : r);
+        held = 1 + (size_t)((r >> 20) % (kind == 11 ? 64 : 4096));
       }
       held--;
       raw[i] = v;
@@ -820,6 +824,18 @@ static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
       raw[i] = (uint8_t)((r >> 32) % (kind - 1));
     } else if (kind == 6) {
       raw[i] = (uint8_t)(__builtin_clzll(r | 1) < 15 ? __builtin_clzll(r | 1) : 15);
+    } else if (kind == 8) {
+      raw[i] = i > 0 && (r & 1) ? raw[i - 1] : (uint8_t)((r >> 32) % 7);
+    } else if (kind == 9) {
+      raw[i] =
+          (r >> 32) % 50 == 0 ? (uint8_t)((r >> 40) % 20) : (uint8_t)(i % 37 * 7 % 20);
+    } else if (kind == 10) {
+      raw[i] = (uint8_t)((r >> 32) % 12);
+    } else if (kind == 12 || kind == 13) {
+      size_t period = kind == 12 ? 150000 : 102000;
+
+      raw[i] = i >= period && (kind == 12 || (r & 127) > 1) ? raw[i - period]
+                                                            : (uint8_t)(r >> 56);
     } else {
       raw[i] = (uint8_t)(r >> 56);
     }
@@ -827,35 +843,57 @@ static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
   return translate(raw, n, lit);
 }
 
-/* MultiMMC on more than two symbols walks the context trie ahead of the
- * steps, in batches (predictors.c, walk_batch): the same estimate as each
- * step walking it itself, on data that fills the models' caps early, late
- * or never, at sizes around the batches and the caps. */
+/* MultiMMC on more than two symbols (predictors.c, mmc_general) walks the
+ * context trie ahead of the steps, in batches (walk_batch), and creates a
+ * node only for a step's shortest new context, a leaf standing for the
+ * longer ones until a later step needs them (mmc_unfold). The estimate,
+ * and every prediction of every model (mb_est_multi_mmc_trace), must be
+ * those of each step walking the trie itself and creating every node
+ * (mode 3, the plain procedure), on data that fills the models' caps
+ * early, late, in different orders or never, at sizes around the batches
+ * and the caps, and on tiny inputs. */
 static void check_mmc_walk(void)
 {
-  static uint8_t raw[400000], lit[400000];
-  static const size_t sizes[] = {17, 18, 25, 26, 27,   33,     34,
-                                 35, 41, 42, 43, 1000, 120000, 400000};
+  static uint8_t raw[260000], lit[260000];
+  static const size_t sizes[] = {3,  4,    5,     17,     18,     19,    25,
+                                 26, 27,   33,    34,     35,     41,    42,
+                                 43, 1000, 99999, 100017, 120000, 260000};
   uint64_t x = 17;
   unsigned kind, z;
 
-  for (kind = 0; kind < 8; kind++) {
+  for (kind = 0; kind < 14; kind++) {
     for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-      struct mb_estimate ahead, plain;
+      struct mb_estimate ref, e;
+      uint64_t ref_trace, trace;
       unsigned k;
+      int mode;
 
-      if (sizes[z] == 400000 && kind % 2 == 1)
-        continue; /* keep the test quick */
+      /* keep the test quick: past the caps on half the kinds (far past
+       * on the data that comes back), just before and after them on the
+       * others */
+      if ((sizes[z] == 260000 && kind != 2 && kind < 12) ||
+          (sizes[z] == 120000 && kind % 2 == 1) ||
+          ((sizes[z] == 99999 || sizes[z] == 100017) && kind % 2 == 0))
+        continue;
       k = wide_kind(kind, raw, lit, sizes[z], &x);
       if (k < 3)
         continue;
-      CHECK_EQ_INT(mb_est_multi_mmc_path(lit, sizes[z], k, 0, &ahead), MB_OK);
-      CHECK_EQ_INT(mb_est_multi_mmc_path(lit, sizes[z], k, 1, &plain), MB_OK);
-      if (ahead.correct != plain.correct || ahead.longest_run != plain.longest_run)
-        fprintf(stderr, "multi_mmc walk kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(ahead.correct, plain.correct);
-      CHECK_EQ_U64(ahead.longest_run, plain.longest_run);
-      CHECK(ahead.h == plain.h);
+      CHECK_EQ_INT(mb_est_multi_mmc_trace(lit, sizes[z], k, 3, &ref, &ref_trace),
+                   MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mmc(lit, sizes[z], k, &e), MB_OK);
+      CHECK_EQ_U64(e.correct, ref.correct);
+      CHECK_EQ_U64(e.longest_run, ref.longest_run);
+      for (mode = 0; mode < 3; mode++) {
+        CHECK_EQ_INT(mb_est_multi_mmc_trace(lit, sizes[z], k, mode, &e, &trace), MB_OK);
+        if (e.correct != ref.correct || e.longest_run != ref.longest_run ||
+            trace != ref_trace)
+          fprintf(stderr, "multi_mmc mode %d kind %u, n = %zu\n", mode, kind, sizes[z]);
+        CHECK_EQ_U64(trace, ref_trace);
+        CHECK_EQ_U64(e.correct, ref.correct);
+        CHECK_EQ_U64(e.longest_run, ref.longest_run);
+        CHECK_EQ_U64(e.predictions, ref.predictions);
+        CHECK(e.h == ref.h);
+      }
     }
   }
 }
