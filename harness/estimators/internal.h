@@ -56,5 +56,10 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
  * and of the models' final fill, which must not depend on plain either. */
 int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                            struct mb_estimate *out, uint64_t *trace);
+/* mb_est_multi_mcw(), with plain != 0 making binary data step through every
+ * window and the scoreboard one sample at a time instead of 64 at a time
+ * (for tests: both must give the same estimate). */
+int mb_est_multi_mcw_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out);
 
 #endif

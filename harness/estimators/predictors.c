@@ -181,9 +181,86 @@ static void pred_tally_add(struct pred_tally *t, uint64_t hit)
   t->longest = t->run > t->longest ? t->run : t->longest;
 }
 
+/* Helpers on bits packed 64 to a word, defined with Lag below. */
+static unsigned popcount64(uint64_t x);
+static uint64_t pack64(const uint8_t *b, size_t len);
+static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len);
+
+/* Once all four windows are full, MultiMCW on binary data goes 64 steps at
+ * a time. The four counts of ones ride in the 16-bit lanes of one word, each
+ * biased so that its lane's top bit is the window's majority (2 * ones > w),
+ * and move by the entering bit minus the four leaving ones in one addition
+ * (no lane leaves 0..0xFFFF: counts stay within 0..4095). That gives each
+ * window's predictions for the block, 16 steps to a lane, and its outcomes
+ * are ~(predictions ^ data). The scoreboard then goes step by step only when
+ * another window is within the block's length of the high score; otherwise
+ * the winner alone can lead and every score grows by a popcount. The
+ * predictions, scores and winners are those of the plain step-by-step loop
+ * (mcw_binary with plain set). */
+#define MCW_LANES 0x0001000100010001ull
+#define MCW_BLOCK 64
+
+static void mcw_binary_blocks(const uint8_t *s, size_t a, size_t n, const size_t *ones,
+                              size_t *score, unsigned *winner_io, size_t *wscore_io,
+                              struct pred_tally *t)
+{
+  size_t wscore = *wscore_io;
+  unsigned winner = *winner_io, j;
+  uint64_t v = 0;
+
+  for (j = 0; j < MCW_WINDOWS; j++)
+    v |= (uint64_t)(ones[j] + 0x8000u - (mcw_w[j] + 1) / 2) << (16 * j);
+  for (; a < n; a += MCW_BLOCK) {
+    size_t len = n - a < MCW_BLOCK ? n - a : MCW_BLOCK, c, b, near = 0;
+    uint64_t x = pack64(s + a, len), pred[MCW_WINDOWS] = {0, 0, 0, 0};
+    uint64_t hit[MCW_WINDOWS],
+        mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+
+    for (c = 0; c < len; c += 16) {
+      size_t e = len - c < 16 ? len - c : 16, i = a + c;
+      uint64_t acc = 0;
+
+      for (b = 0; b < e; b++, i++) {
+        uint64_t out = (uint64_t)s[i - 63] | (uint64_t)s[i - 255] << 16 |
+                       (uint64_t)s[i - 1023] << 32 | (uint64_t)s[i - 4095] << 48;
+
+        acc |= ((v >> 15) & MCW_LANES) << b;
+        v += s[i] * MCW_LANES - out;
+      }
+      for (j = 0; j < MCW_WINDOWS; j++)
+        pred[j] |= (acc >> (16 * j) & 0xFFFF) << c;
+    }
+    for (j = 0; j < MCW_WINDOWS; j++) {
+      hit[j] = ~(pred[j] ^ x) & mask;
+      near |= j != winner && wscore - score[j] <= len;
+    }
+    if (!near) {
+      /* No other window can reach the high score within the block. */
+      pred_tally_word(t, hit[winner], (unsigned)len);
+      for (j = 0; j < MCW_WINDOWS; j++)
+        score[j] += popcount64(hit[j]);
+      wscore = score[winner];
+      continue;
+    }
+    for (b = 0; b < len; b++) {
+      pred_tally_add(t, (hit[winner] >> b) & 1);
+      for (j = 0; j < MCW_WINDOWS; j++) {
+        size_t h = (size_t)((hit[j] >> b) & 1), sc = score[j] + h;
+        int take = h && sc >= wscore;
+
+        score[j] = sc;
+        winner = take ? j : winner;
+        wscore = take ? sc : wscore;
+      }
+    }
+  }
+  *winner_io = winner;
+  *wscore_io = wscore;
+}
+
 /* Binary data: every window is odd, so the most common value of a full
  * window is simply the majority and there are no ties to break. */
-static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
+static void mcw_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
 {
   size_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, top, wscore = 0;
   unsigned j, winner = 0, active;
@@ -199,6 +276,10 @@ static void mcw_binary(const uint8_t *s, size_t n, struct pred_tally *t)
   /* The windows join one by one, then all four run to the end. */
   for (active = 1; active <= MCW_WINDOWS; active++) {
     top = active < MCW_WINDOWS ? mcw_w[active] : n;
+    if (active == MCW_WINDOWS && !plain) {
+      mcw_binary_blocks(s, mcw_w[active - 1], n, ones, score, &winner, &wscore, t);
+      break;
+    }
     for (i = mcw_w[active - 1]; i < top && i < n; i++) {
       uint8_t y = s[i];
 
@@ -315,6 +396,12 @@ static int mcw_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally
 
 int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out)
 {
+  return mb_est_multi_mcw_path(s, n, k, 0, out);
+}
+
+int mb_est_multi_mcw_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out)
+{
   struct pred_tally t = {0, 0, 0};
 
   /* The largest window must fill before predicting (§6.3.7 step 1). */
@@ -327,7 +414,7 @@ int mb_est_multi_mcw(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
     return MB_OK;
   }
   if (k <= 2) {
-    mcw_binary(s, n, &t);
+    mcw_binary(s, n, plain, &t);
   } else if (mcw_general(s, n, k, &t) != MB_OK) {
     return MB_ENOMEM;
   }
@@ -442,27 +529,53 @@ static uint64_t bits64(const uint64_t *w, size_t i)
  * popcount. The predictions, scores and winners are those of the plain
  * step-by-step scoreboard. */
 #define LAG_BLOCK 64
+#define LAG_WHEEL 256
 
 /* pred_tally_add() for the len steps whose outcomes are bits 0..len-1 of
- * hits (no bit set above them), a run of equal outcomes at a time. */
+ * hits (no bit set above them). The first run of hits extends the current
+ * run and the last one starts the next; a run in between matters only when
+ * it beats the longest so far, which a few shifts rule out at once (a run of
+ * m hits starts at bit i when bit i survives ANDing the word with itself
+ * shifted by 1..m-1); only then are the runs walked one by one. */
 static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len)
 {
-  unsigned pos = 0, ones;
+  uint64_t full = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1, y, z;
+  unsigned lead, tail, m, k, pos;
 
   t->correct += popcount64(hits);
-  while (pos < len) {
-    uint64_t r = hits >> pos;
-
-    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos; /* hits from pos on */
-    t->run += ones;
+  if (hits == full) {
+    t->run += len;
     t->longest = t->run > t->longest ? t->run : t->longest;
+    return;
+  }
+  lead = (unsigned)__builtin_ctzll(~hits); /* < len: there is a miss */
+  t->run += lead;
+  t->longest = t->run > t->longest ? t->run : t->longest;
+  y = hits >> lead; /* bit 0: the first miss */
+  tail = (unsigned)__builtin_clzll(~(hits << (64 - len)));
+  t->run = tail;
+  t->longest = tail > t->longest ? tail : t->longest;
+  if (t->longest >= 64)
+    return;
+  m = (unsigned)t->longest + 1;
+  z = y;
+  for (k = 1; 2 * k <= m; k *= 2)
+    z &= z >> k;
+  z &= z >> (m - k);
+  if (!z)
+    return;
+  /* Some run in between is longer than any so far: walk them. */
+  for (pos = 0; y >> pos;) {
+    uint64_t r;
+    unsigned ones;
+
+    pos += (unsigned)__builtin_ctzll(y >> pos);
+    r = y >> pos;
+    ones = ~r ? (unsigned)__builtin_ctzll(~r) : 64 - pos;
+    t->longest = ones > t->longest ? ones : t->longest;
     pos += ones;
-    if (pos >= len)
+    if (pos >= 64)
       break;
-    t->run = 0; /* the miss at pos */
-    if (++pos >= len || !(r = hits >> pos))
-      break;
-    pos += (unsigned)__builtin_ctzll(r);
   }
 }
 
@@ -483,10 +596,90 @@ static uint64_t lag_matches(uint64_t w0, uint64_t w1, uint64_t w2, size_t d)
   return ~(w2 ^ past);
 }
 
+/* Matches of lag d over the words k0..k1-1 (positions 64 * k0 up to
+ * 64 * k1, all at least d): the mismatches are XORs of each word with the
+ * bits d before it, summed eight words at a time through carry-save adders
+ * (ones, twos, fours: the bits of weight 1, 2 and 4 of the running sum) so
+ * that one popcount counts eight words. */
+#define LAG_CSA(hi, lo, a, b, c)                                                       \
+  do {                                                                                 \
+    __typeof__(a) u_ = (a) ^ (b);                                                      \
+    hi = ((a) & (b)) | (u_ & (c));                                                     \
+    lo = u_ ^ (c);                                                                     \
+  } while (0)
+
+/* Two words side by side: the compiler's vector extension, SSE2 or NEON. */
+typedef uint64_t lag_v2 __attribute__((vector_size(16)));
+
+static lag_v2 lag_load2(const uint64_t *p)
+{
+  lag_v2 v;
+
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static uint64_t lag_count(const uint64_t *w, size_t d, size_t k0, size_t k1)
+{
+  size_t q = (64 * k0 - d) >> 6, k = k0;
+  unsigned r = (unsigned)((64 * k0 - d) & 63);
+  uint64_t eights = 0, fours = 0, ones = 0, twos = 0, miss = 0;
+
+  if (k1 - k0 >= 16) {
+    /* Sixteen words a round, two at a time. */
+    lag_v2 v1 = {0, 0}, v2 = {0, 0}, v4 = {0, 0};
+    uint64_t n8 = 0;
+
+#define LAG_VMISS(j)                                                                   \
+  (lag_load2(w + k + 2 * (j)) ^ (lag_load2(w + q + 2 * (j)) >> r |                     \
+                                 (lag_load2(w + q + 2 * (j) + 1) << 1) << (63 - r)))
+    for (; k + 16 <= k1; k += 16, q += 16) {
+      lag_v2 ta, tb, fa, fb, e;
+
+      LAG_CSA(ta, v1, v1, LAG_VMISS(0), LAG_VMISS(1));
+      LAG_CSA(tb, v1, v1, LAG_VMISS(2), LAG_VMISS(3));
+      LAG_CSA(fa, v2, v2, ta, tb);
+      LAG_CSA(ta, v1, v1, LAG_VMISS(4), LAG_VMISS(5));
+      LAG_CSA(tb, v1, v1, LAG_VMISS(6), LAG_VMISS(7));
+      LAG_CSA(fb, v2, v2, ta, tb);
+      LAG_CSA(e, v4, v4, fa, fb);
+      n8 += popcount64(e[0]) + popcount64(e[1]);
+    }
+#undef LAG_VMISS
+    miss = 8 * n8 + 4 * (uint64_t)(popcount64(v4[0]) + popcount64(v4[1])) +
+           2 * (uint64_t)(popcount64(v2[0]) + popcount64(v2[1])) + popcount64(v1[0]) +
+           popcount64(v1[1]);
+  }
+#define LAG_PAST(j) (w[q + (j)] >> r | (w[q + (j) + 1] << 1) << (63 - r))
+#define LAG_MISS(j) (w[k + (j)] ^ LAG_PAST(j))
+  if (k1 - k >= 8) {
+    for (; k + 8 <= k1; k += 8, q += 8) {
+      uint64_t ta, tb, fa, fb, e;
+
+      LAG_CSA(ta, ones, ones, LAG_MISS(0), LAG_MISS(1));
+      LAG_CSA(tb, ones, ones, LAG_MISS(2), LAG_MISS(3));
+      LAG_CSA(fa, twos, twos, ta, tb);
+      LAG_CSA(ta, ones, ones, LAG_MISS(4), LAG_MISS(5));
+      LAG_CSA(tb, ones, ones, LAG_MISS(6), LAG_MISS(7));
+      LAG_CSA(fb, twos, twos, ta, tb);
+      LAG_CSA(e, fours, fours, fa, fb);
+      eights += popcount64(e);
+    }
+    miss += 8 * eights + 4 * (uint64_t)popcount64(fours) +
+            2 * (uint64_t)popcount64(twos) + popcount64(ones);
+  }
+  for (; k < k1; k++, q++)
+    miss += popcount64(LAG_MISS(0));
+#undef LAG_MISS
+#undef LAG_PAST
+  return 64 * (uint64_t)(k1 - k0) - miss;
+}
+
 static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
                       struct pred_tally *t)
 {
-  size_t nw = n / 64 + 2, i, d, a;
+  size_t nw = n / 64 + 2, i, d, a, upto[LAG_D + 1];
+  uint64_t on[2], wheel[LAG_WHEEL][2];
   uint64_t *w = calloc(nw, sizeof *w);
 
   if (!w)
@@ -505,24 +698,64 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
         lag_score(b, d);
   }
 
+  /* A lag whose score is D behind the high score at the block starting at
+   * a cannot be a candidate at any block starting before a + D - 64 (the
+   * high score never falls, the lag gains at most one a step): it sits out
+   * until then, on a wheel of LAG_WHEEL blocks (a lag due further ahead is
+   * looked at again after LAG_WHEEL - 1 blocks, which is only early), and
+   * its score is brought up to date from upto with one count over the
+   * blocks it sat out. Lags 1..128 are the bits 0..127 of two words. */
+  memset(wheel, 0, sizeof wheel);
+  for (d = 1; d <= LAG_D; d++)
+    upto[d] = LAG_D;
+  on[0] = on[1] = ~(uint64_t)0;
   for (a = LAG_D; a < n; a += LAG_BLOCK) {
     size_t e = n - a < LAG_BLOCK ? n : a + LAG_BLOCK, len = e - a, nc = 0, c, cw = 0;
+    size_t slot = (a / LAG_BLOCK) % LAG_WHEEL;
     uint64_t mask = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
-    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a);
+    uint64_t w0 = bits64(w, a - 128), w1 = bits64(w, a - 64), w2 = bits64(w, a), mw;
     uint64_t cm[LAG_D]; /* the candidates' outcomes, lags in increasing order */
     size_t cl[LAG_D];
+    unsigned h;
 
-    for (d = 1; d <= LAG_D; d++) {
-      uint64_t m = lag_matches(w0, w1, w2, d) & mask;
+    /* The high score never falls below the winner's, so a lag can take the
+     * lead in the block only if it matches, where the winner does not, at
+     * least as often as it is behind. */
+    mw = lag_matches(w0, w1, w2, b->winner) & mask;
+    on[0] |= wheel[slot][0];
+    on[1] |= wheel[slot][1];
+    wheel[slot][0] = wheel[slot][1] = 0;
+    for (h = 0; h < 2; h++) {
+      uint64_t bits = on[h];
 
-      if (b->high - b->score[d] > len) {
-        b->score[d] += popcount64(m);
-        continue;
+      for (; bits; bits &= bits - 1) {
+        uint64_t m, behind;
+        size_t blocks;
+
+        d = 64 * h + (size_t)__builtin_ctzll(bits) + 1;
+        if (upto[d] < a) {
+          b->score[d] += lag_count(w, d, upto[d] / 64, a / 64);
+          upto[d] = a;
+        }
+        behind = b->high - b->score[d];
+        if (behind > len) {
+          blocks = (size_t)(behind - 64 + LAG_BLOCK - 1) / LAG_BLOCK;
+          blocks = blocks < LAG_WHEEL - 1 ? blocks : LAG_WHEEL - 1;
+          if (blocks > 1) {
+            on[h] &= ~(bits & -bits);
+            wheel[(slot + blocks) % LAG_WHEEL][h] |= bits & -bits;
+          }
+          continue;
+        }
+        m = lag_matches(w0, w1, w2, d) & mask;
+        if (popcount64(m & ~mw) < behind)
+          continue; /* counted when next looked at, from upto */
+        upto[d] = e;
+        /* The winner holds the high score, so it is always a candidate. */
+        cw = d == b->winner ? nc : cw;
+        cm[nc] = m;
+        cl[nc++] = d;
       }
-      /* The winner holds the high score, so it is always a candidate. */
-      cw = d == b->winner ? nc : cw;
-      cm[nc] = m;
-      cl[nc++] = d;
     }
     if (nc == 1) {
       /* The winner alone can lead: it predicts every step of the block. */

@@ -694,6 +694,48 @@ static void check_lag_binary(void)
   }
 }
 
+/* MultiMCW on binary data goes 64 steps at a time once its four windows are
+ * full (predictors.c, mcw_binary_blocks): the same estimate as every window
+ * and the scoreboard step by step, on every kind of binary data (some where
+ * one window leads for long, some where the windows keep trading the lead),
+ * at the smallest sizes, around the 64-step blocks after 4,095 and the
+ * 16-step lanes within them; and the slow reimplementation's count. */
+static void check_mcw_binary(void)
+{
+  static uint8_t s[1000001];
+  static const size_t sizes[] = {4096,  4097,  4110,  4111,  4112,  4126,   4158,
+                                 4159,  4160,  4161,  4200,  8191,  8192,   8193,
+                                 20000, 65600, 65601, 65663, 65664, 300001, 1000001};
+  uint64_t x = 19;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 10; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate fast, plain;
+
+      binary_kind(kind, s, sizes[z], &x);
+      CHECK_EQ_INT(mb_est_multi_mcw_path(s, sizes[z], 2, 0, &fast), MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mcw_path(s, sizes[z], 2, 1, &plain), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+        fprintf(stderr, "multi_mcw binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+    }
+  }
+  for (kind = 0; kind < 10; kind += 2) {
+    struct tally t = {0, 0, 0};
+    struct mb_estimate e;
+
+    binary_kind(kind, s, 6000, &x);
+    naive_mcw(s, 6000, 2, &t);
+    run(0, s, 6000, 2, &e);
+    CHECK_EQ_U64(e.correct, t.c);
+    CHECK_EQ_U64(e.longest_run, t.longest);
+  }
+}
+
 /* MultiMMC on binary data does its shortest orders 64 steps at a time once
  * they know all of their contexts (predictors.c, mmc_binary_words): the
  * same estimate as the tables step by step, on every kind of binary data
@@ -905,6 +947,7 @@ int main(int argc, char **argv)
   check_naive();
   check_lz78y_binary();
   check_lag_binary();
+  check_mcw_binary();
   check_mmc_binary();
   check_mmc_walk();
   check_reference();
