@@ -65,16 +65,19 @@ static const double cost_general[MB_EST_COUNT] = {
 
 /* Tasks whose working memory is large on top of the shared inputs
  * (t-Tuple/LRS's sort, 12 to 20 bytes per symbol; MultiMMC's context trie
- * on wide alphabets, 2 to 9 MB) count as heavy from this many symbols on:
- * two of them never run at the same time, so that the peak memory stays
- * within a quarter of the tool's (two threads on 4,000,000 timing-like
- * samples: 100 MB, the tool 412 MB; the bitstring's sort beside the
- * literal MultiMMC would add the latter's). The other tasks fill the
- * other thread meanwhile, but the heavy ones left at the end run one
- * after the other: below this size memory is small (41 MB at 1,000,000
- * timing-like samples, the tool 272 MB) and the tasks run freely: there
- * the wall time went from 0.62-0.80 s (median 0.715) to 0.56-0.70 s
- * (median 0.62) in six alternating pairs, the CPU time the same. */
+ * on wide alphabets, 2 to 9 MB) are heavy from this many symbols on, with
+ * a weight that grows with that memory: n symbols for a sort, n / 4 for
+ * the trie. Heavy tasks run side by side only while their weights add up
+ * to at most the largest one's, so that the peak memory stays that of the
+ * largest (two threads on 4,000,000 timing-like samples: 100 MB, the tool
+ * 412 MB; the bitstring's sort beside the literal MultiMMC would add the
+ * latter's): the bitstring's sort runs beside light tasks only, the
+ * literal sort and the literal MultiMMC beside each other. Below this
+ * size memory is small (41 MB at 1,000,000 timing-like samples, the tool
+ * 272 MB) and the tasks run freely: there the wall time went from
+ * 0.62-0.80 s (median 0.715) to 0.56-0.70 s (median 0.62) in six
+ * alternating pairs when the threshold rose from 2^19, the CPU time the
+ * same. */
 #define HEAVY_MIN_SYMBOLS ((size_t)1 << 21)
 
 struct task {
@@ -85,16 +88,17 @@ struct task {
   struct mb_estimate *out;  /* out[est] of the section */
   struct mb_estimate *out2; /* LRS's slot for the t-Tuple task, or NULL */
   int status;
-  double cost; /* expected relative cost, for ordering */
-  int heavy;   /* see HEAVY_MIN_SYMBOLS */
-  int taken;   /* a worker has it */
+  double cost;  /* expected relative cost, for ordering */
+  size_t heavy; /* weight (see HEAVY_MIN_SYMBOLS); 0: light */
+  int taken;    /* a worker has it */
 };
 
 struct pool {
   struct task *tasks;
   size_t ntasks;
-  size_t next; /* tasks before it are all taken */
-  unsigned heavy_running;
+  size_t next;          /* tasks before it are all taken */
+  size_t heavy_running; /* weights of the heavy tasks running */
+  size_t heavy_cap;     /* the largest weight */
   pthread_mutex_t lock;
   pthread_cond_t heavy_done;
 };
@@ -108,8 +112,9 @@ static void run_task(struct task *t)
 }
 
 /* The first task not taken, in order, that may start now: a heavy one only
- * while no other heavy one runs. Waits while only heavy ones are left and
- * one runs; returns ntasks when none is left. Called with the lock held. */
+ * while the weights running and its own add up to at most heavy_cap (or
+ * nothing heavy runs). Waits while only heavy ones are left and none may
+ * start; returns ntasks when none is left. Called with the lock held. */
 static size_t pick_task(struct pool *p)
 {
   for (;;) {
@@ -120,12 +125,12 @@ static size_t pick_task(struct pool *p)
       if (p->tasks[i].taken)
         continue;
       left = 1;
-      if (!p->tasks[i].heavy || p->heavy_running == 0)
+      if (p->heavy_running == 0 || p->heavy_running + p->tasks[i].heavy <= p->heavy_cap)
         break;
     }
     if (i < p->ntasks) {
       p->tasks[i].taken = 1;
-      p->heavy_running += (unsigned)p->tasks[i].heavy;
+      p->heavy_running += p->tasks[i].heavy;
       while (p->next < p->ntasks && p->tasks[p->next].taken)
         p->next++;
       return i;
@@ -151,7 +156,7 @@ static void *worker(void *arg)
     run_task(&p->tasks[i]);
     if (p->tasks[i].heavy) {
       pthread_mutex_lock(&p->lock);
-      p->heavy_running--;
+      p->heavy_running -= p->tasks[i].heavy;
       pthread_cond_broadcast(&p->heavy_done);
       pthread_mutex_unlock(&p->lock);
     }
@@ -181,6 +186,10 @@ static int run_tasks(struct task *tasks, size_t ntasks, int threads)
   p.ntasks = ntasks;
   p.next = 0;
   p.heavy_running = 0;
+  p.heavy_cap = 0;
+  for (i = 0; i < ntasks; i++)
+    if (tasks[i].heavy > p.heavy_cap)
+      p.heavy_cap = tasks[i].heavy;
   if (pthread_mutex_init(&p.lock, NULL) != 0)
     return MB_ESYSTEM;
   if (pthread_cond_init(&p.heavy_done, NULL) != 0) {
@@ -239,8 +248,10 @@ static void queue(struct task *tasks, size_t *ntasks, unsigned wanted, unsigned 
       t->out = &section[e];
     }
     t->cost = (double)n * (k == 2 ? cost_binary[e] : cost_general[e]);
-    t->heavy = n >= HEAVY_MIN_SYMBOLS &&
-               (t->est == MB_EST_T_TUPLE || (t->est == MB_EST_MULTI_MMC && k > 2));
+    t->heavy = n < HEAVY_MIN_SYMBOLS                 ? 0
+               : t->est == MB_EST_T_TUPLE            ? n
+               : t->est == MB_EST_MULTI_MMC && k > 2 ? n / 4
+                                                     : 0;
   }
 }
 
@@ -281,6 +292,9 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
   unsigned wanted, mask = 0, present[256], k = 0, v;
   uint8_t rank[256];
   uint8_t *lit = NULL, *bitstr = NULL;
+  const uint8_t *ranked; /* the translated samples: lit, or symbols when they
+                            are their own ranks (every value 0..k-1 present) */
+  int own_ranks = 1;
   struct task tasks[2 * MB_EST_COUNT];
   size_t ntasks = 0, i;
   int status = MB_OK;
@@ -338,18 +352,29 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
     return MB_OK;
   }
 
-  lit = malloc(n);
-  if (!lit)
-    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
-                        "out of memory for %zu samples", n);
-  for (i = 0; i < n; i++)
-    lit[i] = rank[symbols[i]];
-
+  for (v = 0; v < 256; v++)
+    if (present[v] && rank[v] != v)
+      own_ranks = 0;
+  /* Samples that are their own ranks (uniform bytes: all 256 values) are
+   * not copied: at 4,000,000 samples that is 4 MB off the peak, which
+   * stays within a quarter of the tool's. */
+  if (own_ranks) {
+    ranked = symbols;
+  } else {
+    lit = malloc(n);
+    if (!lit)
+      return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL,
+                          "out of memory for %zu samples", n);
+    for (i = 0; i < n; i++)
+      lit[i] = rank[symbols[i]];
+    ranked = lit;
+  }
   if (out->binary) {
-    queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, lit, n, 2, out->literal);
+    queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, ranked, n, 2, out->literal);
   } else {
     queue(tasks, &ntasks, wanted, MB_EST_ALL & ~BINARY_ONLY,
-          "applies to binary data only (see the bitstring)", lit, n, k, out->literal);
+          "applies to binary data only (see the bitstring)", ranked, n, k,
+          out->literal);
     if (!opt->no_bitstring) {
       size_t nb;
 
