@@ -218,7 +218,7 @@ static int run_tasks(struct task *tasks, size_t ntasks, int threads)
  * that do not apply to it, which are marked skipped with `why`. */
 static void queue(struct task *tasks, size_t *ntasks, unsigned wanted, unsigned allowed,
                   const char *why, const uint8_t *s, size_t n, unsigned k,
-                  struct mb_estimate *section)
+                  struct mb_estimate *section, size_t heavy_min)
 {
   size_t i;
 
@@ -248,7 +248,7 @@ static void queue(struct task *tasks, size_t *ntasks, unsigned wanted, unsigned 
       t->out = &section[e];
     }
     t->cost = (double)n * (k == 2 ? cost_binary[e] : cost_general[e]);
-    t->heavy = n < HEAVY_MIN_SYMBOLS                 ? 0
+    t->heavy = n < heavy_min                         ? 0
                : t->est == MB_EST_T_TUPLE            ? n
                : t->est == MB_EST_MULTI_MMC && k > 2 ? n / 4
                                                      : 0;
@@ -288,13 +288,14 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
               const struct mb_assess_options *opt, struct mb_assessment *out,
               struct mb_error *err)
 {
-  static const struct mb_assess_options defaults = {0, 0, 0};
+  static const struct mb_assess_options defaults = {0, 0, 0, 0};
   unsigned wanted, mask = 0, present[256], k = 0, v;
   uint8_t rank[256];
   uint8_t *lit = NULL, *bitstr = NULL;
   const uint8_t *ranked; /* the translated samples: lit, or symbols when they
                             are their own ranks (every value 0..k-1 present) */
   int own_ranks = 1;
+  size_t heavy_min;
   struct task tasks[2 * MB_EST_COUNT];
   size_t ntasks = 0, i;
   int status = MB_OK;
@@ -302,6 +303,7 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
   if (!opt)
     opt = &defaults;
   wanted = opt->estimators ? opt->estimators & MB_EST_ALL : MB_EST_ALL;
+  heavy_min = opt->heavy_min ? opt->heavy_min : HEAVY_MIN_SYMBOLS;
   memset(out, 0, sizeof(*out));
   out->h_original = out->h_bitstring = out->h_assessed = -1.0;
   for (i = 0; i < MB_EST_COUNT; i++)
@@ -370,11 +372,12 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
     ranked = lit;
   }
   if (out->binary) {
-    queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, ranked, n, 2, out->literal);
+    queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, ranked, n, 2, out->literal,
+          heavy_min);
   } else {
     queue(tasks, &ntasks, wanted, MB_EST_ALL & ~BINARY_ONLY,
-          "applies to binary data only (see the bitstring)", ranked, n, k,
-          out->literal);
+          "applies to binary data only (see the bitstring)", ranked, n, k, out->literal,
+          heavy_min);
     if (!opt->no_bitstring) {
       size_t nb;
 
@@ -409,7 +412,8 @@ int mb_assess(const uint8_t *symbols, size_t n, unsigned bits,
             memcpy(bitstr + i * bits, pattern[symbols[i]], bits);
         }
       }
-      queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, bitstr, nb, 2, out->bitstring);
+      queue(tasks, &ntasks, wanted, MB_EST_ALL, NULL, bitstr, nb, 2, out->bitstring,
+            heavy_min);
     }
   }
 

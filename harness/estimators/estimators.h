@@ -77,6 +77,9 @@ struct mb_assess_options {
   unsigned estimators; /* mask of 1u << MB_EST_*; 0 means MB_EST_ALL */
   int no_bitstring;    /* 1: skip the bitstring assessment */
   int threads;         /* worker threads; 0 = number of cores */
+  size_t heavy_min;    /* for tests: tasks with large working memory count
+                          as heavy from this many symbols (assess.c; 0: the
+                          default, 2^21) */
 };
 
 /* The whole assessment of one data set, as ea_non_iid makes it. */

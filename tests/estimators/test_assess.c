@@ -136,7 +136,7 @@ static void test_translation(void)
 static void test_bitstring_order(void)
 {
   static uint8_t s[3000];
-  struct mb_assess_options o = {1u << MB_EST_MARKOV, 0, 1};
+  struct mb_assess_options o = {1u << MB_EST_MARKOV, 0, 1, 0};
   struct mb_error err;
   size_t i;
 
@@ -154,7 +154,7 @@ static void test_bitstring_order(void)
 static void test_options(void)
 {
   static uint8_t s[20000];
-  struct mb_assess_options o = {0, 0, 1};
+  struct mb_assess_options o = {0, 0, 1, 0};
   struct mb_error err;
   int i;
 
@@ -208,15 +208,17 @@ static void test_tiny(void)
   CHECK(a.h_assessed >= 0.0 && a.h_assessed <= 1.0);
 }
 
-/* Large enough for the memory-heavy tasks (t-Tuple/LRS, MultiMMC on the
- * literal symbols: assess.c, HEAVY_MIN_SYMBOLS) to wait for each other:
- * the same results on 1, 2 and 3 threads. */
+/* The same results on 1, 2 and 3 threads, with the memory-heavy tasks
+ * (t-Tuple/LRS, MultiMMC on the literal symbols: assess.c,
+ * HEAVY_MIN_SYMBOLS) free (the default at this size) and heavy from 2^19
+ * symbols on: the literal sort and MultiMMC then run beside each other
+ * and wait for the bitstring's sort. */
 static void test_threads_heavy(void)
 {
   static struct mb_assessment one;
   const size_t n = 600000;
   uint8_t *s = malloc(n);
-  struct mb_assess_options o = {0, 0, 1};
+  struct mb_assess_options o = {0, 0, 1, 0};
   struct mb_error err;
   int threads, i;
 
@@ -229,8 +231,9 @@ static void test_threads_heavy(void)
     s[i] = 5; /* a little structure: longer repeats */
   CHECK_EQ_INT(assess(s, n, 0, &o, &err), MB_OK);
   one = a;
-  for (threads = 2; threads <= 3; threads++) {
-    o.threads = threads;
+  for (threads = 2; threads <= 5; threads++) {
+    o.threads = threads <= 3 ? threads : threads - 2;
+    o.heavy_min = threads <= 3 ? 0 : (size_t)1 << 19;
     CHECK_EQ_INT(assess(s, n, 0, &o, &err), MB_OK);
     for (i = 0; i < MB_EST_COUNT; i++) {
       CHECK_EQ_INT(a.literal[i].ran, one.literal[i].ran);

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
   json_t *exp, *skipped;
   json_error_t jerr;
   struct mb_assessment *a = calloc(1, sizeof(*a));
-  struct mb_assess_options opt = {0, 0, 0};
+  struct mb_assess_options opt = {0, 0, 0, 0};
   struct mb_error err;
   uint8_t *data;
   size_t n;
