@@ -1595,7 +1595,7 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
         break;
       }
       rec[d].id[f] = (uint16_t)slot[d * 8 + (size_t)o];
-      rec[d].byte[f] = o == 0 ? sep_byte : (uint8_t)(v >> (64 - 8 * o));
+      rec[d].byte[f] = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
       f++;
     }
   }
