@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "error.h"
 
 #define MAX_ALPHA 258 /* 256 MTF values + RUNA/RUNB - 1 + EOB */
@@ -200,6 +201,20 @@ static inline void insertion(uint64_t *k, uint32_t *v, size_t n)
   }
 }
 
+/* insertion() of keys alone. */
+static inline void insertion_keys(uint64_t *k, size_t n)
+{
+  size_t i, j;
+
+  for (i = 1; i < n; i++) {
+    uint64_t x = k[i];
+
+    for (j = i; j > 0 && k[j - 1] > x; j--)
+      k[j] = k[j - 1];
+    k[j] = x;
+  }
+}
+
 /* One MSD radix pass's counts: the digit (k >> shift) & dmask of n keys,
  * nbk = dmask + 1 buckets. Returns 1, cnt unfinished, when every key has
  * the same digit (the caller goes on to the next digit); else 0 with
@@ -283,7 +298,7 @@ static void sort_pairs(uint64_t *k, uint32_t *v, uint64_t *tk, uint32_t *tv, siz
 static void sort_u64(uint64_t *k, uint64_t *t, size_t n, int bits, int to_t)
 {
   uint32_t cnt[257];
-  size_t i, j;
+  size_t i;
 
   while (n > 32 && bits > 0) {
     int d = 8, shift = bits - d < 0 ? 0 : bits - d;
@@ -310,23 +325,9 @@ static void sort_u64(uint64_t *k, uint64_t *t, size_t n, int bits, int to_t)
     }
     return;
   }
-  for (i = 1; i < n; i++) {
-    uint64_t x = k[i];
-
-    for (j = i; j > 0 && k[j - 1] > x; j--)
-      k[j] = k[j - 1];
-    k[j] = x;
-  }
+  insertion_keys(k, n);
   if (to_t)
     memcpy(t, k, n * sizeof(*k));
-}
-
-static inline int popcount64(uint64_t x)
-{
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return (int)((x * 0x0101010101010101ull) >> 56);
 }
 
 static inline int bit_width(uint64_t x)
@@ -688,14 +689,7 @@ static int sort_keys(struct mb_bz2len *w, size_t m, uint64_t pmask)
     }
     start = e;
   }
-  for (p = 1; p < m; p++) {
-    uint64_t x = key[p];
-    size_t j = p;
-
-    for (; j > 0 && key[j - 1] > x; j--)
-      key[j] = key[j - 1];
-    key[j] = x;
-  }
+  insertion_keys(key, m);
   for (p = 1; p < m; p++) {
     size_t q;
 
@@ -746,7 +740,7 @@ static int binary_induce(struct mb_bz2len *w, size_t m, int cls)
   last_l = last ? cls <= 0 : cls < 0;
   /* zeros among the regular tokens */
   for (k = 0; k < (m - 1) / 64; k++)
-    n0 += 64 - (size_t)popcount64(bw[k]);
+    n0 += 64 - (size_t)mb_popcount64(bw[k]);
   for (i = k * 64; i < m - 1; i++)
     n0 += !BIT(i);
   /* keys of the type-S suffixes that start with a 0 (the zeros before
@@ -849,14 +843,7 @@ static void sort_top(uint64_t *k, uint64_t *t, size_t n)
     sort_u64(k + s, t + s, b - s, 64 - d, 0);
     i = b + 31;
   }
-  for (i = 1; i < n; i++) {
-    uint64_t x = k[i];
-    size_t j = i;
-
-    for (; j > 0 && k[j - 1] > x; j--)
-      k[j] = k[j - 1];
-    k[j] = x;
-  }
+  insertion_keys(k, n);
 }
 
 /* Orders the suffixes at a and b (a != b) of binary_sort's bit string
@@ -1031,7 +1018,7 @@ static int binary_runs(struct mb_bz2len *w, size_t m, int cls, const uint32_t rk
       if ((k + 1) * 64 > end) /* nothing at or after end */
         t &= ~(~0ull >> (end - k * 64));
       if (t) { /* lowest bit first (a shorter chain), so filled backwards */
-        size_t idx = r + (size_t)popcount64(t);
+        size_t idx = r + (size_t)mb_popcount64(t);
 
         r = idx;
         while (t) {
@@ -1387,17 +1374,6 @@ static long token_id(struct mb_bz2len *w, size_t *hcap, size_t *nd, uint64_t x)
   return (long)(*nd)++;
 }
 
-static uint64_t load_le64(const uint8_t *p)
-{
-  uint64_t x;
-
-  memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  x = __builtin_bswap64(x);
-#endif
-  return x;
-}
-
 /* ------------------------------------------------------------ BWT */
 
 static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd);
@@ -1428,7 +1404,7 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
       memset(rot + nb, (int)best, 8);
       sep = (int)best;
       for (p = 0; p < nb;) {
-        uint64_t x = load_le64(rot + p) ^ (0x0101010101010101ull * (uint64_t)best);
+        uint64_t x = mb_load_le64(rot + p) ^ (0x0101010101010101ull * (uint64_t)best);
         uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 
         if (!z) {
@@ -1456,7 +1432,7 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
     size_t t = 0;
 
     for (p = 0; p < nb; t++) {
-      uint64_t raw = load_le64(rot + p);
+      uint64_t raw = mb_load_le64(rot + p);
       uint64_t x = raw ^ (0x0101010101010101ull * (uint64_t)(unsigned)sep);
       uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
       int l = __builtin_ctzll(z) / 8 + 1;
@@ -1930,7 +1906,7 @@ static inline void emit_zeros(struct emitter *e, size_t z)
   unsigned k = (unsigned)bit_width(z + 1) - 1;
 
   if (e->hg && e->fill + k < G_SIZE) {
-    unsigned b = (unsigned)popcount64(z + 1) - 1;
+    unsigned b = (unsigned)mb_popcount64(z + 1) - 1;
 
     e->hg[RUNA] = (uint16_t)(e->hg[RUNA] + (k - b));
     e->hg[RUNB] = (uint16_t)(e->hg[RUNB] + b);
@@ -1952,7 +1928,7 @@ static inline void emit_zeros(struct emitter *e, size_t z)
 static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 {
   const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
-  uint64_t cur = load_le64(L + i), x = cur ^ ((cur << 8) | (*last >> 56));
+  uint64_t cur = mb_load_le64(L + i), x = cur ^ ((cur << 8) | (*last >> 56));
   uint64_t nz = (((x & lo7) + lo7) | x) & ~lo7; /* high bit of each byte that differs */
 
   *last = cur;
@@ -2361,7 +2337,7 @@ static int has_run4(const uint8_t *d, size_t n)
   size_t p = 0;
 
   for (; p + 9 <= n; p += 6) {
-    uint64_t x = load_le64(d + p) ^ load_le64(d + p + 1);
+    uint64_t x = mb_load_le64(d + p) ^ mb_load_le64(d + p + 1);
     uint64_t zb = ~(((x & lo7) + lo7) | x | lo7);
 
     if (zb & (zb >> 8) & (zb >> 16))

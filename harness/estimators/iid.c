@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bits.h"
 #include "bz2len.h"
 #include "internal.h"
 #include "tuple.h"
@@ -58,17 +59,6 @@ const char *mb_iid_stat_section(enum mb_iid_stat s)
 
 /* §5.1.9, §5.1.10: the lags. */
 static const unsigned lags[5] = {1, 2, 8, 16, 32};
-
-static uint64_t load_le64(const uint8_t *p)
-{
-  uint64_t x;
-
-  memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  x = __builtin_bswap64(x);
-#endif
-  return x;
-}
 
 /* ------------------------------------------------------------ generator */
 
@@ -255,16 +245,6 @@ static void median_runs(const uint8_t *raw, size_t n, const uint8_t *below,
   *len_runs = (double)longest;
 }
 
-/* Without a popcount instruction in the baseline target (the builtin
- * would call a library function). */
-static inline unsigned popcount64(uint64_t x)
-{
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
 /* Whether z has a run of at least l (>= 1) set bits. */
 static inline int has_run(uint64_t z, size_t l)
 {
@@ -294,12 +274,12 @@ static void convert_binary(const uint8_t *raw, size_t n, uint8_t low, uint8_t *c
   size_t i, full = n / 8;
 
   for (i = 0; i < full; i++) {
-    uint64_t y = load_le64(raw + 8 * i) ^ rep;
+    uint64_t y = mb_load_le64(raw + 8 * i) ^ rep;
     uint64_t t = (((y & h) + h) | y) & ~h; /* 0x80 in each byte not `low` */
     unsigned byte = (unsigned)(((t >> 7) * 0x8040201008040201ull) >> 56);
 
     c2[i] = (uint8_t)byte;
-    c1[i] = (uint8_t)popcount64(byte);
+    c1[i] = (uint8_t)mb_popcount64(byte);
   }
   if (full * 8 < n) {
     unsigned byte = 0;
@@ -307,7 +287,7 @@ static void convert_binary(const uint8_t *raw, size_t n, uint8_t low, uint8_t *c
     for (i = full * 8; i < n; i++)
       byte |= (unsigned)(raw[i] != low) << (7 - (i & 7));
     c2[full] = (uint8_t)byte;
-    c1[full] = (uint8_t)popcount64(byte);
+    c1[full] = (uint8_t)mb_popcount64(byte);
   }
 }
 
@@ -326,7 +306,7 @@ static void median_runs_bits(const uint8_t *c2, size_t n, int longest, double *n
   uint64_t prev = 0;
 
   for (k = 0; k < nw; k++) {
-    uint64_t x = __builtin_bswap64(load_le64(c2 + 8 * k));
+    uint64_t x = __builtin_bswap64(mb_load_le64(c2 + 8 * k));
     uint64_t t = x ^ ((x >> 1) | (prev << 63));
 
     prev = x & 1;
@@ -334,7 +314,7 @@ static void median_runs_bits(const uint8_t *c2, size_t n, int longest, double *n
       t &= ~(1ull << 63); /* the first bit starts the first run */
     if ((k + 1) * 64 > n)
       t &= ~(~0ull >> (n - k * 64)); /* nothing after the last bit */
-    runs += popcount64(t);
+    runs += mb_popcount64(t);
     if (longest && t) {
       int f = __builtin_clzll(t), l = 63 - __builtin_ctzll(t);
       size_t pf = k * 64 + (size_t)f;
@@ -376,7 +356,7 @@ static void directional_bits(const uint8_t *x, size_t m, uint8_t *dirs,
   size_t nd = m - 1, i, ups = 0;
 
   for (i = 0; i + 9 <= m; i += 8) {
-    uint64_t a = load_le64(x + i), b = load_le64(x + i + 1);
+    uint64_t a = mb_load_le64(x + i), b = mb_load_le64(x + i + 1);
     /* Each byte of b | 0x80 minus a's low 7 bits stays positive (no
      * borrow between bytes); its top bit says b >= a on the low 7 bits.
      * b >= a: b's top bit alone, or equal top bits and that. */
@@ -385,7 +365,7 @@ static void directional_bits(const uint8_t *x, size_t m, uint8_t *dirs,
     unsigned byte = (unsigned)(((ge >> 7) * 0x8040201008040201ull) >> 56);
 
     dirs[i / 8] = (uint8_t)byte;
-    ups += popcount64(byte);
+    ups += mb_popcount64(byte);
   }
   if (i < nd) {
     unsigned byte = 0;
@@ -394,7 +374,7 @@ static void directional_bits(const uint8_t *x, size_t m, uint8_t *dirs,
     for (; i < nd; i++)
       byte |= (unsigned)(x[i] <= x[i + 1]) << (7 - (i & 7));
     dirs[at] = (uint8_t)byte;
-    ups += popcount64(byte);
+    ups += mb_popcount64(byte);
   }
   memset(dirs + (nd + 7) / 8, 0, 8);
   median_runs_bits(dirs, nd, 1, num_runs, len_runs);
@@ -481,7 +461,7 @@ static double periodicity(const uint8_t *x, size_t m, size_t p)
    * mismatch (its top bit set by the same test as convert_binary's) */
   for (i = 0; i + p + 8 <= m; i += 8) {
     const uint64_t h = 0x7f7f7f7f7f7f7f7full;
-    uint64_t y = load_le64(x + i) ^ load_le64(x + i + p);
+    uint64_t y = mb_load_le64(x + i) ^ mb_load_le64(x + i + p);
     uint64_t ne = ((((y & h) + h) | y) & ~h) >> 7;
 
     t += 8 - (size_t)((ne * 0x0101010101010101ull) >> 56);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "internal.h"
 
 /* ---- the shared estimate: §6.3.7 steps 4-5 ---------------------------- */
@@ -182,7 +183,6 @@ static void pred_tally_add(struct pred_tally *t, uint64_t hit)
 }
 
 /* Helpers on bits packed 64 to a word, defined with Lag below. */
-static unsigned popcount64(uint64_t x);
 static uint64_t pack64(const uint8_t *b, size_t len);
 static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len);
 
@@ -238,7 +238,7 @@ static void mcw_binary_blocks(const uint8_t *s, size_t a, size_t n, const size_t
       /* No other window can reach the high score within the block. */
       pred_tally_word(t, hit[winner], (unsigned)len);
       for (j = 0; j < MCW_WINDOWS; j++)
-        score[j] += popcount64(hit[j]);
+        score[j] += mb_popcount64(hit[j]);
       wscore = score[winner];
       continue;
     }
@@ -475,16 +475,6 @@ static int lag_general(const uint8_t *s, size_t n, unsigned k, struct lag_board 
   return MB_OK;
 }
 
-/* Set bits of x. Without -mpopcnt the builtin becomes a library call; this
- * is the same few operations inline. */
-static unsigned popcount64(uint64_t x)
-{
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
 /* Eight bytes of 0 or 1 -> eight bits, the first byte lowest. */
 static inline uint64_t pack8(const uint8_t *b)
 {
@@ -542,7 +532,7 @@ static void pred_tally_word(struct pred_tally *t, uint64_t hits, unsigned len)
   uint64_t full = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1, y, z;
   unsigned lead, tail, m, k, pos;
 
-  t->correct += popcount64(hits);
+  t->correct += mb_popcount64(hits);
   if (hits == full) {
     t->run += len;
     t->longest = t->run > t->longest ? t->run : t->longest;
@@ -643,12 +633,12 @@ static uint64_t lag_count(const uint64_t *w, size_t d, size_t k0, size_t k1)
       LAG_CSA(tb, v1, v1, LAG_VMISS(6), LAG_VMISS(7));
       LAG_CSA(fb, v2, v2, ta, tb);
       LAG_CSA(e, v4, v4, fa, fb);
-      n8 += popcount64(e[0]) + popcount64(e[1]);
+      n8 += mb_popcount64(e[0]) + mb_popcount64(e[1]);
     }
 #undef LAG_VMISS
-    miss = 8 * n8 + 4 * (uint64_t)(popcount64(v4[0]) + popcount64(v4[1])) +
-           2 * (uint64_t)(popcount64(v2[0]) + popcount64(v2[1])) + popcount64(v1[0]) +
-           popcount64(v1[1]);
+    miss = 8 * n8 + 4 * (uint64_t)(mb_popcount64(v4[0]) + mb_popcount64(v4[1])) +
+           2 * (uint64_t)(mb_popcount64(v2[0]) + mb_popcount64(v2[1])) +
+           mb_popcount64(v1[0]) + mb_popcount64(v1[1]);
   }
 #define LAG_PAST(j) (w[q + (j)] >> r | (w[q + (j) + 1] << 1) << (63 - r))
 #define LAG_MISS(j) (w[k + (j)] ^ LAG_PAST(j))
@@ -663,13 +653,13 @@ static uint64_t lag_count(const uint64_t *w, size_t d, size_t k0, size_t k1)
       LAG_CSA(tb, ones, ones, LAG_MISS(6), LAG_MISS(7));
       LAG_CSA(fb, twos, twos, ta, tb);
       LAG_CSA(e, fours, fours, fa, fb);
-      eights += popcount64(e);
+      eights += mb_popcount64(e);
     }
-    miss += 8 * eights + 4 * (uint64_t)popcount64(fours) +
-            2 * (uint64_t)popcount64(twos) + popcount64(ones);
+    miss += 8 * eights + 4 * (uint64_t)mb_popcount64(fours) +
+            2 * (uint64_t)mb_popcount64(twos) + mb_popcount64(ones);
   }
   for (; k < k1; k++, q++)
-    miss += popcount64(LAG_MISS(0));
+    miss += mb_popcount64(LAG_MISS(0));
 #undef LAG_MISS
 #undef LAG_PAST
   return 64 * (uint64_t)(k1 - k0) - miss;
@@ -748,7 +738,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
           continue;
         }
         m = lag_matches(w0, w1, w2, d) & mask;
-        if (popcount64(m & ~mw) < behind)
+        if (mb_popcount64(m & ~mw) < behind)
           continue; /* counted when next looked at, from upto */
         upto[d] = e;
         /* The winner holds the high score, so it is always a candidate. */
@@ -760,7 +750,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
     if (nc == 1) {
       /* The winner alone can lead: it predicts every step of the block. */
       pred_tally_word(t, cm[0], (unsigned)len);
-      b->score[cl[0]] += popcount64(cm[0]);
+      b->score[cl[0]] += mb_popcount64(cm[0]);
       b->high = b->score[cl[0]];
       continue;
     }
@@ -1550,8 +1540,8 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
       }
     }
     for (c = 0; c < (size_t)2 << (q - 1); c++) {
-      ones[q - 1][c] = popcount64(mask[q - 1][c] & y);
-      zeros[q - 1][c] = popcount64(mask[q - 1][c]) - ones[q - 1][c];
+      ones[q - 1][c] = mb_popcount64(mask[q - 1][c] & y);
+      zeros[q - 1][c] = mb_popcount64(mask[q - 1][c]) - ones[q - 1][c];
     }
     for (d = q - 1; d-- > 0;) {
       for (c = 0; c < (size_t)2 << d; c++) {
@@ -1725,7 +1715,7 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
     }
     for (d = 0; d < MMC_D; d++)
       if (!(cand >> d & 1))
-        score[d] += popcount64(hits[d]);
+        score[d] += mb_popcount64(hits[d]);
   }
 }
 
@@ -2291,10 +2281,10 @@ static void lz_binary_short(const uint8_t *s, size_t a, size_t n, uint64_t *tab1
       uint64_t pw = (ctx & p1) | (~ctx & p0);
 
       hits = ~(pw ^ y) & mask;
-      c[0][1] += popcount64(~ctx & y & mask);
-      c[0][0] += popcount64(~ctx & ~y & mask);
-      c[1][1] += popcount64(ctx & y);
-      c[1][0] += popcount64(ctx & ~y & mask);
+      c[0][1] += mb_popcount64(~ctx & y & mask);
+      c[0][0] += mb_popcount64(~ctx & ~y & mask);
+      c[1][1] += mb_popcount64(ctx & y);
+      c[1][0] += mb_popcount64(ctx & ~y & mask);
     } else {
       for (b = 0; b < len; b++) {
         unsigned cx = (unsigned)(ctx >> b) & 1, yb = (unsigned)(y >> b) & 1;
