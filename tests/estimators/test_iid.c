@@ -216,6 +216,33 @@ static void determinism(void)
   free(b);
 }
 
+/* Case t of a comparison: the statistics of d[0..n-1] computed the fast
+ * way and sample by sample (plain) are equal bit for bit, and so are the
+ * counters of 30 permutations for every 10th case. binary: what the data
+ * must be taken for. a and b are scratch results. */
+static void same_as_plain(const uint8_t *d, size_t n, size_t t, int binary,
+                          struct mb_iid_result *a, struct mb_iid_result *b,
+                          const char *what)
+{
+  struct mb_iid_options o;
+  struct mb_error err;
+
+  mb_error_init(&err);
+  memset(&o, 0, sizeof(o));
+  o.seed = t;
+  o.threads = 1;
+  o.permutations = 30;
+  o.no_permutations = t % 10 != 0;
+  CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
+  o.plain = 1;
+  CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
+  CHECK_EQ_INT(a->binary, binary);
+  CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
+  CHECK_EQ_MEM(a->counter, b->counter, sizeof(a->counter));
+  if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
+    fprintf(stderr, "%s: case %zu (%zu samples) differs\n", what, t, n);
+}
+
 /* Binary data's statistics a word at a time (Conversions I and II eight
  * samples at once, the runs about the median from 64-bit words) against
  * the same sample by sample (plain): every statistic bit for bit,
@@ -227,8 +254,6 @@ static void binary_words(void)
 {
   static const uint8_t vals[3][2] = {{0, 1}, {1, 0}, {7, 200}};
   struct mb_iid_result *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-  struct mb_iid_options o;
-  struct mb_error err;
   size_t cap = 70000, n, i, t;
   uint8_t *d = malloc(cap);
   uint64_t x = 99;
@@ -236,7 +261,6 @@ static void binary_words(void)
   CHECK(a && b && d);
   if (!a || !b || !d)
     goto out;
-  mb_error_init(&err);
   for (t = 0; t < 600; t++) {
     int kind = (int)(t % 7);
     const uint8_t *v = vals[(t / 7) % 3];
@@ -273,20 +297,7 @@ static void binary_words(void)
     }
     d[0] = v[0]; /* both values present */
     d[n - 1] = v[1];
-    memset(&o, 0, sizeof(o));
-    o.seed = t;
-    o.threads = 1;
-    o.permutations = 30;
-    o.no_permutations = t % 10 != 0;
-    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
-    o.plain = 1;
-    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
-    CHECK(a->binary);
-    CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
-    CHECK_EQ_MEM(a->counter, b->counter, sizeof(a->counter));
-    if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
-      fprintf(stderr, "binary words: case %zu (kind %d, %zu samples) differs\n", t,
-              kind, n);
+    same_as_plain(d, n, t, 1, a, b, "binary words");
   }
 out:
   free(a);
@@ -306,8 +317,6 @@ out:
 static void wide_words(void)
 {
   struct mb_iid_result *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-  struct mb_iid_options o;
-  struct mb_error err;
   size_t cap = 70000, n, i, t;
   uint8_t *d = malloc(cap);
   uint64_t x = 7;
@@ -315,7 +324,6 @@ static void wide_words(void)
   CHECK(a && b && d);
   if (!a || !b || !d)
     goto out;
-  mb_error_init(&err);
   for (t = 0; t < 420; t++) {
     int kind = (int)(t % 6);
     unsigned k = t % 5 == 0   ? 256
@@ -353,20 +361,7 @@ static void wide_words(void)
     d[0] = 0; /* at least three distinct values: not binary */
     d[1] = 128;
     d[2] = 255;
-    memset(&o, 0, sizeof(o));
-    o.seed = t;
-    o.threads = 1;
-    o.permutations = 30;
-    o.no_permutations = t % 10 != 0;
-    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, a, &err), MB_OK);
-    o.plain = 1;
-    CHECK_EQ_INT(mb_iid_assess(d, n, 0, &o, b, &err), MB_OK);
-    CHECK(!a->binary);
-    CHECK_EQ_MEM(a->stat, b->stat, sizeof(a->stat));
-    CHECK_EQ_MEM(a->counter, b->counter, sizeof(a->counter));
-    if (memcmp(a->stat, b->stat, sizeof(a->stat)) != 0)
-      fprintf(stderr, "wide words: case %zu (kind %d, k %u, %zu samples) differs\n", t,
-              kind, k, n);
+    same_as_plain(d, n, t, 0, a, b, "wide words");
   }
 out:
   free(a);
