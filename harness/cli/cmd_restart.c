@@ -7,7 +7,6 @@
  * --matrix, analyses a matrix file someone else collected. */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

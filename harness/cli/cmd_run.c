@@ -1,5 +1,4 @@
 /* cmd_run.c: `mebench run`, the sweep from the command line. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
