@@ -335,23 +335,11 @@ static inline int bit_width(uint64_t x)
   return x ? 64 - __builtin_clzll(x) : 0;
 }
 
-/* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
- * between identical rotations in any order. The first sort key packs the
- * first K ranks of a rotation as a base-nd number (the largest K with
- * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
+/* Prefix doubling of the ng tie groups left after the first h tokens
+ * (defined below). */
 static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
                      uint32_t imask);
 
-/* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
- * of 16..4096 ranks (8-bit samples: 257, about 140,000 rotations a
- * block). Each rotation becomes one 64-bit item: the ranks of its tokens
- * 2..K+1 (b bits each, the most that fit) above its payload (position
- * and preceding rank, pbits). A pass in position order moves the items
- * into the buckets of their first token (counts from one pass over the
- * ranks); each bucket (a few thousand bytes, in L1) is then sorted as
- * plain numbers. That orders the rotations by their first K+1 tokens;
- * equal ones are refined by prefix doubling. 0 when it does not apply
- * (cyclic_sort then sorts by packed keys). */
 /* Sorts the n numbers in k (all <= maxv) into t[1..n] (k is then
  * scratch; t[0] becomes 0, below every number, so that the insertion
  * needs no bound check): one counting pass on the top bits into t (about
@@ -398,6 +386,16 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32
   }
 }
 
+/* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
+ * of 16..4096 ranks (8-bit samples: 257, about 140,000 rotations a
+ * block). Each rotation becomes one 64-bit item: the ranks of its tokens
+ * 2..K+1 (b bits each, the most that fit) above its payload (position
+ * and preceding rank, pbits). A pass in position order moves the items
+ * into the buckets of their first token (counts from one pass over the
+ * ranks); each bucket (a few thousand bytes, in L1) is then sorted as
+ * plain numbers. That orders the rotations by their first K+1 tokens;
+ * equal ones are refined by prefix doubling. 0 when it does not apply
+ * (cyclic_sort then sorts by packed keys). */
 static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   uint32_t *tr = w->tr, *sa = w->sa, *st;
@@ -499,6 +497,10 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   return 1;
 }
 
+/* The cyclic suffix array of tr[0..m-1] (ranks < nd) into w->sa, ties
+ * between identical rotations in any order. The first sort key packs the
+ * first K ranks of a rotation as a base-nd number (the largest K with
+ * nd^K <= 2^64: 7 tokens of 257 values, 40 of 3). */
 static void cyclic_sort(struct mb_bz2len *w, size_t m, size_t nd)
 {
   uint32_t *tr = w->tr, *sa = w->sa, *grank = w->grank;
@@ -1177,7 +1179,7 @@ static int binary_sort(struct mb_bz2len *w, size_t m, size_t nd)
     else
       for (j = i; j < e; j++)
         x = (x << 1) | (tr[j] == hi);
-    bw[i >> 6] = e - i == 64 ? x : x << (64 - (e - i));
+    bw[i >> 6] = x << (64 - (e - i));
   }
   /* S at m-1, then padding to the end of the last word read */
   pad = cls < 0 ? 0 : ~0ull;
@@ -1702,31 +1704,9 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
           free(pv);
           goto out;
         }
-        if (fixed) {
-          p = m;
-        } else if (w->packed && same_last && min_len >= 2) {
-          /* Every token ends with the separator, so each rotation gives
-           * exactly one byte to the bucket of the 1-byte partial (its
-           * preceding token's byte before the separator), in rotation
-           * order: that bucket needs no counter. */
-          const uint32_t sep = slot[dt[0].len - 1];
-          uint8_t *Ls = w->L + pstart[sep];
-
-          pstart[sep] += (uint32_t)m;
-          for (p = 0; p < m; p++) {
-            uint32_t d = w->sa[p] >> ib;
-            const uint32_t *sl = slot + (size_t)d * 8;
-            uint64_t v = dt[d].val;
-            int o, l = dt[d].len;
-
-            w->L[pstart[sl[0]]++] = last0;
-            for (o = 1; o < l - 1; o++)
-              w->L[pstart[sl[o]]++] = (uint8_t)(v >> (64 - 8 * o));
-            Ls[p] = (uint8_t)(v >> (64 - 8 * (l - 1)));
-          }
-          p = m;
-        }
-        for (p = 0; p < m && !fixed && !(w->packed && same_last && min_len >= 2); p++) {
+        /* Otherwise (scatter_short gave up, or tokens end differently)
+         * byte by byte, a counter per bucket. */
+        for (p = 0; p < m && !fixed; p++) {
           uint32_t x = w->sa[p], d;
           size_t ti;
           const uint32_t *sl;
@@ -1923,6 +1903,18 @@ static inline void emit_zeros(struct emitter *e, size_t z)
   }
 }
 
+/* emit_zeros() as bytes: the RUNA (0) and RUNB (1) values of a run of
+ * z > 0 zeros written from q on; returns the end. */
+static inline uint8_t *put_zeros(uint8_t *q, size_t z)
+{
+  for (z--;; z = (z - 2) / 2) {
+    *q++ = (uint8_t)(z & 1);
+    if (z < 2)
+      break;
+  }
+  return q;
+}
+
 /* Bit k set where L[i + k] differs from the byte before it (last: the
  * byte before L[i]), k < 8; *last becomes L[i + 7]. */
 static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
@@ -1957,16 +1949,14 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
   size_t zstart = 0, base, n, g;
   int k;
 
-  /* a run of z zeros: z + 1 in bijective base 2 below its top bit, least
-   * significant first, RUNA (0) for a 0 bit and RUNB (1) for a 1 */
-  for (k = 0; k < 64; k++) {
-    uint64_t x = (uint64_t)k + 1, v = 0;
-    int c = 0;
+  /* the values of a run of k < 64 zeros, as one 8-byte store */
+  zs[0] = 0;
+  zn[0] = 0;
+  for (k = 1; k < 64; k++) {
+    uint8_t b[8] = {0};
 
-    for (; x > 1; x >>= 1, c++)
-      v |= (x & 1) << (8 * c);
-    zs[k] = v;
-    zn[k] = (uint8_t)c;
+    zn[k] = (uint8_t)(put_zeros(b, (size_t)k) - b);
+    memcpy(&zs[k], b, 8);
   }
   for (k = 0; k < 256; k++)
     sym[k] = seq[k] * ones;
@@ -1997,25 +1987,14 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
         memcpy(q, &zs[z], 8);
         q += zn[z];
       } else {
-        for (z--;; z = (z - 2) / 2) {
-          *q++ = (uint8_t)(z & 1);
-          if (z < 2)
-            break;
-        }
+        q = put_zeros(q, z);
       }
       /* the value: the symbol's position j + 1, from its bit 4j + 3 */
       *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
     }
   }
-  if (nb > zstart) {
-    size_t z = nb - zstart - 1;
-
-    for (;; z = (z - 2) / 2) {
-      *q++ = (uint8_t)(z & 1);
-      if (z < 2)
-        break;
-    }
-  }
+  if (nb > zstart)
+    q = put_zeros(q, nb - zstart);
   /* the histograms of the groups of 50, the last one partial; four
    * groups side by side, so that a count does not wait on its own store
    * when a value repeats */
