@@ -221,8 +221,9 @@ static void mcw_binary_blocks(const uint8_t *s, size_t a, size_t n, const size_t
       uint64_t acc = 0;
 
       for (b = 0; b < e; b++, i++) {
-        uint64_t out = (uint64_t)s[i - 63] | (uint64_t)s[i - 255] << 16 |
-                       (uint64_t)s[i - 1023] << 32 | (uint64_t)s[i - 4095] << 48;
+        uint64_t out = (uint64_t)s[i - mcw_w[0]] | (uint64_t)s[i - mcw_w[1]] << 16 |
+                       (uint64_t)s[i - mcw_w[2]] << 32 |
+                       (uint64_t)s[i - mcw_w[3]] << 48;
 
         acc |= ((v >> 15) & MCW_LANES) << b;
         v += s[i] * MCW_LANES - out;
@@ -737,7 +738,7 @@ static int lag_binary(const uint8_t *s, size_t n, struct lag_board *b,
           }
           continue;
         }
-        m = lag_matches(w0, w1, w2, d) & mask;
+        m = d == b->winner ? mw : lag_matches(w0, w1, w2, d) & mask;
         if (mb_popcount64(m & ~mw) < behind)
           continue; /* counted when next looked at, from upto */
         upto[d] = e;
@@ -1184,6 +1185,18 @@ static size_t dense_index(const uint8_t *s, size_t i, unsigned len, unsigned k)
   return ctx;
 }
 
+/* The trie node of the order-levels context number anchor_ctx, created
+ * (and counted in tr->created) when missing; TRIE_NONE when out of memory. */
+static uint32_t dense_anchor(struct trie *tr, struct ctx_dense *dn, size_t anchor_ctx)
+{
+  uint32_t p = dn->anchor[anchor_ctx];
+
+  if (p == TRIE_NONE &&
+      (p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) != TRIE_NONE)
+    tr->created++;
+  return p;
+}
+
 /* The trie node of the order-(depth+1) context before position i (depth at
  * least dn->levels), created with its missing ancestors back to its anchor,
  * the order-levels context number anchor_ctx. path[levels..depth-1] holds
@@ -1192,14 +1205,11 @@ static uint32_t dense_make_path(struct trie *tr, struct ctx_dense *dn, const uin
                                 size_t i, uint32_t *path, unsigned depth,
                                 size_t anchor_ctx)
 {
-  uint32_t p = dn->anchor[anchor_ctx];
+  uint32_t p = dense_anchor(tr, dn, anchor_ctx);
   unsigned l;
 
-  if (p == TRIE_NONE) {
-    if ((p = dn->anchor[anchor_ctx] = trie_new_node(tr, dn->levels)) == TRIE_NONE)
-      return TRIE_NONE;
-    tr->created++;
-  }
+  if (p == TRIE_NONE)
+    return TRIE_NONE;
   for (l = dn->levels; l <= depth; l++) {
     uint32_t c = path[l] != TRIE_NONE ? path[l] : trie_child(tr, p, s[i - l - 1]);
     if (c == TRIE_NONE && (c = trie_add_child(tr, p, s[i - l - 1], 0)) == TRIE_NONE)
@@ -2006,12 +2016,8 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
          * the only node it creates. */
         uint32_t par = d == dn.levels ? dn.anchor[anchor_ctx] : path[d - 1];
 
-        if (par == TRIE_NONE) {
-          if ((par = dn.anchor[anchor_ctx] = trie_new_node(&tr, dn.levels)) ==
-              TRIE_NONE)
-            goto nomem;
-          tr.created++;
-        }
+        if (par == TRIE_NONE && (par = dense_anchor(&tr, &dn, anchor_ctx)) == TRIE_NONE)
+          goto nomem;
         if ((id = path[d] = trie_add_child(&tr, par, s[i - d - 1], 0)) == TRIE_NONE)
           goto nomem;
         if (f.entries[d] < MMC_MAX_ENTRIES) {
@@ -2063,8 +2069,10 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
   return mb_est_multi_mmc_path(s, n, k, 0, out);
 }
 
-int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
-                          struct mb_estimate *out)
+/* mb_est_multi_mmc_path(), with the digest of every prediction into
+ * *trace when trace is not NULL (wide alphabets only). */
+static int mmc_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
+                        struct mb_estimate *out, uint64_t *trace)
 {
   struct pred_tally t = {0, 0, 0};
   int rc;
@@ -2077,7 +2085,7 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, NULL);
+  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, trace);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
@@ -2085,19 +2093,17 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
   return MB_OK;
 }
 
+int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                          struct mb_estimate *out)
+{
+  return mmc_estimate(s, n, k, plain, out, NULL);
+}
+
 int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                            struct mb_estimate *out, uint64_t *trace)
 {
-  struct pred_tally t = {0, 0, 0};
-  int rc;
-
   *trace = 0xCBF29CE484222325ull;
-  if (n < 3 || n > PRED_MAX_SAMPLES || k <= 2)
-    return mb_est_multi_mmc_path(s, n, k, plain, out);
-  if ((rc = mmc_general(s, n, k, plain, &t, trace)) != MB_OK)
-    return rc;
-  pred_finish(out, t.correct, n - 2, t.longest, k);
-  return MB_OK;
+  return mmc_estimate(s, n, k, plain, out, trace);
 }
 
 /* ---- LZ78Y: §6.3.10 --------------------------------------------------- */
