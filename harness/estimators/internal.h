@@ -57,8 +57,10 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
 int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                            struct mb_estimate *out, uint64_t *trace);
 /* mb_est_multi_mcw(), with plain != 0 making binary data step through every
- * window and the scoreboard one sample at a time instead of 64 at a time
- * (for tests: both must give the same estimate). */
+ * window and the scoreboard one sample at a time instead of 64 at a time,
+ * and wider data find a window's new most common value by a maximum over
+ * its values instead of from the counts' levels (for tests: both must give
+ * the same estimate). */
 int mb_est_multi_mcw_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
 

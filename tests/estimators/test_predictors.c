@@ -898,6 +898,46 @@ static void check_mmc_walk(void)
   }
 }
 
+/* MultiMCW on more than two symbols finds a window's new most common value,
+ * when the old one leaves, from the number of values at each count
+ * (predictors.c, mcw_search): the same estimate as the maximum over the
+ * window's values, on every kind of wide data (where the most common value
+ * keeps leaving the small windows, where counts tie, where one value fills
+ * the windows), at the smallest sizes and longer; and the slow
+ * reimplementation's count. */
+static void check_mcw_wide(void)
+{
+  static uint8_t raw[300000], lit[300000];
+  static const size_t sizes[] = {4096, 4097, 4160, 5000, 9000, 40000, 300000};
+  uint64_t x = 23;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 14; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate fast, plain;
+      unsigned k = wide_kind(kind, raw, lit, sizes[z], &x);
+
+      if (k < 3)
+        continue;
+      CHECK_EQ_INT(mb_est_multi_mcw_path(lit, sizes[z], k, 0, &fast), MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mcw_path(lit, sizes[z], k, 1, &plain), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+        fprintf(stderr, "multi_mcw wide kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+      if (sizes[z] == 4160 && kind % 3 == 0) {
+        struct tally t = {0, 0, 0};
+
+        naive_mcw(lit, sizes[z], k, &t);
+        CHECK_EQ_U64(fast.correct, t.c);
+        CHECK_EQ_U64(fast.longest_run, t.longest);
+      }
+    }
+  }
+}
+
 /* Short inputs of every alphabet size: a result or a skip, never a crash,
  * and h within [0, log2 k]. */
 static void check_small(void)
@@ -950,6 +990,7 @@ int main(int argc, char **argv)
   check_mcw_binary();
   check_mmc_binary();
   check_mmc_walk();
+  check_mcw_wide();
   check_reference();
   return CHECK_DONE();
 }
