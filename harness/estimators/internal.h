@@ -39,10 +39,17 @@ int mb_est_lag(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out);
 /* mb_est_lz78y(), with plain != 0 forcing binary data down the path that
- * scans every context length at every step (for tests: both paths must
- * give the same estimate). */
+ * scans every context length at every step, and wider data to walk the
+ * context trie at each step instead of in batches (for tests: both paths
+ * must give the same estimate). */
 int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
                       struct mb_estimate *out);
+/* mb_est_lz78y_path(), for tests: on more than two symbols *trace also
+ * becomes a digest of every step's prediction and its count, of the
+ * longer contexts each step counted and of the dictionary's final size,
+ * which must not depend on plain either. */
+int mb_est_lz78y_trace(const uint8_t *s, size_t n, unsigned k, int plain,
+                       struct mb_estimate *out, uint64_t *trace);
 /* mb_est_multi_mmc(), for tests (all must give the same estimate): on data
  * of more than two symbols plain & 1 makes each step walk the context trie
  * itself instead of ahead, and plain & 2 creates a node for every context

@@ -1975,8 +1975,9 @@ static int mmc_lookup(struct trie *tr, const struct ctx_dense *dn, const uint8_t
 #define MMC_PLAIN 1
 #define MMC_EAGER 2
 
-/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace). */
-static uint64_t mmc_mix(uint64_t h, uint64_t v)
+/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace,
+ * mb_est_lz78y_trace). */
+static uint64_t trace_mix(uint64_t h, uint64_t v)
 {
   return (h ^ v) * 0x100000001B3ull;
 }
@@ -2038,7 +2039,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
       if (found) {
         mmc_predicted(&b, d, cur, dn.best_y[d][ctx], y, t);
         if (trace)
-          *trace = mmc_mix(*trace, d << 8 | dn.best_y[d][ctx]);
+          *trace = trace_mix(*trace, d << 8 | dn.best_y[d][ctx]);
         if (dense_count(&dn, d, ctx, y, f.entries[d] < MMC_MAX_ENTRIES))
           mmc_took(&f, d, i);
       } else if (f.entries[d] < MMC_MAX_ENTRIES) {
@@ -2066,7 +2067,7 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
       if (found) {
         mmc_predicted(&b, d, cur, nd->best_y, y, t);
         if (trace)
-          *trace = mmc_mix(*trace, d << 8 | nd->best_y);
+          *trace = trace_mix(*trace, d << 8 | nd->best_y);
         if (trie_count_at(&tr, nd, id, y, f.entries[d] < MMC_MAX_ENTRIES, &added) !=
             MB_OK)
           goto nomem;
@@ -2122,10 +2123,10 @@ static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
     while (capped_from > 0 && f.entries[capped_from - 1] >= MMC_MAX_ENTRIES)
       capped_from--;
     if (trace)
-      *trace = mmc_mix(*trace, UINT64_MAX); /* the step's end */
+      *trace = trace_mix(*trace, UINT64_MAX); /* the step's end */
   }
   for (d = 0; trace && d < MMC_D; d++)
-    *trace = mmc_mix(mmc_mix(*trace, f.entries[d]), f.full_at[d]);
+    *trace = trace_mix(trace_mix(*trace, f.entries[d]), f.full_at[d]);
   rc = MB_OK;
   goto done;
 nomem:
@@ -2498,50 +2499,132 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
 }
 
 /* Wide alphabets: the short contexts dense, the long ones in the trie. */
-static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally *t)
+/* Wide alphabets. Once the dictionary is full no context is added, so no
+ * node either: the trie's shape no longer changes and a step's nodes
+ * depend on the data alone. The walks down it (a chain of cache misses per
+ * step: a node, the slot of its child, the child; the trie and its count
+ * tables outgrow the second-level cache) are then made LZ_BATCH steps at a
+ * time, one context length at a time: first asking for the cache lines of
+ * every walk at that length, so that their misses overlap, then reading
+ * them, and asking for the slots of the counts the steps will update. */
+#define LZ_BATCH 32
+
+/* The nodes of the contexts before positions i0 .. i0+len-1 (len at most
+ * LZ_BATCH, i0 > LZ_B) into path[b][levels..top[b]-1], top[b] being the
+ * first length without a node (LZ_B when none); as each step's own walk
+ * finds them. */
+static void lz_walk_batch(const struct trie *tr, const struct ctx_dense *dn,
+                          const uint8_t *s, size_t i0, size_t len,
+                          uint32_t (*path)[LZ_B], uint8_t *top)
+{
+  uint32_t par[LZ_BATCH];
+  uint64_t live = 0, m;
+  unsigned l, b;
+
+  for (b = 0; b < len; b++) {
+    par[b] = dn->anchor[dense_index(s, i0 + b, dn->levels, dn->k)];
+    top[b] = (uint8_t)(par[b] != TRIE_NONE ? LZ_B : dn->levels);
+    live |= (uint64_t)(par[b] != TRIE_NONE) << b;
+  }
+  for (l = dn->levels; l < LZ_B && live; l++) {
+    for (m = live; m; m &= m - 1) {
+      uint32_t id;
+      uint8_t sym;
+
+      b = (unsigned)__builtin_ctzll(m);
+      id = par[b];
+      sym = s[i0 + b - l - 1];
+      if (id >> TRIE_INDEX_BITS == 1) {
+        __builtin_prefetch(&tr->pair_child[(id & TRIE_INDEX_MASK) * 256 + sym]);
+      } else {
+        const struct trie_table *tb = &tr->tab[id >> TRIE_INDEX_BITS][0];
+        __builtin_prefetch(trie_at(tr, id));
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(id, sym), tb)]);
+      }
+    }
+    for (m = live; m; m &= m - 1) {
+      uint32_t c;
+
+      b = (unsigned)__builtin_ctzll(m);
+      c = path[b][l] = trie_child(tr, par[b], s[i0 + b - l - 1]);
+      par[b] = c;
+      if (c == TRIE_NONE) {
+        top[b] = (uint8_t)l;
+        live &= ~((uint64_t)1 << b);
+      } else {
+        const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
+        __builtin_prefetch(trie_at(tr, c));
+        __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[i0 + b]), tb)]);
+      }
+    }
+  }
+}
+
+/* plain: every step walks the trie itself (for tests); trace, when not
+ * NULL: the digest of every step's prediction and its count, and of the
+ * trie's contexts it counted. */
+static int lz_general(const uint8_t *s, size_t n, unsigned k, int plain,
+                      struct pred_tally *t, uint64_t *trace)
 {
   struct trie tr;
   struct ctx_dense dn;
-  uint32_t dict = 0, path[LZ_B], par;
-  size_t i, ctx[LZ_B], mul;
-  unsigned j, l;
+  uint32_t dict = 0, own[LZ_B], (*rows)[LZ_B] = NULL, par;
+  uint8_t tops[LZ_BATCH];
+  size_t i, ctx[LZ_B], mul, batch_at = 0, batch_end = 0;
+  unsigned j, l, top;
   int added, rc;
 
   rc = trie_init(&tr);
   if (dense_init(&dn, k) != MB_OK || rc != MB_OK)
     goto nomem;
+  if (!plain && !(rows = malloc(LZ_BATCH * sizeof *rows)))
+    goto nomem;
   /* The contexts ending at S[15], each followed by S[16]. */
   for (l = 0; l < LZ_B; l++)
-    path[l] = TRIE_NONE;
-  if (dense_make_path(&tr, &dn, s, LZ_B, path, LZ_B - 1,
+    own[l] = TRIE_NONE;
+  if (dense_make_path(&tr, &dn, s, LZ_B, own, LZ_B - 1,
                       dense_index(s, LZ_B, dn.levels, k)) == TRIE_NONE)
     goto nomem;
   for (l = 0; l < LZ_B; l++) {
     if (l < dn.levels)
       dense_count(&dn, l, dense_index(s, LZ_B, l + 1, k), s[LZ_B], 1);
-    else if (trie_count(&tr, path[l], s[LZ_B], 1, &added) != MB_OK)
+    else if (trie_count(&tr, own[l], s[LZ_B], 1, &added) != MB_OK)
       goto nomem;
     dict++;
   }
 
   for (i = LZ_B + 1; i < n; i++) {
     uint8_t y = s[i], pred = 0;
-    uint32_t best = 0;
+    uint32_t best = 0, *path = own;
 
     for (l = 0, mul = 1; l < dn.levels; l++, mul *= k)
       ctx[l] = (l ? ctx[l - 1] : 0) + s[i - l - 1] * mul;
-    par = dn.anchor[ctx[dn.levels - 1]];
-    for (; l < LZ_B; l++) {
-      par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
-      if (par != TRIE_NONE) {
-        /* Ask for the slot of its count of y now: the counts below are
-         * then taken with their misses overlapped. */
-        const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
-        __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb)]);
+    if (rows && dict >= LZ_MAX_DICT) {
+      if (i >= batch_end) {
+        batch_at = i;
+        batch_end = n - i < LZ_BATCH ? n : i + LZ_BATCH;
+        lz_walk_batch(&tr, &dn, s, batch_at, batch_end - batch_at, rows, tops);
+      }
+      path = rows[i - batch_at];
+      top = tops[i - batch_at];
+    } else {
+      par = dn.anchor[ctx[dn.levels - 1]];
+      for (top = LZ_B; l < LZ_B; l++) {
+        par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
+        if (par != TRIE_NONE) {
+          /* Ask for the slot of its count of y now: the counts below are
+           * then taken with their misses overlapped. */
+          const struct trie_table *tb = &tr.tab[par >> TRIE_INDEX_BITS][1];
+          __builtin_prefetch(&tb->slot[trie_hash(trie_key(par, y), tb)]);
+        } else if (top == LZ_B) {
+          top = l;
+        }
       }
     }
-    /* Longest context first: the first of equal counts predicts. */
-    for (j = LZ_B; j > dn.levels; j--) {
+    /* Longest context first: the first of equal counts predicts. Past
+     * the first context without a node only new contexts are left, which
+     * a full dictionary no longer takes. */
+    for (j = dict < LZ_MAX_DICT ? LZ_B : top; j > dn.levels; j--) {
       uint32_t id = path[j - 1];
       struct trie_node *nd = id != TRIE_NONE ? trie_at(&tr, id) : NULL;
 
@@ -2552,6 +2635,8 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
         }
         if (trie_count_at(&tr, nd, id, y, 1, &added) != MB_OK)
           goto nomem;
+        if (trace)
+          *trace = trace_mix(*trace, (uint64_t)j << 32 | nd->best);
       } else if (dict < LZ_MAX_DICT) {
         if (id == TRIE_NONE && (id = dense_make_path(&tr, &dn, s, i, path, j - 1,
                                                      ctx[dn.levels - 1])) == TRIE_NONE)
@@ -2576,11 +2661,15 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, struct pred_tally 
         dict++;
       }
     }
+    if (trace)
+      *trace = trace_mix(*trace, (uint64_t)best << 8 | pred);
     if (best && pred == y)
       pred_hit(t);
     else
       t->run = 0;
   }
+  if (trace)
+    *trace = trace_mix(*trace, dict);
   rc = MB_OK;
   goto done;
 nomem:
@@ -2588,6 +2677,7 @@ nomem:
 done:
   trie_cleanup(&tr);
   dense_cleanup(&dn);
+  free(rows);
   return rc;
 }
 
@@ -2596,8 +2686,10 @@ int mb_est_lz78y(const uint8_t *s, size_t n, unsigned k, struct mb_estimate *out
   return mb_est_lz78y_path(s, n, k, 0, out);
 }
 
-int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
-                      struct mb_estimate *out)
+/* mb_est_lz78y_path(), with the digest of every prediction into *trace
+ * when trace is not NULL (wide alphabets only). */
+static int lz_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
+                       struct mb_estimate *out, uint64_t *trace)
 {
   struct pred_tally t = {0, 0, 0};
   int rc;
@@ -2611,10 +2703,23 @@ int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? lz_binary(s, n, plain, &t) : lz_general(s, n, k, &t);
+  rc = k <= 2 ? lz_binary(s, n, plain, &t) : lz_general(s, n, k, plain, &t, trace);
   if (rc != MB_OK)
     return rc;
   /* Predictions start after the first B+1 symbols (§6.3.10 step 2). */
   pred_finish(out, t.correct, n - LZ_B - 1, t.longest, k < 2 ? 2 : k);
   return MB_OK;
+}
+
+int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
+                      struct mb_estimate *out)
+{
+  return lz_estimate(s, n, k, plain, out, NULL);
+}
+
+int mb_est_lz78y_trace(const uint8_t *s, size_t n, unsigned k, int plain,
+                       struct mb_estimate *out, uint64_t *trace)
+{
+  *trace = 0xCBF29CE484222325ull;
+  return lz_estimate(s, n, k, plain, out, trace);
 }

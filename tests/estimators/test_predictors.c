@@ -938,6 +938,43 @@ static void check_mcw_wide(void)
   }
 }
 
+/* LZ78Y on more than two symbols walks the context trie in batches of
+ * steps once its dictionary is full (predictors.c, lz_walk_batch), and
+ * stops a step at its first context without a node: the same estimate and
+ * predictions (mb_est_lz78y_trace) as each step walking the whole trie
+ * itself, on every kind of wide data
+ * (filling the dictionary early, late or never; contexts coming back after
+ * it filled), at tiny sizes, around the batches' ends and longer. */
+static void check_lz78y_wide(void)
+{
+  static uint8_t raw[300000], lit[300000];
+  static const size_t sizes[] = {18,   19,   20,    49,    50,     51,
+                                 1000, 9000, 40000, 40031, 150001, 300000};
+  uint64_t x = 29;
+  unsigned kind, z;
+
+  for (kind = 0; kind < 14; kind++) {
+    for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      struct mb_estimate fast, plain;
+      uint64_t fast_trace, plain_trace;
+      unsigned k = wide_kind(kind, raw, lit, sizes[z], &x);
+
+      if (k < 3)
+        continue;
+      CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 0, &fast, &fast_trace), MB_OK);
+      CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 1, &plain, &plain_trace), MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run ||
+          fast_trace != plain_trace)
+        fprintf(stderr, "lz78y wide kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast_trace, plain_trace);
+      CHECK_EQ_U64(fast.correct, plain.correct);
+      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
+      CHECK_EQ_U64(fast.predictions, plain.predictions);
+      CHECK(fast.h == plain.h);
+    }
+  }
+}
+
 /* Short inputs of every alphabet size: a result or a skip, never a crash,
  * and h within [0, log2 k]. */
 static void check_small(void)
@@ -991,6 +1028,7 @@ int main(int argc, char **argv)
   check_mmc_binary();
   check_mmc_walk();
   check_mcw_wide();
+  check_lz78y_wide();
   check_reference();
   return CHECK_DONE();
 }
