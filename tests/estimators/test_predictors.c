@@ -855,9 +855,10 @@ static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
 static void check_mmc_walk(void)
 {
   static uint8_t raw[260000], lit[260000];
-  static const size_t sizes[] = {3,  4,    5,     17,     18,     19,    25,
-                                 26, 27,   33,    34,     35,     41,    42,
-                                 43, 1000, 99999, 100017, 120000, 260000};
+  static const size_t sizes[] = {3,  4,  5,  17, 18, 19,   25,    26,     27,
+                                 33, 34, 35, 41, 42, 43,   65,    66,     67,
+                                 97, 98, 99, 129, 130, 1000, 99999, 100017, 120000,
+                                 260000};
   uint64_t x = 17;
   unsigned kind, z;
 
