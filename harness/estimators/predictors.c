@@ -1420,7 +1420,9 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
     }
   }
   for (l = dn->levels; l < DENSE_MAX && live; l++) {
-    for (m = live; m; m &= m - 1) {
+    /* The lines of the shortest length are asked for here, those of the
+     * longer ones as soon as the node before is found (below). */
+    for (m = l == dn->levels ? live : 0; m; m &= m - 1) {
       uint32_t id;
       uint8_t sym;
 
@@ -1464,6 +1466,11 @@ static void walk_batch(struct walk_ring *w, const struct trie *tr,
       } else {
         const struct trie_table *tb = &tr->tab[c >> TRIE_INDEX_BITS][1];
         __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b]), tb)]);
+        __builtin_prefetch(trie_at(tr, c));
+        if (l + 1 < DENSE_MAX) {
+          tb = &tr->tab[c >> TRIE_INDEX_BITS][0];
+          __builtin_prefetch(&tb->slot[trie_hash(trie_key(c, s[j0 + b - l - 2]), tb)]);
+        }
       }
     }
   }
