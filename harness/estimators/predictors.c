@@ -2509,8 +2509,8 @@ static int lz_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t
   return MB_OK;
 }
 
-/* Wide alphabets: the short contexts dense, the long ones in the trie. */
-/* Wide alphabets. Once the dictionary is full no context is added, so no
+/* Wide alphabets: the short contexts dense, the long ones in the trie.
+ * Once the dictionary is full no context is added, so no
  * node either: the trie's shape no longer changes and a step's nodes
  * depend on the data alone. The walks down it (a chain of cache misses per
  * step: a node, the slot of its child, the child; the trie and its count
