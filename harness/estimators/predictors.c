@@ -2621,7 +2621,8 @@ static int lz_general(const uint8_t *s, size_t n, unsigned k, int plain,
     } else {
       par = dn.anchor[ctx[dn.levels - 1]];
       for (top = LZ_B; l < LZ_B; l++) {
-        par = path[l] = par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
+        par = path[l] =
+            par != TRIE_NONE ? trie_child(&tr, par, s[i - l - 1]) : TRIE_NONE;
         if (par != TRIE_NONE) {
           /* Ask for the slot of its count of y now: the counts below are
            * then taken with their misses overlapped. */

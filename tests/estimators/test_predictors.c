@@ -855,10 +855,9 @@ static unsigned wide_kind(unsigned kind, uint8_t *raw, uint8_t *lit, size_t n,
 static void check_mmc_walk(void)
 {
   static uint8_t raw[260000], lit[260000];
-  static const size_t sizes[] = {3,  4,  5,  17, 18, 19,   25,    26,     27,
-                                 33, 34, 35, 41, 42, 43,   65,    66,     67,
-                                 97, 98, 99, 129, 130, 1000, 99999, 100017, 120000,
-                                 260000};
+  static const size_t sizes[] = {
+      3,  4,  5,  17, 18, 19, 25, 26,  27,  33,   34,    35,     41,     42,
+      43, 65, 66, 67, 97, 98, 99, 129, 130, 1000, 99999, 100017, 120000, 260000};
   uint64_t x = 17;
   unsigned kind, z;
 
@@ -963,7 +962,8 @@ static void check_lz78y_wide(void)
       if (k < 3)
         continue;
       CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 0, &fast, &fast_trace), MB_OK);
-      CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 1, &plain, &plain_trace), MB_OK);
+      CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 1, &plain, &plain_trace),
+                   MB_OK);
       if (fast.correct != plain.correct || fast.longest_run != plain.longest_run ||
           fast_trace != plain_trace)
         fprintf(stderr, "lz78y wide kind %u, n = %zu\n", kind, sizes[z]);
