@@ -48,7 +48,8 @@ int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
  * itself instead of ahead, and plain & 2 creates a node for every context
  * instead of leaves for the longer contexts of a new one; binary data with
  * plain != 0 counts every order in its table step by step instead of the
- * shortest orders 64 steps at a time. */
+ * shortest orders 64 steps at a time, and follows every model's score step
+ * by step. */
 int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
 /* mb_est_multi_mmc_path(), for tests: on more than two symbols *trace

@@ -1683,29 +1683,38 @@ static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
   }
 }
 
-/* Phase 2 for the same steps. */
+/* Phase 2 for the same steps. A word in which no other model is within
+ * reach of the winner (usual once the scores have spread) is the winner's
+ * alone: its outcomes go to the tally as a word when it predicted at every
+ * step. Unless plain, only the models within reach go step by step. */
 static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
-                             uint64_t *wscore, unsigned *winner, struct pred_tally *t)
+                             uint64_t *wscore_io, unsigned *winner_io,
+                             struct pred_tally *t, int plain)
 {
+  uint64_t wscore = *wscore_io;
+  unsigned winner = *winner_io, d;
   size_t w, b;
-  unsigned d;
 
   for (w = 0; w * 64 < len; w++) {
     size_t steps = len - w * 64 < 64 ? len - w * 64 : 64;
     uint64_t found = ~(uint64_t)0, hits[MMC_D];
+    uint64_t full = steps == 64 ? ~(uint64_t)0 : ((uint64_t)1 << steps) - 1;
     unsigned cand = 0;
 
     /* A model predicts only if every shorter one did (§6.3.9 step 3b). */
     for (d = 0; d < MMC_D; d++) {
       found &= mb->seen[d][w];
       mb->seen[d][w] = found;
-      hits[d] = mb->hit[d][w] & found;
-      if (*wscore - score[d] <= steps)
+      hits[d] = mb->hit[d][w] & found & full;
+      if (plain || wscore - score[d] <= steps)
         cand |= 1u << d;
     }
-    for (b = 0; b < steps; b++) {
-      unsigned cur = *winner;
-      unsigned m;
+    if (cand == 1u << winner && (mb->seen[winner][w] & full) == full) {
+      pred_tally_word(t, hits[winner], (unsigned)steps);
+      cand = 0; /* every score, the winner's too, grows by a popcount */
+    }
+    for (b = 0; cand && b < steps; b++) {
+      unsigned cur = winner, m;
 
       /* The run follows the previous winner; no prediction leaves it be. */
       if ((mb->seen[cur][w] >> b) & 1)
@@ -1718,15 +1727,18 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
         d = (unsigned)__builtin_ctz(m);
         hit = (hits[d] >> b) & 1;
         sc = score[d] += hit;
-        take = hit && sc >= *wscore;
-        *wscore = take ? sc : *wscore;
-        *winner = take ? d : *winner;
+        take = hit && sc >= wscore;
+        wscore = take ? sc : wscore;
+        winner = take ? d : winner;
       }
     }
     for (d = 0; d < MMC_D; d++)
       if (!(cand >> d & 1))
         score[d] += mb_popcount64(hits[d]);
+    wscore = score[winner];
   }
+  *wscore_io = wscore;
+  *winner_io = winner;
 }
 
 static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
@@ -1793,7 +1805,7 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
       hist = hist << 1 | (s[i] & 1);
     }
     mmc_binary_models(s, a, e, tab, entries, known, mb, plain);
-    mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
+    mmc_binary_board(e - a, mb, score, &wscore, &winner, t, plain);
   }
   free(all);
   free(mb);

@@ -737,11 +737,13 @@ static void check_mcw_binary(void)
 }
 
 /* MultiMMC on binary data does its shortest orders 64 steps at a time once
- * they know all of their contexts (predictors.c, mmc_binary_words): the
- * same estimate as the tables step by step, on every kind of binary data
- * (uniform, biased, timing-like, periodic, long runs, constant), at tiny
- * sizes and around the 64-step words and 4,096-step chunks; and the slow
- * reimplementation's count where it is quick. */
+ * they know all of their contexts (predictors.c, mmc_binary_words), and
+ * its scoreboard follows only the models within reach of the winner
+ * (mmc_binary_board): the same estimate as the tables and every score step
+ * by step, on every kind of binary data (uniform, biased, timing-like,
+ * periodic, long runs, constant), at tiny sizes and around the 64-step
+ * words and 4,096-step chunks; and the slow reimplementation's count where
+ * it is quick. */
 static void check_mmc_binary(void)
 {
   static uint8_t s[600001];
