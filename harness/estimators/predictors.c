@@ -1447,6 +1447,12 @@ static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
  * (§6.3.9, maxEntries). */
 #define MMC_MAX_ENTRIES 100000u
 
+/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace). */
+static uint64_t mmc_mix(uint64_t h, uint64_t v)
+{
+  return (h ^ v) * 0x100000001B3ull;
+}
+
 struct mmc_board {
   uint64_t score[MMC_D];
   unsigned winner;
@@ -1490,26 +1496,17 @@ static inline void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_w
 #define MMC_AHEAD 16
 
 struct mmc_bits {
-  uint64_t seen[MMC_D][MMC_CHUNK / 64];         /* model d had the context */
-  uint64_t hit[MMC_D][MMC_CHUNK / 64];          /* ... and predicted right */
-  uint32_t hist[MMC_CHUNK + MMC_AHEAD];         /* bit j: S[i-1-j]; see MMC_AHEAD */
-  uint64_t ywords[MMC_CHUNK / 64];              /* S[i] as bits */
-  uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
-  uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
+  uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
+  uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
+  uint32_t hist[MMC_CHUNK + MMC_AHEAD]; /* bit j: S[i-1-j]; see MMC_AHEAD */
+  uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
 };
 
-/* Model d's bits for the chunk from the byte arrays: seen from seen_b
- * unless every context is known (all_seen), hit from the predictions. */
-static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t *pred,
-                     int all_seen)
+/* Model d's table of differences (see mmc_binary): all of them lie in one
+ * array, the longer orders after the shorter ones. */
+static inline int32_t *mmc_table(int32_t *dt, unsigned d)
 {
-  size_t w;
-
-  for (w = 0; w * 64 < len; w++) {
-    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
-    mb->seen[d][w] = all_seen ? ~(uint64_t)0 : pack64(mb->seen_b + w * 64, m);
-    mb->hit[d][w] = ~(pack64(pred + w * 64, m) ^ mb->ywords[w]);
-  }
+  return dt + ((size_t)2 << d) - 2;
 }
 
 /* Phase 1 of the shortest orders, models 0..q-1 (q <= MMC_WORD_D), once
@@ -1524,8 +1521,7 @@ static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t 
  * The outcome is that of the tables, prediction for prediction. */
 #define MMC_WORD_D 4
 
-static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *tab,
-                             unsigned q)
+static void mmc_binary_words(struct mmc_bits *mb, size_t len, int32_t *dt, unsigned q)
 {
   uint64_t prev = 0, mask[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
   uint32_t ones[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
@@ -1560,12 +1556,13 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
       }
     }
     for (d = 0; d < q; d++) {
-      uint64_t hits = 0, *tb = tab[d];
+      uint64_t hits = 0;
+      int32_t *tb = mmc_table(dt, d);
 
       for (c = 0; c < (size_t)2 << d; c++) {
-        uint64_t v = tb[c], mk = mask[d][c];
-        int64_t diff = (int64_t)(v >> 32) - (int64_t)(uint32_t)v;
-        int64_t occ = (int64_t)ones[d][c] + zeros[d][c];
+        uint64_t mk = mask[d][c];
+        int32_t v = tb[c], diff = (v - 1) / 2; /* known: v = 2 (c1 - c0) + 1 */
+        int32_t occ = (int32_t)(ones[d][c] + zeros[d][c]);
 
         if (diff >= occ - 1) {
           hits |= mk & y; /* predicts 1 at each of its steps */
@@ -1579,7 +1576,7 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
             diff += yb ? 1 : -1;
           }
         }
-        tb[c] = v + zeros[d][c] + ((uint64_t)ones[d][c] << 32);
+        tb[c] = v + 2 * ((int32_t)ones[d][c] - (int32_t)zeros[d][c]);
       }
       mb->seen[d][w] = ~(uint64_t)0;
       mb->hit[d][w] = hits;
@@ -1588,99 +1585,195 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
   }
 }
 
-/* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
- * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
- * reach the cap (2^17 possible pairs); the others count unconditionally. */
-static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
-                              uint64_t *const *tab, uint32_t *entries, uint32_t *known,
-                              struct mmc_bits *mb, int plain)
+/* Phase 1 of models d..d+k-1 (k <= MMC_PASS, d + k < MMC_D) in one pass
+ * over the chunk, on the tables of differences. A model that has seen every
+ * context (complete) skips the check; the others record it and count their
+ * new contexts in known[]. Each bit enters its word at the top and moves
+ * down one place a step: no shift by a variable amount. */
+#define MMC_PASS 4
+/* Each pass prefetches (see MMC_AHEAD) the tables of the orders from 12 on
+ * (16 KB of differences and more), which do not all stay in the first
+ * cache level beside the others. */
+#define MMC_PREFETCH_D 11
+#define MMC_TOP ((uint64_t)1 << 63)
+
+static inline __attribute__((always_inline)) void
+mmc_binary_pass(struct mmc_bits *mb, size_t len, int32_t *dt, uint32_t *known,
+                unsigned d, unsigned k, int complete)
 {
-  size_t i, w, len = e - a;
-  unsigned d, q = 0;
+  uint32_t fresh[MMC_PASS] = {0};
+  unsigned j;
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], low[MMC_PASS] = {0}, seen[MMC_PASS] = {0};
+    const uint32_t *hist = mb->hist + w * 64;
+
+    for (b = 0; b < m; b++) {
+      uint32_t h = hist[b];
+      int32_t step = (int32_t)((y >> b) & 1) * 4 - 2; /* 2 (c1 - c0) moves by 2 */
+
+#pragma GCC unroll 4
+      for (j = 0; j < k; j++)
+        if (d + j >= MMC_PREFETCH_D)
+          __builtin_prefetch(
+              mmc_table(dt, d + j) + (hist[b + MMC_AHEAD] & ((2u << (d + j)) - 1)), 1);
+#pragma GCC unroll 4 /* keeps low[] and seen[] in registers */
+      for (j = 0; j < k; j++) {
+        int32_t *c = mmc_table(dt, d + j) + (h & ((2u << (d + j)) - 1)), v = *c;
+
+        low[j] = low[j] >> 1 | ((uint64_t)(int64_t)v & MMC_TOP); /* c1 < c0 */
+        if (!complete) {
+          seen[j] = seen[j] >> 1 | (uint64_t)(v != 0) << 63;
+          fresh[j] += v == 0;
+          v |= 1;
+        }
+        *c = v + step;
+      }
+    }
+#pragma GCC unroll 4
+    for (j = 0; j < k; j++) {
+      /* Predicted 1 where not low (ties predict 1): hit where low != y. */
+      mb->hit[d + j][w] = (low[j] >> (64 - m)) ^ y;
+      mb->seen[d + j][w] = complete ? ~(uint64_t)0 : seen[j] >> (64 - m);
+    }
+  }
+  for (j = 0; j < k; j++)
+    known[d + j] += fresh[j];
+}
+
+/* Phase 1 of model d (d < MMC_D - 1) for the plain path: its table of
+ * pairs of counts, step by step. */
+static void mmc_binary_plain(struct mmc_bits *mb, size_t len, uint64_t *tb, unsigned d)
+{
+  uint32_t mask = (2u << d) - 1;
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], pred = 0, seen = 0;
+
+    for (b = 0; b < m; b++) {
+      uint64_t *c = tb + (mb->hist[w * 64 + b] & mask), v = *c;
+
+      seen |= (uint64_t)(v != 0) << b;
+      pred |= (uint64_t)((uint32_t)(v >> 32) >= (uint32_t)v) << b; /* ties: 1 */
+      *c = v + ((uint64_t)1 << (32 * ((y >> b) & 1)));
+    }
+    mb->seen[d][w] = seen;
+    mb->hit[d][w] = ~(pred ^ y);
+  }
+}
+
+/* Phase 1 of the order-16 model, which can reach the cap, on its table of
+ * differences with the two flags (see mmc_binary); on the plain path (dt
+ * NULL) on its pairs of counts, c0 low and c1 high in a 64-bit word.
+ * Branch-free: whether a pair is new is a coin flip on random data. Unless
+ * plain, a chunk that cannot reach the cap, or starts at it, has room for a
+ * new pair at every step or at none (room 1 or 0): its steps then do not
+ * wait for each other's count of pairs (room 2: each step looks). */
+static inline __attribute__((always_inline)) void
+mmc_binary_last(struct mmc_bits *mb, size_t len, uint64_t *tb, int32_t *dt,
+                uint32_t *entries, unsigned room_all)
+{
+  uint32_t mask = (1u << MMC_D) - 1, ent = entries[MMC_D - 1];
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], low = 0, seen = 0;
+    const uint32_t *hist = mb->hist + w * 64;
+
+    for (b = 0; dt && b < m; b++) {
+      uint32_t yi = (uint32_t)(y >> b) & 1u, fresh;
+      uint32_t room = room_all < 2 ? room_all : ent < MMC_MAX_ENTRIES;
+      int32_t *c = dt + (hist[b] & mask), v = *c, flag = 1 + (int32_t)yi, take;
+
+      __builtin_prefetch(dt + (hist[b + MMC_AHEAD] & mask), 1);
+      low = low >> 1 | ((uint64_t)(int64_t)v & MMC_TOP);
+      seen = seen >> 1 | (uint64_t)(v != 0) << 63;
+      fresh = (v & flag) == 0;
+      take = -(int32_t)((fresh ^ 1u) | room); /* all ones when counted */
+      *c = v + ((((v | flag) + 8 * (int32_t)yi - 4) - v) & take);
+      ent += fresh & room;
+    }
+    for (b = 0; !dt && b < m; b++) {
+      uint32_t yi = (uint32_t)(y >> b) & 1u, room = ent < MMC_MAX_ENTRIES, fresh;
+      uint64_t *c = tb + (hist[b] & mask), v = *c;
+
+      __builtin_prefetch(tb + (hist[b + MMC_AHEAD] & mask), 1);
+      low = low >> 1 | (uint64_t)((uint32_t)(v >> 32) < (uint32_t)v) << 63;
+      seen = seen >> 1 | (uint64_t)(v != 0) << 63;
+      fresh = (uint32_t)(v >> (32 * yi)) == 0;
+      *c = v + ((uint64_t)((fresh ^ 1u) | room) << (32 * yi));
+      ent += fresh & room;
+    }
+    mb->seen[MMC_D - 1][w] = seen >> (64 - m);
+    mb->hit[MMC_D - 1][w] = (low >> (64 - m)) ^ y;
+  }
+  entries[MMC_D - 1] = ent;
+}
+
+/* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). On the
+ * plain path (dt NULL) each model's table of pairs of counts goes step by
+ * step. Otherwise orders 1-4 go by words once they have seen every context,
+ * and the other orders below 16 MMC_PASS to a pass; the usual groups, once
+ * every order has seen every context, are compiled for their orders. */
+static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
+                              uint64_t *const *tab, int32_t *dt, uint32_t *entries,
+                              uint32_t *known, struct mmc_bits *mb)
+{
+  size_t w, len = e - a;
+  unsigned d, k, q = 0;
 
   for (w = 0; w * 64 < len; w++) {
     uint8_t yb[64];
-    size_t k, m = len - w * 64 < 64 ? len - w * 64 : 64;
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
     for (k = 0; k < m; k++)
       yb[k] = s[a + w * 64 + k] & 1;
     mb->ywords[w] = pack64(yb, m);
   }
-  while (!plain && q < MMC_WORD_D && known[q] > (2u << q) - 1)
+  if (!dt) {
+    for (d = 0; d < MMC_D - 1; d++)
+      mmc_binary_plain(mb, len, tab[d], d);
+    mmc_binary_last(mb, len, tab[MMC_D - 1], NULL, entries, 2);
+    return;
+  }
+  while (q < MMC_D - 1 && known[q] > (2u << q) - 1)
     q++;
   if (q)
-    mmc_binary_words(mb, len, tab, q);
-  for (d = q; d < MMC_D; d++) {
-    uint64_t *tb = tab[d];
-    uint32_t mask = (2u << d) - 1, ent = entries[d];
-
-    if (d + 1 < MMC_D - 1 && known[d] > mask && known[d + 1] > 2 * mask + 1) {
-      /* Two orders that have seen every context, in one pass. */
-      uint64_t *tb2 = tab[d + 1];
-      uint32_t mask2 = 2 * mask + 1;
-
-      for (i = 0; i < len; i++) {
-        uint32_t h = mb->hist[i], sh = 32 * (s[a + i] & 1u);
-        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v, v2;
-
-        __builtin_prefetch(tb2 + (mb->hist[i + MMC_AHEAD] & mask2), 1);
-        v = *c;
-        v2 = *c2;
-
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
-        mb->pred_b2[i] = (uint32_t)(v2 >> 32) >= (uint32_t)v2;
-        *c = v + ((uint64_t)1 << sh);
-        *c2 = v2 + ((uint64_t)1 << sh);
-      }
-      mmc_pack(mb, d, len, mb->pred_b, 1);
-      mmc_pack(mb, d + 1, len, mb->pred_b2, 1);
-      d++;
-      continue;
-    }
-    if (d < MMC_D - 1 && known[d] > mask) {
-      /* Every context of this order has been seen: only the predictions. */
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
-      }
-      mmc_pack(mb, d, len, mb->pred_b, 1);
-      continue;
-    }
-    if (d < MMC_D - 1) {
-      uint32_t fresh = 0;
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        mb->seen_b[i] = v != 0;
-        fresh += v == 0;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
-      }
-      known[d] += fresh;
-    } else {
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-        uint32_t y, cy, room;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        y = s[a + i] & 1;
-        cy = (uint32_t)(v >> (32 * y));
-        room = ent < MMC_MAX_ENTRIES;
-        mb->seen_b[i] = v != 0;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
-        ent += (cy == 0) & room;
-      }
-      entries[d] = ent;
-    }
-    mmc_pack(mb, d, len, mb->pred_b, 0);
+    mmc_binary_words(mb, len, dt, q < MMC_WORD_D ? q : MMC_WORD_D);
+  if (q == MMC_D - 1 && MMC_WORD_D == 4 && MMC_PASS == 4) {
+    mmc_binary_pass(mb, len, dt, known, 4, 4, 1);
+    mmc_binary_pass(mb, len, dt, known, 8, 4, 1);
+    mmc_binary_pass(mb, len, dt, known, 12, 3, 1);
   }
+  for (d = q < MMC_WORD_D ? q : MMC_WORD_D; q < MMC_D - 1 && d < MMC_D - 1; d += k) {
+    k = 1;
+    if (known[d] <= (2u << d) - 1) {
+      mmc_binary_pass(mb, len, dt, known, d, 1, 0);
+      continue;
+    }
+    while (k < MMC_PASS && d + k < MMC_D - 1 && known[d + k] > (2u << (d + k)) - 1)
+      k++;
+    /* Constant k and complete, so that each pass is compiled for them. */
+    if (k == 4)
+      mmc_binary_pass(mb, len, dt, known, d, 4, 1);
+    else if (k == 3)
+      mmc_binary_pass(mb, len, dt, known, d, 3, 1);
+    else if (k == 2)
+      mmc_binary_pass(mb, len, dt, known, d, 2, 1);
+    else
+      mmc_binary_pass(mb, len, dt, known, d, 1, 1);
+  }
+  /* Constant room, so that each loop is compiled for it. */
+  if (entries[MMC_D - 1] >= MMC_MAX_ENTRIES)
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 0);
+  else if (entries[MMC_D - 1] + len <= MMC_MAX_ENTRIES)
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 1);
+  else
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 2);
 }
 
 /* Phase 2 for the same steps. A word in which no other model is within
@@ -1741,9 +1834,11 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
   *winner_io = winner;
 }
 
-static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
+static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t,
+                      uint64_t *trace)
 {
   uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
+  int32_t *dt = NULL;
   uint32_t entries[MMC_D] = {0}, known[MMC_D] = {0}, hist = 0;
   struct mmc_bits *mb;
   size_t i, a, e, off = 0;
@@ -1798,16 +1893,51 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
   for (d = 0; d < MMC_D; d++)
     for (off = 0; off < (size_t)2 << d; off++)
       known[d] += tab[d][off] != 0;
+  /* Only the sign of c1 - c0 is needed, and whether a context was seen;
+   * for the order-16 model after the cap, also whether each of its pairs
+   * is held. Unless plain, the tables hold in 32 bits (half the memory:
+   * order 16 fits the second cache level) 2 (c1 - c0) + 1 for a context
+   * seen and 0 for one never seen, and for order 16 4 (c1 - c0) + the
+   * flags 1 (c0 > 0) and 2 (c1 > 0). The prediction is 1 where that is not
+   * negative. |c1 - c0| < n < 2^29. */
+  if (!plain && n < (size_t)1 << 29) {
+    dt = malloc(((size_t)2 << MMC_D) * sizeof *dt);
+    if (!dt) {
+      free(all);
+      free(mb);
+      return MB_ENOMEM;
+    }
+    for (d = 0; d < MMC_D; d++) {
+      for (e = 0; e < (size_t)2 << d; e++) {
+        uint64_t v = tab[d][e];
+        int32_t c0 = (int32_t)(uint32_t)v, c1 = (int32_t)(v >> 32);
+
+        mmc_table(dt, d)[e] = d < MMC_D - 1 ? (v ? 2 * (c1 - c0) + 1 : 0)
+                                            : 4 * (c1 - c0) + (c0 > 0) + 2 * (c1 > 0);
+      }
+    }
+  }
   for (a = i; a < n; a = e) {
     e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
     for (i = a; i < e; i++) {
       mb->hist[i - a] = hist;
       hist = hist << 1 | (s[i] & 1);
     }
-    mmc_binary_models(s, a, e, tab, entries, known, mb, plain);
+    mmc_binary_models(s, a, e, tab, dt, entries, known, mb);
+    for (d = 0; trace && d < MMC_D; d++) {
+      for (off = 0; off * 64 < e - a; off++) {
+        size_t m = e - a - off * 64 < 64 ? e - a - off * 64 : 64;
+        uint64_t seen = mb->seen[d][off] & (~(uint64_t)0 >> (64 - m));
+
+        *trace = mmc_mix(mmc_mix(*trace, seen), mb->hit[d][off] & seen);
+      }
+    }
     mmc_binary_board(e - a, mb, score, &wscore, &winner, t, plain);
   }
+  if (trace)
+    *trace = mmc_mix(*trace, entries[MMC_D - 1]);
   free(all);
+  free(dt);
   free(mb);
   return MB_OK;
 }
@@ -1913,12 +2043,6 @@ static int mmc_lookup(struct trie *tr, const struct ctx_dense *dn, const uint8_t
  * every node (no leaves); for tests, all must give the same estimate. */
 #define MMC_PLAIN 1
 #define MMC_EAGER 2
-
-/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace). */
-static uint64_t mmc_mix(uint64_t h, uint64_t v)
-{
-  return (h ^ v) * 0x100000001B3ull;
-}
 
 static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
                        struct pred_tally *t, uint64_t *trace)
@@ -2082,7 +2206,8 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
 }
 
 /* mb_est_multi_mmc_path(), with the digest of every prediction into
- * *trace when trace is not NULL (wide alphabets only). */
+ * *trace when trace is not NULL (on binary data, from the chunks on: each
+ * model's seen and hit bits, and the order-16 model's fill). */
 static int mmc_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
                         struct mb_estimate *out, uint64_t *trace)
 {
@@ -2097,7 +2222,8 @@ static int mmc_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, trace);
+  rc = k <= 2 ? mmc_binary(s, n, plain, &t, trace)
+              : mmc_general(s, n, k, plain, &t, trace);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */

@@ -762,12 +762,17 @@ static void check_mmc_binary(void)
   for (kind = 0; kind < 10; kind++) {
     for (z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
       struct mb_estimate fast, plain;
+      uint64_t fast_trace, plain_trace;
 
       binary_kind(kind, s, sizes[z], &x);
-      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 0, &fast), MB_OK);
-      CHECK_EQ_INT(mb_est_multi_mmc_path(s, sizes[z], 2, 1, &plain), MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
+      CHECK_EQ_INT(mb_est_multi_mmc_trace(s, sizes[z], 2, 0, &fast, &fast_trace),
+                   MB_OK);
+      CHECK_EQ_INT(mb_est_multi_mmc_trace(s, sizes[z], 2, 1, &plain, &plain_trace),
+                   MB_OK);
+      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run ||
+          fast_trace != plain_trace)
         fprintf(stderr, "multi_mmc binary kind %u, n = %zu\n", kind, sizes[z]);
+      CHECK_EQ_U64(fast_trace, plain_trace);
       CHECK_EQ_U64(fast.correct, plain.correct);
       CHECK_EQ_U64(fast.longest_run, plain.longest_run);
       CHECK_EQ_U64(fast.predictions, plain.predictions);
