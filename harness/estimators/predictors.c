@@ -1503,10 +1503,17 @@ struct mmc_bits {
 };
 
 /* Model d's table of differences (see mmc_binary): all of them lie in one
- * array, the longer orders after the shorter ones. */
+ * array, the longer orders after the shorter ones, each MMC_STAGGER
+ * entries (64 bytes) further on than the one before. Without that gap the
+ * tables of orders 12 and up start at the same offset within a 4 KB page,
+ * so one step's entries in them share their low 12 address bits, and the
+ * processor takes each load for one that may depend on the step's store to
+ * the table before ("4K aliasing"), and makes it wait. */
+#define MMC_STAGGER 16
+
 static inline int32_t *mmc_table(int32_t *dt, unsigned d)
 {
-  return dt + ((size_t)2 << d) - 2;
+  return dt + ((size_t)2 << d) - 2 + MMC_STAGGER * d;
 }
 
 /* Phase 1 of the shortest orders, models 0..q-1 (q = MMC_WORD_D), once
@@ -1910,7 +1917,7 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
    * flags 1 (c0 > 0) and 2 (c1 > 0). The prediction is 1 where that is not
    * negative. |c1 - c0| < n < 2^29. */
   if (!plain && n < (size_t)1 << 29) {
-    dt = malloc(((size_t)2 << MMC_D) * sizeof *dt);
+    dt = malloc((((size_t)2 << MMC_D) + MMC_STAGGER * MMC_D) * sizeof *dt);
     if (!dt) {
       free(all);
       free(mb);
