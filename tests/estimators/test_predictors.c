@@ -739,11 +739,14 @@ static void check_mcw_binary(void)
 /* MultiMMC on binary data does its shortest orders 64 steps at a time once
  * they know all of their contexts (predictors.c, mmc_binary_words), and
  * its scoreboard follows only the models within reach of the winner
- * (mmc_binary_board): the same estimate as the tables and every score step
- * by step, on every kind of binary data (uniform, biased, timing-like,
- * periodic, long runs, constant), at tiny sizes and around the 64-step
- * words and 4,096-step chunks; and the slow reimplementation's count where
- * it is quick. */
+ * (mmc_binary_board), on 32-bit differences in passes of four orders
+ * (mmc_binary_pass, mmc_binary_last): the same estimate, and the same
+ * digest of every model's predictions, as the tables of pairs of counts and
+ * every score step by step, on every kind of binary data (uniform, biased,
+ * timing-like, periodic, long runs, constant), at tiny sizes, around the
+ * 64-step words and 4,096-step chunks, and at 600,001 bits, where the
+ * order-16 model of random data reaches its cap; and the slow
+ * reimplementation's count where it is quick. */
 static void check_mmc_binary(void)
 {
   static uint8_t s[600001];
