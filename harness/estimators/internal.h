@@ -55,12 +55,14 @@ int mb_est_lz78y_trace(const uint8_t *s, size_t n, unsigned k, int plain,
  * itself instead of ahead, and plain & 2 creates a node for every context
  * instead of leaves for the longer contexts of a new one; binary data with
  * plain != 0 counts every order in its table step by step instead of the
- * shortest orders 64 steps at a time. */
+ * shortest orders 64 steps at a time, and follows every model's score step
+ * by step. */
 int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
                           struct mb_estimate *out);
-/* mb_est_multi_mmc_path(), for tests: on more than two symbols *trace
- * also becomes a digest of every prediction of every model at every step
- * and of the models' final fill, which must not depend on plain either. */
+/* mb_est_multi_mmc_path(), for tests: *trace also becomes a digest of
+ * every prediction of every model at every step (on binary data, from step
+ * 17 on) and of the models' final fill, which must not depend on plain
+ * either. */
 int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                            struct mb_estimate *out, uint64_t *trace);
 /* mb_est_multi_mcw(), with plain != 0 making binary data step through every

@@ -1531,6 +1531,13 @@ static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
  * (§6.3.9, maxEntries). */
 #define MMC_MAX_ENTRIES 100000u
 
+/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace,
+ * mb_est_lz78y_trace). */
+static uint64_t trace_mix(uint64_t h, uint64_t v)
+{
+  return (h ^ v) * 0x100000001B3ull;
+}
+
 struct mmc_board {
   uint64_t score[MMC_D];
   unsigned winner;
@@ -1574,29 +1581,27 @@ static inline void mmc_predicted(struct mmc_board *b, unsigned d, unsigned cur_w
 #define MMC_AHEAD 16
 
 struct mmc_bits {
-  uint64_t seen[MMC_D][MMC_CHUNK / 64];         /* model d had the context */
-  uint64_t hit[MMC_D][MMC_CHUNK / 64];          /* ... and predicted right */
-  uint32_t hist[MMC_CHUNK + MMC_AHEAD];         /* bit j: S[i-1-j]; see MMC_AHEAD */
-  uint64_t ywords[MMC_CHUNK / 64];              /* S[i] as bits */
-  uint8_t seen_b[MMC_CHUNK], pred_b[MMC_CHUNK]; /* one model's, a byte a step */
-  uint8_t pred_b2[MMC_CHUNK];                   /* the next model's */
+  uint64_t seen[MMC_D][MMC_CHUNK / 64]; /* model d had the context */
+  uint64_t hit[MMC_D][MMC_CHUNK / 64];  /* ... and predicted right */
+  uint32_t hist[MMC_CHUNK + MMC_AHEAD]; /* bit j: S[i-1-j]; see MMC_AHEAD */
+  uint64_t ywords[MMC_CHUNK / 64];      /* S[i] as bits */
 };
 
-/* Model d's bits for the chunk from the byte arrays: seen from seen_b
- * unless every context is known (all_seen), hit from the predictions. */
-static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t *pred,
-                     int all_seen)
-{
-  size_t w;
+/* Model d's table of differences (see mmc_binary): all of them lie in one
+ * array, the longer orders after the shorter ones, each MMC_STAGGER
+ * entries (64 bytes) further on than the one before. Without that gap the
+ * tables of orders 12 and up start at the same offset within a 4 KB page,
+ * so one step's entries in them share their low 12 address bits, and the
+ * processor takes each load for one that may depend on the step's store to
+ * the table before ("4K aliasing"), and makes it wait. */
+#define MMC_STAGGER 16
 
-  for (w = 0; w * 64 < len; w++) {
-    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
-    mb->seen[d][w] = all_seen ? ~(uint64_t)0 : pack64(mb->seen_b + w * 64, m);
-    mb->hit[d][w] = ~(pack64(pred + w * 64, m) ^ mb->ywords[w]);
-  }
+static inline int32_t *mmc_table(int32_t *dt, unsigned d)
+{
+  return dt + ((size_t)2 << d) - 2 + MMC_STAGGER * d;
 }
 
-/* Phase 1 of the shortest orders, models 0..q-1 (q <= MMC_WORD_D), once
+/* Phase 1 of the shortest orders, models 0..q-1 (q = MMC_WORD_D), once
  * each knows all of its contexts, 64 steps at a time: step b of a word has
  * context c of model d when mask[d][c] has bit b. A context whose c1 - c0
  * cannot change sign before its last step in the word (it moves by one at
@@ -1605,12 +1610,13 @@ static void mmc_pack(struct mmc_bits *mb, unsigned d, size_t len, const uint8_t 
  * step by step. Each context's counts grow by its steps with a 0 and with
  * a 1 next, counted for the longest order and summed for the shorter ones
  * (a context's steps are those of its two extensions by one older bit).
- * The outcome is that of the tables, prediction for prediction. */
+ * The outcome is that of the tables, prediction for prediction. The tables
+ * hold 2 (c1 - c0) + 1 (see mmc_binary). */
 #define MMC_WORD_D 4
 
-static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *tab,
-                             unsigned q)
+static void mmc_binary_words(struct mmc_bits *mb, size_t len, int32_t *dt)
 {
+  const unsigned q = MMC_WORD_D;
   uint64_t prev = 0, mask[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
   uint32_t ones[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
   uint32_t zeros[MMC_WORD_D][(size_t)2 << (MMC_WORD_D - 1)];
@@ -1644,12 +1650,13 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
       }
     }
     for (d = 0; d < q; d++) {
-      uint64_t hits = 0, *tb = tab[d];
+      uint64_t hits = 0;
+      int32_t *tb = mmc_table(dt, d);
 
       for (c = 0; c < (size_t)2 << d; c++) {
-        uint64_t v = tb[c], mk = mask[d][c];
-        int64_t diff = (int64_t)(v >> 32) - (int64_t)(uint32_t)v;
-        int64_t occ = (int64_t)ones[d][c] + zeros[d][c];
+        uint64_t mk = mask[d][c];
+        int32_t v = tb[c], diff = (v - 1) / 2; /* known: v = 2 (c1 - c0) + 1 */
+        int32_t occ = (int32_t)(ones[d][c] + zeros[d][c]);
 
         if (diff >= occ - 1) {
           hits |= mk & y; /* predicts 1 at each of its steps */
@@ -1663,7 +1670,7 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
             diff += yb ? 1 : -1;
           }
         }
-        tb[c] = v + zeros[d][c] + ((uint64_t)ones[d][c] << 32);
+        tb[c] = v + 2 * ((int32_t)ones[d][c] - (int32_t)zeros[d][c]);
       }
       mb->seen[d][w] = ~(uint64_t)0;
       mb->hit[d][w] = hits;
@@ -1672,124 +1679,236 @@ static void mmc_binary_words(struct mmc_bits *mb, size_t len, uint64_t *const *t
   }
 }
 
-/* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). A pair of
- * counts is one 64-bit word: c0 low, c1 high. Only the order-16 model can
- * reach the cap (2^17 possible pairs); the others count unconditionally. */
-static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
-                              uint64_t *const *tab, uint32_t *entries, uint32_t *known,
-                              struct mmc_bits *mb, int plain)
+/* Phase 1 of models d..d+k-1 (k <= MMC_PASS, d + k < MMC_D) in one pass
+ * over the chunk, on the tables of differences. A model that has seen every
+ * context (complete) skips the check; the others record it and count their
+ * new contexts in known[]. Each bit enters its word at the top and moves
+ * down one place a step: no shift by a variable amount. */
+#define MMC_PASS 4
+/* Each pass prefetches (see MMC_AHEAD) the tables of the orders from 12 on
+ * (16 KB of differences and more), which do not all stay in the first
+ * cache level beside the others. */
+#define MMC_PREFETCH_D 11
+#define MMC_TOP ((uint64_t)1 << 63)
+
+static inline __attribute__((always_inline)) void
+mmc_binary_pass(struct mmc_bits *mb, size_t len, int32_t *dt, uint32_t *known,
+                unsigned d, unsigned k, int complete)
 {
-  size_t i, w, len = e - a;
+  unsigned j;
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], low[MMC_PASS] = {0}, seen[MMC_PASS] = {0};
+    const uint32_t *hist = mb->hist + w * 64;
+
+    for (b = 0; b < m; b++) {
+      uint32_t h = hist[b];
+      int32_t step = (int32_t)((y >> b) & 1) * 4 - 2; /* 2 (c1 - c0) moves by 2 */
+
+#pragma GCC unroll 4
+      for (j = 0; j < k; j++)
+        if (d + j >= MMC_PREFETCH_D)
+          __builtin_prefetch(
+              mmc_table(dt, d + j) + (hist[b + MMC_AHEAD] & ((2u << (d + j)) - 1)), 1);
+#pragma GCC unroll 4 /* keeps low[] and seen[] in registers */
+      for (j = 0; j < k; j++) {
+        int32_t *c = mmc_table(dt, d + j) + (h & ((2u << (d + j)) - 1)), v = *c;
+
+        low[j] = low[j] >> 1 | ((uint64_t)(int64_t)v & MMC_TOP); /* c1 < c0 */
+        if (!complete) {
+          seen[j] = seen[j] >> 1 | (uint64_t)(v != 0) << 63;
+          v |= 1;
+        }
+        *c = v + step;
+      }
+    }
+#pragma GCC unroll 4
+    for (j = 0; j < k; j++) {
+      /* Predicted 1 where not low (ties predict 1): hit where low != y. */
+      mb->hit[d + j][w] = (low[j] >> (64 - m)) ^ y;
+      mb->seen[d + j][w] = complete ? ~(uint64_t)0 : seen[j] >> (64 - m);
+      /* Each step that did not know its context made it known. */
+      if (!complete)
+        known[d + j] += (uint32_t)m - mb_popcount64(seen[j]);
+    }
+  }
+}
+
+/* Phase 1 of model d (d < MMC_D - 1) for the plain path: its table of
+ * pairs of counts, step by step. */
+static void mmc_binary_plain(struct mmc_bits *mb, size_t len, uint64_t *tb, unsigned d)
+{
+  uint32_t mask = (2u << d) - 1;
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], pred = 0, seen = 0;
+
+    for (b = 0; b < m; b++) {
+      uint64_t *c = tb + (mb->hist[w * 64 + b] & mask), v = *c;
+
+      seen |= (uint64_t)(v != 0) << b;
+      pred |= (uint64_t)((uint32_t)(v >> 32) >= (uint32_t)v) << b; /* ties: 1 */
+      *c = v + ((uint64_t)1 << (32 * ((y >> b) & 1)));
+    }
+    mb->seen[d][w] = seen;
+    mb->hit[d][w] = ~(pred ^ y);
+  }
+}
+
+/* Whether models d..d+3 (d+2 for d = 12) have all seen every context. */
+static int mmc_complete(const uint32_t *known, unsigned d)
+{
+  unsigned j;
+
+  for (j = d; j < d + MMC_PASS && j < MMC_D - 1; j++)
+    if (known[j] <= (2u << j) - 1)
+      return 0;
+  return 1;
+}
+
+/* mmc_binary_pass() on the group of orders from d + 1 (0, 4, 8, 12: four
+ * orders, three for the last below 16), every argument a constant: with
+ * constant orders, masks and table offsets the pass takes about a fifth
+ * less time than with them in registers. A complete order may go with the
+ * check: it finds every context seen. */
+#define MMC_BINARY_PASS(mb, len, dt, known, d, complete)                               \
+  do {                                                                                 \
+    unsigned k_ = (d) + MMC_PASS < MMC_D - 1 ? MMC_PASS : MMC_D - 1 - (d);             \
+    if (complete)                                                                      \
+      mmc_binary_pass(mb, len, dt, known, d, k_, 1);                                   \
+    else                                                                               \
+      mmc_binary_pass(mb, len, dt, known, d, k_, 0);                                   \
+  } while (0)
+
+/* Phase 1 of the order-16 model, which can reach the cap, on its table of
+ * differences with the two flags (see mmc_binary); on the plain path (dt
+ * NULL) on its pairs of counts, c0 low and c1 high in a 64-bit word.
+ * Branch-free: whether a pair is new is a coin flip on random data. Unless
+ * plain, a chunk that cannot reach the cap, or starts at it, has room for a
+ * new pair at every step or at none (room 1 or 0): its steps then do not
+ * wait for each other's count of pairs (room 2: each step looks). */
+static inline __attribute__((always_inline)) void
+mmc_binary_last(struct mmc_bits *mb, size_t len, uint64_t *tb, int32_t *dt,
+                uint32_t *entries, unsigned room_all)
+{
+  uint32_t mask = (1u << MMC_D) - 1, ent = entries[MMC_D - 1];
+  size_t w, b;
+
+  for (w = 0; w * 64 < len; w++) {
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    uint64_t y = mb->ywords[w], low = 0, seen = 0;
+    const uint32_t *hist = mb->hist + w * 64;
+
+    for (b = 0; dt && b < m; b++) {
+      uint32_t yi = (uint32_t)(y >> b) & 1u, fresh;
+      uint32_t room = room_all < 2 ? room_all : ent < MMC_MAX_ENTRIES;
+      int32_t *c = dt + (hist[b] & mask), v = *c, flag = 1 + (int32_t)yi, take;
+
+      __builtin_prefetch(dt + (hist[b + MMC_AHEAD] & mask), 1);
+      low = low >> 1 | ((uint64_t)(int64_t)v & MMC_TOP);
+      seen = seen >> 1 | (uint64_t)(v != 0) << 63;
+      fresh = (v & flag) == 0;
+      take = -(int32_t)((fresh ^ 1u) | room); /* all ones when counted */
+      *c = v + ((((v | flag) + 8 * (int32_t)yi - 4) - v) & take);
+      ent += fresh & room;
+    }
+    for (b = 0; !dt && b < m; b++) {
+      uint32_t yi = (uint32_t)(y >> b) & 1u, room = ent < MMC_MAX_ENTRIES, fresh;
+      uint64_t *c = tb + (hist[b] & mask), v = *c;
+
+      __builtin_prefetch(tb + (hist[b + MMC_AHEAD] & mask), 1);
+      low = low >> 1 | (uint64_t)((uint32_t)(v >> 32) < (uint32_t)v) << 63;
+      seen = seen >> 1 | (uint64_t)(v != 0) << 63;
+      fresh = (uint32_t)(v >> (32 * yi)) == 0;
+      *c = v + ((uint64_t)((fresh ^ 1u) | room) << (32 * yi));
+      ent += fresh & room;
+    }
+    mb->seen[MMC_D - 1][w] = seen >> (64 - m);
+    mb->hit[MMC_D - 1][w] = (low >> (64 - m)) ^ y;
+  }
+  entries[MMC_D - 1] = ent;
+}
+
+/* Phase 1 for steps a..e-1 (a >= 17, so every model predicts). On the
+ * plain path (dt NULL) each model's table of pairs of counts goes step by
+ * step. Otherwise orders 1-4 go by words once they have seen every context,
+ * and the orders below 16 four to a pass (orders 1-4, 5-8, 9-12, 13-15). */
+static void mmc_binary_models(const uint8_t *s, size_t a, size_t e,
+                              uint64_t *const *tab, int32_t *dt, uint32_t *entries,
+                              uint32_t *known, struct mmc_bits *mb)
+{
+  size_t w, len = e - a;
   unsigned d, q = 0;
 
   for (w = 0; w * 64 < len; w++) {
     uint8_t yb[64];
-    size_t k, m = len - w * 64 < 64 ? len - w * 64 : 64;
-    for (k = 0; k < m; k++)
-      yb[k] = s[a + w * 64 + k] & 1;
+    size_t m = len - w * 64 < 64 ? len - w * 64 : 64;
+    for (d = 0; d < m; d++)
+      yb[d] = s[a + w * 64 + d] & 1;
     mb->ywords[w] = pack64(yb, m);
   }
-  while (!plain && q < MMC_WORD_D && known[q] > (2u << q) - 1)
-    q++;
-  if (q)
-    mmc_binary_words(mb, len, tab, q);
-  for (d = q; d < MMC_D; d++) {
-    uint64_t *tb = tab[d];
-    uint32_t mask = (2u << d) - 1, ent = entries[d];
-
-    if (d + 1 < MMC_D - 1 && known[d] > mask && known[d + 1] > 2 * mask + 1) {
-      /* Two orders that have seen every context, in one pass. */
-      uint64_t *tb2 = tab[d + 1];
-      uint32_t mask2 = 2 * mask + 1;
-
-      for (i = 0; i < len; i++) {
-        uint32_t h = mb->hist[i], sh = 32 * (s[a + i] & 1u);
-        uint64_t *c = tb + (h & mask), *c2 = tb2 + (h & mask2), v, v2;
-
-        __builtin_prefetch(tb2 + (mb->hist[i + MMC_AHEAD] & mask2), 1);
-        v = *c;
-        v2 = *c2;
-
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v; /* ties predict 1 */
-        mb->pred_b2[i] = (uint32_t)(v2 >> 32) >= (uint32_t)v2;
-        *c = v + ((uint64_t)1 << sh);
-        *c2 = v2 + ((uint64_t)1 << sh);
-      }
-      mmc_pack(mb, d, len, mb->pred_b, 1);
-      mmc_pack(mb, d + 1, len, mb->pred_b2, 1);
-      d++;
-      continue;
-    }
-    if (d < MMC_D - 1 && known[d] > mask) {
-      /* Every context of this order has been seen: only the predictions. */
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
-      }
-      mmc_pack(mb, d, len, mb->pred_b, 1);
-      continue;
-    }
-    if (d < MMC_D - 1) {
-      uint32_t fresh = 0;
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        mb->seen_b[i] = v != 0;
-        fresh += v == 0;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)1 << (32 * (s[a + i] & 1u)));
-      }
-      known[d] += fresh;
-    } else {
-      for (i = 0; i < len; i++) {
-        uint64_t *c = tb + (mb->hist[i] & mask), v;
-        uint32_t y, cy, room;
-
-        __builtin_prefetch(tb + (mb->hist[i + MMC_AHEAD] & mask), 1);
-        v = *c;
-        y = s[a + i] & 1;
-        cy = (uint32_t)(v >> (32 * y));
-        room = ent < MMC_MAX_ENTRIES;
-        mb->seen_b[i] = v != 0;
-        mb->pred_b[i] = (uint32_t)(v >> 32) >= (uint32_t)v;
-        *c = v + ((uint64_t)((cy != 0) | room) << (32 * y));
-        ent += (cy == 0) & room;
-      }
-      entries[d] = ent;
-    }
-    mmc_pack(mb, d, len, mb->pred_b, 0);
+  if (!dt) {
+    for (d = 0; d < MMC_D - 1; d++)
+      mmc_binary_plain(mb, len, tab[d], d);
+    mmc_binary_last(mb, len, tab[MMC_D - 1], NULL, entries, 2);
+    return;
   }
+  /* Orders 1-4 by words once each has seen every context (within the
+   * first chunks on any data that has them). */
+  while (q < MMC_WORD_D && known[q] > (2u << q) - 1)
+    q++;
+  if (q == MMC_WORD_D)
+    mmc_binary_words(mb, len, dt);
+  else
+    MMC_BINARY_PASS(mb, len, dt, known, 0, 0);
+  MMC_BINARY_PASS(mb, len, dt, known, 4, mmc_complete(known, 4));
+  MMC_BINARY_PASS(mb, len, dt, known, 8, mmc_complete(known, 8));
+  MMC_BINARY_PASS(mb, len, dt, known, 12, mmc_complete(known, 12));
+  /* Constant room, so that each loop is compiled for it. */
+  if (entries[MMC_D - 1] >= MMC_MAX_ENTRIES)
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 0);
+  else if (entries[MMC_D - 1] + len <= MMC_MAX_ENTRIES)
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 1);
+  else
+    mmc_binary_last(mb, len, NULL, mmc_table(dt, MMC_D - 1), entries, 2);
 }
 
-/* Phase 2 for the same steps. */
+/* Phase 2 for the same steps. A word in which no other model is within
+ * reach of the winner (usual once the scores have spread) is the winner's
+ * alone: its outcomes go to the tally as a word when it predicted at every
+ * step. Unless plain, only the models within reach go step by step. */
 static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
-                             uint64_t *wscore, unsigned *winner, struct pred_tally *t)
+                             uint64_t *wscore_io, unsigned *winner_io,
+                             struct pred_tally *t, int plain)
 {
+  uint64_t wscore = *wscore_io;
+  unsigned winner = *winner_io, d;
   size_t w, b;
-  unsigned d;
 
   for (w = 0; w * 64 < len; w++) {
     size_t steps = len - w * 64 < 64 ? len - w * 64 : 64;
     uint64_t found = ~(uint64_t)0, hits[MMC_D];
+    uint64_t full = steps == 64 ? ~(uint64_t)0 : ((uint64_t)1 << steps) - 1;
     unsigned cand = 0;
 
     /* A model predicts only if every shorter one did (§6.3.9 step 3b). */
     for (d = 0; d < MMC_D; d++) {
       found &= mb->seen[d][w];
       mb->seen[d][w] = found;
-      hits[d] = mb->hit[d][w] & found;
-      if (*wscore - score[d] <= steps)
+      hits[d] = mb->hit[d][w] & found & full;
+      if (plain || wscore - score[d] <= steps)
         cand |= 1u << d;
     }
-    for (b = 0; b < steps; b++) {
-      unsigned cur = *winner;
-      unsigned m;
+    if (cand == 1u << winner && (mb->seen[winner][w] & full) == full) {
+      pred_tally_word(t, hits[winner], (unsigned)steps);
+      cand = 0; /* every score, the winner's too, grows by a popcount */
+    }
+    for (b = 0; cand && b < steps; b++) {
+      unsigned cur = winner, m;
 
       /* The run follows the previous winner; no prediction leaves it be. */
       if ((mb->seen[cur][w] >> b) & 1)
@@ -1802,20 +1921,25 @@ static void mmc_binary_board(size_t len, struct mmc_bits *mb, uint64_t *score,
         d = (unsigned)__builtin_ctz(m);
         hit = (hits[d] >> b) & 1;
         sc = score[d] += hit;
-        take = hit && sc >= *wscore;
-        *wscore = take ? sc : *wscore;
-        *winner = take ? d : *winner;
+        take = hit && sc >= wscore;
+        wscore = take ? sc : wscore;
+        winner = take ? d : winner;
       }
     }
     for (d = 0; d < MMC_D; d++)
       if (!(cand >> d & 1))
         score[d] += mb_popcount64(hits[d]);
+    wscore = score[winner];
   }
+  *wscore_io = wscore;
+  *winner_io = winner;
 }
 
-static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t)
+static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *t,
+                      uint64_t *trace)
 {
   uint64_t *tab[MMC_D], *all, score[MMC_D] = {0}, wscore = 0;
+  int32_t *dt = NULL;
   uint32_t entries[MMC_D] = {0}, known[MMC_D] = {0}, hist = 0;
   struct mmc_bits *mb;
   size_t i, a, e, off = 0;
@@ -1870,16 +1994,51 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
   for (d = 0; d < MMC_D; d++)
     for (off = 0; off < (size_t)2 << d; off++)
       known[d] += tab[d][off] != 0;
+  /* Only the sign of c1 - c0 is needed, and whether a context was seen;
+   * for the order-16 model after the cap, also whether each of its pairs
+   * is held. Unless plain, the tables hold in 32 bits (half the memory:
+   * order 16 fits the second cache level) 2 (c1 - c0) + 1 for a context
+   * seen and 0 for one never seen, and for order 16 4 (c1 - c0) + the
+   * flags 1 (c0 > 0) and 2 (c1 > 0). The prediction is 1 where that is not
+   * negative. |c1 - c0| < n < 2^29. */
+  if (!plain && n < (size_t)1 << 29) {
+    dt = malloc((((size_t)2 << MMC_D) + MMC_STAGGER * MMC_D) * sizeof *dt);
+    if (!dt) {
+      free(all);
+      free(mb);
+      return MB_ENOMEM;
+    }
+    for (d = 0; d < MMC_D; d++) {
+      for (e = 0; e < (size_t)2 << d; e++) {
+        uint64_t v = tab[d][e];
+        int32_t c0 = (int32_t)(uint32_t)v, c1 = (int32_t)(v >> 32);
+
+        mmc_table(dt, d)[e] = d < MMC_D - 1 ? (v ? 2 * (c1 - c0) + 1 : 0)
+                                            : 4 * (c1 - c0) + (c0 > 0) + 2 * (c1 > 0);
+      }
+    }
+  }
   for (a = i; a < n; a = e) {
     e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
     for (i = a; i < e; i++) {
       mb->hist[i - a] = hist;
       hist = hist << 1 | (s[i] & 1);
     }
-    mmc_binary_models(s, a, e, tab, entries, known, mb, plain);
-    mmc_binary_board(e - a, mb, score, &wscore, &winner, t);
+    mmc_binary_models(s, a, e, tab, dt, entries, known, mb);
+    for (d = 0; trace && d < MMC_D; d++) {
+      for (off = 0; off * 64 < e - a; off++) {
+        size_t m = e - a - off * 64 < 64 ? e - a - off * 64 : 64;
+        uint64_t seen = mb->seen[d][off] & (~(uint64_t)0 >> (64 - m));
+
+        *trace = trace_mix(trace_mix(*trace, seen), mb->hit[d][off] & seen);
+      }
+    }
+    mmc_binary_board(e - a, mb, score, &wscore, &winner, t, plain);
   }
+  if (trace)
+    *trace = trace_mix(*trace, entries[MMC_D - 1]);
   free(all);
+  free(dt);
   free(mb);
   return MB_OK;
 }
@@ -1985,13 +2144,6 @@ static int mmc_lookup(struct trie *tr, const struct ctx_dense *dn, const uint8_t
  * every node (no leaves); for tests, all must give the same estimate. */
 #define MMC_PLAIN 1
 #define MMC_EAGER 2
-
-/* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace,
- * mb_est_lz78y_trace). */
-static uint64_t trace_mix(uint64_t h, uint64_t v)
-{
-  return (h ^ v) * 0x100000001B3ull;
-}
 
 static int mmc_general(const uint8_t *s, size_t n, unsigned k, int mode,
                        struct pred_tally *t, uint64_t *trace)
@@ -2155,7 +2307,8 @@ int mb_est_multi_mmc(const uint8_t *s, size_t n, unsigned k, struct mb_estimate 
 }
 
 /* mb_est_multi_mmc_path(), with the digest of every prediction into
- * *trace when trace is not NULL (wide alphabets only). */
+ * *trace when trace is not NULL (on binary data, from the chunks on: each
+ * model's seen and hit bits, and the order-16 model's fill). */
 static int mmc_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
                         struct mb_estimate *out, uint64_t *trace)
 {
@@ -2170,7 +2323,8 @@ static int mmc_estimate(const uint8_t *s, size_t n, unsigned k, int plain,
     pred_skip(out, "more than 4294967294 samples");
     return MB_OK;
   }
-  rc = k <= 2 ? mmc_binary(s, n, plain, &t) : mmc_general(s, n, k, plain, &t, trace);
+  rc = k <= 2 ? mmc_binary(s, n, plain, &t, trace)
+              : mmc_general(s, n, k, plain, &t, trace);
   if (rc != MB_OK)
     return rc;
   /* The first two symbols are not predicted (§6.3.9 step 2). */
