@@ -389,15 +389,14 @@ static uint8_t timing_sample(void)
   return (uint8_t)(((uint64_t)t / 3u * 3u) & 0xFFu);
 }
 
-/* The bitstring of timing-like bytes is skewed at every depth: the keyed
- * sort's sub-buckets hold thousands of suffixes and take the least
- * significant digit first passes of sort_skewed, whose groups that tie on
- * the bits those passes sort are finished on the bits below. Shapes:
+/* The bitstring of timing-like bytes is skewed at every depth. At these
+ * sizes no 8-bit prefix starts more than 2^17 suffixes, so the radix sort
+ * takes the bitmaps (test_run_groups has a timing-like bitstring large
+ * enough for the run-by-run sort and sort_skewed). Shapes:
  * timing-like bytes; the same with values held for up to 16 samples (common
  * prefixes past the 88 bits a key reaches); a period-1000 pattern of them with
  * 1 % of the samples replaced (long repeats: the radix sort may hand over
- * to SA-IS); and the bytes themselves (8-bit symbols on the run-by-run
- * path). Every one must give what SA-IS gives, count for count, by the
+ * to SA-IS); and the bytes themselves (8-bit symbols). Every one must give what SA-IS gives, count for count, by the
  * radix sort alone when it does not give up, and by the automatic choice. */
 static void test_skewed(void)
 {
