@@ -396,8 +396,9 @@ static uint8_t timing_sample(void)
  * timing-like bytes; the same with values held for up to 16 samples (common
  * prefixes past the 88 bits a key reaches); a period-1000 pattern of them with
  * 1 % of the samples replaced (long repeats: the radix sort may hand over
- * to SA-IS); and the bytes themselves (8-bit symbols). Every one must give what SA-IS gives, count for count, by the
- * radix sort alone when it does not give up, and by the automatic choice. */
+ * to SA-IS); and the bytes themselves (8-bit symbols). Every one must give what SA-IS
+ * gives, count for count, by the radix sort alone when it does not give up, and by the
+ * automatic choice. */
 static void test_skewed(void)
 {
   static const size_t bytes[4] = {160000, 120000, 60000, 700000};
