@@ -589,6 +589,45 @@ static inline void emit(struct radix *r, uint32_t x)
   r->emitted++;
 }
 
+/* Emit x[e], x[e+1], ... of keys k[] sorted at depth d (their first d bits
+ * equal), while each key is unique and each suffix longer than d + 64 bits,
+ * so that the LCP to the one before is d plus the leading bits two keys
+ * share, never capped; the suffix emitted last (at e - 1 or before) must be
+ * that long too, and k[e - 1] != k[e]. The same as emit() one by one, with
+ * the LCPs written straight into the walk's buffer. Returns where it
+ * stopped: m, a key shared with the next, or a short suffix. */
+static size_t emit_distinct(struct radix *r, const uint64_t *k, const uint32_t *x,
+                            size_t e, size_t m, uint64_t d)
+{
+  struct acc *a = r->acc;
+  const unsigned b = r->b;
+  /* Suffixes at x < xlim have more than d + 64 bits. */
+  const uint64_t need = (d + 64u) / b + 1u;
+  const uint32_t xlim = r->n > need ? (uint32_t)(r->n - need) : 0;
+  const size_t e0 = e;
+  size_t nb = a->nbuf;
+
+  for (; e < m; e++) {
+    uint64_t l;
+
+    if (x[e] >= xlim || (e + 1 < m && k[e + 1] == k[e]))
+      break;
+    l = d + (uint64_t)__builtin_clzll(k[e - 1] ^ k[e]);
+    a->buf[nb++] = (uint32_t)(b == 1 ? l : b == 8 ? l >> 3 : l / b);
+    if (nb == ACC_BATCH) {
+      a->nbuf = nb;
+      acc_flush(a);
+      nb = 0;
+    }
+  }
+  a->nbuf = nb;
+  if (e > e0) {
+    r->prev_bits = suffix_bits(r, x[e - 1]);
+    r->emitted += (uint32_t)(e - e0);
+  }
+  return e;
+}
+
 static inline int spend(struct radix *r, uint64_t work)
 {
   r->work += work;
@@ -1267,6 +1306,12 @@ static inline uint32_t prefix_at(const struct radix *r, uint64_t p)
   return (uint32_t)(window(r, p) >> (64u - TOP_BITS));
 }
 
+/* A run's suffixes are put, with their keys, in groups of consecutive
+ * prefixes holding at most this many (or one prefix holding more): a
+ * group's pairs (12 bytes each) fit in a core's 1 MiB level-2 cache while
+ * sort_keys sorts them. */
+#define RUN_GROUP ((size_t)1 << 15)
+
 /* Runs are numbered 0..MAX_RUNS-1 in a nibble per suffix; NO_RUN marks
  * the padding after the last suffix. */
 #define MAX_RUNS 15u
@@ -1294,13 +1339,15 @@ static size_t cut_runs(const uint32_t *cnt, size_t cap, struct keyed_run *runs)
 /* The sort otherwise (skewed prefixes, or tens of millions of suffixes):
  * cnt holds the number of suffixes of each 16-bit prefix. The prefixes are
  * cut into runs of consecutive ones, each holding about a RUN_SHARE-th of
- * the suffixes; one pass per run over a nibble per suffix (its run) puts
- * each suffix of the run with its next 64 bits as a key in its bucket
- * (first 8 bits, or next 8 when the run shares them); each bucket is
- * sorted on the keys in memory (sort_keys), and only suffixes whose keys
- * tie read the text again, in sort_group. Memory: 12 bytes per suffix of
- * the largest run, half a byte per suffix. MB_OK, MB_ENOMEM or
- * MB_EINTERNAL (gave up). */
+ * the suffixes, and each run's prefixes into groups of consecutive ones
+ * holding at most RUN_GROUP suffixes (or one prefix holding more); one
+ * pass per run over a nibble per suffix (its run) puts each suffix of the
+ * run in its group with a key, the 64 bits after those its group's
+ * prefixes share; each group is sorted on the keys in memory (sort_keys),
+ * in cache, and only suffixes whose keys tie read the text again, in
+ * sort_group; suffixes of unique keys go straight into the walk
+ * (emit_distinct). Memory: 12 bytes per suffix of the largest run, half a
+ * byte per suffix. MB_OK, MB_ENOMEM or MB_EINTERNAL (gave up). */
 static int sort_by_runs(struct radix *r, const uint32_t *cnt)
 {
   const uint32_t n = r->n;
@@ -1309,7 +1356,11 @@ static int sort_by_runs(struct radix *r, const uint32_t *cnt)
   uint64_t *nib = NULL;
   uint8_t run_of[TOP_BUCKETS];
   struct keyed_run *runs = NULL;
-  size_t i, nruns = 0, cap, bufcap = 0, largest = 0, group = 0, keyed, nnib;
+  /* A run's groups: for each prefix its group; for each group its first
+   * prefix, its size, its cursor and the bits its prefixes share. */
+  uint32_t *group_of = NULL, *gfirst, *gcnt, *gpos, g;
+  uint8_t *gbits;
+  size_t i, nruns = 0, cap, bufcap = 0, largest = 0, sum, keyed, nnib;
   int rc = MB_OK;
 
   /* Runs of at most a RUN_SHARE-th of the suffixes, or a little more when
@@ -1337,16 +1388,23 @@ static int sort_by_runs(struct radix *r, const uint32_t *cnt)
     }
   }
   nruns = cut_runs(cnt, cap, runs);
-  for (i = 0; i < TOP_BUCKETS; i++) {
-    /* largest: the most suffixes sharing their first 8 bits, a bound on
-     * the buckets sort_keys takes. */
-    group = (i & 255u) ? group + cnt[i] : cnt[i];
-    if (group > largest)
-      largest = group;
+  /* largest: a bound on the groups sort_keys takes, RUN_GROUP or a
+   * single prefix holding more. */
+  for (i = 0; i < TOP_BUCKETS; i++)
+    if (cnt[i] > largest)
+      largest = cnt[i];
+  if (largest < RUN_GROUP)
+    largest = n < RUN_GROUP ? n : RUN_GROUP;
+  group_of = malloc(4u * TOP_BUCKETS * sizeof(*group_of) + TOP_BUCKETS);
+  if (!group_of) {
+    rc = MB_ENOMEM;
+    goto out;
   }
+  gfirst = group_of + TOP_BUCKETS;
+  gcnt = gfirst + TOP_BUCKETS;
+  gpos = gcnt + TOP_BUCKETS;
+  gbits = (uint8_t *)(gpos + TOP_BUCKETS);
   for (i = 0; i < nruns; i++) {
-    uint32_t g;
-
     if (runs[i].m > bufcap)
       bufcap = runs[i].m;
     for (g = runs[i].lo; g < runs[i].hi; g++)
@@ -1385,26 +1443,33 @@ static int sort_by_runs(struct radix *r, const uint32_t *cnt)
   }
 
   for (i = 0; i < nruns && !r->gave_up; i++) {
-    uint32_t lo = runs[i].lo, hi = runs[i].hi, g, sum = 0, dcnt[256], doff[256];
-    /* Bucket on the first 8 bits, or on the next 8 when the whole run
-     * shares them; the key is the 64 bits after the bucket's digit. */
-    const int low = (lo >> 8) == ((hi - 1u) >> 8);
-    const unsigned kb = low ? 16u : 8u, base = low ? (lo & 255u) : (lo >> 8);
     const uint64_t self = NIBBLES_ONE * i;
-    unsigned dg;
-    size_t j;
+    size_t ngroups, gi, j;
 
     if (runs[i].m == 0)
       continue;
-    memset(dcnt, 0, sizeof(dcnt));
-    for (g = lo; g < hi; g++)
-      dcnt[(low ? (g & 255u) : (g >> 8)) - base] += cnt[g];
-    for (dg = 0; dg < 256; dg++) {
-      doff[dg] = sum;
-      sum += dcnt[dg];
+    /* The run's prefixes cut into groups, each holding at most RUN_GROUP
+     * suffixes or a single prefix; gpos[] their starts. */
+    ngroups = 0;
+    for (g = runs[i].lo; g < runs[i].hi; g++) {
+      if (ngroups == 0 || gcnt[ngroups - 1] + cnt[g] > RUN_GROUP) {
+        gfirst[ngroups] = g;
+        gcnt[ngroups++] = 0;
+      }
+      gcnt[ngroups - 1] += cnt[g];
+      group_of[g] = (uint32_t)(ngroups - 1);
     }
-    /* Each suffix of the run into its bucket with its key; within a
-     * bucket in position order. */
+    for (gi = 0, sum = 0; gi < ngroups; gi++) {
+      /* The group's prefixes share their first gbits[gi] bits; its keys
+       * start there. */
+      uint32_t last = gi + 1 < ngroups ? gfirst[gi + 1] - 1u : runs[i].hi - 1u;
+
+      gbits[gi] = (uint8_t)(TOP_BITS - bit_length(gfirst[gi] ^ last));
+      gpos[gi] = (uint32_t)sum;
+      sum += gcnt[gi];
+    }
+    /* Each suffix of the run into its group with its key; within a group
+     * in position order. */
     for (j = 0; j < nnib; j++) {
       uint64_t x = nib[j] ^ self;
       /* The top bit of each nibble of x that is zero. */
@@ -1413,23 +1478,23 @@ static int sort_by_runs(struct radix *r, const uint32_t *cnt)
 
       while (zero) {
         uint32_t k = (uint32_t)(j * 16u + (unsigned)__builtin_ctzll(zero) / 4u);
-        uint64_t p = (uint64_t)k * r->b, head = window(r, p);
-        uint32_t pf = (uint32_t)(head >> (64u - TOP_BITS)),
-                 at = doff[(low ? (pf & 255u) : (pf >> 8)) - base]++;
+        uint64_t p = (uint64_t)k * r->b;
+        uint32_t gk = group_of[prefix_at(r, p)], at = gpos[gk]++;
 
         zero &= zero - 1u;
-        keys[at] = (head << kb) | (kb ? window(r, p + 64u) >> (64u - kb) : 0);
+        keys[at] = window(r, p + gbits[gk]);
         idx[at] = k;
       }
     }
-    for (dg = 0, sum = 0; dg < 256 && !r->gave_up; dg++) {
-      size_t m = dcnt[dg], e, f;
+    for (gi = 0, sum = 0; gi < ngroups && !r->gave_up; gi++) {
+      size_t m = gcnt[gi], e, f;
+      unsigned kb = gbits[gi];
       uint64_t *k = keys + sum;
       uint32_t *x = idx + sum;
 
       if (m == 0)
         continue;
-      sum += (uint32_t)m;
+      sum += m;
       if (!spend(r, m))
         break;
       if (sort_keys(k, x, m, 0, r->key, r->idx, r->key ? keyed : 0, r->kcnt, 1)) {
@@ -1439,13 +1504,18 @@ static int sort_by_runs(struct radix *r, const uint32_t *cnt)
         r->key_busy = 1;
       }
       if (r->emitted > 0) {
-        /* Where the last suffix emitted and this bucket's first differ. */
+        /* Where the last suffix emitted and this group's first differ. */
         uint64_t pa = (uint64_t)(n - r->prev_bits / r->b) * r->b,
                  pb = (uint64_t)x[0] * r->b;
 
         r->next_lcp = (uint64_t)__builtin_clzll(window(r, pa) ^ window(r, pb));
       }
       for (e = 0; e < m && !r->gave_up; e = f) {
+        if (e > 0 && r->prev_bits > kb + 64u) {
+          e = emit_distinct(r, k, x, e, m, kb);
+          if (e == m)
+            break;
+        }
         for (f = e + 1; f < m && k[f] == k[e]; f++)
           ;
         if (e > 0)
@@ -1465,6 +1535,7 @@ out:
   free(idx);
   free(nib);
   free(runs);
+  free(group_of);
   return rc;
 }
 

@@ -327,6 +327,28 @@ static void test_fallback(void)
   free(buf);
 }
 
+/* The radix sort alone (it must not give up) and the automatic choice give
+ * what SA-IS gives, count for count. */
+static void same_as_sais(const uint8_t *buf, size_t n)
+{
+  struct mb_tuple_stats a, b, c;
+
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_RADIX, &a), MB_OK);
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_AUTO, &c), MB_OK);
+  CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
+  CHECK_EQ_INT(a.v, b.v);
+  CHECK_EQ_INT(c.v, b.v);
+  if (a.v == b.v && c.v == b.v && a.q && b.q && c.q) {
+    CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
+    CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
+    CHECK_EQ_MEM(c.q, b.q, (c.v + 1) * sizeof(*c.q));
+    CHECK_EQ_MEM(c.s, b.s, (c.v + 1) * sizeof(*c.s));
+  }
+  mb_tuple_stats_cleanup(&a);
+  mb_tuple_stats_cleanup(&b);
+  mb_tuple_stats_cleanup(&c);
+}
+
 /* The radix sort's run-by-run method takes over when an 8-bit prefix
  * starts more than 2^17 suffixes (skewed data such as timing deltas): a
  * bitstring with ones 10 % of the time (prefix 0 holds about 43 % of the
@@ -342,7 +364,6 @@ static void test_runs_path(void)
   for (shape = 0; shape < 2; shape++) {
     size_t n = sizes[shape], i;
     uint8_t *buf = malloc(n);
-    struct mb_tuple_stats a, b;
 
     CHECK(buf != NULL);
     if (!buf)
@@ -350,15 +371,7 @@ static void test_runs_path(void)
     for (i = 0; i < n; i++)
       buf[i] = shape == 0 ? (uint8_t)(rng_unit() < 0.1)
                           : (uint8_t)(rng_unit() < 0.5 ? 0 : 1 + (rng_next() & 31u));
-    CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_RADIX, &a), MB_OK);
-    CHECK_EQ_INT(mb_tuple_stats_compute(buf, n, MB_TUPLE_SAIS, &b), MB_OK);
-    CHECK_EQ_INT(a.v, b.v);
-    if (a.v == b.v && a.q && b.q) {
-      CHECK_EQ_MEM(a.q, b.q, (a.v + 1) * sizeof(*a.q));
-      CHECK_EQ_MEM(a.s, b.s, (a.v + 1) * sizeof(*a.s));
-    }
-    mb_tuple_stats_cleanup(&a);
-    mb_tuple_stats_cleanup(&b);
+    same_as_sais(buf, n);
     free(buf);
   }
 }
@@ -376,16 +389,16 @@ static uint8_t timing_sample(void)
   return (uint8_t)(((uint64_t)t / 3u * 3u) & 0xFFu);
 }
 
-/* The bitstring of timing-like bytes is skewed at every depth: the keyed
- * sort's sub-buckets hold thousands of suffixes and take the least
- * significant digit first passes of sort_skewed, whose groups that tie on
- * the bits those passes sort are finished on the bits below. Shapes:
+/* The bitstring of timing-like bytes is skewed at every depth. At these
+ * sizes no 8-bit prefix starts more than 2^17 suffixes, so the radix sort
+ * takes the bitmaps (test_run_groups has a timing-like bitstring large
+ * enough for the run-by-run sort and sort_skewed). Shapes:
  * timing-like bytes; the same with values held for up to 16 samples (common
  * prefixes past the 88 bits a key reaches); a period-1000 pattern of them with
  * 1 % of the samples replaced (long repeats: the radix sort may hand over
- * to SA-IS); and the bytes themselves (8-bit symbols on the run-by-run
- * path). Every one must give what SA-IS gives, count for count, by the
- * radix sort alone when it does not give up, and by the automatic choice. */
+ * to SA-IS); and the bytes themselves (8-bit symbols). Every one must give what SA-IS
+ * gives, count for count, by the radix sort alone when it does not give up, and by the
+ * automatic choice. */
 static void test_skewed(void)
 {
   static const size_t bytes[4] = {160000, 120000, 60000, 700000};
@@ -443,6 +456,54 @@ static void test_skewed(void)
     mb_tuple_stats_cleanup(&b);
     mb_tuple_stats_cleanup(&c);
     free(smp);
+    free(buf);
+  }
+}
+
+/* The run-by-run method puts each run's suffixes in groups of consecutive
+ * 16-bit prefixes (at most 2^15 suffixes, or one prefix holding more; the
+ * prefixes of a group share from 0 to 16 leading bits, where its keys
+ * start) and emits the suffixes of unique keys straight into the walk
+ * (emit_distinct), except the last few, whose LCP the length caps. Shapes:
+ * 2-bit and 3-bit symbols, mostly zero (the LCP in bits divided by widths
+ * other than 1 and 8), ending in zeros; a bitstring with ones 3 % of the
+ * time (prefix 0 holds about 61 % of the suffixes, a group of one prefix
+ * far past 2^15), ending in 200 zeros; and the bitstring of 1,000,000
+ * timing-like bytes (about the fewest whose bitstring takes the run-by-run
+ * method, an 8-bit prefix starting more than 2^17 suffixes; eight runs,
+ * groups of every kind). */
+static void test_run_groups(void)
+{
+  static const size_t sizes[4] = {700000, 600000, 400000, 8000000};
+  static const size_t zeros[4] = {100, 0, 200, 0};
+  unsigned shape;
+
+  rng_state = 6060;
+  for (shape = 0; shape < 4; shape++) {
+    size_t n = sizes[shape], i;
+    uint8_t *buf = malloc(n);
+
+    CHECK(buf != NULL);
+    if (!buf)
+      return;
+    for (i = 0; i < n; i++) {
+      if (shape == 0)
+        buf[i] = rng_unit() < 0.7 ? 0 : (uint8_t)(1 + rng_next() % 3u);
+      else if (shape == 1)
+        buf[i] = rng_unit() < 0.65 ? 0 : (uint8_t)(1 + rng_next() % 7u);
+      else if (shape == 2)
+        buf[i] = (uint8_t)(rng_unit() < 0.03);
+      else if (i % 8 == 0)
+        buf[i] = timing_sample();
+    }
+    for (i = 0; shape == 3 && i < n; i += 8) { /* each byte, MSB first */
+      unsigned byte = buf[i], j;
+
+      for (j = 0; j < 8; j++)
+        buf[i + j] = (uint8_t)((byte >> (7u - j)) & 1u);
+    }
+    memset(buf + n - zeros[shape], 0, zeros[shape]);
+    same_as_sais(buf, n);
     free(buf);
   }
 }
@@ -769,6 +830,7 @@ int main(int argc, char **argv)
   test_fallback();
   test_runs_path();
   test_skewed();
+  test_run_groups();
   test_max_root();
   test_reference();
   test_files();
