@@ -340,13 +340,21 @@ static inline int bit_width(uint64_t x)
 static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
                      uint32_t imask);
 
-/* Sorts the n numbers in k (all <= maxv) into t[1..n] (k is then
- * scratch; t[0] becomes 0, below every number, so that the insertion
- * needs no bound check): one counting pass on the top bits into t (about
- * one number a digit value, cnt has room for 2^11 + 1 counts), radix for
- * digits holding more than 32, then one insertion pass over the whole,
- * each number moving only within its digit. */
-static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32_t *cnt)
+/* Sorts the n numbers in k (all <= maxv); returns where they are sorted:
+ * t + 1 (k is then scratch; t[0] becomes 0, below every number, so that
+ * the insertion needs no bound check) or k itself. One counting pass
+ * on the top bits (the digit: about one number a digit value; cnt and
+ * cnt2 have room for 2^11 + 1 counts each). When no digit value holds
+ * more than 32 numbers, the next digit down sorts them first, stably,
+ * into t + 1, and the top one moves them back into k: then only numbers
+ * equal on both digits are out of order, and the insertion pass that
+ * ends the sort seldom moves one (after the top digit alone about half
+ * would move, on a comparison no branch predictor guesses). Otherwise,
+ * the numbers go into t + 1 by the top digit, radix for digits holding
+ * more than 32, then one insertion pass over the whole, each number
+ * moving only within its digit. */
+static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
+                            uint32_t *cnt, uint32_t *cnt2)
 {
   int d = bit_width(n) - 1, bits = bit_width(maxv), shift;
   size_t i, j, nbk, b, start;
@@ -366,6 +374,28 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32
       most = cnt[b] > most ? cnt[b] : most;
       cnt[b] += cnt[b - 1];
     }
+    if (most <= 32 && shift >= d) {
+      const int s2 = shift - d;
+      const uint64_t m2 = ((uint64_t)1 << d) - 1;
+
+      memset(cnt2, 0, (m2 + 2) * sizeof(*cnt2));
+      for (i = 0; i < n; i++)
+        cnt2[((k[i] >> s2) & m2) + 1]++;
+      for (b = 1; b <= m2 + 1; b++)
+        cnt2[b] += cnt2[b - 1];
+      for (i = 0; i < n; i++)
+        t[cnt2[(k[i] >> s2) & m2]++] = k[i];
+      for (i = 0; i < n; i++)
+        k[cnt[t[i] >> shift]++] = t[i];
+      for (i = 1; i < n; i++) {
+        uint64_t x = k[i];
+
+        for (j = i; j > 0 && k[j - 1] > x; j--)
+          k[j] = k[j - 1];
+        k[j] = x;
+      }
+      return k;
+    }
     for (i = 0; i < n; i++)
       t[cnt[k[i] >> shift]++] = k[i];
     /* cnt[b] is the end of digit b */
@@ -384,6 +414,7 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32
       t[j] = t[j - 1];
     t[j] = x;
   }
+  return t;
 }
 
 /* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
@@ -402,7 +433,7 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask, maxv;
   size_t i, p, b, start, ng = 0;
   int bb = bit_width(nd - 1), ib = bit_width(m), pbits, K, ties = 0;
-  uint32_t imask, cnt[(1 << 11) + 1];
+  uint32_t imask, cnt[(1 << 11) + 1], cnt2[(1 << 11) + 1];
 
   if (nd < 16 || nd > 4096 || m < 256)
     return 0;
@@ -452,10 +483,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     const uint64_t *srt = key + start;
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
-    if (n > 1) {
-      sort_small(key + start, key2, n, maxv, cnt);
-      srt = key2 + 1;
-    }
+    if (n > 1)
+      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2);
     if (n > 0)
       sa[start] = (uint32_t)(srt[0] & pmask);
     for (p = 1; p < n; p++) {
@@ -465,7 +494,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
       least = d < least ? d : least;
     }
     if (least <= pmask) {
-      memcpy(key + start, key2 + 1, n * sizeof(*key));
+      if (srt != key + start)
+        memcpy(key + start, srt, n * sizeof(*key));
       ties = 1;
     }
     start = e;
