@@ -77,7 +77,7 @@ static uint64_t rotl(uint64_t x, int k)
   return (x << k) | (x >> (64 - k));
 }
 
-static uint64_t xoshiro(uint64_t s[4])
+static inline uint64_t xoshiro(uint64_t s[4])
 {
   uint64_t r = rotl(s[1] * 5u, 7) * 9u, t = s[1] << 17;
 
@@ -103,7 +103,7 @@ static void stream_init(uint64_t s[4], uint64_t seed, uint64_t i)
 
 /* Uniform in [0, range), range <= 2^32 (Lemire's multiply-shift with
  * rejection, so no modulo bias). */
-static uint32_t bounded(uint64_t s[4], uint32_t range)
+static inline uint32_t bounded(uint64_t s[4], uint32_t range)
 {
   uint64_t m = (xoshiro(s) >> 32) * (uint64_t)range;
   uint32_t l = (uint32_t)m;
