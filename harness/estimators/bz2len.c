@@ -2594,6 +2594,17 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       size_t target = B + nmax, q, wpos, wn;
       uint8_t win[32];
 
+      /* eight tokens a step while all eight fit (the running position
+       * waits on one add a step, not eight), then one at a time */
+      for (; k + 8 <= n; k += 8) {
+        const uint8_t *f = s + k;
+        size_t l8 = (size_t)(dt.len[f[0]] + dt.len[f[1]]) + (dt.len[f[2]] + dt.len[f[3]]) +
+                    ((size_t)(dt.len[f[4]] + dt.len[f[5]]) + (dt.len[f[6]] + dt.len[f[7]]));
+
+        if (pk + l8 > target)
+          break;
+        pk += l8;
+      }
       for (; pk + dt.len[s[k]] <= target; k++)
         pk += dt.len[s[k]];
       /* sample k holds target; look at samples k-1 .. k+3 */
