@@ -1978,8 +1978,7 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
  * afterwards in one pass, so that the loop does not branch on group ends.
  * L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use, uint8_t *out,
-                      uint64_t *starts)
+                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
   uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
@@ -2598,8 +2597,9 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
        * waits on one add a step, not eight), then one at a time */
       for (; k + 8 <= n; k += 8) {
         const uint8_t *f = s + k;
-        size_t l8 = (size_t)(dt.len[f[0]] + dt.len[f[1]]) + (dt.len[f[2]] + dt.len[f[3]]) +
-                    ((size_t)(dt.len[f[4]] + dt.len[f[5]]) + (dt.len[f[6]] + dt.len[f[7]]));
+        size_t l8 =
+            (size_t)(dt.len[f[0]] + dt.len[f[1]]) + (dt.len[f[2]] + dt.len[f[3]]) +
+            ((size_t)(dt.len[f[4]] + dt.len[f[5]]) + (dt.len[f[6]] + dt.len[f[7]]));
 
         if (pk + l8 > target)
           break;

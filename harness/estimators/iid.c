@@ -172,7 +172,7 @@ struct shared {
   uint8_t rank[256];  /* translation: rank among the values present */
   uint8_t below[256]; /* translated value < median (§5.1.5) */
   uint8_t low;        /* binary data: the smaller value (rank 0) */
-  int plain;          /* every statistic and the shuffle as plainly as can be (tests compare) */
+  int plain;          /* statistics, shuffle step by step (tests compare) */
 };
 
 /* One worker's buffers. */
