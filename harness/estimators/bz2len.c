@@ -52,6 +52,7 @@ struct mb_bz2len {
   uint8_t *L;       /* the BWT's last column */
   uint16_t *mtfv;   /* MTF/RLE2 values (large alphabets) */
   uint16_t *hist;   /* per group of 50 values, counts (small alphabets) */
+  uint64_t *starts; /* a bit per byte of L that starts a run (mtf_small) */
   uint8_t *sel;     /* selectors */
   uint32_t *tr;     /* token ranks, then K-1 wrapped ones */
   uint64_t *key, *key2;
@@ -90,6 +91,7 @@ static void free_arrays(struct mb_bz2len *w)
   free(w->L);
   free(w->mtfv);
   free(w->hist);
+  free(w->starts);
   free(w->sel);
   free(w->tr);
   free(w->key);
@@ -142,7 +144,8 @@ static int ensure_block(struct mb_bz2len *w, size_t nb)
     return MB_OK;
   if (grow((void **)&w->blk, nb, 1) || grow((void **)&w->rot, nb + 8, 1) ||
       grow((void **)&w->L, nb, 1) || grow((void **)&w->mtfv, nb + 2, 2) ||
-      grow((void **)&w->hist, ng * HIST_MAX_ALPHA, 2) || grow((void **)&w->sel, ng, 1))
+      grow((void **)&w->hist, ng * HIST_MAX_ALPHA, 2) ||
+      grow((void **)&w->starts, nb / 64 + 1, 8) || grow((void **)&w->sel, ng, 1))
     return MB_ENOMEM;
   w->cap_block = nb;
   w->cap_sel = ng;
@@ -340,13 +343,21 @@ static inline int bit_width(uint64_t x)
 static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
                      uint32_t imask);
 
-/* Sorts the n numbers in k (all <= maxv) into t[1..n] (k is then
- * scratch; t[0] becomes 0, below every number, so that the insertion
- * needs no bound check): one counting pass on the top bits into t (about
- * one number a digit value, cnt has room for 2^11 + 1 counts), radix for
- * digits holding more than 32, then one insertion pass over the whole,
- * each number moving only within its digit. */
-static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32_t *cnt)
+/* Sorts the n numbers in k (all <= maxv); returns where they are sorted:
+ * t + 1 (k is then scratch; t[0] becomes 0, below every number, so that
+ * the insertion needs no bound check) or k itself. One counting pass
+ * on the top bits (the digit: about one number a digit value; cnt and
+ * cnt2 have room for 2^11 + 1 counts each). When no digit value holds
+ * more than 32 numbers, the next digit down sorts them first, stably,
+ * into t + 1, and the top one moves them back into k: then only numbers
+ * equal on both digits are out of order, and the insertion pass that
+ * ends the sort seldom moves one (after the top digit alone about half
+ * would move, on a comparison no branch predictor guesses). Otherwise,
+ * the numbers go into t + 1 by the top digit, radix for digits holding
+ * more than 32, then one insertion pass over the whole, each number
+ * moving only within its digit. */
+static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
+                            uint32_t *cnt, uint32_t *cnt2)
 {
   int d = bit_width(n) - 1, bits = bit_width(maxv), shift;
   size_t i, j, nbk, b, start;
@@ -366,6 +377,28 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32
       most = cnt[b] > most ? cnt[b] : most;
       cnt[b] += cnt[b - 1];
     }
+    if (most <= 32 && shift >= d) {
+      const int s2 = shift - d;
+      const uint64_t m2 = ((uint64_t)1 << d) - 1;
+
+      memset(cnt2, 0, (m2 + 2) * sizeof(*cnt2));
+      for (i = 0; i < n; i++)
+        cnt2[((k[i] >> s2) & m2) + 1]++;
+      for (b = 1; b <= m2 + 1; b++)
+        cnt2[b] += cnt2[b - 1];
+      for (i = 0; i < n; i++)
+        t[cnt2[(k[i] >> s2) & m2]++] = k[i];
+      for (i = 0; i < n; i++)
+        k[cnt[t[i] >> shift]++] = t[i];
+      for (i = 1; i < n; i++) {
+        uint64_t x = k[i];
+
+        for (j = i; j > 0 && k[j - 1] > x; j--)
+          k[j] = k[j - 1];
+        k[j] = x;
+      }
+      return k;
+    }
     for (i = 0; i < n; i++)
       t[cnt[k[i] >> shift]++] = k[i];
     /* cnt[b] is the end of digit b */
@@ -384,6 +417,7 @@ static void sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv, uint32
       t[j] = t[j - 1];
     t[j] = x;
   }
+  return t;
 }
 
 /* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
@@ -402,7 +436,7 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   uint64_t *key = w->key, *key2 = w->key2, x = 0, kmask, pmask, maxv;
   size_t i, p, b, start, ng = 0;
   int bb = bit_width(nd - 1), ib = bit_width(m), pbits, K, ties = 0;
-  uint32_t imask, cnt[(1 << 11) + 1];
+  uint32_t imask, cnt[(1 << 11) + 1], cnt2[(1 << 11) + 1];
 
   if (nd < 16 || nd > 4096 || m < 256)
     return 0;
@@ -452,10 +486,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     const uint64_t *srt = key + start;
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
-    if (n > 1) {
-      sort_small(key + start, key2, n, maxv, cnt);
-      srt = key2 + 1;
-    }
+    if (n > 1)
+      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2);
     if (n > 0)
       sa[start] = (uint32_t)(srt[0] & pmask);
     for (p = 1; p < n; p++) {
@@ -465,7 +497,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
       least = d < least ? d : least;
     }
     if (least <= pmask) {
-      memcpy(key + start, key2 + 1, n * sizeof(*key));
+      if (srt != key + start)
+        memcpy(key + start, srt, n * sizeof(*key));
       ties = 1;
     }
     start = e;
@@ -1935,13 +1968,17 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
  * unused nibbles hold 15, which is then no symbol): a symbol is found as
  * the first zero nibble of the list xor'ed with it, and the mask of the
  * nibbles up to it, from that zero's bit, shifts them by one without a
- * table (the list is the loop's only chain). The run starts come 64 bytes
- * at a time as a bit mask. The values go as bytes to out (room for nb + 8):
- * a zero run of z < 64 as one 8-byte store of its RUNA/RUNB values from a
- * table; the histograms are counted afterwards in one pass, so that the
- * loop does not branch on group ends. L[nb..nb+63] must be readable. */
+ * table (the list is the loop's only chain). The run starts are found
+ * first, in a pass of their own, as a bit per byte in starts (nb / 64 + 1
+ * words): in the same loop as the list, 64 bytes at a time, they left it
+ * short of registers (its constants and the block's position went to
+ * the stack), about 4 % slower in all (`bench_bz2len`). The values go as
+ * bytes to out (room for nb + 8): a zero run of z < 64 as one 8-byte
+ * store of its RUNA/RUNB values from a table; the histograms are counted
+ * afterwards in one pass, so that the loop does not branch on group ends.
+ * L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use, uint8_t *out)
+                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts)
 {
   const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
   uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
@@ -1966,15 +2003,19 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
    * other run can be). */
   skip = seq[L[0]] == 0;
   for (base = 0; base < nb; base += 64) {
-    const uint8_t *Lb = L + base;
     uint64_t mask = 0;
 
     for (k = 0; k < 64; k += 8)
       mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
-    if (nb - base < 64)
-      mask &= ~(~0ull << (nb - base));
-    mask &= ~skip;
-    skip = 0;
+    starts[base / 64] = mask;
+  }
+  if (nb % 64)
+    starts[nb / 64] &= ~(~0ull << (nb % 64));
+  starts[0] &= ~skip;
+  for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
+    uint64_t mask = starts[base / 64];
+
     while (mask) {
       size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
       uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
@@ -2175,7 +2216,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
        * defined (they never decide a run, but memory checkers would flag
        * them) */
       memset(w->L + nb, 0, 64);
-      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv);
+      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv, w->starts);
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
     }
@@ -2552,6 +2593,18 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
       size_t target = B + nmax, q, wpos, wn;
       uint8_t win[32];
 
+      /* eight tokens a step while all eight fit (the running position
+       * waits on one add a step, not eight), then one at a time */
+      for (; k + 8 <= n; k += 8) {
+        const uint8_t *f = s + k;
+        size_t l8 =
+            (size_t)(dt.len[f[0]] + dt.len[f[1]]) + (dt.len[f[2]] + dt.len[f[3]]) +
+            ((size_t)(dt.len[f[4]] + dt.len[f[5]]) + (dt.len[f[6]] + dt.len[f[7]]));
+
+        if (pk + l8 > target)
+          break;
+        pk += l8;
+      }
       for (; pk + dt.len[s[k]] <= target; k++)
         pk += dt.len[s[k]];
       /* sample k holds target; look at samples k-1 .. k+3 */

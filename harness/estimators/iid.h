@@ -63,8 +63,9 @@ struct mb_iid_options {
   int threads;           /* worker threads; 0 = number of cores */
   int no_permutations;   /* 1: skip §5.1 (statistics on the data only) */
   int plain;             /* for tests: every statistic sample by sample,
-                            not a word or several samples at a time (the
-                            same values) */
+                            not a word or several samples at a time, and
+                            each shuffle swap by swap, drawing no swap
+                            early (the same values) */
 };
 
 /* A chi-square test's outcome (§5.2.1, §5.2.2). */
