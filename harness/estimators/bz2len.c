@@ -67,8 +67,6 @@ struct mb_bz2len {
   size_t cap_runs;
   int no_runs;      /* binary_runs disabled (tests compare the two ways) */
   size_t runs_done; /* blocks binary_runs has ordered */
-  int no_induce;    /* induce_sort disabled (tests compare the two ways) */
-  size_t induced;   /* blocks induce_sort has ordered */
   int ib, packed;   /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
   size_t cap_dist;
@@ -126,12 +124,6 @@ size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on)
 {
   w->no_runs = !on;
   return w->runs_done;
-}
-
-size_t mb_bz2len_induce(struct mb_bz2len *w, int on)
-{
-  w->no_induce = !on;
-  return w->induced;
 }
 
 static int grow(void **p, size_t n, size_t size)
@@ -428,135 +420,6 @@ static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
   return t;
 }
 
-/* One bucket of n items k[0..n-1] (all <= maxv, payload in the bits of
- * pmask) sorted through scratch (the same for every bucket, so that it
- * stays in L1; n + 1 items), their payloads into sa[0..n-1]. Returns 1
- * when two items are equal but for their payloads (the sorted items are
- * then back in k), else 0. */
-static int sort_bucket(uint64_t *k, uint64_t *scratch, size_t n, uint64_t maxv,
-                       uint64_t pmask, uint32_t *sa, uint32_t *cnt, uint32_t *cnt2)
-{
-  const uint64_t *srt = k;
-  uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
-  size_t p;
-
-  if (n > 1)
-    srt = sort_small(k, scratch, n, maxv, cnt, cnt2);
-  if (n > 0)
-    sa[0] = (uint32_t)(srt[0] & pmask);
-  for (p = 1; p < n; p++) {
-    uint64_t y = srt[p], d = y ^ srt[p - 1];
-
-    sa[p] = (uint32_t)(y & pmask);
-    least = d < least ? d : least;
-  }
-  if (least > pmask)
-    return 0;
-  if (srt != k)
-    memcpy(k, srt, n * sizeof(*k));
-  return 1;
-}
-
-/* The types of the rotations i = from, from - 1, ..., to (from >= to) into
- * the bit string tb, b the type of rotation from + 1; returns the type of
- * rotation to (see induce_sort). */
-static uint64_t rotation_types(const uint32_t *tr, uint64_t *tb, uint32_t *n_a,
-                               size_t from, size_t to, uint64_t b)
-{
-  size_t i;
-
-  for (i = from + 1; i-- > to;) {
-    b = (uint64_t)(tr[i] < tr[i + 1]) | ((uint64_t)(tr[i] == tr[i + 1]) & b);
-    tb[i >> 6] |= b << (i & 63);
-    n_a[tr[i]] += (uint32_t)(b ^ 1);
-  }
-  return b;
-}
-
-/* bucket_sort's work by induction (Itoh and Tanaka's two types; bzip2's
- * own sort fills its small buckets from its big ones the same way).
- * Rotation i is of type B when it is smaller than rotation i + 1 (its
- * first token is smaller than the next, or equal to it and rotation i + 1
- * is of type B), else of type A. In the bucket of a first token, the
- * rotations of type A come first (the first token that differs from it is
- * smaller). Only the rotations of type B (about half on uniform samples)
- * are sorted, by bucket_sort's items; one scan of the suffix array in
- * order then places each rotation i - 1 of type A at the next free place
- * of type A of its bucket when it meets rotation i, which orders them
- * (rotation i - 1 of type A follows its token's rotations of type A that
- * come before it in the scan). w->packed; st[0..nd] are the bucket starts,
- * tr[m..m+K] a copy of tr[0..K]. Returns 1 when done, 0 when bucket_sort
- * must sort every rotation: every token alike, type B rotations equal on
- * their K + 1 tokens (prefix doubling needs every rotation's group), or
- * more than three quarters of type B. */
-static int induce_sort(struct mb_bz2len *w, size_t m, size_t nd, int bb, int pbits,
-                       int K, uint32_t *cnt, uint32_t *cnt2)
-{
-  const uint32_t *tr = w->tr, *st = w->bcnt;
-  uint32_t *sa = w->sa, *n_a = w->bcnt + nd + 1, *kp = n_a + nd + 1;
-  uint64_t *key = w->key, *tb, x = 0, prev;
-  const int ib = w->ib, top = (K - 1) * bb + pbits; /* the second token's shift */
-  const uint64_t pmask = ((uint64_t)1 << pbits) - 1,
-                 kmask = ((uint64_t)1 << (K * bb)) - 1;
-  const uint32_t imask = ((uint32_t)1 << ib) - 1, mm = (uint32_t)m;
-  size_t nw = m / 64 + 1, i, i0, c, p, n_b = m;
-
-  if (w->no_induce)
-    return 0;
-  for (i0 = m - 1; i0 < m && tr[i0] == tr[i0 + 1]; i0--)
-    ;
-  if (i0 >= m)
-    return 0;
-  if (nw > w->cap_bits) { /* binary_sort's bits, unused by this block */
-    if (grow((void **)&w->bits, nw, sizeof(*w->bits)))
-      return 0;
-    w->cap_bits = nw;
-  }
-  tb = w->bits;
-  memset(tb, 0, nw * sizeof(*tb));
-  memset(n_a, 0, nd * sizeof(*n_a));
-  rotation_types(tr, tb, n_a, m - 1, i0 + 1, rotation_types(tr, tb, n_a, i0, 0, 0));
-  for (c = 0; c < nd; c++)
-    n_b -= n_a[c];
-  /* the type B items of bucket c in key from kp[c], with one more place
-   * for the type A items written there and not kept */
-  if (n_b * 4 > m * 3 || n_b + nd + 1 > m)
-    return 0;
-  for (kp[0] = 0, c = 0; c < nd; c++)
-    kp[c + 1] = kp[c] + (st[c + 1] - st[c] - n_a[c]) + 1;
-  for (i = 1; i <= (size_t)K; i++)
-    x = (x << bb) | tr[i];
-  prev = (uint64_t)tr[m - 1] << ib;
-  for (i = 0; i < m; i++) {
-    const uint32_t t = tr[i];
-
-    /* less the first token from the second (>= it in a type B item), so
-     * that the bucket's items start at 0 */
-    key[kp[t]] = ((x << pbits) | prev | i) - ((uint64_t)t << top);
-    kp[t] += (uint32_t)((tb[i >> 6] >> (i & 63)) & 1);
-    x = ((x << bb) | tr[i + (size_t)K + 1]) & kmask;
-    prev = (uint64_t)t << ib;
-  }
-  for (c = 0; c < nd; c++) {
-    size_t n = st[c + 1] - st[c] - n_a[c];
-
-    if (sort_bucket(key + kp[c] - n, w->key2, n, ((uint64_t)(nd - c) << top) - 1, pmask,
-                    sa + st[c] + n_a[c], cnt, cnt2))
-      return 0;
-    n_a[c] = st[c]; /* the next place of type A */
-  }
-  /* sa[m] takes the writes of rotations of type B, which stay */
-  for (p = 0; p < m; p++) {
-    const uint32_t e = sa[p], d = e >> ib, j = e & imask, jm = j ? j - 1 : mm - 1;
-    const uint32_t is_a = (uint32_t)((tb[jm >> 6] >> (jm & 63)) & 1) ^ 1;
-
-    sa[is_a ? n_a[d] : mm] = jm | tr[jm ? jm - 1 : mm - 1] << ib;
-    n_a[d] += is_a;
-  }
-  w->induced++;
-  return 1;
-}
-
 /* The cyclic suffix array as cyclic_sort leaves it, for token alphabets
  * of 16..4096 ranks (8-bit samples: 257, about 140,000 rotations a
  * block). Each rotation becomes one 64-bit item: the ranks of its tokens
@@ -583,10 +446,10 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   K = (64 - pbits) / bb;
   if (K < 2)
     return 0;
-  if (3 * (nd + 1) > w->cap_bcnt) { /* st, and induce_sort's two arrays */
-    if (grow((void **)&w->bcnt, 3 * (nd + 1), sizeof(*w->bcnt)))
+  if (nd + 1 > w->cap_bcnt) {
+    if (grow((void **)&w->bcnt, nd + 1, sizeof(*w->bcnt)))
       return 0;
-    w->cap_bcnt = 3 * (nd + 1);
+    w->cap_bcnt = nd + 1;
   }
   st = w->bcnt;
   imask = w->packed ? ((uint32_t)1 << ib) - 1 : UINT32_MAX;
@@ -601,8 +464,6 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
   st[0] = 0;
   for (b = 0; b < nd; b++)
     st[b + 1] = st[b] + w->dt[b].cnt;
-  if (w->packed && induce_sort(w, m, nd, bb, pbits, K, cnt, cnt2))
-    return 1;
   /* x holds tokens i+1 .. i+K (the first in the top bits) */
   for (i = 1; i <= (size_t)K; i++)
     x = (x << bb) | tr[i];
@@ -617,11 +478,30 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
       prev = ((uint64_t)tr[i] << ib) & rmask;
     }
   }
-  /* st[b] is now the end of bucket b */
+  /* st[b] is now the end of bucket b. Each is sorted into the start of
+   * key2 (the same for every bucket, so that it stays in L1) and goes
+   * back to key only when some of its keys are equal. */
   for (start = 0, b = 0; b < nd; b++) {
-    ties |= sort_bucket(key + start, key2, st[b] - start, maxv, pmask, sa + start, cnt,
-                        cnt2);
-    start = st[b];
+    size_t e = st[b], n = e - start;
+    const uint64_t *srt = key + start;
+    uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
+
+    if (n > 1)
+      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2);
+    if (n > 0)
+      sa[start] = (uint32_t)(srt[0] & pmask);
+    for (p = 1; p < n; p++) {
+      uint64_t y = srt[p], d = y ^ srt[p - 1];
+
+      sa[start + p] = (uint32_t)(y & pmask);
+      least = d < least ? d : least;
+    }
+    if (least <= pmask) {
+      if (srt != key + start)
+        memcpy(key + start, srt, n * sizeof(*key));
+      ties = 1;
+    }
+    start = e;
   }
   if (!ties)
     return 1;

@@ -37,12 +37,4 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
  * so far. */
 size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on);
 
-/* For tests: with on = 0 token sequences of 16..4096 distinct tokens sort
- * every rotation (bucket_sort in bz2len.c), with on = 1 (the default)
- * only those smaller than the rotation one token on, the others induced
- * from them, where that applies; either way the length is the same.
- * Returns how many blocks were ordered by induction in this workspace so
- * far. */
-size_t mb_bz2len_induce(struct mb_bz2len *w, int on);
-
 #endif
