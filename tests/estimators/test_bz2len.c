@@ -448,6 +448,62 @@ int main(void)
     CHECK(by_runs * 10 >= total * 9);
     CHECK(fallbacks > 0);
   }
+  /* The bucket sort (16 to 4096 distinct tokens) on decimal text in more
+   * shapes: uniform; 16 or 20 values; skewed; sticky (runs); sorted up
+   * and down; a sawtooth (period 256: rotations equal beyond a sort key,
+   * refined by doubling); a period of 300 with a few changes; one value
+   * with rare others; sizes from 300 samples to several blocks, around
+   * the 100k and 500k block ends; and bytes without a separator (each
+   * byte a token). */
+  {
+    static const size_t sizes[] = {300,   301,   1000,   4099,   27990, 28001,
+                                   28037, 60000, 139997, 140003, 400000};
+    size_t k, shape;
+
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+      n = sizes[k];
+      for (shape = 0; shape < 9; shape++) {
+        for (i = 0; i < n; i++) {
+          switch (shape) {
+          case 0:
+            s[i] = (uint8_t)rnd();
+            break;
+          case 1:
+            s[i] = (uint8_t)(rnd() % (k % 2 ? 16 : 20) * 13);
+            break;
+          case 2: /* skewed: low values more often */
+            s[i] = (uint8_t)((rnd() % 256) * (rnd() % 256) / 255);
+            break;
+          case 3: /* sticky */
+            s[i] = (uint8_t)(i && rnd() % 10 < 8 ? s[i - 1] : rnd());
+            break;
+          case 4: /* sorted up */
+            s[i] = (uint8_t)(i * 256 / n);
+            break;
+          case 5: /* sorted down */
+            s[i] = (uint8_t)(255 - i * 256 / n);
+            break;
+          case 6: /* sawtooth */
+            s[i] = (uint8_t)i;
+            break;
+          case 7: /* period 300, a few changed */
+            s[i] = i >= 300 && rnd() % 500 ? s[i - 300] : (uint8_t)rnd();
+            break;
+          default: /* one value, rarely others */
+            s[i] = rnd() % 50 ? 77 : (uint8_t)rnd();
+            break;
+          }
+        }
+        check_decimal(w, d, s, n, k % 3 == 1 ? 1 : 5, "decimal text, more shapes");
+      }
+    }
+    for (k = 0; k < 6; k++) {
+      n = k < 3 ? 1000 + k * 50000 : 500000 + (k - 3) * 99000;
+      for (i = 0; i < n; i++)
+        d[i] = (uint8_t)(k % 2 ? rnd() : rnd() % 40 + 'a');
+      check_len(w, d, n, k % 2 ? 5 : 1, "bytes, 40 or 256 values");
+    }
+  }
   printf("%zu inputs compared with libbz2\n", cases);
   mb_bz2len_free(w);
   free(d);
