@@ -1533,6 +1533,7 @@ static unsigned walk_step(struct walk_ring *w, const struct trie *tr,
 
 /* A digest of what the models predicted (for tests: mb_est_multi_mmc_trace,
  * mb_est_lz78y_trace). */
+#define TRACE_START 0xCBF29CE484222325ull /* a digest before any value */
 static uint64_t trace_mix(uint64_t h, uint64_t v)
 {
   return (h ^ v) * 0x100000001B3ull;
@@ -2341,7 +2342,7 @@ int mb_est_multi_mmc_path(const uint8_t *s, size_t n, unsigned k, int plain,
 int mb_est_multi_mmc_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                            struct mb_estimate *out, uint64_t *trace)
 {
-  *trace = 0xCBF29CE484222325ull;
+  *trace = TRACE_START;
   return mmc_estimate(s, n, k, plain, out, trace);
 }
 
@@ -2886,6 +2887,6 @@ int mb_est_lz78y_path(const uint8_t *s, size_t n, unsigned k, int plain,
 int mb_est_lz78y_trace(const uint8_t *s, size_t n, unsigned k, int plain,
                        struct mb_estimate *out, uint64_t *trace)
 {
-  *trace = 0xCBF29CE484222325ull;
+  *trace = TRACE_START;
   return lz_estimate(s, n, k, plain, out, trace);
 }

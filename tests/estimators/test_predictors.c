@@ -282,6 +282,23 @@ static void check_hand(void)
   }
 }
 
+/* A fast path's estimate against the plain path's (and their traces,
+ * 0 and 0 where there is none), naming the case when they differ. */
+static void same_estimate(const char *what, unsigned kind, size_t n,
+                          const struct mb_estimate *fast,
+                          const struct mb_estimate *plain, uint64_t fast_trace,
+                          uint64_t plain_trace)
+{
+  if (fast->correct != plain->correct || fast->longest_run != plain->longest_run ||
+      fast_trace != plain_trace)
+    fprintf(stderr, "%s kind %u, n = %zu\n", what, kind, n);
+  CHECK_EQ_U64(fast_trace, plain_trace);
+  CHECK_EQ_U64(fast->correct, plain->correct);
+  CHECK_EQ_U64(fast->longest_run, plain->longest_run);
+  CHECK_EQ_U64(fast->predictions, plain->predictions);
+  CHECK(fast->h == plain->h);
+}
+
 /* ---- a slow, plain reimplementation ------------------------------------ */
 
 struct tally {
@@ -637,12 +654,7 @@ static void check_lz78y_binary(void)
       binary_kind(kind, s, sizes[z], &x);
       CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 0, &fast), MB_OK);
       CHECK_EQ_INT(mb_est_lz78y_path(s, sizes[z], 2, 1, &plain), MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
-        fprintf(stderr, "lz78y binary kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(fast.correct, plain.correct);
-      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
-      CHECK_EQ_U64(fast.predictions, plain.predictions);
-      CHECK(fast.h == plain.h);
+      same_estimate("lz78y binary", kind, sizes[z], &fast, &plain, 0, 0);
     }
   }
   m.e = malloc(MAP_SLOTS * sizeof *m.e);
@@ -716,12 +728,7 @@ static void check_mcw_binary(void)
       binary_kind(kind, s, sizes[z], &x);
       CHECK_EQ_INT(mb_est_multi_mcw_path(s, sizes[z], 2, 0, &fast), MB_OK);
       CHECK_EQ_INT(mb_est_multi_mcw_path(s, sizes[z], 2, 1, &plain), MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
-        fprintf(stderr, "multi_mcw binary kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(fast.correct, plain.correct);
-      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
-      CHECK_EQ_U64(fast.predictions, plain.predictions);
-      CHECK(fast.h == plain.h);
+      same_estimate("multi_mcw binary", kind, sizes[z], &fast, &plain, 0, 0);
     }
   }
   for (kind = 0; kind < 10; kind += 2) {
@@ -772,14 +779,8 @@ static void check_mmc_binary(void)
                    MB_OK);
       CHECK_EQ_INT(mb_est_multi_mmc_trace(s, sizes[z], 2, 1, &plain, &plain_trace),
                    MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run ||
-          fast_trace != plain_trace)
-        fprintf(stderr, "multi_mmc binary kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(fast_trace, plain_trace);
-      CHECK_EQ_U64(fast.correct, plain.correct);
-      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
-      CHECK_EQ_U64(fast.predictions, plain.predictions);
-      CHECK(fast.h == plain.h);
+      same_estimate("multi_mmc binary", kind, sizes[z], &fast, &plain, fast_trace,
+                    plain_trace);
       if (sizes[z] >= 4113 && sizes[z] <= 9000 &&
           (kind == 0 || kind == 3 || kind == 5)) {
         struct tally t = {0, 0, 0};
@@ -931,12 +932,7 @@ static void check_mcw_wide(void)
         continue;
       CHECK_EQ_INT(mb_est_multi_mcw_path(lit, sizes[z], k, 0, &fast), MB_OK);
       CHECK_EQ_INT(mb_est_multi_mcw_path(lit, sizes[z], k, 1, &plain), MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run)
-        fprintf(stderr, "multi_mcw wide kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(fast.correct, plain.correct);
-      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
-      CHECK_EQ_U64(fast.predictions, plain.predictions);
-      CHECK(fast.h == plain.h);
+      same_estimate("multi_mcw wide", kind, sizes[z], &fast, &plain, 0, 0);
       if (sizes[z] == 4160 && kind % 3 == 0) {
         struct tally t = {0, 0, 0};
 
@@ -974,14 +970,8 @@ static void check_lz78y_wide(void)
       CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 0, &fast, &fast_trace), MB_OK);
       CHECK_EQ_INT(mb_est_lz78y_trace(lit, sizes[z], k, 1, &plain, &plain_trace),
                    MB_OK);
-      if (fast.correct != plain.correct || fast.longest_run != plain.longest_run ||
-          fast_trace != plain_trace)
-        fprintf(stderr, "lz78y wide kind %u, n = %zu\n", kind, sizes[z]);
-      CHECK_EQ_U64(fast_trace, plain_trace);
-      CHECK_EQ_U64(fast.correct, plain.correct);
-      CHECK_EQ_U64(fast.longest_run, plain.longest_run);
-      CHECK_EQ_U64(fast.predictions, plain.predictions);
-      CHECK(fast.h == plain.h);
+      same_estimate("lz78y wide", kind, sizes[z], &fast, &plain, fast_trace,
+                    plain_trace);
     }
   }
 }
