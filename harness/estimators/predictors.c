@@ -2018,6 +2018,11 @@ static int mmc_binary(const uint8_t *s, size_t n, int plain, struct pred_tally *
                                             : 4 * (c1 - c0) + (c0 > 0) + 2 * (c1 > 0);
       }
     }
+    /* The pairs of counts are not read again. */
+    free(all);
+    all = NULL;
+    for (d = 0; d < MMC_D; d++)
+      tab[d] = NULL;
   }
   for (a = i; a < n; a = e) {
     e = n - a < MMC_CHUNK ? n : a + MMC_CHUNK;
