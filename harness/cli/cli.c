@@ -286,7 +286,32 @@ static int print_error(const char *prog, const char *cmd, struct mb_error *err,
   return status;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* A command's result on standard output is its result: when that output
+ * could not be written (a full disk, a closed pipe, /dev/full), a command
+ * that otherwise succeeded fails with MB_EIO, not 0. */
 int mb_cli_main(int argc, char **argv)
+{
+  int status = dispatch(argc, argv), e = 0;
+
+  if (fflush(stdout) != 0)
+    e = errno;
+  if (e || ferror(stdout)) {
+    if (status == MB_OK) {
+      struct mb_error err;
+
+      mb_error_init(&err);
+      mb_error_set(&err, e == ENOSPC ? MB_ENOSPACE : MB_EIO, "<stdout>", 0, 0, NULL,
+                   "cannot write the output: %s",
+                   e ? strerror(e) : "write error");
+      status = print_error("mebench", NULL, &err, err.code);
+    }
+  }
+  return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
   struct mb_error err;
   const struct mb_command *cmd;

@@ -349,6 +349,60 @@ static void directory_cases(void)
   }
 }
 
+/* A command whose standard output cannot be written fails (exit 1, an
+ * I/O error), though it succeeded otherwise: stdout on a private full
+ * device (mknod 1,7), in a child. */
+static int with_full_stdout(const char *const *words, int n, const char *errpath)
+{
+  pid_t pid;
+  int st = -1;
+
+  fflush(stdout);
+  fflush(stderr);
+  pid = fork();
+  if (pid == 0) {
+    int out = open(at("full"), O_WRONLY),
+        e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+    if (out < 0 || e < 0 || dup2(out, 1) < 0 || dup2(e, 2) < 0)
+      _exit(99);
+    _exit(mb_test_cli(words, n));
+  }
+  if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+    return -1;
+  return WEXITSTATUS(st);
+}
+
+static void stdout_cases(void)
+{
+  static const unsigned char bytes[64] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+  const char *sources[] = {"mebench", "sources"};
+  const char *assess[] = {"mebench", "assess", at("s.bin")};
+  const char *assess_json[] = {"mebench", "assess", "--json", at("s.bin")};
+  const char *version[] = {"mebench", "--version"};
+  char *text;
+  FILE *f;
+
+  if (mknod(at("full"), S_IFCHR | 0666, makedev(1, 7)) != 0) {
+    fprintf(stderr, "note: mknod: %s: the full-device cases are skipped\n",
+            strerror(errno));
+    return;
+  }
+  f = fopen(at("s.bin"), "wb");
+  CHECK(f != NULL && fwrite(bytes, 1, sizeof(bytes), f) == sizeof(bytes));
+  if (f)
+    fclose(f);
+  CHECK_EQ_INT(with_full_stdout(sources, 2, at("e1")), 1);
+  text = mb_test_slurp(at("e1"), NULL);
+  CHECK(text && strstr(text, "<stdout>: cannot write the output: No space left"));
+  free(text);
+  CHECK_EQ_INT(with_full_stdout(assess, 3, at("e2")), 1);
+  CHECK_EQ_INT(with_full_stdout(assess_json, 4, at("e3")), 1);
+  CHECK_EQ_INT(with_full_stdout(version, 2, at("e4")), 1);
+  /* and on a writable one, the same commands succeed */
+  CHECK_EQ_INT(mb_test_cli(version, 2), 0);
+}
+
 int main(void)
 {
   if (!mkdtemp(dir)) {
@@ -359,6 +413,7 @@ int main(void)
   rule_cases();
   command_cases();
   directory_cases();
+  stdout_cases();
   mb_test_rmtree(dir);
   return CHECK_DONE();
 }
