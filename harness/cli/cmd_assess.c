@@ -54,7 +54,7 @@ static const struct mb_opt options[] = {
     {"raw-bits", 'r', "N", OPT_RAW_BITS,
      "raw .mbr file: assess the low N bits (1..8) of each timing delta"},
     {"seed", 0, "N", OPT_SEED,
-     "--iid: the permutations' seed, 0..2^64-1 (default: drawn and printed)"},
+     "--iid: the permutations' seed, 0..2^53-1 (default: drawn and printed)"},
     {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -435,7 +435,7 @@ static uint64_t fresh_seed(void)
   }
   if (s == 0)
     s = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull;
-  return s;
+  return s & MB_IID_SEED_MAX;
 }
 
 static int parse_seed(const char *text, uint64_t *out, struct mb_error *err)
@@ -446,9 +446,11 @@ static int parse_seed(const char *text, uint64_t *out, struct mb_error *err)
   errno = 0;
   if (text[0] >= '0' && text[0] <= '9')
     v = strtoull(text, &end, 10);
-  if (!end || *end != '\0' || errno == ERANGE)
+  if (!end || *end != '\0' || errno == ERANGE || v > MB_IID_SEED_MAX)
     return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "assess: --seed: '%s' is not an integer in 0..2^64-1", text);
+                        "assess: --seed: '%s' is not an integer in 0..2^53-1 "
+                        "(9007199254740991, the largest every JSON reader holds exactly)",
+                        text);
   *out = (uint64_t)v;
   return MB_OK;
 }

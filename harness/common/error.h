@@ -20,7 +20,7 @@
     "invalid input: experiment, data, results, or a path of the wrong kind")           \
   X(UNAVAILABLE, 4, "the collector is not available on this machine")                  \
   X(REGRESSION, 5, "compare found an entropy regression")                              \
-  X(NOTOOL, 6, "a required external tool (gnuplot) is missing")                        \
+  X(NOTOOL, 6, "scripts/plot: gnuplot is missing (no mebench command)")                \
   X(MISMATCH, 7, "not comparable: compare, merge or resume refused runs that differ")  \
   X(NOTHING, 8, "compare compared nothing: no point has data on both sides")           \
   X(INTERRUPTED, 130, "interrupted by SIGINT or SIGTERM (results kept)")

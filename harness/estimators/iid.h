@@ -55,10 +55,15 @@ const char *mb_iid_stat_section(enum mb_iid_stat s);
 /* §5.1: 10,000 permutations. */
 #define MB_IID_PERMUTATIONS 10000u
 
+/* The largest seed mebench draws or accepts: 2^53 - 1, so that a seed
+ * written to JSON reads back exactly in any reader (jq and JavaScript
+ * hold numbers as doubles), and a result can be reproduced from it. */
+#define MB_IID_SEED_MAX ((1ull << 53) - 1u)
+
 /* How to test. Zero-initialised options mean: seed 0, 10,000 permutations,
  * all cores. */
 struct mb_iid_options {
-  uint64_t seed;         /* the permutations' generator seed */
+  uint64_t seed;         /* the permutations' generator seed, <= MB_IID_SEED_MAX */
   unsigned permutations; /* 0 = MB_IID_PERMUTATIONS */
   int threads;           /* worker threads; 0 = number of cores */
   int no_permutations;   /* 1: skip §5.1 (statistics on the data only) */

@@ -70,7 +70,7 @@ static int one_call(const struct mb_experiment *exp, const char *dir, json_t *ca
     if (!r)
       return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
     memset(&o, 0, sizeof(o));
-    o.seed = seed + (uint64_t)num(call, "sequence", NULL, NULL);
+    o.seed = (seed + (uint64_t)num(call, "sequence", NULL, NULL)) & MB_IID_SEED_MAX;
     rc = mb_iid_assess(*sym, coll->n_timings, exp->raw_bits, &o, r, err);
     if (rc != MB_OK) {
       free(r);

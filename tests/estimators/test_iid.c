@@ -473,9 +473,34 @@ static void cli(void)
     const char *bad_perm[] = {"assess", "--iid", "--permutations", "0", in};
     const char *bad_alpha[] = {"assess", "--alpha", "1", in};
 
+    const char *big_seed[] = {"assess", "--iid", "--seed", "9007199254740992", in};
+
     CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 5, bad_seed, &err), MB_EUSAGE);
+    /* past 2^53 - 1 a seed would not read back exactly from JSON */
+    CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 5, big_seed, &err), MB_EUSAGE);
+    CHECK(strstr(err.text, "0..2^53-1") != NULL);
     CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 5, bad_perm, &err), MB_EUSAGE);
     CHECK_EQ_INT(mb_test_command(NULL, mb_cmd_assess, 4, bad_alpha, &err), MB_EUSAGE);
+  }
+  /* The largest seed, and a drawn one, are JSON integers read back exactly. */
+  {
+    const char *top[] = {"assess",         "--iid", "--json", "--seed",
+                         "9007199254740991", "--permutations", "20", in};
+    const char *drawn[] = {"assess", "--iid", "--json", "--permutations", "20", in};
+
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 8, top, &err), MB_OK);
+    j = json_load_file(out, 0, &jerr);
+    CHECK(json_is_integer(json_object_get(j, "seed")));
+    CHECK(json_integer_value(json_object_get(j, "seed")) == 9007199254740991LL);
+    json_decref(j);
+    for (i = 0; i < 8; i++) {
+      CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 6, drawn, &err), MB_OK);
+      j = json_load_file(out, 0, &jerr);
+      CHECK(json_is_integer(json_object_get(j, "seed")));
+      CHECK(json_integer_value(json_object_get(j, "seed")) >= 0 &&
+            json_integer_value(json_object_get(j, "seed")) <= 9007199254740991LL);
+      json_decref(j);
+    }
   }
   /* The non-IID assessment prints the cut-offs too. */
   {
