@@ -1,6 +1,7 @@
 /* cmd_validate.c: `mebench validate`: check experiment files and print the
  * plan each would run, with an estimate of its collection time. */
 #include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "jsonpath.h"
 #include "estimators.h"
 #include "experiment.h"
+#include "iid.h"
 #include "source.h"
 
 enum { OPT_HELP = 1, OPT_JSON, OPT_NO_ESTIMATE, OPT_SHARD };
@@ -398,6 +400,21 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   fprintf(out, "estimators:   ");
   print_estimators(out, exp->estimators);
   fprintf(out, "bitstring:    %s\n", exp->bitstring ? "yes" : "no");
+  if (exp->iid)
+    fprintf(out,
+            "iid:          yes: after the last call, the IID track (SP 800-90B 5: up to "
+            "%u permutations of each call's %llu raw symbols, chi-square, LRS) on "
+            "every call, one after another; it can take longer than the collection "
+            "(`mebench assess --iid` on one call's raw file shows its time), and it "
+            "is not in the estimate below\n",
+            MB_IID_PERMUTATIONS,
+            (unsigned long long)mb_experiment_timings_per_call(exp));
+  else
+    fprintf(out, "iid:          no (analysis.iid: the IID track is not run)\n");
+  fprintf(out,
+          "health:       RCT and APT cut-offs at alpha = %g (2^%.1f) from each point's "
+          "assessed entropy, replayed over every call's raw symbols\n",
+          exp->health_alpha, log2(exp->health_alpha));
   fprintf(out, "output:       %s/%s/<UTC timestamp>-<host>/\n", exp->output, exp->name);
   if (exp->inject_constant > 0)
     fprintf(out,
@@ -455,7 +472,7 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
             c);
     format_duration(x->longest, d, sizeof(d));
     fprintf(out,
-            "calls:        the longest about %s (a first Ctrl-C lets the call in "
+            "longest call: about %s (a first Ctrl-C lets the call in "
             "progress finish, a second ends it at once); receivers live as long as "
             "their call; a send blocked for %u s ends its call (watchdog: "
             "MB_OP_ABORTED)\n",
@@ -525,6 +542,8 @@ static json_t *plan_json(const struct mb_experiment *exp, const struct plan_extr
   }
   json_object_set_new(o, "estimators", est);
   json_object_set_new(o, "bitstring", json_boolean(exp->bitstring));
+  json_object_set_new(o, "iid", json_boolean(exp->iid));
+  json_object_set_new(o, "health_alpha", json_real(exp->health_alpha));
   mb_json_set_path(o, "output", exp->output);
   json_object_set_new(o, "inject_constant", json_real(exp->inject_constant));
   for (i = 0; i < exp->n_points; i++)

@@ -39,7 +39,11 @@ static void on_signal(int sig)
 
   signals_seen++;
   stop_signal = sig;
-  if (signals_seen == 1) {
+  if (signals_seen == 1 && call_now < 0) {
+    put_text(msg, &len, sizeof(msg),
+             "\nmebench: stopping the analyses (every call is recorded; run --resume "
+             "finishes them)\n");
+  } else if (signals_seen == 1) {
     put_text(msg, &len, sizeof(msg), "\nmebench: stopping: finishing ");
     if (call_total == 0) {
       put_text(msg, &len, sizeof(msg), "the call in progress");
@@ -55,7 +59,8 @@ static void on_signal(int sig)
   } else if (signals_seen == 2) {
     mb_sources_interrupt();
     put_text(msg, &len, sizeof(msg),
-             "\nmebench: stopping now; the call in progress is discarded\n");
+             call_now < 0 ? "\nmebench: stopping now\n"
+                          : "\nmebench: stopping now; the call in progress is discarded\n");
   } else {
     signal(sig, SIG_DFL);
     raise(sig);

@@ -685,6 +685,7 @@ struct perm_state {
   unsigned active; /* statistics still counting */
   int stop;
   int status;
+  const volatile sig_atomic_t *cancel; /* the caller's stop flag, or NULL */
   const double *t; /* statistics of the original data */
   uint32_t (*c)[3];
 };
@@ -730,6 +731,11 @@ static void *perm_worker(void *arg)
 
     while (!ps->stop && ps->next < ps->total && ps->next >= ps->counted + ps->window)
       pthread_cond_wait(&ps->cond, &ps->lock);
+    if (!ps->stop && ps->cancel && *ps->cancel) {
+      ps->status = MB_EINTERRUPTED;
+      ps->stop = 1;
+      pthread_cond_broadcast(&ps->cond);
+    }
     if (ps->stop || ps->next >= ps->total)
       break;
     i = ps->next++;
@@ -787,6 +793,7 @@ static int permutations(const struct shared *sh, const struct mb_iid_options *op
   memset(&ps, 0, sizeof(ps));
   ps.sh = sh;
   ps.seed = opt->seed;
+  ps.cancel = opt->stop;
   ps.total = total;
   ps.window = (unsigned)(WINDOW_PER_THREAD * nthreads);
   ps.active = ALL_STATS;
@@ -1130,7 +1137,7 @@ int mb_iid_assess(const uint8_t *symbols, size_t n, unsigned bits,
                   const struct mb_iid_options *opt, struct mb_iid_result *out,
                   struct mb_error *err)
 {
-  static const struct mb_iid_options defaults = {0, 0, 0, 0, 0};
+  static const struct mb_iid_options defaults = {0, 0, 0, 0, 0, NULL};
   struct shared sh;
   unsigned mask = 0, k = 0, v, j;
   size_t count[256], i, half, acc;
@@ -1304,6 +1311,8 @@ int mb_iid_assess(const uint8_t *symbols, size_t n, unsigned bits,
 fail:
   free(lit);
   free(bitstr);
+  if (status == MB_EINTERRUPTED)
+    return mb_error_set(err, status, NULL, 0, 0, NULL, "the IID tests were interrupted");
   return mb_error_set(err, status, NULL, 0, 0, NULL, "IID tests failed: %s",
                       mb_strerror(status));
 }

@@ -11,6 +11,7 @@
 #ifndef MB_ESTIMATORS_IID_H
 #define MB_ESTIMATORS_IID_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,10 @@ struct mb_iid_options {
                             not a word or several samples at a time, and
                             each shuffle swap by swap, drawing no swap
                             early (the same values) */
+  /* Raised asynchronously (a signal handler) to give up: the permutations
+   * stop within one permutation's time and mb_iid_assess returns
+   * MB_EINTERRUPTED. NULL: never. */
+  const volatile sig_atomic_t *stop;
 };
 
 /* A chi-square test's outcome (§5.2.1, §5.2.2). */

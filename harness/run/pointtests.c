@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "health.h"
 #include "iid.h"
@@ -18,6 +19,37 @@ static int cmp_double(const void *a, const void *b)
   double x = *(const double *)a, y = *(const double *)b;
 
   return x < y ? -1 : x > y;
+}
+
+static double now_s(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The IID track's progress: calls done of total, elapsed seconds. */
+static void show(const struct mb_pointtests_watch *w, size_t done, size_t total,
+                 double elapsed, const json_t *call)
+{
+  double eta = done ? elapsed / (double)done * (double)(total - done) : NAN;
+  const json_t *iid = json_object_get(json_object_get(call, "entropy"), "raw_iid");
+
+  if (!w || !w->progress)
+    return;
+  if (w->tty)
+    fprintf(w->progress, "\rmebench: IID track: call %zu/%zu  %.0f s  ETA %.0f s\033[K",
+            done, total, elapsed, eta);
+  else
+    fprintf(w->progress,
+            "mebench: IID track: call %zu/%zu  point %lld rep %lld  iid %s  "
+            "h_assessed %.3f  %.1f s  ETA %.0f s\n",
+            done, total, (long long)json_integer_value(json_object_get(call, "point")),
+            (long long)json_integer_value(json_object_get(call, "repetition")),
+            json_is_true(json_object_get(iid, "iid")) ? "yes" : "no",
+            json_number_value(json_object_get(iid, "h_assessed")), elapsed, eta);
+  fflush(w->progress);
 }
 
 static double num(const json_t *o, const char *a, const char *b, const char *c)
@@ -35,7 +67,8 @@ static double num(const json_t *o, const char *a, const char *b, const char *c)
 static int one_call(const struct mb_experiment *exp, const char *dir, json_t *call,
                     const struct mb_health_cutoffs *cut, struct mb_health_counts *k,
                     struct mb_collection *coll, uint8_t **sym, size_t *cap,
-                    uint64_t seed, struct mb_error *err)
+                    uint64_t seed, const volatile sig_atomic_t *stop,
+                    struct mb_error *err)
 {
   const char *name = json_string_value(json_object_get(call, "raw_file"));
   uint64_t mask = (1u << exp->raw_bits) - 1u;
@@ -71,6 +104,7 @@ static int one_call(const struct mb_experiment *exp, const char *dir, json_t *ca
       return mb_error_set(err, MB_ENOMEM, path, 0, 0, NULL, "out of memory");
     memset(&o, 0, sizeof(o));
     o.seed = (seed + (uint64_t)num(call, "sequence", NULL, NULL)) & MB_IID_SEED_MAX;
+    o.stop = stop;
     rc = mb_iid_assess(*sym, coll->n_timings, exp->raw_bits, &o, r, err);
     if (rc != MB_OK) {
       free(r);
@@ -85,10 +119,14 @@ static int one_call(const struct mb_experiment *exp, const char *dir, json_t *ca
 }
 
 int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *doc,
-                      uint64_t seed, struct mb_error *err)
+                      uint64_t seed, const struct mb_pointtests_watch *watch,
+                      struct mb_error *err)
 {
   json_t *calls = json_object_get(doc, "calls"), *health = json_array();
-  size_t n = json_array_size(calls), p, i;
+  size_t n = json_array_size(calls), p, i, done = 0;
+  const volatile sig_atomic_t *stop = watch ? watch->stop : NULL;
+  double t0 = now_s();
+  size_t total = 0;
   double *h = malloc((n ? n : 1) * sizeof(*h));
   struct mb_collection coll;
   uint8_t *sym = NULL;
@@ -100,6 +138,8 @@ int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *
     free(h);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
   }
+  for (i = 0; i < n; i++)
+    total += json_object_get(json_array_get(calls, i), "raw_file") != NULL;
   mb_collection_init(&coll);
   for (p = 0; p < exp->n_points && rc == MB_OK; p++) {
     struct mb_health_cutoffs cut;
@@ -130,8 +170,16 @@ int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *
     for (i = 0; i < n && rc == MB_OK; i++) {
       json_t *c = json_array_get(calls, i);
 
-      if ((size_t)num(c, "point", NULL, NULL) == p)
-        rc = one_call(exp, dir, c, &cut, &k, &coll, &sym, &cap, seed, err);
+      if ((size_t)num(c, "point", NULL, NULL) != p)
+        continue;
+      if (stop && *stop) {
+        rc = mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
+                          "the health-test replay was interrupted");
+        break;
+      }
+      rc = one_call(exp, dir, c, &cut, &k, &coll, &sym, &cap, seed, stop, err);
+      if (rc == MB_OK && exp->iid && json_object_get(c, "raw_file"))
+        show(watch, ++done, total, now_s() - t0, c);
     }
     if (rc != MB_OK)
       break;
@@ -143,6 +191,10 @@ int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *
                                                      "cut-offs")) != 0) ||
         json_array_append_new(health, entry) != 0)
       rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  }
+  if (watch && watch->progress && watch->tty && done) {
+    fprintf(watch->progress, "\r\033[K");
+    fflush(watch->progress);
   }
   if (rc == MB_OK && json_object_set_new(doc, "health", health) != 0)
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -171,7 +223,7 @@ int mb_pointtests_rerun(const char *dir, json_t *doc, struct mb_error *err)
   if (rc != MB_OK)
     return rc;
   exp.iid = 0; /* per call: the inputs' results stand */
-  rc = mb_pointtests_run(&exp, dir, doc, 0, err);
+  rc = mb_pointtests_run(&exp, dir, doc, 0, NULL, err);
   mb_experiment_cleanup(&exp);
   return rc;
 }

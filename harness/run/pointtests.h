@@ -6,18 +6,33 @@
 #ifndef MB_RUN_POINTTESTS_H
 #define MB_RUN_POINTTESTS_H
 
+#include <signal.h>
+#include <stdio.h>
+
 #include <jansson.h>
 
 #include "error.h"
 #include "experiment.h"
 
+/* How a caller follows and ends the analyses; every field may be 0. */
+struct mb_pointtests_watch {
+  /* Raised asynchronously (a signal handler): stop within one call's
+   * replay or one IID permutation, and return MB_EINTERRUPTED (doc keeps
+   * the IID results of the calls finished, not "health"). */
+  const volatile sig_atomic_t *stop;
+  FILE *progress; /* the IID track's progress, a line per call; NULL: none */
+  int tty;        /* 1: progress as one line rewritten in place */
+};
+
 /* Read the raw files of the calls recorded in doc (run.json, borrowed and
  * updated in place) under dir, and set doc's top-level "health" (one entry
  * per point that has calls) and, when exp->iid, each call's
  * entropy.raw_iid. seed makes the IID permutations reproducible (each call
- * gets seed + its sequence number). Not thread-safe on doc. */
+ * gets seed + its sequence number, within 0..MB_IID_SEED_MAX). watch may
+ * be NULL. Not thread-safe on doc. */
 int mb_pointtests_run(const struct mb_experiment *exp, const char *dir, json_t *doc,
-                      uint64_t seed, struct mb_error *err);
+                      uint64_t seed, const struct mb_pointtests_watch *watch,
+                      struct mb_error *err);
 
 /* The same health-test replay for a run already recorded (doc is its
  * run.json, borrowed and updated in place; its raw files under dir), with

@@ -1062,12 +1062,34 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
                                    : "",
                             r->dir, r->dir, exp->path);
   } else if (rc == MB_OK) {
-    /* Health-test replay (and the IID track) over the recorded calls. */
-    rc = mb_pointtests_run(exp, r->dir, r->doc, exp->seed, err);
-    if (rc == MB_OK)
+    /* Health-test replay (and the IID track) over the recorded calls: part
+     * of the analysis time, and stopped by the same signal as the calls. */
+    struct mb_pointtests_watch watch = {opt->stop, opt->progress, r->tty};
+    double t0 = now_s();
+
+    if (opt->progress_call)
+      *opt->progress_call = -1; /* no call in progress: the analyses */
+
+    rc = mb_pointtests_run(exp, r->dir, r->doc, exp->seed, &watch, err);
+    r->analyse_s += now_s() - t0;
+    if (rc == MB_OK) {
       rc = save(r, "complete", NULL, err);
-    else
+    } else if (rc == MB_EINTERRUPTED) {
+      /* every call is recorded: only the analyses are left to do */
+      mb_error_init(err);
+      saved = save(r, "interrupted", NULL, err);
+      rc = saved != MB_OK
+               ? saved
+               : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
+                              "interrupted by %s during the %s, after all %zu calls "
+                              "were recorded in %s; finish the analyses with: mebench "
+                              "run --resume %s %s",
+                              opt->stop_reason ? opt->stop_reason() : "a signal",
+                              exp->iid ? "IID track" : "health-test replay",
+                              exp->n_shard_calls, r->dir, r->dir, exp->path);
+    } else {
       saved = save(r, "failed", err, NULL);
+    }
     if (rc == MB_OK || saved == MB_OK)
       end_journal(r);
   } else {

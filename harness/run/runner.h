@@ -33,8 +33,9 @@ struct mb_runner_options {
   /* What stopped the run, for the message: "SIGINT"; NULL: "a signal". */
   const char *(*stop_reason)(void);
   /* Kept up to date for a signal handler's message (NULL: not kept): the
-   * call in progress, 1-based over the whole run (0: a warm-up call), and
-   * the run's number of calls. */
+   * call in progress, 1-based over the whole run (0: a warm-up call, -1:
+   * none, the analyses after the last call), and the run's number of
+   * calls. */
   volatile sig_atomic_t *progress_call, *progress_total;
 };
 
