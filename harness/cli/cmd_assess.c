@@ -211,8 +211,15 @@ static int parse_estimators(const char *list, unsigned *mask, struct mb_error *e
   return MB_OK;
 }
 
-/* §4.4 cut-offs from an assessed entropy, for the text output. */
-static void print_health_text(double h, int binary, double alpha)
+/* Why cut-offs from the IID track's h_assessed must not be used when the
+ * data failed the IID tests (§3.1.1: the non-IID track applies then). */
+static const char not_iid_note[] =
+    "h_assessed does not apply (the data are not IID): take the cut-offs from the "
+    "non-IID estimate, `mebench assess FILE`";
+
+/* §4.4 cut-offs from an assessed entropy, for the text output; applies 0:
+ * the entropy does not apply to the data, and the cut-offs say so. */
+static void print_health_text(double h, int binary, double alpha, int applies)
 {
   struct mb_health_cutoffs c;
 
@@ -220,6 +227,9 @@ static void print_health_text(double h, int binary, double alpha)
     printf("Health tests (4.4): no cut-offs (h_assessed is 0)\n");
     return;
   }
+  if (!applies)
+    printf("Health tests (4.4): NOT FOR USE: %s. For h_assessed as computed:\n",
+           not_iid_note);
   printf("Health tests (4.4) at alpha = %.6g, h = %.6f:\n", alpha, h);
   printf("  Repetition Count Test cut-off:    %llu identical samples in a row\n",
          (unsigned long long)c.rct);
@@ -228,8 +238,10 @@ static void print_health_text(double h, int binary, double alpha)
          c.apt_possible ? "" : " (can never fire)");
 }
 
-/* The health cut-offs as JSON beside an assessment; NULL when h is 0. */
-static int add_health_json(json_t *root, double h, int binary, double alpha)
+/* The health cut-offs as JSON beside an assessment; NULL when h is 0.
+ * "applies": false (with a "note") when h does not apply to the data. */
+static int add_health_json(json_t *root, double h, int binary, double alpha,
+                           int applies)
 {
   struct mb_health_cutoffs c;
   json_t *hj;
@@ -237,6 +249,12 @@ static int add_health_json(json_t *root, double h, int binary, double alpha)
   if (mb_health_cutoffs(h, alpha, binary, &c) != 0)
     return json_object_set_new(root, "health", json_null());
   hj = mb_health_json(&c, NULL);
+  if (hj && (json_object_set_new(hj, "applies", json_boolean(applies)) != 0 ||
+             (!applies &&
+              json_object_set_new(hj, "note", json_string(not_iid_note)) != 0))) {
+    json_decref(hj);
+    hj = NULL;
+  }
   return hj ? json_object_set_new(root, "health", hj) : -1;
 }
 
@@ -245,14 +263,14 @@ static int add_health_json(json_t *root, double h, int binary, double alpha)
 /* Print {"file": FILE, ...body, health cut-offs for h at alpha} to stdout.
  * body is stolen (NULL when building it failed). */
 static int print_json_doc(const char *file, json_t *body, double h, int binary,
-                          double alpha, struct mb_error *err)
+                          double alpha, int applies, struct mb_error *err)
 {
   json_t *root = json_object();
   char *text = NULL;
 
   if (root && body && mb_json_set_path(root, "file", file) == 0 &&
       json_object_update(root, body) == 0 &&
-      add_health_json(root, h, binary, alpha) == 0)
+      add_health_json(root, h, binary, alpha, applies) == 0)
     text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
   json_decref(body);
   json_decref(root);
@@ -267,7 +285,7 @@ static int print_json(const char *file, const struct mb_assessment *a, double al
                       struct mb_error *err)
 {
   return print_json_doc(file, mb_results_assessment_json(a), a->h_assessed, a->binary,
-                        alpha, err);
+                        alpha, 1, err);
 }
 
 static int any_listed(const struct mb_estimate *section)
@@ -348,7 +366,7 @@ static void print_text(const char *file, const struct mb_assessment *a,
     printf("H_assessed:  - (no estimator ran)\n");
   if (a->h_assessed >= 0.0) {
     printf("\n");
-    print_health_text(a->h_assessed, a->binary, alpha);
+    print_health_text(a->h_assessed, a->binary, alpha, 1);
   }
 }
 
@@ -413,13 +431,14 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
   printf("\nIID: %s\n", r->iid ? "yes" : "no");
   printf("H_assessed: %.6f bits per symbol  (%s)\n\n", r->h_assessed,
          mb_iid_verdict(r));
-  print_health_text(r->h_assessed, r->binary, alpha);
+  print_health_text(r->h_assessed, r->binary, alpha, r->iid);
 }
 
 static int print_iid_json(const char *file, const struct mb_iid_result *r, double alpha,
                           struct mb_error *err)
 {
-  return print_json_doc(file, mb_iid_json(r), r->h_assessed, r->binary, alpha, err);
+  return print_json_doc(file, mb_iid_json(r), r->h_assessed, r->binary, alpha, r->iid,
+                        err);
 }
 
 /* A seed nobody chose: from the system's generator, else the clock. */

@@ -502,6 +502,29 @@ static void cli(void)
       json_decref(j);
     }
   }
+  /* Not IID: the cut-offs from h_assessed are marked as not for use. */
+  {
+    const char *args[] = {"assess", "--iid", "--json", "--seed", "2",
+                          "--permutations", "200", in};
+    const char *text_args[] = {"assess", "--iid", "--seed", "2", "--permutations", "200", in};
+    uint8_t sticky[2000];
+    char *text;
+
+    for (i = 0; i < sizeof(sticky); i++)
+      sticky[i] = (uint8_t)((i / 40) % 16);
+    CHECK_EQ_INT(mb_test_write(in, sticky, sizeof(sticky)), 0);
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 8, args, &err), MB_OK);
+    j = json_load_file(out, 0, &jerr);
+    CHECK(json_is_false(json_object_get(j, "iid")));
+    CHECK(json_is_false(json_object_get(json_object_get(j, "health"), "applies")));
+    CHECK(json_is_string(json_object_get(json_object_get(j, "health"), "note")));
+    json_decref(j);
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 7, text_args, &err), MB_OK);
+    text = mb_test_slurp(out, &n);
+    CHECK(text && strstr(text, "NOT FOR USE: h_assessed does not apply"));
+    free(text);
+    CHECK_EQ_INT(mb_test_write(in, d, sizeof(d)), 0);
+  }
   /* The non-IID assessment prints the cut-offs too. */
   {
     const char *args[] = {"assess", "--json", "-e", "mcv", in};
