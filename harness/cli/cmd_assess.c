@@ -413,9 +413,13 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
   printf("  independence (5.2.1):    T = %.17g, df = %ld, p = %.6g  %s\n",
          r->independence.t, r->independence.df, r->independence.p_value,
          r->independence.pass ? "pass" : "FAIL");
+  if (r->independence.note)
+    printf("    note: %s\n", r->independence.note);
   printf("  goodness of fit (5.2.2): T = %.17g, df = %ld, p = %.6g  %s\n",
          r->goodness_of_fit.t, r->goodness_of_fit.df, r->goodness_of_fit.p_value,
          r->goodness_of_fit.pass ? "pass" : "FAIL");
+  if (r->goodness_of_fit.note)
+    printf("    note: %s\n", r->goodness_of_fit.note);
   printf("Longest repeated substring test (5.2.3): W = %zu, P_col = %.17g, "
          "Pr(X >= 1) = %.6g  %s\n\n",
          r->lrs_w, r->lrs_p_col, r->lrs_pr, r->lrs_pass ? "pass" : "FAIL");

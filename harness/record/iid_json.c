@@ -45,6 +45,8 @@ static json_t *chisq_json(const struct mb_iid_chisq *c, int *bad)
   put(o, "df", json_integer(c->df), bad);
   put(o, "p_value", jreal(c->p_value), bad);
   put(o, "pass", json_boolean(c->pass), bad);
+  if (c->note)
+    put(o, "note", json_string(c->note), bad);
   return o;
 }
 

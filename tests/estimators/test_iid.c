@@ -164,6 +164,19 @@ static void edge_cases(void)
   CHECK_EQ_INT(r->lrs_w, 0);
   CHECK_EQ_INT(r->lrs_pass, 1);
   CHECK_NEAR(r->stat[MB_IID_AVG_COLLISION], 0, 0);
+  /* ... and far too few pairs for 256 values: df < 0, no test, a pass as
+   * in ea_iid (p = 1), with a note saying so */
+  CHECK(r->independence.df <= 0);
+  CHECK_EQ_INT(r->independence.pass, 1);
+  CHECK(r->independence.note && strstr(r->independence.note, "no test"));
+  /* Two binary samples: T of the ten parts is undefined (NaN in ea_iid,
+   * which passes it): a pass with a note, not a FAIL. */
+  d[0] = 0;
+  d[1] = 1;
+  CHECK_EQ_INT(mb_iid_assess(d, 2, 1, &o, r, &err), MB_OK);
+  CHECK_EQ_INT(r->goodness_of_fit.pass, 1);
+  CHECK(r->goodness_of_fit.note && strstr(r->goodness_of_fit.note, "undefined"));
+  CHECK(r->independence.note != NULL); /* df = 0 */
   /* Fewer bits than one Conversion block, shorter than every lag. */
   d[0] = 0;
   d[1] = 1;
