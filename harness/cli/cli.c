@@ -303,8 +303,7 @@ int mb_cli_main(int argc, char **argv)
 
       mb_error_init(&err);
       mb_error_set(&err, e == ENOSPC ? MB_ENOSPACE : MB_EIO, "<stdout>", 0, 0, NULL,
-                   "cannot write the output: %s",
-                   e ? strerror(e) : "write error");
+                   "cannot write the output: %s", e ? strerror(e) : "write error");
       status = print_error("mebench", NULL, &err, err.code);
     }
   }

@@ -249,9 +249,9 @@ static int add_health_json(json_t *root, double h, int binary, double alpha,
   if (mb_health_cutoffs(h, alpha, binary, &c) != 0)
     return json_object_set_new(root, "health", json_null());
   hj = mb_health_json(&c, NULL);
-  if (hj && (json_object_set_new(hj, "applies", json_boolean(applies)) != 0 ||
-             (!applies &&
-              json_object_set_new(hj, "note", json_string(not_iid_note)) != 0))) {
+  if (hj &&
+      (json_object_set_new(hj, "applies", json_boolean(applies)) != 0 ||
+       (!applies && json_object_set_new(hj, "note", json_string(not_iid_note)) != 0))) {
     json_decref(hj);
     hj = NULL;
   }
@@ -470,10 +470,11 @@ static int parse_seed(const char *text, uint64_t *out, struct mb_error *err)
   if (text[0] >= '0' && text[0] <= '9')
     v = strtoull(text, &end, 10);
   if (!end || *end != '\0' || errno == ERANGE || v > MB_IID_SEED_MAX)
-    return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
-                        "assess: --seed: '%s' is not an integer in 0..2^53-1 "
-                        "(9007199254740991, the largest every JSON reader holds exactly)",
-                        text);
+    return mb_error_set(
+        err, MB_EUSAGE, NULL, 0, 0, NULL,
+        "assess: --seed: '%s' is not an integer in 0..2^53-1 "
+        "(9007199254740991, the largest every JSON reader holds exactly)",
+        text);
   *out = (uint64_t)v;
   return MB_OK;
 }

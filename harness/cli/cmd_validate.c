@@ -401,14 +401,14 @@ static void print_text(FILE *out, const struct mb_experiment *exp,
   print_estimators(out, exp->estimators);
   fprintf(out, "bitstring:    %s\n", exp->bitstring ? "yes" : "no");
   if (exp->iid)
-    fprintf(out,
-            "iid:          yes: after the last call, the IID track (SP 800-90B 5: up to "
-            "%u permutations of each call's %llu raw symbols, chi-square, LRS) on "
-            "every call, one after another; it can take longer than the collection "
-            "(`mebench assess --iid` on one call's raw file shows its time), and it "
-            "is not in the estimate below\n",
-            MB_IID_PERMUTATIONS,
-            (unsigned long long)mb_experiment_timings_per_call(exp));
+    fprintf(
+        out,
+        "iid:          yes: after the last call, the IID track (SP 800-90B 5: up to "
+        "%u permutations of each call's %llu raw symbols, chi-square, LRS) on "
+        "every call, one after another; it can take longer than the collection "
+        "(`mebench assess --iid` on one call's raw file shows its time), and it "
+        "is not in the estimate below\n",
+        MB_IID_PERMUTATIONS, (unsigned long long)mb_experiment_timings_per_call(exp));
   else
     fprintf(out, "iid:          no (analysis.iid: the IID track is not run)\n");
   fprintf(out,

@@ -59,8 +59,9 @@ static void on_signal(int sig)
   } else if (signals_seen == 2) {
     mb_sources_interrupt();
     put_text(msg, &len, sizeof(msg),
-             call_now < 0 ? "\nmebench: stopping now\n"
-                          : "\nmebench: stopping now; the call in progress is discarded\n");
+             call_now < 0
+                 ? "\nmebench: stopping now\n"
+                 : "\nmebench: stopping now; the call in progress is discarded\n");
   } else {
     signal(sig, SIG_DFL);
     raise(sig);

@@ -686,7 +686,7 @@ struct perm_state {
   int stop;
   int status;
   const volatile sig_atomic_t *cancel; /* the caller's stop flag, or NULL */
-  const double *t; /* statistics of the original data */
+  const double *t;                     /* statistics of the original data */
   uint32_t (*c)[3];
 };
 
@@ -1328,7 +1328,8 @@ fail:
   free(lit);
   free(bitstr);
   if (status == MB_EINTERRUPTED)
-    return mb_error_set(err, status, NULL, 0, 0, NULL, "the IID tests were interrupted");
+    return mb_error_set(err, status, NULL, 0, 0, NULL,
+                        "the IID tests were interrupted");
   return mb_error_set(err, status, NULL, 0, 0, NULL, "IID tests failed: %s",
                       mb_strerror(status));
 }

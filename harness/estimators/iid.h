@@ -80,11 +80,11 @@ struct mb_iid_options {
 
 /* A chi-square test's outcome (§5.2.1, §5.2.2). */
 struct mb_iid_chisq {
-  double t;       /* the statistic T */
-  long df;        /* degrees of freedom */
-  double p_value; /* upper tail of the chi-square distribution at T */
-  int pass;       /* not p_value < 0.001 (so a test that cannot be made
-                     passes, as in NIST's ea_iid) */
+  double t;         /* the statistic T */
+  long df;          /* degrees of freedom */
+  double p_value;   /* upper tail of the chi-square distribution at T */
+  int pass;         /* not p_value < 0.001 (so a test that cannot be made
+                       passes, as in NIST's ea_iid) */
   const char *note; /* NULL, or why the test cannot be made on these data
                        (df <= 0, or T undefined): a static string */
 };

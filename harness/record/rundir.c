@@ -422,6 +422,92 @@ static int cmp_seen(const void *a, const void *b)
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* A call's IID track (entropy.raw_iid), when it has one: iid a boolean,
+ * h_assessed null or within 0..raw_bits. */
+static int check_raw_iid(json_t *r, const char *path, long long raw_bits,
+                         const char *file, struct mb_error *err)
+{
+  char p[192];
+
+  if (!r)
+    return MB_OK;
+  if (!json_is_object(r))
+    return bad_at(err, file, path, "expected an object (the call's IID track)");
+  snprintf(p, sizeof(p), "%s.iid", path);
+  if (!json_is_boolean(json_object_get(r, "iid")))
+    return bad_at(err, file, p, "expected true or false");
+  snprintf(p, sizeof(p), "%s.h_assessed", path);
+  return check_num(json_object_get(r, "h_assessed"), p, 0, (double)raw_bits, 1, file,
+                   err);
+}
+
+/* run.json's "health" (absent in runs before it): one object a point, each
+ * point once; with "skipped" no cut-offs, else h in (0, 8], alpha in (0, 1),
+ * cut-offs and counts whole numbers >= 0, expectations numbers >= 0 and
+ * flagged a boolean. */
+static int check_health(json_t *health, long long np, const char *file,
+                        struct mb_error *err)
+{
+  static const char *const counts[] = {"rct_cutoff", "apt_cutoff", "apt_window",
+                                       "samples",    "rct_fired",  "apt_fired",
+                                       "apt_windows"};
+  unsigned char *seen;
+  size_t i, k;
+  int rc = MB_OK;
+
+  if (!health)
+    return MB_OK;
+  if (!json_is_array(health))
+    return bad_at(err, file, "health", "expected an array of per-point health entries");
+  seen = calloc((size_t)np, 1);
+  if (!seen)
+    return mb_error_set(err, MB_ENOMEM, file, 0, 0, NULL, "out of memory");
+  for (i = 0; i < json_array_size(health) && !rc; i++) {
+    json_t *e = json_array_get(health, i);
+    char hp[64], p[96];
+    long long point = 0, v;
+
+    snprintf(hp, sizeof(hp), "health[%zu]", i);
+    if (!json_is_object(e)) {
+      rc = bad_at(err, file, hp, "expected an object");
+      break;
+    }
+    rc = check_int(e, "point", hp, 0, np - 1, file, &point, err);
+    if (rc)
+      break;
+    if (seen[point]) {
+      snprintf(p, sizeof(p), "%s.point", hp);
+      rc = bad_at(err, file, p, "point %lld has a second entry", point);
+      break;
+    }
+    seen[point] = 1;
+    if (json_object_get(e, "skipped")) {
+      snprintf(p, sizeof(p), "%s.skipped", hp);
+      if (!json_is_string(json_object_get(e, "skipped")))
+        rc = bad_at(err, file, p, "expected a string (why there are no cut-offs)");
+      continue;
+    }
+    snprintf(p, sizeof(p), "%s.h", hp);
+    rc = check_num(json_object_get(e, "h"), p, 1e-300, 8, 0, file, err);
+    snprintf(p, sizeof(p), "%s.alpha", hp);
+    if (!rc)
+      rc = check_num(json_object_get(e, "alpha"), p, 1e-320, 0.5, 0, file, err);
+    for (k = 0; k < sizeof(counts) / sizeof(counts[0]) && !rc; k++)
+      rc = check_int(e, counts[k], hp, 0, INT64_MAX, file, &v, err);
+    snprintf(p, sizeof(p), "%s.rct_expected", hp);
+    if (!rc)
+      rc = check_num(json_object_get(e, "rct_expected"), p, 0, HUGE_VAL, 0, file, err);
+    snprintf(p, sizeof(p), "%s.apt_expected", hp);
+    if (!rc)
+      rc = check_num(json_object_get(e, "apt_expected"), p, 0, HUGE_VAL, 0, file, err);
+    snprintf(p, sizeof(p), "%s.flagged", hp);
+    if (!rc && !json_is_boolean(json_object_get(e, "flagged")))
+      rc = bad_at(err, file, p, "expected true or false");
+  }
+  free(seen);
+  return rc;
+}
+
 int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_baseline,
                         struct mb_error *err)
 {
@@ -573,7 +659,12 @@ int mb_rundir_check_doc(json_t *doc, const char *file, int accept, int *is_basel
       snprintf(path, sizeof(path), "%s.wall_s", cp);
       rc = check_num(json_object_get(c, "wall_s"), path, 0, HUGE_VAL, 1, file, err);
     }
+    snprintf(path, sizeof(path), "%s.entropy.raw_iid", cp);
+    if (!rc)
+      rc = check_raw_iid(json_object_get(en, "raw_iid"), path, raw_bits, file, err);
   }
+  if (!rc)
+    rc = check_health(json_object_get(doc, "health"), np, file, err);
   if (!rc && nc > 1) {
     /* One call per point and repetition (and pooled run): a duplicated call
      * would move the median. */
@@ -1093,6 +1184,62 @@ static void cond_walk(struct mb_rundir *rd, json_t *obj, const char *prefix, int
 }
 
 /* calls[].conditions, when the run recorded them (results/README.md). */
+static double jnum(const json_t *o, const char *key)
+{
+  const json_t *v = json_object_get(o, key);
+
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static unsigned long long jcount(const json_t *o, const char *key)
+{
+  json_int_t v = json_integer_value(json_object_get(o, key));
+
+  return v > 0 ? (unsigned long long)v : 0;
+}
+
+/* Each call's IID track (entropy.raw_iid) and each point's health entry,
+ * as mb_rundir_check_doc has checked them (check_raw_iid, check_health). */
+static void load_tests(json_t *root, struct mb_rundir *rd)
+{
+  json_t *calls = json_object_get(root, "calls"),
+         *health = json_object_get(root, "health");
+  size_t i;
+
+  for (i = 0; i < rd->n_calls; i++) {
+    json_t *r = json_object_get(json_object_get(json_array_get(calls, i), "entropy"),
+                                "raw_iid");
+
+    rd->calls[i].iid = r ? json_is_true(json_object_get(r, "iid")) : -1;
+    rd->calls[i].h_iid = r ? jnum(r, "h_assessed") : NAN;
+  }
+  for (i = 0; i < json_array_size(health); i++) {
+    json_t *e = json_array_get(health, i);
+    size_t p = (size_t)jcount(e, "point");
+    struct mb_rundir_health *h;
+
+    if (p >= rd->n_points)
+      continue;
+    h = &rd->points[p].health;
+    h->present = 1;
+    if (json_object_get(e, "skipped"))
+      continue;
+    h->cutoffs = 1;
+    h->h = jnum(e, "h");
+    h->alpha = jnum(e, "alpha");
+    h->rct_cutoff = jcount(e, "rct_cutoff");
+    h->apt_cutoff = jcount(e, "apt_cutoff");
+    h->apt_window = jcount(e, "apt_window");
+    h->samples = jcount(e, "samples");
+    h->rct_fired = jcount(e, "rct_fired");
+    h->apt_fired = jcount(e, "apt_fired");
+    h->apt_windows = jcount(e, "apt_windows");
+    h->rct_expected = jnum(e, "rct_expected");
+    h->apt_expected = jnum(e, "apt_expected");
+    h->flagged = json_is_true(json_object_get(e, "flagged"));
+  }
+}
+
 static int load_cond_leaves(json_t *root, struct mb_rundir *rd, struct mb_error *err)
 {
   json_t *calls = json_object_get(root, "calls");
@@ -1151,6 +1298,8 @@ static int aggregate(struct mb_rundir *rd, struct mb_error *err)
       if (c->point != p)
         continue;
       pt->n_calls++;
+      pt->iid_tested += c->iid >= 0;
+      pt->iid_passed += c->iid == 1;
       pt->timeouts += c->timeouts;
       pt->failures += c->failures;
       pt->timeout_calls += c->timeouts > 0;
@@ -1364,6 +1513,8 @@ int mb_rundir_load(const char *dir, struct mb_rundir *rd, struct mb_error *err)
   rc = load_points(&g, root, rd);
   if (!rc)
     rc = load_calls(&g, root, rd);
+  if (!rc)
+    load_tests(root, rd);
   if (!rc)
     rc = load_cond_leaves(root, rd, err);
   if (!rc)

@@ -93,6 +93,22 @@ struct mb_rundir_call {
   /* The call's recorded conditions: rd->n_cond values in rd->cond_names'
    * order (NAN where this call has none); borrowed from rd. */
   const double *condv;
+  /* The IID track of its raw symbols (entropy.raw_iid, analysis.iid): -1
+   * not run, 0 not IID, 1 IID; h_iid its h_assessed (NAN when not run). */
+  int iid;
+  double h_iid;
+};
+
+/* A point's SP 800-90B §4.4 health tests, run.json's "health" entry for
+ * it (results/README.md, "Health tests"). */
+struct mb_rundir_health {
+  int present; /* 0: the run has no entry for the point (older runs) */
+  int cutoffs; /* 0: no cut-offs (the point's assessed entropy is 0) */
+  double h, alpha;
+  unsigned long long rct_cutoff, apt_cutoff, apt_window;
+  unsigned long long samples, rct_fired, apt_fired, apt_windows;
+  double rct_expected, apt_expected;
+  int flagged; /* fired far more often than alpha predicts */
 };
 
 /* Median and spread of one figure over a point's repetitions. */
@@ -122,6 +138,8 @@ struct mb_rundir_point {
   int bind_bytes;
   size_t bind_count;
   struct mb_spread waited_share;
+  struct mb_rundir_health health;
+  size_t iid_tested, iid_passed; /* calls whose IID track ran, and passed */
 };
 
 /* The distinct values of one axis over the run's points, ascending (modes

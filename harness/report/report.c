@@ -149,6 +149,28 @@ static size_t planned_reps(const struct mb_rundir *rd, size_t *k, size_t *n)
   return rd->repetitions / *n + (rd->repetitions % *n >= *k ? 1 : 0);
 }
 
+/* A point's health tests and IID calls for the JSON report; null when the
+ * run has no health entry for it. */
+static json_t *health_json(const struct mb_rundir_point *pt)
+{
+  const struct mb_rundir_health *h = &pt->health;
+  json_t *o;
+
+  if (!h->present)
+    return json_null();
+  o = json_pack("{s:b,s:I,s:I}", "cutoffs", h->cutoffs, "iid_calls",
+                (json_int_t)pt->iid_tested, "iid_passed", (json_int_t)pt->iid_passed);
+  if (o && h->cutoffs)
+    json_object_update_new(
+        o, json_pack("{s:f,s:f,s:I,s:I,s:I,s:I,s:f,s:I,s:f,s:b}", "h", h->h, "alpha",
+                     h->alpha, "rct_cutoff", (json_int_t)h->rct_cutoff, "apt_cutoff",
+                     (json_int_t)h->apt_cutoff, "apt_window", (json_int_t)h->apt_window,
+                     "rct_fired", (json_int_t)h->rct_fired, "rct_expected",
+                     h->rct_expected, "apt_fired", (json_int_t)h->apt_fired,
+                     "apt_expected", h->apt_expected, "flagged", h->flagged));
+  return o ? o : json_null();
+}
+
 int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, size_t *n)
 {
   struct mb_anomaly *l = NULL;
@@ -171,6 +193,16 @@ int mb_report_anomalies(const struct mb_rundir *rd, struct mb_anomaly **out, siz
 
     mb_rundir_point_label(rd, pt, 1, label, sizeof(label));
     rc = raw_anomalies(rd, p, label, &l, &k, &cap);
+    if (!rc && pt->health.flagged)
+      rc =
+          add(&l, &k, &cap, MB_ANOMALY_HEALTH, p,
+              "Point %zu (%s): the health tests fired far more often than alpha "
+              "(%.3g) predicts: RCT %llu times (%.3g expected), APT %llu times "
+              "(%.3g expected) over the recorded raw symbols; the assessed "
+              "entropy (%.3f bits) is too high for this data, and cut-offs from "
+              "it would fire in production.",
+              p, label, pt->health.alpha, pt->health.rct_fired, pt->health.rct_expected,
+              pt->health.apt_fired, pt->health.apt_expected, pt->health.h);
     if (!rc && pt->n_calls < reps)
       rc = add(&l, &k, &cap, MB_ANOMALY_MISSING, p,
                "Point %zu (%s): %zu of %zu repetitions measured.", p, label,
@@ -1075,7 +1107,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
     fputs("\n\n", f);
   }
 
-  mb_report_health_md(f, rd->root);
+  mb_report_health_md(f, rd);
   fputs("## Anomalies\n\n", f);
   if (nan_ == 0)
     fputs("None found.\n\n", f);
@@ -1092,7 +1124,7 @@ static int write_markdown(FILE *f, const struct mb_rundir *rd,
       "deviation at most %.0f timer step); estimators disagreeing (lowest under %.0f%% "
       "of highest); repetitions disagreeing on min-entropy (range over %.1f bits/byte "
       "and %.0f%% of the median) or on operation time (range over %.0f%% of the "
-      "median).\n",
+      "median); health tests firing far more often than alpha predicts.\n",
       MB_REPORT_TICK_STEPS, MB_REPORT_EST_RATIO * 100, MB_REPORT_REP_H_ABS,
       MB_REPORT_REP_H_REL * 100, MB_REPORT_REP_TIME_REL * 100);
   free(an);
@@ -1325,6 +1357,7 @@ static int write_json(FILE *f, const struct mb_rundir *rd, struct mb_error *err)
                                         mb_rundir_est_key(pt->bind_bytes), "calls",
                                         (json_int_t)pt->bind_count)
                             : json_null());
+    json_object_set_new(o, "health", health_json(pt));
     for (k = 0; k < nc && v; k++) {
       struct mb_spread sp;
       size_t mm = 0;

@@ -41,7 +41,8 @@ enum mb_anomaly_kind {
   MB_ANOMALY_ESTIMATORS,
   MB_ANOMALY_REPS_ENTROPY,
   MB_ANOMALY_REPS_TIME,
-  MB_ANOMALY_RAW /* a call's raw file is missing or damaged */
+  MB_ANOMALY_RAW,   /* a call's raw file is missing or damaged */
+  MB_ANOMALY_HEALTH /* the health tests fired far more often than alpha predicts */
 };
 
 struct mb_anomaly {

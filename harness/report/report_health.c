@@ -1,49 +1,21 @@
 /* report_health.c: the report's health-test and IID section. */
 #include "report_health.h"
 
-#include <math.h>
-
-static double num(const json_t *o, const char *key)
+size_t mb_report_health_flagged(const struct mb_rundir *rd)
 {
-  const json_t *v = json_object_get(o, key);
+  size_t p, n = 0;
 
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-size_t mb_report_health_flagged(const json_t *run)
-{
-  const json_t *health = json_object_get(run, "health");
-  size_t i, n = 0;
-
-  for (i = 0; i < json_array_size(health); i++)
-    n += json_is_true(json_object_get(json_array_get(health, i), "flagged"));
+  for (p = 0; p < rd->n_points; p++)
+    n += rd->points[p].health.flagged != 0;
   return n;
 }
 
-/* Calls of point p whose raw symbols passed the IID track, and how many
- * were tested. */
-static void iid_counts(const json_t *run, size_t p, size_t *tested, size_t *passed)
+void mb_report_health_md(FILE *f, const struct mb_rundir *rd)
 {
-  const json_t *calls = json_object_get(run, "calls");
-  size_t i;
+  size_t p, n = 0;
 
-  *tested = *passed = 0;
-  for (i = 0; i < json_array_size(calls); i++) {
-    const json_t *c = json_array_get(calls, i);
-    const json_t *r = json_object_get(json_object_get(c, "entropy"), "raw_iid");
-
-    if (!r || (size_t)num(c, "point") != p)
-      continue;
-    (*tested)++;
-    *passed += json_is_true(json_object_get(r, "iid"));
-  }
-}
-
-void mb_report_health_md(FILE *f, const json_t *run)
-{
-  const json_t *health = json_object_get(run, "health");
-  size_t i, n = json_array_size(health);
-
+  for (p = 0; p < rd->n_points; p++)
+    n += rd->points[p].health.present != 0;
   if (n == 0)
     return;
   fprintf(f, "## Health tests (SP 800-90B 4.4)\n\n"
@@ -59,27 +31,27 @@ void mb_report_health_md(FILE *f, const json_t *run)
         "cut-off / window | APT fired (expected) | IID calls | flagged |\n"
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n",
         f);
-  for (i = 0; i < n; i++) {
-    const json_t *h = json_array_get(health, i);
-    size_t p = (size_t)num(h, "point"), tested, passed;
+  for (p = 0; p < rd->n_points; p++) {
+    const struct mb_rundir_point *pt = &rd->points[p];
+    const struct mb_rundir_health *h = &pt->health;
     char iid[48];
 
-    iid_counts(run, p, &tested, &passed);
-    if (tested)
-      snprintf(iid, sizeof(iid), "%zu of %zu", passed, tested);
+    if (!h->present)
+      continue;
+    if (pt->iid_tested)
+      snprintf(iid, sizeof(iid), "%zu of %zu", pt->iid_passed, pt->iid_tested);
     else
       snprintf(iid, sizeof(iid), "not tested");
-    if (!json_object_get(h, "rct_cutoff")) {
+    if (!h->cutoffs) {
       fprintf(f, "| %zu | 0 | | | | | | %s | no cut-offs |\n", p, iid);
       continue;
     }
     fprintf(f,
-            "| %zu | %.3f | %.3g | %.0f | %.0f (%.3g) | %.0f / %.0f | %.0f (%.3g) | %s "
+            "| %zu | %.3f | %.3g | %llu | %llu (%.3g) | %llu / %llu | %llu (%.3g) | %s "
             "| %s |\n",
-            p, num(h, "h"), num(h, "alpha"), num(h, "rct_cutoff"), num(h, "rct_fired"),
-            num(h, "rct_expected"), num(h, "apt_cutoff"), num(h, "apt_window"),
-            num(h, "apt_fired"), num(h, "apt_expected"), iid,
-            json_is_true(json_object_get(h, "flagged")) ? "**yes**" : "no");
+            p, h->h, h->alpha, h->rct_cutoff, h->rct_fired, h->rct_expected,
+            h->apt_cutoff, h->apt_window, h->apt_fired, h->apt_expected, iid,
+            h->flagged ? "**yes**" : "no");
   }
   fputs("\nIID calls: calls whose raw symbols passed every test of the IID track "
         "(SP 800-90B section 5; experiment key analysis.iid).\n\n",

@@ -560,6 +560,24 @@ static void print_table(struct run *r)
     fprintf(out, "(h_bytes, h_raw: median assessed min-entropy, bits per symbol; "
                  "ns/op: median of the calls' median raw delta; timeouts, failures, "
                  "aborted: operations, summed over the calls)\n");
+    /* The health tests' verdict, which the table has no room for. */
+    {
+      const json_t *health = json_object_get(r->doc, "health");
+      size_t k, flagged = 0;
+
+      for (k = 0; k < json_array_size(health); k++)
+        if (json_is_true(json_object_get(json_array_get(health, k), "flagged")))
+          fprintf(out, "%s%lld", flagged++ ? ", " : "health: FLAGGED at point ",
+                  (long long)json_integer_value(
+                      json_object_get(json_array_get(health, k), "point")));
+      if (flagged)
+        fprintf(out, ": the RCT or APT, replayed over the raw symbols, fired far more "
+                     "often than alpha predicts (the assessed entropy is too high "
+                     "for that data; `mebench report` shows the counts)\n");
+      else if (json_array_size(health))
+        fprintf(out, "health: no point flagged (the RCT and APT fired no more often "
+                     "than alpha predicts)\n");
+    }
     /* Where this session's time went, as run.json's durations record it. */
     {
       double total = now_s() - r->t_begin;

@@ -497,8 +497,8 @@ static void cli(void)
   }
   /* The largest seed, and a drawn one, are JSON integers read back exactly. */
   {
-    const char *top[] = {"assess",         "--iid", "--json", "--seed",
-                         "9007199254740991", "--permutations", "20", in};
+    const char *top[] = {"assess",           "--iid",          "--json", "--seed",
+                         "9007199254740991", "--permutations", "20",     in};
     const char *drawn[] = {"assess", "--iid", "--json", "--permutations", "20", in};
 
     CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 8, top, &err), MB_OK);
@@ -517,9 +517,10 @@ static void cli(void)
   }
   /* Not IID: the cut-offs from h_assessed are marked as not for use. */
   {
-    const char *args[] = {"assess", "--iid", "--json", "--seed", "2",
-                          "--permutations", "200", in};
-    const char *text_args[] = {"assess", "--iid", "--seed", "2", "--permutations", "200", in};
+    const char *args[] = {"assess", "--iid",          "--json", "--seed",
+                          "2",      "--permutations", "200",    in};
+    const char *text_args[] = {"assess",         "--iid", "--seed", "2",
+                               "--permutations", "200",   in};
     uint8_t sticky[2000];
     char *text;
 

@@ -16,11 +16,19 @@
 #include "check.h"
 #include "cli.h"
 #include "compare.h"
+#include "report.h"
 #include "results.h"
 #include "rundir.h"
 #include "testutil.h"
 
 #define FIXTURE MB_SOURCE_DIR "/tests/data/report/run/run.json"
+
+/* A valid health entry of point 0 but for the values given. */
+#define HEALTH_ENTRY(rct, apt_fired, flagged)                                          \
+  "{\"point\": 0, \"h\": 2.5, \"alpha\": 0.001, \"rct_cutoff\": " rct                  \
+  ", \"apt_cutoff\": 300, \"apt_window\": 1024, \"samples\": 1000, \"rct_fired\": 0, " \
+  "\"apt_fired\": " apt_fired ", \"apt_windows\": 1, \"rct_expected\": 0.001, "        \
+  "\"apt_expected\": 0.001, \"flagged\": " flagged "}"
 
 /* name, the JSON path edited, its new value (JSON text; "-" deletes it;
  * "@PATH" copies the value at PATH), the JSON path the readers must name. */
@@ -28,6 +36,19 @@ static const struct edit {
   const char *name, *at, *value, *error_path;
 } cases[] = {
     {"clock_missing", "clock", "-", "clock"},
+    /* the health tests (run.json "health") and a call's IID track */
+    {"health_not_array", "health", "{}", "health"},
+    {"health_rct_string", "health", "[" HEALTH_ENTRY("\"x\"", "0", "false") "]",
+     "health[0].rct_cutoff"},
+    {"health_fired_negative", "health", "[" HEALTH_ENTRY("4", "-5", "false") "]",
+     "health[0].apt_fired"},
+    {"health_flagged_text", "health", "[" HEALTH_ENTRY("4", "0", "\"yes\"") "]",
+     "health[0].flagged"},
+    {"health_point_twice", "health",
+     "[" HEALTH_ENTRY("4", "0", "false") ", " HEALTH_ENTRY("4", "0", "false") "]",
+     "health[1].point"},
+    {"raw_iid_maybe", "calls[0].entropy.raw_iid",
+     "{\"iid\": \"maybe\", \"h_assessed\": 1}", "calls[0].entropy.raw_iid.iid"},
     {"tick_den_zero", "clock.tick_den", "0", "clock.tick_den"},
     {"tick_den_string", "clock.tick_den", "\"1\"", "clock.tick_den"},
     {"tick_num_fraction", "clock.tick_num", "1.5", "clock.tick_num"},
@@ -266,6 +287,48 @@ static void small_cases(const char *tmp)
   }
 }
 
+/* A valid health entry (flagged) and a call's IID track are read (and
+ * the flagged point is an anomaly); the report shows them. */
+static void health_cases(const char *tmp)
+{
+  static const struct edit flag = {"health_ok", "health",
+                                   "[" HEALTH_ENTRY("4", "12", "true") "]", NULL};
+  static const struct edit iid = {"iid_ok", "calls[0].entropy.raw_iid",
+                                  "{\"iid\": true, \"h_assessed\": 1.5}", NULL};
+  json_error_t jerr;
+  json_t *doc = json_load_file(FIXTURE, 0, &jerr);
+  char dir[600], path[700];
+  struct mb_rundir rd;
+  struct mb_anomaly *an = NULL;
+  struct mb_error err;
+  size_t n = 0, i, health = 0;
+
+  snprintf(dir, sizeof(dir), "%s/health_ok", tmp);
+  snprintf(path, sizeof(path), "%s/run.json", dir);
+  mkdir(dir, 0755);
+  CHECK(doc && apply(doc, &flag) == 0 && apply(doc, &iid) == 0 &&
+        json_dump_file(doc, path, JSON_INDENT(1)) == 0);
+  json_decref(doc);
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(dir, &rd, &err), MB_OK);
+  CHECK_EQ_INT(rd.points[0].health.present, 1);
+  CHECK_EQ_INT(rd.points[0].health.flagged, 1);
+  CHECK_EQ_INT((int)rd.points[0].health.apt_fired, 12);
+  CHECK_EQ_INT(rd.points[0].iid_tested, 1);
+  CHECK_EQ_INT(rd.points[0].iid_passed, 1);
+  CHECK_EQ_INT(rd.n_points > 1 ? rd.points[1].health.present : 0, 0);
+  CHECK_EQ_INT(mb_report_anomalies(&rd, &an, &n), MB_OK);
+  for (i = 0; i < n; i++)
+    if (an[i].kind == MB_ANOMALY_HEALTH) {
+      health++;
+      CHECK_EQ_INT((int)an[i].point, 0);
+      CHECK(strstr(an[i].text, "APT 12 times") != NULL);
+    }
+  CHECK_EQ_INT((int)health, 1);
+  free(an);
+  mb_rundir_cleanup(&rd);
+}
+
 int main(void)
 {
   char tmp[] = "/tmp/mb_reader_XXXXXX";
@@ -278,6 +341,7 @@ int main(void)
   reader_cases(tmp);
   compare_cases(tmp);
   small_cases(tmp);
+  health_cases(tmp);
   mb_test_rmtree(tmp);
   return CHECK_DONE();
 }

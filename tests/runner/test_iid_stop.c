@@ -85,19 +85,21 @@ int main(void)
       return CHECK_DONE();
     for (i = 0; i < 6 * 20000; i++) {
       x = x * 6364136223846793005ull + 1442695040888963407ull;
-      fprintf(f, "%llu%c", 1000ull + (unsigned long long)(x >> 52), i % 10 == 9 ? '\n' : ' ');
+      fprintf(f, "%llu%c", 1000ull + (unsigned long long)(x >> 52),
+              i % 10 == 9 ? '\n' : ' ');
     }
     fclose(f);
     f = fopen(exp_path, "w");
     CHECK(f != NULL);
     if (!f)
       return CHECK_DONE();
-    fprintf(f,
-            "{\"name\": \"iidstop\", \"source\": \"replay\", \"replay\": \"%s\","
-            " \"samples\": 20000, \"repetitions\": 3, \"warmup\": 0,"
-            " \"sweep\": {\"num_ports\": [1, 8]},"
-            " \"analysis\": {\"raw_bits\": 8, \"estimators\": [\"mcv\"], \"iid\": true}}\n",
-            timings);
+    fprintf(
+        f,
+        "{\"name\": \"iidstop\", \"source\": \"replay\", \"replay\": \"%s\","
+        " \"samples\": 20000, \"repetitions\": 3, \"warmup\": 0,"
+        " \"sweep\": {\"num_ports\": [1, 8]},"
+        " \"analysis\": {\"raw_bits\": 8, \"estimators\": [\"mcv\"], \"iid\": true}}\n",
+        timings);
     fclose(f);
   }
   mb_error_init(&err);
@@ -120,7 +122,8 @@ int main(void)
   CHECK_EQ_INT(rc, MB_EINTERRUPTED);
   CHECK_EQ_INT(seen_before_stop, 1);
   CHECK(iid_lines < 6); /* it stopped before the last call's track */
-  CHECK(strstr(err.text, "during the IID track, after all 6 calls were recorded") != NULL);
+  CHECK(strstr(err.text, "during the IID track, after all 6 calls were recorded") !=
+        NULL);
   CHECK(strstr(err.text, "mebench run --resume") != NULL);
   CHECK(dir != NULL);
   snprintf(run, sizeof(run), "%s/run.json", dir ? dir : "");
