@@ -55,7 +55,7 @@ static const struct mb_opt options[] = {
      "raw .mbr file: assess the low N bits (1..8) of each timing delta"},
     {"seed", 0, "N", OPT_SEED,
      "--iid: the permutations' seed, 0..2^53-1 (default: drawn and printed)"},
-    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
+    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0..64, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -500,7 +500,8 @@ int mb_cmd_assess(int argc, char **argv, struct mb_error *err)
   while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
     switch (id) {
     case OPT_ALPHA:
-      if (mb_opt_double(p.arg, 1e-300, 0.5, "assess: --alpha", &alpha, err) != MB_OK)
+      if (mb_opt_double(p.arg, MB_HEALTH_ALPHA_MIN, MB_HEALTH_ALPHA_MAX,
+                        "assess: --alpha", &alpha, err) != MB_OK)
         return MB_EUSAGE;
       break;
     case OPT_IID:

@@ -22,7 +22,7 @@ static const struct mb_opt options[] = {
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     {"json", 0, NULL, OPT_JSON, "the same as --format json"},
     {"output", 'o', "FILE", OPT_OUTPUT,
-     "where to write ('-': stdout; default RESULTS_DIR/report.md or .tex)"},
+     "where to write ('-': stdout; default RESULTS_DIR/report.md, .tex or .json)"},
     {"plots", 0, "DIR", OPT_PLOTS,
      "where scripts/plot put the figures (RESULTS_DIR/plots)"},
     {"point", 'p', "N", OPT_POINT, "the point scripts/plot --point drew over time (0)"},

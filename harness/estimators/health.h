@@ -13,6 +13,9 @@
 
 /* §4.4: the recommended false-positive probability, 2^-20. */
 #define MB_HEALTH_ALPHA (1.0 / 1048576.0)
+/* The range of alpha accepted (assess --alpha, analysis.health_alpha). */
+#define MB_HEALTH_ALPHA_MIN 1e-300
+#define MB_HEALTH_ALPHA_MAX 0.5
 
 /* §4.4.2: the window is 1,024 samples for non-binary data, 512 for binary. */
 #define MB_HEALTH_APT_WINDOW 1024u

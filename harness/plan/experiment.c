@@ -948,9 +948,9 @@ static int parse_analysis(struct loader *ld, json_t *root)
 
     /* §4.4: a false-positive probability; 2^-20 is the recommendation,
      * 2^-40 the smallest the specification names. */
-    if (!(d > 0 && d <= 0.5))
+    if (!(d >= MB_HEALTH_ALPHA_MIN && d <= MB_HEALTH_ALPHA_MAX))
       return fail(ld, "analysis.health_alpha",
-                  "expected a probability in (0, 0.5] such as 9.5367431640625e-07 "
+                  "expected a probability in 1e-300..0.5 such as 9.5367431640625e-07 "
                   "(2^-20), got %s",
                   describe(v, what, sizeof(what)));
     exp->health_alpha = d;

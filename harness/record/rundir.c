@@ -6,6 +6,7 @@
 #include "results.h"
 #include "experiment.h"
 #include "fsutil.h"
+#include "health.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -491,7 +492,8 @@ static int check_health(json_t *health, long long np, const char *file,
     rc = check_num(json_object_get(e, "h"), p, 1e-300, 8, 0, file, err);
     snprintf(p, sizeof(p), "%s.alpha", hp);
     if (!rc)
-      rc = check_num(json_object_get(e, "alpha"), p, 1e-320, 0.5, 0, file, err);
+      rc = check_num(json_object_get(e, "alpha"), p, MB_HEALTH_ALPHA_MIN,
+                     MB_HEALTH_ALPHA_MAX, 0, file, err);
     for (k = 0; k < sizeof(counts) / sizeof(counts[0]) && !rc; k++)
       rc = check_int(e, counts[k], hp, 0, INT64_MAX, file, &v, err);
     snprintf(p, sizeof(p), "%s.rct_expected", hp);
