@@ -55,7 +55,8 @@ static const struct mb_opt options[] = {
      "raw .mbr file: assess the low N bits (1..8) of each timing delta"},
     {"seed", 0, "N", OPT_SEED,
      "--iid: the permutations' seed, 0..2^53-1 (default: drawn and printed)"},
-    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0..64, 0 = all cores (default 0)"},
+    {"threads", 'j', "N", OPT_THREADS,
+     "worker threads, 0..64, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -382,7 +383,8 @@ static void print_iid_text(const char *file, const struct mb_iid_result *r,
          : r->alphabet_size < 2 ? "constant data"
                                 : "non-binary");
   if (r->skipped) {
-    printf("Not tested: %s\n\nIID: no\nH_assessed: 0 bits per symbol\n", r->skipped);
+    printf("Not tested: %s\n\nIID: no\nH_assessed: 0 bits per symbol\n\n", r->skipped);
+    print_health_text(0, r->binary, alpha, 1);
     return;
   }
   printf("Mean %.17g, median %.17g; seed %llu\n\n", r->mean, r->median,

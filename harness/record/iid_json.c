@@ -78,7 +78,8 @@ json_t *mb_iid_json(const struct mb_iid_result *r)
   put(o, "bits_per_symbol", json_integer(r->bits_per_symbol), &bad);
   put(o, "alphabet_size", json_integer(r->alphabet_size), &bad);
   put(o, "binary", json_boolean(r->binary), &bad);
-  put(o, "seed", ju64(r->seed), &bad);
+  /* no permutation was drawn from a seed when nothing was tested */
+  put(o, "seed", r->skipped ? json_null() : ju64(r->seed), &bad);
   put(o, "h_original", r->h_original < 0 ? json_null() : jreal(r->h_original), &bad);
   put(o, "h_bitstring", r->h_bitstring < 0 ? json_null() : jreal(r->h_bitstring), &bad);
   if (r->skipped) {

@@ -539,6 +539,26 @@ static void cli(void)
     free(text);
     CHECK_EQ_INT(mb_test_write(in, d, sizeof(d)), 0);
   }
+  /* Constant data: nothing tested, so no seed was used (null), and the
+   * text says there are no cut-offs, as the non-IID assessment does. */
+  {
+    const char *args[] = {"assess", "--iid", "--json", in};
+    const char *text_args[] = {"assess", "--iid", in};
+    uint8_t same[300];
+    char *text;
+
+    memset(same, 5, sizeof(same));
+    CHECK_EQ_INT(mb_test_write(in, same, sizeof(same)), 0);
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 4, args, &err), MB_OK);
+    j = json_load_file(out, 0, &jerr);
+    CHECK(json_is_null(json_object_get(j, "seed")));
+    json_decref(j);
+    CHECK_EQ_INT(mb_test_command(out, mb_cmd_assess, 3, text_args, &err), MB_OK);
+    text = mb_test_slurp(out, &n);
+    CHECK(text && strstr(text, "Health tests (4.4): no cut-offs"));
+    free(text);
+    CHECK_EQ_INT(mb_test_write(in, d, sizeof(d)), 0);
+  }
   /* The non-IID assessment prints the cut-offs too. */
   {
     const char *args[] = {"assess", "--json", "-e", "mcv", in};
