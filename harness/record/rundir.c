@@ -867,8 +867,9 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
       if (snprintf(file, n, "%.*s/run.json", (int)l, path) >= (int)n)
         return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "path is too long");
       if (lstat(file, &st) != 0 && errno == ENOENT)
-        return mb_error_set(err, MB_EINVALID, file, 0, 0, NULL,
-                            "not a mebench results directory: it has no run.json");
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                            "this directory holds no run.json: expected a results "
+                            "directory made by `mebench run`");
     } else if (!(accept & MB_RUNDIR_FILE)) {
       return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
                           "not a directory; expected a results directory (the folder "
@@ -884,8 +885,10 @@ int mb_rundir_read(const char *path, int accept, json_t **doc, char *file, size_
     goto out;
   *doc = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &jerr);
   if (!*doc) {
-    rc = mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL, "%s",
-                      jerr.text);
+    rc = mb_error_set(err, MB_EINVALID, file, jerr.line, jerr.column, NULL,
+                      "%s; expected the JSON of %s", jerr.text,
+                      (accept & MB_RUNDIR_BASELINE) ? "a run.json or a baseline file"
+                                                    : "a run.json");
     goto out;
   }
   rc = fold_journal(&jn, *doc, err);

@@ -165,7 +165,7 @@ static void test_validation(const char *tmp)
   /* not a results directory at all */
   mb_error_init(&err);
   CHECK_EQ_INT(mb_rundir_load(tmp, &rd, &err), MB_EINVALID);
-  CHECK(strstr(err.text, "not a mebench results directory") != NULL);
+  CHECK(strstr(err.text, "holds no run.json") != NULL);
   mb_rundir_cleanup(&rd);
 }
 
