@@ -362,7 +362,7 @@ static void check_matrix_stdin(void)
 
 int main(void)
 {
-  snprintf(base, sizeof(base), "/tmp/mb_restart_cmd.XXXXXX");
+  snprintf(base, sizeof(base), "%s/tests/runner/restart-XXXXXX", MB_BINARY_DIR);
   if (!mkdtemp(base))
     MB_SKIP("cannot make a temporary directory");
   check_refusals();
