@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "experiment.h"
 #include "fsutil.h"
+#include "jsonpath.h"
 #include "plural.h"
 #include "restart.h"
 #include "results.h"
@@ -35,6 +36,7 @@ enum {
   OPT_KIND,
   OPT_MATRIX,
   OPT_OUTPUT,
+  OPT_QUIET,
   OPT_THREADS,
 };
 
@@ -48,20 +50,27 @@ static const struct mb_opt options[] = {
      "samples of each restart: raw symbols (analysis.raw_bits; default) or "
      "extracted bytes"},
     {"matrix", 'm', "FILE", OPT_MATRIX,
-     "analyse a 1000x1000 matrix file (row i = restart i) instead of collecting"},
+     "analyse a 1000x1000 matrix file (row i = restart i; - reads standard input) "
+     "instead of collecting"},
     {"output", 'o', "DIR", OPT_OUTPUT,
      "where the matrices and restart.json go, checked before any call (default: "
      "a new <output>/<name>-restart/<UTC time>-<host> directory)"},
-    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0 = all cores (default 0)"},
+    {"quiet", 'q', NULL, OPT_QUIET,
+     "a collection: no progress on stderr (errors are still said)"},
+    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0..64, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* restart.json's schema (results/README.md, "Restart tests"). */
+#define MB_RESTART_SCHEMA "mebench-restart/1"
 
 static void usage(FILE *out)
 {
   fprintf(
       out,
       "Usage: mebench restart [OPTIONS] EXPERIMENT.json\n"
-      "       mebench restart --matrix FILE [--bits N] [--h-initial H] [--json]\n\n"
+      "       mebench restart --matrix FILE [--bits N] [--h-initial H] [--threads N]\n"
+      "                       [--json]\n\n"
       "The restart tests of NIST SP 800-90B section 3.1.4. For every point of the\n"
       "experiment, 1,000 independent collect calls (the full collector each time),\n"
       "in the experiment's order (sequential: point by point; interleaved and\n"
@@ -72,14 +81,21 @@ static void usage(FILE *out)
       "any row or column against the cut-off for H_I at alpha = 1 - 0.99^(1/2000))\n"
       "and the validation (3.1.4.2: the non-IID estimates of the rows and of the\n"
       "columns, H_r and H_c, must reach H_I / 2); the restart-validated entropy is\n"
-      "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output.\n"
-      "Interrupted (SIGINT, SIGTERM), it keeps each point's complete rows so far as\n"
-      "DIR/pP.restart.partial.bin, says so in restart.json and exits 130.\n"
+      "min(H_r, H_c, H_I). Results go to DIR/restart.json and standard output\n"
+      "(--json: restart.json itself); progress goes to stderr unless --quiet.\n"
+      "Options, the collector and DIR are checked before the first call. Every\n"
+      "point is analysed even when another fails; each failure is said, and the\n"
+      "worst sets the exit code. Interrupted (SIGINT, SIGTERM: exit 130) or\n"
+      "stopped by a collector error, it keeps the rows collected so far (a point\n"
+      "with all 1,000: DIR/pP.restart.bin, for --matrix; fewer:\n"
+      "DIR/pP.restart.partial.bin) and says so in restart.json (\"status\").\n"
       "A matrix of one value fails the sanity check against a claimed H_I; without\n"
       "--h-initial its own estimate is 0: no_entropy, nothing to check, not passed.\n"
       "The verdict is a result, not an error: exit 0 whether the tests pass or\n"
-      "FAIL (as assess --iid); gate on \"pass\" in --json or restart.json, e.g.\n"
-      "  mebench restart --json --matrix M | jq -e .pass\n\n"
+      "FAIL (as assess --iid); gate on \"pass\" (restart.json: true when every\n"
+      "point passed), e.g.\n"
+      "  mebench restart --json --matrix M | jq -e .pass\n"
+      "  mebench restart --json --quiet EXPERIMENT.json | jq -e .pass\n\n"
       "Options:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
@@ -172,25 +188,25 @@ static int analyse(const uint8_t *m, unsigned bits, double h_initial, int thread
   return mb_restart_analyse(m, bits, h_initial, threads, r, err);
 }
 
+/* --matrix FILE ("-": standard input, as assess reads it). */
 static int analyse_file(const char *path, unsigned bits, double h_initial, int threads,
                         int json, struct mb_error *err)
 {
-  FILE *f = fopen(path, "rb");
+  const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
   unsigned char *m = NULL;
   size_t len = 0;
   struct mb_restart_result *r;
   int rc;
 
-  if (!f)
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "cannot open: %s",
-                        strerror(errno));
-  rc = mb_fs_read_stream(f, path, &m, &len, err);
-  fclose(f);
+  /* A named file is read only if it is a regular file (a FIFO is refused,
+   * never waited on); "-" is read to its end. */
+  rc = strcmp(path, "-") == 0 ? mb_fs_read_stream(stdin, name, &m, &len, err)
+                              : mb_fs_read_file(path, 1, &m, &len, err);
   if (rc != MB_OK)
     return rc;
   if (len != (size_t)MB_RESTART_ROWS * MB_RESTART_COLS) {
     free(m);
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+    return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
                         "holds %zu sample%s; a restart matrix has 1000 x 1000 = "
                         "1000000 (ea_restart refuses other sizes too)",
                         len, mb_s(len));
@@ -203,20 +219,25 @@ static int analyse_file(const char *path, unsigned bits, double h_initial, int t
   rc = analyse(m, bits, h_initial, threads, r, err);
   if (rc == MB_OK) {
     if (json) {
-      json_t *o = result_json(r);
-      char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) : NULL;
+      /* {"file": FILE, ...the result}, as assess --json names its file. */
+      json_t *o = json_object(), *body = result_json(r);
+      char *text = NULL;
 
+      if (o && body && mb_json_set_path(o, "file", path) == 0 &&
+          json_object_update(o, body) == 0)
+        text = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
       if (text)
         puts(text);
       else
         rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "cannot format JSON");
       free(text);
+      json_decref(body);
       json_decref(o);
     } else {
-      print_result(path, r);
+      print_result(name, r);
     }
   } else if (err && !err->source[0]) {
-    snprintf(err->source, sizeof(err->source), "%s", path);
+    snprintf(err->source, sizeof(err->source), "%s", name);
   }
   free(r);
   free(m);
@@ -231,15 +252,22 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Point p's matrix file: complete ("pP.restart.bin") or not
+ * ("pP.restart.partial.bin"). */
+static void matrix_name(size_t p, int complete, char *out, size_t n)
+{
+  snprintf(out, n, complete ? "p%zu.restart.bin" : "p%zu.restart.partial.bin", p);
+}
+
 /* Before a single call is made: outdir must be a directory (made if
- * missing) holding none of the files this collection writes, so that a
+ * missing) holding none of the files this collection can write, so that a
  * thousand calls per point are never collected only to be refused. */
 static int check_output(const char *outdir, size_t np, struct mb_error *err)
 {
   struct stat st;
-  char path[4200];
+  char path[4200], name[64];
   size_t p;
-  int rc;
+  int k, rc;
 
   if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode))
     return mb_error_set(err, MB_EINVALID, outdir, 0, 0, NULL,
@@ -249,83 +277,206 @@ static int check_output(const char *outdir, size_t np, struct mb_error *err)
   if (rc != MB_OK)
     return rc;
   for (p = 0; p <= np; p++) {
-    if (p < np)
-      snprintf(path, sizeof(path), "%s/p%zu.restart.bin", outdir, p);
-    else
-      snprintf(path, sizeof(path), "%s/restart.json", outdir);
-    if (lstat(path, &st) == 0)
-      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                          "already exists; choose another --output (nothing was "
-                          "collected)");
+    for (k = 0; k < 2; k++) {
+      if (p < np)
+        matrix_name(p, k == 0, name, sizeof(name));
+      else if (k == 0)
+        snprintf(name, sizeof(name), "restart.json");
+      else
+        break;
+      snprintf(path, sizeof(path), "%s/%s", outdir, name);
+      if (lstat(path, &st) == 0)
+        return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                            "already exists; choose another --output (nothing was "
+                            "collected)");
+    }
   }
   return MB_OK;
 }
 
-/* restart.json's description of a collection, before its points. */
-static json_t *collection_doc(const struct mb_experiment *exp, int bytes, unsigned bits)
+/* restart.json's description of a collection, before its status and
+ * points: what was collected, and the provenance run.json records (the
+ * build, the machine, the experiment's SHA-256), from the same helpers. */
+static json_t *collection_doc(const struct mb_experiment *exp, int bytes, unsigned bits,
+                              time_t started)
 {
-  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "experiment", exp->name, "source",
-                   exp->source, "kind", bytes ? "bytes" : "raw", "bits_per_symbol",
-                   (json_int_t)bits, "restarts", (json_int_t)MB_RESTART_ROWS,
-                   "samples_per_restart", (json_int_t)MB_RESTART_COLS);
+  struct mb_sysinfo si;
+  struct mb_buildinfo bi;
+  char when[32];
+
+  memset(&si, 0, sizeof(si));
+  mb_sysinfo_get(&si, NULL); /* what cannot be read stays empty */
+  mb_sysinfo_build(&bi);
+  mb_results_iso_time(started, when);
+  return json_pack(
+      "{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},s:s,s:s,s:s,s:s,s:I,s:I,"
+      "s:I,s:s,s:s}",
+      "schema", MB_RESTART_SCHEMA, "mebench", "version", bi.version, "git_commit",
+      bi.git_commit, "compiler", bi.compiler, "flags", bi.flags, "machine", "hostname",
+      si.hostname, "os", si.os, "kernel", si.kernel, "arch", si.arch, "cpu_model",
+      si.cpu_model, "cores", (int)si.cores, "experiment", exp->name,
+      "experiment_sha256", exp->sha256, "source", exp->source, "kind",
+      bytes ? "bytes" : "raw", "bits_per_symbol", (json_int_t)bits, "restarts",
+      (json_int_t)MB_RESTART_ROWS, "samples_per_restart", (json_int_t)MB_RESTART_COLS,
+      "order", mb_order_name(exp->order), "started", when);
 }
 
-/* After an interruption: each point's complete rows as
- * pP.restart.partial.bin (row after row, as collected) and restart.json
- * saying so; a matrix of fewer than 1,000 rows is not analysed. */
-static int keep_partial(const struct mb_experiment *exp, const char *outdir,
-                        const uint8_t *m, const size_t *done, unsigned bits, int bytes,
-                        struct mb_error *err)
+/* A point as the experiment defines it (run.json's points: the swept axes). */
+static json_t *point_doc(const struct mb_experiment *exp, size_t p)
+{
+  const struct mb_config *c = &exp->points[p];
+
+  return json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "point", (json_int_t)p, "num_ports",
+                   (json_int_t)c->num_ports, "ool_size", (json_int_t)c->ool_size,
+                   "mode", mb_mode_name(c->mode), "variant",
+                   mb_variant_name(c->variant), "placement",
+                   mb_placement_name(c->placement));
+}
+
+/* The failures of one collection: each is said on stderr when it happens
+ * (the one returned is said by main), the worst (highest exit code; the
+ * first of equals) is what the command returns. */
+struct failures {
+  size_t n;
+  struct mb_error worst;
+};
+
+static void fail_point(struct failures *f, size_t p, const struct mb_error *e,
+                       json_t *o)
+{
+  char buf[2048];
+
+  mb_error_format(e, buf, sizeof(buf));
+  if (p == SIZE_MAX)
+    fprintf(stderr, "mebench: restart: %s\n", buf);
+  else
+    fprintf(stderr, "mebench: restart: point %zu: %s\n", p, buf);
+  if (o && !json_object_get(o, "error"))
+    json_object_set_new(o, "error", json_string(buf));
+  if (f->n++ == 0 || mb_status_exit(e->code) > mb_status_exit(f->worst.code))
+    f->worst = *e;
+}
+
+/* The end of a collection, however it ended (status "complete",
+ * "interrupted" or "failed"): each point's rows are written (all 1,000:
+ * pP.restart.bin; fewer: pP.restart.partial.bin), every point with all its
+ * rows is analysed unless interrupted, whatever happened to the others;
+ * then restart.json, also on stdout with --json. */
+static int finish(const struct mb_experiment *exp, const char *outdir, const uint8_t *m,
+                  const size_t *done, unsigned bits, double h_initial, int threads,
+                  int json, const char *status, json_t *doc, struct failures *f,
+                  struct mb_error *err)
 {
   const size_t rows = MB_RESTART_ROWS, cols = MB_RESTART_COLS;
-  json_t *doc = collection_doc(exp, bytes, bits), *pts = json_array();
-  char path[4200], *text = NULL;
+  /* Interrupted, the user wants to stop: no analysis. Stopped by the
+   * collector, the points it finished are analysed. */
+  int complete = strcmp(status, "complete") == 0, all_pass = complete, rc = MB_OK;
+  int analysing = strcmp(status, "interrupted") != 0;
+  struct mb_restart_result *r = malloc(sizeof(*r));
+  json_t *pts = json_array();
+  char path[4200], *text = NULL, when[32];
   size_t p;
-  int rc = doc && pts ? MB_OK : MB_ENOMEM;
 
-  for (p = 0; p < exp->n_points && rc == MB_OK; p++) {
-    char name[64];
-
-    snprintf(name, sizeof(name), "p%zu.restart.partial.bin", p);
-    snprintf(path, sizeof(path), "%s/%s", outdir, name);
-    if (done[p] > 0)
-      rc = mb_fs_write_atomic(path, m + p * rows * cols, done[p] * cols, 0,
-                              "already exists; choose another --output", err);
-    if (rc == MB_OK &&
-        json_array_append_new(pts, json_pack("{s:I,s:I,s:s?}", "point", (json_int_t)p,
-                                             "rows", (json_int_t)done[p], "matrix",
-                                             done[p] ? name : NULL)) != 0)
-      rc = MB_ENOMEM;
-  }
-  if (rc == MB_OK) {
-    json_object_set_new(doc, "status", json_string("interrupted"));
-    json_object_set_new(doc, "points", pts);
-    pts = NULL;
-    text = json_dumps(doc, JSON_INDENT(2));
-    snprintf(path, sizeof(path), "%s/restart.json", outdir);
-    rc = text ? mb_fs_write_atomic(path, text, strlen(text), 0,
-                                   "already exists; choose another --output", err)
-              : MB_ENOMEM;
-  }
-  free(text);
-  json_decref(pts);
-  json_decref(doc);
-  if (rc == MB_ENOMEM)
+  if (!r || !pts) {
+    free(r);
+    json_decref(pts);
     return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-  if (rc != MB_OK)
+  }
+  for (p = 0; p < exp->n_points; p++) {
+    const uint8_t *pm = m + p * rows * cols;
+    json_t *o = point_doc(exp, p);
+    struct mb_error e;
+    char name[64];
+    int written = 0;
+
+    if (!o || json_array_append_new(pts, o) != 0) {
+      rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+      break;
+    }
+    json_object_set_new(o, "rows", json_integer((json_int_t)done[p]));
+    matrix_name(p, done[p] == rows, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", outdir, name);
+    mb_error_init(&e);
+    if (done[p] > 0) {
+      if (mb_fs_write_atomic(path, pm, done[p] * cols, 0,
+                             "already exists (made during the collection); the "
+                             "matrix is not written",
+                             &e) == MB_OK)
+        written = 1;
+      else
+        fail_point(f, p, &e, o);
+    }
+    json_object_set_new(o, "matrix", written ? json_string(name) : json_null());
+    if (!analysing || done[p] < rows) {
+      json_object_set_new(o, "pass", json_false()); /* not analysed */
+    } else {
+      double t1 = now_s();
+      char label[128];
+
+      mb_error_init(&e);
+      if (analyse(pm, bits, h_initial, threads, r, &e) == MB_OK) {
+        json_t *res = result_json(r);
+
+        if (!res || json_object_update(o, res) != 0) {
+          json_decref(res);
+          rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+          break;
+        }
+        json_decref(res);
+        json_object_set_new(o, "analyse_s", json_real(now_s() - t1));
+        all_pass = all_pass && r->pass;
+        snprintf(label, sizeof(label), "point %zu (%s)", p,
+                 written ? name : "not written");
+        if (!json)
+          print_result(label, r);
+      } else {
+        json_object_set_new(o, "pass", json_false());
+        all_pass = 0;
+        fail_point(f, p, &e, o);
+      }
+    }
+  }
+  free(r);
+  if (rc != MB_OK) {
+    json_decref(pts);
     return rc;
-  return mb_error_set(err, MB_EINTERRUPTED, outdir, 0, 0, NULL,
-                      "interrupted by %s: the complete rows so far are kept in "
-                      "pP.restart.partial.bin and restart.json (a matrix needs %zu "
-                      "rows to be analysed)",
-                      mb_stop_reason(), rows);
+  }
+  if (complete && f->n > 0)
+    status = "failed";
+  mb_results_iso_time(time(NULL), when);
+  json_object_set_new(doc, "status", json_string(status));
+  json_object_set_new(doc, "pass", json_boolean(all_pass && f->n == 0));
+  json_object_set_new(doc, "finished", json_string(when));
+  json_object_set_new(doc, "points", pts);
+  text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  snprintf(path, sizeof(path), "%s/restart.json", outdir);
+  if (!text)
+    return mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+  {
+    struct mb_error e;
+
+    mb_error_init(&e);
+    if (mb_fs_write_atomic(path, text, strlen(text), 0,
+                           "already exists (made during the collection); restart.json "
+                           "is not written",
+                           &e) != MB_OK)
+      fail_point(f, SIZE_MAX, &e, NULL);
+  }
+  /* On standard output whatever happened: a --json caller gets the record
+   * of an interrupted or failed collection too. */
+  if (json)
+    puts(text);
+  free(text);
+  fflush(stdout);
+  return rc;
 }
 
-static int collect(const struct mb_experiment *exp, const char *outdir, int bytes,
-                   double h_initial, int threads, int json, struct mb_error *err)
+static int collect(const struct mb_experiment *exp, struct mb_collector *col,
+                   const char *outdir, int bytes, double h_initial, int threads,
+                   int json, int quiet, struct mb_error *err)
 {
   const size_t rows = MB_RESTART_ROWS, cols = MB_RESTART_COLS;
-  size_t p, i, np = exp->n_points;
+  size_t i, np = exp->n_points, total = rows * exp->n_points, n_done = 0;
   /* Enough timed operations for 1,000 raw symbols (the seed takes
    * n * 4 + 64 timings for n bytes), or 1,000 extracted bytes. */
   size_t samples = bytes ? cols : (cols - 64 + 3) / 4;
@@ -333,124 +484,117 @@ static int collect(const struct mb_experiment *exp, const char *outdir, int byte
   uint64_t mask = (1u << bits) - 1u;
   uint8_t *m = calloc(np * rows * cols, 1);
   size_t *done = calloc(np ? np : 1, sizeof(*done)); /* complete rows per point */
-  struct mb_collector *col = NULL;
   struct mb_collection c;
-  struct mb_restart_result *r = malloc(sizeof(*r));
-  json_t *doc = collection_doc(exp, bytes, bits), *pts = json_array();
+  struct mb_error cerr; /* the collector's failure, if any */
+  struct failures f;
+  json_t *doc = collection_doc(exp, bytes, bits, time(NULL));
+  const char *status;
   double t0 = now_s(), t_collect;
-  int rc, tty = isatty(STDERR_FILENO);
+  int rc = MB_OK, tty = isatty(STDERR_FILENO), progress = !quiet, bar = 0;
 
   mb_collection_init(&c);
-  if (!m || !r || !doc || !pts || !done) {
+  mb_error_init(&cerr);
+  memset(&f, 0, sizeof(f));
+  if (!m || !doc || !done) {
     rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     goto out;
   }
-  rc = check_output(outdir, np, err);
-  if (rc == MB_OK)
-    rc = mb_collector_open(exp->source, mb_experiment_collector_option(exp), &col, err);
-  if (rc != MB_OK)
-    goto out;
+  if (progress)
+    fprintf(stderr,
+            "mebench: restart %s: %zu call%s (%zu point%s x %zu restarts) into %s\n",
+            exp->name, total, mb_s(total), np, mb_s(np), rows, outdir);
   /* Restart i of point p; sequential order finishes a point before the next. */
-  for (i = 0; i < rows * np && rc == MB_OK; i++) {
+  for (i = 0; i < total; i++) {
     size_t pt = exp->order == MB_ORDER_SEQUENTIAL ? i / rows : i % np;
     size_t row = exp->order == MB_ORDER_SEQUENTIAL ? i % rows : i / np;
     uint8_t *dst = m + (pt * rows + row) * cols;
     size_t j, have;
+    int crc;
 
     if (*mb_stop_flag())
       break;
-    *mb_stop_progress_total() = (sig_atomic_t)(rows * np);
+    *mb_stop_progress_total() = (sig_atomic_t)total;
     *mb_stop_progress_call() = (sig_atomic_t)(i + 1);
-    rc = mb_collector_collect(col, &exp->points[pt], samples, &c, err);
-    if (rc == MB_EINTERRUPTED && *mb_stop_flag()) {
-      rc = MB_OK; /* the call in progress is discarded; the rows stay */
-      mb_error_init(err);
+    crc = mb_collector_collect(col, &exp->points[pt], samples, &c, &cerr);
+    if (crc == MB_EINTERRUPTED && *mb_stop_flag()) {
+      mb_error_init(&cerr); /* the call in progress is discarded; the rows stay */
       break;
     }
-    if (rc != MB_OK)
+    if (crc != MB_OK) {
+      char text[sizeof(cerr.text)];
+
+      snprintf(text, sizeof(text), "%s", cerr.text);
+      snprintf(cerr.text, sizeof(cerr.text), "restart %zu of point %zu: %.700s", row,
+               pt, text);
       break;
+    }
     have = bytes ? c.n_bytes : c.n_timings;
     if (have < cols) {
-      rc = mb_error_set(err, MB_ECOLLECT, NULL, 0, 0, NULL,
-                        "restart %zu of point %zu gave %zu sample%s, fewer than %zu",
-                        row, pt, have, mb_s(have), cols);
+      mb_error_set(&cerr, MB_ECOLLECT, NULL, 0, 0, NULL,
+                   "restart %zu of point %zu gave %zu sample%s, fewer than %zu", row,
+                   pt, have, mb_s(have), cols);
       break;
     }
     for (j = 0; j < cols; j++)
       dst[j] = bytes ? c.bytes[j] : (uint8_t)(c.timings[j] & mask);
     done[pt]++;
-    if (!json && (i + 1) % 100 == 0) /* a line each on a log, one line on a terminal */
+    n_done++;
+    if (progress && (i + 1) % 100 == 0) { /* a line each on a log, one on a terminal */
       fprintf(stderr,
               tty ? "\rrestart: %zu of %zu calls" : "restart: %zu of %zu calls\n",
-              i + 1, rows * np);
+              i + 1, total);
+      bar = tty;
+    }
   }
-  if (!json && tty)
+  if (bar)
     fprintf(stderr, "\n");
-  if (rc == MB_OK && *mb_stop_flag()) {
-    rc = keep_partial(exp, outdir, m, done, bits, bytes, err);
-    goto out;
+  t_collect = now_s() - t0;
+  json_object_set_new(doc, "collect_s", json_real(t_collect));
+  json_object_set_new(doc, "calls", json_integer((json_int_t)n_done));
+  status = cerr.code ? "failed" : n_done < total ? "interrupted" : "complete";
+  if (cerr.code) {
+    char buf[2048];
+
+    json_object_set_new(doc, "error",
+                        json_string(mb_error_format(&cerr, buf, sizeof(buf))));
   }
+  rc = finish(exp, outdir, m, done, bits, h_initial, threads, json, status, doc, &f,
+              err);
   if (rc != MB_OK)
     goto out;
-  t_collect = now_s() - t0;
-  for (p = 0; p < np && rc == MB_OK; p++) {
-    char name[64], path[4200], label[128];
-    json_t *o;
-    double t1 = now_s();
+  if (cerr.code) {
+    /* The worst of the collector's failure and the points' sets the code. */
+    int code = f.n > 0 && mb_status_exit(f.worst.code) > mb_status_exit(cerr.code)
+                   ? f.worst.code
+                   : cerr.code;
 
-    snprintf(name, sizeof(name), "p%zu.restart.bin", p);
-    snprintf(path, sizeof(path), "%s/%s", outdir, name);
-    rc = mb_fs_write_atomic(path, m + p * rows * cols, rows * cols, 0,
-                            "already exists; choose another --output", err);
-    if (rc == MB_OK)
-      rc = analyse(m + p * rows * cols, bits, h_initial, threads, r, err);
-    if (rc != MB_OK)
-      break;
-    snprintf(label, sizeof(label), "point %zu (%s)", p, name);
-    if (!json)
-      print_result(label, r);
-    o = result_json(r);
-    if (!o) {
-      rc = mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-      break;
-    }
-    json_object_set_new(o, "point", json_integer((json_int_t)p));
-    json_object_set_new(o, "num_ports", json_integer(exp->points[p].num_ports));
-    json_object_set_new(o, "ool_size", json_integer(exp->points[p].ool_size));
-    json_object_set_new(
-        o, "mode",
-        json_string(exp->points[p].mode == MB_MODE_SIMPLE ? "simple" : "complex"));
-    json_object_set_new(o, "matrix", json_string(name));
-    json_object_set_new(o, "analyse_s", json_real(now_s() - t1));
-    json_array_append_new(pts, o);
-  }
-  if (rc == MB_OK) {
-    char path[4200], *text;
-
-    json_object_set_new(doc, "collect_s", json_real(t_collect));
-    json_object_set_new(doc, "points", pts);
-    pts = NULL;
-    text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    snprintf(path, sizeof(path), "%s/restart.json", outdir);
-    rc = text ? mb_fs_write_atomic(path, text, strlen(text), 0,
-                                   "already exists; choose another --output", err)
-              : mb_error_set(err, MB_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    if (rc == MB_OK && json)
-      puts(text);
-    else if (rc == MB_OK)
-      printf("\n%zu restarts per point collected in %.1f s; matrices and "
-             "restart.json in %s\n",
-             rows, t_collect, outdir);
-    free(text);
+    rc = mb_error_set(err, code, cerr.source[0] ? cerr.source : NULL, cerr.line,
+                      cerr.column, cerr.path[0] ? cerr.path : NULL,
+                      "%s; the %zu of %zu calls collected before are kept in %s "
+                      "(restart.json; pP.restart.bin, analysed, for a point with all "
+                      "%zu rows, pP.restart.partial.bin for fewer)",
+                      cerr.text, n_done, total, outdir, rows);
+  } else if (n_done < total) {
+    rc = mb_error_set(err, MB_EINTERRUPTED, outdir, 0, 0, NULL,
+                      "interrupted by %s after %zu of %zu calls: the rows so far are "
+                      "kept (restart.json; pP.restart.bin for a point with all %zu "
+                      "rows, pP.restart.partial.bin for fewer; a matrix needs %zu rows "
+                      "to be analysed)",
+                      mb_stop_reason(), n_done, total, rows, rows);
+  } else if (f.n > 0) {
+    rc = mb_error_set(err, f.worst.code, outdir, 0, 0, NULL,
+                      "%zu failure%s (each said above; restart.json names a point's): "
+                      "every other point is written and analysed",
+                      f.n, mb_s(f.n));
+  } else if (!json) {
+    printf("\n%zu restarts per point collected in %.1f s; matrices and "
+           "restart.json in %s\n",
+           rows, t_collect, outdir);
   }
 out:
-  if (col)
-    mb_collector_free(col);
   mb_collection_cleanup(&c);
-  json_decref(pts);
   json_decref(doc);
   free(done);
-  free(r);
   free(m);
   return rc;
 }
@@ -459,11 +603,13 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
 {
   struct mb_optparse p;
   struct mb_experiment exp;
+  struct mb_collector *col = NULL;
   const char *file = NULL, *matrix = NULL, *output = NULL;
   long long v;
   unsigned bits = 0;
   double h_initial = 0;
-  int json = 0, bytes = 0, have_kind = 0, threads = 0, id, rc;
+  int json = 0, bytes = 0, have_kind = 0, threads = 0, quiet = 0, id, rc;
+  char *dir = NULL;
 
   mb_opt_init(&p, argc, argv, "restart");
   while ((id = mb_opt_next(&p, options, N_OPTIONS, err)) != MB_OPT_END) {
@@ -500,6 +646,9 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
     case OPT_OUTPUT:
       output = p.arg;
       break;
+    case OPT_QUIET:
+      quiet = 1;
+      break;
     case OPT_THREADS:
       if (mb_opt_long(p.arg, 0, 64, "restart: --threads", &v, err) != MB_OK)
         return MB_EUSAGE;
@@ -521,11 +670,18 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
     if (file)
       return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                           "restart: --matrix analyses a file; no EXPERIMENT with it");
-    if (output || have_kind)
+    if (output || have_kind || quiet)
       return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
                           "restart: --%s is for a collection; --matrix only analyses "
                           "(the results go to standard output)",
-                          output ? "output" : "kind");
+                          output      ? "output"
+                          : have_kind ? "kind"
+                                      : "quiet");
+    if (bits && h_initial > bits)
+      return mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                          "restart: --h-initial %g is above --bits %u: H_I is at most "
+                          "the bits per sample",
+                          h_initial, bits);
     return analyse_file(matrix, bits, h_initial, threads, json, err);
   }
   if (bits)
@@ -537,29 +693,54 @@ int mb_cmd_restart(int argc, char **argv, struct mb_error *err)
     return mb_cli_missing(err, "restart", "EXPERIMENT.json (or --matrix FILE)",
                           "mebench restart [OPTIONS] EXPERIMENT.json");
   rc = mb_experiment_load(file, &exp, err);
-  if (rc == MB_OK) {
-    char *dir = NULL;
-
-    if (!output) {
-      struct mb_sysinfo si;
-      char host[128], name[300];
-
-      memset(&si, 0, sizeof(si));
-      mb_sysinfo_get(&si, NULL);
-      mb_sysinfo_host_label(si.hostname, host, sizeof(host));
-      snprintf(name, sizeof(name), "%s-restart", exp.name);
-      rc = mb_results_create_dir(exp.output ? exp.output : "results", name, host,
-                                 time(NULL), &dir, err);
-    }
-    if (rc == MB_OK) {
-      struct mb_stop_saved saved;
-
-      mb_stop_install(&saved);
-      rc = collect(&exp, output ? output : dir, bytes, h_initial, threads, json, err);
-      mb_stop_restore(&saved);
-    }
-    free(dir);
+  if (rc != MB_OK) {
+    mb_experiment_cleanup(&exp);
+    return rc;
   }
+  /* Everything that can be checked is checked before anything is made or
+   * collected: the options against the plan, then the collector (an
+   * unavailable one leaves no directory behind), then the output. */
+  if (h_initial > (bytes ? 8 : exp.raw_bits))
+    rc = mb_error_set(err, MB_EUSAGE, NULL, 0, 0, NULL,
+                      "restart: --h-initial %g is above the %u bits per sample this "
+                      "collection makes (%s); H_I is at most that (nothing was "
+                      "collected)",
+                      h_initial, bytes ? 8u : exp.raw_bits,
+                      bytes ? "--kind bytes: 8"
+                            : "--kind raw: the experiment's "
+                              "analysis.raw_bits");
+  if (rc == MB_OK)
+    rc = mb_collector_open(exp.source, mb_experiment_collector_option(&exp), &col, err);
+  if (rc == MB_OK && !output) {
+    struct mb_sysinfo si;
+    char host[128], name[300], raw[4200];
+
+    memset(&si, 0, sizeof(si));
+    mb_sysinfo_get(&si, NULL);
+    mb_sysinfo_host_label(si.hostname, host, sizeof(host));
+    snprintf(name, sizeof(name), "%s-restart", exp.name);
+    rc = mb_results_create_dir(exp.output ? exp.output : "results", name, host,
+                               time(NULL), &dir, err);
+    /* The run directory's raw/ (made with it for mebench run): a
+     * restart writes nothing there, so it does not stay. */
+    if (rc == MB_OK) {
+      snprintf(raw, sizeof(raw), "%s/raw", dir);
+      rmdir(raw);
+    }
+  }
+  if (rc == MB_OK)
+    rc = check_output(output ? output : dir, exp.n_points, err);
+  if (rc == MB_OK) {
+    struct mb_stop_saved saved;
+
+    mb_stop_install(&saved);
+    rc = collect(&exp, col, output ? output : dir, bytes, h_initial, threads, json,
+                 quiet, err);
+    mb_stop_restore(&saved);
+  }
+  if (col)
+    mb_collector_free(col);
+  free(dir);
   mb_experiment_cleanup(&exp);
   return rc;
 }

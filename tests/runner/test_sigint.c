@@ -93,15 +93,16 @@ static int wait_text(const char *err_file, const char *text, double limit)
   return 0;
 }
 
-/* Ctrl-C during a restart collection: acknowledged naming restart i of
- * 1000, then exit 130 keeping the complete rows in the partial matrix
- * (a multiple of 1,000 samples) and restart.json saying so. */
+/* Ctrl-C during a restart collection with --json: progress on stderr all
+ * the same, acknowledged naming restart i of 1000, then exit 130 keeping
+ * the complete rows in the partial matrix (a multiple of 1,000 samples) and
+ * restart.json saying so, which --json prints too. */
 static void check_restart(const char *base)
 {
   char exp_path[600], out[600], out_file[600], err_file[600], path[700], *text;
-  const char *args[] = {MEBENCH, "restart", "--output", out, exp_path, NULL};
+  const char *args[] = {MEBENCH, "restart", "--json", "--output", out, exp_path, NULL};
   struct stat sb;
-  json_t *doc;
+  json_t *doc, *printed;
   int st = 0;
   pid_t pid;
 
@@ -140,6 +141,10 @@ static void check_restart(const char *base)
   CHECK((json_int_t)sb.st_size ==
         1000 * json_integer_value(json_object_get(
                    json_array_get(json_object_get(doc, "points"), 0), "rows")));
+  CHECK(json_is_false(json_object_get(doc, "pass")));
+  printed = json_load_file(out_file, 0, NULL);
+  CHECK(printed != NULL && doc != NULL && json_equal(printed, doc));
+  json_decref(printed);
   json_decref(doc);
 }
 
