@@ -57,7 +57,8 @@ static const struct mb_opt options[] = {
      "a new <output>/<name>-restart/<UTC time>-<host> directory)"},
     {"quiet", 'q', NULL, OPT_QUIET,
      "a collection: no progress on stderr (errors are still said)"},
-    {"threads", 'j', "N", OPT_THREADS, "worker threads, 0..64, 0 = all cores (default 0)"},
+    {"threads", 'j', "N", OPT_THREADS,
+     "worker threads, 0..64, 0 = all cores (default 0)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
