@@ -175,17 +175,15 @@ static int analyse(const uint8_t *m, unsigned bits, double h_initial, int thread
 static int analyse_file(const char *path, unsigned bits, double h_initial, int threads,
                         int json, struct mb_error *err)
 {
-  FILE *f = fopen(path, "rb");
   unsigned char *m = NULL;
   size_t len = 0;
   struct mb_restart_result *r;
   int rc;
 
-  if (!f)
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "cannot open: %s",
-                        strerror(errno));
-  rc = mb_fs_read_stream(f, path, &m, &len, err);
-  fclose(f);
+  /* Never blocks on a FIFO or device; reads no more than a matrix holds. */
+  rc = mb_fs_read_input(path, 0, (unsigned long long)MB_RESTART_ROWS * MB_RESTART_COLS,
+                        "a restart matrix of 1000 x 1000 = 1000000 samples", &m, &len,
+                        err);
   if (rc != MB_OK)
     return rc;
   if (len != (size_t)MB_RESTART_ROWS * MB_RESTART_COLS) {
