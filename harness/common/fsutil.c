@@ -265,6 +265,46 @@ static int dangling_target(const char *path, char *out, size_t cap)
   return -1;
 }
 
+int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err)
+{
+  struct stat st;
+  int rc, regular;
+
+  if (strcmp(path, "-") == 0)
+    return MB_OK;
+  if (lstat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return mb_error_errno(err, errno, path, "cannot look at");
+    return MB_OK;
+  }
+  if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+    if (errno == ENOENT)
+      return MB_OK; /* a dangling link: its target is created */
+    if (errno == ELOOP)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "is a symbolic link loop; expected a file");
+    return mb_error_errno(err, errno, path, "cannot follow the link");
+  }
+  if (S_ISDIR(st.st_mode))
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is a directory; expected a file");
+  if (!S_ISREG(st.st_mode))
+    return MB_OK; /* written in place */
+  rc = replaceable(path, kind, &regular, err);
+  if (rc < 0)
+    return rc;
+  if (regular && (!rc || (flags & MB_FS_KEEP))) {
+    if (exists_text)
+      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        "exists and is not %s: not replaced (choose another file, or "
+                        "remove it first)",
+                        kind ? kind->name : "a file mebench wrote");
+  }
+  return MB_OK;
+}
+
 int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err)

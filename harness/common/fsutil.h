@@ -78,6 +78,15 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err);
 
+/* Whether mb_fs_write_output(path, ..., kind, flags, exists_text) would
+ * write path, found without writing anything: MB_OK, or the error it would
+ * give (MB_EEXISTS for a regular file not of kind, MB_EINVALID for a
+ * directory or link loop). For commands that write several files and
+ * refuse before writing any. A FIFO without a reader is found only when
+ * written. */
+int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err);
+
 /* fsync directory dir, so that a file created or renamed in it is durable;
  * file systems that cannot sync directories (EINVAL, EROFS) are not an
  * error. Errors name dir. */
