@@ -20,7 +20,7 @@
 #define FIXTURE MB_SOURCE_DIR "/tests/data/report/run"
 #define N_FILES 25 /* 12 calls x (bytes, raw) + index.tsv */
 
-static char tmp[] = "/tmp/mb-export-XXXXXX";
+static char tmp[] = MB_BINARY_DIR "/tests/report/export-XXXXXX";
 
 /* Entries in dir (all, hidden ones too), -1 when it cannot be read. */
 static int entries(const char *dir)

@@ -22,7 +22,7 @@
 #include "fsutil.h"
 #include "testutil.h"
 
-static char dir[] = "/tmp/mb_input_rule_XXXXXX";
+static char dir[] = MB_BINARY_DIR "/tests/unit/input_rule-XXXXXX";
 
 static const char *at(const char *name)
 {
