@@ -95,27 +95,12 @@ static void usage(FILE *out)
   mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));
 }
 
-/* Read all of path ("-": stdin) into *buf. */
+/* Read all of path ("-": stdin) into *buf: the shared input reader, which
+ * refuses a FIFO or device (never blocks) and stops at MB_FS_READ_MAX. */
 static int read_all(const char *path, uint8_t **buf, size_t *len, struct mb_error *err)
 {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  int rc;
-
-  if (!f) {
-    int e = errno;
-
-    /* A file named wrong is invalid input (exit 3), as for every command
-     * that reads one; only a failing device is an I/O error. */
-    if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "cannot open: %s; expected a sample file or a raw .mbr file",
-                          strerror(e));
-    return mb_error_errno(err, e, path, "cannot open");
-  }
-  rc = mb_fs_read_stream(f, f == stdin ? "<stdin>" : path, buf, len, err);
-  if (f != stdin)
-    fclose(f);
-  return rc;
+  return mb_fs_read_input(path, MB_FS_STDIN, MB_FS_READ_MAX,
+                          "a sample file or a raw .mbr file", buf, len, err);
 }
 
 /* A raw file (already read into *data to see its magic): replace *data with

@@ -29,7 +29,10 @@ static void usage(FILE *out)
           "figures.tsv, the list of figures scripts/plot draws from them.\n"
           "Most users run scripts/plot RESULTS_DIR instead. For a study (a directory\n"
           "with study.json, from `mebench merge` of several machines) it writes the\n"
-          "figures with one line per machine.\n\nOptions:\n");
+          "figures with one line per machine.\n"
+          "OUTDIR is created if missing. plotdata's own earlier files there (each\n"
+          "begins \"# mebench plotdata\") are replaced; any other file at a name it\n"
+          "writes is refused before anything is written (exit 1).\n\nOptions:\n");
   mb_opt_print(out, options, N_OPTIONS);
   fprintf(out, "\n");
   mb_cli_print_exit_codes_of(out, MB_EXITS_COMMON | MB_EXIT_BIT(INVALID));

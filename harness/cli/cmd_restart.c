@@ -199,10 +199,11 @@ static int analyse_file(const char *path, unsigned bits, double h_initial, int t
   struct mb_restart_result *r;
   int rc;
 
-  /* A named file is read only if it is a regular file (a FIFO is refused,
-   * never waited on); "-" is read to its end. */
-  rc = strcmp(path, "-") == 0 ? mb_fs_read_stream(stdin, name, &m, &len, err)
-                              : mb_fs_read_file(path, 1, &m, &len, err);
+  /* "-" is standard input; a named file is read only when it is a regular
+   * file (never blocks on a FIFO or device), no more than a matrix holds. */
+  rc = mb_fs_read_input(
+      path, MB_FS_STDIN, (unsigned long long)MB_RESTART_ROWS * MB_RESTART_COLS,
+      "a restart matrix of 1000 x 1000 = 1000000 samples", &m, &len, err);
   if (rc != MB_OK)
     return rc;
   if (len != (size_t)MB_RESTART_ROWS * MB_RESTART_COLS) {

@@ -265,6 +265,46 @@ static int dangling_target(const char *path, char *out, size_t cap)
   return -1;
 }
 
+int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err)
+{
+  struct stat st;
+  int rc, regular;
+
+  if (strcmp(path, "-") == 0)
+    return MB_OK;
+  if (lstat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return mb_error_errno(err, errno, path, "cannot look at");
+    return MB_OK;
+  }
+  if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+    if (errno == ENOENT)
+      return MB_OK; /* a dangling link: its target is created */
+    if (errno == ELOOP)
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "is a symbolic link loop; expected a file");
+    return mb_error_errno(err, errno, path, "cannot follow the link");
+  }
+  if (S_ISDIR(st.st_mode))
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is a directory; expected a file");
+  if (!S_ISREG(st.st_mode))
+    return MB_OK; /* written in place */
+  rc = replaceable(path, kind, &regular, err);
+  if (rc < 0)
+    return rc;
+  if (regular && (!rc || (flags & MB_FS_KEEP))) {
+    if (exists_text)
+      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                        "exists and is not %s: not replaced (choose another file, or "
+                        "remove it first)",
+                        kind ? kind->name : "a file mebench wrote");
+  }
+  return MB_OK;
+}
+
 int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err)
@@ -327,6 +367,133 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
   return mb_fs_write_atomic(where, data, len, MB_FS_REPLACE, NULL, err);
 }
 
+/* Read f to its end, at most max bytes (more is MB_EINVALID naming the
+ * limit and what was expected). */
+static int read_capped(FILE *f, const char *name, unsigned long long max,
+                       const char *expected, unsigned char **buf, size_t *len,
+                       struct mb_error *err)
+{
+  unsigned char *data = NULL;
+  size_t cap = 1u << 16, n = 0;
+  struct stat st;
+
+  *buf = NULL;
+  *len = 0;
+  if (max > (unsigned long long)(SIZE_MAX / 2))
+    max = (unsigned long long)(SIZE_MAX / 2);
+  /* One byte more than the size, so the read that meets the end needs no
+   * growth; never more than one byte past the limit. */
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+      (unsigned long long)st.st_size <= max)
+    cap = (size_t)st.st_size + 1;
+  if ((unsigned long long)cap > max + 1)
+    cap = (size_t)max + 1;
+  for (;;) {
+    size_t got;
+
+    if (!data || n == cap) {
+      size_t ncap = !data                                   ? cap
+                    : (unsigned long long)cap * 2 > max + 1 ? (size_t)max + 1
+                                                            : cap * 2;
+      unsigned char *p = ncap > cap || !data ? realloc(data, ncap) : NULL;
+
+      if (!p) {
+        free(data);
+        return mb_error_set(err, MB_ENOMEM, name, 0, 0, NULL,
+                            "out of memory after %zu bytes", n);
+      }
+      data = p;
+      cap = ncap;
+    }
+    got = fread(data + n, 1, cap - n, f);
+    n += got;
+    if ((unsigned long long)n > max) {
+      free(data);
+      if (max >= MB_FS_READ_MAX || !expected)
+        return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
+                            "holds more than %llu bytes, the most mebench reads from "
+                            "one input%s%s",
+                            max, expected ? "; expected " : "",
+                            expected ? expected : "");
+      return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
+                          "holds more than %llu bytes; expected %s", max, expected);
+    }
+    if (got == 0)
+      break;
+  }
+  if (ferror(f)) {
+    int e = errno;
+
+    free(data);
+    /* A directory named where a file belongs is the user's slip: invalid
+     * input (exit 3), not a failing device. */
+    if (e == EISDIR)
+      return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
+                          "is a directory; expected a file");
+    return mb_error_errno(err, e ? e : EIO, name, "cannot read");
+  }
+  *buf = data;
+  *len = n;
+  return MB_OK;
+}
+
+int mb_fs_read_input(const char *path, int flags, unsigned long long max,
+                     const char *expected, unsigned char **buf, size_t *len,
+                     struct mb_error *err)
+{
+  struct stat st;
+  FILE *f;
+  int fd, rc, fl;
+  const char *what = expected ? expected : "a file";
+
+  *buf = NULL;
+  *len = 0;
+  if ((flags & MB_FS_STDIN) && strcmp(path, "-") == 0)
+    rc = read_capped(stdin, "<stdin>", max, expected, buf, len, err);
+  else {
+    /* Opened without blocking (a FIFO without a writer, a terminal), then
+     * checked: only a regular file is read. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+
+      /* A file named wrong is invalid input (exit 3); only a failing
+       * device is an I/O error. */
+      if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG ||
+          e == ELOOP || e == EISDIR)
+        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                            "cannot open: %s; expected %s", strerror(e), what);
+      return mb_error_errno(err, e, path, "cannot open");
+    }
+    if (fstat(fd, &st) != 0) {
+      int e = errno;
+
+      close(fd);
+      return mb_error_errno(err, e, path, "cannot open");
+    }
+    if (!S_ISREG(st.st_mode)) {
+      close(fd);
+      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                          "is %s; expected %s (a regular file%s)",
+                          mb_fs_kind(st.st_mode), what,
+                          flags & MB_FS_STDIN ? ", or - for standard input" : "");
+    }
+    fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+      (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    f = fdopen(fd, "rb");
+    if (!f) {
+      int e = errno;
+
+      close(fd);
+      return mb_error_errno(err, e, path, "cannot open");
+    }
+    rc = read_capped(f, path, max, expected, buf, len, err);
+    fclose(f);
+  }
+  return rc;
+}
+
 int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
                     size_t *len, struct mb_error *err)
 {
@@ -371,7 +538,7 @@ int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
     close(fd);
     return mb_error_errno(err, e, path, "cannot open");
   }
-  rc = mb_fs_read_stream(f, path, buf, len, err);
+  rc = read_capped(f, path, MB_FS_READ_MAX, NULL, buf, len, err);
   fclose(f);
   if (rc == MB_OK) {
     unsigned char *p = realloc(*buf, *len + 1);
@@ -390,51 +557,7 @@ int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
 int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *len,
                       struct mb_error *err)
 {
-  unsigned char *data = NULL;
-  size_t cap = 1u << 16, n = 0;
-  struct stat st;
-
-  *buf = NULL;
-  *len = 0;
-  /* One byte more than the size, so the read that meets the end needs no
-   * growth. */
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-      (unsigned long long)st.st_size < (unsigned long long)(SIZE_MAX / 2))
-    cap = (size_t)st.st_size + 1;
-  for (;;) {
-    size_t got;
-
-    if (!data || n == cap) {
-      size_t ncap = data ? cap * 2 : cap;
-      unsigned char *p = ncap > cap || !data ? realloc(data, ncap) : NULL;
-
-      if (!p) {
-        free(data);
-        return mb_error_set(err, MB_ENOMEM, name, 0, 0, NULL,
-                            "out of memory after %zu bytes", n);
-      }
-      data = p;
-      cap = ncap;
-    }
-    got = fread(data + n, 1, cap - n, f);
-    n += got;
-    if (got == 0)
-      break;
-  }
-  if (ferror(f)) {
-    int e = errno;
-
-    free(data);
-    /* A directory named where a file belongs is the user's slip: invalid
-     * input (exit 3), not a failing device. */
-    if (e == EISDIR)
-      return mb_error_set(err, MB_EINVALID, name, 0, 0, NULL,
-                          "is a directory; expected a file");
-    return mb_error_errno(err, e ? e : EIO, name, "cannot read");
-  }
-  *buf = data;
-  *len = n;
-  return MB_OK;
+  return read_capped(f, name, MB_FS_READ_MAX, NULL, buf, len, err);
 }
 
 int mb_fs_mkdirs(const char *dir, mode_t mode, const char *what, struct mb_error *err)

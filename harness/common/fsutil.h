@@ -78,6 +78,15 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
                        const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err);
 
+/* Whether mb_fs_write_output(path, ..., kind, flags, exists_text) would
+ * write path, found without writing anything: MB_OK, or the error it would
+ * give (MB_EEXISTS for a regular file not of kind, MB_EINVALID for a
+ * directory or link loop). For commands that write several files and
+ * refuse before writing any. A FIFO without a reader is found only when
+ * written. */
+int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flags,
+                       const char *exists_text, struct mb_error *err);
+
 /* fsync directory dir, so that a file created or renamed in it is durable;
  * file systems that cannot sync directories (EINVAL, EROFS) are not an
  * error. Errors name dir. */
@@ -87,21 +96,50 @@ int mb_fs_sync_dir(const char *dir, struct mb_error *err);
  * symbolic link", "a directory", "a FIFO", "a character device", ... */
 const char *mb_fs_kind(mode_t m);
 
+/* The most bytes mebench reads from one input: 4 GiB, above any valid
+ * file it reads (the estimators take at most 2^32 - 2 samples, a raw
+ * file of the largest call is 32 MiB, an experiment file 1 MiB), so a
+ * stream without end (standard input from a device, a pipe that never
+ * closes) is refused with this limit in the message instead of filling
+ * memory. Callers that know a smaller size pass it (mb_fs_read_input). */
+#define MB_FS_READ_MAX (1ull << 32)
+
 /* Read the whole regular file path into *buf (new, NUL-terminated beyond
  * *len; free it). The file is opened with O_NONBLOCK and checked with fstat
  * first, so a FIFO or device named where a file belongs is MB_EINVALID
  * ("is a FIFO; expected a regular file") instead of a hang; what is a
  * directory is MB_EINVALID as well; a missing file MB_EINVALID ("no such
- * file") when missing_invalid is set, else MB_ESYSTEM. */
+ * file") when missing_invalid is set, else MB_ESYSTEM. More than
+ * MB_FS_READ_MAX bytes is MB_EINVALID naming the limit. */
 int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
                     size_t *len, struct mb_error *err);
 
+/* mb_fs_read_input flags. */
+#define MB_FS_STDIN 4 /* "-" is standard input (else a file named "-") */
+
+/* The one reader of an input a command is given by name (a sample file, a
+ * restart matrix): path "-" is standard input with MB_FS_STDIN; anything
+ * else is opened with O_NONBLOCK (so a FIFO without a writer cannot block
+ * the open), checked with fstat and read only when it is a regular file;
+ * a FIFO, device, socket or directory is MB_EINVALID naming path, what it
+ * is and expected ("is a FIFO; expected a sample file ..."), never waited
+ * on or read. At most max bytes are read (MB_FS_READ_MAX, or the size the
+ * caller expects): one byte more is MB_EINVALID naming the limit, so a
+ * stream without end stops there. A path that cannot be opened because it
+ * is missing, not reachable, not permitted, a link loop or a directory is
+ * MB_EINVALID ("cannot open: <reason>; expected <expected>"), other open
+ * and read errors MB_ESYSTEM/MB_EIO (mb_error_errno); MB_ENOMEM. *buf is
+ * new (free it; not NUL-terminated), NULL on error. */
+int mb_fs_read_input(const char *path, int flags, unsigned long long max,
+                     const char *expected, unsigned char **buf, size_t *len,
+                     struct mb_error *err);
+
 /* Read f to its end into *buf (new, free it; at least one byte is allocated
- * even for an empty stream) and *len. A regular file is read in one
- * allocation of its size; other streams (stdin, pipes) grow as they come.
- * Errors name name: MB_ENOMEM "out of memory after N bytes", or the read
- * error through mb_error_errno ("cannot read"); *buf is then NULL. f is
- * left open. */
+ * even for an empty stream) and *len, at most MB_FS_READ_MAX bytes (more is
+ * MB_EINVALID naming the limit). A regular file is read in one allocation
+ * of its size; other streams (stdin, pipes) grow as they come. Errors name
+ * name: MB_ENOMEM "out of memory after N bytes", or the read error through
+ * mb_error_errno ("cannot read"); *buf is then NULL. f is left open. */
 int mb_fs_read_stream(FILE *f, const char *name, unsigned char **buf, size_t *len,
                       struct mb_error *err);
 

@@ -173,13 +173,22 @@ int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
 
 /* --- output helpers --------------------------------------------------------- */
 
+/* A file made and not yet written. */
+struct pending {
+  char path[1024];
+  char *text;
+  size_t len;
+};
+
 struct out {
   const char *dir;
   struct mb_error *err;
   char path[1024];
-  FILE *f; /* a memory stream; out_close writes it by the output rule */
+  FILE *f; /* a memory stream; out_close keeps it for out_flush */
   char *text;
   size_t len;
+  struct pending *files; /* n_files made, written by out_flush */
+  size_t n_files, cap_files;
 };
 
 /* Every file plotdata writes begins with "# mebench plotdata", so a later
@@ -209,19 +218,73 @@ static int out_open(struct out *o, const char *name)
   return MB_OK;
 }
 
+static void out_init(struct out *o, const char *outdir, struct mb_error *err)
+{
+  memset(o, 0, sizeof(*o));
+  o->dir = outdir;
+  o->err = err;
+}
+
+/* The file made since out_open, kept (in memory) for out_flush: nothing
+ * is written until every file is made and every path checked. */
 static int out_close(struct out *o)
 {
-  int bad = ferror(o->f), rc;
+  int bad = ferror(o->f);
+  struct pending *p;
 
   if (fclose(o->f) != 0 || bad) {
     o->f = NULL;
     free(o->text);
+    o->text = NULL;
     return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
   }
   o->f = NULL;
-  rc = mb_fs_write_output(o->path, o->text, o->len, &plotdata_kind, 0, NULL, o->err);
-  free(o->text);
+  if (o->n_files == o->cap_files) {
+    size_t cap = o->cap_files ? o->cap_files * 2 : 64;
+
+    p = realloc(o->files, cap * sizeof(*p));
+    if (!p) {
+      free(o->text);
+      o->text = NULL;
+      return mb_error_set(o->err, MB_ENOMEM, o->path, 0, 0, NULL, "out of memory");
+    }
+    o->files = p;
+    o->cap_files = cap;
+  }
+  p = &o->files[o->n_files++];
+  memcpy(p->path, o->path, sizeof(p->path));
+  p->text = o->text;
+  p->len = o->len;
   o->text = NULL;
+  return MB_OK;
+}
+
+/* With rc MB_OK, write every kept file by the output rule, having checked
+ * every path first (mb_fs_check_output), so a file in the way (not
+ * plotdata's own) is refused before anything is written; then, or with
+ * another rc, free them. Returns rc or the first error. A failure while
+ * writing (a full disk) leaves only plotdata's own files, which a rerun
+ * replaces. */
+static int out_flush(struct out *o, int rc)
+{
+  size_t i;
+
+  if (o->f) {
+    fclose(o->f);
+    o->f = NULL;
+    free(o->text);
+    o->text = NULL;
+  }
+  for (i = 0; i < o->n_files && rc == MB_OK; i++)
+    rc = mb_fs_check_output(o->files[i].path, &plotdata_kind, 0, NULL, o->err);
+  for (i = 0; i < o->n_files && rc == MB_OK; i++)
+    rc = mb_fs_write_output(o->files[i].path, o->files[i].text, o->files[i].len,
+                            &plotdata_kind, 0, NULL, o->err);
+  for (i = 0; i < o->n_files; i++)
+    free(o->files[i].text);
+  free(o->files);
+  o->files = NULL;
+  o->n_files = o->cap_files = 0;
   return rc;
 }
 
@@ -1120,9 +1183,7 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
   rc = mb_fs_mkdirs(outdir, 0777, "the output directory", err);
   if (rc)
     return rc;
-  o.dir = outdir;
-  o.err = err;
-  o.f = NULL;
+  out_init(&o, outdir, err);
   rc = write_common(rd, &o);
   for (a = 0; a < MB_AXIS_COUNT && !rc; a++)
     if (figure_axis(rd, (enum mb_axis)a))
@@ -1175,7 +1236,7 @@ int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t poi
     rc = out_close(&o);
   }
   free(figs);
-  return rc;
+  return out_flush(&o, rc);
 }
 
 /* --- studies: machine as a factor ------------------------------------------ */
@@ -1410,9 +1471,7 @@ int mb_plotdata_study_write(const struct mb_rundir *const *runs,
   rc = mb_fs_mkdirs(outdir, 0777, "the output directory", err);
   if (rc)
     return rc;
-  o.dir = outdir;
-  o.err = err;
-  o.f = NULL;
+  out_init(&o, outdir, err);
   list[0] = '\0';
   for (m = 0; m < n_runs; m++) {
     size_t len = strlen(list);
@@ -1423,7 +1482,7 @@ int mb_plotdata_study_write(const struct mb_rundir *const *runs,
   }
   rc = out_open(&o, "common.gp");
   if (rc)
-    return rc;
+    return out_flush(&o, rc);
   snprintf(s, sizeof(s), "study of %zu machines (%s), %s", n_runs, list,
            runs[0]->exp_name[0] ? runs[0]->exp_name : runs[0]->exp_path);
   gp_set(o.f, "stamp", s);
@@ -1451,5 +1510,5 @@ int mb_plotdata_study_write(const struct mb_rundir *const *runs,
     rc = out_close(&o);
   }
   free(figs);
-  return rc;
+  return out_flush(&o, rc);
 }

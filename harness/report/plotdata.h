@@ -75,13 +75,15 @@ struct mb_figure {
 int mb_plotdata_figures(const struct mb_rundir *rd, size_t point,
                         struct mb_figure **out, size_t *n);
 
-/* Write everything the figures of rd need into outdir (created if missing,
- * files replaced): figures.tsv (script, name, variables file, title per
- * line), common.gp (machine, date and units shared by every figure), and per
- * figure its variables file and data. Raw files are read from rd->dir.
- * point must be < rd->n_points and have a measured call (MB_EUSAGE
- * otherwise); a run without any call is MB_EINVALID. A damaged raw file is
- * MB_EINVALID naming it. */
+/* Write everything the figures of rd need into outdir (created if missing;
+ * plotdata's own earlier files replaced, by the output rule): figures.tsv (script,
+ * name, variables file, title per line), common.gp (machine, date and units shared by
+ * every figure), and per figure its variables file and data. Raw files are read from
+ * rd->dir. point must be < rd->n_points and have a measured call (MB_EUSAGE otherwise);
+ * a run without any call is MB_EINVALID. A damaged raw file is MB_EINVALID naming it.
+ * Every file is made in memory and every path checked (mb_fs_check_output) before any
+ * is written: a file in the way that is not plotdata's own is MB_EEXISTS naming it,
+ * with nothing written. */
 int mb_plotdata_write(const struct mb_rundir *rd, const char *outdir, size_t point,
                       struct mb_error *err);
 

@@ -295,6 +295,44 @@ static void test_fixture(const char *tmp)
   mb_rundir_cleanup(&rd);
 }
 
+/* A file in OUTDIR that is not plotdata's own, at a name plotdata writes
+ * (figures.tsv, written last; common.gp, written first): refused (exit 1)
+ * before any file is written, and left as it was; the obstacle gone, the
+ * same plotdata writes everything. */
+static void test_conflict(const char *tmp)
+{
+  static const char *const names[] = {"figures.tsv", "common.gp", "hist-p2.dat"};
+  struct mb_rundir rd;
+  struct mb_error err;
+  char out[512], path[600], other[600], *text;
+  size_t k;
+
+  mb_error_init(&err);
+  CHECK_EQ_INT(mb_rundir_load(FIXTURE, &rd, &err), MB_OK);
+  for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+    snprintf(out, sizeof(out), "%s/conflict%zu", tmp, k);
+    CHECK(mkdir(out, 0700) == 0);
+    snprintf(path, sizeof(path), "%s/%s", out, names[k]);
+    CHECK(mb_test_write_text(path, "not plotdata\n") == 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_plotdata_write(&rd, out, 1, &err), MB_EEXISTS);
+    CHECK_EQ_STR(err.source, path);
+    text = mb_test_slurp(path, NULL);
+    CHECK(text && strcmp(text, "not plotdata\n") == 0);
+    free(text);
+    /* nothing else was written */
+    snprintf(other, sizeof(other), "%s/%s", out, k == 1 ? "figures.tsv" : "common.gp");
+    CHECK(access(other, F_OK) != 0);
+    snprintf(other, sizeof(other), "%s/axis-num_ports.dat", out);
+    CHECK(access(other, F_OK) != 0);
+    CHECK(unlink(path) == 0);
+    mb_error_init(&err);
+    CHECK_EQ_INT(mb_plotdata_write(&rd, out, 1, &err), MB_OK);
+    CHECK(access(path, R_OK) == 0);
+  }
+  mb_rundir_cleanup(&rd);
+}
+
 /* Damaged and missing raw files: contained, named, reported. */
 static void test_damaged_raw(const char *tmp)
 {
@@ -550,6 +588,7 @@ int main(void)
   test_quantile();
   test_validation(tmp);
   test_fixture(tmp);
+  test_conflict(tmp);
   test_against_summary();
   test_damaged_raw(tmp);
   test_missing_estimator(tmp);
