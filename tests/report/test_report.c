@@ -188,7 +188,7 @@ static void command(const char *tmp)
 
     mb_error_init(&err);
     CHECK_EQ_INT(mb_cmd_report(2, argv, &err), MB_EINVALID);
-    CHECK(strstr(err.source, "run.json") != NULL);
+    CHECK(strstr(err.text, "holds no run.json") != NULL);
   }
 }
 

@@ -347,7 +347,7 @@ static void check_load(void)
   mkdir(dir, 0755);
   mb_error_init(&err);
   CHECK(mb_results_load_run(dir, &run, &err) != MB_OK);
-  CHECK(strstr(err.text, "has no run.json") != NULL);
+  CHECK(strstr(err.text, "holds no run.json") != NULL);
   mb_error_init(&err);
   CHECK_EQ_INT(mb_results_load_run("/nonexistent/run", &run, &err), MB_EINVALID);
   CHECK(strstr(err.text, "cannot open results directory: No such file") != NULL);
