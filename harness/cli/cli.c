@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "version.h"
@@ -376,10 +377,10 @@ static int dispatch(int argc, char **argv)
     const char *names[32];
     size_t i, n = 0;
     const char *hint;
-    FILE *probe = fopen(first, "r");
+    struct stat st;
+    /* whether it names anything; never opened here (a FIFO would block) */
+    int probe = stat(first, &st) == 0;
 
-    if (probe)
-      fclose(probe);
     for (i = 0; i < n_commands && n < 32; i++)
       names[n++] = commands[i].name;
     hint = mb_suggest(first, names, n);

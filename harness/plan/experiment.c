@@ -1455,14 +1455,24 @@ int mb_experiment_load(const char *path, struct mb_experiment *exp,
   if (strcmp(path, "-") == 0) {
     fd = STDIN_FILENO;
   } else {
-    fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO nobody writes to is not waited on at open; its
+     * read then ends at once (no writer: end of file, an empty file), and a
+     * pipe with a writer (`mebench run <(...)`) is read as it comes. */
+    fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
       return finish(&ld, fail(&ld, NULL, "cannot open: %s", strerror(errno)));
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+      rc = fail(&ld, NULL, "cannot read: %s", strerror(errno));
+      close(fd);
+      return finish(&ld, rc);
+    }
   }
   if (fstat(fd, &st) != 0) {
     rc = fail(&ld, NULL, "cannot read: %s", strerror(errno));
   } else if (S_ISDIR(st.st_mode)) {
     rc = fail(&ld, NULL, "is a directory; expected an experiment file (JSON)");
+  } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    rc = fail(&ld, NULL, "is a device or socket; expected an experiment file (JSON)");
   } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MB_EXP_MAX_FILE_BYTES) {
     rc = fail(&ld, NULL,
               "the file is larger than %u bytes; an experiment file is a "
