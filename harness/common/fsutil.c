@@ -437,86 +437,23 @@ static int read_capped(FILE *f, const char *name, unsigned long long max,
   return MB_OK;
 }
 
-int mb_fs_read_input(const char *path, int flags, unsigned long long max,
-                     const char *expected, unsigned char **buf, size_t *len,
-                     struct mb_error *err)
+/* path opened for reading as a stream, only when it is a regular file:
+ * opened without blocking (a FIFO without a writer, a terminal), checked
+ * with fstat, then made blocking. A FIFO, device, socket or directory is
+ * MB_EINVALID "is <kind>; expected <what><tail>"; an open that fails is
+ * what open_error(errno, path, what, arg) makes of it. */
+static int open_regular(const char *path, const char *what, const char *tail,
+                        int (*open_error)(int e, const char *path, const char *what,
+                                          int arg, struct mb_error *err),
+                        int arg, FILE **out, struct mb_error *err)
 {
   struct stat st;
-  FILE *f;
-  int fd, rc, fl;
-  const char *what = expected ? expected : "a file";
+  int fd, fl;
 
-  *buf = NULL;
-  *len = 0;
-  if ((flags & MB_FS_STDIN) && strcmp(path, "-") == 0)
-    rc = read_capped(stdin, "<stdin>", max, expected, buf, len, err);
-  else {
-    /* Opened without blocking (a FIFO without a writer, a terminal), then
-     * checked: only a regular file is read. */
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-      int e = errno;
-
-      /* A file named wrong is invalid input (exit 3); only a failing
-       * device is an I/O error. */
-      if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG ||
-          e == ELOOP || e == EISDIR)
-        return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                            "cannot open: %s; expected %s", strerror(e), what);
-      return mb_error_errno(err, e, path, "cannot open");
-    }
-    if (fstat(fd, &st) != 0) {
-      int e = errno;
-
-      close(fd);
-      return mb_error_errno(err, e, path, "cannot open");
-    }
-    if (!S_ISREG(st.st_mode)) {
-      close(fd);
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "is %s; expected %s (a regular file%s)",
-                          mb_fs_kind(st.st_mode), what,
-                          flags & MB_FS_STDIN ? ", or - for standard input" : "");
-    }
-    fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-      (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    f = fdopen(fd, "rb");
-    if (!f) {
-      int e = errno;
-
-      close(fd);
-      return mb_error_errno(err, e, path, "cannot open");
-    }
-    rc = read_capped(f, path, max, expected, buf, len, err);
-    fclose(f);
-  }
-  return rc;
-}
-
-int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
-                    size_t *len, struct mb_error *err)
-{
-  struct stat st;
-  FILE *f;
-  int fd, rc, fl;
-
-  *buf = NULL;
-  *len = 0;
+  *out = NULL;
   fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-
-    if (e == ENOENT && missing_invalid)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "no such file");
-    if (e == ELOOP)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "is a symbolic link loop; expected a file");
-    if (e == EISDIR)
-      return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                          "is a directory; expected a file");
-    return mb_error_errno(err, e, path, "cannot open");
-  }
+  if (fd < 0)
+    return open_error(errno, path, what, arg, err);
   if (fstat(fd, &st) != 0) {
     int e = errno;
 
@@ -525,19 +462,86 @@ int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
-                        "is %s; expected a regular file", mb_fs_kind(st.st_mode));
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "is %s; expected %s%s",
+                        mb_fs_kind(st.st_mode), what, tail);
   }
   fl = fcntl(fd, F_GETFL);
   if (fl >= 0)
     (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-  f = fdopen(fd, "rb");
-  if (!f) {
+  *out = fdopen(fd, "rb");
+  if (!*out) {
     int e = errno;
 
     close(fd);
     return mb_error_errno(err, e, path, "cannot open");
   }
+  return MB_OK;
+}
+
+/* mb_fs_read_input's open errors: a file named wrong is invalid input
+ * (exit 3); only a failing device is an I/O error. */
+static int input_open_error(int e, const char *path, const char *what, int arg,
+                            struct mb_error *err)
+{
+  (void)arg;
+  if (e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP ||
+      e == EISDIR)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "cannot open: %s; expected %s", strerror(e), what);
+  return mb_error_errno(err, e, path, "cannot open");
+}
+
+int mb_fs_read_input(const char *path, int flags, unsigned long long max,
+                     const char *expected, unsigned char **buf, size_t *len,
+                     struct mb_error *err)
+{
+  FILE *f;
+  int rc;
+  const char *what = expected ? expected : "a file";
+
+  *buf = NULL;
+  *len = 0;
+  if ((flags & MB_FS_STDIN) && strcmp(path, "-") == 0)
+    return read_capped(stdin, "<stdin>", max, expected, buf, len, err);
+  rc = open_regular(path, what,
+                    flags & MB_FS_STDIN ? " (a regular file, or - for standard input)"
+                                        : " (a regular file)",
+                    input_open_error, 0, &f, err);
+  if (rc != MB_OK)
+    return rc;
+  rc = read_capped(f, path, max, expected, buf, len, err);
+  fclose(f);
+  return rc;
+}
+
+/* mb_fs_read_file's open errors; arg: missing_invalid. */
+static int file_open_error(int e, const char *path, const char *what, int arg,
+                           struct mb_error *err)
+{
+  (void)what;
+  if (e == ENOENT && arg)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL, "no such file");
+  if (e == ELOOP)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is a symbolic link loop; expected a file");
+  if (e == EISDIR)
+    return mb_error_set(err, MB_EINVALID, path, 0, 0, NULL,
+                        "is a directory; expected a file");
+  return mb_error_errno(err, e, path, "cannot open");
+}
+
+int mb_fs_read_file(const char *path, int missing_invalid, unsigned char **buf,
+                    size_t *len, struct mb_error *err)
+{
+  FILE *f;
+  int rc;
+
+  *buf = NULL;
+  *len = 0;
+  rc = open_regular(path, "a regular file", "", file_open_error, missing_invalid, &f,
+                    err);
+  if (rc != MB_OK)
+    return rc;
   rc = read_capped(f, path, MB_FS_READ_MAX, NULL, buf, len, err);
   fclose(f);
   if (rc == MB_OK) {
