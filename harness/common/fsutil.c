@@ -265,6 +265,18 @@ static int dangling_target(const char *path, char *out, size_t cap)
   return -1;
 }
 
+/* MB_EEXISTS for a regular file at path that is not to be replaced. */
+static int not_replaced(const char *path, const struct mb_fs_kind *kind,
+                        const char *exists_text, struct mb_error *err)
+{
+  if (exists_text)
+    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
+  return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
+                      "exists and is not %s: not replaced (choose another file, or "
+                      "remove it first)",
+                      kind ? kind->name : "a file mebench wrote");
+}
+
 int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flags,
                        const char *exists_text, struct mb_error *err)
 {
@@ -295,12 +307,7 @@ int mb_fs_check_output(const char *path, const struct mb_fs_kind *kind, int flag
   if (rc < 0)
     return rc;
   if (regular && (!rc || (flags & MB_FS_KEEP))) {
-    if (exists_text)
-      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
-    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                        "exists and is not %s: not replaced (choose another file, or "
-                        "remove it first)",
-                        kind ? kind->name : "a file mebench wrote");
+    return not_replaced(path, kind, exists_text, err);
   }
   return MB_OK;
 }
@@ -357,12 +364,7 @@ int mb_fs_write_output(const char *path, const void *data, size_t len,
   if (!regular) /* became a device or FIFO since lstat: never rename over it */
     return write_in_place(where, data, len, 0, err);
   if (!rc || (flags & MB_FS_KEEP)) {
-    if (exists_text)
-      return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL, "%s", exists_text);
-    return mb_error_set(err, MB_EEXISTS, path, 0, 0, NULL,
-                        "exists and is not %s: not replaced (choose another file, or "
-                        "remove it first)",
-                        kind ? kind->name : "a file mebench wrote");
+    return not_replaced(path, kind, exists_text, err);
   }
   return mb_fs_write_atomic(where, data, len, MB_FS_REPLACE, NULL, err);
 }
