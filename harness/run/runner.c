@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -865,6 +866,30 @@ static void end_journal(struct run *r)
   r->journal = -1;
 }
 
+/* Record the run as interrupted (run.json, then the journal emptied) and
+ * return MB_EINTERRUPTED with the message fmt; or the status of a save
+ * that failed. */
+static int save_interrupted(struct run *r, struct mb_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int save_interrupted(struct run *r, struct mb_error *err, const char *fmt, ...)
+{
+  char text[sizeof(err->text)];
+  va_list ap;
+  int rc = save(r, "interrupted", NULL, err);
+
+  if (rc != MB_OK)
+    return rc;
+  end_journal(r);
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  return mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL, "%s", text);
+}
+
 static int stopped(const struct run *r)
 {
   return r->cut || (r->opt->stop && *r->opt->stop);
@@ -978,7 +1003,7 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
 {
   struct run *r = calloc(1, sizeof(*r));
   size_t seq, first = 0;
-  int rc, saved = -1;
+  int rc;
 
   *dir_out = NULL;
   if (!r)
@@ -1065,20 +1090,14 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
   }
   end_bar(r);
   if (rc == MB_OK && stopped(r) && r->n_done < exp->n_shard_calls) {
-    saved = save(r, "interrupted", NULL, err);
-    if (saved == MB_OK)
-      end_journal(r);
-    rc = saved != MB_OK
-             ? saved
-             : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
-                            "interrupted by %s after %zu of %zu calls%s; the results "
-                            "so far are in %s; complete them with: mebench run "
-                            "--resume %s %s",
-                            opt->stop_reason ? opt->stop_reason() : "a signal",
-                            r->n_done, exp->n_shard_calls,
-                            r->cut ? " (the call in progress was ended and discarded)"
-                                   : "",
-                            r->dir, r->dir, exp->path);
+    rc = save_interrupted(
+        r, err,
+        "interrupted by %s after %zu of %zu calls%s; the results so "
+        "far are in %s; complete them with: mebench run --resume %s %s",
+        opt->stop_reason ? opt->stop_reason() : "a signal", r->n_done,
+        exp->n_shard_calls,
+        r->cut ? " (the call in progress was ended and discarded)" : "", r->dir, r->dir,
+        exp->path);
   } else if (rc == MB_OK) {
     /* Health-test replay (and the IID track) over the recorded calls: part
      * of the analysis time, and stopped by the same signal as the calls. */
@@ -1092,24 +1111,21 @@ int mb_runner_run(const struct mb_experiment *exp, const struct mb_runner_option
     r->analyse_s += now_s() - t0;
     if (rc == MB_OK) {
       rc = save(r, "complete", NULL, err);
+      if (rc == MB_OK)
+        end_journal(r);
     } else if (rc == MB_EINTERRUPTED) {
       /* every call is recorded: only the analyses are left to do */
       mb_error_init(err);
-      saved = save(r, "interrupted", NULL, err);
-      rc = saved != MB_OK
-               ? saved
-               : mb_error_set(err, MB_EINTERRUPTED, NULL, 0, 0, NULL,
-                              "interrupted by %s during the %s, after all %zu calls "
-                              "were recorded in %s; finish the analyses with: mebench "
-                              "run --resume %s %s",
-                              opt->stop_reason ? opt->stop_reason() : "a signal",
-                              exp->iid ? "IID track" : "health-test replay",
-                              exp->n_shard_calls, r->dir, r->dir, exp->path);
-    } else {
-      saved = save(r, "failed", err, NULL);
-    }
-    if (rc == MB_OK || saved == MB_OK)
+      rc = save_interrupted(r, err,
+                            "interrupted by %s during the %s, after all %zu calls were "
+                            "recorded in %s; finish the analyses with: mebench run "
+                            "--resume %s %s",
+                            opt->stop_reason ? opt->stop_reason() : "a signal",
+                            exp->iid ? "IID track" : "health-test replay",
+                            exp->n_shard_calls, r->dir, r->dir, exp->path);
+    } else if (save(r, "failed", err, NULL) == MB_OK) {
       end_journal(r);
+    }
   } else {
     /* Record the failure when the disk still lets us; the previous run.json
      * and the journal stay otherwise. */
