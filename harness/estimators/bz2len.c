@@ -26,6 +26,16 @@
 #include "bits.h"
 #include "error.h"
 
+/* The move-to-front of small alphabets (mtf_small) keeps its list in one
+ * SSE register where the CPU has SSSE3 (pshufb): x86 with GCC or Clang,
+ * checked at run time unless the compiler may assume it. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define MTF_SSSE3 1
+#include <tmmintrin.h>
+#else
+#define MTF_SSSE3 0
+#endif
+
 #define MAX_ALPHA 258 /* 256 MTF values + RUNA/RUNB - 1 + EOB */
 #define N_GROUPS 6
 #define G_SIZE 50
@@ -66,6 +76,7 @@ struct mb_bz2len {
   uint64_t *runs; /* binary_runs' run lists */
   size_t cap_runs;
   int no_runs;      /* binary_runs disabled (tests compare the two ways) */
+  int no_simd;      /* mtf_small without SSSE3 (tests compare the two ways) */
   size_t runs_done; /* blocks binary_runs has ordered */
   int ib, packed;   /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
@@ -124,6 +135,24 @@ size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on)
 {
   w->no_runs = !on;
   return w->runs_done;
+}
+
+/* Whether mtf_small may use SSSE3 here. */
+static int mtf_ssse3(void)
+{
+#if MTF_SSSE3 && defined(__SSSE3__)
+  return 1;
+#elif MTF_SSSE3
+  return __builtin_cpu_supports("ssse3") != 0;
+#else
+  return 0;
+#endif
+}
+
+int mb_bz2len_simd(struct mb_bz2len *w, int on)
+{
+  w->no_simd = !on;
+  return mtf_ssse3();
 }
 
 static int grow(void **p, size_t n, size_t size)
@@ -1960,28 +1989,145 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
   return (unsigned)(((nz >> 7) * 0x0102040810204080ull) >> 56);
 }
 
+/* The RUNA/RUNB values of a run of z zeros to q: from the tables zs, zn
+ * (zs[z] the values of z < 64 zeros as 8 bytes, zn[z] how many; none for
+ * z = 0) as one 8-byte store, or put_zeros(); returns the end. */
+static inline uint8_t *put_zrun(uint8_t *q, size_t z, const uint64_t *zs, const uint8_t *zn)
+{
+  if (__builtin_expect(z < 64, 1)) {
+    memcpy(q, &zs[z], 8);
+    return q + zn[z];
+  }
+  return put_zeros(q, z);
+}
+
+/* mtf_small's loop over the run starts (starts, L[0..nb-1]) with the
+ * list in the nibbles of one word (position k in nibble k; unused nibbles
+ * hold 15, which is then no symbol): a symbol is found as the first zero
+ * nibble of the list xor'ed with it, and the mask of the nibbles up to
+ * it, from that zero's bit, shifts them by one without a table. The
+ * list's update is the loop's only chain, of 8 ALU operations. Returns
+ * the end of the values written from q on; *zstart becomes the byte after
+ * the last run start. */
+static uint8_t *mtf_runs(const uint8_t *L, size_t nb, const uint64_t *starts,
+                         const uint8_t *seq, int n_in_use, const uint64_t *zs,
+                         const uint8_t *zn, uint8_t *q, size_t *zstart)
+{
+  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
+  uint64_t lst = 0, sym[256];
+  size_t zs0 = 0, base;
+  int k;
+
+  for (k = 0; k < 256; k++)
+    sym[k] = seq[k] * ones;
+  for (k = 0; k < 16; k++)
+    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+  for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
+    uint64_t mask = starts[base / 64];
+
+    while (mask) {
+      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zs0;
+      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
+      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
+
+      mask &= mask - 1;
+      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
+      zs0 = base + o + 1;
+      q = put_zrun(q, z, zs, zn);
+      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
+      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
+    }
+  }
+  *zstart = zs0;
+  return q;
+}
+
+#if MTF_SSSE3
+/* mtf_runs() with the list as ranks: byte t of the SSE register R is the
+ * position of symbol t (127 for unused t, never less than a position).
+ * For symbol s, pshufb broadcasts its position p = R[s]; the symbols
+ * before it (R[t] < p) move back one (subtract the compare's -1) and s
+ * goes to 0. The chain is these 4 vector operations; the value p + 1 is
+ * read off the broadcast. bs[c] (every byte seq[c]) and ns[c] (all ones
+ * but byte seq[c]) are tables by the byte c of L. */
+__attribute__((target("ssse3"))) static uint8_t *
+mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
+               int n_in_use, const uint64_t *zs, const uint8_t *zn, uint8_t *q,
+               size_t *zstart)
+{
+  __m128i bs[256], ns[256], R;
+  uint8_t b[16];
+  size_t zs0 = 0, base;
+  int k;
+
+  for (k = 0; k < 256; k++) { /* seq[k] is set only for bytes in use */
+    memset(b, 0xff, sizeof(b));
+    b[seq[k] & 15] = 0;
+    ns[k] = _mm_loadu_si128((const __m128i *)b);
+    bs[k] = _mm_set1_epi8((char)(seq[k] & 15));
+  }
+  for (k = 0; k < 16; k++)
+    b[k] = (uint8_t)(k < n_in_use ? k : 127);
+  R = _mm_loadu_si128((const __m128i *)b);
+  for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
+    __m128i c0 = _mm_loadu_si128((const __m128i *)Lb), p0;
+    uint64_t mask;
+
+    /* the run starts: bytes that differ from the byte before */
+    if (base)
+      p0 = _mm_loadu_si128((const __m128i *)(Lb - 1));
+    else
+      p0 = _mm_or_si128(_mm_slli_si128(c0, 1), _mm_cvtsi32_si128((uint8_t)~Lb[0]));
+    mask = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c0, p0));
+    for (k = 1; k < 4; k++) {
+      __m128i c1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k));
+      __m128i p1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k - 1));
+
+      mask |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c1, p1)) << (16 * k);
+    }
+    mask = ~mask;
+    if (base == 0)
+      mask &= ~skip;
+    if (nb - base < 64)
+      mask &= ~(~0ull << (nb - base));
+
+    while (mask) {
+      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zs0;
+      unsigned c = Lb[o];
+      __m128i P = _mm_shuffle_epi8(R, bs[c]);
+
+      mask &= mask - 1;
+      R = _mm_and_si128(_mm_sub_epi8(R, _mm_cmpgt_epi8(P, R)), ns[c]);
+      zs0 = base + o + 1;
+      q = put_zrun(q, z, zs, zn);
+      *q++ = (uint8_t)(_mm_cvtsi128_si32(P) + 1);
+    }
+  }
+  *zstart = zs0;
+  return q;
+}
+#endif
+
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
  * byte moves its symbol to the front, the rest are zeros), into the group
  * histograms (e->hg set; e empty).
  *
- * The list is packed in the nibbles of one word (position k in nibble k;
- * unused nibbles hold 15, which is then no symbol): a symbol is found as
- * the first zero nibble of the list xor'ed with it, and the mask of the
- * nibbles up to it, from that zero's bit, shifts them by one without a
- * table (the list is the loop's only chain). The run starts are found
- * first, in a pass of their own, as a bit per byte in starts (nb / 64 + 1
- * words): in the same loop as the list, 64 bytes at a time, they left it
- * short of registers (its constants and the block's position went to
- * the stack), about 4 % slower in all (`bench_bz2len`). The values go as
- * bytes to out (room for nb + 8): a zero run of z < 64 as one 8-byte
- * store of its RUNA/RUNB values from a table; the histograms are counted
- * afterwards in one pass, so that the loop does not branch on group ends.
- * L[nb..nb+63] must be readable. */
+ * The run starts are found first, in a pass of their own, as a bit per
+ * byte in starts (nb / 64 + 1 words): in the same loop as the list, 64
+ * bytes at a time, they left it short of registers (its constants and the
+ * block's position went to the stack), about 4 % slower in all
+ * (`bench_bz2len`). Then mtf_runs() or mtf_runs_ssse3() (simd set) move
+ * them to front. The values go as bytes to out (room for nb + 8): a zero
+ * run of z < 64 as one 8-byte store of its RUNA/RUNB values from a table;
+ * the histograms are counted afterwards in one pass, so that the loop
+ * does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts)
+                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts,
+                      int simd)
 {
-  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
+  uint64_t last = (uint64_t)(uint8_t)~L[0] << 56, zs[64], skip;
   uint8_t zn[64], *q = out;
   size_t zstart = 0, base, n, g;
   int k;
@@ -1995,45 +2141,28 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
     zn[k] = (uint8_t)(put_zeros(b, (size_t)k) - b);
     memcpy(&zs[k], b, 8);
   }
-  for (k = 0; k < 256; k++)
-    sym[k] = seq[k] * ones;
-  for (k = 0; k < 16; k++)
-    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
   /* The first run is zeros when its symbol is at the front already (no
    * other run can be). */
   skip = seq[L[0]] == 0;
-  for (base = 0; base < nb; base += 64) {
-    uint64_t mask = 0;
+#if MTF_SSSE3
+  if (simd) {
+    q = mtf_runs_ssse3(L, nb, skip, seq, n_in_use, zs, zn, q, &zstart);
+  } else
+#endif
+  {
+    for (base = 0; base < nb; base += 64) {
+      uint64_t mask = 0;
 
-    for (k = 0; k < 64; k += 8)
-      mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
-    starts[base / 64] = mask;
-  }
-  if (nb % 64)
-    starts[nb / 64] &= ~(~0ull << (nb % 64));
-  starts[0] &= ~skip;
-  for (base = 0; base < nb; base += 64) {
-    const uint8_t *Lb = L + base;
-    uint64_t mask = starts[base / 64];
-
-    while (mask) {
-      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
-      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
-      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
-
-      mask &= mask - 1;
-      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
-      zstart = base + o + 1;
-      if (z < 64) {
-        memcpy(q, &zs[z], 8);
-        q += zn[z];
-      } else {
-        q = put_zeros(q, z);
-      }
-      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
-      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
+      for (k = 0; k < 64; k += 8)
+        mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
+      starts[base / 64] = mask;
     }
+    if (nb % 64)
+      starts[nb / 64] &= ~(~0ull << (nb % 64));
+    starts[0] &= ~skip;
+    q = mtf_runs(L, nb, starts, seq, n_in_use, zs, zn, q, &zstart);
   }
+  (void)simd;
   if (nb > zstart)
     q = put_zeros(q, nb - zstart);
   /* the histograms of the groups of 50, the last one partial; four
@@ -2216,7 +2345,8 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
        * defined (they never decide a run, but memory checkers would flag
        * them) */
       memset(w->L + nb, 0, 64);
-      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv, w->starts);
+      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv, w->starts,
+                !w->no_simd && mtf_ssse3());
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
     }
