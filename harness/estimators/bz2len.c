@@ -2044,21 +2044,88 @@ static uint8_t *mtf_runs(const uint8_t *L, size_t nb, const uint64_t *starts,
 }
 
 #if MTF_SSSE3
-/* mtf_runs() with the list as ranks: byte t of the SSE register R is the
+/* The run starts among L[base..base+63] as bits (a byte that differs
+ * from the one before; L[base - 1] must be readable when base > 0, and
+ * when base = 0, L[0] is one). */
+__attribute__((target("ssse3"))) static inline uint64_t starts64(const uint8_t *L,
+                                                                 size_t base)
+{
+  const uint8_t *Lb = L + base;
+  __m128i c0 = _mm_loadu_si128((const __m128i *)Lb), p0;
+  uint64_t eq;
+  int k;
+
+  if (base)
+    p0 = _mm_loadu_si128((const __m128i *)(Lb - 1));
+  else
+    p0 = _mm_or_si128(_mm_slli_si128(c0, 1), _mm_cvtsi32_si128((uint8_t)~Lb[0]));
+  eq = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c0, p0));
+  for (k = 1; k < 4; k++) {
+    __m128i c1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k));
+    __m128i p1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k - 1));
+
+    eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c1, p1)) << (16 * k);
+  }
+  return ~eq;
+}
+
+/* The list of mtf_runs_ssse3() as ranks: byte t of an SSE register is the
  * position of symbol t (127 for unused t, never less than a position).
- * For symbol s, pshufb broadcasts its position p = R[s]; the symbols
- * before it (R[t] < p) move back one (subtract the compare's -1) and s
- * goes to 0. The chain is these 4 vector operations; the value p + 1 is
- * read off the broadcast. bs[c] (every byte seq[c]) and ns[c] (all ones
- * but byte seq[c]) are tables by the byte c of L. */
+ * For the byte c of L (symbol s = seq[c]), pshufb broadcasts s's position
+ * p = R[s] into P, using bs[c] (every byte s); the symbols before it
+ * (R[t] < p) move back one (subtract the compare's -1), and s goes to 0
+ * (and with ns[c]: all ones but byte s). */
+#define MTF_RANKS(R, P, c)                                                               \
+  do {                                                                                   \
+    (P) = _mm_shuffle_epi8((R), bs[c]);                                                  \
+    (R) = _mm_and_si128(_mm_sub_epi8((R), _mm_cmpgt_epi8((P), (R))), ns[c]);            \
+  } while (0)
+
+/* One run start of a segment in mtf_runs_ssse3(): mask its starts in the
+ * 64 bytes from base, zs0 the byte after its last run start, q where its
+ * values go, R its list. */
+#define MTF_STEP(mask, base, zs0, q, R)                                                  \
+  do {                                                                                   \
+    size_t p_ = (base) + (size_t)__builtin_ctzll(mask), z_ = p_ - (zs0);                \
+    unsigned c_ = L[p_];                                                                 \
+    __m128i P_;                                                                          \
+                                                                                         \
+    (mask) &= (mask)-1;                                                                  \
+    MTF_RANKS(R, P_, c_);                                                                \
+    (zs0) = p_ + 1;                                                                      \
+    (q) = put_zrun((q), z_, zs, zn);                                                     \
+    *(q)++ = (uint8_t)(_mm_cvtsi128_si32(P_) + 1);                                       \
+  } while (0)
+
+/* mtf_runs() with the list as ranks in an SSE register (MTF_RANKS), and
+ * the run starts found 16 bytes a compare (starts64(); the first run is
+ * left out when skip is 1). The list's update is a chain of 4 vector
+ * operations, 2 cycles each on some CPUs; so a block of at least 4096
+ * bytes is cut in two halves A and B (at h, a multiple of 64) whose run
+ * starts are moved to front in one loop, as two independent chains: A
+ * from the true initial list, B from a guess W, its values to out2 (past
+ * A's room). A list after some run starts is the symbols met, the last
+ * met first, then the others in their order before; so two lists that
+ * met the same run starts are equal from the point where they agree (at
+ * the latest where every symbol has been met), and stay so. B is then
+ * redone from A's last list and, in the same loop, from W, up to the run
+ * start after which the two agree; the values after it were right. If
+ * they never agree (a symbol absent from B whose place W guessed wrong),
+ * all of B is redone. W puts the symbols in order of their counts, the
+ * commonest first: a symbol absent from B is likely rare, and behind the
+ * others in the true list. Last, the zero run across h is written again
+ * as one and B's values moved after A's. Returns the end of the values
+ * written from q on; *zstart becomes the byte after the last run start. */
 __attribute__((target("ssse3"))) static uint8_t *
 mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
-               int n_in_use, const uint64_t *zs, const uint8_t *zn, uint8_t *q,
-               size_t *zstart)
+               const size_t *count, int n_in_use, const uint64_t *zs, const uint8_t *zn,
+               uint8_t *q, size_t *zstart)
 {
-  __m128i bs[256], ns[256], R;
+  __m128i bs[256], ns[256], Ra, Rb, W;
   uint8_t b[16];
-  size_t zs0 = 0, base;
+  size_t h = nb >= 4096 ? nb / 2 & ~(size_t)63 : nb, ba = 0, bb = h, za = 0, zb = h;
+  uint64_t ma, mb = 0;
+  uint8_t *out2 = q + h + 16, *qb = out2, *first;
   int k;
 
   for (k = 0; k < 256; k++) { /* seq[k] is set only for bytes in use */
@@ -2069,45 +2136,123 @@ mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
   }
   for (k = 0; k < 16; k++)
     b[k] = (uint8_t)(k < n_in_use ? k : 127);
-  R = _mm_loadu_si128((const __m128i *)b);
-  for (base = 0; base < nb; base += 64) {
-    const uint8_t *Lb = L + base;
-    __m128i c0 = _mm_loadu_si128((const __m128i *)Lb), p0;
-    uint64_t mask;
+  Ra = _mm_loadu_si128((const __m128i *)b);
+  { /* W: the symbols by their counts, the commonest first */
+    for (k = 0; k < 256; k++)
+      if (count[k]) {
+        int r = 0, j;
 
-    /* the run starts: bytes that differ from the byte before */
-    if (base)
-      p0 = _mm_loadu_si128((const __m128i *)(Lb - 1));
-    else
-      p0 = _mm_or_si128(_mm_slli_si128(c0, 1), _mm_cvtsi32_si128((uint8_t)~Lb[0]));
-    mask = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c0, p0));
-    for (k = 1; k < 4; k++) {
-      __m128i c1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k));
-      __m128i p1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k - 1));
-
-      mask |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c1, p1)) << (16 * k);
-    }
-    mask = ~mask;
-    if (base == 0)
-      mask &= ~skip;
-    if (nb - base < 64)
-      mask &= ~(~0ull << (nb - base));
-
-    while (mask) {
-      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zs0;
-      unsigned c = Lb[o];
-      __m128i P = _mm_shuffle_epi8(R, bs[c]);
-
-      mask &= mask - 1;
-      R = _mm_and_si128(_mm_sub_epi8(R, _mm_cmpgt_epi8(P, R)), ns[c]);
-      zs0 = base + o + 1;
-      q = put_zrun(q, z, zs, zn);
-      *q++ = (uint8_t)(_mm_cvtsi128_si32(P) + 1);
-    }
+        for (j = 0; j < 256; j++)
+          r += count[j] > count[k] || (count[j] == count[k] && count[j] && j < k);
+        b[seq[k]] = (uint8_t)r;
+      }
+    W = Rb = _mm_loadu_si128((const __m128i *)b);
   }
-  *zstart = zs0;
+
+  ma = starts64(L, 0) & ~skip;
+  if (h < 64)
+    ma &= ~(~0ull << h);
+  if (h < nb) {
+    mb = starts64(L, h);
+    if (nb - h < 64)
+      mb &= ~(~0ull << (nb - h));
+  }
+  /* A and B at once, while both have run starts */
+  if (h < nb)
+    for (;;) {
+      while (!ma && ba + 64 < h)
+        ma = starts64(L, ba += 64);
+      while (!mb && bb + 64 < nb) {
+        mb = starts64(L, bb += 64);
+        if (nb - bb < 64)
+          mb &= ~(~0ull << (nb - bb));
+      }
+      if (!ma || !mb)
+        break;
+      MTF_STEP(ma, ba, za, q, Ra);
+      MTF_STEP(mb, bb, zb, qb, Rb);
+    }
+  /* the rest of A */
+  for (;;) {
+    while (!ma && ba + 64 < h) {
+      ma = starts64(L, ba += 64);
+      if (h - ba < 64)
+        ma &= ~(~0ull << (h - ba));
+    }
+    if (!ma)
+      break;
+    MTF_STEP(ma, ba, za, q, Ra);
+  }
+  if (h == nb) {
+    *zstart = za;
+    return q;
+  }
+  /* the rest of B */
+  for (;;) {
+    while (!mb && bb + 64 < nb) {
+      mb = starts64(L, bb += 64);
+      if (nb - bb < 64)
+        mb &= ~(~0ull << (nb - bb));
+    }
+    if (!mb)
+      break;
+    MTF_STEP(mb, bb, zb, qb, Rb);
+  }
+  if (zb == h) { /* no run start in B */
+    *zstart = za;
+    return q;
+  }
+  /* B again from A's last list (and from W) to where they agree */
+  {
+    __m128i Rt = Ra, Rw = W, Pw;
+    uint8_t *qr = out2;
+    size_t zr = h, br = h;
+    uint64_t mr = starts64(L, h);
+
+    if (nb - h < 64)
+      mr &= ~(~0ull << (nb - h));
+    while (_mm_movemask_epi8(_mm_cmpeq_epi8(Rt, Rw)) != 0xffff) {
+      while (!mr && br + 64 < nb) {
+        mr = starts64(L, br += 64);
+        if (nb - br < 64)
+          mr &= ~(~0ull << (nb - br));
+      }
+      if (!mr)
+        break;
+      { /* MTF_STEP, but the zeros' values are there already (an 8-byte
+         * store of them would overwrite the values after) */
+        size_t p = br + (size_t)__builtin_ctzll(mr), z = p - zr;
+        __m128i Pt;
+
+        mr &= mr - 1;
+        MTF_RANKS(Rw, Pw, L[p]);
+        MTF_RANKS(Rt, Pt, L[p]);
+        zr = p + 1;
+        qr += z < 64 ? zn[z] : (size_t)bit_width(z + 1) - 1;
+        *qr++ = (uint8_t)(_mm_cvtsi128_si32(Pt) + 1);
+      }
+    }
+    (void)Pw;
+  }
+  /* the zero run across h as one, then B's values after A's */
+  {
+    size_t a = h, lead;
+
+    while (!(mb = starts64(L, a & ~(size_t)63) & (~0ull << (a & 63))))
+      a = (a & ~(size_t)63) + 64;
+    a = (a & ~(size_t)63) + (size_t)__builtin_ctzll(mb);
+    lead = (size_t)bit_width(a - h + 1) - 1; /* B's codes of its first zeros */
+    if (a > za)
+      q = put_zeros(q, a - za);
+    first = out2 + lead;
+    memmove(q, first, (size_t)(qb - first));
+    q += qb - first;
+  }
+  *zstart = zb;
   return q;
 }
+#undef MTF_STEP
+#undef MTF_RANKS
 #endif
 
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
@@ -2124,8 +2269,8 @@ mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
  * the histograms are counted afterwards in one pass, so that the loop
  * does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts,
-                      int simd)
+                      const uint8_t *seq, const size_t *count, int n_in_use, uint8_t *out,
+                      uint64_t *starts, int simd)
 {
   uint64_t last = (uint64_t)(uint8_t)~L[0] << 56, zs[64], skip;
   uint8_t zn[64], *q = out;
@@ -2146,7 +2291,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
   skip = seq[L[0]] == 0;
 #if MTF_SSSE3
   if (simd) {
-    q = mtf_runs_ssse3(L, nb, skip, seq, n_in_use, zs, zn, q, &zstart);
+    q = mtf_runs_ssse3(L, nb, skip, seq, count, n_in_use, zs, zn, q, &zstart);
   } else
 #endif
   {
@@ -2345,7 +2490,7 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
        * defined (they never decide a run, but memory checkers would flag
        * them) */
       memset(w->L + nb, 0, 64);
-      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv, w->starts,
+      mtf_small(&e, w->L, nb, seq, count, n_in_use, (uint8_t *)w->mtfv, w->starts,
                 !w->no_simd && mtf_ssse3());
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
