@@ -1992,7 +1992,8 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
 /* The RUNA/RUNB values of a run of z zeros to q: from the tables zs, zn
  * (zs[z] the values of z < 64 zeros as 8 bytes, zn[z] how many; none for
  * z = 0) as one 8-byte store, or put_zeros(); returns the end. */
-static inline uint8_t *put_zrun(uint8_t *q, size_t z, const uint64_t *zs, const uint8_t *zn)
+static inline uint8_t *put_zrun(uint8_t *q, size_t z, const uint64_t *zs,
+                                const uint8_t *zn)
 {
   if (__builtin_expect(z < 64, 1)) {
     memcpy(q, &zs[z], 8);
@@ -2075,26 +2076,26 @@ __attribute__((target("ssse3"))) static inline uint64_t starts64(const uint8_t *
  * p = R[s] into P, using bs[c] (every byte s); the symbols before it
  * (R[t] < p) move back one (subtract the compare's -1), and s goes to 0
  * (and with ns[c]: all ones but byte s). */
-#define MTF_RANKS(R, P, c)                                                               \
-  do {                                                                                   \
-    (P) = _mm_shuffle_epi8((R), bs[c]);                                                  \
-    (R) = _mm_and_si128(_mm_sub_epi8((R), _mm_cmpgt_epi8((P), (R))), ns[c]);            \
+#define MTF_RANKS(R, P, c)                                                             \
+  do {                                                                                 \
+    (P) = _mm_shuffle_epi8((R), bs[c]);                                                \
+    (R) = _mm_and_si128(_mm_sub_epi8((R), _mm_cmpgt_epi8((P), (R))), ns[c]);           \
   } while (0)
 
 /* One run start of a segment in mtf_runs_ssse3(): mask its starts in the
  * 64 bytes from base, zs0 the byte after its last run start, q where its
  * values go, R its list. */
-#define MTF_STEP(mask, base, zs0, q, R)                                                  \
-  do {                                                                                   \
-    size_t p_ = (base) + (size_t)__builtin_ctzll(mask), z_ = p_ - (zs0);                \
-    unsigned c_ = L[p_];                                                                 \
-    __m128i P_;                                                                          \
-                                                                                         \
-    (mask) &= (mask)-1;                                                                  \
-    MTF_RANKS(R, P_, c_);                                                                \
-    (zs0) = p_ + 1;                                                                      \
-    (q) = put_zrun((q), z_, zs, zn);                                                     \
-    *(q)++ = (uint8_t)(_mm_cvtsi128_si32(P_) + 1);                                       \
+#define MTF_STEP(mask, base, zs0, q, R)                                                \
+  do {                                                                                 \
+    size_t p_ = (base) + (size_t)__builtin_ctzll(mask), z_ = p_ - (zs0);               \
+    unsigned c_ = L[p_];                                                               \
+    __m128i P_;                                                                        \
+                                                                                       \
+    (mask) &= (mask)-1;                                                                \
+    MTF_RANKS(R, P_, c_);                                                              \
+    (zs0) = p_ + 1;                                                                    \
+    (q) = put_zrun((q), z_, zs, zn);                                                   \
+    *(q)++ = (uint8_t)(_mm_cvtsi128_si32(P_) + 1);                                     \
   } while (0)
 
 /* mtf_runs() with the list as ranks in an SSE register (MTF_RANKS), and
@@ -2269,8 +2270,8 @@ mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
  * the histograms are counted afterwards in one pass, so that the loop
  * does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, const size_t *count, int n_in_use, uint8_t *out,
-                      uint64_t *starts, int simd)
+                      const uint8_t *seq, const size_t *count, int n_in_use,
+                      uint8_t *out, uint64_t *starts, int simd)
 {
   uint64_t last = (uint64_t)(uint8_t)~L[0] << 56, zs[64], skip;
   uint8_t zn[64], *q = out;
@@ -2390,9 +2391,10 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
  * of cost << 3 | table (the first on ties, as bzip2's strict comparison
  * does). The counts are added four at a time, 16 bits each, and carried
  * into rfreq before a lane can overflow. */
-static void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel, int alpha,
-                        int n_groups, uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
-                        uint32_t rfreq[N_GROUPS][MAX_ALPHA])
+static inline void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel,
+                               int alpha, int n_groups,
+                               uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
+                               uint32_t rfreq[N_GROUPS][MAX_ALPHA])
 {
   enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
   uint64_t lane[HIST_MAX_ALPHA], acc[N_GROUPS][NW];
@@ -2497,10 +2499,26 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     }
     emit(&e, (unsigned)n_in_use + 1);
     n_mtf = e.n;
-    if (use_hist)
-      for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
-        for (v = 0; v < alpha; v++)
-          mtf_freq[v] += w->hist[g * stride + (size_t)v];
+    if (use_hist) { /* the histograms' sums, four 16-bit counts a word
+                     * (carried out before a count can overflow) */
+      size_t ng = (n_mtf + G_SIZE - 1) / G_SIZE, nw = stride / 4, k;
+      uint64_t acc[HIST_MAX_ALPHA / 4] = {0};
+
+      for (g = 0; g < ng; g++) {
+        for (k = 0; k < nw; k++) {
+          uint64_t h;
+
+          memcpy(&h, w->hist + g * stride + 4 * k, sizeof(h));
+          acc[k] += h;
+        }
+        if ((g + 1) % (65535 / G_SIZE) == 0 || g + 1 == ng)
+          for (k = 0; k < nw; k++) {
+            for (v = 0; v < 4 && 4 * k + (size_t)v < (size_t)alpha; v++)
+              mtf_freq[4 * k + (size_t)v] += (uint32_t)(acc[k] >> (16 * v)) & 0xffff;
+            acc[k] = 0;
+          }
+      }
+    }
   }
 
   /* sendMTFValues: initial tables from the cumulative frequencies. */
@@ -2540,7 +2558,10 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     for (iter = 0; iter < N_ITERS; iter++) {
       memset(rfreq, 0, sizeof(rfreq));
       if (use_hist) {
-        choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
+        if (stride == 16) /* the loops unrolled (decimal text: alpha 13) */
+          choose_hist(w->hist, 16, n_sel, alpha, n_groups, len, w->sel, rfreq);
+        else
+          choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
       } else {
         for (g = 0; g < n_sel; g++) {
           uint32_t cost[N_GROUPS], bc = 999999999;
@@ -2569,19 +2590,21 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   /* Groups, selectors (move-to-front, unary), tables (delta coded), data. */
   total += 3 + 15;
   {
-    uint8_t pos[N_GROUPS];
+    /* the selectors' move-to-front by ranks: nibble t of rk is table t's
+     * place in the list; the tables before the selector's (rank < j, the
+     * nibble's bit 3 of j + 7 - rank) move back one, and it goes to 0.
+     * Without branches (a loop that searched the list mispredicted its
+     * end about once a group). Tables past n_groups keep ranks past
+     * those in use. */
+    const uint32_t ones = 0x111111u, highs = 0x888888u;
+    uint32_t rk = 0x543210u;
 
-    for (t = 0; t < n_groups; t++)
-      pos[t] = (uint8_t)t;
     for (g = 0; g < n_sel; g++) {
-      int j = 0;
-      uint8_t s = w->sel[g];
+      unsigned sh = 4u * w->sel[g], j = (rk >> sh) & 15;
 
-      while (pos[j] != s)
-        j++;
-      memmove(pos + 1, pos, (size_t)j);
-      pos[0] = s;
       total += (uint64_t)j + 1;
+      rk += ((((j + 7) * ones) - rk) & highs) >> 3;
+      rk &= ~(15u << sh);
     }
   }
   for (t = 0; t < n_groups; t++) {
