@@ -2309,6 +2309,7 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
     q = mtf_runs(L, nb, starts, seq, n_in_use, zs, zn, q, &zstart);
   }
   (void)simd;
+  (void)count;
   if (nb > zstart)
     q = put_zeros(q, nb - zstart);
   /* the histograms of the groups of 50, the last one partial; four
