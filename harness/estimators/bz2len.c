@@ -26,6 +26,16 @@
 #include "bits.h"
 #include "error.h"
 
+/* The move-to-front of small alphabets (mtf_small) keeps its list in one
+ * SSE register where the CPU has SSSE3 (pshufb): x86 with GCC or Clang,
+ * checked at run time unless the compiler may assume it. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define MTF_SSSE3 1
+#include <tmmintrin.h>
+#else
+#define MTF_SSSE3 0
+#endif
+
 #define MAX_ALPHA 258 /* 256 MTF values + RUNA/RUNB - 1 + EOB */
 #define N_GROUPS 6
 #define G_SIZE 50
@@ -66,6 +76,7 @@ struct mb_bz2len {
   uint64_t *runs; /* binary_runs' run lists */
   size_t cap_runs;
   int no_runs;      /* binary_runs disabled (tests compare the two ways) */
+  int no_simd;      /* mtf_small without SSSE3 (tests compare the two ways) */
   size_t runs_done; /* blocks binary_runs has ordered */
   int ib, packed;   /* sa[] holds position | preceding rank << ib when packed */
   /* distinct tokens */
@@ -124,6 +135,24 @@ size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on)
 {
   w->no_runs = !on;
   return w->runs_done;
+}
+
+/* Whether mtf_small may use SSSE3 here. */
+static int mtf_ssse3(void)
+{
+#if MTF_SSSE3 && defined(__SSSE3__)
+  return 1;
+#elif MTF_SSSE3
+  return __builtin_cpu_supports("ssse3") != 0;
+#else
+  return 0;
+#endif
+}
+
+int mb_bz2len_simd(struct mb_bz2len *w, int on)
+{
+  w->no_simd = !on;
+  return mtf_ssse3();
 }
 
 static int grow(void **p, size_t n, size_t size)
@@ -1960,28 +1989,291 @@ static inline unsigned starts8(const uint8_t *L, size_t i, uint64_t *last)
   return (unsigned)(((nz >> 7) * 0x0102040810204080ull) >> 56);
 }
 
+/* The RUNA/RUNB values of a run of z zeros to q: from the tables zs, zn
+ * (zs[z] the values of z < 64 zeros as 8 bytes, zn[z] how many; none for
+ * z = 0) as one 8-byte store, or put_zeros(); returns the end. */
+static inline uint8_t *put_zrun(uint8_t *q, size_t z, const uint64_t *zs,
+                                const uint8_t *zn)
+{
+  if (__builtin_expect(z < 64, 1)) {
+    memcpy(q, &zs[z], 8);
+    return q + zn[z];
+  }
+  return put_zeros(q, z);
+}
+
+/* mtf_small's loop over the run starts (starts, L[0..nb-1]) with the
+ * list in the nibbles of one word (position k in nibble k; unused nibbles
+ * hold 15, which is then no symbol): a symbol is found as the first zero
+ * nibble of the list xor'ed with it, and the mask of the nibbles up to
+ * it, from that zero's bit, shifts them by one without a table. The
+ * list's update is the loop's only chain, of 8 ALU operations. Returns
+ * the end of the values written from q on; *zstart becomes the byte after
+ * the last run start. */
+static uint8_t *mtf_runs(const uint8_t *L, size_t nb, const uint64_t *starts,
+                         const uint8_t *seq, int n_in_use, const uint64_t *zs,
+                         const uint8_t *zn, uint8_t *q, size_t *zstart)
+{
+  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
+  uint64_t lst = 0, sym[256];
+  size_t zs0 = 0, base;
+  int k;
+
+  for (k = 0; k < 256; k++)
+    sym[k] = seq[k] * ones;
+  for (k = 0; k < 16; k++)
+    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
+  for (base = 0; base < nb; base += 64) {
+    const uint8_t *Lb = L + base;
+    uint64_t mask = starts[base / 64];
+
+    while (mask) {
+      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zs0;
+      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
+      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
+
+      mask &= mask - 1;
+      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
+      zs0 = base + o + 1;
+      q = put_zrun(q, z, zs, zn);
+      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
+      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
+    }
+  }
+  *zstart = zs0;
+  return q;
+}
+
+#if MTF_SSSE3
+/* The run starts among L[base..base+63] as bits (a byte that differs
+ * from the one before; L[base - 1] must be readable when base > 0, and
+ * when base = 0, L[0] is one). */
+__attribute__((target("ssse3"))) static inline uint64_t starts64(const uint8_t *L,
+                                                                 size_t base)
+{
+  const uint8_t *Lb = L + base;
+  __m128i c0 = _mm_loadu_si128((const __m128i *)Lb), p0;
+  uint64_t eq;
+  int k;
+
+  if (base)
+    p0 = _mm_loadu_si128((const __m128i *)(Lb - 1));
+  else
+    p0 = _mm_or_si128(_mm_slli_si128(c0, 1), _mm_cvtsi32_si128((uint8_t)~Lb[0]));
+  eq = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c0, p0));
+  for (k = 1; k < 4; k++) {
+    __m128i c1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k));
+    __m128i p1 = _mm_loadu_si128((const __m128i *)(Lb + 16 * k - 1));
+
+    eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c1, p1)) << (16 * k);
+  }
+  return ~eq;
+}
+
+/* The list of mtf_runs_ssse3() as ranks: byte t of an SSE register is the
+ * position of symbol t (127 for unused t, never less than a position).
+ * For the byte c of L (symbol s = seq[c]), pshufb broadcasts s's position
+ * p = R[s] into P, using bs[c] (every byte s); the symbols before it
+ * (R[t] < p) move back one (subtract the compare's -1), and s goes to 0
+ * (and with ns[c]: all ones but byte s). */
+#define MTF_RANKS(R, P, c)                                                             \
+  do {                                                                                 \
+    (P) = _mm_shuffle_epi8((R), bs[c]);                                                \
+    (R) = _mm_and_si128(_mm_sub_epi8((R), _mm_cmpgt_epi8((P), (R))), ns[c]);           \
+  } while (0)
+
+/* One run start of a segment in mtf_runs_ssse3(): mask its starts in the
+ * 64 bytes from base, zs0 the byte after its last run start, q where its
+ * values go, R its list. */
+#define MTF_STEP(mask, base, zs0, q, R)                                                \
+  do {                                                                                 \
+    size_t p_ = (base) + (size_t)__builtin_ctzll(mask), z_ = p_ - (zs0);               \
+    unsigned c_ = L[p_];                                                               \
+    __m128i P_;                                                                        \
+                                                                                       \
+    (mask) &= (mask)-1;                                                                \
+    MTF_RANKS(R, P_, c_);                                                              \
+    (zs0) = p_ + 1;                                                                    \
+    (q) = put_zrun((q), z_, zs, zn);                                                   \
+    *(q)++ = (uint8_t)(_mm_cvtsi128_si32(P_) + 1);                                     \
+  } while (0)
+
+/* mtf_runs() with the list as ranks in an SSE register (MTF_RANKS), and
+ * the run starts found 16 bytes a compare (starts64(); the first run is
+ * left out when skip is 1). The list's update is a chain of 4 vector
+ * operations, 2 cycles each on some CPUs; so a block of at least 4096
+ * bytes is cut in two halves A and B (at h, a multiple of 64) whose run
+ * starts are moved to front in one loop, as two independent chains: A
+ * from the true initial list, B from a guess W, its values to out2 (past
+ * A's room). A list after some run starts is the symbols met, the last
+ * met first, then the others in their order before; so two lists that
+ * met the same run starts are equal from the point where they agree (at
+ * the latest where every symbol has been met), and stay so. B is then
+ * redone from A's last list and, in the same loop, from W, up to the run
+ * start after which the two agree; the values after it were right. If
+ * they never agree (a symbol absent from B whose place W guessed wrong),
+ * all of B is redone. W puts the symbols in order of their counts, the
+ * commonest first: a symbol absent from B is likely rare, and behind the
+ * others in the true list. Last, the zero run across h is written again
+ * as one and B's values moved after A's. Returns the end of the values
+ * written from q on; *zstart becomes the byte after the last run start. */
+__attribute__((target("ssse3"))) static uint8_t *
+mtf_runs_ssse3(const uint8_t *L, size_t nb, uint64_t skip, const uint8_t *seq,
+               const size_t *count, int n_in_use, const uint64_t *zs, const uint8_t *zn,
+               uint8_t *q, size_t *zstart)
+{
+  __m128i bs[256], ns[256], Ra, Rb, W;
+  uint8_t b[16];
+  size_t h = nb >= 4096 ? nb / 2 & ~(size_t)63 : nb, ba = 0, bb = h, za = 0, zb = h;
+  uint64_t ma, mb = 0;
+  uint8_t *out2 = q + h + 16, *qb = out2, *first;
+  int k;
+
+  for (k = 0; k < 256; k++) { /* seq[k] is set only for bytes in use */
+    memset(b, 0xff, sizeof(b));
+    b[seq[k] & 15] = 0;
+    ns[k] = _mm_loadu_si128((const __m128i *)b);
+    bs[k] = _mm_set1_epi8((char)(seq[k] & 15));
+  }
+  for (k = 0; k < 16; k++)
+    b[k] = (uint8_t)(k < n_in_use ? k : 127);
+  Ra = _mm_loadu_si128((const __m128i *)b);
+  { /* W: the symbols by their counts, the commonest first */
+    for (k = 0; k < 256; k++)
+      if (count[k]) {
+        int r = 0, j;
+
+        for (j = 0; j < 256; j++)
+          r += count[j] > count[k] || (count[j] == count[k] && count[j] && j < k);
+        b[seq[k]] = (uint8_t)r;
+      }
+    W = Rb = _mm_loadu_si128((const __m128i *)b);
+  }
+
+  ma = starts64(L, 0) & ~skip;
+  if (h < 64)
+    ma &= ~(~0ull << h);
+  if (h < nb) {
+    mb = starts64(L, h);
+    if (nb - h < 64)
+      mb &= ~(~0ull << (nb - h));
+  }
+  /* A and B at once, while both have run starts */
+  if (h < nb)
+    for (;;) {
+      while (!ma && ba + 64 < h)
+        ma = starts64(L, ba += 64);
+      while (!mb && bb + 64 < nb) {
+        mb = starts64(L, bb += 64);
+        if (nb - bb < 64)
+          mb &= ~(~0ull << (nb - bb));
+      }
+      if (!ma || !mb)
+        break;
+      MTF_STEP(ma, ba, za, q, Ra);
+      MTF_STEP(mb, bb, zb, qb, Rb);
+    }
+  /* the rest of A */
+  for (;;) {
+    while (!ma && ba + 64 < h) {
+      ma = starts64(L, ba += 64);
+      if (h - ba < 64)
+        ma &= ~(~0ull << (h - ba));
+    }
+    if (!ma)
+      break;
+    MTF_STEP(ma, ba, za, q, Ra);
+  }
+  if (h == nb) {
+    *zstart = za;
+    return q;
+  }
+  /* the rest of B */
+  for (;;) {
+    while (!mb && bb + 64 < nb) {
+      mb = starts64(L, bb += 64);
+      if (nb - bb < 64)
+        mb &= ~(~0ull << (nb - bb));
+    }
+    if (!mb)
+      break;
+    MTF_STEP(mb, bb, zb, qb, Rb);
+  }
+  if (zb == h) { /* no run start in B */
+    *zstart = za;
+    return q;
+  }
+  /* B again from A's last list (and from W) to where they agree */
+  {
+    __m128i Rt = Ra, Rw = W, Pw;
+    uint8_t *qr = out2;
+    size_t zr = h, br = h;
+    uint64_t mr = starts64(L, h);
+
+    if (nb - h < 64)
+      mr &= ~(~0ull << (nb - h));
+    while (_mm_movemask_epi8(_mm_cmpeq_epi8(Rt, Rw)) != 0xffff) {
+      while (!mr && br + 64 < nb) {
+        mr = starts64(L, br += 64);
+        if (nb - br < 64)
+          mr &= ~(~0ull << (nb - br));
+      }
+      if (!mr)
+        break;
+      { /* MTF_STEP, but the zeros' values are there already (an 8-byte
+         * store of them would overwrite the values after) */
+        size_t p = br + (size_t)__builtin_ctzll(mr), z = p - zr;
+        __m128i Pt;
+
+        mr &= mr - 1;
+        MTF_RANKS(Rw, Pw, L[p]);
+        MTF_RANKS(Rt, Pt, L[p]);
+        zr = p + 1;
+        qr += z < 64 ? zn[z] : (size_t)bit_width(z + 1) - 1;
+        *qr++ = (uint8_t)(_mm_cvtsi128_si32(Pt) + 1);
+      }
+    }
+    (void)Pw;
+  }
+  /* the zero run across h as one, then B's values after A's */
+  {
+    size_t a = h, lead;
+
+    while (!(mb = starts64(L, a & ~(size_t)63) & (~0ull << (a & 63))))
+      a = (a & ~(size_t)63) + 64;
+    a = (a & ~(size_t)63) + (size_t)__builtin_ctzll(mb);
+    lead = (size_t)bit_width(a - h + 1) - 1; /* B's codes of its first zeros */
+    if (a > za)
+      q = put_zeros(q, a - za);
+    first = out2 + lead;
+    memmove(q, first, (size_t)(qb - first));
+    q += qb - first;
+  }
+  *zstart = zb;
+  return q;
+}
+#undef MTF_STEP
+#undef MTF_RANKS
+#endif
+
 /* Move-to-front over at most 16 symbols, run by run of L (a run's first
  * byte moves its symbol to the front, the rest are zeros), into the group
  * histograms (e->hg set; e empty).
  *
- * The list is packed in the nibbles of one word (position k in nibble k;
- * unused nibbles hold 15, which is then no symbol): a symbol is found as
- * the first zero nibble of the list xor'ed with it, and the mask of the
- * nibbles up to it, from that zero's bit, shifts them by one without a
- * table (the list is the loop's only chain). The run starts are found
- * first, in a pass of their own, as a bit per byte in starts (nb / 64 + 1
- * words): in the same loop as the list, 64 bytes at a time, they left it
- * short of registers (its constants and the block's position went to
- * the stack), about 4 % slower in all (`bench_bz2len`). The values go as
- * bytes to out (room for nb + 8): a zero run of z < 64 as one 8-byte
- * store of its RUNA/RUNB values from a table; the histograms are counted
- * afterwards in one pass, so that the loop does not branch on group ends.
- * L[nb..nb+63] must be readable. */
+ * The run starts are found first, in a pass of their own, as a bit per
+ * byte in starts (nb / 64 + 1 words): in the same loop as the list, 64
+ * bytes at a time, they left it short of registers (its constants and the
+ * block's position went to the stack), about 4 % slower in all
+ * (`bench_bz2len`). Then mtf_runs() or mtf_runs_ssse3() (simd set) move
+ * them to front. The values go as bytes to out (room for nb + 8): a zero
+ * run of z < 64 as one 8-byte store of its RUNA/RUNB values from a table;
+ * the histograms are counted afterwards in one pass, so that the loop
+ * does not branch on group ends. L[nb..nb+63] must be readable. */
 static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
-                      const uint8_t *seq, int n_in_use, uint8_t *out, uint64_t *starts)
+                      const uint8_t *seq, const size_t *count, int n_in_use,
+                      uint8_t *out, uint64_t *starts, int simd)
 {
-  const uint64_t ones = 0x1111111111111111ull, highs = 0x8888888888888888ull;
-  uint64_t lst = 0, last = (uint64_t)(uint8_t)~L[0] << 56, sym[256], zs[64], skip;
+  uint64_t last = (uint64_t)(uint8_t)~L[0] << 56, zs[64], skip;
   uint8_t zn[64], *q = out;
   size_t zstart = 0, base, n, g;
   int k;
@@ -1995,45 +2287,29 @@ static void mtf_small(struct emitter *e, const uint8_t *L, size_t nb,
     zn[k] = (uint8_t)(put_zeros(b, (size_t)k) - b);
     memcpy(&zs[k], b, 8);
   }
-  for (k = 0; k < 256; k++)
-    sym[k] = seq[k] * ones;
-  for (k = 0; k < 16; k++)
-    lst |= (uint64_t)(k < n_in_use ? k : 15) << (4 * k);
   /* The first run is zeros when its symbol is at the front already (no
    * other run can be). */
   skip = seq[L[0]] == 0;
-  for (base = 0; base < nb; base += 64) {
-    uint64_t mask = 0;
+#if MTF_SSSE3
+  if (simd) {
+    q = mtf_runs_ssse3(L, nb, skip, seq, count, n_in_use, zs, zn, q, &zstart);
+  } else
+#endif
+  {
+    for (base = 0; base < nb; base += 64) {
+      uint64_t mask = 0;
 
-    for (k = 0; k < 64; k += 8)
-      mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
-    starts[base / 64] = mask;
-  }
-  if (nb % 64)
-    starts[nb / 64] &= ~(~0ull << (nb % 64));
-  starts[0] &= ~skip;
-  for (base = 0; base < nb; base += 64) {
-    const uint8_t *Lb = L + base;
-    uint64_t mask = starts[base / 64];
-
-    while (mask) {
-      size_t o = (size_t)__builtin_ctzll(mask), z = base + o - zstart;
-      uint64_t so = sym[Lb[o]], x = lst ^ so, f = (x - ones) & ~x & highs;
-      uint64_t upto = f ^ (f - 1); /* the nibbles up to the symbol's */
-
-      mask &= mask - 1;
-      lst = (lst & ~upto) | (((lst << 4) | (so & 15)) & upto);
-      zstart = base + o + 1;
-      if (z < 64) {
-        memcpy(q, &zs[z], 8);
-        q += zn[z];
-      } else {
-        q = put_zeros(q, z);
-      }
-      /* the value: the symbol's position j + 1, from its bit 4j + 3 */
-      *q++ = (uint8_t)((__builtin_ctzll(f) + 1) >> 2);
+      for (k = 0; k < 64; k += 8)
+        mask |= (uint64_t)starts8(L, base + (size_t)k, &last) << k;
+      starts[base / 64] = mask;
     }
+    if (nb % 64)
+      starts[nb / 64] &= ~(~0ull << (nb % 64));
+    starts[0] &= ~skip;
+    q = mtf_runs(L, nb, starts, seq, n_in_use, zs, zn, q, &zstart);
   }
+  (void)simd;
+  (void)count;
   if (nb > zstart)
     q = put_zeros(q, nb - zstart);
   /* the histograms of the groups of 50, the last one partial; four
@@ -2116,9 +2392,10 @@ static void mtf_large(struct emitter *e, const uint8_t *L, size_t nb,
  * of cost << 3 | table (the first on ties, as bzip2's strict comparison
  * does). The counts are added four at a time, 16 bits each, and carried
  * into rfreq before a lane can overflow. */
-static void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel, int alpha,
-                        int n_groups, uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
-                        uint32_t rfreq[N_GROUPS][MAX_ALPHA])
+static inline void choose_hist(const uint16_t *hist, size_t stride, size_t n_sel,
+                               int alpha, int n_groups,
+                               uint8_t len[N_GROUPS][MAX_ALPHA], uint8_t *sel,
+                               uint32_t rfreq[N_GROUPS][MAX_ALPHA])
 {
   enum { NW = HIST_MAX_ALPHA / 4, FLUSH = 65535 / G_SIZE };
   uint64_t lane[HIST_MAX_ALPHA], acc[N_GROUPS][NW];
@@ -2216,16 +2493,33 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
        * defined (they never decide a run, but memory checkers would flag
        * them) */
       memset(w->L + nb, 0, 64);
-      mtf_small(&e, w->L, nb, seq, n_in_use, (uint8_t *)w->mtfv, w->starts);
+      mtf_small(&e, w->L, nb, seq, count, n_in_use, (uint8_t *)w->mtfv, w->starts,
+                !w->no_simd && mtf_ssse3());
     } else {
       mtf_large(&e, w->L, nb, seq, n_in_use);
     }
     emit(&e, (unsigned)n_in_use + 1);
     n_mtf = e.n;
-    if (use_hist)
-      for (g = 0; g < (n_mtf + G_SIZE - 1) / G_SIZE; g++)
-        for (v = 0; v < alpha; v++)
-          mtf_freq[v] += w->hist[g * stride + (size_t)v];
+    if (use_hist) { /* the histograms' sums, four 16-bit counts a word
+                     * (carried out before a count can overflow) */
+      size_t ng = (n_mtf + G_SIZE - 1) / G_SIZE, nw = stride / 4, k;
+      uint64_t acc[HIST_MAX_ALPHA / 4] = {0};
+
+      for (g = 0; g < ng; g++) {
+        for (k = 0; k < nw; k++) {
+          uint64_t h;
+
+          memcpy(&h, w->hist + g * stride + 4 * k, sizeof(h));
+          acc[k] += h;
+        }
+        if ((g + 1) % (65535 / G_SIZE) == 0 || g + 1 == ng)
+          for (k = 0; k < nw; k++) {
+            for (v = 0; v < 4 && 4 * k + (size_t)v < (size_t)alpha; v++)
+              mtf_freq[4 * k + (size_t)v] += (uint32_t)(acc[k] >> (16 * v)) & 0xffff;
+            acc[k] = 0;
+          }
+      }
+    }
   }
 
   /* sendMTFValues: initial tables from the cumulative frequencies. */
@@ -2265,7 +2559,10 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
     for (iter = 0; iter < N_ITERS; iter++) {
       memset(rfreq, 0, sizeof(rfreq));
       if (use_hist) {
-        choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
+        if (stride == 16) /* the loops unrolled (decimal text: alpha 13) */
+          choose_hist(w->hist, 16, n_sel, alpha, n_groups, len, w->sel, rfreq);
+        else
+          choose_hist(w->hist, stride, n_sel, alpha, n_groups, len, w->sel, rfreq);
       } else {
         for (g = 0; g < n_sel; g++) {
           uint32_t cost[N_GROUPS], bc = 999999999;
@@ -2294,19 +2591,21 @@ static int block_tail(struct mb_bz2len *w, const size_t *count, size_t nb,
   /* Groups, selectors (move-to-front, unary), tables (delta coded), data. */
   total += 3 + 15;
   {
-    uint8_t pos[N_GROUPS];
+    /* the selectors' move-to-front by ranks: nibble t of rk is table t's
+     * place in the list; the tables before the selector's (rank < j, the
+     * nibble's bit 3 of j + 7 - rank) move back one, and it goes to 0.
+     * Without branches (a loop that searched the list mispredicted its
+     * end about once a group). Tables past n_groups keep ranks past
+     * those in use. */
+    const uint32_t ones = 0x111111u, highs = 0x888888u;
+    uint32_t rk = 0x543210u;
 
-    for (t = 0; t < n_groups; t++)
-      pos[t] = (uint8_t)t;
     for (g = 0; g < n_sel; g++) {
-      int j = 0;
-      uint8_t s = w->sel[g];
+      unsigned sh = 4u * w->sel[g], j = (rk >> sh) & 15;
 
-      while (pos[j] != s)
-        j++;
-      memmove(pos + 1, pos, (size_t)j);
-      pos[0] = s;
       total += (uint64_t)j + 1;
+      rk += ((((j + 7) * ones) - rk) & highs) >> 3;
+      rk &= ~(15u << sh);
     }
   }
   for (t = 0; t < n_groups; t++) {

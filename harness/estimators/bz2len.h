@@ -37,4 +37,10 @@ int mb_bz2len_decimal(struct mb_bz2len *w, const uint8_t *s, size_t n, int block
  * so far. */
 size_t mb_bz2len_binary_runs(struct mb_bz2len *w, int on);
 
+/* For tests: with on = 0 the move-to-front of small alphabets does
+ * without SIMD (SSSE3 on x86), with on = 1 (the default) it uses it where
+ * the CPU has it; either way the length is the same. Returns whether the
+ * CPU has it (whether the two ways differ). */
+int mb_bz2len_simd(struct mb_bz2len *w, int on);
+
 #endif

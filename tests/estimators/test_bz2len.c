@@ -5,7 +5,8 @@
  * inputs, inputs around the block size, several blocks, and the decimal
  * text of the IID compression statistic, also as mb_bz2len_decimal computes
  * it from the samples (also of two-valued samples, in every shape that
- * bz2len.c's one-bit-a-token sort meets). */
+ * bz2len.c's one-bit-a-token sort meets). Each case also without SIMD
+ * (mb_bz2len_simd) where the CPU has it. */
 #include <bzlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,14 @@ static uint64_t check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int l
   free(o);
   cases++;
   CHECK_EQ_INT(rc, BZ_OK);
+  if (rc == BZ_OK && st == MB_OK && mb_bz2len_simd(w, 0)) {
+    /* the same without SIMD (the other move-to-front of small alphabets) */
+    uint64_t plain = 0;
+
+    CHECK_EQ_INT(mb_bz2len_compute(w, d, n, level, &plain), MB_OK);
+    CHECK_EQ_U64(plain, got_bz);
+  }
+  mb_bz2len_simd(w, 1);
   CHECK_EQ_INT(st, MB_OK);
   if (got != got_bz)
     fprintf(stderr, "mismatch: %s, %zu bytes, level %d\n", what, n, level);
@@ -74,6 +83,11 @@ static void check_decimal(struct mb_bz2len *w, uint8_t *d, const uint8_t *s, siz
   if (got != want)
     fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
   CHECK_EQ_U64(got, want);
+  if (mb_bz2len_simd(w, 0)) {
+    CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+    CHECK_EQ_U64(got, want);
+  }
+  mb_bz2len_simd(w, 1);
 }
 
 /* check_len, then the same with binary_runs turned off; returns whether
@@ -102,6 +116,11 @@ static int check_decimal_both(struct mb_bz2len *w, uint8_t *d, const uint8_t *s,
   if (got != want)
     fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
   CHECK_EQ_U64(got, want);
+  if (mb_bz2len_simd(w, 0)) {
+    CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+    CHECK_EQ_U64(got, want);
+  }
+  mb_bz2len_simd(w, 1);
   after = mb_bz2len_binary_runs(w, 0);
   CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
   CHECK_EQ_U64(got, want);
