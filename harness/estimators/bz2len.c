@@ -1545,16 +1545,22 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
 /* bwt_tokens' scatter when every token ends with the separator and has
  * 2 bytes or more (np < 65535 partials; the payloads packed). A rotation
  * gives one byte for each offset o of its preceding token d but the last
- * (see bwt_tokens), and one to the separator's bucket in rotation order.
- * For o = 0 that byte is the separator: when no other token ends with d
- * (8-bit samples: every 3-digit number), d's bucket holds only those and
- * is filled at once. The other bytes, at most two for most tokens, are
- * written for every rotation through two counters from one 8-byte record
- * of d, without a branch on d's length: a token with fewer sends the rest
- * to a counter that writes into w->key2, unused here (at most 2m bytes);
- * one with more (in the decimal text only the wrap token, once a block)
- * takes a branch. 1 when done, 0 when tokens with more than two are
- * common (the caller's general loop then), -1 when out of memory. */
+ * (see bwt_tokens), and one to the separator's bucket in rotation order
+ * (for a token of 1 byte, the separator alone, that is the separator
+ * before it). For o = 0 that byte is the separator: when no other token
+ * ends with d (8-bit samples: every 3-digit number), d's bucket holds only
+ * those and is filled at once. The other bytes, at most two for most
+ * tokens, are written for every rotation through two counters from one
+ * 8-byte record of d, without a branch on d's length: a token with fewer
+ * sends the rest to two counters of their own that write into w->key2,
+ * unused here (at most m bytes each: two, so that the two stores of a
+ * rotation do not wait on each other through one counter); one with more
+ * (in the decimal text only the wrap token, once a block) takes a branch.
+ * When almost every rotation writes nothing through a counter (binary
+ * samples: "0 " and "1 " fill their buckets at once, only the wrap token
+ * has a byte to write), a branch on the record skips the counters. 1 when
+ * done, 0 when tokens with more than two are common (the caller's general
+ * loop then), -1 when out of memory. */
 struct short_rec {
   uint16_t id[2];
   uint8_t byte[2];
@@ -1568,9 +1574,9 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   const struct dtoken *dt = w->dt;
   const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
   struct short_rec *rec = malloc(nd * sizeof(*rec));
-  uint8_t **ptr = malloc((np + 1) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
+  uint8_t **ptr = malloc((np + 2) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
   uint32_t *refs = calloc(np, sizeof(*refs));
-  size_t d, k, p, n_more = 0;
+  size_t d, k, p, n_more = 0, n_some = 0;
   int ib = w->ib, done = 0;
 
   if (!rec || !ptr || !refs) {
@@ -1580,6 +1586,7 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   for (k = 0; k < np; k++)
     ptr[k] = w->L + pstart[k];
   ptr[np] = (uint8_t *)w->key2;
+  ptr[np + 1] = (uint8_t *)w->key2 + m;
   for (d = 0; d < nd; d++) {
     int o;
 
@@ -1591,10 +1598,11 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
     uint64_t v = dt[d].val;
     uint32_t s0 = slot[d * 8];
 
-    rec[d].id[0] = rec[d].id[1] = (uint16_t)np;
+    rec[d].id[0] = (uint16_t)np;
+    rec[d].id[1] = (uint16_t)(np + 1);
     rec[d].byte[0] = rec[d].byte[1] = 0;
     rec[d].more = 0;
-    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
+    rec[d].last = l > 1 ? (uint8_t)(v >> (64 - 8 * (l - 1))) : sep_byte;
     for (o = 0; o < l - 1; o++) {
       if (o == 0 && refs[s0] == 1) { /* only d ends with d */
         memset(ptr[s0], sep_byte, dt[d].cnt);
@@ -1609,9 +1617,31 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
       rec[d].byte[f] = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
       f++;
     }
+    if (f)
+      n_some += dt[d].cnt;
   }
   if (n_more > m / 16)
     goto out;
+  if (n_some <= m / 16) { /* a branch on the record (rec[d].more only when f == 2) */
+    for (p = 0; p < m; p++) {
+      const uint32_t d32 = sa[p] >> ib;
+      const struct short_rec r = rec[d32];
+
+      if (r.id[0] != np) {
+        const uint32_t *sl = slot + (size_t)d32 * 8;
+        uint64_t v = dt[d32].val;
+        int o;
+
+        *ptr[r.id[0]]++ = r.byte[0];
+        *ptr[r.id[1]]++ = r.byte[1];
+        for (o = r.more; r.more && o < dt[d32].len - 1; o++)
+          *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+      }
+      Ls[p] = r.last;
+    }
+    done = 1;
+    goto out;
+  }
   for (p = 0; p < m; p++) {
     const uint32_t d32 = sa[p] >> ib;
     const struct short_rec r = rec[d32];
@@ -1722,13 +1752,11 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        int min_len = dt[0].len, fixed = 0;
+        int fixed = 0;
 
-        for (i = 1; i < nd; i++) {
+        for (i = 1; i < nd; i++)
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
-          min_len = dt[i].len < min_len ? dt[i].len : min_len;
-        }
-        if (w->packed && same_last && min_len >= 2 && np < UINT16_MAX)
+        if (w->packed && same_last && np + 1 < UINT16_MAX)
           fixed = scatter_short(w, m, nd, np, slot, pstart, last0);
         if (fixed < 0) {
           status = MB_ENOMEM;
