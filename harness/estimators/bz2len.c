@@ -1565,9 +1565,14 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
  * unused here (at most m bytes each: two, so that the two stores of a
  * rotation do not wait on each other through one counter); one with more
  * (in the decimal text only the wrap token, once a block) takes a branch.
- * When almost every rotation writes nothing through a counter (binary
- * samples: "0 " and "1 " fill their buckets at once, only the wrap token
- * has a byte to write), a branch on the record skips the counters. 1 when
+ * When almost every rotation writes nothing through a counter, a branch
+ * on the record skips the counters. A token that occurs once (the wrap
+ * token, when no sample's token equals it) then does not stop another
+ * token's bucket being filled at once: its byte there is put in
+ * afterwards, after as many of the owner's bytes as the owner has
+ * rotations before it (a count over sa). So binary samples ("0 ", "1 "
+ * and a wrap token such as "10 ", which also ends with "0 ") write L with
+ * no counter but for that token's one rotation. 1 when
  * done, 0 when tokens with more than two are common (the caller's general
  * loop then), -1 when out of memory. */
 struct short_rec {
@@ -1584,9 +1589,14 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
   struct short_rec *rec = malloc(nd * sizeof(*rec));
   uint8_t **ptr = malloc((np + 2) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
-  uint32_t *refs = calloc(np, sizeof(*refs));
-  size_t d, k, p, n_more = 0, n_some = 0;
+  uint32_t *refs = calloc(2 * np, sizeof(*refs)), *own = refs + np;
+  size_t d, k, p, n_more = 0, n_some = 0, rare = nd, n_patch = 0;
   int ib = w->ib, done = 0;
+  struct {
+    size_t p;
+    uint32_t id;
+    uint8_t byte;
+  } patch[7];
 
   if (!rec || !ptr || !refs) {
     done = -1;
@@ -1601,6 +1611,35 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
 
     for (o = 0; o < dt[d].len - 1; o++)
       refs[slot[d * 8 + (size_t)o]]++;
+    if (dt[d].cnt == 1) /* the one token that occurs once, if only one does */
+      rare = rare == nd ? d : nd + 1;
+  }
+  if (rare < nd) {
+    /* Without it, would almost every rotation fill its buckets at once?
+     * (binary samples: the wrap token "10 " is all that ends with "0 "
+     * but "0 " itself.) Then own[P] = d + 1 for the bucket P of a token d
+     * filled at once but for the rare token's bytes, which are patched in
+     * afterwards. */
+    size_t n_common = 0;
+    int o;
+
+    for (o = 0; o < dt[rare].len - 1; o++)
+      own[slot[rare * 8 + (size_t)o]]++;
+    for (d = 0; d < nd; d++)
+      if (d != rare && dt[d].len >= 2 &&
+          (dt[d].len > 2 || refs[slot[d * 8]] - own[slot[d * 8]] != 1))
+        n_common += dt[d].cnt;
+    /* own[P] was 1 where the rare token has a byte (once at most: its
+     * partials differ in length) */
+    for (d = 0; d < nd; d++)
+      if (d != rare && dt[d].len >= 2 && own[slot[d * 8]] == 1 && refs[slot[d * 8]] == 2)
+        own[slot[d * 8]] = (uint32_t)(nd + 1 + d);
+    for (k = 0; k < np; k++)
+      own[k] = own[k] > nd && n_common <= m / 16 ? own[k] - (uint32_t)nd : 0;
+    if (n_common > m / 16)
+      rare = nd;
+  } else {
+    rare = nd;
   }
   for (d = 0; d < nd; d++) {
     int o, l = dt[d].len, f = 0;
@@ -1612,9 +1651,16 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
     rec[d].byte[0] = rec[d].byte[1] = 0;
     rec[d].more = 0;
     rec[d].last = l > 1 ? (uint8_t)(v >> (64 - 8 * (l - 1))) : sep_byte;
-    for (o = 0; o < l - 1; o++) {
-      if (o == 0 && refs[s0] == 1) { /* only d ends with d */
+    if (d == rare) { /* its own branch below */
+      rec[d].id[0] = 0;
+      if (l > 1 && refs[s0] == 1)
         memset(ptr[s0], sep_byte, dt[d].cnt);
+      continue;
+    }
+    for (o = 0; o < l - 1; o++) {
+      if (o == 0 && (refs[s0] == 1 || own[s0])) {
+        /* only d ends with d, or d and the rare token (patched later) */
+        memset(ptr[s0], sep_byte, dt[d].cnt + refs[s0] - 1);
         continue;
       }
       if (f == 2) {
@@ -1631,7 +1677,9 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   }
   if (n_more > m / 16)
     goto out;
-  if (n_some <= m / 16) { /* a branch on the record (rec[d].more only when f == 2) */
+  /* a branch on the record (rec[d].more only when f == 2); with a rare
+   * token, n_some <= m / 16 too */
+  if (rare < nd || n_some <= m / 16) {
     for (p = 0; p < m; p++) {
       const uint32_t d32 = sa[p] >> ib;
       const struct short_rec r = rec[d32];
@@ -1641,12 +1689,41 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
         uint64_t v = dt[d32].val;
         int o;
 
-        *ptr[r.id[0]]++ = r.byte[0];
-        *ptr[r.id[1]]++ = r.byte[1];
-        for (o = r.more; r.more && o < dt[d32].len - 1; o++)
-          *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+        if (d32 == rare) {
+          for (o = 0; o < dt[d32].len - 1; o++) {
+            uint32_t id = sl[o];
+            uint8_t byte = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
+
+            if (o == 0 && refs[id] == 1)
+              continue; /* filled at once */
+            if (own[id]) {
+              patch[n_patch].p = p;
+              patch[n_patch].id = id;
+              patch[n_patch].byte = byte;
+              n_patch++;
+            } else {
+              *ptr[id]++ = byte;
+            }
+          }
+        } else {
+          *ptr[r.id[0]]++ = r.byte[0];
+          *ptr[r.id[1]]++ = r.byte[1];
+          for (o = r.more; r.more && o < dt[d32].len - 1; o++)
+            *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+        }
       }
       Ls[p] = r.last;
+    }
+    /* the rare token's bytes in buckets filled at once: after the owner's
+     * bytes of the rotations before it (the rare token's one rotation
+     * puts one byte at most in a bucket: its partials differ in length) */
+    for (k = 0; k < n_patch; k++) {
+      const uint32_t od = own[patch[k].id] - 1;
+      size_t before = 0;
+
+      for (p = 0; p < patch[k].p; p++)
+        before += (sa[p] >> ib) == od;
+      w->L[pstart[patch[k].id] + before] = patch[k].byte;
     }
     done = 1;
     goto out;
