@@ -1568,9 +1568,9 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
  * When almost every rotation writes nothing through a counter, a branch
  * on the record skips the counters. A token that occurs once (the wrap
  * token, when no sample's token equals it) then does not stop another
- * token's bucket being filled at once: its byte there is put in
- * afterwards, after as many of the owner's bytes as the owner has
- * rotations before it (a count over sa). So binary samples ("0 ", "1 "
+ * token's bucket being filled at once: its byte there goes after as many
+ * of the owner's bytes as the owner has rotations before it (counted in
+ * the loop, in a register). So binary samples ("0 ", "1 "
  * and a wrap token such as "10 ", which also ends with "0 ") write L with
  * no counter but for that token's one rotation. 1 when
  * done, 0 when tokens with more than two are common (the caller's general
@@ -1589,14 +1589,9 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
   struct short_rec *rec = malloc(nd * sizeof(*rec));
   uint8_t **ptr = malloc((np + 2) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
-  uint32_t *refs = calloc(2 * np, sizeof(*refs)), *own = refs + np;
-  size_t d, k, p, n_more = 0, n_some = 0, rare = nd, n_patch = 0;
+  uint32_t *refs = calloc(np, sizeof(*refs));
+  size_t d, k, p, n_more = 0, n_some = 0, rare = nd, od1 = nd;
   int ib = w->ib, done = 0;
-  struct {
-    size_t p;
-    uint32_t id;
-    uint8_t byte;
-  } patch[7];
 
   if (!rec || !ptr || !refs) {
     done = -1;
@@ -1615,29 +1610,31 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
       rare = rare == nd ? d : nd + 1;
   }
   if (rare < nd) {
-    /* Without it, would almost every rotation fill its buckets at once?
-     * (binary samples: the wrap token "10 " is all that ends with "0 "
-     * but "0 " itself.) Then own[P] = d + 1 for the bucket P of a token d
-     * filled at once but for the rare token's bytes, which are patched in
-     * afterwards. */
-    size_t n_common = 0;
+    /* Would almost every other rotation fill its buckets at once, if the
+     * rare token did not count? (Binary samples: the wrap token "10 " is
+     * all that ends with "0 " but "0 " itself.) od1 is then the token
+     * whose bucket is filled at once but for the rare token's byte: one
+     * at most (two would be suffixes of the rare token, so the longer
+     * would end with the shorter, whose bucket it would share). */
+    size_t n_common = 0, od = nd;
     int o;
 
-    for (o = 0; o < dt[rare].len - 1; o++)
-      own[slot[rare * 8 + (size_t)o]]++;
-    for (d = 0; d < nd; d++)
-      if (d != rare && dt[d].len >= 2 &&
-          (dt[d].len > 2 || refs[slot[d * 8]] - own[slot[d * 8]] != 1))
+    for (d = 0; d < nd; d++) {
+      uint32_t s0 = slot[d * 8], by_rare = 0;
+
+      if (d == rare || dt[d].len < 2)
+        continue;
+      for (o = 0; o < dt[rare].len - 1; o++)
+        by_rare |= slot[rare * 8 + (size_t)o] == s0;
+      if (dt[d].len > 2 || refs[s0] - by_rare != 1)
         n_common += dt[d].cnt;
-    /* own[P] was 1 where the rare token has a byte (once at most: its
-     * partials differ in length) */
-    for (d = 0; d < nd; d++)
-      if (d != rare && dt[d].len >= 2 && own[slot[d * 8]] == 1 && refs[slot[d * 8]] == 2)
-        own[slot[d * 8]] = (uint32_t)(nd + 1 + d);
-    for (k = 0; k < np; k++)
-      own[k] = own[k] > nd && n_common <= m / 16 ? own[k] - (uint32_t)nd : 0;
+      if (by_rare && refs[s0] == 2)
+        od = d;
+    }
     if (n_common > m / 16)
       rare = nd;
+    else
+      od1 = od;
   } else {
     rare = nd;
   }
@@ -1658,8 +1655,8 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
       continue;
     }
     for (o = 0; o < l - 1; o++) {
-      if (o == 0 && (refs[s0] == 1 || own[s0])) {
-        /* only d ends with d, or d and the rare token (patched later) */
+      if (o == 0 && (refs[s0] == 1 || d == od1)) {
+        /* only d ends with d, or d and the rare token (put in below) */
         memset(ptr[s0], sep_byte, dt[d].cnt + refs[s0] - 1);
         continue;
       }
@@ -1680,10 +1677,14 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   /* a branch on the record (rec[d].more only when f == 2); with a rare
    * token, n_some <= m / 16 too */
   if (rare < nd || n_some <= m / 16) {
+    const uint32_t p1 = od1 < nd ? slot[od1 * 8] : UINT32_MAX;
+    size_t c1 = 0; /* od1's rotations so far */
+
     for (p = 0; p < m; p++) {
       const uint32_t d32 = sa[p] >> ib;
       const struct short_rec r = rec[d32];
 
+      c1 += d32 == od1;
       if (r.id[0] != np) {
         const uint32_t *sl = slot + (size_t)d32 * 8;
         uint64_t v = dt[d32].val;
@@ -1694,16 +1695,10 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
             uint32_t id = sl[o];
             uint8_t byte = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
 
-            if (o == 0 && refs[id] == 1)
-              continue; /* filled at once */
-            if (own[id]) {
-              patch[n_patch].p = p;
-              patch[n_patch].id = id;
-              patch[n_patch].byte = byte;
-              n_patch++;
-            } else {
+            if (id == p1) /* after od1's bytes of the rotations before */
+              w->L[pstart[id] + c1] = byte;
+            else if (o > 0 || refs[id] > 1) /* else filled at once */
               *ptr[id]++ = byte;
-            }
           }
         } else {
           *ptr[r.id[0]]++ = r.byte[0];
@@ -1713,17 +1708,6 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
         }
       }
       Ls[p] = r.last;
-    }
-    /* the rare token's bytes in buckets filled at once: after the owner's
-     * bytes of the rotations before it (the rare token's one rotation
-     * puts one byte at most in a bucket: its partials differ in length) */
-    for (k = 0; k < n_patch; k++) {
-      const uint32_t od = own[patch[k].id] - 1;
-      size_t before = 0;
-
-      for (p = 0; p < patch[k].p; p++)
-        before += (sa[p] >> ib) == od;
-      w->L[pstart[patch[k].id] + before] = patch[k].byte;
     }
     done = 1;
     goto out;
@@ -2616,7 +2600,7 @@ struct dec_tables {
 
 static void dec_tables_init(struct dec_tables *dt)
 {
-  unsigned v, i, j;
+  unsigned v, a, b, c, n = 0;
 
   for (v = 0; v < 256; v++) {
     int l = dec_digits(v, dt->bytes[v]);
@@ -2624,15 +2608,18 @@ static void dec_tables_init(struct dec_tables *dt)
     dt->bytes[v][l] = ' ';
     dt->len[v] = (uint8_t)(l + 1);
     dt->tok[v] = pack_bytes(dt->bytes[v], l + 1);
-    dt->order[v] = (uint8_t)v;
   }
-  for (i = 1; i < 256; i++) /* insertion sort by token, once per call */
-    for (j = i; j > 0 && dt->tok[dt->order[j - 1]] > dt->tok[dt->order[j]]; j--) {
-      uint8_t t = dt->order[j];
-
-      dt->order[j] = dt->order[j - 1];
-      dt->order[j - 1] = t;
+  /* String order: a number before its extensions by a digit (the space
+   * ranks below every digit), those in the order of that digit. */
+  dt->order[n++] = 0;
+  for (a = 1; a <= 9; a++) {
+    dt->order[n++] = (uint8_t)a;
+    for (b = 0; b <= 9; b++) {
+      dt->order[n++] = (uint8_t)(a * 10 + b);
+      for (c = 0; c <= 9 && (a * 10 + b) * 10 + c < 256; c++)
+        dt->order[n++] = (uint8_t)((a * 10 + b) * 10 + c);
     }
+  }
 }
 
 /* Text bytes [from, to) of samples s[k...] where sample k starts at text
