@@ -358,10 +358,16 @@ static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
  * branch predictor guesses). Otherwise,
  * the numbers go into t + 1 by the top digit, radix for digits holding
  * more than 32, then one insertion pass over the whole, each number
- * moving only within its digit. */
+ * moving only within its digit. The first way also writes the payloads
+ * (k & pmask, in sorted order) into sa and the least xor of neighbours
+ * into *least, in its insertion pass (one pass less for bucket_sort);
+ * the other leaves *least alone. */
 static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
-                            uint32_t *cnt, uint32_t *cnt2)
+                            uint32_t *cnt, uint32_t *cnt2, uint32_t *sa, uint64_t pmask,
+                            uint64_t *least)
 {
+  uint64_t lst = UINT64_MAX;
+
   int d = bit_width(n) - 1, bits = bit_width(maxv), shift, d2, s2;
   uint64_t m2;
   size_t i, j, nbk, b, start;
@@ -399,13 +405,30 @@ static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
         t[cnt2[(k[i] >> s2) & m2]++] = k[i];
       for (i = 0; i < n; i++)
         k[cnt[t[i] >> shift]++] = t[i];
+      /* the insertion pass writes the payloads and the least xor of
+       * neighbours as it goes (a pair once neighbours and equal above
+       * pmask leaves an equal pair of neighbours in the end) */
+      sa[0] = (uint32_t)(k[0] & pmask);
       for (i = 1; i < n; i++) {
-        uint64_t x = k[i];
+        uint64_t x = k[i], y = k[i - 1];
 
-        for (j = i; j > 0 && k[j - 1] > x; j--)
-          k[j] = k[j - 1];
-        k[j] = x;
+        if (y > x) { /* seldom */
+          size_t q;
+
+          for (j = i; j > 0 && k[j - 1] > x; j--)
+            k[j] = k[j - 1];
+          k[j] = x;
+          for (q = j; q <= i; q++)
+            sa[q] = (uint32_t)(k[q] & pmask);
+          if (j > 0)
+            lst = (k[j - 1] ^ x) < lst ? k[j - 1] ^ x : lst;
+          lst = (x ^ k[j + 1]) < lst ? x ^ k[j + 1] : lst;
+        } else {
+          sa[i] = (uint32_t)(x & pmask);
+          lst = (x ^ y) < lst ? x ^ y : lst;
+        }
       }
+      *least = lst;
       return k;
     }
     for (i = 0; i < n; i++)
@@ -496,14 +519,16 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
     if (n > 1)
-      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2);
-    if (n > 0)
-      sa[start] = (uint32_t)(srt[0] & pmask);
-    for (p = 1; p < n; p++) {
-      uint64_t y = srt[p], d = y ^ srt[p - 1];
+      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2, sa + start, pmask, &least);
+    if (least == UINT64_MAX) { /* not written by sort_small */
+      if (n > 0)
+        sa[start] = (uint32_t)(srt[0] & pmask);
+      for (p = 1; p < n; p++) {
+        uint64_t y = srt[p], d = y ^ srt[p - 1];
 
-      sa[start + p] = (uint32_t)(y & pmask);
-      least = d < least ? d : least;
+        sa[start + p] = (uint32_t)(y & pmask);
+        least = d < least ? d : least;
+      }
     }
     if (least <= pmask) {
       if (srt != key + start)

@@ -289,6 +289,20 @@ int main(void)
       }
       check_decimal(w, d, s, n, k % 2 ? 1 : 5, "decimal text, repeated stretches");
     }
+    /* One stretch repeated: a few rotations equal on a sort key, each tie
+     * seen in its bucket alone (with many, a bucket that misses one tie
+     * often finds another) */
+    for (k = 0; k < 60; k++) {
+      size_t len = 8 + (size_t)(rnd() % 20), from, to;
+
+      n = 5000 + (size_t)(rnd() % 20000);
+      from = (size_t)(rnd() % (n - len));
+      to = (size_t)(rnd() % (n - len));
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)rnd();
+      memmove(s + to, s + from, len);
+      check_decimal(w, d, s, n, 5, "decimal text, one repeated stretch");
+    }
     /* Block ends at every offset within a number and at its space: a
      * 100k block holds about 28,000 samples, a 500k block 140,000. */
     for (n = 139990; n < 140010; n += 3) {
