@@ -519,7 +519,8 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
     if (n > 1)
-      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2, sa + start, pmask, &least);
+      srt =
+          sort_small(key + start, key2, n, maxv, cnt, cnt2, sa + start, pmask, &least);
     if (least == UINT64_MAX) { /* not written by sort_small */
       if (n > 0)
         sa[start] = (uint32_t)(srt[0] & pmask);
@@ -1672,7 +1673,7 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
     rec[d].id[1] = (uint16_t)(np + 1);
     rec[d].byte[0] = rec[d].byte[1] = 0;
     rec[d].more = 0;
-    rec[d].last = l > 1 ? (uint8_t)(v >> (64 - 8 * (l - 1))) : sep_byte;
+    rec[d].last = (uint8_t)(l > 1 ? v >> (64 - 8 * (l - 1)) : sep_byte);
     if (d == rare) { /* its own branch below */
       rec[d].id[0] = 0;
       if (l > 1 && refs[s0] == 1)
