@@ -377,18 +377,28 @@ static void doubling(struct mb_bz2len *w, size_t m, size_t h, size_t ng,
  * the insertion needs no bound check) or k itself. One counting pass
  * on the top bits (the digit: about one number a digit value; cnt and
  * cnt2 have room for 2^11 + 1 counts each). When no digit value holds
- * more than 32 numbers, the next digit down sorts them first, stably,
- * into t + 1, and the top one moves them back into k: then only numbers
- * equal on both digits are out of order, and the insertion pass that
- * ends the sort seldom moves one (after the top digit alone about half
- * would move, on a comparison no branch predictor guesses). Otherwise,
+ * more than 32 numbers, the next digit down (2 bits narrower: a quarter
+ * of the counters to clear and sum, and still about one number in a
+ * hundred equal to a neighbour on both; counted in the same pass as the
+ * top digit) sorts them first, stably, into t + 1, and the top one moves
+ * them back into k: then only numbers equal on both digits are out of
+ * order, and the insertion pass that ends the sort seldom moves one
+ * (after the top digit alone about half would move, on a comparison no
+ * branch predictor guesses). Otherwise,
  * the numbers go into t + 1 by the top digit, radix for digits holding
  * more than 32, then one insertion pass over the whole, each number
- * moving only within its digit. */
+ * moving only within its digit. The first way also writes the payloads
+ * (k & pmask, in sorted order) into sa and the least xor of neighbours
+ * into *least, in its insertion pass (one pass less for bucket_sort);
+ * the other leaves *least alone. */
 static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
-                            uint32_t *cnt, uint32_t *cnt2)
+                            uint32_t *cnt, uint32_t *cnt2, uint32_t *sa, uint64_t pmask,
+                            uint64_t *least)
 {
-  int d = bit_width(n) - 1, bits = bit_width(maxv), shift;
+  uint64_t lst = UINT64_MAX;
+
+  int d = bit_width(n) - 1, bits = bit_width(maxv), shift, d2, s2;
+  uint64_t m2;
   size_t i, j, nbk, b, start;
   uint32_t most = 0;
 
@@ -399,33 +409,55 @@ static uint64_t *sort_small(uint64_t *k, uint64_t *t, size_t n, uint64_t maxv,
     d = d > bits ? bits : d;
     shift = bits - d;
     nbk = (size_t)(maxv >> shift) + 1;
+    d2 = d - 2 < 4 ? 4 : d - 2;
+    s2 = shift - d2;
+    m2 = ((uint64_t)1 << d2) - 1;
     memset(cnt, 0, (nbk + 1) * sizeof(*cnt));
-    for (i = 0; i < n; i++)
-      cnt[(k[i] >> shift) + 1]++;
+    if (shift >= d2) {
+      memset(cnt2, 0, (m2 + 2) * sizeof(*cnt2));
+      for (i = 0; i < n; i++) {
+        cnt[(k[i] >> shift) + 1]++;
+        cnt2[((k[i] >> s2) & m2) + 1]++;
+      }
+    } else {
+      for (i = 0; i < n; i++)
+        cnt[(k[i] >> shift) + 1]++;
+    }
     for (b = 1; b <= nbk; b++) {
       most = cnt[b] > most ? cnt[b] : most;
       cnt[b] += cnt[b - 1];
     }
-    if (most <= 32 && shift >= d) {
-      const int s2 = shift - d;
-      const uint64_t m2 = ((uint64_t)1 << d) - 1;
-
-      memset(cnt2, 0, (m2 + 2) * sizeof(*cnt2));
-      for (i = 0; i < n; i++)
-        cnt2[((k[i] >> s2) & m2) + 1]++;
+    if (most <= 32 && shift >= d2) {
       for (b = 1; b <= m2 + 1; b++)
         cnt2[b] += cnt2[b - 1];
       for (i = 0; i < n; i++)
         t[cnt2[(k[i] >> s2) & m2]++] = k[i];
       for (i = 0; i < n; i++)
         k[cnt[t[i] >> shift]++] = t[i];
+      /* the insertion pass writes the payloads and the least xor of
+       * neighbours as it goes (a pair once neighbours and equal above
+       * pmask leaves an equal pair of neighbours in the end) */
+      sa[0] = (uint32_t)(k[0] & pmask);
       for (i = 1; i < n; i++) {
-        uint64_t x = k[i];
+        uint64_t x = k[i], y = k[i - 1];
 
-        for (j = i; j > 0 && k[j - 1] > x; j--)
-          k[j] = k[j - 1];
-        k[j] = x;
+        if (y > x) { /* seldom */
+          size_t q;
+
+          for (j = i; j > 0 && k[j - 1] > x; j--)
+            k[j] = k[j - 1];
+          k[j] = x;
+          for (q = j; q <= i; q++)
+            sa[q] = (uint32_t)(k[q] & pmask);
+          if (j > 0)
+            lst = (k[j - 1] ^ x) < lst ? k[j - 1] ^ x : lst;
+          lst = (x ^ k[j + 1]) < lst ? x ^ k[j + 1] : lst;
+        } else {
+          sa[i] = (uint32_t)(x & pmask);
+          lst = (x ^ y) < lst ? x ^ y : lst;
+        }
       }
+      *least = lst;
       return k;
     }
     for (i = 0; i < n; i++)
@@ -516,14 +548,17 @@ static int bucket_sort(struct mb_bz2len *w, size_t m, size_t nd)
     uint64_t least = UINT64_MAX; /* of neighbours' xor: equal keys when <= pmask */
 
     if (n > 1)
-      srt = sort_small(key + start, key2, n, maxv, cnt, cnt2);
-    if (n > 0)
-      sa[start] = (uint32_t)(srt[0] & pmask);
-    for (p = 1; p < n; p++) {
-      uint64_t y = srt[p], d = y ^ srt[p - 1];
+      srt =
+          sort_small(key + start, key2, n, maxv, cnt, cnt2, sa + start, pmask, &least);
+    if (least == UINT64_MAX) { /* not written by sort_small */
+      if (n > 0)
+        sa[start] = (uint32_t)(srt[0] & pmask);
+      for (p = 1; p < n; p++) {
+        uint64_t y = srt[p], d = y ^ srt[p - 1];
 
-      sa[start + p] = (uint32_t)(y & pmask);
-      least = d < least ? d : least;
+        sa[start + p] = (uint32_t)(y & pmask);
+        least = d < least ? d : least;
+      }
     }
     if (least <= pmask) {
       if (srt != key + start)
@@ -1574,16 +1609,27 @@ static int bwt(struct mb_bz2len *w, const uint8_t *blk, size_t nb, const size_t 
 /* bwt_tokens' scatter when every token ends with the separator and has
  * 2 bytes or more (np < 65535 partials; the payloads packed). A rotation
  * gives one byte for each offset o of its preceding token d but the last
- * (see bwt_tokens), and one to the separator's bucket in rotation order.
- * For o = 0 that byte is the separator: when no other token ends with d
- * (8-bit samples: every 3-digit number), d's bucket holds only those and
- * is filled at once. The other bytes, at most two for most tokens, are
- * written for every rotation through two counters from one 8-byte record
- * of d, without a branch on d's length: a token with fewer sends the rest
- * to a counter that writes into w->key2, unused here (at most 2m bytes);
- * one with more (in the decimal text only the wrap token, once a block)
- * takes a branch. 1 when done, 0 when tokens with more than two are
- * common (the caller's general loop then), -1 when out of memory. */
+ * (see bwt_tokens), and one to the separator's bucket in rotation order
+ * (for a token of 1 byte, the separator alone, that is the separator
+ * before it). For o = 0 that byte is the separator: when no other token
+ * ends with d (8-bit samples: every 3-digit number), d's bucket holds only
+ * those and is filled at once. The other bytes, at most two for most
+ * tokens, are written for every rotation through two counters from one
+ * 8-byte record of d, without a branch on d's length: a token with fewer
+ * sends the rest to two counters of their own that write into w->key2,
+ * unused here (at most m bytes each: two, so that the two stores of a
+ * rotation do not wait on each other through one counter); one with more
+ * (in the decimal text only the wrap token, once a block) takes a branch.
+ * When almost every rotation writes nothing through a counter, a branch
+ * on the record skips the counters. A token that occurs once (the wrap
+ * token, when no sample's token equals it) then does not stop another
+ * token's bucket being filled at once: its byte there goes after as many
+ * of the owner's bytes as the owner has rotations before it (counted in
+ * the loop, in a register). So binary samples ("0 ", "1 "
+ * and a wrap token such as "10 ", which also ends with "0 ") write L with
+ * no counter but for that token's one rotation. 1 when
+ * done, 0 when tokens with more than two are common (the caller's general
+ * loop then), -1 when out of memory. */
 struct short_rec {
   uint16_t id[2];
   uint8_t byte[2];
@@ -1597,9 +1643,9 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   const struct dtoken *dt = w->dt;
   const uint32_t sep = slot[(size_t)dt[0].len - 1], *sa = w->sa;
   struct short_rec *rec = malloc(nd * sizeof(*rec));
-  uint8_t **ptr = malloc((np + 1) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
+  uint8_t **ptr = malloc((np + 2) * sizeof(*ptr)), *Ls = w->L + pstart[sep];
   uint32_t *refs = calloc(np, sizeof(*refs));
-  size_t d, k, p, n_more = 0;
+  size_t d, k, p, n_more = 0, n_some = 0, rare = nd, od1 = nd;
   int ib = w->ib, done = 0;
 
   if (!rec || !ptr || !refs) {
@@ -1609,24 +1655,64 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
   for (k = 0; k < np; k++)
     ptr[k] = w->L + pstart[k];
   ptr[np] = (uint8_t *)w->key2;
+  ptr[np + 1] = (uint8_t *)w->key2 + m;
   for (d = 0; d < nd; d++) {
     int o;
 
     for (o = 0; o < dt[d].len - 1; o++)
       refs[slot[d * 8 + (size_t)o]]++;
+    if (dt[d].cnt == 1) /* the one token that occurs once, if only one does */
+      rare = rare == nd ? d : nd + 1;
+  }
+  if (rare < nd) {
+    /* Would almost every other rotation fill its buckets at once, if the
+     * rare token did not count? (Binary samples: the wrap token "10 " is
+     * all that ends with "0 " but "0 " itself.) od1 is then the token
+     * whose bucket is filled at once but for the rare token's byte: one
+     * at most (two would be suffixes of the rare token, so the longer
+     * would end with the shorter, whose bucket it would share). */
+    size_t n_common = 0, od = nd;
+    int o;
+
+    for (d = 0; d < nd; d++) {
+      uint32_t s0 = slot[d * 8], by_rare = 0;
+
+      if (d == rare || dt[d].len < 2)
+        continue;
+      for (o = 0; o < dt[rare].len - 1; o++)
+        by_rare |= slot[rare * 8 + (size_t)o] == s0;
+      if (dt[d].len > 2 || refs[s0] - by_rare != 1)
+        n_common += dt[d].cnt;
+      if (by_rare && refs[s0] == 2)
+        od = d;
+    }
+    if (n_common > m / 16)
+      rare = nd;
+    else
+      od1 = od;
+  } else {
+    rare = nd;
   }
   for (d = 0; d < nd; d++) {
     int o, l = dt[d].len, f = 0;
     uint64_t v = dt[d].val;
     uint32_t s0 = slot[d * 8];
 
-    rec[d].id[0] = rec[d].id[1] = (uint16_t)np;
+    rec[d].id[0] = (uint16_t)np;
+    rec[d].id[1] = (uint16_t)(np + 1);
     rec[d].byte[0] = rec[d].byte[1] = 0;
     rec[d].more = 0;
-    rec[d].last = (uint8_t)(v >> (64 - 8 * (l - 1)));
-    for (o = 0; o < l - 1; o++) {
-      if (o == 0 && refs[s0] == 1) { /* only d ends with d */
+    rec[d].last = (uint8_t)(l > 1 ? v >> (64 - 8 * (l - 1)) : sep_byte);
+    if (d == rare) { /* its own branch below */
+      rec[d].id[0] = 0;
+      if (l > 1 && refs[s0] == 1)
         memset(ptr[s0], sep_byte, dt[d].cnt);
+      continue;
+    }
+    for (o = 0; o < l - 1; o++) {
+      if (o == 0 && (refs[s0] == 1 || d == od1)) {
+        /* only d ends with d, or d and the rare token (put in below) */
+        memset(ptr[s0], sep_byte, dt[d].cnt + refs[s0] - 1);
         continue;
       }
       if (f == 2) {
@@ -1638,9 +1724,49 @@ static int scatter_short(struct mb_bz2len *w, size_t m, size_t nd, size_t np,
       rec[d].byte[f] = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
       f++;
     }
+    if (f)
+      n_some += dt[d].cnt;
   }
   if (n_more > m / 16)
     goto out;
+  /* a branch on the record (rec[d].more only when f == 2); with a rare
+   * token, n_some <= m / 16 too */
+  if (rare < nd || n_some <= m / 16) {
+    const uint32_t p1 = od1 < nd ? slot[od1 * 8] : UINT32_MAX;
+    size_t c1 = 0; /* od1's rotations so far */
+
+    for (p = 0; p < m; p++) {
+      const uint32_t d32 = sa[p] >> ib;
+      const struct short_rec r = rec[d32];
+
+      c1 += d32 == od1;
+      if (r.id[0] != np) {
+        const uint32_t *sl = slot + (size_t)d32 * 8;
+        uint64_t v = dt[d32].val;
+        int o;
+
+        if (d32 == rare) {
+          for (o = 0; o < dt[d32].len - 1; o++) {
+            uint32_t id = sl[o];
+            uint8_t byte = (uint8_t)(o == 0 ? sep_byte : v >> (64 - 8 * o));
+
+            if (id == p1) /* after od1's bytes of the rotations before */
+              w->L[pstart[id] + c1] = byte;
+            else if (o > 0 || refs[id] > 1) /* else filled at once */
+              *ptr[id]++ = byte;
+          }
+        } else {
+          *ptr[r.id[0]]++ = r.byte[0];
+          *ptr[r.id[1]]++ = r.byte[1];
+          for (o = r.more; r.more && o < dt[d32].len - 1; o++)
+            *ptr[sl[o]]++ = (uint8_t)(v >> (64 - 8 * o));
+        }
+      }
+      Ls[p] = r.last;
+    }
+    done = 1;
+    goto out;
+  }
   for (p = 0; p < m; p++) {
     const uint32_t d32 = sa[p] >> ib;
     const struct short_rec r = rec[d32];
@@ -1751,13 +1877,11 @@ static int bwt_tokens(struct mb_bz2len *w, size_t m, size_t nd)
         uint32_t imask = ((uint32_t)1 << ib) - 1;
         uint8_t last0 = (uint8_t)(dt[0].val >> (64 - 8 * dt[0].len));
 
-        int min_len = dt[0].len, fixed = 0;
+        int fixed = 0;
 
-        for (i = 1; i < nd; i++) {
+        for (i = 1; i < nd; i++)
           same_last &= (uint8_t)(dt[i].val >> (64 - 8 * dt[i].len)) == last0;
-          min_len = dt[i].len < min_len ? dt[i].len : min_len;
-        }
-        if (w->packed && same_last && min_len >= 2 && np < UINT16_MAX)
+        if (w->packed && same_last && np + 1 < UINT16_MAX)
           fixed = scatter_short(w, m, nd, np, slot, pstart, last0);
         if (fixed < 0) {
           status = MB_ENOMEM;
@@ -2801,7 +2925,7 @@ struct dec_tables {
 
 static void dec_tables_init(struct dec_tables *dt)
 {
-  unsigned v, i, j;
+  unsigned v, a, b, c, n = 0;
 
   for (v = 0; v < 256; v++) {
     int l = dec_digits(v, dt->bytes[v]);
@@ -2809,15 +2933,18 @@ static void dec_tables_init(struct dec_tables *dt)
     dt->bytes[v][l] = ' ';
     dt->len[v] = (uint8_t)(l + 1);
     dt->tok[v] = pack_bytes(dt->bytes[v], l + 1);
-    dt->order[v] = (uint8_t)v;
   }
-  for (i = 1; i < 256; i++) /* insertion sort by token, once per call */
-    for (j = i; j > 0 && dt->tok[dt->order[j - 1]] > dt->tok[dt->order[j]]; j--) {
-      uint8_t t = dt->order[j];
-
-      dt->order[j] = dt->order[j - 1];
-      dt->order[j - 1] = t;
+  /* String order: a number before its extensions by a digit (the space
+   * ranks below every digit), those in the order of that digit. */
+  dt->order[n++] = 0;
+  for (a = 1; a <= 9; a++) {
+    dt->order[n++] = (uint8_t)a;
+    for (b = 0; b <= 9; b++) {
+      dt->order[n++] = (uint8_t)(a * 10 + b);
+      for (c = 0; c <= 9 && (a * 10 + b) * 10 + c < 256; c++)
+        dt->order[n++] = (uint8_t)((a * 10 + b) * 10 + c);
     }
+  }
 }
 
 /* Text bytes [from, to) of samples s[k...] where sample k starts at text

@@ -73,13 +73,17 @@ static uint64_t check_len(struct mb_bz2len *w, const uint8_t *d, size_t n, int l
 }
 
 /* mb_bz2len_decimal on samples s[0..n-1] against libbz2 on their text
- * (written into d). */
+ * (written into d). The decimal call comes first, so that the worker's
+ * arrays hold another input's (a byte of L the code failed to write
+ * would otherwise still hold the right value, from mb_bz2len_compute on
+ * the same text). */
 static void check_decimal(struct mb_bz2len *w, uint8_t *d, const uint8_t *s, size_t n,
                           int level, const char *what)
 {
-  uint64_t want = check_len(w, d, decimal_text(d, s, n), level, what), got = 0;
+  uint64_t want, got = 0;
 
   CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  want = check_len(w, d, decimal_text(d, s, n), level, what);
   if (got != want)
     fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
   CHECK_EQ_U64(got, want);
@@ -105,14 +109,20 @@ static int check_both(struct mb_bz2len *w, const uint8_t *d, size_t n, int level
   return after > before;
 }
 
-/* The same for mb_bz2len_decimal. */
+/* The same for mb_bz2len_decimal (first, as in check_decimal; the call
+ * without binary_runs on a new worker). */
 static int check_decimal_both(struct mb_bz2len *w, uint8_t *d, const uint8_t *s,
                               size_t n, int level, const char *what)
 {
   size_t before = mb_bz2len_binary_runs(w, 1), after;
-  uint64_t want = check_len(w, d, decimal_text(d, s, n), level, what), got = 0;
+  uint64_t want, got = 0;
+  struct mb_bz2len *w2 = mb_bz2len_new();
 
+  CHECK(w2 != NULL);
+  if (!w2)
+    return 0;
   CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  want = check_len(w, d, decimal_text(d, s, n), level, what);
   if (got != want)
     fprintf(stderr, "decimal mismatch: %s, %zu samples, level %d\n", what, n, level);
   CHECK_EQ_U64(got, want);
@@ -121,10 +131,11 @@ static int check_decimal_both(struct mb_bz2len *w, uint8_t *d, const uint8_t *s,
     CHECK_EQ_U64(got, want);
   }
   mb_bz2len_simd(w, 1);
-  after = mb_bz2len_binary_runs(w, 0);
-  CHECK_EQ_INT(mb_bz2len_decimal(w, s, n, level, &got), MB_OK);
+  after = mb_bz2len_binary_runs(w, 1);
+  mb_bz2len_binary_runs(w2, 0);
+  CHECK_EQ_INT(mb_bz2len_decimal(w2, s, n, level, &got), MB_OK);
   CHECK_EQ_U64(got, want);
-  mb_bz2len_binary_runs(w, 1);
+  mb_bz2len_free(w2);
   return after > before;
 }
 
@@ -296,6 +307,20 @@ int main(void)
         memmove(s + to, s + from, len);
       }
       check_decimal(w, d, s, n, k % 2 ? 1 : 5, "decimal text, repeated stretches");
+    }
+    /* One stretch repeated: a few rotations equal on a sort key, each tie
+     * seen in its bucket alone (with many, a bucket that misses one tie
+     * often finds another) */
+    for (k = 0; k < 60; k++) {
+      size_t len = 8 + (size_t)(rnd() % 20), from, to;
+
+      n = 5000 + (size_t)(rnd() % 20000);
+      from = (size_t)(rnd() % (n - len));
+      to = (size_t)(rnd() % (n - len));
+      for (i = 0; i < n; i++)
+        s[i] = (uint8_t)rnd();
+      memmove(s + to, s + from, len);
+      check_decimal(w, d, s, n, 5, "decimal text, one repeated stretch");
     }
     /* Block ends at every offset within a number and at its space: a
      * 100k block holds about 28,000 samples, a 500k block 140,000. */
@@ -471,7 +496,9 @@ int main(void)
    * shapes: uniform; 16 or 20 values; skewed; sticky (runs); sorted up
    * and down; a sawtooth (period 256: rotations equal beyond a sort key,
    * refined by doubling); a period of 300 with a few changes; one value
-   * with rare others; sizes from 300 samples to several blocks, around
+   * with rare others; bits with rare others (tokens "0 " and "1 " fill
+   * their buckets of L at once, the others write through counters);
+   * sizes from 300 samples to several blocks, around
    * the 100k and 500k block ends; and bytes without a separator (each
    * byte a token). */
   {
@@ -481,7 +508,7 @@ int main(void)
 
     for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
       n = sizes[k];
-      for (shape = 0; shape < 9; shape++) {
+      for (shape = 0; shape < 10; shape++) {
         for (i = 0; i < n; i++) {
           switch (shape) {
           case 0:
@@ -508,13 +535,36 @@ int main(void)
           case 7: /* period 300, a few changed */
             s[i] = i >= 300 && rnd() % 500 ? s[i - 300] : (uint8_t)rnd();
             break;
-          default: /* one value, rarely others */
+          case 8: /* one value, rarely others */
             s[i] = rnd() % 50 ? 77 : (uint8_t)rnd();
+            break;
+          default: /* bits, rarely values that end in 2..9 (the scatter
+                    * of L with a branch on each token's record) */
+            s[i] = (uint8_t)(rnd() % 40 ? rnd() & 1 : rnd() % 25 * 10 + 2 + rnd() % 8);
             break;
           }
         }
         check_decimal(w, d, s, n, k % 3 == 1 ? 1 : 5, "decimal text, more shapes");
       }
+    }
+    /* tokens "0 " and "1 ", rarely one of 2 to 7 digits 2..9 (the
+     * scatter's branch on each token's record, with bytes past the
+     * second written one by one) */
+    for (k = 0; k < 40; k++) {
+      size_t len = 0, want = 200 + k * k * 97;
+
+      while (len < want) {
+        if (rnd() % 30) {
+          d[len++] = (uint8_t)('0' + rnd() % 2);
+        } else {
+          size_t l = 1 + rnd() % 6, j;
+
+          for (j = 0; j < l; j++)
+            d[len++] = (uint8_t)('2' + rnd() % 8);
+        }
+        d[len++] = ' ';
+      }
+      check_len(w, d, len, k % 2 ? 5 : 1, "bits, rarely long tokens");
     }
     for (k = 0; k < 6; k++) {
       n = k < 3 ? 1000 + k * 50000 : 500000 + (k - 3) * 99000;
