@@ -108,7 +108,8 @@ static int fixture(const char *name)
     if (r->stat_pass[j] == !json_is_true(json_object_get(c, "fail")))
       mb_check_passed++;
     else
-      MB_CHECK_FAIL_("%s: mebench %s, ea_iid %s", mb_iid_stat_nist_name(j),
+      MB_CHECK_FAIL_("%s: mebench %s, ea_iid %s",
+                     mb_iid_stat_nist_name((enum mb_iid_stat)j),
                      r->stat_pass[j] ? "passes" : "fails",
                      json_is_true(json_object_get(c, "fail")) ? "fails" : "passes");
   }
