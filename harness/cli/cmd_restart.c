@@ -311,13 +311,9 @@ static json_t *collection_doc(const struct mb_experiment *exp, int bytes, unsign
   mb_sysinfo_build(&bi);
   mb_results_iso_time(started, when);
   return json_pack(
-      "{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},s:s,s:s,s:s,s:s,s:I,s:I,"
-      "s:I,s:s,s:s}",
-      "schema", MB_RESTART_SCHEMA, "mebench", "version", bi.version, "git_commit",
-      bi.git_commit, "compiler", bi.compiler, "flags", bi.flags, "machine", "hostname",
-      si.hostname, "os", si.os, "kernel", si.kernel, "arch", si.arch, "cpu_model",
-      si.cpu_model, "cores", (int)si.cores, "experiment", exp->name,
-      "experiment_sha256", exp->sha256, "source", exp->source, "kind",
+      "{s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s}", "schema", MB_RESTART_SCHEMA,
+      "mebench", mb_buildinfo_json(&bi), "machine", mb_sysinfo_json(&si), "experiment",
+      exp->name, "experiment_sha256", exp->sha256, "source", exp->source, "kind",
       bytes ? "bytes" : "raw", "bits_per_symbol", (json_int_t)bits, "restarts",
       (json_int_t)MB_RESTART_ROWS, "samples_per_restart", (json_int_t)MB_RESTART_COLS,
       "order", mb_order_name(exp->order), "started", when);

@@ -56,3 +56,16 @@ void mb_sysinfo_host_label(const char *hostname, char *out, size_t n)
   if (i == 0)
     snprintf(out, n, "host");
 }
+
+json_t *mb_sysinfo_json(const struct mb_sysinfo *si)
+{
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "hostname", si->hostname, "os", si->os,
+                   "kernel", si->kernel, "arch", si->arch, "cpu_model", si->cpu_model,
+                   "cores", (int)si->cores);
+}
+
+json_t *mb_buildinfo_json(const struct mb_buildinfo *bi)
+{
+  return json_pack("{s:s,s:s,s:s,s:s}", "version", bi->version, "git_commit",
+                   bi->git_commit, "compiler", bi->compiler, "flags", bi->flags);
+}

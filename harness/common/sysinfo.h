@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "error.h"
 
 /* The machine a run measured. Empty strings mean "not known". */
@@ -37,6 +39,13 @@ int mb_sysinfo_get(struct mb_sysinfo *si, struct mb_error *err);
 
 /* The build's provenance. Never fails. */
 void mb_sysinfo_build(struct mb_buildinfo *bi);
+
+/* The JSON that run.json and restart.json record them as: "machine"
+ * {hostname, os, kernel, arch, cpu_model, cores} and "mebench" {version,
+ * git_commit, compiler, flags} (results/README.md). New objects; NULL when
+ * out of memory. */
+json_t *mb_sysinfo_json(const struct mb_sysinfo *si);
+json_t *mb_buildinfo_json(const struct mb_buildinfo *bi);
 
 /* The host name reduced to a directory-name-safe label: the part before the
  * first '.', with every character outside [A-Za-z0-9_-] replaced by '_';

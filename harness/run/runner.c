@@ -158,20 +158,17 @@ static json_t *new_doc(struct run *r, time_t started, json_error_t *jerr)
   mb_results_iso_time(started, when);
   doc = json_pack_ex(
       jerr, 0,
-      "{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s,s:i},"
+      "{s:s,s:s,s:o,s:o,"
       "s:{s:s,s:I,s:I,s:f,s:f},s:{s:s,s:s,s:s,s:s?},s:o,s:s,s:s,s:[],s:o,s:[]}",
-      "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench", "version",
-      r->bi.version, "git_commit", r->bi.git_commit, "compiler", r->bi.compiler,
-      "flags", r->bi.flags, "machine", "hostname", r->si.hostname, "os", r->si.os,
-      "kernel", r->si.kernel, "arch", r->si.arch, "cpu_model", r->si.cpu_model, "cores",
-      (int)r->si.cores, "clock", "name", r->clk.name ? r->clk.name : "", "tick_num",
-      (json_int_t)r->clk.tick_num, "tick_den", (json_int_t)r->clk.tick_den,
-      "read_cost_ns", isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0,
-      "resolution_ns", isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0,
-      "source", "name", info->name, "platform", info->platform, "description",
-      info->description, "replay", NULL, "experiment", experiment_json(r->exp),
-      "started", when, "finished", when, "sessions", "points", points_json(r->exp),
-      "calls");
+      "schema", MB_RESULTS_SCHEMA, "status", "running", "mebench",
+      mb_buildinfo_json(&r->bi), "machine", mb_sysinfo_json(&r->si), "clock", "name",
+      r->clk.name ? r->clk.name : "", "tick_num", (json_int_t)r->clk.tick_num,
+      "tick_den", (json_int_t)r->clk.tick_den, "read_cost_ns",
+      isfinite(r->clk.read_cost_ns) ? r->clk.read_cost_ns : 0.0, "resolution_ns",
+      isfinite(r->clk.resolution_ns) ? r->clk.resolution_ns : 0.0, "source", "name",
+      info->name, "platform", info->platform, "description", info->description,
+      "replay", NULL, "experiment", experiment_json(r->exp), "started", when,
+      "finished", when, "sessions", "points", points_json(r->exp), "calls");
   if (doc && replay &&
       mb_json_set_path(json_object_get(doc, "source"), "replay", replay) != 0) {
     json_decref(doc);
