@@ -1,15 +1,6 @@
 /* report_health.c: the report's health-test and IID section. */
 #include "report_health.h"
 
-size_t mb_report_health_flagged(const struct mb_rundir *rd)
-{
-  size_t p, n = 0;
-
-  for (p = 0; p < rd->n_points; p++)
-    n += rd->points[p].health.flagged != 0;
-  return n;
-}
-
 void mb_report_health_md(FILE *f, const struct mb_rundir *rd)
 {
   size_t p, n = 0;

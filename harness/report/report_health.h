@@ -11,8 +11,4 @@
 /* Write the Markdown section (nothing when no point has a health entry). */
 void mb_report_health_md(FILE *f, const struct mb_rundir *rd);
 
-/* The number of points whose health tests fired far more often than alpha
- * predicts (their "flagged" is true). */
-size_t mb_report_health_flagged(const struct mb_rundir *rd);
-
 #endif
